@@ -1,0 +1,110 @@
+// Typed environment parsing. Parsed once at start; a wrong value stops start-up with one line
+// naming the variable. Imports nothing from the rest of the server.
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
+
+export interface Config {
+  host: string
+  port: number
+  dataDir: string
+  databaseUrl: string | null
+  publicUrl: string | null
+  /** Addresses of reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed. */
+  trustProxy: string[]
+  logLevel: LogLevel
+  ownerEmail: string | null
+  ownerPassword: string | null
+  ownerName: string
+  sessionDays: number
+  loginMaxFailuresPerEmail: number
+  loginMaxFailuresPerIp: number
+  loginWindowSeconds: number
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`)
+    this.name = 'ConfigError'
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+function str(env: Env, name: string): string | null {
+  const v = env[name]
+  if (v === undefined) return null
+  const trimmed = v.trim()
+  return trimmed === '' ? null : trimmed
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const v = str(env, name)
+  if (v === null) return fallback
+  if (!/^\d+$/.test(v)) throw new ConfigError(name, `expected a whole number, got "${v}"`)
+  const n = Number(v)
+  if (n < min || n > max) throw new ConfigError(name, `expected a number from ${min} to ${max}, got ${n}`)
+  return n
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const v = str(env, name)
+  if (v === null) return fallback
+  const lower = v.toLowerCase() as T
+  if (!values.includes(lower)) throw new ConfigError(name, `expected one of ${values.join(', ')}, got "${v}"`)
+  return lower
+}
+
+function url(env: Env, name: string, protocols: string[]): string | null {
+  const v = str(env, name)
+  if (v === null) return null
+  let parsed: URL
+  try {
+    parsed = new URL(v)
+  } catch {
+    throw new ConfigError(name, `expected a URL, got "${v}"`)
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `expected a ${protocols.join(' or ')} URL, got "${parsed.protocol}"`)
+  }
+  return v
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/
+const IPV6 = /^[0-9a-f:.]+$/i
+
+export function loadConfig(env: Env = process.env): Config {
+  const trustProxyRaw = str(env, 'TRUST_PROXY')
+  const trustProxy = trustProxyRaw === null ? [] : trustProxyRaw.split(',').map((s) => s.trim()).filter(Boolean)
+  for (const address of trustProxy) {
+    if (!IPV4.test(address) && !(address.includes(':') && IPV6.test(address))) {
+      throw new ConfigError('TRUST_PROXY', `expected comma-separated IP addresses, got "${address}"`)
+    }
+  }
+  const ownerEmail = str(env, 'PARLEY_OWNER_EMAIL')
+  const ownerPassword = str(env, 'PARLEY_OWNER_PASSWORD')
+  if ((ownerEmail === null) !== (ownerPassword === null)) {
+    throw new ConfigError(
+      ownerEmail === null ? 'PARLEY_OWNER_EMAIL' : 'PARLEY_OWNER_PASSWORD',
+      'set both PARLEY_OWNER_EMAIL and PARLEY_OWNER_PASSWORD, or neither',
+    )
+  }
+  if (ownerPassword !== null && ownerPassword.length < 8) {
+    throw new ConfigError('PARLEY_OWNER_PASSWORD', 'must be at least 8 characters')
+  }
+  return {
+    host: str(env, 'HOST') ?? '0.0.0.0',
+    port: int(env, 'PORT', 8080, 0, 65535),
+    dataDir: str(env, 'DATA_DIR') ?? './data',
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    publicUrl: url(env, 'PUBLIC_URL', ['http:', 'https:']),
+    trustProxy,
+    logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),
+    ownerEmail,
+    ownerPassword,
+    ownerName: str(env, 'PARLEY_OWNER_NAME') ?? 'Owner',
+    sessionDays: int(env, 'SESSION_DAYS', 30, 1, 365),
+    loginMaxFailuresPerEmail: int(env, 'LOGIN_MAX_FAILURES_PER_EMAIL', 5, 1, 1000),
+    loginMaxFailuresPerIp: int(env, 'LOGIN_MAX_FAILURES_PER_IP', 30, 1, 100000),
+    loginWindowSeconds: int(env, 'LOGIN_WINDOW_SECONDS', 900, 1, 86400),
+  }
+}

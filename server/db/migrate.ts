@@ -1,0 +1,87 @@
+// Forward-only plain SQL migrations: migrations/NNNNN_name.sql, numbered without gaps, applied
+// in one transaction under an advisory lock (so two processes starting at once apply them once)
+// and recorded with a checksum (so an edited applied file stops start-up).
+import { readdirSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { Sql } from './client.ts'
+
+export const MIGRATIONS_DIR = resolve(import.meta.dir, '../../migrations')
+const LOCK_KEY = 0x7061726c // 'parl'
+
+export interface MigrationFile {
+  version: number
+  name: string
+  file: string
+  sql: string
+  checksum: string
+}
+
+export class MigrationError extends Error {
+  override name = 'MigrationError'
+}
+
+export function readMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()
+  const out: MigrationFile[] = []
+  for (const file of files) {
+    const m = /^(\d{5})_([a-z0-9_]+)\.sql$/.exec(file)
+    if (!m) throw new MigrationError(`migration file "${file}" is not named NNNNN_name.sql`)
+    const sql = readFileSync(join(dir, file), 'utf8')
+    out.push({
+      version: Number(m[1]),
+      name: m[2]!,
+      file,
+      sql,
+      checksum: new Bun.CryptoHasher('sha256').update(sql).digest('hex'),
+    })
+  }
+  out.forEach((mig, i) => {
+    if (mig.version !== i + 1) {
+      throw new MigrationError(
+        `migrations are not numbered without gaps: expected ${String(i + 1).padStart(5, '0')}_*.sql, found ${mig.file}`,
+      )
+    }
+  })
+  return out
+}
+
+export interface MigrateResult {
+  applied: number[]
+  current: number
+}
+
+export async function migrate(sql: Sql, dir = MIGRATIONS_DIR): Promise<MigrateResult> {
+  const files = readMigrations(dir)
+  return sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(${LOCK_KEY})`
+    await tx`
+      create table if not exists schema_migrations (
+        version integer primary key,
+        name text not null,
+        checksum text not null,
+        applied_at timestamptz not null default now()
+      )`
+    const done = await tx<{ version: number; name: string; checksum: string }[]>`
+      select version, name, checksum from schema_migrations order by version`
+    for (const row of done) {
+      const file = files[row.version - 1]
+      if (!file) {
+        throw new MigrationError(
+          `the database has migration ${row.version} (${row.name}) but migrations/ has no such file; is this an older Parley?`,
+        )
+      }
+      if (file.checksum !== row.checksum) {
+        throw new MigrationError(
+          `migrations/${file.file} was edited after it was applied; add a new migration instead of changing an applied one`,
+        )
+      }
+    }
+    const applied: number[] = []
+    for (const file of files.slice(done.length)) {
+      await tx.unsafe(file.sql)
+      await tx`insert into schema_migrations (version, name, checksum) values (${file.version}, ${file.name}, ${file.checksum})`
+      applied.push(file.version)
+    }
+    return { applied, current: files.length }
+  })
+}

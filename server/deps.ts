@@ -1,0 +1,23 @@
+// What the composition root hands to the HTTP, realtime and listener layers.
+import type { Config } from './config.ts'
+import type { Sql } from './db/client.ts'
+import type { EventBus } from './events/bus.ts'
+import type { Logger } from './shared/logger.ts'
+import type { Hub } from './realtime/hub.ts'
+import type { ChannelRegistry } from './channels/channel.ts'
+import type { WebChannelAdapter } from './channels/web/web.adapter.ts'
+import type { AuthPolicy } from './domain/agents/agents.usecases.ts'
+
+export interface AppDeps {
+  config: Config
+  sql: Sql
+  bus: EventBus
+  log: Logger
+  hub: Hub
+  channels: ChannelRegistry
+  web: WebChannelAdapter
+  nodeId: string
+  auth: AuthPolicy
+  /** Set once migrations have run; /healthz answers 503 before. */
+  state: { migrated: boolean }
+}

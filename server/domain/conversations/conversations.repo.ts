@@ -1,0 +1,218 @@
+import type { Db } from '../../db/client.ts'
+
+export type Channel = 'web' | 'email' | 'messenger'
+export type ConversationStatus = 'open' | 'resolved'
+export type AuthorType = 'visitor' | 'agent' | 'system'
+
+export interface ConversationRow {
+  id: string
+  visitorId: string
+  channel: Channel
+  status: ConversationStatus
+  assigneeId: string | null
+  lastSeq: number
+  lastMessageAt: Date
+  lastMessagePreview: string
+  lastMessageAuthor: AuthorType | null
+  waitingSince: Date | null
+  createdAt: Date
+  updatedAt: Date
+  resolvedAt: Date | null
+  resolvedBy: string | null
+}
+
+/** A conversation as lists and threads show it. */
+export interface ConversationView {
+  id: string
+  channel: Channel
+  status: ConversationStatus
+  visitor: { id: string; number: number; name: string | null; email: string | null }
+  assignee: { id: string; name: string } | null
+  lastSeq: number
+  lastMessage: { preview: string; at: Date; author: AuthorType | null }
+  waitingSince: Date | null
+  createdAt: Date
+  resolvedAt: Date | null
+  resolvedBy: string | null
+}
+
+interface ViewRow extends ConversationRow {
+  visitorNumber: string
+  visitorName: string | null
+  visitorEmail: string | null
+  assigneeName: string | null
+  sortKey: string
+}
+
+function toView(r: ViewRow): ConversationView {
+  return {
+    id: r.id,
+    channel: r.channel,
+    status: r.status,
+    visitor: { id: r.visitorId, number: Number(r.visitorNumber), name: r.visitorName, email: r.visitorEmail },
+    assignee: r.assigneeId ? { id: r.assigneeId, name: r.assigneeName ?? '' } : null,
+    lastSeq: r.lastSeq,
+    lastMessage: { preview: r.lastMessagePreview, at: r.lastMessageAt, author: r.lastMessageAuthor },
+    waitingSince: r.waitingSince,
+    createdAt: r.createdAt,
+    resolvedAt: r.resolvedAt,
+    resolvedBy: r.resolvedBy,
+  }
+}
+
+// sortKey: the list's ordering column, returned as text so a cursor keeps Postgres's microseconds
+// (a JavaScript Date would round them to milliseconds and skip or repeat rows).
+const viewSelect = (db: Db, sortKey = db`null`) => db`
+  select c.*, v.number as visitor_number, v.name as visitor_name, v.email as visitor_email, a.name as assignee_name,
+    (${sortKey})::text as sort_key
+  from conversations c
+  join visitors v on v.id = c.visitor_id
+  left join agents a on a.id = c.assignee_id`
+
+export async function findView(db: Db, id: string): Promise<ConversationView | null> {
+  const [row] = await db<ViewRow[]>`${viewSelect(db)} where c.id = ${id}`
+  return row ? toView(row) : null
+}
+
+export async function lockConversation(db: Db, id: string): Promise<ConversationRow | null> {
+  const [row] = await db<ConversationRow[]>`select * from conversations where id = ${id} for update`
+  return row ?? null
+}
+
+export async function latestForVisitor(db: Db, visitorId: string, channel: Channel): Promise<ConversationRow | null> {
+  const [row] = await db<ConversationRow[]>`
+    select * from conversations where visitor_id = ${visitorId} and channel = ${channel}
+    order by created_at desc, id desc limit 1 for update`
+  return row ?? null
+}
+
+export async function insertConversation(db: Db, c: { id: string; visitorId: string; channel: Channel }): Promise<ConversationRow> {
+  const [row] = await db<ConversationRow[]>`
+    insert into conversations (id, visitor_id, channel) values (${c.id}, ${c.visitorId}, ${c.channel}) returning *`
+  return row!
+}
+
+export async function setAssignee(db: Db, id: string, assigneeId: string | null): Promise<void> {
+  await db`update conversations set assignee_id = ${assigneeId}, updated_at = now() where id = ${id}`
+}
+
+export async function setResolved(db: Db, id: string, by: string): Promise<void> {
+  await db`
+    update conversations set status = 'resolved', resolved_at = now(), resolved_by = ${by}, waiting_since = null, updated_at = now()
+    where id = ${id}`
+}
+
+export async function setOpen(db: Db, id: string): Promise<void> {
+  await db`
+    update conversations set status = 'open', resolved_at = null, resolved_by = null, updated_at = now()
+    where id = ${id}`
+}
+
+/** Takes the next sequence number and records the message on the conversation row. */
+export async function bumpForMessage(
+  db: Db,
+  id: string,
+  m: { author: AuthorType; preview: string },
+): Promise<number> {
+  const [row] = await db<{ lastSeq: number }[]>`
+    update conversations set
+      last_seq = last_seq + 1,
+      last_message_at = now(),
+      last_message_preview = ${m.preview},
+      last_message_author = ${m.author},
+      waiting_since = case
+        when ${m.author} = 'visitor' then coalesce(waiting_since, now())
+        when ${m.author} = 'agent' then null
+        else waiting_since end,
+      updated_at = now()
+    where id = ${id}
+    returning last_seq`
+  return row!.lastSeq
+}
+
+// Lists -------------------------------------------------------------------------------------
+
+export type View = 'unassigned' | 'mine' | 'others' | 'resolved'
+
+export interface Page {
+  items: ConversationView[]
+  nextCursor: string | null
+}
+
+type Cursor = [string, string] // [sort key as Postgres text, id]
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url')
+}
+
+export function decodeCursor(s: string): Cursor | null {
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'))
+    if (Array.isArray(c) && c.length === 2 && typeof c[0] === 'string' && typeof c[1] === 'string') return c as Cursor
+  } catch {}
+  return null
+}
+
+const UNASSIGNED_KEY = "coalesce(c.waiting_since, 'infinity'::timestamptz)"
+
+export async function listView(db: Db, view: View, agentId: string, limit: number, cursor: Cursor | null): Promise<Page> {
+  let rows: ViewRow[]
+  const after = (key: string, op: '<' | '>') =>
+    cursor ? db`and (${db.unsafe(key)}, c.id) ${db.unsafe(op)} (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : db``
+  switch (view) {
+    case 'unassigned':
+      rows = await db<ViewRow[]>`
+        ${viewSelect(db, db.unsafe(UNASSIGNED_KEY))}
+        where c.status = 'open' and c.assignee_id is null ${after(UNASSIGNED_KEY, '>')}
+        order by coalesce(c.waiting_since, 'infinity'::timestamptz), c.id
+        limit ${limit + 1}`
+      break
+    case 'mine':
+      rows = await db<ViewRow[]>`
+        ${viewSelect(db, db`c.last_message_at`)}
+        where c.status = 'open' and c.assignee_id = ${agentId} ${after('c.last_message_at', '<')}
+        order by c.last_message_at desc, c.id desc
+        limit ${limit + 1}`
+      break
+    case 'others':
+      rows = await db<ViewRow[]>`
+        ${viewSelect(db, db`c.last_message_at`)}
+        where c.status = 'open' and c.assignee_id is not null and c.assignee_id <> ${agentId} ${after('c.last_message_at', '<')}
+        order by c.last_message_at desc, c.id desc
+        limit ${limit + 1}`
+      break
+    case 'resolved':
+      rows = await db<ViewRow[]>`
+        ${viewSelect(db, db`c.resolved_at`)}
+        where c.status = 'resolved' ${after('c.resolved_at', '<')}
+        order by c.resolved_at desc, c.id desc
+        limit ${limit + 1}`
+      break
+  }
+  const more = rows.length > limit
+  const page = more ? rows.slice(0, limit) : rows
+  const last = page[page.length - 1]
+  return { items: page.map(toView), nextCursor: more && last ? encodeCursor([last.sortKey, last.id]) : null }
+}
+
+export interface Counts {
+  unassigned: number
+  /** Open conversations per assignee; Mine and Others follow from it for each agent. */
+  byAssignee: Record<string, number>
+}
+
+export async function openCounts(db: Db): Promise<Counts> {
+  const rows = await db<{ assigneeId: string | null; n: number }[]>`
+    select assignee_id, count(*)::int as n from conversations where status = 'open' group by assignee_id`
+  const counts: Counts = { unassigned: 0, byAssignee: {} }
+  for (const r of rows) {
+    if (r.assigneeId === null) counts.unassigned = r.n
+    else counts.byAssignee[r.assigneeId] = r.n
+  }
+  return counts
+}
+
+export async function listForVisitor(db: Db, visitorId: string): Promise<ConversationView[]> {
+  const rows = await db<ViewRow[]>`${viewSelect(db)} where c.visitor_id = ${visitorId} order by c.created_at desc, c.id desc limit 50`
+  return rows.map(toView)
+}

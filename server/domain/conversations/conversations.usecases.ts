@@ -1,0 +1,112 @@
+import type { Sql, TxSql } from '../../db/client.ts'
+import type { EventBus, ConversationChange } from '../../events/bus.ts'
+import { AppError } from '../../shared/errors.ts'
+import type { Actor } from '../agents/agents.usecases.ts'
+import * as agents from '../agents/agents.repo.ts'
+import * as repo from './conversations.repo.ts'
+import type { ConversationView, Counts, Page, View } from './conversations.repo.ts'
+import { canAssign, canResolve } from './conversations.permissions.ts'
+
+export interface ConversationDeps {
+  sql: Sql
+  bus: EventBus
+}
+
+const notFound = () => new AppError('conversation.not_found', 404, 'conversation not found')
+
+export async function getConversation(deps: ConversationDeps, id: string): Promise<ConversationView> {
+  const view = await repo.findView(deps.sql, id)
+  if (!view) throw notFound()
+  return view
+}
+
+/** A visitor may see only their own conversations; anything else is "not found". */
+export async function getVisitorConversation(deps: ConversationDeps, visitorId: string, id: string): Promise<ConversationView> {
+  const view = await repo.findView(deps.sql, id)
+  if (!view || view.visitor.id !== visitorId) throw notFound()
+  return view
+}
+
+export async function listVisitorConversations(deps: ConversationDeps, visitorId: string): Promise<ConversationView[]> {
+  return repo.listForVisitor(deps.sql, visitorId)
+}
+
+const VIEWS: readonly View[] = ['unassigned', 'mine', 'others', 'resolved']
+
+export async function listConversations(
+  deps: ConversationDeps,
+  actor: Actor,
+  q: { view: string; cursor?: string; limit?: number },
+): Promise<Page> {
+  if (!VIEWS.includes(q.view as View)) {
+    throw new AppError('request.invalid_view', 400, `view must be one of ${VIEWS.join(', ')}`, { field: 'view' })
+  }
+  let cursor = null
+  if (q.cursor !== undefined) {
+    cursor = repo.decodeCursor(q.cursor)
+    if (!cursor) throw new AppError('request.invalid_cursor', 400, 'cursor is not valid', { field: 'cursor' })
+  }
+  const limit = Math.min(Math.max(q.limit ?? 50, 1), 200)
+  return repo.listView(deps.sql, q.view as View, actor.id, limit, cursor)
+}
+
+export async function counts(deps: ConversationDeps): Promise<Counts> {
+  return repo.openCounts(deps.sql)
+}
+
+async function change(
+  deps: ConversationDeps,
+  id: string,
+  work: (tx: TxSql, conv: repo.ConversationRow) => Promise<ConversationChange | null>,
+): Promise<ConversationView> {
+  const what = await deps.sql.begin(async (tx) => {
+    const conv = await repo.lockConversation(tx, id)
+    if (!conv) throw notFound()
+    return work(tx, conv)
+  })
+  const conversation = await getConversation(deps, id)
+  if (what) deps.bus.emit('conversation.changed', { conversation, change: what })
+  return conversation
+}
+
+/** Assign to an agent (null unassigns). Taking is assigning to oneself. */
+export async function assign(deps: ConversationDeps, actor: Actor, id: string, agentId: string | null): Promise<ConversationView> {
+  return change(deps, id, async (tx, conv) => {
+    if (!canAssign(actor, conv, agentId)) {
+      throw new AppError('conversation.forbidden', 403, 'you may not assign this conversation')
+    }
+    if (agentId !== null) {
+      const target = await agents.findAgentById(tx, agentId)
+      if (!target || !target.active) throw new AppError('agent.not_found', 404, 'agent not found')
+    }
+    if (conv.assigneeId === agentId) return null
+    await repo.setAssignee(tx, id, agentId)
+    return 'assigned'
+  })
+}
+
+export async function take(deps: ConversationDeps, actor: Actor, id: string): Promise<ConversationView> {
+  return assign(deps, actor, id, actor.id)
+}
+
+export async function resolve(deps: ConversationDeps, actor: Actor, id: string): Promise<ConversationView> {
+  return change(deps, id, async (tx, conv) => {
+    if (!canResolve(actor, conv)) {
+      throw new AppError('conversation.forbidden', 403, 'only the assigned agent, an agent with full access or the owner may resolve this conversation')
+    }
+    if (conv.status === 'resolved') return null
+    await repo.setResolved(tx, id, actor.id)
+    return 'resolved'
+  })
+}
+
+export async function reopen(deps: ConversationDeps, actor: Actor, id: string): Promise<ConversationView> {
+  return change(deps, id, async (tx, conv) => {
+    if (!canResolve(actor, conv)) {
+      throw new AppError('conversation.forbidden', 403, 'only the assigned agent, an agent with full access or the owner may reopen this conversation')
+    }
+    if (conv.status === 'open') return null
+    await repo.setOpen(tx, id)
+    return 'reopened'
+  })
+}

@@ -1,0 +1,215 @@
+// receiveInbound() is how every channel hands a visitor's message to Parley; sendReply() is how
+// an agent answers. Both commit the message and its conversation change in one transaction,
+// and are idempotent by client id: a retried frame is stored once and answered with the original.
+import type { Sql, TxSql } from '../../db/client.ts'
+import type { EventBus, ConversationChange } from '../../events/bus.ts'
+import { AppError, isUniqueViolation } from '../../shared/errors.ts'
+import { newId } from '../../shared/ids.ts'
+import * as conversations from '../conversations/conversations.repo.ts'
+import type { Channel, ConversationView } from '../conversations/conversations.repo.ts'
+import type { Actor } from '../agents/agents.usecases.ts'
+import * as repo from './messages.repo.ts'
+import type { MessageView } from './messages.repo.ts'
+
+export const MAX_MESSAGE_BYTES = 16 * 1024
+export const MAX_CLIENT_ID_LENGTH = 100
+
+export interface MessageDeps {
+  sql: Sql
+  bus: EventBus
+}
+
+/** What a channel adapter makes of a visitor's message. */
+export interface InboundMessage {
+  channel: Channel
+  visitorId: string
+  /** The thread, when the channel knows it (widget, e-mail reply headers); else the visitor's latest on the channel. */
+  conversationId?: string | null
+  body: string
+  /** Idempotency key: the client's frame id, or the channel's own message id. */
+  clientId?: string | null
+}
+
+export interface MessageResult {
+  message: MessageView
+  conversation: ConversationView
+  /** True when this client id was already stored: nothing new was written. */
+  duplicate: boolean
+}
+
+export function checkBody(body: string): string {
+  if (body.trim() === '') throw new AppError('message.empty', 400, 'the message is empty')
+  if (Buffer.byteLength(body, 'utf8') > MAX_MESSAGE_BYTES) {
+    throw new AppError('message.too_long', 413, `the message is longer than ${MAX_MESSAGE_BYTES} bytes`, { max: MAX_MESSAGE_BYTES })
+  }
+  return body
+}
+
+function checkClientId(clientId: string | null | undefined): string | null {
+  if (clientId === undefined || clientId === null) return null
+  if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > MAX_CLIENT_ID_LENGTH) {
+    throw new AppError('message.invalid_client_id', 400, `clientId must be 1–${MAX_CLIENT_ID_LENGTH} characters`)
+  }
+  return clientId
+}
+
+export function preview(body: string): string {
+  const flat = body.replace(/\s+/g, ' ').trim()
+  return flat.length > 140 ? flat.slice(0, 139) + '…' : flat
+}
+
+async function existing(deps: MessageDeps, authorId: string, clientId: string | null): Promise<MessageResult | null> {
+  if (!clientId) return null
+  const message = await repo.findByClientId(deps.sql, authorId, clientId)
+  if (!message) return null
+  const conversation = await conversations.findView(deps.sql, message.conversationId)
+  return { message, conversation: conversation!, duplicate: true }
+}
+
+/** Runs `work`; a concurrent retry that lost the race on the client-id index gets the winner's row. */
+async function onceByClientId(
+  deps: MessageDeps,
+  authorId: string,
+  clientId: string | null,
+  work: () => Promise<{ messageId: string; changes: ConversationChange[] }>,
+): Promise<MessageResult> {
+  const before = await existing(deps, authorId, clientId)
+  if (before) return before
+  let outcome: { messageId: string; changes: ConversationChange[] }
+  try {
+    outcome = await work()
+  } catch (e) {
+    if (isUniqueViolation(e, 'messages_client_id')) {
+      const after = await existing(deps, authorId, clientId)
+      if (after) return after
+    }
+    throw e
+  }
+  const message = (await repo.findMessage(deps.sql, outcome.messageId))!
+  const conversation = (await conversations.findView(deps.sql, message.conversationId))!
+  for (const change of outcome.changes) deps.bus.emit('conversation.changed', { conversation, change })
+  deps.bus.emit('message.created', { message, conversation })
+  return { message, conversation, duplicate: false }
+}
+
+async function append(
+  tx: TxSql,
+  conversationId: string,
+  m: { authorType: 'visitor' | 'agent'; authorId: string; body: string; clientId: string | null; channel: Channel },
+): Promise<string> {
+  const seq = await conversations.bumpForMessage(tx, conversationId, { author: m.authorType, preview: preview(m.body) })
+  const id = newId()
+  await repo.insertMessage(tx, {
+    id,
+    conversationId,
+    seq,
+    authorType: m.authorType,
+    authorId: m.authorId,
+    body: m.body,
+    clientId: m.clientId,
+    channel: m.channel,
+    deliveryStatus: m.authorType === 'visitor' ? 'received' : 'pending',
+  })
+  return id
+}
+
+export async function receiveInbound(deps: MessageDeps, input: InboundMessage): Promise<MessageResult> {
+  const body = checkBody(input.body)
+  const clientId = checkClientId(input.clientId)
+  return onceByClientId(deps, input.visitorId, clientId, () =>
+    deps.sql.begin(async (tx) => {
+      const changes: ConversationChange[] = []
+      let conv: conversations.ConversationRow | null
+      if (input.conversationId) {
+        conv = await conversations.lockConversation(tx, input.conversationId)
+        // Someone else's conversation is answered exactly like a missing one.
+        if (!conv || conv.visitorId !== input.visitorId) {
+          throw new AppError('conversation.not_found', 404, 'conversation not found')
+        }
+      } else {
+        conv = await conversations.latestForVisitor(tx, input.visitorId, input.channel)
+      }
+      if (!conv) {
+        conv = await conversations.insertConversation(tx, { id: newId(), visitorId: input.visitorId, channel: input.channel })
+        changes.push('created')
+      } else if (conv.status === 'resolved') {
+        // A visitor's new message reopens the conversation, in the same transaction as the message.
+        await conversations.setOpen(tx, conv.id)
+        changes.push('reopened')
+      }
+      const messageId = await append(tx, conv.id, {
+        authorType: 'visitor',
+        authorId: input.visitorId,
+        body,
+        clientId,
+        channel: conv.channel,
+      })
+      return { messageId, changes }
+    }),
+  )
+}
+
+export interface ReplyInput {
+  conversationId: string
+  body: string
+  clientId?: string | null
+}
+
+/** An agent's answer. Answering an unassigned conversation takes it. */
+export async function sendReply(deps: MessageDeps, actor: Actor, input: ReplyInput): Promise<MessageResult> {
+  const body = checkBody(input.body)
+  const clientId = checkClientId(input.clientId)
+  return onceByClientId(deps, actor.id, clientId, () =>
+    deps.sql.begin(async (tx) => {
+      const conv = await conversations.lockConversation(tx, input.conversationId)
+      if (!conv) throw new AppError('conversation.not_found', 404, 'conversation not found')
+      const changes: ConversationChange[] = []
+      if (conv.assigneeId === null) {
+        await conversations.setAssignee(tx, conv.id, actor.id)
+        changes.push('assigned')
+      }
+      const messageId = await append(tx, conv.id, {
+        authorType: 'agent',
+        authorId: actor.id,
+        body,
+        clientId,
+        channel: conv.channel,
+      })
+      return { messageId, changes }
+    }),
+  )
+}
+
+export interface ThreadQuery {
+  afterSeq?: number
+  beforeSeq?: number
+  limit?: number
+}
+
+export async function listMessages(deps: MessageDeps, conversationId: string, q: ThreadQuery): Promise<MessageView[]> {
+  const limit = Math.min(Math.max(q.limit ?? 100, 1), 500)
+  if (q.afterSeq !== undefined) return repo.listAfter(deps.sql, conversationId, q.afterSeq, limit)
+  if (q.beforeSeq !== undefined) return repo.listBefore(deps.sql, conversationId, q.beforeSeq, limit)
+  return repo.listLatest(deps.sql, conversationId, limit)
+}
+
+/** The channel reports what became of an outbound message. */
+export async function recordDelivery(
+  deps: MessageDeps,
+  messageId: string,
+  status: 'sent' | 'delivered' | 'failed',
+  error: string | null = null,
+): Promise<void> {
+  await repo.setDelivery(deps.sql, messageId, status, error)
+  const message = await repo.findMessage(deps.sql, messageId)
+  if (message) deps.bus.emit('message.updated', { message })
+}
+
+/** The visitor's client confirms it has shown the agent's messages up to `seq`. */
+export async function markDelivered(deps: MessageDeps, conversationId: string, seq: number): Promise<void> {
+  const ids = await repo.markDeliveredUpTo(deps.sql, conversationId, seq)
+  for (const id of ids) {
+    const message = await repo.findMessage(deps.sql, id)
+    if (message) deps.bus.emit('message.updated', { message })
+  }
+}

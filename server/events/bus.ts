@@ -1,0 +1,62 @@
+// A typed in-process event bus. Use cases emit after their transaction commits; listeners run
+// side effects (realtime push, delivery, cross-process relay). A failing listener is logged and
+// never fails the request that emitted the event.
+import type { Logger } from '../shared/logger.ts'
+import type { MessageView } from '../domain/messages/messages.repo.ts'
+import type { ConversationView } from '../domain/conversations/conversations.repo.ts'
+import type { AgentPresence } from '../domain/agents/agents.repo.ts'
+
+export type ConversationChange = 'created' | 'assigned' | 'resolved' | 'reopened' | 'updated'
+
+export interface DomainEvents {
+  'message.created': { message: MessageView; conversation: ConversationView }
+  'message.updated': { message: MessageView }
+  'conversation.changed': { conversation: ConversationView; change: ConversationChange }
+  'agent.presence': { presence: AgentPresence }
+  'agent.deactivated': { agentId: string }
+  'agent.changed': { agentId: string }
+  /** Ephemeral: not stored, only relayed to dashboards and the visitor's tabs. */
+  typing: { conversationId: string; visitorId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
+}
+
+export type EventName = keyof DomainEvents
+export type Handler<E extends EventName> = (payload: DomainEvents[E]) => void | Promise<void>
+
+export class EventBus {
+  private handlers = new Map<EventName, Handler<any>[]>()
+  private pending = new Set<Promise<void>>()
+
+  constructor(private log: Logger) {}
+
+  on<E extends EventName>(event: E, handler: Handler<E>): () => void {
+    const list = this.handlers.get(event) ?? []
+    list.push(handler)
+    this.handlers.set(event, list)
+    return () => {
+      const i = list.indexOf(handler)
+      if (i >= 0) list.splice(i, 1)
+    }
+  }
+
+  emit<E extends EventName>(event: E, payload: DomainEvents[E]): void {
+    for (const handler of this.handlers.get(event) ?? []) {
+      let result: void | Promise<void>
+      try {
+        result = handler(payload)
+      } catch (error) {
+        this.log.error('event listener failed', { event, error })
+        continue
+      }
+      if (result instanceof Promise) {
+        const p = result.catch((error) => this.log.error('event listener failed', { event, error }))
+        this.pending.add(p)
+        p.finally(() => this.pending.delete(p))
+      }
+    }
+  }
+
+  /** Resolves once every asynchronous listener started so far has finished (shutdown, tests). */
+  async drain(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending])
+  }
+}

@@ -1,0 +1,55 @@
+import { Elysia, t } from 'elysia'
+import type { AppDeps } from '../deps.ts'
+import * as agents from '../domain/agents/agents.usecases.ts'
+import { AppError } from '../shared/errors.ts'
+import { isUuid } from '../shared/ids.ts'
+import { Email, Language, Name, Password, Status } from './schemas.ts'
+import { requireAgent } from './guards.ts'
+
+const checkId = (id: string) => {
+  if (!isUuid(id)) throw new AppError('agent.not_found', 404, 'agent not found')
+  return id
+}
+
+export const agentRoutes = (deps: AppDeps) =>
+  new Elysia({ prefix: '/api/agents' })
+    .derive(async ({ request }) => ({ ...(await requireAgent(deps, request)) }))
+    .get('/', () => agents.listAgents(deps), { detail: { summary: 'All agents with their presence', tags: ['agents'] } })
+    .post(
+      '/',
+      async ({ actor, body, set }) => {
+        const agent = await agents.createAgent(deps, actor, body)
+        set.status = 201
+        return agent
+      },
+      {
+        body: t.Object({
+          email: Email,
+          name: Name,
+          password: Password,
+          role: t.Union([t.Literal('full'), t.Literal('limited')]),
+          language: t.Optional(Language),
+        }),
+        detail: { summary: 'Add an agent (owner only)', tags: ['agents'] },
+      },
+    )
+    .put(
+      '/me/status',
+      ({ actor, body }) => agents.setStatus(deps, actor.id, body.status),
+      { body: t.Object({ status: Status }), detail: { summary: 'Set my status: online, away or offline', tags: ['agents'] } },
+    )
+    .patch(
+      '/:id',
+      ({ actor, body, params }) => agents.updateAgent(deps, actor, checkId(params.id), body),
+      {
+        body: t.Object({
+          name: t.Optional(Name),
+          email: t.Optional(Email),
+          role: t.Optional(t.Union([t.Literal('full'), t.Literal('limited')])),
+          active: t.Optional(t.Boolean()),
+          password: t.Optional(Password),
+          language: t.Optional(Language),
+        }),
+        detail: { summary: 'Edit an agent (owner: anyone; agents: their own name, language, password)', tags: ['agents'] },
+      },
+    )

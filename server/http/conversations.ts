@@ -1,0 +1,75 @@
+import { Elysia, t } from 'elysia'
+import type { AppDeps } from '../deps.ts'
+import * as conversations from '../domain/conversations/conversations.usecases.ts'
+import * as messages from '../domain/messages/messages.usecases.ts'
+import { AppError } from '../shared/errors.ts'
+import { isUuid } from '../shared/ids.ts'
+import { ClientId, MessageBody } from './schemas.ts'
+import { requireAgent } from './guards.ts'
+
+const checkId = (id: string) => {
+  if (!isUuid(id)) throw new AppError('conversation.not_found', 404, 'conversation not found')
+  return id
+}
+const tags = ['conversations']
+
+export const conversationRoutes = (deps: AppDeps) =>
+  new Elysia({ prefix: '/api/conversations' })
+    .derive(async ({ request }) => ({ ...(await requireAgent(deps, request)) }))
+    .get('/', ({ actor, query }) => conversations.listConversations(deps, actor, query), {
+      query: t.Object({
+        view: t.Union([t.Literal('unassigned'), t.Literal('mine'), t.Literal('others'), t.Literal('resolved')]),
+        cursor: t.Optional(t.String({ maxLength: 200 })),
+        limit: t.Optional(t.Integer({ minimum: 1, maximum: 200 })),
+      }),
+      detail: { summary: 'Open › Unassigned (oldest wait first), Mine, Others, or Resolved (newest first); keyset pages', tags },
+    })
+    .get('/counts', () => conversations.counts(deps), {
+      detail: { summary: 'Open counts: unassigned, and open conversations per assignee', tags },
+    })
+    .get('/:id', ({ params }) => conversations.getConversation(deps, checkId(params.id)), { detail: { summary: 'One conversation', tags } })
+    .get(
+      '/:id/messages',
+      async ({ params, query }) => {
+        const id = checkId(params.id)
+        await conversations.getConversation(deps, id)
+        return messages.listMessages(deps, id, query)
+      },
+      {
+        query: t.Object({
+          afterSeq: t.Optional(t.Integer({ minimum: 0 })),
+          beforeSeq: t.Optional(t.Integer({ minimum: 1 })),
+          limit: t.Optional(t.Integer({ minimum: 1, maximum: 500 })),
+        }),
+        detail: { summary: 'Messages oldest first: the latest page, or after/before a sequence number', tags },
+      },
+    )
+    .post(
+      '/:id/messages',
+      async ({ actor, params, body, set }) => {
+        const result = await messages.sendReply(deps, actor, { conversationId: checkId(params.id), body: body.body, clientId: body.clientId })
+        set.status = result.duplicate ? 200 : 201
+        return result
+      },
+      {
+        body: t.Object({ body: MessageBody, clientId: t.Optional(ClientId) }),
+        detail: { summary: 'Reply as the signed-in agent (idempotent by clientId); answering an unassigned conversation takes it', tags },
+      },
+    )
+    .post(
+      '/:id/assign',
+      ({ actor, params, body }) => conversations.assign(deps, actor, checkId(params.id), body.agentId),
+      {
+        body: t.Object({ agentId: t.Nullable(t.String({ format: 'uuid' })) }),
+        detail: { summary: 'Assign to an agent, or unassign with null', tags },
+      },
+    )
+    .post('/:id/take', ({ actor, params }) => conversations.take(deps, actor, checkId(params.id)), {
+      detail: { summary: 'Assign to myself', tags },
+    })
+    .post('/:id/resolve', ({ actor, params }) => conversations.resolve(deps, actor, checkId(params.id)), {
+      detail: { summary: 'Resolve (assignee, full-access agents and the owner only)', tags },
+    })
+    .post('/:id/reopen', ({ actor, params }) => conversations.reopen(deps, actor, checkId(params.id)), {
+      detail: { summary: 'Reopen a resolved conversation', tags },
+    })

@@ -1,0 +1,50 @@
+// The one place errors become HTTP answers: AppError → its status and code; request validation
+// → 400 naming the field; anything unknown → logged with context, answered with a plain 500.
+import type { Logger } from '../shared/logger.ts'
+import { isAppError } from '../shared/errors.ts'
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> }
+}
+
+export function errorResponse(status: number, code: string, message: string, details?: Record<string, unknown>, headers: Record<string, string> = {}): Response {
+  const body: ErrorBody = { error: { code, message, ...(details ? { details } : {}) } }
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } })
+}
+
+interface ElysiaErrorArgs {
+  code: string | number
+  error: unknown
+  request: Request
+  path?: string
+}
+
+export function handleError(log: Logger, { code, error, request }: ElysiaErrorArgs): Response {
+  if (isAppError(error)) {
+    const headers: Record<string, string> = {}
+    if (error.status === 429 && typeof error.details?.retryAfter === 'number') headers['retry-after'] = String(error.details.retryAfter)
+    return errorResponse(error.status, error.code, error.message, error.details, headers)
+  }
+  switch (code) {
+    case 'VALIDATION': {
+      const e = error as { type?: string; all?: { path?: string; message?: string; summary?: string }[]; message?: string }
+      const first = e.all?.[0]
+      const field = first?.path ? first.path.replace(/^\//, '').replaceAll('/', '.') : undefined
+      const what = e.type === 'body' ? 'request body' : e.type ?? 'request'
+      const message = first ? `${what}: ${field ? `${field}: ` : ''}${first.summary ?? first.message ?? 'invalid'}` : `invalid ${what}`
+      return errorResponse(400, 'request.invalid', message, field ? { field, in: e.type } : { in: e.type })
+    }
+    case 'PARSE':
+      return errorResponse(400, 'request.malformed', 'the request body is not valid JSON')
+    case 'NOT_FOUND':
+      return errorResponse(404, 'route.not_found', `no route ${request.method} ${new URL(request.url).pathname}`)
+    case 'INVALID_COOKIE_SIGNATURE':
+      return errorResponse(400, 'request.invalid_cookie', 'invalid cookie')
+  }
+  const status = (error as { status?: unknown })?.status
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return errorResponse(status, 'request.invalid', (error as Error).message || 'bad request')
+  }
+  log.error('unhandled error', { method: request.method, url: new URL(request.url).pathname, code, error })
+  return errorResponse(500, 'internal', 'internal server error')
+}

@@ -1,0 +1,89 @@
+// Request facts every plugin needs: the client's address, whether it came over https, and
+// the cookie and CSRF rules.
+import type { Server } from 'bun'
+import { timingSafeEqual } from 'node:crypto'
+import type { Config } from '../config.ts'
+
+export const SESSION_COOKIE = 'parley_session'
+export const CSRF_HEADER = 'x-csrf-token'
+
+/** The socket's address, or the X-Forwarded-For hop just before our trusted proxies. */
+export function clientIp(config: Config, request: Request, server: Server<unknown> | null | undefined): string {
+  const socket = server?.requestIP(request)?.address ?? 'unknown'
+  const direct = socket.startsWith('::ffff:') ? socket.slice(7) : socket
+  if (config.trustProxy.length === 0 || !config.trustProxy.includes(direct)) return direct
+  const hops = (request.headers.get('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+  for (let i = hops.length - 1; i >= 0; i--) {
+    if (!config.trustProxy.includes(hops[i]!)) return hops[i]!
+  }
+  return hops[0] ?? direct
+}
+
+export function isHttps(config: Config, request: Request, server: Server<unknown> | null | undefined): boolean {
+  if (config.publicUrl?.startsWith('https:')) return true
+  if (new URL(request.url).protocol === 'https:') return true
+  const socket = server?.requestIP(request)?.address ?? ''
+  const direct = socket.startsWith('::ffff:') ? socket.slice(7) : socket
+  return config.trustProxy.includes(direct) && request.headers.get('x-forwarded-proto') === 'https'
+}
+
+export function sameSecret(a: string | undefined | null, b: string): boolean {
+  if (!a) return false
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+/**
+ * A browser always sends Origin on cross-site POSTs and WebSocket handshakes; when it names
+ * another host than the one the request came to (or PUBLIC_URL), the request is cross-site.
+ */
+export function isCrossSite(config: Config, request: Request): boolean {
+  const origin = request.headers.get('origin')
+  if (!origin || origin === 'null') return origin === 'null'
+  let originHost: string
+  try {
+    originHost = new URL(origin).host
+  } catch {
+    return true
+  }
+  const allowed = new Set<string>()
+  const host = request.headers.get('host')
+  if (host) allowed.add(host)
+  allowed.add(new URL(request.url).host)
+  if (config.publicUrl) allowed.add(new URL(config.publicUrl).host)
+  return !allowed.has(originHost)
+}
+
+export function sessionCookie(token: string, secure: boolean, maxAgeSeconds: number): string {
+  return [
+    `${SESSION_COOKIE}=${token}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Lax',
+    `Max-Age=${maxAgeSeconds}`,
+    ...(secure ? ['Secure'] : []),
+  ].join('; ')
+}
+
+export function clearedSessionCookie(secure: boolean): string {
+  return [`${SESSION_COOKIE}=`, 'Path=/', 'HttpOnly', 'SameSite=Lax', 'Max-Age=0', ...(secure ? ['Secure'] : [])].join('; ')
+}
+
+export function readCookie(request: Request, name: string): string | undefined {
+  const header = request.headers.get('cookie')
+  if (!header) return undefined
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=')
+    if (i < 0) continue
+    if (part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim())
+  }
+  return undefined
+}
+
+export function bearer(request: Request): string | undefined {
+  const h = request.headers.get('authorization')
+  if (!h) return undefined
+  const m = /^Bearer\s+(\S+)$/i.exec(h)
+  return m?.[1]
+}

@@ -1,0 +1,84 @@
+// The widget's HTTP side (the socket is /ws/visitor). Called cross-origin from the sites that
+// embed the widget, so it answers CORS; it is authenticated by the visitor's bearer token, not
+// by cookies, so it needs no CSRF protection.
+import { Elysia, t } from 'elysia'
+import type { AppDeps } from '../deps.ts'
+import * as conversations from '../domain/conversations/conversations.usecases.ts'
+import * as messages from '../domain/messages/messages.usecases.ts'
+import { createWebVisitor } from '../domain/visitors/visitors.usecases.ts'
+import { AppError } from '../shared/errors.ts'
+import { isUuid } from '../shared/ids.ts'
+import { ClientId, MessageBody } from './schemas.ts'
+import { requireVisitor } from './guards.ts'
+
+const tags = ['widget']
+const checkId = (id: string) => {
+  if (!isUuid(id)) throw new AppError('conversation.not_found', 404, 'conversation not found')
+  return id
+}
+
+export const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': 'authorization, content-type',
+  'access-control-max-age': '86400',
+}
+
+export const widgetRoutes = (deps: AppDeps) =>
+  new Elysia({ prefix: '/api/widget' })
+    .post(
+      '/visitors',
+      async ({ set }) => {
+        const { token, visitor } = await createWebVisitor(deps)
+        set.status = 201
+        return { token, visitor: { id: visitor.id, number: visitor.number } }
+      },
+      { detail: { summary: 'A new visitor: returns the opaque token the widget keeps and sends as a bearer token', tags } },
+    )
+    .get(
+      '/me',
+      async ({ request }) => {
+        const v = await requireVisitor(deps, request)
+        return { visitor: { id: v.id, number: v.number, name: v.name, email: v.email } }
+      },
+      { detail: { summary: 'The visitor this token belongs to', tags } },
+    )
+    .get(
+      '/conversations',
+      async ({ request }) => conversations.listVisitorConversations(deps, (await requireVisitor(deps, request)).id),
+      { detail: { summary: "This visitor's conversations, newest first", tags } },
+    )
+    .get(
+      '/conversations/:id/messages',
+      async ({ request, params, query }) => {
+        const visitor = await requireVisitor(deps, request)
+        const id = checkId(params.id)
+        await conversations.getVisitorConversation(deps, visitor.id, id)
+        return messages.listMessages(deps, id, query)
+      },
+      {
+        query: t.Object({
+          afterSeq: t.Optional(t.Integer({ minimum: 0 })),
+          beforeSeq: t.Optional(t.Integer({ minimum: 1 })),
+          limit: t.Optional(t.Integer({ minimum: 1, maximum: 500 })),
+        }),
+        detail: { summary: "Messages of one of this visitor's conversations (another's gives 404)", tags },
+      },
+    )
+    .post(
+      '/messages',
+      async ({ request, body, set }) => {
+        const visitor = await requireVisitor(deps, request)
+        const result = await deps.web.receive(visitor.id, body)
+        set.status = result.duplicate ? 200 : 201
+        return result
+      },
+      {
+        body: t.Object({
+          conversationId: t.Optional(t.Nullable(t.String({ format: 'uuid' }))),
+          body: MessageBody,
+          clientId: ClientId,
+        }),
+        detail: { summary: 'Send a message as the visitor (idempotent by clientId); without conversationId, continues the latest', tags },
+      },
+    )

@@ -1,0 +1,95 @@
+// Keeps several Parley processes on one database in step: every local event is announced with
+// NOTIFY (ids only, never bodies), and every other process loads the rows and pushes them to its
+// own sockets. Remote events are handled one at a time, in the order they were announced.
+import type { Sql } from '../db/client.ts'
+import type { EventBus, ConversationChange } from '../events/bus.ts'
+import type { Hub } from '../realtime/hub.ts'
+import type { Logger } from '../shared/logger.ts'
+import { findMessage } from '../domain/messages/messages.repo.ts'
+import { findView } from '../domain/conversations/conversations.repo.ts'
+import { findPresence } from '../domain/agents/agents.repo.ts'
+
+export const CHANNEL = 'parley_events'
+
+type Note =
+  | { k: 'm'; id: string }
+  | { k: 'mu'; id: string }
+  | { k: 'c'; id: string; ch: ConversationChange }
+  | { k: 'p'; a: string }
+  | { k: 'd'; a: string }
+  | { k: 't'; c: string; v: string; f: 'visitor' | 'agent'; a?: string; n?: string; on: boolean }
+
+export interface Cluster {
+  stop(): Promise<void>
+}
+
+export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; nodeId: string; log: Logger }): Promise<Cluster> {
+  const { sql, bus, hub, nodeId, log } = opts
+  const notify = async (note: Note): Promise<void> => {
+    await sql.notify(CHANNEL, JSON.stringify({ o: nodeId, ...note }))
+  }
+
+  const offs = [
+    bus.on('message.created', ({ message }) => notify({ k: 'm', id: message.id })),
+    bus.on('message.updated', ({ message }) => notify({ k: 'mu', id: message.id })),
+    bus.on('conversation.changed', ({ conversation, change }) => notify({ k: 'c', id: conversation.id, ch: change })),
+    bus.on('agent.presence', ({ presence }) => notify({ k: 'p', a: presence.agentId })),
+    bus.on('agent.deactivated', ({ agentId }) => notify({ k: 'd', a: agentId })),
+    bus.on('typing', (t) =>
+      notify({ k: 't', c: t.conversationId, v: t.visitorId, f: t.from, a: t.agentId, n: t.agentName, on: t.typing }),
+    ),
+  ]
+
+  const handle = async (note: Note): Promise<void> => {
+    switch (note.k) {
+      case 'm': {
+        const message = await findMessage(sql, note.id)
+        const conversation = message && (await findView(sql, message.conversationId))
+        if (message && conversation) hub.message(message, conversation)
+        return
+      }
+      case 'mu': {
+        const message = await findMessage(sql, note.id)
+        const conversation = message && (await findView(sql, message.conversationId))
+        if (message) hub.messageUpdated(message, conversation?.visitor.id ?? null)
+        return
+      }
+      case 'c': {
+        const conversation = await findView(sql, note.id)
+        if (conversation) hub.conversation(conversation, note.ch)
+        return
+      }
+      case 'p': {
+        const presence = await findPresence(sql, note.a)
+        if (presence) hub.presence(presence)
+        return
+      }
+      case 'd':
+        hub.endAgent(note.a, 'deactivated')
+        return
+      case 't':
+        hub.typing({ conversationId: note.c, visitorId: note.v, from: note.f, agentId: note.a, agentName: note.n, typing: note.on })
+        return
+    }
+  }
+
+  let chain = Promise.resolve()
+  const listener = await sql.listen(CHANNEL, (payload) => {
+    let parsed: Note & { o?: string }
+    try {
+      parsed = JSON.parse(payload)
+    } catch {
+      return
+    }
+    if (parsed.o === nodeId) return
+    chain = chain.then(() => handle(parsed)).catch((error) => log.warn('cluster event failed', { error, note: parsed }))
+  })
+
+  return {
+    async stop() {
+      for (const off of offs) off()
+      await listener.unlisten().catch(() => {})
+      await chain
+    },
+  }
+}

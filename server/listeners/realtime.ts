@@ -1,0 +1,17 @@
+// Pushes domain events to this process's sockets.
+import type { EventBus } from '../events/bus.ts'
+import type { Hub } from '../realtime/hub.ts'
+import { findView } from '../domain/conversations/conversations.repo.ts'
+import type { Sql } from '../db/client.ts'
+
+export function realtimeListener(bus: EventBus, hub: Hub, sql: Sql): void {
+  bus.on('message.created', ({ message, conversation }) => hub.message(message, conversation))
+  bus.on('message.updated', async ({ message }) => {
+    const conv = await findView(sql, message.conversationId)
+    hub.messageUpdated(message, conv?.visitor.id ?? null)
+  })
+  bus.on('conversation.changed', ({ conversation, change }) => hub.conversation(conversation, change))
+  bus.on('agent.presence', ({ presence }) => hub.presence(presence))
+  bus.on('agent.deactivated', ({ agentId }) => hub.endAgent(agentId, 'deactivated'))
+  bus.on('typing', (t) => hub.typing(t))
+}

@@ -1,0 +1,44 @@
+// The composition root: `npm start` runs this.
+import { loadConfig, ConfigError } from './config.ts'
+import { createLogger } from './shared/logger.ts'
+import { MigrationError } from './db/migrate.ts'
+import { startParley } from './runtime.ts'
+
+let config
+try {
+  config = loadConfig()
+} catch (e) {
+  if (e instanceof ConfigError) {
+    console.error(`parley: configuration error: ${e.message}`)
+    process.exit(2)
+  }
+  throw e
+}
+
+const log = createLogger(config.logLevel)
+const t0 = performance.now()
+let running
+try {
+  running = await startParley(config, log)
+} catch (e) {
+  if (e instanceof MigrationError) console.error(`parley: migration error: ${e.message}`)
+  else console.error(`parley: could not start: ${e instanceof Error ? e.message : String(e)}`)
+  process.exit(1)
+}
+log.info('Parley is listening', { url: running.url, ms: Math.round(performance.now() - t0) })
+
+let stopping = false
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) return
+    stopping = true
+    log.info('shutting down', { signal })
+    const force = setTimeout(() => process.exit(1), 15_000)
+    try {
+      await running.stop()
+    } finally {
+      clearTimeout(force)
+      process.exit(0)
+    }
+  })
+}

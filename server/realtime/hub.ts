@@ -1,0 +1,110 @@
+// Fan-out to this process's sockets through Bun's topics (server.publish encodes a frame once
+// for all its subscribers). Topics: `agents` (every dashboard), `agent:<id>` (one agent's
+// sockets), `visitor:<id>` (one visitor's tabs).
+import type { Server } from 'bun'
+import type { Sql } from '../db/client.ts'
+import type { Logger } from '../shared/logger.ts'
+import type { MessageView } from '../domain/messages/messages.repo.ts'
+import type { ConversationView } from '../domain/conversations/conversations.repo.ts'
+import { openCounts } from '../domain/conversations/conversations.repo.ts'
+import type { ConversationChange } from '../events/bus.ts'
+import type { AgentPresence } from '../domain/agents/agents.repo.ts'
+import type { ServerFrame } from './protocol.ts'
+
+export const AGENTS = 'agents'
+export const agentTopic = (id: string) => `agent:${id}`
+export const visitorTopic = (id: string) => `visitor:${id}`
+
+export interface Closable {
+  close(code?: number, reason?: string): void
+}
+
+export class Hub {
+  private server: Server<unknown> | null = null
+  private countsTimer: ReturnType<typeof setTimeout> | null = null
+  /** Agent sockets by agent id, so a deactivated agent's connections can be closed. */
+  private agentSockets = new Map<string, Set<Closable>>()
+
+  constructor(private sql: Sql, private log: Logger) {}
+
+  attach(server: Server<unknown>): void {
+    this.server = server
+  }
+
+  publish(topic: string, frame: ServerFrame): void {
+    this.server?.publish(topic, JSON.stringify(frame))
+  }
+
+  message(message: MessageView, conversation: ConversationView): void {
+    const frame: ServerFrame = { type: 'message', message, conversation }
+    const data = JSON.stringify(frame)
+    this.server?.publish(AGENTS, data)
+    this.server?.publish(visitorTopic(conversation.visitor.id), data)
+  }
+
+  messageUpdated(message: MessageView, visitorId: string | null): void {
+    const data = JSON.stringify({ type: 'message.updated', message } satisfies ServerFrame)
+    this.server?.publish(AGENTS, data)
+    if (visitorId) this.server?.publish(visitorTopic(visitorId), data)
+  }
+
+  conversation(conversation: ConversationView, change: ConversationChange): void {
+    const data = JSON.stringify({ type: 'conversation', conversation, change } satisfies ServerFrame)
+    this.server?.publish(AGENTS, data)
+    this.server?.publish(visitorTopic(conversation.visitor.id), data)
+    this.scheduleCounts()
+  }
+
+  typing(t: { conversationId: string; visitorId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }): void {
+    const frame: ServerFrame = {
+      type: 'typing',
+      conversationId: t.conversationId,
+      from: t.from,
+      typing: t.typing,
+      ...(t.agentId ? { agentId: t.agentId, agentName: t.agentName } : {}),
+    }
+    // Visitors hear agents typing; agents hear visitors (and each other, to avoid double answers).
+    if (t.from === 'agent') this.publish(visitorTopic(t.visitorId), frame)
+    this.publish(AGENTS, frame)
+  }
+
+  presence(presence: AgentPresence): void {
+    this.publish(AGENTS, { type: 'presence', presence })
+  }
+
+  /** Counts change with many events; coalesce bursts into one query and one frame. */
+  scheduleCounts(): void {
+    if (this.countsTimer) return
+    this.countsTimer = setTimeout(async () => {
+      this.countsTimer = null
+      try {
+        this.publish(AGENTS, { type: 'counts', counts: await openCounts(this.sql) })
+      } catch (error) {
+        this.log.warn('could not publish counts', { error })
+      }
+    }, 25)
+  }
+
+  trackAgent(agentId: string, ws: Closable): void {
+    let set = this.agentSockets.get(agentId)
+    if (!set) this.agentSockets.set(agentId, (set = new Set()))
+    set.add(ws)
+  }
+
+  untrackAgent(agentId: string, ws: Closable): void {
+    const set = this.agentSockets.get(agentId)
+    set?.delete(ws)
+    if (set && set.size === 0) this.agentSockets.delete(agentId)
+  }
+
+  /** Ends a deactivated agent's live connections on this process. */
+  endAgent(agentId: string, reason: string): void {
+    this.publish(agentTopic(agentId), { type: 'session.ended', reason })
+    for (const ws of this.agentSockets.get(agentId) ?? []) ws.close(4001, reason)
+  }
+
+  stop(): void {
+    if (this.countsTimer) clearTimeout(this.countsTimer)
+    this.countsTimer = null
+  }
+}

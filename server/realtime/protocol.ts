@@ -1,0 +1,83 @@
+// The WebSocket protocol: every client frame is validated against this union; server frames are
+// typed below. A frame that creates data carries a client id and is acknowledged only after
+// commit; a reconnecting client resumes a conversation from the last sequence number it saw.
+import { t } from 'elysia'
+import { TypeCompiler } from '@sinclair/typebox/compiler'
+import type { Static } from '@sinclair/typebox'
+import type { MessageView } from '../domain/messages/messages.repo.ts'
+import type { ConversationView, Counts } from '../domain/conversations/conversations.repo.ts'
+import type { AgentPresence } from '../domain/agents/agents.repo.ts'
+import type { ConversationChange } from '../events/bus.ts'
+
+/** Frames larger than this are refused with an error frame; the socket stays open. */
+export const MAX_FRAME_BYTES = 64 * 1024
+
+const Uuid = t.String({ format: 'uuid', maxLength: 36 })
+const ClientId = t.String({ minLength: 1, maxLength: 100 })
+
+export const ClientFrame = t.Union([
+  t.Object({
+    type: t.Literal('message.send'),
+    clientId: ClientId,
+    conversationId: t.Optional(t.Union([Uuid, t.Null()])),
+    body: t.String({ maxLength: 20_000 }),
+  }),
+  t.Object({ type: t.Literal('resume'), conversationId: Uuid, afterSeq: t.Integer({ minimum: 0 }) }),
+  t.Object({ type: t.Literal('typing'), conversationId: Uuid, typing: t.Boolean() }),
+  t.Object({ type: t.Literal('delivered'), conversationId: Uuid, seq: t.Integer({ minimum: 0 }) }),
+  t.Object({ type: t.Literal('status.set'), status: t.Union([t.Literal('online'), t.Literal('away'), t.Literal('offline')]) }),
+  t.Object({ type: t.Literal('ping') }),
+])
+export type ClientFrame = Static<typeof ClientFrame>
+
+const check = TypeCompiler.Compile(ClientFrame)
+
+export type ParseResult = { ok: true; frame: ClientFrame } | { ok: false; code: string; message: string; ref?: string }
+
+/** Turns raw socket data into a valid frame, or says exactly what is wrong with it. */
+export function parseFrame(raw: unknown): ParseResult {
+  let data: unknown = raw
+  if (typeof raw === 'string') {
+    if (Buffer.byteLength(raw) > MAX_FRAME_BYTES) return { ok: false, code: 'frame.too_large', message: `frames are limited to ${MAX_FRAME_BYTES} bytes` }
+    try {
+      data = JSON.parse(raw)
+    } catch {
+      return { ok: false, code: 'frame.not_json', message: 'frames must be JSON objects' }
+    }
+  } else if (raw instanceof Uint8Array || raw instanceof ArrayBuffer || Buffer.isBuffer(raw)) {
+    return { ok: false, code: 'frame.binary', message: 'binary frames are not accepted; send JSON text' }
+  } else if (raw !== null && typeof raw === 'object') {
+    // Elysia has already parsed JSON text; measure what it would have been.
+    if (Buffer.byteLength(JSON.stringify(raw)) > MAX_FRAME_BYTES) {
+      return { ok: false, code: 'frame.too_large', message: `frames are limited to ${MAX_FRAME_BYTES} bytes` }
+    }
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    return { ok: false, code: 'frame.not_json', message: 'frames must be JSON objects' }
+  }
+  const ref = typeof (data as { clientId?: unknown }).clientId === 'string' ? ((data as { clientId: string }).clientId) : undefined
+  if (!check.Check(data)) {
+    const first = check.Errors(data).First()
+    const type = (data as { type?: unknown }).type
+    const known = ['message.send', 'resume', 'typing', 'delivered', 'status.set', 'ping']
+    if (typeof type !== 'string' || !known.includes(type)) {
+      return { ok: false, code: 'frame.unknown_type', message: `unknown frame type ${JSON.stringify(type ?? null)}`, ref }
+    }
+    return { ok: false, code: 'frame.invalid', message: `${type}: ${first ? `${first.path || '/'} ${first.message}` : 'invalid frame'}`, ref }
+  }
+  return { ok: true, frame: data as ClientFrame }
+}
+
+export type ServerFrame =
+  | { type: 'hello'; role: 'agent' | 'visitor'; id: string; nodeId: string }
+  | { type: 'message'; message: MessageView; conversation: ConversationView }
+  | { type: 'message.updated'; message: MessageView }
+  | { type: 'conversation'; conversation: ConversationView; change: ConversationChange }
+  | { type: 'counts'; counts: Counts }
+  | { type: 'typing'; conversationId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
+  | { type: 'presence'; presence: AgentPresence }
+  | { type: 'ack'; clientId: string; messageId: string; conversationId: string; seq: number; duplicate: boolean }
+  | { type: 'resumed'; conversationId: string; lastSeq: number }
+  | { type: 'error'; code: string; message: string; ref?: string }
+  | { type: 'session.ended'; reason: string }
+  | { type: 'pong' }

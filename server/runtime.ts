@@ -1,0 +1,110 @@
+// Wires Parley together: config → db → migrate → bus → channels → listeners → app.listen.
+// main.ts runs it for real; tests run it against their own database on port 0.
+import type { Config } from './config.ts'
+import { createSql, type Sql } from './db/client.ts'
+import { migrate } from './db/migrate.ts'
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.ts'
+import { EventBus } from './events/bus.ts'
+import { Hub } from './realtime/hub.ts'
+import { ChannelRegistry } from './channels/channel.ts'
+import { WebChannelAdapter } from './channels/web/web.adapter.ts'
+import { realtimeListener } from './listeners/realtime.ts'
+import { deliveryListener } from './listeners/delivery.ts'
+import { startCluster } from './listeners/cluster.ts'
+import { startHeartbeat } from './jobs/heartbeat.ts'
+import { createApp } from './app.ts'
+import type { AppDeps } from './deps.ts'
+import type { Logger } from './shared/logger.ts'
+import { newId } from './shared/ids.ts'
+import { createOwner, setupNeeded } from './domain/agents/agents.usecases.ts'
+import { isAppError } from './shared/errors.ts'
+
+export interface Running {
+  deps: AppDeps
+  url: string
+  port: number
+  embedded: EmbeddedPostgresHandle | null
+  stop(): Promise<void>
+}
+
+export async function startParley(config: Config, log: Logger): Promise<Running> {
+  let embedded: EmbeddedPostgresHandle | null = null
+  let databaseUrl = config.databaseUrl
+  if (!databaseUrl) {
+    const t0 = performance.now()
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log })
+    databaseUrl = embedded.url
+    log.info('embedded PostgreSQL started', { port: embedded.port, dir: embedded.dir, ms: Math.round(performance.now() - t0) })
+  }
+  let sql: Sql | null = null
+  const cleanup: (() => Promise<void>)[] = []
+  try {
+    sql = createSql(databaseUrl)
+    const state = { migrated: false }
+    const result = await migrate(sql)
+    state.migrated = true
+    if (result.applied.length) log.info('migrations applied', { applied: result.applied, current: result.current })
+
+    const bus = new EventBus(log)
+    const hub = new Hub(sql, log)
+    const nodeId = newId()
+    const auth = {
+      sessionDays: config.sessionDays,
+      loginMaxFailuresPerEmail: config.loginMaxFailuresPerEmail,
+      loginMaxFailuresPerIp: config.loginMaxFailuresPerIp,
+      loginWindowSeconds: config.loginWindowSeconds,
+    }
+    const web = new WebChannelAdapter({ sql, bus })
+    const channels = new ChannelRegistry()
+    channels.register(web)
+    const deps: AppDeps = { config, sql, bus, log, hub, channels, web, nodeId, auth, state }
+
+    realtimeListener(bus, hub, sql)
+    deliveryListener(bus, channels, deps, log)
+    const cluster = await startCluster({ sql, bus, hub, nodeId, log })
+    cleanup.push(() => cluster.stop())
+    const heartbeat = await startHeartbeat(sql, nodeId, log)
+    cleanup.push(() => heartbeat.stop())
+    await channels.startAll()
+    cleanup.push(() => channels.stopAll())
+
+    if (config.ownerEmail && config.ownerPassword && (await setupNeeded(deps))) {
+      try {
+        await createOwner(deps, { email: config.ownerEmail, password: config.ownerPassword, name: config.ownerName })
+        log.info('owner account created from PARLEY_OWNER_EMAIL', { email: config.ownerEmail })
+      } catch (e) {
+        if (!(isAppError(e) && e.code === 'setup.done')) throw e
+      }
+    }
+
+    const app = createApp(deps).listen({ hostname: config.host, port: config.port })
+    const server = app.server!
+    hub.attach(server)
+    const port = server.port!
+    const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`
+    const db = sql
+    let stopped: Promise<void> | null = null
+    return {
+      deps,
+      url,
+      port,
+      embedded,
+      stop() {
+        stopped ??= (async () => {
+          await app.stop(true)
+          hub.stop()
+          for (const c of cleanup.reverse()) await c().catch((error) => log.warn('shutdown step failed', { error }))
+          await bus.drain()
+          await db.end({ timeout: 5 })
+          if (embedded) await embedded.stop()
+        })()
+        return stopped
+      },
+    }
+  } catch (e) {
+    for (const c of cleanup.reverse()) await c().catch(() => {})
+    if (sql) await sql.end({ timeout: 1 }).catch(() => {})
+    if (embedded) await embedded.stop().catch(() => {})
+    throw e
+  }
+}
