@@ -1,0 +1,184 @@
+// Test harness: a real Parley on a loopback port against a fresh database, and small clients
+// that talk to it the way the dashboard and the widget do (cookie + CSRF, bearer token, sockets).
+import { loadConfig, type Config } from '../config.ts'
+import { createTestDb, type TestDb } from '../db/testing.ts'
+import { startParley, type Running } from '../runtime.ts'
+import { createLogger, type Level } from '../shared/logger.ts'
+import type { ServerFrame } from '../realtime/protocol.ts'
+
+export interface TestServer {
+  url: string
+  running: Running
+  db: TestDb
+  stop(): Promise<void>
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({}), host: '127.0.0.1', port: 0, ...overrides }
+}
+
+export async function startTestServer(overrides: Partial<Config> = {}, db?: TestDb): Promise<TestServer> {
+  const database = db ?? (await createTestDb())
+  const level = (process.env.PARLEY_TEST_LOG as Level | undefined) ?? 'silent'
+  const running = await startParley(testConfig({ databaseUrl: database.url, ...overrides }), createLogger(level as Level))
+  return {
+    url: `http://127.0.0.1:${running.port}`,
+    running,
+    db: database,
+    async stop() {
+      await running.stop()
+      if (!db) await database.drop()
+    },
+  }
+}
+
+export interface Reply<T = any> {
+  status: number
+  body: T
+  headers: Headers
+}
+
+async function call(base: string, method: string, path: string, body: unknown, headers: Record<string, string>): Promise<Reply> {
+  const res = await fetch(base + path, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  })
+  const text = await res.text()
+  let parsed: unknown = text
+  try {
+    parsed = text ? JSON.parse(text) : null
+  } catch {}
+  return { status: res.status, body: parsed, headers: res.headers }
+}
+
+export class AgentClient {
+  cookie = ''
+  csrf = ''
+  agent: { id: string; name: string; role: string } | null = null
+
+  constructor(readonly base: string) {}
+
+  request(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<Reply> {
+    return call(this.base, method, path, body, {
+      origin: this.base,
+      ...(this.cookie ? { cookie: this.cookie } : {}),
+      ...(this.csrf ? { 'x-csrf-token': this.csrf } : {}),
+      ...extra,
+    })
+  }
+
+  private adopt(r: Reply): Reply {
+    const set = r.headers.get('set-cookie')
+    if (set) this.cookie = set.split(';')[0]!
+    if (r.body?.csrfToken) this.csrf = r.body.csrfToken
+    if (r.body?.agent) this.agent = r.body.agent
+    return r
+  }
+
+  async setup(email = 'owner@example.com', password = 'owner-password', name = 'Olivia Owner'): Promise<Reply> {
+    return this.adopt(await this.request('POST', '/api/setup', { email, password, name }))
+  }
+
+  async login(email: string, password: string): Promise<Reply> {
+    return this.adopt(await this.request('POST', '/api/auth/login', { email, password }))
+  }
+
+  socket(): Promise<TestSocket> {
+    return TestSocket.open(this.base.replace(/^http/, 'ws') + '/ws/agent', { cookie: this.cookie, origin: this.base })
+  }
+}
+
+export class VisitorClient {
+  token = ''
+  id = ''
+
+  constructor(readonly base: string) {}
+
+  static async create(base: string): Promise<VisitorClient> {
+    const v = new VisitorClient(base)
+    const r = await call(base, 'POST', '/api/widget/visitors', undefined, {})
+    if (r.status !== 201) throw new Error(`visitor creation failed: ${r.status}`)
+    v.token = r.body.token
+    v.id = r.body.visitor.id
+    return v
+  }
+
+  request(method: string, path: string, body?: unknown): Promise<Reply> {
+    return call(this.base, method, path, body, { authorization: `Bearer ${this.token}` })
+  }
+
+  socket(): Promise<TestSocket> {
+    return TestSocket.open(`${this.base.replace(/^http/, 'ws')}/ws/visitor?token=${encodeURIComponent(this.token)}`, {})
+  }
+}
+
+/** A WebSocket that records every frame and lets a test wait for the one it expects. */
+export class TestSocket {
+  frames: ServerFrame[] = []
+  closed: { code: number; reason: string } | null = null
+  private waiters: (() => void)[] = []
+
+  private constructor(readonly ws: WebSocket) {
+    ws.addEventListener('message', (e) => {
+      this.frames.push(JSON.parse(String(e.data)))
+      for (const w of this.waiters.splice(0)) w()
+    })
+    ws.addEventListener('close', (e) => {
+      this.closed = { code: e.code, reason: e.reason }
+      for (const w of this.waiters.splice(0)) w()
+    })
+  }
+
+  static open(url: string, headers: Record<string, string>): Promise<TestSocket> {
+    return new Promise((resolve, reject) => {
+      // Bun's WebSocket accepts headers (a browser sends the cookie and Origin by itself).
+      const ws = new WebSocket(url, { headers } as never)
+      const s = new TestSocket(ws)
+      ws.addEventListener('open', () => resolve(s), { once: true })
+      ws.addEventListener('error', () => reject(new Error(`socket to ${url} failed`)), { once: true })
+    })
+  }
+
+  send(frame: unknown): void {
+    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame))
+  }
+
+  /** Waits for the first frame (from `from` on) matching `pred`; fails after `ms`. */
+  async waitFor<T extends ServerFrame['type']>(
+    type: T,
+    pred: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true,
+    ms = 5000,
+    from = 0,
+  ): Promise<Extract<ServerFrame, { type: T }>> {
+    const deadline = Date.now() + ms
+    for (;;) {
+      const hit = this.frames.slice(from).find((f) => f.type === type && pred(f as never))
+      if (hit) return hit as never
+      if (this.closed) throw new Error(`socket closed (${this.closed.code} ${this.closed.reason}) while waiting for ${type}`)
+      const left = deadline - Date.now()
+      if (left <= 0) throw new Error(`timed out waiting for ${type}; got ${this.frames.map((f) => f.type).join(', ')}`)
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left)
+        this.waiters.push(() => {
+          clearTimeout(t)
+          resolve()
+        })
+      })
+    }
+  }
+
+  async waitClosed(ms = 5000): Promise<{ code: number; reason: string }> {
+    const deadline = Date.now() + ms
+    while (!this.closed && Date.now() < deadline) await Bun.sleep(10)
+    if (!this.closed) throw new Error('socket did not close')
+    return this.closed
+  }
+
+  close(): void {
+    this.ws.close()
+  }
+}
+
+/** A unique client id for a frame. */
+export const cid = () => Bun.randomUUIDv7()
