@@ -9,6 +9,7 @@ import { agentRoutes } from './http/agents.ts'
 import { conversationRoutes } from './http/conversations.ts'
 import { widgetRoutes, CORS_HEADERS } from './http/widget.ts'
 import { socketRoutes } from './realtime/sockets.ts'
+import { staticRoutes } from './http/static.ts'
 
 /** Largest request body accepted at all; message bodies are limited far lower (16 KB). */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps) {
     .use(conversationRoutes(deps))
     .use(widgetRoutes(deps))
     .use(socketRoutes(deps))
+    .use(staticRoutes(deps))
 }
 
 export type App = ReturnType<typeof createApp>
