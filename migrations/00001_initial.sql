@@ -61,6 +61,12 @@ create table visitors (
   name text,
   email text,
   phone text,
+  -- where the e-mail address came from: the contact form, the site (logged-in user), or an agent
+  email_source text check (email_source in ('contact_form', 'site', 'agent')),
+  -- one note per visitor, visible to and editable by all agents
+  note text not null default '',
+  note_updated_at timestamptz,
+  note_updated_by uuid references agents (id),
   created_at timestamptz not null default now(),
   last_seen_at timestamptz not null default now()
 );
@@ -113,3 +119,11 @@ create table messages (
   unique (conversation_id, seq)
 );
 create unique index messages_client_id on messages (author_id, client_id) where client_id is not null;
+
+-- instance-wide settings (widget appearance, …), one JSON document per key
+create table settings (
+  key text primary key,
+  value jsonb not null,
+  updated_at timestamptz not null default now(),
+  updated_by uuid references agents (id)
+);

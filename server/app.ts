@@ -10,6 +10,8 @@ import { conversationRoutes } from './http/conversations.ts'
 import { widgetRoutes, CORS_HEADERS } from './http/widget.ts'
 import { socketRoutes } from './realtime/sockets.ts'
 import { staticRoutes } from './http/static.ts'
+import { settingsRoutes } from './http/settings.ts'
+import { visitorRoutes } from './http/visitors.ts'
 
 /** Largest request body accepted at all; message bodies are limited far lower (16 KB). */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -52,6 +54,8 @@ export function createApp(deps: AppDeps) {
             { name: 'agents', description: 'Accounts, roles, presence' },
             { name: 'conversations', description: 'The agent side of conversations' },
             { name: 'widget', description: 'The visitor side, for the chat widget' },
+            { name: 'visitors', description: 'The visitor card' },
+            { name: 'settings', description: 'Widget appearance and the embed snippet' },
             { name: 'system', description: 'Health' },
           ],
         },
@@ -62,6 +66,8 @@ export function createApp(deps: AppDeps) {
     .use(agentRoutes(deps))
     .use(conversationRoutes(deps))
     .use(widgetRoutes(deps))
+    .use(settingsRoutes(deps))
+    .use(visitorRoutes(deps))
     .use(socketRoutes(deps))
     .use(staticRoutes(deps))
 }

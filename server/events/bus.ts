@@ -5,6 +5,7 @@ import type { Logger } from '../shared/logger.ts'
 import type { MessageView } from '../domain/messages/messages.repo.ts'
 import type { ConversationView } from '../domain/conversations/conversations.repo.ts'
 import type { AgentPresence } from '../domain/agents/agents.repo.ts'
+import type { VisitorView } from '../domain/visitors/visitors.repo.ts'
 
 export type ConversationChange = 'created' | 'assigned' | 'resolved' | 'reopened' | 'updated'
 
@@ -15,6 +16,7 @@ export interface DomainEvents {
   'agent.presence': { presence: AgentPresence }
   'agent.deactivated': { agentId: string }
   'agent.changed': { agentId: string }
+  'visitor.changed': { visitor: VisitorView }
   /** Ephemeral: not stored, only relayed to dashboards and the visitor's tabs. */
   typing: { conversationId: string; visitorId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
 }

@@ -5,7 +5,10 @@ import { Elysia, t } from 'elysia'
 import type { AppDeps } from '../deps.ts'
 import * as conversations from '../domain/conversations/conversations.usecases.ts'
 import * as messages from '../domain/messages/messages.usecases.ts'
-import { createWebVisitor } from '../domain/visitors/visitors.usecases.ts'
+import { createWebVisitor, leaveContact } from '../domain/visitors/visitors.usecases.ts'
+import { getAppearance } from '../domain/settings/settings.usecases.ts'
+import { anyAgentOnline } from '../domain/agents/agents.repo.ts'
+import { checkBody } from '../domain/messages/messages.usecases.ts'
 import { AppError } from '../shared/errors.ts'
 import { isUuid } from '../shared/ids.ts'
 import { ClientId, MessageBody } from './schemas.ts'
@@ -26,6 +29,11 @@ export const CORS_HEADERS = {
 
 export const widgetRoutes = (deps: AppDeps) =>
   new Elysia({ prefix: '/api/widget' })
+    .get(
+      '/config',
+      async () => ({ appearance: await getAppearance(deps), online: await anyAgentOnline(deps.sql) }),
+      { detail: { summary: 'Widget appearance and whether an agent is online (else the widget shows its contact form)', tags } },
+    )
     .post(
       '/visitors',
       async ({ set }) => {
@@ -80,5 +88,25 @@ export const widgetRoutes = (deps: AppDeps) =>
           clientId: ClientId,
         }),
         detail: { summary: 'Send a message as the visitor (idempotent by clientId); without conversationId, continues the latest', tags },
+      },
+    )
+    .post(
+      '/contact',
+      async ({ request, body, set }) => {
+        const visitor = await requireVisitor(deps, request)
+        checkBody(body.body)
+        await leaveContact(deps, visitor.id, { email: body.email, name: body.name ?? null })
+        const result = await deps.web.receive(visitor.id, { body: body.body, clientId: body.clientId })
+        set.status = result.duplicate ? 200 : 201
+        return result
+      },
+      {
+        body: t.Object({
+          email: t.String({ maxLength: 254 }),
+          name: t.Optional(t.Nullable(t.String({ maxLength: 200 }))),
+          body: MessageBody,
+          clientId: ClientId,
+        }),
+        detail: { summary: 'The contact form shown when nobody is online: leaves the e-mail and a message', tags },
       },
     )

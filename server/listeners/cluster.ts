@@ -3,7 +3,8 @@
 // own sockets. Remote events are handled one at a time, in the order they were announced.
 import type { Sql } from '../db/client.ts'
 import type { EventBus, ConversationChange } from '../events/bus.ts'
-import type { Hub } from '../realtime/hub.ts'
+import { AGENTS, type Hub } from '../realtime/hub.ts'
+import { findVisitorView } from '../domain/visitors/visitors.repo.ts'
 import type { Logger } from '../shared/logger.ts'
 import { findMessage } from '../domain/messages/messages.repo.ts'
 import { findView } from '../domain/conversations/conversations.repo.ts'
@@ -17,6 +18,7 @@ type Note =
   | { k: 'c'; id: string; ch: ConversationChange }
   | { k: 'p'; a: string }
   | { k: 'd'; a: string }
+  | { k: 'v'; id: string }
   | { k: 't'; c: string; v: string; f: 'visitor' | 'agent'; a?: string; n?: string; on: boolean }
 
 export interface Cluster {
@@ -35,6 +37,7 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
     bus.on('conversation.changed', ({ conversation, change }) => notify({ k: 'c', id: conversation.id, ch: change })),
     bus.on('agent.presence', ({ presence }) => notify({ k: 'p', a: presence.agentId })),
     bus.on('agent.deactivated', ({ agentId }) => notify({ k: 'd', a: agentId })),
+    bus.on('visitor.changed', ({ visitor }) => notify({ k: 'v', id: visitor.id })),
     bus.on('typing', (t) =>
       notify({ k: 't', c: t.conversationId, v: t.visitorId, f: t.from, a: t.agentId, n: t.agentName, on: t.typing }),
     ),
@@ -67,6 +70,11 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
       case 'd':
         hub.endAgent(note.a, 'deactivated')
         return
+      case 'v': {
+        const visitor = await findVisitorView(sql, note.id)
+        if (visitor) hub.publish(AGENTS, { type: 'visitor', visitor })
+        return
+      }
       case 't':
         hub.typing({ conversationId: note.c, visitorId: note.v, from: note.f, agentId: note.a, agentName: note.n, typing: note.on })
         return

@@ -1,6 +1,6 @@
 // Pushes domain events to this process's sockets.
 import type { EventBus } from '../events/bus.ts'
-import type { Hub } from '../realtime/hub.ts'
+import { AGENTS, type Hub } from '../realtime/hub.ts'
 import { findView } from '../domain/conversations/conversations.repo.ts'
 import type { Sql } from '../db/client.ts'
 
@@ -14,4 +14,5 @@ export function realtimeListener(bus: EventBus, hub: Hub, sql: Sql): void {
   bus.on('agent.presence', ({ presence }) => hub.presence(presence))
   bus.on('agent.deactivated', ({ agentId }) => hub.endAgent(agentId, 'deactivated'))
   bus.on('typing', (t) => hub.typing(t))
+  bus.on('visitor.changed', ({ visitor }) => hub.publish(AGENTS, { type: 'visitor', visitor }))
 }

@@ -7,6 +7,7 @@ import type { Static } from '@sinclair/typebox'
 import type { MessageView } from '../domain/messages/messages.repo.ts'
 import type { ConversationView, Counts } from '../domain/conversations/conversations.repo.ts'
 import type { AgentPresence } from '../domain/agents/agents.repo.ts'
+import type { VisitorView } from '../domain/visitors/visitors.repo.ts'
 import type { ConversationChange } from '../events/bus.ts'
 
 /** Frames larger than this are refused with an error frame; the socket stays open. */
@@ -76,6 +77,7 @@ export type ServerFrame =
   | { type: 'counts'; counts: Counts }
   | { type: 'typing'; conversationId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
   | { type: 'presence'; presence: AgentPresence }
+  | { type: 'visitor'; visitor: VisitorView }
   | { type: 'ack'; clientId: string; messageId: string; conversationId: string; seq: number; duplicate: boolean }
   | { type: 'resumed'; conversationId: string; lastSeq: number }
   | { type: 'error'; code: string; message: string; ref?: string }

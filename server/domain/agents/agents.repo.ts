@@ -187,3 +187,12 @@ export async function findPresence(db: Db, agentId: string): Promise<AgentPresen
   if (!row) return null
   return { agentId: row.id, status: row.status, connected: row.connected, presence: row.connected ? row.status : 'offline' }
 }
+
+/** Whether any active agent is online right now (the widget shows its contact form otherwise). */
+export async function anyAgentOnline(db: Db): Promise<boolean> {
+  const [row] = await db<{ online: boolean }[]>`
+    select exists (
+      select 1 from agents where active and status = 'online' and ${connectedSql(db)}
+    ) as online`
+  return row?.online ?? false
+}

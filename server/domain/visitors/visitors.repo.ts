@@ -29,3 +29,62 @@ export async function findVisitorById(db: Db, id: string): Promise<VisitorRow | 
   const [row] = await db<VisitorRow[]>`select id, number, name, email, phone, created_at, last_seen_at from visitors where id = ${id}`
   return row ? { ...row, number: Number(row.number) } : null
 }
+
+export type EmailSource = 'contact_form' | 'site' | 'agent'
+
+/** A visitor as the dashboard's visitor panel shows it. */
+export interface VisitorView {
+  id: string
+  number: number
+  name: string | null
+  email: string | null
+  emailSource: EmailSource | null
+  phone: string | null
+  note: string
+  noteUpdatedAt: Date | null
+  noteUpdatedBy: { id: string; name: string } | null
+  createdAt: Date
+  lastSeenAt: Date
+}
+
+export async function findVisitorView(db: Db, id: string): Promise<VisitorView | null> {
+  const [row] = await db<(Omit<VisitorView, 'noteUpdatedBy'> & { noteUpdatedById: string | null; noteUpdatedByName: string | null })[]>`
+    select v.id, v.number, v.name, v.email, v.email_source, v.phone, v.note, v.note_updated_at, v.created_at, v.last_seen_at,
+           a.id as note_updated_by_id, a.name as note_updated_by_name
+    from visitors v left join agents a on a.id = v.note_updated_by
+    where v.id = ${id}`
+  if (!row) return null
+  const { noteUpdatedById, noteUpdatedByName, ...rest } = row
+  return {
+    ...rest,
+    number: Number(rest.number),
+    noteUpdatedBy: noteUpdatedById ? { id: noteUpdatedById, name: noteUpdatedByName ?? '' } : null,
+  }
+}
+
+export interface VisitorPatch {
+  name?: string | null
+  email?: string | null
+  emailSource?: EmailSource | null
+  phone?: string | null
+  note?: string
+  noteUpdatedBy?: string
+}
+
+export async function updateVisitor(db: Db, id: string, p: VisitorPatch): Promise<boolean> {
+  const set: Record<string, unknown> = {}
+  if (p.name !== undefined) set.name = p.name
+  if (p.email !== undefined) {
+    set.email = p.email
+    set.emailSource = p.email === null ? null : p.emailSource ?? null
+  }
+  if (p.phone !== undefined) set.phone = p.phone
+  if (p.note !== undefined) set.note = p.note
+  const cols = Object.keys(set)
+  if (cols.length === 0 && p.note === undefined) return true
+  const rows = await db`
+    update visitors set ${db(set, ...cols)}
+      ${p.note !== undefined ? db`, note_updated_at = now(), note_updated_by = ${p.noteUpdatedBy ?? null}` : db``}
+    where id = ${id} returning id`
+  return rows.length > 0
+}

@@ -1,0 +1,12 @@
+import type { Db } from '../../db/client.ts'
+
+export async function readSetting<T>(db: Db, key: string): Promise<T | null> {
+  const [row] = await db<{ value: T }[]>`select value from settings where key = ${key}`
+  return row ? row.value : null
+}
+
+export async function writeSetting(db: Db, key: string, value: unknown, by: string): Promise<void> {
+  await db`
+    insert into settings (key, value, updated_by) values (${key}, ${db.json(value as never)}, ${by})
+    on conflict (key) do update set value = excluded.value, updated_at = now(), updated_by = excluded.updated_by`
+}

@@ -1,0 +1,49 @@
+import type { Sql } from '../../db/client.ts'
+import { AppError } from '../../shared/errors.ts'
+import type { Actor } from '../agents/agents.usecases.ts'
+import * as repo from './settings.repo.ts'
+
+export interface WidgetAppearance {
+  color: string
+  position: 'left' | 'right'
+  greeting: string
+  offlineMessage: string
+}
+
+export const DEFAULT_APPEARANCE: WidgetAppearance = {
+  color: '#4f46e5',
+  position: 'right',
+  greeting: 'Hi! How can we help you today?',
+  offlineMessage: "We're not online right now. Leave your e-mail and a message, and we'll reply by e-mail.",
+}
+
+const KEY = 'widget.appearance'
+
+export async function getAppearance(deps: { sql: Sql }): Promise<WidgetAppearance> {
+  const stored = await repo.readSetting<Partial<WidgetAppearance>>(deps.sql, KEY)
+  return { ...DEFAULT_APPEARANCE, ...(stored ?? {}) }
+}
+
+export async function updateAppearance(deps: { sql: Sql }, actor: Actor, patch: Partial<WidgetAppearance>): Promise<WidgetAppearance> {
+  if (actor.role !== 'owner') throw new AppError('settings.forbidden', 403, 'only the owner can change the widget settings')
+  const next = { ...(await getAppearance(deps)) }
+  if (patch.color !== undefined) {
+    if (!/^#[0-9a-f]{6}$/i.test(patch.color)) throw new AppError('request.invalid_color', 400, 'color must look like #4f46e5', { field: 'color' })
+    next.color = patch.color.toLowerCase()
+  }
+  if (patch.position !== undefined) {
+    if (patch.position !== 'left' && patch.position !== 'right') {
+      throw new AppError('request.invalid_position', 400, 'position must be left or right', { field: 'position' })
+    }
+    next.position = patch.position
+  }
+  for (const field of ['greeting', 'offlineMessage'] as const) {
+    const v = patch[field]
+    if (v === undefined) continue
+    const text = v.trim()
+    if (text.length > 500) throw new AppError('request.too_long', 400, `${field} is longer than 500 characters`, { field })
+    next[field] = text
+  }
+  await repo.writeSetting(deps.sql, KEY, next, actor.id)
+  return next
+}
