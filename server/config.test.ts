@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'bun:test'
+import { resolve } from 'node:path'
+import { loadConfig, ConfigError } from './config.ts'
+
+const fails = (env: Record<string, string>) => {
+  try {
+    loadConfig(env)
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError)
+    return (e as Error).message
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('configuration', () => {
+  it('has typed defaults when nothing is set', () => {
+    const c = loadConfig({})
+    expect(c.port).toBe(8080)
+    expect(c.dataDir).toBe('./data')
+    expect(c.databaseUrl).toBeNull()
+    expect(c.trustProxy).toEqual([])
+    expect(c.logLevel).toBe('info')
+  })
+
+  it('reads every variable', () => {
+    const c = loadConfig({
+      PORT: '9000',
+      HOST: '127.0.0.1',
+      DATA_DIR: '/srv/parley',
+      DATABASE_URL: 'postgres://u:p@db:5432/parley',
+      PUBLIC_URL: 'https://chat.example.com',
+      TRUST_PROXY: '127.0.0.1, ::1',
+      LOG_LEVEL: 'WARN',
+      PARLEY_OWNER_EMAIL: 'o@example.com',
+      PARLEY_OWNER_PASSWORD: 'long-enough',
+      PARLEY_OWNER_NAME: 'Olga',
+      SESSION_DAYS: '7',
+      LOGIN_MAX_FAILURES_PER_EMAIL: '3',
+      LOGIN_MAX_FAILURES_PER_IP: '10',
+      LOGIN_WINDOW_SECONDS: '60',
+    })
+    expect(c).toMatchObject({
+      port: 9000,
+      host: '127.0.0.1',
+      dataDir: '/srv/parley',
+      publicUrl: 'https://chat.example.com',
+      trustProxy: ['127.0.0.1', '::1'],
+      logLevel: 'warn',
+      ownerName: 'Olga',
+      sessionDays: 7,
+      loginMaxFailuresPerEmail: 3,
+      loginMaxFailuresPerIp: 10,
+      loginWindowSeconds: 60,
+    })
+  })
+
+  it('names the variable when a value is wrong', () => {
+    expect(fails({ PORT: 'eighty' })).toStartWith('PORT: expected a whole number')
+    expect(fails({ PORT: '70000' })).toStartWith('PORT: expected a number from 0 to 65535')
+    expect(fails({ DATABASE_URL: 'mysql://x' })).toStartWith('DATABASE_URL:')
+    expect(fails({ LOG_LEVEL: 'loud' })).toStartWith('LOG_LEVEL: expected one of')
+    expect(fails({ TRUST_PROXY: 'proxy.local' })).toStartWith('TRUST_PROXY:')
+    expect(fails({ PARLEY_OWNER_EMAIL: 'o@example.com' })).toStartWith('PARLEY_OWNER_PASSWORD:')
+    expect(fails({ PARLEY_OWNER_EMAIL: 'o@example.com', PARLEY_OWNER_PASSWORD: 'short' })).toStartWith('PARLEY_OWNER_PASSWORD:')
+  })
+
+  it('stops start-up with one line naming the variable', async () => {
+    const proc = Bun.spawn([process.execPath, resolve(import.meta.dir, 'main.ts')], {
+      env: { ...process.env, PORT: 'abc', DATABASE_URL: '' },
+      stdout: 'pipe',
+      stderr: 'pipe',
+    })
+    const code = await proc.exited
+    const err = (await new Response(proc.stderr).text()).trim()
+    expect(code).toBe(2)
+    expect(err.split('\n')).toHaveLength(1)
+    expect(err).toContain('PORT: expected a whole number, got "abc"')
+  })
+})
