@@ -14,9 +14,9 @@ const checkId = (id: string) => {
 export const agentRoutes = (deps: AppDeps) =>
   new Elysia({ prefix: '/api/agents' })
     .derive(async ({ request }) => ({ ...(await requireAgent(deps, request)) }))
-    .get('/', () => agents.listAgents(deps), { detail: { summary: 'All agents with their presence', tags: ['agents'] } })
+    .get('', () => agents.listAgents(deps), { detail: { summary: 'All agents with their presence', tags: ['agents'] } })
     .post(
-      '/',
+      '',
       async ({ actor, body, set }) => {
         const agent = await agents.createAgent(deps, actor, body)
         set.status = 201

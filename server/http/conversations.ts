@@ -16,7 +16,7 @@ const tags = ['conversations']
 export const conversationRoutes = (deps: AppDeps) =>
   new Elysia({ prefix: '/api/conversations' })
     .derive(async ({ request }) => ({ ...(await requireAgent(deps, request)) }))
-    .get('/', ({ actor, query }) => conversations.listConversations(deps, actor, query), {
+    .get('', ({ actor, query }) => conversations.listConversations(deps, actor, query), {
       query: t.Object({
         view: t.Union([t.Literal('unassigned'), t.Literal('mine'), t.Literal('others'), t.Literal('resolved')]),
         cursor: t.Optional(t.String({ maxLength: 200 })),

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { startTestServer, type TestServer } from '../testing/harness.ts'
+import { createApp } from '../app.ts'
+import { createSql } from '../db/client.ts'
+
+let srv: TestServer
+beforeAll(async () => {
+  srv = await startTestServer()
+})
+afterAll(() => srv.stop())
+
+describe('health and API docs', () => {
+  it('answers 200 once the database is reachable and migrated', async () => {
+    const r = await fetch(`${srv.url}/healthz`)
+    expect(r.status).toBe(200)
+    expect(await r.json()).toEqual({ status: 'ok' })
+  })
+
+  it('answers 503 before migrations have run', async () => {
+    const app = createApp({ ...srv.running.deps, state: { migrated: false } })
+    const r = await app.handle(new Request('http://localhost/healthz'))
+    expect(r.status).toBe(503)
+  })
+
+  it('answers 503 when the database is unreachable', async () => {
+    const dead = createSql('postgres://nobody:x@127.0.0.1:1/none', { max: 1 })
+    const app = createApp({ ...srv.running.deps, sql: dead })
+    const r = await app.handle(new Request('http://localhost/healthz'))
+    expect(r.status).toBe(503)
+    expect((await r.json()).database).toBe('unreachable')
+    await dead.end({ timeout: 0 })
+  })
+
+  it('describes the HTTP API with OpenAPI at /api/docs', async () => {
+    const html = await fetch(`${srv.url}/api/docs`)
+    expect(html.status).toBe(200)
+    const spec = await (await fetch(`${srv.url}/api/docs/json`)).json()
+    for (const path of ['/api/auth/login', '/api/conversations', '/api/conversations/{id}/resolve', '/api/widget/messages', '/healthz']) {
+      expect(Object.keys(spec.paths)).toContain(path)
+    }
+    expect(spec.paths['/api/widget/messages'].post.requestBody).toBeDefined()
+  })
+
+  it('answers an unknown route with a JSON 404 and never leaks a stack trace', async () => {
+    const r = await fetch(`${srv.url}/api/nothing-here`)
+    expect(r.status).toBe(404)
+    const body = await r.json()
+    expect(body.error.code).toBe('route.not_found')
+    expect(JSON.stringify(body)).not.toContain('at ')
+  })
+})
