@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { createTestDb, type TestDb } from '../db/testing.ts'
+import { spawnParley, type ParleyProcess } from '../testing/process.ts'
+import { AgentClient, VisitorClient, cid } from '../testing/harness.ts'
+
+let db: TestDb
+let a: ParleyProcess
+let b: ParleyProcess
+
+beforeAll(async () => {
+  db = await createTestDb()
+  const env = { DATABASE_URL: db.url, PARLEY_OWNER_EMAIL: 'owner@example.com', PARLEY_OWNER_PASSWORD: 'owner-password', PARLEY_OWNER_NAME: 'Olivia' }
+  ;[a, b] = await Promise.all([spawnParley(env), spawnParley(env)])
+})
+afterAll(async () => {
+  await Promise.all([a?.kill(), b?.kill()])
+  await db.drop()
+})
+
+describe('two server processes on one database', () => {
+  it('deliver messages, typing, assignment and presence to each other’s clients', async () => {
+    const agentOnA = new AgentClient(a.url)
+    expect((await agentOnA.login('owner@example.com', 'owner-password')).status).toBe(200)
+    const dashA = await agentOnA.socket()
+    const helloA = await dashA.waitFor('hello')
+
+    const visitorOnB = await VisitorClient.create(b.url)
+    const vws = await visitorOnB.socket()
+    const helloB = await vws.waitFor('hello')
+    expect(helloA.nodeId).not.toBe(helloB.nodeId)
+
+    // visitor on B → dashboard on A
+    const clientId = cid()
+    vws.send({ type: 'message.send', clientId, body: 'Hello from process B' })
+    const ack = await vws.waitFor('ack', (f) => f.clientId === clientId)
+    const got = await dashA.waitFor('message', (f) => f.message.id === ack.messageId)
+    expect(got.message.body).toBe('Hello from process B')
+    await dashA.waitFor('conversation', (f) => f.conversation.id === ack.conversationId && f.change === 'created')
+
+    // typing on B → A
+    vws.send({ type: 'typing', conversationId: ack.conversationId, typing: true })
+    await dashA.waitFor('typing', (f) => f.conversationId === ack.conversationId && f.typing)
+
+    // agent on A replies → visitor on B
+    const replyId = cid()
+    dashA.send({ type: 'message.send', clientId: replyId, conversationId: ack.conversationId, body: 'Answer from process A' })
+    const rack = await dashA.waitFor('ack', (f) => f.clientId === replyId)
+    const reply = await vws.waitFor('message', (f) => f.message.id === rack.messageId)
+    expect(reply.message.body).toBe('Answer from process A')
+
+    // an agent on B resolves → the dashboard on A sees it, with counts
+    const agentOnB = new AgentClient(b.url)
+    await agentOnB.login('owner@example.com', 'owner-password')
+    const dashB = await agentOnB.socket()
+    await dashB.waitFor('hello')
+    // presence: the agent's connection on B keeps them online for A's dashboard
+    await agentOnB.request('POST', `/api/conversations/${ack.conversationId}/resolve`)
+    await dashA.waitFor('conversation', (f) => f.conversation.id === ack.conversationId && f.change === 'resolved')
+    await dashA.waitFor('counts')
+    dashA.send({ type: 'status.set', status: 'away' })
+    await dashB.waitFor('presence', (f) => f.presence.presence === 'away')
+
+    for (const s of [dashA, dashB, vws]) s.close()
+  })
+})
