@@ -24,6 +24,7 @@ export const BUNDLES: Bundle[] = [
 export async function buildUi(): Promise<{ name: string; bytes: number; gzip: number; brotli: number; budget: number | null }[]> {
   mkdirSync(OUT_DIR, { recursive: true })
   const present = BUNDLES.filter((b) => existsSync(join(root, b.entry)))
+  if (present.length === 0) return []
   const result = await Bun.build({
     entrypoints: present.map((b) => join(root, b.entry)),
     outdir: OUT_DIR,
