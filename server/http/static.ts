@@ -32,30 +32,72 @@ d.head.appendChild(s)})(window,document,${JSON.stringify(serverUrl)});
 </script>`
 }
 
+// The demo site: a plain shop page with the snippet, exactly as a customer would paste it, plus
+// a panel that drives the widget's JS API and logs its events, so both sides can be tried at once.
 function demoHtml(serverUrl: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Parley demo shop</title>
+<title>Northwind Outdoor · Parley demo</title>
 <style>
-body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1f2937;background:#fff}
-header{background:#111827;color:#fff;padding:1rem 2rem}
-main{max-width:46rem;margin:2rem auto;padding:0 1.5rem}
-.card{border:1px solid #e5e7eb;border-radius:.75rem;padding:1rem 1.25rem;margin:1rem 0}
+*{box-sizing:border-box}
+body{font:16px/1.55 Georgia,'Times New Roman',serif;margin:0;color:#1c1917;background:#faf7f2}
+header{display:flex;align-items:center;justify-content:space-between;gap:1rem;padding:1rem 2rem;background:#1c3d2e;color:#f5f0e6}
+header strong{font-size:1.25rem;letter-spacing:.02em}
+header nav a{color:#f5f0e6;margin-left:1.25rem;text-decoration:none;font-size:.95rem}
+main{max-width:60rem;margin:0 auto;padding:2rem 1.5rem 6rem}
+.hero{padding:2.5rem 0 1.5rem}
+.hero h1{font-size:2.2rem;line-height:1.2;margin:0 0 .5rem}
+.hero p{margin:0;color:#57534e;max-width:36rem}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:1.25rem;margin:2rem 0}
+.card{background:#fff;border:1px solid #e7e0d5;border-radius:.75rem;padding:1.25rem}
+.card h2{font-size:1.15rem;margin:.25rem 0}
+.card p{margin:0;color:#57534e}
+.price{display:block;margin-top:.75rem;font-weight:bold;color:#1c3d2e}
+.api{background:#fff;border:1px dashed #c9bfae;border-radius:.75rem;padding:1.25rem 1.5rem;font-family:system-ui,sans-serif;font-size:.95rem}
+.api h2{font-size:1.05rem;margin:0 0 .75rem}
+.api button,.api select{font:inherit;padding:.4rem .8rem;margin:0 .4rem .4rem 0;border:1px solid #c9bfae;border-radius:.5rem;background:#faf7f2;cursor:pointer}
+.api code{background:#f3efe7;padding:.1rem .35rem;border-radius:.3rem}
+#log{list-style:none;margin:.75rem 0 0;padding:0;font:13px/1.5 ui-monospace,monospace;color:#44403c;max-height:10rem;overflow:auto}
 </style>
 </head>
 <body>
-<header><strong>Demo shop</strong> · a page with the Parley widget on it</header>
+<header><strong>Northwind Outdoor</strong><nav><a href="/demo">Shop</a><a href="/demo?page=about">About</a><a href="/" target="_blank" rel="noopener">Parley dashboard ↗</a></nav></header>
 <main>
-<h1>Try both sides</h1>
-<p>Open the chat button in the corner and write something. Then open the
-<a href="/" target="_blank">dashboard</a> in another window, sign in, and answer.</p>
-<div class="card"><h2>Hiking boots</h2><p>Waterproof, sizes 36–47. €129</p></div>
-<div class="card"><h2>Trail socks</h2><p>Merino wool, pack of three. €24</p></div>
+<section class="hero">
+<h1>Gear for long walks</h1>
+<p>This is a demo shop with the Parley widget on it. Open the chat in the corner and write something,
+then answer from the <a href="/" target="_blank" rel="noopener">dashboard</a> in another window.</p>
+</section>
+<div class="grid">
+<div class="card"><h2>Hiking boots</h2><p>Waterproof leather, sizes 36–47.</p><span class="price">€129</span></div>
+<div class="card"><h2>Trail socks</h2><p>Merino wool, pack of three.</p><span class="price">€24</span></div>
+<div class="card"><h2>Rain shell</h2><p>Packs into its own pocket.</p><span class="price">€89</span></div>
+</div>
+<section class="api" aria-labelledby="api-title">
+<h2 id="api-title">The widget's JavaScript API</h2>
+<button type="button" onclick="parley('chat:open')"><code>parley('chat:open')</code></button>
+<button type="button" onclick="parley('chat:close')"><code>parley('chat:close')</code></button>
+<label>Language
+<select id="lang" onchange="parley('language', this.value)">
+<option value="">browser default</option><option value="en">English</option><option value="cs">Čeština</option><option value="de">Deutsch</option>
+<option value="es">Español</option><option value="hu">Magyar</option><option value="pl">Polski</option>
+</select></label>
+<ul id="log" aria-label="Widget events"></ul>
+</section>
 </main>
 ${snippet(serverUrl)}
+<script>
+['message_received','message_sent','chat_opened','chat_closed'].forEach(function (name) {
+  parley('on', name, function (data) {
+    var li = document.createElement('li');
+    li.textContent = new Date().toLocaleTimeString() + '  ' + name + (data && data.body ? ': ' + data.body : '');
+    document.getElementById('log').prepend(li);
+  });
+});
+</script>
 </body>
 </html>`
 }
