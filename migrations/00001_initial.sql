@@ -71,6 +71,15 @@ create table visitors (
   last_seen_at timestamptz not null default now()
 );
 
+-- the widget's live connections per process: a visitor is online while one exists on a live node
+create table visitor_connections (
+  node_id uuid not null references server_nodes (id) on delete cascade,
+  visitor_id uuid not null references visitors (id) on delete cascade,
+  connections integer not null check (connections >= 0),
+  primary key (node_id, visitor_id)
+);
+create index visitor_connections_visitor on visitor_connections (visitor_id);
+
 create table conversations (
   id uuid primary key,
   visitor_id uuid not null references visitors (id),

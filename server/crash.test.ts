@@ -86,7 +86,7 @@ describe('crash safety', () => {
     for (const id of unacked) await again.waitFor('ack', (f) => f.clientId === id, 10_000)
     const after = await messagesOf(current.url, conversationId)
     expect(after.map((m) => m.clientId)).toEqual(sent)
-    expect(after.map((m) => m.body)).toEqual(sent.map((id) => bodies.get(id)))
+    expect(after.map((m) => m.body)).toEqual(sent.map((id) => bodies.get(id)!))
     again.close()
     ws.close()
   }, 90_000)

@@ -17,6 +17,7 @@ export interface DomainEvents {
   'agent.deactivated': { agentId: string }
   'agent.changed': { agentId: string }
   'visitor.changed': { visitor: VisitorView }
+  'visitor.presence': { visitorId: string; online: boolean }
   /** Ephemeral: not stored, only relayed to dashboards and the visitor's tabs. */
   typing: { conversationId: string; visitorId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
 }

@@ -41,6 +41,20 @@ describe('visitor card', () => {
     watcher.close()
   })
 
+  it('shows the visitor online while their widget is connected, live', async () => {
+    const v = await VisitorClient.create(srv.url)
+    const watcher = await owner.socket()
+    await watcher.waitFor('hello')
+    expect((await owner.request('GET', `/api/visitors/${v.id}`)).body.online).toBe(false)
+    const ws = await v.socket()
+    await watcher.waitFor('visitor.presence', (f) => f.visitorId === v.id && f.online)
+    expect((await owner.request('GET', `/api/visitors/${v.id}`)).body.online).toBe(true)
+    ws.close()
+    await watcher.waitFor('visitor.presence', (f) => f.visitorId === v.id && !f.online)
+    expect((await owner.request('GET', `/api/visitors/${v.id}`)).body.online).toBe(false)
+    watcher.close()
+  })
+
   it('refuses a bad e-mail or phone, names the field, and changes nothing', async () => {
     const v = await VisitorClient.create(srv.url)
     await agent.request('PATCH', `/api/visitors/${v.id}`, { name: 'Kept' })

@@ -4,7 +4,7 @@
 import type { Sql } from '../db/client.ts'
 import type { EventBus, ConversationChange } from '../events/bus.ts'
 import { AGENTS, type Hub } from '../realtime/hub.ts'
-import { findVisitorView } from '../domain/visitors/visitors.repo.ts'
+import { findVisitorView, isVisitorOnline } from '../domain/visitors/visitors.repo.ts'
 import type { Logger } from '../shared/logger.ts'
 import { findMessage } from '../domain/messages/messages.repo.ts'
 import { findView } from '../domain/conversations/conversations.repo.ts'
@@ -19,6 +19,7 @@ type Note =
   | { k: 'p'; a: string }
   | { k: 'd'; a: string }
   | { k: 'v'; id: string }
+  | { k: 'vp'; id: string }
   | { k: 't'; c: string; v: string; f: 'visitor' | 'agent'; a?: string; n?: string; on: boolean }
 
 export interface Cluster {
@@ -38,6 +39,7 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
     bus.on('agent.presence', ({ presence }) => notify({ k: 'p', a: presence.agentId })),
     bus.on('agent.deactivated', ({ agentId }) => notify({ k: 'd', a: agentId })),
     bus.on('visitor.changed', ({ visitor }) => notify({ k: 'v', id: visitor.id })),
+    bus.on('visitor.presence', ({ visitorId }) => notify({ k: 'vp', id: visitorId })),
     bus.on('typing', (t) =>
       notify({ k: 't', c: t.conversationId, v: t.visitorId, f: t.from, a: t.agentId, n: t.agentName, on: t.typing }),
     ),
@@ -69,6 +71,9 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
       }
       case 'd':
         hub.endAgent(note.a, 'deactivated')
+        return
+      case 'vp':
+        hub.publish(AGENTS, { type: 'visitor.presence', visitorId: note.id, online: await isVisitorOnline(sql, note.id) })
         return
       case 'v': {
         const visitor = await findVisitorView(sql, note.id)

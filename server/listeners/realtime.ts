@@ -15,4 +15,5 @@ export function realtimeListener(bus: EventBus, hub: Hub, sql: Sql): void {
   bus.on('agent.deactivated', ({ agentId }) => hub.endAgent(agentId, 'deactivated'))
   bus.on('typing', (t) => hub.typing(t))
   bus.on('visitor.changed', ({ visitor }) => hub.publish(AGENTS, { type: 'visitor', visitor }))
+  bus.on('visitor.presence', ({ visitorId, online }) => hub.publish(AGENTS, { type: 'visitor.presence', visitorId, online }))
 }

@@ -78,6 +78,7 @@ export type ServerFrame =
   | { type: 'typing'; conversationId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
   | { type: 'presence'; presence: AgentPresence }
   | { type: 'visitor'; visitor: VisitorView }
+  | { type: 'visitor.presence'; visitorId: string; online: boolean }
   | { type: 'ack'; clientId: string; messageId: string; conversationId: string; seq: number; duplicate: boolean }
   | { type: 'resumed'; conversationId: string; lastSeq: number }
   | { type: 'error'; code: string; message: string; ref?: string }

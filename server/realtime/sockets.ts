@@ -5,7 +5,7 @@ import { Elysia } from 'elysia'
 import type { AppDeps } from '../deps.ts'
 import { AppError, isAppError } from '../shared/errors.ts'
 import { authenticate, connectionChanged, setStatus, type Actor } from '../domain/agents/agents.usecases.ts'
-import { authenticateVisitor } from '../domain/visitors/visitors.usecases.ts'
+import { authenticateVisitor, visitorConnectionChanged } from '../domain/visitors/visitors.usecases.ts'
 import { getConversation, getVisitorConversation, counts } from '../domain/conversations/conversations.usecases.ts'
 import { listMessages, markDelivered, sendReply, type MessageResult } from '../domain/messages/messages.usecases.ts'
 import type { ConversationView } from '../domain/conversations/conversations.repo.ts'
@@ -129,13 +129,25 @@ export const socketRoutes = (deps: AppDeps) =>
         const who = stateOf(w).who as { visitorId: string }
         w.subscribe(visitorTopic(who.visitorId))
         send(w, { type: 'hello', role: 'visitor', id: who.visitorId, nodeId: deps.nodeId })
+        const state = stateOf(w)
+        state.queue = state.queue.then(() =>
+          visitorConnectionChanged(deps, deps.nodeId, who.visitorId, 1).then(
+            () => {},
+            (error) => deps.log.warn('visitor socket open failed', { error }),
+          ),
+        )
       },
       message(ws, message) {
         const w = ws as unknown as WsLike
         onMessage(deps, w, stateOf(w), message)
       },
       close(ws) {
-        stateOf(ws as unknown as WsLike).closed = true
+        const state = stateOf(ws as unknown as WsLike)
+        state.closed = true
+        const who = state.who as { visitorId: string }
+        state.queue
+          .then(() => visitorConnectionChanged(deps, deps.nodeId, who.visitorId, -1))
+          .catch((error) => deps.log.warn('visitor socket close failed', { error }))
       },
     })
     .ws('/ws/agent', {

@@ -30,6 +30,23 @@ export async function findVisitorById(db: Db, id: string): Promise<VisitorRow | 
   return row ? { ...row, number: Number(row.number) } : null
 }
 
+// A node counts while it heartbeats (see agents.repo.ts); connections of a crashed process lapse.
+const onlineSql = (db: Db, visitorId: ReturnType<Db>) => db`
+  exists (select 1 from visitor_connections vc join server_nodes n on n.id = vc.node_id
+          where vc.visitor_id = ${visitorId} and vc.connections > 0 and n.heartbeat_at > now() - interval '30 seconds')`
+
+export async function addVisitorConnection(db: Db, nodeId: string, visitorId: string, delta: number): Promise<boolean> {
+  await db`
+    insert into visitor_connections (node_id, visitor_id, connections) values (${nodeId}, ${visitorId}, greatest(${delta}, 0))
+    on conflict (node_id, visitor_id) do update set connections = greatest(visitor_connections.connections + ${delta}, 0)`
+  return isVisitorOnline(db, visitorId)
+}
+
+export async function isVisitorOnline(db: Db, visitorId: string): Promise<boolean> {
+  const [row] = await db<{ online: boolean }[]>`select ${onlineSql(db, db`${visitorId}::uuid`)} as online`
+  return row?.online ?? false
+}
+
 export type EmailSource = 'contact_form' | 'site' | 'agent'
 
 /** A visitor as the dashboard's visitor panel shows it. */
@@ -43,6 +60,8 @@ export interface VisitorView {
   note: string
   noteUpdatedAt: Date | null
   noteUpdatedBy: { id: string; name: string } | null
+  /** A widget of this visitor is connected to a live Parley process. */
+  online: boolean
   createdAt: Date
   lastSeenAt: Date
 }
@@ -50,7 +69,7 @@ export interface VisitorView {
 export async function findVisitorView(db: Db, id: string): Promise<VisitorView | null> {
   const [row] = await db<(Omit<VisitorView, 'noteUpdatedBy'> & { noteUpdatedById: string | null; noteUpdatedByName: string | null })[]>`
     select v.id, v.number, v.name, v.email, v.email_source, v.phone, v.note, v.note_updated_at, v.created_at, v.last_seen_at,
-           a.id as note_updated_by_id, a.name as note_updated_by_name
+           a.id as note_updated_by_id, a.name as note_updated_by_name, ${onlineSql(db, db`v.id`)} as online
     from visitors v left join agents a on a.id = v.note_updated_by
     where v.id = ${id}`
   if (!row) return null

@@ -75,3 +75,14 @@ export async function leaveContact(deps: VisitorDeps, id: string, input: { email
   if (!(await repo.updateVisitor(deps.sql, id, patch))) throw notFound()
   deps.bus.emit('visitor.changed', { visitor: await getVisitor(deps, id) })
 }
+
+/** The widget connected or disconnected; dashboards see the visitor come and go. */
+export async function visitorConnectionChanged(deps: VisitorDeps, nodeId: string, visitorId: string, delta: 1 | -1): Promise<boolean> {
+  const online = await repo.addVisitorConnection(deps.sql, nodeId, visitorId, delta)
+  deps.bus.emit('visitor.presence', { visitorId, online })
+  return online
+}
+
+export async function isVisitorOnline(deps: { sql: Sql }, visitorId: string): Promise<boolean> {
+  return repo.isVisitorOnline(deps.sql, visitorId)
+}
