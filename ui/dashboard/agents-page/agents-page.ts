@@ -1,0 +1,298 @@
+import { css, html, nothing } from 'lit'
+import { StoreElement } from '../context.ts'
+import { tokens, controls } from '../../shared/tokens.ts'
+import { ApiError } from '../../shared/api.ts'
+import { LANGUAGES, LANGUAGE_NAMES, isLanguage } from '../../shared/i18n.ts'
+import type { Agent, Role } from '../../shared/types.ts'
+import { hue, initials } from '../format.ts'
+import { pageStyles } from './page.styles.ts'
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'parley-agents-page': ParleyAgentsPage
+  }
+}
+
+type NewField = 'name' | 'email' | 'password'
+
+/** Owner page: the team with live presence; add an agent, change a role, deactivate. */
+export class ParleyAgentsPage extends StoreElement {
+  static override properties = {
+    busyId: { state: true },
+    creating: { state: true },
+    error: { state: true },
+    formErrors: { state: true },
+    notice: { state: true },
+  }
+  static override styles = [
+    tokens,
+    controls,
+    pageStyles,
+    css`
+      table {
+        width: 100%;
+        border-collapse: collapse;
+      }
+      th,
+      td {
+        text-align: left;
+        padding: 12px var(--p-space-4);
+        border-bottom: 1px solid var(--p-border);
+        vertical-align: middle;
+      }
+      th {
+        font-size: var(--p-fs-s);
+        text-transform: uppercase;
+        letter-spacing: 0.05em;
+        color: var(--p-text-muted);
+        font-weight: 600;
+      }
+      tr:last-child td {
+        border-bottom: none;
+      }
+      tr.inactive td {
+        color: var(--p-text-muted);
+      }
+      .agent {
+        display: flex;
+        align-items: center;
+        gap: 10px;
+        min-width: 0;
+      }
+      .agent div {
+        min-width: 0;
+      }
+      .agent strong,
+      .agent span {
+        display: block;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .agent span {
+        font-size: var(--p-fs-s);
+        color: var(--p-text-muted);
+      }
+      .avatar {
+        position: relative;
+        width: 34px;
+        height: 34px;
+        border-radius: 50%;
+        display: grid;
+        place-items: center;
+        font-size: 12px;
+        font-weight: 700;
+        color: #fff;
+        flex: none;
+      }
+      .presence {
+        display: inline-flex;
+        align-items: center;
+        gap: 6px;
+        white-space: nowrap;
+      }
+      .dot {
+        width: 9px;
+        height: 9px;
+        border-radius: 50%;
+      }
+      .online { background: var(--p-online); }
+      .away { background: var(--p-away); }
+      .offline { background: var(--p-offline); }
+      select.input {
+        width: auto;
+        min-height: 32px;
+        padding: 4px 8px;
+      }
+      .pill {
+        font-size: var(--p-fs-s);
+        padding: 2px 8px;
+        border-radius: 999px;
+        background: var(--p-hover);
+        color: var(--p-text-soft);
+      }
+      .new {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(200px, 1fr));
+        gap: var(--p-space-4);
+        align-items: start;
+      }
+      .new .submit {
+        grid-column: 1 / -1;
+        display: flex;
+        gap: var(--p-space-3);
+        align-items: center;
+      }
+      .hint {
+        font-weight: 400;
+        color: var(--p-text-muted);
+      }
+      .table-wrap {
+        overflow-x: auto;
+      }
+    `,
+  ]
+
+  declare busyId: string | null
+  declare creating: boolean
+  declare error: string
+  declare formErrors: Partial<Record<NewField, string>>
+  declare notice: string
+
+  constructor() {
+    super()
+    this.busyId = null
+    this.creating = false
+    this.error = ''
+    this.formErrors = {}
+    this.notice = ''
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback()
+    void this.updateComplete.then(() => this.store.loadAgents().catch((e) => (this.error = this.store.errorText(e))))
+  }
+
+  private async update_(agent: Agent, patch: Partial<Pick<Agent, 'role' | 'active'>>) {
+    this.busyId = agent.id
+    this.error = ''
+    this.notice = ''
+    try {
+      await this.store.api.patch<Agent>(`/api/agents/${agent.id}`, patch)
+      await this.store.loadAgents()
+    } catch (e) {
+      this.error = this.store.errorText(e)
+    } finally {
+      this.busyId = null
+    }
+  }
+
+  private async create(e: SubmitEvent) {
+    e.preventDefault()
+    const form = e.target as HTMLFormElement
+    const d = new FormData(form)
+    const body = {
+      name: String(d.get('name') ?? '').trim(),
+      email: String(d.get('email') ?? '').trim(),
+      password: String(d.get('password') ?? ''),
+      role: String(d.get('role') ?? 'limited') as Role,
+      language: String(d.get('language') ?? 'en'),
+    }
+    const t = this.t
+    const errors: Partial<Record<NewField, string>> = {}
+    if (!body.name) errors.name = t('error.required')
+    if (!/^\S+@\S+\.\S{2,}$/.test(body.email)) errors.email = t('error.email')
+    if (body.password.length < 8) errors.password = t('error.password')
+    this.formErrors = errors
+    this.notice = ''
+    this.error = ''
+    if (Object.keys(errors).length > 0) return
+    this.creating = true
+    try {
+      const agent = await this.store.api.post<Agent>('/api/agents', body)
+      form.reset()
+      this.notice = t('agents.created', { name: agent.name })
+      await this.store.loadAgents()
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'agent.email_taken') this.formErrors = { email: t('agents.emailTaken') }
+      else if (err instanceof ApiError && err.field === 'email') this.formErrors = { email: t('error.email') }
+      else if (err instanceof ApiError && err.field === 'password') this.formErrors = { password: t('error.password') }
+      else this.error = this.store.errorText(err)
+    } finally {
+      this.creating = false
+    }
+  }
+
+  private row(a: Agent) {
+    const t = this.t
+    const me = this.store.me!
+    const owner = me.role === 'owner'
+    const busy = this.busyId === a.id
+    return html`<tr class=${a.active ? '' : 'inactive'} data-agent=${a.email}>
+      <td>
+        <div class="agent">
+          <span class="avatar" aria-hidden="true" style=${`background:hsl(${hue(a.id)} 45% ${a.active ? 48 : 70}%)`}>${initials(a.name)}</span>
+          <div><strong>${a.name}${a.id === me.id ? html` <span class="pill" style="display:inline">${t('list.you')}</span>` : nothing}</strong><span>${a.email}</span></div>
+        </div>
+      </td>
+      <td>
+        ${a.role === 'owner' || !owner || !a.active
+          ? html`<span>${t(`role.${a.role}`)}</span>`
+          : html`<select class="input" data-action="role" aria-label=${t('agents.roleOf', { name: a.name })} ?disabled=${busy}
+              @change=${(e: Event) => this.update_(a, { role: (e.target as HTMLSelectElement).value as Role })}>
+              <option value="full" ?selected=${a.role === 'full'}>${t('role.full')}</option>
+              <option value="limited" ?selected=${a.role === 'limited'}>${t('role.limited')}</option>
+            </select>`}
+      </td>
+      <td>
+        ${a.active
+          ? html`<span class="presence"><span class="dot ${a.presence}" aria-hidden="true"></span>${t(`status.${a.presence}`)}</span>`
+          : html`<span class="pill">${t('agents.deactivated')}</span>`}
+      </td>
+      <td>${isLanguage(a.language) ? LANGUAGE_NAMES[a.language] : a.language}</td>
+      <td>
+        ${owner && a.role !== 'owner'
+          ? a.active
+            ? html`<button class="btn small danger" data-action="deactivate" ?disabled=${busy}
+                @click=${() => confirm(t('agents.confirmDeactivate', { name: a.name })) && this.update_(a, { active: false })}>${t('agents.deactivate')}</button>`
+            : html`<button class="btn small" data-action="reactivate" ?disabled=${busy} @click=${() => this.update_(a, { active: true })}>${t('agents.reactivate')}</button>`
+          : nothing}
+      </td>
+    </tr>`
+  }
+
+  private input(name: NewField, type: string, label: string, autocomplete: string, hint?: string) {
+    const err = this.formErrors[name]
+    return html`<label class="field">${label}
+      <input class="input" name=${name} type=${type} autocomplete=${autocomplete} aria-invalid=${err ? 'true' : 'false'} aria-describedby=${`new-${name}-msg`} />
+      ${err ? html`<span class="error" id=${`new-${name}-msg`}>${err}</span>` : hint ? html`<span class="hint" id=${`new-${name}-msg`}>${hint}</span>` : nothing}
+    </label>`
+  }
+
+  override render() {
+    if (!this.hasStore || !this.store.me) return nothing
+    const t = this.t
+    const owner = this.store.me.role === 'owner'
+    return html`<div class="page">
+      <div>
+        <h1>${t('agents.title')}</h1>
+        <p class="lead">${t('agents.lead')}</p>
+      </div>
+      ${this.notice ? html`<div class="notice" role="status">${this.notice}</div>` : nothing}
+      ${this.error ? html`<div class="alert" role="alert">${this.error}</div>` : nothing}
+      <div class="card table-wrap">
+        <table>
+          <thead><tr>
+            <th scope="col">${t('agents.agent')}</th><th scope="col">${t('agents.role')}</th><th scope="col">${t('agents.status')}</th>
+            <th scope="col">${t('field.language')}</th><th scope="col"><span class="sr-only">${t('agents.actions')}</span></th>
+          </tr></thead>
+          <tbody>${this.store.agents.map((a) => this.row(a))}</tbody>
+        </table>
+      </div>
+      ${owner
+        ? html`<section class="card" aria-labelledby="new-h">
+            <h2 id="new-h">${t('agents.add')}</h2>
+            <form class="card-body new" @submit=${this.create} novalidate>
+              ${this.input('name', 'text', t('field.name'), 'off')}
+              ${this.input('email', 'email', t('field.email'), 'off')}
+              ${this.input('password', 'password', t('field.password'), 'new-password', t('setup.passwordHint'))}
+              <label class="field">${t('agents.role')}
+                <select class="input" name="role">
+                  <option value="limited">${t('role.limited')}</option>
+                  <option value="full">${t('role.full')}</option>
+                </select>
+                <span class="hint">${t('agents.roleHint')}</span>
+              </label>
+              <label class="field">${t('field.language')}
+                <select class="input" name="language">
+                  ${LANGUAGES.map((l) => html`<option value=${l} ?selected=${l === this.store.lang}>${LANGUAGE_NAMES[l]}</option>`)}
+                </select>
+              </label>
+              <div class="submit"><button class="btn primary" type="submit" ?disabled=${this.creating}>${t('agents.create')}</button></div>
+            </form>
+          </section>`
+        : nothing}
+    </div>`
+  }
+}
+
+customElements.define('parley-agents-page', ParleyAgentsPage)

@@ -1,0 +1,141 @@
+import { css } from 'lit'
+
+export const appStyles = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    height: 100vh;
+    background: var(--p-bg);
+  }
+  .top {
+    display: flex;
+    align-items: center;
+    gap: var(--p-space-4);
+    height: 52px;
+    padding: 0 var(--p-space-4);
+    background: #111827;
+    color: #f9fafb;
+    flex: none;
+  }
+  .brand {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    font-weight: 700;
+    font-size: var(--p-fs-m);
+    color: inherit;
+    text-decoration: none;
+    margin-right: var(--p-space-2);
+  }
+  nav {
+    display: flex;
+    gap: 2px;
+    flex: 1;
+    min-width: 0;
+  }
+  nav a {
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+    padding: 6px 12px;
+    border-radius: var(--p-radius-s);
+    color: #cbd5e1;
+    text-decoration: none;
+    font-weight: 500;
+    white-space: nowrap;
+  }
+  nav a:hover {
+    background: rgba(255, 255, 255, 0.08);
+    color: #fff;
+  }
+  nav a[aria-current='page'] {
+    background: rgba(255, 255, 255, 0.14);
+    color: #fff;
+  }
+  .banner {
+    padding: 6px var(--p-space-4);
+    background: var(--p-warning-soft);
+    color: var(--p-warning);
+    font-size: var(--p-fs-s);
+    font-weight: 600;
+    text-align: center;
+    flex: none;
+  }
+  .inbox {
+    flex: 1;
+    min-height: 0;
+    display: grid;
+    grid-template-columns: 340px minmax(0, 1fr) 300px;
+  }
+  .inbox.no-panel {
+    grid-template-columns: 340px minmax(0, 1fr);
+  }
+  .inbox.no-panel parley-visitor-panel {
+    display: none;
+  }
+  main.page {
+    flex: 1;
+    min-height: 0;
+    display: flex;
+    flex-direction: column;
+  }
+  main.page > * {
+    flex: 1;
+  }
+  .center {
+    flex: 1;
+    display: grid;
+    place-items: center;
+    color: var(--p-text-muted);
+  }
+  .scrim {
+    display: none;
+  }
+  /* 800–1100px: the visitor panel becomes a drawer over the thread. */
+  @media (max-width: 1100px) {
+    .inbox,
+    .inbox.no-panel {
+      grid-template-columns: 300px minmax(0, 1fr);
+      position: relative;
+    }
+    .inbox parley-visitor-panel {
+      display: none;
+    }
+    .inbox.drawer parley-visitor-panel {
+      display: flex;
+      position: absolute;
+      top: 0;
+      right: 0;
+      bottom: 0;
+      width: min(320px, 90%);
+      z-index: 10;
+      box-shadow: var(--p-shadow-l);
+    }
+    .inbox.drawer .scrim {
+      display: block;
+      position: absolute;
+      inset: 0;
+      background: rgba(15, 23, 42, 0.25);
+      z-index: 9;
+    }
+  }
+  /* Phones: one column at a time. */
+  @media (max-width: 700px) {
+    .inbox,
+    .inbox.no-panel {
+      grid-template-columns: 1fr;
+    }
+    .inbox.has-selection parley-conversation-list,
+    .inbox:not(.has-selection) parley-thread {
+      display: none;
+    }
+    .top {
+      gap: var(--p-space-2);
+      padding: 0 var(--p-space-2);
+    }
+    .brand span,
+    nav a span {
+      display: none;
+    }
+  }
+`

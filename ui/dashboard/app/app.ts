@@ -1,0 +1,252 @@
+import { LitElement, html, nothing } from 'lit'
+import { ContextProvider } from '@lit/context'
+import { tokens, controls } from '../../shared/tokens.ts'
+import { ApiError } from '../../shared/api.ts'
+import { SocketController, wsUrl } from '../../shared/socket.ts'
+import type { Agent, ClientFrame, ServerFrame } from '../../shared/types.ts'
+import { storeContext } from '../context.ts'
+import { DashboardStore, SessionEndedEvent, StoreController } from '../store.ts'
+import { NotifierController } from '../notifier.ts'
+import { isOwner } from '../permissions.ts'
+import { chatIcon, logoIcon, usersIcon, widgetIcon } from '../icons.ts'
+import { SignedInEvent } from '../login/login.ts'
+import { NotificationPrefsEvent, SignOutEvent } from '../account-menu/account-menu.ts'
+import { ToggleVisitorPanelEvent } from '../thread/thread.ts'
+import { appStyles } from './app.styles.ts'
+import '../login/login.ts'
+import '../setup/setup.ts'
+import '../conversation-list/conversation-list.ts'
+import '../thread/thread.ts'
+import '../visitor-panel/visitor-panel.ts'
+import '../status-switch/status-switch.ts'
+import '../account-menu/account-menu.ts'
+import '../agents-page/agents-page.ts'
+import '../widget-settings/widget-settings.ts'
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'parley-app': ParleyApp
+  }
+}
+
+type Screen = 'loading' | 'setup' | 'login' | 'ready' | 'error'
+type Route = { page: 'inbox'; id: string | null } | { page: 'agents' } | { page: 'widget' }
+
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '')
+  const m = /^\/c\/([0-9a-f-]{36})$/i.exec(path)
+  if (m) return { page: 'inbox', id: m[1]!.toLowerCase() }
+  if (path === '/agents') return { page: 'agents' }
+  if (path === '/widget') return { page: 'widget' }
+  return { page: 'inbox', id: null }
+}
+
+/**
+ * The dashboard: decides between first-run setup, sign-in and the signed-in app; owns the store
+ * (provided to every element through @lit/context), the agent socket and the notifier.
+ */
+export class ParleyApp extends LitElement {
+  static override properties = {
+    screen: { state: true },
+    route: { state: true },
+    panelOpen: { state: true },
+    narrow: { state: true },
+    notice: { state: true },
+  }
+  static override styles = [tokens, controls, appStyles]
+
+  declare screen: Screen
+  declare route: Route
+  declare panelOpen: boolean
+  declare narrow: boolean
+  declare notice: string
+
+  readonly store = new DashboardStore()
+  private provider = new ContextProvider(this, { context: storeContext, initialValue: this.store })
+  private storeCtl = new StoreController(this)
+  readonly notifier = new NotifierController(this)
+  private socketCtl = new SocketController<ServerFrame, ClientFrame>(
+    this,
+    {
+      url: () => wsUrl('/ws/agent'),
+      onFrame: (f) => this.store.handleFrame(f),
+      onState: (state, info) => {
+        this.store.setConnection(state)
+        // A refused handshake looks like any other drop; ask the API whether we are still signed in.
+        if (state === 'closed' && info.attempt >= 1 && this.screen === 'ready') void this.checkSession()
+      },
+      onOpen: (_socket, reconnect) => this.store.onSocketOpen(reconnect),
+      finalCodes: [4001],
+      pingFrame: { type: 'ping' },
+    },
+    false,
+  )
+  private narrowQuery = typeof matchMedia === 'function' ? matchMedia('(max-width: 700px)') : null
+
+  constructor() {
+    super()
+    this.screen = 'loading'
+    this.route = parseRoute(location.hash)
+    this.panelOpen = true
+    this.narrow = this.narrowQuery?.matches ?? false
+    this.notice = ''
+    this.storeCtl.attach(this.store)
+    this.notifier.attach(this.store)
+    this.store.socket = this.socketCtl.socket
+    this.store.api.onUnauthorized = () => {
+      if (this.screen === 'ready') this.toLogin(this.store.t('session.expired'))
+    }
+    this.store.addEventListener(SessionEndedEvent.type, () => this.toLogin(this.store.t('session.ended')))
+    this.addEventListener(SignedInEvent.type, (e) => void this.enter(e.agent, e.csrfToken))
+    this.addEventListener(SignOutEvent.type, () => void this.signOut())
+    this.addEventListener(ToggleVisitorPanelEvent.type, () => (this.panelOpen = !this.panelOpen))
+    this.addEventListener(NotificationPrefsEvent.type, (e) => {
+      if (e.change.sound !== undefined) this.notifier.soundOn = e.change.sound
+      if (e.change.askPermission) void this.notifier.requestPermission()
+    })
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback()
+    addEventListener('hashchange', this.onHash)
+    this.narrowQuery?.addEventListener('change', this.onNarrow)
+    void this.boot()
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    removeEventListener('hashchange', this.onHash)
+    this.narrowQuery?.removeEventListener('change', this.onNarrow)
+  }
+
+  private onNarrow = () => (this.narrow = this.narrowQuery?.matches ?? false)
+
+  private onHash = () => {
+    this.route = parseRoute(location.hash)
+    if (this.screen === 'ready') this.applyRoute()
+  }
+
+  private applyRoute() {
+    const r = this.route
+    if (r.page === 'inbox' && r.id !== this.store.selectedId) void this.store.select(r.id)
+    if (r.page === 'inbox' && window.matchMedia?.('(max-width: 1100px)').matches) this.panelOpen = false
+  }
+
+  private async boot() {
+    try {
+      const me = await this.store.api.get<{ agent: Agent; csrfToken: string }>('/api/auth/me')
+      await this.enter(me.agent, me.csrfToken)
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 401) {
+        this.screen = 'error'
+        return
+      }
+      try {
+        const setup = await this.store.api.get<{ needed: boolean }>('/api/setup')
+        this.screen = setup.needed ? 'setup' : 'login'
+      } catch {
+        this.screen = 'error'
+      }
+    }
+  }
+
+  private async enter(agent: Agent, csrfToken: string) {
+    this.store.signedIn(agent, csrfToken)
+    this.notice = ''
+    this.screen = 'ready'
+    this.socketCtl.socket.start()
+    this.applyRoute()
+    await Promise.all([
+      this.store.loadList(this.store.view),
+      this.store.loadCounts().catch(() => {}),
+      this.store.loadAgents().catch(() => {}),
+    ])
+  }
+
+  private async checkSession() {
+    try {
+      await this.store.api.get('/api/auth/me')
+    } catch {
+      // onUnauthorized has already switched to the sign-in screen on a 401.
+    }
+  }
+
+  private toLogin(notice = '') {
+    this.socketCtl.socket.stop()
+    this.store.signedOut()
+    this.notice = notice
+    this.screen = 'login'
+  }
+
+  private async signOut() {
+    try {
+      await this.store.api.post('/api/auth/logout')
+    } catch {
+      // Signed out on the server or not, this tab forgets the session.
+    }
+    this.toLogin()
+    history.replaceState(null, '', location.pathname)
+    this.route = { page: 'inbox', id: null }
+  }
+
+  private nav() {
+    const t = this.store.t
+    const me = this.store.me
+    const r = this.route
+    const link = (href: string, active: boolean, icon: unknown, label: string) =>
+      html`<a href=${href} aria-current=${active ? 'page' : 'false'} title=${label}>${icon}<span>${label}</span></a>`
+    return html`<header class="top">
+      <a class="brand" href="#/">${logoIcon(24)}<span>Parley</span></a>
+      <nav aria-label=${t('nav.label')}>
+        ${link('#/', r.page === 'inbox', chatIcon(), t('nav.conversations'))}
+        ${isOwner(me) ? link('#/agents', r.page === 'agents', usersIcon(), t('nav.agents')) : nothing}
+        ${isOwner(me) ? link('#/widget', r.page === 'widget', widgetIcon(), t('nav.widget')) : nothing}
+      </nav>
+      <parley-status-switch></parley-status-switch>
+      <parley-account-menu ?sound-on=${this.notifier.soundOn} permission=${this.notifier.permission}></parley-account-menu>
+    </header>`
+  }
+
+  private page() {
+    const r = this.route
+    const me = this.store.me
+    if (r.page === 'agents' && isOwner(me)) return html`<main class="page"><parley-agents-page></parley-agents-page></main>`
+    if (r.page === 'widget' && isOwner(me)) return html`<main class="page"><parley-widget-settings></parley-widget-settings></main>`
+    const selected = this.store.selectedId !== null
+    const cls = ['inbox', this.panelOpen ? 'drawer' : 'no-panel', selected ? 'has-selection' : ''].join(' ')
+    return html`<main class=${cls}>
+      <parley-conversation-list></parley-conversation-list>
+      <parley-thread ?narrow=${this.narrow}></parley-thread>
+      <div class="scrim" @click=${() => (this.panelOpen = false)}></div>
+      ${selected ? html`<parley-visitor-panel aria-label=${this.store.t('visitor.title')}></parley-visitor-panel>` : nothing}
+    </main>`
+  }
+
+  override render() {
+    const t = this.store.t
+    switch (this.screen) {
+      case 'loading':
+        return html`<div class="center" aria-busy="true">${t('state.loading')}</div>`
+      case 'error':
+        return html`<div class="center" role="alert">
+          <p>${t('error.network')}</p>
+          <button class="btn" @click=${() => {
+            this.screen = 'loading'
+            void this.boot()
+          }}>${t('action.retry')}</button>
+        </div>`
+      case 'setup':
+        return html`<parley-setup></parley-setup>`
+      case 'login':
+        return html`<parley-login .notice=${this.notice}></parley-login>`
+      case 'ready': {
+        const c = this.store.connection
+        return html`${this.nav()}
+          ${c !== 'open' && this.store.everConnected ? html`<div class="banner" role="status">${c === 'connecting' ? t('conn.connecting') : t('conn.lost')}</div>` : nothing}
+          ${this.page()}`
+      }
+    }
+  }
+}
+
+customElements.define('parley-app', ParleyApp)

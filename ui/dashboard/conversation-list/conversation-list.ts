@@ -1,0 +1,178 @@
+import { html, nothing } from 'lit'
+import { repeat } from 'lit/directives/repeat.js'
+import { StoreElement } from '../context.ts'
+import { tokens, controls } from '../../shared/tokens.ts'
+import type { Conversation, ListView } from '../../shared/types.ts'
+import { canResolve } from '../permissions.ts'
+import { ago, duration, hue, initials } from '../format.ts'
+import { checkIcon, clockIcon, emailIcon, messengerIcon, userIcon } from '../icons.ts'
+import { listStyles } from './conversation-list.styles.ts'
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'parley-conversation-list': ParleyConversationList
+  }
+}
+
+const OPEN_VIEWS: ListView[] = ['unassigned', 'mine', 'others']
+
+/** The name an agent sees for a visitor: their name, or "Visitor #12". */
+export function visitorLabel(c: Pick<Conversation, 'visitor'>, t: (k: 'list.visitor', p: { number: number }) => string): string {
+  return c.visitor.name?.trim() || t('list.visitor', { number: c.visitor.number })
+}
+
+export function channelIcon(channel: Conversation['channel'], t: (k: 'channel.email' | 'channel.messenger') => string) {
+  if (channel === 'email') return html`<span class="channel" role="img" aria-label=${t('channel.email')} title=${t('channel.email')}>${emailIcon()}</span>`
+  if (channel === 'messenger')
+    return html`<span class="channel" role="img" aria-label=${t('channel.messenger')} title=${t('channel.messenger')}>${messengerIcon()}</span>`
+  return nothing
+}
+
+/**
+ * Open (Unassigned / Mine / Others, with live counts) and Resolved (keyset "load more").
+ * Rows are links to #/c/<id>; arrow keys move between them.
+ */
+export class ParleyConversationList extends StoreElement {
+  static override properties = { busyIds: { state: true }, now: { state: true }, actionError: { state: true } }
+  static override styles = [tokens, controls, listStyles]
+
+  declare busyIds: Set<string>
+  declare now: number
+  declare actionError: string
+  private ticker: ReturnType<typeof setInterval> | null = null
+
+  constructor() {
+    super()
+    this.busyIds = new Set()
+    this.now = Date.now()
+    this.actionError = ''
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback()
+    // Waiting times and "5 min ago" move on their own.
+    this.ticker = setInterval(() => (this.now = Date.now()), 20_000)
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    if (this.ticker) clearInterval(this.ticker)
+  }
+
+  private pick(view: ListView) {
+    void this.store.setView(view)
+  }
+
+  private async resolve(e: Event, c: Conversation) {
+    e.preventDefault()
+    e.stopPropagation()
+    this.busyIds = new Set(this.busyIds).add(c.id)
+    this.actionError = ''
+    try {
+      await this.store.resolve(c.id)
+    } catch (err) {
+      this.actionError = this.store.errorText(err)
+    } finally {
+      const next = new Set(this.busyIds)
+      next.delete(c.id)
+      this.busyIds = next
+    }
+  }
+
+  private onKeydown(e: KeyboardEvent) {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return
+    const links = [...this.renderRoot.querySelectorAll<HTMLAnchorElement>('.row a')]
+    const i = links.indexOf(this.renderRoot.querySelector<HTMLAnchorElement>('.row a:focus') ?? (null as never))
+    const next = links[e.key === 'ArrowDown' ? Math.min(links.length - 1, i + 1) : Math.max(0, i - 1)]
+    if (next) {
+      e.preventDefault()
+      next.focus()
+    }
+  }
+
+  private onTabKeydown(e: KeyboardEvent, views: ListView[]) {
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return
+    const i = views.indexOf(this.store.view)
+    const next = views[(i + (e.key === 'ArrowRight' ? 1 : views.length - 1)) % views.length]!
+    e.preventDefault()
+    this.pick(next)
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`[data-view=${next}]`)?.focus())
+  }
+
+  private row(c: Conversation) {
+    const { t, lang, me } = this.store
+    const name = visitorLabel(c, t)
+    const selected = this.store.selectedId === c.id
+    const waiting = c.status === 'open' && c.waitingSince ? duration(this.now - Date.parse(c.waitingSince), lang) : null
+    const mayResolve = c.status === 'open' && me !== null && canResolve(me, c)
+    const fromAgent = c.lastMessage.author === 'agent'
+    return html`<li class="row" aria-current=${selected ? 'true' : 'false'} data-conversation=${c.id}>
+      <a href=${`#/c/${c.id}`} aria-label=${`${name}: ${c.lastMessage.preview}`}>
+        <span class="avatar" aria-hidden="true" style=${`background:hsl(${hue(c.visitor.id)} 45% 52%)`}>${c.visitor.name ? initials(c.visitor.name) : '#'}</span>
+        <span class="name">${channelIcon(c.channel, t)}<span>${name}</span></span>
+        <span class="time" title=${new Date(c.lastMessage.at).toLocaleString(lang)}>${ago(c.lastMessage.at, lang, this.now)}</span>
+        <span class="preview ${fromAgent ? '' : 'unanswered'}">${fromAgent ? t('list.youPrefix') : ''}${c.lastMessage.preview}</span>
+        <span class="meta">
+          ${waiting ? html`<span class="waiting" title=${t('list.waitingTitle')}>${clockIcon(12)} ${waiting}</span>` : nothing}
+          ${c.assignee
+            ? html`<span class="assignee">${userIcon(12)} ${c.assignee.id === me?.id ? t('list.you') : c.assignee.name}</span>`
+            : c.status === 'open'
+              ? html`<span class="assignee">${t('list.nobody')}</span>`
+              : nothing}
+        </span>
+      </a>
+      ${mayResolve
+        ? html`<button class="btn small resolve" data-action="resolve" ?disabled=${this.busyIds.has(c.id)} @click=${(e: Event) => this.resolve(e, c)}
+            aria-label=${`${t('action.resolve')}: ${name}`}>${checkIcon(12)} ${t('action.resolve')}</button>`
+        : nothing}
+    </li>`
+  }
+
+  override render() {
+    if (!this.hasStore) return nothing
+    const s = this.store
+    const t = s.t
+    const view = s.view
+    const open = view !== 'resolved'
+    const items = s.list(view)
+    const empty = {
+      unassigned: t('list.empty.unassigned'),
+      mine: t('list.empty.mine'),
+      others: t('list.empty.others'),
+      resolved: t('list.empty.resolved'),
+    }[view]
+    return html`
+      <div class="tabs" role="tablist" aria-label=${t('list.label')} @keydown=${(e: KeyboardEvent) => this.onTabKeydown(e, ['unassigned', 'resolved'])}>
+        <button class="tab" role="tab" data-view="open" aria-selected=${open ? 'true' : 'false'} tabindex=${open ? 0 : -1}
+          @click=${() => this.pick('unassigned')}>${t('list.open')}</button>
+        <button class="tab" role="tab" data-view="resolved" aria-selected=${open ? 'false' : 'true'} tabindex=${open ? -1 : 0}
+          @click=${() => this.pick('resolved')}>${t('list.resolved')}</button>
+      </div>
+      ${open
+        ? html`<div class="subtabs" role="tablist" aria-label=${t('list.open')} @keydown=${(e: KeyboardEvent) => this.onTabKeydown(e, OPEN_VIEWS)}>
+            ${OPEN_VIEWS.map((v) => {
+              const n = s.countOf(v)
+              return html`<button class="subtab" role="tab" data-view=${v} aria-selected=${v === view ? 'true' : 'false'} tabindex=${v === view ? 0 : -1}
+                @click=${() => this.pick(v)}>
+                ${t(`list.${v}`)} <span class="count ${v === 'unassigned' && n ? 'attention' : ''}" data-count=${v}>${n ?? '–'}</span>
+              </button>`
+            })}
+          </div>`
+        : html`<div class="subtabs"></div>`}
+      ${this.actionError ? html`<p class="state error" role="alert">${this.actionError}</p>` : nothing}
+      <div class="scroll">
+      <ul class="rows" role="list" aria-busy=${s.listLoading ? 'true' : 'false'} @keydown=${this.onKeydown}>
+        ${repeat(items, (c) => c.id, (c) => this.row(c))}
+      </ul>
+      ${items.length === 0 && !s.listLoading && !s.listError ? html`<p class="empty">${empty}</p>` : nothing}
+      ${s.listError ? html`<p class="state error" role="alert">${s.listError} <button class="btn small" @click=${() => s.loadList(view)}>${t('action.retry')}</button></p>` : nothing}
+      ${s.listLoading && items.length === 0 ? html`<p class="state">${t('state.loading')}</p>` : nothing}
+      ${s.hasMore(view)
+        ? html`<div class="more"><button class="btn" ?disabled=${s.listLoading} @click=${() => s.loadList(view, true)}>${t('list.loadMore')}</button></div>`
+        : nothing}
+      </div>
+    `
+  }
+}
+
+customElements.define('parley-conversation-list', ParleyConversationList)

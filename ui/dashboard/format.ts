@@ -1,0 +1,60 @@
+// Locale-aware times and durations through Intl, so no unit words live in the string tables.
+import type { Language } from '../shared/i18n.ts'
+
+export function clockTime(iso: string, lang: Language): string {
+  return new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' }).format(new Date(iso))
+}
+
+export function dateTime(iso: string, lang: Language): string {
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso))
+}
+
+export function dayLabel(iso: string, lang: Language, now = new Date()): string {
+  const d = new Date(iso)
+  const days = Math.round((startOfDay(now) - startOfDay(d)) / 86_400_000)
+  if (days === 0 || days === 1) {
+    const s = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' }).format(-days, 'day')
+    return s.charAt(0).toLocaleUpperCase(lang) + s.slice(1)
+  }
+  return new Intl.DateTimeFormat(lang, { weekday: 'long', day: 'numeric', month: 'long' }).format(d)
+}
+
+function startOfDay(d: Date): number {
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime()
+}
+
+/** A short duration such as "45 s", "5 min", "2 h", "3 d" in the agent's language. */
+export function duration(ms: number, lang: Language): string {
+  const s = Math.max(0, Math.floor(ms / 1000))
+  const fmt = (n: number, unit: 'second' | 'minute' | 'hour' | 'day') =>
+    new Intl.NumberFormat(lang, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 0 }).format(n)
+  if (s < 60) return fmt(s, 'second')
+  if (s < 3600) return fmt(Math.floor(s / 60), 'minute')
+  if (s < 86_400) return fmt(Math.floor(s / 3600), 'hour')
+  return fmt(Math.floor(s / 86_400), 'day')
+}
+
+/** "5 minutes ago" style, for list rows. */
+export function ago(iso: string, lang: Language, now = Date.now()): string {
+  const diff = (new Date(iso).getTime() - now) / 1000
+  const rtf = new Intl.RelativeTimeFormat(lang, { numeric: 'auto', style: 'short' })
+  const a = Math.abs(diff)
+  if (a < 45) return rtf.format(0, 'second')
+  if (a < 3600) return rtf.format(Math.round(diff / 60), 'minute')
+  if (a < 86_400) return rtf.format(Math.round(diff / 3600), 'hour')
+  return rtf.format(Math.round(diff / 86_400), 'day')
+}
+
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean)
+  const first = parts[0]?.[0] ?? '?'
+  const last = parts.length > 1 ? parts[parts.length - 1]![0]! : ''
+  return (first + last).toUpperCase()
+}
+
+/** A stable, calm hue for an avatar from an id. */
+export function hue(id: string): number {
+  let h = 0
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0
+  return h % 360
+}

@@ -1,0 +1,2 @@
+// The dashboard bundle: registers <parley-app> and every element it uses.
+import './app/app.ts'

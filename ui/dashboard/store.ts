@@ -1,0 +1,570 @@
+// The dashboard's shared state: the signed-in agent, what we know of conversations, threads,
+// counts, agents and visitors, kept current by socket frames. Elements read it through
+// @lit/context and re-render on its `change` event (StoreController).
+import type { ReactiveController, ReactiveControllerHost } from 'lit'
+import { ApiClient, ApiError, query } from '../shared/api.ts'
+import { clientId, type ReconnectingSocket, type SocketState } from '../shared/socket.ts'
+import { isLanguage, pickLanguage, translator, type Language } from '../shared/i18n.ts'
+import type {
+  Agent,
+  AgentStatus,
+  ClientFrame,
+  Conversation,
+  Counts,
+  ListView,
+  Message,
+  Page,
+  ServerFrame,
+  Visitor,
+} from '../shared/types.ts'
+import { CATALOGS, type Key } from './i18n/index.ts'
+
+export interface PendingMessage {
+  clientId: string
+  conversationId: string
+  body: string
+  createdAt: string
+  state: 'sending' | 'failed'
+  error: string | null
+}
+
+export interface Thread {
+  messages: Message[]
+  loading: boolean
+  error: string | null
+  /** True while older messages may exist before the first loaded one. */
+  hasEarlier: boolean
+}
+
+export interface Typing {
+  who: 'visitor' | 'agent'
+  name: string | null
+  until: number
+}
+
+const PAGE = 30
+const THREAD_PAGE = 100
+const TYPING_MS = 6000
+
+const byWaiting = (a: Conversation, b: Conversation) =>
+  (a.waitingSince ? Date.parse(a.waitingSince) : Infinity) - (b.waitingSince ? Date.parse(b.waitingSince) : Infinity) ||
+  a.id.localeCompare(b.id)
+const byLastMessage = (a: Conversation, b: Conversation) =>
+  Date.parse(b.lastMessage.at) - Date.parse(a.lastMessage.at) || b.id.localeCompare(a.id)
+const byResolved = (a: Conversation, b: Conversation) =>
+  Date.parse(b.resolvedAt ?? b.lastMessage.at) - Date.parse(a.resolvedAt ?? a.lastMessage.at) || b.id.localeCompare(a.id)
+
+/** Which list a conversation belongs in, for this agent. */
+export function viewOf(c: Conversation, meId: string): ListView {
+  if (c.status === 'resolved') return 'resolved'
+  if (!c.assignee) return 'unassigned'
+  return c.assignee.id === meId ? 'mine' : 'others'
+}
+
+export class StoreChangeEvent extends Event {
+  static readonly type = 'parley-store-change'
+  constructor() {
+    super(StoreChangeEvent.type)
+  }
+}
+
+/** A visitor message arrived: the notifier decides whether to ring, badge or pop up. */
+export class VisitorMessageEvent extends Event {
+  static readonly type = 'parley-visitor-message'
+  constructor(
+    readonly message: Message,
+    readonly conversation: Conversation,
+  ) {
+    super(VisitorMessageEvent.type)
+  }
+}
+
+export class SessionEndedEvent extends Event {
+  static readonly type = 'parley-session-ended'
+  constructor(readonly reason: string) {
+    super(SessionEndedEvent.type)
+  }
+}
+
+export class DashboardStore extends EventTarget {
+  readonly api: ApiClient
+  me: Agent | null = null
+  lang: Language
+  t = translator(CATALOGS, 'en')
+
+  conversations = new Map<string, Conversation>()
+  counts: Counts | null = null
+  view: ListView = 'unassigned'
+  /** Next keyset cursor per list; absent = the list's first page has not been loaded. */
+  cursors = new Map<ListView, string | null>()
+  listLoading = false
+  listError: string | null = null
+  selectedId: string | null = null
+  threads = new Map<string, Thread>()
+  pending = new Map<string, PendingMessage>()
+  typing = new Map<string, Typing>()
+  agents: Agent[] = []
+  visitors = new Map<string, Visitor>()
+  visitorErrors = new Map<string, string>()
+  connection: SocketState = 'closed'
+  /** Whether the socket has been open once this session (the first connect is not a "lost connection"). */
+  everConnected = false
+  socket: ReconnectingSocket<ServerFrame, ClientFrame> | null = null
+
+  private scheduled = false
+  private typingTimer: ReturnType<typeof setInterval> | null = null
+
+  constructor(api = new ApiClient()) {
+    super()
+    this.api = api
+    this.lang = pickLanguage(typeof navigator === 'undefined' ? [] : navigator.languages)
+    this.t = translator(CATALOGS, this.lang)
+  }
+
+  /** Coalesces many changes in one task into one re-render. */
+  changed(): void {
+    if (this.scheduled) return
+    this.scheduled = true
+    queueMicrotask(() => {
+      this.scheduled = false
+      this.dispatchEvent(new StoreChangeEvent())
+    })
+  }
+
+  setLanguage(lang: Language): void {
+    this.lang = lang
+    this.t = translator(CATALOGS, lang)
+    document.documentElement.lang = lang
+    this.changed()
+  }
+
+  /** Turns an error into a sentence in the agent's language. */
+  errorText(e: unknown): string {
+    if (e instanceof ApiError) {
+      if (e.status === 0) return this.t('error.network')
+      if (e.status === 403) return this.t('error.forbidden')
+      if (e.status === 404) return this.t('error.notFound')
+      if (e.status === 429) return this.t('error.throttled')
+    }
+    return this.t('error.generic')
+  }
+
+  // Session ----------------------------------------------------------------------------------
+
+  signedIn(agent: Agent, csrfToken: string): void {
+    this.me = agent
+    this.api.csrfToken = csrfToken
+    if (isLanguage(agent.language)) this.setLanguage(agent.language)
+    this.changed()
+  }
+
+  signedOut(): void {
+    this.me = null
+    this.api.csrfToken = ''
+    this.conversations.clear()
+    this.cursors.clear()
+    this.threads.clear()
+    this.pending.clear()
+    this.typing.clear()
+    this.visitors.clear()
+    this.agents = []
+    this.counts = null
+    this.selectedId = null
+    this.everConnected = false
+    this.changed()
+  }
+
+  async updateMe(patch: Partial<Pick<Agent, 'name' | 'language'>>): Promise<void> {
+    if (!this.me) return
+    const agent = await this.api.patch<Agent>(`/api/agents/${this.me.id}`, patch)
+    this.me = { ...this.me, ...agent }
+    if (isLanguage(agent.language)) this.setLanguage(agent.language)
+    this.changed()
+  }
+
+  async setStatus(status: AgentStatus): Promise<void> {
+    if (!this.me) return
+    const previous = this.me.status
+    this.me = { ...this.me, status }
+    this.changed()
+    try {
+      await this.api.put('/api/agents/me/status', { status })
+    } catch (e) {
+      this.me = { ...this.me, status: previous }
+      this.changed()
+      throw e
+    }
+  }
+
+  // Lists ------------------------------------------------------------------------------------
+
+  list(view: ListView = this.view): Conversation[] {
+    const me = this.me?.id ?? ''
+    const items = [...this.conversations.values()].filter((c) => viewOf(c, me) === view)
+    return items.sort(view === 'unassigned' ? byWaiting : view === 'resolved' ? byResolved : byLastMessage)
+  }
+
+  countOf(view: ListView): number | null {
+    const c = this.counts
+    if (!c || !this.me) return null
+    if (view === 'unassigned') return c.unassigned
+    if (view === 'mine') return c.byAssignee[this.me.id] ?? 0
+    if (view === 'others') return Object.entries(c.byAssignee).reduce((n, [id, k]) => (id === this.me!.id ? n : n + k), 0)
+    return null
+  }
+
+  hasMore(view: ListView = this.view): boolean {
+    return Boolean(this.cursors.get(view))
+  }
+
+  async setView(view: ListView): Promise<void> {
+    this.view = view
+    this.changed()
+    if (!this.cursors.has(view)) await this.loadList(view)
+  }
+
+  async loadList(view: ListView = this.view, more = false): Promise<void> {
+    if (this.listLoading) return
+    const cursor = more ? this.cursors.get(view) : undefined
+    if (more && !cursor) return
+    this.listLoading = true
+    this.listError = null
+    this.changed()
+    try {
+      const page = await this.api.get<Page<Conversation>>(`/api/conversations${query({ view, cursor, limit: PAGE })}`)
+      for (const c of page.items) this.upsert(c)
+      this.cursors.set(view, page.nextCursor)
+    } catch (e) {
+      this.listError = this.errorText(e)
+    } finally {
+      this.listLoading = false
+      this.changed()
+    }
+  }
+
+  async loadCounts(): Promise<void> {
+    this.counts = await this.api.get<Counts>('/api/conversations/counts')
+    this.changed()
+  }
+
+  upsert(c: Conversation): void {
+    const known = this.conversations.get(c.id)
+    // Frames and responses can cross; never let an older picture replace a newer one.
+    if (known && known.lastSeq > c.lastSeq) return
+    this.conversations.set(c.id, c)
+    this.changed()
+  }
+
+  // Threads ----------------------------------------------------------------------------------
+
+  async select(id: string | null): Promise<void> {
+    this.selectedId = id
+    this.changed()
+    if (!id) return
+    if (!this.conversations.has(id)) {
+      try {
+        this.upsert(await this.api.get<Conversation>(`/api/conversations/${id}`))
+      } catch (e) {
+        this.threads.set(id, { messages: [], loading: false, error: this.errorText(e), hasEarlier: false })
+        this.changed()
+        return
+      }
+    }
+    if (!this.threads.has(id)) await this.loadThread(id)
+    const c = this.conversations.get(id)
+    if (c) void this.loadVisitor(c.visitor.id)
+  }
+
+  async loadThread(id: string): Promise<void> {
+    this.threads.set(id, { messages: this.threads.get(id)?.messages ?? [], loading: true, error: null, hasEarlier: false })
+    this.changed()
+    try {
+      const messages = await this.api.get<Message[]>(`/api/conversations/${id}/messages${query({ limit: THREAD_PAGE })}`)
+      const thread = this.threads.get(id)!
+      thread.messages = merge(thread.messages, messages)
+      thread.hasEarlier = (thread.messages[0]?.seq ?? 1) > 1
+      thread.loading = false
+    } catch (e) {
+      this.threads.set(id, { messages: [], loading: false, error: this.errorText(e), hasEarlier: false })
+    }
+    this.changed()
+  }
+
+  async loadEarlier(id: string): Promise<void> {
+    const thread = this.threads.get(id)
+    const first = thread?.messages[0]
+    if (!thread || !first || thread.loading) return
+    thread.loading = true
+    this.changed()
+    try {
+      const older = await this.api.get<Message[]>(`/api/conversations/${id}/messages${query({ beforeSeq: first.seq, limit: THREAD_PAGE })}`)
+      thread.messages = merge(thread.messages, older)
+      thread.hasEarlier = (thread.messages[0]?.seq ?? 1) > 1
+    } catch (e) {
+      thread.error = this.errorText(e)
+    }
+    thread.loading = false
+    this.changed()
+  }
+
+  pendingFor(conversationId: string): PendingMessage[] {
+    return [...this.pending.values()].filter((p) => p.conversationId === conversationId)
+  }
+
+  /** Sends a reply over the socket; it is kept and resent until the server acknowledges it. */
+  sendMessage(conversationId: string, body: string): void {
+    const p: PendingMessage = { clientId: clientId(), conversationId, body, createdAt: new Date().toISOString(), state: 'sending', error: null }
+    this.pending.set(p.clientId, p)
+    this.socket?.sendReliable(p.clientId, { type: 'message.send', clientId: p.clientId, conversationId, body })
+    this.changed()
+  }
+
+  retry(clientIdToRetry: string): void {
+    const p = this.pending.get(clientIdToRetry)
+    if (!p) return
+    p.state = 'sending'
+    p.error = null
+    this.socket?.sendReliable(p.clientId, { type: 'message.send', clientId: p.clientId, conversationId: p.conversationId, body: p.body })
+    this.changed()
+  }
+
+  discard(clientIdToDrop: string): void {
+    this.pending.delete(clientIdToDrop)
+    this.socket?.drop(clientIdToDrop)
+    this.changed()
+  }
+
+  sendTyping(conversationId: string, typing: boolean): void {
+    this.socket?.send({ type: 'typing', conversationId, typing })
+  }
+
+  typingIn(conversationId: string): Typing | null {
+    const t = this.typing.get(conversationId)
+    return t && t.until > Date.now() ? t : null
+  }
+
+  // Conversation actions -----------------------------------------------------------------------
+
+  async take(id: string): Promise<void> {
+    this.upsert(await this.api.post<Conversation>(`/api/conversations/${id}/take`))
+  }
+  async assign(id: string, agentId: string | null): Promise<void> {
+    this.upsert(await this.api.post<Conversation>(`/api/conversations/${id}/assign`, { agentId }))
+  }
+  async resolve(id: string): Promise<void> {
+    this.upsert(await this.api.post<Conversation>(`/api/conversations/${id}/resolve`))
+  }
+  async reopen(id: string): Promise<void> {
+    this.upsert(await this.api.post<Conversation>(`/api/conversations/${id}/reopen`))
+  }
+
+  // Agents and visitors ----------------------------------------------------------------------
+
+  async loadAgents(): Promise<void> {
+    this.agents = await this.api.get<Agent[]>('/api/agents')
+    const me = this.agents.find((a) => a.id === this.me?.id)
+    if (me && this.me) this.me = { ...this.me, ...me }
+    this.changed()
+  }
+
+  async loadVisitor(id: string): Promise<void> {
+    try {
+      this.visitors.set(id, await this.api.get<Visitor>(`/api/visitors/${id}`))
+      this.visitorErrors.delete(id)
+    } catch (e) {
+      this.visitorErrors.set(id, this.errorText(e))
+    }
+    this.changed()
+  }
+
+  async updateVisitor(id: string, patch: Partial<Pick<Visitor, 'name' | 'email' | 'phone' | 'note'>>): Promise<Visitor> {
+    const v = await this.api.patch<Visitor>(`/api/visitors/${id}`, patch)
+    this.applyVisitor(v)
+    return v
+  }
+
+  private applyVisitor(v: Visitor): void {
+    this.visitors.set(v.id, v)
+    // Lists show the visitor's name: keep their copies in step.
+    for (const c of this.conversations.values()) {
+      if (c.visitor.id === v.id) this.conversations.set(c.id, { ...c, visitor: { ...c.visitor, name: v.name, email: v.email } })
+    }
+    this.changed()
+  }
+
+  // Socket -----------------------------------------------------------------------------------
+
+  /** On every (re)connect: after a gap anything may have changed, so reload what is on screen. */
+  onSocketOpen(reconnect: boolean): void {
+    if (!reconnect) return
+    const selected = this.selectedId ? this.conversations.get(this.selectedId) : undefined
+    this.conversations.clear()
+    if (selected) this.conversations.set(selected.id, selected)
+    this.cursors.clear()
+    for (const id of [...this.threads.keys()]) if (id !== this.selectedId) this.threads.delete(id)
+    void this.loadList(this.view)
+    void this.loadAgents().catch(() => {})
+    if (selected) {
+      void this.api.get<Conversation>(`/api/conversations/${selected.id}`).then((c) => this.upsert(c), () => {})
+      this.resume(selected.id)
+      void this.loadVisitor(selected.visitor.id)
+    }
+  }
+
+  private resume(conversationId: string): void {
+    const thread = this.threads.get(conversationId)
+    const last = thread?.messages[thread.messages.length - 1]?.seq ?? 0
+    this.socket?.send({ type: 'resume', conversationId, afterSeq: last })
+  }
+
+  setConnection(state: SocketState): void {
+    this.connection = state
+    if (state === 'open') this.everConnected = true
+    this.changed()
+  }
+
+  handleFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'counts':
+        this.counts = frame.counts
+        this.changed()
+        return
+      case 'message': {
+        const { message, conversation } = frame
+        this.upsert(conversation)
+        const thread = this.threads.get(message.conversationId)
+        if (thread) {
+          const last = thread.messages[thread.messages.length - 1]?.seq ?? 0
+          thread.messages = merge(thread.messages, [message])
+          // A gap means we missed frames (e.g. during a reconnect): ask for what is missing.
+          if (message.seq > last + 1 && !thread.loading) this.socket?.send({ type: 'resume', conversationId: message.conversationId, afterSeq: last })
+        }
+        if (message.clientId && this.pending.has(message.clientId)) this.pending.delete(message.clientId)
+        if (message.authorType === 'visitor') {
+          this.typing.delete(message.conversationId)
+          this.dispatchEvent(new VisitorMessageEvent(message, conversation))
+        }
+        this.changed()
+        return
+      }
+      case 'message.updated': {
+        const thread = this.threads.get(frame.message.conversationId)
+        if (thread) thread.messages = thread.messages.map((m) => (m.id === frame.message.id ? frame.message : m))
+        this.changed()
+        return
+      }
+      case 'conversation':
+        this.upsert(frame.conversation)
+        return
+      case 'typing': {
+        if (frame.from === 'agent' && frame.agentId === this.me?.id) return
+        if (frame.typing) {
+          this.typing.set(frame.conversationId, {
+            who: frame.from,
+            name: frame.from === 'agent' ? (frame.agentName ?? null) : null,
+            until: Date.now() + TYPING_MS,
+          })
+          this.ensureTypingTimer()
+        } else {
+          this.typing.delete(frame.conversationId)
+        }
+        this.changed()
+        return
+      }
+      case 'presence': {
+        const p = frame.presence
+        this.agents = this.agents.map((a) => (a.id === p.agentId ? { ...a, presence: p.presence, status: p.status } : a))
+        if (this.me?.id === p.agentId) this.me = { ...this.me, presence: p.presence, status: p.status }
+        this.changed()
+        return
+      }
+      case 'visitor':
+        this.applyVisitor(frame.visitor)
+        return
+      case 'ack': {
+        this.socket?.ack(frame.clientId)
+        const p = this.pending.get(frame.clientId)
+        if (!p) return
+        this.pending.delete(frame.clientId)
+        const thread = this.threads.get(frame.conversationId)
+        // A duplicate is not broadcast again: fetch it if we do not have it yet.
+        if (thread && !thread.messages.some((m) => m.id === frame.messageId)) {
+          const last = thread.messages[thread.messages.length - 1]?.seq ?? 0
+          this.socket?.send({ type: 'resume', conversationId: frame.conversationId, afterSeq: last })
+        }
+        this.changed()
+        return
+      }
+      case 'error': {
+        const p = frame.ref ? this.pending.get(frame.ref) : undefined
+        if (p) {
+          // The server refused this frame for good; keep the text so the agent can retry or copy it.
+          this.socket?.drop(p.clientId)
+          p.state = 'failed'
+          p.error = frame.code === 'conversation.forbidden' || frame.code.endsWith('forbidden') ? this.t('error.forbidden') : this.t('thread.failed')
+          this.changed()
+        }
+        return
+      }
+      case 'session.ended':
+        this.dispatchEvent(new SessionEndedEvent(frame.reason))
+        return
+      default:
+        return
+    }
+  }
+
+  private ensureTypingTimer() {
+    if (this.typingTimer) return
+    this.typingTimer = setInterval(() => {
+      const now = Date.now()
+      let any = false
+      for (const [id, t] of this.typing) {
+        if (t.until <= now) {
+          this.typing.delete(id)
+          this.changed()
+        } else any = true
+      }
+      if (!any && this.typingTimer) {
+        clearInterval(this.typingTimer)
+        this.typingTimer = null
+      }
+    }, 1000)
+  }
+}
+
+/** Merges messages by id, ordered by sequence number. */
+export function merge(a: Message[], b: Message[]): Message[] {
+  const byId = new Map<string, Message>()
+  for (const m of a) byId.set(m.id, m)
+  for (const m of b) byId.set(m.id, m)
+  return [...byId.values()].sort((x, y) => x.seq - y.seq)
+}
+
+/** Re-renders its host whenever the store changes. */
+export class StoreController implements ReactiveController {
+  private store: DashboardStore | null = null
+  private listener = () => this.host.requestUpdate()
+
+  constructor(private host: ReactiveControllerHost) {
+    host.addController(this)
+  }
+
+  attach(store: DashboardStore | undefined): void {
+    if (store === this.store) return
+    this.store?.removeEventListener(StoreChangeEvent.type, this.listener)
+    this.store = store ?? null
+    this.store?.addEventListener(StoreChangeEvent.type, this.listener)
+    this.host.requestUpdate()
+  }
+
+  hostConnected(): void {
+    this.store?.addEventListener(StoreChangeEvent.type, this.listener)
+  }
+
+  hostDisconnected(): void {
+    this.store?.removeEventListener(StoreChangeEvent.type, this.listener)
+  }
+}
+
+export type { Key }

@@ -1,0 +1,217 @@
+import { css } from 'lit'
+
+export const threadStyles = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    min-width: 0;
+    min-height: 0;
+    background: var(--p-bg);
+  }
+  header {
+    display: flex;
+    align-items: center;
+    gap: var(--p-space-3);
+    padding: 10px var(--p-space-4);
+    background: var(--p-surface);
+    border-bottom: 1px solid var(--p-border);
+    min-height: 60px;
+    flex-wrap: wrap;
+  }
+  .who {
+    flex: 1;
+    min-width: 160px;
+  }
+  .who h2 {
+    margin: 0;
+    font-size: var(--p-fs-m);
+    display: flex;
+    align-items: center;
+    gap: 8px;
+  }
+  .who h2 span.title {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .sub {
+    font-size: var(--p-fs-s);
+    color: var(--p-text-muted);
+    display: flex;
+    gap: 8px;
+    flex-wrap: wrap;
+  }
+  .badge {
+    font-size: 11px;
+    font-weight: 700;
+    text-transform: uppercase;
+    letter-spacing: 0.04em;
+    padding: 2px 8px;
+    border-radius: 999px;
+  }
+  .badge.open {
+    background: var(--p-accent-soft);
+    color: var(--p-accent-hover);
+  }
+  .badge.resolved {
+    background: var(--p-success-soft);
+    color: var(--p-success);
+  }
+  .actions {
+    display: flex;
+    align-items: center;
+    gap: var(--p-space-2);
+    flex-wrap: wrap;
+  }
+  .assign {
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    font-size: var(--p-fs-s);
+    color: var(--p-text-muted);
+  }
+  .assign select {
+    min-height: 34px;
+    max-width: 200px;
+    padding: 0 8px;
+    border: 1px solid var(--p-border-strong);
+    border-radius: var(--p-radius-s);
+    background: var(--p-surface);
+    color: var(--p-text);
+  }
+  .messages {
+    flex: 1;
+    overflow-y: auto;
+    padding: var(--p-space-4) var(--p-space-5);
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
+  }
+  .day {
+    align-self: center;
+    margin: var(--p-space-3) 0;
+    font-size: var(--p-fs-s);
+    color: var(--p-text-muted);
+    background: var(--p-surface);
+    border: 1px solid var(--p-border);
+    padding: 2px 10px;
+    border-radius: 999px;
+  }
+  .msg {
+    display: flex;
+    flex-direction: column;
+    max-width: min(72%, 640px);
+  }
+  .msg.visitor {
+    align-self: flex-start;
+    align-items: flex-start;
+  }
+  .msg.agent {
+    align-self: flex-end;
+    align-items: flex-end;
+  }
+  .msg.system {
+    align-self: center;
+    align-items: center;
+    font-size: var(--p-fs-s);
+    color: var(--p-text-muted);
+  }
+  .bubble {
+    padding: 8px 12px;
+    border-radius: 14px;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+    box-shadow: var(--p-shadow);
+  }
+  .visitor .bubble {
+    background: var(--p-surface);
+    border-bottom-left-radius: 4px;
+  }
+  .agent .bubble {
+    background: var(--p-accent);
+    color: #fff;
+    border-bottom-right-radius: 4px;
+  }
+  .agent.pending .bubble {
+    opacity: 0.7;
+  }
+  .agent.failed .bubble {
+    background: var(--p-danger-soft);
+    color: var(--p-danger);
+  }
+  .system .bubble {
+    background: transparent;
+    box-shadow: none;
+  }
+  .meta {
+    display: flex;
+    align-items: center;
+    gap: 4px;
+    margin-top: 3px;
+    font-size: 11px;
+    color: var(--p-text-muted);
+  }
+  .meta .state.delivered {
+    color: var(--p-accent);
+  }
+  .meta .state.failed {
+    color: var(--p-danger);
+  }
+  .typing {
+    min-height: 22px;
+    padding: 0 var(--p-space-5) 4px;
+    font-size: var(--p-fs-s);
+    color: var(--p-text-muted);
+    font-style: italic;
+  }
+  .dots span {
+    display: inline-block;
+    width: 5px;
+    height: 5px;
+    margin-right: 2px;
+    border-radius: 50%;
+    background: currentColor;
+    animation: blink 1.2s infinite both;
+  }
+  .dots span:nth-child(2) {
+    animation-delay: 0.2s;
+  }
+  .dots span:nth-child(3) {
+    animation-delay: 0.4s;
+  }
+  @keyframes blink {
+    0%, 80%, 100% { opacity: 0.25; }
+    40% { opacity: 1; }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .dots span { animation: none; }
+  }
+  .placeholder {
+    flex: 1;
+    display: grid;
+    place-content: center;
+    text-align: center;
+    color: var(--p-text-muted);
+    gap: 6px;
+    padding: var(--p-space-6);
+  }
+  .placeholder h2 {
+    margin: 0;
+    color: var(--p-text-soft);
+    font-size: var(--p-fs-l);
+  }
+  .earlier {
+    align-self: center;
+  }
+  .error-line {
+    color: var(--p-danger);
+    padding: 6px var(--p-space-5);
+    font-size: var(--p-fs-s);
+  }
+  .narrow-only {
+    display: none;
+  }
+  :host([narrow]) .narrow-only {
+    display: inline-flex;
+  }
+`

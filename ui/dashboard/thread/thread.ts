@@ -1,0 +1,265 @@
+import { html, nothing, type PropertyValues } from 'lit'
+import { repeat } from 'lit/directives/repeat.js'
+import { StoreElement } from '../context.ts'
+import { tokens, controls } from '../../shared/tokens.ts'
+import type { Conversation, Message } from '../../shared/types.ts'
+import type { PendingMessage } from '../store.ts'
+import { canAssign, canResolve, canTake } from '../permissions.ts'
+import { clockTime, dayLabel, dateTime } from '../format.ts'
+import { alertIcon, backIcon, checkIcon, clockIcon, doubleCheckIcon, panelIcon } from '../icons.ts'
+import { channelIcon, visitorLabel } from '../conversation-list/conversation-list.ts'
+import { ComposerSendEvent, ComposerTypingEvent, type ParleyComposer } from '../composer/composer.ts'
+import '../composer/composer.ts'
+import { threadStyles } from './thread.styles.ts'
+
+/** Show or hide the visitor panel (it is a drawer on narrow screens). */
+export class ToggleVisitorPanelEvent extends Event {
+  static readonly type = 'parley-toggle-visitor-panel'
+  constructor() {
+    super(ToggleVisitorPanelEvent.type, { bubbles: true, composed: true })
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'parley-toggle-visitor-panel': ToggleVisitorPanelEvent
+  }
+  interface HTMLElementTagNameMap {
+    'parley-thread': ParleyThread
+  }
+}
+
+type Item = { kind: 'day'; key: string; label: string } | { kind: 'message'; key: string; m: Message } | { kind: 'pending'; key: string; p: PendingMessage }
+
+/** One conversation: header with its actions, the messages, typing, and the composer. */
+export class ParleyThread extends StoreElement {
+  static override properties = {
+    busy: { state: true },
+    actionError: { state: true },
+    narrow: { type: Boolean, reflect: true },
+  }
+  static override styles = [tokens, controls, threadStyles]
+
+  declare busy: boolean
+  declare actionError: string
+  declare narrow: boolean
+  private stickToBottom = true
+  private shownId: string | null = null
+
+  constructor() {
+    super()
+    this.busy = false
+    this.actionError = ''
+    this.narrow = false
+    this.addEventListener(ComposerSendEvent.type, (e) => {
+      const id = this.store.selectedId
+      if (id) this.store.sendMessage(id, e.body)
+      this.stickToBottom = true
+    })
+    this.addEventListener(ComposerTypingEvent.type, (e) => {
+      const id = this.store.selectedId
+      if (id) this.store.sendTyping(id, e.typing)
+    })
+  }
+
+  private get conversation(): Conversation | null {
+    const id = this.store.selectedId
+    return id ? (this.store.conversations.get(id) ?? null) : null
+  }
+
+  private async act(fn: () => Promise<void>) {
+    this.busy = true
+    this.actionError = ''
+    try {
+      await fn()
+    } catch (e) {
+      this.actionError = this.store.errorText(e)
+    } finally {
+      this.busy = false
+    }
+  }
+
+  private onScroll(e: Event) {
+    const el = e.target as HTMLElement
+    this.stickToBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 80
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed)
+    const id = this.store.selectedId
+    const list = this.renderRoot.querySelector<HTMLElement>('.messages')
+    if (id !== this.shownId) {
+      this.shownId = id
+      this.stickToBottom = true
+      if (id) void this.updateComplete.then(() => this.renderRoot.querySelector<ParleyComposer>('parley-composer')?.focus())
+    }
+    if (list && this.stickToBottom) list.scrollTop = list.scrollHeight
+  }
+
+  private items(c: Conversation): Item[] {
+    const { lang } = this.store
+    const thread = this.store.threads.get(c.id)
+    const out: Item[] = []
+    let lastDay = ''
+    const day = (iso: string) => {
+      const d = new Date(iso).toDateString()
+      if (d !== lastDay) {
+        lastDay = d
+        out.push({ kind: 'day', key: `day-${d}`, label: dayLabel(iso, lang) })
+      }
+    }
+    for (const m of thread?.messages ?? []) {
+      day(m.createdAt)
+      out.push({ kind: 'message', key: m.id, m })
+    }
+    for (const p of this.store.pendingFor(c.id)) {
+      day(p.createdAt)
+      out.push({ kind: 'pending', key: p.clientId, p })
+    }
+    return out
+  }
+
+  private delivery(m: Message) {
+    const t = this.t
+    switch (m.deliveryStatus) {
+      case 'pending':
+        return html`<span class="state" title=${t('delivery.pending')}>${clockIcon(12)}<span class="sr-only">${t('delivery.pending')}</span></span>`
+      case 'sent':
+        return html`<span class="state sent" title=${t('delivery.sent')}>${checkIcon(12)}<span class="sr-only">${t('delivery.sent')}</span></span>`
+      case 'delivered':
+        return html`<span class="state delivered" title=${t('delivery.delivered')}>${doubleCheckIcon(14)}<span class="sr-only">${t('delivery.delivered')}</span></span>`
+      case 'failed':
+        return html`<span class="state failed" title=${m.deliveryError ?? t('delivery.failed')}>${alertIcon(12)} ${t('delivery.failed')}</span>`
+      default:
+        return nothing
+    }
+  }
+
+  private message(m: Message) {
+    const { lang } = this.store
+    const mine = m.authorType === 'agent'
+    return html`<div class="msg ${m.authorType}" data-seq=${m.seq}>
+      <div class="bubble">${m.body}</div>
+      <div class="meta">
+        ${mine && m.authorName ? html`<span>${m.authorName} ·</span>` : nothing}
+        <time datetime=${m.createdAt} title=${dateTime(m.createdAt, lang)}>${clockTime(m.createdAt, lang)}</time>
+        ${mine ? this.delivery(m) : nothing}
+      </div>
+    </div>`
+  }
+
+  private pending(p: PendingMessage) {
+    const t = this.t
+    const failed = p.state === 'failed'
+    return html`<div class="msg agent ${failed ? 'failed' : 'pending'}" data-client-id=${p.clientId}>
+      <div class="bubble">${p.body}</div>
+      <div class="meta">
+        ${failed
+          ? html`<span class="state failed">${alertIcon(12)} ${p.error ?? t('delivery.failed')}</span>
+              <button class="btn small ghost" @click=${() => this.store.retry(p.clientId)}>${t('action.retry')}</button>
+              <button class="btn small ghost" @click=${() => this.store.discard(p.clientId)}>${t('action.discard')}</button>`
+          : html`<span class="state">${clockIcon(12)} ${this.store.connection === 'open' ? t('delivery.sending') : t('delivery.queued')}</span>`}
+      </div>
+    </div>`
+  }
+
+  private header(c: Conversation) {
+    const s = this.store
+    const t = s.t
+    const me = s.me!
+    const name = visitorLabel(c, t)
+    const channel = t(`channel.${c.channel}`)
+    const assignable = s.agents.filter((a) => a.active)
+    const mayResolve = canResolve(me, c)
+    const assignOptions = assignable.filter((a) => a.id === c.assignee?.id || canAssign(me, c, a.id))
+    const mayUnassign = c.assignee !== null && canAssign(me, c, null)
+    return html`<header>
+      <button class="btn ghost narrow-only" @click=${() => (location.hash = '#/')} aria-label=${t('thread.back')}>${backIcon()}</button>
+      <div class="who">
+        <h2>${channelIcon(c.channel, t)}<span class="title">${name}</span>
+          <span class="badge ${c.status}">${c.status === 'open' ? t('status.open') : t('status.resolved')}</span></h2>
+        <div class="sub">
+          <span>${channel}</span>
+          ${c.visitor.email ? html`<span>· ${c.visitor.email}</span>` : nothing}
+          <span>· ${t('thread.started', { time: dateTime(c.createdAt, s.lang) })}</span>
+        </div>
+      </div>
+      <div class="actions">
+        ${canTake(me, c)
+          ? html`<button class="btn" data-action="take" ?disabled=${this.busy} @click=${() => this.act(() => s.take(c.id))}>${t('action.take')}</button>`
+          : nothing}
+        ${c.status === 'open' && (assignOptions.length > 0 || mayUnassign)
+          ? html`<label class="assign">${t('thread.assignee')}
+              <select data-action="assign" ?disabled=${this.busy}
+                @change=${(e: Event) => {
+                  const v = (e.target as HTMLSelectElement).value
+                  void this.act(() => s.assign(c.id, v === '' ? null : v))
+                }}>
+                <option value="" ?selected=${!c.assignee} ?disabled=${!mayUnassign && c.assignee !== null}>${t('list.nobody')}</option>
+                ${c.assignee && !assignOptions.some((a) => a.id === c.assignee!.id)
+                  ? html`<option value=${c.assignee.id} selected>${c.assignee.name}</option>`
+                  : nothing}
+                ${assignOptions.map(
+                  (a) => html`<option value=${a.id} ?selected=${a.id === c.assignee?.id}>${a.id === me.id ? `${a.name} (${t('list.you')})` : a.name}${a.presence === 'online' ? '' : ` · ${t(`status.${a.presence}`)}`}</option>`,
+                )}
+              </select></label>`
+          : c.assignee
+            ? html`<span class="assign">${t('thread.assignee')}: ${c.assignee.name}</span>`
+            : nothing}
+        ${mayResolve && c.status === 'open'
+          ? html`<button class="btn success" data-action="resolve" ?disabled=${this.busy} @click=${() => this.act(() => s.resolve(c.id))}>${checkIcon()} ${t('action.resolve')}</button>`
+          : nothing}
+        ${mayResolve && c.status === 'resolved'
+          ? html`<button class="btn" data-action="reopen" ?disabled=${this.busy} @click=${() => this.act(() => s.reopen(c.id))}>${t('action.reopen')}</button>`
+          : nothing}
+        <button class="btn ghost panel-toggle" @click=${() => this.dispatchEvent(new ToggleVisitorPanelEvent())}
+          aria-label=${t('visitor.title')} title=${t('visitor.title')}>${panelIcon()}</button>
+      </div>
+    </header>`
+  }
+
+  override render() {
+    if (!this.hasStore) return nothing
+    const s = this.store
+    const t = s.t
+    const c = this.conversation
+    const id = s.selectedId
+    if (!id) {
+      return html`<div class="placeholder"><h2>${t('thread.emptyTitle')}</h2><p>${t('thread.emptyHint')}</p></div>`
+    }
+    const thread = s.threads.get(id)
+    if (!c) {
+      return html`<div class="placeholder">${thread?.error ? html`<p role="alert">${thread.error}</p>` : html`<p>${t('state.loading')}</p>`}</div>`
+    }
+    const typing = s.typingIn(c.id)
+    return html`
+      ${this.header(c)}
+      ${this.actionError ? html`<div class="error-line" role="alert">${this.actionError}</div>` : nothing}
+      <div class="messages" @scroll=${this.onScroll} role="log" aria-live="polite" aria-label=${t('thread.messages')}>
+        ${thread?.hasEarlier
+          ? html`<button class="btn small earlier" ?disabled=${thread.loading} @click=${() => {
+              this.stickToBottom = false
+              void s.loadEarlier(c.id)
+            }}>${t('thread.loadEarlier')}</button>`
+          : nothing}
+        ${thread?.loading && thread.messages.length === 0 ? html`<p class="muted">${t('state.loading')}</p>` : nothing}
+        ${thread?.error ? html`<p class="error" role="alert">${thread.error}</p>` : nothing}
+        ${repeat(
+          this.items(c),
+          (i) => i.key,
+          (i) => (i.kind === 'day' ? html`<div class="day">${i.label}</div>` : i.kind === 'message' ? this.message(i.m) : this.pending(i.p)),
+        )}
+      </div>
+      <div class="typing" aria-live="polite">
+        ${typing
+          ? html`<span class="dots" aria-hidden="true"><span></span><span></span><span></span></span>
+              ${typing.who === 'visitor' ? t('thread.visitorTyping', { name: visitorLabel(c, t) }) : t('thread.agentTyping', { name: typing.name ?? '' })}`
+          : nothing}
+      </div>
+      <parley-composer conversation-id=${c.id} placeholder=${t('composer.placeholder')} hint=${t('composer.hint')}
+        send-label=${t('composer.send')} label=${t('composer.label')}></parley-composer>
+    `
+  }
+}
+
+customElements.define('parley-thread', ParleyThread)

@@ -1,0 +1,234 @@
+import { html, nothing } from 'lit'
+import { StoreElement } from '../context.ts'
+import { tokens, controls } from '../../shared/tokens.ts'
+import { ApiError } from '../../shared/api.ts'
+import type { Conversation, Visitor } from '../../shared/types.ts'
+import { dateTime, hue, initials } from '../format.ts'
+import { pencilIcon } from '../icons.ts'
+import { visitorLabel } from '../conversation-list/conversation-list.ts'
+import { panelStyles } from './visitor-panel.styles.ts'
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'parley-visitor-panel': ParleyVisitorPanel
+  }
+}
+
+type Field = 'name' | 'email' | 'phone'
+
+/**
+ * Who the visitor is: name, e-mail and phone (edited in place; Enter saves, Escape cancels) and
+ * a note that every agent sees. Other agents' edits arrive live through the `visitor` frame.
+ */
+export class ParleyVisitorPanel extends StoreElement {
+  static override properties = {
+    editing: { state: true },
+    saving: { state: true },
+    fieldError: { state: true },
+    noteDraft: { state: true },
+    noteError: { state: true },
+    noteSaved: { state: true },
+  }
+  static override styles = [tokens, controls, panelStyles]
+
+  declare editing: Field | null
+  declare saving: boolean
+  declare fieldError: string
+  /** null while the note is not being edited (the textarea shows the stored note). */
+  declare noteDraft: string | null
+  declare noteError: string
+  declare noteSaved: boolean
+  private visitorId: string | null = null
+
+  constructor() {
+    super()
+    this.editing = null
+    this.saving = false
+    this.fieldError = ''
+    this.noteDraft = null
+    this.noteError = ''
+    this.noteSaved = false
+  }
+
+  private get conversation(): Conversation | null {
+    const id = this.store.selectedId
+    return id ? (this.store.conversations.get(id) ?? null) : null
+  }
+
+  protected override willUpdate(): void {
+    if (!this.hasStore) return
+    const vid = this.conversation?.visitor.id ?? null
+    if (vid !== this.visitorId) {
+      this.visitorId = vid
+      this.editing = null
+      this.fieldError = ''
+      this.noteDraft = null
+      this.noteError = ''
+      this.noteSaved = false
+    }
+  }
+
+  private errorFor(e: unknown, field: Field | 'note'): string {
+    const t = this.t
+    if (e instanceof ApiError && e.status === 400) {
+      if (e.code === 'request.invalid_email' || (e.field === 'email' && field === 'email')) return t('error.email')
+      if (e.code === 'request.too_long') return t('error.tooLong')
+      if (field === 'phone') return t('error.phone')
+      return t('error.invalid')
+    }
+    return this.store.errorText(e)
+  }
+
+  private startEdit(field: Field) {
+    this.editing = field
+    this.fieldError = ''
+    void this.updateComplete.then(() => {
+      const input = this.renderRoot.querySelector<HTMLInputElement>(`input[name=${field}]`)
+      input?.focus()
+      input?.select()
+    })
+  }
+
+  private async saveField(v: Visitor, field: Field, raw: string) {
+    const value = raw.trim()
+    if ((v[field] ?? '') === value) {
+      this.editing = null
+      return
+    }
+    this.saving = true
+    this.fieldError = ''
+    try {
+      await this.store.updateVisitor(v.id, { [field]: value === '' ? null : value })
+      this.editing = null
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`[data-field=${field}]`)?.focus())
+    } catch (e) {
+      this.fieldError = this.errorFor(e, field)
+    } finally {
+      this.saving = false
+    }
+  }
+
+  private async saveNote(v: Visitor) {
+    if (this.noteDraft === null) return
+    this.saving = true
+    this.noteError = ''
+    try {
+      await this.store.updateVisitor(v.id, { note: this.noteDraft })
+      this.noteDraft = null
+      this.noteSaved = true
+    } catch (e) {
+      this.noteError = this.errorFor(e, 'note')
+    } finally {
+      this.saving = false
+    }
+  }
+
+  private field(v: Visitor, field: Field, label: string, type: string) {
+    const t = this.t
+    const value = v[field]
+    if (this.editing === field) {
+      const submit = (e: Event) => {
+        e.preventDefault()
+        const input = this.renderRoot.querySelector<HTMLInputElement>(`input[name=${field}]`)
+        void this.saveField(v, field, input?.value ?? '')
+      }
+      return html`<div class="row"><dt><label for=${`f-${field}`}>${label}</label></dt><dd>
+        <form class="edit" @submit=${submit} novalidate>
+          <input id=${`f-${field}`} class="input" name=${field} type=${type} .value=${value ?? ''}
+            aria-invalid=${this.fieldError ? 'true' : 'false'} aria-describedby=${`e-${field}`}
+            @keydown=${(e: KeyboardEvent) => {
+              if (e.key === 'Escape') {
+                e.preventDefault()
+                this.editing = null
+                this.fieldError = ''
+              }
+            }} />
+          ${this.fieldError ? html`<span class="error" id=${`e-${field}`} role="alert">${this.fieldError}</span>` : nothing}
+          <div class="buttons">
+            <button class="btn small primary" type="submit" ?disabled=${this.saving}>${t('action.save')}</button>
+            <button class="btn small" type="button" @click=${() => {
+              this.editing = null
+              this.fieldError = ''
+            }}>${t('action.cancel')}</button>
+          </div>
+        </form>
+      </dd></div>`
+    }
+    return html`<div class="row"><dt>${label}</dt><dd>
+      <button class="value" data-field=${field} @click=${() => this.startEdit(field)} aria-label=${t('visitor.edit', { field: label })}>
+        ${value ? html`<span>${value}</span>` : html`<span class="unset">${t('visitor.unset')}</span>`}
+        <span class="pen">${pencilIcon()}</span>
+      </button>
+    </dd></div>`
+  }
+
+  override render() {
+    if (!this.hasStore) return nothing
+    const s = this.store
+    const t = s.t
+    const c = this.conversation
+    if (!c) return html`<p class="empty">${t('visitor.none')}</p>`
+    const v = s.visitors.get(c.visitor.id)
+    const error = s.visitorErrors.get(c.visitor.id)
+    const name = visitorLabel(c, t)
+    return html`
+      <div class="head">
+        <span class="avatar" aria-hidden="true" style=${`background:hsl(${hue(c.visitor.id)} 45% 52%)`}>${c.visitor.name ? initials(c.visitor.name) : '#'}</span>
+        <div>
+          <h2>${name}</h2>
+          <p>${t('list.visitor', { number: c.visitor.number })}</p>
+        </div>
+      </div>
+      ${v
+        ? html`
+            <section aria-labelledby="contact-h">
+              <h3 id="contact-h">${t('visitor.contact')}</h3>
+              <dl>
+                ${this.field(v, 'name', t('field.name'), 'text')}
+                ${this.field(v, 'email', t('field.email'), 'email')}
+                ${this.field(v, 'phone', t('field.phone'), 'tel')}
+              </dl>
+            </section>
+            <section aria-labelledby="note-h">
+              <h3 id="note-h">${t('visitor.note')}</h3>
+              <textarea class="input" aria-labelledby="note-h" aria-describedby="note-meta" placeholder=${t('visitor.notePlaceholder')}
+                .value=${this.noteDraft ?? v.note ?? ''}
+                @input=${(e: Event) => {
+                  this.noteDraft = (e.target as HTMLTextAreaElement).value
+                  this.noteSaved = false
+                }}
+                @keydown=${(e: KeyboardEvent) => {
+                  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void this.saveNote(v)
+                }}></textarea>
+              ${this.noteError ? html`<div class="error" role="alert">${this.noteError}</div>` : nothing}
+              <div class="note-actions">
+                ${this.noteDraft !== null && this.noteDraft !== (v.note ?? '')
+                  ? html`<button class="btn small primary" data-action="save-note" ?disabled=${this.saving} @click=${() => this.saveNote(v)}>${t('visitor.saveNote')}</button>
+                      <button class="btn small" @click=${() => (this.noteDraft = null)}>${t('action.cancel')}</button>`
+                  : nothing}
+                ${this.noteSaved ? html`<span class="saved" role="status">${t('state.saved')}</span>` : nothing}
+              </div>
+              <div class="note-meta" id="note-meta">
+                ${t('visitor.noteHint')}${v.noteUpdatedAt && v.noteUpdatedBy
+                  ? html` · ${t('visitor.noteEdited', { name: v.noteUpdatedBy.name, time: dateTime(v.noteUpdatedAt, s.lang) })}`
+                  : nothing}
+              </div>
+            </section>
+          `
+        : error
+          ? html`<p class="empty" role="alert">${t('visitor.unavailable')} <button class="btn small" @click=${() => s.loadVisitor(c.visitor.id)}>${t('action.retry')}</button></p>`
+          : html`<p class="empty">${t('state.loading')}</p>`}
+      <section aria-labelledby="conv-h">
+        <h3 id="conv-h">${t('visitor.conversation')}</h3>
+        <dl class="facts">
+          <dt>${t('visitor.channel')}</dt><dd>${t(`channel.${c.channel}`)}</dd>
+          <dt>${t('visitor.started')}</dt><dd>${dateTime(c.createdAt, s.lang)}</dd>
+          <dt>${t('thread.assignee')}</dt><dd>${c.assignee ? c.assignee.name : t('list.nobody')}</dd>
+          ${c.resolvedAt ? html`<dt>${t('status.resolved')}</dt><dd>${dateTime(c.resolvedAt, s.lang)}</dd>` : nothing}
+        </dl>
+      </section>
+    `
+  }
+}
+
+customElements.define('parley-visitor-panel', ParleyVisitorPanel)

@@ -1,0 +1,77 @@
+// The dashboard's HTTP client: same-origin fetch with the session cookie, the CSRF token on
+// every state-changing request, JSON in and out, and errors that keep the server's code and field.
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field: string | null = null,
+  ) {
+    super(message)
+  }
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+
+export class ApiClient {
+  csrfToken = ''
+  /** Called on any 401, so the app can go back to the sign-in screen. */
+  onUnauthorized: (() => void) | null = null
+
+  constructor(readonly base = '') {}
+
+  async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' }
+    if (body !== undefined) headers['content-type'] = 'application/json'
+    if (method !== 'GET' && this.csrfToken) headers['x-csrf-token'] = this.csrfToken
+    let res: Response
+    try {
+      res = await fetch(this.base + path, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+    } catch {
+      throw new ApiError(0, 'network', 'network error')
+    }
+    const text = await res.text()
+    let data: unknown = null
+    if (text) {
+      try {
+        data = JSON.parse(text)
+      } catch {
+        data = text
+      }
+    }
+    if (!res.ok) {
+      const err = (data as { error?: { code?: string; message?: string; details?: { field?: unknown } } } | null)?.error
+      if (res.status === 401 && !path.startsWith('/api/auth/login')) this.onUnauthorized?.()
+      const field = typeof err?.details?.field === 'string' ? err.details.field : null
+      throw new ApiError(res.status, err?.code ?? `http.${res.status}`, err?.message ?? res.statusText, field)
+    }
+    return data as T
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.request<T>('GET', path)
+  }
+  post<T>(path: string, body: unknown = {}): Promise<T> {
+    return this.request<T>('POST', path, body)
+  }
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PUT', path, body)
+  }
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PATCH', path, body)
+  }
+}
+
+/** Builds a query string from the defined values only. */
+export function query(params: Record<string, string | number | null | undefined>): string {
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v))
+  const s = q.toString()
+  return s ? `?${s}` : ''
+}

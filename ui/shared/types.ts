@@ -1,0 +1,109 @@
+// What the dashboard receives from the server, as JSON (dates arrive as ISO strings). Kept here
+// rather than imported from server/ so the UI bundle never depends on server code.
+
+export type Role = 'owner' | 'full' | 'limited'
+export type AgentStatus = 'online' | 'away' | 'offline'
+export type Channel = 'web' | 'email' | 'messenger'
+export type ConversationStatus = 'open' | 'resolved'
+export type AuthorType = 'visitor' | 'agent' | 'system'
+export type DeliveryStatus = 'received' | 'pending' | 'sent' | 'delivered' | 'failed'
+export type ListView = 'unassigned' | 'mine' | 'others' | 'resolved'
+
+export interface Agent {
+  id: string
+  email: string
+  name: string
+  role: Role
+  active: boolean
+  status: AgentStatus
+  presence: AgentStatus
+  language: string
+  createdAt: string
+}
+
+export interface Conversation {
+  id: string
+  channel: Channel
+  status: ConversationStatus
+  visitor: { id: string; number: number; name: string | null; email: string | null }
+  assignee: { id: string; name: string } | null
+  lastSeq: number
+  lastMessage: { preview: string; at: string; author: AuthorType | null }
+  waitingSince: string | null
+  createdAt: string
+  resolvedAt: string | null
+  resolvedBy?: string | null
+}
+
+export interface Message {
+  id: string
+  conversationId: string
+  seq: number
+  authorType: AuthorType
+  authorId: string | null
+  authorName: string | null
+  body: string
+  clientId: string | null
+  channel: string
+  deliveryStatus: DeliveryStatus
+  deliveryError: string | null
+  createdAt: string
+}
+
+export interface Counts {
+  unassigned: number
+  byAssignee: Record<string, number>
+}
+
+export interface Visitor {
+  id: string
+  number: number
+  name: string | null
+  email: string | null
+  phone: string | null
+  note: string
+  noteUpdatedAt: string | null
+  noteUpdatedBy: { id: string; name: string } | null
+}
+
+export interface WidgetSettings {
+  color: string
+  position: 'left' | 'right'
+  greeting: string
+  offlineMessage: string
+}
+
+export interface Presence {
+  agentId: string
+  presence: AgentStatus
+  status: AgentStatus
+  connected: boolean
+}
+
+export interface Page<T> {
+  items: T[]
+  nextCursor: string | null
+}
+
+/** Frames the agent socket sends us (server/realtime/protocol.ts). */
+export type ServerFrame =
+  | { type: 'hello'; role: 'agent' | 'visitor'; id: string; nodeId: string }
+  | { type: 'message'; message: Message; conversation: Conversation }
+  | { type: 'message.updated'; message: Message }
+  | { type: 'conversation'; conversation: Conversation; change: 'created' | 'assigned' | 'resolved' | 'reopened' | 'updated' }
+  | { type: 'counts'; counts: Counts }
+  | { type: 'typing'; conversationId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
+  | { type: 'presence'; presence: Presence }
+  | { type: 'visitor'; visitor: Visitor }
+  | { type: 'ack'; clientId: string; messageId: string; conversationId: string; seq: number; duplicate: boolean }
+  | { type: 'resumed'; conversationId: string; lastSeq: number }
+  | { type: 'error'; code: string; message: string; ref?: string }
+  | { type: 'session.ended'; reason: string }
+  | { type: 'pong' }
+
+export type ClientFrame =
+  | { type: 'message.send'; clientId: string; conversationId: string; body: string }
+  | { type: 'resume'; conversationId: string; afterSeq: number }
+  | { type: 'typing'; conversationId: string; typing: boolean }
+  | { type: 'status.set'; status: AgentStatus }
+  | { type: 'ping' }
