@@ -10,6 +10,7 @@ import type { Channel, ConversationView } from '../conversations/conversations.r
 import type { Actor } from '../agents/agents.usecases.ts'
 import * as repo from './messages.repo.ts'
 import type { MessageView } from './messages.repo.ts'
+import { maskCardNumbers } from './card-mask.ts'
 
 export const MAX_MESSAGE_BYTES = 16 * 1024
 export const MAX_CLIENT_ID_LENGTH = 100
@@ -37,8 +38,10 @@ export interface MessageResult {
   duplicate: boolean
 }
 
-export function checkBody(body: string): string {
-  if (body.trim() === '') throw new AppError('message.empty', 400, 'the message is empty')
+/** Validates a message body and masks card numbers in it: only the masked text is ever stored. */
+export function checkBody(raw: string): string {
+  if (raw.trim() === '') throw new AppError('message.empty', 400, 'the message is empty')
+  const body = maskCardNumbers(raw)
   if (Buffer.byteLength(body, 'utf8') > MAX_MESSAGE_BYTES) {
     throw new AppError('message.too_long', 413, `the message is longer than ${MAX_MESSAGE_BYTES} bytes`, { max: MAX_MESSAGE_BYTES })
   }

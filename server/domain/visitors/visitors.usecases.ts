@@ -3,6 +3,7 @@ import type { EventBus } from '../../events/bus.ts'
 import { AppError } from '../../shared/errors.ts'
 import { newId, newSecret, hashSecret } from '../../shared/ids.ts'
 import * as v from '../shared/validate.ts'
+import { maskCardNumbers } from '../messages/card-mask.ts'
 import type { Actor } from '../agents/agents.usecases.ts'
 import * as repo from './visitors.repo.ts'
 import type { VisitorRow, VisitorView } from './visitors.repo.ts'
@@ -52,14 +53,14 @@ export interface VisitorEdit {
 export async function editVisitor(deps: VisitorDeps, actor: Actor, id: string, input: VisitorEdit): Promise<VisitorView> {
   const patch: repo.VisitorPatch = {}
   const blank = (s: string | null | undefined) => s === null || (s !== undefined && s.trim() === '')
-  if (input.name !== undefined) patch.name = blank(input.name) ? null : v.text(input.name!, 'name', 100)
+  if (input.name !== undefined) patch.name = blank(input.name) ? null : maskCardNumbers(v.text(input.name!, 'name', 100))
   if (input.email !== undefined) {
     patch.email = blank(input.email) ? null : v.email(input.email!)
     patch.emailSource = 'agent'
   }
   if (input.phone !== undefined) patch.phone = blank(input.phone) ? null : normalisePhone(input.phone!)
   if (input.note !== undefined) {
-    patch.note = v.text(input.note, 'note', 5000, { allowEmpty: true })
+    patch.note = maskCardNumbers(v.text(input.note, 'note', 5000, { allowEmpty: true }))
     patch.noteUpdatedBy = actor.id
   }
   if (!(await repo.updateVisitor(deps.sql, id, patch))) throw notFound()
@@ -71,7 +72,7 @@ export async function editVisitor(deps: VisitorDeps, actor: Actor, id: string, i
 /** The widget's contact form: the visitor leaves their e-mail (and maybe a name). */
 export async function leaveContact(deps: VisitorDeps, id: string, input: { email: string; name?: string | null }): Promise<void> {
   const patch: repo.VisitorPatch = { email: v.email(input.email), emailSource: 'contact_form' }
-  if (input.name && input.name.trim() !== '') patch.name = v.text(input.name, 'name', 100)
+  if (input.name && input.name.trim() !== '') patch.name = maskCardNumbers(v.text(input.name, 'name', 100))
   if (!(await repo.updateVisitor(deps.sql, id, patch))) throw notFound()
   deps.bus.emit('visitor.changed', { visitor: await getVisitor(deps, id) })
 }

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'bun:test'
+import { maskCardNumbers, luhnValid } from './card-mask.ts'
+
+const masked: [string, string, string][] = [
+  ['Visa grouped by spaces', 'My card is 4111 1111 1111 1111, thanks', 'My card is •••• •••• •••• 1111, thanks'],
+  ['Visa plain', '4111111111111111', '••••••••••••1111'],
+  ['Visa with dashes', 'card: 4012-8888-8888-1881.', 'card: ••••-••••-••••-1881.'],
+  ['Visa with no-break spaces', 'číslo karty 4111\u00a01111\u00a01111\u00a01111', 'číslo karty ••••\u00a0••••\u00a0••••\u00a01111'],
+  ['Visa 13 digits', 'alt 4222222222222', 'alt •••••••••2222'],
+  ['Visa 19 digits', '4111 1111 1111 1111 003', '•••• •••• •••• •••1 003'],
+  ['Mastercard 5-series', 'Mastercard 5555 5555 5555 4444 ok', 'Mastercard •••• •••• •••• 4444 ok'],
+  ['Mastercard 2-series', '2223003122003222', '••••••••••••3222'],
+  ['Amex 4-6-5', 'Amex: 3782 822463 10005', 'Amex: •••• •••••• •0005'],
+  ['Amex plain', '371449635398431', '•••••••••••8431'],
+  ['Discover', 'Discover 6011 1111 1111 1117', 'Discover •••• •••• •••• 1117'],
+  ['Discover 65', '6500000000000002', '••••••••••••0002'],
+  ['Discover 622126', '6221 2600 0000 0000', '•••• •••• •••• 0000'],
+  ['UnionPay 81', '810000000000000', '•••••••••••0000'],
+  ['JCB', 'JCB 3530 1113 3330 0000', 'JCB •••• •••• •••• 0000'],
+  ['Diners 14 digits', 'Diners 3056 930902 5904', 'Diners •••• •••••• 5904'],
+  ['Maestro', 'Maestro 6759 6498 2643 8453', 'Maestro •••• •••• •••• 8453'],
+  ['UnionPay', 'UnionPay 6200 0000 0000 0005', 'UnionPay •••• •••• •••• 0005'],
+  ['German sentence', 'Meine Kreditkarte: 4111-1111-1111-1111, gültig bis 12/27.', 'Meine Kreditkarte: ••••-••••-••••-1111, gültig bis 12/27.'],
+  ['Spanish sentence', 'Mi tarjeta es 5555 5555 5555 4444 y caduca en 2027', 'Mi tarjeta es •••• •••• •••• 4444 y caduca en 2027'],
+  ['Hungarian sentence', 'A kártyaszámom 4111 1111 1111 1111, köszönöm!', 'A kártyaszámom •••• •••• •••• 1111, köszönöm!'],
+  ['Polish sentence', 'Numer karty: 4111111111111111 (Visa)', 'Numer karty: ••••••••••••1111 (Visa)'],
+  ['Czech sentence', 'Platila jsem kartou 5555-5555-5555-4444 včera', 'Platila jsem kartou ••••-••••-••••-4444 včera'],
+  ['two cards in one message', '4111111111111111 or 5555555555554444', '••••••••••••1111 or ••••••••••••4444'],
+  ['card on its own line', 'Hi\n4111 1111 1111 1111\nBye', 'Hi\n•••• •••• •••• 1111\nBye'],
+]
+
+const untouched: [string, string][] = [
+  ['an international phone number', 'Call me on +420 601 234 567 or +44 20 7946 0958'],
+  ['a phone number with 00', 'Tel. 00420 601 234 567'],
+  ['a US phone number', '(555) 123-4567'],
+  ['a Czech IBAN', 'IBAN: CZ65 0800 0000 1920 0014 5399'],
+  ['a German IBAN', 'DE89 3704 0044 0532 0130 00'],
+  ['a Polish IBAN', 'PL61 1090 1014 0000 0712 1981 2874'],
+  ['an order number', 'Order number 100045781234 shipped'],
+  ['an order number with letters', 'Objednávka ORD-4111111111111111'],
+  ['a date', 'Delivered on 2024-01-15 at 14:30'],
+  ['a price', 'Cena 1 299,00 Kč, Preis 4 111,11 €'],
+  ['a Luhn-invalid 16 digits', '4111 1111 1111 1112'],
+  ['a Luhn-valid number without a card prefix', '0000 0000 0000 0000'],
+  ['too short', '4111 1111 111'],
+  ['too long', '4111 1111 1111 1111 1111 1'],
+  ['a tracking number', 'Sendungsnummer 00340434161094042557'],
+  ['double spaces break the group', '4111  1111  1111  1111'],
+  ['digits glued to a word', 'ref4111111111111111'],
+  ['plain text', 'Dobrý den, mám dotaz k objednávce.'],
+]
+
+describe('card-number masking', () => {
+  it('checks the Luhn sum', () => {
+    expect(luhnValid('4111111111111111')).toBe(true)
+    expect(luhnValid('4111111111111112')).toBe(false)
+    expect(luhnValid('79927398713')).toBe(true)
+  })
+  for (const [name, input, output] of masked) {
+    it(`masks ${name}`, () => {
+      expect(maskCardNumbers(input)).toBe(output)
+    })
+  }
+  for (const [name, input] of untouched) {
+    it(`leaves ${name} alone`, () => {
+      expect(maskCardNumbers(input)).toBe(input)
+    })
+  }
+})
