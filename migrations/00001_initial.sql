@@ -56,19 +56,64 @@ create index agent_connections_agent on agent_connections (agent_id);
 create table visitors (
   id uuid primary key,
   number bigint generated always as identity unique,
-  -- SHA-256 of the widget's opaque token; null for visitors known only through another channel
-  token_hash text unique,
+  -- the site's own user id, set only by a verified identify() or the server API
+  external_id text unique,
   name text,
   email text,
   phone text,
-  -- where the e-mail address came from: the contact form, the site (logged-in user), or an agent
+  -- where the e-mail address came from: the contact form, the site (JS API / server API), or an agent
   email_source text check (email_source in ('contact_form', 'site', 'agent')),
   -- one note per visitor, visible to and editable by all agents
   note text not null default '',
   note_updated_at timestamptz,
   note_updated_by uuid references agents (id),
+  -- customer info sent by the site: { key: { label, value } }
+  variables jsonb not null default '{}',
+  -- facts of the latest visit
+  ip text,
+  user_agent text,
+  country_code text,
+  region text,
+  city text,
+  os_name text,
+  os_version text,
+  browser_name text,
+  browser_version text,
+  referrer text,
+  current_url text,
+  current_title text,
   created_at timestamptz not null default now(),
   last_seen_at timestamptz not null default now()
+);
+
+-- the widget's opaque tokens (only their SHA-256); a verified identity can link several devices
+create table visitor_tokens (
+  token_hash text primary key,
+  visitor_id uuid not null references visitors (id) on delete cascade,
+  created_at timestamptz not null default now()
+);
+create index visitor_tokens_visitor on visitor_tokens (visitor_id);
+
+create table page_views (
+  id bigint generated always as identity primary key,
+  visitor_id uuid not null references visitors (id) on delete cascade,
+  url text not null,
+  title text not null default '',
+  referrer text,
+  at timestamptz not null default now()
+);
+create index page_views_visitor on page_views (visitor_id, at desc);
+
+-- keys for the server API; only their SHA-256 is stored
+create table api_keys (
+  id uuid primary key,
+  name text not null,
+  key_hash text not null unique,
+  prefix text not null,
+  created_by uuid not null references agents (id),
+  created_at timestamptz not null default now(),
+  last_used_at timestamptz,
+  revoked_at timestamptz
 );
 
 -- the widget's live connections per process: a visitor is online while one exists on a live node

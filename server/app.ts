@@ -12,6 +12,7 @@ import { socketRoutes } from './realtime/sockets.ts'
 import { staticRoutes } from './http/static.ts'
 import { settingsRoutes } from './http/settings.ts'
 import { visitorRoutes } from './http/visitors.ts'
+import { serverApiRoutes } from './http/server-api.ts'
 
 /** Largest request body accepted at all; message bodies are limited far lower (16 KB). */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -55,7 +56,8 @@ export function createApp(deps: AppDeps) {
             { name: 'conversations', description: 'The agent side of conversations' },
             { name: 'widget', description: 'The visitor side, for the chat widget' },
             { name: 'visitors', description: 'The visitor card' },
-            { name: 'settings', description: 'Widget appearance and the embed snippet' },
+            { name: 'settings', description: 'Widget appearance, the embed snippet, identity secret, API keys' },
+            { name: 'server API', description: 'For the site\'s back end, with an API key: visitors and customer info' },
             { name: 'system', description: 'Health' },
           ],
         },
@@ -68,6 +70,7 @@ export function createApp(deps: AppDeps) {
     .use(widgetRoutes(deps))
     .use(settingsRoutes(deps))
     .use(visitorRoutes(deps))
+    .use(serverApiRoutes(deps))
     .use(socketRoutes(deps))
     .use(staticRoutes(deps))
 }

@@ -7,6 +7,7 @@ import type { Hub } from './realtime/hub.ts'
 import type { ChannelRegistry } from './channels/channel.ts'
 import type { WebChannelAdapter } from './channels/web/web.adapter.ts'
 import type { AuthPolicy } from './domain/agents/agents.usecases.ts'
+import type { FactSources } from './domain/visitors/visitors.usecases.ts'
 
 export interface AppDeps {
   config: Config
@@ -18,6 +19,8 @@ export interface AppDeps {
   web: WebChannelAdapter
   nodeId: string
   auth: AuthPolicy
+  /** Location by IP and OS/browser by User-Agent, for the visitor card. */
+  facts: FactSources
   /** Set once migrations have run; /healthz answers 503 before. */
   state: { migrated: boolean }
 }

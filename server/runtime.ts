@@ -18,6 +18,8 @@ import type { Logger } from './shared/logger.ts'
 import { newId } from './shared/ids.ts'
 import { createOwner, setupNeeded } from './domain/agents/agents.usecases.ts'
 import { isAppError } from './shared/errors.ts'
+import { GeoLocator } from './facts/geo.ts'
+import { parseUserAgent } from './facts/useragent.ts'
 
 export interface Running {
   deps: AppDeps
@@ -57,7 +59,9 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     const web = new WebChannelAdapter({ sql, bus })
     const channels = new ChannelRegistry()
     channels.register(web)
-    const deps: AppDeps = { config, sql, bus, log, hub, channels, web, nodeId, auth, state }
+    const geo = new GeoLocator()
+    const facts = { locate: (ip: string) => geo.locate(ip), parseUserAgent }
+    const deps: AppDeps = { config, sql, bus, log, hub, channels, web, nodeId, auth, state, facts }
 
     realtimeListener(bus, hub, sql)
     deliveryListener(bus, channels, deps, log)

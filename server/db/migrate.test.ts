@@ -18,6 +18,8 @@ async function emptyDb(): Promise<Sql> {
   return createSql(process.env.PARLEY_TEST_ADMIN_URL!.replace(/\/postgres$/, `/${name}`), { max: 4 })
 }
 const dirs: string[] = []
+const count = readMigrations().length
+const file = (n: number, name: string) => `${String(n).padStart(5, '0')}_${name}.sql`
 function migrationsCopy(): string {
   const d = mkdtempSync(join(tmpdir(), 'parley-mig-'))
   cpSync(MIGRATIONS_DIR, d, { recursive: true })
@@ -61,8 +63,10 @@ describe('migrations', () => {
 
   it('stops on a gap in the numbering', async () => {
     const d = migrationsCopy()
-    writeFileSync(join(d, '00003_later.sql'), 'select 1;')
-    expect(() => readMigrations(d)).toThrow(/not numbered without gaps: expected 00002_\*\.sql, found 00003_later\.sql/)
+    writeFileSync(join(d, file(count + 2, 'later')), 'select 1;')
+    expect(() => readMigrations(d)).toThrow(
+      `not numbered without gaps: expected ${file(count + 1, '*')}, found ${file(count + 2, 'later')}`,
+    )
   })
 
   it('stops when an applied file was edited, and changes nothing', async () => {
@@ -70,7 +74,7 @@ describe('migrations', () => {
     const d = migrationsCopy()
     await migrate(db, d)
     writeFileSync(join(d, '00001_initial.sql'), readMigrations(d)[0]!.sql + '\ncreate table sneaky (id int);\n')
-    writeFileSync(join(d, '00002_next.sql'), 'create table next_thing (id int);')
+    writeFileSync(join(d, file(count + 1, 'next')), 'create table next_thing (id int);')
     const err = await migrate(db, d).catch((e) => e)
     expect(err).toBeInstanceOf(MigrationError)
     expect(err.message).toContain('00001_initial.sql was edited after it was applied')
@@ -83,12 +87,12 @@ describe('migrations', () => {
     const db = await emptyDb()
     const d = migrationsCopy()
     await migrate(db, d)
-    writeFileSync(join(d, '00002_broken.sql'), 'create table half_done (id int);\nselect * from no_such_table;')
+    writeFileSync(join(d, file(count + 1, 'broken')), 'create table half_done (id int);\nselect * from no_such_table;')
     await expect(migrate(db, d)).rejects.toThrow()
     const [row] = await db`select to_regclass('half_done') as t`
     expect(row!.t).toBeNull()
     const [{ n }] = await db`select count(*)::int as n from schema_migrations` as any
-    expect(n).toBe(1)
+    expect(n).toBe(count)
     await db.end()
   })
 

@@ -59,3 +59,13 @@ export const ErrorBody = t.Object({
 /** Message bodies are limited in bytes by the domain (16 KB); this bounds the JSON string first. */
 export const MessageBody = t.String({ maxLength: 20_000 })
 export const ClientId = t.String({ minLength: 1, maxLength: 100 })
+
+/** Customer info: `{ key: { label, value } }`; bounds (50 keys, 1 KB values) are checked by the domain. */
+export const Variables = t.Record(t.String({ maxLength: 64 }), t.Object({ label: t.Optional(t.String({ maxLength: 100 })), value: t.Union([t.String({ maxLength: 4096 }), t.Number(), t.Boolean()]) }), { maxProperties: 200 })
+
+export const SiteInfo = {
+  name: t.Optional(t.Nullable(t.String({ maxLength: 200 }))),
+  email: t.Optional(t.Nullable(t.String({ maxLength: 254 }))),
+  phone: t.Optional(t.Nullable(t.String({ maxLength: 40 }))),
+  variables: t.Optional(Variables),
+}

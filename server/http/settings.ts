@@ -1,6 +1,10 @@
 import { Elysia, t } from 'elysia'
 import type { AppDeps } from '../deps.ts'
-import { getAppearance, updateAppearance } from '../domain/settings/settings.usecases.ts'
+import { getAppearance, updateAppearance, showIdentitySecret, rotateIdentitySecret } from '../domain/settings/settings.usecases.ts'
+import { createKey, listKeys, revokeKey } from '../domain/apikeys/apikeys.usecases.ts'
+import { AppError } from '../shared/errors.ts'
+import { isUuid } from '../shared/ids.ts'
+import { GEO_ATTRIBUTION } from '../facts/geo.ts'
 import { requireAgent } from './guards.ts'
 import { snippet } from './static.ts'
 
@@ -28,3 +32,27 @@ export const settingsRoutes = (deps: AppDeps) =>
       },
       { detail: { summary: 'The HTML snippet a site pastes to embed the widget', tags } },
     )
+    .get('/identity', async ({ actor }) => ({ secret: await showIdentitySecret(deps, actor) }), {
+      detail: { summary: 'The identity secret the site signs user ids with (owner only)', tags },
+    })
+    .post('/identity/rotate', async ({ actor }) => ({ secret: await rotateIdentitySecret(deps, actor) }), {
+      detail: { summary: 'Replace the identity secret; hashes made with the old one stop verifying (owner only)', tags },
+    })
+    .get('/api-keys', ({ actor }) => listKeys(deps, actor), { detail: { summary: 'Server API keys, without the keys themselves (owner only)', tags } })
+    .post(
+      '/api-keys',
+      async ({ actor, body, set }) => {
+        set.status = 201
+        return createKey(deps, actor, body.name)
+      },
+      { body: t.Object({ name: t.String({ maxLength: 100 }) }), detail: { summary: 'Create a server API key; the key is shown only in this answer (owner only)', tags } },
+    )
+    .delete(
+      '/api-keys/:id',
+      ({ actor, params }) => {
+        if (!isUuid(params.id)) throw new AppError('apikey.not_found', 404, 'API key not found')
+        return revokeKey(deps, actor, params.id)
+      },
+      { detail: { summary: 'Revoke a server API key (owner only)', tags } },
+    )
+    .get('/meta', () => ({ geoAttribution: GEO_ATTRIBUTION }), { detail: { summary: 'Attributions the dashboard shows', tags } })

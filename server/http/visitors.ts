@@ -1,6 +1,7 @@
 import { Elysia, t } from 'elysia'
 import type { AppDeps } from '../deps.ts'
-import { editVisitor, getVisitor } from '../domain/visitors/visitors.usecases.ts'
+import { editVisitor, getVisitor, listPageViews } from '../domain/visitors/visitors.usecases.ts'
+import { listVisitorConversations } from '../domain/conversations/conversations.usecases.ts'
 import { AppError } from '../shared/errors.ts'
 import { isUuid } from '../shared/ids.ts'
 import { requireAgent } from './guards.ts'
@@ -24,3 +25,24 @@ export const visitorRoutes = (deps: AppDeps) =>
       }),
       detail: { summary: 'Edit name, e-mail, phone or the note (any agent); every dashboard gets the change', tags },
     })
+    .get(
+      '/:id/conversations',
+      async ({ params }) => {
+        const id = checkId(params.id)
+        await getVisitor(deps, id)
+        return listVisitorConversations(deps, id)
+      },
+      { detail: { summary: "The visitor's conversations, newest first (earlier conversations in the card)", tags } },
+    )
+    .get(
+      '/:id/pages',
+      async ({ params, query }) => {
+        const id = checkId(params.id)
+        await getVisitor(deps, id)
+        return listPageViews(deps, id, query.limit ?? 50)
+      },
+      {
+        query: t.Object({ limit: t.Optional(t.Integer({ minimum: 1, maximum: 500 })) }),
+        detail: { summary: 'Browsing history, newest first, with referrers', tags },
+      },
+    )

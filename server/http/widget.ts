@@ -5,13 +5,15 @@ import { Elysia, t } from 'elysia'
 import type { AppDeps } from '../deps.ts'
 import * as conversations from '../domain/conversations/conversations.usecases.ts'
 import * as messages from '../domain/messages/messages.usecases.ts'
-import { createWebVisitor, leaveContact } from '../domain/visitors/visitors.usecases.ts'
+import { createWebVisitor, identify, leaveContact, recordPageView, setSiteInfo } from '../domain/visitors/visitors.usecases.ts'
+import { getIdentitySecret } from '../domain/settings/settings.usecases.ts'
+import { bearer } from './request.ts'
 import { getAppearance } from '../domain/settings/settings.usecases.ts'
 import { anyAgentOnline } from '../domain/agents/agents.repo.ts'
 import { checkBody } from '../domain/messages/messages.usecases.ts'
 import { AppError } from '../shared/errors.ts'
 import { isUuid } from '../shared/ids.ts'
-import { ClientId, MessageBody } from './schemas.ts'
+import { ClientId, MessageBody, SiteInfo } from './schemas.ts'
 import { requireVisitor } from './guards.ts'
 
 const tags = ['widget']
@@ -108,5 +110,49 @@ export const widgetRoutes = (deps: AppDeps) =>
           clientId: ClientId,
         }),
         detail: { summary: 'The contact form shown when nobody is online: leaves the e-mail and a message', tags },
+      },
+    )
+    .post(
+      '/me',
+      async ({ request, body }) => {
+        const visitor = await requireVisitor(deps, request)
+        const v = await setSiteInfo(deps, visitor.id, body)
+        return { visitor: { id: v.id, number: v.number, name: v.name, email: v.email, phone: v.phone } }
+      },
+      {
+        body: t.Object(SiteInfo),
+        detail: { summary: "The site tells who the visitor is: parley('name'|'email'|'phone'|'variables', …)", tags },
+      },
+    )
+    .post(
+      '/identify',
+      async ({ request, body }) => {
+        const visitor = await requireVisitor(deps, request)
+        const result = await identify(deps, bearer(request)!, visitor.id, body, await getIdentitySecret(deps))
+        const v = result.visitor
+        return { visitor: { id: v.id, number: v.number, name: v.name, email: v.email, phone: v.phone }, switched: result.switched }
+      },
+      {
+        body: t.Object({ id: t.String({ maxLength: 200 }), hash: t.String({ maxLength: 128 }), ...SiteInfo }),
+        detail: {
+          summary: 'A logged-in user of the site, verified by hash = HMAC-SHA256(identity secret, id) in hex; links their conversations across devices',
+          tags,
+        },
+      },
+    )
+    .post(
+      '/pages',
+      async ({ request, body, set }) => {
+        const visitor = await requireVisitor(deps, request)
+        await recordPageView(deps, visitor.id, body)
+        set.status = 204
+      },
+      {
+        body: t.Object({
+          url: t.String({ maxLength: 2048 }),
+          title: t.Optional(t.String({ maxLength: 1000 })),
+          referrer: t.Optional(t.Nullable(t.String({ maxLength: 2048 }))),
+        }),
+        detail: { summary: 'A page view (the socket frame page.view does the same)', tags },
       },
     )

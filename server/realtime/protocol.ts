@@ -27,6 +27,12 @@ export const ClientFrame = t.Union([
   t.Object({ type: t.Literal('typing'), conversationId: Uuid, typing: t.Boolean() }),
   t.Object({ type: t.Literal('delivered'), conversationId: Uuid, seq: t.Integer({ minimum: 0 }) }),
   t.Object({ type: t.Literal('status.set'), status: t.Union([t.Literal('online'), t.Literal('away'), t.Literal('offline')]) }),
+  t.Object({
+    type: t.Literal('page.view'),
+    url: t.String({ maxLength: 2048 }),
+    title: t.Optional(t.String({ maxLength: 1000 })),
+    referrer: t.Optional(t.Union([t.String({ maxLength: 2048 }), t.Null()])),
+  }),
   t.Object({ type: t.Literal('ping') }),
 ])
 export type ClientFrame = Static<typeof ClientFrame>
@@ -60,7 +66,7 @@ export function parseFrame(raw: unknown): ParseResult {
   if (!check.Check(data)) {
     const first = check.Errors(data).First()
     const type = (data as { type?: unknown }).type
-    const known = ['message.send', 'resume', 'typing', 'delivered', 'status.set', 'ping']
+    const known = ['message.send', 'resume', 'typing', 'delivered', 'status.set', 'page.view', 'ping']
     if (typeof type !== 'string' || !known.includes(type)) {
       return { ok: false, code: 'frame.unknown_type', message: `unknown frame type ${JSON.stringify(type ?? null)}`, ref }
     }

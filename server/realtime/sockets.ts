@@ -5,11 +5,11 @@ import { Elysia } from 'elysia'
 import type { AppDeps } from '../deps.ts'
 import { AppError, isAppError } from '../shared/errors.ts'
 import { authenticate, connectionChanged, setStatus, type Actor } from '../domain/agents/agents.usecases.ts'
-import { authenticateVisitor, visitorConnectionChanged } from '../domain/visitors/visitors.usecases.ts'
+import { authenticateVisitor, recordPageView, recordVisit, visitorConnectionChanged } from '../domain/visitors/visitors.usecases.ts'
 import { getConversation, getVisitorConversation, counts } from '../domain/conversations/conversations.usecases.ts'
 import { listMessages, markDelivered, sendReply, type MessageResult } from '../domain/messages/messages.usecases.ts'
 import type { ConversationView } from '../domain/conversations/conversations.repo.ts'
-import { SESSION_COOKIE, isCrossSite, readCookie } from '../http/request.ts'
+import { SESSION_COOKIE, clientIp, isCrossSite, readCookie } from '../http/request.ts'
 import { AGENTS, agentTopic, visitorTopic } from './hub.ts'
 import { parseFrame, MAX_FRAME_BYTES, type ClientFrame, type ServerFrame } from './protocol.ts'
 
@@ -81,6 +81,11 @@ async function handleFrame(deps: AppDeps, ws: Sock, who: Who, frame: ClientFrame
       await markDelivered(deps, c.id, frame.seq)
       return
     }
+    case 'page.view': {
+      if (who.kind !== 'visitor') throw new AppError('frame.forbidden', 403, 'page.view: only visitors browse pages')
+      await recordPageView(deps, who.visitorId, frame)
+      return
+    }
     case 'status.set': {
       if (who.kind !== 'agent') throw new AppError('frame.forbidden', 403, 'status.set: only agents have a status')
       await setStatus(deps, who.actor.id, frame.status)
@@ -110,7 +115,7 @@ function onMessage(deps: AppDeps, ws: Sock, state: SocketState, raw: unknown) {
   })
 }
 
-type Ctx = { request: Request; query: Record<string, string | undefined>; parley?: SocketState }
+type Ctx = { request: Request; server?: import('bun').Server<unknown> | null; query: Record<string, string | undefined>; parley?: SocketState; visit?: { ip: string; userAgent: string } }
 type WsLike = Sock & { data: Ctx; raw: Sock }
 
 const stateOf = (ws: WsLike): SocketState => ws.data.parley!
@@ -123,6 +128,7 @@ export const socketRoutes = (deps: AppDeps) =>
         const visitor = await authenticateVisitor(deps, c.query.token)
         if (!visitor) throw new AppError('visitor.unauthorized', 401, 'unknown or missing visitor token')
         c.parley = { who: { kind: 'visitor', visitorId: visitor.id }, queue: Promise.resolve(), closed: false }
+        c.visit = { ip: clientIp(deps.config, c.request, c.server), userAgent: c.request.headers.get('user-agent') ?? '' }
       },
       open(ws) {
         const w = ws as unknown as WsLike
@@ -130,12 +136,15 @@ export const socketRoutes = (deps: AppDeps) =>
         w.subscribe(visitorTopic(who.visitorId))
         send(w, { type: 'hello', role: 'visitor', id: who.visitorId, nodeId: deps.nodeId })
         const state = stateOf(w)
-        state.queue = state.queue.then(() =>
-          visitorConnectionChanged(deps, deps.nodeId, who.visitorId, 1).then(
-            () => {},
-            (error) => deps.log.warn('visitor socket open failed', { error }),
-          ),
-        )
+        const visit = w.data.visit!
+        state.queue = state.queue.then(async () => {
+          try {
+            await visitorConnectionChanged(deps, deps.nodeId, who.visitorId, 1)
+            await recordVisit(deps, who.visitorId, visit.ip, visit.userAgent, deps.facts)
+          } catch (error) {
+            deps.log.warn('visitor socket open failed', { error })
+          }
+        })
       },
       message(ws, message) {
         const w = ws as unknown as WsLike

@@ -10,3 +10,7 @@ export async function writeSetting(db: Db, key: string, value: unknown, by: stri
     insert into settings (key, value, updated_by) values (${key}, ${db.json(value as never)}, ${by})
     on conflict (key) do update set value = excluded.value, updated_at = now(), updated_by = excluded.updated_by`
 }
+
+export async function insertSettingOnce(db: Db, key: string, value: unknown): Promise<void> {
+  await db`insert into settings (key, value) values (${key}, ${db.json(value as never)}) on conflict (key) do nothing`
+}

@@ -2,6 +2,7 @@ import type { Sql } from '../../db/client.ts'
 import { AppError } from '../../shared/errors.ts'
 import type { Actor } from '../agents/agents.usecases.ts'
 import * as repo from './settings.repo.ts'
+import { newSecret } from '../../shared/ids.ts'
 
 export interface WidgetAppearance {
   color: string
@@ -46,4 +47,29 @@ export async function updateAppearance(deps: { sql: Sql }, actor: Actor, patch: 
   }
   await repo.writeSetting(deps.sql, KEY, next, actor.id)
   return next
+}
+
+// Identity verification ------------------------------------------------------------------------
+
+const IDENTITY = 'identity.secret'
+
+/** The secret the site's back end uses to sign user ids for identify(); made on first use. */
+export async function getIdentitySecret(deps: { sql: Sql }): Promise<string> {
+  const stored = await repo.readSetting<{ secret: string }>(deps.sql, IDENTITY)
+  if (stored) return stored.secret
+  await repo.insertSettingOnce(deps.sql, IDENTITY, { secret: newSecret() })
+  return (await repo.readSetting<{ secret: string }>(deps.sql, IDENTITY))!.secret
+}
+
+export async function showIdentitySecret(deps: { sql: Sql }, actor: Actor): Promise<string> {
+  if (actor.role !== 'owner') throw new AppError('settings.forbidden', 403, 'only the owner can see the identity secret')
+  return getIdentitySecret(deps)
+}
+
+/** A new secret: hashes signed with the old one stop verifying at once. */
+export async function rotateIdentitySecret(deps: { sql: Sql }, actor: Actor): Promise<string> {
+  if (actor.role !== 'owner') throw new AppError('settings.forbidden', 403, 'only the owner can rotate the identity secret')
+  const secret = newSecret()
+  await repo.writeSetting(deps.sql, IDENTITY, { secret }, actor.id)
+  return secret
 }

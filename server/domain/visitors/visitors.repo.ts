@@ -11,16 +11,18 @@ export interface VisitorRow {
 }
 
 
-export async function insertVisitor(db: Db, v: { id: string; tokenHash: string | null; name?: string | null; email?: string | null }): Promise<VisitorRow> {
+export async function insertVisitor(db: Db, v: { id: string; tokenHash: string | null; name?: string | null; email?: string | null; externalId?: string | null }): Promise<VisitorRow> {
   const [row] = await db<VisitorRow[]>`
-    insert into visitors (id, token_hash, name, email) values (${v.id}, ${v.tokenHash}, ${v.name ?? null}, ${v.email ?? null})
+    insert into visitors (id, name, email, external_id) values (${v.id}, ${v.name ?? null}, ${v.email ?? null}, ${v.externalId ?? null})
     returning id, number, name, email, phone, created_at, last_seen_at`
+  if (v.tokenHash) await db`insert into visitor_tokens (token_hash, visitor_id) values (${v.tokenHash}, ${v.id})`
   return { ...row!, number: Number(row!.number) }
 }
 
 export async function findVisitorByTokenHash(db: Db, tokenHash: string): Promise<VisitorRow | null> {
   const [row] = await db<VisitorRow[]>`
-    update visitors set last_seen_at = now() where token_hash = ${tokenHash}
+    update visitors set last_seen_at = now()
+    where id = (select visitor_id from visitor_tokens where token_hash = ${tokenHash})
     returning id, number, name, email, phone, created_at, last_seen_at`
   return row ? { ...row, number: Number(row.number) } : null
 }
@@ -49,10 +51,16 @@ export async function isVisitorOnline(db: Db, visitorId: string): Promise<boolea
 
 export type EmailSource = 'contact_form' | 'site' | 'agent'
 
-/** A visitor as the dashboard's visitor panel shows it. */
+export interface CustomerVariable {
+  label: string
+  value: string
+}
+
+/** A visitor as the dashboard's visitor card shows it. */
 export interface VisitorView {
   id: string
   number: number
+  externalId: string | null
   name: string | null
   email: string | null
   emailSource: EmailSource | null
@@ -60,25 +68,162 @@ export interface VisitorView {
   note: string
   noteUpdatedAt: Date | null
   noteUpdatedBy: { id: string; name: string } | null
+  variables: Record<string, CustomerVariable>
+  ip: string | null
+  location: { countryCode: string; region: string | null; city: string | null } | null
+  os: { name: string; version: string | null } | null
+  browser: { name: string; version: string | null } | null
+  referrer: string | null
+  currentPage: { url: string; title: string | null } | null
   /** A widget of this visitor is connected to a live Parley process. */
   online: boolean
   createdAt: Date
   lastSeenAt: Date
 }
 
+interface VisitorViewRow {
+  id: string
+  number: string
+  externalId: string | null
+  name: string | null
+  email: string | null
+  emailSource: EmailSource | null
+  phone: string | null
+  note: string
+  noteUpdatedAt: Date | null
+  noteUpdatedById: string | null
+  noteUpdatedByName: string | null
+  variables: Record<string, CustomerVariable>
+  ip: string | null
+  countryCode: string | null
+  region: string | null
+  city: string | null
+  osName: string | null
+  osVersion: string | null
+  browserName: string | null
+  browserVersion: string | null
+  referrer: string | null
+  currentUrl: string | null
+  currentTitle: string | null
+  online: boolean
+  createdAt: Date
+  lastSeenAt: Date
+}
+
 export async function findVisitorView(db: Db, id: string): Promise<VisitorView | null> {
-  const [row] = await db<(Omit<VisitorView, 'noteUpdatedBy'> & { noteUpdatedById: string | null; noteUpdatedByName: string | null })[]>`
-    select v.id, v.number, v.name, v.email, v.email_source, v.phone, v.note, v.note_updated_at, v.created_at, v.last_seen_at,
-           a.id as note_updated_by_id, a.name as note_updated_by_name, ${onlineSql(db, db`v.id`)} as online
+  const [r] = await db<VisitorViewRow[]>`
+    select v.*, a.id as note_updated_by_id, a.name as note_updated_by_name, ${onlineSql(db, db`v.id`)} as online
     from visitors v left join agents a on a.id = v.note_updated_by
     where v.id = ${id}`
-  if (!row) return null
-  const { noteUpdatedById, noteUpdatedByName, ...rest } = row
+  if (!r) return null
   return {
-    ...rest,
-    number: Number(rest.number),
-    noteUpdatedBy: noteUpdatedById ? { id: noteUpdatedById, name: noteUpdatedByName ?? '' } : null,
+    id: r.id,
+    number: Number(r.number),
+    externalId: r.externalId,
+    name: r.name,
+    email: r.email,
+    emailSource: r.emailSource,
+    phone: r.phone,
+    note: r.note,
+    noteUpdatedAt: r.noteUpdatedAt,
+    noteUpdatedBy: r.noteUpdatedById ? { id: r.noteUpdatedById, name: r.noteUpdatedByName ?? '' } : null,
+    variables: r.variables ?? {},
+    ip: r.ip,
+    location: r.countryCode ? { countryCode: r.countryCode, region: r.region, city: r.city } : null,
+    os: r.osName ? { name: r.osName, version: r.osVersion } : null,
+    browser: r.browserName ? { name: r.browserName, version: r.browserVersion } : null,
+    referrer: r.referrer,
+    currentPage: r.currentUrl ? { url: r.currentUrl, title: r.currentTitle } : null,
+    online: r.online,
+    createdAt: r.createdAt,
+    lastSeenAt: r.lastSeenAt,
   }
+}
+
+export interface VisitFacts {
+  ip: string
+  userAgent: string
+  countryCode: string | null
+  region: string | null
+  city: string | null
+  osName: string | null
+  osVersion: string | null
+  browserName: string | null
+  browserVersion: string | null
+}
+
+export async function recordVisit(db: Db, id: string, f: VisitFacts): Promise<void> {
+  await db`
+    update visitors set ip = ${f.ip}, user_agent = ${f.userAgent}, country_code = ${f.countryCode}, region = ${f.region},
+      city = ${f.city}, os_name = ${f.osName}, os_version = ${f.osVersion}, browser_name = ${f.browserName},
+      browser_version = ${f.browserVersion}, last_seen_at = now()
+    where id = ${id}`
+}
+
+export interface PageView {
+  url: string
+  title: string
+  referrer: string | null
+  at: Date
+}
+
+export async function addPageView(db: Db, visitorId: string, p: { url: string; title: string; referrer: string | null }): Promise<PageView> {
+  const [row] = await db<PageView[]>`
+    insert into page_views (visitor_id, url, title, referrer) values (${visitorId}, ${p.url}, ${p.title}, ${p.referrer})
+    returning url, title, referrer, at`
+  // The visit's referrer is the outside page that brought them; later in-site navigations keep it.
+  await db`
+    update visitors set current_url = ${p.url}, current_title = ${p.title},
+      referrer = coalesce(${p.referrer}, referrer), last_seen_at = now()
+    where id = ${visitorId}`
+  return row!
+}
+
+export async function listPageViews(db: Db, visitorId: string, limit: number): Promise<PageView[]> {
+  return db<PageView[]>`
+    select url, title, referrer, at from page_views where visitor_id = ${visitorId} order by at desc, id desc limit ${limit}`
+}
+
+export async function mergeVariables(db: Db, visitorId: string, vars: Record<string, CustomerVariable>): Promise<number> {
+  const [row] = await db<{ n: number }[]>`
+    update visitors set variables = variables || ${db.json(vars as never)}
+    where id = ${visitorId}
+    returning (select count(*)::int from jsonb_object_keys(variables)) as n`
+  return row?.n ?? -1
+}
+
+export async function findByExternalId(db: Db, externalId: string): Promise<{ id: string } | null> {
+  const [row] = await db<{ id: string }[]>`select id from visitors where external_id = ${externalId}`
+  return row ?? null
+}
+
+export async function findExternalId(db: Db, visitorId: string): Promise<string | null | undefined> {
+  const [row] = await db<{ externalId: string | null }[]>`select external_id from visitors where id = ${visitorId}`
+  return row ? row.externalId : undefined
+}
+
+export async function setExternalId(db: Db, visitorId: string, externalId: string): Promise<void> {
+  await db`update visitors set external_id = ${externalId} where id = ${visitorId}`
+}
+
+export async function moveToken(db: Db, tokenHash: string, visitorId: string): Promise<void> {
+  await db`update visitor_tokens set visitor_id = ${visitorId} where token_hash = ${tokenHash}`
+}
+
+/** Folds an anonymous visitor into the identified one: conversations, pages, tokens. */
+export async function mergeInto(db: Db, fromId: string, intoId: string): Promise<string[]> {
+  const moved = await db<{ id: string }[]>`update conversations set visitor_id = ${intoId} where visitor_id = ${fromId} returning id`
+  await db`update page_views set visitor_id = ${intoId} where visitor_id = ${fromId}`
+  await db`update visitor_tokens set visitor_id = ${intoId} where visitor_id = ${fromId}`
+  return moved.map((r) => r.id)
+}
+
+export async function search(db: Db, q: { externalId?: string; email?: string }, limit: number): Promise<{ id: string }[]> {
+  return db<{ id: string }[]>`
+    select id from visitors
+    where ${q.externalId !== undefined ? db`external_id = ${q.externalId}` : db`true`}
+      and ${q.email !== undefined ? db`lower(email) = lower(${q.email})` : db`true`}
+    order by last_seen_at desc limit ${limit}`
 }
 
 export interface VisitorPatch {

@@ -1,6 +1,6 @@
 import type { Sql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
-import { AppError } from '../../shared/errors.ts'
+import { AppError, isUniqueViolation } from '../../shared/errors.ts'
 import { newId, newSecret, hashSecret } from '../../shared/ids.ts'
 import * as v from '../shared/validate.ts'
 import { maskCardNumbers } from '../messages/card-mask.ts'
@@ -86,4 +86,204 @@ export async function visitorConnectionChanged(deps: VisitorDeps, nodeId: string
 
 export async function isVisitorOnline(deps: { sql: Sql }, visitorId: string): Promise<boolean> {
   return repo.isVisitorOnline(deps.sql, visitorId)
+}
+
+// Site integration -------------------------------------------------------------------------------
+
+export const MAX_VARIABLES = 50
+export const MAX_VARIABLE_VALUE_BYTES = 1024
+const VARIABLE_KEY = /^[A-Za-z0-9_.-]{1,64}$/
+
+/** Customer info sent by the site: `{ key: { label, value } }`, bounded and masked. */
+export function checkVariables(input: Record<string, { label?: unknown; value?: unknown }>): Record<string, repo.CustomerVariable> {
+  const entries = Object.entries(input)
+  if (entries.length > MAX_VARIABLES) {
+    throw new AppError('visitor.too_many_variables', 400, `at most ${MAX_VARIABLES} variables`, { field: 'variables', max: MAX_VARIABLES })
+  }
+  const out: Record<string, repo.CustomerVariable> = {}
+  for (const [key, raw] of entries) {
+    if (!VARIABLE_KEY.test(key)) {
+      throw new AppError('visitor.invalid_variable', 400, `variable key "${key.slice(0, 64)}" must be 1–64 letters, digits, "_", "." or "-"`, { field: `variables.${key.slice(0, 64)}` })
+    }
+    const value = raw?.value
+    const label = raw?.label ?? key
+    if (typeof label !== 'string' || label.length > 100) {
+      throw new AppError('visitor.invalid_variable', 400, `variables.${key}.label must be text of at most 100 characters`, { field: `variables.${key}.label` })
+    }
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw new AppError('visitor.invalid_variable', 400, `variables.${key}.value must be text, a number or true/false`, { field: `variables.${key}.value` })
+    }
+    const text = String(value)
+    if (Buffer.byteLength(text) > MAX_VARIABLE_VALUE_BYTES) {
+      throw new AppError('visitor.invalid_variable', 400, `variables.${key}.value is longer than ${MAX_VARIABLE_VALUE_BYTES} bytes`, { field: `variables.${key}.value` })
+    }
+    out[key] = { label: maskCardNumbers(label.trim() || key), value: maskCardNumbers(text) }
+  }
+  return out
+}
+
+export interface SiteInfo {
+  name?: string | null
+  email?: string | null
+  phone?: string | null
+  variables?: Record<string, { label?: unknown; value?: unknown }>
+}
+
+/** Name, e-mail, phone and customer info from the site (widget JS API or server API). */
+export async function setSiteInfo(deps: VisitorDeps, visitorId: string, input: SiteInfo): Promise<VisitorView> {
+  const patch: repo.VisitorPatch = {}
+  const blank = (s: string | null | undefined) => s === null || (s !== undefined && s.trim() === '')
+  if (input.name !== undefined) patch.name = blank(input.name) ? null : maskCardNumbers(v.text(input.name!, 'name', 100))
+  if (input.email !== undefined) {
+    patch.email = blank(input.email) ? null : v.email(input.email!)
+    patch.emailSource = 'site'
+  }
+  if (input.phone !== undefined) patch.phone = blank(input.phone) ? null : normalisePhone(input.phone!)
+  const variables = input.variables === undefined ? null : checkVariables(input.variables)
+  await deps.sql.begin(async (tx) => {
+    if (!(await repo.updateVisitor(tx, visitorId, patch))) throw notFound()
+    if (variables) {
+      const count = await repo.mergeVariables(tx, visitorId, variables)
+      if (count > MAX_VARIABLES) {
+        throw new AppError('visitor.too_many_variables', 400, `at most ${MAX_VARIABLES} variables per visitor`, { field: 'variables', max: MAX_VARIABLES })
+      }
+    }
+  })
+  const visitor = await getVisitor(deps, visitorId)
+  deps.bus.emit('visitor.changed', { visitor })
+  return visitor
+}
+
+export interface FactSources {
+  locate(ip: string): Promise<{ countryCode: string; region: string | null; city: string | null } | null>
+  parseUserAgent(ua: string): { osName: string | null; osVersion: string | null; browserName: string | null; browserVersion: string | null }
+}
+
+/** The widget connected: note where from (location by IP) and with what (OS and browser). */
+export async function recordVisit(deps: VisitorDeps, visitorId: string, ip: string, userAgent: string, facts: FactSources): Promise<void> {
+  const location = await facts.locate(ip)
+  await repo.recordVisit(deps.sql, visitorId, {
+    ip,
+    userAgent: userAgent.slice(0, 1000),
+    countryCode: location?.countryCode ?? null,
+    region: location?.region ?? null,
+    city: location?.city ?? null,
+    ...facts.parseUserAgent(userAgent),
+  })
+  deps.bus.emit('visitor.changed', { visitor: await getVisitor(deps, visitorId) })
+}
+
+function checkUrl(value: string, field: string): string {
+  let u: URL
+  try {
+    u = new URL(value)
+  } catch {
+    throw new AppError('visitor.invalid_url', 400, `${field} is not a URL`, { field })
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new AppError('visitor.invalid_url', 400, `${field} must be http or https`, { field })
+  if (value.length > 2048) throw new AppError('visitor.invalid_url', 400, `${field} is longer than 2048 characters`, { field })
+  return maskCardNumbers(value)
+}
+
+/** A page the visitor opened (also single-page-app navigations); the dashboard shows it live. */
+export async function recordPageView(deps: VisitorDeps, visitorId: string, p: { url: string; title?: string; referrer?: string | null }): Promise<repo.PageView> {
+  const url = checkUrl(p.url, 'url')
+  const referrer = p.referrer ? checkUrl(p.referrer, 'referrer') : null
+  const title = maskCardNumbers((p.title ?? '').trim().slice(0, 300))
+  const view = await repo.addPageView(deps.sql, visitorId, { url, title, referrer })
+  deps.bus.emit('visitor.changed', { visitor: await getVisitor(deps, visitorId) })
+  return view
+}
+
+export async function listPageViews(deps: { sql: Sql }, visitorId: string, limit = 50): Promise<repo.PageView[]> {
+  return repo.listPageViews(deps.sql, visitorId, Math.min(Math.max(limit, 1), 500))
+}
+
+/** HMAC-SHA256 of the user id with the identity secret, hex: what the site's back end computes. */
+export function identityHash(secret: string, userId: string): string {
+  return new Bun.CryptoHasher('sha256', secret).update(userId).digest('hex')
+}
+
+export interface IdentifyInput extends SiteInfo {
+  id: string
+  hash: string
+}
+
+/**
+ * A logged-in user of the site. With a valid hash the visitor is linked to that user: the same
+ * person's conversations come together across devices. A wrong or missing hash is refused and
+ * nothing is merged or changed.
+ */
+export async function identify(
+  deps: VisitorDeps,
+  token: string,
+  visitorId: string,
+  input: IdentifyInput,
+  secret: string,
+): Promise<{ visitor: VisitorView; switched: boolean }> {
+  const id = typeof input.id === 'string' ? input.id.trim() : ''
+  if (id === '' || id.length > 200) throw new AppError('identity.invalid', 400, 'id must be 1–200 characters', { field: 'id' })
+  const expected = identityHash(secret, id)
+  const given = typeof input.hash === 'string' ? input.hash.trim().toLowerCase() : ''
+  const a = Buffer.from(given)
+  const b = Buffer.from(expected)
+  if (a.length !== b.length || !crypto.timingSafeEqual(a, b)) {
+    throw new AppError('identity.unverified', 403, 'the identity hash does not match: compute HMAC-SHA256 of the user id with the identity secret')
+  }
+  const tokenHash = hashSecret(token)
+  const target = await deps.sql.begin(async (tx) => {
+    const current = await repo.findExternalId(tx, visitorId)
+    if (current === undefined) throw notFound()
+    if (current === id) return visitorId
+    const known = await repo.findByExternalId(tx, id)
+    if (current === null) {
+      if (!known) {
+        await repo.setExternalId(tx, visitorId, id)
+        return visitorId
+      }
+      // The anonymous visitor on this device is that user: bring their history together.
+      await repo.mergeInto(tx, visitorId, known.id)
+      return known.id
+    }
+    // Another user signed in on this browser: never mix the two; this token now belongs to the new user.
+    if (known) {
+      await repo.moveToken(tx, tokenHash, known.id)
+      return known.id
+    }
+    const fresh = newId()
+    await repo.insertVisitor(tx, { id: fresh, tokenHash: null, externalId: id })
+    await repo.moveToken(tx, tokenHash, fresh)
+    return fresh
+  })
+  const info: SiteInfo = { name: input.name, email: input.email, phone: input.phone, variables: input.variables }
+  const hasInfo = Object.values(info).some((x) => x !== undefined)
+  const visitor = hasInfo ? await setSiteInfo(deps, target, info) : await getVisitor(deps, target)
+  if (!hasInfo) deps.bus.emit('visitor.changed', { visitor })
+  return { visitor, switched: target !== visitorId }
+}
+
+/** The server API: customer info for a user of the site, by their id, created if new. */
+export async function upsertExternalUser(deps: VisitorDeps, externalId: string, info: SiteInfo): Promise<VisitorView> {
+  const id = externalId.trim()
+  if (id === '' || id.length > 200) throw new AppError('identity.invalid', 400, 'the user id must be 1–200 characters', { field: 'externalId' })
+  let known = await repo.findByExternalId(deps.sql, id)
+  if (!known) {
+    try {
+      await repo.insertVisitor(deps.sql, { id: newId(), tokenHash: null, externalId: id })
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e
+    }
+    known = await repo.findByExternalId(deps.sql, id)
+  }
+  return setSiteInfo(deps, known!.id, info)
+}
+
+export async function searchVisitors(deps: { sql: Sql }, q: { externalId?: string; email?: string }): Promise<VisitorView[]> {
+  const ids = await repo.search(deps.sql, q, 50)
+  const out: VisitorView[] = []
+  for (const { id } of ids) {
+    const view = await repo.findVisitorView(deps.sql, id)
+    if (view) out.push(view)
+  }
+  return out
 }
