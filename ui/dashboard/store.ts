@@ -481,6 +481,14 @@ export class DashboardStore extends EventTarget {
       case 'visitor':
         this.applyVisitor(frame.visitor)
         return
+      case 'visitor.presence': {
+        const v = this.visitors.get(frame.visitorId)
+        if (v) {
+          this.visitors.set(v.id, { ...v, online: frame.online, lastSeenAt: frame.online ? v.lastSeenAt : new Date().toISOString() })
+          this.changed()
+        }
+        return
+      }
       case 'ack': {
         this.socket?.ack(frame.clientId)
         const p = this.pending.get(frame.clientId)

@@ -64,6 +64,10 @@ export interface Visitor {
   note: string
   noteUpdatedAt: string | null
   noteUpdatedBy: { id: string; name: string } | null
+  /** A widget of this visitor is connected right now. */
+  online?: boolean
+  createdAt?: string
+  lastSeenAt?: string
 }
 
 export interface WidgetSettings {
@@ -95,6 +99,7 @@ export type ServerFrame =
   | { type: 'typing'; conversationId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
   | { type: 'presence'; presence: Presence }
   | { type: 'visitor'; visitor: Visitor }
+  | { type: 'visitor.presence'; visitorId: string; online: boolean }
   | { type: 'ack'; clientId: string; messageId: string; conversationId: string; seq: number; duplicate: boolean }
   | { type: 'resumed'; conversationId: string; lastSeq: number }
   | { type: 'error'; code: string; message: string; ref?: string }

@@ -38,8 +38,11 @@ export const threadStyles = css`
     font-size: var(--p-fs-s);
     color: var(--p-text-muted);
     display: flex;
-    gap: 8px;
     flex-wrap: wrap;
+  }
+  .sub span + span::before {
+    content: '·';
+    margin: 0 6px;
   }
   .badge {
     font-size: 11px;

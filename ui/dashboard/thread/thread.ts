@@ -180,8 +180,7 @@ export class ParleyThread extends StoreElement {
           <span class="badge ${c.status}">${c.status === 'open' ? t('status.open') : t('status.resolved')}</span></h2>
         <div class="sub">
           <span>${channel}</span>
-          ${c.visitor.email ? html`<span>· ${c.visitor.email}</span>` : nothing}
-          <span>· ${t('thread.started', { time: dateTime(c.createdAt, s.lang) })}</span>
+          ${c.visitor.email ? html`<span>${c.visitor.email}</span>` : nothing}
         </div>
       </div>
       <div class="actions">

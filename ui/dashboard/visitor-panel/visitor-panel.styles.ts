@@ -36,6 +36,20 @@ export const panelStyles = css`
     font-size: var(--p-fs-s);
     color: var(--p-text-muted);
   }
+  .presence.on {
+    color: var(--p-success);
+    font-weight: 600;
+  }
+  .presence.on::before {
+    content: '';
+    display: inline-block;
+    width: 7px;
+    height: 7px;
+    margin-right: 4px;
+    border-radius: 50%;
+    background: var(--p-online);
+    vertical-align: 1px;
+  }
   section {
     padding: var(--p-space-4);
     border-bottom: 1px solid var(--p-border);

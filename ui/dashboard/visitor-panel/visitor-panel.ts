@@ -3,7 +3,7 @@ import { StoreElement } from '../context.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import { ApiError } from '../../shared/api.ts'
 import type { Conversation, Visitor } from '../../shared/types.ts'
-import { dateTime, hue, initials } from '../format.ts'
+import { ago, dateTime, hue, initials } from '../format.ts'
 import { pencilIcon } from '../icons.ts'
 import { visitorLabel } from '../conversation-list/conversation-list.ts'
 import { panelStyles } from './visitor-panel.styles.ts'
@@ -176,7 +176,13 @@ export class ParleyVisitorPanel extends StoreElement {
         <span class="avatar" aria-hidden="true" style=${`background:hsl(${hue(c.visitor.id)} 45% 52%)`}>${c.visitor.name ? initials(c.visitor.name) : '#'}</span>
         <div>
           <h2>${name}</h2>
-          <p>${t('list.visitor', { number: c.visitor.number })}</p>
+          <p>${t('list.visitor', { number: c.visitor.number })}${v?.online !== undefined
+            ? html` · <span class="presence ${v.online ? 'on' : ''}" data-visitor-online=${v.online ? 'true' : 'false'}>${v.online
+                ? t('visitor.online')
+                : v.lastSeenAt
+                  ? t('visitor.lastSeen', { time: ago(v.lastSeenAt, s.lang) })
+                  : t('visitor.offline')}</span>`
+            : nothing}</p>
         </div>
       </div>
       ${v
