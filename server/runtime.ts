@@ -12,6 +12,7 @@ import { realtimeListener } from './listeners/realtime.ts'
 import { deliveryListener } from './listeners/delivery.ts'
 import { startCluster } from './listeners/cluster.ts'
 import { startHeartbeat } from './jobs/heartbeat.ts'
+import { startMaintenance } from './jobs/maintenance.ts'
 import { createApp } from './app.ts'
 import type { AppDeps } from './deps.ts'
 import type { Logger } from './shared/logger.ts'
@@ -69,6 +70,8 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     cleanup.push(() => cluster.stop())
     const heartbeat = await startHeartbeat(sql, nodeId, log)
     cleanup.push(() => heartbeat.stop())
+    const maintenance = startMaintenance(sql, log, config.loginWindowSeconds)
+    cleanup.push(async () => maintenance.stop())
     await channels.startAll()
     cleanup.push(() => channels.stopAll())
 

@@ -196,3 +196,8 @@ export async function anyAgentOnline(db: Db): Promise<boolean> {
     ) as online`
   return row?.online ?? false
 }
+
+export async function deleteExpiredSessions(db: Db): Promise<number> {
+  const rows = await db`delete from agent_sessions where expires_at < now() returning 1`
+  return rows.length
+}

@@ -1,0 +1,29 @@
+// Housekeeping that keeps tables small: expired sessions and login failures older than the
+// throttling window. Runs once at start and then hourly; any process may run it (idempotent).
+import type { Sql } from '../db/client.ts'
+import type { Logger } from '../shared/logger.ts'
+import { deleteExpiredSessions, pruneFailures } from '../domain/agents/agents.repo.ts'
+
+export async function runMaintenance(sql: Sql, windowSeconds: number): Promise<{ expiredSessions: number }> {
+  const expiredSessions = await deleteExpiredSessions(sql)
+  await pruneFailures(sql, windowSeconds)
+  return { expiredSessions }
+}
+
+export function startMaintenance(sql: Sql, log: Logger, windowSeconds: number, everyMs = 3_600_000): { stop(): void } {
+  const run = async () => {
+    try {
+      log.debug('maintenance', await runMaintenance(sql, windowSeconds))
+    } catch (error) {
+      log.warn('maintenance failed', { error })
+    }
+  }
+  const first = setTimeout(run, 5_000)
+  const timer = setInterval(run, everyMs)
+  return {
+    stop() {
+      clearTimeout(first)
+      clearInterval(timer)
+    },
+  }
+}
