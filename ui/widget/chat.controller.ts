@@ -1,0 +1,609 @@
+// The widget's connection to Parley: the visitor token, the widget settings, the socket with
+// reconnect and resume, and the outbox. Everything the visitor writes goes into the outbox first
+// (persisted in localStorage) and leaves it only when the server acknowledges the commit, so a
+// message typed offline, or sent just before the network dropped, is resent after reconnect with
+// the same client id and stored exactly once, in the order it was written.
+import type { ReactiveController, ReactiveControllerHost } from 'lit'
+
+export type AuthorType = 'visitor' | 'agent' | 'system'
+
+/** A message as the server sends it (JSON: dates are strings). */
+export interface WireMessage {
+  id: string
+  conversationId: string
+  seq: number
+  authorType: AuthorType
+  authorName: string | null
+  body: string
+  clientId: string | null
+  createdAt: string
+}
+
+export interface WireConversation {
+  id: string
+  status: 'open' | 'resolved'
+  visitor: { name: string | null; email: string | null }
+  assignee: { id: string; name: string } | null
+  lastSeq: number
+}
+
+export interface Appearance {
+  color: string
+  position: 'left' | 'right'
+  greeting: string
+  offlineMessage: string
+}
+
+/** What the chat view shows: stored messages, then the visitor's messages still on their way. */
+export interface ChatItem {
+  key: string
+  seq: number | null
+  author: AuthorType
+  authorName: string | null
+  body: string
+  at: number
+  /** Only for the visitor's own messages. */
+  state: 'sending' | 'sent' | 'delivered' | 'failed' | null
+  clientId: string | null
+}
+
+interface Pending {
+  clientId: string
+  body: string
+  at: number
+  failed?: boolean
+}
+
+export type Link = 'idle' | 'connecting' | 'open' | 'down'
+
+export interface ChatCallbacks {
+  /** A new agent message arrived while this page was open (not history). */
+  received(m: WireMessage): void
+  /** The server committed one of the visitor's messages. */
+  sent(m: { id: string; clientId: string; body: string; conversationId: string; seq: number }): void
+}
+
+export class ContactError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message)
+  }
+}
+
+const DEFAULT_APPEARANCE: Appearance = { color: '#4f46e5', position: 'right', greeting: '', offlineMessage: '' }
+/**
+ * The server fills unset texts with its English defaults (server/domain/settings). Those are not
+ * the site's own words, so the widget shows its translation instead ('' means "use ours").
+ */
+const SERVER_DEFAULTS = new Set([
+  'Hi! How can we help you today?',
+  "We're not online right now. Leave your e-mail and a message, and we'll reply by e-mail.",
+])
+const siteText = (v: unknown) => (typeof v === 'string' && !SERVER_DEFAULTS.has(v.trim()) ? v.trim() : '')
+const PING_EVERY = 25_000
+const PONG_WITHIN = 10_000
+const MAX_BACKOFF = 30_000
+
+const newClientId = () =>
+  typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
+
+/** localStorage that never throws (Safari private mode, disabled storage, full quota). */
+function store(prefix: string) {
+  return {
+    get<T>(key: string): T | null {
+      try {
+        const raw = localStorage.getItem(prefix + key)
+        return raw === null ? null : (JSON.parse(raw) as T)
+      } catch {
+        return null
+      }
+    },
+    set(key: string, value: unknown): void {
+      try {
+        if (value === null || value === undefined) localStorage.removeItem(prefix + key)
+        else localStorage.setItem(prefix + key, JSON.stringify(value))
+      } catch {}
+    },
+  }
+}
+
+export class ChatController implements ReactiveController {
+  appearance: Appearance = DEFAULT_APPEARANCE
+  online = true
+  configLoaded = false
+  link: Link = 'idle'
+  conversation: WireConversation | null = null
+  /** The agent typing right now: their name, '' when unnamed, null when nobody types. */
+  agentTyping: string | null = null
+  /** Set after the first full load of the thread on this page; until then messages are history. */
+  loaded = false
+
+  private readonly base: string
+  private readonly storage: ReturnType<typeof store>
+  private token: string | null
+  private messages = new Map<number, WireMessage>()
+  private outbox: Pending[]
+  /** The last message the visitor has seen, per conversation (sequence numbers are per conversation). */
+  private lastRead: { c: string; seq: number }
+  private ws: WebSocket | null = null
+  private ready = false
+  private attempt = 0
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined
+  private pingTimer: ReturnType<typeof setInterval> | undefined
+  private pongTimer: ReturnType<typeof setTimeout> | undefined
+  private typingTimer: ReturnType<typeof setTimeout> | undefined
+  private agentTypingTimer: ReturnType<typeof setTimeout> | undefined
+  private typingSentAt = 0
+  private deliveredSent = 0
+  /** Visitor messages up to this seq have demonstrably reached an agent (see `stateOf`). */
+  private seenByAgent = 0
+  private visitorPromise: Promise<string> | null = null
+  private wallClock = Date.now()
+  private stopped = true
+
+  constructor(
+    private host: ReactiveControllerHost,
+    server: string,
+    private callbacks: ChatCallbacks,
+  ) {
+    this.base = server.replace(/\/+$/, '')
+    this.storage = store(`parley:${this.base}:`)
+    this.token = this.storage.get<string>('token')
+    this.outbox = (this.storage.get<Pending[]>('outbox') ?? []).filter((p) => p && typeof p.clientId === 'string' && typeof p.body === 'string')
+    const read = this.storage.get<{ c: string; seq: number }>('read')
+    this.lastRead = read && typeof read.seq === 'number' ? read : { c: '', seq: 0 }
+    // Last: a host that is already connected calls hostConnected() from inside addController().
+    host.addController(this)
+  }
+
+  hostConnected(): void {
+    this.stopped = false
+    addEventListener('online', this.onOnline)
+    addEventListener('offline', this.onOffline)
+    document.addEventListener('visibilitychange', this.onVisible)
+    void this.loadConfig()
+    if (this.token || this.outbox.length) void this.start()
+  }
+
+  hostDisconnected(): void {
+    this.stopped = true
+    removeEventListener('online', this.onOnline)
+    removeEventListener('offline', this.onOffline)
+    document.removeEventListener('visibilitychange', this.onVisible)
+    clearTimeout(this.reconnectTimer)
+    this.closeSocket()
+  }
+
+  // ---- what the view reads ----
+
+  get items(): ChatItem[] {
+    const stored = [...this.messages.values()].sort((a, b) => a.seq - b.seq)
+    const items: ChatItem[] = stored.map((m) => ({
+      key: m.id,
+      seq: m.seq,
+      author: m.authorType,
+      authorName: m.authorName,
+      body: m.body,
+      at: Date.parse(m.createdAt),
+      state: m.authorType === 'visitor' ? (m.seq <= this.seenByAgent ? 'delivered' : 'sent') : null,
+      clientId: m.clientId,
+    }))
+    for (const p of this.outbox) {
+      items.push({ key: p.clientId, seq: null, author: 'visitor', authorName: null, body: p.body, at: p.at, state: p.failed ? 'failed' : 'sending', clientId: p.clientId })
+    }
+    return items
+  }
+
+  get unread(): number {
+    const from = this.lastRead.c === this.conversation?.id ? this.lastRead.seq : 0
+    let n = 0
+    for (const m of this.messages.values()) if (m.authorType === 'agent' && m.seq > from) n++
+    return n
+  }
+
+  /** The agent to show in the header: whoever answered last, else the assignee. */
+  get agentName(): string | null {
+    let name: string | null = null
+    for (const m of [...this.messages.values()].sort((a, b) => a.seq - b.seq)) if (m.authorType === 'agent' && m.authorName) name = m.authorName
+    return name ?? this.conversation?.assignee?.name ?? null
+  }
+
+  get hasThread(): boolean {
+    return this.messages.size > 0 || this.outbox.length > 0
+  }
+
+  // ---- commands from the view ----
+
+  send(body: string): void {
+    const text = body.trim()
+    if (!text) return
+    const p: Pending = { clientId: newClientId(), body: text, at: Date.now() }
+    this.outbox.push(p)
+    this.saveOutbox()
+    this.stopTyping()
+    if (this.ready) this.transmit(p)
+    else void this.start()
+    this.changed()
+  }
+
+  retry(clientId: string): void {
+    const p = this.outbox.find((x) => x.clientId === clientId)
+    if (!p) return
+    delete p.failed
+    this.saveOutbox()
+    if (this.ready) this.transmit(p)
+    this.changed()
+  }
+
+  /** Called on every keystroke in the composer; sends at most one `typing` frame every 3 s. */
+  typing(active: boolean): void {
+    if (!active) return this.stopTyping()
+    const id = this.conversation?.id
+    if (!id || !this.ready) return
+    clearTimeout(this.typingTimer)
+    this.typingTimer = setTimeout(() => this.stopTyping(), 4000)
+    if (Date.now() - this.typingSentAt > 3000) {
+      this.typingSentAt = Date.now()
+      this.frame({ type: 'typing', conversationId: id, typing: true })
+    }
+  }
+
+  /** The visitor has seen everything up to now (panel open, tab visible). */
+  markRead(): void {
+    const c = this.conversation?.id
+    if (!c) return
+    const max = this.lastSeq()
+    if (c !== this.lastRead.c || max > this.lastRead.seq) {
+      this.lastRead = { c, seq: max }
+      this.storage.set('read', this.lastRead)
+      this.changed()
+    }
+  }
+
+  /** Re-reads the widget settings (whether an agent is online changes over time). */
+  async loadConfig(): Promise<void> {
+    try {
+      const res = await fetch(`${this.base}/api/widget/config`)
+      if (!res.ok) throw new Error(String(res.status))
+      const body = (await res.json()) as { appearance?: Partial<Appearance>; online?: boolean }
+      const a = body.appearance ?? {}
+      this.appearance = {
+        color: typeof a.color === 'string' && /^#[0-9a-f]{3,8}$/i.test(a.color) ? a.color : DEFAULT_APPEARANCE.color,
+        position: a.position === 'left' ? 'left' : 'right',
+        greeting: siteText(a.greeting),
+        offlineMessage: siteText(a.offlineMessage),
+      }
+      this.online = body.online !== false
+    } catch {
+      // Unreachable server: keep the defaults; the chat queues messages until it is back.
+    }
+    this.configLoaded = true
+    this.changed()
+  }
+
+  /** The offline form: stores the e-mail and name and opens a conversation with the message. */
+  async contact(form: { email: string; name: string; body: string; clientId: string }): Promise<void> {
+    const token = await this.ensureVisitor()
+    const res = await fetch(`${this.base}/api/widget/contact`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: form.email, ...(form.name ? { name: form.name } : {}), body: form.body, clientId: form.clientId }),
+    })
+    const data = (await res.json().catch(() => null)) as
+      | { message: WireMessage; conversation: WireConversation }
+      | { error?: { code?: string; message?: string } }
+      | null
+    if (!res.ok || !data || !('message' in data)) {
+      const err = data && 'error' in data ? data.error : undefined
+      throw new ContactError(err?.code ?? `http.${res.status}`, err?.message ?? res.statusText)
+    }
+    this.conversation = data.conversation
+    this.addMessage(data.message, false)
+    this.markRead()
+    this.changed()
+    void this.start()
+  }
+
+  // ---- visitor and socket ----
+
+  private ensureVisitor(): Promise<string> {
+    if (this.token) return Promise.resolve(this.token)
+    this.visitorPromise ??= (async () => {
+      try {
+        const res = await fetch(`${this.base}/api/widget/visitors`, { method: 'POST' })
+        if (!res.ok) throw new Error(`visitor: ${res.status}`)
+        const body = (await res.json()) as { token: string }
+        this.token = body.token
+        this.storage.set('token', body.token)
+        return body.token
+      } finally {
+        this.visitorPromise = null
+      }
+    })()
+    return this.visitorPromise
+  }
+
+  /** Makes sure there is a visitor and a socket (or a reconnect scheduled). */
+  private async start(): Promise<void> {
+    if (this.stopped || this.ws) return
+    clearTimeout(this.reconnectTimer)
+    this.reconnectTimer = undefined
+    try {
+      await this.ensureVisitor()
+    } catch {
+      return this.scheduleReconnect()
+    }
+    if (this.stopped || this.ws || !this.token) return
+    this.link = 'connecting'
+    const ws = new WebSocket(`${this.base.replace(/^http/, 'ws')}/ws/visitor?token=${encodeURIComponent(this.token)}`)
+    this.ws = ws
+    let greeted = false
+    ws.onmessage = (e) => {
+      if (this.ws !== ws) return
+      let f: Frame
+      try {
+        f = JSON.parse(String(e.data)) as Frame
+      } catch {
+        return
+      }
+      if (f.type === 'hello') {
+        greeted = true
+        this.attempt = 0
+        void this.onHello(ws)
+      } else this.onFrame(f)
+    }
+    ws.onclose = () => {
+      if (this.ws !== ws) return
+      this.dropped()
+      if (!greeted) void this.checkToken()
+    }
+  }
+
+  private async onHello(ws: WebSocket): Promise<void> {
+    this.link = 'open'
+    this.startHeartbeat()
+    if (!this.conversation) {
+      try {
+        const res = await fetch(`${this.base}/api/widget/conversations`, { headers: { authorization: `Bearer ${this.token}` } })
+        if (res.ok) {
+          const list = (await res.json()) as WireConversation[]
+          if (list[0]) this.conversation = list[0]
+        }
+      } catch {}
+    }
+    if (this.ws !== ws) return
+    // Frames on one socket are handled in order: what we missed arrives before the outbox's acks.
+    if (this.conversation) this.frame({ type: 'resume', conversationId: this.conversation.id, afterSeq: this.lastSeq() })
+    else this.loaded = true
+    this.ready = true
+    for (const p of this.outbox) if (!p.failed) this.transmit(p)
+    this.changed()
+  }
+
+  private transmit(p: Pending): void {
+    this.frame({ type: 'message.send', clientId: p.clientId, conversationId: this.conversation?.id ?? null, body: p.body })
+  }
+
+  private frame(f: object): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(f))
+  }
+
+  private onFrame(f: Frame): void {
+    switch (f.type) {
+      case 'message':
+        if (this.conversation && this.conversation.id !== f.conversation.id) {
+          // The visitor's latest conversation changed (another tab, an agent's e-mail thread):
+          // show that one, from its start.
+          this.conversation = f.conversation
+          this.messages.clear()
+          this.seenByAgent = this.deliveredSent = 0
+          this.loaded = false
+          this.frame({ type: 'resume', conversationId: f.conversation.id, afterSeq: 0 })
+          break
+        }
+        this.conversation = f.conversation
+        this.addMessage(f.message, this.loaded)
+        break
+      case 'message.updated':
+        if (this.messages.has(f.message.seq)) this.messages.set(f.message.seq, f.message)
+        break
+      case 'conversation':
+        if (!this.conversation || this.conversation.id === f.conversation.id) {
+          this.conversation = f.conversation
+          if (f.change === 'assigned') this.seenByAgent = Math.max(this.seenByAgent, f.conversation.lastSeq)
+        }
+        break
+      case 'ack':
+        this.settle(f.clientId, f.messageId, f.conversationId, f.seq)
+        if (this.conversation?.id !== f.conversationId) void this.refreshConversation(f.conversationId)
+        break
+      case 'resumed':
+        this.loaded = true
+        this.sendDelivered()
+        break
+      case 'typing':
+        if (f.from === 'agent') {
+          clearTimeout(this.agentTypingTimer)
+          this.agentTyping = f.typing ? (f.agentName ?? '') : null
+          if (f.typing) {
+            this.seenByAgent = Math.max(this.seenByAgent, this.lastSeq())
+            // A dashboard that closes mid-word never says it stopped.
+            this.agentTypingTimer = setTimeout(() => {
+              this.agentTyping = null
+              this.changed()
+            }, 8000)
+          }
+        }
+        break
+      case 'error': {
+        const p = f.ref ? this.outbox.find((x) => x.clientId === f.ref) : undefined
+        if (!p) break
+        if (f.code === 'conversation.not_found' && this.conversation) {
+          // The conversation we knew is gone (a restored database): start a new one.
+          this.conversation = null
+          this.messages.clear()
+          this.transmit(p)
+        } else {
+          p.failed = true
+          this.saveOutbox()
+        }
+        break
+      }
+      case 'pong':
+        clearTimeout(this.pongTimer)
+        break
+    }
+    this.changed()
+  }
+
+  private addMessage(m: WireMessage, live: boolean): void {
+    const known = this.messages.has(m.seq)
+    this.messages.set(m.seq, m)
+    if (m.authorType === 'visitor' && m.clientId) this.settle(m.clientId, m.id, m.conversationId, m.seq)
+    if (m.authorType === 'agent') {
+      this.seenByAgent = Math.max(this.seenByAgent, m.seq)
+      this.agentTyping = null
+      if (this.loaded) this.sendDelivered()
+      if (live && !known) this.callbacks.received(m)
+    }
+  }
+
+  /** The server has the visitor's message: it leaves the outbox (by its ack or its echo, whichever comes first). */
+  private settle(clientId: string, id: string, conversationId: string, seq: number): void {
+    const i = this.outbox.findIndex((p) => p.clientId === clientId)
+    const p = this.outbox[i]
+    if (!p) return
+    this.outbox.splice(i, 1)
+    this.saveOutbox()
+    this.callbacks.sent({ id, clientId, body: p.body, conversationId, seq })
+  }
+
+  private async refreshConversation(id: string): Promise<void> {
+    try {
+      const res = await fetch(`${this.base}/api/widget/conversations`, { headers: { authorization: `Bearer ${this.token}` } })
+      const list = res.ok ? ((await res.json()) as WireConversation[]) : []
+      this.conversation = list.find((c) => c.id === id) ?? this.conversation
+      this.changed()
+    } catch {}
+  }
+
+  private sendDelivered(): void {
+    let max = 0
+    for (const m of this.messages.values()) if (m.authorType === 'agent' && m.seq > max) max = m.seq
+    if (this.conversation && max > this.deliveredSent && this.ready) {
+      this.deliveredSent = max
+      this.frame({ type: 'delivered', conversationId: this.conversation.id, seq: max })
+    }
+  }
+
+  private stopTyping(): void {
+    clearTimeout(this.typingTimer)
+    if (this.typingSentAt && this.conversation) this.frame({ type: 'typing', conversationId: this.conversation.id, typing: false })
+    this.typingSentAt = 0
+  }
+
+  private lastSeq(): number {
+    let max = 0
+    for (const seq of this.messages.keys()) if (seq > max) max = seq
+    return max
+  }
+
+  private saveOutbox(): void {
+    this.storage.set('outbox', this.outbox.length ? this.outbox : null)
+  }
+
+  // ---- losing and finding the connection ----
+
+  private dropped(): void {
+    this.closeSocket()
+    this.link = 'down'
+    this.changed()
+    this.scheduleReconnect()
+  }
+
+  private closeSocket(): void {
+    const ws = this.ws
+    this.ws = null
+    this.ready = false
+    clearInterval(this.pingTimer)
+    clearTimeout(this.pongTimer)
+    if (ws) {
+      ws.onmessage = ws.onclose = null
+      try {
+        ws.close()
+      } catch {}
+    }
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.reconnectTimer) return
+    // Exponential backoff with jitter, so a restarted server is not hit by every tab at once.
+    const delay = Math.min(MAX_BACKOFF, 500 * 2 ** this.attempt) * (0.8 + Math.random() * 0.4)
+    this.attempt++
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined
+      void this.start()
+    }, delay)
+  }
+
+  private reconnectNow = (): void => {
+    if (this.stopped || this.ws || (!this.token && !this.outbox.length)) return
+    this.attempt = 0
+    void this.start()
+  }
+
+  private onOnline = () => this.reconnectNow()
+
+  private onOffline = () => {
+    // The socket may linger half-open for minutes; queue from now on instead.
+    if (this.ws) this.dropped()
+  }
+
+  private onVisible = () => {
+    if (document.visibilityState === 'visible') this.reconnectNow()
+  }
+
+  private startHeartbeat(): void {
+    clearInterval(this.pingTimer)
+    this.wallClock = Date.now()
+    this.pingTimer = setInterval(() => {
+      // After the laptop sleeps, timers fire late and the socket is usually dead: check at once.
+      const slept = Date.now() - this.wallClock > PING_EVERY * 2
+      this.wallClock = Date.now()
+      this.frame({ type: 'ping' })
+      clearTimeout(this.pongTimer)
+      this.pongTimer = setTimeout(() => this.dropped(), slept ? 3000 : PONG_WITHIN)
+    }, PING_EVERY)
+  }
+
+  /** A socket refused before `hello` may mean the token is gone (database reset): start afresh. */
+  private async checkToken(): Promise<void> {
+    const token = this.token
+    if (!token) return
+    try {
+      const res = await fetch(`${this.base}/api/widget/me`, { headers: { authorization: `Bearer ${token}` } })
+      if (res.status === 401 && this.token === token) {
+        this.token = null
+        this.storage.set('token', null)
+        this.conversation = null
+        this.messages.clear()
+        this.seenByAgent = this.deliveredSent = 0
+        this.changed()
+      }
+    } catch {}
+  }
+
+  private changed(): void {
+    this.host.requestUpdate()
+  }
+}
+
+type Frame =
+  | { type: 'hello' }
+  | { type: 'message'; message: WireMessage; conversation: WireConversation }
+  | { type: 'message.updated'; message: WireMessage }
+  | { type: 'conversation'; conversation: WireConversation; change: string }
+  | { type: 'typing'; from: 'agent' | 'visitor'; agentName?: string; typing: boolean }
+  | { type: 'ack'; clientId: string; messageId: string; conversationId: string; seq: number; duplicate: boolean }
+  | { type: 'resumed'; conversationId: string; lastSeq: number }
+  | { type: 'error'; code: string; message: string; ref?: string }
+  | { type: 'pong' }

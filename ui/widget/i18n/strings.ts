@@ -1,0 +1,39 @@
+// The widget's words. Plain tables (no runtime i18n library) keep the chat bundle small; every
+// language must fill every key, which the compiler checks through this interface.
+export interface Strings {
+  openChat: string
+  closeChat: string
+  unread: (n: number) => string
+  title: string
+  team: string
+  online: string
+  replyTime: string
+  away: string
+  placeholder: string
+  send: string
+  sending: string
+  sent: string
+  delivered: string
+  failed: string
+  retry: string
+  typing: (name: string) => string
+  someoneTyping: string
+  messages: string
+  newMessage: (name: string, body: string) => string
+  reconnecting: string
+  greeting: string
+  offlineTitle: string
+  offlineText: string
+  email: string
+  emailRequired: string
+  emailInvalid: string
+  name: string
+  optional: string
+  message: string
+  messageRequired: string
+  submit: string
+  thanks: (email: string) => string
+  submitFailed: string
+}
+
+export type Language = 'en' | 'cs' | 'de' | 'es' | 'hu' | 'pl'

@@ -1,0 +1,354 @@
+// <parley-chat> on the demo page, in Debian's Chromium, against a real Parley with a real
+// database. The agent side is a real agent socket and the agent HTTP API.
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import type { Browser } from 'playwright-core'
+import { AgentClient, cid, startTestServer, type TestServer, type TestSocket } from '../../server/testing/harness.ts'
+import { createTestDb, type TestDb } from '../../server/db/testing.ts'
+import { launchBrowser, screenshotPath } from '../testing/browser.ts'
+import { bubbles, focused, openDemo, settled, until, watch } from './widget.testing.ts'
+
+let db: TestDb
+let srv: TestServer
+let owner: AgentClient
+let agent: TestSocket
+let browser: Browser
+/** A bound for each browser test (Bun's default is 5 s). */
+const TEST_MS = 60_000
+
+/** An agent socket that counts as online (the server records the connection after `hello`). */
+async function agentOnline(): Promise<TestSocket> {
+  const ws = await owner.socket()
+  await ws.waitFor('counts')
+  return ws
+}
+
+async function visitorMessages(conversationId: string): Promise<{ authorType: string; body: string; clientId: string | null }[]> {
+  const r = await owner.request('GET', `/api/conversations/${conversationId}/messages?limit=500`)
+  expect(r.status).toBe(200)
+  return r.body
+}
+
+beforeAll(async () => {
+  db = await createTestDb()
+  srv = await startTestServer({}, db)
+  owner = new AgentClient(srv.url)
+  expect((await owner.setup()).status).toBe(201)
+  agent = await agentOnline()
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  agent?.close()
+  await srv?.stop()
+  await db?.drop()
+})
+
+describe('<parley-chat> on the demo page', () => {
+  it('lets a visitor write, shows the agent typing, and shows the reply with the agent name', async () => {
+    const { page, context, errors } = await openDemo(browser, srv.url)
+    await settled(page)
+    await page.screenshot({ path: screenshotPath('widget-1-closed') })
+
+    await page.locator('parley-chat .launcher').click()
+    await expect(page.locator('parley-chat .row.greeting').textContent()).resolves.toContain('Hi! How can we help you today?')
+    expect(await page.locator('parley-chat h2').textContent()).toBe('Chat with us')
+    expect(await focused(page)).toBe('textarea')
+    await settled(page)
+    await page.screenshot({ path: screenshotPath('widget-2-open-empty') })
+
+    const from = agent.frames.length
+    await page.locator('parley-chat textarea').fill('Hello, do you ship to Norway?')
+    await page.keyboard.press('Enter')
+    const seen = await agent.waitFor('message', (f) => f.message.body === 'Hello, do you ship to Norway?', 10_000, from)
+    expect(seen.message.authorType).toBe('visitor')
+    await page.locator('parley-chat .row.visitor[data-state="sent"]').waitFor({ timeout: 10_000 })
+    expect(await page.locator('parley-chat textarea').inputValue()).toBe('')
+
+    // The visitor typing reaches the agent.
+    await page.locator('parley-chat textarea').pressSequentially('One more')
+    await agent.waitFor('typing', (f) => f.from === 'visitor' && f.typing && f.conversationId === seen.conversation.id, 10_000, from)
+
+    // The agent typing reaches the visitor.
+    const conversationId = seen.conversation.id
+    agent.send({ type: 'typing', conversationId, typing: true })
+    await page.locator('parley-chat .typing', { hasText: 'Olivia Owner is typing…' }).waitFor({ timeout: 10_000 })
+
+    const replyId = cid()
+    agent.send({ type: 'message.send', clientId: replyId, conversationId, body: 'Yes! Norway takes about three days.' })
+    const ack = await agent.waitFor('ack', (f) => f.clientId === replyId, 10_000, from)
+    await bubbles(page, 'agent').filter({ hasText: 'Yes! Norway takes about three days.' }).waitFor({ timeout: 10_000 })
+    expect(await page.locator('parley-chat h2').textContent()).toBe('Olivia Owner')
+    expect(await page.locator('parley-chat header .avatar').textContent()).toBe('OO')
+    expect(await page.locator('parley-chat .row.agent .author').first().textContent()).toBe('Olivia Owner')
+    expect(await page.locator('parley-chat .typing').count()).toBe(0)
+    // The agent answered after it, so the visitor's message shows as delivered.
+    await page.locator('parley-chat .row.visitor[data-state="delivered"]').waitFor({ timeout: 10_000 })
+    // The widget confirms delivery of the reply; the dashboard hears about it.
+    const updated = await agent.waitFor(
+      'message.updated',
+      (f) => f.message.id === ack.messageId && f.message.deliveryStatus === 'delivered',
+      10_000,
+      from,
+    )
+    expect(updated.message.body).toBe('Yes! Norway takes about three days.')
+    // Screen readers hear the new message.
+    await until(
+      async () => (await page.locator('parley-chat [aria-live="polite"]').textContent())?.includes('New message from Olivia Owner: Yes! Norway'),
+      'the live region to announce the reply',
+    )
+
+    // Shift+Enter is a new line, Enter sends both lines as one message.
+    await page.locator('parley-chat textarea').fill('')
+    await page.locator('parley-chat textarea').pressSequentially('Great.')
+    await page.keyboard.press('Shift+Enter')
+    await page.locator('parley-chat textarea').pressSequentially('And returns?')
+    expect(await page.locator('parley-chat textarea').inputValue()).toBe('Great.\nAnd returns?')
+    await page.keyboard.press('Enter')
+    await agent.waitFor('message', (f) => f.message.body === 'Great.\nAnd returns?', 10_000, from)
+    await page.locator('parley-chat .row.visitor[data-state="sent"]').waitFor({ timeout: 10_000 })
+    await page.screenshot({ path: screenshotPath('widget-3-conversation') })
+
+    expect(errors).toEqual([])
+    await context.close()
+  }, TEST_MS)
+
+  it('keeps the conversation across reloads and page navigation', async () => {
+    const { page, context, errors } = await openDemo(browser, srv.url)
+    await page.locator('parley-chat .launcher').click()
+    const from = agent.frames.length
+    await page.locator('parley-chat textarea').fill('I will reload this page now')
+    await page.keyboard.press('Enter')
+    const seen = await agent.waitFor('message', (f) => f.message.body === 'I will reload this page now', 10_000, from)
+    agent.send({ type: 'message.send', clientId: cid(), conversationId: seen.conversation.id, body: 'Sure, I am here.' })
+    await bubbles(page, 'agent').filter({ hasText: 'Sure, I am here.' }).waitFor({ timeout: 10_000 })
+
+    await page.reload()
+    // Still open (per tab), with the whole thread.
+    await bubbles(page, 'agent').filter({ hasText: 'Sure, I am here.' }).waitFor({ timeout: 10_000 })
+    expect(await bubbles(page, 'visitor').allTextContents()).toEqual(['I will reload this page now'])
+
+    await page.goto(`${srv.url}/demo?page=about`)
+    await bubbles(page, 'agent').filter({ hasText: 'Sure, I am here.' }).waitFor({ timeout: 10_000 })
+    // Writing again continues the same conversation.
+    await page.locator('parley-chat textarea').fill('Back again, same chat?')
+    await page.keyboard.press('Enter')
+    const again = await agent.waitFor('message', (f) => f.message.body === 'Back again, same chat?', 10_000, from)
+    expect(again.conversation.id).toBe(seen.conversation.id)
+    expect(again.message.seq).toBe(3)
+    expect(errors).toEqual([])
+    await context.close()
+  }, TEST_MS)
+
+  it('shows an unread badge, plays a sound and fires the JS API events', async () => {
+    // Count the chime's oscillators: the sound is made by WebAudio, not by a file.
+    const init = `(() => {
+      window.__oscillators = 0
+      const create = AudioContext.prototype.createOscillator
+      AudioContext.prototype.createOscillator = function () { window.__oscillators++; return create.call(this) }
+    })()`
+    const { page, context, errors } = await openDemo(browser, srv.url, { init })
+    await page.evaluate(() => {
+      const w = window as unknown as { __events: [string, unknown][]; parley: (...a: unknown[]) => void }
+      w.__events = []
+      for (const name of ['message_received', 'message_sent', 'chat_opened', 'chat_closed']) {
+        w.parley('on', name, (data: unknown) => w.__events.push([name, data ?? null]))
+      }
+    })
+    const events = () => page.evaluate(() => (window as unknown as { __events: [string, any][] }).__events)
+
+    await page.evaluate(() => (window as unknown as { parley: (...a: unknown[]) => void }).parley('chat:open'))
+    await page.locator('parley-chat .panel').waitFor({ timeout: 10_000 })
+    const from = agent.frames.length
+    await page.locator('parley-chat textarea').fill('Events, please')
+    await page.keyboard.press('Enter')
+    const seen = await agent.waitFor('message', (f) => f.message.body === 'Events, please', 10_000, from)
+    await until(async () => (await events()).some(([n]) => n === 'message_sent'), 'message_sent')
+
+    await page.evaluate(() => (window as unknown as { parley: (...a: unknown[]) => void }).parley('chat:close'))
+    await page.locator('parley-chat .panel').waitFor({ state: 'detached', timeout: 10_000 })
+
+    agent.send({ type: 'message.send', clientId: cid(), conversationId: seen.conversation.id, body: 'Here is your answer.' })
+    await page.locator('parley-chat .badge', { hasText: '1' }).waitFor({ timeout: 10_000 })
+    expect(await page.locator('parley-chat .launcher').getAttribute('aria-label')).toBe('Open chat, 1 unread message')
+    await until(async () => (await events()).some(([n]) => n === 'message_received'), 'message_received')
+    expect(await page.evaluate(() => (window as unknown as { __oscillators: number }).__oscillators)).toBe(2)
+
+    const log = await events()
+    expect(log.map(([n]) => n)).toEqual(['chat_opened', 'message_sent', 'chat_closed', 'message_received'])
+    expect(log[1]![1]).toMatchObject({ body: 'Events, please', conversationId: seen.conversation.id, id: seen.message.id })
+    expect(log[3]![1]).toMatchObject({ body: 'Here is your answer.', authorName: 'Olivia Owner', conversationId: seen.conversation.id })
+    // The demo page registered its handlers before the widget loaded: the queued calls were replayed.
+    expect(await page.locator('#log li').allTextContents()).toEqual([
+      expect.stringContaining('message_received: Here is your answer.'),
+      expect.stringContaining('chat_closed'),
+      expect.stringContaining('message_sent: Events, please'),
+      expect.stringContaining('chat_opened'),
+    ])
+
+    // Opening reads the message: the badge goes, and stays gone after a reload.
+    await page.locator('parley-chat .launcher').click()
+    expect(await page.locator('parley-chat .badge').count()).toBe(0)
+    await page.reload()
+    await page.locator('parley-chat .panel').waitFor({ timeout: 10_000 })
+    await page.locator('parley-chat .launcher').click()
+    await page.locator('parley-chat .panel').waitFor({ state: 'detached', timeout: 10_000 })
+    expect(await page.locator('parley-chat .badge').count()).toBe(0)
+    expect(errors).toEqual([])
+    await context.close()
+  }, TEST_MS)
+
+  it('replays parley() calls made before the widget loaded', async () => {
+    // As a site would: the stub queues calls before the loader has even been fetched.
+    const init = `window.parley = function () { (window.parley.q = window.parley.q || []).push(arguments) };
+      parley('language', 'de'); parley('chat:open');`
+    const { page, context, errors } = await openDemo(browser, srv.url, { init })
+    await page.locator('parley-chat .panel').waitFor({ timeout: 10_000 })
+    expect(await page.locator('parley-chat h2').textContent()).toBe('Schreiben Sie uns')
+    expect(await page.locator('parley-chat textarea').getAttribute('placeholder')).toBe('Nachricht schreiben…')
+    expect(errors).toEqual([])
+    await context.close()
+  }, TEST_MS)
+
+  it('speaks Czech when asked with parley("language", "cs"), and when the browser prefers it', async () => {
+    const { page, context, errors } = await openDemo(browser, srv.url)
+    await page.evaluate(() => (window as unknown as { parley: (...a: unknown[]) => void }).parley('language', 'cs'))
+    expect(await page.locator('parley-chat .launcher').getAttribute('aria-label')).toBe('Otevřít chat')
+    await page.locator('parley-chat .launcher').click()
+    expect(await page.locator('parley-chat h2').textContent()).toBe('Napište nám')
+    expect(await page.locator('parley-chat .status').textContent()).toBe('Odpovídáme během pár minut')
+    expect(await page.locator('parley-chat .row.greeting').textContent()).toContain('Dobrý den! Jak vám můžeme pomoci?')
+    expect(await page.locator('parley-chat textarea').getAttribute('placeholder')).toBe('Napište zprávu…')
+    expect(await page.locator('parley-chat .send').getAttribute('aria-label')).toBe('Odeslat')
+    const from = agent.frames.length
+    await page.locator('parley-chat textarea').fill('Dobrý den, máte boty velikosti 47?')
+    await page.keyboard.press('Enter')
+    const seen = await agent.waitFor('message', (f) => f.message.body === 'Dobrý den, máte boty velikosti 47?', 10_000, from)
+    await page.locator('parley-chat .row.visitor .state', { hasText: 'Odesláno' }).waitFor({ timeout: 10_000 })
+    agent.send({ type: 'typing', conversationId: seen.conversation.id, typing: true })
+    await page.locator('parley-chat .typing', { hasText: 'Olivia Owner píše…' }).waitFor({ timeout: 10_000 })
+    await page.screenshot({ path: screenshotPath('widget-5-czech') })
+    agent.send({ type: 'typing', conversationId: seen.conversation.id, typing: false })
+    expect(errors).toEqual([])
+    await context.close()
+
+    const cz = await openDemo(browser, srv.url, { locale: 'cs-CZ' })
+    expect(await cz.page.locator('parley-chat .launcher').getAttribute('aria-label')).toBe('Otevřít chat')
+    await cz.context.close()
+  }, TEST_MS)
+
+  it('is a full-screen panel on a 375 px phone, and Escape gives focus back to the launcher', async () => {
+    const { page, context, errors } = await openDemo(browser, srv.url, { viewport: { width: 375, height: 667 } })
+    await page.locator('parley-chat .launcher').focus()
+    await page.keyboard.press('Enter')
+    await page.locator('parley-chat .panel').waitFor({ timeout: 10_000 })
+    await settled(page)
+    expect(await page.locator('parley-chat .panel').boundingBox()).toEqual({ x: 0, y: 0, width: 375, height: 667 })
+    expect(await focused(page)).toBe('textarea')
+    await page.locator('parley-chat textarea').fill('Writing from my phone')
+    await page.keyboard.press('Enter')
+    await page.locator('parley-chat .row.visitor[data-state="sent"]').waitFor({ timeout: 10_000 })
+    await page.screenshot({ path: screenshotPath('widget-6-phone') })
+    // Keyboard order in the panel: minimise button, the message list, the composer, send.
+    await page.locator('parley-chat header .icon-button').focus()
+    await page.keyboard.press('Tab')
+    expect(await focused(page)).toBe('div.scroll')
+    await page.keyboard.press('Tab')
+    expect(await focused(page)).toBe('textarea')
+    await page.keyboard.press('Tab')
+    expect(await focused(page)).toBe('button.send')
+    await page.keyboard.press('Escape')
+    await page.locator('parley-chat .panel').waitFor({ state: 'detached', timeout: 10_000 })
+    expect(await focused(page)).toBe('button.launcher')
+    expect(errors).toEqual([])
+    await context.close()
+  }, TEST_MS)
+
+  it('cannot be restyled by the host page, and does not restyle it', async () => {
+    const { page, context, errors } = await openDemo(browser, srv.url)
+    const h1Before = await page.locator('h1').evaluate((e) => getComputedStyle(e).fontFamily)
+    await page.addStyleTag({
+      content: `* { font-family: "Comic Sans MS", cursive !important; color: red !important; line-height: 3 !important }
+        button { background: lime !important; border-radius: 0 !important }
+        div, section { display: none !important }
+        parley-chat { display: none !important; transform: translateX(-5000px) !important; }`,
+    })
+    const launcher = page.locator('parley-chat .launcher')
+    await launcher.click()
+    await page.locator('parley-chat .panel').waitFor({ state: 'visible', timeout: 10_000 })
+    const style = await launcher.evaluate((e) => {
+      const s = getComputedStyle(e)
+      return { bg: s.backgroundColor, radius: s.borderRadius }
+    })
+    expect(style).toEqual({ bg: 'rgb(79, 70, 229)', radius: '50%' })
+    const box = await launcher.boundingBox()
+    expect(box!.x).toBeGreaterThan(1100)
+    const textarea = await page.locator('parley-chat textarea').evaluate((e) => getComputedStyle(e).fontFamily)
+    expect(textarea).not.toContain('Comic Sans')
+    expect(await page.locator('h1').evaluate((e) => getComputedStyle(e).fontFamily)).not.toBe(h1Before)
+    expect(errors).toEqual([])
+    await context.close()
+  }, TEST_MS)
+
+  it('queues messages while the server is down and sends them once, in order, after it is back', async () => {
+    const { page, context, errors } = await openDemo(browser, srv.url)
+    await page.locator('parley-chat .launcher').click()
+    const from = agent.frames.length
+    await page.locator('parley-chat textarea').fill('Before the outage')
+    await page.keyboard.press('Enter')
+    const first = await agent.waitFor('message', (f) => f.message.body === 'Before the outage', 10_000, from)
+    await page.locator('parley-chat .row.visitor[data-state="sent"]').waitFor({ timeout: 10_000 })
+    const port = srv.running.port
+    const thread = async () => (await visitorMessages(first.conversation.id)).filter((m) => m.authorType === 'visitor').map((m) => m.body)
+
+    // 1. The server goes away mid-chat; the open page queues and resends when it is back.
+    agent.close()
+    await srv.stop()
+    await page.locator('parley-chat .banner').waitFor({ timeout: 10_000 })
+    for (const body of ['Offline one', 'Offline two', 'Offline three']) {
+      await page.locator('parley-chat textarea').fill(body)
+      await page.keyboard.press('Enter')
+    }
+    expect(await page.locator('parley-chat .row.visitor[data-state="sending"]').count()).toBe(3)
+    await page.screenshot({ path: screenshotPath('widget-7-reconnecting') })
+    srv = await startTestServer({ port }, db)
+    owner = new AgentClient(srv.url)
+    expect((await owner.login('owner@example.com', 'owner-password')).status).toBe(200)
+    agent = await agentOnline()
+    await until(async () => (await page.locator('parley-chat .row.visitor[data-state="sending"]').count()) === 0, 'the queue to drain', 30_000)
+    await page.locator('parley-chat .banner').waitFor({ state: 'detached', timeout: 10_000 })
+    expect(await thread()).toEqual(['Before the outage', 'Offline one', 'Offline two', 'Offline three'])
+
+    // 2. Down again, and the visitor closes the tab with a message still queued: it waits in
+    // localStorage and goes out, once, when they come back.
+    agent.close()
+    await srv.stop()
+    await page.locator('parley-chat .banner').waitFor({ timeout: 10_000 })
+    await page.locator('parley-chat textarea').fill('Written offline, tab closed')
+    await page.keyboard.press('Enter')
+    const stored = await page.evaluate(() => Object.entries(localStorage).find(([k]) => k.endsWith(':outbox'))?.[1] ?? '[]')
+    expect(JSON.parse(stored).map((p: { body: string }) => p.body)).toEqual(['Written offline, tab closed'])
+    await page.close()
+    srv = await startTestServer({ port }, db)
+    owner = new AgentClient(srv.url)
+    expect((await owner.login('owner@example.com', 'owner-password')).status).toBe(200)
+    agent = await agentOnline()
+    const back = await context.newPage()
+    watch(back, errors)
+    await back.goto(`${srv.url}/demo`)
+    // A new tab starts with the chat closed (open/closed is per tab).
+    await back.locator('parley-chat .launcher').click()
+    await bubbles(back, 'visitor').filter({ hasText: 'Written offline, tab closed' }).waitFor({ timeout: 10_000 })
+    await until(async () => (await back.locator('parley-chat .row.visitor[data-state="sending"]').count()) === 0, 'the queue to drain', 30_000)
+    const expected = ['Before the outage', 'Offline one', 'Offline two', 'Offline three', 'Written offline, tab closed']
+    expect(await thread()).toEqual(expected)
+    expect(await bubbles(back, 'visitor').allTextContents()).toEqual(expected)
+
+    // A reload sends nothing again.
+    await back.reload()
+    await bubbles(back, 'visitor').nth(4).waitFor({ timeout: 10_000 })
+    expect(await thread()).toEqual(expected)
+    expect(errors).toEqual([])
+    await context.close()
+  }, TEST_MS)
+})
