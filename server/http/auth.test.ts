@@ -76,6 +76,18 @@ describe('sessions', () => {
     }
   })
 
+  it('marks the cookie Secure when a trusted proxy says the request came over https', async () => {
+    const s = await startTestServer({ trustProxy: ['127.0.0.1'], ownerEmail: 'o@example.com', ownerPassword: 'owner-password' })
+    try {
+      const viaProxy = await new AgentClient(s.url).request('POST', '/api/auth/login', { email: 'o@example.com', password: 'owner-password' }, { 'x-forwarded-proto': 'https' })
+      expect(viaProxy.headers.get('set-cookie')).toContain('Secure')
+      const plain = await new AgentClient(s.url).request('POST', '/api/auth/login', { email: 'o@example.com', password: 'owner-password' })
+      expect(plain.headers.get('set-cookie')).not.toContain('Secure')
+    } finally {
+      await s.stop()
+    }
+  })
+
   it('answers 401 with the wrong password and without a session', async () => {
     const r = await new AgentClient(srv.url).login(ownerEmail, 'not-the-password')
     expect(r.status).toBe(401)
