@@ -107,6 +107,7 @@ describe('<parley-chat> on the demo page', () => {
     await page.keyboard.press('Enter')
     await agent.waitFor('message', (f) => f.message.body === 'Great.\nAnd returns?', 10_000, from)
     await page.locator('parley-chat .row.visitor[data-state="sent"]').waitFor({ timeout: 10_000 })
+    await settled(page)
     await page.screenshot({ path: screenshotPath('widget-3-conversation') })
 
     expect(errors).toEqual([])
@@ -227,6 +228,7 @@ describe('<parley-chat> on the demo page', () => {
     await page.locator('parley-chat .row.visitor .state', { hasText: 'Odesláno' }).waitFor({ timeout: 10_000 })
     agent.send({ type: 'typing', conversationId: seen.conversation.id, typing: true })
     await page.locator('parley-chat .typing', { hasText: 'Olivia Owner píše…' }).waitFor({ timeout: 10_000 })
+    await settled(page)
     await page.screenshot({ path: screenshotPath('widget-5-czech') })
     agent.send({ type: 'typing', conversationId: seen.conversation.id, typing: false })
     expect(errors).toEqual([])
@@ -248,6 +250,7 @@ describe('<parley-chat> on the demo page', () => {
     await page.locator('parley-chat textarea').fill('Writing from my phone')
     await page.keyboard.press('Enter')
     await page.locator('parley-chat .row.visitor[data-state="sent"]').waitFor({ timeout: 10_000 })
+    await settled(page)
     await page.screenshot({ path: screenshotPath('widget-6-phone') })
     // Keyboard order in the panel: minimise button, the message list, the composer, send.
     await page.locator('parley-chat header .icon-button').focus()
@@ -290,6 +293,36 @@ describe('<parley-chat> on the demo page', () => {
     await context.close()
   }, TEST_MS)
 
+  it('takes its colour, side and greeting from the widget settings', async () => {
+    const put = (body: object) => owner.request('PUT', '/api/settings/widget', body)
+    expect((await put({ color: '#0f766e', position: 'left', greeting: 'Ahoy! Ask us anything about boots.' })).status).toBe(200)
+    try {
+      const { page, context, errors } = await openDemo(browser, srv.url)
+      const launcher = page.locator('parley-chat .launcher')
+      expect(await launcher.evaluate((e) => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color])).toEqual([
+        'rgb(15, 118, 110)',
+        'rgb(255, 255, 255)',
+      ])
+      expect((await launcher.boundingBox())!.x).toBeLessThan(40)
+      await launcher.click()
+      // The site's own greeting is shown as written, in every language.
+      await page.evaluate(() => (window as unknown as { parley: (...a: unknown[]) => void }).parley('language', 'hu'))
+      expect(await page.locator('parley-chat .row.greeting').textContent()).toContain('Ahoy! Ask us anything about boots.')
+      expect(await page.locator('parley-chat h2').textContent()).toBe('Írjon nekünk')
+      expect((await page.locator('parley-chat .panel').boundingBox())!.x).toBeLessThan(40)
+      await context.close()
+
+      // A light colour gets dark text.
+      expect((await put({ color: '#fde047' })).status).toBe(200)
+      const light = await openDemo(browser, srv.url)
+      expect(await light.page.locator('parley-chat .launcher').evaluate((e) => getComputedStyle(e).color)).toBe('rgb(17, 24, 39)')
+      await light.context.close()
+      expect([...errors, ...light.errors]).toEqual([])
+    } finally {
+      await put({ color: '#4f46e5', position: 'right', greeting: 'Hi! How can we help you today?' })
+    }
+  }, TEST_MS)
+
   it('queues messages while the server is down and sends them once, in order, after it is back', async () => {
     const { page, context, errors } = await openDemo(browser, srv.url)
     await page.locator('parley-chat .launcher').click()
@@ -310,6 +343,7 @@ describe('<parley-chat> on the demo page', () => {
       await page.keyboard.press('Enter')
     }
     expect(await page.locator('parley-chat .row.visitor[data-state="sending"]').count()).toBe(3)
+    await settled(page)
     await page.screenshot({ path: screenshotPath('widget-7-reconnecting') })
     srv = await startTestServer({ port }, db)
     owner = new AgentClient(srv.url)

@@ -34,11 +34,17 @@ export function watch(page: Page, errors: string[]): void {
   })
 }
 
-/** Waits until the widget's entry animations have finished (for screenshots and geometry). */
+/** Waits until the widget's animations and transitions (in every nested shadow root) have finished. */
 export async function settled(page: Page): Promise<void> {
-  await page.locator('parley-chat').evaluate((host) =>
-    Promise.all((host.shadowRoot?.getAnimations() ?? []).filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished)),
-  )
+  await page.locator('parley-chat').evaluate((host) => {
+    const all: Animation[] = []
+    const walk = (root: ShadowRoot) => {
+      all.push(...root.getAnimations())
+      for (const el of root.querySelectorAll('*')) if (el.shadowRoot) walk(el.shadowRoot)
+    }
+    if (host.shadowRoot) walk(host.shadowRoot)
+    return Promise.all(all.filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished))
+  })
 }
 
 /** The element that has focus, looking through shadow roots. */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Browser } from 'playwright-core'
 import { AgentClient, startTestServer, type TestServer } from '../../../server/testing/harness.ts'
 import { launchBrowser, screenshotPath } from '../../testing/browser.ts'
-import { bubbles, focused, openDemo, until } from '../widget.testing.ts'
+import { bubbles, focused, openDemo, settled, until } from '../widget.testing.ts'
 
 let srv: TestServer
 let owner: AgentClient
@@ -46,6 +46,7 @@ describe('the offline form', () => {
     await form.locator('#body').fill('Do the boots come in size 48?\nThanks!')
     await form.locator('button[type=submit]').click()
     expect(await form.locator('#email-error').textContent()).toBe('This e-mail address does not look right.')
+    await settled(page)
     await page.screenshot({ path: screenshotPath('widget-4-offline-form') })
     expect((await owner.request('GET', '/api/conversations?view=unassigned')).body.items ?? []).toEqual([])
 
@@ -55,6 +56,7 @@ describe('the offline form', () => {
     await page.locator('parley-chat .note', { hasText: 'Thank you! We will reply to jana.novak@example.com.' }).waitFor({ timeout: 10_000 })
     // After the form, the visitor can go on writing in the chat.
     await until(async () => (await focused(page)) === 'textarea', 'focus on the composer')
+    await settled(page)
     await page.screenshot({ path: screenshotPath('widget-4b-offline-sent') })
 
     const list = await owner.request('GET', '/api/conversations?view=unassigned')
