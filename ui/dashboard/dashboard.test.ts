@@ -153,7 +153,10 @@ describe('the agent dashboard', () => {
     await widget.locator('button[data-action=copy]').waitFor()
     const stored = await ownerApi().then((o) => o.request('GET', '/api/settings/widget'))
     expect(stored.body).toMatchObject({ color: '#0f766e', position: 'left', greeting: 'Hi! Questions about your order? We are here.' })
-    await page.screenshot({ path: screenshotPath('dashboard-widget-settings'), fullPage: true })
+    await widget.locator('pre').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: screenshotPath('dashboard-widget-snippet') })
+    await widget.locator('h1').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: screenshotPath('dashboard-widget-settings') })
     expect((page as Page & { errors: string[] }).errors).toEqual([])
   }, TEST_MS)
 
@@ -355,6 +358,53 @@ describe('the agent dashboard', () => {
     })
     await page.waitForFunction(() => document.title === 'Parley', undefined, { timeout: 8000 })
     vws.close()
+  }, TEST_MS)
+
+  it('keeps a reply written while the server restarts and stores it once when the connection is back', async () => {
+    const page = await newPage()
+    await signIn(page, ALEX)
+    const visitor = await VisitorClient.create(srv.url)
+    const vws = await visitor.socket()
+    await vws.waitFor('hello')
+    const convId = (await visitorSays(visitor, vws, 'Are you still there?')).conversationId
+    await rowOf(page, convId).locator('a').click()
+    const thread = page.locator('parley-thread')
+    await thread.locator('button[data-action=take]').click()
+    await waitForCount(thread.locator('button[data-action=take]'), 0)
+
+    // The server goes away mid-chat (same database, same port when it comes back).
+    const port = Number(new URL(srv.url).port)
+    const db = srv.db
+    await srv.running.stop()
+    vws.close()
+    await page.locator('parley-app .banner').waitFor()
+    const composer = thread.locator('parley-composer textarea')
+    await composer.fill('Yes, one moment please.')
+    await composer.press('Enter')
+    // Kept on screen as waiting (this agent speaks Czech since the previous test).
+    await waitForText(thread.locator('.msg.agent.pending'), 'Yes, one moment please.')
+    await waitForText(thread.locator('.msg.agent.pending .state'), 'Odešle se po obnovení spojení')
+
+    const restarted = await startTestServer({ port }, db)
+    srv = { ...restarted, stop: async () => { await restarted.stop(); await db.drop() } }
+    await waitForCount(page.locator('parley-app .banner'), 0, 20_000)
+    await waitForCount(thread.locator('.msg.agent.pending'), 0, 20_000)
+    await waitForText(thread.locator('.msg.agent').last(), 'Yes, one moment please.')
+    await waitForCount(thread.locator('.msg.agent'), 1)
+
+    const alex = new AgentClient(srv.url)
+    await alex.login(ALEX.email, ALEX.password)
+    const stored = (await alex.request('GET', `/api/conversations/${convId}/messages`)).body as { body: string; authorType: string }[]
+    expect(stored.filter((m) => m.body === 'Yes, one moment please.')).toHaveLength(1)
+
+    // The visitor, back too, resumes and gets the reply.
+    const back = await visitor.socket()
+    await back.waitFor('hello')
+    back.send({ type: 'resume', conversationId: convId, afterSeq: 1 })
+    const got = await back.waitFor('message', (f) => f.message.authorType === 'agent')
+    expect(got.message.body).toBe('Yes, one moment please.')
+    back.close()
+    expect((page as Page & { errors: string[] }).errors).toEqual([])
   }, TEST_MS)
 
   it('degrades to two columns at 800px with the visitor panel as a drawer', async () => {

@@ -28,7 +28,8 @@ export function duration(ms: number, lang: Language): string {
   const s = Math.max(0, Math.floor(ms / 1000))
   const fmt = (n: number, unit: 'second' | 'minute' | 'hour' | 'day') =>
     new Intl.NumberFormat(lang, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 0 }).format(n)
-  if (s < 60) return fmt(s, 'second')
+  // Under a minute, seconds would tick visibly and distract: "< 1 min" is enough.
+  if (s < 60) return `< ${fmt(1, 'minute')}`
   if (s < 3600) return fmt(Math.floor(s / 60), 'minute')
   if (s < 86_400) return fmt(Math.floor(s / 3600), 'hour')
   return fmt(Math.floor(s / 86_400), 'day')

@@ -62,13 +62,13 @@ export class ParleyAgentsPage extends StoreElement {
       .agent div {
         min-width: 0;
       }
-      .agent strong,
-      .agent span {
+      .agent div > strong,
+      .agent div > span {
         display: block;
         overflow: hidden;
         text-overflow: ellipsis;
       }
-      .agent span {
+      .agent div > span {
         font-size: var(--p-fs-s);
         color: var(--p-text-muted);
       }

@@ -91,6 +91,11 @@ export const appStyles = css`
   .scrim {
     display: none;
   }
+  @media (max-width: 1000px) {
+    nav a span {
+      display: none;
+    }
+  }
   /* 800–1100px: the visitor panel becomes a drawer over the thread. */
   @media (max-width: 1100px) {
     .inbox,

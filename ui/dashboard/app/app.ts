@@ -194,7 +194,7 @@ export class ParleyApp extends LitElement {
     const me = this.store.me
     const r = this.route
     const link = (href: string, active: boolean, icon: unknown, label: string) =>
-      html`<a href=${href} aria-current=${active ? 'page' : 'false'} title=${label}>${icon}<span>${label}</span></a>`
+      html`<a href=${href} aria-current=${active ? 'page' : 'false'} title=${label} aria-label=${label}>${icon}<span>${label}</span></a>`
     return html`<header class="top">
       <a class="brand" href="#/">${logoIcon(24)}<span>Parley</span></a>
       <nav aria-label=${t('nav.label')}>

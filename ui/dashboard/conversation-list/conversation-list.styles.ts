@@ -29,7 +29,7 @@ export const listStyles = css`
   }
   .subtabs {
     display: flex;
-    gap: 6px;
+    gap: 4px;
     padding: var(--p-space-3);
     border-bottom: 1px solid var(--p-border);
     flex-wrap: wrap;
@@ -41,7 +41,7 @@ export const listStyles = css`
     border: 1px solid var(--p-border);
     background: var(--p-surface);
     border-radius: 999px;
-    padding: 4px 10px;
+    padding: 4px 8px;
     font-size: var(--p-fs-s);
     font-weight: 600;
     color: var(--p-text-soft);
@@ -152,6 +152,7 @@ export const listStyles = css`
     padding-right: 84px;
   }
   .waiting {
+    white-space: nowrap;
     display: inline-flex;
     align-items: center;
     gap: 4px;

@@ -176,8 +176,8 @@ export class ParleyVisitorPanel extends StoreElement {
         <span class="avatar" aria-hidden="true" style=${`background:hsl(${hue(c.visitor.id)} 45% 52%)`}>${c.visitor.name ? initials(c.visitor.name) : '#'}</span>
         <div>
           <h2>${name}</h2>
-          <p>${t('list.visitor', { number: c.visitor.number })}${v?.online !== undefined
-            ? html` · <span class="presence ${v.online ? 'on' : ''}" data-visitor-online=${v.online ? 'true' : 'false'}>${v.online
+          <p>${c.visitor.name ? t('list.visitor', { number: c.visitor.number }) : nothing}${v?.online !== undefined
+            ? html`${c.visitor.name ? ' · ' : ''}<span class="presence ${v.online ? 'on' : ''}" data-visitor-online=${v.online ? 'true' : 'false'}>${v.online
                 ? t('visitor.online')
                 : v.lastSeenAt
                   ? t('visitor.lastSeen', { time: ago(v.lastSeenAt, s.lang) })
