@@ -138,6 +138,10 @@ export const controls = css`
     border: 1px solid var(--p-border-strong);
     border-radius: var(--p-radius-s);
     background: var(--p-surface);
+    /* Inputs sit inside bold labels; their own text stays regular. */
+    font-weight: 400;
+    font-size: var(--p-fs);
+    color: var(--p-text);
   }
   .input:focus {
     border-color: var(--p-accent);

@@ -32,7 +32,7 @@ export const listStyles = css`
     gap: 4px;
     padding: var(--p-space-3);
     border-bottom: 1px solid var(--p-border);
-    flex-wrap: wrap;
+    overflow-x: auto;
   }
   .subtab {
     display: inline-flex;
@@ -41,7 +41,9 @@ export const listStyles = css`
     border: 1px solid var(--p-border);
     background: var(--p-surface);
     border-radius: 999px;
-    padding: 4px 8px;
+    padding: 4px 7px;
+    white-space: nowrap;
+    flex: none;
     font-size: var(--p-fs-s);
     font-weight: 600;
     color: var(--p-text-soft);
@@ -166,6 +168,9 @@ export const listStyles = css`
     display: inline-flex;
     align-items: center;
     gap: 4px;
+    min-width: 0;
+  }
+  .assignee span {
     overflow: hidden;
     white-space: nowrap;
     text-overflow: ellipsis;

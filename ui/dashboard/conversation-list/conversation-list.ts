@@ -115,9 +115,9 @@ export class ParleyConversationList extends StoreElement {
         <span class="meta">
           ${waiting ? html`<span class="waiting" title=${t('list.waitingTitle')}>${clockIcon(12)} ${waiting}</span>` : nothing}
           ${c.assignee
-            ? html`<span class="assignee">${userIcon(12)} ${c.assignee.id === me?.id ? t('list.you') : c.assignee.name}</span>`
+            ? html`<span class="assignee">${userIcon(12)}<span>${c.assignee.id === me?.id ? t('list.you') : c.assignee.name}</span></span>`
             : c.status === 'open'
-              ? html`<span class="assignee">${t('list.nobody')}</span>`
+              ? html`<span class="assignee"><span>${t('list.nobody')}</span></span>`
               : nothing}
         </span>
       </a>
