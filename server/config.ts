@@ -19,6 +19,20 @@ export interface Config {
   loginMaxFailuresPerEmail: number
   loginMaxFailuresPerIp: number
   loginWindowSeconds: number
+  /** The e-mail channel's SMTP_* / IMAP_* variables (settings saved in the dashboard take precedence). */
+  email: EmailEnv
+}
+
+export type TlsMode = 'none' | 'starttls' | 'tls'
+
+export interface EmailEnv {
+  smtp: { host: string; port: number; tls: TlsMode; user: string | null; password: string | null; fromName: string | null; fromAddress: string } | null
+  imap: { host: string; port: number; tls: TlsMode; user: string; password: string; mailbox: string } | null
+  plusAddressing: boolean
+  /** Waits before each retry of a failed SMTP send; its length is the number of retries. */
+  retryDelaysMs: number[]
+  /** How often the mailbox is checked when the server has no IDLE (or IDLE went quiet). */
+  imapPollMs: number
 }
 
 export class ConfigError extends Error {
@@ -106,5 +120,66 @@ export function loadConfig(env: Env = process.env): Config {
     loginMaxFailuresPerEmail: int(env, 'LOGIN_MAX_FAILURES_PER_EMAIL', 5, 1, 1000),
     loginMaxFailuresPerIp: int(env, 'LOGIN_MAX_FAILURES_PER_IP', 30, 1, 100000),
     loginWindowSeconds: int(env, 'LOGIN_WINDOW_SECONDS', 900, 1, 86400),
+    email: emailEnv(env),
+  }
+}
+
+const TLS_MODES = ['none', 'starttls', 'tls'] as const
+const ADDRESS = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/
+
+function emailEnv(env: Env): EmailEnv {
+  const address = (name: string) => {
+    const v = str(env, name)
+    if (v !== null && !ADDRESS.test(v)) throw new ConfigError(name, `expected an e-mail address, got "${v}"`)
+    return v
+  }
+  const smtpHost = str(env, 'SMTP_HOST')
+  const smtpTls = oneOf(env, 'SMTP_TLS', TLS_MODES, 'starttls')
+  const fromAddress = address('SMTP_FROM')
+  if (smtpHost !== null && fromAddress === null) throw new ConfigError('SMTP_FROM', 'set the address mail is sent from when SMTP_HOST is set')
+  const imapHost = str(env, 'IMAP_HOST')
+  const imapTls = oneOf(env, 'IMAP_TLS', TLS_MODES, 'tls')
+  const imapUser = str(env, 'IMAP_USER')
+  const imapPassword = str(env, 'IMAP_PASSWORD')
+  if (imapHost !== null && (imapUser === null || imapPassword === null)) {
+    throw new ConfigError(imapUser === null ? 'IMAP_USER' : 'IMAP_PASSWORD', 'set IMAP_USER and IMAP_PASSWORD when IMAP_HOST is set')
+  }
+  const delaysRaw = str(env, 'SMTP_RETRY_DELAYS')
+  let retryDelaysMs = [10, 60, 300, 900, 3600].map((s) => s * 1000)
+  if (delaysRaw !== null) {
+    const parts = delaysRaw.split(',').map((p) => p.trim())
+    if (parts.length > 20 || parts.some((p) => !/^\d+(\.\d+)?$/.test(p))) {
+      throw new ConfigError('SMTP_RETRY_DELAYS', `expected up to 20 comma-separated numbers of seconds, got "${delaysRaw}"`)
+    }
+    retryDelaysMs = parts.map((p) => Math.round(Number(p) * 1000))
+  }
+  const plus = oneOf(env, 'IMAP_PLUS_ADDRESSING', ['true', 'false', '1', '0', 'yes', 'no'] as const, 'false')
+  return {
+    smtp:
+      smtpHost === null
+        ? null
+        : {
+            host: smtpHost,
+            port: int(env, 'SMTP_PORT', smtpTls === 'tls' ? 465 : 587, 1, 65535),
+            tls: smtpTls,
+            user: str(env, 'SMTP_USER'),
+            password: str(env, 'SMTP_PASSWORD'),
+            fromName: str(env, 'SMTP_FROM_NAME'),
+            fromAddress: fromAddress!,
+          },
+    imap:
+      imapHost === null
+        ? null
+        : {
+            host: imapHost,
+            port: int(env, 'IMAP_PORT', imapTls === 'tls' ? 993 : 143, 1, 65535),
+            tls: imapTls,
+            user: imapUser!,
+            password: imapPassword!,
+            mailbox: str(env, 'IMAP_MAILBOX') ?? 'INBOX',
+          },
+    plusAddressing: ['true', '1', 'yes'].includes(plus),
+    retryDelaysMs,
+    imapPollMs: int(env, 'IMAP_POLL_SECONDS', 60, 1, 86400) * 1000,
   }
 }

@@ -8,6 +8,7 @@ import { EventBus } from './events/bus.ts'
 import { Hub } from './realtime/hub.ts'
 import { ChannelRegistry } from './channels/channel.ts'
 import { WebChannelAdapter } from './channels/web/web.adapter.ts'
+import { EmailChannelAdapter, emailCopyListener } from './channels/email/email.adapter.ts'
 import { realtimeListener } from './listeners/realtime.ts'
 import { deliveryListener } from './listeners/delivery.ts'
 import { startCluster } from './listeners/cluster.ts'
@@ -60,12 +61,15 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     const web = new WebChannelAdapter({ sql, bus })
     const channels = new ChannelRegistry()
     channels.register(web)
+    const email = new EmailChannelAdapter({ sql, bus, log, config })
+    channels.register(email)
     const geo = new GeoLocator()
     const facts = { locate: (ip: string) => geo.locate(ip), parseUserAgent }
     const deps: AppDeps = { config, sql, bus, log, hub, channels, web, nodeId, auth, state, facts }
 
     realtimeListener(bus, hub, sql)
     deliveryListener(bus, channels, deps, log)
+    emailCopyListener(bus, email, { sql, bus, log, config })
     const cluster = await startCluster({ sql, bus, hub, nodeId, log })
     cleanup.push(() => cluster.stop())
     const heartbeat = await startHeartbeat(sql, nodeId, log)

@@ -6,6 +6,7 @@ import { AppError } from '../shared/errors.ts'
 import { isUuid } from '../shared/ids.ts'
 import { ClientId, MessageBody } from './schemas.ts'
 import { requireAgent } from './guards.ts'
+import { withEmailPreference } from '../domain/email/preference.ts'
 
 const checkId = (id: string) => {
   if (!isUuid(id)) throw new AppError('conversation.not_found', 404, 'conversation not found')
@@ -47,12 +48,15 @@ export const conversationRoutes = (deps: AppDeps) =>
     .post(
       '/:id/messages',
       async ({ actor, params, body, set }) => {
-        const result = await messages.sendReply(deps, actor, { conversationId: checkId(params.id), body: body.body, clientId: body.clientId })
+        const result = await withEmailPreference(body.alsoEmail, () =>
+          messages.sendReply(deps, actor, { conversationId: checkId(params.id), body: body.body, clientId: body.clientId }),
+        )
         set.status = result.duplicate ? 200 : 201
         return result
       },
       {
-        body: t.Object({ body: MessageBody, clientId: t.Optional(ClientId) }),
+        // alsoEmail: false keeps a web-chat reply from being e-mailed to a visitor who has left
+        body: t.Object({ body: MessageBody, clientId: t.Optional(ClientId), alsoEmail: t.Optional(t.Boolean()) }),
         detail: { summary: 'Reply as the signed-in agent (idempotent by clientId); answering an unassigned conversation takes it', tags },
       },
     )

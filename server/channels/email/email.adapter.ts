@@ -1,0 +1,129 @@
+// The e-mail channel. Outbound: an agent's reply on an e-mail conversation goes into the outbox
+// and deliver() reports what finally became of it (sent, or failed after the last try with the
+// SMTP server's error). Inbound: the IMAP reader turns new mail into visitor messages.
+// Also here: web-chat replies e-mailed to a visitor who has left (emailCopyListener).
+import type { ChannelAdapter, DeliveryReport, OutboundMessage } from '../channel.ts'
+import type { Sql } from '../../db/client.ts'
+import type { EventBus } from '../../events/bus.ts'
+import type { Logger } from '../../shared/logger.ts'
+import type { EmailEnv } from '../../config.ts'
+import { loadEmailSettings, type EmailSettings } from '../../domain/email/settings.usecases.ts'
+import { enqueueMail, outboxRow, NOT_SET_UP } from '../../domain/email/outbox.usecases.ts'
+import { isVisitorOnline } from '../../domain/visitors/visitors.repo.ts'
+import { OutboxWorker, type Settled } from '../../jobs/outbox.ts'
+import { ImapReader, type ReaderStatus } from '../../jobs/imap-reader.ts'
+import { isAppError } from '../../shared/errors.ts'
+import { alsoEmailChoice } from '../../domain/email/preference.ts'
+
+export interface EmailChannelDeps {
+  sql: Sql
+  bus: EventBus
+  log: Logger
+  config: { email: EmailEnv }
+}
+
+export class EmailChannelAdapter implements ChannelAdapter {
+  readonly channel = 'email' as const
+  readonly outbox: OutboxWorker
+  readonly reader: ImapReader
+  private waiters = new Map<string, ((s: Settled | null) => void)[]>()
+  private stopped = false
+
+  constructor(private deps: EmailChannelDeps) {
+    const settings = () => this.settings()
+    this.outbox = new OutboxWorker({ ...deps, settings, retryDelaysMs: deps.config.email.retryDelaysMs })
+    this.reader = new ImapReader({ ...deps, settings, pollMs: deps.config.email.imapPollMs })
+    this.outbox.onSettled((s) => {
+      for (const w of this.waiters.get(s.messageId) ?? []) w(s)
+      this.waiters.delete(s.messageId)
+    })
+  }
+
+  settings(): Promise<EmailSettings> {
+    return loadEmailSettings(this.deps)
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false
+    this.outbox.start()
+    this.reader.start()
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    await Promise.all([this.outbox.stop(), this.reader.stop()])
+    // Replies still waiting for a retry stay queued in the database and go out after the restart.
+    for (const [, ws] of this.waiters) for (const w of ws) w(null)
+    this.waiters.clear()
+  }
+
+  /** The settings changed: reconnect the mailbox, look at the outbox. */
+  reload(): void {
+    this.reader.wake()
+    this.outbox.kick()
+  }
+
+  status(): { imap: ReaderStatus } {
+    return { imap: this.reader.status() }
+  }
+
+  async deliver(out: OutboundMessage): Promise<DeliveryReport> {
+    const settings = await this.settings()
+    const to = out.conversation.visitor.email
+    if (!settings.smtp) return { status: 'failed', error: NOT_SET_UP }
+    if (!to) return { status: 'failed', error: 'the visitor has no e-mail address' }
+    try {
+      const settled = this.settled(out.message.id)
+      await enqueueMail(this.deps, settings, { messageId: out.message.id, conversationId: out.conversation.id, kind: 'reply', to })
+      this.outbox.kick()
+      // Settled by this process's sender, or (checked every few seconds) by another process's.
+      while (!this.stopped) {
+        const now = await outboxRow(this.deps, out.message.id)
+        if (now?.status === 'sent') return { status: 'sent' }
+        if (now?.status === 'failed') return { status: 'failed', error: now.lastError ?? 'not sent' }
+        const s = await Promise.race([settled, Bun.sleep(2000).then(() => undefined)])
+        if (s) return s.status === 'sent' ? { status: 'sent' } : { status: 'failed', error: s.error }
+        if (s === null) break
+      }
+      const now = await outboxRow(this.deps, out.message.id)
+      if (now?.status === 'sent') return { status: 'sent' }
+      if (now?.status === 'failed') return { status: 'failed', error: now.lastError ?? 'not sent' }
+      return { status: 'failed', error: `not sent yet${now?.lastError ? ` (${now.lastError})` : ''}; it stays queued and is sent when Parley runs again` }
+    } catch (e) {
+      return { status: 'failed', error: isAppError(e) ? e.message : e instanceof Error ? e.message : String(e) }
+    } finally {
+      this.waiters.delete(out.message.id)
+    }
+  }
+
+  private settled(messageId: string): Promise<Settled | null> {
+    return new Promise((resolve) => {
+      const list = this.waiters.get(messageId) ?? []
+      list.push(resolve)
+      this.waiters.set(messageId, list)
+    })
+  }
+
+}
+
+/**
+ * A reply on a website chat is also e-mailed when the visitor has left and an address is known
+ * (unless the agent turned it off). Its outcome is kept on the outbox row, not on the message:
+ * the chat message itself was delivered to the chat.
+ */
+export function emailCopyListener(bus: EventBus, email: EmailChannelAdapter, deps: EmailChannelDeps): void {
+  bus.on('message.created', (event) => {
+    const choice = alsoEmailChoice()
+    const { message, conversation } = event
+    if (message.authorType !== 'agent' || conversation.channel !== 'web' || choice === false) return
+    const to = conversation.visitor.email
+    if (!to) return
+    return (async () => {
+      const settings = await email.settings()
+      if (!settings.smtp) return
+      if (await isVisitorOnline(deps.sql, conversation.visitor.id)) return
+      await enqueueMail(deps, settings, { messageId: message.id, conversationId: conversation.id, kind: 'copy', to })
+      email.outbox.kick()
+    })()
+  })
+}

@@ -1,0 +1,168 @@
+// Only the new text of a reply: quoted history, attribution lines, the Outlook header block,
+// signatures and mobile taglines are cut, for the clients people use (Gmail, Outlook desktop and
+// web, Apple Mail and iOS, Thunderbird, Yahoo) in the six UI languages. The full original is kept
+// elsewhere; when cutting would leave nothing, nothing is cut.
+import { convert, type HtmlToTextOptions } from 'html-to-text'
+
+const hasDateOrAddress = (s: string) => /\d|@/.test(s)
+
+// "On … wrote:" and its translations, each starting with the client's leading word. Gmail wraps
+// long ones over two or three lines, so a candidate is a line joined with the next two.
+const STRONG_ATTRIBUTION: RegExp[] = [
+  /^\s*On\b.{3,300}\bwrote\s*:\s*$/i, // Gmail, Apple Mail, Thunderbird, Yahoo, Outlook for Mac
+  /^\s*Am\b.{3,300}\bschrieb\b.{0,300}:\s*$/i, // Am 1. Jan. 2024 um 10:00 schrieb Max <…>:
+  /^\s*El\b.{3,300}\bescribió\s*:\s*$/i, // El lun, 1 ene 2024 a las 10:00, Juan (<…>) escribió:
+  /^\s*Dne\b.{3,300}\bnapsal(?:a|\(a\))?\s*:\s*$/i, // Dne 1. 1. 2024 v 10:00 Jan Novák napsal(a):
+  /^.{0,200}\bodesílatel\b.{1,300}\bnapsal(?:a|\(a\))?\s*:\s*$/i, // Gmail: po 1. 1. 2024 v 10:00 odesílatel Jan <…> napsal:
+  /^\s*W dniu\b.{3,300}\bpisze\s*:\s*$/i, // Thunderbird: W dniu 1.01.2024 o 10:00, Jan Kowalski pisze:
+  /^.{3,300}\bnapisał(?:a|\(a\))?\s*:\s*$/i, // Gmail: pon., 1 sty 2024 o 10:00 Jan <…> napisał(a):
+  /^\s*Wiadomość napisana przez\b.{3,300}\bw dniu\b.{3,300}:\s*$/i, // Apple Mail (pl)
+  /^.{3,300}\bírta\b.{0,120}:\s*$/i, // Gmail: … ezt írta (időpont: 2024. jan. 1., H, 10:00):  Thunderbird: … keltezéssel, Jan írta:
+  /^.{3,200}\bdátummal\b.{0,200}\bírta\s*:\s*$/i, // Apple Mail (hu)
+]
+
+// Bare "X wrote:" forms: only when quoted lines follow.
+const WEAK_ATTRIBUTION = /\b(wrote|schrieb|escribió|napsal(?:a|\(a\))?|napisał(?:a|\(a\))?|pisze|írta)\s*:\s*$/i
+
+const ORIGINAL_MESSAGE =
+  /^\s*-{2,}\s*(original message|ursprüngliche nachricht|původní zpráva|mensaje original|eredeti üzenet|oryginalna wiadomość|wiadomość oryginalna|originalnachricht)\s*-{2,}\s*$/i
+const UNDERSCORES = /^\s*_{10,}\s*$/
+
+// Outlook's header block, in each language: From / Sent (or Date) / To / Subject.
+const H = (words: string) => new RegExp(`^\\s*[*>]*\\s*(${words})\\s*\\*?\\s*:\\*?\\s*`, 'i')
+const FROM = H('from|von|de|od|feladó')
+const SENT = H('sent|date|gesendet|datum|enviado|enviado el|fecha|odesláno|elküldve|küldve|dátum|wysłane|wysłano|data')
+const TO = H('to|an|para|komu|címzett|do')
+const CC = H('cc|kopie|másolat|dw|kopia')
+const SUBJECT = H('subject|betreff|asunto|předmět|tárgy|temat')
+
+const TAGLINES: RegExp[] = [
+  /^sent from my \S+/i,
+  /^sent from (yahoo mail|mail for windows|outlook|samsung mobile|my phone|my mobile|proton ?mail|aol|gmail|bluemail|spark)\b/i,
+  /^sent (with|via) (proton ?mail|spark|bluemail|blackberry)\b/i,
+  /^get outlook for (ios|android)/i,
+  /^von meinem \S+.{0,40}gesendet/i,
+  /^gesendet (von|mit) (meinem|yahoo|mail für windows|outlook|proton ?mail|gmx|web\.de)/i,
+  /^outlook für (ios|android) (beziehen|herunterladen)/i,
+  /^(odesláno|posláno) (z|ze|přes) \S+/i,
+  /^získat outlook pro (ios|android)/i,
+  /^enviado desde (mi|yahoo|correo para windows|outlook)\b/i,
+  /^obtener outlook para (ios|android)/i,
+  /^(elküldve|küldve) (az?|a) \S+/i,
+  /^\S+-r[óő]l küldve/i,
+  /^(outlook letöltése|szerezze be az outlook)/i,
+  /^(wysłane|wysłano) (z|ze|przez) \S+/i,
+  /^(pobierz|uzyskaj) (aplikację )?outlook (dla|na)/i,
+]
+
+const isQuote = (l: string) => /^\s*>/.test(l)
+const isBlank = (l: string) => l.trim() === ''
+const isTagline = (l: string) => TAGLINES.some((re) => re.test(l.trim().replace(/^[-–—\s]+/, '')))
+
+function isOutlookBlock(lines: string[], i: number): boolean {
+  if (!FROM.test(lines[i]!)) return false
+  let sent = false
+  let to = false
+  let subject = false
+  for (let j = i + 1; j < Math.min(lines.length, i + 8); j++) {
+    const l = lines[j]!
+    if (isBlank(l)) continue
+    if (SENT.test(l)) sent = true
+    else if (TO.test(l)) to = true
+    else if (SUBJECT.test(l)) subject = true
+    else if (CC.test(l)) continue
+  }
+  return [sent, to, subject].filter(Boolean).length >= 2
+}
+
+function nextNonBlank(lines: string[], from: number): number {
+  for (let j = from; j < lines.length; j++) if (!isBlank(lines[j]!)) return j
+  return -1
+}
+
+/** The line index where the quoted part starts, or -1. */
+export function quoteStart(lines: string[]): number {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!
+    if (ORIGINAL_MESSAGE.test(line)) return i
+    if (UNDERSCORES.test(line)) {
+      const n = nextNonBlank(lines, i + 1)
+      if (n >= 0 && isOutlookBlock(lines, n)) return i
+    }
+    if (isOutlookBlock(lines, i)) return i
+    // attributions, possibly wrapped over up to three lines
+    let joined = ''
+    for (let k = 0; k < 3 && i + k < lines.length; k++) {
+      const part = lines[i + k]!
+      if (k > 0 && (isBlank(part) || isQuote(part))) break
+      joined = k === 0 ? part : `${joined} ${part.trim()}`
+      if (!/:\s*$/.test(joined)) continue
+      if (hasDateOrAddress(joined) && STRONG_ATTRIBUTION.some((re) => re.test(joined))) return i
+      if (WEAK_ATTRIBUTION.test(joined)) {
+        const n = nextNonBlank(lines, i + k + 1)
+        if (n >= 0 && isQuote(lines[n]!)) return i
+      }
+      break
+    }
+    // a quote that runs to the end (inline answers between quoted lines are kept)
+    if (isQuote(line) && lines.slice(i).every((l) => isBlank(l) || isQuote(l) || isTagline(l))) return i
+  }
+  return -1
+}
+
+/** The reply's new text. */
+export function stripReply(text: string): string {
+  const all = text.replace(/\r\n?/g, '\n').replace(/\u00a0/g, ' ').split('\n')
+  let lines = all
+  const q = quoteStart(lines)
+  if (q >= 0) lines = lines.slice(0, q)
+  // RFC 3676 signature separator "-- "
+  const sig = lines.findIndex((l) => l === '-- ' || l === '--' || l === '—' )
+  if (sig >= 0) lines = lines.slice(0, sig)
+  while (lines.length && (isBlank(lines[lines.length - 1]!) || isTagline(lines[lines.length - 1]!))) lines.pop()
+  const out = lines.join('\n').replace(/[ \t]+$/gm, '').trim()
+  return out === '' ? all.join('\n').trim() : out
+}
+
+const BASE: HtmlToTextOptions = {
+  wordwrap: false,
+  selectors: [
+    { selector: 'a', options: { hideLinkHrefIfSameAsText: true, ignoreHref: false } },
+    { selector: 'img', format: 'skip' },
+    { selector: 'h1', options: { uppercase: false } },
+    { selector: 'h2', options: { uppercase: false } },
+    { selector: 'h3', options: { uppercase: false } },
+    { selector: 'h4', options: { uppercase: false } },
+    { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
+  ],
+}
+
+/** The whole HTML mail as readable text (quotes rendered with "> "). */
+export function htmlToText(html: string): string {
+  return convert(html, BASE).trim()
+}
+
+// The containers clients put quoted history and signatures in.
+const QUOTE_CONTAINERS = [
+  'div.gmail_quote',
+  'div.gmail_quote_container',
+  'div.gmail_signature',
+  '[data-smartmail="gmail_signature"]',
+  'blockquote',
+  'div.moz-cite-prefix',
+  'div.moz-signature',
+  'pre.moz-signature',
+  'div.yahoo_quoted',
+  'div.ydpyahoo_quoted',
+  'div#Signature',
+  'div.OutlookMessageHeader',
+]
+
+/** Only the new text of an HTML mail. */
+export function htmlReplyText(html: string): string {
+  const text = convert(html, {
+    ...BASE,
+    selectors: [...BASE.selectors!, ...QUOTE_CONTAINERS.map((selector) => ({ selector, format: 'skip' }))],
+  })
+  return stripReply(text)
+}

@@ -1,0 +1,71 @@
+// SMTP out with nodemailer: the transport for the saved settings, a send that says whether a
+// failure is worth retrying, and the settings page's "test connection".
+import nodemailer from 'nodemailer'
+import type { SmtpSettings } from '../../domain/email/settings.usecases.ts'
+import type { OutboundMail } from '../../domain/email/outbox.usecases.ts'
+
+export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000, dnsTimeout: 10_000 }
+
+export function createTransport(s: SmtpSettings) {
+  return nodemailer.createTransport({
+    host: s.host,
+    port: s.port,
+    secure: s.tls === 'tls',
+    requireTLS: s.tls === 'starttls',
+    ignoreTLS: s.tls === 'none',
+    auth: s.user ? { user: s.user, pass: s.password ?? '' } : undefined,
+    ...SMTP_TIMEOUTS,
+  })
+}
+
+export interface SendFailure {
+  error: string
+  /** A 5xx answer: the server refused for good (retrying would only repeat it). */
+  permanent: boolean
+}
+
+export function describeSmtpError(e: unknown): SendFailure {
+  const err = e as { response?: string; responseCode?: number; code?: string; message?: string }
+  const code = typeof err?.responseCode === 'number' ? err.responseCode : null
+  const text = (err?.response ?? err?.message ?? String(e)).replace(/\s+/g, ' ').trim().slice(0, 500)
+  return { error: text || 'unknown SMTP error', permanent: code !== null && code >= 500 && code < 600 && err.code !== 'EAUTH' }
+}
+
+/** Sends one mail; resolves with the server's acceptance, or throws. */
+export async function sendMail(s: SmtpSettings, mail: OutboundMail): Promise<string> {
+  const transport = createTransport(s)
+  try {
+    const info = await transport.sendMail({
+      from: { name: mail.from.name, address: mail.from.address },
+      to: mail.to,
+      replyTo: mail.replyTo ?? undefined,
+      subject: mail.subject,
+      messageId: `<${mail.messageId}>`,
+      inReplyTo: mail.inReplyTo ? `<${mail.inReplyTo}>` : undefined,
+      references: mail.references.length ? mail.references.map((r) => `<${r}>`).join(' ') : undefined,
+      text: mail.text,
+      html: mail.html,
+    })
+    return info.response
+  } finally {
+    transport.close()
+  }
+}
+
+export interface ConnectionTest {
+  ok: boolean
+  message: string
+}
+
+/** Connects, says EHLO, starts TLS and logs in as configured: the server's answer, good or bad. */
+export async function testSmtp(s: SmtpSettings): Promise<ConnectionTest> {
+  const transport = createTransport(s)
+  try {
+    await transport.verify()
+    return { ok: true, message: `Connected to ${s.host}:${s.port}${s.user ? ` and signed in as ${s.user}` : ''}.` }
+  } catch (e) {
+    return { ok: false, message: describeSmtpError(e).error }
+  } finally {
+    transport.close()
+  }
+}
