@@ -38,7 +38,7 @@ const headerAll = (p: ParsedMail, name: string): string[] =>
   p.headerLines.filter((h) => h.key === name).map((h) => h.line.slice(h.line.indexOf(':') + 1).trim())
 
 const OUT_OF_OFFICE =
-  /^\s*(auto(matic)?[- ]?(reply|response|answer)|out of (the )?office|away from (the )?office|automatische (antwort|rückantwort)|abwesenheits(notiz|nachricht)|nicht im büro|automatická odpověď|mimo kancelář|respuesta automática|fuera de la oficina|automatikus válasz|házon kívül|irodán kívül|odpowiedź automatyczna|automatyczna odpowiedź|poza biurem|nieobecność)\b/i
+  /^\s*(auto(matic)?[- ]?(reply|response|answer)|out of (the )?office|away from (the )?office|automatische (antwort|rückantwort)|abwesenheits(notiz|nachricht)|nicht im büro|automatická odpověď|mimo kancelář|respuesta automática|fuera de la oficina|automatikus válasz|házon kívül|irodán kívül|odpowiedź automatyczna|automatyczna odpowiedź|poza biurem|nieobecność)(?!\p{L})/iu
 const BOUNCE_SUBJECT =
   /(undeliver(ed|able)|delivery (status notification|failure|has failed)|returned mail|mail delivery (failed|failure|system)|failure notice|nicht zustellbar|unzustellbar|nedoručitelné|no se puede entregar|no entregado|kézbesíthetetlen|nie można dostarczyć|niedostarczon)/i
 

@@ -17,12 +17,12 @@ const STRONG_ATTRIBUTION: RegExp[] = [
   /^\s*W dniu\b.{3,300}\bpisze\s*:\s*$/i, // Thunderbird: W dniu 1.01.2024 o 10:00, Jan Kowalski pisze:
   /^.{3,300}\bnapisał(?:a|\(a\))?\s*:\s*$/i, // Gmail: pon., 1 sty 2024 o 10:00 Jan <…> napisał(a):
   /^\s*Wiadomość napisana przez\b.{3,300}\bw dniu\b.{3,300}:\s*$/i, // Apple Mail (pl)
-  /^.{3,300}\bírta\b.{0,120}:\s*$/i, // Gmail: … ezt írta (időpont: 2024. jan. 1., H, 10:00):  Thunderbird: … keltezéssel, Jan írta:
+  /^.{3,300}(?<!\p{L})írta(?!\p{L}).{0,120}:\s*$/iu, // Gmail: … ezt írta (időpont: 2024. jan. 1., H, 10:00):  Thunderbird: … keltezéssel, Jan írta:
   /^.{3,200}\bdátummal\b.{0,200}\bírta\s*:\s*$/i, // Apple Mail (hu)
 ]
 
 // Bare "X wrote:" forms: only when quoted lines follow.
-const WEAK_ATTRIBUTION = /\b(wrote|schrieb|escribió|napsal(?:a|\(a\))?|napisał(?:a|\(a\))?|pisze|írta)\s*:\s*$/i
+const WEAK_ATTRIBUTION = /(?<!\p{L})(wrote|schrieb|escribió|napsal(?:a|\(a\))?|napisał(?:a|\(a\))?|pisze|írta)\s*:\s*$/iu
 
 const ORIGINAL_MESSAGE =
   /^\s*-{2,}\s*(original message|ursprüngliche nachricht|původní zpráva|mensaje original|eredeti üzenet|oryginalna wiadomość|wiadomość oryginalna|originalnachricht)\s*-{2,}\s*$/i
@@ -57,6 +57,7 @@ const TAGLINES: RegExp[] = [
 
 const isQuote = (l: string) => /^\s*>/.test(l)
 const isBlank = (l: string) => l.trim() === ''
+const isRule = (l: string) => /^\s*([-_=*]\s*){3,}$/.test(l)
 const isTagline = (l: string) => TAGLINES.some((re) => re.test(l.trim().replace(/^[-–—\s]+/, '')))
 
 function isOutlookBlock(lines: string[], i: number): boolean {
@@ -119,7 +120,7 @@ export function stripReply(text: string): string {
   // RFC 3676 signature separator "-- "
   const sig = lines.findIndex((l) => l === '-- ' || l === '--' || l === '—' )
   if (sig >= 0) lines = lines.slice(0, sig)
-  while (lines.length && (isBlank(lines[lines.length - 1]!) || isTagline(lines[lines.length - 1]!))) lines.pop()
+  while (lines.length && (isBlank(lines[lines.length - 1]!) || isTagline(lines[lines.length - 1]!) || isRule(lines[lines.length - 1]!))) lines.pop()
   const out = lines.join('\n').replace(/[ \t]+$/gm, '').trim()
   return out === '' ? all.join('\n').trim() : out
 }
