@@ -139,6 +139,10 @@ export class ChatController implements ReactiveController {
   private visitorPromise: Promise<string> | null = null
   private wallClock = Date.now()
   private stopped = true
+  /** The page URL last reported with `page.view`. */
+  private pageSent = ''
+  /** Site calls (name, e-mail, identify…) run one after another, in the order the site made them. */
+  private siteQueue: Promise<unknown> = Promise.resolve()
 
   constructor(
     private host: ReactiveControllerHost,
@@ -160,8 +164,11 @@ export class ChatController implements ReactiveController {
     addEventListener('online', this.onOnline)
     addEventListener('offline', this.onOffline)
     document.addEventListener('visibilitychange', this.onVisible)
+    addEventListener('popstate', this.onNavigate)
+    addEventListener('hashchange', this.onNavigate)
     void this.loadConfig()
-    if (this.token || this.outbox.length) void this.start()
+    // Connect at once, not at the first message: agents see who is on the site and where.
+    void this.start()
   }
 
   hostDisconnected(): void {
@@ -169,6 +176,8 @@ export class ChatController implements ReactiveController {
     removeEventListener('online', this.onOnline)
     removeEventListener('offline', this.onOffline)
     document.removeEventListener('visibilitychange', this.onVisible)
+    removeEventListener('popstate', this.onNavigate)
+    removeEventListener('hashchange', this.onNavigate)
     clearTimeout(this.reconnectTimer)
     this.closeSocket()
   }
@@ -280,6 +289,56 @@ export class ChatController implements ReactiveController {
     this.changed()
   }
 
+  /** parley('name' | 'email' | 'phone' | 'variables', …): what the site knows about the visitor. */
+  siteInfo(info: { name?: string | null; email?: string | null; phone?: string | null; variables?: object }): Promise<void> {
+    return this.siteCall('me', info).then(() => {})
+  }
+
+  /**
+   * parley('identify', { id, hash, … }): a signed-in user of the site. The server may move this
+   * browser's token to that user (their history from other devices, or another user signing in
+   * here): then everything shown so far belonged to someone else, so start over.
+   */
+  identify(input: { id: string; hash: string; [k: string]: unknown }): Promise<void> {
+    return this.siteCall('identify', input).then((r) => {
+      if ((r as { switched?: boolean } | null)?.switched) this.restart()
+    })
+  }
+
+  private siteCall(path: string, body: object): Promise<unknown> {
+    const run = async () => {
+      try {
+        const token = await this.ensureVisitor()
+        const res = await fetch(`${this.base}/api/widget/${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+        const data = (await res.json().catch(() => null)) as { error?: { message?: string } } | null
+        if (res.ok) return data
+        console.warn(`[parley] ${path}: ${data?.error?.message ?? res.status}`)
+      } catch (error) {
+        console.warn(`[parley] ${path} failed`, error)
+      }
+      return null
+    }
+    const p = this.siteQueue.then(run)
+    this.siteQueue = p
+    return p
+  }
+
+  private restart(): void {
+    this.closeSocket()
+    this.conversation = null
+    this.messages.clear()
+    this.seenByAgent = this.deliveredSent = 0
+    this.loaded = false
+    this.pageSent = ''
+    this.link = 'idle'
+    this.changed()
+    void this.start()
+  }
+
   /** The offline form: stores the e-mail and name and opens a conversation with the message. */
   async contact(form: { email: string; name: string; body: string; clientId: string }): Promise<void> {
     const token = await this.ensureVisitor()
@@ -371,6 +430,7 @@ export class ChatController implements ReactiveController {
       } catch {}
     }
     if (this.ws !== ws) return
+    this.reportPage()
     // Frames on one socket are handled in order: what we missed arrives before the outbox's acks.
     if (this.conversation) this.frame({ type: 'resume', conversationId: this.conversation.id, afterSeq: this.lastSeq() })
     else this.loaded = true
@@ -378,6 +438,16 @@ export class ChatController implements ReactiveController {
     for (const p of this.outbox) if (!p.failed) this.transmit(p)
     this.changed()
   }
+
+  /** Browsing history for the visitor card: once per page (and per in-page navigation). */
+  private reportPage(): void {
+    const url = location.href.slice(0, 2048)
+    if (url === this.pageSent || this.ws?.readyState !== WebSocket.OPEN) return
+    this.pageSent = url
+    this.frame({ type: 'page.view', url, title: document.title.slice(0, 1000), referrer: document.referrer ? document.referrer.slice(0, 2048) : null })
+  }
+
+  private onNavigate = () => this.reportPage()
 
   private transmit(p: Pending): void {
     this.frame({ type: 'message.send', clientId: p.clientId, conversationId: this.conversation?.id ?? null, body: p.body })

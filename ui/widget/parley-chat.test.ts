@@ -293,6 +293,71 @@ describe('<parley-chat> on the demo page', () => {
     await context.close()
   }, TEST_MS)
 
+  it("passes what the site knows and the pages visited to the visitor card", async () => {
+    // Queued before the widget loads, as a site's own script would.
+    const init = `window.parley = function () { (window.parley.q = window.parley.q || []).push(arguments) };
+      parley('name', 'Karel Novák'); parley('email', 'karel@example.com'); parley('phone', '+420 777 123 456');
+      parley('variables', { plan: { label: 'Plan', value: 'Pro' } });`
+    const { page, context, errors } = await openDemo(browser, srv.url, { init })
+    await page.goto(`${srv.url}/demo?page=about`)
+    await page.locator('parley-chat .launcher').click()
+    const from = agent.frames.length
+    await page.locator('parley-chat textarea').fill('Who am I?')
+    await page.keyboard.press('Enter')
+    const seen = await agent.waitFor('message', (f) => f.message.body === 'Who am I?', 10_000, from)
+    const card = await owner.request('GET', `/api/visitors/${seen.conversation.visitor.id}`)
+    expect(card.body).toMatchObject({
+      name: 'Karel Novák',
+      email: 'karel@example.com',
+      phone: '+420777123456',
+      variables: { plan: { label: 'Plan', value: 'Pro' } },
+      currentPage: { url: `${srv.url}/demo?page=about` },
+    })
+    const pages = await owner.request('GET', `/api/visitors/${seen.conversation.visitor.id}/pages`)
+    const urls = (Array.isArray(pages.body) ? pages.body : pages.body.items).map((p: { url: string }) => p.url)
+    expect(urls).toContain(`${srv.url}/demo`)
+    expect(urls).toContain(`${srv.url}/demo?page=about`)
+    expect(errors).toEqual([])
+    await context.close()
+  }, TEST_MS)
+
+  it('follows a signed-in user to another device with parley("identify")', async () => {
+    const secret = (await owner.request('GET', '/api/settings/identity')).body.secret as string
+    const { createHmac } = await import('node:crypto')
+    const hash = createHmac('sha256', secret).update('user-42').digest('hex')
+    const init = `window.parley = function () { (window.parley.q = window.parley.q || []).push(arguments) };
+      parley('identify', { id: 'user-42', hash: '${hash}', name: 'Eva Svobodová' });`
+
+    const laptop = await openDemo(browser, srv.url, { init })
+    await laptop.page.locator('parley-chat .launcher').click()
+    const from = agent.frames.length
+    await laptop.page.locator('parley-chat textarea').fill('Written on my laptop')
+    await laptop.page.keyboard.press('Enter')
+    const first = await agent.waitFor('message', (f) => f.message.body === 'Written on my laptop', 10_000, from)
+    await until(async () => (await owner.request('GET', `/api/visitors/${first.conversation.visitor.id}`)).body.name === 'Eva Svobodová', 'the name')
+    await laptop.context.close()
+
+    // Another browser: a new anonymous visitor until identify moves it onto Eva.
+    const phone = await openDemo(browser, srv.url, { init, viewport: { width: 375, height: 667 } })
+    await phone.page.locator('parley-chat .launcher').click()
+    await bubbles(phone.page, 'visitor').filter({ hasText: 'Written on my laptop' }).waitFor({ timeout: 10_000 })
+    await phone.page.locator('parley-chat textarea').fill('And now on my phone')
+    await phone.page.keyboard.press('Enter')
+    const second = await agent.waitFor('message', (f) => f.message.body === 'And now on my phone', 10_000, from)
+    expect(second.conversation.id).toBe(first.conversation.id)
+
+    // A wrong hash changes nothing (and says why in the console, not as an error).
+    const warnings: string[] = []
+    phone.page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()))
+    await phone.page.evaluate(() =>
+      (window as unknown as { parley: (...a: unknown[]) => void }).parley('identify', { id: 'user-43', hash: 'deadbeef' }),
+    )
+    await until(async () => warnings.some((w) => w.includes('identity hash does not match')), 'the warning')
+    expect(await bubbles(phone.page, 'visitor').allTextContents()).toEqual(['Written on my laptop', 'And now on my phone'])
+    expect([...laptop.errors, ...phone.errors]).toEqual([])
+    await phone.context.close()
+  }, TEST_MS)
+
   it('takes its colour, side and greeting from the widget settings', async () => {
     const put = (body: object) => owner.request('PUT', '/api/settings/widget', body)
     expect((await put({ color: '#0f766e', position: 'left', greeting: 'Ahoy! Ask us anything about boots.' })).status).toBe(200)

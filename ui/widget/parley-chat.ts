@@ -167,6 +167,28 @@ export class ParleyChat extends LitElement {
         else console.warn(`[parley] unsupported language ${JSON.stringify(args[0])}; use one of ${Object.keys(STRINGS).join(', ')}`)
         return
       }
+      case 'name':
+      case 'email':
+      case 'phone': {
+        const value = args[0]
+        if (typeof value === 'string' || value === null) return void this.chat?.siteInfo({ [cmd]: value })
+        console.warn(`[parley] parley('${cmd}', value): value is a string, or null to clear it`)
+        return
+      }
+      case 'variables': {
+        const value = args[0]
+        if (value && typeof value === 'object' && !Array.isArray(value)) return void this.chat?.siteInfo({ variables: value })
+        console.warn(`[parley] parley('variables', { key: { label, value } })`)
+        return
+      }
+      case 'identify': {
+        const value = args[0] as { id?: unknown; hash?: unknown } | null
+        if (value && typeof value.id === 'string' && typeof value.hash === 'string') {
+          return void this.chat?.identify(value as { id: string; hash: string })
+        }
+        console.warn(`[parley] parley('identify', { id, hash, name?, email?, phone?, variables? }): id and hash are strings`)
+        return
+      }
       case 'on': {
         const [name, fn] = args
         if (typeof name === 'string' && (EVENTS as string[]).includes(name) && typeof fn === 'function') return this.on(name as ParleyEventName, fn as (d: unknown) => void)
