@@ -357,6 +357,19 @@ describe('the agent dashboard', () => {
       window.dispatchEvent(new Event('focus'))
     })
     await page.waitForFunction(() => document.title === 'Parley', undefined, { timeout: 8000 })
+
+    // The sound can be turned off (remembered in this browser); notifications show their state.
+    await page.locator('parley-account-menu .trigger').click()
+    await page.locator('parley-account-menu input[data-pref=sound]').uncheck()
+    expect(await page.evaluate(() => localStorage.getItem('parley.sound'))).toBe('off')
+    await page.reload()
+    await page.locator('parley-account-menu .trigger').click()
+    expect(await page.locator('parley-account-menu input[data-pref=sound]').isChecked()).toBe(false)
+    await page.locator('parley-account-menu button[data-pref=notifications]').waitFor()
+    await page.context().grantPermissions(['notifications'], { origin: srv.url })
+    await page.reload()
+    await page.locator('parley-account-menu .trigger').click()
+    await waitForText(page.locator('parley-account-menu .notif'), 'On for this browser')
     vws.close()
   }, TEST_MS)
 
@@ -405,6 +418,30 @@ describe('the agent dashboard', () => {
     expect(got.message.body).toBe('Yes, one moment please.')
     back.close()
     expect((page as Page & { errors: string[] }).errors).toEqual([])
+  }, TEST_MS)
+
+  it('pages through Resolved with "Load more"', async () => {
+    const api = await ownerApi()
+    const ids: string[] = []
+    for (let i = 0; i < 33; i++) {
+      const v = await VisitorClient.create(srv.url)
+      const r = await v.request('POST', '/api/widget/messages', { body: `Old question ${i}`, clientId: cid() })
+      expect(r.status).toBe(201)
+      ids.push(r.body.conversation.id)
+      expect((await api.request('POST', `/api/conversations/${r.body.conversation.id}/resolve`)).status).toBe(200)
+    }
+    const page = await newPage()
+    await signIn(page, OWNER)
+    await page.locator('parley-conversation-list [data-view=resolved]').click()
+    const rows = page.locator('parley-conversation-list li[data-conversation]')
+    await waitForCount(rows, 30)
+    // Newest resolved first.
+    await waitForText(rows.first(), 'Old question 32')
+    await page.locator('parley-conversation-list .more button').click()
+    // No other conversation is resolved at this point: the second page holds the last three.
+    await waitForCount(rows, 33)
+    await waitForCount(page.locator('parley-conversation-list .more'), 0)
+    for (const id of ids) expect(await rowOf(page, id).count()).toBe(1)
   }, TEST_MS)
 
   it('degrades to two columns at 800px with the visitor panel as a drawer', async () => {

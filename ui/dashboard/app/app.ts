@@ -203,7 +203,7 @@ export class ParleyApp extends LitElement {
         ${isOwner(me) ? link('#/widget', r.page === 'widget', widgetIcon(), t('nav.widget')) : nothing}
       </nav>
       <parley-status-switch></parley-status-switch>
-      <parley-account-menu ?sound-on=${this.notifier.soundOn} permission=${this.notifier.permission}></parley-account-menu>
+      <parley-account-menu .soundOn=${this.notifier.soundOn} permission=${this.notifier.permission}></parley-account-menu>
     </header>`
   }
 
