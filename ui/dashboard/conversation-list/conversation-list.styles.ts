@@ -151,7 +151,7 @@ export const listStyles = css`
     font-size: var(--p-fs-s);
     color: var(--p-text-muted);
     min-height: 24px;
-    padding-right: 84px;
+    padding-right: 120px;
   }
   .waiting {
     white-space: nowrap;

@@ -129,7 +129,11 @@ export class ParleyThread extends StoreElement {
       case 'delivered':
         return html`<span class="state delivered" title=${t('delivery.delivered')}>${doubleCheckIcon(14)}<span class="sr-only">${t('delivery.delivered')}</span></span>`
       case 'failed':
-        return html`<span class="state failed" title=${m.deliveryError ?? t('delivery.failed')}>${alertIcon(12)} ${t('delivery.failed')}</span>`
+        return html`<span class="state failed" title=${m.deliveryError ?? t('delivery.failed')}>${alertIcon(12)} ${t('delivery.failed')}</span>
+          ${m.channel === 'email'
+            ? html`<button class="btn small ghost" data-action="retry-mail" ?disabled=${this.busy}
+                @click=${() => this.act(() => this.store.api.post(`/api/conversations/${m.conversationId}/messages/${m.id}/retry`).then(() => {}))}>${t('action.retry')}</button>`
+            : nothing}`
       default:
         return nothing
     }
