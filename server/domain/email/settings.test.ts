@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'bun:test'
+import { ConfigError, loadConfig } from '../../config.ts'
+import { createTestDb } from '../../db/testing.ts'
+import { loadEmailSettings, saveEmailSettings } from './settings.usecases.ts'
+
+const fails = (env: Record<string, string>) => {
+  try {
+    loadConfig(env)
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError)
+    return (e as Error).message
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('e-mail settings from the environment', () => {
+  it('reads SMTP_* and IMAP_* for unattended installs', () => {
+    const c = loadConfig({
+      SMTP_HOST: 'smtp.example.com',
+      SMTP_TLS: 'tls',
+      SMTP_USER: 'u',
+      SMTP_PASSWORD: 'p',
+      SMTP_FROM: 'support@example.com',
+      SMTP_FROM_NAME: 'Acme',
+      SMTP_RETRY_DELAYS: '1, 2.5',
+      IMAP_HOST: 'imap.example.com',
+      IMAP_USER: 'support',
+      IMAP_PASSWORD: 'secret',
+      IMAP_PLUS_ADDRESSING: 'yes',
+      IMAP_POLL_SECONDS: '30',
+    })
+    expect(c.email).toEqual({
+      smtp: { host: 'smtp.example.com', port: 465, tls: 'tls', user: 'u', password: 'p', fromName: 'Acme', fromAddress: 'support@example.com' },
+      imap: { host: 'imap.example.com', port: 993, tls: 'tls', user: 'support', password: 'secret', mailbox: 'INBOX' },
+      plusAddressing: true,
+      retryDelaysMs: [1000, 2500],
+      imapPollMs: 30_000,
+    })
+    expect(loadConfig({}).email.smtp).toBeNull()
+  })
+
+  it('names the variable when one is wrong or missing', () => {
+    expect(fails({ SMTP_HOST: 'smtp.example.com' })).toStartWith('SMTP_FROM:')
+    expect(fails({ SMTP_FROM: 'not an address' })).toStartWith('SMTP_FROM: expected an e-mail address')
+    expect(fails({ SMTP_TLS: 'ssl' })).toStartWith('SMTP_TLS: expected one of none, starttls, tls')
+    expect(fails({ IMAP_HOST: 'imap.example.com', IMAP_USER: 'x' })).toStartWith('IMAP_PASSWORD:')
+    expect(fails({ SMTP_RETRY_DELAYS: '1,soon' })).toStartWith('SMTP_RETRY_DELAYS:')
+  })
+
+  it('lets settings saved in the dashboard take precedence over the environment, keeping a password left out', async () => {
+    const db = await createTestDb()
+    try {
+      const env = loadConfig({ SMTP_HOST: 'env.example.com', SMTP_FROM: 'env@example.com' }).email
+      const deps = { sql: db.sql, config: { email: env } }
+      expect(await loadEmailSettings(deps)).toMatchObject({ source: 'env', smtp: { host: 'env.example.com' }, imap: null })
+      const [agent] = await db.sql<{ id: string }[]>`
+        insert into agents (id, email, name, role, password_hash) values (${Bun.randomUUIDv7()}, 'o@example.com', 'O', 'owner', 'x') returning id`
+      const owner = { id: agent!.id, role: 'owner' as const, name: 'O' }
+      const imap = { host: 'imap.example.com', tls: 'tls' as const, user: 'support', password: 'first' }
+      await saveEmailSettings(deps, owner, { smtp: null, imap })
+      const { password: _omit, ...withoutPassword } = imap
+      const s = await saveEmailSettings(deps, owner, { smtp: null, imap: withoutPassword })
+      expect(s).toMatchObject({ source: 'saved', smtp: null, imap: { host: 'imap.example.com', password: 'first', port: 993 } })
+      await expect(saveEmailSettings(deps, { ...owner, role: 'full' }, { smtp: null, imap: null })).rejects.toMatchObject({ code: 'settings.forbidden' })
+    } finally {
+      await db.drop()
+    }
+  })
+})
