@@ -157,6 +157,10 @@ describe('the agent dashboard', () => {
     await page.screenshot({ path: screenshotPath('dashboard-widget-snippet') })
     await widget.locator('h1').scrollIntoViewIfNeeded()
     await page.screenshot({ path: screenshotPath('dashboard-widget-settings') })
+
+    // The e-mail channel's settings page is reachable from the owner's navigation too.
+    await page.locator('parley-app nav a[href="#/email"]').click()
+    await page.locator('parley-email-settings [data-status]').waitFor()
     expect((page as Page & { errors: string[] }).errors).toEqual([])
   }, TEST_MS)
 

@@ -30,6 +30,7 @@ export const sendIcon = (size = 16) => stroke('M4 12l16-8-6 16-2.5-6.5L4 12z', s
 export const userIcon = (size = 16) => stroke('M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21c0-4 3.6-6 8-6s8 2 8 6', size)
 export const chatIcon = (size = 16) => stroke('M4 5h16v11H9l-5 4V5z', size)
 export const usersIcon = (size = 16) => stroke('M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2.5 20c0-3.5 3-5.5 6.5-5.5s6.5 2 6.5 5.5M16 4.3a3.5 3.5 0 0 1 0 6.4M18 14.8c2 .6 3.5 2.3 3.5 5.2', size)
+export const mailIcon = (size = 16) => stroke('M3 6h18v12H3zM3 7l9 6 9-6', size)
 export const widgetIcon = (size = 16) => stroke('M4 4h16v12H4zM15 20h5M18 16v4', size)
 export const pencilIcon = (size = 14) => stroke('M4 20h4L19 9l-4-4L4 16v4zM13.5 6.5l4 4', size)
 export const panelIcon = (size = 16) => stroke('M4 4h16v16H4zM15 4v16', size)

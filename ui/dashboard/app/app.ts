@@ -8,7 +8,7 @@ import { storeContext } from '../context.ts'
 import { DashboardStore, SessionEndedEvent, StoreController } from '../store.ts'
 import { NotifierController } from '../notifier.ts'
 import { isOwner } from '../permissions.ts'
-import { chatIcon, logoIcon, usersIcon, widgetIcon } from '../icons.ts'
+import { chatIcon, logoIcon, mailIcon, usersIcon, widgetIcon } from '../icons.ts'
 import { SignedInEvent } from '../login/login.ts'
 import { NotificationPrefsEvent, SignOutEvent } from '../account-menu/account-menu.ts'
 import { ToggleVisitorPanelEvent } from '../thread/thread.ts'
@@ -22,6 +22,7 @@ import '../status-switch/status-switch.ts'
 import '../account-menu/account-menu.ts'
 import '../agents-page/agents-page.ts'
 import '../widget-settings/widget-settings.ts'
+import '../email-settings/email-settings.ts'
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -30,7 +31,7 @@ declare global {
 }
 
 type Screen = 'loading' | 'setup' | 'login' | 'ready' | 'error'
-type Route = { page: 'inbox'; id: string | null } | { page: 'agents' } | { page: 'widget' }
+type Route = { page: 'inbox'; id: string | null } | { page: 'agents' } | { page: 'widget' } | { page: 'email' }
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '')
@@ -38,6 +39,7 @@ export function parseRoute(hash: string): Route {
   if (m) return { page: 'inbox', id: m[1]!.toLowerCase() }
   if (path === '/agents') return { page: 'agents' }
   if (path === '/widget') return { page: 'widget' }
+  if (path === '/email') return { page: 'email' }
   return { page: 'inbox', id: null }
 }
 
@@ -201,6 +203,7 @@ export class ParleyApp extends LitElement {
         ${link('#/', r.page === 'inbox', chatIcon(), t('nav.conversations'))}
         ${isOwner(me) ? link('#/agents', r.page === 'agents', usersIcon(), t('nav.agents')) : nothing}
         ${isOwner(me) ? link('#/widget', r.page === 'widget', widgetIcon(), t('nav.widget')) : nothing}
+        ${isOwner(me) ? link('#/email', r.page === 'email', mailIcon(), t('nav.email')) : nothing}
       </nav>
       <parley-status-switch></parley-status-switch>
       <parley-account-menu .soundOn=${this.notifier.soundOn} permission=${this.notifier.permission}></parley-account-menu>
@@ -212,6 +215,7 @@ export class ParleyApp extends LitElement {
     const me = this.store.me
     if (r.page === 'agents' && isOwner(me)) return html`<main class="page"><parley-agents-page></parley-agents-page></main>`
     if (r.page === 'widget' && isOwner(me)) return html`<main class="page"><parley-widget-settings></parley-widget-settings></main>`
+    if (r.page === 'email' && isOwner(me)) return html`<main class="page"><parley-email-settings></parley-email-settings></main>`
     const selected = this.store.selectedId !== null
     const cls = ['inbox', this.panelOpen ? 'drawer' : 'no-panel', selected ? 'has-selection' : ''].join(' ')
     return html`<main class=${cls}>

@@ -92,6 +92,7 @@ export const cs: Catalog<Key> = {
 
   'nav.agents': 'Operátoři',
   'nav.conversations': 'Konverzace',
+  'nav.email': 'E-mail',
   'nav.label': 'Hlavní nabídka',
   'nav.widget': 'Chatovací okno',
 

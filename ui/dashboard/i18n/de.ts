@@ -92,6 +92,7 @@ export const de: Catalog<Key> = {
 
   'nav.agents': 'Agenten',
   'nav.conversations': 'Konversationen',
+  'nav.email': 'E-Mail',
   'nav.label': 'Hauptmenü',
   'nav.widget': 'Chat-Fenster',
 

@@ -89,6 +89,7 @@ export const en = {
 
   'nav.agents': 'Agents',
   'nav.conversations': 'Conversations',
+  'nav.email': 'E-mail',
   'nav.label': 'Main',
   'nav.widget': 'Chat widget',
 

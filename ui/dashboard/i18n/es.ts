@@ -92,6 +92,7 @@ export const es: Catalog<Key> = {
 
   'nav.agents': 'Agentes',
   'nav.conversations': 'Conversaciones',
+  'nav.email': 'Correo electrónico',
   'nav.label': 'Menú principal',
   'nav.widget': 'Ventana de chat',
 

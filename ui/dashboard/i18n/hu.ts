@@ -92,6 +92,7 @@ export const hu: Catalog<Key> = {
 
   'nav.agents': 'Ügynökök',
   'nav.conversations': 'Beszélgetések',
+  'nav.email': 'E-mail',
   'nav.label': 'Főmenü',
   'nav.widget': 'Chatablak',
 

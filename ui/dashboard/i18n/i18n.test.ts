@@ -7,11 +7,11 @@ import { LANGUAGES, pickLanguage, translator } from '../../shared/i18n.ts'
 
 /** Strings that are the same word in that language (brand names, loanwords), checked by hand. */
 const SAME_AS_ENGLISH: Record<string, Key[]> = {
-  cs: ['channel.messenger', 'channel.email', 'field.email', 'status.online', 'status.offline', 'agents.role'],
+  cs: ['nav.email', 'channel.messenger', 'channel.email', 'field.email', 'status.online', 'status.offline', 'agents.role'],
   de: ['channel.messenger', 'field.name', 'agents.agent', 'agents.status', 'status.online', 'status.offline', 'widget.position'],
   es: ['channel.messenger', 'widget.color'],
-  hu: ['channel.messenger'],
-  pl: ['channel.messenger', 'agents.agent'],
+  hu: ['nav.email', 'channel.messenger'],
+  pl: ['nav.email', 'channel.messenger', 'agents.agent'],
 }
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()

@@ -92,6 +92,7 @@ export const pl: Catalog<Key> = {
 
   'nav.agents': 'Agenci',
   'nav.conversations': 'Rozmowy',
+  'nav.email': 'E-mail',
   'nav.label': 'Menu główne',
   'nav.widget': 'Okno czatu',
 
