@@ -11,37 +11,47 @@ const quiet = process.argv.includes('--quiet')
 interface Bundle {
   name: string
   entry: string
+  /** The file name under dist/ui, as server/http/static.ts serves it at /assets/<out>. */
+  out: string
   /** Gzipped budget in bytes, or null for none. */
   budget: number | null
 }
 
 export const BUNDLES: Bundle[] = [
-  { name: 'loader', entry: 'ui/widget/loader.ts', budget: 3 * 1024 },
-  { name: 'widget', entry: 'ui/widget/parley-chat.ts', budget: 35 * 1024 },
-  { name: 'dashboard', entry: 'ui/dashboard/index.ts', budget: null },
+  { name: 'loader', entry: 'ui/widget/loader.ts', out: 'loader.js', budget: 3 * 1024 },
+  { name: 'widget', entry: 'ui/widget/parley-chat.ts', out: 'parley-chat.js', budget: 35 * 1024 },
+  { name: 'dashboard', entry: 'ui/dashboard/index.ts', out: 'dashboard.js', budget: null },
 ]
 
 export async function buildUi(): Promise<{ name: string; bytes: number; gzip: number; brotli: number; budget: number | null }[]> {
   mkdirSync(OUT_DIR, { recursive: true })
   const present = BUNDLES.filter((b) => existsSync(join(root, b.entry)))
   if (present.length === 0) return []
-  const result = await Bun.build({
-    entrypoints: present.map((b) => join(root, b.entry)),
-    outdir: OUT_DIR,
-    target: 'browser',
-    format: 'esm',
-    minify: true,
-    naming: '[name].[ext]',
-    splitting: false,
-    sourcemap: 'none',
-  })
-  if (!result.success) {
-    for (const log of result.logs) console.error(log)
-    throw new Error('UI build failed')
+  // One build per bundle: each is self-contained (the widget must not share chunks with the
+  // dashboard) and is named for the URL it is served at.
+  const results = await Promise.all(
+    present.map((b) =>
+      Bun.build({
+        entrypoints: [join(root, b.entry)],
+        outdir: OUT_DIR,
+        target: 'browser',
+        format: 'esm',
+        minify: true,
+        naming: b.out,
+        sourcemap: 'none',
+        // Lit (and others) ship a development build with console warnings unless told otherwise.
+        define: { 'process.env.NODE_ENV': '"production"' },
+      }),
+    ),
+  )
+  for (const result of results) {
+    if (!result.success) {
+      for (const log of result.logs) console.error(log)
+      throw new Error('UI build failed')
+    }
   }
   return present.map((b) => {
-    const file = join(OUT_DIR, b.entry.split('/').pop()!.replace(/\.ts$/, '.js'))
-    const code = readFileSync(file)
+    const code = readFileSync(join(OUT_DIR, b.out))
     return { name: b.name, bytes: code.length, gzip: gzipSync(code, { level: 9 }).length, brotli: brotliCompressSync(code).length, budget: b.budget }
   })
 }

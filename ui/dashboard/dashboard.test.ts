@@ -2,7 +2,7 @@
 // setup, the owner's pages, an agent answering a visitor live, permissions, languages.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
-import { copyFileSync, existsSync, statSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { launchBrowser, screenshotPath } from '../testing/browser.ts'
 import { UI_DIR } from '../../server/http/static.ts'
@@ -19,13 +19,7 @@ const ALEX = { name: 'Alex Full', email: 'alex@example.com', password: 'alex-pas
 const LEE = { name: 'Lee Limited', email: 'lee@example.com', password: 'lee-password' }
 
 beforeAll(async () => {
-  // scripts/build-ui.ts names bundles after their entry file, so ui/dashboard/index.ts becomes
-  // dist/ui/index.js while server/http/static.ts serves /assets/dashboard.js. Until one of them
-  // changes (reported to the lead), put the bundle where the server looks for it.
-  const built = join(UI_DIR, 'index.js')
-  const served = join(UI_DIR, 'dashboard.js')
-  if (!existsSync(built) && !existsSync(served)) throw new Error('no dashboard bundle: run bun scripts/build-ui.ts first')
-  if (existsSync(built) && (!existsSync(served) || statSync(built).mtimeMs > statSync(served).mtimeMs)) copyFileSync(built, served)
+  if (!existsSync(join(UI_DIR, 'dashboard.js'))) throw new Error('no dashboard bundle: run bun scripts/build-ui.ts first')
   srv = await startTestServer()
   browser = await launchBrowser()
 }, 30_000)

@@ -70,15 +70,8 @@ export class ContactError extends Error {
 }
 
 const DEFAULT_APPEARANCE: Appearance = { color: '#4f46e5', position: 'right', greeting: '', offlineMessage: '' }
-/**
- * The server fills unset texts with its English defaults (server/domain/settings). Those are not
- * the site's own words, so the widget shows its translation instead ('' means "use ours").
- */
-const SERVER_DEFAULTS = new Set([
-  'Hi! How can we help you today?',
-  "We're not online right now. Leave your e-mail and a message, and we'll reply by e-mail.",
-])
-const siteText = (v: unknown) => (typeof v === 'string' && !SERVER_DEFAULTS.has(v.trim()) ? v.trim() : '')
+/** An empty greeting or offline text from the settings means "use ours, in the visitor's language". */
+const siteText = (v: unknown) => (typeof v === 'string' ? v.trim() : '')
 const PING_EVERY = 25_000
 const PONG_WITHIN = 10_000
 const MAX_BACKOFF = 30_000

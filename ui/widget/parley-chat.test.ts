@@ -384,7 +384,7 @@ describe('<parley-chat> on the demo page', () => {
       await light.context.close()
       expect([...errors, ...light.errors]).toEqual([])
     } finally {
-      await put({ color: '#4f46e5', position: 'right', greeting: 'Hi! How can we help you today?' })
+      await put({ color: '#4f46e5', position: 'right', greeting: '' })
     }
   }, TEST_MS)
 

@@ -11,11 +11,13 @@ export interface WidgetAppearance {
   offlineMessage: string
 }
 
+// Empty texts mean "the widget's own words, in the visitor's language"; an owner who writes a
+// greeting has it shown as written.
 export const DEFAULT_APPEARANCE: WidgetAppearance = {
   color: '#4f46e5',
   position: 'right',
-  greeting: 'Hi! How can we help you today?',
-  offlineMessage: "We're not online right now. Leave your e-mail and a message, and we'll reply by e-mail.",
+  greeting: '',
+  offlineMessage: '',
 }
 
 const KEY = 'widget.appearance'
