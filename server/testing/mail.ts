@@ -97,14 +97,17 @@ service imap-login {
 }
 `,
   )
-  const proc = Bun.spawn([DOVECOT, '-F', '-c', join(dir, 'dovecot.conf')], { stdout: 'ignore', stderr: 'pipe' })
+  // A watchdog shell runs Dovecot and stops it (and removes its folder) once this test process is
+  // gone, however it ended: bun test does not always run exit handlers.
+  const cleanup = `kill -TERM $d 2>/dev/null; wait $d; rm -rf ${dir}`
+  const watchdog = `${DOVECOT} -F -c ${dir}/dovecot.conf & d=$!; trap '${cleanup}; exit 0' TERM; while kill -0 ${process.pid} 2>/dev/null && kill -0 $d 2>/dev/null; do sleep 0.5; done; ${cleanup}`
+  const proc = Bun.spawn(['sh', '-c', watchdog], { stdout: 'ignore', stderr: 'pipe' })
   proc.unref()
   const kill = () => {
     try {
       proc.kill('SIGTERM')
     } catch {}
   }
-  process.once('exit', kill)
   let stderr = ''
   ;(async () => {
     for await (const chunk of proc.stderr) stderr += new TextDecoder().decode(chunk)
@@ -142,6 +145,7 @@ service imap-login {
       }
     },
     async stop() {
+      // the watchdog stops Dovecot and removes its folder
       kill()
       await Promise.race([proc.exited, Bun.sleep(5000)])
       rmSync(dir, { recursive: true, force: true })

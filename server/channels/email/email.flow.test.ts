@@ -16,7 +16,7 @@ const MASKED = '•••• •••• •••• 1111'
 beforeAll(async () => {
   dove = await dovecot()
   sink = await startSmtpSink({ rejectRecipient: (a) => (a.startsWith('nobody@') ? '550 5.1.1 <nobody@visitor.test>: Recipient address rejected' : null) })
-  srv = await startTestServer({ email: { ...testConfig().email, retryDelaysMs: [200, 200], imapPollMs: 1000 } })
+  srv = await startTestServer({ email: { ...testConfig().email, retryDelaysMs: [300, 2000], imapPollMs: 1000 } })
   owner = new AgentClient(srv.url)
   await owner.setup()
   mailbox = dove.addUser()
@@ -85,7 +85,11 @@ describe('the e-mail loop', () => {
     const mail = await sink.waitFor((m) => m.to.includes(address))
     expect(mail.parsed.text?.trim()).toBe(answer)
     expect(mail.parsed.html).toContain('Yes, in two days. &lt;b&gt;Really&lt;/b&gt; &amp; truly.')
-    const info = (await owner.request('GET', `/api/conversations/${conv.id}/email`)).body
+    // "sent" is committed right after the SMTP server's answer
+    const info = await until('the mail to be recorded as sent', async () => {
+      const i = (await owner.request('GET', `/api/conversations/${conv.id}/email`)).body
+      return i.messages.some((m: { messageRowId: string; outboxStatus: string }) => m.messageRowId === agentMsg.id && m.outboxStatus === 'sent') ? i : null
+    })
     const token = info.thread.token as string
     expect(mail.parsed.subject).toContain(`[#${token}]`)
     expect(mail.parsed.replyTo?.value[0]?.address).toBe(support.replace('@', `+c_${token}@`))
