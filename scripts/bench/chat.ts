@@ -1,0 +1,150 @@
+// Persisted chat path: K visitors, M agent dashboards; every visitor message committed, acked and
+// delivered to every agent. The three servers run side by side on one PostgreSQL cluster (one
+// database each) and are loaded one at a time, in turns, so drift hits them alike.
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { BUN, LOAD_CPUS, ROOT, SERVER_CPUS, log, median, pinned, spawnChild, tempDir, type Cluster } from './lib.ts'
+import type { ChatLoadConfig, ChatLoadResult, StepResult } from './chat-load.ts'
+import {
+  KINDS,
+  LABEL,
+  checkStored,
+  createParleyVisitors,
+  parleyAgentCookies,
+  seedPeerVisitors,
+  startParley,
+  startPeer,
+  type Kind,
+  type Server,
+} from './servers.ts'
+
+export interface ChatOptions {
+  visitors: number
+  agents: number
+  rates: number[]
+  /** Rates at which p50/p99 are reported side by side (each must be in `rates`). */
+  fixedRates: number[]
+  stepSeconds: number
+  warmupSeconds: number
+  runs: number
+  p99LimitMs: number
+}
+
+export interface ChatServerResult {
+  kind: Kind
+  label: string
+  /** Per run: the highest rate sustained (p99 ≤ limit, all acked and delivered, offered rate met). */
+  maxSustained: number[]
+  /** Per fixed rate, per run. */
+  fixed: Record<number, { p50: number[]; p99: number[]; perCpu: number[]; perCpuWithDb: number[] }>
+  runs: ChatLoadResult[]
+  acked: number
+  stored: number
+  duplicates: number
+  rowsForTag: number
+  loadCpuMax: number
+}
+
+export async function runChat(cluster: Cluster, o: ChatOptions): Promise<ChatServerResult[]> {
+  const dir = tempDir('chat')
+  const dbs: Record<Kind, string> = {
+    parley: await cluster.createDatabase('bench_parley'),
+    sio: await cluster.createDatabase('bench_sio'),
+    bun: await cluster.createDatabase('bench_bun'),
+  }
+  const servers = {} as Record<Kind, Server>
+  const tokens = {} as Record<Kind, string[]>
+  let cookies: string[] = []
+  try {
+    servers.parley = await startParley({ DATABASE_URL: dbs.parley })
+    tokens.parley = await createParleyVisitors(servers.parley.url, o.visitors)
+    cookies = await parleyAgentCookies(servers.parley.url, o.agents)
+    for (const k of ['sio', 'bun'] as const) {
+      servers[k] = await startPeer(k, dbs[k])
+      tokens[k] = await seedPeerVisitors(dbs[k], o.visitors)
+    }
+    cluster.pin(SERVER_CPUS)
+    const results = {} as Record<Kind, ChatServerResult>
+    const tags = {} as Record<Kind, string[]>
+    const ackedIds = {} as Record<Kind, string[]>
+    for (const k of KINDS) {
+      const fixed: ChatServerResult['fixed'] = {}
+      for (const r of o.fixedRates) fixed[r] = { p50: [], p99: [], perCpu: [], perCpuWithDb: [] }
+      results[k] = { kind: k, label: LABEL[k], maxSustained: [], fixed, runs: [], acked: 0, stored: 0, duplicates: 0, rowsForTag: 0, loadCpuMax: 0 }
+      tags[k] = []
+      ackedIds[k] = []
+    }
+    const runTag = Math.random().toString(36).slice(2, 8)
+    for (let run = 0; run < o.runs; run++) {
+      for (const k of KINDS) {
+        const tag = `b${runTag}${run}${k}`
+        tags[k].push(tag)
+        const ackedFile = join(dir, `${tag}.acked`)
+        const cfg: ChatLoadConfig = {
+          kind: k,
+          url: servers[k].url,
+          visitorTokens: tokens[k],
+          agentCookies: k === 'parley' ? cookies : Array.from({ length: o.agents }, () => ''),
+          rates: o.rates,
+          stepSeconds: o.stepSeconds,
+          warmupSeconds: o.warmupSeconds,
+          graceMs: 2000,
+          p99LimitMs: o.p99LimitMs,
+          stopAfterFailures: 1,
+          tag,
+          ackedFile,
+          serverPid: servers[k].pid,
+          postmasterPid: cluster.postmasterPid,
+          deadlineMs: 120_000,
+        }
+        const cfgFile = join(dir, `${tag}.json`)
+        writeFileSync(cfgFile, JSON.stringify(cfg))
+        const load = spawnChild(pinned(LOAD_CPUS, [BUN, join(ROOT, 'scripts/bench/chat-load.ts'), cfgFile]))
+        const line = await load.waitLine((l) => l.startsWith('{'), 150_000)
+        await load.proc.exited
+        const res = JSON.parse(line) as ChatLoadResult
+        const r = results[k]
+        r.runs.push(res)
+        r.acked += res.acked
+        ackedIds[k].push(...readFileSync(ackedFile, 'utf8').split('\n').filter(Boolean))
+        const sustained = res.steps.filter((s) => s.sustained).map((s) => s.rate)
+        r.maxSustained.push(sustained.length ? Math.max(...sustained) : 0)
+        for (const fr of o.fixedRates) {
+          const s: StepResult | undefined = res.steps.find((x) => x.rate === fr)
+          if (!s) continue
+          r.fixed[fr]!.p50.push(s.p50)
+          r.fixed[fr]!.p99.push(s.p99)
+          r.fixed[fr]!.perCpu.push(s.serverCpu > 0 ? s.sent / s.serverCpu : NaN)
+          r.fixed[fr]!.perCpuWithDb.push(s.serverCpu + s.dbCpu > 0 ? s.sent / (s.serverCpu + s.dbCpu) : NaN)
+        }
+        r.loadCpuMax = Math.max(r.loadCpuMax, ...res.steps.map((s) => s.loadCpuShare))
+        log(
+          `chat run ${run + 1}/${o.runs} ${LABEL[k]}: ` +
+            res.steps.map((s) => `${s.rate}/s p50 ${s.p50.toFixed(1)} p99 ${s.p99.toFixed(1)} ms${s.sustained ? '' : ' ✗'}`).join(' · '),
+        )
+      }
+    }
+    // Every acked message must be in the database, once.
+    for (const k of KINDS) {
+      const r = results[k]
+      let found = 0
+      let dup = 0
+      let rows = 0
+      for (const tag of tags[k]) {
+        const ids = ackedIds[k].filter((id) => id.startsWith(tag + '.'))
+        const c = await checkStored(dbs[k], ids, tag)
+        found += c.found
+        dup += c.duplicates
+        rows += c.rows
+      }
+      r.stored = found
+      r.duplicates = dup
+      r.rowsForTag = rows
+    }
+    return KINDS.map((k) => results[k])
+  } finally {
+    for (const s of Object.values(servers)) await s.stop().catch(() => {})
+  }
+}
+
+export const medianOf = (xs: number[]) => median(xs)

@@ -1,0 +1,220 @@
+// Dashboard at scale: seed N conversations and 10·N messages in SQL (generate_series), then time
+// the queries the dashboard makes, through Parley's own repository functions (the exact SQL it
+// sends), and show each one's EXPLAIN ANALYZE.
+import postgres from 'postgres'
+import { createSql, type Sql } from '../../server/db/client.ts'
+import { migrate } from '../../server/db/migrate.ts'
+import { listView, openCounts, decodeCursor, encodeCursor } from '../../server/domain/conversations/conversations.repo.ts'
+import { listLatest } from '../../server/domain/messages/messages.repo.ts'
+import { ALL_CPUS, SERVER_CPUS, percentile, log, type Cluster } from './lib.ts'
+
+export interface DashboardOptions {
+  conversations: number
+  messagesPerConversation: number
+  iterations: number
+  runs: number
+}
+
+export interface QueryResult {
+  name: string
+  /** Median over runs of each run's p95, p50 (ms). */
+  p95: number[]
+  p50: number[]
+  rows: number
+  plan: string
+}
+
+export interface DashboardResult {
+  conversations: number
+  messages: number
+  seedSeconds: number
+  vacuumSeconds: number
+  queries: QueryResult[]
+}
+
+const AGENTS = 10
+/** Share of conversations still open (the rest are resolved), and of the open ones unassigned. */
+const OPEN_SHARE = 0.02
+const UNASSIGNED_SHARE = 0.25
+
+// UUIDv7-shaped ids built from a millisecond timestamp and a unique counter. PostgreSQL's own
+// uuidv7()/gen_random_uuid() cost ~5 µs each with the embedded build (a /dev/urandom read per
+// call), which alone would take a minute for 11 million rows.
+// ('0' || 11 hex digits of milliseconds: right until the year 2527; the tail's top bit is the variant.)
+const ID = (ms: string, u: string) => `('0' || to_hex((${ms})::bigint) || '7000' || to_hex((${u})::bigint - 9223372036854775807 - 1))::uuid`
+const TS = (ms: string) => `to_timestamp((${ms}) / 1000.0)`
+
+async function seed(url: string, n: number, perConv: number): Promise<void> {
+  const open = Math.max(50, Math.round(n * OPEN_SHARE))
+  const visitors = Math.max(1, Math.floor(n / 2))
+  const year = 365 * 24 * 3600 * 1000
+  const base = Date.now() - year - 3600_000
+  // Conversation i starts at cMs(i); visitor j arrived at vMs(j). Everything is derived from the
+  // numbers, so the three tables are generated without joins and in parallel.
+  const cMs = (i: string) => `(${base}::bigint + (${i})::bigint * ${Math.floor(year / n)})`
+  const vMs = (j: string) => `(${base}::bigint - 86400000 + (${j})::bigint * ${Math.floor(year / visitors)})`
+  const visitorOf = (i: string) => `(1 + ((${i}) % ${visitors}))`
+  const isOpen = (i: string) => `((${i}) > ${n - open})`
+  const unassigned = (i: string) => `(${isOpen(i)} and (${i}) % 4 = 0)`
+  let agentArray = ''
+  const agentOf = (i: string) => `(${agentArray}::uuid[])[1 + (${i}) % ${AGENTS}]`
+  const sessions = Array.from({ length: 2 }, () => createSql(url, { max: 1 }))
+  try {
+    for (const s of sessions) {
+      // Set-up only: no fsync wait per statement, and no per-row foreign-key triggers (the rows
+      // are consistent by construction).
+      await s.unsafe('set synchronous_commit = off')
+      await s.unsafe('set session_replication_role = replica')
+    }
+    const [a, b] = sessions as [Sql, Sql]
+    await a.unsafe(`
+      insert into agents (id, email, name, role, password_hash)
+      select ${ID(`${base - 2 * 86400000}::bigint`, 'i')}, 'agent' || i || '@bench.example', 'Agent ' || i,
+        case when i = 1 then 'owner' else 'full' end, 'x'
+      from generate_series(1, ${AGENTS}) i`)
+    const ids = await a.unsafe<{ id: string }[]>(`select id from agents order by email`)
+    agentArray = `'{${ids.map((r) => r.id).join(',')}}'`
+    const halves = (lo: number, hi: number): [number, number][] => {
+      const mid = Math.floor((lo + hi) / 2)
+      return [[lo, mid], [mid + 1, hi]]
+    }
+    await Promise.all(
+      halves(1, visitors).map(([lo, hi], k) =>
+        sessions[k]!.unsafe(`
+          insert into visitors (id, name, email, created_at, last_seen_at)
+          select ${ID(vMs('j'), 'j')}, 'Visitor ' || j, case when j % 3 = 0 then 'v' || j || '@example.com' end,
+            ${TS(vMs('j'))}, ${TS(vMs('j'))}
+          from generate_series(${lo}, ${hi}) j`),
+      ),
+    )
+    await Promise.all(
+      halves(1, n).map(([lo, hi], k) =>
+        sessions[k]!.unsafe(`
+          insert into conversations (id, visitor_id, channel, status, assignee_id, last_seq, last_message_at,
+            last_message_preview, last_message_author, waiting_since, created_at, updated_at, resolved_at, resolved_by)
+          select ${ID(cMs('i'), 'i')}, ${ID(vMs(visitorOf('i')), visitorOf('i'))}, 'web',
+            case when ${isOpen('i')} then 'open' else 'resolved' end,
+            case when ${unassigned('i')} then null else ${agentOf('i')} end,
+            ${perConv}, ${TS(cMs('i') + ` + ${perConv} * 60000`)}, 'Thanks, that answers it', 'visitor',
+            case when ${unassigned('i')} then ${TS(cMs('i') + ' + 60000')} end,
+            ${TS(cMs('i'))}, ${TS(cMs('i') + ` + ${perConv} * 60000`)},
+            case when ${isOpen('i')} then null else ${TS(cMs('i') + ' + 1800000 + (i % 997) * 1000')} end,
+            case when ${isOpen('i')} then null else ${agentOf('i')} end
+          from generate_series(${lo}, ${hi}) i`),
+      ),
+    )
+    // Visitor and agent turns alternate (an unassigned conversation has only the visitor's);
+    // bodies of everyday length. Four slices, two at a time.
+    const quarters = halves(1, n).flatMap(([lo, hi]) => halves(lo, hi))
+    const messageSql = ([lo, hi]: [number, number]) => {
+      const agentTurn = `(k % 2 = 0 and not c.unassigned)`
+      // offset 0 keeps the per-conversation ids computed once per conversation, not per message.
+      return `
+        insert into messages (id, conversation_id, seq, author_type, author_id, body, client_id, channel, delivery_status, created_at)
+        select ${ID('c.ms + k * 60000', `c.i * ${perConv + 1} + k`)}, c.id, k,
+          case when ${agentTurn} then 'agent' else 'visitor' end,
+          case when ${agentTurn} then c.agent else c.visitor end,
+          'Message ' || k || ' of this conversation: hello, I have a question about my order and its delivery.',
+          null, 'web',
+          case when ${agentTurn} then 'delivered' else 'received' end,
+          ${TS('c.ms + k * 60000')}
+        from (
+          select i::bigint as i, ${cMs('i')} as ms, ${ID(cMs('i'), 'i')} as id, ${ID(vMs(visitorOf('i')), visitorOf('i'))} as visitor,
+            ${agentOf('i')} as agent, ${unassigned('i')} as unassigned
+          from generate_series(${lo}, ${hi}) i offset 0
+        ) c cross join generate_series(1, ${perConv}) k`
+    }
+    await Promise.all([a.unsafe(messageSql(quarters[0]!)), b.unsafe(messageSql(quarters[2]!))])
+    await Promise.all([a.unsafe(messageSql(quarters[1]!)), b.unsafe(messageSql(quarters[3]!))])
+  } finally {
+    for (const s of sessions) await s.end()
+  }
+}
+
+/** The SQL text and parameters a repository function sends, caught with postgres.js's debug hook. */
+function capturing(url: string): { sql: Sql; last: () => { query: string; params: unknown[] } | null; end: () => Promise<void> } {
+  let last: { query: string; params: unknown[] } | null = null
+  const sql = postgres(url, {
+    max: 1,
+    transform: postgres.camel,
+    onnotice: () => {},
+    debug: (_conn, query, params) => {
+      last = { query, params: params as unknown[] }
+    },
+  }) as unknown as Sql
+  return { sql, last: () => last, end: () => sql.end() }
+}
+
+export async function runDashboard(cluster: Cluster, o: DashboardOptions): Promise<DashboardResult> {
+  const url = await cluster.createDatabase('bench_dashboard')
+  const sql = createSql(url, { max: 2 })
+  await migrate(sql)
+  // Seeding is set-up, not the benchmark: let PostgreSQL use both cores for it.
+  cluster.pin(ALL_CPUS)
+  log(`dashboard: seeding ${o.conversations.toLocaleString()} conversations, ${(o.conversations * o.messagesPerConversation).toLocaleString()} messages`)
+  const t0 = performance.now()
+  await seed(url, o.conversations, o.messagesPerConversation)
+  const seedSeconds = (performance.now() - t0) / 1000
+  const t1 = performance.now()
+  await sql.unsafe('vacuum (analyze) agents, visitors, conversations, messages')
+  await sql.unsafe('checkpoint')
+  const vacuumSeconds = (performance.now() - t1) / 1000
+  log(`dashboard: seeded in ${seedSeconds.toFixed(1)} s, vacuum analyze ${vacuumSeconds.toFixed(1)} s`)
+  cluster.pin(SERVER_CPUS)
+
+  const agents = await sql<{ id: string }[]>`select id from agents order by email`
+  const [{ count: messages } = { count: 0 }] = await sql<{ count: number }[]>`select count(*)::int as count from messages`
+  const [{ count: total } = { count: 0 }] = await sql<{ count: number }[]>`select count(*)::int as count from conversations`
+  // A deep page of Resolved: the keyset cursor of the row halfway down the list.
+  const half = Math.floor((total * (1 - OPEN_SHARE)) / 2)
+  const [mid] = await sql<{ sortKey: string; id: string }[]>`
+    select resolved_at::text as sort_key, id from conversations where status = 'resolved'
+    order by resolved_at desc, id desc offset ${half} limit 1`
+  const deepCursor = mid ? decodeCursor(encodeCursor([mid.sortKey, mid.id])) : null
+  const sampleConversations = (await sql<{ id: string }[]>`
+    select id from conversations tablesample system (1) limit 200`).map((r) => r.id)
+  if (sampleConversations.length === 0) sampleConversations.push(...(await sql<{ id: string }[]>`select id from conversations limit 20`).map((r) => r.id))
+  await sql.end()
+
+  const PAGE = 30 // what the dashboard asks for (ui/dashboard/store.ts)
+  const THREAD = 100
+  const agentAt = (i: number) => agents[1 + (i % (agents.length - 1))]!.id
+  const queries: { name: string; run: (db: Sql, i: number) => Promise<number> }[] = [
+    { name: 'Open › Unassigned, first page', run: async (db) => (await listView(db, 'unassigned', agentAt(0), PAGE, null)).items.length },
+    { name: 'Open › Mine, first page', run: async (db, i) => (await listView(db, 'mine', agentAt(i), PAGE, null)).items.length },
+    { name: 'Open › Others, first page', run: async (db, i) => (await listView(db, 'others', agentAt(i), PAGE, null)).items.length },
+    { name: 'Open counts (all three tabs)', run: async (db) => Object.keys((await openCounts(db)).byAssignee).length + 1 },
+    { name: 'Resolved, first page', run: async (db, i) => (await listView(db, 'resolved', agentAt(i), PAGE, null)).items.length },
+    { name: 'Resolved, deep page (keyset, middle)', run: async (db, i) => (await listView(db, 'resolved', agentAt(i), PAGE, deepCursor)).items.length },
+    { name: "One conversation's messages", run: async (db, i) => (await listLatest(db, sampleConversations[i % sampleConversations.length]!, THREAD)).length },
+  ]
+
+  const cap = capturing(url)
+  const results: QueryResult[] = []
+  for (const q of queries) {
+    const rows = await q.run(cap.sql, 0)
+    const captured = cap.last()
+    let plan = ''
+    if (captured) {
+      const lines = await cap.sql.unsafe(`explain (analyze, buffers, costs off, summary on) ${captured.query}`, captured.params as never[])
+      plan = lines.map((l: Record<string, string>) => Object.values(l)[0]).join('\n')
+    }
+    results.push({ name: q.name, p95: [], p50: [], rows, plan })
+  }
+  for (let r = 0; r < o.runs; r++) {
+    for (let qi = 0; qi < queries.length; qi++) {
+      const q = queries[qi]!
+      const times = new Float64Array(o.iterations)
+      for (let i = 0; i < o.iterations; i++) {
+        const s = performance.now()
+        await q.run(cap.sql, i + 1)
+        times[i] = performance.now() - s
+      }
+      times.sort()
+      results[qi]!.p95.push(percentile(times, 95))
+      results[qi]!.p50.push(percentile(times, 50))
+    }
+  }
+  await cap.end()
+  return { conversations: total, messages, seedSeconds, vacuumSeconds, queries: results }
+}

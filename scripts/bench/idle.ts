@@ -1,0 +1,125 @@
+// Idle visitors: N open widget connections. Server memory per connection (RSS delta from /proc,
+// after the server has settled) and connections accepted per second, for Parley, raw Bun.serve
+// and Socket.IO. Each run starts a fresh server.
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { LOAD_CPUS, NODE, ROOT, SERVER_CPUS, cpuSeconds, log, pinned, rssBytes, spawnChild, tempDir, type Cluster } from './lib.ts'
+import { KINDS, LABEL, createParleyVisitors, seedPeerVisitors, startParley, startPeer, type Kind, type Server } from './servers.ts'
+
+export interface IdleOptions {
+  connections: number
+  runs: number
+  sources: string[]
+}
+
+export interface IdleServerResult {
+  kind: Kind
+  label: string
+  /** Per run. */
+  opened: number[]
+  bytesPerConnection: number[]
+  acceptsPerSecond: number[]
+  baselineRss: number[]
+  failures: string[]
+}
+
+function hardFdLimit(): number {
+  try {
+    const out = Bun.spawnSync(['bash', '-c', 'ulimit -Hn']).stdout.toString().trim()
+    return out === 'unlimited' ? 1 << 20 : Number(out)
+  } catch {
+    return 0
+  }
+}
+
+/** Waits until the server has used under 2% of a CPU for half a second (its after-work is done). */
+async function settle(pid: number, maxMs: number): Promise<void> {
+  const deadline = Date.now() + maxMs
+  let last = cpuSeconds(pid)
+  while (Date.now() < deadline) {
+    await Bun.sleep(500)
+    const now = cpuSeconds(pid)
+    if (now - last < 0.01) return
+    last = now
+  }
+}
+
+export async function runIdle(cluster: Cluster, o: IdleOptions): Promise<{ results: IdleServerResult[]; limitNote: string }> {
+  const dir = tempDir('idle')
+  const hard = hardFdLimit()
+  const want = o.connections + 1024
+  const fdLimit = Math.min(hard, Math.max(want, 4096))
+  let n = o.connections
+  let limitNote = ''
+  if (hard && hard < want) {
+    n = Math.max(100, hard - 1024)
+    limitNote = `open-file limit (ulimit -Hn ${hard}) caps the run at ${n} connections`
+  }
+  const dbs: Record<Kind, string> = {
+    parley: await cluster.createDatabase('bench_idle_parley'),
+    sio: await cluster.createDatabase('bench_idle_sio'),
+    bun: await cluster.createDatabase('bench_idle_bun'),
+  }
+  const tokens = {} as Record<Kind, string[]>
+  const results = {} as Record<Kind, IdleServerResult>
+  for (const k of KINDS) results[k] = { kind: k, label: LABEL[k], opened: [], bytesPerConnection: [], acceptsPerSecond: [], baselineRss: [], failures: [] }
+  const start = async (k: Kind): Promise<Server> =>
+    k === 'parley' ? startParley({ DATABASE_URL: dbs.parley }, fdLimit) : startPeer(k, dbs[k], fdLimit)
+
+  {
+    const p = await startParley({ DATABASE_URL: dbs.parley })
+    try {
+      const t0 = performance.now()
+      tokens.parley = await createParleyVisitors(p.url, n)
+      log(`idle: ${n} Parley visitors created over HTTP in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+    } finally {
+      await p.stop()
+    }
+  }
+  tokens.sio = await seedPeerVisitors(dbs.sio, n)
+  tokens.bun = await seedPeerVisitors(dbs.bun, n)
+
+  for (let run = 0; run < o.runs; run++) {
+    for (const k of KINDS) {
+      const server = await start(k)
+      cluster.pin(SERVER_CPUS)
+      const cfgFile = join(dir, `${k}-${run}.json`)
+      writeFileSync(
+        cfgFile,
+        JSON.stringify({ kind: k, url: server.url, tokens: tokens[k], n, warm: 200, concurrency: 64, sources: o.sources, deadlineMs: 180_000 }),
+      )
+      const load = spawnChild(pinned(LOAD_CPUS, [NODE, join(ROOT, 'scripts/bench/idle-load.mjs'), cfgFile]), { fdLimit })
+      const r = results[k]
+      try {
+        await load.waitLine((l) => l.includes('"ready"'), 10_000)
+        load.proc.stdin.write('warm\n')
+        await load.proc.stdin.flush()
+        const warmed = JSON.parse(await load.waitLine((l) => l.includes('"warmed"'), 60_000))
+        if (warmed.failed) r.failures.push(`warm-up: ${warmed.failed} failed (${warmed.firstError})`)
+        await settle(server.pid, 10_000)
+        const before = rssBytes(server.pid)
+        load.proc.stdin.write('go\n')
+        await load.proc.stdin.flush()
+        const opened = JSON.parse(await load.waitLine((l) => l.includes('"open"'), 170_000))
+        await settle(server.pid, 30_000)
+        const after = rssBytes(server.pid)
+        r.opened.push(opened.opened)
+        r.baselineRss.push(before)
+        r.bytesPerConnection.push(opened.opened ? (after - before) / opened.opened : NaN)
+        r.acceptsPerSecond.push(opened.opened / opened.seconds)
+        if (opened.failed) r.failures.push(`run ${run + 1}: ${opened.failed} failed (${opened.firstError})`)
+        log(
+          `idle run ${run + 1}/${o.runs} ${LABEL[k]}: ${opened.opened} open in ${opened.seconds.toFixed(1)} s, ` +
+            `RSS ${(before / 2 ** 20).toFixed(0)} → ${(after / 2 ** 20).toFixed(0)} MiB, ${((after - before) / opened.opened / 1024).toFixed(1)} KiB/conn`,
+        )
+        load.proc.stdin.write('close\n')
+        await load.proc.stdin.flush()
+        await load.waitLine((l) => l.includes('"closed"'), 20_000).catch(() => {})
+      } finally {
+        await load.stop('SIGKILL', 1000)
+        await server.stop()
+      }
+    }
+  }
+  return { results: KINDS.map((k) => results[k]), limitNote }
+}

@@ -1,0 +1,199 @@
+// `npm run bench` — runs the five benchmarks of issue 6 and prints one table of figures and ratios.
+//   --quick                 smoke mode (< 1 minute): small sizes, one run each
+//   --only=chat,idle,dashboard,startup,widget
+//   --runs=N                runs per benchmark (medians are printed); default 3
+//   --conversations=N       dashboard seed size (messages = 10 × N); default 1,000,000
+//   --connections=N         idle visitor sockets; default 10,000
+// Raw results (every run, every step, the EXPLAIN ANALYZE plans) go to a JSON file in the temp dir.
+import { writeFileSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { LOAD_CPUS, cleanupAll, fmt, fmtRatio, log, machine, median, pinPid, pinningNote, startCluster, SERVER_CPUS } from './lib.ts'
+import { runChat, type ChatServerResult } from './chat.ts'
+import { runIdle, type IdleServerResult } from './idle.ts'
+import { runDashboard, type DashboardResult } from './dashboard.ts'
+import { runStartup, type StartupResult } from './startup.ts'
+import { ANCHORS, runWidget, type WidgetResult } from './widget.ts'
+
+const args = process.argv.slice(2)
+const flag = (name: string) => args.includes(`--${name}`)
+const opt = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]
+const quick = flag('quick')
+const only = new Set((opt('only') ?? 'widget,startup,dashboard,idle,chat').split(','))
+const runs = Number(opt('runs') ?? (quick ? 1 : 3))
+const conversations = Number(opt('conversations') ?? (quick ? 20_000 : 1_000_000))
+const connections = Number(opt('connections') ?? (quick ? 1_000 : 10_000))
+
+// The runner and every load generator it starts live on the load core.
+pinPid(process.pid, LOAD_CPUS)
+
+const started = performance.now()
+const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+const m = machine()
+let widget: WidgetResult | null = null
+let startup: StartupResult | null = null
+let dashboard: DashboardResult | null = null
+let idle: { results: IdleServerResult[]; limitNote: string } | null = null
+let chat: ChatServerResult[] | null = null
+const failures: string[] = []
+
+const CHAT = quick
+  ? { visitors: 50, agents: 2, rates: [200, 500, 1000, 2000], fixedRates: [200, 500], stepSeconds: 1, warmupSeconds: 0.5 }
+  : { visitors: 200, agents: 4, rates: [250, 500, 750, 1000, 1500, 2000, 3000, 4000, 6000, 8000, 12000], fixedRates: [250, 1000], stepSeconds: 2, warmupSeconds: 1 }
+
+async function step<T>(name: string, f: () => Promise<T>): Promise<T | null> {
+  if (!only.has(name)) return null
+  const t0 = performance.now()
+  try {
+    const r = await f()
+    log(`${name} done in ${((performance.now() - t0) / 1000).toFixed(0)} s`)
+    return r
+  } catch (e) {
+    const msg = `${name} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`
+    log(msg)
+    failures.push(msg.split('\n')[0]!)
+    return null
+  }
+}
+
+let interrupted = false
+for (const s of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(s, async () => {
+    if (interrupted) return
+    interrupted = true
+    log('interrupted: stopping everything this run started')
+    await cleanupAll()
+    process.exit(130)
+  })
+}
+
+try {
+  widget = await step('widget', runWidget)
+  startup = await step('startup', () => runStartup(runs))
+  dashboard = await step('dashboard', async () => {
+    const c = await startCluster('dashboard')
+    c.pin(SERVER_CPUS)
+    try {
+      return await runDashboard(c, { conversations, messagesPerConversation: 10, iterations: quick ? 50 : 200, runs })
+    } finally {
+      await c.stop()
+    }
+  })
+  idle = await step('idle', async () => {
+    const c = await startCluster('idle')
+    c.pin(SERVER_CPUS)
+    try {
+      return await runIdle(c, { connections, runs, sources: ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5'] })
+    } finally {
+      await c.stop()
+    }
+  })
+  chat = await step('chat', async () => {
+    const c = await startCluster('chat')
+    c.pin(SERVER_CPUS)
+    try {
+      return await runChat(c, { ...CHAT, runs, p99LimitMs: 50 })
+    } finally {
+      await c.stop()
+    }
+  })
+} finally {
+  await cleanupAll()
+}
+
+// The table -----------------------------------------------------------------------------------
+
+type Row = [string, string, string, string, string, string, string, string, string]
+const rows: Row[] = []
+const section = (title: string) => rows.push([`**${title}**`, '', '', '', '', '', '', '', ''])
+const yes = (ok: boolean | null) => (ok === null ? '—' : ok ? 'yes' : 'no')
+const kib = (b: number) => fmt(b / 1024, 1)
+const kb = (b: number) => fmt(b / 1000, 1)
+
+if (chat) {
+  const [P, S, B] = ['parley', 'sio', 'bun'].map((k) => chat!.find((r) => r.kind === k)!) as [ChatServerResult, ChatServerResult, ChatServerResult]
+  section(`Persisted chat path — ${CHAT.visitors} visitors, ${CHAT.agents} agents, ${CHAT.stepSeconds} s steps, median of ${runs}`)
+  const max = (r: ChatServerResult) => median(r.maxSustained)
+  const ms = (r: ChatServerResult, rate: number, p: 'p50' | 'p99') => median(r.fixed[rate]?.[p] ?? [])
+  const mp = max(P)
+  const ms_ = max(S)
+  const mb = max(B)
+  rows.push(['msg/s sustained with p99 ≤ 50 ms', fmt(mp), fmt(ms_), fmt(mb), fmtRatio(mp / ms_), fmtRatio(mp / mb), '≥ 3× SIO, ≥ 0.8× Bun', yes(mp >= 3 * ms_ && mp >= 0.8 * mb), 'highest step passed'])
+  for (const rate of CHAT.fixedRates) {
+    const cell = (r: ChatServerResult) => `${fmt(ms(r, rate, 'p50'), 1)} / ${fmt(ms(r, rate, 'p99'), 1)}`
+    rows.push([`p50 / p99 ms at ${rate} msg/s`, cell(P), cell(S), cell(B), fmtRatio(ms(P, rate, 'p99') / ms(S, rate, 'p99')), fmtRatio(ms(P, rate, 'p99') / ms(B, rate, 'p99')), 'p99 ≤ 50 ms', yes(ms(P, rate, 'p99') <= 50), 'send → every agent'])
+  }
+  const perCpuRate = CHAT.fixedRates[CHAT.fixedRates.length - 1]!
+  const pc = (r: ChatServerResult, k: 'perCpu' | 'perCpuWithDb') => median(r.fixed[perCpuRate]?.[k] ?? [])
+  rows.push([`msg per server CPU-s (at ${perCpuRate}/s)`, fmt(pc(P, 'perCpu')), fmt(pc(S, 'perCpu')), fmt(pc(B, 'perCpu')), fmtRatio(pc(P, 'perCpu') / pc(S, 'perCpu')), fmtRatio(pc(P, 'perCpu') / pc(B, 'perCpu')), '', '', 'app process, /proc'])
+  rows.push([`msg per CPU-s incl. PostgreSQL`, fmt(pc(P, 'perCpuWithDb')), fmt(pc(S, 'perCpuWithDb')), fmt(pc(B, 'perCpuWithDb')), fmtRatio(pc(P, 'perCpuWithDb') / pc(S, 'perCpuWithDb')), fmtRatio(pc(P, 'perCpuWithDb') / pc(B, 'perCpuWithDb')), '', '', 'app + all backends'])
+  const stored = (r: ChatServerResult) => `${r.stored}/${r.acked}${r.duplicates ? `, ${r.duplicates} dup` : ''}`
+  const allStored = chat.every((r) => r.stored === r.acked && r.duplicates === 0)
+  rows.push(['acked messages found in the database', stored(P), stored(S), stored(B), '', '', 'all, once', yes(allStored), 'counted by client id'])
+  const loadMax = Math.max(...chat.map((r) => r.loadCpuMax))
+  if (loadMax > 0.9) rows.push(['(load generator CPU share, max)', '', '', '', '', '', '', '', `${(loadMax * 100).toFixed(0)}% — load-bound at the top`])
+}
+
+if (idle) {
+  const [P, S, B] = ['parley', 'sio', 'bun'].map((k) => idle!.results.find((r) => r.kind === k)!) as [IdleServerResult, IdleServerResult, IdleServerResult]
+  const n = median(P.opened)
+  section(`Idle visitors — ${fmt(n)} widget sockets from ${4} source addresses, median of ${runs}`)
+  const mem = (r: IdleServerResult) => median(r.bytesPerConnection)
+  rows.push(['server memory per connection (KiB RSS)', kib(mem(P)), kib(mem(S)), kib(mem(B)), fmtRatio(mem(P) / mem(S)), fmtRatio(mem(P) / mem(B)), '≤ 0.2× SIO, ≤ 1.5× Bun', yes(mem(P) <= 0.2 * mem(S) && mem(P) <= 1.5 * mem(B)), 'RSS delta / connections'])
+  const acc = (r: IdleServerResult) => median(r.acceptsPerSecond)
+  rows.push(['connections accepted per second', fmt(acc(P)), fmt(acc(S)), fmt(acc(B)), fmtRatio(acc(P) / acc(S)), fmtRatio(acc(P) / acc(B)), '', '', 'until hello, 64 in flight'])
+  const opened = (r: IdleServerResult) => `${fmt(median(r.opened))}`
+  rows.push(['connections held open', opened(P), opened(S), opened(B), '', '', `${connections}`, yes(median(P.opened) >= connections), idle.limitNote || ''])
+  const base = (r: IdleServerResult) => fmt(median(r.baselineRss) / 2 ** 20)
+  rows.push(['server RSS before (MiB)', base(P), base(S), base(B), '', '', '', '', ''])
+}
+
+if (dashboard) {
+  section(
+    `Dashboard at scale — ${dashboard.conversations.toLocaleString('en')} conversations, ${dashboard.messages.toLocaleString('en')} messages ` +
+      `(seeded in ${dashboard.seedSeconds.toFixed(0)} s), median of ${runs} runs' p95`,
+  )
+  for (const q of dashboard.queries) {
+    const p95 = median(q.p95)
+    rows.push([`${q.name}: p95 (p50) ms`, `${fmt(p95, 2)} (${fmt(median(q.p50), 2)})`, '', '', '', '', 'p95 ≤ 20 ms', yes(p95 <= 20), `${q.rows} rows`])
+  }
+}
+
+if (startup) {
+  section(`Start-up — process start → first 200 from /healthz, embedded PostgreSQL, median of ${runs}`)
+  const e = median(startup.emptyMs)
+  const i = median(startup.initialisedMs)
+  rows.push(['empty DATA_DIR (initdb, migrate, owner) ms', fmt(e), '', '', '', '', '≤ 3000 ms', yes(e <= 3000), ''])
+  rows.push(['initialised DATA_DIR ms', fmt(i), '', '', '', '', '≤ 1000 ms', yes(i <= 1000), ''])
+}
+
+if (widget) {
+  section('Widget weight — bytes a browser downloads (gzip -9 / brotli 11)')
+  for (const b of widget.bundles) {
+    if (!b.present) {
+      rows.push([`${b.name} (${b.file})`, 'not built', '', '', '', '', `≤ ${b.budgetGzip / 1024} KB gzip`, '—', widget.note])
+      continue
+    }
+    rows.push([`${b.name}: gzip / brotli KB`, `${kb(b.gzip)} / ${kb(b.brotli)}`, '', '', '', '', `≤ ${b.budgetGzip / 1024} KB gzip`, yes(b.gzip <= b.budgetGzip), `${kb(b.raw)} KB raw`])
+  }
+  const total = widget.bundles.filter((b) => b.present).reduce((s, b) => s + b.gzip, 0)
+  for (const a of ANCHORS) rows.push([`loader + widget vs ${a.name} ≈ ${a.kb} KB`, `${kb(total)} KB`, '', '', '', '', '', '', `${fmtRatio((total / 1000) / a.kb)} of it (published figure, not measured here)`])
+}
+
+const header: Row = ['benchmark', 'Parley', 'Socket.IO+pg', 'raw Bun', 'P÷SIO', 'P÷Bun', 'target', 'met', 'note']
+const lines = [
+  `Parley benchmarks — ${m.date} — ${m.nproc} CPUs (${m.cpu}), ${m.memory} RAM, Linux ${m.kernel}, Bun ${m.bun}, Node ${m.node}`,
+  `${pinningNote}; load average at start ${loadBefore}; ${quick ? 'QUICK smoke mode (small sizes, 1 run)' : `${runs} runs`}; ` +
+    `took ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  '',
+  `| ${header.join(' | ')} |`,
+  `|${header.map(() => '---').join('|')}|`,
+  ...rows.map((r) => `| ${r.join(' | ')} |`),
+]
+if (failures.length) lines.push('', 'FAILED:', ...failures.map((f) => `- ${f}`))
+console.log(lines.join('\n'))
+
+const rawFile = join(tmpdir(), `parley-bench-${Date.now()}.json`)
+writeFileSync(rawFile, JSON.stringify({ machine: m, loadBefore, quick, runs, chat, idle, dashboard, startup, widget, failures }, null, 2))
+console.log(`\nRaw results, every run and the EXPLAIN ANALYZE plans: ${rawFile}`)
+process.exit(failures.length ? 1 : 0)
