@@ -5,6 +5,25 @@
 // the same client id and stored exactly once, in the order it was written.
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 
+/** Fired on window after the site calls history.pushState (browsers fire no event of their own). */
+const NAVIGATE = 'parley:navigate'
+
+/**
+ * Single-page apps move between pages with history.pushState, which fires no event (popstate
+ * only fires on back/forward). Wrap it once, as analytics scripts do, and tell the controller.
+ */
+function watchPushState(): void {
+  const h = history as History & { __parleyWrapped?: boolean }
+  if (h.__parleyWrapped) return
+  h.__parleyWrapped = true
+  const push = h.pushState
+  h.pushState = function (this: History, ...args: Parameters<History['pushState']>) {
+    const result = push.apply(this, args)
+    dispatchEvent(new Event(NAVIGATE))
+    return result
+  }
+}
+
 export type AuthorType = 'visitor' | 'agent' | 'system'
 
 /** A message as the server sends it (JSON: dates are strings). */
@@ -159,6 +178,8 @@ export class ChatController implements ReactiveController {
     document.addEventListener('visibilitychange', this.onVisible)
     addEventListener('popstate', this.onNavigate)
     addEventListener('hashchange', this.onNavigate)
+    watchPushState()
+    addEventListener(NAVIGATE, this.onPushState)
     void this.loadConfig()
     // Connect at once, not at the first message: agents see who is on the site and where.
     void this.start()
@@ -171,6 +192,7 @@ export class ChatController implements ReactiveController {
     document.removeEventListener('visibilitychange', this.onVisible)
     removeEventListener('popstate', this.onNavigate)
     removeEventListener('hashchange', this.onNavigate)
+    removeEventListener(NAVIGATE, this.onPushState)
     clearTimeout(this.reconnectTimer)
     this.closeSocket()
   }
@@ -441,6 +463,8 @@ export class ChatController implements ReactiveController {
   }
 
   private onNavigate = () => this.reportPage()
+  // Routers usually set document.title right after pushState, in the same task: report after it.
+  private onPushState = () => setTimeout(() => this.reportPage(), 0)
 
   private transmit(p: Pending): void {
     this.frame({ type: 'message.send', clientId: p.clientId, conversationId: this.conversation?.id ?? null, body: p.body })
