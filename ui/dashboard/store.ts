@@ -14,6 +14,7 @@ import type {
   ListView,
   Message,
   Page,
+  PageView,
   ServerFrame,
   Visitor,
 } from '../shared/types.ts'
@@ -43,6 +44,8 @@ export interface Typing {
 }
 
 const PAGE = 30
+/** Page views shown in the visitor card's browsing history. */
+export const HISTORY = 20
 const THREAD_PAGE = 100
 const TYPING_MS = 6000
 
@@ -59,6 +62,13 @@ export function viewOf(c: Conversation, meId: string): ListView {
   if (c.status === 'resolved') return 'resolved'
   if (!c.assignee) return 'unassigned'
   return c.assignee.id === meId ? 'mine' : 'others'
+}
+
+/** Something the visitor card loads on its own (browsing history, earlier conversations). */
+export interface Loaded<T> {
+  items: T[]
+  loading: boolean
+  error: string | null
 }
 
 export class StoreChangeEvent extends Event {
@@ -106,6 +116,12 @@ export class DashboardStore extends EventTarget {
   agents: Agent[] = []
   visitors = new Map<string, Visitor>()
   visitorErrors = new Map<string, string>()
+  /** Browsing history per visitor (newest first), for visitors whose card has been opened. */
+  visitorPages = new Map<string, Loaded<PageView>>()
+  /** All conversations of a visitor (newest first), for visitors whose card has been opened. */
+  visitorConversations = new Map<string, Loaded<Conversation>>()
+  /** Attributions the card must show (the GeoLite2 licence), loaded once. */
+  meta: { geoAttribution: string } | null = null
   connection: SocketState = 'closed'
   /** Whether the socket has been open once this session (the first connect is not a "lost connection"). */
   everConnected = false
@@ -167,6 +183,8 @@ export class DashboardStore extends EventTarget {
     this.pending.clear()
     this.typing.clear()
     this.visitors.clear()
+    this.visitorPages.clear()
+    this.visitorConversations.clear()
     this.agents = []
     this.counts = null
     this.selectedId = null
@@ -252,6 +270,9 @@ export class DashboardStore extends EventTarget {
     // Frames and responses can cross; never let an older picture replace a newer one.
     if (known && known.lastSeq > c.lastSeq) return
     this.conversations.set(c.id, c)
+    // Keep the visitor card's "earlier conversations" in step with what happens to them.
+    const list = this.visitorConversations.get(c.visitor.id)
+    if (list) list.items = [c, ...list.items.filter((x) => x.id !== c.id)].sort(byCreated)
     this.changed()
   }
 
@@ -367,14 +388,71 @@ export class DashboardStore extends EventTarget {
     this.changed()
   }
 
+  /** The visitor card: the visitor, their browsing history and conversations, and the attribution. */
   async loadVisitor(id: string): Promise<void> {
+    const card = (async () => {
+      try {
+        this.visitors.set(id, await this.api.get<Visitor>(`/api/visitors/${id}`))
+        this.visitorErrors.delete(id)
+      } catch (e) {
+        this.visitorErrors.set(id, this.errorText(e))
+      }
+      this.changed()
+    })()
+    await Promise.all([card, this.loadPages(id), this.loadVisitorConversations(id), this.loadMeta()])
+  }
+
+  private pagesInFlight = new Map<string, Promise<void>>()
+  private pagesAgain = new Set<string>()
+
+  /** Loads the latest page views; a call during a load runs once more after it (page views come in bursts). */
+  loadPages(id: string): Promise<void> {
+    const running = this.pagesInFlight.get(id)
+    if (running) {
+      this.pagesAgain.add(id)
+      return running
+    }
+    const p = (async () => {
+      do {
+        this.pagesAgain.delete(id)
+        const known = this.visitorPages.get(id)
+        this.visitorPages.set(id, { items: known?.items ?? [], loading: true, error: null })
+        this.changed()
+        try {
+          const items = await this.api.get<PageView[]>(`/api/visitors/${id}/pages${query({ limit: HISTORY })}`)
+          this.visitorPages.set(id, { items, loading: false, error: null })
+        } catch (e) {
+          this.visitorPages.set(id, { items: known?.items ?? [], loading: false, error: this.errorText(e) })
+        }
+        this.changed()
+      } while (this.pagesAgain.has(id))
+      this.pagesInFlight.delete(id)
+    })()
+    this.pagesInFlight.set(id, p)
+    return p
+  }
+
+  async loadVisitorConversations(id: string): Promise<void> {
+    const known = this.visitorConversations.get(id)
+    this.visitorConversations.set(id, { items: known?.items ?? [], loading: true, error: null })
+    this.changed()
     try {
-      this.visitors.set(id, await this.api.get<Visitor>(`/api/visitors/${id}`))
-      this.visitorErrors.delete(id)
+      const items = await this.api.get<Conversation[]>(`/api/visitors/${id}/conversations`)
+      this.visitorConversations.set(id, { items: items.sort(byCreated), loading: false, error: null })
     } catch (e) {
-      this.visitorErrors.set(id, this.errorText(e))
+      this.visitorConversations.set(id, { items: known?.items ?? [], loading: false, error: this.errorText(e) })
     }
     this.changed()
+  }
+
+  async loadMeta(): Promise<void> {
+    if (this.meta) return
+    try {
+      this.meta = await this.api.get<{ geoAttribution: string }>('/api/settings/meta')
+      this.changed()
+    } catch {
+      // Retried with the next card; the card shows the location without the line meanwhile.
+    }
   }
 
   async updateVisitor(id: string, patch: Partial<Pick<Visitor, 'name' | 'email' | 'phone' | 'note'>>): Promise<Visitor> {
@@ -384,7 +462,16 @@ export class DashboardStore extends EventTarget {
   }
 
   private applyVisitor(v: Visitor): void {
+    const before = this.visitors.get(v.id)
     this.visitors.set(v.id, v)
+    // A page view moves the current page and the last-seen time; edits do not. Refresh the
+    // history of the card on screen, and forget it for others (reloaded when their card opens).
+    const moved = !before || before.lastSeenAt !== v.lastSeenAt || before.currentPage?.url !== v.currentPage?.url
+    if (moved && this.visitorPages.has(v.id)) {
+      const shown = this.selectedId ? this.conversations.get(this.selectedId)?.visitor.id === v.id : false
+      if (shown) void this.loadPages(v.id)
+      else this.visitorPages.delete(v.id)
+    }
     // Lists show the visitor's name: keep their copies in step.
     for (const c of this.conversations.values()) {
       if (c.visitor.id === v.id) this.conversations.set(c.id, { ...c, visitor: { ...c.visitor, name: v.name, email: v.email } })
@@ -540,6 +627,8 @@ export class DashboardStore extends EventTarget {
     }, 1000)
   }
 }
+
+const byCreated = (a: Conversation, b: Conversation) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id.localeCompare(a.id)
 
 /** Merges messages by id, ordered by sequence number. */
 export function merge(a: Message[], b: Message[]): Message[] {

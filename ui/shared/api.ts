@@ -66,6 +66,9 @@ export class ApiClient {
   patch<T>(path: string, body: unknown): Promise<T> {
     return this.request<T>('PATCH', path, body)
   }
+  delete<T>(path: string): Promise<T> {
+    return this.request<T>('DELETE', path)
+  }
 }
 
 /** Builds a query string from the defined values only. */

@@ -68,6 +68,40 @@ export interface Visitor {
   online?: boolean
   createdAt?: string
   lastSeenAt?: string
+  /** The site's own user id, set only by a verified `identify` (or the server API). */
+  externalId?: string | null
+  /** Where the e-mail address came from. */
+  emailSource?: EmailSource | null
+  /** Customer info the site sent: key → labelled value. */
+  variables?: Record<string, { label: string; value: string }>
+  ip?: string | null
+  location?: { countryCode: string; region: string | null; city: string | null } | null
+  os?: { name: string; version: string | null } | null
+  browser?: { name: string; version: string | null } | null
+  /** The outside page that brought the visitor. */
+  referrer?: string | null
+  currentPage?: { url: string; title: string | null } | null
+}
+
+/** 'email': the visitor wrote to the support mailbox from this address. */
+export type EmailSource = 'contact_form' | 'site' | 'agent' | 'email'
+
+/** One page the visitor opened (also single-page-app navigations). */
+export interface PageView {
+  url: string
+  title: string
+  referrer: string | null
+  at: string
+}
+
+/** A server API key as listed; the key itself is only in the answer that created it. */
+export interface ApiKey {
+  id: string
+  name: string
+  prefix: string
+  createdAt: string
+  lastUsedAt: string | null
+  revokedAt: string | null
 }
 
 export interface WidgetSettings {

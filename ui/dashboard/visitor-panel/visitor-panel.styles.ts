@@ -1,5 +1,110 @@
 import { css } from 'lit'
 
+/** Sections, headings and fact lists shared by the visitor card and the elements inside it. */
+export const cardStyles = css`
+  section {
+    padding: var(--p-space-4);
+    border-bottom: 1px solid var(--p-border);
+  }
+  h3 {
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    margin: 0 0 var(--p-space-3);
+    font-size: var(--p-fs-s);
+    text-transform: uppercase;
+    letter-spacing: 0.05em;
+    color: var(--p-text-muted);
+  }
+  h3 .count {
+    font-weight: 600;
+    letter-spacing: 0;
+    padding: 0 6px;
+    border-radius: 999px;
+    background: var(--p-hover);
+    color: var(--p-text-soft);
+  }
+  h3 .source {
+    margin-left: auto;
+    text-transform: none;
+    letter-spacing: 0;
+    font-weight: 500;
+  }
+  .facts {
+    display: grid;
+    grid-template-columns: minmax(72px, auto) minmax(0, 1fr);
+    gap: 6px 12px;
+    margin: 0;
+    font-size: var(--p-fs-s);
+  }
+  .facts dt {
+    color: var(--p-text-muted);
+  }
+  .facts dd {
+    margin: 0;
+    overflow-wrap: anywhere;
+  }
+  a {
+    color: var(--p-accent-hover);
+    text-decoration: none;
+  }
+  a:hover {
+    text-decoration: underline;
+  }
+  .url {
+    display: block;
+    color: var(--p-text-muted);
+    font-size: var(--p-fs-s);
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .hint {
+    margin: 8px 0 0;
+    font-size: 11px;
+    line-height: 1.4;
+    color: var(--p-text-muted);
+  }
+  .empty-line {
+    margin: 0;
+    font-size: var(--p-fs-s);
+    color: var(--p-text-muted);
+  }
+  .badge {
+    display: inline-flex;
+    align-items: center;
+    gap: 3px;
+    font-size: 11px;
+    font-weight: 600;
+    padding: 1px 7px;
+    border-radius: 999px;
+    white-space: nowrap;
+    text-transform: none;
+    letter-spacing: 0;
+  }
+  .badge.open {
+    background: var(--p-accent-soft);
+    color: var(--p-accent-hover);
+  }
+  .badge.resolved,
+  .badge.verified {
+    background: var(--p-success-soft);
+    color: var(--p-success);
+  }
+  .dot {
+    display: inline-block;
+    width: 7px;
+    height: 7px;
+    border-radius: 50%;
+    background: var(--p-offline);
+    flex: none;
+  }
+  .dot.on {
+    background: var(--p-online);
+    box-shadow: 0 0 0 3px rgba(22, 163, 74, 0.15);
+  }
+`
+
 export const panelStyles = css`
   :host {
     display: flex;
@@ -49,17 +154,6 @@ export const panelStyles = css`
     border-radius: 50%;
     background: var(--p-online);
     vertical-align: 1px;
-  }
-  section {
-    padding: var(--p-space-4);
-    border-bottom: 1px solid var(--p-border);
-  }
-  h3 {
-    margin: 0 0 var(--p-space-3);
-    font-size: var(--p-fs-s);
-    text-transform: uppercase;
-    letter-spacing: 0.05em;
-    color: var(--p-text-muted);
   }
   dl {
     margin: 0;
@@ -138,16 +232,47 @@ export const panelStyles = css`
     color: var(--p-text-muted);
     text-align: center;
   }
-  .facts {
-    display: grid;
-    grid-template-columns: auto 1fr;
-    gap: 6px 12px;
-    font-size: var(--p-fs-s);
+  .head .name {
+    display: flex;
+    align-items: center;
+    flex-wrap: wrap;
+    gap: 4px 8px;
   }
-  .facts dt {
+  .reach {
+    display: flex;
+    gap: 6px;
+    align-items: flex-start;
+    margin-top: 4px;
+    font-size: var(--p-fs-s);
+    color: var(--p-text-soft);
+  }
+  .reach .icon {
+    flex: none;
+    margin-top: 1px;
+  }
+  .reach.yes .icon {
+    color: var(--p-success);
+  }
+  .reach.no .icon {
     color: var(--p-text-muted);
   }
-  .facts dd {
-    margin: 0;
+  .mono {
+    font-family: var(--p-mono);
+    font-size: 12px;
+  }
+  .flag {
+    margin-right: 5px;
+  }
+  .flag.cc {
+    display: inline-block;
+    padding: 0 4px;
+    border: 1px solid var(--p-border-strong);
+    border-radius: 3px;
+    font: 600 10px/14px var(--p-mono);
+    color: var(--p-text-soft);
+    vertical-align: 1px;
+  }
+  .customer dd {
+    font-weight: 500;
   }
 `

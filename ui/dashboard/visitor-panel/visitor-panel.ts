@@ -4,9 +4,12 @@ import { tokens, controls } from '../../shared/tokens.ts'
 import { ApiError } from '../../shared/api.ts'
 import type { Conversation, Visitor } from '../../shared/types.ts'
 import { ago, dateTime, hue, initials } from '../format.ts'
-import { pencilIcon } from '../icons.ts'
+import { checkIcon, mailIcon, pencilIcon } from '../icons.ts'
 import { visitorLabel } from '../conversation-list/conversation-list.ts'
-import { panelStyles } from './visitor-panel.styles.ts'
+import { cardStyles, panelStyles } from './visitor-panel.styles.ts'
+import { flag, placeName, supportsFlagEmoji, withVersion } from './card.ts'
+import '../visitor-activity/visitor-activity.ts'
+import '../visitor-conversations/visitor-conversations.ts'
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -17,8 +20,11 @@ declare global {
 type Field = 'name' | 'email' | 'phone'
 
 /**
- * Who the visitor is: name, e-mail and phone (edited in place; Enter saves, Escape cancels) and
- * a note that every agent sees. Other agents' edits arrive live through the `visitor` frame.
+ * The visitor card: who the visitor is (name, e-mail and phone edited in place; Enter saves,
+ * Escape cancels; whether we can e-mail them; the site's verified user id), a note every agent
+ * sees, where they are and have been (<parley-visitor-activity>), where from and with what,
+ * customer info from the site, and their other conversations (<parley-visitor-conversations>).
+ * Everything follows the `visitor` frames, so other agents' edits and page views show live.
  */
 export class ParleyVisitorPanel extends StoreElement {
   static override properties = {
@@ -29,7 +35,7 @@ export class ParleyVisitorPanel extends StoreElement {
     noteError: { state: true },
     noteSaved: { state: true },
   }
-  static override styles = [tokens, controls, panelStyles]
+  static override styles = [tokens, controls, cardStyles, panelStyles]
 
   declare editing: Field | null
   declare saving: boolean
@@ -59,6 +65,8 @@ export class ParleyVisitorPanel extends StoreElement {
     if (!this.hasStore) return
     const vid = this.conversation?.visitor.id ?? null
     if (vid !== this.visitorId) {
+      // A conversation can move to another visitor (a verified identity brings devices together).
+      if (vid && this.visitorId !== null && !this.store.visitors.has(vid) && !this.store.visitorErrors.has(vid)) void this.store.loadVisitor(vid)
       this.visitorId = vid
       this.editing = null
       this.fieldError = ''
@@ -162,6 +170,62 @@ export class ParleyVisitorPanel extends StoreElement {
     </dd></div>`
   }
 
+  /** "Can we e-mail them?", in words: whether an address is known, and who gave it. */
+  private reach(v: Visitor) {
+    const t = this.t
+    const source = v.emailSource ?? null
+    const text = !v.email
+      ? t('visitor.reach.no')
+      : source === 'contact_form'
+        ? t('visitor.reach.contactForm')
+        : source === 'site'
+          ? t('visitor.reach.site')
+          : source === 'agent'
+            ? t('visitor.reach.agent')
+            : source === 'email'
+              ? t('visitor.reach.email')
+              : t('visitor.reach.yes')
+    return html`<div class="row"><dt>${t('visitor.reach')}</dt><dd>
+      <div class="reach ${v.email ? 'yes' : 'no'}" data-email-reach=${v.email ? (source ?? 'unknown') : 'none'}>${v.email ? checkIcon(14) : mailIcon(14)}<span>${text}</span></div>
+    </dd></div>`
+  }
+
+  private visit(v: Visitor) {
+    const t = this.t
+    const s = this.store
+    const loc = v.location ?? null
+    const attribution = s.meta?.geoAttribution
+    return html`<section aria-labelledby="visit-h">
+      <h3 id="visit-h">${t('visitor.visit')}</h3>
+      <dl class="facts">
+        <dt>${t('visitor.location')}</dt>
+        <dd data-location=${loc ? loc.countryCode : 'unknown'}>${loc
+          ? html`${supportsFlagEmoji()
+              ? html`<span class="flag" aria-hidden="true">${flag(loc.countryCode)}</span>`
+              : html`<span class="flag cc" aria-hidden="true">${loc.countryCode.toUpperCase()}</span>`}${placeName(loc, s.lang)}`
+          : html`<span class="muted">${t('visitor.unknown')}</span>`}</dd>
+        <dt>${t('visitor.browser')}</dt>
+        <dd data-browser>${withVersion(v.browser) ?? html`<span class="muted">${t('visitor.unknown')}</span>`}</dd>
+        <dt>${t('visitor.os')}</dt>
+        <dd data-os>${withVersion(v.os) ?? html`<span class="muted">${t('visitor.unknown')}</span>`}</dd>
+        ${v.ip ? html`<dt>${t('visitor.ip')}</dt><dd class="mono">${v.ip}</dd>` : nothing}
+      </dl>
+      ${attribution ? html`<p class="hint" data-attribution>${attribution}</p>` : nothing}
+    </section>`
+  }
+
+  private customer(v: Visitor) {
+    const t = this.t
+    const vars = Object.entries(v.variables ?? {})
+    if (vars.length === 0) return nothing
+    return html`<section aria-labelledby="customer-h" class="customer">
+      <h3 id="customer-h">${t('visitor.customer')}<span class="source badge open">${t('visitor.fromSite')}</span></h3>
+      <dl class="facts" data-customer>
+        ${vars.map(([key, x]) => html`<dt data-key=${key}>${x.label}</dt><dd data-key=${key}>${x.value}</dd>`)}
+      </dl>
+    </section>`
+  }
+
   override render() {
     if (!this.hasStore) return nothing
     const s = this.store
@@ -175,7 +239,9 @@ export class ParleyVisitorPanel extends StoreElement {
       <div class="head">
         <span class="avatar" aria-hidden="true" style=${`background:hsl(${hue(c.visitor.id)} 45% 52%)`}>${c.visitor.name ? initials(c.visitor.name) : '#'}</span>
         <div>
-          <h2>${name}</h2>
+          <div class="name"><h2>${name}</h2>${v?.externalId
+            ? html`<span class="badge verified" data-verified title=${t('visitor.verifiedHint')}>${checkIcon(12)}${t('visitor.verified')}</span>`
+            : nothing}</div>
           <p>${c.visitor.name ? t('list.visitor', { number: c.visitor.number }) : nothing}${v?.online !== undefined
             ? html`${c.visitor.name ? ' · ' : ''}<span class="presence ${v.online ? 'on' : ''}" data-visitor-online=${v.online ? 'true' : 'false'}>${v.online
                 ? t('visitor.online')
@@ -192,7 +258,11 @@ export class ParleyVisitorPanel extends StoreElement {
               <dl>
                 ${this.field(v, 'name', t('field.name'), 'text')}
                 ${this.field(v, 'email', t('field.email'), 'email')}
+                ${this.reach(v)}
                 ${this.field(v, 'phone', t('field.phone'), 'tel')}
+                ${v.externalId
+                  ? html`<div class="row"><dt>${t('visitor.externalId')}</dt><dd class="mono" data-external-id title=${t('visitor.verifiedHint')}>${v.externalId}</dd></div>`
+                  : nothing}
               </dl>
             </section>
             <section aria-labelledby="note-h">
@@ -220,6 +290,10 @@ export class ParleyVisitorPanel extends StoreElement {
                   : nothing}
               </div>
             </section>
+            <parley-visitor-activity visitor-id=${v.id}></parley-visitor-activity>
+            ${this.customer(v)}
+            ${this.visit(v)}
+            <parley-visitor-conversations visitor-id=${v.id} conversation-id=${c.id}></parley-visitor-conversations>
           `
         : error
           ? html`<p class="empty" role="alert">${t('visitor.unavailable')} <button class="btn small" @click=${() => s.loadVisitor(c.visitor.id)}>${t('action.retry')}</button></p>`
