@@ -37,5 +37,7 @@ export const panelIcon = (size = 16) => stroke('M4 4h16v16H4zM15 4v16', size)
 export const backIcon = (size = 16) => stroke('M15 5l-7 7 7 7', size)
 export const copyIcon = (size = 16) => stroke('M9 9h11v11H9zM5 15H4V4h11v1', size)
 export const chevronIcon = (size = 14) => stroke('M6 9l6 6 6-6', size)
+/** Integrations: a plug. */
+export const plugIcon = (size = 16) => stroke('M9 3v5M15 3v5M6 8h12v3a6 6 0 0 1-12 0V8zM12 17v4', size)
 export const logoIcon = (size = 26) =>
   icon(svg`<rect width="32" height="32" rx="8" fill="#4f46e5"/><path d="M8 10h16v10H14l-4 4v-4H8z" fill="#fff"/>`, size, '0 0 32 32')

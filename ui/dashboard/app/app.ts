@@ -8,7 +8,7 @@ import { storeContext } from '../context.ts'
 import { DashboardStore, SessionEndedEvent, StoreController } from '../store.ts'
 import { NotifierController } from '../notifier.ts'
 import { isOwner } from '../permissions.ts'
-import { chatIcon, logoIcon, mailIcon, usersIcon, widgetIcon } from '../icons.ts'
+import { chatIcon, logoIcon, mailIcon, plugIcon, usersIcon, widgetIcon } from '../icons.ts'
 import { SignedInEvent } from '../login/login.ts'
 import { NotificationPrefsEvent, SignOutEvent } from '../account-menu/account-menu.ts'
 import { ToggleVisitorPanelEvent } from '../thread/thread.ts'
@@ -23,6 +23,7 @@ import '../account-menu/account-menu.ts'
 import '../agents-page/agents-page.ts'
 import '../widget-settings/widget-settings.ts'
 import '../email-settings/email-settings.ts'
+import '../integrations-page/integrations-page.ts'
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -31,7 +32,7 @@ declare global {
 }
 
 type Screen = 'loading' | 'setup' | 'login' | 'ready' | 'error'
-type Route = { page: 'inbox'; id: string | null } | { page: 'agents' } | { page: 'widget' } | { page: 'email' }
+type Route = { page: 'inbox'; id: string | null } | { page: 'agents' } | { page: 'widget' } | { page: 'email' } | { page: 'integrations' }
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '')
@@ -40,6 +41,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/agents') return { page: 'agents' }
   if (path === '/widget') return { page: 'widget' }
   if (path === '/email') return { page: 'email' }
+  if (path === '/integrations') return { page: 'integrations' }
   return { page: 'inbox', id: null }
 }
 
@@ -204,6 +206,7 @@ export class ParleyApp extends LitElement {
         ${isOwner(me) ? link('#/agents', r.page === 'agents', usersIcon(), t('nav.agents')) : nothing}
         ${isOwner(me) ? link('#/widget', r.page === 'widget', widgetIcon(), t('nav.widget')) : nothing}
         ${isOwner(me) ? link('#/email', r.page === 'email', mailIcon(), t('nav.email')) : nothing}
+        ${isOwner(me) ? link('#/integrations', r.page === 'integrations', plugIcon(), t('nav.integrations')) : nothing}
       </nav>
       <parley-status-switch></parley-status-switch>
       <parley-account-menu .soundOn=${this.notifier.soundOn} permission=${this.notifier.permission}></parley-account-menu>
@@ -216,6 +219,7 @@ export class ParleyApp extends LitElement {
     if (r.page === 'agents' && isOwner(me)) return html`<main class="page"><parley-agents-page></parley-agents-page></main>`
     if (r.page === 'widget' && isOwner(me)) return html`<main class="page"><parley-widget-settings></parley-widget-settings></main>`
     if (r.page === 'email' && isOwner(me)) return html`<main class="page"><parley-email-settings></parley-email-settings></main>`
+    if (r.page === 'integrations' && isOwner(me)) return html`<main class="page"><parley-integrations-page></parley-integrations-page></main>`
     const selected = this.store.selectedId !== null
     const cls = ['inbox', this.panelOpen ? 'drawer' : 'no-panel', selected ? 'has-selection' : ''].join(' ')
     return html`<main class=${cls}>
