@@ -61,8 +61,9 @@ create table visitors (
   name text,
   email text,
   phone text,
-  -- where the e-mail address came from: the contact form, the site (JS API / server API), or an agent
-  email_source text check (email_source in ('contact_form', 'site', 'agent')),
+  -- where the e-mail address came from: the contact form, the site (JS API / server API), an
+  -- agent, or the visitor's own e-mail to the support mailbox
+  email_source text check (email_source in ('contact_form', 'site', 'agent', 'email')),
   -- one note per visitor, visible to and editable by all agents
   note text not null default '',
   note_updated_at timestamptz,

@@ -10,7 +10,12 @@ import type { VisitorView } from '../domain/visitors/visitors.repo.ts'
 export type ConversationChange = 'created' | 'assigned' | 'resolved' | 'reopened' | 'updated'
 
 export interface DomainEvents {
-  'message.created': { message: MessageView; conversation: ConversationView }
+  'message.created': {
+    message: MessageView
+    conversation: ConversationView
+    /** The agent's choice for this reply: e-mail a copy to a web visitor who has left (default: yes). */
+    alsoEmail?: boolean
+  }
   'message.updated': { message: MessageView }
   'conversation.changed': { conversation: ConversationView; change: ConversationChange }
   'agent.presence': { presence: AgentPresence }

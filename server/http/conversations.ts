@@ -6,7 +6,6 @@ import { AppError } from '../shared/errors.ts'
 import { isUuid } from '../shared/ids.ts'
 import { ClientId, MessageBody } from './schemas.ts'
 import { requireAgent } from './guards.ts'
-import { withEmailPreference } from '../domain/email/preference.ts'
 
 const checkId = (id: string) => {
   if (!isUuid(id)) throw new AppError('conversation.not_found', 404, 'conversation not found')
@@ -48,9 +47,12 @@ export const conversationRoutes = (deps: AppDeps) =>
     .post(
       '/:id/messages',
       async ({ actor, params, body, set }) => {
-        const result = await withEmailPreference(body.alsoEmail, () =>
-          messages.sendReply(deps, actor, { conversationId: checkId(params.id), body: body.body, clientId: body.clientId }),
-        )
+        const result = await messages.sendReply(deps, actor, {
+          conversationId: checkId(params.id),
+          body: body.body,
+          clientId: body.clientId,
+          alsoEmail: body.alsoEmail,
+        })
         set.status = result.duplicate ? 200 : 201
         return result
       },

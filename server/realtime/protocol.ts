@@ -22,6 +22,8 @@ export const ClientFrame = t.Union([
     clientId: ClientId,
     conversationId: t.Optional(t.Union([Uuid, t.Null()])),
     body: t.String({ maxLength: 20_000 }),
+    // agents only: e-mail a copy to a web visitor who has left (default true)
+    alsoEmail: t.Optional(t.Boolean()),
   }),
   t.Object({ type: t.Literal('resume'), conversationId: Uuid, afterSeq: t.Integer({ minimum: 0 }) }),
   t.Object({ type: t.Literal('typing'), conversationId: Uuid, typing: t.Boolean() }),

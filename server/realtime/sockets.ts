@@ -58,7 +58,11 @@ async function handleFrame(deps: AppDeps, ws: Sock, who: Who, frame: ClientFrame
         ack(ws, frame.clientId, await deps.web.receive(who.visitorId, frame))
       } else {
         if (!frame.conversationId) throw new AppError('frame.invalid', 400, 'message.send: conversationId is required for agents')
-        ack(ws, frame.clientId, await sendReply(deps, who.actor, { conversationId: frame.conversationId, body: frame.body, clientId: frame.clientId }))
+        ack(
+          ws,
+          frame.clientId,
+          await sendReply(deps, who.actor, { conversationId: frame.conversationId, body: frame.body, clientId: frame.clientId, alsoEmail: frame.alsoEmail }),
+        )
       }
       return
     }

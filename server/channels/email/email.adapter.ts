@@ -13,7 +13,6 @@ import { isVisitorOnline } from '../../domain/visitors/visitors.repo.ts'
 import { OutboxWorker, type Settled } from '../../jobs/outbox.ts'
 import { ImapReader, type ReaderStatus } from '../../jobs/imap-reader.ts'
 import { isAppError } from '../../shared/errors.ts'
-import { alsoEmailChoice } from '../../domain/email/preference.ts'
 
 export interface EmailChannelDeps {
   sql: Sql
@@ -113,9 +112,8 @@ export class EmailChannelAdapter implements ChannelAdapter {
  */
 export function emailCopyListener(bus: EventBus, email: EmailChannelAdapter, deps: EmailChannelDeps): void {
   bus.on('message.created', (event) => {
-    const choice = alsoEmailChoice()
-    const { message, conversation } = event
-    if (message.authorType !== 'agent' || conversation.channel !== 'web' || choice === false) return
+    const { message, conversation, alsoEmail } = event
+    if (message.authorType !== 'agent' || conversation.channel !== 'web' || alsoEmail === false) return
     const to = conversation.visitor.email
     if (!to) return
     return (async () => {

@@ -203,7 +203,7 @@ async function findThreadTarget(deps: InboundDeps, mail: InboundMail): Promise<{
   const created = await deps.sql.begin(async (tx) => {
     await threads.lockAddress(tx, from.address)
     let visitorId = await threads.findVisitorIdByEmail(tx, from.address)
-    if (!visitorId) visitorId = (await insertVisitor(tx, { id: newId(), tokenHash: null, name: from.name, email: from.address })).id
+    if (!visitorId) visitorId = (await insertVisitor(tx, { id: newId(), tokenHash: null, name: from.name, email: from.address, emailSource: 'email' })).id
     const conv = await conversations.insertConversation(tx, { id: newId(), visitorId, channel: 'email' })
     await threads.ensureThread(tx, conv.id, newToken(), baseSubject(maskCardNumbers(mail.subject)) || 'Your message')
     await threads.recordMessageId(tx, { messageId: mail.messageId, conversationId: conv.id, messageRowId: null, direction: 'in' })

@@ -75,6 +75,7 @@ async function onceByClientId(
   authorId: string,
   clientId: string | null,
   work: () => Promise<{ messageId: string; changes: ConversationChange[] }>,
+  alsoEmail?: boolean,
 ): Promise<MessageResult> {
   const before = await existing(deps, authorId, clientId)
   if (before) return before
@@ -91,7 +92,7 @@ async function onceByClientId(
   const message = (await repo.findMessage(deps.sql, outcome.messageId))!
   const conversation = (await conversations.findView(deps.sql, message.conversationId))!
   for (const change of outcome.changes) deps.bus.emit('conversation.changed', { conversation, change })
-  deps.bus.emit('message.created', { message, conversation })
+  deps.bus.emit('message.created', { message, conversation, ...(alsoEmail === undefined ? {} : { alsoEmail }) })
   return { message, conversation, duplicate: false }
 }
 
@@ -145,7 +146,8 @@ export async function receiveInbound(deps: MessageDeps, input: InboundMessage): 
         authorId: input.visitorId,
         body,
         clientId,
-        channel: conv.channel,
+        // the channel it came by: an e-mailed answer to a web chat is an e-mail message
+        channel: input.channel,
       })
       return { messageId, changes }
     }),
@@ -156,6 +158,8 @@ export interface ReplyInput {
   conversationId: string
   body: string
   clientId?: string | null
+  /** On a web chat whose visitor has left: also e-mail the reply (default true when an address is known). */
+  alsoEmail?: boolean
 }
 
 /** An agent's answer. Answering an unassigned conversation takes it. */
@@ -180,6 +184,7 @@ export async function sendReply(deps: MessageDeps, actor: Actor, input: ReplyInp
       })
       return { messageId, changes }
     }),
+    input.alsoEmail,
   )
 }
 

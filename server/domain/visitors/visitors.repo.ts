@@ -11,9 +11,13 @@ export interface VisitorRow {
 }
 
 
-export async function insertVisitor(db: Db, v: { id: string; tokenHash: string | null; name?: string | null; email?: string | null; externalId?: string | null }): Promise<VisitorRow> {
+export async function insertVisitor(
+  db: Db,
+  v: { id: string; tokenHash: string | null; name?: string | null; email?: string | null; emailSource?: EmailSource | null; externalId?: string | null },
+): Promise<VisitorRow> {
   const [row] = await db<VisitorRow[]>`
-    insert into visitors (id, name, email, external_id) values (${v.id}, ${v.name ?? null}, ${v.email ?? null}, ${v.externalId ?? null})
+    insert into visitors (id, name, email, email_source, external_id)
+    values (${v.id}, ${v.name ?? null}, ${v.email ?? null}, ${v.email ? (v.emailSource ?? null) : null}, ${v.externalId ?? null})
     returning id, number, name, email, phone, created_at, last_seen_at`
   if (v.tokenHash) await db`insert into visitor_tokens (token_hash, visitor_id) values (${v.tokenHash}, ${v.id})`
   return { ...row!, number: Number(row!.number) }
@@ -49,7 +53,7 @@ export async function isVisitorOnline(db: Db, visitorId: string): Promise<boolea
   return row?.online ?? false
 }
 
-export type EmailSource = 'contact_form' | 'site' | 'agent'
+export type EmailSource = 'contact_form' | 'site' | 'agent' | 'email'
 
 export interface CustomerVariable {
   label: string
