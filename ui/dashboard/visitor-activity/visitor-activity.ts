@@ -78,11 +78,18 @@ export class ParleyVisitorActivity extends StoreElement {
         color: inherit;
         text-align: left;
       }
-      .toggle h3 {
+      h3.toggle-h {
         margin: 0;
-        flex: 1;
+      }
+      .toggle {
+        text-transform: inherit;
+        letter-spacing: inherit;
+        font-weight: inherit;
+        color: inherit;
+        border-radius: var(--p-radius-s);
       }
       .toggle .chev {
+        margin-left: auto;
         color: var(--p-text-muted);
         transition: transform 0.15s;
         display: inline-flex;
@@ -216,10 +223,13 @@ export class ParleyVisitorActivity extends StoreElement {
         </div>
       </section>
       <section aria-labelledby="history-h">
-        <button class="toggle" aria-expanded=${this.historyOpen ? 'true' : 'false'} aria-controls="history" @click=${() => (this.historyOpen = !this.historyOpen)}>
-          <h3 id="history-h">${t('visitor.history')} ${items.length ? html`<span class="count">${items.length}</span>` : nothing}</h3>
-          <span class="chev">${chevronIcon()}</span>
-        </button>
+        <h3 id="history-h" class="toggle-h">
+          <button class="toggle" aria-expanded=${this.historyOpen ? 'true' : 'false'} aria-controls="history" @click=${() => (this.historyOpen = !this.historyOpen)}>
+            <span class="label-text">${t('visitor.history')}</span>
+            ${items.length ? html`<span class="count">${items.length}</span>` : nothing}
+            <span class="chev">${chevronIcon()}</span>
+          </button>
+        </h3>
         <div id="history" ?hidden=${!this.historyOpen}>
           ${pages?.error ? html`<p class="error" role="alert">${pages.error} <button class="btn small" @click=${() => s.loadPages(this.visitorId)}>${t('action.retry')}</button></p>` : nothing}
           ${items.length
