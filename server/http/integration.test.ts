@@ -30,7 +30,8 @@ describe('visit facts and browsing history', () => {
     await dash.waitFor('visitor', (f) => f.visitor.id === v.id && f.visitor.location !== null)
     ws.send({ type: 'page.view', url: 'https://shop.example/boots', title: 'Hiking boots', referrer: 'https://www.google.com/' })
     await dash.waitFor('visitor', (f) => f.visitor.id === v.id && f.visitor.currentPage?.url === 'https://shop.example/boots')
-    ws.send({ type: 'page.view', url: 'https://shop.example/boots?size=42', title: 'Hiking boots · 42' })
+    // a link within the site: its referrer is the shop's own page, which is not where they came from
+    ws.send({ type: 'page.view', url: 'https://shop.example/boots?size=42', title: 'Hiking boots · 42', referrer: 'https://shop.example/boots' })
     const live = await dash.waitFor('visitor', (f) => f.visitor.currentPage?.url === 'https://shop.example/boots?size=42')
     expect(live.visitor).toMatchObject({
       location: { countryCode: 'GB', city: 'Bracknell' },
@@ -142,11 +143,16 @@ describe('identity verification', () => {
     expect(a.status).toBe(200)
     expect(a.body.switched).toBe(false)
 
+    const dash = await owner.socket()
+    await dash.waitFor('hello')
     const phone = await VisitorClient.create(srv.url)
     const onPhone = await phone.request('POST', '/api/widget/messages', { body: 'from the phone', clientId: cid() })
     const b = await phone.request('POST', '/api/widget/identify', { id: 'user-42', hash: sign(secret, 'user-42') })
     expect(b.body.switched).toBe(true)
     expect(b.body.visitor.id).toBe(laptop.id)
+    // dashboards learn that the phone's conversation now belongs to the laptop's visitor
+    await dash.waitFor('conversation', (f) => f.conversation.id === onPhone.body.conversation.id && f.change === 'updated' && f.conversation.visitor.id === laptop.id)
+    dash.close()
     const seen = (await phone.request('GET', '/api/widget/conversations')).body.map((c: { id: string }) => c.id).sort()
     expect(seen).toEqual([onLaptop.body.conversation.id, onPhone.body.conversation.id].sort())
 

@@ -74,8 +74,16 @@ export async function listBefore(db: Db, conversationId: string, beforeSeq: numb
     order by seq`
 }
 
-export async function setDelivery(db: Db, id: string, status: DeliveryStatus, error: string | null): Promise<void> {
-  await db`update messages set delivery_status = ${status}, delivery_error = ${error} where id = ${id}`
+/**
+ * Records what the channel reported. Never steps back from 'delivered': the widget may confirm a
+ * reply before the delivery listener gets round to recording it as sent.
+ */
+export async function setDelivery(db: Db, id: string, status: DeliveryStatus, error: string | null): Promise<boolean> {
+  const rows = await db`
+    update messages set delivery_status = ${status}, delivery_error = ${error}
+    where id = ${id} and not (delivery_status = 'delivered' and ${status} <> 'delivered')
+    returning 1`
+  return rows.length > 0
 }
 
 /** Marks the conversation's agent messages up to a sequence number as delivered to the visitor. */

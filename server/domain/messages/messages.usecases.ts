@@ -208,7 +208,7 @@ export async function recordDelivery(
   status: 'sent' | 'delivered' | 'failed',
   error: string | null = null,
 ): Promise<void> {
-  await repo.setDelivery(deps.sql, messageId, status, error)
+  if (!(await repo.setDelivery(deps.sql, messageId, status, error))) return
   const message = await repo.findMessage(deps.sql, messageId)
   if (message) deps.bus.emit('message.updated', { message })
 }

@@ -171,14 +171,17 @@ export interface PageView {
   at: Date
 }
 
-export async function addPageView(db: Db, visitorId: string, p: { url: string; title: string; referrer: string | null }): Promise<PageView> {
+export async function addPageView(
+  db: Db,
+  visitorId: string,
+  p: { url: string; title: string; referrer: string | null; visitReferrer: string | null },
+): Promise<PageView> {
   const [row] = await db<PageView[]>`
     insert into page_views (visitor_id, url, title, referrer) values (${visitorId}, ${p.url}, ${p.title}, ${p.referrer})
     returning url, title, referrer, at`
-  // The visit's referrer is the outside page that brought them; later in-site navigations keep it.
   await db`
     update visitors set current_url = ${p.url}, current_title = ${p.title},
-      referrer = coalesce(${p.referrer}, referrer), last_seen_at = now()
+      referrer = coalesce(${p.visitReferrer}, referrer), last_seen_at = now()
     where id = ${visitorId}`
   return row!
 }

@@ -6,6 +6,7 @@ import * as v from '../shared/validate.ts'
 import { maskCardNumbers } from '../messages/card-mask.ts'
 import type { Actor } from '../agents/agents.usecases.ts'
 import * as repo from './visitors.repo.ts'
+import { findView as findConversationView } from '../conversations/conversations.repo.ts'
 import type { VisitorRow, VisitorView } from './visitors.repo.ts'
 
 export interface VisitorDeps {
@@ -190,7 +191,9 @@ export async function recordPageView(deps: VisitorDeps, visitorId: string, p: { 
   const url = checkUrl(p.url, 'url')
   const referrer = p.referrer ? checkUrl(p.referrer, 'referrer') : null
   const title = maskCardNumbers((p.title ?? '').trim().slice(0, 300))
-  const view = await repo.addPageView(deps.sql, visitorId, { url, title, referrer })
+  // The visit's referrer is the outside page that brought them; a link within the site is not.
+  const visitReferrer = referrer && new URL(referrer).origin !== new URL(url).origin ? referrer : null
+  const view = await repo.addPageView(deps.sql, visitorId, { url, title, referrer, visitReferrer })
   deps.bus.emit('visitor.changed', { visitor: await getVisitor(deps, visitorId) })
   return view
 }
@@ -231,6 +234,7 @@ export async function identify(
     throw new AppError('identity.unverified', 403, 'the identity hash does not match: compute HMAC-SHA256 of the user id with the identity secret')
   }
   const tokenHash = hashSecret(token)
+  let moved: string[] = []
   const target = await deps.sql.begin(async (tx) => {
     const current = await repo.findExternalId(tx, visitorId)
     if (current === undefined) throw notFound()
@@ -242,7 +246,7 @@ export async function identify(
         return visitorId
       }
       // The anonymous visitor on this device is that user: bring their history together.
-      await repo.mergeInto(tx, visitorId, known.id)
+      moved = await repo.mergeInto(tx, visitorId, known.id)
       return known.id
     }
     // Another user signed in on this browser: never mix the two; this token now belongs to the new user.
@@ -255,6 +259,10 @@ export async function identify(
     await repo.moveToken(tx, tokenHash, fresh)
     return fresh
   })
+  for (const id of moved) {
+    const conversation = await findConversationView(deps.sql, id)
+    if (conversation) deps.bus.emit('conversation.changed', { conversation, change: 'updated' })
+  }
   const info: SiteInfo = { name: input.name, email: input.email, phone: input.phone, variables: input.variables }
   const hasInfo = Object.values(info).some((x) => x !== undefined)
   const visitor = hasInfo ? await setSiteInfo(deps, target, info) : await getVisitor(deps, target)
