@@ -27,6 +27,8 @@ export interface PendingMessage {
   createdAt: string
   state: 'sending' | 'failed'
   error: string | null
+  /** The agent's choice to e-mail this reply to a web visitor who has left (undefined: not offered). */
+  alsoEmail?: boolean
 }
 
 export interface Thread {
@@ -120,6 +122,8 @@ export class DashboardStore extends EventTarget {
   visitorPages = new Map<string, Loaded<PageView>>()
   /** All conversations of a visitor (newest first), for visitors whose card has been opened. */
   visitorConversations = new Map<string, Loaded<Conversation>>()
+  /** Whether the e-mail channel can send (replies to visitors who left can then go by e-mail too). */
+  emailOutbound = false
   /** Attributions the card must show (the GeoLite2 licence), loaded once. */
   meta: { geoAttribution: string } | null = null
   connection: SocketState = 'closed'
@@ -171,6 +175,17 @@ export class DashboardStore extends EventTarget {
     this.me = agent
     this.api.csrfToken = csrfToken
     if (isLanguage(agent.language)) this.setLanguage(agent.language)
+    void this.loadEmailStatus()
+    this.changed()
+  }
+
+  async loadEmailStatus(): Promise<void> {
+    try {
+      const status = await this.api.get<{ outbound: boolean }>('/api/settings/email/status')
+      this.emailOutbound = status.outbound
+    } catch {
+      this.emailOutbound = false
+    }
     this.changed()
   }
 
@@ -333,11 +348,21 @@ export class DashboardStore extends EventTarget {
   }
 
   /** Sends a reply over the socket; it is kept and resent until the server acknowledges it. */
-  sendMessage(conversationId: string, body: string): void {
-    const p: PendingMessage = { clientId: clientId(), conversationId, body, createdAt: new Date().toISOString(), state: 'sending', error: null }
+  sendMessage(conversationId: string, body: string, alsoEmail?: boolean): void {
+    const p: PendingMessage = { clientId: clientId(), conversationId, body, createdAt: new Date().toISOString(), state: 'sending', error: null, alsoEmail }
     this.pending.set(p.clientId, p)
-    this.socket?.sendReliable(p.clientId, { type: 'message.send', clientId: p.clientId, conversationId, body })
+    this.socket?.sendReliable(p.clientId, this.sendFrame(p))
     this.changed()
+  }
+
+  private sendFrame(p: PendingMessage): ClientFrame {
+    return {
+      type: 'message.send',
+      clientId: p.clientId,
+      conversationId: p.conversationId,
+      body: p.body,
+      ...(p.alsoEmail === undefined ? {} : { alsoEmail: p.alsoEmail }),
+    }
   }
 
   retry(clientIdToRetry: string): void {
@@ -345,7 +370,7 @@ export class DashboardStore extends EventTarget {
     if (!p) return
     p.state = 'sending'
     p.error = null
-    this.socket?.sendReliable(p.clientId, { type: 'message.send', clientId: p.clientId, conversationId: p.conversationId, body: p.body })
+    this.socket?.sendReliable(p.clientId, this.sendFrame(p))
     this.changed()
   }
 
@@ -491,6 +516,7 @@ export class DashboardStore extends EventTarget {
     for (const id of [...this.threads.keys()]) if (id !== this.selectedId) this.threads.delete(id)
     void this.loadList(this.view)
     void this.loadAgents().catch(() => {})
+    void this.loadEmailStatus()
     if (selected) {
       void this.api.get<Conversation>(`/api/conversations/${selected.id}`).then((c) => this.upsert(c), () => {})
       this.resume(selected.id)

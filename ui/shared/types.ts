@@ -141,7 +141,7 @@ export type ServerFrame =
   | { type: 'pong' }
 
 export type ClientFrame =
-  | { type: 'message.send'; clientId: string; conversationId: string; body: string }
+  | { type: 'message.send'; clientId: string; conversationId: string; body: string; alsoEmail?: boolean }
   | { type: 'resume'; conversationId: string; afterSeq: number }
   | { type: 'typing'; conversationId: string; typing: boolean }
   | { type: 'status.set'; status: AgentStatus }

@@ -33,6 +33,8 @@ export const cs: Catalog<Key> = {
   'channel.email': 'E-mail',
   'channel.messenger': 'Messenger',
 
+  'composer.alsoEmail': 'Návštěvník už odešel: odpověď poslat také e-mailem na {email}',
+
   'composer.hint': 'Enter odešle · Shift+Enter přidá nový řádek',
   'composer.label': 'Odpověď návštěvníkovi',
   'composer.placeholder': 'Napište odpověď…',

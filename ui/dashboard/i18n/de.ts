@@ -33,6 +33,8 @@ export const de: Catalog<Key> = {
   'channel.email': 'E-Mail',
   'channel.messenger': 'Messenger',
 
+  'composer.alsoEmail': 'Der Besucher ist gegangen: diese Antwort auch per E-Mail an {email} senden',
+
   'composer.hint': 'Enter sendet · Umschalt+Enter fügt eine neue Zeile ein',
   'composer.label': 'Antwort an den Besucher',
   'composer.placeholder': 'Antwort schreiben…',

@@ -30,6 +30,8 @@ export const en = {
   'channel.email': 'E-mail',
   'channel.messenger': 'Messenger',
 
+  'composer.alsoEmail': 'The visitor has left: also send this reply by e-mail to {email}',
+
   'composer.hint': 'Enter sends · Shift+Enter adds a new line',
   'composer.label': 'Reply to the visitor',
   'composer.placeholder': 'Write a reply…',

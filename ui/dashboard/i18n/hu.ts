@@ -33,6 +33,8 @@ export const hu: Catalog<Key> = {
   'channel.email': 'E-mail-üzenet',
   'channel.messenger': 'Messenger',
 
+  'composer.alsoEmail': 'A látogató már távozott: a válasz e-mailben is menjen ide: {email}',
+
   'composer.hint': 'Enter: küldés · Shift+Enter: új sor',
   'composer.label': 'Válasz a látogatónak',
   'composer.placeholder': 'Írjon választ…',

@@ -33,6 +33,8 @@ export const pl: Catalog<Key> = {
   'channel.email': 'Wiadomość e-mail',
   'channel.messenger': 'Messenger',
 
+  'composer.alsoEmail': 'Odwiedzający już wyszedł: wyślij tę odpowiedź także e-mailem na {email}',
+
   'composer.hint': 'Enter wysyła · Shift+Enter dodaje nowy wiersz',
   'composer.label': 'Odpowiedź dla odwiedzającego',
   'composer.placeholder': 'Napisz odpowiedź…',

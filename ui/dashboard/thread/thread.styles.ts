@@ -217,4 +217,20 @@ export const threadStyles = css`
   :host([narrow]) .narrow-only {
     display: inline-flex;
   }
+  .email-copy {
+    display: flex;
+    align-items: center;
+    gap: 0.5rem;
+    margin: 0 1rem;
+    padding: 0.45rem 0.75rem;
+    border-radius: 0.5rem;
+    background: #fef3c7;
+    color: #78350f;
+    font-size: 0.8125rem;
+    cursor: pointer;
+  }
+  .email-copy input {
+    margin: 0;
+    accent-color: #b45309;
+  }
 `

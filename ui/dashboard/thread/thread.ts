@@ -36,12 +36,15 @@ export class ParleyThread extends StoreElement {
   static override properties = {
     busy: { state: true },
     actionError: { state: true },
+    skipEmail: { state: true },
     narrow: { type: Boolean, reflect: true },
   }
   static override styles = [tokens, controls, threadStyles]
 
   declare busy: boolean
   declare actionError: string
+  /** Conversations where the agent turned off "also e-mail" for their replies (this page view). */
+  declare skipEmail: Set<string>
   declare narrow: boolean
   private stickToBottom = true
   private shownId: string | null = null
@@ -50,16 +53,46 @@ export class ParleyThread extends StoreElement {
     super()
     this.busy = false
     this.actionError = ''
+    this.skipEmail = new Set()
     this.narrow = false
     this.addEventListener(ComposerSendEvent.type, (e) => {
       const id = this.store.selectedId
-      if (id) this.store.sendMessage(id, e.body)
+      const c = this.conversation
+      if (id) this.store.sendMessage(id, e.body, c && this.emailCopyTo(c) ? !this.skipEmail.has(id) : undefined)
       this.stickToBottom = true
     })
     this.addEventListener(ComposerTypingEvent.type, (e) => {
       const id = this.store.selectedId
       if (id) this.store.sendTyping(id, e.typing)
     })
+  }
+
+  /**
+   * A web chat whose visitor has left but left an address: replies can follow them by e-mail
+   * (the server sends the copy unless the agent turns it off). Null when that does not apply.
+   */
+  private emailCopyTo(c: Conversation): string | null {
+    if (c.channel !== 'web' || !this.store.emailOutbound) return null
+    const visitor = this.store.visitors.get(c.visitor.id)
+    const email = visitor?.email ?? c.visitor.email
+    if (!email || !visitor || visitor.online) return null
+    return email
+  }
+
+  private emailCopy(c: Conversation) {
+    const to = this.emailCopyTo(c)
+    if (!to) return nothing
+    const on = !this.skipEmail.has(c.id)
+    const toggle = (e: Event) => {
+      const next = new Set(this.skipEmail)
+      if ((e.target as HTMLInputElement).checked) next.delete(c.id)
+      else next.add(c.id)
+      this.skipEmail = next
+    }
+    return html`<label class="email-copy">
+      <input type="checkbox" .checked=${on} @change=${toggle} />
+      <span>${this.store.t('composer.alsoEmail', { email: to })}</span>
+    </label>`
   }
 
   private get conversation(): Conversation | null {
@@ -259,6 +292,7 @@ export class ParleyThread extends StoreElement {
               ${typing.who === 'visitor' ? t('thread.visitorTyping', { name: visitorLabel(c, t) }) : t('thread.agentTyping', { name: typing.name ?? '' })}`
           : nothing}
       </div>
+      ${this.emailCopy(c)}
       <parley-composer conversation-id=${c.id} placeholder=${t('composer.placeholder')} hint=${t('composer.hint')}
         send-label=${t('composer.send')} label=${t('composer.label')}></parley-composer>
     `
