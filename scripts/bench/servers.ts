@@ -18,9 +18,12 @@ export interface Server {
 export const OWNER = { email: 'bench-owner@example.com', password: 'bench-owner-password' }
 
 /** Parley through its real entry (`bun server/main.ts`), configured by environment. */
-export async function startParley(env: Record<string, string>, fdLimit = 0): Promise<Server> {
+/** BENCH_PARLEY_MAIN points the benchmarks at another copy of the server (to A/B a change). */
+export const PARLEY_MAIN = process.env.BENCH_PARLEY_MAIN || join(ROOT, 'server/main.ts')
+
+export async function startParley(env: Record<string, string>, fdLimit = 0, bunArgs: string[] = [], main = PARLEY_MAIN): Promise<Server> {
   const port = await freePort()
-  const child = spawnChild(pinned(SERVER_CPUS, [BUN, join(ROOT, 'server/main.ts')]), {
+  const child = spawnChild(pinned(SERVER_CPUS, [BUN, ...bunArgs, main]), {
     env: {
       HOST: '127.0.0.1',
       PORT: String(port),

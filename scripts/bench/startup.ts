@@ -3,8 +3,8 @@
 // server core; the probe polls from the load core every 5 ms.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { BUN, ROOT, SERVER_CPUS, freePort, log, pinned, spawnChild, tempDir } from './lib.ts'
-import { OWNER } from './servers.ts'
+import { BUN, SERVER_CPUS, freePort, log, pinned, spawnChild, tempDir } from './lib.ts'
+import { OWNER, PARLEY_MAIN } from './servers.ts'
 
 export interface StartupResult {
   emptyMs: number[]
@@ -15,7 +15,7 @@ async function timeToHealthy(dataDir: string): Promise<number> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}/healthz`
   const t0 = performance.now()
-  const child = spawnChild(pinned(SERVER_CPUS, [BUN, join(ROOT, 'server/main.ts')]), {
+  const child = spawnChild(pinned(SERVER_CPUS, [BUN, PARLEY_MAIN]), {
     env: {
       HOST: '127.0.0.1',
       PORT: String(port),

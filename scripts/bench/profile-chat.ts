@@ -1,0 +1,67 @@
+// Profiles Parley on the chat path: runs it with Bun's sampling CPU profiler (--cpu-prof-md) under
+// the chat load at one fixed rate, and counts the SQL statements PostgreSQL ran per message.
+//   bun scripts/bench/profile-chat.ts [--rate=500] [--seconds=5] [--main=server/main.ts]
+// --main lets the lead profile a scratch copy of the server (e.g. /tmp/scratch/server/main.ts).
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { tmpdir } from 'node:os'
+import postgres from 'postgres'
+import { BUN, LOAD_CPUS, ROOT, SERVER_CPUS, cleanupAll, log, pinPid, pinned, spawnChild, startCluster, tempDir } from './lib.ts'
+import { createParleyVisitors, parleyAgentCookies, startParley } from './servers.ts'
+import type { ChatLoadConfig, ChatLoadResult } from './chat-load.ts'
+
+const opt = (name: string, d: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? d
+const rate = Number(opt('rate', '500'))
+const seconds = Number(opt('seconds', '5'))
+const main = opt('main', '')
+pinPid(process.pid, LOAD_CPUS)
+
+try {
+  const cluster = await startCluster('profile')
+  cluster.pin(SERVER_CPUS)
+  const db = await cluster.createDatabase('bench_profile')
+  const profDir = tempDir('prof')
+  mkdirSync(profDir, { recursive: true })
+  const server = await startParley({ DATABASE_URL: db }, 0, ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${profDir}`], main || undefined)
+  const tokens = await createParleyVisitors(server.url, 200)
+  const cookies = await parleyAgentCookies(server.url, 4)
+  cluster.pin(SERVER_CPUS)
+  const sql = postgres(cluster.url('bench_profile'), { max: 1, onnotice: () => {} })
+  const stat = async () => {
+    const [r] = await sql<{ xact: string; ins: string; upd: string; sel: string }[]>`
+      select xact_commit::text as xact, tup_inserted::text as ins, tup_updated::text as upd, tup_returned::text as sel
+      from pg_stat_database where datname = 'bench_profile'`
+    return r!
+  }
+  const dir = tempDir('profile-load')
+  const cfg: ChatLoadConfig = {
+    kind: 'parley', url: server.url, visitorTokens: tokens, agentCookies: cookies, rates: [rate], stepSeconds: seconds,
+    warmupSeconds: 1, graceMs: 3000, p99LimitMs: 50, stopAfterFailures: 1, tag: 'prof', ackedFile: join(dir, 'acked'),
+    serverPid: server.pid, postmasterPid: cluster.postmasterPid, deadlineMs: 120_000,
+  }
+  writeFileSync(join(dir, 'cfg.json'), JSON.stringify(cfg))
+  const s0 = await stat()
+  const load = spawnChild(pinned(LOAD_CPUS, [BUN, join(ROOT, 'scripts/bench/chat-load.ts'), join(dir, 'cfg.json')]))
+  const res = JSON.parse(await load.waitLine((l) => l.startsWith('{'), 150_000)) as ChatLoadResult
+  await Bun.sleep(200)
+  const s1 = await stat()
+  await sql.end()
+  await server.stop()
+  const step = res.steps[0]!
+  const msgs = res.sent
+  console.log(`rate ${rate}/s for ${seconds} s: p50 ${step.p50.toFixed(1)} ms, p99 ${step.p99.toFixed(1)} ms, ` +
+    `${(step.sent / step.serverCpu).toFixed(0)} msg per Parley CPU-s, ${(step.sent / (step.serverCpu + step.dbCpu)).toFixed(0)} incl. PostgreSQL`)
+  const per = (a: string, b: string) => ((Number(b) - Number(a)) / msgs).toFixed(2)
+  console.log(`per message (all ${msgs} sent, warm-up included): ${per(s0.xact, s1.xact)} commits, ` +
+    `${per(s0.ins, s1.ins)} rows inserted, ${per(s0.upd, s1.upd)} rows updated, ${per(s0.sel, s1.sel)} rows read`)
+  const md = readdirSync(profDir).find((f) => f.endsWith('.md'))
+  if (md) {
+    const text = readFileSync(join(profDir, md), 'utf8')
+    const out = join(tmpdir(), `parley-profile-${Date.now()}.md`)
+    writeFileSync(out, text)
+    console.log(`CPU profile (markdown): ${out}`)
+    console.log(text.split('\n').slice(0, 80).join('\n'))
+  } else log('no CPU profile was written')
+} finally {
+  await cleanupAll()
+}
