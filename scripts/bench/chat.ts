@@ -63,6 +63,7 @@ export async function runChat(cluster: Cluster, o: ChatOptions): Promise<ChatSer
       servers[k] = await startPeer(k, dbs[k])
       tokens[k] = await seedPeerVisitors(dbs[k], o.visitors)
     }
+    await officialClientCheck(servers.sio.url, tokens.sio[0]!)
     cluster.pin(SERVER_CPUS)
     const results = {} as Record<Kind, ChatServerResult>
     const tags = {} as Record<Kind, string[]>
@@ -148,3 +149,24 @@ export async function runChat(cluster: Cluster, o: ChatOptions): Promise<ChatSer
 }
 
 export const medianOf = (xs: number[]) => median(xs)
+
+/**
+ * The load generator speaks Socket.IO's wire protocol itself (as it speaks Parley's), so every
+ * server gets the same client; first, the official socket.io-client proves the peer's path works
+ * the way a real client uses it (connect with auth, emit with an ack, the agents' room receives).
+ */
+async function officialClientCheck(url: string, token: string): Promise<void> {
+  const { io } = await import('socket.io-client')
+  const agent = io(url, { transports: ['websocket'], auth: { role: 'agent' }, reconnection: false })
+  const visitor = io(url, { transports: ['websocket'], auth: { role: 'visitor', token }, reconnection: false })
+  try {
+    const received = new Promise<void>((resolve) => agent.on('message', (m: { clientId?: string }) => m.clientId === 'official-check' && resolve()))
+    await Promise.all([new Promise((r) => agent.on('hello', r)), new Promise((r) => visitor.on('hello', r))])
+    const ack = (await visitor.timeout(10_000).emitWithAck('message.send', { clientId: 'official-check', body: 'hello' })) as { clientId?: string }
+    if (ack.clientId !== 'official-check') throw new Error(`unexpected ack ${JSON.stringify(ack)}`)
+    await Promise.race([received, Bun.sleep(10_000).then(() => Promise.reject(new Error('agent did not receive the message')))])
+  } finally {
+    agent.close()
+    visitor.close()
+  }
+}
