@@ -260,6 +260,11 @@ if (cfg.warmupSeconds > 0) {
   await Bun.sleep(300)
 }
 
+/** CPU seconds of the PostgreSQL postmaster and each of its children, by pid. */
+function dbCpuByPid(): Map<number, number> {
+  return new Map([cfg.postmasterPid, ...childrenOf(cfg.postmasterPid)].map((p) => [p, cpuSeconds(p)]))
+}
+
 const results: StepResult[] = []
 let failuresInRow = 0
 for (const rate of cfg.rates) {
@@ -268,8 +273,7 @@ for (const rate of cfg.rates) {
   const step: Step = { lat: new Float64Array(expectedSent * agents.length), n: 0, acked: 0 }
   steps.push(step)
   const cpu0 = cpuSeconds(cfg.serverPid)
-  const dbPids = [cfg.postmasterPid, ...childrenOf(cfg.postmasterPid)]
-  const db0 = dbPids.reduce((a, p) => a + cpuSeconds(p), 0)
+  const db0 = dbCpuByPid()
   const self0 = process.cpuUsage()
   const t0 = performance.now()
   const { sent, wall } = await offer(rate, cfg.stepSeconds, s)
@@ -279,7 +283,9 @@ for (const rate of cfg.rates) {
   const elapsed = (performance.now() - t0) / 1000
   const self = process.cpuUsage(self0)
   const serverCpu = cpuSeconds(cfg.serverPid) - cpu0
-  const dbCpu = dbPids.reduce((a, p) => a + cpuSeconds(p), 0) - db0
+  // Per process: a backend that exits mid-step must not make the sum go down.
+  let dbCpu = 0
+  for (const [pid, t] of dbCpuByPid()) dbCpu += t - (db0.get(pid) ?? 0)
   const lat = step.lat.subarray(0, step.n).sort()
   const expected = sent * agents.length
   // A copy that never arrived counts as late: p99 is over every expected receipt.

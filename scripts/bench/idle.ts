@@ -32,16 +32,20 @@ function hardFdLimit(): number {
   }
 }
 
-/** Waits until the server has used under 2% of a CPU for half a second (its after-work is done). */
-async function settle(pid: number, maxMs: number): Promise<void> {
-  const deadline = Date.now() + maxMs
+/**
+ * Waits until the server has used under 5% of a CPU for a second (the work that follows the
+ * accepts, e.g. Parley's presence rows, is done), at most `maxMs`; returns how long it took.
+ */
+async function settle(pid: number, maxMs: number): Promise<number> {
+  const t0 = Date.now()
   let last = cpuSeconds(pid)
-  while (Date.now() < deadline) {
-    await Bun.sleep(500)
+  while (Date.now() - t0 < maxMs) {
+    await Bun.sleep(1000)
     const now = cpuSeconds(pid)
-    if (now - last < 0.01) return
+    if (now - last < 0.05) break
     last = now
   }
+  return Date.now() - t0
 }
 
 export async function runIdle(cluster: Cluster, o: IdleOptions): Promise<{ results: IdleServerResult[]; limitNote: string }> {
@@ -96,12 +100,12 @@ export async function runIdle(cluster: Cluster, o: IdleOptions): Promise<{ resul
         await load.proc.stdin.flush()
         const warmed = JSON.parse(await load.waitLine((l) => l.includes('"warmed"'), 60_000))
         if (warmed.failed) r.failures.push(`warm-up: ${warmed.failed} failed (${warmed.firstError})`)
-        await settle(server.pid, 10_000)
+        await settle(server.pid, 5_000)
         const before = rssBytes(server.pid)
         load.proc.stdin.write('go\n')
         await load.proc.stdin.flush()
         const opened = JSON.parse(await load.waitLine((l) => l.includes('"open"'), 170_000))
-        await settle(server.pid, 30_000)
+        const settled = await settle(server.pid, 20_000)
         const after = rssBytes(server.pid)
         r.opened.push(opened.opened)
         r.baselineRss.push(before)
@@ -110,7 +114,8 @@ export async function runIdle(cluster: Cluster, o: IdleOptions): Promise<{ resul
         if (opened.failed) r.failures.push(`run ${run + 1}: ${opened.failed} failed (${opened.firstError})`)
         log(
           `idle run ${run + 1}/${o.runs} ${LABEL[k]}: ${opened.opened} open in ${opened.seconds.toFixed(1)} s, ` +
-            `RSS ${(before / 2 ** 20).toFixed(0)} → ${(after / 2 ** 20).toFixed(0)} MiB, ${((after - before) / opened.opened / 1024).toFixed(1)} KiB/conn`,
+            `RSS ${(before / 2 ** 20).toFixed(0)} → ${(after / 2 ** 20).toFixed(0)} MiB, ${((after - before) / opened.opened / 1024).toFixed(1)} KiB/conn ` +
+            `(settled ${(settled / 1000).toFixed(0)} s after the last accept)`,
         )
         load.proc.stdin.write('close\n')
         await load.proc.stdin.flush()
