@@ -15,6 +15,8 @@ export interface DomainEvents {
     conversation: ConversationView
     /** The agent's choice for this reply: e-mail a copy to a web visitor who has left (default: yes). */
     alsoEmail?: boolean
+    /** For an agent's reply on a web chat with a known address: was the visitor's widget connected when it was sent? */
+    visitorOnline?: boolean
   }
   'message.updated': { message: MessageView }
   'conversation.changed': { conversation: ConversationView; change: ConversationChange }

@@ -9,7 +9,6 @@ import type { Logger } from '../../shared/logger.ts'
 import type { EmailEnv } from '../../config.ts'
 import { loadEmailSettings, type EmailSettings } from '../../domain/email/settings.usecases.ts'
 import { enqueueMail, outboxRow, NOT_SET_UP } from '../../domain/email/outbox.usecases.ts'
-import { isVisitorOnline } from '../../domain/visitors/visitors.repo.ts'
 import { OutboxWorker, type Settled } from '../../jobs/outbox.ts'
 import { ImapReader, type ReaderStatus } from '../../jobs/imap-reader.ts'
 import { isAppError } from '../../shared/errors.ts'
@@ -112,14 +111,13 @@ export class EmailChannelAdapter implements ChannelAdapter {
  */
 export function emailCopyListener(bus: EventBus, email: EmailChannelAdapter, deps: EmailChannelDeps): void {
   bus.on('message.created', (event) => {
-    const { message, conversation, alsoEmail } = event
-    if (message.authorType !== 'agent' || conversation.channel !== 'web' || alsoEmail === false) return
+    const { message, conversation, alsoEmail, visitorOnline } = event
+    if (message.authorType !== 'agent' || conversation.channel !== 'web' || alsoEmail === false || visitorOnline !== false) return
     const to = conversation.visitor.email
     if (!to) return
     return (async () => {
       const settings = await email.settings()
       if (!settings.smtp) return
-      if (await isVisitorOnline(deps.sql, conversation.visitor.id)) return
       await enqueueMail(deps, settings, { messageId: message.id, conversationId: conversation.id, kind: 'copy', to })
       email.outbox.kick()
     })()

@@ -2,7 +2,7 @@
 // message in the right conversation, once. Threading, in order: In-Reply-To / References against
 // the Message-IDs we know; the plus-address token; the subject token; otherwise a new e-mail
 // conversation for the sender, who is found or created by address.
-import type { Sql } from '../../db/client.ts'
+import type { Sql, TxSql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
 import type { Logger } from '../../shared/logger.ts'
 import { newId } from '../../shared/ids.ts'
@@ -115,26 +115,9 @@ export async function importMail(deps: InboundDeps, mail: InboundMail): Promise<
   }
 
   const target = await findThreadTarget(deps, mail)
-  let result: MessageResult
-  try {
-    result = await receiveInbound(deps, {
-      channel: 'email',
-      visitorId: target.visitorId,
-      conversationId: target.conversationId,
-      body: messageBody(mail),
-      clientId: clientIdFor(mail.messageId),
-    })
-  } catch (e) {
-    if (isAppError(e)) {
-      deps.log.warn('inbound mail rejected', { messageId: mail.messageId, code: e.code })
-      await record('rejected', e.message)
-      return { kind: 'ignored', reason: 'rejected' }
-    }
-    throw e
-  }
-  const messageRowId = result.message.id
-  const conversationId = result.conversation.id
-  await deps.sql.begin(async (tx) => {
+  // The mail's own records (Message-ID, original, attachments, the import log) commit in the
+  // message's transaction; a mail stored before a crash (duplicate) gets them completed here.
+  const bookkeeping = async (tx: TxSql, messageRowId: string, conversationId: string, visitorId: string, duplicate: boolean) => {
     await threads.ensureThread(tx, conversationId, newToken(), baseSubject(subject) || 'Your message')
     await threads.recordMessageId(tx, { messageId: mail.messageId, conversationId, messageRowId, direction: 'in' })
     if (!(await threads.findOriginal(tx, messageRowId))) {
@@ -162,7 +145,7 @@ export async function importMail(deps: InboundDeps, mail: InboundMail): Promise<
         })
       }
     }
-    await threads.setVisitorEmailIfMissing(tx, result.conversation.visitor.id, mail.from!.address)
+    await threads.setVisitorEmailIfMissing(tx, visitorId, mail.from!.address)
     await threads.recordInbound(tx, {
       messageId: mail.messageId,
       kind: 'message',
@@ -170,9 +153,34 @@ export async function importMail(deps: InboundDeps, mail: InboundMail): Promise<
       conversationId,
       fromAddress: mail.from!.address,
       subject,
-      note: result.duplicate ? 'stored before; completed after a restart' : null,
+      note: duplicate ? 'stored before; completed after a restart' : null,
     })
-  })
+  }
+  let result: MessageResult
+  try {
+    result = await receiveInbound(
+      deps,
+      {
+        channel: 'email',
+        visitorId: target.visitorId,
+        conversationId: target.conversationId,
+        body: messageBody(mail),
+        clientId: clientIdFor(mail.messageId),
+      },
+      (tx, stored) => bookkeeping(tx, stored.messageId, stored.conversationId, stored.visitorId, false),
+    )
+  } catch (e) {
+    if (isAppError(e)) {
+      deps.log.warn('inbound mail rejected', { messageId: mail.messageId, code: e.code })
+      await record('rejected', e.message)
+      return { kind: 'ignored', reason: 'rejected' }
+    }
+    throw e
+  }
+  if (result.duplicate) {
+    const done = result
+    await deps.sql.begin((tx) => bookkeeping(tx, done.message.id, done.conversation.id, done.conversation.visitor.id, true))
+  }
   return { kind: 'imported', result }
 }
 

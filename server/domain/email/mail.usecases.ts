@@ -31,11 +31,15 @@ export interface ConversationMail {
 
 export async function conversationMail(deps: { sql: Sql }, conversationId: string): Promise<ConversationMail> {
   await conversationOrThrow(deps.sql, conversationId)
-  const [thread, rows, attachments] = await Promise.all([
-    threads.findThread(deps.sql, conversationId),
-    threads.mailInfoForConversation(deps.sql, conversationId),
-    threads.attachmentsForConversation(deps.sql, conversationId),
-  ])
+  // One snapshot: the outbox commits a mail's thread and its "sent" together, and three reads on
+  // three pool connections could see one without the other.
+  const [thread, rows, attachments] = await deps.sql.begin('isolation level repeatable read read only', (tx) =>
+    Promise.all([
+      threads.findThread(tx, conversationId),
+      threads.mailInfoForConversation(tx, conversationId),
+      threads.attachmentsForConversation(tx, conversationId),
+    ]),
+  )
   return {
     thread: thread ? { token: thread.token, subject: thread.subject } : null,
     messages: rows.map((r) => ({

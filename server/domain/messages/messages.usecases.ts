@@ -11,6 +11,7 @@ import type { Actor } from '../agents/agents.usecases.ts'
 import * as repo from './messages.repo.ts'
 import type { MessageView } from './messages.repo.ts'
 import { maskCardNumbers } from './card-mask.ts'
+import { isVisitorOnline } from '../visitors/visitors.repo.ts'
 
 export const MAX_MESSAGE_BYTES = 16 * 1024
 export const MAX_CLIENT_ID_LENGTH = 100
@@ -92,7 +93,18 @@ async function onceByClientId(
   const message = (await repo.findMessage(deps.sql, outcome.messageId))!
   const conversation = (await conversations.findView(deps.sql, message.conversationId))!
   for (const change of outcome.changes) deps.bus.emit('conversation.changed', { conversation, change })
-  deps.bus.emit('message.created', { message, conversation, ...(alsoEmail === undefined ? {} : { alsoEmail }) })
+  // Whether a reply should follow the visitor by e-mail depends on their presence at this moment,
+  // not when a listener gets round to asking.
+  const visitorOnline =
+    message.authorType === 'agent' && conversation.channel === 'web' && conversation.visitor.email
+      ? await isVisitorOnline(deps.sql, conversation.visitor.id)
+      : undefined
+  deps.bus.emit('message.created', {
+    message,
+    conversation,
+    ...(alsoEmail === undefined ? {} : { alsoEmail }),
+    ...(visitorOnline === undefined ? {} : { visitorOnline }),
+  })
   return { message, conversation, duplicate: false }
 }
 
@@ -117,7 +129,13 @@ async function append(
   return id
 }
 
-export async function receiveInbound(deps: MessageDeps, input: InboundMessage): Promise<MessageResult> {
+/**
+ * A channel's own records of a message (the mail's Message-ID, original, attachments), written
+ * in the message's transaction so they commit together with it, before anyone hears of it.
+ */
+export type WithinMessage = (tx: TxSql, stored: { messageId: string; conversationId: string; visitorId: string }) => Promise<void>
+
+export async function receiveInbound(deps: MessageDeps, input: InboundMessage, within?: WithinMessage): Promise<MessageResult> {
   const body = checkBody(input.body)
   const clientId = checkClientId(input.clientId)
   return onceByClientId(deps, input.visitorId, clientId, () =>
@@ -149,6 +167,7 @@ export async function receiveInbound(deps: MessageDeps, input: InboundMessage): 
         // the channel it came by: an e-mailed answer to a web chat is an e-mail message
         channel: input.channel,
       })
+      if (within) await within(tx, { messageId, conversationId: conv.id, visitorId: input.visitorId })
       return { messageId, changes }
     }),
   )
