@@ -299,6 +299,13 @@ describe('<parley-chat> on the demo page', () => {
       parley('name', 'Karel Novák'); parley('email', 'karel@example.com'); parley('phone', '+420 777 123 456');
       parley('variables', { plan: { label: 'Plan', value: 'Pro' } });`
     const { page, context, errors } = await openDemo(browser, srv.url, { init })
+    // The first page counts once the widget has reported it; only then move on to the next page.
+    const token = await until(() => page.evaluate(() => Object.entries(localStorage).find(([k]) => k.endsWith(':token'))?.[1] ?? null), 'the visitor token')
+    const me = await (await fetch(`${srv.url}/api/widget/me`, { headers: { authorization: `Bearer ${JSON.parse(token)}` } })).json()
+    await until(async () => {
+      const r = await owner.request('GET', `/api/visitors/${me.visitor.id}/pages`)
+      return r.body.some((p: { url: string }) => p.url === `${srv.url}/demo`)
+    }, 'the first page view')
     await page.goto(`${srv.url}/demo?page=about`)
     await page.locator('parley-chat .launcher').click()
     const from = agent.frames.length
