@@ -15,6 +15,7 @@ import * as state from '../domain/email/imap-state.repo.ts'
 import { importMail, type ImportOutcome, type InboundMail } from '../domain/email/inbound.usecases.ts'
 import { createImapClient, describeImapError } from '../channels/email/imap.ts'
 import { parseMail } from '../channels/email/parse.ts'
+import { Wakeable } from './wakeable.ts'
 
 /** Mail larger than this is imported from its headers and first text part only. */
 export const MAX_SOURCE_BYTES = 30 * 1024 * 1024
@@ -35,30 +36,6 @@ export interface ImapReaderOptions {
   pollMs: number
   /** Test seam: called after each mail is committed and before it is flagged seen. */
   afterImport?: (uid: number, outcome: ImportOutcome) => void | Promise<void>
-}
-
-class Wakeable {
-  private wakeFn: (() => void) | null = null
-  private pending = false
-  wake(): void {
-    this.pending = true
-    this.wakeFn?.()
-  }
-  async sleep(ms: number): Promise<void> {
-    if (this.pending) {
-      this.pending = false
-      return
-    }
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms)
-      this.wakeFn = () => {
-        clearTimeout(t)
-        resolve()
-      }
-    })
-    this.wakeFn = null
-    this.pending = false
-  }
 }
 
 export const mailboxKey = (s: ImapSettings) => `${s.user.toLowerCase()}@${s.host.toLowerCase()}:${s.port}/${s.mailbox}`

@@ -14,6 +14,7 @@ import type { EmailSettings } from '../domain/email/settings.usecases.ts'
 import { describeSmtpError, sendMail } from '../channels/email/smtp.ts'
 import type { OutboundMail } from '../domain/email/outbox.usecases.ts'
 import type { SmtpSettings } from '../domain/email/settings.usecases.ts'
+import { Wakeable } from './wakeable.ts'
 
 export type Settled = { messageId: string; status: 'sent' } | { messageId: string; status: 'failed'; error: string }
 
@@ -32,8 +33,7 @@ export interface OutboxOptions {
 export class OutboxWorker {
   private running = false
   private loop: Promise<void> | null = null
-  private wake: (() => void) | null = null
-  private kicked = false
+  private signal = new Wakeable()
   private listeners = new Set<(s: Settled) => void>()
 
   constructor(private o: OutboxOptions) {}
@@ -52,8 +52,7 @@ export class OutboxWorker {
 
   /** Something was queued or retried: look now rather than at the next poll. */
   kick(): void {
-    this.kicked = true
-    this.wake?.()
+    this.signal.wake()
   }
 
   /** Called with every row this process settled (sent, or failed for good). */
@@ -80,19 +79,7 @@ export class OutboxWorker {
         const due = await outboxRepo.msUntilNextDue(this.o.sql).catch(() => null)
         if (due !== null) wait = Math.min(wait, Math.max(due, 10))
       }
-      if (this.kicked && !backoff) {
-        this.kicked = false
-        continue
-      }
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, wait)
-        this.wake = () => {
-          clearTimeout(t)
-          resolve()
-        }
-      })
-      this.wake = null
-      this.kicked = false
+      await this.signal.sleep(wait)
     }
   }
 
