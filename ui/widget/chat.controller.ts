@@ -134,6 +134,8 @@ export class ChatController implements ReactiveController {
   private token: string | null
   private messages = new Map<number, WireMessage>()
   private outbox: Pending[]
+  /** Client ids this tab saw acknowledged (another tab's copy of the outbox may still list them). */
+  private settled = new Set<string>()
   /** The last message the visitor has seen, per conversation (sequence numbers are per conversation). */
   private lastRead: { c: string; seq: number }
   private ws: WebSocket | null = null
@@ -450,8 +452,20 @@ export class ChatController implements ReactiveController {
     if (this.conversation) this.frame({ type: 'resume', conversationId: this.conversation.id, afterSeq: this.lastSeq() })
     else this.loaded = true
     this.ready = true
+    this.adoptStored()
     for (const p of this.outbox) if (!p.failed) this.transmit(p)
     this.changed()
+  }
+
+  /** Messages another tab of this visitor queued and could not send (it was closed offline). */
+  private adoptStored(): void {
+    const mine = new Set(this.outbox.map((p) => p.clientId))
+    for (const p of this.storage.get<Pending[]>('outbox') ?? []) {
+      if (!p || typeof p.clientId !== 'string' || typeof p.body !== 'string' || typeof p.at !== 'number') continue
+      if (mine.has(p.clientId) || this.settled.has(p.clientId)) continue
+      this.outbox.push({ clientId: p.clientId, body: p.body, at: p.at })
+    }
+    this.outbox.sort((a, b) => a.at - b.at)
   }
 
   /** Browsing history for the visitor card: once per page (and per in-page navigation). */
@@ -560,6 +574,7 @@ export class ChatController implements ReactiveController {
     const p = this.outbox[i]
     if (!p) return
     this.outbox.splice(i, 1)
+    this.settled.add(clientId)
     this.saveOutbox()
     this.callbacks.sent({ id, clientId, body: p.body, conversationId, seq })
   }
@@ -594,8 +609,18 @@ export class ChatController implements ReactiveController {
     return max
   }
 
+  /**
+   * Other tabs of the same visitor share the stored outbox: keep what they queued (unless this tab
+   * saw it acknowledged) beside our own, so closing one tab offline never drops another's message.
+   * A tab that loads later resends them all; the server stores each client id once.
+   */
   private saveOutbox(): void {
-    this.storage.set('outbox', this.outbox.length ? this.outbox : null)
+    const mine = new Set(this.outbox.map((p) => p.clientId))
+    const theirs = (this.storage.get<Pending[]>('outbox') ?? []).filter(
+      (p) => p && typeof p.clientId === 'string' && !mine.has(p.clientId) && !this.settled.has(p.clientId),
+    )
+    const all = [...theirs, ...this.outbox].sort((a, b) => a.at - b.at)
+    this.storage.set('outbox', all.length ? all : null)
   }
 
   // ---- losing and finding the connection ----
