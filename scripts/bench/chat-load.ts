@@ -25,6 +25,8 @@ export interface ChatLoadConfig {
   ackedFile: string
   serverPid: number
   postmasterPid: number
+  /** The server core (to measure other programs' use of it); null when not pinned. */
+  serverCpu: number | null
   deadlineMs: number
 }
 
@@ -44,6 +46,8 @@ export interface StepResult {
   serverCpu: number
   dbCpu: number
   loadCpuShare: number
+  /** Share of the server core used by programs other than this server and its PostgreSQL. */
+  foreignShare: number
 }
 
 export interface ChatLoadResult {
@@ -260,6 +264,16 @@ if (cfg.warmupSeconds > 0) {
   await Bun.sleep(300)
 }
 
+/** Busy seconds of one CPU (everything but idle and iowait), from /proc/stat. */
+function coreBusy(cpu: number | null): number {
+  if (cpu === null) return NaN
+  const line = readFileSync('/proc/stat', 'utf8').split('\n').find((l) => l.startsWith(`cpu${cpu} `))
+  if (!line) return NaN
+  const f = line.trim().split(/\s+/).slice(1).map(Number)
+  const total = f.slice(0, 8).reduce((a, b) => a + b, 0)
+  return (total - f[3]! - f[4]!) / 100
+}
+
 /** CPU seconds of the PostgreSQL postmaster and each of its children, by pid. */
 function dbCpuByPid(): Map<number, number> {
   return new Map([cfg.postmasterPid, ...childrenOf(cfg.postmasterPid)].map((p) => [p, cpuSeconds(p)]))
@@ -275,6 +289,7 @@ for (const rate of cfg.rates) {
   const cpu0 = cpuSeconds(cfg.serverPid)
   const db0 = dbCpuByPid()
   const self0 = process.cpuUsage()
+  const busy0 = coreBusy(cfg.serverCpu)
   const t0 = performance.now()
   const { sent, wall } = await offer(rate, cfg.stepSeconds, s)
   // Drain: wait for every ack and every agent's copy, up to the grace period.
@@ -286,6 +301,7 @@ for (const rate of cfg.rates) {
   // Per process: a backend that exits mid-step must not make the sum go down.
   let dbCpu = 0
   for (const [pid, t] of dbCpuByPid()) dbCpu += t - (db0.get(pid) ?? 0)
+  const foreignShare = Math.max(0, coreBusy(cfg.serverCpu) - busy0 - serverCpu - dbCpu) / elapsed
   const lat = step.lat.subarray(0, step.n).sort()
   const expected = sent * agents.length
   // A copy that never arrived counts as late: p99 is over every expected receipt.
@@ -309,6 +325,7 @@ for (const rate of cfg.rates) {
     serverCpu,
     dbCpu,
     loadCpuShare: (self.user + self.system) / 1e6 / elapsed,
+    foreignShare,
   })
   failuresInRow = sustained ? 0 : failuresInRow + 1
   if (failuresInRow >= cfg.stopAfterFailures) break

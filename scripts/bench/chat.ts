@@ -43,6 +43,8 @@ export interface ChatServerResult {
   duplicates: number
   rowsForTag: number
   loadCpuMax: number
+  /** Largest share of the server core other programs took during a sustained step. */
+  foreignMax: number
 }
 
 export async function runChat(cluster: Cluster, o: ChatOptions): Promise<ChatServerResult[]> {
@@ -71,7 +73,7 @@ export async function runChat(cluster: Cluster, o: ChatOptions): Promise<ChatSer
     for (const k of KINDS) {
       const fixed: ChatServerResult['fixed'] = {}
       for (const r of o.fixedRates) fixed[r] = { p50: [], p99: [], perCpu: [], perCpuWithDb: [] }
-      results[k] = { kind: k, label: LABEL[k], maxSustained: [], fixed, runs: [], acked: 0, stored: 0, duplicates: 0, rowsForTag: 0, loadCpuMax: 0 }
+      results[k] = { kind: k, label: LABEL[k], maxSustained: [], fixed, runs: [], acked: 0, stored: 0, duplicates: 0, rowsForTag: 0, loadCpuMax: 0, foreignMax: 0 }
       tags[k] = []
       ackedIds[k] = []
     }
@@ -96,6 +98,7 @@ export async function runChat(cluster: Cluster, o: ChatOptions): Promise<ChatSer
           ackedFile,
           serverPid: servers[k].pid,
           postmasterPid: cluster.postmasterPid,
+          serverCpu: SERVER_CPUS === null ? null : Number(SERVER_CPUS),
           deadlineMs: 120_000,
         }
         const cfgFile = join(dir, `${tag}.json`)
@@ -119,6 +122,7 @@ export async function runChat(cluster: Cluster, o: ChatOptions): Promise<ChatSer
           r.fixed[fr]!.perCpuWithDb.push(s.serverCpu + s.dbCpu > 0 ? s.sent / (s.serverCpu + s.dbCpu) : NaN)
         }
         r.loadCpuMax = Math.max(r.loadCpuMax, ...res.steps.map((s) => s.loadCpuShare))
+        r.foreignMax = Math.max(r.foreignMax, ...res.steps.filter((s) => s.rate <= o.fixedRates[0]!).map((s) => s.foreignShare))
         log(
           `chat run ${run + 1}/${o.runs} ${LABEL[k]}: ` +
             res.steps.map((s) => `${s.rate}/s p50 ${s.p50.toFixed(1)} p99 ${s.p99.toFixed(1)} ms${s.sustained ? '' : ' ✗'}`).join(' · '),

@@ -37,7 +37,7 @@ try {
   const cfg: ChatLoadConfig = {
     kind: 'parley', url: server.url, visitorTokens: tokens, agentCookies: cookies, rates: [rate], stepSeconds: seconds,
     warmupSeconds: 1, graceMs: 3000, p99LimitMs: 50, stopAfterFailures: 1, tag: 'prof', ackedFile: join(dir, 'acked'),
-    serverPid: server.pid, postmasterPid: cluster.postmasterPid, deadlineMs: 120_000,
+    serverPid: server.pid, postmasterPid: cluster.postmasterPid, serverCpu: SERVER_CPUS === null ? null : Number(SERVER_CPUS), deadlineMs: 120_000,
   }
   writeFileSync(join(dir, 'cfg.json'), JSON.stringify(cfg))
   const s0 = await stat()

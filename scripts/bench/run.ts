@@ -4,6 +4,7 @@
 //   --runs=N                runs per benchmark (medians are printed); default 3
 //   --conversations=N       dashboard seed size (messages = 10 × N); default 1,000,000
 //   --connections=N         idle visitor sockets; default 10,000
+//   --from=FILE.json        print the table again from a raw results file (nothing is run)
 // Raw results (every run, every step, the EXPLAIN ANALYZE plans) go to a JSON file in the temp dir.
 import { writeFileSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -18,9 +19,11 @@ import { ANCHORS, runWidget, type WidgetResult } from './widget.ts'
 const args = process.argv.slice(2)
 const flag = (name: string) => args.includes(`--${name}`)
 const opt = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]
-const quick = flag('quick')
+const from = opt('from')
+const saved = from ? JSON.parse(readFileSync(from, 'utf8')) : null
+const quick = saved ? Boolean(saved.quick) : flag('quick')
 const only = new Set((opt('only') ?? 'widget,startup,dashboard,idle,chat').split(','))
-const runs = Number(opt('runs') ?? (quick ? 1 : 3))
+const runs = saved ? Number(saved.runs) : Number(opt('runs') ?? (quick ? 1 : 3))
 const conversations = Number(opt('conversations') ?? (quick ? 20_000 : 1_000_000))
 const connections = Number(opt('connections') ?? (quick ? 1_000 : 10_000))
 
@@ -28,14 +31,15 @@ const connections = Number(opt('connections') ?? (quick ? 1_000 : 10_000))
 pinPid(process.pid, LOAD_CPUS)
 
 const started = performance.now()
-const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
-const m = machine()
-let widget: WidgetResult | null = null
-let startup: StartupResult | null = null
-let dashboard: DashboardResult | null = null
-let idle: { results: IdleServerResult[]; limitNote: string } | null = null
-let chat: ChatServerResult[] | null = null
-const failures: string[] = []
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+const loadBefore: string = saved?.loadBefore ?? loadavg()
+const m: ReturnType<typeof machine> = saved?.machine ?? machine()
+let widget: WidgetResult | null = saved?.widget ?? null
+let startup: StartupResult | null = saved?.startup ?? null
+let dashboard: DashboardResult | null = saved?.dashboard ?? null
+let idle: { results: IdleServerResult[]; limitNote: string } | null = saved?.idle ?? null
+let chat: ChatServerResult[] | null = saved?.chat ?? null
+const failures: string[] = saved?.failures ?? []
 
 const CHAT = quick
   ? { visitors: 50, agents: 2, rates: [200, 500, 1000, 2000], fixedRates: [200, 500], stepSeconds: 1, warmupSeconds: 0.5 }
@@ -67,7 +71,7 @@ for (const s of ['SIGINT', 'SIGTERM'] as const) {
   })
 }
 
-try {
+if (!saved) try {
   widget = await step('widget', runWidget)
   startup = await step('startup', () => runStartup(runs))
   dashboard = await step('dashboard', async () => {
@@ -100,6 +104,8 @@ try {
 } finally {
   await cleanupAll()
 }
+const loadAfter: string = saved ? (saved.loadAfter ?? 'not recorded') : loadavg()
+const took: number = saved ? (saved.took ?? NaN) : (performance.now() - started) / 1000
 
 // The table -----------------------------------------------------------------------------------
 
@@ -136,6 +142,10 @@ if (chat) {
   const stored = (r: ChatServerResult) => `${r.stored}/${r.acked}${r.duplicates ? `, ${r.duplicates} dup` : ''}`
   const allStored = chat.every((r) => r.stored === r.acked && r.duplicates === 0)
   rows.push(['acked messages found in the database', stored(P), stored(S), stored(B), '', '', 'all, once', yes(allStored), 'counted by client id'])
+  const foreign = Math.max(...chat.map((r) => r.foreignMax ?? NaN))
+  if (Number.isFinite(foreign)) {
+    rows.push(['other programs on the server core, max', '', '', '', '', '', '', '', `${(foreign * 100).toFixed(0)}% of it at ${CHAT.fixedRates[0]}/s (not ours: the machine is shared)`])
+  }
   const loadMax = Math.max(...chat.map((r) => r.loadCpuMax))
   if (loadMax > 0.9) rows.push(['(load generator CPU share, max)', '', '', '', '', '', '', '', `${(loadMax * 100).toFixed(0)}% — load-bound at the top`])
 }
@@ -189,8 +199,8 @@ if (widget) {
 const header: Row = ['benchmark', 'Parley', 'Socket.IO+pg', 'raw Bun', 'P÷SIO', 'P÷Bun', 'target', 'met', 'note']
 const lines = [
   `Parley benchmarks — ${m.date} — ${m.nproc} CPUs (${m.cpu}), ${m.memory} RAM, Linux ${m.kernel}, Bun ${m.bun}, Node ${m.node}`,
-  `${pinningNote}; load average at start ${loadBefore}; ${quick ? 'QUICK smoke mode (small sizes, 1 run)' : `${runs} runs`}; ` +
-    `took ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  `${pinningNote}; load average at start ${loadBefore}, at end ${loadAfter}; ${quick ? 'QUICK smoke mode (small sizes, 1 run)' : `${runs} runs`}; ` +
+    `took ${took.toFixed(0)} s`,
   '',
   `| ${header.join(' | ')} |`,
   `|${header.map(() => '---').join('|')}|`,
@@ -199,7 +209,9 @@ const lines = [
 if (failures.length) lines.push('', 'FAILED:', ...failures.map((f) => `- ${f}`))
 console.log(lines.join('\n'))
 
-const rawFile = join(tmpdir(), `parley-bench-${Date.now()}.json`)
-writeFileSync(rawFile, JSON.stringify({ machine: m, loadBefore, quick, runs, chat, idle, dashboard, startup, widget, failures }, null, 2))
-console.log(`\nRaw results, every run and the EXPLAIN ANALYZE plans: ${rawFile}`)
+if (!saved) {
+  const rawFile = join(tmpdir(), `parley-bench-${Date.now()}.json`)
+  writeFileSync(rawFile, JSON.stringify({ machine: m, loadBefore, loadAfter, took, quick, runs, chat, idle, dashboard, startup, widget, failures }, null, 2))
+  console.log(`\nRaw results, every run and the EXPLAIN ANALYZE plans: ${rawFile}`)
+}
 process.exit(failures.length ? 1 : 0)
