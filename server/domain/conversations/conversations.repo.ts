@@ -36,7 +36,7 @@ export interface ConversationView {
   resolvedBy: string | null
 }
 
-interface ViewRow extends ConversationRow {
+export interface ViewRow extends ConversationRow {
   visitorNumber: string
   visitorName: string | null
   visitorEmail: string | null
@@ -44,7 +44,7 @@ interface ViewRow extends ConversationRow {
   sortKey: string
 }
 
-function toView(r: ViewRow): ConversationView {
+export function toView(r: ViewRow): ConversationView {
   return {
     id: r.id,
     channel: r.channel,
@@ -106,28 +106,6 @@ export async function setOpen(db: Db, id: string): Promise<void> {
   await db`
     update conversations set status = 'open', resolved_at = null, resolved_by = null, updated_at = now()
     where id = ${id}`
-}
-
-/** Takes the next sequence number and records the message on the conversation row. */
-export async function bumpForMessage(
-  db: Db,
-  id: string,
-  m: { author: AuthorType; preview: string },
-): Promise<number> {
-  const [row] = await db<{ lastSeq: number }[]>`
-    update conversations set
-      last_seq = last_seq + 1,
-      last_message_at = now(),
-      last_message_preview = ${m.preview},
-      last_message_author = ${m.author},
-      waiting_since = case
-        when ${m.author} = 'visitor' then coalesce(waiting_since, now())
-        when ${m.author} = 'agent' then null
-        else waiting_since end,
-      updated_at = now()
-    where id = ${id}
-    returning last_seq`
-  return row!.lastSeq
 }
 
 // Lists -------------------------------------------------------------------------------------

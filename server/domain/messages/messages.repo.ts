@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.ts'
-import type { AuthorType, Channel } from '../conversations/conversations.repo.ts'
+import type { AuthorType, Channel, ConversationStatus, ConversationView, ViewRow } from '../conversations/conversations.repo.ts'
+import { toView } from '../conversations/conversations.repo.ts'
 
 export type DeliveryStatus = 'received' | 'pending' | 'sent' | 'delivered' | 'failed'
 
@@ -17,25 +18,6 @@ export interface MessageView {
   deliveryStatus: DeliveryStatus
   deliveryError: string | null
   createdAt: Date
-}
-
-export async function insertMessage(
-  db: Db,
-  m: {
-    id: string
-    conversationId: string
-    seq: number
-    authorType: AuthorType
-    authorId: string | null
-    body: string
-    clientId: string | null
-    channel: Channel
-    deliveryStatus: DeliveryStatus
-  },
-): Promise<void> {
-  await db`
-    insert into messages (id, conversation_id, seq, author_type, author_id, body, client_id, channel, delivery_status)
-    values (${m.id}, ${m.conversationId}, ${m.seq}, ${m.authorType}, ${m.authorId}, ${m.body}, ${m.clientId}, ${m.channel}, ${m.deliveryStatus})`
 }
 
 const select = (db: Db) => db`
@@ -94,4 +76,88 @@ export async function markDeliveredUpTo(db: Db, conversationId: string, seq: num
       and delivery_status in ('pending', 'sent')
     returning id`
   return rows.map((r) => r.id)
+}
+
+export interface Appended {
+  message: MessageView
+  conversation: ConversationView
+  /** The conversation before this message: what changed follows from it. */
+  previous: { status: ConversationStatus; assigneeId: string | null }
+}
+
+/**
+ * Appends a message to a conversation in ONE statement (the hot path of every chat): locks the
+ * conversation row, takes the next sequence number, updates the list columns (preview, waiting
+ * time; reopens for a visitor, takes it for an agent answering an unassigned conversation),
+ * inserts the message, and returns both views, so nothing has to be read back afterwards.
+ * `ownedBy` restricts it to that visitor's conversation. Null when there is no such conversation.
+ */
+export async function appendToConversation(
+  db: Db,
+  m: {
+    id: string
+    conversationId: string
+    ownedBy: string | null
+    authorType: 'visitor' | 'agent'
+    authorId: string
+    authorName: string | null
+    body: string
+    preview: string
+    clientId: string | null
+    /** The channel the message came by; null: the conversation's own (an agent's reply). */
+    channel: Channel | null
+    deliveryStatus: DeliveryStatus
+  },
+): Promise<Appended | null> {
+  const visitor = m.authorType === 'visitor'
+  const [row] = await db<(ViewRow & { previousStatus: ConversationStatus; previousAssigneeId: string | null; messageSeq: number; messageCreatedAt: Date })[]>`
+    with old as (
+      select id, status, assignee_id from conversations
+      where id = ${m.conversationId} ${m.ownedBy ? db`and visitor_id = ${m.ownedBy}` : db``}
+      for update
+    ), conv as (
+      update conversations c set
+        last_seq = c.last_seq + 1,
+        last_message_at = now(),
+        last_message_preview = ${m.preview},
+        last_message_author = ${m.authorType},
+        waiting_since = ${visitor ? db`coalesce(c.waiting_since, now())` : db`null`},
+        status = ${visitor ? db`'open'` : db`c.status`},
+        resolved_at = ${visitor ? db`null` : db`c.resolved_at`},
+        resolved_by = ${visitor ? db`null` : db`c.resolved_by`},
+        assignee_id = ${visitor ? db`c.assignee_id` : db`coalesce(c.assignee_id, ${m.authorId}::uuid)`},
+        updated_at = now()
+      from old where c.id = old.id
+      returning c.*, old.status as previous_status, old.assignee_id as previous_assignee_id
+    ), msg as (
+      insert into messages (id, conversation_id, seq, author_type, author_id, body, client_id, channel, delivery_status)
+      select ${m.id}, conv.id, conv.last_seq, ${m.authorType}, ${m.authorId}, ${m.body}, ${m.clientId},
+        coalesce(${m.channel}::text, conv.channel), ${m.deliveryStatus}
+      from conv
+      returning seq, created_at
+    )
+    select conv.*, msg.seq as message_seq, msg.created_at as message_created_at,
+      v.number as visitor_number, v.name as visitor_name, v.email as visitor_email, a.name as assignee_name, null as sort_key
+    from conv cross join msg
+    join visitors v on v.id = conv.visitor_id
+    left join agents a on a.id = conv.assignee_id`
+  if (!row) return null
+  return {
+    conversation: toView(row),
+    previous: { status: row.previousStatus, assigneeId: row.previousAssigneeId },
+    message: {
+      id: m.id,
+      conversationId: row.id,
+      seq: row.messageSeq,
+      authorType: m.authorType,
+      authorId: m.authorId,
+      authorName: m.authorName,
+      body: m.body,
+      clientId: m.clientId,
+      channel: m.channel ?? row.channel,
+      deliveryStatus: m.deliveryStatus,
+      deliveryError: null,
+      createdAt: row.messageCreatedAt,
+    },
+  }
 }

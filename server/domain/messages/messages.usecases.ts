@@ -1,7 +1,7 @@
 // receiveInbound() is how every channel hands a visitor's message to Parley; sendReply() is how
 // an agent answers. Both commit the message and its conversation change in one transaction,
 // and are idempotent by client id: a retried frame is stored once and answered with the original.
-import type { Sql, TxSql } from '../../db/client.ts'
+import type { Db, Sql, TxSql } from '../../db/client.ts'
 import type { EventBus, ConversationChange } from '../../events/bus.ts'
 import { AppError, isUniqueViolation } from '../../shared/errors.ts'
 import { newId } from '../../shared/ids.ts'
@@ -70,29 +70,36 @@ async function existing(deps: MessageDeps, authorId: string, clientId: string | 
   return { message, conversation: conversation!, duplicate: true }
 }
 
-/** Runs `work`; a concurrent retry that lost the race on the client-id index gets the winner's row. */
+interface Stored {
+  message: MessageView
+  conversation: ConversationView
+  changes: ConversationChange[]
+}
+
+/**
+ * Runs `work`, which stores the message. A client id seen before makes the insert fail on its
+ * unique index (also when a concurrent retry won the race): the original is answered instead,
+ * so the common case (a new message) pays for no lookup first.
+ */
 async function onceByClientId(
   deps: MessageDeps,
   authorId: string,
   clientId: string | null,
-  work: () => Promise<{ messageId: string; changes: ConversationChange[] }>,
+  work: () => Promise<Stored>,
   alsoEmail?: boolean,
 ): Promise<MessageResult> {
-  const before = await existing(deps, authorId, clientId)
-  if (before) return before
-  let outcome: { messageId: string; changes: ConversationChange[] }
+  let stored: Stored
   try {
-    outcome = await work()
+    stored = await work()
   } catch (e) {
     if (isUniqueViolation(e, 'messages_client_id')) {
-      const after = await existing(deps, authorId, clientId)
-      if (after) return after
+      const before = await existing(deps, authorId, clientId)
+      if (before) return before
     }
     throw e
   }
-  const message = (await repo.findMessage(deps.sql, outcome.messageId))!
-  const conversation = (await conversations.findView(deps.sql, message.conversationId))!
-  for (const change of outcome.changes) deps.bus.emit('conversation.changed', { conversation, change })
+  const { message, conversation } = stored
+  for (const change of stored.changes) deps.bus.emit('conversation.changed', { conversation, change })
   // Whether a reply should follow the visitor by e-mail depends on their presence at this moment,
   // not when a listener gets round to asking.
   const visitorOnline =
@@ -108,26 +115,7 @@ async function onceByClientId(
   return { message, conversation, duplicate: false }
 }
 
-async function append(
-  tx: TxSql,
-  conversationId: string,
-  m: { authorType: 'visitor' | 'agent'; authorId: string; body: string; clientId: string | null; channel: Channel },
-): Promise<string> {
-  const seq = await conversations.bumpForMessage(tx, conversationId, { author: m.authorType, preview: preview(m.body) })
-  const id = newId()
-  await repo.insertMessage(tx, {
-    id,
-    conversationId,
-    seq,
-    authorType: m.authorType,
-    authorId: m.authorId,
-    body: m.body,
-    clientId: m.clientId,
-    channel: m.channel,
-    deliveryStatus: m.authorType === 'visitor' ? 'received' : 'pending',
-  })
-  return id
-}
+const notFound = () => new AppError('conversation.not_found', 404, 'conversation not found')
 
 /**
  * A channel's own records of a message (the mail's Message-ID, original, attachments), written
@@ -138,39 +126,46 @@ export type WithinMessage = (tx: TxSql, stored: { messageId: string; conversatio
 export async function receiveInbound(deps: MessageDeps, input: InboundMessage, within?: WithinMessage): Promise<MessageResult> {
   const body = checkBody(input.body)
   const clientId = checkClientId(input.clientId)
-  return onceByClientId(deps, input.visitorId, clientId, () =>
-    deps.sql.begin(async (tx) => {
-      const changes: ConversationChange[] = []
-      let conv: conversations.ConversationRow | null
-      if (input.conversationId) {
-        conv = await conversations.lockConversation(tx, input.conversationId)
-        // Someone else's conversation is answered exactly like a missing one.
-        if (!conv || conv.visitorId !== input.visitorId) {
-          throw new AppError('conversation.not_found', 404, 'conversation not found')
+  const append = async (db: Db, conversationId: string, created: boolean): Promise<Stored> => {
+    const r = await repo.appendToConversation(db, {
+      id: newId(),
+      conversationId,
+      // Someone else's conversation is answered exactly like a missing one.
+      ownedBy: input.visitorId,
+      authorType: 'visitor',
+      authorId: input.visitorId,
+      authorName: null,
+      body,
+      preview: preview(body),
+      clientId,
+      // the channel it came by: an e-mailed answer to a web chat is an e-mail message
+      channel: input.channel,
+      deliveryStatus: 'received',
+    })
+    if (!r) throw notFound()
+    // A visitor's new message reopens a resolved conversation, in the same statement as the message.
+    const changes: ConversationChange[] = created ? ['created'] : r.previous.status === 'resolved' ? ['reopened'] : []
+    return { message: r.message, conversation: r.conversation, changes }
+  }
+  return onceByClientId(deps, input.visitorId, clientId, async () => {
+    // The common case: the widget knows its conversation, and one statement does it all.
+    if (input.conversationId && !within) return append(deps.sql, input.conversationId, false)
+    return deps.sql.begin(async (tx) => {
+      let conversationId = input.conversationId ?? null
+      let created = false
+      if (!conversationId) {
+        const latest = await conversations.latestForVisitor(tx, input.visitorId, input.channel)
+        if (latest) conversationId = latest.id
+        else {
+          conversationId = (await conversations.insertConversation(tx, { id: newId(), visitorId: input.visitorId, channel: input.channel })).id
+          created = true
         }
-      } else {
-        conv = await conversations.latestForVisitor(tx, input.visitorId, input.channel)
       }
-      if (!conv) {
-        conv = await conversations.insertConversation(tx, { id: newId(), visitorId: input.visitorId, channel: input.channel })
-        changes.push('created')
-      } else if (conv.status === 'resolved') {
-        // A visitor's new message reopens the conversation, in the same transaction as the message.
-        await conversations.setOpen(tx, conv.id)
-        changes.push('reopened')
-      }
-      const messageId = await append(tx, conv.id, {
-        authorType: 'visitor',
-        authorId: input.visitorId,
-        body,
-        clientId,
-        // the channel it came by: an e-mailed answer to a web chat is an e-mail message
-        channel: input.channel,
-      })
-      if (within) await within(tx, { messageId, conversationId: conv.id, visitorId: input.visitorId })
-      return { messageId, changes }
-    }),
-  )
+      const stored = await append(tx, conversationId, created)
+      if (within) await within(tx, { messageId: stored.message.id, conversationId, visitorId: input.visitorId })
+      return stored
+    })
+  })
 }
 
 export interface ReplyInput {
@@ -185,24 +180,27 @@ export interface ReplyInput {
 export async function sendReply(deps: MessageDeps, actor: Actor, input: ReplyInput): Promise<MessageResult> {
   const body = checkBody(input.body)
   const clientId = checkClientId(input.clientId)
-  return onceByClientId(deps, actor.id, clientId, () =>
-    deps.sql.begin(async (tx) => {
-      const conv = await conversations.lockConversation(tx, input.conversationId)
-      if (!conv) throw new AppError('conversation.not_found', 404, 'conversation not found')
-      const changes: ConversationChange[] = []
-      if (conv.assigneeId === null) {
-        await conversations.setAssignee(tx, conv.id, actor.id)
-        changes.push('assigned')
-      }
-      const messageId = await append(tx, conv.id, {
+  return onceByClientId(
+    deps,
+    actor.id,
+    clientId,
+    async () => {
+      const r = await repo.appendToConversation(deps.sql, {
+        id: newId(),
+        conversationId: input.conversationId,
+        ownedBy: null,
         authorType: 'agent',
         authorId: actor.id,
+        authorName: actor.name,
         body,
+        preview: preview(body),
         clientId,
-        channel: conv.channel,
+        channel: null,
+        deliveryStatus: 'pending',
       })
-      return { messageId, changes }
-    }),
+      if (!r) throw notFound()
+      return { message: r.message, conversation: r.conversation, changes: r.previous.assigneeId === null ? ['assigned'] : [] }
+    },
     input.alsoEmail,
   )
 }
