@@ -21,9 +21,12 @@ export const OWNER = { email: 'bench-owner@example.com', password: 'bench-owner-
 /** BENCH_PARLEY_MAIN points the benchmarks at another copy of the server (to A/B a change). */
 export const PARLEY_MAIN = process.env.BENCH_PARLEY_MAIN || join(ROOT, 'server/main.ts')
 
+/** BENCH_PARLEY_BUN_ARGS adds runtime flags to Parley's bun command line (e.g. --smol). */
+const EXTRA_BUN_ARGS = (process.env.BENCH_PARLEY_BUN_ARGS ?? '').split(' ').filter(Boolean)
+
 export async function startParley(env: Record<string, string>, fdLimit = 0, bunArgs: string[] = [], main = PARLEY_MAIN): Promise<Server> {
   const port = await freePort()
-  const child = spawnChild(pinned(SERVER_CPUS, [BUN, ...bunArgs, main]), {
+  const child = spawnChild(pinned(SERVER_CPUS, [BUN, ...EXTRA_BUN_ARGS, ...bunArgs, main]), {
     env: {
       HOST: '127.0.0.1',
       PORT: String(port),
