@@ -70,10 +70,11 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     realtimeListener(bus, hub, sql)
     deliveryListener(bus, channels, deps, log)
     emailCopyListener(bus, email, { sql, bus, log, config })
-    const cluster = await startCluster({ sql, bus, hub, nodeId, log })
-    cleanup.push(() => cluster.stop())
+    // The heartbeat registers this process first: the cluster relay looks for the others.
     const heartbeat = await startHeartbeat(sql, nodeId, log)
     cleanup.push(() => heartbeat.stop())
+    const cluster = await startCluster({ sql, bus, hub, nodeId, log })
+    cleanup.push(() => cluster.stop())
     const maintenance = startMaintenance(sql, log, config.loginWindowSeconds)
     cleanup.push(async () => maintenance.stop())
     await channels.startAll()

@@ -63,3 +63,43 @@ describe('two server processes on one database', () => {
     for (const s of [dashA, dashB, vws]) s.close()
   })
 })
+
+describe('a process alone, then joined', () => {
+  it('sends no notifications while alone, and relays to a process that starts later', async () => {
+    const db2 = await createTestDb()
+    const env = { DATABASE_URL: db2.url, PARLEY_OWNER_EMAIL: 'owner@example.com', PARLEY_OWNER_PASSWORD: 'owner-password' }
+    const heard: { o: string; n?: { k: string }[]; hello?: boolean }[] = []
+    const listening = await db2.sql.listen('parley_events', (p) => heard.push(JSON.parse(p)))
+    const first = await spawnParley(env)
+    let second: ParleyProcess | null = null
+    try {
+      const visitor = await VisitorClient.create(first.url)
+      const vws = await visitor.socket()
+      await vws.waitFor('hello')
+      const c1 = cid()
+      vws.send({ type: 'message.send', clientId: c1, body: 'nobody else is here' })
+      const ack = await vws.waitFor('ack', (f) => f.clientId === c1)
+      await Bun.sleep(200)
+      expect(heard.filter((h) => h.n)).toEqual([])
+      expect(heard.filter((h) => h.hello)).toHaveLength(1)
+
+      second = await spawnParley(env)
+      const agent = new AgentClient(second.url)
+      await agent.login('owner@example.com', 'owner-password')
+      const dash = await agent.socket()
+      await dash.waitFor('hello')
+      const c2 = cid()
+      vws.send({ type: 'message.send', clientId: c2, conversationId: ack.conversationId, body: 'now someone is' })
+      const ack2 = await vws.waitFor('ack', (f) => f.clientId === c2)
+      const got = await dash.waitFor('message', (f) => f.message.id === ack2.messageId)
+      expect(got.message.body).toBe('now someone is')
+      expect(heard.some((h) => h.n?.some((n) => n.k === 'm'))).toBe(true)
+      dash.close()
+      vws.close()
+    } finally {
+      await listening.unlisten()
+      await Promise.all([first.kill(), second?.kill()])
+      await db2.drop()
+    }
+  })
+})

@@ -8,7 +8,7 @@ import { findVisitorView, isVisitorOnline } from '../domain/visitors/visitors.re
 import type { Logger } from '../shared/logger.ts'
 import { findMessage } from '../domain/messages/messages.repo.ts'
 import { findView } from '../domain/conversations/conversations.repo.ts'
-import { findPresence } from '../domain/agents/agents.repo.ts'
+import { countOtherLiveNodes, findPresence } from '../domain/agents/agents.repo.ts'
 
 export const CHANNEL = 'parley_events'
 
@@ -22,15 +22,46 @@ type Note =
   | { k: 'vp'; id: string }
   | { k: 't'; c: string; v: string; f: 'visitor' | 'agent'; a?: string; n?: string; on: boolean }
 
+async function otherNodesAlive(sql: Sql, nodeId: string): Promise<boolean> {
+  return (await countOtherLiveNodes(sql, nodeId)) > 0
+}
+
 export interface Cluster {
   stop(): Promise<void>
 }
 
 export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; nodeId: string; log: Logger }): Promise<Cluster> {
   const { sql, bus, hub, nodeId, log } = opts
-  const notify = async (note: Note): Promise<void> => {
-    await sql.notify(CHANNEL, JSON.stringify({ o: nodeId, ...note }))
+
+  // Notes are sent in batches: everything announced in one turn of the event loop goes out as
+  // one NOTIFY (split before PostgreSQL's 8000-byte payload limit). And while this is the only
+  // live process, nobody is listening: nothing is sent until another one says hello.
+  // Set true by anything another process says; settled for certain at the end of start-up, once
+  // this process listens and has said hello (see below).
+  let peers = false
+  let batch: string[] = []
+  let size = 0
+  let flushing: ReturnType<typeof setImmediate> | null = null
+  const flush = () => {
+    flushing = null
+    const notes = batch
+    batch = []
+    size = 0
+    if (notes.length === 0) return
+    sql.notify(CHANNEL, `{"o":${JSON.stringify(nodeId)},"n":[${notes.join(',')}]}`).catch((error) => log.warn('cluster notify failed', { error }))
   }
+  const notify = (note: Note): void => {
+    if (!peers) return
+    const json = JSON.stringify(note)
+    if (size + json.length > 7000) flush()
+    batch.push(json)
+    size += json.length + 1
+    flushing ??= setImmediate(flush)
+  }
+  // Whether other processes still run is re-checked now and then, so a lone process stops sending.
+  const recheck = setInterval(() => {
+    otherNodesAlive(sql, nodeId).then((alive) => (peers = alive), () => {})
+  }, 15_000)
 
   const offs = [
     bus.on('message.created', ({ message }) => notify({ k: 'm', id: message.id })),
@@ -88,18 +119,29 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
 
   let chain = Promise.resolve()
   const listener = await sql.listen(CHANNEL, (payload) => {
-    let parsed: Note & { o?: string }
+    let parsed: { o?: string; n?: Note[]; hello?: boolean }
     try {
       parsed = JSON.parse(payload)
     } catch {
       return
     }
     if (parsed.o === nodeId) return
-    chain = chain.then(() => handle(parsed)).catch((error) => log.warn('cluster event failed', { error, note: parsed }))
+    // Another process started (or is announcing events): from now on, tell it ours.
+    peers = true
+    for (const note of parsed.n ?? []) {
+      chain = chain.then(() => handle(note)).catch((error) => log.warn('cluster event failed', { error, note }))
+    }
   })
+  // Register (the heartbeat did, before this), listen, say hello, then look: a process that
+  // started at the same moment either heard our hello or is already registered when we look.
+  await sql.notify(CHANNEL, JSON.stringify({ o: nodeId, hello: true }))
+  if (await otherNodesAlive(sql, nodeId)) peers = true
 
   return {
     async stop() {
+      clearInterval(recheck)
+      if (flushing) clearImmediate(flushing)
+      flush()
       for (const off of offs) off()
       await listener.unlisten().catch(() => {})
       await chain

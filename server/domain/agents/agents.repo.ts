@@ -201,3 +201,10 @@ export async function deleteExpiredSessions(db: Db): Promise<number> {
   const rows = await db`delete from agent_sessions where expires_at < now() returning 1`
   return rows.length
 }
+
+/** Other Parley processes on this database that heartbeat. */
+export async function countOtherLiveNodes(db: Db, nodeId: string): Promise<number> {
+  const [row] = await db<{ n: number }[]>`
+    select count(*)::int as n from server_nodes where id <> ${nodeId} and heartbeat_at > now() - ${NODE_TTL}::interval`
+  return row?.n ?? 0
+}
