@@ -2,6 +2,7 @@
 // by the session cookie). Frames on one socket are handled one after another, in order, so
 // messages typed offline and flushed at reconnect are stored in the order they were written.
 import { Elysia } from 'elysia'
+import type { Server, ServerWebSocket } from 'bun'
 import type { AppDeps } from '../deps.ts'
 import { AppError, isAppError } from '../shared/errors.ts'
 import { authenticate, connectionChanged, setStatus, type Actor } from '../domain/agents/agents.usecases.ts'
@@ -11,7 +12,7 @@ import { listMessages, markDelivered, sendReply, type MessageResult } from '../d
 import type { ConversationView } from '../domain/conversations/conversations.repo.ts'
 import { SESSION_COOKIE, clientIp, isCrossSite, readCookie } from '../http/request.ts'
 import { AGENTS, agentTopic, visitorTopic } from './hub.ts'
-import { parseFrame, MAX_FRAME_BYTES, type ClientFrame, type ServerFrame } from './protocol.ts'
+import { parseFrame, type ClientFrame, type ServerFrame } from './protocol.ts'
 
 interface Sock {
   send(data: string): unknown
@@ -119,89 +120,118 @@ function onMessage(deps: AppDeps, ws: Sock, state: SocketState, raw: unknown) {
   })
 }
 
-type Ctx = { request: Request; server?: import('bun').Server<unknown> | null; query: Record<string, string | undefined>; parley?: SocketState; visit?: { ip: string; userAgent: string } }
-type WsLike = Sock & { data: Ctx; raw: Sock }
+/**
+ * What each connection carries. Elysia's `.ws()` keeps the whole request context and a fresh set
+ * of closures per connection, and wraps every frame in a new object with a dozen bound methods;
+ * at 10,000 idle widgets that was 3× the memory of a bare Bun socket. So the upgrade is done
+ * here, in an ordinary Elysia route, with only this: Bun's server-wide handler (installed by
+ * Elysia) calls `data.open / message / close`, which are shared by all connections.
+ */
+interface SocketData {
+  open(ws: ServerWebSocket<SocketData>): void
+  message(ws: ServerWebSocket<SocketData>, message: string | Buffer): void
+  close(ws: ServerWebSocket<SocketData>): void
+  state: SocketState
+  /** The visitor's address and browser, recorded when their socket opens. */
+  visit: { ip: string; userAgent: string } | null
+}
 
-const stateOf = (ws: WsLike): SocketState => ws.data.parley!
+function upgrade(server: Server<unknown> | null | undefined, request: Request, data: SocketData): void {
+  if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
+    throw new AppError('socket.upgrade_required', 400, 'this is a WebSocket endpoint: connect with a WebSocket client')
+  }
+  if (!server?.upgrade(request, { data })) throw new AppError('socket.upgrade_failed', 400, 'the WebSocket handshake failed')
+}
 
-export const socketRoutes = (deps: AppDeps) =>
-  new Elysia({ websocket: { maxPayloadLength: 4 * MAX_FRAME_BYTES, idleTimeout: 120 } } as never)
-    .ws('/ws/visitor', {
-      async beforeHandle(ctx) {
-        const c = ctx as unknown as Ctx
-        const visitor = await authenticateVisitor(deps, c.query.token)
+export const socketRoutes = (deps: AppDeps) => {
+  const visitorHandlers = {
+    open(ws: ServerWebSocket<SocketData>) {
+      const { state, visit } = ws.data
+      const visitorId = (state.who as { visitorId: string }).visitorId
+      ws.subscribe(visitorTopic(visitorId))
+      send(ws, { type: 'hello', role: 'visitor', id: visitorId, nodeId: deps.nodeId })
+      state.queue = state.queue.then(async () => {
+        try {
+          await visitorConnectionChanged(deps, deps.nodeId, visitorId, 1)
+          if (visit) await recordVisit(deps, visitorId, visit.ip, visit.userAgent, deps.facts)
+        } catch (error) {
+          deps.log.warn('visitor socket open failed', { error })
+        }
+      })
+      ws.data.visit = null
+    },
+    message(ws: ServerWebSocket<SocketData>, message: string | Buffer) {
+      onMessage(deps, ws, ws.data.state, message)
+    },
+    close(ws: ServerWebSocket<SocketData>) {
+      const { state } = ws.data
+      state.closed = true
+      const visitorId = (state.who as { visitorId: string }).visitorId
+      state.queue
+        .then(() => visitorConnectionChanged(deps, deps.nodeId, visitorId, -1))
+        .catch((error) => deps.log.warn('visitor socket close failed', { error }))
+    },
+  }
+
+  const agentHandlers = {
+    open(ws: ServerWebSocket<SocketData>) {
+      const { state } = ws.data
+      const actor = (state.who as { actor: Actor }).actor
+      ws.subscribe(AGENTS)
+      ws.subscribe(agentTopic(actor.id))
+      deps.hub.trackAgent(actor.id, ws)
+      send(ws, { type: 'hello', role: 'agent', id: actor.id, nodeId: deps.nodeId })
+      state.queue = state.queue.then(async () => {
+        try {
+          await connectionChanged(deps, deps.nodeId, actor.id, 1)
+          send(ws, { type: 'counts', counts: await counts(deps) })
+        } catch (error) {
+          deps.log.warn('agent socket open failed', { error })
+        }
+      })
+    },
+    message(ws: ServerWebSocket<SocketData>, message: string | Buffer) {
+      onMessage(deps, ws, ws.data.state, message)
+    },
+    close(ws: ServerWebSocket<SocketData>) {
+      const { state } = ws.data
+      state.closed = true
+      const actor = (state.who as { actor: Actor }).actor
+      deps.hub.untrackAgent(actor.id, ws)
+      state.queue
+        .then(() => connectionChanged(deps, deps.nodeId, actor.id, -1))
+        .catch((error) => deps.log.warn('agent socket close failed', { error }))
+    },
+  }
+
+  return new Elysia()
+    .get(
+      '/ws/visitor',
+      async ({ request, server, query }) => {
+        const visitor = await authenticateVisitor(deps, query.token)
         if (!visitor) throw new AppError('visitor.unauthorized', 401, 'unknown or missing visitor token')
-        c.parley = { who: { kind: 'visitor', visitorId: visitor.id }, queue: Promise.resolve(), closed: false }
-        c.visit = { ip: clientIp(deps.config, c.request, c.server), userAgent: c.request.headers.get('user-agent') ?? '' }
-      },
-      open(ws) {
-        const w = ws as unknown as WsLike
-        const who = stateOf(w).who as { visitorId: string }
-        w.subscribe(visitorTopic(who.visitorId))
-        send(w, { type: 'hello', role: 'visitor', id: who.visitorId, nodeId: deps.nodeId })
-        const state = stateOf(w)
-        const visit = w.data.visit!
-        state.queue = state.queue.then(async () => {
-          try {
-            await visitorConnectionChanged(deps, deps.nodeId, who.visitorId, 1)
-            await recordVisit(deps, who.visitorId, visit.ip, visit.userAgent, deps.facts)
-          } catch (error) {
-            deps.log.warn('visitor socket open failed', { error })
-          }
+        upgrade(server, request, {
+          ...visitorHandlers,
+          state: { who: { kind: 'visitor', visitorId: visitor.id }, queue: Promise.resolve(), closed: false },
+          visit: { ip: clientIp(deps.config, request, server), userAgent: request.headers.get('user-agent') ?? '' },
         })
       },
-      message(ws, message) {
-        const w = ws as unknown as WsLike
-        onMessage(deps, w, stateOf(w), message)
-      },
-      close(ws) {
-        const state = stateOf(ws as unknown as WsLike)
-        state.closed = true
-        const who = state.who as { visitorId: string }
-        state.queue
-          .then(() => visitorConnectionChanged(deps, deps.nodeId, who.visitorId, -1))
-          .catch((error) => deps.log.warn('visitor socket close failed', { error }))
-      },
-    })
-    .ws('/ws/agent', {
-      async beforeHandle(ctx) {
-        const c = ctx as unknown as Ctx
+      { detail: { summary: 'The widget\'s WebSocket (?token=the visitor token); protocol in README "Realtime protocol"', tags: ['widget'] } },
+    )
+    .get(
+      '/ws/agent',
+      async ({ request, server }) => {
         // Cross-site WebSocket hijacking: the cookie would ride along, so the Origin must be ours.
-        if (isCrossSite(deps.config, c.request)) throw new AppError('auth.csrf', 403, 'cross-site WebSocket refused')
-        const session = await authenticate(deps, readCookie(c.request, SESSION_COOKIE))
+        if (isCrossSite(deps.config, request)) throw new AppError('auth.csrf', 403, 'cross-site WebSocket refused')
+        const session = await authenticate(deps, readCookie(request, SESSION_COOKIE))
         if (!session) throw new AppError('auth.required', 401, 'sign in first')
         const { agent } = session
-        c.parley = { who: { kind: 'agent', actor: { id: agent.id, role: agent.role, name: agent.name } }, queue: Promise.resolve(), closed: false }
-      },
-      open(ws) {
-        const w = ws as unknown as WsLike
-        const state = stateOf(w)
-        const actor = (state.who as { actor: Actor }).actor
-        w.subscribe(AGENTS)
-        w.subscribe(agentTopic(actor.id))
-        deps.hub.trackAgent(actor.id, w.raw)
-        send(w, { type: 'hello', role: 'agent', id: actor.id, nodeId: deps.nodeId })
-        state.queue = state.queue.then(async () => {
-          try {
-            await connectionChanged(deps, deps.nodeId, actor.id, 1)
-            send(w, { type: 'counts', counts: await counts(deps) })
-          } catch (error) {
-            deps.log.warn('agent socket open failed', { error })
-          }
+        upgrade(server, request, {
+          ...agentHandlers,
+          state: { who: { kind: 'agent', actor: { id: agent.id, role: agent.role, name: agent.name } }, queue: Promise.resolve(), closed: false },
+          visit: null,
         })
       },
-      message(ws, message) {
-        const w = ws as unknown as WsLike
-        onMessage(deps, w, stateOf(w), message)
-      },
-      close(ws) {
-        const w = ws as unknown as WsLike
-        const state = stateOf(w)
-        state.closed = true
-        const actor = (state.who as { actor: Actor }).actor
-        deps.hub.untrackAgent(actor.id, w.raw)
-        state.queue.then(() => connectionChanged(deps, deps.nodeId, actor.id, -1)).catch((error) =>
-          deps.log.warn('agent socket close failed', { error }),
-        )
-      },
-    })
+      { detail: { summary: 'The dashboard\'s WebSocket (session cookie); protocol in README "Realtime protocol"', tags: ['agents'] } },
+    )
+}
