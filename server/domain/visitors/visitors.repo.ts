@@ -23,11 +23,12 @@ export async function insertVisitor(
   return { ...row!, number: Number(row!.number) }
 }
 
+/** A read, not a write: every widget request and socket passes here (visits update last_seen_at). */
 export async function findVisitorByTokenHash(db: Db, tokenHash: string): Promise<VisitorRow | null> {
   const [row] = await db<VisitorRow[]>`
-    update visitors set last_seen_at = now()
-    where id = (select visitor_id from visitor_tokens where token_hash = ${tokenHash})
-    returning id, number, name, email, phone, created_at, last_seen_at`
+    select v.id, v.number, v.name, v.email, v.phone, v.created_at, v.last_seen_at
+    from visitor_tokens t join visitors v on v.id = t.visitor_id
+    where t.token_hash = ${tokenHash}`
   return row ? { ...row, number: Number(row.number) } : null
 }
 
@@ -45,7 +46,8 @@ export async function addVisitorConnection(db: Db, nodeId: string, visitorId: st
   await db`
     insert into visitor_connections (node_id, visitor_id, connections) values (${nodeId}, ${visitorId}, greatest(${delta}, 0))
     on conflict (node_id, visitor_id) do update set connections = greatest(visitor_connections.connections + ${delta}, 0)`
-  return isVisitorOnline(db, visitorId)
+  // A connection just opened on this (live) process: online, no need to ask.
+  return delta > 0 ? true : isVisitorOnline(db, visitorId)
 }
 
 export async function isVisitorOnline(db: Db, visitorId: string): Promise<boolean> {
@@ -156,12 +158,17 @@ export interface VisitFacts {
   browserVersion: string | null
 }
 
-export async function recordVisit(db: Db, id: string, f: VisitFacts): Promise<void> {
-  await db`
+/** Stores the visit's facts; false when they are the ones already stored (a reconnect, a reload). */
+export async function recordVisit(db: Db, id: string, f: VisitFacts): Promise<boolean> {
+  const rows = await db`
     update visitors set ip = ${f.ip}, user_agent = ${f.userAgent}, country_code = ${f.countryCode}, region = ${f.region},
       city = ${f.city}, os_name = ${f.osName}, os_version = ${f.osVersion}, browser_name = ${f.browserName},
       browser_version = ${f.browserVersion}, last_seen_at = now()
-    where id = ${id}`
+    where id = ${id} and (ip is distinct from ${f.ip} or user_agent is distinct from ${f.userAgent})
+    returning 1`
+  if (rows.length > 0) return true
+  await db`update visitors set last_seen_at = now() where id = ${id}`
+  return false
 }
 
 export interface PageView {
@@ -177,12 +184,15 @@ export async function addPageView(
   p: { url: string; title: string; referrer: string | null; visitReferrer: string | null },
 ): Promise<PageView> {
   const [row] = await db<PageView[]>`
-    insert into page_views (visitor_id, url, title, referrer) values (${visitorId}, ${p.url}, ${p.title}, ${p.referrer})
+    with visitor as (
+      update visitors set current_url = ${p.url}, current_title = ${p.title},
+        referrer = coalesce(${p.visitReferrer}, referrer), last_seen_at = now()
+      where id = ${visitorId}
+      returning id
+    )
+    insert into page_views (visitor_id, url, title, referrer)
+    select id, ${p.url}, ${p.title}, ${p.referrer} from visitor
     returning url, title, referrer, at`
-  await db`
-    update visitors set current_url = ${p.url}, current_title = ${p.title},
-      referrer = coalesce(${p.visitReferrer}, referrer), last_seen_at = now()
-    where id = ${visitorId}`
   return row!
 }
 

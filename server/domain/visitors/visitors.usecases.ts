@@ -163,7 +163,7 @@ export interface FactSources {
 /** The widget connected: note where from (location by IP) and with what (OS and browser). */
 export async function recordVisit(deps: VisitorDeps, visitorId: string, ip: string, userAgent: string, facts: FactSources): Promise<void> {
   const location = await facts.locate(ip)
-  await repo.recordVisit(deps.sql, visitorId, {
+  const changed = await repo.recordVisit(deps.sql, visitorId, {
     ip,
     userAgent: userAgent.slice(0, 1000),
     countryCode: location?.countryCode ?? null,
@@ -171,7 +171,7 @@ export async function recordVisit(deps: VisitorDeps, visitorId: string, ip: stri
     city: location?.city ?? null,
     ...facts.parseUserAgent(userAgent),
   })
-  deps.bus.emit('visitor.changed', { visitor: await getVisitor(deps, visitorId) })
+  if (changed) deps.bus.emit('visitor.changed', { visitor: await getVisitor(deps, visitorId) })
 }
 
 function checkUrl(value: string, field: string): string {
