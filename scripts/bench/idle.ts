@@ -90,7 +90,7 @@ export async function runIdle(cluster: Cluster, o: IdleOptions): Promise<{ resul
       const cfgFile = join(dir, `${k}-${run}.json`)
       writeFileSync(
         cfgFile,
-        JSON.stringify({ kind: k, url: server.url, tokens: tokens[k], n, warm: 200, concurrency: 64, sources: o.sources, deadlineMs: 180_000 }),
+        JSON.stringify({ kind: k, url: server.url, tokens: tokens[k], n, warm: Math.min(200, Math.ceil(n / 10)), concurrency: 64, sources: o.sources, deadlineMs: 180_000 }),
       )
       const load = spawnChild(pinned(LOAD_CPUS, [NODE, join(ROOT, 'scripts/bench/idle-load.mjs'), cfgFile]), { fdLimit })
       const r = results[k]

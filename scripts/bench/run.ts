@@ -24,7 +24,7 @@ const saved = from ? JSON.parse(readFileSync(from, 'utf8')) : null
 const quick = saved ? Boolean(saved.quick) : flag('quick')
 const only = new Set((opt('only') ?? 'widget,startup,dashboard,idle,chat').split(','))
 const runs = saved ? Number(saved.runs) : Number(opt('runs') ?? (quick ? 1 : 3))
-const conversations = Number(opt('conversations') ?? (quick ? 20_000 : 1_000_000))
+const conversations = Number(opt('conversations') ?? (quick ? 10_000 : 1_000_000))
 const connections = Number(opt('connections') ?? (quick ? 1_000 : 10_000))
 
 // The runner and every load generator it starts live on the load core.
@@ -42,7 +42,7 @@ let chat: ChatServerResult[] | null = saved?.chat ?? null
 const failures: string[] = saved?.failures ?? []
 
 const CHAT = quick
-  ? { visitors: 50, agents: 2, rates: [200, 500, 1000, 2000], fixedRates: [200, 500], stepSeconds: 1, warmupSeconds: 0.5 }
+  ? { visitors: 50, agents: 2, rates: [200, 500, 1000], fixedRates: [200, 500], stepSeconds: 1, warmupSeconds: 0.5 }
   : { visitors: 200, agents: 4, rates: [250, 500, 750, 1000, 1500, 2000, 3000, 4000, 6000, 8000, 12000], fixedRates: [250, 1000], stepSeconds: 2, warmupSeconds: 1 }
 
 async function step<T>(name: string, f: () => Promise<T>): Promise<T | null> {
