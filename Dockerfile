@@ -13,4 +13,6 @@ USER parley
 VOLUME /data
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s CMD node -e "fetch('http://127.0.0.1:8080/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["./node_modules/.bin/bun", "server/main.ts"]
+# --smol: a smaller heap that is collected more often; 10,000 idle widget sockets take about a
+# third of the memory (scripts/bench, README "Benchmarks").
+CMD ["./node_modules/.bin/bun", "--smol", "server/main.ts"]

@@ -21,8 +21,11 @@ export const OWNER = { email: 'bench-owner@example.com', password: 'bench-owner-
 /** BENCH_PARLEY_MAIN points the benchmarks at another copy of the server (to A/B a change). */
 export const PARLEY_MAIN = process.env.BENCH_PARLEY_MAIN || join(ROOT, 'server/main.ts')
 
-/** BENCH_PARLEY_BUN_ARGS adds runtime flags to Parley's bun command line (e.g. --smol). */
-const EXTRA_BUN_ARGS = (process.env.BENCH_PARLEY_BUN_ARGS ?? '').split(' ').filter(Boolean)
+/**
+ * Parley's runtime flags: by default the ones `npm start` and the Dockerfile use (`--smol`);
+ * BENCH_PARLEY_BUN_ARGS replaces them ('' for none).
+ */
+const EXTRA_BUN_ARGS = (process.env.BENCH_PARLEY_BUN_ARGS ?? '--smol').split(' ').filter(Boolean)
 
 export async function startParley(env: Record<string, string>, fdLimit = 0, bunArgs: string[] = [], main = PARLEY_MAIN): Promise<Server> {
   const port = await freePort()

@@ -99,7 +99,7 @@ async function handleFrame(deps: AppDeps, ws: Sock, who: Who, frame: ClientFrame
   }
 }
 
-function onMessage(deps: AppDeps, ws: Sock, state: SocketState, raw: unknown) {
+function onMessage(deps: AppDeps, ws: Sock, state: SocketState, raw: string | Buffer) {
   state.queue = state.queue.then(async () => {
     const parsed = parseFrame(raw)
     if (!parsed.ok) {
