@@ -19,7 +19,7 @@ import { serverApiRoutes } from './http/server-api.ts'
 export const MAX_BODY_BYTES = 1024 * 1024
 
 export function createApp(deps: AppDeps) {
-  return new Elysia({ websocket: { maxPayloadLength: 256 * 1024, idleTimeout: 120 }, serve: { maxRequestBodySize: MAX_BODY_BYTES } } as never)
+  return new Elysia({ websocket: { maxPayloadLength: 256 * 1024, idleTimeout: 120 }, serve: { maxRequestBodySize: MAX_BODY_BYTES, reusePort: false } } as never)
     .onError((ctx) => {
       const res = handleError(deps.log, ctx as never)
       if (new URL(ctx.request.url).pathname.startsWith('/api/widget/')) {

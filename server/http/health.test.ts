@@ -48,4 +48,10 @@ describe('health and API docs', () => {
     expect(body.error.code).toBe('route.not_found')
     expect(JSON.stringify(body)).not.toContain('at ')
   })
+
+  it('refuses to start on a port another server already has, instead of sharing it', async () => {
+    const err = await startTestServer({ port: srv.running.port }).catch((e) => e)
+    expect(err).toBeInstanceOf(Error)
+    expect(String(err.message ?? err)).toMatch(/in use|EADDRINUSE/i)
+  })
 })
