@@ -1,15 +1,11 @@
 import { Elysia, t } from 'elysia'
 import type { AppDeps } from '../deps.ts'
 import * as agents from '../domain/agents/agents.usecases.ts'
-import { AppError } from '../shared/errors.ts'
-import { isUuid } from '../shared/ids.ts'
 import { Email, Language, Name, Password, Status } from './schemas.ts'
 import { requireAgent } from './guards.ts'
+import { idOr404 } from './request.ts'
 
-const checkId = (id: string) => {
-  if (!isUuid(id)) throw new AppError('agent.not_found', 404, 'agent not found')
-  return id
-}
+const checkId = (id: string) => idOr404(id, 'agent')
 
 export const agentRoutes = (deps: AppDeps) =>
   new Elysia({ prefix: '/api/agents' })

@@ -2,15 +2,11 @@ import { Elysia, t } from 'elysia'
 import type { AppDeps } from '../deps.ts'
 import * as conversations from '../domain/conversations/conversations.usecases.ts'
 import * as messages from '../domain/messages/messages.usecases.ts'
-import { AppError } from '../shared/errors.ts'
-import { isUuid } from '../shared/ids.ts'
 import { ClientId, MessageBody } from './schemas.ts'
 import { requireAgent } from './guards.ts'
+import { idOr404 } from './request.ts'
 
-const checkId = (id: string) => {
-  if (!isUuid(id)) throw new AppError('conversation.not_found', 404, 'conversation not found')
-  return id
-}
+const checkId = (id: string) => idOr404(id, 'conversation')
 const tags = ['conversations']
 
 export const conversationRoutes = (deps: AppDeps) =>

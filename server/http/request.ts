@@ -3,6 +3,8 @@
 import type { Server } from 'bun'
 import { timingSafeEqual } from 'node:crypto'
 import type { Config } from '../config.ts'
+import { AppError } from '../shared/errors.ts'
+import { isUuid } from '../shared/ids.ts'
 
 export const SESSION_COOKIE = 'parley_session'
 export const CSRF_HEADER = 'x-csrf-token'
@@ -86,4 +88,10 @@ export function bearer(request: Request): string | undefined {
   if (!h) return undefined
   const m = /^Bearer\s+(\S+)$/i.exec(h)
   return m?.[1]
+}
+
+/** A path id that is not a UUID names nothing: answered like an unknown id (404, not 400). */
+export function idOr404(id: string, what: 'agent' | 'conversation' | 'visitor' | 'apikey'): string {
+  if (!isUuid(id)) throw new AppError(`${what}.not_found`, 404, `${what === 'apikey' ? 'API key' : what} not found`)
+  return id
 }

@@ -6,8 +6,7 @@ import type { AppDeps } from '../deps.ts'
 import { authenticateKey } from '../domain/apikeys/apikeys.usecases.ts'
 import { getVisitor, searchVisitors, upsertExternalUser } from '../domain/visitors/visitors.usecases.ts'
 import { AppError } from '../shared/errors.ts'
-import { isUuid } from '../shared/ids.ts'
-import { bearer } from './request.ts'
+import { bearer, idOr404 } from './request.ts'
 import { SiteInfo } from './schemas.ts'
 
 const tags = ['server API']
@@ -31,8 +30,7 @@ export const serverApiRoutes = (deps: AppDeps) =>
     .get(
       '/visitors/:id',
       ({ params }) => {
-        if (!isUuid(params.id)) throw new AppError('visitor.not_found', 404, 'visitor not found')
-        return getVisitor(deps, params.id)
+        return getVisitor(deps, idOr404(params.id, 'visitor'))
       },
       { detail: { summary: 'One visitor', tags } },
     )

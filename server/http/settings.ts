@@ -2,11 +2,10 @@ import { Elysia, t } from 'elysia'
 import type { AppDeps } from '../deps.ts'
 import { getAppearance, updateAppearance, showIdentitySecret, rotateIdentitySecret } from '../domain/settings/settings.usecases.ts'
 import { createKey, listKeys, revokeKey } from '../domain/apikeys/apikeys.usecases.ts'
-import { AppError } from '../shared/errors.ts'
-import { isUuid } from '../shared/ids.ts'
 import { GEO_ATTRIBUTION } from '../facts/geo.ts'
 import { requireAgent } from './guards.ts'
 import { snippet } from './static.ts'
+import { idOr404 } from './request.ts'
 
 const tags = ['settings']
 
@@ -50,8 +49,7 @@ export const settingsRoutes = (deps: AppDeps) =>
     .delete(
       '/api-keys/:id',
       ({ actor, params }) => {
-        if (!isUuid(params.id)) throw new AppError('apikey.not_found', 404, 'API key not found')
-        return revokeKey(deps, actor, params.id)
+        return revokeKey(deps, actor, idOr404(params.id, 'apikey'))
       },
       { detail: { summary: 'Revoke a server API key (owner only)', tags } },
     )

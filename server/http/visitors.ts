@@ -2,15 +2,11 @@ import { Elysia, t } from 'elysia'
 import type { AppDeps } from '../deps.ts'
 import { editVisitor, getVisitor, listPageViews } from '../domain/visitors/visitors.usecases.ts'
 import { listVisitorConversations } from '../domain/conversations/conversations.usecases.ts'
-import { AppError } from '../shared/errors.ts'
-import { isUuid } from '../shared/ids.ts'
 import { requireAgent } from './guards.ts'
+import { idOr404 } from './request.ts'
 
 const tags = ['visitors']
-const checkId = (id: string) => {
-  if (!isUuid(id)) throw new AppError('visitor.not_found', 404, 'visitor not found')
-  return id
-}
+const checkId = (id: string) => idOr404(id, 'visitor')
 
 export const visitorRoutes = (deps: AppDeps) =>
   new Elysia({ prefix: '/api/visitors' })

@@ -7,20 +7,15 @@ import * as conversations from '../domain/conversations/conversations.usecases.t
 import * as messages from '../domain/messages/messages.usecases.ts'
 import { createWebVisitor, identify, leaveContact, recordPageView, setSiteInfo } from '../domain/visitors/visitors.usecases.ts'
 import { getIdentitySecret } from '../domain/settings/settings.usecases.ts'
-import { bearer } from './request.ts'
+import { bearer, idOr404 } from './request.ts'
 import { getAppearance } from '../domain/settings/settings.usecases.ts'
 import { anyAgentOnline } from '../domain/agents/agents.repo.ts'
 import { checkBody } from '../domain/messages/messages.usecases.ts'
-import { AppError } from '../shared/errors.ts'
-import { isUuid } from '../shared/ids.ts'
 import { ClientId, MessageBody, SiteInfo } from './schemas.ts'
 import { requireVisitor } from './guards.ts'
 
 const tags = ['widget']
-const checkId = (id: string) => {
-  if (!isUuid(id)) throw new AppError('conversation.not_found', 404, 'conversation not found')
-  return id
-}
+const checkId = (id: string) => idOr404(id, 'conversation')
 
 export const CORS_HEADERS = {
   'access-control-allow-origin': '*',

@@ -43,6 +43,20 @@ export function normalisePhone(value: string): string {
   return compact
 }
 
+const blank = (s: string | null | undefined) => s === null || (s !== undefined && s.trim() === '')
+
+/** Name, e-mail and phone as given (blank clears), validated and masked; `source` says who gave the e-mail. */
+function contactPatch(input: { name?: string | null; email?: string | null; phone?: string | null }, source: repo.EmailSource): repo.VisitorPatch {
+  const patch: repo.VisitorPatch = {}
+  if (input.name !== undefined) patch.name = blank(input.name) ? null : maskCardNumbers(v.text(input.name!, 'name', 100))
+  if (input.email !== undefined) {
+    patch.email = blank(input.email) ? null : v.email(input.email!)
+    patch.emailSource = source
+  }
+  if (input.phone !== undefined) patch.phone = blank(input.phone) ? null : normalisePhone(input.phone!)
+  return patch
+}
+
 export interface VisitorEdit {
   name?: string | null
   email?: string | null
@@ -52,14 +66,7 @@ export interface VisitorEdit {
 
 /** An agent edits the visitor card; every open dashboard gets the change. */
 export async function editVisitor(deps: VisitorDeps, actor: Actor, id: string, input: VisitorEdit): Promise<VisitorView> {
-  const patch: repo.VisitorPatch = {}
-  const blank = (s: string | null | undefined) => s === null || (s !== undefined && s.trim() === '')
-  if (input.name !== undefined) patch.name = blank(input.name) ? null : maskCardNumbers(v.text(input.name!, 'name', 100))
-  if (input.email !== undefined) {
-    patch.email = blank(input.email) ? null : v.email(input.email!)
-    patch.emailSource = 'agent'
-  }
-  if (input.phone !== undefined) patch.phone = blank(input.phone) ? null : normalisePhone(input.phone!)
+  const patch = contactPatch(input, 'agent')
   if (input.note !== undefined) {
     patch.note = maskCardNumbers(v.text(input.note, 'note', 5000, { allowEmpty: true }))
     patch.noteUpdatedBy = actor.id
@@ -132,14 +139,7 @@ export interface SiteInfo {
 
 /** Name, e-mail, phone and customer info from the site (widget JS API or server API). */
 export async function setSiteInfo(deps: VisitorDeps, visitorId: string, input: SiteInfo): Promise<VisitorView> {
-  const patch: repo.VisitorPatch = {}
-  const blank = (s: string | null | undefined) => s === null || (s !== undefined && s.trim() === '')
-  if (input.name !== undefined) patch.name = blank(input.name) ? null : maskCardNumbers(v.text(input.name!, 'name', 100))
-  if (input.email !== undefined) {
-    patch.email = blank(input.email) ? null : v.email(input.email!)
-    patch.emailSource = 'site'
-  }
-  if (input.phone !== undefined) patch.phone = blank(input.phone) ? null : normalisePhone(input.phone!)
+  const patch = contactPatch(input, 'site')
   const variables = input.variables === undefined ? null : checkVariables(input.variables)
   await deps.sql.begin(async (tx) => {
     if (!(await repo.updateVisitor(tx, visitorId, patch))) throw notFound()
