@@ -18,7 +18,8 @@ export interface DomainEvents {
     /** For an agent's reply on a web chat with a known address: was the visitor's widget connected when it was sent? */
     visitorOnline?: boolean
   }
-  'message.updated': { message: MessageView }
+  /** visitorId: whose tabs to tell; absent, the listener looks it up. */
+  'message.updated': { message: MessageView; visitorId?: string }
   'conversation.changed': { conversation: ConversationView; change: ConversationChange }
   'agent.presence': { presence: AgentPresence }
   'agent.deactivated': { agentId: string }

@@ -6,9 +6,9 @@ import type { Sql } from '../db/client.ts'
 
 export function realtimeListener(bus: EventBus, hub: Hub, sql: Sql): void {
   bus.on('message.created', ({ message, conversation }) => hub.message(message, conversation))
-  bus.on('message.updated', async ({ message }) => {
-    const conv = await findView(sql, message.conversationId)
-    hub.messageUpdated(message, conv?.visitor.id ?? null)
+  bus.on('message.updated', async ({ message, visitorId }) => {
+    const visitor = visitorId ?? (await findView(sql, message.conversationId))?.visitor.id ?? null
+    hub.messageUpdated(message, visitor)
   })
   bus.on('conversation.changed', ({ conversation, change }) => hub.conversation(conversation, change))
   bus.on('agent.presence', ({ presence }) => hub.presence(presence))

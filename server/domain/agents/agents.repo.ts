@@ -71,18 +71,17 @@ const connectedSql = (db: Db) => db`
           where ac.agent_id = agents.id and ac.connections > 0
             and n.heartbeat_at > now() - ${NODE_TTL}::interval)`
 
+const viewSelect = (db: Db) => db`
+  select id, email, name, role, active, status, language, created_at,
+    case when ${connectedSql(db)} then status else 'offline' end as presence
+  from agents`
+
 export async function listAgentViews(db: Db): Promise<AgentView[]> {
-  return db<AgentView[]>`
-    select id, email, name, role, active, status, language, created_at,
-      case when ${connectedSql(db)} then status else 'offline' end as presence
-    from agents order by active desc, lower(name), id`
+  return db<AgentView[]>`${viewSelect(db)} order by active desc, lower(name), id`
 }
 
 export async function findAgentView(db: Db, id: string): Promise<AgentView | null> {
-  const [row] = await db<AgentView[]>`
-    select id, email, name, role, active, status, language, created_at,
-      case when ${connectedSql(db)} then status else 'offline' end as presence
-    from agents where id = ${id}`
+  const [row] = await db<AgentView[]>`${viewSelect(db)} where id = ${id}`
   return row ?? null
 }
 

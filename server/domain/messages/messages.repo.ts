@@ -60,22 +60,32 @@ export async function listBefore(db: Db, conversationId: string, beforeSeq: numb
  * Records what the channel reported. Never steps back from 'delivered': the widget may confirm a
  * reply before the delivery listener gets round to recording it as sent.
  */
-export async function setDelivery(db: Db, id: string, status: DeliveryStatus, error: string | null): Promise<boolean> {
-  const rows = await db`
+/** An updated message as the dashboards and the visitor's tabs are told of it. */
+export type UpdatedMessage = MessageView & { visitorId: string }
+
+// What an UPDATE … RETURNING gives back: the message's view and whose conversation it is, so
+// nothing is read again to announce the change.
+const updatedReturning = (db: Db) => db`
+  returning id, conversation_id, seq, author_type, author_id,
+    (select a.name from agents a where author_type = 'agent' and a.id = author_id) as author_name,
+    body, client_id, channel, delivery_status, delivery_error, created_at,
+    (select c.visitor_id from conversations c where c.id = conversation_id) as visitor_id`
+
+export async function setDelivery(db: Db, id: string, status: DeliveryStatus, error: string | null): Promise<UpdatedMessage | null> {
+  const [row] = await db<UpdatedMessage[]>`
     update messages set delivery_status = ${status}, delivery_error = ${error}
     where id = ${id} and not (delivery_status = 'delivered' and ${status} <> 'delivered')
-    returning 1`
-  return rows.length > 0
+    ${updatedReturning(db)}`
+  return row ?? null
 }
 
 /** Marks the conversation's agent messages up to a sequence number as delivered to the visitor. */
-export async function markDeliveredUpTo(db: Db, conversationId: string, seq: number): Promise<string[]> {
-  const rows = await db<{ id: string }[]>`
+export async function markDeliveredUpTo(db: Db, conversationId: string, seq: number): Promise<UpdatedMessage[]> {
+  return db<UpdatedMessage[]>`
     update messages set delivery_status = 'delivered', delivery_error = null
     where conversation_id = ${conversationId} and seq <= ${seq} and author_type = 'agent'
       and delivery_status in ('pending', 'sent')
-    returning id`
-  return rows.map((r) => r.id)
+    ${updatedReturning(db)}`
 }
 
 export interface Appended {

@@ -225,16 +225,15 @@ export async function recordDelivery(
   status: 'sent' | 'delivered' | 'failed',
   error: string | null = null,
 ): Promise<void> {
-  if (!(await repo.setDelivery(deps.sql, messageId, status, error))) return
-  const message = await repo.findMessage(deps.sql, messageId)
-  if (message) deps.bus.emit('message.updated', { message })
+  const updated = await repo.setDelivery(deps.sql, messageId, status, error)
+  if (updated) announceUpdate(deps, updated)
 }
 
 /** The visitor's client confirms it has shown the agent's messages up to `seq`. */
 export async function markDelivered(deps: MessageDeps, conversationId: string, seq: number): Promise<void> {
-  const ids = await repo.markDeliveredUpTo(deps.sql, conversationId, seq)
-  for (const id of ids) {
-    const message = await repo.findMessage(deps.sql, id)
-    if (message) deps.bus.emit('message.updated', { message })
-  }
+  for (const updated of await repo.markDeliveredUpTo(deps.sql, conversationId, seq)) announceUpdate(deps, updated)
+}
+
+function announceUpdate(deps: MessageDeps, { visitorId, ...message }: repo.UpdatedMessage): void {
+  deps.bus.emit('message.updated', { message, visitorId })
 }
