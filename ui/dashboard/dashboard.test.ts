@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { launchBrowser, screenshotPath } from '../testing/browser.ts'
+import { waitForCount, waitForText } from '../testing/wait.ts'
 import { UI_DIR } from '../../server/http/static.ts'
 import { AgentClient, VisitorClient, cid, startTestServer, type TestServer, type TestSocket } from '../../server/testing/harness.ts'
 
@@ -39,31 +40,6 @@ async function newPage(width = 1280, height = 800): Promise<Page> {
   page.on('pageerror', (e) => errors.push(String(e)))
   ;(page as Page & { errors: string[] }).errors = errors
   return page
-}
-
-/** Polls until the locator's text contains `text` (bounded). */
-async function waitForText(locator: Locator, text: string | RegExp, ms = 8000): Promise<void> {
-  const deadline = Date.now() + ms
-  let last = ''
-  for (;;) {
-    last = (await locator.first().textContent({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => '')) ?? ''
-    if (typeof text === 'string' ? last.includes(text) : text.test(last)) return
-    if (Date.now() > deadline) {
-      await locator.page().screenshot({ path: screenshotPath('dashboard-failure') }).catch(() => {})
-      throw new Error(`timed out waiting for ${JSON.stringify(String(text))}; last text: ${JSON.stringify(last)}`)
-    }
-    await Bun.sleep(50)
-  }
-}
-
-async function waitForCount(locator: Locator, n: number, ms = 8000): Promise<void> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const c = await locator.count()
-    if (c === n) return
-    if (Date.now() > deadline) throw new Error(`expected ${n} elements, found ${c}`)
-    await Bun.sleep(50)
-  }
 }
 
 async function signIn(page: Page, who: { email: string; password: string }) {

@@ -7,6 +7,7 @@ import { createHmac } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { launchBrowser, screenshotPath } from '../testing/browser.ts'
+import { waitForCount, waitForText as waitForTextShot } from '../testing/wait.ts'
 import { watch } from '../widget/widget.testing.ts'
 import { UI_DIR } from '../../server/http/static.ts'
 import { AgentClient, VisitorClient, cid, startTestServer, type TestServer, type TestSocket } from '../../server/testing/harness.ts'
@@ -90,30 +91,7 @@ async function visitorWrites(page: Page, body: string) {
   return ownerWs.waitFor('message', (f) => f.message.authorType === 'visitor', 10_000, from)
 }
 
-/** Polls until the locator's text contains `text` (bounded). */
-async function waitForText(locator: Locator, text: string | RegExp, ms = WAIT): Promise<void> {
-  const deadline = Date.now() + ms
-  let last = ''
-  for (;;) {
-    last = (await locator.first().textContent({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => '')) ?? ''
-    if (typeof text === 'string' ? last.includes(text) : text.test(last)) return
-    if (Date.now() > deadline) {
-      await locator.page().screenshot({ path: screenshotPath('visitor-card-failure') }).catch(() => {})
-      throw new Error(`timed out waiting for ${JSON.stringify(String(text))}; last text: ${JSON.stringify(last)}`)
-    }
-    await Bun.sleep(50)
-  }
-}
-
-async function waitForCount(locator: Locator, n: number, ms = WAIT): Promise<void> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const c = await locator.count()
-    if (c === n) return
-    if (Date.now() > deadline) throw new Error(`expected ${n} elements, found ${c}`)
-    await Bun.sleep(50)
-  }
-}
+const waitForText = (locator: Locator, text: string | RegExp, ms = WAIT) => waitForTextShot(locator, text, ms, 'visitor-card-failure')
 
 async function waitForAttr(locator: Locator, name: string, value: string, ms = WAIT): Promise<void> {
   const deadline = Date.now() + ms
