@@ -52,10 +52,12 @@ export async function claimDue(tx: TxSql): Promise<OutboxRow | null> {
 
 /** Milliseconds until the next queued row is due (null: nothing queued). */
 export async function msUntilNextDue(db: Db): Promise<number | null> {
+  // Not greatest(0, …) in SQL: GREATEST skips NULLs, so an empty outbox read as "due now" and
+  // the sender polled a hundred times a second while idle.
   const [row] = await db<{ ms: number | null }[]>`
-    select greatest(0, extract(epoch from (min(next_attempt_at) - now())) * 1000)::float8 as ms
+    select (extract(epoch from (min(next_attempt_at) - now())) * 1000)::float8 as ms
     from email_outbox where status = 'queued'`
-  return row?.ms ?? null
+  return row?.ms === null || row?.ms === undefined ? null : Math.max(0, row.ms)
 }
 
 export async function markSent(db: Db, id: string): Promise<void> {
