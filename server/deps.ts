@@ -8,6 +8,7 @@ import type { ChannelRegistry } from './channels/channel.ts'
 import type { WebChannelAdapter } from './channels/web/web.adapter.ts'
 import type { AuthPolicy } from './domain/agents/agents.usecases.ts'
 import type { FactSources } from './domain/visitors/visitors.usecases.ts'
+import type { VisitorMessageBatcher } from './domain/messages/append-batch.ts'
 
 export interface AppDeps {
   config: Config
@@ -21,6 +22,8 @@ export interface AppDeps {
   auth: AuthPolicy
   /** Location by IP and OS/browser by User-Agent, for the visitor card. */
   facts: FactSources
+  /** Visitors' messages, stored a batch at a time (group commit). */
+  visitorMessages: VisitorMessageBatcher
   /** Set once migrations have run; /healthz answers 503 before. */
   state: { migrated: boolean }
 }

@@ -2,6 +2,7 @@
 // main.ts runs it for real; tests run it against their own database on port 0.
 import type { Config } from './config.ts'
 import { createSql, type Sql } from './db/client.ts'
+import { VisitorMessageBatcher } from './domain/messages/append-batch.ts'
 import { migrate } from './db/migrate.ts'
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.ts'
 import { EventBus } from './events/bus.ts'
@@ -41,6 +42,7 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     log.info('embedded PostgreSQL started', { port: embedded.port, dir: embedded.dir, ms: Math.round(performance.now() - t0) })
   }
   let sql: Sql | null = null
+  let batchSql: Sql | null = null
   const cleanup: (() => Promise<void>)[] = []
   try {
     sql = createSql(databaseUrl)
@@ -58,14 +60,18 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
       loginMaxFailuresPerIp: config.loginMaxFailuresPerIp,
       loginWindowSeconds: config.loginWindowSeconds,
     }
-    const web = new WebChannelAdapter({ sql, bus })
+    batchSql = createSql(databaseUrl, { max: 1, applicationName: 'parley-messages', genericPlans: true })
+    const visitorMessages = new VisitorMessageBatcher(batchSql, (error, size) =>
+      log.warn('a batch of visitor messages failed as a whole; storing them one by one', { size, error }),
+    )
+    const web = new WebChannelAdapter({ sql, bus, visitorMessages })
     const channels = new ChannelRegistry()
     channels.register(web)
     const email = new EmailChannelAdapter({ sql, bus, log, config })
     channels.register(email)
     const geo = new GeoLocator()
     const facts = { locate: (ip: string) => geo.locate(ip), parseUserAgent }
-    const deps: AppDeps = { config, sql, bus, log, hub, channels, web, nodeId, auth, state, facts }
+    const deps: AppDeps = { config, sql, bus, log, hub, channels, web, nodeId, auth, state, facts, visitorMessages }
 
     realtimeListener(bus, hub, sql)
     deliveryListener(bus, channels, deps, log)
@@ -95,6 +101,7 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     const port = server.port!
     const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`
     const db = sql
+    const batchDb = batchSql
     let stopped: Promise<void> | null = null
     return {
       deps,
@@ -106,7 +113,9 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
           await app.stop(true)
           hub.stop()
           for (const c of cleanup.reverse()) await c().catch((error) => log.warn('shutdown step failed', { error }))
+          await visitorMessages.idle()
           await bus.drain()
+          await batchDb.end({ timeout: 5 })
           await db.end({ timeout: 5 })
           if (embedded) await embedded.stop()
         })()
@@ -115,6 +124,7 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     }
   } catch (e) {
     for (const c of cleanup.reverse()) await c().catch(() => {})
+    if (batchSql) await batchSql.end({ timeout: 1 }).catch(() => {})
     if (sql) await sql.end({ timeout: 1 }).catch(() => {})
     if (embedded) await embedded.stop().catch(() => {})
     throw e

@@ -10,6 +10,11 @@ export type Db = Sql | TxSql
 export interface SqlOptions {
   max?: number
   applicationName?: string
+  /**
+   * Plan each prepared statement once, for any parameters (plan_cache_mode=force_generic_plan):
+   * for a connection that runs one statement shape all day, so planning stops costing per call.
+   */
+  genericPlans?: boolean
 }
 
 export function createSql(url: string, opts: SqlOptions = {}): Sql {
@@ -18,6 +23,9 @@ export function createSql(url: string, opts: SqlOptions = {}): Sql {
     transform: postgres.camel,
     onnotice: () => {},
     connect_timeout: 10,
-    connection: { application_name: opts.applicationName ?? 'parley' },
+    connection: {
+      application_name: opts.applicationName ?? 'parley',
+      ...(opts.genericPlans ? { plan_cache_mode: 'force_generic_plan' } : {}),
+    },
   })
 }

@@ -12,6 +12,8 @@ import * as repo from './messages.repo.ts'
 import type { MessageView } from './messages.repo.ts'
 import { maskCardNumbers } from './card-mask.ts'
 import { isVisitorOnline } from '../visitors/visitors.repo.ts'
+import type { VisitorMessageBatcher } from './append-batch.ts'
+import { isUuid } from '../../shared/ids.ts'
 
 export const MAX_MESSAGE_BYTES = 16 * 1024
 export const MAX_CLIENT_ID_LENGTH = 100
@@ -19,6 +21,8 @@ export const MAX_CLIENT_ID_LENGTH = 100
 export interface MessageDeps {
   sql: Sql
   bus: EventBus
+  /** Group commit for visitors' messages; without it each message is stored on its own. */
+  visitorMessages?: VisitorMessageBatcher
 }
 
 /** What a channel adapter makes of a visitor's message. */
@@ -148,8 +152,24 @@ export async function receiveInbound(deps: MessageDeps, input: InboundMessage, w
     return { message: r.message, conversation: r.conversation, changes }
   }
   return onceByClientId(deps, input.visitorId, clientId, async () => {
-    // The common case: the widget knows its conversation, and one statement does it all.
-    if (input.conversationId && !within) return append(deps.sql, input.conversationId, false)
+    // The common case: the widget knows its conversation. It is stored with the other messages
+    // arriving meanwhile, in one statement (group commit); what the batch leaves (a retried
+    // client id, someone else's conversation) takes the one-message path for its exact answer.
+    if (input.conversationId && !within) {
+      if (deps.visitorMessages && isUuid(input.conversationId)) {
+        const r = await deps.visitorMessages.append({
+          id: newId(),
+          conversationId: input.conversationId,
+          visitorId: input.visitorId,
+          body,
+          preview: preview(body),
+          clientId,
+          channel: input.channel,
+        })
+        if (r) return { message: r.message, conversation: r.conversation, changes: r.previous.status === 'resolved' ? ['reopened'] : [] }
+      }
+      return append(deps.sql, input.conversationId, false)
+    }
     return deps.sql.begin(async (tx) => {
       let conversationId = input.conversationId ?? null
       let created = false
