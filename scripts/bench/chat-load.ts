@@ -21,6 +21,8 @@ export interface ChatLoadConfig {
   p99LimitMs: number
   /** Stop the ladder after this many failed steps in a row. */
   stopAfterFailures: number
+  /** Attempts at one rate before it counts as failed (a retry filters out one stall). */
+  attemptsPerStep: number
   tag: string
   ackedFile: string
   serverPid: number
@@ -43,6 +45,8 @@ export interface StepResult {
   p99: number
   max: number
   sustained: boolean
+  /** 1, or 2 when the first attempt at this rate failed. */
+  attempt: number
   serverCpu: number
   dbCpu: number
   loadCpuShare: number
@@ -95,9 +99,19 @@ function clientIdIndex(s: string, from = 0): number {
 }
 
 function onAgentFrame(s: string, now: number): void {
-  const isMessage = cfg.kind === 'sio' ? s.startsWith('42["message"') : s.startsWith('{"type":"message",')
-  if (!isMessage) return
-  const i = clientIdIndex(s)
+  if (cfg.kind !== 'sio' && s.startsWith('{"type":"batch",')) {
+    // Parley coalesces one turn's frames for the dashboards: every message frame inside counts.
+    for (let at = s.indexOf(MESSAGE_FRAME); at >= 0; at = s.indexOf(MESSAGE_FRAME, at + 1)) onAgentMessage(s, at, now)
+    return
+  }
+  const isMessage = cfg.kind === 'sio' ? s.startsWith('42["message"') : s.startsWith(MESSAGE_FRAME)
+  if (isMessage) onAgentMessage(s, 0, now)
+}
+
+const MESSAGE_FRAME = '{"type":"message",'
+
+function onAgentMessage(s: string, from: number, now: number): void {
+  const i = clientIdIndex(s, from)
   if (i < 0) return
   const st = stepOf[i]!
   if (st < 0) return
@@ -281,7 +295,8 @@ function dbCpuByPid(): Map<number, number> {
 
 const results: StepResult[] = []
 let failuresInRow = 0
-for (const rate of cfg.rates) {
+/** Runs one step at `rate`; the loop below decides what a failed one means. */
+async function runStep(rate: number, attempt: number): Promise<StepResult> {
   const s = steps.length
   const expectedSent = Math.round(rate * cfg.stepSeconds)
   const step: Step = { lat: new Float64Array(expectedSent * agents.length), n: 0, acked: 0 }
@@ -310,8 +325,9 @@ for (const rate of cfg.rates) {
   const p99 = percentile(full, 99)
   const achievedRate = sent / (wall / 1000)
   const sustained = p99 <= cfg.p99LimitMs && step.acked === sent && step.n === expected && achievedRate >= rate * 0.95
-  results.push({
+  return {
     rate,
+    attempt,
     sent,
     achievedRate,
     acked: step.acked,
@@ -326,12 +342,24 @@ for (const rate of cfg.rates) {
     dbCpu,
     loadCpuShare: (self.user + self.system) / 1e6 / elapsed,
     foreignShare,
-  })
-  failuresInRow = sustained ? 0 : failuresInRow + 1
+  }
+}
+
+for (const rate of cfg.rates) {
+  let result: StepResult | null = null
+  // A step that fails is run once more at the same rate (every server alike): on a shared
+  // machine one stall of the VM or a checkpoint can spoil a 2-second step's p99, and the ladder
+  // would end below what the server sustains. Both attempts are kept in the result.
+  for (let attempt = 1; attempt <= cfg.attemptsPerStep; attempt++) {
+    result = await runStep(rate, attempt)
+    results.push(result)
+    // Let a failed step's backlog drain before the next one.
+    await waitAcks(nextIndex, result.sustained ? 500 : 5_000)
+    await Bun.sleep(300)
+    if (result.sustained) break
+  }
+  failuresInRow = result!.sustained ? 0 : failuresInRow + 1
   if (failuresInRow >= cfg.stopAfterFailures) break
-  // Let a failed step's backlog drain before the next one.
-  await waitAcks(nextIndex, sustained ? 500 : 5_000)
-  await Bun.sleep(300)
 }
 
 await waitAcks(nextIndex, 3_000)

@@ -218,3 +218,38 @@ describe('visitor isolation', () => {
     mallory.ws.close()
   })
 })
+
+describe('frames for the dashboards, coalesced', () => {
+  it('sends what is published to every dashboard in one turn as one batch frame, in order; a lone frame as itself', async () => {
+    const agentWs = await owner.socket()
+    await agentWs.waitFor('hello')
+    await agentWs.waitFor('counts')
+    const { ws: vws } = await visitorSocket()
+    const first = await send(vws, 'the conversation')
+    await agentWs.waitFor('message', (f) => f.message.id === first.messageId)
+    const hub = srv.running.deps.hub
+    // One turn: three presence frames published back to back.
+    const before = { ...agentWs.received }
+    for (const online of [true, false, true]) hub.publish('agents', { type: 'visitor.presence', visitorId: first.messageId, online })
+    await agentWs.waitFor('visitor.presence', (f) => f.visitorId === first.messageId && agentWs.frames.filter((x) => x.type === 'visitor.presence' && x.visitorId === first.messageId).length === 3)
+    expect(agentWs.received.batches - before.batches).toBe(1)
+    expect(agentWs.received.messages - before.messages).toBe(1)
+    const mine = agentWs.frames.filter((x) => x.type === 'visitor.presence' && x.visitorId === first.messageId) as { online: boolean }[]
+    expect(mine.map((f) => f.online)).toEqual([true, false, true])
+    // A frame alone in its turn is not wrapped.
+    const alone = { ...agentWs.received }
+    hub.publish('agents', { type: 'visitor.presence', visitorId: first.conversationId, online: true })
+    await agentWs.waitFor('visitor.presence', (f) => f.visitorId === first.conversationId)
+    expect(agentWs.received.messages - alone.messages).toBe(1)
+    expect(agentWs.received.batches - alone.batches).toBe(0)
+    // Messages stored together reach the dashboard complete and in order, however they were framed.
+    const { ws: other } = await visitorSocket()
+    const o = await send(other, 'first of a burst')
+    const clientIds = Array.from({ length: 12 }, () => cid())
+    for (const clientId of clientIds) other.send({ type: 'message.send', clientId, body: `burst ${clientId}`, conversationId: o.conversationId })
+    await agentWs.waitFor('message', (f) => f.message.clientId === clientIds[11])
+    const burst = agentWs.frames.filter((x) => x.type === 'message' && clientIds.includes(x.message.clientId ?? '')) as { message: { clientId: string; seq: number } }[]
+    expect(burst.map((f) => f.message.clientId)).toEqual(clientIds)
+    expect(burst.map((f) => f.message.seq)).toEqual(Array.from({ length: 12 }, (_, i) => o.seq + 1 + i))
+  })
+})

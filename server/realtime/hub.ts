@@ -1,6 +1,13 @@
 // Fan-out to this process's sockets through Bun's topics (server.publish encodes a frame once
 // for all its subscribers). Topics: `agents` (every dashboard), `agent:<id>` (one agent's
 // sockets), `visitor:<id>` (one visitor's tabs).
+//
+// Frames for every dashboard are coalesced: what is published to `agents` in one turn of the
+// event loop goes out as ONE WebSocket frame, `{"type":"batch","frames":[…]}` (a single frame
+// goes out as itself). Under load a group commit stores dozens of messages at once, and each
+// dashboard then gets one write instead of one per message — the sends to the dashboards were
+// most of the server's work per message. The frames inside are the already-encoded JSON
+// strings, joined, so nothing is encoded twice; their order is kept.
 import type { Server } from 'bun'
 import type { Sql } from '../db/client.ts'
 import type { Logger } from '../shared/logger.ts'
@@ -12,6 +19,8 @@ import type { AgentPresence } from '../domain/agents/agents.repo.ts'
 import type { ServerFrame } from './protocol.ts'
 
 export const AGENTS = 'agents'
+/** A batch frame for the dashboards stays under about this many characters. */
+const MAX_BATCH_CHARS = 256 * 1024
 export const agentTopic = (id: string) => `agent:${id}`
 export const visitorTopic = (id: string) => `visitor:${id}`
 
@@ -24,6 +33,9 @@ export class Hub {
   private countsTimer: ReturnType<typeof setTimeout> | null = null
   /** Agent sockets by agent id, so a deactivated agent's connections can be closed. */
   private agentSockets = new Map<string, Set<Closable>>()
+  /** Encoded frames for the `agents` topic, waiting for the end of this turn. */
+  private toAgents: string[] = []
+  private toAgentsScheduled = false
 
   constructor(private sql: Sql, private log: Logger) {}
 
@@ -32,26 +44,59 @@ export class Hub {
   }
 
   publish(topic: string, frame: ServerFrame): void {
-    this.server?.publish(topic, JSON.stringify(frame))
+    this.send(topic, JSON.stringify(frame))
+  }
+
+  private send(topic: string, data: string): void {
+    if (topic !== AGENTS) {
+      this.server?.publish(topic, data)
+      return
+    }
+    this.toAgents.push(data)
+    if (!this.toAgentsScheduled) {
+      this.toAgentsScheduled = true
+      setImmediate(() => this.flushAgents())
+    }
+  }
+
+  /** Sends what waits for the dashboards: one frame, or batches of at most ~256 KB. */
+  flushAgents(): void {
+    this.toAgentsScheduled = false
+    const frames = this.toAgents
+    this.toAgents = []
+    if (frames.length === 1) {
+      this.server?.publish(AGENTS, frames[0]!)
+      return
+    }
+    let start = 0
+    let size = 0
+    for (let i = 0; i <= frames.length; i++) {
+      if (i === frames.length || (i > start && size + frames[i]!.length > MAX_BATCH_CHARS)) {
+        if (i > start) this.server?.publish(AGENTS, i - start === 1 ? frames[start]! : `{"type":"batch","frames":[${frames.slice(start, i).join(',')}]}`)
+        start = i
+        size = 0
+      }
+      if (i < frames.length) size += frames[i]!.length + 1
+    }
   }
 
   message(message: MessageView, conversation: ConversationView): void {
     const frame: ServerFrame = { type: 'message', message, conversation }
     const data = JSON.stringify(frame)
-    this.server?.publish(AGENTS, data)
-    this.server?.publish(visitorTopic(conversation.visitor.id), data)
+    this.send(AGENTS, data)
+    this.send(visitorTopic(conversation.visitor.id), data)
   }
 
   messageUpdated(message: MessageView, visitorId: string | null): void {
     const data = JSON.stringify({ type: 'message.updated', message } satisfies ServerFrame)
-    this.server?.publish(AGENTS, data)
-    if (visitorId) this.server?.publish(visitorTopic(visitorId), data)
+    this.send(AGENTS, data)
+    if (visitorId) this.send(visitorTopic(visitorId), data)
   }
 
   conversation(conversation: ConversationView, change: ConversationChange): void {
     const data = JSON.stringify({ type: 'conversation', conversation, change } satisfies ServerFrame)
-    this.server?.publish(AGENTS, data)
-    this.server?.publish(visitorTopic(conversation.visitor.id), data)
+    this.send(AGENTS, data)
+    this.send(visitorTopic(conversation.visitor.id), data)
     this.scheduleCounts()
   }
 
@@ -104,6 +149,7 @@ export class Hub {
   }
 
   stop(): void {
+    this.flushAgents()
     if (this.countsTimer) clearTimeout(this.countsTimer)
     this.countsTimer = null
   }

@@ -88,3 +88,5 @@ export type ServerFrame =
   | { type: 'error'; code: string; message: string; ref?: string }
   | { type: 'session.ended'; reason: string }
   | { type: 'pong' }
+  /** Dashboards only: frames published in one turn of the event loop, in order (see hub.ts). */
+  | { type: 'batch'; frames: ServerFrame[] }

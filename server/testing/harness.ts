@@ -116,12 +116,20 @@ export class VisitorClient {
 /** A WebSocket that records every frame and lets a test wait for the one it expects. */
 export class TestSocket {
   frames: ServerFrame[] = []
+  /** How many WebSocket messages arrived, and how many of them were batch frames. */
+  received = { messages: 0, batches: 0 }
   closed: { code: number; reason: string } | null = null
   private waiters: (() => void)[] = []
 
   private constructor(readonly ws: WebSocket) {
     ws.addEventListener('message', (e) => {
-      this.frames.push(JSON.parse(String(e.data)))
+      const frame = JSON.parse(String(e.data)) as ServerFrame
+      this.received.messages++
+      // A dashboard's batch frame is the frames it carries, in order.
+      if (frame.type === 'batch') {
+        this.received.batches++
+        this.frames.push(...frame.frames)
+      } else this.frames.push(frame)
       for (const w of this.waiters.splice(0)) w()
     })
     ws.addEventListener('close', (e) => {

@@ -418,6 +418,37 @@ describe('the agent dashboard', () => {
     for (const id of ids) expect(await rowOf(page, id).count()).toBe(1)
   }, TEST_MS)
 
+  it('shows every message of a burst stored in one batch, which reaches it as one coalesced frame', async () => {
+    const starts = await Promise.all(
+      Array.from({ length: 6 }, async (_, i) => {
+        const v = await VisitorClient.create(srv.url)
+        const r = await v.request('POST', '/api/widget/messages', { body: `Burst start ${i}`, clientId: cid() })
+        expect(r.status).toBe(201)
+        return { visitorId: r.body.conversation.visitor.id as string, conversationId: r.body.conversation.id as string }
+      }),
+    )
+    const page = await newPage()
+    await signIn(page, OWNER)
+    for (const s of starts) await waitForText(rowOf(page, s.conversationId), 'Burst start')
+    const watcher = await (await ownerApi()).socket()
+    await watcher.waitFor('counts')
+    const before = watcher.received.batches
+    // Six visitors write at the same moment: one group commit, one turn of fan-out.
+    const { receiveInbound } = await import('../../server/domain/messages/messages.usecases.ts')
+    await Promise.all(
+      starts.map((s, i) =>
+        receiveInbound(srv.running.deps, { channel: 'web', visitorId: s.visitorId, conversationId: s.conversationId, body: `Burst reply ${i}`, clientId: cid() }),
+      ),
+    )
+    await watcher.waitFor('message', (f) => f.message.body === 'Burst reply 5')
+    expect(watcher.received.batches).toBeGreaterThan(before)
+    for (const [i, s] of starts.entries()) await waitForText(rowOf(page, s.conversationId), `Burst reply ${i}`)
+    await rowOf(page, starts[5]!.conversationId).locator('a').click()
+    await waitForText(page.locator('parley-thread .msg.visitor').last(), 'Burst reply 5')
+    expect((page as Page & { errors: string[] }).errors).toEqual([])
+    watcher.close()
+  }, TEST_MS)
+
   it('degrades to two columns at 800px with the visitor panel as a drawer', async () => {
     const page = await newPage(800, 700)
     await signIn(page, OWNER)

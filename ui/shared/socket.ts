@@ -119,6 +119,12 @@ export class ReconnectingSocket<In, Out extends object> {
       } catch {
         return
       }
+      // The server coalesces what it publishes to every dashboard in one turn into one frame.
+      const batch = frame as { type?: unknown; frames?: unknown }
+      if (batch.type === 'batch' && Array.isArray(batch.frames)) {
+        for (const f of batch.frames as In[]) this.opts.onFrame(f)
+        return
+      }
       this.opts.onFrame(frame)
     })
     ws.addEventListener('close', (e) => {

@@ -139,6 +139,7 @@ export type ServerFrame =
   | { type: 'error'; code: string; message: string; ref?: string }
   | { type: 'session.ended'; reason: string }
   | { type: 'pong' }
+  | { type: 'batch'; frames: ServerFrame[] }
 
 export type ClientFrame =
   | { type: 'message.send'; clientId: string; conversationId: string; body: string; alsoEmail?: boolean }
