@@ -14,18 +14,20 @@ const opt = (name: string, d: string) => process.argv.find((a) => a.startsWith(`
 const rate = Number(opt('rate', '500'))
 const seconds = Number(opt('seconds', '5'))
 const main = opt('main', '')
+// --pg-cpu=1 moves PostgreSQL off the server core, so the profile shows Parley's own work only.
+const pgCpu = opt('pg-cpu', SERVER_CPUS ?? '')
 pinPid(process.pid, LOAD_CPUS)
 
 try {
   const cluster = await startCluster('profile')
-  cluster.pin(SERVER_CPUS)
+  cluster.pin(pgCpu || null)
   const db = await cluster.createDatabase('bench_profile')
   const profDir = tempDir('prof')
   mkdirSync(profDir, { recursive: true })
   const server = await startParley({ DATABASE_URL: db }, 0, ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${profDir}`], main || undefined)
   const tokens = await createParleyVisitors(server.url, 200)
   const cookies = await parleyAgentCookies(server.url, 4)
-  cluster.pin(SERVER_CPUS)
+  cluster.pin(pgCpu || null)
   const sql = postgres(cluster.url('bench_profile'), { max: 1, onnotice: () => {} })
   const stat = async () => {
     const [r] = await sql<{ xact: string; ins: string; upd: string; sel: string }[]>`
@@ -36,15 +38,21 @@ try {
   const dir = tempDir('profile-load')
   const cfg: ChatLoadConfig = {
     kind: 'parley', url: server.url, visitorTokens: tokens, agentCookies: cookies, rates: [rate], stepSeconds: seconds,
-    warmupSeconds: 1, graceMs: 3000, p99LimitMs: 50, stopAfterFailures: 1, tag: 'prof', ackedFile: join(dir, 'acked'),
+    warmupSeconds: 1, graceMs: 3000, p99LimitMs: 50, stopAfterFailures: 1, attemptsPerStep: 1, tag: 'prof', ackedFile: join(dir, 'acked'),
     serverPid: server.pid, postmasterPid: cluster.postmasterPid, serverCpu: SERVER_CPUS === null ? null : Number(SERVER_CPUS), deadlineMs: 120_000,
   }
   writeFileSync(join(dir, 'cfg.json'), JSON.stringify(cfg))
+  if (process.env.PGSS) { await sql`create extension if not exists pg_stat_statements`; await sql`select pg_stat_statements_reset()` }
   const s0 = await stat()
   const load = spawnChild(pinned(LOAD_CPUS, [BUN, join(ROOT, 'scripts/bench/chat-load.ts'), join(dir, 'cfg.json')]))
   const res = JSON.parse(await load.waitLine((l) => l.startsWith('{'), 150_000)) as ChatLoadResult
   await Bun.sleep(200)
   const s1 = await stat()
+  if (process.env.PGSS) {
+    await sql`create extension if not exists pg_stat_statements`.catch(() => {})
+    const top = await sql`select calls, round(total_exec_time::numeric, 1) as exec_ms, round(total_plan_time::numeric, 1) as plan_ms, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110) as q from pg_stat_statements order by total_exec_time desc limit 15`
+    for (const r of top) console.log(r.calls, r.exec_ms, r.plan_ms, r.rows, r.q)
+  }
   await sql.end()
   await server.stop()
   const step = res.steps[0]!

@@ -43,7 +43,7 @@ const failures: string[] = saved?.failures ?? []
 
 const CHAT = quick
   ? { visitors: 50, agents: 2, rates: [200, 500, 1000], fixedRates: [200, 500], stepSeconds: 1, warmupSeconds: 0.5 }
-  : { visitors: 200, agents: 4, rates: [250, 500, 750, 1000, 1500, 2000, 3000, 4000, 6000, 8000, 12000], fixedRates: [250, 1000], stepSeconds: 2, warmupSeconds: 1 }
+  : { visitors: 200, agents: 4, rates: [250, 500, 750, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 8000, 10000, 12000], fixedRates: [250, 1000], stepSeconds: 2, warmupSeconds: 1 }
 
 async function step<T>(name: string, f: () => Promise<T>): Promise<T | null> {
   if (!only.has(name)) return null
@@ -124,7 +124,7 @@ if (chat) {
   const mp = max(P)
   const ms_ = max(S)
   const mb = max(B)
-  rows.push(['msg/s sustained with p99 ≤ 50 ms', fmt(mp), fmt(ms_), fmt(mb), fmtRatio(mp / ms_), fmtRatio(mp / mb), '≥ 3× SIO, ≥ 0.8× Bun', yes(mp >= 3 * ms_ && mp >= 0.8 * mb), 'highest step passed'])
+  rows.push(['msg/s sustained with p99 ≤ 50 ms', fmt(mp), fmt(ms_), fmt(mb), fmtRatio(mp / ms_), fmtRatio(mp / mb), '≥ 3× SIO, ≥ 0.8× Bun', yes(mp >= 3 * ms_ && mp >= 0.8 * mb), 'highest step passed (a failed step is tried once more)'])
   for (const rate of CHAT.fixedRates) {
     // A server whose ladder stopped below this rate in some runs: say in how many it got there.
     const cell = (r: ChatServerResult) => {

@@ -147,7 +147,7 @@ export class VisitorMessageBatcher {
      * often, so each carries more: a statement's fixed cost (start-up, commit) was most of
      * PostgreSQL's time when batches held about five messages. A lone message never waits.
      */
-    private minIntervalMs = 4,
+    private minIntervalMs = 2,
     private maxBatch = 256,
   ) {}
 
