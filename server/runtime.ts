@@ -60,9 +60,14 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
       loginMaxFailuresPerIp: config.loginMaxFailuresPerIp,
       loginWindowSeconds: config.loginWindowSeconds,
     }
-    batchSql = createSql(databaseUrl, { max: 1, applicationName: 'parley-messages', genericPlans: true })
-    const visitorMessages = new VisitorMessageBatcher(batchSql, (error, size) =>
-      log.warn('a batch of visitor messages failed as a whole; storing them one by one', { size, error }),
+    // Two batches in the database at once: one fills while the other commits (measured: the
+    // highest chat rate held with p99 ≤ 50 ms went from 4000 to 4500/s, median of 4 runs).
+    const lanes = 2
+    batchSql = createSql(databaseUrl, { max: lanes, applicationName: 'parley-messages', genericPlans: true })
+    const visitorMessages = new VisitorMessageBatcher(
+      batchSql,
+      (error, size) => log.warn('a batch of visitor messages failed as a whole; storing them one by one', { size, error }),
+      lanes,
     )
     const web = new WebChannelAdapter({ sql, bus, visitorMessages })
     const channels = new ChannelRegistry()

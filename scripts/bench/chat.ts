@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { BUN, LOAD_CPUS, ROOT, SERVER_CPUS, log, median, pinned, spawnChild, tempDir, type Cluster } from './lib.ts'
 import type { ChatLoadConfig, ChatLoadResult, StepResult } from './chat-load.ts'
 import {
-  KINDS,
+  KINDS as ALL_KINDS,
   LABEL,
   checkStored,
   createParleyVisitors,
@@ -28,6 +28,8 @@ export interface ChatOptions {
   warmupSeconds: number
   runs: number
   p99LimitMs: number
+  /** Which servers to load (default: all three); fewer for an A/B of Parley alone. */
+  kinds?: Kind[]
 }
 
 export interface ChatServerResult {
@@ -48,6 +50,7 @@ export interface ChatServerResult {
 }
 
 export async function runChat(cluster: Cluster, o: ChatOptions): Promise<ChatServerResult[]> {
+  const KINDS = o.kinds ?? ALL_KINDS
   const dir = tempDir('chat')
   const dbs: Record<Kind, string> = {
     parley: await cluster.createDatabase('bench_parley'),
@@ -61,11 +64,11 @@ export async function runChat(cluster: Cluster, o: ChatOptions): Promise<ChatSer
     servers.parley = await startParley({ DATABASE_URL: dbs.parley })
     tokens.parley = await createParleyVisitors(servers.parley.url, o.visitors)
     cookies = await parleyAgentCookies(servers.parley.url, o.agents)
-    for (const k of ['sio', 'bun'] as const) {
+    for (const k of (['sio', 'bun'] as const).filter((x) => KINDS.includes(x))) {
       servers[k] = await startPeer(k, dbs[k])
       tokens[k] = await seedPeerVisitors(dbs[k], o.visitors)
     }
-    await officialClientCheck(servers.sio.url, tokens.sio[0]!)
+    if (servers.sio) await officialClientCheck(servers.sio.url, tokens.sio[0]!)
     cluster.pin(SERVER_CPUS)
     const results = {} as Record<Kind, ChatServerResult>
     const tags = {} as Record<Kind, string[]>
@@ -128,7 +131,7 @@ export async function runChat(cluster: Cluster, o: ChatOptions): Promise<ChatSer
         r.foreignMax = Math.max(r.foreignMax, ...res.steps.filter((s) => s.rate <= o.fixedRates[0]!).map((s) => s.foreignShare))
         log(
           `chat run ${run + 1}/${o.runs} ${LABEL[k]}: ` +
-            res.steps.map((s) => `${s.rate}/s${s.attempt > 1 ? ' (again)' : ''} p50 ${s.p50.toFixed(1)} p99 ${s.p99.toFixed(1)} ms${s.sustained ? '' : ' ✗'}`).join(' · '),
+            res.steps.map((s) => `${s.rate}/s${s.attempt > 1 ? ' (again)' : ''} p50 ${ms(s.p50)} p99 ${ms(s.p99)} ms${s.sustained ? '' : ' ✗'}`).join(' · '),
         )
       }
     }
@@ -154,6 +157,9 @@ export async function runChat(cluster: Cluster, o: ChatOptions): Promise<ChatSer
     for (const s of Object.values(servers)) await s.stop().catch(() => {})
   }
 }
+
+/** A latency for the log; a copy that never arrived makes it infinite (null once through JSON). */
+const ms = (x: number | null) => (x === null || !Number.isFinite(x) ? '∞' : x.toFixed(1))
 
 export const medianOf = (xs: number[]) => median(xs)
 

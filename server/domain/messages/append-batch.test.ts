@@ -133,3 +133,34 @@ describe('visitors\' messages stored in batches (group commit)', () => {
     }
   })
 })
+
+describe('two batches in the database at once', () => {
+  it('numbers one conversation\'s messages from two tabs without gaps, and answers a retry of a message still in flight once', async () => {
+    const { VisitorMessageBatcher } = await import('./append-batch.ts')
+    const c = await visitorWithConversation()
+    const batcher = new VisitorMessageBatcher(srv.running.deps.sql, () => {}, 2, 0)
+    const deps = { ...srv.running.deps, visitorMessages: batcher }
+    const sendVia = (body: string, clientId = cid()) =>
+      receiveInbound(deps, { channel: 'web', visitorId: c.visitorId, conversationId: c.conversationId, body, clientId })
+    // Two tabs write in turns: each tab's next message waits for its ack, as the socket does.
+    const tab = async (name: string) => {
+      const out: MessageResult[] = []
+      for (let i = 0; i < 10; i++) out.push(await sendVia(`${name} ${i}`))
+      return out
+    }
+    const retried = cid()
+    const [a, b, r1, r2] = await Promise.all([tab('a'), tab('b'), sendVia('retried', retried), sendVia('retried', retried)])
+    expect(batcher.stats.batches).toBeGreaterThan(2)
+    const rows = await srv.db.sql<{ seq: number; body: string }[]>`select seq, body from messages where conversation_id = ${c.conversationId} order by seq`
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 22 }, (_, i) => i + 1))
+    // Each tab's messages keep their order.
+    for (const name of ['a', 'b']) {
+      const mine = rows.filter((r) => r.body.startsWith(`${name} `)).map((r) => r.body)
+      expect(mine).toEqual(Array.from({ length: 10 }, (_, i) => `${name} ${i}`))
+    }
+    expect([...a, ...b].every((m) => !m.duplicate)).toBe(true)
+    expect([r1.duplicate, r2.duplicate].sort()).toEqual([false, true])
+    expect(r1.message.id).toBe(r2.message.id)
+    expect(rows.filter((r) => r.body === 'retried')).toHaveLength(1)
+  })
+})

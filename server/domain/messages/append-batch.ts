@@ -127,14 +127,17 @@ interface Waiting {
 }
 
 /**
- * Queues visitors' messages and stores them a batch at a time (one batch in flight), on its own
- * connection: batches never wait for a pool connection behind other queries, and that connection
- * plans the statement once (generic plan) instead of for every batch — planning was half of a
- * small batch's cost.
+ * Queues visitors' messages and stores them a batch at a time, on connections of its own: batches
+ * never wait for a pool connection behind other queries, and those connections plan the
+ * statement once (generic plan) instead of for every batch — planning was half of a small
+ * batch's cost. Up to `lanes` batches are in the database at once, each taking the next messages
+ * when its statement commits; lanes lock conversations in the same order, so they never deadlock.
  */
 export class VisitorMessageBatcher {
   private queue: Waiting[] = []
-  private draining = false
+  private running = 0
+  /** Client ids of the messages in batches now in the database. */
+  private inFlight = new Set<string>()
   private idleWaiters: (() => void)[] = []
   /** Statements run, messages they carried, statements that failed as a whole. */
   readonly stats = { batches: 0, messages: 0, failed: 0 }
@@ -142,9 +145,10 @@ export class VisitorMessageBatcher {
   constructor(
     private sql: Sql,
     private onBatchError: (error: unknown, size: number) => void = () => {},
+    private lanes = 1,
     /**
-     * Under load (the last batch carried more than one message), a batch starts at most this
-     * often, so each carries more: a statement's fixed cost (start-up, commit) was most of
+     * Under load (the last batch carried more than one message), a lane starts a batch at most
+     * this often, so each carries more: a statement's fixed cost (start-up, commit) was most of
      * PostgreSQL's time when batches held about five messages. A lone message never waits.
      */
     private minIntervalMs = 2,
@@ -155,19 +159,22 @@ export class VisitorMessageBatcher {
   append(item: VisitorAppend): Promise<Appended | null> {
     return new Promise((done) => {
       this.queue.push({ item, done })
-      if (!this.draining) {
-        this.draining = true
-        // Messages read in this turn of the event loop join the first batch.
-        setImmediate(() => void this.drain())
+      if (this.running < this.lanes) {
+        this.running++
+        // Messages read in this turn of the event loop join the same batch.
+        setImmediate(() => void this.lane())
       }
     })
   }
 
-  private async drain(): Promise<void> {
+  private async lane(): Promise<void> {
     try {
-      while (this.queue.length > 0) {
+      for (;;) {
         const started = performance.now()
         const batch = this.take()
+        if (batch.length === 0) break
+        const keys = batch.map((w) => keyOf(w.item)).filter((k): k is string => k !== null)
+        for (const k of keys) this.inFlight.add(k)
         let stored: Map<string, Appended> | null = null
         this.stats.batches++
         this.stats.messages += batch.length
@@ -177,33 +184,39 @@ export class VisitorMessageBatcher {
           this.stats.failed++
           this.onBatchError(error, batch.length)
         }
+        for (const k of keys) this.inFlight.delete(k)
         for (const w of batch) w.done(stored?.get(w.item.id) ?? null)
         const wait = started + this.minIntervalMs - performance.now()
         if (batch.length > 1 && wait > 0) await new Promise((r) => setTimeout(r, wait))
       }
     } finally {
-      this.draining = false
-      for (const w of this.idleWaiters.splice(0)) w()
+      this.running--
+      // A message deferred behind one in flight, with no lane left to take it.
+      if (this.queue.length > 0 && this.running === 0) {
+        this.running++
+        setImmediate(() => void this.lane())
+      } else if (this.running === 0) for (const w of this.idleWaiters.splice(0)) w()
     }
   }
 
   /** Resolves when every queued message has been stored (or handed back): for shutdown. */
   idle(): Promise<void> {
-    if (!this.draining && this.queue.length === 0) return Promise.resolve()
+    if (this.running === 0 && this.queue.length === 0) return Promise.resolve()
     return new Promise((resolve) => this.idleWaiters.push(resolve))
   }
 
   /**
-   * The next batch, in arrival order. A second message with the same client id (a retry that
-   * came while the first still waits) stays for the next batch, where it is found as a duplicate.
+   * The next batch, in arrival order. A message whose client id is already in this batch or in
+   * one in the database (a retry that came while the first still waits) stays for a later batch,
+   * where it is found as a duplicate.
    */
   private take(): Waiting[] {
     const batch: Waiting[] = []
     const rest: Waiting[] = []
     const keys = new Set<string>()
     for (const w of this.queue) {
-      const key = w.item.clientId === null ? null : `${w.item.visitorId} ${w.item.clientId}`
-      if (batch.length >= this.maxBatch || (key !== null && keys.has(key))) {
+      const key = keyOf(w.item)
+      if (batch.length >= this.maxBatch || (key !== null && (keys.has(key) || this.inFlight.has(key)))) {
         rest.push(w)
         continue
       }
@@ -214,3 +227,5 @@ export class VisitorMessageBatcher {
     return batch
   }
 }
+
+const keyOf = (item: VisitorAppend): string | null => (item.clientId === null ? null : `${item.visitorId} ${item.clientId}`)
