@@ -50,6 +50,37 @@ describe('visit facts and browsing history', () => {
     dash.close()
   })
 
+  it('counts each tab, announces the card only when the address or browser changed, and goes offline with the last tab', async () => {
+    const v = await VisitorClient.create(srv.url)
+    const dash = await owner.socket()
+    await dash.waitFor('hello')
+    const ua = 'Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0'
+    const open = (ip: string) => TestSocket.open(`${srv.url.replace('http', 'ws')}/ws/visitor?token=${v.token}`, { 'x-forwarded-for': ip, 'user-agent': ua })
+    const cards = () => dash.frames.filter((f) => f.type === 'visitor' && f.visitor.id === v.id).length
+    const presence = () => dash.frames.filter((f) => f.type === 'visitor.presence' && f.visitorId === v.id) as { online: boolean }[]
+    const first = await open('81.2.69.160')
+    await dash.waitFor('visitor', (f) => f.visitor.id === v.id && f.visitor.browser?.name === 'Firefox')
+    expect(cards()).toBe(1)
+    // A second tab from the same place and browser: present again, no new card.
+    const second = await open('81.2.69.160')
+    await dash.waitFor('visitor.presence', (f) => f.visitorId === v.id && presence().length === 2)
+    expect(cards()).toBe(1)
+    expect((await card(v.id)).online).toBe(true)
+    // Another address: a new card.
+    const third = await open('81.2.69.161')
+    await dash.waitFor('visitor', (f) => f.visitor.id === v.id && f.visitor.ip === '81.2.69.161')
+    expect(cards()).toBe(2)
+    first.close()
+    second.close()
+    await dash.waitFor('visitor.presence', (f) => f.visitorId === v.id && presence().length === 5)
+    expect(presence().map((p) => p.online)).toEqual([true, true, true, true, true])
+    expect((await card(v.id)).online).toBe(true)
+    third.close()
+    await dash.waitFor('visitor.presence', (f) => f.visitorId === v.id && !f.online)
+    expect((await card(v.id)).online).toBe(false)
+    dash.close()
+  })
+
   it('has no location for a loopback visitor and does not believe X-Forwarded-For from others', async () => {
     const s = await startTestServer()
     try {

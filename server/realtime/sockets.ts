@@ -6,7 +6,7 @@ import type { Server, ServerWebSocket } from 'bun'
 import type { AppDeps } from '../deps.ts'
 import { AppError, isAppError } from '../shared/errors.ts'
 import { authenticate, connectionChanged, setStatus, type Actor } from '../domain/agents/agents.usecases.ts'
-import { authenticateVisitor, recordPageView, recordVisit, visitorConnectionChanged } from '../domain/visitors/visitors.usecases.ts'
+import { authenticateVisitor, recordPageView, visitorConnected, visitorConnectionChanged } from '../domain/visitors/visitors.usecases.ts'
 import { getConversation, getVisitorConversation, counts } from '../domain/conversations/conversations.usecases.ts'
 import { listMessages, markDelivered, sendReply, type MessageResult } from '../domain/messages/messages.usecases.ts'
 import type { ConversationView } from '../domain/conversations/conversations.repo.ts'
@@ -152,8 +152,8 @@ export const socketRoutes = (deps: AppDeps) => {
       send(ws, { type: 'hello', role: 'visitor', id: visitorId, nodeId: deps.nodeId })
       state.queue = state.queue.then(async () => {
         try {
-          await visitorConnectionChanged(deps, deps.nodeId, visitorId, 1)
-          if (visit) await recordVisit(deps, visitorId, visit.ip, visit.userAgent, deps.facts)
+          if (visit) await visitorConnected(deps, deps.nodeId, visitorId, visit.ip, visit.userAgent, deps.facts)
+          else await visitorConnectionChanged(deps, deps.nodeId, visitorId, 1)
         } catch (error) {
           deps.log.warn('visitor socket open failed', { error })
         }

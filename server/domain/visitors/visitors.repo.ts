@@ -121,7 +121,10 @@ export async function findVisitorView(db: Db, id: string): Promise<VisitorView |
     select v.*, a.id as note_updated_by_id, a.name as note_updated_by_name, ${onlineSql(db, db`v.id`)} as online
     from visitors v left join agents a on a.id = v.note_updated_by
     where v.id = ${id}`
-  if (!r) return null
+  return r ? toVisitorView(r) : null
+}
+
+function toVisitorView(r: VisitorViewRow): VisitorView {
   return {
     id: r.id,
     number: Number(r.number),
@@ -159,16 +162,27 @@ export interface VisitFacts {
 }
 
 /** Stores the visit's facts; false when they are the ones already stored (a reconnect, a reload). */
-export async function recordVisit(db: Db, id: string, f: VisitFacts): Promise<boolean> {
-  const rows = await db`
-    update visitors set ip = ${f.ip}, user_agent = ${f.userAgent}, country_code = ${f.countryCode}, region = ${f.region},
+/**
+ * A widget connected on this process: counts the connection and records where from and with
+ * what, in one statement. Returns the visitor's card when the address or browser changed (the
+ * dashboards are told), null when only last_seen_at moved or there is no such visitor.
+ */
+export async function connectVisit(db: Db, nodeId: string, id: string, f: VisitFacts): Promise<VisitorView | null> {
+  const [r] = await db<(VisitorViewRow & { changed: boolean })[]>`
+    with connection as (
+      insert into visitor_connections (node_id, visitor_id, connections) values (${nodeId}, ${id}, 1)
+      on conflict (node_id, visitor_id) do update set connections = visitor_connections.connections + 1
+    )
+    update visitors v set ip = ${f.ip}, user_agent = ${f.userAgent}, country_code = ${f.countryCode}, region = ${f.region},
       city = ${f.city}, os_name = ${f.osName}, os_version = ${f.osVersion}, browser_name = ${f.browserName},
       browser_version = ${f.browserVersion}, last_seen_at = now()
-    where id = ${id} and (ip is distinct from ${f.ip} or user_agent is distinct from ${f.userAgent})
-    returning 1`
-  if (rows.length > 0) return true
-  await db`update visitors set last_seen_at = now() where id = ${id}`
-  return false
+    where v.id = ${id}
+    returning v.*, (old.ip is distinct from new.ip or old.user_agent is distinct from new.user_agent) as changed,
+      v.note_updated_by as note_updated_by_id,
+      (select a.name from agents a where a.id = v.note_updated_by) as note_updated_by_name,
+      -- a connection just opened on this live process (the count above is not visible yet here)
+      true as online`
+  return r?.changed ? toVisitorView(r) : null
 }
 
 export interface PageView {

@@ -160,10 +160,14 @@ export interface FactSources {
   parseUserAgent(ua: string): { osName: string | null; osVersion: string | null; browserName: string | null; browserVersion: string | null }
 }
 
-/** The widget connected: note where from (location by IP) and with what (OS and browser). */
-export async function recordVisit(deps: VisitorDeps, visitorId: string, ip: string, userAgent: string, facts: FactSources): Promise<void> {
+/**
+ * The widget connected: count the connection (the visitor is online) and note where from
+ * (location by IP) and with what (OS and browser), in one statement. Dashboards hear that the
+ * visitor came, and get the new card when the address or browser changed.
+ */
+export async function visitorConnected(deps: VisitorDeps, nodeId: string, visitorId: string, ip: string, userAgent: string, facts: FactSources): Promise<void> {
   const location = await facts.locate(ip)
-  const changed = await repo.recordVisit(deps.sql, visitorId, {
+  const changed = await repo.connectVisit(deps.sql, nodeId, visitorId, {
     ip,
     userAgent: userAgent.slice(0, 1000),
     countryCode: location?.countryCode ?? null,
@@ -171,7 +175,8 @@ export async function recordVisit(deps: VisitorDeps, visitorId: string, ip: stri
     city: location?.city ?? null,
     ...facts.parseUserAgent(userAgent),
   })
-  if (changed) deps.bus.emit('visitor.changed', { visitor: await getVisitor(deps, visitorId) })
+  deps.bus.emit('visitor.presence', { visitorId, online: true })
+  if (changed) deps.bus.emit('visitor.changed', { visitor: changed })
 }
 
 function checkUrl(value: string, field: string): string {
