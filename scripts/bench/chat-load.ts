@@ -353,16 +353,18 @@ for (const rate of cfg.rates) {
   for (let attempt = 1; attempt <= cfg.attemptsPerStep; attempt++) {
     result = await runStep(rate, attempt)
     results.push(result)
+    if (!result.sustained && attempt === cfg.attemptsPerStep && failuresInRow + 1 >= cfg.stopAfterFailures) break
     // Let a failed step's backlog drain before the next one.
     await waitAcks(nextIndex, result.sustained ? 500 : 5_000)
     await Bun.sleep(300)
     if (result.sustained) break
   }
   failuresInRow = result!.sustained ? 0 : failuresInRow + 1
+  // The ladder ends here; the acks still owed are awaited once, below.
   if (failuresInRow >= cfg.stopAfterFailures) break
 }
 
-await waitAcks(nextIndex, 3_000)
+await waitAcks(nextIndex, 6_000)
 writeFileSync(cfg.ackedFile, ackedIdx.map((i) => `${cfg.tag}.${i}`).join('\n'))
 const result: ChatLoadResult = { kind: cfg.kind, steps: results, acked: ackCount, sent: nextIndex, errors }
 console.log(JSON.stringify(result))
