@@ -126,7 +126,7 @@ export async function runIdle(cluster: Cluster, o: IdleOptions): Promise<{ resul
         await load.proc.stdin.flush()
         const warmed = JSON.parse(await load.waitLine((l) => l.includes('"warmed"'), 60_000))
         if (warmed.failed) r.failures.push(`warm-up: ${warmed.failed} failed (${warmed.firstError})`)
-        await settle(server.pid, 5_000)
+        await settle(server.pid, 3_000)
         const before = rssBytes(server.pid)
         load.proc.stdin.write('go\n')
         await load.proc.stdin.flush()

@@ -43,7 +43,7 @@ const failures: string[] = saved?.failures ?? []
 
 const CHAT = quick
   ? { visitors: 50, agents: 2, rates: [200, 500, 1000], fixedRates: [200, 500], stepSeconds: 1, warmupSeconds: 0.5 }
-  : { visitors: 200, agents: 4, rates: [250, 500, 750, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 8000, 10000, 12000], fixedRates: [250, 1000], stepSeconds: 2, warmupSeconds: 1 }
+  : { visitors: 200, agents: 4, rates: [250, 500, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 8000, 10000, 12000], fixedRates: [250, 1000], stepSeconds: 2, warmupSeconds: 1 }
 
 async function step<T>(name: string, f: () => Promise<T>): Promise<T | null> {
   if (!only.has(name)) return null
