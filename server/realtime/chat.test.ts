@@ -242,6 +242,14 @@ describe('frames for the dashboards, coalesced', () => {
     await agentWs.waitFor('visitor.presence', (f) => f.visitorId === first.conversationId)
     expect(agentWs.received.messages - alone.messages).toBe(1)
     expect(agentWs.received.batches - alone.batches).toBe(0)
+    // A turn with more than ~256 KB is split into several batch frames, still in order.
+    const big = { ...agentWs.received }
+    const name = (i: number) => `${i}`.padEnd(100_000, '.')
+    for (let i = 0; i < 5; i++) hub.publish('agents', { type: 'typing', conversationId: first.conversationId, from: 'agent', agentId: first.messageId, agentName: name(i), typing: true })
+    await agentWs.waitFor('typing', (f) => f.agentName === name(4))
+    expect(agentWs.received.messages - big.messages).toBe(3)
+    const typed = agentWs.frames.filter((f) => f.type === 'typing' && f.agentId === first.messageId) as { agentName: string }[]
+    expect(typed.map((f) => f.agentName)).toEqual([0, 1, 2, 3, 4].map(name))
     // Messages stored together reach the dashboard complete and in order, however they were framed.
     const { ws: other } = await visitorSocket()
     const o = await send(other, 'first of a burst')
