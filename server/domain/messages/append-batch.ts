@@ -36,8 +36,9 @@ type Row = ViewRow & { batchOrds: number[]; batchCount: number; previousStatus: 
  * must stay linear in the batch whatever PostgreSQL guesses about row counts (a guess of one row
  * once made it re-run the duplicate check for every pair of messages): the duplicate check is
  * its own materialized step, one index probe per message (OFFSET 0 keeps PostgreSQL from
- * turning EXISTS into a hash of the whole messages table, which a generic plan did); conversations are found by primary key; the
- * messages' numbers come from the locked rows, so no result joins another. The answer is one row
+ * turning EXISTS into a hash of the whole messages table, which a generic plan did);
+ * conversations are found by primary key; the messages' numbers come from the locked rows, so no
+ * result joins another. The answer is one row
  * per conversation: its view and which messages (by position) it took, in order.
  */
 export async function appendVisitorMessages(sql: Sql, items: VisitorAppend[]): Promise<Map<string, Appended>> {
