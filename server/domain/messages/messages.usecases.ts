@@ -127,6 +127,12 @@ const notFound = () => new AppError('conversation.not_found', 404, 'conversation
  */
 export type WithinMessage = (tx: TxSql, stored: { messageId: string; conversationId: string; visitorId: string }) => Promise<void>
 
+/** A visitor's message as stored: a new message reopens a resolved conversation (same statement). */
+function visitorStored(r: repo.Appended, created: boolean): Stored {
+  const changes: ConversationChange[] = created ? ['created'] : r.previous.status === 'resolved' ? ['reopened'] : []
+  return { message: r.message, conversation: r.conversation, changes }
+}
+
 export async function receiveInbound(deps: MessageDeps, input: InboundMessage, within?: WithinMessage): Promise<MessageResult> {
   const body = checkBody(input.body)
   const clientId = checkClientId(input.clientId)
@@ -147,9 +153,7 @@ export async function receiveInbound(deps: MessageDeps, input: InboundMessage, w
       deliveryStatus: 'received',
     })
     if (!r) throw notFound()
-    // A visitor's new message reopens a resolved conversation, in the same statement as the message.
-    const changes: ConversationChange[] = created ? ['created'] : r.previous.status === 'resolved' ? ['reopened'] : []
-    return { message: r.message, conversation: r.conversation, changes }
+    return visitorStored(r, created)
   }
   return onceByClientId(deps, input.visitorId, clientId, async () => {
     // The common case: the widget knows its conversation. It is stored with the other messages
@@ -166,7 +170,7 @@ export async function receiveInbound(deps: MessageDeps, input: InboundMessage, w
           clientId,
           channel: input.channel,
         })
-        if (r) return { message: r.message, conversation: r.conversation, changes: r.previous.status === 'resolved' ? ['reopened'] : [] }
+        if (r) return visitorStored(r, false)
       }
       return append(deps.sql, input.conversationId, false)
     }
