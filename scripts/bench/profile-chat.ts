@@ -1,5 +1,6 @@
 // Profiles Parley on the chat path: runs it with Bun's sampling CPU profiler (--cpu-prof-md) under
-// the chat load at one fixed rate, and counts the SQL statements PostgreSQL ran per message.
+// the chat load at one fixed rate, counts the SQL statements PostgreSQL ran per message, and lists
+// the statements that took PostgreSQL longest (pg_stat_statements).
 //   bun scripts/bench/profile-chat.ts [--rate=500] [--seconds=5] [--main=server/main.ts]
 // --main lets the lead profile a scratch copy of the server (e.g. /tmp/scratch/server/main.ts).
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -19,7 +20,7 @@ const pgCpu = opt('pg-cpu', SERVER_CPUS ?? '')
 pinPid(process.pid, LOAD_CPUS)
 
 try {
-  const cluster = await startCluster('profile')
+  const cluster = await startCluster('profile', ['shared_preload_libraries=pg_stat_statements'])
   cluster.pin(pgCpu || null)
   const db = await cluster.createDatabase('bench_profile')
   const profDir = tempDir('prof')
@@ -42,17 +43,17 @@ try {
     serverPid: server.pid, postmasterPid: cluster.postmasterPid, serverCpu: SERVER_CPUS === null ? null : Number(SERVER_CPUS), deadlineMs: 120_000,
   }
   writeFileSync(join(dir, 'cfg.json'), JSON.stringify(cfg))
-  if (process.env.PGSS) { await sql`create extension if not exists pg_stat_statements`; await sql`select pg_stat_statements_reset()` }
+  await sql`create extension if not exists pg_stat_statements`
+  await sql`select pg_stat_statements_reset()`
   const s0 = await stat()
   const load = spawnChild(pinned(LOAD_CPUS, [BUN, join(ROOT, 'scripts/bench/chat-load.ts'), join(dir, 'cfg.json')]))
   const res = JSON.parse(await load.waitLine((l) => l.startsWith('{'), 150_000)) as ChatLoadResult
   await Bun.sleep(200)
   const s1 = await stat()
-  if (process.env.PGSS) {
-    await sql`create extension if not exists pg_stat_statements`.catch(() => {})
-    const top = await sql`select calls, round(total_exec_time::numeric, 1) as exec_ms, round(total_plan_time::numeric, 1) as plan_ms, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110) as q from pg_stat_statements order by total_exec_time desc limit 15`
-    for (const r of top) console.log(r.calls, r.exec_ms, r.plan_ms, r.rows, r.q)
-  }
+  const top = await sql<{ calls: string; execMs: string; planMs: string; q: string }[]>`
+    select calls::text, round(total_exec_time::numeric, 1)::text as "execMs", round(total_plan_time::numeric, 1)::text as "planMs",
+      left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 100) as q
+    from pg_stat_statements order by total_exec_time desc limit 12`
   await sql.end()
   await server.stop()
   const step = res.steps[0]!
@@ -62,6 +63,8 @@ try {
   const per = (a: string, b: string) => ((Number(b) - Number(a)) / msgs).toFixed(2)
   console.log(`per message (all ${msgs} sent, warm-up included): ${per(s0.xact, s1.xact)} commits, ` +
     `${per(s0.ins, s1.ins)} rows inserted, ${per(s0.upd, s1.upd)} rows updated, ${per(s0.sel, s1.sel)} rows read`)
+  console.log('statements by PostgreSQL time (calls, exec ms, plan ms, text):')
+  for (const r of top) console.log(`  ${r.calls}\t${r.execMs}\t${r.planMs}\t${r.q}`)
   const md = readdirSync(profDir).find((f) => f.endsWith('.md'))
   if (md) {
     const text = readFileSync(join(profDir, md), 'utf8')

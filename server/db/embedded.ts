@@ -24,6 +24,8 @@ export interface EmbeddedOptions {
   /** Tests trade durability for speed; production keeps fsync on. */
   fast?: boolean
   database?: string
+  /** More `-c name=value` server settings (the benchmarks' profiler loads pg_stat_statements). */
+  settings?: string[]
 }
 
 const USER = 'parley'
@@ -138,6 +140,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
         '-c', `unix_socket_directories=${dir}`,
         '-c', 'max_connections=200',
         ...(opts.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+        ...(opts.settings ?? []).flatMap((x) => ['-c', x]),
       ],
       onLog: (m: string) => {
         recent.push(m)
