@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { AgentClient, VisitorClient, cid, startTestServer, type TestServer } from '../testing/harness.ts'
+import { AgentClient, VisitorClient, cid, startTestServer, startWithOwner, type TestServer } from '../testing/harness.ts'
 
 let srv: TestServer
 let owner: AgentClient
@@ -23,9 +23,7 @@ async function visitorWrites(body = 'Hello'): Promise<{ visitor: VisitorClient; 
 }
 
 beforeAll(async () => {
-  srv = await startTestServer()
-  owner = new AgentClient(srv.url)
-  await owner.setup()
+  ({ srv, owner } = await startWithOwner())
   full = await agent('full@example.com', 'full')
   limA = await agent('lima@example.com', 'limited')
   limB = await agent('limb@example.com', 'limited')

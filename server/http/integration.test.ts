@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { createHmac } from 'node:crypto'
-import { AgentClient, TestSocket, VisitorClient, cid, startTestServer, type TestServer } from '../testing/harness.ts'
+import { AgentClient, TestSocket, VisitorClient, cid, startTestServer, startWithOwner, type TestServer } from '../testing/harness.ts'
 
 let srv: TestServer
 let owner: AgentClient
 let limited: AgentClient
 
 beforeAll(async () => {
-  srv = await startTestServer({ trustProxy: ['127.0.0.1'] })
-  owner = new AgentClient(srv.url)
-  await owner.setup()
+  ({ srv, owner } = await startWithOwner({ trustProxy: ['127.0.0.1'] }))
   await owner.request('POST', '/api/agents', { email: 'l@example.com', name: 'Lim', password: 'agent-password', role: 'limited' })
   limited = new AgentClient(srv.url)
   await limited.login('l@example.com', 'agent-password')

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { AgentClient, VisitorClient, cid, startTestServer, type TestServer } from '../testing/harness.ts'
+import { AgentClient, VisitorClient, cid, startWithOwner, type TestServer } from '../testing/harness.ts'
 
 let srv: TestServer
 let owner: AgentClient
 let agent: AgentClient
 
 beforeAll(async () => {
-  srv = await startTestServer()
-  owner = new AgentClient(srv.url)
-  await owner.setup()
+  ({ srv, owner } = await startWithOwner())
   await owner.request('POST', '/api/agents', { email: 'a@example.com', name: 'Agnes', password: 'agent-password', role: 'limited' })
   agent = new AgentClient(srv.url)
   await agent.login('a@example.com', 'agent-password')

@@ -32,6 +32,15 @@ export async function startTestServer(overrides: Partial<Config> = {}, db?: Test
   }
 }
 
+/** A test file's own Parley with its owner signed up (and signed in as `owner`). */
+export async function startWithOwner(overrides: Partial<Config> = {}): Promise<{ srv: TestServer; owner: AgentClient }> {
+  const srv = await startTestServer(overrides)
+  const owner = new AgentClient(srv.url)
+  const r = await owner.setup()
+  if (r.status !== 201) throw new Error(`owner setup answered ${r.status}`)
+  return { srv, owner }
+}
+
 export interface Reply<T = any> {
   status: number
   body: T

@@ -1,6 +1,6 @@
 // The e-mail channel end to end, against Dovecot (IMAP) and an smtp-server sink on loopback.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { AgentClient, VisitorClient, cid, startTestServer, testConfig, type TestServer } from '../../testing/harness.ts'
+import { AgentClient, VisitorClient, cid, startWithOwner, testConfig, type TestServer } from '../../testing/harness.ts'
 import { configureEmail, dovecot, rfc5322, startSmtpSink, type Dovecot, type SmtpSink } from '../../testing/mail.ts'
 
 let srv: TestServer
@@ -16,9 +16,7 @@ const MASKED = '•••• •••• •••• 1111'
 beforeAll(async () => {
   dove = await dovecot()
   sink = await startSmtpSink({ rejectRecipient: (a) => (a.startsWith('nobody@') ? '550 5.1.1 <nobody@visitor.test>: Recipient address rejected' : null) })
-  srv = await startTestServer({ email: { ...testConfig().email, retryDelaysMs: [300, 2000], imapPollMs: 1000 } })
-  owner = new AgentClient(srv.url)
-  await owner.setup()
+  ;({ srv, owner } = await startWithOwner({ email: { ...testConfig().email, retryDelaysMs: [300, 2000], imapPollMs: 1000 } }))
   mailbox = dove.addUser()
   support = (await configureEmail(owner, { dove, sink, ...mailbox })).address
 })

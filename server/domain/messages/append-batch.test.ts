@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { AgentClient, VisitorClient, cid, startTestServer, type TestServer } from '../../testing/harness.ts'
+import { AgentClient, VisitorClient, cid, startWithOwner, type TestServer } from '../../testing/harness.ts'
 import { receiveInbound, type MessageResult } from './messages.usecases.ts'
 import { appendVisitorMessages } from './append-batch.ts'
 import { newId } from '../../shared/ids.ts'
@@ -7,9 +7,7 @@ import { newId } from '../../shared/ids.ts'
 let srv: TestServer
 let owner: AgentClient
 beforeAll(async () => {
-  srv = await startTestServer()
-  owner = new AgentClient(srv.url)
-  await owner.setup()
+  ({ srv, owner } = await startWithOwner())
 })
 afterAll(() => srv.stop())
 

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { AgentClient, VisitorClient, cid, startTestServer, type TestServer } from '../../testing/harness.ts'
+import { AgentClient, VisitorClient, cid, startWithOwner, type TestServer } from '../../testing/harness.ts'
 import { markDelivered, recordDelivery } from './messages.usecases.ts'
 
 let srv: TestServer
 let owner: AgentClient
 beforeAll(async () => {
-  srv = await startTestServer()
-  owner = new AgentClient(srv.url)
-  await owner.setup()
+  ({ srv, owner } = await startWithOwner())
 })
 afterAll(() => srv.stop())
 
