@@ -93,7 +93,7 @@ async function seed(url: string, n: number, perConv: number): Promise<void> {
           insert into conversations (id, visitor_id, channel, status, assignee_id, last_seq, last_message_at,
             last_message_preview, last_message_author, waiting_since, created_at, updated_at, resolved_at, resolved_by)
           select ${ID(cMs('i'), 'i')}, ${ID(vMs(visitorOf('i')), visitorOf('i'))}, 'web',
-            case when ${isOpen('i')} then 'open' else 'resolved' end,
+            (case when ${isOpen('i')} then 'open' else 'resolved' end)::conversation_status,
             case when ${unassigned('i')} then null else ${agentOf('i')} end,
             ${perConv}, ${TS(cMs('i') + ` + ${perConv} * 60000`)}, 'Thanks, that answers it', 'visitor',
             case when ${unassigned('i')} then ${TS(cMs('i') + ' + 60000')} end,
@@ -112,11 +112,11 @@ async function seed(url: string, n: number, perConv: number): Promise<void> {
       return `
         insert into messages (id, conversation_id, seq, author_type, author_id, body, client_id, channel, delivery_status, created_at)
         select ${ID('c.ms + k * 60000', `c.i * ${perConv + 1} + k`)}, c.id, k,
-          case when ${agentTurn} then 'agent' else 'visitor' end,
+          (case when ${agentTurn} then 'agent' else 'visitor' end)::author_kind,
           case when ${agentTurn} then c.agent else c.visitor end,
           'Message ' || k || ' of this conversation: hello, I have a question about my order and its delivery.',
           null, 'web',
-          case when ${agentTurn} then 'delivered' else 'received' end,
+          (case when ${agentTurn} then 'delivered' else 'received' end)::delivery_status,
           ${TS('c.ms + k * 60000')}
         from (
           select i::bigint as i, ${cMs('i')} as ms, ${ID(cMs('i'), 'i')} as id, ${ID(vMs(visitorOf('i')), visitorOf('i'))} as visitor,

@@ -48,7 +48,7 @@ export async function appendVisitorMessages(sql: Sql, items: VisitorAppend[]): P
       select * from unnest(
         ${items.map((i) => i.id)}::uuid[], ${items.map((i) => i.conversationId)}::uuid[], ${items.map((i) => i.visitorId)}::uuid[],
         ${items.map((i) => i.body)}::text[], ${items.map((i) => i.preview)}::text[], ${items.map((i) => i.clientId)}::text[],
-        ${items.map((i) => i.channel)}::text[]
+        ${items.map((i) => i.channel)}::channel_kind[]
       ) with ordinality as t(id, conversation_id, visitor_id, body, preview, client_id, channel, ord)
     ), checked as materialized (
       -- once per message: was this client id stored before? (OFFSET 0 keeps it an index probe)

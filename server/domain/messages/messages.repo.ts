@@ -142,7 +142,7 @@ export async function appendToConversation(
     ), msg as (
       insert into messages (id, conversation_id, seq, author_type, author_id, body, client_id, channel, delivery_status)
       select ${m.id}, conv.id, conv.last_seq, ${m.authorType}, ${m.authorId}, ${m.body}, ${m.clientId},
-        coalesce(${m.channel}::text, conv.channel), ${m.deliveryStatus}
+        coalesce(${m.channel}::channel_kind, conv.channel), ${m.deliveryStatus}
       from conv
       returning seq, created_at
     )
