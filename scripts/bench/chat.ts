@@ -30,6 +30,8 @@ export interface ChatOptions {
   p99LimitMs: number
   /** Which servers to load (default: all three); fewer for an A/B of Parley alone. */
   kinds?: Kind[]
+  /** Another copy of Parley's entry file (an A/B against a worktree); default BENCH_PARLEY_MAIN. */
+  parleyMain?: string
 }
 
 export interface ChatServerResult {
@@ -61,7 +63,7 @@ export async function runChat(cluster: Cluster, o: ChatOptions): Promise<ChatSer
   const tokens = {} as Record<Kind, string[]>
   let cookies: string[] = []
   try {
-    servers.parley = await startParley({ DATABASE_URL: dbs.parley })
+    servers.parley = await startParley({ DATABASE_URL: dbs.parley }, 0, [], o.parleyMain)
     tokens.parley = await createParleyVisitors(servers.parley.url, o.visitors)
     cookies = await parleyAgentCookies(servers.parley.url, o.agents)
     for (const k of (['sio', 'bun'] as const).filter((x) => KINDS.includes(x))) {

@@ -20,7 +20,7 @@ const pgCpu = opt('pg-cpu', SERVER_CPUS ?? '')
 pinPid(process.pid, LOAD_CPUS)
 
 try {
-  const cluster = await startCluster('profile', ['shared_preload_libraries=pg_stat_statements'])
+  const cluster = await startCluster('profile', ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track_planning=on'])
   cluster.pin(pgCpu || null)
   const db = await cluster.createDatabase('bench_profile')
   const profDir = tempDir('prof')
@@ -50,8 +50,8 @@ try {
   const res = JSON.parse(await load.waitLine((l) => l.startsWith('{'), 150_000)) as ChatLoadResult
   await Bun.sleep(200)
   const s1 = await stat()
-  const top = await sql<{ calls: string; execMs: string; planMs: string; q: string }[]>`
-    select calls::text, round(total_exec_time::numeric, 1)::text as "execMs", round(total_plan_time::numeric, 1)::text as "planMs",
+  const top = await sql<{ calls: string; plans: string; execMs: string; planMs: string; q: string }[]>`
+    select calls::text, plans::text, round(total_exec_time::numeric, 1)::text as "execMs", round(total_plan_time::numeric, 1)::text as "planMs",
       left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 100) as q
     from pg_stat_statements order by total_exec_time desc limit 12`
   await sql.end()
@@ -63,8 +63,8 @@ try {
   const per = (a: string, b: string) => ((Number(b) - Number(a)) / msgs).toFixed(2)
   console.log(`per message (all ${msgs} sent, warm-up included): ${per(s0.xact, s1.xact)} commits, ` +
     `${per(s0.ins, s1.ins)} rows inserted, ${per(s0.upd, s1.upd)} rows updated, ${per(s0.sel, s1.sel)} rows read`)
-  console.log('statements by PostgreSQL time (calls, exec ms, plan ms, text):')
-  for (const r of top) console.log(`  ${r.calls}\t${r.execMs}\t${r.planMs}\t${r.q}`)
+  console.log('statements by PostgreSQL time (calls, plans, exec ms, plan ms, text):')
+  for (const r of top) console.log(`  ${r.calls}\t${r.plans}\t${r.execMs}\t${r.planMs}\t${r.q}`)
   const md = readdirSync(profDir).find((f) => f.endsWith('.md'))
   if (md) {
     const text = readFileSync(join(profDir, md), 'utf8')
