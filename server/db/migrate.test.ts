@@ -96,6 +96,46 @@ describe('migrations', () => {
     await db.end()
   })
 
+  it('00003 turns the vocabularies into enums, keeps every row, and still refuses other values', async () => {
+    const db = await emptyDb()
+    const d = migrationsCopy()
+    for (const f of ['00003_enum_kinds.sql', ...readMigrations(d).filter((m) => m.version > 3).map((m) => m.file)]) rmSync(join(d, f))
+    await migrate(db, d)
+    const [v1, v2, c1, c2] = [Bun.randomUUIDv7(), Bun.randomUUIDv7(), Bun.randomUUIDv7(), Bun.randomUUIDv7()]
+    await db`insert into visitors (id) values (${v1}), (${v2})`
+    await db`insert into conversations (id, visitor_id, channel, last_message_author) values (${c1}, ${v1}, 'web', 'visitor')`
+    await db`
+      insert into conversations (id, visitor_id, channel, status, resolved_at, last_message_author)
+      values (${c2}, ${v2}, 'email', 'resolved', now(), 'agent')`
+    await db`
+      insert into messages (id, conversation_id, seq, author_type, author_id, body, channel, delivery_status)
+      values (${Bun.randomUUIDv7()}, ${c1}, 1, 'visitor', ${v1}, 'hello', 'web', 'received'),
+             (${Bun.randomUUIDv7()}, ${c2}, 1, 'agent', null, 'answer', 'email', 'failed')`
+    await migrate(db)
+    const convs = await db`select id, channel, status, last_message_author from conversations order by channel::text desc`
+    expect(convs.map((r) => [r.channel, r.status, r.lastMessageAuthor])).toEqual([['web', 'open', 'visitor'], ['email', 'resolved', 'agent']])
+    const msgs = await db`select author_type, channel, delivery_status from messages order by channel::text desc`
+    expect(msgs.map((r) => [r.authorType, r.channel, r.deliveryStatus])).toEqual([['visitor', 'web', 'received'], ['agent', 'email', 'failed']])
+    const [{ t }] = await db`select pg_typeof(channel)::text as t from conversations limit 1` as any
+    expect(t).toBe('channel_kind')
+    // Outside the vocabulary: refused by the type, nothing stored.
+    await expect(db`insert into conversations (id, visitor_id, channel) values (${Bun.randomUUIDv7()}, ${v1}, 'fax')`).rejects.toThrow(
+      'invalid input value for enum channel_kind: "fax"',
+    )
+    await expect(db`update messages set delivery_status = 'lost'`).rejects.toThrow('invalid input value for enum delivery_status')
+    // The resolved rule is still checked.
+    await expect(db`update conversations set status = 'resolved' where id = ${c1}`).rejects.toThrow('conversations_resolved_at')
+    const [{ n }] = await db`select count(*)::int as n from conversations where status = 'resolved'` as any
+    expect(n).toBe(1)
+    // The list indexes exist again, with their predicates on the enum.
+    const idx = await db`select indexname from pg_indexes where tablename = 'conversations' order by indexname`
+    expect(idx.map((r) => r.indexname)).toEqual([
+      'conversations_open_assigned', 'conversations_open_by_assignee', 'conversations_pkey', 'conversations_resolved',
+      'conversations_unassigned', 'conversations_visitor',
+    ])
+    await db.end()
+  })
+
   it('refuses a file that is not named NNNNN_name.sql', () => {
     const d = migrationsCopy()
     writeFileSync(join(d, '2_oops.sql'), 'select 1;')
