@@ -8,6 +8,12 @@
 // dashboard then gets one write instead of one per message (with four dashboards, four of the six
 // socket writes a message cost). The frames inside are the already-encoded JSON strings, joined,
 // so nothing is encoded twice; their order is kept.
+//
+// Frames for a visitor's tabs and the answers to one socket (`reply`: acks, errors, resumed
+// history) also wait for the end of the turn, and each socket's share goes out corked, in one
+// write: a visitor's message costs its sending tab the echo and the ack, which were two socket
+// writes (two system calls) and are now one. Each socket still gets its frames in the order
+// they were produced.
 import type { Server } from 'bun'
 import type { Sql } from '../db/client.ts'
 import type { Logger } from '../shared/logger.ts'
@@ -28,6 +34,18 @@ export interface Closable {
   close(code?: number, reason?: string): void
 }
 
+/** A socket the hub answers on: Bun's ServerWebSocket (cork batches its writes into one). */
+export interface ReplySocket {
+  send(data: string): unknown
+  cork?(callback: () => unknown): unknown
+}
+
+interface Queued {
+  /** Position in this turn, to keep one socket's frames in the order they were produced. */
+  n: number
+  data: string
+}
+
 export class Hub {
   private server: Server<unknown> | null = null
   private countsTimer: ReturnType<typeof setTimeout> | null = null
@@ -35,7 +53,11 @@ export class Hub {
   private agentSockets = new Map<string, Set<Closable>>()
   /** Encoded frames for the `agents` topic, waiting for the end of this turn. */
   private toAgents: string[] = []
-  private toAgentsScheduled = false
+  /** Frames for visitors' topics, by topic, and answers to single sockets, for the end of this turn. */
+  private toVisitors = new Map<string, Queued[]>()
+  private replies = new Map<ReplySocket, { topic: string | null; frames: Queued[] }>()
+  private queued = 0
+  private scheduled = false
 
   constructor(private sql: Sql, private log: Logger) {}
 
@@ -48,20 +70,72 @@ export class Hub {
   }
 
   private send(topic: string, data: string): void {
-    if (topic !== AGENTS) {
+    if (topic === AGENTS) this.toAgents.push(data)
+    else if (topic.startsWith('visitor:')) {
+      const list = this.toVisitors.get(topic)
+      if (list) list.push({ n: this.queued++, data })
+      else this.toVisitors.set(topic, [{ n: this.queued++, data }])
+    } else {
       this.server?.publish(topic, data)
       return
     }
-    this.toAgents.push(data)
-    if (!this.toAgentsScheduled) {
-      this.toAgentsScheduled = true
-      setImmediate(() => this.flushAgents())
+    this.schedule()
+  }
+
+  /**
+   * Sends `data` to this one socket at the end of the turn, in the same write as what its
+   * `topic` (the visitor's own topic, for a widget) gets in this turn.
+   */
+  reply(ws: ReplySocket, data: string, topic: string | null): void {
+    const r = this.replies.get(ws)
+    if (r) r.frames.push({ n: this.queued++, data })
+    else this.replies.set(ws, { topic, frames: [{ n: this.queued++, data }] })
+    this.schedule()
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return
+    this.scheduled = true
+    setImmediate(() => this.flush())
+  }
+
+  /** Sends everything queued in this turn. */
+  flush(): void {
+    this.scheduled = false
+    this.queued = 0
+    const replies = this.replies
+    const visitors = this.toVisitors
+    this.replies = new Map()
+    this.toVisitors = new Map()
+    for (const [ws, r] of replies) {
+      const topic = r.topic
+      const shared = topic ? visitors.get(topic) : undefined
+      if (topic && shared) visitors.delete(topic)
+      let i = 0
+      const publishShared = (before: number) => {
+        while (shared && i < shared.length && shared[i]!.n < before) this.server?.publish(topic!, shared[i++]!.data)
+      }
+      const write = () => {
+        for (const f of r.frames) {
+          publishShared(f.n)
+          ws.send(f.data)
+        }
+        publishShared(Infinity)
+      }
+      try {
+        if (ws.cork) ws.cork(write)
+        else write()
+      } catch (error) {
+        this.log.warn('could not write to a socket', { error })
+        publishShared(Infinity) // the visitor's other tabs still get theirs
+      }
     }
+    for (const [topic, frames] of visitors) for (const f of frames) this.server?.publish(topic, f.data)
+    this.flushAgents()
   }
 
   /** Sends what waits for the dashboards: one frame as itself, more in batches of ≤ ~256 KB. */
-  flushAgents(): void {
-    this.toAgentsScheduled = false
+  private flushAgents(): void {
     const frames = this.toAgents
     this.toAgents = []
     let batch: string[] = []
@@ -148,7 +222,7 @@ export class Hub {
   }
 
   stop(): void {
-    this.flushAgents()
+    this.flush()
     if (this.countsTimer) clearTimeout(this.countsTimer)
     this.countsTimer = null
   }

@@ -16,8 +16,10 @@ import { parseFrame, type ClientFrame, type ServerFrame } from './protocol.ts'
 
 interface Sock {
   send(data: string): unknown
+  cork(callback: () => unknown): unknown
   close(code?: number, reason?: string): void
   subscribe(topic: string): void
+  data: { state: SocketState }
 }
 
 type Who = { kind: 'visitor'; visitorId: string } | { kind: 'agent'; actor: Actor }
@@ -28,10 +30,17 @@ interface SocketState {
   closed: boolean
 }
 
-const send = (ws: Sock, frame: ServerFrame) => ws.send(JSON.stringify(frame))
+/**
+ * Answers on this socket through the hub, which writes at the end of the turn: a widget's answer
+ * shares one write with what its visitor's tabs get in that turn (the echo of the message it acks).
+ */
+const send = (deps: AppDeps, ws: Sock, frame: ServerFrame) => {
+  const who = ws.data.state.who
+  deps.hub.reply(ws, JSON.stringify(frame), who.kind === 'visitor' ? visitorTopic(who.visitorId) : null)
+}
 
-function ack(ws: Sock, clientId: string, r: MessageResult) {
-  send(ws, { type: 'ack', clientId, messageId: r.message.id, conversationId: r.conversation.id, seq: r.message.seq, duplicate: r.duplicate })
+function ack(deps: AppDeps, ws: Sock, clientId: string, r: MessageResult) {
+  send(deps, ws, { type: 'ack', clientId, messageId: r.message.id, conversationId: r.conversation.id, seq: r.message.seq, duplicate: r.duplicate })
 }
 
 /** Sends what the client missed after `afterSeq`, then `resumed` with the last sequence number. */
@@ -39,12 +48,12 @@ async function resume(deps: AppDeps, ws: Sock, conversation: ConversationView, a
   let seq = afterSeq
   for (;;) {
     const page = await listMessages(deps, conversation.id, { afterSeq: seq, limit: 500 })
-    for (const message of page) send(ws, { type: 'message', message, conversation })
+    for (const message of page) send(deps, ws, { type: 'message', message, conversation })
     if (page.length < 500) break
     seq = page[page.length - 1]!.seq
   }
   const latest = await getConversation(deps, conversation.id)
-  send(ws, { type: 'resumed', conversationId: conversation.id, lastSeq: latest.lastSeq })
+  send(deps, ws, { type: 'resumed', conversationId: conversation.id, lastSeq: latest.lastSeq })
 }
 
 async function handleFrame(deps: AppDeps, ws: Sock, who: Who, frame: ClientFrame): Promise<void> {
@@ -52,14 +61,15 @@ async function handleFrame(deps: AppDeps, ws: Sock, who: Who, frame: ClientFrame
     who.kind === 'visitor' ? getVisitorConversation(deps, who.visitorId, id) : getConversation(deps, id)
   switch (frame.type) {
     case 'ping':
-      send(ws, { type: 'pong' })
+      send(deps, ws, { type: 'pong' })
       return
     case 'message.send': {
       if (who.kind === 'visitor') {
-        ack(ws, frame.clientId, await deps.web.receive(who.visitorId, frame))
+        ack(deps, ws, frame.clientId, await deps.web.receive(who.visitorId, frame))
       } else {
         if (!frame.conversationId) throw new AppError('frame.invalid', 400, 'message.send: conversationId is required for agents')
         ack(
+          deps,
           ws,
           frame.clientId,
           await sendReply(deps, who.actor, { conversationId: frame.conversationId, body: frame.body, clientId: frame.clientId, alsoEmail: frame.alsoEmail }),
@@ -103,7 +113,7 @@ function onMessage(deps: AppDeps, ws: Sock, state: SocketState, raw: string | Bu
   state.queue = state.queue.then(async () => {
     const parsed = parseFrame(raw)
     if (!parsed.ok) {
-      send(ws, { type: 'error', code: parsed.code, message: parsed.message, ...(parsed.ref ? { ref: parsed.ref } : {}) })
+      send(deps, ws, { type: 'error', code: parsed.code, message: parsed.message, ...(parsed.ref ? { ref: parsed.ref } : {}) })
       return
     }
     const ref = 'clientId' in parsed.frame ? parsed.frame.clientId : undefined
@@ -111,10 +121,10 @@ function onMessage(deps: AppDeps, ws: Sock, state: SocketState, raw: string | Bu
       await handleFrame(deps, ws, state.who, parsed.frame)
     } catch (e) {
       if (isAppError(e)) {
-        send(ws, { type: 'error', code: e.code, message: e.message, ...(ref ? { ref } : {}) })
+        send(deps, ws, { type: 'error', code: e.code, message: e.message, ...(ref ? { ref } : {}) })
       } else {
         deps.log.error('socket frame failed', { frame: parsed.frame.type, error: e })
-        send(ws, { type: 'error', code: 'internal', message: 'internal server error', ...(ref ? { ref } : {}) })
+        send(deps, ws, { type: 'error', code: 'internal', message: 'internal server error', ...(ref ? { ref } : {}) })
       }
     }
   })
@@ -149,7 +159,7 @@ export const socketRoutes = (deps: AppDeps) => {
       const { state, visit } = ws.data
       const visitorId = (state.who as { visitorId: string }).visitorId
       ws.subscribe(visitorTopic(visitorId))
-      send(ws, { type: 'hello', role: 'visitor', id: visitorId, nodeId: deps.nodeId })
+      send(deps, ws, { type: 'hello', role: 'visitor', id: visitorId, nodeId: deps.nodeId })
       state.queue = state.queue.then(async () => {
         try {
           if (visit) await visitorConnected(deps, deps.nodeId, visitorId, visit.ip, visit.userAgent, deps.facts)
@@ -180,11 +190,11 @@ export const socketRoutes = (deps: AppDeps) => {
       ws.subscribe(AGENTS)
       ws.subscribe(agentTopic(actor.id))
       deps.hub.trackAgent(actor.id, ws)
-      send(ws, { type: 'hello', role: 'agent', id: actor.id, nodeId: deps.nodeId })
+      send(deps, ws, { type: 'hello', role: 'agent', id: actor.id, nodeId: deps.nodeId })
       state.queue = state.queue.then(async () => {
         try {
           await connectionChanged(deps, deps.nodeId, actor.id, 1)
-          send(ws, { type: 'counts', counts: await counts(deps) })
+          send(deps, ws, { type: 'counts', counts: await counts(deps) })
         } catch (error) {
           deps.log.warn('agent socket open failed', { error })
         }

@@ -1,0 +1,118 @@
+// The hub's end-of-turn writes, against a stand-in for Bun's server and sockets that records what
+// was written inside which cork (the real sockets are exercised by chat.test.ts and the browser
+// tests; what a unit test can see and they cannot is which writes shared one cork).
+import { describe, expect, it } from 'bun:test'
+import type { Server } from 'bun'
+import { Hub, visitorTopic, type ReplySocket } from './hub.ts'
+import { silentLogger } from '../shared/logger.ts'
+import type { Sql } from '../db/client.ts'
+
+/** Everything written, in order: [socket name, data, the cork it was written in (0: none)]. */
+type Write = [string, string, number]
+
+function world() {
+  const writes: Write[] = []
+  const subscribers = new Map<string, FakeSocket[]>()
+  let corks = 0
+  let corked: FakeSocket | null = null
+  class FakeSocket implements ReplySocket {
+    corkCalls = 0
+    constructor(public name: string, public failCork = false) {}
+    send(data: string) {
+      writes.push([this.name, data, corked === this ? corks : 0])
+      return data.length
+    }
+    cork(callback: () => unknown) {
+      this.corkCalls++
+      if (this.failCork) throw new Error('socket gone')
+      corks++
+      corked = this
+      try {
+        callback()
+      } finally {
+        corked = null
+      }
+    }
+    subscribe(topic: string) {
+      subscribers.set(topic, [...(subscribers.get(topic) ?? []), this])
+    }
+  }
+  const server = { publish: (topic: string, data: string) => subscribers.get(topic)?.forEach((s) => s.send(data)) }
+  const hub = new Hub(null as unknown as Sql, silentLogger)
+  hub.attach(server as unknown as Server<unknown>)
+  return { hub, writes, FakeSocket }
+}
+
+const turn = () => new Promise((r) => setImmediate(r))
+
+describe('hub: end-of-turn writes', () => {
+  it("writes a visitor's echo and the ack to the sending tab in one cork, in the order they were produced", async () => {
+    const { hub, writes, FakeSocket } = world()
+    const topic = visitorTopic('v1')
+    const sender = new FakeSocket('sender')
+    const otherTab = new FakeSocket('other tab')
+    sender.subscribe(topic)
+    otherTab.subscribe(topic)
+    hub.publish(topic, { type: 'pong' }) // stands for the echo: any frame for the visitor's tabs
+    hub.reply(sender, 'ack-1', topic)
+    expect(writes).toEqual([]) // nothing before the end of the turn
+    await turn()
+    const echo = JSON.stringify({ type: 'pong' })
+    expect(writes).toEqual([
+      ['sender', echo, 1],
+      ['other tab', echo, 0],
+      ['sender', 'ack-1', 1],
+    ])
+    expect(sender.corkCalls).toBe(1)
+  })
+
+  it('keeps production order when the answer comes first, and across several answers', async () => {
+    const { hub, writes, FakeSocket } = world()
+    const topic = visitorTopic('v2')
+    const tab = new FakeSocket('tab')
+    tab.subscribe(topic)
+    hub.reply(tab, 'error-for-frame-1', topic)
+    hub.publish(topic, { type: 'resumed', conversationId: 'c', lastSeq: 3 })
+    hub.reply(tab, 'ack-2', topic)
+    await turn()
+    expect(writes.map((w) => w[1])).toEqual(['error-for-frame-1', JSON.stringify({ type: 'resumed', conversationId: 'c', lastSeq: 3 }), 'ack-2'])
+    expect(new Set(writes.map((w) => w[2]))).toEqual(new Set([1]))
+  })
+
+  it("publishes a visitor's frames without a cork when no tab of theirs is answered, and never twice", async () => {
+    const { hub, writes, FakeSocket } = world()
+    const a = new FakeSocket('a')
+    const b = new FakeSocket('b')
+    a.subscribe(visitorTopic('va'))
+    b.subscribe(visitorTopic('vb'))
+    hub.publish(visitorTopic('va'), { type: 'pong' })
+    hub.reply(b, 'ack-b', visitorTopic('vb'))
+    hub.reply(a, 'ack-a', visitorTopic('va'))
+    hub.publish(visitorTopic('vb'), { type: 'pong' })
+    await turn()
+    const pong = JSON.stringify({ type: 'pong' })
+    expect(writes.filter((w) => w[0] === 'a').map((w) => w[1])).toEqual([pong, 'ack-a'])
+    expect(writes.filter((w) => w[0] === 'b').map((w) => w[1])).toEqual(['ack-b', pong])
+    expect(writes.length).toBe(4)
+  })
+
+  it("still delivers to the visitor's other tabs when writing to the answered socket fails", async () => {
+    const { hub, writes, FakeSocket } = world()
+    const topic = visitorTopic('v3')
+    const gone = new FakeSocket('gone', true)
+    const alive = new FakeSocket('alive')
+    alive.subscribe(topic)
+    hub.publish(topic, { type: 'pong' })
+    hub.reply(gone, 'ack', topic)
+    await turn()
+    expect(writes).toEqual([['alive', JSON.stringify({ type: 'pong' }), 0]])
+  })
+
+  it('stop() writes what is still queued', () => {
+    const { hub, writes, FakeSocket } = world()
+    const s = new FakeSocket('s')
+    hub.reply(s, 'last words', null)
+    hub.stop()
+    expect(writes).toEqual([['s', 'last words', 1]])
+  })
+})
