@@ -6,6 +6,8 @@ import type { Server } from 'bun'
 import { Hub, visitorTopic, type ReplySocket } from './hub.ts'
 import { silentLogger } from '../shared/logger.ts'
 import type { Sql } from '../db/client.ts'
+import type { ConversationView } from '../domain/conversations/conversations.repo.ts'
+import type { MessageView } from '../domain/messages/messages.repo.ts'
 
 /** Everything written, in order: [socket name, data, the cork it was written in (0: none)]. */
 type Write = [string, string, number]
@@ -106,6 +108,31 @@ describe('hub: end-of-turn writes', () => {
     hub.reply(gone, 'ack', topic)
     await turn()
     expect(writes).toEqual([['alive', JSON.stringify({ type: 'pong' }), 0]])
+  })
+
+  it('encodes message and conversation frames exactly as JSON.stringify of the views would', async () => {
+    const { hub, writes, FakeSocket } = world()
+    const topic = visitorTopic('v4')
+    const tab = new FakeSocket('tab')
+    tab.subscribe(topic)
+    const at = (ms: number) => new Date(Date.UTC(2026, 10, 22, 3, 0, 0, ms))
+    const conversation: ConversationView = {
+      id: 'c4', channel: 'web', status: 'resolved', visitor: { id: 'v4', number: 4, name: 'Vera', email: null },
+      assignee: { id: 'a1', name: 'Ann' }, lastSeq: 7, lastMessage: { preview: 'bye "now"', at: at(1), author: 'agent' },
+      waitingSince: null, createdAt: at(2), resolvedAt: at(3), resolvedBy: 'a1',
+    }
+    const open: ConversationView = { ...conversation, status: 'open', waitingSince: at(4), resolvedAt: null, resolvedBy: null }
+    const message: MessageView = {
+      id: 'm7', conversationId: 'c4', seq: 7, authorType: 'agent', authorId: 'a1', authorName: 'Ann', body: 'bye "now" \\ ✓',
+      clientId: null, channel: 'web', deliveryStatus: 'sent', deliveryError: null, createdAt: at(5),
+    }
+    hub.message(message, conversation)
+    hub.conversation(open, 'reopened')
+    await turn()
+    expect(writes.map((w) => w[1])).toEqual([
+      JSON.stringify({ type: 'message', message, conversation }),
+      JSON.stringify({ type: 'conversation', conversation: open, change: 'reopened' }),
+    ])
   })
 
   it('stop() writes what is still queued', () => {
