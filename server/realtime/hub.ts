@@ -59,6 +59,10 @@ const wireConversation = (c: ConversationView) => ({
   resolvedAt: iso(c.resolvedAt),
 })
 
+/** A `message` frame, encoded: the one encoder for it (the live fan-out and a tab's resumed history). */
+export const encodeMessageFrame = (message: MessageView, conversation: ConversationView): string =>
+  JSON.stringify({ type: 'message', message: wireMessage(message), conversation: wireConversation(conversation) })
+
 export class Hub {
   private server: Server<unknown> | null = null
   private countsTimer: ReturnType<typeof setTimeout> | null = null
@@ -167,13 +171,13 @@ export class Hub {
   }
 
   message(message: MessageView, conversation: ConversationView): void {
-    const data = JSON.stringify({ type: 'message', message: wireMessage(message), conversation: wireConversation(conversation) })
+    const data = encodeMessageFrame(message, conversation)
     this.send(AGENTS, data)
     this.send(visitorTopic(conversation.visitor.id), data)
   }
 
   messageUpdated(message: MessageView, visitorId: string | null): void {
-    const data = JSON.stringify({ type: 'message.updated', message } satisfies ServerFrame)
+    const data = JSON.stringify({ type: 'message.updated', message: wireMessage(message) })
     this.send(AGENTS, data)
     if (visitorId) this.send(visitorTopic(visitorId), data)
   }

@@ -11,7 +11,7 @@ import { getConversation, getVisitorConversation, counts } from '../domain/conve
 import { listMessages, markDelivered, sendReply, type MessageResult } from '../domain/messages/messages.usecases.ts'
 import type { ConversationView } from '../domain/conversations/conversations.repo.ts'
 import { SESSION_COOKIE, clientIp, isCrossSite, readCookie } from '../http/request.ts'
-import { AGENTS, agentTopic, visitorTopic } from './hub.ts'
+import { AGENTS, agentTopic, encodeMessageFrame, visitorTopic } from './hub.ts'
 import { parseFrame, type ClientFrame, type ServerFrame } from './protocol.ts'
 
 interface Sock {
@@ -34,10 +34,11 @@ interface SocketState {
  * Answers on this socket through the hub, which writes at the end of the turn: a widget's answer
  * shares one write with what its visitor's tabs get in that turn (the echo of the message it acks).
  */
-const send = (deps: AppDeps, ws: Sock, frame: ServerFrame) => {
+const reply = (deps: AppDeps, ws: Sock, data: string) => {
   const who = ws.data.state.who
-  deps.hub.reply(ws, JSON.stringify(frame), who.kind === 'visitor' ? visitorTopic(who.visitorId) : null)
+  deps.hub.reply(ws, data, who.kind === 'visitor' ? visitorTopic(who.visitorId) : null)
 }
+const send = (deps: AppDeps, ws: Sock, frame: ServerFrame) => reply(deps, ws, JSON.stringify(frame))
 
 function ack(deps: AppDeps, ws: Sock, clientId: string, r: MessageResult) {
   send(deps, ws, { type: 'ack', clientId, messageId: r.message.id, conversationId: r.conversation.id, seq: r.message.seq, duplicate: r.duplicate })
@@ -48,7 +49,7 @@ async function resume(deps: AppDeps, ws: Sock, conversation: ConversationView, a
   let seq = afterSeq
   for (;;) {
     const page = await listMessages(deps, conversation.id, { afterSeq: seq, limit: 500 })
-    for (const message of page) send(deps, ws, { type: 'message', message, conversation })
+    for (const message of page) reply(deps, ws, encodeMessageFrame(message, conversation))
     if (page.length < 500) break
     seq = page[page.length - 1]!.seq
   }
