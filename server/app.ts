@@ -10,6 +10,7 @@ import { conversationRoutes } from './http/conversations.ts'
 import { widgetRoutes, CORS_HEADERS } from './http/widget.ts'
 import { socketRoutes } from './realtime/sockets.ts'
 import { staticRoutes } from './http/static.ts'
+import { demoRoutes } from './http/demo.ts'
 import { settingsRoutes } from './http/settings.ts'
 import { visitorRoutes } from './http/visitors.ts'
 import { emailRoutes } from './http/email.ts'
@@ -74,7 +75,8 @@ export function createApp(deps: AppDeps) {
     .use(emailRoutes(deps))
     .use(serverApiRoutes(deps))
     .use(socketRoutes(deps))
-    .use(staticRoutes(deps))
+    .use(demoRoutes(deps))
+    .use(staticRoutes())
 }
 
 export type App = ReturnType<typeof createApp>
