@@ -15,6 +15,9 @@ import { settingsRoutes } from './http/settings.ts'
 import { visitorRoutes } from './http/visitors.ts'
 import { emailRoutes } from './http/email.ts'
 import { serverApiRoutes } from './http/server-api.ts'
+import { errorResponse } from './http/errors.ts'
+import { checkUrlText, parseJsonBody } from './shared/text.ts'
+import { isAppError } from './shared/errors.ts'
 
 /** Largest request body accepted at all; message bodies are limited far lower (16 KB). */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -28,15 +31,25 @@ export function createApp(deps: AppDeps) {
       }
       return res
     })
-    .onRequest(({ request }) => {
-      const path = new URL(request.url).pathname
+    .onRequest(async ({ request }) => {
+      const url = new URL(request.url)
+      const path = url.pathname
       if (request.method === 'OPTIONS' && path.startsWith('/api/widget/')) return new Response(null, { status: 204, headers: CORS_HEADERS })
       const length = Number(request.headers.get('content-length') ?? 0)
       if (length > MAX_BODY_BYTES) {
-        return new Response(JSON.stringify({ error: { code: 'request.too_large', message: `request bodies are limited to ${MAX_BODY_BYTES} bytes` } }), {
-          status: 413,
-          headers: { 'content-type': 'application/json; charset=utf-8' },
-        })
+        return errorResponse(413, 'request.too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`)
+      }
+      try {
+        checkUrlText(url)
+        // Every JSON body is checked as strict UTF-8 and for text PostgreSQL cannot store before
+        // any route sees it, so no route can forget it (shared/text.ts). A copy is read: the
+        // route's own parser (and so the API document's content types) stays Elysia's.
+        if (request.body && request.headers.get('content-type')?.toLowerCase().includes('json')) {
+          parseJsonBody(await request.clone().arrayBuffer())
+        }
+      } catch (e) {
+        if (isAppError(e)) return errorResponse(e.status, e.code, e.message, e.details, path.startsWith('/api/widget/') ? CORS_HEADERS : {})
+        throw e
       }
     })
     .onAfterHandle(({ request, set }) => {

@@ -2,7 +2,7 @@ import { Elysia, t } from 'elysia'
 import type { AppDeps } from '../deps.ts'
 import * as conversations from '../domain/conversations/conversations.usecases.ts'
 import * as messages from '../domain/messages/messages.usecases.ts'
-import { ClientId, MessageBody } from './schemas.ts'
+import { ClientId, MessageBody, SeqAfter, SeqBefore } from './schemas.ts'
 import { requireAgent } from './guards.ts'
 import { idOr404 } from './request.ts'
 
@@ -33,8 +33,8 @@ export const conversationRoutes = (deps: AppDeps) =>
       },
       {
         query: t.Object({
-          afterSeq: t.Optional(t.Integer({ minimum: 0 })),
-          beforeSeq: t.Optional(t.Integer({ minimum: 1 })),
+          afterSeq: t.Optional(SeqAfter),
+          beforeSeq: t.Optional(SeqBefore),
           limit: t.Optional(t.Integer({ minimum: 1, maximum: 500 })),
         }),
         detail: { summary: 'Messages oldest first: the latest page, or after/before a sequence number', tags },

@@ -60,6 +60,11 @@ export const ErrorBody = t.Object({
 export const MessageBody = t.String({ maxLength: 20_000 })
 export const ClientId = t.String({ minLength: 1, maxLength: 100 })
 
+/** A message sequence number: PostgreSQL's integer, so a larger one is a 400, not a failed query. */
+export const MAX_SEQ = 2_147_483_647
+export const SeqAfter = t.Integer({ minimum: 0, maximum: MAX_SEQ })
+export const SeqBefore = t.Integer({ minimum: 1, maximum: MAX_SEQ })
+
 /** Customer info: `{ key: { label, value } }`; bounds (50 keys, 1 KB values) are checked by the domain. */
 export const Variables = t.Record(t.String({ maxLength: 64 }), t.Object({ label: t.Optional(t.String({ maxLength: 100 })), value: t.Union([t.String({ maxLength: 4096 }), t.Number(), t.Boolean()]) }), { maxProperties: 200 })
 

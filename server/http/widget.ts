@@ -11,7 +11,7 @@ import { bearer, idOr404 } from './request.ts'
 import { getAppearance } from '../domain/settings/settings.usecases.ts'
 import { anyAgentOnline } from '../domain/agents/agents.repo.ts'
 import { checkBody } from '../domain/messages/messages.usecases.ts'
-import { ClientId, MessageBody, SiteInfo } from './schemas.ts'
+import { ClientId, MessageBody, SiteInfo, SeqAfter, SeqBefore } from './schemas.ts'
 import { requireVisitor } from './guards.ts'
 
 const tags = ['widget']
@@ -63,8 +63,8 @@ export const widgetRoutes = (deps: AppDeps) =>
       },
       {
         query: t.Object({
-          afterSeq: t.Optional(t.Integer({ minimum: 0 })),
-          beforeSeq: t.Optional(t.Integer({ minimum: 1 })),
+          afterSeq: t.Optional(SeqAfter),
+          beforeSeq: t.Optional(SeqBefore),
           limit: t.Optional(t.Integer({ minimum: 1, maximum: 500 })),
         }),
         detail: { summary: "Messages of one of this visitor's conversations (another's gives 404)", tags },
