@@ -51,23 +51,65 @@ export function isCardNumber(digits: string): boolean {
   return digits.length >= 12 && digits.length <= 19 && hasCardPrefix(digits) && luhnValid(digits)
 }
 
-/** Returns the text with every card number masked; text without one comes back unchanged. */
+const SEPARATOR = /[ \u00a0\u202f-]/
+
+/**
+ * Returns the text with every card number masked; text without one comes back unchanged.
+ * Inside a chain of digit groups the card is looked for group by group, so what stands beside
+ * it (an expiry date, a CVC, an order number typed after it with a space) does not hide it:
+ * `5555 5555 5555 4444 0329` → `•••• •••• •••• 4444 0329`. The longest card wins at each group.
+ */
 export function maskCardNumbers(text: string): string {
   if (!/\d{4}/.test(text) && !/\d[ \u00a0\u202f-]\d/.test(text)) return text
   return text.replace(CHAIN, (chain) => {
-    const digits = chain.replace(/\D/g, '')
-    if (!isCardNumber(digits)) return chain
-    let keep = 4
-    let out = ''
-    for (let i = chain.length - 1; i >= 0; i--) {
-      const c = chain[i]!
-      if (c >= '0' && c <= '9') {
-        out = (keep > 0 ? c : MASK) + out
-        keep--
-      } else {
-        out = c + out
+    if (chain.replace(/\D/g, '').length < 12) return chain
+    // Groups with their offsets in the chain: [start, end) of each run of digits.
+    const groups: [number, number][] = []
+    for (const m of chain.matchAll(/\d+/g)) groups.push([m.index, m.index + m[0].length])
+    const masked: [number, number][] = []
+    for (let i = 0; i < groups.length; ) {
+      let found = -1
+      let digits = 0
+      const candidates: number[] = []
+      // A card is written as one run of digits or in groups starting with four (4-4-4-4,
+      // 4-6-5, 4-6-4): phone numbers in groups of three never line up as one.
+      const firstLength = groups[i]![1] - groups[i]![0]
+      for (let j = i; j < groups.length; j++) {
+        digits += groups[j]![1] - groups[j]![0]
+        if (digits > 19) break
+        if (digits >= 12 && (j === i || firstLength === 4)) candidates.push(j)
       }
+      for (const j of candidates.reverse()) {
+        if (isCardNumber(chain.slice(groups[i]![0], groups[j]![1]).replace(/\D/g, ''))) {
+          found = j
+          break
+        }
+      }
+      if (found < 0) {
+        i++
+        continue
+      }
+      masked.push([groups[i]![0], groups[found]![1]])
+      i = found + 1
     }
+    if (masked.length === 0) return chain
+    let out = chain
+    for (const [from, to] of masked) out = out.slice(0, from) + maskRun(out.slice(from, to)) + out.slice(to)
     return out
   })
+}
+
+/** Every digit but the last four becomes the mask; separators stay. */
+function maskRun(run: string): string {
+  let keep = 4
+  let out = ''
+  for (let i = run.length - 1; i >= 0; i--) {
+    const c = run[i]!
+    if (SEPARATOR.test(c)) out = c + out
+    else {
+      out = (keep > 0 ? c : MASK) + out
+      keep--
+    }
+  }
+  return out
 }
