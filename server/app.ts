@@ -9,7 +9,9 @@ import { agentRoutes } from './http/agents.ts'
 import { conversationRoutes } from './http/conversations.ts'
 import { widgetRoutes, CORS_HEADERS } from './http/widget.ts'
 import { socketRoutes } from './realtime/sockets.ts'
-import { staticRoutes } from './http/static.ts'
+import { DASHBOARD_STYLE, staticRoutes } from './http/static.ts'
+import { docsRoutes } from './http/docs.ts'
+import { BASE_HEADERS, pageHeaders } from './http/security.ts'
 import { demoRoutes } from './http/demo.ts'
 import { settingsRoutes } from './http/settings.ts'
 import { visitorRoutes } from './http/visitors.ts'
@@ -23,6 +25,7 @@ import { isAppError } from './shared/errors.ts'
 export const MAX_BODY_BYTES = 1024 * 1024
 
 export function createApp(deps: AppDeps) {
+  const strictPage = pageHeaders([DASHBOARD_STYLE])
   return new Elysia({ websocket: { maxPayloadLength: 256 * 1024, idleTimeout: 120 }, serve: { maxRequestBodySize: MAX_BODY_BYTES, reusePort: false } } as never)
     .onError((ctx) => {
       const res = handleError(deps.log, ctx as never)
@@ -31,9 +34,11 @@ export function createApp(deps: AppDeps) {
       }
       return res
     })
-    .onRequest(async ({ request }) => {
+    .onRequest(async ({ request, set }) => {
       const url = new URL(request.url)
       const path = url.pathname
+      Object.assign(set.headers, BASE_HEADERS)
+      if (path === '/' || path === '/api/docs') Object.assign(set.headers, strictPage)
       if (request.method === 'OPTIONS' && path.startsWith('/api/widget/')) return new Response(null, { status: 204, headers: CORS_HEADERS })
       const length = Number(request.headers.get('content-length') ?? 0)
       if (length > MAX_BODY_BYTES) {
@@ -58,6 +63,9 @@ export function createApp(deps: AppDeps) {
     .use(
       openapi({
         path: '/api/docs',
+        // The viewer is served by docsRoutes from the swagger-ui-dist package, never from a CDN.
+        provider: null,
+        specPath: '/api/docs/json',
         documentation: {
           info: {
             title: 'Parley API',
@@ -89,6 +97,7 @@ export function createApp(deps: AppDeps) {
     .use(serverApiRoutes(deps))
     .use(socketRoutes(deps))
     .use(demoRoutes(deps))
+    .use(docsRoutes())
     .use(staticRoutes())
 }
 

@@ -8,6 +8,9 @@ export const UI_DIR = resolve(import.meta.dir, '../../dist/ui')
 
 const ASSETS = new Set(['dashboard.js', 'loader.js', 'parley-chat.js'])
 
+/** The shell's one inline style; the Content-Security-Policy allows it by its hash. */
+export const DASHBOARD_STYLE = 'html,body{margin:0;height:100%;background:#f6f7f9}'
+
 const DASHBOARD_HTML = `<!doctype html>
 <html lang="en">
 <head>
@@ -15,7 +18,7 @@ const DASHBOARD_HTML = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Parley</title>
 <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E%3Crect width='32' height='32' rx='8' fill='%234f46e5'/%3E%3Cpath d='M8 10h16v10H14l-4 4v-4H8z' fill='white'/%3E%3C/svg%3E">
-<style>html,body{margin:0;height:100%;background:#f6f7f9}</style>
+<style>${DASHBOARD_STYLE}</style>
 </head>
 <body>
 <parley-app></parley-app>

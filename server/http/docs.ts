@@ -1,0 +1,50 @@
+// The API documentation page: Swagger UI from the swagger-ui-dist package, served by Parley
+// itself (an installation may have no internet, and a CDN would see who reads the docs). The
+// page carries no inline script, so it runs under the same strict Content-Security-Policy as
+// the dashboard (http/security.ts). The OpenAPI document is at /api/docs/json.
+import { Elysia } from 'elysia'
+import { dirname, join } from 'node:path'
+
+const DIST = dirname(Bun.resolveSync('swagger-ui-dist/package.json', import.meta.dir))
+
+const FILES: Record<string, { path: string; type: string }> = {
+  'swagger-ui.css': { path: join(DIST, 'swagger-ui.css'), type: 'text/css; charset=utf-8' },
+  'swagger-ui-bundle.js': { path: join(DIST, 'swagger-ui-bundle.js'), type: 'text/javascript; charset=utf-8' },
+}
+
+const INIT_JS = `window.addEventListener('load', function () {
+  window.ui = SwaggerUIBundle({ url: '/api/docs/json', dom_id: '#docs', deepLinking: true, defaultModelsExpandDepth: 0 })
+})
+`
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Parley API</title>
+<link rel="stylesheet" href="/api/docs/assets/swagger-ui.css">
+</head>
+<body>
+<div id="docs"></div>
+<script src="/api/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/api/docs/assets/init.js"></script>
+</body>
+</html>`
+
+export const docsRoutes = () =>
+  new Elysia()
+    .get('/api/docs', () => new Response(PAGE, { headers: { 'content-type': 'text/html; charset=utf-8' } }), { detail: { hide: true } })
+    .get(
+      '/api/docs/assets/:file',
+      ({ params, set }) => {
+        if (params.file === 'init.js') return new Response(INIT_JS, { headers: { 'content-type': 'text/javascript; charset=utf-8' } })
+        const file = FILES[params.file]
+        if (!file) {
+          set.status = 404
+          return { error: { code: 'asset.not_found', message: `no asset ${params.file}` } }
+        }
+        return new Response(Bun.file(file.path), { headers: { 'content-type': file.type, 'cache-control': 'public, max-age=86400' } })
+      },
+      { detail: { hide: true } },
+    )
