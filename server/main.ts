@@ -26,6 +26,9 @@ try {
   process.exit(1)
 }
 log.info('Parley is listening', { url: running.url, ms: Math.round(performance.now() - t0) })
+if (!config.publicUrl && !['127.0.0.1', 'localhost', '::1'].includes(config.host)) {
+  log.warn('PUBLIC_URL is not set: the Origin check falls back to the Host header, which a client chooses; set PUBLIC_URL to the address people reach Parley at', { host: config.host })
+}
 
 let stopping = false
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

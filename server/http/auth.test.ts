@@ -69,8 +69,12 @@ describe('sessions', () => {
   it('marks the cookie Secure behind https', async () => {
     const s = await startTestServer({ publicUrl: 'https://chat.example.com', ownerEmail: 'o@example.com', ownerPassword: 'owner-password' })
     try {
-      const r = await new AgentClient(s.url).login('o@example.com', 'owner-password')
+      // A browser on the public site sends that origin; the address the test reaches is not it.
+      const r = await new AgentClient(s.url).request('POST', '/api/auth/login', { email: 'o@example.com', password: 'owner-password' }, { origin: 'https://chat.example.com' })
+      expect(r.status).toBe(200)
       expect(r.headers.get('set-cookie')).toContain('Secure')
+      const elsewhere = await new AgentClient(s.url).login('o@example.com', 'owner-password')
+      expect(elsewhere.status).toBe(403)
     } finally {
       await s.stop()
     }

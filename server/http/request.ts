@@ -37,24 +37,27 @@ export function sameSecret(a: string | undefined | null, b: string): boolean {
 }
 
 /**
- * A browser always sends Origin on cross-site POSTs and WebSocket handshakes; when it names
- * another host than the one the request came to (or PUBLIC_URL), the request is cross-site.
+ * A browser always sends Origin on cross-site POSTs and WebSocket handshakes. With PUBLIC_URL set,
+ * only that origin (scheme and host) is this site: the request's own Host header is never
+ * trusted, since whoever sends the request chooses it (DNS rebinding points a foreign name at
+ * this server). Without PUBLIC_URL (a local or first install) the Host header is the only hint
+ * there is; start-up warns when such a server listens beyond loopback.
  */
 export function isCrossSite(config: Config, request: Request): boolean {
   const origin = request.headers.get('origin')
   if (!origin || origin === 'null') return origin === 'null'
-  let originHost: string
+  let parsed: URL
   try {
-    originHost = new URL(origin).host
+    parsed = new URL(origin)
   } catch {
     return true
   }
-  const allowed = new Set<string>()
-  const host = request.headers.get('host')
-  if (host) allowed.add(host)
-  allowed.add(new URL(request.url).host)
-  if (config.publicUrl) allowed.add(new URL(config.publicUrl).host)
-  return !allowed.has(originHost)
+  if (config.publicUrl) {
+    const site = new URL(config.publicUrl)
+    return parsed.protocol !== site.protocol || parsed.host !== site.host
+  }
+  const host = request.headers.get('host') ?? new URL(request.url).host
+  return parsed.host !== host
 }
 
 export function sessionCookie(token: string, secure: boolean, maxAgeSeconds: number): string {
