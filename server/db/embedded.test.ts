@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'bun:test'
-import { chownSync, mkdtempSync, rmSync, chmodSync } from 'node:fs'
+import { chownSync, mkdirSync, mkdtempSync, rmSync, chmodSync, readFileSync, statSync, watch, writeFileSync } from 'node:fs'
 import { tmpdir, userInfo } from 'node:os'
 import { join, resolve } from 'node:path'
 import { freePort } from './embedded.ts'
@@ -17,7 +17,7 @@ async function startAndStop(dataDir: string, asNobody: boolean): Promise<{ stder
   const cmd = asNobody ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, MAIN] : [process.execPath, MAIN]
   const proc = Bun.spawn(cmd, { env, stdout: 'ignore', stderr: 'pipe' })
   let ok = false
-  for (let i = 0; i < 300 && proc.exitCode === null; i++) {
+  for (let i = 0; i < 600 && proc.exitCode === null; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200) {
         ok = true
@@ -55,6 +55,95 @@ describe('embedded PostgreSQL', () => {
       const me = await startAndStop(join(dir, 'data'), false)
       expect(me.code).toBe(0)
       expect(me.owner).toBe(userInfo().username)
+    }
+  }, 60_000)
+})
+
+describe('the embedded cluster is private', () => {
+  it('keeps DATA_DIR and its passwords to itself, uses SCRAM, and connects Parley as an ordinary role', async () => {
+    const { startEmbeddedPostgres, APP_ROLE } = await import('./embedded.ts')
+    const { createLogger } = await import('../shared/logger.ts')
+    const { default: postgres } = await import('postgres')
+    const base = mkdtempSync(join(tmpdir(), 'parley-private-'))
+    dirs.push(base)
+    chmodSync(base, 0o755)
+    const dataDir = join(base, 'data')
+    // initdb reads the superuser's password from a file; it must never appear in the shared temp
+    // folder (a temp folder of this test's own stands for it, so other programs' files don't count).
+    const sharedTmp = join(base, 'tmp')
+    mkdirSync(sharedTmp)
+    const seen: string[] = []
+    const watcher = watch(sharedTmp, (_event, file) => seen.push(String(file)))
+    const before = process.env.TMPDIR
+    process.env.TMPDIR = sharedTmp
+    const pg = await startEmbeddedPostgres({ dataDir, log: createLogger('silent'), fast: true }).finally(() => {
+      if (before === undefined) delete process.env.TMPDIR
+      else process.env.TMPDIR = before
+      watcher.close()
+    })
+    try {
+      expect(seen).toEqual([])
+      const root = userInfo().uid === 0
+      expect(statSync(dataDir).mode & 0o777).toBe(root ? 0o711 : 0o700)
+      for (const f of ['postgres.password', 'postgres.app-password']) expect(statSync(join(dataDir, f)).mode & 0o777).toBe(0o600)
+      expect(statSync(join(dataDir, 'postgres')).mode & 0o077).toBe(0)
+      const hba = readFileSync(join(dataDir, 'postgres', 'pg_hba.conf'), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() && !l.trim().startsWith('#'))
+      expect(hba.length).toBeGreaterThan(0)
+      for (const line of hba) expect(line.trim().endsWith('scram-sha-256')).toBe(true)
+
+      const app = postgres(pg.url, { max: 1, onnotice: () => {} })
+      try {
+        const [me] = await app`select current_user as user, r.rolsuper, r.rolcreaterole, r.rolcreatedb from pg_roles r where r.rolname = current_user`
+        expect(me).toEqual({ user: APP_ROLE, rolsuper: false, rolcreaterole: false, rolcreatedb: false })
+        await app`create table t (id int)`
+        await app`insert into t values (1)`
+        await expect(app`create role intruder`).rejects.toThrow()
+        await expect(app`select pg_read_file('postgresql.conf')`).rejects.toThrow()
+      } finally {
+        await app.end()
+      }
+    } finally {
+      await pg.stop()
+    }
+  }, 60_000)
+
+  it("hands a cluster made by an earlier Parley (cleartext password auth, the superuser's database) to the ordinary role", async () => {
+    const { startEmbeddedPostgres, APP_ROLE } = await import('./embedded.ts')
+    const { createLogger } = await import('../shared/logger.ts')
+    const { default: postgres } = await import('postgres')
+    const base = mkdtempSync(join(tmpdir(), 'parley-upgrade-'))
+    dirs.push(base)
+    chmodSync(base, 0o755)
+    const dataDir = join(base, 'data')
+    const first = await startEmbeddedPostgres({ dataDir, log: createLogger('silent'), fast: true })
+    // Undo what this version sets up, so the cluster looks like one an earlier version left.
+    const admin = postgres(first.adminUrl.replace(/\/postgres$/, '/parley'), { max: 1, onnotice: () => {} })
+    await admin`alter database parley owner to parley`
+    await admin`alter schema public owner to parley`
+    await admin`create type mood as enum ('calm', 'busy')`
+    await admin`create table notes (id serial primary key, mood mood not null, body text not null)`
+    await admin`insert into notes (mood, body) values ('calm', 'kept')`
+    await admin.end()
+    await first.stop()
+    const hbaPath = join(dataDir, 'postgres', 'pg_hba.conf')
+    writeFileSync(hbaPath, readFileSync(hbaPath, 'utf8').replaceAll('scram-sha-256', 'password'))
+
+    const again = await startEmbeddedPostgres({ dataDir, log: createLogger('silent'), fast: true })
+    try {
+      expect(readFileSync(hbaPath, 'utf8')).not.toMatch(/\spassword\s*$/m)
+      const app = postgres(again.url, { max: 1, onnotice: () => {} })
+      try {
+        expect([...(await app`select body from notes`)]).toEqual([{ body: 'kept' }])
+        await app`insert into notes (mood, body) values ('busy', 'written by the app role')`
+        const owners = await app`select tableowner from pg_tables where schemaname = 'public'`
+        expect(owners.map((o) => o.tableowner)).toEqual([APP_ROLE])
+      } finally {
+        await app.end()
+      }
+    } finally {
+      await again.stop()
     }
   }, 60_000)
 })

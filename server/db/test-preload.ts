@@ -18,6 +18,8 @@ if (!process.env.PARLEY_TEST_ADMIN_URL) {
   await migrate(sql)
   await sql.end()
   process.env.PARLEY_TEST_ADMIN_URL = pg.adminUrl
+  // Tests connect as Parley does: the application's ordinary role, which owns the template.
+  process.env.PARLEY_TEST_APP_URL = pg.url
   process.env.PARLEY_TEST_TEMPLATE = TEMPLATE
   afterAll(async () => {
     await pg.stop()

@@ -2,6 +2,7 @@
 // made. Only tests import this.
 import postgres from 'postgres'
 import { createSql, type Sql } from './client.ts'
+import { APP_ROLE } from './embedded.ts'
 
 export interface TestDb {
   sql: Sql
@@ -12,13 +13,14 @@ export interface TestDb {
 
 export async function createTestDb(): Promise<TestDb> {
   const adminUrl = process.env.PARLEY_TEST_ADMIN_URL
+  const appUrl = process.env.PARLEY_TEST_APP_URL
   const template = process.env.PARLEY_TEST_TEMPLATE
-  if (!adminUrl || !template) throw new Error('run tests with `npm test` (bunfig.toml preloads the test database)')
+  if (!adminUrl || !appUrl || !template) throw new Error('run tests with `npm test` (bunfig.toml preloads the test database)')
   const name = `test_${Bun.randomUUIDv7().replaceAll('-', '').slice(-16)}`
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`create database ${name} template ${template}`)
+  await admin.unsafe(`create database ${name} template ${template} owner ${APP_ROLE}`)
   await admin.end()
-  const url = adminUrl.replace(/\/postgres$/, `/${name}`)
+  const url = appUrl.replace(/\/[^/]*$/, `/${name}`)
   const sql = createSql(url, { max: 10 })
   return {
     sql,
