@@ -75,7 +75,7 @@ describe('the outbox across processes and restarts', () => {
 
 describe('the outbox while idle', () => {
   it('reports nothing due when nothing is queued, so the sender sleeps its poll interval', async () => {
-    const { msUntilNextDue } = await import('../domain/email/outbox.repo.ts')
+    const { msUntilNextDue } = await import('../channels/email/outbox.repo.ts')
     const idle = await createTestDb()
     try {
       // GREATEST(0, NULL) is 0 in SQL: an empty outbox once read as "due now" (a busy poll).

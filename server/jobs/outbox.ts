@@ -8,12 +8,12 @@
 import type { Sql } from '../db/client.ts'
 import type { EventBus } from '../events/bus.ts'
 import type { Logger } from '../shared/logger.ts'
-import * as outboxRepo from '../domain/email/outbox.repo.ts'
-import { composeMail, publishMessage, recordFailure, recordSent, NOT_SET_UP } from '../domain/email/outbox.usecases.ts'
-import type { EmailSettings } from '../domain/email/settings.usecases.ts'
+import * as outboxRepo from '../channels/email/outbox.repo.ts'
+import { composeMail, publishMessage, recordFailure, recordSent, NOT_SET_UP } from '../channels/email/outbox.usecases.ts'
+import type { EmailSettings } from '../channels/email/settings.usecases.ts'
 import { describeSmtpError, sendMail } from '../channels/email/smtp.ts'
-import type { OutboundMail } from '../domain/email/outbox.usecases.ts'
-import type { SmtpSettings } from '../domain/email/settings.usecases.ts'
+import type { OutboundMail } from '../channels/email/outbox.usecases.ts'
+import type { SmtpSettings } from '../channels/email/settings.usecases.ts'
 import { Wakeable } from './wakeable.ts'
 
 export type Settled = { messageId: string; status: 'sent' } | { messageId: string; status: 'failed'; error: string }

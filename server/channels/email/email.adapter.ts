@@ -1,16 +1,18 @@
 // The e-mail channel. Outbound: an agent's reply on an e-mail conversation goes into the outbox
 // and deliver() reports what finally became of it (sent, or failed after the last try with the
 // SMTP server's error). Inbound: the IMAP reader turns new mail into visitor messages.
-// Also here: web-chat replies e-mailed to a visitor who has left (emailCopyListener).
-import type { ChannelAdapter, DeliveryReport, OutboundMessage } from '../channel.ts'
+// Also here: web-chat replies e-mailed to a visitor who has left (emailCopyListener), and the
+// channel's HTTP routes (settings, the thread's mail details).
+import type { ChannelAdapter, ChannelHttp, ChannelStatus, DeliveryReport, OutboundMessage } from '../channel.ts'
 import type { Sql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
 import type { Logger } from '../../shared/logger.ts'
 import type { EmailEnv } from '../../config.ts'
-import { loadEmailSettings, type EmailSettings } from '../../domain/email/settings.usecases.ts'
-import { enqueueMail, outboxRow, NOT_SET_UP } from '../../domain/email/outbox.usecases.ts'
+import { loadEmailSettings, type EmailSettings } from './settings.usecases.ts'
+import { enqueueMail, outboxRow, NOT_SET_UP } from './outbox.usecases.ts'
 import { OutboxWorker, type Settled } from '../../jobs/outbox.ts'
-import { ImapReader, type ReaderStatus } from '../../jobs/imap-reader.ts'
+import { ImapReader } from './imap-reader.ts'
+import { emailRoutes } from './email.routes.ts'
 import { isAppError } from '../../shared/errors.ts'
 
 export interface EmailChannelDeps {
@@ -61,8 +63,18 @@ export class EmailChannelAdapter implements ChannelAdapter {
     this.outbox.kick()
   }
 
-  status(): { imap: ReaderStatus } {
-    return { imap: this.reader.status() }
+  async status(): Promise<ChannelStatus> {
+    const settings = await this.settings()
+    if (!settings.smtp && !settings.imap) return { state: 'off', error: null }
+    if (!settings.imap) return { state: 'configured', error: null }
+    const reader = this.reader.status()
+    if (reader.state === 'error') return { state: 'failing', error: reader.error }
+    if (reader.state === 'idle' || reader.state === 'polling') return { state: 'connected', error: null }
+    return { state: 'configured', error: null }
+  }
+
+  routes(http: ChannelHttp) {
+    return emailRoutes(this, this.deps, http)
   }
 
   async deliver(out: OutboundMessage): Promise<DeliveryReport> {

@@ -1,6 +1,6 @@
 // IMAP in with imapflow: a client for the saved settings and the settings page's "test connection".
 import { ImapFlow } from 'imapflow'
-import type { ImapSettings } from '../../domain/email/settings.usecases.ts'
+import type { ImapSettings } from './settings.usecases.ts'
 
 export function createImapClient(s: ImapSettings): ImapFlow {
   return new ImapFlow({

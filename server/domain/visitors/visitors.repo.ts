@@ -283,3 +283,19 @@ export async function updateVisitor(db: Db, id: string, p: VisitorPatch): Promis
     where id = ${id} returning id`
   return rows.length > 0
 }
+
+/** Serialises find-or-create of a visitor by address (two mails from a new sender at once). */
+export async function lockEmailAddress(db: Db, address: string): Promise<void> {
+  await db`select pg_advisory_xact_lock(hashtext(${'parley.email:' + address.toLowerCase()}))`
+}
+
+export async function findIdByEmail(db: Db, address: string): Promise<string | null> {
+  const [row] = await db<{ id: string }[]>`
+    select id from visitors where lower(email) = ${address.toLowerCase()} order by last_seen_at desc, id desc limit 1`
+  return row?.id ?? null
+}
+
+export async function setEmailIfMissing(db: Db, visitorId: string, address: string): Promise<boolean> {
+  const rows = await db`update visitors set email = ${address} where id = ${visitorId} and email is null returning id`
+  return rows.length > 0
+}

@@ -1,4 +1,4 @@
-import type { Sql } from '../../db/client.ts'
+import type { Db, Sql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
 import { AppError, isUniqueViolation } from '../../shared/errors.ts'
 import { newId, newSecret, hashSecret } from '../../shared/ids.ts'
@@ -299,4 +299,20 @@ export async function searchVisitors(deps: { sql: Sql }, q: { externalId?: strin
     if (view) out.push(view)
   }
   return out
+}
+
+/**
+ * The visitor who writes from an e-mail address: the one last seen with it, or a new visitor known
+ * by it. Runs in the caller's transaction; two mails from a new sender at once make one visitor.
+ */
+export async function findOrCreateVisitorByEmail(db: Db, from: { address: string; name: string | null }): Promise<string> {
+  await repo.lockEmailAddress(db, from.address)
+  const found = await repo.findIdByEmail(db, from.address)
+  if (found) return found
+  return (await repo.insertVisitor(db, { id: newId(), tokenHash: null, name: from.name, email: from.address, emailSource: 'email' })).id
+}
+
+/** A visitor who wrote by e-mail becomes reachable by it, unless an address is known already. */
+export async function rememberEmailAddress(db: Db, visitorId: string, address: string): Promise<void> {
+  await repo.setEmailIfMissing(db, visitorId, address)
 }

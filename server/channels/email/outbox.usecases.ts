@@ -5,10 +5,10 @@ import type { Sql, TxSql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
 import { AppError } from '../../shared/errors.ts'
 import { newId } from '../../shared/ids.ts'
-import { findMessage } from '../messages/messages.repo.ts'
-import { maskCardNumbers } from '../messages/card-mask.ts'
-import * as conversations from '../conversations/conversations.repo.ts'
-import type { Actor } from '../agents/agents.usecases.ts'
+import { findMessageView, setDeliveryWithin } from '../../domain/messages/messages.usecases.ts'
+import { maskCardNumbers } from '../../domain/messages/card-mask.ts'
+import { getConversation } from '../../domain/conversations/conversations.usecases.ts'
+import type { Actor } from '../../domain/agents/agents.usecases.ts'
 import * as repo from './outbox.repo.ts'
 import * as threads from './threads.repo.ts'
 import type { EmailSettings, SmtpSettings } from './settings.usecases.ts'
@@ -52,21 +52,21 @@ export async function outboxRow(deps: { sql: Sql }, messageId: string): Promise<
 
 /** Records what became of a message on its own row (e-mail conversations) and tells the dashboards. */
 export async function publishMessage(deps: OutboxDeps, messageId: string): Promise<void> {
-  const message = await findMessage(deps.sql, messageId)
+  const message = await findMessageView(deps, messageId)
   if (message) deps.bus.emit('message.updated', { message })
 }
 
 /** The retry button: a failed mail goes back into the queue (or in for the first time). */
 export async function retryMail(deps: OutboxDeps, settings: EmailSettings, _actor: Actor, conversationId: string, messageId: string): Promise<repo.OutboxRow> {
-  const message = await findMessage(deps.sql, messageId)
+  const message = await findMessageView(deps, messageId)
   if (!message || message.conversationId !== conversationId) throw new AppError('message.not_found', 404, 'message not found')
   if (message.authorType !== 'agent') throw new AppError('email.not_retryable', 409, 'only agent messages are e-mailed')
   if (!settings.smtp) throw new AppError('email.not_configured', 409, NOT_SET_UP)
   let row = await repo.findByMessage(deps.sql, messageId)
   if (!row) {
-    const conv = await conversations.findView(deps.sql, conversationId)
-    const to = conv?.visitor.email
-    if (!conv || !to) throw new AppError('email.no_address', 409, 'the visitor has no e-mail address')
+    const conv = await getConversation(deps, conversationId)
+    const to = conv.visitor.email
+    if (!to) throw new AppError('email.no_address', 409, 'the visitor has no e-mail address')
     row = await enqueueMail(deps, settings, { messageId, conversationId, kind: conv.channel === 'email' ? 'reply' : 'copy', to })
   } else if (row.status === 'failed') {
     await repo.requeue(deps.sql, row.id)
@@ -74,7 +74,7 @@ export async function retryMail(deps: OutboxDeps, settings: EmailSettings, _acto
     throw new AppError('email.not_failed', 409, row.status === 'sent' ? 'this mail was sent already' : 'this mail is still queued')
   }
   if (row.kind === 'reply') {
-    await repo.setMessageDelivery(deps.sql, messageId, 'pending', null)
+    await setDeliveryWithin(deps.sql, messageId, 'pending', null)
     await publishMessage(deps, messageId)
   }
   return (await repo.findByMessage(deps.sql, messageId))!
@@ -129,7 +129,7 @@ export async function composeMail(tx: TxSql, row: repo.OutboxRow, smtp: SmtpSett
 export async function recordSent(tx: TxSql, row: repo.OutboxRow): Promise<void> {
   await repo.markSent(tx, row.id)
   await threads.recordMessageId(tx, { messageId: row.mailMessageId, conversationId: row.conversationId, messageRowId: row.messageRowId, direction: 'out' })
-  if (row.kind === 'reply') await repo.setMessageDelivery(tx, row.messageRowId, 'sent', null)
+  if (row.kind === 'reply') await setDeliveryWithin(tx, row.messageRowId, 'sent', null)
 }
 
 /** After a failed try: again after the next back-off delay, or failed for good. */
@@ -140,6 +140,6 @@ export async function recordFailure(tx: TxSql, row: repo.OutboxRow, error: strin
     return 'retry'
   }
   await repo.markFailed(tx, row.id, error)
-  if (row.kind === 'reply') await repo.setMessageDelivery(tx, row.messageRowId, 'failed', error)
+  if (row.kind === 'reply') await setDeliveryWithin(tx, row.messageRowId, 'failed', error)
   return 'failed'
 }

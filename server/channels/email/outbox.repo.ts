@@ -85,11 +85,6 @@ export async function requeue(db: Db, id: string): Promise<boolean> {
   return rows.length > 0
 }
 
-// The agent message's own delivery status, for e-mail conversations (the outbox owns it there).
-export async function setMessageDelivery(db: Db, messageRowId: string, status: 'pending' | 'sent' | 'failed', error: string | null): Promise<void> {
-  await db`update messages set delivery_status = ${status}, delivery_error = ${error} where id = ${messageRowId}`
-}
-
 export interface OutboundSource {
   body: string
   authorType: string

@@ -168,26 +168,3 @@ export async function attachmentsForConversation(db: Db, conversationId: string)
     join messages m on m.id = a.message_row_id
     where m.conversation_id = ${conversationId} order by a.created_at, a.id`
 }
-
-// Visitors and conversations known by address ------------------------------------------------
-
-/** Serialises find-or-create of a visitor by address (two mails from a new sender at once). */
-export async function lockAddress(db: Db, address: string): Promise<void> {
-  await db`select pg_advisory_xact_lock(hashtext(${'parley.email:' + address.toLowerCase()}))`
-}
-
-export async function findVisitorIdByEmail(db: Db, address: string): Promise<string | null> {
-  const [row] = await db<{ id: string }[]>`
-    select id from visitors where lower(email) = ${address.toLowerCase()} order by last_seen_at desc, id desc limit 1`
-  return row?.id ?? null
-}
-
-export async function setVisitorEmailIfMissing(db: Db, visitorId: string, address: string): Promise<boolean> {
-  const rows = await db`update visitors set email = ${address} where id = ${visitorId} and email is null returning id`
-  return rows.length > 0
-}
-
-export async function visitorEmail(db: Db, visitorId: string): Promise<string | null> {
-  const [row] = await db<{ email: string | null }[]>`select email from visitors where id = ${visitorId}`
-  return row?.email ?? null
-}

@@ -1,25 +1,29 @@
 // What the thread shows of e-mail: per message, whether it came or went by mail and how the
 // sending went; the full original of an inbound mail; its attachments.
 import type { Sql } from '../../db/client.ts'
+import type { EventBus } from '../../events/bus.ts'
 import { AppError } from '../../shared/errors.ts'
 import { isUuid } from '../../shared/ids.ts'
-import * as conversations from '../conversations/conversations.repo.ts'
-import { findMessage } from '../messages/messages.repo.ts'
+import { getConversation } from '../../domain/conversations/conversations.usecases.ts'
+import { findMessageView } from '../../domain/messages/messages.usecases.ts'
 import * as threads from './threads.repo.ts'
 
 const notFound = (what: 'conversation' | 'message' | 'attachment') => new AppError(`${what}.not_found`, 404, `${what} not found`)
 
-async function conversationOrThrow(sql: Sql, id: string) {
-  if (!isUuid(id)) throw notFound('conversation')
-  const conv = await conversations.findView(sql, id)
-  if (!conv) throw notFound('conversation')
-  return conv
+export interface MailDeps {
+  sql: Sql
+  bus: EventBus
 }
 
-async function messageOf(sql: Sql, conversationId: string, messageId: string) {
-  await conversationOrThrow(sql, conversationId)
+async function conversationOrThrow(deps: MailDeps, id: string) {
+  if (!isUuid(id)) throw notFound('conversation')
+  return getConversation(deps, id)
+}
+
+async function messageOf(deps: MailDeps, conversationId: string, messageId: string) {
+  await conversationOrThrow(deps, conversationId)
   if (!isUuid(messageId)) throw notFound('message')
-  const message = await findMessage(sql, messageId)
+  const message = await findMessageView(deps, messageId)
   if (!message || message.conversationId !== conversationId) throw notFound('message')
   return message
 }
@@ -29,8 +33,8 @@ export interface ConversationMail {
   messages: (threads.MailInfoRow & { attachments: Omit<threads.AttachmentMeta, 'messageRowId'>[] })[]
 }
 
-export async function conversationMail(deps: { sql: Sql }, conversationId: string): Promise<ConversationMail> {
-  await conversationOrThrow(deps.sql, conversationId)
+export async function conversationMail(deps: MailDeps, conversationId: string): Promise<ConversationMail> {
+  await conversationOrThrow(deps, conversationId)
   // One snapshot: the outbox commits a mail's thread and its "sent" together, and three reads on
   // three pool connections could see one without the other.
   const [thread, rows, attachments] = await deps.sql.begin('isolation level repeatable read read only', (tx) =>
@@ -51,15 +55,15 @@ export async function conversationMail(deps: { sql: Sql }, conversationId: strin
   }
 }
 
-export async function originalMail(deps: { sql: Sql }, conversationId: string, messageId: string): Promise<threads.OriginalRow> {
-  await messageOf(deps.sql, conversationId, messageId)
+export async function originalMail(deps: MailDeps, conversationId: string, messageId: string): Promise<threads.OriginalRow> {
+  await messageOf(deps, conversationId, messageId)
   const original = await threads.findOriginal(deps.sql, messageId)
   if (!original) throw new AppError('email.no_original', 404, 'this message did not come by e-mail')
   return original
 }
 
-export async function attachment(deps: { sql: Sql }, conversationId: string, messageId: string, attachmentId: string) {
-  await messageOf(deps.sql, conversationId, messageId)
+export async function attachment(deps: MailDeps, conversationId: string, messageId: string, attachmentId: string) {
+  await messageOf(deps, conversationId, messageId)
   if (!isUuid(attachmentId)) throw notFound('attachment')
   const a = await threads.findAttachment(deps.sql, attachmentId)
   if (!a || a.messageRowId !== messageId) throw notFound('attachment')

@@ -7,11 +7,11 @@ import type { EventBus } from '../../events/bus.ts'
 import type { Logger } from '../../shared/logger.ts'
 import { newId } from '../../shared/ids.ts'
 import { isAppError } from '../../shared/errors.ts'
-import { receiveInbound, MAX_MESSAGE_BYTES, type MessageResult } from '../messages/messages.usecases.ts'
-import { maskCardNumbers } from '../messages/card-mask.ts'
-import * as conversations from '../conversations/conversations.repo.ts'
-import { insertVisitor } from '../visitors/visitors.repo.ts'
-import { findMessage } from '../messages/messages.repo.ts'
+import { receiveInbound, MAX_MESSAGE_BYTES, type MessageResult } from '../../domain/messages/messages.usecases.ts'
+import { maskCardNumbers } from '../../domain/messages/card-mask.ts'
+import { getConversation, startConversation } from '../../domain/conversations/conversations.usecases.ts'
+import { findOrCreateVisitorByEmail, rememberEmailAddress } from '../../domain/visitors/visitors.usecases.ts'
+import { findMessageView, setDeliveryWithin } from '../../domain/messages/messages.usecases.ts'
 import * as threads from './threads.repo.ts'
 import * as outbox from './outbox.repo.ts'
 import { baseSubject, newToken, tokensInAddresses, tokensInSubject } from './tokens.ts'
@@ -145,7 +145,7 @@ export async function importMail(deps: InboundDeps, mail: InboundMail): Promise<
         })
       }
     }
-    await threads.setVisitorEmailIfMissing(tx, visitorId, mail.from!.address)
+    await rememberEmailAddress(tx, visitorId, mail.from!.address)
     await threads.recordInbound(tx, {
       messageId: mail.messageId,
       kind: 'message',
@@ -194,7 +194,10 @@ async function findThreadTarget(deps: InboundDeps, mail: InboundMail): Promise<{
   const from = mail.from!
   const ofConversation = async (id: string | null | undefined) => {
     if (!id) return null
-    const conv = await conversations.findView(deps.sql, id)
+    const conv = await getConversation(deps, id).catch((e) => {
+      if (isAppError(e) && e.status === 404) return null
+      throw e
+    })
     return conv ? { visitorId: conv.visitor.id, conversationId: conv.id } : null
   }
   // This very mail, handled before a restart cut the import short.
@@ -209,16 +212,13 @@ async function findThreadTarget(deps: InboundDeps, mail: InboundMail): Promise<{
   // A new e-mail conversation for the sender. The mail's Message-ID is tied to it in the same
   // transaction, so a restart before the message is stored finds this conversation again.
   const created = await deps.sql.begin(async (tx) => {
-    await threads.lockAddress(tx, from.address)
-    let visitorId = await threads.findVisitorIdByEmail(tx, from.address)
-    if (!visitorId) visitorId = (await insertVisitor(tx, { id: newId(), tokenHash: null, name: from.name, email: from.address, emailSource: 'email' })).id
-    const conv = await conversations.insertConversation(tx, { id: newId(), visitorId, channel: 'email' })
+    const visitorId = await findOrCreateVisitorByEmail(tx, from)
+    const conv = await startConversation(tx, { visitorId, channel: 'email' })
     await threads.ensureThread(tx, conv.id, newToken(), baseSubject(maskCardNumbers(mail.subject)) || 'Your message')
     await threads.recordMessageId(tx, { messageId: mail.messageId, conversationId: conv.id, messageRowId: null, direction: 'in' })
     return { visitorId, conversationId: conv.id }
   })
-  const view = await conversations.findView(deps.sql, created.conversationId)
-  if (view) deps.bus.emit('conversation.changed', { conversation: view, change: 'created' })
+  deps.bus.emit('conversation.changed', { conversation: await getConversation(deps, created.conversationId), change: 'created' })
   return created
 }
 
@@ -228,13 +228,13 @@ async function handleBounce(deps: InboundDeps, mail: InboundMail): Promise<outbo
   const row = await outbox.findByMailMessageIds(deps.sql, ids)
   if (!row) return null
   const error = `bounced: ${mail.bounce?.error || 'the receiving mail server returned the message'}`
-  await deps.sql.begin(async (tx) => {
+  const updated = await deps.sql.begin(async (tx) => {
     await outbox.markFailed(tx, row.id, error, false)
-    if (row.kind === 'reply') await outbox.setMessageDelivery(tx, row.messageRowId, 'failed', error)
+    return row.kind === 'reply' ? setDeliveryWithin(tx, row.messageRowId, 'failed', error) : null
   })
-  if (row.kind === 'reply') {
-    const message = await findMessage(deps.sql, row.messageRowId)
-    if (message) deps.bus.emit('message.updated', { message })
+  if (updated) {
+    const { visitorId, ...message } = updated
+    deps.bus.emit('message.updated', { message, visitorId })
   }
   return row
 }
