@@ -11,7 +11,7 @@ import {
   resolveSmtp,
   saveEmailSettings,
 } from './settings.usecases.ts'
-import { retryMail } from './outbox.usecases.ts'
+import { retryMail } from './outgoing.usecases.ts'
 import { attachment, conversationMail, originalMail } from './mail.usecases.ts'
 import type { EmailChannelAdapter, EmailChannelDeps } from './email.adapter.ts'
 import { testSmtp } from './smtp.ts'

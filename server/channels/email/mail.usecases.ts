@@ -7,6 +7,7 @@ import { isUuid } from '../../shared/ids.ts'
 import { getConversation } from '../../domain/conversations/conversations.usecases.ts'
 import { findMessageView } from '../../domain/messages/messages.usecases.ts'
 import * as threads from './threads.repo.ts'
+import { attachmentsOfConversation, findAttachment, type AttachmentMeta } from '../shared/channel-tables.ts'
 
 const notFound = (what: 'conversation' | 'message' | 'attachment') => new AppError(`${what}.not_found`, 404, `${what} not found`)
 
@@ -30,7 +31,7 @@ async function messageOf(deps: MailDeps, conversationId: string, messageId: stri
 
 export interface ConversationMail {
   thread: { token: string; subject: string } | null
-  messages: (threads.MailInfoRow & { attachments: Omit<threads.AttachmentMeta, 'messageRowId'>[] })[]
+  messages: (threads.MailInfoRow & { attachments: Omit<AttachmentMeta, 'messageRowId'>[] })[]
 }
 
 export async function conversationMail(deps: MailDeps, conversationId: string): Promise<ConversationMail> {
@@ -41,7 +42,7 @@ export async function conversationMail(deps: MailDeps, conversationId: string): 
     Promise.all([
       threads.findThread(tx, conversationId),
       threads.mailInfoForConversation(tx, conversationId),
-      threads.attachmentsForConversation(tx, conversationId),
+      attachmentsOfConversation(tx, conversationId),
     ]),
   )
   return {
@@ -65,7 +66,7 @@ export async function originalMail(deps: MailDeps, conversationId: string, messa
 export async function attachment(deps: MailDeps, conversationId: string, messageId: string, attachmentId: string) {
   await messageOf(deps, conversationId, messageId)
   if (!isUuid(attachmentId)) throw notFound('attachment')
-  const a = await threads.findAttachment(deps.sql, attachmentId)
+  const a = await findAttachment(deps.sql, attachmentId)
   if (!a || a.messageRowId !== messageId) throw notFound('attachment')
   return a
 }

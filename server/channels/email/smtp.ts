@@ -2,7 +2,7 @@
 // failure is worth retrying, and the settings page's "test connection".
 import nodemailer from 'nodemailer'
 import type { SmtpSettings } from './settings.usecases.ts'
-import type { OutboundMail } from './outbox.usecases.ts'
+import type { OutboundMail } from './outgoing.usecases.ts'
 
 export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000, dnsTimeout: 10_000 }
 

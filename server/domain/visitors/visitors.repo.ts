@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.ts'
+import type { Channel } from '../conversations/conversations.repo.ts'
 
 export interface VisitorRow {
   id: string
@@ -298,4 +299,24 @@ export async function findIdByEmail(db: Db, address: string): Promise<string | n
 export async function setEmailIfMissing(db: Db, visitorId: string, address: string): Promise<boolean> {
   const rows = await db`update visitors set email = ${address} where id = ${visitorId} and email is null returning id`
   return rows.length > 0
+}
+
+/** A visitor's identity on a channel (an e-mail address, a Messenger page-scoped id). */
+export async function findIdByIdentity(db: Db, channel: Channel, externalId: string): Promise<string | null> {
+  const [row] = await db<{ visitorId: string }[]>`
+    select visitor_id from visitor_identities where channel = ${channel} and external_id = ${externalId}`
+  return row?.visitorId ?? null
+}
+
+/** Ties an identity to a visitor; `move`: also when it belonged to another visitor. */
+export async function saveIdentity(db: Db, channel: Channel, externalId: string, visitorId: string, move: boolean): Promise<void> {
+  if (move) {
+    await db`
+      insert into visitor_identities (channel, external_id, visitor_id) values (${channel}, ${externalId}, ${visitorId})
+      on conflict (channel, external_id) do update set visitor_id = excluded.visitor_id`
+  } else {
+    await db`
+      insert into visitor_identities (channel, external_id, visitor_id) values (${channel}, ${externalId}, ${visitorId})
+      on conflict (channel, external_id) do nothing`
+  }
 }

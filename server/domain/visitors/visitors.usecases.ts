@@ -302,17 +302,27 @@ export async function searchVisitors(deps: { sql: Sql }, q: { externalId?: strin
 }
 
 /**
- * The visitor who writes from an e-mail address: the one last seen with it, or a new visitor known
- * by it. Runs in the caller's transaction; two mails from a new sender at once make one visitor.
+ * The visitor who writes from an e-mail address: the one last seen with it on their card, else the
+ * one who wrote from it before (its e-mail identity), else a new visitor known by it. The identity
+ * then points at that visitor. Runs in the caller's transaction; two mails from a new sender at
+ * once make one visitor.
  */
 export async function findOrCreateVisitorByEmail(db: Db, from: { address: string; name: string | null }): Promise<string> {
-  await repo.lockEmailAddress(db, from.address)
-  const found = await repo.findIdByEmail(db, from.address)
-  if (found) return found
-  return (await repo.insertVisitor(db, { id: newId(), tokenHash: null, name: from.name, email: from.address, emailSource: 'email' })).id
+  const address = from.address.toLowerCase()
+  await repo.lockEmailAddress(db, address)
+  const id =
+    (await repo.findIdByEmail(db, address)) ??
+    (await repo.findIdByIdentity(db, 'email', address)) ??
+    (await repo.insertVisitor(db, { id: newId(), tokenHash: null, name: from.name, email: from.address, emailSource: 'email' })).id
+  await repo.saveIdentity(db, 'email', address, id, true)
+  return id
 }
 
-/** A visitor who wrote by e-mail becomes reachable by it, unless an address is known already. */
+/**
+ * A visitor wrote by e-mail (in a conversation found by its thread): the address becomes one of
+ * their identities unless it is another visitor's, and their card's address unless one is known.
+ */
 export async function rememberEmailAddress(db: Db, visitorId: string, address: string): Promise<void> {
+  await repo.saveIdentity(db, 'email', address.toLowerCase(), visitorId, false)
   await repo.setEmailIfMissing(db, visitorId, address)
 }
