@@ -72,7 +72,7 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
       lanes,
     )
     const web = new WebChannelAdapter({ sql, bus, visitorMessages })
-    const channels = new ChannelRegistry()
+    const channels = new ChannelRegistry({ sql, bus })
     channels.register(web)
     const outbox = new OutboxWorker({ sql, log, retryDelaysMs: config.email.retryDelaysMs })
     const email = new EmailChannelAdapter({ sql, bus, log, config, outbox })

@@ -7,6 +7,9 @@ import { Elysia, type AnyElysia } from 'elysia'
 import type { Channel, ConversationView } from '../domain/conversations/conversations.repo.ts'
 import type { MessageView } from '../domain/messages/messages.repo.ts'
 import type { Actor } from '../domain/agents/agents.usecases.ts'
+import type { Sql } from '../db/client.ts'
+import type { EventBus } from '../events/bus.ts'
+import { sharedChannelRoutes } from './shared/shared.routes.ts'
 
 export interface OutboundMessage {
   message: MessageView
@@ -48,6 +51,8 @@ export interface ChannelAdapter {
 export class ChannelRegistry {
   private adapters = new Map<Channel, ChannelAdapter>()
 
+  constructor(private deps: { sql: Sql; bus: EventBus }) {}
+
   register(adapter: ChannelAdapter): void {
     if (this.adapters.has(adapter.channel)) throw new Error(`channel ${adapter.channel} registered twice`)
     this.adapters.set(adapter.channel, adapter)
@@ -57,9 +62,9 @@ export class ChannelRegistry {
     return this.adapters.get(channel)
   }
 
-  /** Every registered channel's routes as one plugin, for the app to mount. */
+  /** Every registered channel's routes, and those they share, as one plugin for the app to mount. */
   routes(http: ChannelHttp): AnyElysia {
-    let plugin: AnyElysia = new Elysia({ name: 'channels' })
+    let plugin: AnyElysia = new Elysia().use(sharedChannelRoutes(this, this.deps, http))
     for (const a of this.adapters.values()) {
       const r = a.routes(http)
       if (r) plugin = plugin.use(r)

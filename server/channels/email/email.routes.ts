@@ -1,6 +1,7 @@
 // The e-mail channel over HTTP: the owner's settings (passwords go in, never come out) with the
 // two "test connection" buttons; for every agent, whether e-mail is on, the retry button of a
-// failed mail, the full original of an inbound mail and its attachments.
+// failed mail, the full original of an inbound mail. (Attachments are downloaded through the
+// route every channel shares: ../shared/shared.routes.ts.)
 import { Elysia, t } from 'elysia'
 import type { ChannelHttp } from '../channel.ts'
 import {
@@ -12,7 +13,7 @@ import {
   saveEmailSettings,
 } from './settings.usecases.ts'
 import { retryMail } from './outgoing.usecases.ts'
-import { attachment, conversationMail, originalMail } from './mail.usecases.ts'
+import { conversationMail, originalMail } from './mail.usecases.ts'
 import type { EmailChannelAdapter, EmailChannelDeps } from './email.adapter.ts'
 import { testSmtp } from './smtp.ts'
 import { testImap } from './imap.ts'
@@ -50,7 +51,7 @@ export const emailRoutes = (adapter: EmailChannelAdapter, deps: EmailChannelDeps
       status: { outbound: !!s.smtp, inbound: !!s.imap, imap: adapter.reader.status() },
     }
   }
-  return new Elysia({ name: 'channel.email', prefix: '/api' })
+  return new Elysia({ prefix: '/api' })
     .derive(async ({ request }) => ({ ...(await http.requireAgent(request)) }))
     .get(
       '/settings/email',
@@ -111,24 +112,6 @@ export const emailRoutes = (adapter: EmailChannelAdapter, deps: EmailChannelDeps
     .get('/conversations/:id/messages/:messageId/original', ({ params }) => originalMail(deps, params.id, params.messageId), {
       detail: { summary: 'The full original of an inbound e-mail: headers, the whole text with its quotes, the HTML (as text to show, never to render)', tags: mailTags },
     })
-    .get(
-      '/conversations/:id/messages/:messageId/attachments/:attachmentId',
-      async ({ params }) => {
-        const a = await attachment(deps, params.id, params.messageId, params.attachmentId)
-        const ascii = a.filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
-        return new Response(new Uint8Array(a.content), {
-          headers: {
-            // Always a download, never rendered in Parley's origin (an HTML attachment could script it).
-            'content-type': a.contentType.includes('/') ? a.contentType : 'application/octet-stream',
-            'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(a.filename)}`,
-            'x-content-type-options': 'nosniff',
-            'content-security-policy': "sandbox; default-src 'none'",
-            'content-length': String(a.size),
-          },
-        })
-      },
-      { detail: { summary: 'Download an attachment of an inbound e-mail', tags: mailTags } },
-    )
 }
 
 

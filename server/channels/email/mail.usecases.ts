@@ -1,5 +1,5 @@
 // What the thread shows of e-mail: per message, whether it came or went by mail and how the
-// sending went; the full original of an inbound mail; its attachments.
+// sending went, with its attachments' names; the full original of an inbound mail.
 import type { Sql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
 import { AppError } from '../../shared/errors.ts'
@@ -7,9 +7,9 @@ import { isUuid } from '../../shared/ids.ts'
 import { getConversation } from '../../domain/conversations/conversations.usecases.ts'
 import { findMessageView } from '../../domain/messages/messages.usecases.ts'
 import * as threads from './threads.repo.ts'
-import { attachmentsOfConversation, findAttachment, type AttachmentMeta } from '../shared/channel-tables.ts'
+import { attachmentsOfConversation, type AttachmentMeta } from '../shared/channel-tables.ts'
 
-const notFound = (what: 'conversation' | 'message' | 'attachment') => new AppError(`${what}.not_found`, 404, `${what} not found`)
+const notFound = (what: 'conversation' | 'message') => new AppError(`${what}.not_found`, 404, `${what} not found`)
 
 export interface MailDeps {
   sql: Sql
@@ -61,12 +61,4 @@ export async function originalMail(deps: MailDeps, conversationId: string, messa
   const original = await threads.findOriginal(deps.sql, messageId)
   if (!original) throw new AppError('email.no_original', 404, 'this message did not come by e-mail')
   return original
-}
-
-export async function attachment(deps: MailDeps, conversationId: string, messageId: string, attachmentId: string) {
-  await messageOf(deps, conversationId, messageId)
-  if (!isUuid(attachmentId)) throw notFound('attachment')
-  const a = await findAttachment(deps.sql, attachmentId)
-  if (!a || a.messageRowId !== messageId) throw notFound('attachment')
-  return a
 }

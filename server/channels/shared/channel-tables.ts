@@ -1,10 +1,13 @@
 // What every channel keeps beside the domain's rows, in tables they share (migration 00004):
 // the external ids of messages, for threading and so the same item is never imported twice; the
 // log of inbound items handled; attachments, bounded and only ever served as downloads.
-import type { Db } from '../../db/client.ts'
+import type { Db, Sql } from '../../db/client.ts'
+import type { EventBus } from '../../events/bus.ts'
 import type { Channel } from '../../domain/conversations/conversations.repo.ts'
+import { getConversation } from '../../domain/conversations/conversations.usecases.ts'
+import { findMessageView } from '../../domain/messages/messages.usecases.ts'
 import { AppError } from '../../shared/errors.ts'
-import { newId } from '../../shared/ids.ts'
+import { isUuid, newId } from '../../shared/ids.ts'
 import * as repo from './channel-tables.repo.ts'
 
 export type { AttachmentMeta } from './channel-tables.repo.ts'
@@ -13,7 +16,6 @@ export const recordMessageId = repo.recordMessageId
 export const messageIdsOfConversation = repo.messageIdsOfConversation
 export const findInbound = repo.findInbound
 export const recordInbound = repo.recordInbound
-export const findAttachment = repo.findAttachment
 export const attachmentsOfConversation = repo.attachmentsOfConversation
 
 /** The conversation any of these external ids belongs to; the last id in the list that is known wins. */
@@ -58,6 +60,21 @@ export async function saveAttachment(
     size: a.content.byteLength,
     content: a.content,
   })
+}
+
+const notFound = (what: 'conversation' | 'message' | 'attachment') => new AppError(`${what}.not_found`, 404, `${what} not found`)
+
+/** An attachment of a message of a conversation; "not found" unless all three belong together. */
+export async function getAttachment(deps: { sql: Sql; bus: EventBus }, conversationId: string, messageId: string, attachmentId: string) {
+  if (!isUuid(conversationId)) throw notFound('conversation')
+  await getConversation(deps, conversationId)
+  if (!isUuid(messageId)) throw notFound('message')
+  const message = await findMessageView(deps, messageId)
+  if (!message || message.conversationId !== conversationId) throw notFound('message')
+  if (!isUuid(attachmentId)) throw notFound('attachment')
+  const a = await repo.findAttachment(deps.sql, attachmentId)
+  if (!a || a.messageRowId !== messageId) throw notFound('attachment')
+  return a
 }
 
 /**

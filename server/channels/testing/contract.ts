@@ -58,7 +58,10 @@ export function channelContract(channel: Channel, makeHarness: (srv: TestServer)
         status = await adapter.status()
       }
       expect(status).toEqual({ state: 'connected', error: null })
-      expect((await srv.running.deps.channels.statuses())[channel]).toEqual(status)
+      const shown = await agent.request('GET', '/api/channels/status')
+      expect(shown.status).toBe(200)
+      expect(shown.body[channel]).toEqual(status)
+      expect((await fetch(`${srv.url}/api/channels/status`)).status).toBe(401)
     })
 
     it('turns an inbound message into a new conversation on its channel', async () => {
