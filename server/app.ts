@@ -15,11 +15,11 @@ import { BASE_HEADERS, pageHeaders } from './http/security.ts'
 import { demoRoutes } from './http/demo.ts'
 import { settingsRoutes } from './http/settings.ts'
 import { visitorRoutes } from './http/visitors.ts'
-import { emailRoutes } from './http/email.ts'
 import { serverApiRoutes } from './http/server-api.ts'
 import { errorResponse } from './http/errors.ts'
 import { checkUrlText, parseJsonBody } from './shared/text.ts'
 import { isAppError } from './shared/errors.ts'
+import { requireAgent } from './http/guards.ts'
 
 /** Largest request body accepted at all; message bodies are limited far lower (16 KB). */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -93,7 +93,7 @@ export function createApp(deps: AppDeps) {
     .use(widgetRoutes(deps))
     .use(settingsRoutes(deps))
     .use(visitorRoutes(deps))
-    .use(emailRoutes(deps))
+    .use(deps.channels.routes({ requireAgent: (request) => requireAgent(deps, request) }))
     .use(serverApiRoutes(deps))
     .use(socketRoutes(deps))
     .use(demoRoutes(deps))

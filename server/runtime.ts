@@ -15,6 +15,7 @@ import { deliveryListener } from './listeners/delivery.ts'
 import { startCluster } from './listeners/cluster.ts'
 import { startHeartbeat } from './jobs/heartbeat.ts'
 import { startMaintenance } from './jobs/maintenance.ts'
+import { OutboxWorker } from './jobs/outbox.ts'
 import { createApp } from './app.ts'
 import type { AppDeps } from './deps.ts'
 import type { Logger } from './shared/logger.ts'
@@ -71,17 +72,20 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
       lanes,
     )
     const web = new WebChannelAdapter({ sql, bus, visitorMessages })
-    const channels = new ChannelRegistry()
+    const channels = new ChannelRegistry({ sql, bus })
     channels.register(web)
-    const email = new EmailChannelAdapter({ sql, bus, log, config })
+    const outbox = new OutboxWorker({ sql, log, retryDelaysMs: config.email.retryDelaysMs })
+    const email = new EmailChannelAdapter({ sql, bus, log, config, outbox })
     channels.register(email)
+    // E-mail is the one channel that sends mail: the outbox sends every mail through it.
+    outbox.useSender(email.sender())
     const geo = new GeoLocator()
     const facts = { locate: (ip: string) => geo.locate(ip), parseUserAgent }
     const deps: AppDeps = { config, sql, bus, log, hub, channels, web, nodeId, auth, state, facts, visitorMessages }
 
     realtimeListener(bus, hub, sql)
     deliveryListener(bus, channels, deps, log)
-    emailCopyListener(bus, email, { sql, bus, log, config })
+    emailCopyListener(bus, email, { sql, bus })
     // The heartbeat registers this process first: the cluster relay looks for the others.
     const heartbeat = await startHeartbeat(sql, nodeId, log)
     cleanup.push(() => heartbeat.stop())
@@ -91,6 +95,8 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     cleanup.push(async () => maintenance.stop())
     await channels.startAll()
     cleanup.push(() => channels.stopAll())
+    outbox.start()
+    cleanup.push(() => outbox.stop())
 
     if (config.ownerEmail && config.ownerPassword && (await setupNeeded(deps))) {
       try {

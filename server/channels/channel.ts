@@ -1,8 +1,15 @@
 // Channels translate; the domain decides. An adapter turns its wire format into an
 // InboundMessage and calls the domain's receiveInbound(); for an agent's reply it turns the
-// OutboundMessage into the wire format and reports what became of it. Adapters never write SQL.
+// OutboundMessage into the wire format and reports what became of it. Everything a channel needs
+// lives in its folder (parsing, sending, threading, its own tables, its HTTP routes, its jobs);
+// the rest of the server knows a channel only through this port.
+import { Elysia, type AnyElysia } from 'elysia'
 import type { Channel, ConversationView } from '../domain/conversations/conversations.repo.ts'
 import type { MessageView } from '../domain/messages/messages.repo.ts'
+import type { Actor } from '../domain/agents/agents.usecases.ts'
+import type { Sql } from '../db/client.ts'
+import type { EventBus } from '../events/bus.ts'
+import { sharedChannelRoutes } from './shared/shared.routes.ts'
 
 export interface OutboundMessage {
   message: MessageView
@@ -11,6 +18,22 @@ export interface OutboundMessage {
 
 export type DeliveryReport = { status: 'sent' | 'delivered' } | { status: 'failed'; error: string }
 
+/** What the dashboard shows of a channel. */
+export interface ChannelStatus {
+  /**
+   * off: not set up; configured: set up, no connection to speak of (or not made yet);
+   * connected: talking to the outside world; failing: the last attempt failed (see error).
+   */
+  state: 'off' | 'configured' | 'connected' | 'failing'
+  error: string | null
+}
+
+/** What the HTTP layer lends a channel's routes, so a channel never imports http/. */
+export interface ChannelHttp {
+  /** The signed-in agent behind a request; throws the usual 401/403 otherwise. */
+  requireAgent(request: Request): Promise<{ actor: Actor }>
+}
+
 export interface ChannelAdapter {
   readonly channel: Channel
   /** Connect to the outside world (IMAP IDLE, webhooks…); resolves once ready. */
@@ -18,10 +41,17 @@ export interface ChannelAdapter {
   stop(): Promise<void>
   /** Sends an agent's reply over this channel. Must not throw: failures are reported. */
   deliver(out: OutboundMessage): Promise<DeliveryReport>
+  /** The channel's own HTTP endpoints (settings, webhooks), or null when it has none. */
+  routes(http: ChannelHttp): AnyElysia | null
+  status(): Promise<ChannelStatus>
+  /** The channel's settings changed: reconnect, look again at what waits to be sent. */
+  reload(): void
 }
 
 export class ChannelRegistry {
   private adapters = new Map<Channel, ChannelAdapter>()
+
+  constructor(private deps: { sql: Sql; bus: EventBus }) {}
 
   register(adapter: ChannelAdapter): void {
     if (this.adapters.has(adapter.channel)) throw new Error(`channel ${adapter.channel} registered twice`)
@@ -30,6 +60,22 @@ export class ChannelRegistry {
 
   get(channel: Channel): ChannelAdapter | undefined {
     return this.adapters.get(channel)
+  }
+
+  /** Every registered channel's routes, and those they share, as one plugin for the app to mount. */
+  routes(http: ChannelHttp): AnyElysia {
+    let plugin: AnyElysia = new Elysia().use(sharedChannelRoutes(this, this.deps, http))
+    for (const a of this.adapters.values()) {
+      const r = a.routes(http)
+      if (r) plugin = plugin.use(r)
+    }
+    return plugin
+  }
+
+  async statuses(): Promise<Partial<Record<Channel, ChannelStatus>>> {
+    const out: Partial<Record<Channel, ChannelStatus>> = {}
+    for (const [channel, a] of this.adapters) out[channel] = await a.status()
+    return out
   }
 
   async startAll(): Promise<void> {

@@ -1,5 +1,5 @@
 // The outbox sends each mail once: with two processes' senders competing for the same rows, and
-// again after a restart.
+// again after a restart. Mail with no message behind it (a notification) goes the same way.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { createTestDb, type TestDb } from '../db/testing.ts'
 import { AgentClient, VisitorClient, cid, startTestServer, testConfig, type TestServer } from '../testing/harness.ts'
@@ -68,14 +68,35 @@ describe('the outbox across processes and restarts', () => {
     const got = sink.mails.filter((m) => m.to.includes(address))
     expect(got.map((m) => m.parsed.text?.trim()).sort()).toEqual(bodies)
     expect(new Set(got.map((m) => m.parsed.messageId)).size).toBe(30)
-    const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from email_outbox where status = 'sent'`
+    const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from outbox where status = 'sent'`
     expect(row!.n).toBe(30)
   }, 60_000)
 })
 
+describe('mail without a message', () => {
+  it('sends a notification, which has no message row, through the same outbox to the SMTP server', async () => {
+    const s = await start()
+    const to = `agent${cid().slice(-8)}@acme.test`
+    const subject = `New message from a visitor ${cid()}`
+    const text = 'Vera wrote while you were away: my card is 4111 1111 1111 1111'
+    expect(await emailOf(s).sendMail({ kind: 'notification', to, subject, text })).toEqual({ status: 'sent' })
+    const mail = await sink.waitFor((m) => m.to.includes(to), 10_000)
+    expect(mail.parsed.subject).toBe(subject)
+    expect(mail.parsed.text?.trim()).toBe('Vera wrote while you were away: my card is •••• •••• •••• 1111')
+    expect(mail.parsed.from?.value[0]?.address).toBe('support@acme.test')
+    const rows = await db.sql<{ kind: string; messageRowId: string | null; status: string; attempts: number; mailMessageId: string }[]>`
+      select kind, message_row_id, status, attempts, mail_message_id from outbox where to_address = ${to}`
+    expect([...rows]).toEqual([{ kind: 'notification', messageRowId: null, status: 'sent', attempts: 1, mailMessageId: mail.parsed.messageId!.replace(/^<|>$/g, '') }])
+    // an agent's notification is not part of any visitor's thread
+    const [ids] = await db.sql<{ n: number }[]>`select count(*)::int as n from channel_message_ids where external_id = ${rows[0]!.mailMessageId}`
+    expect(ids!.n).toBe(0)
+    await s.stop()
+  }, 30_000)
+})
+
 describe('the outbox while idle', () => {
   it('reports nothing due when nothing is queued, so the sender sleeps its poll interval', async () => {
-    const { msUntilNextDue } = await import('../domain/email/outbox.repo.ts')
+    const { msUntilNextDue } = await import('./outbox.ts')
     const idle = await createTestDb()
     try {
       // GREATEST(0, NULL) is 0 in SQL: an empty outbox once read as "due now" (a busy poll).

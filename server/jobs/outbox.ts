@@ -1,33 +1,65 @@
-// Sends the e-mail outbox. Every process runs one; a row is claimed with FOR UPDATE SKIP LOCKED
-// and stays locked while the SMTP server is talked to, and "sent" is written in that same
+// The outbox: every outgoing mail (a reply, a copy of a chat reply, a notification, a transcript)
+// is a row here, and every process runs one sender. A row is claimed with FOR UPDATE SKIP LOCKED
+// and stays locked while the mail server is talked to, and "sent" is written in that same
 // transaction before it commits: two senders never take the same row, and a sender that dies
-// mid-send leaves the row queued (the SMTP server drops a transaction that did not finish), to be
+// mid-send leaves the row queued (the mail server drops a transaction that did not finish), to be
 // sent once by whoever comes next. The Message-ID was fixed when the row was queued, so even the
 // one unlucky case (the process dies between the server's "250 OK" and the commit) reaches the
 // recipient's client as the same message.
-import type { Sql } from '../db/client.ts'
-import type { EventBus } from '../events/bus.ts'
+//
+// How a row becomes a mail is the sending channel's business (MailSender), given at wiring.
+import type { Db, Sql } from '../db/client.ts'
 import type { Logger } from '../shared/logger.ts'
-import * as outboxRepo from '../domain/email/outbox.repo.ts'
-import { composeMail, publishMessage, recordFailure, recordSent, NOT_SET_UP } from '../domain/email/outbox.usecases.ts'
-import type { EmailSettings } from '../domain/email/settings.usecases.ts'
-import { describeSmtpError, sendMail } from '../channels/email/smtp.ts'
-import type { OutboundMail } from '../domain/email/outbox.usecases.ts'
-import type { SmtpSettings } from '../domain/email/settings.usecases.ts'
+import { newId } from '../shared/ids.ts'
+import * as repo from './outbox.repo.ts'
+import type { MailSender, OutboxKind, OutboxRow, Settled } from './outbox.types.ts'
 import { Wakeable } from './wakeable.ts'
 
-export type Settled = { messageId: string; status: 'sent' } | { messageId: string; status: 'failed'; error: string }
+export type { MailSender, OutboxKind, OutboxRow, OutboxStatus, Settled } from './outbox.types.ts'
+
+export interface QueuedMail {
+  kind: OutboxKind
+  to: string
+  mailMessageId: string
+  /** The message a reply or copy sends; null for a notification or transcript. */
+  messageRowId?: string | null
+  conversationId?: string | null
+  /** A notification's or transcript's own subject and text (a message's are composed when sent). */
+  subject?: string | null
+  text?: string | null
+}
+
+/** Queues a mail (in the caller's transaction when given one). A message is queued once. */
+export function queueMail(db: Db, m: QueuedMail): Promise<OutboxRow> {
+  return repo.insert(db, {
+    id: newId(),
+    kind: m.kind,
+    messageRowId: m.messageRowId ?? null,
+    conversationId: m.conversationId ?? null,
+    toAddress: m.to,
+    mailMessageId: m.mailMessageId,
+    subject: m.subject ?? null,
+    textBody: m.text ?? null,
+  })
+}
+
+export const mailOfMessage = (db: Db, messageRowId: string) => repo.findByMessage(db, messageRowId)
+export const mailById = (db: Db, id: string) => repo.findById(db, id)
+/** The mail that had one of these Message-IDs (a bounce's, or our own mail coming back). */
+export const mailByMessageIds = (db: Db, ids: string[]) => repo.findByMailMessageIds(db, ids)
+/** Failed for good, without another try (a bounce came back for it). */
+export const failMail = (db: Db, id: string, error: string) => repo.markFailed(db, id, error, false)
+/** Back in the queue after it failed (the retry button). False unless it had failed. */
+export const requeueMail = (db: Db, id: string) => repo.requeue(db, id)
+export const msUntilNextDue = (db: Db) => repo.msUntilNextDue(db)
 
 export interface OutboxOptions {
   sql: Sql
-  bus: EventBus
   log: Logger
-  settings(): Promise<EmailSettings>
+  /** Delay before each retry; after the last one a mail has failed. */
   retryDelaysMs: number[]
   /** How often to look for rows queued by other processes or due for a retry. */
   pollMs?: number
-  /** Test seam: how a mail reaches the SMTP server. */
-  send?: (s: SmtpSettings, mail: OutboundMail) => Promise<string>
 }
 
 export class OutboxWorker {
@@ -35,8 +67,15 @@ export class OutboxWorker {
   private loop: Promise<void> | null = null
   private signal = new Wakeable()
   private listeners = new Set<(s: Settled) => void>()
+  private sender: MailSender | null = null
 
-  constructor(private o: OutboxOptions) {}
+  constructor(private options: OutboxOptions) {}
+
+  /** The channel that turns rows into mail; until one is given nothing is sent (rows wait). */
+  useSender(sender: MailSender): void {
+    this.sender = sender
+    this.kick()
+  }
 
   start(): void {
     if (this.running) return
@@ -55,14 +94,14 @@ export class OutboxWorker {
     this.signal.wake()
   }
 
-  /** Called with every row this process settled (sent, or failed for good). */
+  /** Called after commit with every row this process settled (sent, or failed for good). */
   onSettled(fn: (s: Settled) => void): () => void {
     this.listeners.add(fn)
     return () => this.listeners.delete(fn)
   }
 
   private async run(): Promise<void> {
-    const pollMs = this.o.pollMs ?? 2000
+    const pollMs = this.options.pollMs ?? 2000
     let backoff = 0
     while (this.running) {
       let worked = false
@@ -70,55 +109,52 @@ export class OutboxWorker {
         worked = await this.sendOne()
         backoff = 0
       } catch (error) {
-        this.o.log.error('outbox: sending failed unexpectedly', { error })
+        this.options.log.error('outbox: sending failed unexpectedly', { error })
         backoff = Math.min(backoff * 2 || 500, 30_000)
       }
       if (worked && !backoff) continue
       let wait = backoff || pollMs
       if (!backoff) {
-        const due = await outboxRepo.msUntilNextDue(this.o.sql).catch(() => null)
+        const due = await repo.msUntilNextDue(this.options.sql).catch(() => null)
         if (due !== null) wait = Math.min(wait, Math.max(due, 10))
       }
       await this.signal.sleep(wait)
     }
   }
 
-  /** Claims one due row and sends it. False when nothing was due. */
+  /** Claims one due row and sends it. False when nothing was due (or nobody sends yet). */
   async sendOne(): Promise<boolean> {
-    const settings = await this.o.settings()
-    const send = this.o.send ?? sendMail
+    const sender = this.sender
+    if (!sender) return false
     let settled: Settled | null = null
-    let touched: outboxRepo.OutboxRow | null = null
-    const claimed = await this.o.sql.begin(async (tx) => {
-      const row = await outboxRepo.claimDue(tx)
+    const claimed = await this.options.sql.begin(async (tx) => {
+      const row = await repo.claimDue(tx)
       if (!row) return false
-      touched = row
-      if (!settings.smtp) {
-        await recordFailure(tx, row, NOT_SET_UP, true, [])
-        settled = { messageId: row.messageRowId, status: 'failed', error: NOT_SET_UP }
-        return true
-      }
-      const mail = await composeMail(tx, row, settings.smtp, settings.plusAddressing)
-      if (!mail) {
-        await recordFailure(tx, row, 'the message no longer exists', true, [])
-        return true
-      }
+      let response: string
       try {
-        const response = await send(settings.smtp, mail)
-        await recordSent(tx, row)
-        settled = { messageId: row.messageRowId, status: 'sent' }
-        this.o.log.info('outbox: mail sent', { messageId: row.messageRowId, mailMessageId: row.mailMessageId, response })
+        response = await sender.send(tx, row)
       } catch (e) {
-        const failure = describeSmtpError(e)
-        const outcome = await recordFailure(tx, row, failure.error, failure.permanent, this.o.retryDelaysMs)
-        this.o.log.warn('outbox: send failed', { messageId: row.messageRowId, attempt: row.attempts + 1, outcome, error: failure.error })
-        if (outcome === 'failed') settled = { messageId: row.messageRowId, status: 'failed', error: failure.error }
+        const failure = sender.describeError(e)
+        const delay = this.options.retryDelaysMs[row.attempts]
+        if (!failure.permanent && delay !== undefined) {
+          await repo.markRetry(tx, row.id, failure.error, delay)
+          this.options.log.warn('outbox: send failed; trying again later', { id: row.id, attempt: row.attempts + 1, error: failure.error })
+        } else {
+          await repo.markFailed(tx, row.id, failure.error)
+          settled = { row, status: 'failed', error: failure.error }
+          await sender.settle(tx, settled)
+          this.options.log.warn('outbox: send failed for good', { id: row.id, attempt: row.attempts + 1, error: failure.error })
+        }
+        return true
       }
+      await repo.markSent(tx, row.id)
+      settled = { row, status: 'sent' }
+      await sender.settle(tx, settled)
+      this.options.log.info('outbox: mail sent', { id: row.id, kind: row.kind, messageId: row.messageRowId, mailMessageId: row.mailMessageId, response })
       return true
     })
-    const row = touched as outboxRepo.OutboxRow | null
-    if (row && row.kind === 'reply' && settled) await publishMessage(this.o, row.messageRowId)
-    if (settled) for (const fn of this.listeners) fn(settled)
+    const done = settled as Settled | null
+    if (done) for (const fn of this.listeners) fn(done)
     return claimed
   }
 }

@@ -1,4 +1,4 @@
-import { channelContract } from '../channel.contract.ts'
+import { channelContract } from '../testing/contract.ts'
 import { AgentClient } from '../../testing/harness.ts'
 import { configureEmail, dovecot, rfc5322, startSmtpSink, type SmtpSink } from '../../testing/mail.ts'
 

@@ -1,16 +1,26 @@
 // The e-mail channel. Outbound: an agent's reply on an e-mail conversation goes into the outbox
 // and deliver() reports what finally became of it (sent, or failed after the last try with the
 // SMTP server's error). Inbound: the IMAP reader turns new mail into visitor messages.
-// Also here: web-chat replies e-mailed to a visitor who has left (emailCopyListener).
-import type { ChannelAdapter, DeliveryReport, OutboundMessage } from '../channel.ts'
+// Also here: web-chat replies e-mailed to a visitor who has left (emailCopyListener), mail with
+// no message behind it (notifications, transcripts), and the channel's HTTP routes.
+import type { ChannelAdapter, ChannelHttp, ChannelStatus, DeliveryReport, OutboundMessage } from '../channel.ts'
 import type { Sql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
 import type { Logger } from '../../shared/logger.ts'
 import type { EmailEnv } from '../../config.ts'
-import { loadEmailSettings, type EmailSettings } from '../../domain/email/settings.usecases.ts'
-import { enqueueMail, outboxRow, NOT_SET_UP } from '../../domain/email/outbox.usecases.ts'
-import { OutboxWorker, type Settled } from '../../jobs/outbox.ts'
-import { ImapReader, type ReaderStatus } from '../../jobs/imap-reader.ts'
+import { loadEmailSettings, type EmailSettings } from './settings.usecases.ts'
+import {
+  emailSender,
+  mailOf,
+  NOT_SET_UP,
+  outboxRowById,
+  publishMessage,
+  queueMessageMail,
+  queueStandaloneMail,
+} from './outgoing.usecases.ts'
+import type { MailSender, OutboxRow, OutboxWorker, Settled } from '../../jobs/outbox.ts'
+import { ImapReader } from './imap-reader.ts'
+import { emailRoutes } from './email.routes.ts'
 import { isAppError } from '../../shared/errors.ts'
 
 export interface EmailChannelDeps {
@@ -18,6 +28,8 @@ export interface EmailChannelDeps {
   bus: EventBus
   log: Logger
   config: { email: EmailEnv }
+  /** The one outbox every outgoing mail goes through; this channel is its sender. */
+  outbox: OutboxWorker
 }
 
 export class EmailChannelAdapter implements ChannelAdapter {
@@ -29,11 +41,16 @@ export class EmailChannelAdapter implements ChannelAdapter {
 
   constructor(private deps: EmailChannelDeps) {
     const settings = () => this.settings()
-    this.outbox = new OutboxWorker({ ...deps, settings, retryDelaysMs: deps.config.email.retryDelaysMs })
+    this.outbox = deps.outbox
     this.reader = new ImapReader({ ...deps, settings, pollMs: deps.config.email.imapPollMs })
     this.outbox.onSettled((s) => {
-      for (const w of this.waiters.get(s.messageId) ?? []) w(s)
-      this.waiters.delete(s.messageId)
+      const key = s.row.messageRowId ?? s.row.id
+      for (const w of this.waiters.get(key) ?? []) w(s)
+      this.waiters.delete(key)
+      // A reply's own row changed with the mail (sent or failed): the dashboards are told.
+      if (s.row.kind === 'reply' && s.row.messageRowId) {
+        publishMessage(this.deps, s.row.messageRowId).catch((error) => this.deps.log.warn('email: announcing a sent reply failed', { error }))
+      }
     })
   }
 
@@ -41,15 +58,19 @@ export class EmailChannelAdapter implements ChannelAdapter {
     return loadEmailSettings(this.deps)
   }
 
+  /** What the outbox sends every mail through. */
+  sender(): MailSender {
+    return emailSender(() => this.settings())
+  }
+
   async start(): Promise<void> {
     this.stopped = false
-    this.outbox.start()
     this.reader.start()
   }
 
   async stop(): Promise<void> {
     this.stopped = true
-    await Promise.all([this.outbox.stop(), this.reader.stop()])
+    await this.reader.stop()
     // Replies still waiting for a retry stay queued in the database and go out after the restart.
     for (const [, ws] of this.waiters) for (const w of ws) w(null)
     this.waiters.clear()
@@ -61,8 +82,18 @@ export class EmailChannelAdapter implements ChannelAdapter {
     this.outbox.kick()
   }
 
-  status(): { imap: ReaderStatus } {
-    return { imap: this.reader.status() }
+  async status(): Promise<ChannelStatus> {
+    const settings = await this.settings()
+    if (!settings.smtp && !settings.imap) return { state: 'off', error: null }
+    if (!settings.imap) return { state: 'configured', error: null }
+    const reader = this.reader.status()
+    if (reader.state === 'error') return { state: 'failing', error: reader.error }
+    if (reader.state === 'idle' || reader.state === 'polling') return { state: 'connected', error: null }
+    return { state: 'configured', error: null }
+  }
+
+  routes(http: ChannelHttp) {
+    return emailRoutes(this, this.deps, http)
   }
 
   async deliver(out: OutboundMessage): Promise<DeliveryReport> {
@@ -72,21 +103,9 @@ export class EmailChannelAdapter implements ChannelAdapter {
     if (!to) return { status: 'failed', error: 'the visitor has no e-mail address' }
     try {
       const settled = this.settled(out.message.id)
-      await enqueueMail(this.deps, settings, { messageId: out.message.id, conversationId: out.conversation.id, kind: 'reply', to })
+      await queueMessageMail(this.deps, settings, { messageId: out.message.id, conversationId: out.conversation.id, kind: 'reply', to })
       this.outbox.kick()
-      // Settled by this process's sender, or (checked every few seconds) by another process's.
-      while (!this.stopped) {
-        const now = await outboxRow(this.deps, out.message.id)
-        if (now?.status === 'sent') return { status: 'sent' }
-        if (now?.status === 'failed') return { status: 'failed', error: now.lastError ?? 'not sent' }
-        const s = await Promise.race([settled, Bun.sleep(2000).then(() => undefined)])
-        if (s) return s.status === 'sent' ? { status: 'sent' } : { status: 'failed', error: s.error }
-        if (s === null) break
-      }
-      const now = await outboxRow(this.deps, out.message.id)
-      if (now?.status === 'sent') return { status: 'sent' }
-      if (now?.status === 'failed') return { status: 'failed', error: now.lastError ?? 'not sent' }
-      return { status: 'failed', error: `not sent yet${now?.lastError ? ` (${now.lastError})` : ''}; it stays queued and is sent when Parley runs again` }
+      return await this.outcome(settled, () => mailOf(this.deps, out.message.id))
     } catch (e) {
       return { status: 'failed', error: isAppError(e) ? e.message : e instanceof Error ? e.message : String(e) }
     } finally {
@@ -94,14 +113,49 @@ export class EmailChannelAdapter implements ChannelAdapter {
     }
   }
 
-  private settled(messageId: string): Promise<Settled | null> {
-    return new Promise((resolve) => {
-      const list = this.waiters.get(messageId) ?? []
-      list.push(resolve)
-      this.waiters.set(messageId, list)
-    })
+  /**
+   * Sends a mail with no message behind it (a notification to an agent, a transcript) through
+   * the outbox, like any other; resolves once it is sent or has failed for good.
+   */
+  async sendMail(m: { kind: 'notification' | 'transcript'; to: string; subject: string; text: string; conversationId?: string | null }): Promise<DeliveryReport> {
+    try {
+      const settings = await this.settings()
+      const row = await queueStandaloneMail(this.deps, settings, m)
+      const settled = this.settled(row.id)
+      this.outbox.kick()
+      try {
+        return await this.outcome(settled, () => outboxRowById(this.deps, row.id))
+      } finally {
+        this.waiters.delete(row.id)
+      }
+    } catch (e) {
+      return { status: 'failed', error: isAppError(e) ? e.message : e instanceof Error ? e.message : String(e) }
+    }
   }
 
+  /** Settled by this process's sender, or (checked every few seconds) by another process's. */
+  private async outcome(settled: Promise<Settled | null>, read: () => Promise<OutboxRow | null>): Promise<DeliveryReport> {
+    while (!this.stopped) {
+      const now = await read()
+      if (now?.status === 'sent') return { status: 'sent' }
+      if (now?.status === 'failed') return { status: 'failed', error: now.lastError ?? 'not sent' }
+      const s = await Promise.race([settled, Bun.sleep(2000).then(() => undefined)])
+      if (s) return s.status === 'sent' ? { status: 'sent' } : { status: 'failed', error: s.error }
+      if (s === null) break
+    }
+    const now = await read()
+    if (now?.status === 'sent') return { status: 'sent' }
+    if (now?.status === 'failed') return { status: 'failed', error: now.lastError ?? 'not sent' }
+    return { status: 'failed', error: `not sent yet${now?.lastError ? ` (${now.lastError})` : ''}; it stays queued and is sent when Parley runs again` }
+  }
+
+  private settled(key: string): Promise<Settled | null> {
+    return new Promise((resolve) => {
+      const list = this.waiters.get(key) ?? []
+      list.push(resolve)
+      this.waiters.set(key, list)
+    })
+  }
 }
 
 /**
@@ -109,7 +163,7 @@ export class EmailChannelAdapter implements ChannelAdapter {
  * (unless the agent turned it off). Its outcome is kept on the outbox row, not on the message:
  * the chat message itself was delivered to the chat.
  */
-export function emailCopyListener(bus: EventBus, email: EmailChannelAdapter, deps: EmailChannelDeps): void {
+export function emailCopyListener(bus: EventBus, email: EmailChannelAdapter, deps: { sql: Sql; bus: EventBus }): void {
   bus.on('message.created', (event) => {
     const { message, conversation, alsoEmail, visitorOnline } = event
     if (message.authorType !== 'agent' || conversation.channel !== 'web' || alsoEmail === false || visitorOnline !== false) return
@@ -118,7 +172,7 @@ export function emailCopyListener(bus: EventBus, email: EmailChannelAdapter, dep
     return (async () => {
       const settings = await email.settings()
       if (!settings.smtp) return
-      await enqueueMail(deps, settings, { messageId: message.id, conversationId: conversation.id, kind: 'copy', to })
+      await queueMessageMail(deps, settings, { messageId: message.id, conversationId: conversation.id, kind: 'copy', to })
       email.outbox.kick()
     })()
   })

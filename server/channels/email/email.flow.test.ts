@@ -293,6 +293,8 @@ describe('attachments, HTML and card numbers', () => {
     const res = await fetch(`${srv.url}/api/conversations/${conv.id}/messages/${m.messageRowId}/attachments/${m.attachments[0].id}`, { headers: { cookie: owner.cookie } })
     expect(res.status).toBe(200)
     expect(res.headers.get('content-disposition')).toStartWith('attachment;')
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(res.headers.get('content-type')).toBe('image/png')
     expect(Buffer.from(await res.arrayBuffer()).equals(png)).toBe(true)
   })
 

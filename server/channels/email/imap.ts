@@ -1,6 +1,6 @@
 // IMAP in with imapflow: a client for the saved settings and the settings page's "test connection".
 import { ImapFlow } from 'imapflow'
-import type { ImapSettings } from '../../domain/email/settings.usecases.ts'
+import type { ImapSettings } from './settings.usecases.ts'
 
 export function createImapClient(s: ImapSettings): ImapFlow {
   return new ImapFlow({
@@ -10,7 +10,7 @@ export function createImapClient(s: ImapSettings): ImapFlow {
     doSTARTTLS: s.tls === 'starttls' ? true : s.tls === 'none' ? false : undefined,
     auth: { user: s.user, pass: s.password },
     logger: false,
-    // IDLE is run by the reader itself (server/jobs/imap-reader.ts), so it can fall back to polling.
+    // IDLE is run by the reader itself (imap-reader.ts), so it can fall back to polling.
     disableAutoIdle: true,
     connectionTimeout: 15_000,
     greetingTimeout: 15_000,

@@ -2,8 +2,8 @@
 // quoted-printable, base64, format=flowed and encoded-word subjects, by mailparser), classified
 // (visitor mail, auto-reply, read receipt, bounce), with the new text separated from the quote.
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser'
-import type { InboundAttachment, InboundMail, MailAddress } from '../../domain/email/inbound.usecases.ts'
-import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_ATTACHMENTS_TOTAL } from '../../domain/email/inbound.usecases.ts'
+import type { InboundAttachment, InboundMail, MailAddress } from './inbound.usecases.ts'
+import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_ATTACHMENTS_TOTAL } from './inbound.usecases.ts'
 import { htmlReplyText, htmlToText, stripReply } from './reply-text.ts'
 
 /** Message-IDs in a header value, normalised: no angle brackets, lower case. */

@@ -1,8 +1,8 @@
 // SMTP out with nodemailer: the transport for the saved settings, a send that says whether a
 // failure is worth retrying, and the settings page's "test connection".
 import nodemailer from 'nodemailer'
-import type { SmtpSettings } from '../../domain/email/settings.usecases.ts'
-import type { OutboundMail } from '../../domain/email/outbox.usecases.ts'
+import type { SmtpSettings } from './settings.usecases.ts'
+import type { OutboundMail } from './outgoing.usecases.ts'
 
 export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000, dnsTimeout: 10_000 }
 

@@ -1,4 +1,4 @@
-import { channelContract } from '../channel.contract.ts'
+import { channelContract } from '../testing/contract.ts'
 import { VisitorClient, type TestSocket } from '../../testing/harness.ts'
 
 channelContract('web', async (srv) => {

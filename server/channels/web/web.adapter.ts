@@ -3,7 +3,7 @@
 // on every process (through LISTEN/NOTIFY), and a tab that was offline fetches it by sequence
 // number when it resumes; so the wire step is done once the message is committed and published:
 // the reply is "sent". The widget's `delivered` frame later marks it delivered.
-import type { ChannelAdapter, DeliveryReport, OutboundMessage } from '../channel.ts'
+import type { ChannelAdapter, ChannelStatus, DeliveryReport, OutboundMessage } from '../channel.ts'
 import type { MessageDeps, MessageResult } from '../../domain/messages/messages.usecases.ts'
 import { receiveInbound } from '../../domain/messages/messages.usecases.ts'
 
@@ -20,6 +20,18 @@ export class WebChannelAdapter implements ChannelAdapter {
 
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
+
+  // The widget's endpoints are the core of the product (http/widget.ts, realtime/), not settings
+  // of a channel; the website chat is always on.
+  routes(): null {
+    return null
+  }
+
+  async status(): Promise<ChannelStatus> {
+    return { state: 'connected', error: null }
+  }
+
+  reload(): void {}
 
   receive(visitorId: string, m: WidgetMessage): Promise<MessageResult> {
     return receiveInbound(this.deps, {

@@ -1,6 +1,7 @@
-import type { Sql, TxSql } from '../../db/client.ts'
+import type { Db, Sql, TxSql } from '../../db/client.ts'
 import type { EventBus, ConversationChange } from '../../events/bus.ts'
 import { AppError } from '../../shared/errors.ts'
+import { newId } from '../../shared/ids.ts'
 import type { Actor } from '../agents/agents.usecases.ts'
 import * as agents from '../agents/agents.repo.ts'
 import * as repo from './conversations.repo.ts'
@@ -109,4 +110,12 @@ export async function reopen(deps: ConversationDeps, actor: Actor, id: string): 
     await repo.setOpen(tx, id)
     return 'reopened'
   })
+}
+
+/**
+ * A new conversation where the channel's wire says a new thread began (a new e-mail, not a reply);
+ * in the caller's transaction, so the channel can tie its thread records to it atomically.
+ */
+export async function startConversation(db: Db, c: { visitorId: string; channel: repo.Channel }): Promise<repo.ConversationRow> {
+  return repo.insertConversation(db, { id: newId(), visitorId: c.visitorId, channel: c.channel })
 }

@@ -261,3 +261,15 @@ export async function markDelivered(deps: MessageDeps, conversationId: string, s
 function announceUpdate(deps: MessageDeps, { visitorId, ...message }: repo.UpdatedMessage): void {
   deps.bus.emit('message.updated', { message, visitorId })
 }
+
+export async function findMessageView(deps: { sql: Db }, id: string): Promise<MessageView | null> {
+  return repo.findMessage(deps.sql, id)
+}
+
+/**
+ * A channel whose sending outlives the request (the e-mail outbox) records the message's delivery
+ * in its own transaction, beside its own bookkeeping; it announces the returned view once committed.
+ */
+export async function setDeliveryWithin(db: Db, messageId: string, status: repo.DeliveryStatus, error: string | null): Promise<repo.UpdatedMessage | null> {
+  return repo.setDelivery(db, messageId, status, error)
+}

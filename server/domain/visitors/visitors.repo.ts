@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.ts'
+import type { Channel } from '../conversations/conversations.repo.ts'
 
 export interface VisitorRow {
   id: string
@@ -282,4 +283,40 @@ export async function updateVisitor(db: Db, id: string, p: VisitorPatch): Promis
       ${p.note !== undefined ? db`, note_updated_at = now(), note_updated_by = ${p.noteUpdatedBy ?? null}` : db``}
     where id = ${id} returning id`
   return rows.length > 0
+}
+
+/** Serialises find-or-create of a visitor by address (two mails from a new sender at once). */
+export async function lockEmailAddress(db: Db, address: string): Promise<void> {
+  await db`select pg_advisory_xact_lock(hashtext(${'parley.email:' + address.toLowerCase()}))`
+}
+
+export async function findIdByEmail(db: Db, address: string): Promise<string | null> {
+  const [row] = await db<{ id: string }[]>`
+    select id from visitors where lower(email) = ${address.toLowerCase()} order by last_seen_at desc, id desc limit 1`
+  return row?.id ?? null
+}
+
+export async function setEmailIfMissing(db: Db, visitorId: string, address: string): Promise<boolean> {
+  const rows = await db`update visitors set email = ${address} where id = ${visitorId} and email is null returning id`
+  return rows.length > 0
+}
+
+/** A visitor's identity on a channel (an e-mail address, a Messenger page-scoped id). */
+export async function findIdByIdentity(db: Db, channel: Channel, externalId: string): Promise<string | null> {
+  const [row] = await db<{ visitorId: string }[]>`
+    select visitor_id from visitor_identities where channel = ${channel} and external_id = ${externalId}`
+  return row?.visitorId ?? null
+}
+
+/** Ties an identity to a visitor; `move`: also when it belonged to another visitor. */
+export async function saveIdentity(db: Db, channel: Channel, externalId: string, visitorId: string, move: boolean): Promise<void> {
+  if (move) {
+    await db`
+      insert into visitor_identities (channel, external_id, visitor_id) values (${channel}, ${externalId}, ${visitorId})
+      on conflict (channel, external_id) do update set visitor_id = excluded.visitor_id`
+  } else {
+    await db`
+      insert into visitor_identities (channel, external_id, visitor_id) values (${channel}, ${externalId}, ${visitorId})
+      on conflict (channel, external_id) do nothing`
+  }
 }

@@ -1,4 +1,4 @@
-import type { Sql } from '../../db/client.ts'
+import type { Db, Sql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
 import { AppError, isUniqueViolation } from '../../shared/errors.ts'
 import { newId, newSecret, hashSecret } from '../../shared/ids.ts'
@@ -299,4 +299,30 @@ export async function searchVisitors(deps: { sql: Sql }, q: { externalId?: strin
     if (view) out.push(view)
   }
   return out
+}
+
+/**
+ * The visitor who writes from an e-mail address: the one last seen with it on their card, else the
+ * one who wrote from it before (its e-mail identity), else a new visitor known by it. The identity
+ * then points at that visitor. Runs in the caller's transaction; two mails from a new sender at
+ * once make one visitor.
+ */
+export async function findOrCreateVisitorByEmail(db: Db, from: { address: string; name: string | null }): Promise<string> {
+  const address = from.address.toLowerCase()
+  await repo.lockEmailAddress(db, address)
+  const id =
+    (await repo.findIdByEmail(db, address)) ??
+    (await repo.findIdByIdentity(db, 'email', address)) ??
+    (await repo.insertVisitor(db, { id: newId(), tokenHash: null, name: from.name, email: from.address, emailSource: 'email' })).id
+  await repo.saveIdentity(db, 'email', address, id, true)
+  return id
+}
+
+/**
+ * A visitor wrote by e-mail (in a conversation found by its thread): the address becomes one of
+ * their identities unless it is another visitor's, and their card's address unless one is known.
+ */
+export async function rememberEmailAddress(db: Db, visitorId: string, address: string): Promise<void> {
+  await repo.saveIdentity(db, 'email', address.toLowerCase(), visitorId, false)
+  await repo.setEmailIfMissing(db, visitorId, address)
 }

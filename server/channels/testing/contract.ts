@@ -1,8 +1,9 @@
 // The contract every ChannelAdapter passes. Each channel's test supplies a harness that speaks
 // its wire format (widget socket, IMAP/SMTP, Messenger webhook…); the suite checks the rules.
+// Test code only: imported by each channel's *.test.ts, never by the server.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import type { Channel } from '../domain/conversations/conversations.repo.ts'
-import { AgentClient, cid, startTestServer, type TestServer } from '../testing/harness.ts'
+import type { Channel } from '../../domain/conversations/conversations.repo.ts'
+import { AgentClient, cid, startTestServer, type TestServer } from '../../testing/harness.ts'
 
 export interface ChannelHarness {
   /** A new outside party (visitor, mailbox, Messenger user) for this channel. */
@@ -28,7 +29,8 @@ export function channelContract(channel: Channel, makeHarness: (srv: TestServer)
       agent = new AgentClient(srv.url)
       await agent.setup()
       harness = await makeHarness(srv)
-    })
+      // Starting a server, a mail server and an owner account takes a while on a busy machine.
+    }, 60_000)
     afterAll(async () => {
       await harness?.stop?.()
       await srv.stop()
@@ -47,6 +49,20 @@ export function channelContract(channel: Channel, makeHarness: (srv: TestServer)
     }
     const messages = async (id: string) =>
       (await agent.request('GET', `/api/conversations/${id}/messages`)).body as { body: string; authorType: string; deliveryStatus: string; id: string }[]
+
+    it('reports itself connected, with no error, once it is set up', async () => {
+      const adapter = srv.running.deps.channels.get(channel)!
+      let status = await adapter.status()
+      for (let i = 0; i < 300 && status.state !== 'connected'; i++) {
+        await Bun.sleep(50)
+        status = await adapter.status()
+      }
+      expect(status).toEqual({ state: 'connected', error: null })
+      const shown = await agent.request('GET', '/api/channels/status')
+      expect(shown.status).toBe(200)
+      expect(shown.body[channel]).toEqual(status)
+      expect((await fetch(`${srv.url}/api/channels/status`)).status).toBe(401)
+    })
 
     it('turns an inbound message into a new conversation on its channel', async () => {
       const party = await harness.newParty()

@@ -7,15 +7,15 @@
 // \Seen; and the import itself is idempotent by Message-ID, so the one mail in flight when the
 // process died is found again and stored once.
 import type { ImapFlow, MailboxObject } from 'imapflow'
-import type { Sql } from '../db/client.ts'
-import type { EventBus } from '../events/bus.ts'
-import type { Logger } from '../shared/logger.ts'
-import type { EmailSettings, ImapSettings } from '../domain/email/settings.usecases.ts'
-import * as state from '../domain/email/imap-state.repo.ts'
-import { importMail, type ImportOutcome, type InboundMail } from '../domain/email/inbound.usecases.ts'
-import { createImapClient, describeImapError } from '../channels/email/imap.ts'
-import { parseMail } from '../channels/email/parse.ts'
-import { Wakeable } from './wakeable.ts'
+import type { Sql } from '../../db/client.ts'
+import type { EventBus } from '../../events/bus.ts'
+import type { Logger } from '../../shared/logger.ts'
+import type { EmailSettings, ImapSettings } from './settings.usecases.ts'
+import * as state from './imap-state.repo.ts'
+import { importMail, type ImportOutcome, type InboundMail } from './inbound.usecases.ts'
+import { createImapClient, describeImapError } from './imap.ts'
+import { parseMail } from './parse.ts'
+import { Wakeable } from '../../jobs/wakeable.ts'
 
 /** Mail larger than this is imported from its headers and first text part only. */
 export const MAX_SOURCE_BYTES = 30 * 1024 * 1024

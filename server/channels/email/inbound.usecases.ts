@@ -5,15 +5,15 @@
 import type { Sql, TxSql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
 import type { Logger } from '../../shared/logger.ts'
-import { newId } from '../../shared/ids.ts'
 import { isAppError } from '../../shared/errors.ts'
-import { receiveInbound, MAX_MESSAGE_BYTES, type MessageResult } from '../messages/messages.usecases.ts'
-import { maskCardNumbers } from '../messages/card-mask.ts'
-import * as conversations from '../conversations/conversations.repo.ts'
-import { insertVisitor } from '../visitors/visitors.repo.ts'
-import { findMessage } from '../messages/messages.repo.ts'
+import { receiveInbound, MAX_MESSAGE_BYTES, type MessageResult } from '../../domain/messages/messages.usecases.ts'
+import { maskCardNumbers } from '../../domain/messages/card-mask.ts'
+import { getConversation, startConversation } from '../../domain/conversations/conversations.usecases.ts'
+import { findOrCreateVisitorByEmail, rememberEmailAddress } from '../../domain/visitors/visitors.usecases.ts'
+import { findMessageView, setDeliveryWithin } from '../../domain/messages/messages.usecases.ts'
 import * as threads from './threads.repo.ts'
-import * as outbox from './outbox.repo.ts'
+import { failMail, mailByMessageIds, type OutboxRow } from '../../jobs/outbox.ts'
+import { conversationForMessageIds, findInbound, recordInbound, recordMessageId, saveAttachment } from '../shared/channel-tables.ts'
 import { baseSubject, newToken, tokensInAddresses, tokensInSubject } from './tokens.ts'
 
 export interface InboundDeps {
@@ -59,6 +59,9 @@ export interface InboundMail {
   skipped: string[]
 }
 
+/** What became of an inbound mail, as the inbound log records it. */
+export type InboundKind = 'message' | 'auto_reply' | 'receipt' | 'bounce' | 'own' | 'rejected'
+
 export type ImportOutcome =
   | { kind: 'imported'; result: MessageResult }
   | { kind: 'duplicate' }
@@ -66,7 +69,7 @@ export type ImportOutcome =
   | { kind: 'bounce'; failedMessageId: string | null }
 
 export const MAX_ATTACHMENTS = 10
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+export { MAX_ATTACHMENT_BYTES } from '../shared/channel-tables.ts'
 export const MAX_ATTACHMENTS_TOTAL = 25 * 1024 * 1024
 
 const TRUNCATED = '\n\n[… shortened; the whole mail is in the original]'
@@ -89,14 +92,14 @@ export function messageBody(mail: InboundMail): string {
 }
 
 export async function importMail(deps: InboundDeps, mail: InboundMail): Promise<ImportOutcome> {
-  const seen = await threads.findInbound(deps.sql, mail.messageId)
+  const seen = await findInbound<InboundKind>(deps.sql, 'email', mail.messageId)
   if (seen) return { kind: 'duplicate' }
   const subject = maskCardNumbers(mail.subject)
-  const record = (kind: threads.InboundKind, note: string | null, messageRowId: string | null = null, conversationId: string | null = null) =>
-    threads.recordInbound(deps.sql, { messageId: mail.messageId, kind, messageRowId, conversationId, fromAddress: mail.from?.address ?? null, subject, note })
+  const record = (kind: InboundKind, note: string | null, messageRowId: string | null = null, conversationId: string | null = null) =>
+    recordInbound(deps.sql, 'email', { externalId: mail.messageId, kind, messageRowId, conversationId, sender: mail.from?.address ?? null, subject, note })
 
   // Our own mail coming back (the mailbox keeps a copy of what we send, or it was Bcc'd to us).
-  if (await outbox.findByMailMessageIds(deps.sql, [mail.messageId])) {
+  if (await mailByMessageIds(deps.sql, [mail.messageId])) {
     await record('own', null)
     return { kind: 'ignored', reason: 'own' }
   }
@@ -119,7 +122,7 @@ export async function importMail(deps: InboundDeps, mail: InboundMail): Promise<
   // message's transaction; a mail stored before a crash (duplicate) gets them completed here.
   const bookkeeping = async (tx: TxSql, messageRowId: string, conversationId: string, visitorId: string, duplicate: boolean) => {
     await threads.ensureThread(tx, conversationId, newToken(), baseSubject(subject) || 'Your message')
-    await threads.recordMessageId(tx, { messageId: mail.messageId, conversationId, messageRowId, direction: 'in' })
+    await recordMessageId(tx, 'email', { externalId: mail.messageId, conversationId, messageRowId, direction: 'in' })
     if (!(await threads.findOriginal(tx, messageRowId))) {
       await threads.saveOriginal(tx, {
         messageRowId,
@@ -135,23 +138,16 @@ export async function importMail(deps: InboundDeps, mail: InboundMail): Promise<
         htmlBody: mail.html === null ? null : maskCardNumbers(mail.html),
       })
       for (const a of mail.attachments) {
-        await threads.saveAttachment(tx, {
-          id: newId(),
-          messageRowId,
-          filename: a.filename,
-          contentType: a.contentType,
-          size: a.content.byteLength,
-          content: a.content,
-        })
+        await saveAttachment(tx, 'email', { messageRowId, filename: a.filename, contentType: a.contentType, content: a.content })
       }
     }
-    await threads.setVisitorEmailIfMissing(tx, visitorId, mail.from!.address)
-    await threads.recordInbound(tx, {
-      messageId: mail.messageId,
+    await rememberEmailAddress(tx, visitorId, mail.from!.address)
+    await recordInbound(tx, 'email', {
+      externalId: mail.messageId,
       kind: 'message',
       messageRowId,
       conversationId,
-      fromAddress: mail.from!.address,
+      sender: mail.from!.address,
       subject,
       note: duplicate ? 'stored before; completed after a restart' : null,
     })
@@ -194,13 +190,16 @@ async function findThreadTarget(deps: InboundDeps, mail: InboundMail): Promise<{
   const from = mail.from!
   const ofConversation = async (id: string | null | undefined) => {
     if (!id) return null
-    const conv = await conversations.findView(deps.sql, id)
+    const conv = await getConversation(deps, id).catch((e) => {
+      if (isAppError(e) && e.status === 404) return null
+      throw e
+    })
     return conv ? { visitorId: conv.visitor.id, conversationId: conv.id } : null
   }
   // This very mail, handled before a restart cut the import short.
-  const again = await ofConversation(await threads.conversationForMessageIds(deps.sql, [mail.messageId]))
+  const again = await ofConversation(await conversationForMessageIds(deps.sql, 'email', [mail.messageId]))
   if (again) return again
-  const byHeaders = await ofConversation(await threads.conversationForMessageIds(deps.sql, [...mail.references, ...mail.inReplyTo]))
+  const byHeaders = await ofConversation(await conversationForMessageIds(deps.sql, 'email', [...mail.references, ...mail.inReplyTo]))
   if (byHeaders) return byHeaders
   for (const token of [...tokensInAddresses(mail.recipients), ...tokensInSubject(mail.subject)]) {
     const byToken = await ofConversation((await threads.findThreadByToken(deps.sql, token))?.conversationId)
@@ -209,32 +208,29 @@ async function findThreadTarget(deps: InboundDeps, mail: InboundMail): Promise<{
   // A new e-mail conversation for the sender. The mail's Message-ID is tied to it in the same
   // transaction, so a restart before the message is stored finds this conversation again.
   const created = await deps.sql.begin(async (tx) => {
-    await threads.lockAddress(tx, from.address)
-    let visitorId = await threads.findVisitorIdByEmail(tx, from.address)
-    if (!visitorId) visitorId = (await insertVisitor(tx, { id: newId(), tokenHash: null, name: from.name, email: from.address, emailSource: 'email' })).id
-    const conv = await conversations.insertConversation(tx, { id: newId(), visitorId, channel: 'email' })
+    const visitorId = await findOrCreateVisitorByEmail(tx, from)
+    const conv = await startConversation(tx, { visitorId, channel: 'email' })
     await threads.ensureThread(tx, conv.id, newToken(), baseSubject(maskCardNumbers(mail.subject)) || 'Your message')
-    await threads.recordMessageId(tx, { messageId: mail.messageId, conversationId: conv.id, messageRowId: null, direction: 'in' })
+    await recordMessageId(tx, 'email', { externalId: mail.messageId, conversationId: conv.id, messageRowId: null, direction: 'in' })
     return { visitorId, conversationId: conv.id }
   })
-  const view = await conversations.findView(deps.sql, created.conversationId)
-  if (view) deps.bus.emit('conversation.changed', { conversation: view, change: 'created' })
+  deps.bus.emit('conversation.changed', { conversation: await getConversation(deps, created.conversationId), change: 'created' })
   return created
 }
 
 /** A bounce marks the outbound mail it reports on (and, for an e-mail conversation, its message) as failed. */
-async function handleBounce(deps: InboundDeps, mail: InboundMail): Promise<outbox.OutboxRow | null> {
+async function handleBounce(deps: InboundDeps, mail: InboundMail): Promise<OutboxRow | null> {
   const ids = [...(mail.bounce?.messageIds ?? []), ...mail.inReplyTo, ...mail.references]
-  const row = await outbox.findByMailMessageIds(deps.sql, ids)
+  const row = await mailByMessageIds(deps.sql, ids)
   if (!row) return null
   const error = `bounced: ${mail.bounce?.error || 'the receiving mail server returned the message'}`
-  await deps.sql.begin(async (tx) => {
-    await outbox.markFailed(tx, row.id, error, false)
-    if (row.kind === 'reply') await outbox.setMessageDelivery(tx, row.messageRowId, 'failed', error)
+  const updated = await deps.sql.begin(async (tx) => {
+    await failMail(tx, row.id, error)
+    return row.kind === 'reply' && row.messageRowId ? setDeliveryWithin(tx, row.messageRowId, 'failed', error) : null
   })
-  if (row.kind === 'reply') {
-    const message = await findMessage(deps.sql, row.messageRowId)
-    if (message) deps.bus.emit('message.updated', { message })
+  if (updated) {
+    const { visitorId, ...message } = updated
+    deps.bus.emit('message.updated', { message, visitorId })
   }
   return row
 }

@@ -1,10 +1,9 @@
 // The e-mail channel over HTTP: the owner's settings (passwords go in, never come out) with the
 // two "test connection" buttons; for every agent, whether e-mail is on, the retry button of a
-// failed mail, the full original of an inbound mail and its attachments.
+// failed mail, the full original of an inbound mail. (Attachments are downloaded through the
+// route every channel shares: ../shared/shared.routes.ts.)
 import { Elysia, t } from 'elysia'
-import type { AppDeps } from '../deps.ts'
-import { AppError } from '../shared/errors.ts'
-import { requireAgent } from './guards.ts'
+import type { ChannelHttp } from '../channel.ts'
 import {
   loadEmailSettings,
   redact,
@@ -12,12 +11,12 @@ import {
   resolveImap,
   resolveSmtp,
   saveEmailSettings,
-} from '../domain/email/settings.usecases.ts'
-import { retryMail } from '../domain/email/outbox.usecases.ts'
-import { attachment, conversationMail, originalMail } from '../domain/email/mail.usecases.ts'
-import { EmailChannelAdapter } from '../channels/email/email.adapter.ts'
-import { testSmtp } from '../channels/email/smtp.ts'
-import { testImap } from '../channels/email/imap.ts'
+} from './settings.usecases.ts'
+import { retryMail } from './outgoing.usecases.ts'
+import { conversationMail, originalMail } from './mail.usecases.ts'
+import type { EmailChannelAdapter, EmailChannelDeps } from './email.adapter.ts'
+import { testSmtp } from './smtp.ts'
+import { testImap } from './imap.ts'
 
 const tags = ['settings']
 const mailTags = ['conversations']
@@ -44,20 +43,16 @@ const Imap = t.Object({
   mailbox: t.Optional(t.Nullable(t.String({ maxLength: 200 }))),
 })
 
-export const emailRoutes = (deps: AppDeps) => {
-  const adapter = () => {
-    const a = deps.channels.get('email')
-    return a instanceof EmailChannelAdapter ? a : null
-  }
+export const emailRoutes = (adapter: EmailChannelAdapter, deps: EmailChannelDeps, http: ChannelHttp) => {
   const view = async () => {
     const s = await loadEmailSettings(deps)
     return {
       ...redact(s),
-      status: { outbound: !!s.smtp, inbound: !!s.imap, imap: adapter()?.status().imap ?? null },
+      status: { outbound: !!s.smtp, inbound: !!s.imap, imap: adapter.reader.status() },
     }
   }
   return new Elysia({ prefix: '/api' })
-    .derive(async ({ request }) => ({ ...(await requireAgent(deps, request)) }))
+    .derive(async ({ request }) => ({ ...(await http.requireAgent(request)) }))
     .get(
       '/settings/email',
       ({ actor }) => {
@@ -70,7 +65,7 @@ export const emailRoutes = (deps: AppDeps) => {
       '/settings/email',
       async ({ actor, body }) => {
         await saveEmailSettings(deps, actor, body)
-        adapter()?.reload()
+        adapter.reload()
         return view()
       },
       {
@@ -109,7 +104,7 @@ export const emailRoutes = (deps: AppDeps) => {
       '/conversations/:id/messages/:messageId/retry',
       async ({ actor, params }) => {
         const row = await retryMail(deps, await loadEmailSettings(deps), actor, params.id, params.messageId)
-        adapter()?.outbox.kick()
+        adapter.outbox.kick()
         return { status: row.status, attempts: row.attempts }
       },
       { detail: { summary: 'Send a failed e-mail again', tags: mailTags } },
@@ -117,24 +112,6 @@ export const emailRoutes = (deps: AppDeps) => {
     .get('/conversations/:id/messages/:messageId/original', ({ params }) => originalMail(deps, params.id, params.messageId), {
       detail: { summary: 'The full original of an inbound e-mail: headers, the whole text with its quotes, the HTML (as text to show, never to render)', tags: mailTags },
     })
-    .get(
-      '/conversations/:id/messages/:messageId/attachments/:attachmentId',
-      async ({ params }) => {
-        const a = await attachment(deps, params.id, params.messageId, params.attachmentId)
-        const ascii = a.filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
-        return new Response(new Uint8Array(a.content), {
-          headers: {
-            // Always a download, never rendered in Parley's origin (an HTML attachment could script it).
-            'content-type': a.contentType.includes('/') ? a.contentType : 'application/octet-stream',
-            'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(a.filename)}`,
-            'x-content-type-options': 'nosniff',
-            'content-security-policy': "sandbox; default-src 'none'",
-            'content-length': String(a.size),
-          },
-        })
-      },
-      { detail: { summary: 'Download an attachment of an inbound e-mail', tags: mailTags } },
-    )
 }
 
 

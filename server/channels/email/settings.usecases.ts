@@ -3,7 +3,7 @@
 import type { Sql } from '../../db/client.ts'
 import type { EmailEnv, TlsMode } from '../../config.ts'
 import { AppError } from '../../shared/errors.ts'
-import type { Actor } from '../agents/agents.usecases.ts'
+import type { Actor } from '../../domain/agents/agents.usecases.ts'
 import * as repo from './settings.repo.ts'
 
 export interface SmtpSettings {

@@ -1,9 +1,9 @@
 // The IMAP reader killed in the middle of a fetch loses nothing and imports nothing twice; a
 // changed UIDVALIDITY makes it look again without doubling anything.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { createTestDb, type TestDb } from '../db/testing.ts'
-import { spawnParley, type ParleyProcess } from '../testing/process.ts'
-import { dovecot, rfc5322, type Dovecot } from '../testing/mail.ts'
+import { createTestDb, type TestDb } from '../../db/testing.ts'
+import { spawnParley, type ParleyProcess } from '../../testing/process.ts'
+import { dovecot, rfc5322, type Dovecot } from '../../testing/mail.ts'
 
 const N = 40
 let db: TestDb

@@ -1,0 +1,95 @@
+// What every channel keeps beside the domain's rows, in tables they share (migration 00004):
+// the external ids of messages, for threading and so the same item is never imported twice; the
+// log of inbound items handled; attachments, bounded and only ever served as downloads.
+import type { Db, Sql } from '../../db/client.ts'
+import type { EventBus } from '../../events/bus.ts'
+import type { Channel } from '../../domain/conversations/conversations.repo.ts'
+import { getConversation } from '../../domain/conversations/conversations.usecases.ts'
+import { findMessageView } from '../../domain/messages/messages.usecases.ts'
+import { AppError } from '../../shared/errors.ts'
+import { isUuid, newId } from '../../shared/ids.ts'
+import * as repo from './channel-tables.repo.ts'
+
+export type { AttachmentMeta } from './channel-tables.repo.ts'
+
+export const recordMessageId = repo.recordMessageId
+export const messageIdsOfConversation = repo.messageIdsOfConversation
+export const findInbound = repo.findInbound
+export const recordInbound = repo.recordInbound
+export const attachmentsOfConversation = repo.attachmentsOfConversation
+
+/** The conversation any of these external ids belongs to; the last id in the list that is known wins. */
+export async function conversationForMessageIds(db: Db, channel: Channel, ids: string[]): Promise<string | null> {
+  const byId = new Map((await repo.conversationsOfMessageIds(db, channel, ids)).map((r) => [r.externalId, r.conversationId]))
+  for (let i = ids.length - 1; i >= 0; i--) {
+    const hit = byId.get(ids[i]!)
+    if (hit) return hit
+  }
+  return null
+}
+
+/** Largest attachment stored (the table refuses larger ones too). */
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+const CONTENT_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/
+
+/** A plain type/subtype in lower case, without parameters; anything else is application/octet-stream. */
+export function normaliseContentType(raw: string): string {
+  const type = raw.split(';')[0]!.trim().toLowerCase()
+  return CONTENT_TYPE.test(type) ? type : 'application/octet-stream'
+}
+
+/** A file name safe to store and to offer as a download name: no control characters or paths, bounded. */
+export function normaliseFilename(raw: string): string {
+  const name = raw.replace(/[\u0000-\u001f\u007f/\\]/g, '_').trim().slice(0, 255)
+  return name || 'attachment'
+}
+
+export async function saveAttachment(
+  db: Db,
+  channel: Channel,
+  a: { messageRowId: string; filename: string; contentType: string; content: Uint8Array },
+): Promise<void> {
+  if (a.content.byteLength > MAX_ATTACHMENT_BYTES) {
+    throw new AppError('attachment.too_large', 413, `attachments are limited to ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`)
+  }
+  await repo.saveAttachment(db, channel, {
+    id: newId(),
+    messageRowId: a.messageRowId,
+    filename: normaliseFilename(a.filename),
+    contentType: normaliseContentType(a.contentType),
+    size: a.content.byteLength,
+    content: a.content,
+  })
+}
+
+const notFound = (what: 'conversation' | 'message' | 'attachment') => new AppError(`${what}.not_found`, 404, `${what} not found`)
+
+/** An attachment of a message of a conversation; "not found" unless all three belong together. */
+export async function getAttachment(deps: { sql: Sql; bus: EventBus }, conversationId: string, messageId: string, attachmentId: string) {
+  if (!isUuid(conversationId)) throw notFound('conversation')
+  await getConversation(deps, conversationId)
+  if (!isUuid(messageId)) throw notFound('message')
+  const message = await findMessageView(deps, messageId)
+  if (!message || message.conversationId !== conversationId) throw notFound('message')
+  if (!isUuid(attachmentId)) throw notFound('attachment')
+  const a = await repo.findAttachment(deps.sql, attachmentId)
+  if (!a || a.messageRowId !== messageId) throw notFound('attachment')
+  return a
+}
+
+/**
+ * An attachment as a response: always a download, never rendered in Parley's origin (an HTML or
+ * SVG attachment could script it), and never sniffed into something else.
+ */
+export function attachmentResponse(a: repo.AttachmentMeta & { content: Uint8Array }): Response {
+  const ascii = a.filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
+  return new Response(new Uint8Array(a.content), {
+    headers: {
+      'content-type': normaliseContentType(a.contentType),
+      'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(a.filename)}`,
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "sandbox; default-src 'none'",
+      'content-length': String(a.size),
+    },
+  })
+}
