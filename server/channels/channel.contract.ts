@@ -1,7 +1,7 @@
 // The contract every ChannelAdapter passes. Each channel's test supplies a harness that speaks
 // its wire format (widget socket, IMAP/SMTP, Messenger webhook…); the suite checks the rules.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import type { Channel } from '../domain/conversations/conversations.repo.ts'
+import type { Channel } from '../domain/conversations/conversations.types.ts'
 import { AgentClient, cid, startTestServer, type TestServer } from '../testing/harness.ts'
 
 export interface ChannelHarness {

@@ -1,8 +1,8 @@
 // Channels translate; the domain decides. An adapter turns its wire format into an
 // InboundMessage and calls the domain's receiveInbound(); for an agent's reply it turns the
 // OutboundMessage into the wire format and reports what became of it. Adapters never write SQL.
-import type { Channel, ConversationView } from '../domain/conversations/conversations.repo.ts'
-import type { MessageView } from '../domain/messages/messages.repo.ts'
+import type { Channel, ConversationView } from '../domain/conversations/conversations.types.ts'
+import type { MessageView } from '../domain/messages/messages.types.ts'
 
 export interface OutboundMessage {
   message: MessageView

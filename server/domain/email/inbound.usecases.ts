@@ -8,9 +8,9 @@ import type { Logger } from '../../shared/logger.ts'
 import { newId } from '../../shared/ids.ts'
 import { isAppError } from '../../shared/errors.ts'
 import { receiveInbound, MAX_MESSAGE_BYTES, type MessageResult } from '../messages/messages.usecases.ts'
-import { maskCardNumbers } from '../messages/card-mask.ts'
+import { maskCardNumbers } from '../privacy/card-mask.ts'
 import * as conversations from '../conversations/conversations.repo.ts'
-import { insertVisitor } from '../visitors/visitors.repo.ts'
+import { createVisitorByEmail } from '../visitors/visitors.usecases.ts'
 import { findMessage } from '../messages/messages.repo.ts'
 import * as threads from './threads.repo.ts'
 import * as outbox from './outbox.repo.ts'
@@ -211,7 +211,7 @@ async function findThreadTarget(deps: InboundDeps, mail: InboundMail): Promise<{
   const created = await deps.sql.begin(async (tx) => {
     await threads.lockAddress(tx, from.address)
     let visitorId = await threads.findVisitorIdByEmail(tx, from.address)
-    if (!visitorId) visitorId = (await insertVisitor(tx, { id: newId(), tokenHash: null, name: from.name, email: from.address, emailSource: 'email' })).id
+    if (!visitorId) visitorId = (await createVisitorByEmail(tx, { name: from.name, email: from.address })).id
     const conv = await conversations.insertConversation(tx, { id: newId(), visitorId, channel: 'email' })
     await threads.ensureThread(tx, conv.id, newToken(), baseSubject(maskCardNumbers(mail.subject)) || 'Your message')
     await threads.recordMessageId(tx, { messageId: mail.messageId, conversationId: conv.id, messageRowId: null, direction: 'in' })

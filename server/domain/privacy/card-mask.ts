@@ -3,6 +3,7 @@
 // no-break spaces or dashes, keeps its last four digits and every separator:
 // `4111 1111 1111 1111` → `•••• •••• •••• 1111`. Phone numbers (+…), IBANs, dates, prices,
 // order numbers and Luhn-invalid runs stay as they are.
+import type { MaskedText } from './privacy.types.ts'
 
 export const MASK = '•'
 
@@ -51,9 +52,12 @@ export function isCardNumber(digits: string): boolean {
   return digits.length >= 12 && digits.length <= 19 && hasCardPrefix(digits) && luhnValid(digits)
 }
 
-/** Returns the text with every card number masked; text without one comes back unchanged. */
-export function maskCardNumbers(text: string): string {
-  if (!/\d{4}/.test(text) && !/\d[ \u00a0\u202f-]\d/.test(text)) return text
+/**
+ * Returns the text with every card number masked; text without one comes back unchanged. The only
+ * way to make a MaskedText.
+ */
+export function maskCardNumbers(text: string): MaskedText {
+  if (!/\d{4}/.test(text) && !/\d[ \u00a0\u202f-]\d/.test(text)) return text as MaskedText
   return text.replace(CHAIN, (chain) => {
     const digits = chain.replace(/\D/g, '')
     if (!isCardNumber(digits)) return chain
@@ -69,5 +73,10 @@ export function maskCardNumbers(text: string): string {
       }
     }
     return out
-  })
+  }) as MaskedText
+}
+
+/** Masks an optional text, keeping null (a cleared field) as null. */
+export function maskOptional(text: string | null): MaskedText | null {
+  return text === null ? null : maskCardNumbers(text)
 }
