@@ -156,6 +156,11 @@ export interface ThreadQuery {
   limit?: number
 }
 
+/** One message as the thread shows it, or null. */
+export async function findMessage(deps: { sql: Sql }, id: string): Promise<MessageView | null> {
+  return repo.findMessage(deps.sql, id)
+}
+
 export async function listMessages(deps: MessageDeps, conversationId: string, q: ThreadQuery): Promise<MessageView[]> {
   const limit = Math.min(Math.max(q.limit ?? 100, 1), 500)
   if (q.afterSeq !== undefined) return repo.listAfter(deps.sql, conversationId, q.afterSeq, limit)

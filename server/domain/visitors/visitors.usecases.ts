@@ -37,6 +37,11 @@ export async function createVisitorByEmail(db: Db, input: { name: string | null;
 
 const notFound = () => new AppError('visitor.not_found', 404, 'visitor not found')
 
+/** The visitor card, or null when there is no such visitor. */
+export async function findVisitor(deps: { sql: Sql }, id: string): Promise<VisitorView | null> {
+  return repo.findVisitorView(deps.sql, id)
+}
+
 export async function getVisitor(deps: { sql: Sql }, id: string): Promise<VisitorView> {
   const view = await repo.findVisitorView(deps.sql, id)
   if (!view) throw notFound()
