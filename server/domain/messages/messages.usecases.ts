@@ -1,12 +1,13 @@
 // receiveInbound() is how every channel hands a visitor's message to Parley; sendReply() is how
-// an agent answers. Both commit the message and its conversation change in one transaction,
-// and are idempotent by client id: a retried frame is stored once and answered with the original.
+// an agent answers. Both go through the one append statement (messages.repo.ts appendMessages),
+// which commits the message and what it does to its conversation together, and are idempotent by
+// client id: a retried frame is stored once and answered with the original.
 import type { Sql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
 import { AppError } from '../../shared/errors.ts'
 import { isUuid, newId } from '../../shared/ids.ts'
 import { conversationForMessage } from '../conversations/conversations.usecases.ts'
-import { changesOf, effectOf, requiredOwner, type Author } from '../conversations/conversations.rules.ts'
+import { changesOf, effectOf, requiredOwner, type Author, type MessageEffect } from '../conversations/conversations.rules.ts'
 import type { Actor } from '../agents/agents.usecases.ts'
 import { maskCardNumbers } from '../privacy/card-mask.ts'
 import type { MaskedText } from '../privacy/privacy.types.ts'
@@ -68,7 +69,7 @@ function appendItem(
  * Answers an append and tells everyone what it changed. `created`: the conversation was opened
  * for this message. A client id seen before is answered with the original and announces nothing.
  */
-async function settle(deps: MessageDeps, outcome: AppendOutcome, created: boolean, effect: AppendItem['effect'], alsoEmail?: boolean): Promise<MessageResult> {
+async function settle(deps: MessageDeps, outcome: AppendOutcome, created: boolean, effect: MessageEffect, alsoEmail?: boolean): Promise<MessageResult> {
   if (outcome.kind === 'missing') throw notFound()
   const { message, conversation } = outcome
   if (outcome.kind === 'seen') return { message, conversation, duplicate: true }
@@ -97,37 +98,36 @@ class NothingStored {
 export async function receiveInbound(deps: MessageDeps, input: InboundMessage, within?: WithinMessage): Promise<MessageResult> {
   const body = checkBody(input.body)
   const clientId = checkClientId(input.clientId)
+  const author = { type: 'visitor', id: input.visitorId, name: null } as const
+  const effect = effectOf(author)
   // the channel it came by: an e-mailed answer to a web chat is an e-mail message
-  const item = (conversationId: string) =>
-    appendItem({ type: 'visitor', id: input.visitorId, name: null }, { conversationId, body, clientId, channel: input.channel, deliveryStatus: 'received' })
+  const item = (conversationId: string) => appendItem(author, { conversationId, body, clientId, channel: input.channel, deliveryStatus: 'received' })
   const known = input.conversationId
   if (known && !isUuid(known)) throw notFound()
   // The common case: the widget knows its conversation. It is stored with the other messages
   // arriving meanwhile, in one statement (group commit).
   if (known && !within) {
     const one = item(known)
-    const outcome = deps.visitorMessages ? await deps.visitorMessages.append(one) : await appendOne(deps.sql, one)
-    return settle(deps, outcome, false, one.effect)
+    return settle(deps, deps.visitorMessages ? await deps.visitorMessages.append(one) : await appendOne(deps.sql, one), false, effect)
   }
   // Otherwise in a transaction: finding or opening the conversation, and the channel's own
   // records (`within`), commit together with the message.
-  let done: { outcome: AppendOutcome; created: boolean; effect: AppendItem['effect'] }
+  let done: { outcome: AppendOutcome; created: boolean }
   try {
     done = await retryAfterRace(() =>
       deps.sql.begin(async (tx) => {
         const target = known ? { id: known, created: false } : await conversationForMessage(tx, input.visitorId, input.channel)
-        const one = item(target.id)
-        const [outcome] = await repo.appendMessages(tx, [one])
+        const [outcome] = await repo.appendMessages(tx, [item(target.id)])
         if (outcome!.kind !== 'stored') throw new NothingStored(outcome!)
         if (within) await within(tx, { messageId: outcome!.message.id, conversationId: target.id, visitorId: input.visitorId })
-        return { outcome: outcome!, created: target.created, effect: one.effect }
+        return { outcome: outcome!, created: target.created }
       }),
     )
   } catch (e) {
     if (!(e instanceof NothingStored)) throw e
-    done = { outcome: e.outcome, created: false, effect: effectOf({ type: 'visitor', id: input.visitorId }) }
+    done = { outcome: e.outcome, created: false }
   }
-  return settle(deps, done.outcome, done.created, done.effect)
+  return settle(deps, done.outcome, done.created, effect)
 }
 
 export interface ReplyInput {
