@@ -4,8 +4,8 @@
 // lives in its folder (parsing, sending, threading, its own tables, its HTTP routes, its jobs);
 // the rest of the server knows a channel only through this port.
 import { Elysia, type AnyElysia } from 'elysia'
-import type { Channel, ConversationView } from '../domain/conversations/conversations.repo.ts'
-import type { MessageView } from '../domain/messages/messages.repo.ts'
+import type { Channel, ConversationView } from '../domain/conversations/conversations.types.ts'
+import type { MessageView } from '../domain/messages/messages.types.ts'
 import type { Actor } from '../domain/agents/agents.usecases.ts'
 import type { Sql } from '../db/client.ts'
 import type { EventBus } from '../events/bus.ts'

@@ -2,12 +2,12 @@
 // side effects (realtime push, delivery, cross-process relay). A failing listener is logged and
 // never fails the request that emitted the event.
 import type { Logger } from '../shared/logger.ts'
-import type { MessageView } from '../domain/messages/messages.repo.ts'
-import type { ConversationView } from '../domain/conversations/conversations.repo.ts'
+import type { MessageView } from '../domain/messages/messages.types.ts'
+import type { ConversationChange, ConversationView } from '../domain/conversations/conversations.types.ts'
 import type { AgentPresence } from '../domain/agents/agents.repo.ts'
-import type { VisitorView } from '../domain/visitors/visitors.repo.ts'
+import type { VisitorView } from '../domain/visitors/visitors.types.ts'
 
-export type ConversationChange = 'created' | 'assigned' | 'resolved' | 'reopened' | 'updated'
+export type { ConversationChange }
 
 export interface DomainEvents {
   'message.created': {

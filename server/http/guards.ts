@@ -5,7 +5,7 @@ import type { AppDeps } from '../deps.ts'
 import { AppError } from '../shared/errors.ts'
 import { authenticate, type Actor, type Session } from '../domain/agents/agents.usecases.ts'
 import { authenticateVisitor } from '../domain/visitors/visitors.usecases.ts'
-import type { VisitorRow } from '../domain/visitors/visitors.repo.ts'
+import type { VisitorRow } from '../domain/visitors/visitors.types.ts'
 import { CSRF_HEADER, SESSION_COOKIE, bearer, isCrossSite, readCookie, sameSecret } from './request.ts'
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS'])

@@ -6,8 +6,8 @@ import type { Server } from 'bun'
 import { Hub, visitorTopic, type ReplySocket } from './hub.ts'
 import { silentLogger } from '../shared/logger.ts'
 import type { Sql } from '../db/client.ts'
-import type { ConversationView } from '../domain/conversations/conversations.repo.ts'
-import type { MessageView } from '../domain/messages/messages.repo.ts'
+import type { ConversationView } from '../domain/conversations/conversations.types.ts'
+import type { MessageView } from '../domain/messages/messages.types.ts'
 
 /** Everything written, in order: [socket name, data, the cork it was written in (0: none)]. */
 type Write = [string, string, number]

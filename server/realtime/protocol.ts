@@ -4,10 +4,10 @@
 import { t } from 'elysia'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import type { Static } from '@sinclair/typebox'
-import type { MessageView } from '../domain/messages/messages.repo.ts'
-import type { ConversationView, Counts } from '../domain/conversations/conversations.repo.ts'
+import type { MessageView } from '../domain/messages/messages.types.ts'
+import type { ConversationView, Counts } from '../domain/conversations/conversations.types.ts'
 import type { AgentPresence } from '../domain/agents/agents.repo.ts'
-import type { VisitorView } from '../domain/visitors/visitors.repo.ts'
+import type { VisitorView } from '../domain/visitors/visitors.types.ts'
 import type { ConversationChange } from '../events/bus.ts'
 
 /** Frames larger than this are refused with an error frame; the socket stays open. */

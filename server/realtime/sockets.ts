@@ -9,7 +9,7 @@ import { authenticate, connectionChanged, setStatus, type Actor } from '../domai
 import { authenticateVisitor, recordPageView, visitorConnected, visitorConnectionChanged } from '../domain/visitors/visitors.usecases.ts'
 import { getConversation, getVisitorConversation, counts } from '../domain/conversations/conversations.usecases.ts'
 import { listMessages, markDelivered, sendReply, type MessageResult } from '../domain/messages/messages.usecases.ts'
-import type { ConversationView } from '../domain/conversations/conversations.repo.ts'
+import type { ConversationView } from '../domain/conversations/conversations.types.ts'
 import { SESSION_COOKIE, clientIp, isCrossSite, readCookie } from '../http/request.ts'
 import { AGENTS, agentTopic, encodeMessageFrame, visitorTopic } from './hub.ts'
 import { parseFrame, type ClientFrame, type ServerFrame } from './protocol.ts'

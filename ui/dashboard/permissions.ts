@@ -1,4 +1,4 @@
-// The same rules the server enforces (server/domain/conversations/conversations.permissions.ts),
+// The same rules the server enforces (server/domain/conversations/conversations.rules.ts),
 // used only to hide what the agent may not do; the server refuses it anyway.
 import type { Agent, Conversation } from '../shared/types.ts'
 

@@ -1,5 +1,5 @@
 // The store's pure rules: which list a conversation belongs to, message merging, and the
-// permission helpers that hide buttons (mirroring server/domain/conversations/conversations.permissions.ts).
+// permission helpers that hide buttons (mirroring server/domain/conversations/conversations.rules.ts).
 import { describe, expect, it } from 'bun:test'
 import { merge, viewOf } from './store.ts'
 import { canAssign, canResolve, canTake } from './permissions.ts'

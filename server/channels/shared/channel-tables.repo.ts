@@ -1,7 +1,7 @@
 // The tables every channel shares: the external ids of messages (threading, de-duplication), the
 // log of inbound items handled, and attachments. Every row names its channel.
 import type { Db } from '../../db/client.ts'
-import type { Channel } from '../../domain/conversations/conversations.repo.ts'
+import type { Channel } from '../../domain/conversations/conversations.types.ts'
 
 export async function recordMessageId(
   db: Db,

@@ -3,7 +3,7 @@
 // log of inbound items handled; attachments, bounded and only ever served as downloads.
 import type { Db, Sql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
-import type { Channel } from '../../domain/conversations/conversations.repo.ts'
+import type { Channel } from '../../domain/conversations/conversations.types.ts'
 import { getConversation } from '../../domain/conversations/conversations.usecases.ts'
 import { findMessageView } from '../../domain/messages/messages.usecases.ts'
 import { AppError } from '../../shared/errors.ts'

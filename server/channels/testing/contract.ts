@@ -2,7 +2,7 @@
 // its wire format (widget socket, IMAP/SMTP, Messenger webhook…); the suite checks the rules.
 // Test code only: imported by each channel's *.test.ts, never by the server.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import type { Channel } from '../../domain/conversations/conversations.repo.ts'
+import type { Channel } from '../../domain/conversations/conversations.types.ts'
 import { AgentClient, cid, startTestServer, type TestServer } from '../../testing/harness.ts'
 
 export interface ChannelHarness {

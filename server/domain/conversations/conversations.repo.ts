@@ -1,73 +1,6 @@
 import type { Db } from '../../db/client.ts'
-
-export type Channel = 'web' | 'email' | 'messenger'
-export type ConversationStatus = 'open' | 'resolved'
-export type AuthorType = 'visitor' | 'agent' | 'system'
-
-export interface ConversationRow {
-  id: string
-  visitorId: string
-  channel: Channel
-  status: ConversationStatus
-  assigneeId: string | null
-  lastSeq: number
-  lastMessageAt: Date
-  lastMessagePreview: string
-  lastMessageAuthor: AuthorType | null
-  waitingSince: Date | null
-  createdAt: Date
-  updatedAt: Date
-  resolvedAt: Date | null
-  resolvedBy: string | null
-}
-
-/** A conversation as lists and threads show it. */
-export interface ConversationView {
-  id: string
-  channel: Channel
-  status: ConversationStatus
-  visitor: { id: string; number: number; name: string | null; email: string | null }
-  assignee: { id: string; name: string } | null
-  lastSeq: number
-  lastMessage: { preview: string; at: Date; author: AuthorType | null }
-  waitingSince: Date | null
-  createdAt: Date
-  resolvedAt: Date | null
-  resolvedBy: string | null
-}
-
-export interface ViewRow extends ConversationRow {
-  visitorNumber: string
-  visitorName: string | null
-  visitorEmail: string | null
-  assigneeName: string | null
-  sortKey: string
-}
-
-export function toView(r: ViewRow): ConversationView {
-  return {
-    id: r.id,
-    channel: r.channel,
-    status: r.status,
-    visitor: { id: r.visitorId, number: Number(r.visitorNumber), name: r.visitorName, email: r.visitorEmail },
-    assignee: r.assigneeId ? { id: r.assigneeId, name: r.assigneeName ?? '' } : null,
-    lastSeq: r.lastSeq,
-    lastMessage: { preview: r.lastMessagePreview, at: r.lastMessageAt, author: r.lastMessageAuthor },
-    waitingSince: r.waitingSince,
-    createdAt: r.createdAt,
-    resolvedAt: r.resolvedAt,
-    resolvedBy: r.resolvedBy,
-  }
-}
-
-// sortKey: the list's ordering column, returned as text so a cursor keeps Postgres's microseconds
-// (a JavaScript Date would round them to milliseconds and skip or repeat rows).
-const viewSelect = (db: Db, sortKey = db`null`) => db`
-  select c.*, v.number as visitor_number, v.name as visitor_name, v.email as visitor_email, a.name as assignee_name,
-    (${sortKey})::text as sort_key
-  from conversations c
-  join visitors v on v.id = c.visitor_id
-  left join agents a on a.id = c.assignee_id`
+import type { Channel, ConversationRow, ConversationView, Counts, Page, View } from './conversations.types.ts'
+import { toView, viewSelect, type ViewRow } from './conversations.sql.ts'
 
 export async function findView(db: Db, id: string): Promise<ConversationView | null> {
   const [row] = await db<ViewRow[]>`${viewSelect(db)} where c.id = ${id}`
@@ -110,13 +43,6 @@ export async function setOpen(db: Db, id: string): Promise<void> {
 
 // Lists -------------------------------------------------------------------------------------
 
-export type View = 'unassigned' | 'mine' | 'others' | 'resolved'
-
-export interface Page {
-  items: ConversationView[]
-  nextCursor: string | null
-}
-
 type Cursor = [string, string] // [sort key as Postgres text, id]
 
 export function encodeCursor(c: Cursor): string {
@@ -140,28 +66,28 @@ export async function listView(db: Db, view: View, agentId: string, limit: numbe
   switch (view) {
     case 'unassigned':
       rows = await db<ViewRow[]>`
-        ${viewSelect(db, db.unsafe(UNASSIGNED_KEY))}
+        ${viewSelect(db, 'conversations', db.unsafe(UNASSIGNED_KEY))}
         where c.status = 'open' and c.assignee_id is null ${after(UNASSIGNED_KEY, '>')}
         order by coalesce(c.waiting_since, 'infinity'::timestamptz), c.id
         limit ${limit + 1}`
       break
     case 'mine':
       rows = await db<ViewRow[]>`
-        ${viewSelect(db, db`c.last_message_at`)}
+        ${viewSelect(db, 'conversations', db`c.last_message_at`)}
         where c.status = 'open' and c.assignee_id = ${agentId} ${after('c.last_message_at', '<')}
         order by c.last_message_at desc, c.id desc
         limit ${limit + 1}`
       break
     case 'others':
       rows = await db<ViewRow[]>`
-        ${viewSelect(db, db`c.last_message_at`)}
+        ${viewSelect(db, 'conversations', db`c.last_message_at`)}
         where c.status = 'open' and c.assignee_id is not null and c.assignee_id <> ${agentId} ${after('c.last_message_at', '<')}
         order by c.last_message_at desc, c.id desc
         limit ${limit + 1}`
       break
     case 'resolved':
       rows = await db<ViewRow[]>`
-        ${viewSelect(db, db`c.resolved_at`)}
+        ${viewSelect(db, 'conversations', db`c.resolved_at`)}
         where c.status = 'resolved' ${after('c.resolved_at', '<')}
         order by c.resolved_at desc, c.id desc
         limit ${limit + 1}`
@@ -171,12 +97,6 @@ export async function listView(db: Db, view: View, agentId: string, limit: numbe
   const page = more ? rows.slice(0, limit) : rows
   const last = page[page.length - 1]
   return { items: page.map(toView), nextCursor: more && last ? encodeCursor([last.sortKey, last.id]) : null }
-}
-
-export interface Counts {
-  unassigned: number
-  /** Open conversations per assignee; Mine and Others follow from it for each agent. */
-  byAssignee: Record<string, number>
 }
 
 export async function openCounts(db: Db): Promise<Counts> {

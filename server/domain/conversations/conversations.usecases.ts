@@ -1,12 +1,12 @@
 import type { Db, Sql, TxSql } from '../../db/client.ts'
-import type { EventBus, ConversationChange } from '../../events/bus.ts'
+import type { EventBus } from '../../events/bus.ts'
 import { AppError } from '../../shared/errors.ts'
 import { newId } from '../../shared/ids.ts'
 import type { Actor } from '../agents/agents.usecases.ts'
 import * as agents from '../agents/agents.repo.ts'
 import * as repo from './conversations.repo.ts'
-import type { ConversationView, Counts, Page, View } from './conversations.repo.ts'
-import { canAssign, canResolve } from './conversations.permissions.ts'
+import type { Channel, ConversationChange, ConversationRow, ConversationView, Counts, Page, View } from './conversations.types.ts'
+import { canAssign, canResolve } from './conversations.rules.ts'
 
 export interface ConversationDeps {
   sql: Sql
@@ -26,6 +26,23 @@ export async function getVisitorConversation(deps: ConversationDeps, visitorId: 
   const view = await repo.findView(deps.sql, id)
   if (!view || view.visitor.id !== visitorId) throw notFound()
   return view
+}
+
+/** The conversation's view, or null when there is none. */
+export async function findConversation(deps: { sql: Db }, id: string): Promise<ConversationView | null> {
+  return repo.findView(deps.sql, id)
+}
+
+/**
+ * For a message that names no conversation: the visitor's latest on the channel (locked until the
+ * transaction ends), or a new one. Runs in the caller's transaction, so the conversation and the
+ * message commit together.
+ */
+export async function conversationForMessage(tx: TxSql, visitorId: string, channel: Channel): Promise<{ id: string; created: boolean }> {
+  const latest = await repo.latestForVisitor(tx, visitorId, channel)
+  if (latest) return { id: latest.id, created: false }
+  const created = await repo.insertConversation(tx, { id: newId(), visitorId, channel })
+  return { id: created.id, created: true }
 }
 
 export async function listVisitorConversations(deps: ConversationDeps, visitorId: string): Promise<ConversationView[]> {
@@ -58,7 +75,7 @@ export async function counts(deps: ConversationDeps): Promise<Counts> {
 async function change(
   deps: ConversationDeps,
   id: string,
-  work: (tx: TxSql, conv: repo.ConversationRow) => Promise<ConversationChange | null>,
+  work: (tx: TxSql, conv: ConversationRow) => Promise<ConversationChange | null>,
 ): Promise<ConversationView> {
   const what = await deps.sql.begin(async (tx) => {
     const conv = await repo.lockConversation(tx, id)
@@ -116,6 +133,6 @@ export async function reopen(deps: ConversationDeps, actor: Actor, id: string): 
  * A new conversation where the channel's wire says a new thread began (a new e-mail, not a reply);
  * in the caller's transaction, so the channel can tie its thread records to it atomically.
  */
-export async function startConversation(db: Db, c: { visitorId: string; channel: repo.Channel }): Promise<repo.ConversationRow> {
+export async function startConversation(db: Db, c: { visitorId: string; channel: Channel }): Promise<ConversationRow> {
   return repo.insertConversation(db, { id: newId(), visitorId: c.visitorId, channel: c.channel })
 }

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { AgentClient, VisitorClient, cid, startWithOwner, type TestServer } from '../../testing/harness.ts'
 import { receiveInbound, type MessageResult } from './messages.usecases.ts'
-import { appendVisitorMessages } from './append-batch.ts'
+import { appendMessages } from './messages.repo.ts'
+import type { AppendItem } from './messages.types.ts'
+import { effectOf } from '../conversations/conversations.rules.ts'
+import { maskCardNumbers } from '../privacy/card-mask.ts'
 import { newId } from '../../shared/ids.ts'
 
 let srv: TestServer
@@ -18,6 +21,20 @@ async function visitorWithConversation(): Promise<{ visitorId: string; conversat
   expect(r.status).toBe(201)
   return { visitorId: r.body.conversation.visitor.id, conversationId: r.body.conversation.id }
 }
+
+/** A visitor's message as receiveInbound hands it to the append statement. */
+const visitorItem = (visitorId: string, conversationId: string, body: string, clientId: string | null = cid()): AppendItem => ({
+  id: newId(),
+  conversationId,
+  author: { type: 'visitor', id: visitorId, name: null },
+  effect: effectOf({ type: 'visitor', id: visitorId }),
+  owner: visitorId,
+  body: maskCardNumbers(body),
+  preview: maskCardNumbers(body),
+  clientId,
+  channel: 'web',
+  deliveryStatus: 'received',
+})
 
 const send = (visitorId: string, conversationId: string, body: string, clientId: string | null = cid()) =>
   receiveInbound(srv.running.deps, { channel: 'web', visitorId, conversationId, body, clientId })
@@ -79,24 +96,31 @@ describe('visitors\' messages stored in batches (group commit)', () => {
     expect([a!.message.seq, b!.message.seq]).toEqual([2, 3])
   })
 
-  it('leaves out, and changes nothing for, a retried client id and someone else\'s conversation', async () => {
+  it('answers a retried client id with the original and leaves out someone else\'s conversation, changing nothing for either', async () => {
     const mine = await visitorWithConversation()
     const theirs = await visitorWithConversation()
     const retried = cid()
     const original = await send(mine.visitorId, mine.conversationId, 'original', retried)
     const items = [
-      { id: newId(), conversationId: mine.conversationId, visitorId: mine.visitorId, body: 'retry', preview: 'retry', clientId: retried, channel: 'web' as const },
-      { id: newId(), conversationId: theirs.conversationId, visitorId: mine.visitorId, body: 'intruder', preview: 'intruder', clientId: cid(), channel: 'web' as const },
-      { id: newId(), conversationId: mine.conversationId, visitorId: mine.visitorId, body: 'new one', preview: 'new one', clientId: cid(), channel: 'web' as const },
+      visitorItem(mine.visitorId, mine.conversationId, 'retry', retried),
+      visitorItem(mine.visitorId, theirs.conversationId, 'intruder'),
+      visitorItem(mine.visitorId, mine.conversationId, 'new one'),
     ]
-    const stored = await appendVisitorMessages(srv.running.deps.sql, items)
-    expect([...stored.keys()]).toEqual([items[2]!.id])
-    expect(stored.get(items[2]!.id)!.message.seq).toBe(original.message.seq + 1)
+    const outcomes = await appendMessages(srv.running.deps.sql, items)
+    expect(outcomes.map((o) => o.kind)).toEqual(['seen', 'missing', 'stored'])
+    const [seen, , stored] = outcomes
+    if (seen!.kind !== 'seen' || stored!.kind !== 'stored') throw new Error('unexpected outcome')
+    expect(seen!.message).toEqual(original.message)
+    expect(seen!.conversation.id).toBe(mine.conversationId)
+    expect(stored!.message.seq).toBe(original.message.seq + 1)
+    expect(stored!.message.id).toBe(items[2]!.id)
+    const retries = await srv.db.sql<{ n: number }[]>`select count(*)::int as n from messages where client_id = ${retried}`
+    expect(retries[0]!.n).toBe(1)
     const [their] = await srv.db.sql<{ lastSeq: number; n: number }[]>`
       select last_seq, (select count(*)::int from messages where conversation_id = ${theirs.conversationId}) as n
       from conversations where id = ${theirs.conversationId}`
     expect(their).toEqual({ lastSeq: 1, n: 1 })
-    // Through the use case, the same two get their exact answers from the one-message path.
+    // Through the use case, the same two get the same answers.
     const again = await send(mine.visitorId, mine.conversationId, 'retry', retried)
     expect(again.duplicate).toBe(true)
     expect(again.message.id).toBe(original.message.id)

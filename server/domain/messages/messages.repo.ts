@@ -1,24 +1,9 @@
 import type { Db } from '../../db/client.ts'
-import type { AuthorType, Channel, ConversationStatus, ConversationView, ViewRow } from '../conversations/conversations.repo.ts'
-import { toView } from '../conversations/conversations.repo.ts'
-
-export type DeliveryStatus = 'received' | 'pending' | 'sent' | 'delivered' | 'failed'
-
-export interface MessageView {
-  id: string
-  conversationId: string
-  seq: number
-  authorType: AuthorType
-  authorId: string | null
-  /** The agent's name for agent messages (the widget shows who answered). */
-  authorName: string | null
-  body: string
-  clientId: string | null
-  channel: Channel
-  deliveryStatus: DeliveryStatus
-  deliveryError: string | null
-  createdAt: Date
-}
+import { applyEffectSet, toView, viewSelect, type ViewRow } from '../conversations/conversations.sql.ts'
+import { sameEffect } from '../conversations/conversations.rules.ts'
+import type { Channel, ConversationStatus } from '../conversations/conversations.types.ts'
+import type { MaskedText } from '../privacy/privacy.types.ts'
+import type { AppendItem, AppendOutcome, DeliveryStatus, MessageView, UpdatedMessage } from './messages.types.ts'
 
 const select = (db: Db) => db`
   select m.id, m.conversation_id, m.seq, m.author_type, m.author_id, a.name as author_name, m.body, m.client_id,
@@ -56,13 +41,6 @@ export async function listBefore(db: Db, conversationId: string, beforeSeq: numb
     order by seq`
 }
 
-/**
- * Records what the channel reported. Never steps back from 'delivered': the widget may confirm a
- * reply before the delivery listener gets round to recording it as sent.
- */
-/** An updated message as the dashboards and the visitor's tabs are told of it. */
-export type UpdatedMessage = MessageView & { visitorId: string }
-
 // What an UPDATE … RETURNING gives back: the message's view and whose conversation it is, so
 // nothing is read again to announce the change.
 const updatedReturning = (db: Db) => db`
@@ -71,7 +49,11 @@ const updatedReturning = (db: Db) => db`
     body, client_id, channel, delivery_status, delivery_error, created_at,
     (select c.visitor_id from conversations c where c.id = conversation_id) as visitor_id`
 
-export async function setDelivery(db: Db, id: string, status: DeliveryStatus, error: string | null): Promise<UpdatedMessage | null> {
+/**
+ * Records what the channel reported. Never steps back from 'delivered': the widget may confirm a
+ * reply before the delivery listener gets round to recording it as sent.
+ */
+export async function setDelivery(db: Db, id: string, status: DeliveryStatus, error: MaskedText | null): Promise<UpdatedMessage | null> {
   const [row] = await db<UpdatedMessage[]>`
     update messages set delivery_status = ${status}, delivery_error = ${error}
     where id = ${id} and not (delivery_status = 'delivered' and ${status} <> 'delivered')
@@ -88,86 +70,167 @@ export async function markDeliveredUpTo(db: Db, conversationId: string, seq: num
     ${updatedReturning(db)}`
 }
 
-export interface Appended {
-  message: MessageView
-  conversation: ConversationView
-  /** The conversation before this message: what changed follows from it. */
-  previous: { status: ConversationStatus; assigneeId: string | null }
+
+type AppendRow = ViewRow & {
+  // a conversation that took messages of this statement
+  batchCount: number | null
+  batchOrds: number[] | null
+  previousStatus: ConversationStatus | null
+  previousAssigneeId: string | null
+  messageCreatedAt: Date | null
+  // a message whose client id was stored before, with the conversation it is in
+  seenOrd: number | null
+  seenId: string | null
+  seenSeq: number | null
+  seenBody: string | null
+  seenChannel: Channel | null
+  seenDeliveryStatus: DeliveryStatus | null
+  seenDeliveryError: string | null
+  seenCreatedAt: Date | null
 }
 
 /**
- * Appends a message to a conversation in ONE statement (the hot path of every chat): locks the
- * conversation row, takes the next sequence number, updates the list columns (preview, waiting
- * time; reopens for a visitor, takes it for an agent answering an unassigned conversation),
- * inserts the message, and returns both views, so nothing has to be read back afterwards.
- * `ownedBy` restricts it to that visitor's conversation. Null when there is no such conversation.
+ * THE append statement: every message that enters a conversation, one or many, goes in here, in
+ * ONE statement. Per message: a client id stored before is answered with the original message
+ * (from the unique index, nothing written); a missing conversation or someone else's is left out;
+ * the rest take the next sequence numbers of their conversation in the order given. Per
+ * conversation: the row is locked once (all in id order, so two statements never deadlock), its
+ * message effect applied and its list columns updated once (conversations.sql.ts).
+ *
+ * The caller guarantees that the client ids of one call differ and that one conversation's
+ * messages share one effect (they do: the batch carries only visitors' messages, an agent's reply
+ * goes alone). Nothing is ever half-stored: the statement commits all of its messages or none; a
+ * concurrent retry of a client id from another process makes it fail on the unique index.
+ *
+ * The plan must stay linear in the batch whatever PostgreSQL guesses about row counts (a guess of
+ * one row once made it re-run the duplicate check for every pair of messages): the duplicate
+ * check is its own materialized step, one index probe per message (OFFSET 0 keeps PostgreSQL from
+ * turning the lookup into a hash of the whole messages table, which a generic plan did);
+ * conversations are found by primary key; the messages' numbers come from the locked rows, so no
+ * result joins another. The answer is one row per conversation that took messages (its view, and
+ * which messages by position it took, in order) and one per message seen before.
  */
-export async function appendToConversation(
-  db: Db,
-  m: {
-    id: string
-    conversationId: string
-    ownedBy: string | null
-    authorType: 'visitor' | 'agent'
-    authorId: string
-    authorName: string | null
-    body: string
-    preview: string
-    clientId: string | null
-    /** The channel the message came by; null: the conversation's own (an agent's reply). */
-    channel: Channel | null
-    deliveryStatus: DeliveryStatus
-  },
-): Promise<Appended | null> {
-  const visitor = m.authorType === 'visitor'
-  const [row] = await db<(ViewRow & { previousStatus: ConversationStatus; previousAssigneeId: string | null; messageSeq: number; messageCreatedAt: Date })[]>`
-    with old as (
-      select id, status, assignee_id from conversations
-      where id = ${m.conversationId} ${m.ownedBy ? db`and visitor_id = ${m.ownedBy}` : db``}
+export async function appendMessages(db: Db, items: readonly AppendItem[]): Promise<AppendOutcome[]> {
+  if (items.length === 0) return []
+  const effects = new Map<string, AppendItem['effect']>()
+  for (const i of items) {
+    const e = effects.get(i.conversationId)
+    if (e && !sameEffect(e, i.effect)) throw new Error('messages with different effects on one conversation cannot share a statement')
+    effects.set(i.conversationId, i.effect)
+  }
+  const conversationIds = items.map((i) => i.conversationId)
+  const rows = await db<AppendRow[]>`
+    -- (booleans travel as text: postgres.js would otherwise send a boolean array as one boolean)
+    with input as (
+      select * from unnest(
+        ${items.map((i) => i.id)}::uuid[], ${conversationIds}::uuid[], ${items.map((i) => i.author.type)}::author_kind[],
+        ${items.map((i) => i.author.id)}::uuid[], ${items.map((i) => i.owner)}::uuid[],
+        ${items.map((i) => i.body)}::text[], ${items.map((i) => i.preview)}::text[], ${items.map((i) => i.clientId)}::text[],
+        ${items.map((i) => i.channel)}::channel_kind[], ${items.map((i) => i.deliveryStatus)}::delivery_status[],
+        ${items.map((i) => String(i.effect.reopens))}::text[]::bool[], ${items.map((i) => i.effect.waiting)}::text[],
+        ${items.map((i) => i.effect.takenBy)}::uuid[]
+      ) with ordinality as t(id, conversation_id, author_type, author_id, owner_id, body, preview, client_id, channel,
+        delivery_status, reopens, waiting, taken_by, ord)
+    ), checked as materialized (
+      -- once per message: the message stored before under this client id (OFFSET 0 keeps it an index probe)
+      select i.*, s.id as seen_id, s.conversation_id as seen_conversation_id, s.seq as seen_seq, s.body as seen_body,
+        s.channel as seen_channel, s.delivery_status as seen_delivery_status, s.delivery_error as seen_delivery_error,
+        s.created_at as seen_created_at
+      from input i left join lateral (
+        select m.id, m.conversation_id, m.seq, m.body, m.channel, m.delivery_status, m.delivery_error, m.created_at
+        from messages m where m.author_id = i.author_id and m.client_id = i.client_id offset 0
+      ) s on true
+    ), old as (
+      select c.id, c.visitor_id, c.channel, c.status, c.assignee_id, c.last_seq from conversations c
+      where c.id = any(${conversationIds}::uuid[])
+      order by c.id
       for update
+    ), allowed as (
+      select i.*, old.channel as conversation_channel, old.status as old_status, old.assignee_id as old_assignee_id,
+        old.last_seq as old_last_seq
+      from checked i join old on old.id = i.conversation_id
+      where i.owner_id is null or old.visitor_id = i.owner_id
+    ), fresh as (
+      select a.*, a.old_last_seq + row_number() over (partition by a.conversation_id order by a.ord) as seq
+      from allowed a where a.seen_id is null
+    ), agg as (
+      select conversation_id, old_status, old_assignee_id, author_type, reopens, waiting, taken_by,
+        count(*)::int as k, max(seq)::int as last_seq,
+        (array_agg(preview order by ord desc))[1] as preview, array_agg(ord::int order by ord) as ords
+      from fresh group by conversation_id, old_status, old_assignee_id, author_type, reopens, waiting, taken_by
     ), conv as (
-      update conversations c set
-        last_seq = c.last_seq + 1,
-        last_message_at = now(),
-        last_message_preview = ${m.preview},
-        last_message_author = ${m.authorType},
-        waiting_since = ${visitor ? db`coalesce(c.waiting_since, now())` : db`null`},
-        status = ${visitor ? db`'open'` : db`c.status`},
-        resolved_at = ${visitor ? db`null` : db`c.resolved_at`},
-        resolved_by = ${visitor ? db`null` : db`c.resolved_by`},
-        assignee_id = ${visitor ? db`c.assignee_id` : db`coalesce(c.assignee_id, ${m.authorId}::uuid)`},
-        updated_at = now()
-      from old where c.id = old.id
-      returning c.*, old.status as previous_status, old.assignee_id as previous_assignee_id
+      update conversations c set ${applyEffectSet(db)}
+      from agg e where c.id = e.conversation_id
+      returning c.*, e.k as batch_count, e.ords as batch_ords, e.old_status as previous_status,
+        e.old_assignee_id as previous_assignee_id, now() as message_created_at,
+        null::int as seen_ord, null::uuid as seen_id, null::int as seen_seq, null::text as seen_body,
+        null::channel_kind as seen_channel, null::delivery_status as seen_delivery_status,
+        null::text as seen_delivery_error, null::timestamptz as seen_created_at
     ), msg as (
       insert into messages (id, conversation_id, seq, author_type, author_id, body, client_id, channel, delivery_status)
-      select ${m.id}, conv.id, conv.last_seq, ${m.authorType}, ${m.authorId}, ${m.body}, ${m.clientId},
-        coalesce(${m.channel}::channel_kind, conv.channel), ${m.deliveryStatus}
-      from conv
-      returning seq, created_at
+      select id, conversation_id, seq, author_type, author_id, body, client_id, coalesce(channel, conversation_channel), delivery_status
+      from fresh
+    ), seen as (
+      -- the conversation as this statement found it (a retry needs no newer view than its original's)
+      select c.*, null::int as batch_count, null::int[] as batch_ords, null::conversation_status as previous_status,
+        null::uuid as previous_assignee_id, null::timestamptz as message_created_at,
+        a.ord::int as seen_ord, a.seen_id, a.seen_seq, a.seen_body, a.seen_channel, a.seen_delivery_status,
+        a.seen_delivery_error, a.seen_created_at
+      from allowed a join conversations c on c.id = a.seen_conversation_id
+      where a.seen_id is not null
     )
-    select conv.*, msg.seq as message_seq, msg.created_at as message_created_at,
-      v.number as visitor_number, v.name as visitor_name, v.email as visitor_email, a.name as assignee_name, null as sort_key
-    from conv cross join msg
-    join visitors v on v.id = conv.visitor_id
-    left join agents a on a.id = conv.assignee_id`
-  if (!row) return null
-  return {
-    conversation: toView(row),
-    previous: { status: row.previousStatus, assigneeId: row.previousAssigneeId },
-    message: {
-      id: m.id,
-      conversationId: row.id,
-      seq: row.messageSeq,
-      authorType: m.authorType,
-      authorId: m.authorId,
-      authorName: m.authorName,
-      body: m.body,
-      clientId: m.clientId,
-      channel: m.channel ?? row.channel,
-      deliveryStatus: m.deliveryStatus,
-      deliveryError: null,
-      createdAt: row.messageCreatedAt,
-    },
+    ${viewSelect(db, 'conv')}
+    union all
+    ${viewSelect(db, 'seen')}`
+  const out: AppendOutcome[] = items.map(() => ({ kind: 'missing' }))
+  for (const row of rows) {
+    const conversation = toView(row)
+    if (row.seenOrd !== null) {
+      const item = items[row.seenOrd - 1]!
+      out[row.seenOrd - 1] = {
+        kind: 'seen',
+        conversation,
+        message: {
+          id: row.seenId!,
+          conversationId: row.id,
+          seq: row.seenSeq!,
+          authorType: item.author.type,
+          authorId: item.author.id,
+          authorName: item.author.name,
+          body: row.seenBody!,
+          clientId: item.clientId,
+          channel: row.seenChannel!,
+          deliveryStatus: row.seenDeliveryStatus!,
+          deliveryError: row.seenDeliveryError,
+          createdAt: row.seenCreatedAt!,
+        },
+      }
+      continue
+    }
+    const firstSeq = row.lastSeq - row.batchCount! + 1
+    row.batchOrds!.forEach((ord, i) => {
+      const item = items[ord - 1]!
+      out[ord - 1] = {
+        kind: 'stored',
+        conversation,
+        before: i === 0 ? { status: row.previousStatus!, assigneeId: row.previousAssigneeId } : null,
+        message: {
+          id: item.id,
+          conversationId: row.id,
+          seq: firstSeq + i,
+          authorType: item.author.type,
+          authorId: item.author.id,
+          authorName: item.author.name,
+          body: item.body,
+          clientId: item.clientId,
+          channel: item.channel ?? row.channel,
+          deliveryStatus: item.deliveryStatus,
+          deliveryError: null,
+          // messages.created_at defaults to now(): the transaction's time, the same for the statement
+          createdAt: row.messageCreatedAt!,
+        },
+      }
+    })
   }
+  return out
 }

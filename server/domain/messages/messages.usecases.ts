@@ -1,19 +1,23 @@
 // receiveInbound() is how every channel hands a visitor's message to Parley; sendReply() is how
-// an agent answers. Both commit the message and its conversation change in one transaction,
-// and are idempotent by client id: a retried frame is stored once and answered with the original.
-import type { Db, Sql, TxSql } from '../../db/client.ts'
-import type { EventBus, ConversationChange } from '../../events/bus.ts'
-import { AppError, isUniqueViolation } from '../../shared/errors.ts'
-import { newId } from '../../shared/ids.ts'
-import * as conversations from '../conversations/conversations.repo.ts'
-import type { Channel, ConversationView } from '../conversations/conversations.repo.ts'
+// an agent answers. Both go through the one append statement (messages.repo.ts appendMessages),
+// which commits the message and what it does to its conversation together, and are idempotent by
+// client id: a retried frame is stored once and answered with the original.
+import type { Db, Sql } from '../../db/client.ts'
+import type { EventBus } from '../../events/bus.ts'
+import { AppError } from '../../shared/errors.ts'
+import { isUuid, newId } from '../../shared/ids.ts'
+import { conversationForMessage } from '../conversations/conversations.usecases.ts'
+import { changesOf, effectOf, requiredOwner, type Author, type MessageEffect } from '../conversations/conversations.rules.ts'
 import type { Actor } from '../agents/agents.usecases.ts'
+import { maskCardNumbers } from '../privacy/card-mask.ts'
+import type { MaskedText } from '../privacy/privacy.types.ts'
+import { isVisitorOnline } from '../visitors/visitors.usecases.ts'
 import * as repo from './messages.repo.ts'
-import type { MessageView } from './messages.repo.ts'
-import { maskCardNumbers } from './card-mask.ts'
-import { isVisitorOnline } from '../visitors/visitors.repo.ts'
-import type { VisitorMessageBatcher } from './append-batch.ts'
-import { isUuid } from '../../shared/ids.ts'
+import { appendOne, retryAfterRace, type VisitorMessageBatcher } from './append-batch.ts'
+import type { AppendItem, AppendOutcome, DeliveryStatus, InboundMessage, MessageResult, MessageView, UpdatedMessage, WithinMessage } from './messages.types.ts'
+import type { Channel } from '../conversations/conversations.types.ts'
+
+export type { InboundMessage, MessageResult, WithinMessage } from './messages.types.ts'
 
 export const MAX_MESSAGE_BYTES = 16 * 1024
 export const MAX_CLIENT_ID_LENGTH = 100
@@ -25,26 +29,8 @@ export interface MessageDeps {
   visitorMessages?: VisitorMessageBatcher
 }
 
-/** What a channel adapter makes of a visitor's message. */
-export interface InboundMessage {
-  channel: Channel
-  visitorId: string
-  /** The thread, when the channel knows it (widget, e-mail reply headers); else the visitor's latest on the channel. */
-  conversationId?: string | null
-  body: string
-  /** Idempotency key: the client's frame id, or the channel's own message id. */
-  clientId?: string | null
-}
-
-export interface MessageResult {
-  message: MessageView
-  conversation: ConversationView
-  /** True when this client id was already stored: nothing new was written. */
-  duplicate: boolean
-}
-
 /** Validates a message body and masks card numbers in it: only the masked text is ever stored. */
-export function checkBody(raw: string): string {
+export function checkBody(raw: string): MaskedText {
   if (raw.trim() === '') throw new AppError('message.empty', 400, 'the message is empty')
   const body = maskCardNumbers(raw)
   if (Buffer.byteLength(body, 'utf8') > MAX_MESSAGE_BYTES) {
@@ -61,54 +47,39 @@ function checkClientId(clientId: string | null | undefined): string | null {
   return clientId
 }
 
-export function preview(body: string): string {
+/**
+ * The list's one-line preview. Masked again after flattening: digit groups on separate lines
+ * become one space-separated run here, which can read as a card number.
+ */
+export function preview(body: MaskedText): MaskedText {
   const flat = body.replace(/\s+/g, ' ').trim()
-  return flat.length > 140 ? flat.slice(0, 139) + '…' : flat
+  return maskCardNumbers(flat.length > 140 ? flat.slice(0, 139) + '…' : flat)
 }
 
-async function existing(deps: MessageDeps, authorId: string, clientId: string | null): Promise<MessageResult | null> {
-  if (!clientId) return null
-  const message = await repo.findByClientId(deps.sql, authorId, clientId)
-  if (!message) return null
-  const conversation = await conversations.findView(deps.sql, message.conversationId)
-  return { message, conversation: conversation!, duplicate: true }
-}
+const notFound = () => new AppError('conversation.not_found', 404, 'conversation not found')
 
-interface Stored {
-  message: MessageView
-  conversation: ConversationView
-  changes: ConversationChange[]
+function appendItem(
+  author: Author & { name: string | null },
+  m: { conversationId: string; body: MaskedText; clientId: string | null; channel: Channel | null; deliveryStatus: DeliveryStatus },
+): AppendItem {
+  return { id: newId(), author, effect: effectOf(author), owner: requiredOwner(author), preview: preview(m.body), ...m }
 }
 
 /**
- * Runs `work`, which stores the message. A client id seen before makes the insert fail on its
- * unique index (also when a concurrent retry won the race): the original is answered instead,
- * so the common case (a new message) pays for no lookup first.
+ * Answers an append and tells everyone what it changed. `created`: the conversation was opened
+ * for this message. A client id seen before is answered with the original and announces nothing.
  */
-async function onceByClientId(
-  deps: MessageDeps,
-  authorId: string,
-  clientId: string | null,
-  work: () => Promise<Stored>,
-  alsoEmail?: boolean,
-): Promise<MessageResult> {
-  let stored: Stored
-  try {
-    stored = await work()
-  } catch (e) {
-    if (isUniqueViolation(e, 'messages_client_id')) {
-      const before = await existing(deps, authorId, clientId)
-      if (before) return before
-    }
-    throw e
-  }
-  const { message, conversation } = stored
-  for (const change of stored.changes) deps.bus.emit('conversation.changed', { conversation, change })
+async function settle(deps: MessageDeps, outcome: AppendOutcome, created: boolean, effect: MessageEffect, alsoEmail?: boolean): Promise<MessageResult> {
+  if (outcome.kind === 'missing') throw notFound()
+  const { message, conversation } = outcome
+  if (outcome.kind === 'seen') return { message, conversation, duplicate: true }
+  const changes = created ? changesOf('created', effect) : outcome.before ? changesOf(outcome.before, effect) : []
+  for (const change of changes) deps.bus.emit('conversation.changed', { conversation, change })
   // Whether a reply should follow the visitor by e-mail depends on their presence at this moment,
   // not when a listener gets round to asking.
   const visitorOnline =
     message.authorType === 'agent' && conversation.channel === 'web' && conversation.visitor.email
-      ? await isVisitorOnline(deps.sql, conversation.visitor.id)
+      ? await isVisitorOnline(deps, conversation.visitor.id)
       : undefined
   deps.bus.emit('message.created', {
     message,
@@ -119,77 +90,44 @@ async function onceByClientId(
   return { message, conversation, duplicate: false }
 }
 
-const notFound = () => new AppError('conversation.not_found', 404, 'conversation not found')
-
-/**
- * A channel's own records of a message (the mail's Message-ID, original, attachments), written
- * in the message's transaction so they commit together with it, before anyone hears of it.
- */
-export type WithinMessage = (tx: TxSql, stored: { messageId: string; conversationId: string; visitorId: string }) => Promise<void>
-
-/** A visitor's message as stored: a new message reopens a resolved conversation (same statement). */
-function visitorStored(r: repo.Appended, created: boolean): Stored {
-  const changes: ConversationChange[] = created ? ['created'] : r.previous.status === 'resolved' ? ['reopened'] : []
-  return { message: r.message, conversation: r.conversation, changes }
+/** Rolls back a transaction that stored nothing (so a conversation opened for the message goes too). */
+class NothingStored {
+  constructor(readonly outcome: AppendOutcome) {}
 }
 
 export async function receiveInbound(deps: MessageDeps, input: InboundMessage, within?: WithinMessage): Promise<MessageResult> {
   const body = checkBody(input.body)
   const clientId = checkClientId(input.clientId)
-  const append = async (db: Db, conversationId: string, created: boolean): Promise<Stored> => {
-    const r = await repo.appendToConversation(db, {
-      id: newId(),
-      conversationId,
-      // Someone else's conversation is answered exactly like a missing one.
-      ownedBy: input.visitorId,
-      authorType: 'visitor',
-      authorId: input.visitorId,
-      authorName: null,
-      body,
-      preview: preview(body),
-      clientId,
-      // the channel it came by: an e-mailed answer to a web chat is an e-mail message
-      channel: input.channel,
-      deliveryStatus: 'received',
-    })
-    if (!r) throw notFound()
-    return visitorStored(r, created)
+  const author = { type: 'visitor', id: input.visitorId, name: null } as const
+  const effect = effectOf(author)
+  // the channel it came by: an e-mailed answer to a web chat is an e-mail message
+  const item = (conversationId: string) => appendItem(author, { conversationId, body, clientId, channel: input.channel, deliveryStatus: 'received' })
+  const known = input.conversationId
+  if (known && !isUuid(known)) throw notFound()
+  // The common case: the widget knows its conversation. It is stored with the other messages
+  // arriving meanwhile, in one statement (group commit).
+  if (known && !within) {
+    const one = item(known)
+    return settle(deps, deps.visitorMessages ? await deps.visitorMessages.append(one) : await appendOne(deps.sql, one), false, effect)
   }
-  return onceByClientId(deps, input.visitorId, clientId, async () => {
-    // The common case: the widget knows its conversation. It is stored with the other messages
-    // arriving meanwhile, in one statement (group commit); what the batch leaves (a retried
-    // client id, someone else's conversation) takes the one-message path for its exact answer.
-    if (input.conversationId && !within) {
-      if (deps.visitorMessages && isUuid(input.conversationId)) {
-        const r = await deps.visitorMessages.append({
-          id: newId(),
-          conversationId: input.conversationId,
-          visitorId: input.visitorId,
-          body,
-          preview: preview(body),
-          clientId,
-          channel: input.channel,
-        })
-        if (r) return visitorStored(r, false)
-      }
-      return append(deps.sql, input.conversationId, false)
-    }
-    return deps.sql.begin(async (tx) => {
-      let conversationId = input.conversationId ?? null
-      let created = false
-      if (!conversationId) {
-        const latest = await conversations.latestForVisitor(tx, input.visitorId, input.channel)
-        if (latest) conversationId = latest.id
-        else {
-          conversationId = (await conversations.insertConversation(tx, { id: newId(), visitorId: input.visitorId, channel: input.channel })).id
-          created = true
-        }
-      }
-      const stored = await append(tx, conversationId, created)
-      if (within) await within(tx, { messageId: stored.message.id, conversationId, visitorId: input.visitorId })
-      return stored
-    })
-  })
+  // Otherwise in a transaction: finding or opening the conversation, and the channel's own
+  // records (`within`), commit together with the message.
+  let done: { outcome: AppendOutcome; created: boolean }
+  try {
+    done = await retryAfterRace(() =>
+      deps.sql.begin(async (tx) => {
+        const target = known ? { id: known, created: false } : await conversationForMessage(tx, input.visitorId, input.channel)
+        const [outcome] = await repo.appendMessages(tx, [item(target.id)])
+        if (outcome!.kind !== 'stored') throw new NothingStored(outcome!)
+        if (within) await within(tx, { messageId: outcome!.message.id, conversationId: target.id, visitorId: input.visitorId })
+        return { outcome: outcome!, created: target.created }
+      }),
+    )
+  } catch (e) {
+    if (!(e instanceof NothingStored)) throw e
+    done = { outcome: e.outcome, created: false }
+  }
+  return settle(deps, done.outcome, done.created, effect)
 }
 
 export interface ReplyInput {
@@ -200,39 +138,27 @@ export interface ReplyInput {
   alsoEmail?: boolean
 }
 
-/** An agent's answer. Answering an unassigned conversation takes it. */
+/** An agent's answer: a batch of one through the same append statement. */
 export async function sendReply(deps: MessageDeps, actor: Actor, input: ReplyInput): Promise<MessageResult> {
   const body = checkBody(input.body)
   const clientId = checkClientId(input.clientId)
-  return onceByClientId(
-    deps,
-    actor.id,
-    clientId,
-    async () => {
-      const r = await repo.appendToConversation(deps.sql, {
-        id: newId(),
-        conversationId: input.conversationId,
-        ownedBy: null,
-        authorType: 'agent',
-        authorId: actor.id,
-        authorName: actor.name,
-        body,
-        preview: preview(body),
-        clientId,
-        channel: null,
-        deliveryStatus: 'pending',
-      })
-      if (!r) throw notFound()
-      return { message: r.message, conversation: r.conversation, changes: r.previous.assigneeId === null ? ['assigned'] : [] }
-    },
-    input.alsoEmail,
+  if (!isUuid(input.conversationId)) throw notFound()
+  const one = appendItem(
+    { type: 'agent', id: actor.id, name: actor.name },
+    { conversationId: input.conversationId, body, clientId, channel: null, deliveryStatus: 'pending' },
   )
+  return settle(deps, await appendOne(deps.sql, one), false, one.effect, input.alsoEmail)
 }
 
 export interface ThreadQuery {
   afterSeq?: number
   beforeSeq?: number
   limit?: number
+}
+
+/** One message as the thread shows it, or null. */
+export async function findMessage(deps: { sql: Sql }, id: string): Promise<MessageView | null> {
+  return repo.findMessage(deps.sql, id)
 }
 
 export async function listMessages(deps: MessageDeps, conversationId: string, q: ThreadQuery): Promise<MessageView[]> {
@@ -249,7 +175,7 @@ export async function recordDelivery(
   status: 'sent' | 'delivered' | 'failed',
   error: string | null = null,
 ): Promise<void> {
-  const updated = await repo.setDelivery(deps.sql, messageId, status, error)
+  const updated = await repo.setDelivery(deps.sql, messageId, status, error === null ? null : maskCardNumbers(error))
   if (updated) announceUpdate(deps, updated)
 }
 
@@ -258,7 +184,7 @@ export async function markDelivered(deps: MessageDeps, conversationId: string, s
   for (const updated of await repo.markDeliveredUpTo(deps.sql, conversationId, seq)) announceUpdate(deps, updated)
 }
 
-function announceUpdate(deps: MessageDeps, { visitorId, ...message }: repo.UpdatedMessage): void {
+function announceUpdate(deps: MessageDeps, { visitorId, ...message }: UpdatedMessage): void {
   deps.bus.emit('message.updated', { message, visitorId })
 }
 
@@ -270,6 +196,6 @@ export async function findMessageView(deps: { sql: Db }, id: string): Promise<Me
  * A channel whose sending outlives the request (the e-mail outbox) records the message's delivery
  * in its own transaction, beside its own bookkeeping; it announces the returned view once committed.
  */
-export async function setDeliveryWithin(db: Db, messageId: string, status: repo.DeliveryStatus, error: string | null): Promise<repo.UpdatedMessage | null> {
-  return repo.setDelivery(db, messageId, status, error)
+export async function setDeliveryWithin(db: Db, messageId: string, status: DeliveryStatus, error: string | null): Promise<UpdatedMessage | null> {
+  return repo.setDelivery(db, messageId, status, error === null ? null : maskCardNumbers(error))
 }

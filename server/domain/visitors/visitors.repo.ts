@@ -1,20 +1,11 @@
 import type { Db } from '../../db/client.ts'
-import type { Channel } from '../conversations/conversations.repo.ts'
-
-export interface VisitorRow {
-  id: string
-  number: number
-  name: string | null
-  email: string | null
-  phone: string | null
-  createdAt: Date
-  lastSeenAt: Date
-}
-
+import type { Channel } from '../conversations/conversations.types.ts'
+import type { MaskedText } from '../privacy/privacy.types.ts'
+import type { CustomerVariable, EmailSource, MaskedVariable, PageView, PageVisit, VisitFacts, VisitorPatch, VisitorRow, VisitorView } from './visitors.types.ts'
 
 export async function insertVisitor(
   db: Db,
-  v: { id: string; tokenHash: string | null; name?: string | null; email?: string | null; emailSource?: EmailSource | null; externalId?: string | null },
+  v: { id: string; tokenHash: string | null; name?: MaskedText | null; email?: string | null; emailSource?: EmailSource | null; externalId?: string | null },
 ): Promise<VisitorRow> {
   const [row] = await db<VisitorRow[]>`
     insert into visitors (id, name, email, email_source, external_id)
@@ -30,11 +21,6 @@ export async function findVisitorByTokenHash(db: Db, tokenHash: string): Promise
     select v.id, v.number, v.name, v.email, v.phone, v.created_at, v.last_seen_at
     from visitor_tokens t join visitors v on v.id = t.visitor_id
     where t.token_hash = ${tokenHash}`
-  return row ? { ...row, number: Number(row.number) } : null
-}
-
-export async function findVisitorById(db: Db, id: string): Promise<VisitorRow | null> {
-  const [row] = await db<VisitorRow[]>`select id, number, name, email, phone, created_at, last_seen_at from visitors where id = ${id}`
   return row ? { ...row, number: Number(row.number) } : null
 }
 
@@ -56,37 +42,8 @@ export async function isVisitorOnline(db: Db, visitorId: string): Promise<boolea
   return row?.online ?? false
 }
 
-export type EmailSource = 'contact_form' | 'site' | 'agent' | 'email'
 
-export interface CustomerVariable {
-  label: string
-  value: string
-}
 
-/** A visitor as the dashboard's visitor card shows it. */
-export interface VisitorView {
-  id: string
-  number: number
-  externalId: string | null
-  name: string | null
-  email: string | null
-  emailSource: EmailSource | null
-  phone: string | null
-  note: string
-  noteUpdatedAt: Date | null
-  noteUpdatedBy: { id: string; name: string } | null
-  variables: Record<string, CustomerVariable>
-  ip: string | null
-  location: { countryCode: string; region: string | null; city: string | null } | null
-  os: { name: string; version: string | null } | null
-  browser: { name: string; version: string | null } | null
-  referrer: string | null
-  currentPage: { url: string; title: string | null } | null
-  /** A widget of this visitor is connected to a live Parley process. */
-  online: boolean
-  createdAt: Date
-  lastSeenAt: Date
-}
 
 interface VisitorViewRow {
   id: string
@@ -150,19 +107,7 @@ function toVisitorView(r: VisitorViewRow): VisitorView {
   }
 }
 
-export interface VisitFacts {
-  ip: string
-  userAgent: string
-  countryCode: string | null
-  region: string | null
-  city: string | null
-  osName: string | null
-  osVersion: string | null
-  browserName: string | null
-  browserVersion: string | null
-}
 
-/** Stores the visit's facts; false when they are the ones already stored (a reconnect, a reload). */
 /**
  * A widget connected on this process: counts the connection and records where from and with
  * what, in one statement. Returns the visitor's card when the address or browser changed (the
@@ -186,17 +131,11 @@ export async function connectVisit(db: Db, nodeId: string, id: string, f: VisitF
   return r?.changed ? toVisitorView(r) : null
 }
 
-export interface PageView {
-  url: string
-  title: string
-  referrer: string | null
-  at: Date
-}
 
 export async function addPageView(
   db: Db,
   visitorId: string,
-  p: { url: string; title: string; referrer: string | null; visitReferrer: string | null },
+  p: PageVisit,
 ): Promise<PageView> {
   const [row] = await db<PageView[]>`
     with visitor as (
@@ -216,7 +155,7 @@ export async function listPageViews(db: Db, visitorId: string, limit: number): P
     select url, title, referrer, at from page_views where visitor_id = ${visitorId} order by at desc, id desc limit ${limit}`
 }
 
-export async function mergeVariables(db: Db, visitorId: string, vars: Record<string, CustomerVariable>): Promise<number> {
+export async function mergeVariables(db: Db, visitorId: string, vars: Record<string, MaskedVariable>): Promise<number> {
   const [row] = await db<{ n: number }[]>`
     update visitors set variables = variables || ${db.json(vars as never)}
     where id = ${visitorId}
@@ -258,14 +197,6 @@ export async function search(db: Db, q: { externalId?: string; email?: string },
     order by last_seen_at desc limit ${limit}`
 }
 
-export interface VisitorPatch {
-  name?: string | null
-  email?: string | null
-  emailSource?: EmailSource | null
-  phone?: string | null
-  note?: string
-  noteUpdatedBy?: string
-}
 
 export async function updateVisitor(db: Db, id: string, p: VisitorPatch): Promise<boolean> {
   const set: Record<string, unknown> = {}

@@ -3,11 +3,12 @@ import type { EventBus } from '../../events/bus.ts'
 import { AppError, isUniqueViolation } from '../../shared/errors.ts'
 import { newId, newSecret, hashSecret } from '../../shared/ids.ts'
 import * as v from '../shared/validate.ts'
-import { maskCardNumbers } from '../messages/card-mask.ts'
+import { maskCardNumbers, maskOptional } from '../privacy/card-mask.ts'
+import type { MaskedText } from '../privacy/privacy.types.ts'
 import type { Actor } from '../agents/agents.usecases.ts'
 import * as repo from './visitors.repo.ts'
-import { findView as findConversationView } from '../conversations/conversations.repo.ts'
-import type { VisitorRow, VisitorView } from './visitors.repo.ts'
+import { findConversation } from '../conversations/conversations.usecases.ts'
+import type { EmailSource, MaskedVariable, PageView, VisitorPatch, VisitorRow, VisitorView } from './visitors.types.ts'
 
 export interface VisitorDeps {
   sql: Sql
@@ -26,7 +27,20 @@ export async function authenticateVisitor(deps: { sql: Sql }, token: string | un
   return repo.findVisitorByTokenHash(deps.sql, hashSecret(token))
 }
 
+/**
+ * A visitor a channel knows only by an e-mail address (and maybe a name), created in the caller's
+ * transaction so the conversation that brought them commits with them.
+ */
+export async function createVisitorByEmail(db: Db, input: { name: string | null; email: string }): Promise<VisitorRow> {
+  return repo.insertVisitor(db, { id: newId(), tokenHash: null, name: maskOptional(input.name), email: input.email, emailSource: 'email' })
+}
+
 const notFound = () => new AppError('visitor.not_found', 404, 'visitor not found')
+
+/** The visitor card, or null when there is no such visitor. */
+export async function findVisitor(deps: { sql: Sql }, id: string): Promise<VisitorView | null> {
+  return repo.findVisitorView(deps.sql, id)
+}
 
 export async function getVisitor(deps: { sql: Sql }, id: string): Promise<VisitorView> {
   const view = await repo.findVisitorView(deps.sql, id)
@@ -46,8 +60,8 @@ export function normalisePhone(value: string): string {
 const blank = (s: string | null | undefined) => s === null || (s !== undefined && s.trim() === '')
 
 /** Name, e-mail and phone as given (blank clears), validated and masked; `source` says who gave the e-mail. */
-function contactPatch(input: { name?: string | null; email?: string | null; phone?: string | null }, source: repo.EmailSource): repo.VisitorPatch {
-  const patch: repo.VisitorPatch = {}
+function contactPatch(input: { name?: string | null; email?: string | null; phone?: string | null }, source: EmailSource): VisitorPatch {
+  const patch: VisitorPatch = {}
   if (input.name !== undefined) patch.name = blank(input.name) ? null : maskCardNumbers(v.text(input.name!, 'name', 100))
   if (input.email !== undefined) {
     patch.email = blank(input.email) ? null : v.email(input.email!)
@@ -79,7 +93,7 @@ export async function editVisitor(deps: VisitorDeps, actor: Actor, id: string, i
 
 /** The widget's contact form: the visitor leaves their e-mail (and maybe a name). */
 export async function leaveContact(deps: VisitorDeps, id: string, input: { email: string; name?: string | null }): Promise<void> {
-  const patch: repo.VisitorPatch = { email: v.email(input.email), emailSource: 'contact_form' }
+  const patch: VisitorPatch = { email: v.email(input.email), emailSource: 'contact_form' }
   if (input.name && input.name.trim() !== '') patch.name = maskCardNumbers(v.text(input.name, 'name', 100))
   if (!(await repo.updateVisitor(deps.sql, id, patch))) throw notFound()
   deps.bus.emit('visitor.changed', { visitor: await getVisitor(deps, id) })
@@ -103,12 +117,12 @@ export const MAX_VARIABLE_VALUE_BYTES = 1024
 const VARIABLE_KEY = /^[A-Za-z0-9_.-]{1,64}$/
 
 /** Customer info sent by the site: `{ key: { label, value } }`, bounded and masked. */
-export function checkVariables(input: Record<string, { label?: unknown; value?: unknown }>): Record<string, repo.CustomerVariable> {
+export function checkVariables(input: Record<string, { label?: unknown; value?: unknown }>): Record<string, MaskedVariable> {
   const entries = Object.entries(input)
   if (entries.length > MAX_VARIABLES) {
     throw new AppError('visitor.too_many_variables', 400, `at most ${MAX_VARIABLES} variables`, { field: 'variables', max: MAX_VARIABLES })
   }
-  const out: Record<string, repo.CustomerVariable> = {}
+  const out: Record<string, MaskedVariable> = {}
   for (const [key, raw] of entries) {
     if (!VARIABLE_KEY.test(key)) {
       throw new AppError('visitor.invalid_variable', 400, `variable key "${key.slice(0, 64)}" must be 1–64 letters, digits, "_", "." or "-"`, { field: `variables.${key.slice(0, 64)}` })
@@ -167,19 +181,23 @@ export interface FactSources {
  */
 export async function visitorConnected(deps: VisitorDeps, nodeId: string, visitorId: string, ip: string, userAgent: string, facts: FactSources): Promise<void> {
   const location = await facts.locate(ip)
+  const parsed = facts.parseUserAgent(userAgent)
   const changed = await repo.connectVisit(deps.sql, nodeId, visitorId, {
     ip,
-    userAgent: userAgent.slice(0, 1000),
+    userAgent: maskCardNumbers(userAgent.slice(0, 1000)),
     countryCode: location?.countryCode ?? null,
     region: location?.region ?? null,
     city: location?.city ?? null,
-    ...facts.parseUserAgent(userAgent),
+    osName: maskOptional(parsed.osName),
+    osVersion: maskOptional(parsed.osVersion),
+    browserName: maskOptional(parsed.browserName),
+    browserVersion: maskOptional(parsed.browserVersion),
   })
   deps.bus.emit('visitor.presence', { visitorId, online: true })
   if (changed) deps.bus.emit('visitor.changed', { visitor: changed })
 }
 
-function checkUrl(value: string, field: string): string {
+function checkUrl(value: string, field: string): MaskedText {
   let u: URL
   try {
     u = new URL(value)
@@ -192,7 +210,7 @@ function checkUrl(value: string, field: string): string {
 }
 
 /** A page the visitor opened (also single-page-app navigations); the dashboard shows it live. */
-export async function recordPageView(deps: VisitorDeps, visitorId: string, p: { url: string; title?: string; referrer?: string | null }): Promise<repo.PageView> {
+export async function recordPageView(deps: VisitorDeps, visitorId: string, p: { url: string; title?: string; referrer?: string | null }): Promise<PageView> {
   const url = checkUrl(p.url, 'url')
   const referrer = p.referrer ? checkUrl(p.referrer, 'referrer') : null
   const title = maskCardNumbers((p.title ?? '').trim().slice(0, 300))
@@ -203,7 +221,7 @@ export async function recordPageView(deps: VisitorDeps, visitorId: string, p: { 
   return view
 }
 
-export async function listPageViews(deps: { sql: Sql }, visitorId: string, limit = 50): Promise<repo.PageView[]> {
+export async function listPageViews(deps: { sql: Sql }, visitorId: string, limit = 50): Promise<PageView[]> {
   return repo.listPageViews(deps.sql, visitorId, Math.min(Math.max(limit, 1), 500))
 }
 
@@ -265,7 +283,7 @@ export async function identify(
     return fresh
   })
   for (const id of moved) {
-    const conversation = await findConversationView(deps.sql, id)
+    const conversation = await findConversation(deps, id)
     if (conversation) deps.bus.emit('conversation.changed', { conversation, change: 'updated' })
   }
   const info: SiteInfo = { name: input.name, email: input.email, phone: input.phone, variables: input.variables }
@@ -313,7 +331,7 @@ export async function findOrCreateVisitorByEmail(db: Db, from: { address: string
   const id =
     (await repo.findIdByEmail(db, address)) ??
     (await repo.findIdByIdentity(db, 'email', address)) ??
-    (await repo.insertVisitor(db, { id: newId(), tokenHash: null, name: from.name, email: from.address, emailSource: 'email' })).id
+    (await repo.insertVisitor(db, { id: newId(), tokenHash: null, name: maskOptional(from.name), email: from.address, emailSource: 'email' })).id
   await repo.saveIdentity(db, 'email', address, id, true)
   return id
 }

@@ -3,6 +3,7 @@
 // no-break spaces or dashes, keeps its last four digits and every separator:
 // `4111 1111 1111 1111` → `•••• •••• •••• 1111`. Phone numbers (+…), IBANs, dates, prices,
 // order numbers and Luhn-invalid runs stay as they are.
+import type { MaskedText } from './privacy.types.ts'
 
 export const MASK = '•'
 
@@ -54,13 +55,14 @@ export function isCardNumber(digits: string): boolean {
 const SEPARATOR = /[ \u00a0\u202f-]/
 
 /**
- * Returns the text with every card number masked; text without one comes back unchanged.
- * Inside a chain of digit groups the card is looked for group by group, so what stands beside
- * it (an expiry date, a CVC, an order number typed after it with a space) does not hide it:
- * `5555 5555 5555 4444 0329` → `•••• •••• •••• 4444 0329`. The longest card wins at each group.
+ * Returns the text with every card number masked; text without one comes back unchanged. The only
+ * way to make a MaskedText. Inside a chain of digit groups the card is looked for group by group,
+ * so what stands beside it (an expiry date, a CVC, an order number typed after it with a space)
+ * does not hide it: `5555 5555 5555 4444 0329` → `•••• •••• •••• 4444 0329`. The longest card
+ * wins at each group.
  */
-export function maskCardNumbers(text: string): string {
-  if (!/\d{4}/.test(text) && !/\d[ \u00a0\u202f-]\d/.test(text)) return text
+export function maskCardNumbers(text: string): MaskedText {
+  if (!/\d{4}/.test(text) && !/\d[ \u00a0\u202f-]\d/.test(text)) return text as MaskedText
   return text.replace(CHAIN, (chain) => {
     if (chain.replace(/\D/g, '').length < 12) return chain
     // Groups with their offsets in the chain: [start, end) of each run of digits.
@@ -96,7 +98,12 @@ export function maskCardNumbers(text: string): string {
     let out = chain
     for (const [from, to] of masked) out = out.slice(0, from) + maskRun(out.slice(from, to)) + out.slice(to)
     return out
-  })
+  }) as MaskedText
+}
+
+/** Masks an optional text, keeping null (a cleared field) as null. */
+export function maskOptional(text: string | null): MaskedText | null {
+  return text === null ? null : maskCardNumbers(text)
 }
 
 /** Every digit but the last four becomes the mask; separators stay. */

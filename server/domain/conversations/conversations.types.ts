@@ -1,0 +1,54 @@
+// The conversation as the rest of Parley sees it: events, the wire protocol, channels and http
+// import these, never the repository.
+
+export type Channel = 'web' | 'email' | 'messenger'
+export type ConversationStatus = 'open' | 'resolved'
+export type AuthorType = 'visitor' | 'agent' | 'system'
+
+/** What happened to a conversation, as dashboards are told. */
+export type ConversationChange = 'created' | 'assigned' | 'resolved' | 'reopened' | 'updated'
+
+export interface ConversationRow {
+  id: string
+  visitorId: string
+  channel: Channel
+  status: ConversationStatus
+  assigneeId: string | null
+  lastSeq: number
+  lastMessageAt: Date
+  lastMessagePreview: string
+  lastMessageAuthor: AuthorType | null
+  waitingSince: Date | null
+  createdAt: Date
+  updatedAt: Date
+  resolvedAt: Date | null
+  resolvedBy: string | null
+}
+
+/** A conversation as lists and threads show it. */
+export interface ConversationView {
+  id: string
+  channel: Channel
+  status: ConversationStatus
+  visitor: { id: string; number: number; name: string | null; email: string | null }
+  assignee: { id: string; name: string } | null
+  lastSeq: number
+  lastMessage: { preview: string; at: Date; author: AuthorType | null }
+  waitingSince: Date | null
+  createdAt: Date
+  resolvedAt: Date | null
+  resolvedBy: string | null
+}
+
+export type View = 'unassigned' | 'mine' | 'others' | 'resolved'
+
+export interface Page {
+  items: ConversationView[]
+  nextCursor: string | null
+}
+
+export interface Counts {
+  unassigned: number
+  /** Open conversations per assignee; Mine and Others follow from it for each agent. */
+  byAssignee: Record<string, number>
+}
