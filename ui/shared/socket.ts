@@ -72,8 +72,10 @@ export class ReconnectingSocket {
   stop(): void {
     this.stopped = true
     removeEventListener('online', this.reconnectNow)
-    removeEventListener('offline', this.onOffline)
-    document.removeEventListener('visibilitychange', this.onVisible)
+    if (this.opts.followPage) {
+      removeEventListener('offline', this.onOffline)
+      document.removeEventListener('visibilitychange', this.onVisible)
+    }
     clearTimeout(this.timer)
     this.timer = undefined
     this.dialing = false
@@ -177,7 +179,10 @@ export class ReconnectingSocket {
         return
       }
       if (frame.type === this.opts.greeting && !greeted) return void greet()
-      if (frame.type === 'pong') clearTimeout(this.pongTimer)
+      if (frame.type === 'pong') {
+        clearTimeout(this.pongTimer)
+        this.pongTimer = undefined
+      }
       // The server coalesces what it publishes to every dashboard in one turn into one frame.
       if (frame.type === 'batch') for (const f of frame.frames) this.opts.onFrame(f)
       else this.opts.onFrame(frame)
@@ -207,6 +212,7 @@ export class ReconnectingSocket {
     this.ws = null
     clearInterval(this.pinger)
     clearTimeout(this.pongTimer)
+    this.pongTimer = undefined
     if (!ws) return
     ws.onopen = ws.onmessage = ws.onclose = null
     try {
@@ -236,8 +242,8 @@ export class ReconnectingSocket {
       this.wallClock = Date.now()
       this.send({ type: 'ping' })
       const within = this.opts.pongMs
-      if (!within) return
-      clearTimeout(this.pongTimer)
+      // A pong answers every ping before it: an unanswered ping keeps its deadline.
+      if (!within || this.pongTimer) return
       this.pongTimer = setTimeout(() => this.dropped(), slept ? Math.min(within, 3000) : within)
     }, every)
   }
