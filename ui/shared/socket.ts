@@ -41,13 +41,14 @@ export interface SocketOptions {
   followPage?: boolean
 }
 
+/** The dashboard's: a few agents, who want their connection back fast. */
 const DEFAULT_BACKOFF = { firstMs: 400, maxMs: 10_000, jitter: [0.5, 1] as [number, number] }
 
 export class ReconnectingSocket {
   state: SocketState = 'closed'
   private ws: WebSocket | null = null
-  /** True while `url()` is being awaited: a connection is under way without a socket yet. */
-  private dialing = false
+  /** Set while `url()` is awaited: a connection under way without a socket yet (stop() forgets it). */
+  private dial: object | null = null
   private attempt = 0
   private opened = false
   private stopped = true
@@ -78,7 +79,7 @@ export class ReconnectingSocket {
     }
     clearTimeout(this.timer)
     this.timer = undefined
-    this.dialing = false
+    this.dial = null
     this.close()
     this.setState('closed')
   }
@@ -100,7 +101,7 @@ export class ReconnectingSocket {
    * `fresh`: the network is back, so start the back-off over.
    */
   connect(fresh = false): void {
-    if (this.stopped || this.ws || this.dialing) return
+    if (this.stopped || this.ws || this.dial) return
     clearTimeout(this.timer)
     this.timer = undefined
     if (fresh) this.attempt = 0
@@ -111,16 +112,16 @@ export class ReconnectingSocket {
       return this.scheduleReconnect()
     }
     if (typeof url === 'string') return this.open(url)
-    this.dialing = true
+    const dial = (this.dial = {})
     url.then(
       (u) => {
-        if (!this.dialing) return
-        this.dialing = false
+        if (this.dial !== dial) return
+        this.dial = null
         this.open(u)
       },
       () => {
-        if (!this.dialing) return
-        this.dialing = false
+        if (this.dial !== dial) return
+        this.dial = null
         this.scheduleReconnect()
       },
     )
