@@ -27,7 +27,7 @@ import type * as Wire from './wire.ts'
 import type { AsJson, Assert, Encodable, Same } from './wire.check.ts'
 
 // What the domain hands the hub is, once encoded, exactly what wire.ts promises the clients.
-export type WireChecks = [
+type WireChecks = [
   Assert<Same<AsJson<MessageView>, Wire.Message>>,
   Assert<Same<AsJson<ConversationView>, Wire.Conversation>>,
   Assert<Same<Counts, Wire.Counts>>,

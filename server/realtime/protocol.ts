@@ -40,7 +40,7 @@ export const ClientFrameSchema = t.Union([
 export type ClientFrame = Wire.ClientFrame
 
 // A schema that accepts a frame the wire type does not describe, or the other way round, fails here.
-export type SchemaIsWire = Assert<Same<Static<typeof ClientFrameSchema>, Wire.ClientFrame>>
+type SchemaIsWire = Assert<Same<Static<typeof ClientFrameSchema>, Wire.ClientFrame>>
 
 const check = TypeCompiler.Compile(ClientFrameSchema)
 
