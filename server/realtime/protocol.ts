@@ -1,14 +1,13 @@
-// The WebSocket protocol: every client frame is validated against this union; server frames are
-// typed below. A frame that creates data carries a client id and is acknowledged only after
-// commit; a reconnecting client resumes a conversation from the last sequence number it saw.
+// Validation of client frames: every frame a client sends is checked against this schema, which
+// also bounds its sizes. The frames themselves are described in wire.ts, and the schema must
+// describe exactly the same union (checked below), so the UIs and the server cannot drift apart.
+// A frame that creates data carries a client id and is acknowledged only after commit; a
+// reconnecting client resumes a conversation from the last sequence number it saw.
 import { t } from 'elysia'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import type { Static } from '@sinclair/typebox'
-import type { MessageView } from '../domain/messages/messages.types.ts'
-import type { ConversationView, Counts } from '../domain/conversations/conversations.types.ts'
-import type { AgentPresence } from '../domain/agents/agents.repo.ts'
-import type { VisitorView } from '../domain/visitors/visitors.types.ts'
-import type { ConversationChange } from '../events/bus.ts'
+import type * as Wire from './wire.ts'
+import type { Assert, Same } from './wire.check.ts'
 
 /** Frames larger than this are refused with an error frame; the socket stays open. */
 export const MAX_FRAME_BYTES = 64 * 1024
@@ -17,7 +16,7 @@ export const MAX_FRAME_BYTES = 64 * 1024
 const Uuid = t.String({ pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' })
 const ClientId = t.String({ minLength: 1, maxLength: 100 })
 
-export const ClientFrame = t.Union([
+export const ClientFrameSchema = t.Union([
   t.Object({
     type: t.Literal('message.send'),
     clientId: ClientId,
@@ -38,9 +37,12 @@ export const ClientFrame = t.Union([
   }),
   t.Object({ type: t.Literal('ping') }),
 ])
-export type ClientFrame = Static<typeof ClientFrame>
+export type ClientFrame = Wire.ClientFrame
 
-const check = TypeCompiler.Compile(ClientFrame)
+// A schema that accepts a frame the wire type does not describe, or the other way round, fails here.
+type SchemaIsWire = Assert<Same<Static<typeof ClientFrameSchema>, Wire.ClientFrame>>
+
+const check = TypeCompiler.Compile(ClientFrameSchema)
 
 export type ParseResult = { ok: true; frame: ClientFrame } | { ok: false; code: string; message: string; ref?: string }
 
@@ -72,21 +74,3 @@ export function parseFrame(raw: string | Buffer): ParseResult {
   }
   return { ok: true, frame: data as ClientFrame }
 }
-
-export type ServerFrame =
-  | { type: 'hello'; role: 'agent' | 'visitor'; id: string; nodeId: string }
-  | { type: 'message'; message: MessageView; conversation: ConversationView }
-  | { type: 'message.updated'; message: MessageView }
-  | { type: 'conversation'; conversation: ConversationView; change: ConversationChange }
-  | { type: 'counts'; counts: Counts }
-  | { type: 'typing'; conversationId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
-  | { type: 'presence'; presence: AgentPresence }
-  | { type: 'visitor'; visitor: VisitorView }
-  | { type: 'visitor.presence'; visitorId: string; online: boolean }
-  | { type: 'ack'; clientId: string; messageId: string; conversationId: string; seq: number; duplicate: boolean }
-  | { type: 'resumed'; conversationId: string; lastSeq: number }
-  | { type: 'error'; code: string; message: string; ref?: string }
-  | { type: 'session.ended'; reason: string }
-  | { type: 'pong' }
-  /** Dashboards only: frames published in one turn of the event loop, in order (see hub.ts). */
-  | { type: 'batch'; frames: ServerFrame[] }

@@ -11,8 +11,9 @@ import { getConversation, getVisitorConversation, counts } from '../domain/conve
 import { listMessages, markDelivered, sendReply, type MessageResult } from '../domain/messages/messages.usecases.ts'
 import type { ConversationView } from '../domain/conversations/conversations.types.ts'
 import { SESSION_COOKIE, clientIp, isCrossSite, readCookie } from '../http/request.ts'
-import { AGENTS, agentTopic, encodeMessageFrame, visitorTopic } from './hub.ts'
-import { parseFrame, type ClientFrame, type ServerFrame } from './protocol.ts'
+import { AGENTS, agentTopic, encode, encodeMessageFrame, visitorTopic } from './hub.ts'
+import { parseFrame, type ClientFrame } from './protocol.ts'
+import type { ServerFrame } from './wire.ts'
 
 interface Sock {
   send(data: string): unknown
@@ -38,7 +39,7 @@ const reply = (deps: AppDeps, ws: Sock, data: string) => {
   const who = ws.data.state.who
   deps.hub.reply(ws, data, who.kind === 'visitor' ? visitorTopic(who.visitorId) : null)
 }
-const send = (deps: AppDeps, ws: Sock, frame: ServerFrame) => reply(deps, ws, JSON.stringify(frame))
+const send = (deps: AppDeps, ws: Sock, frame: ServerFrame) => reply(deps, ws, encode(frame))
 
 function ack(deps: AppDeps, ws: Sock, clientId: string, r: MessageResult) {
   send(deps, ws, { type: 'ack', clientId, messageId: r.message.id, conversationId: r.conversation.id, seq: r.message.seq, duplicate: r.duplicate })

@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../config.ts'
 import { createTestDb, type TestDb } from '../db/testing.ts'
 import { startParley, type Running } from '../runtime.ts'
 import { createLogger, type Level } from '../shared/logger.ts'
-import type { ServerFrame } from '../realtime/protocol.ts'
+import type { ServerFrame } from '../realtime/wire.ts'
 
 export interface TestServer {
   url: string

@@ -1,6 +1,7 @@
 // The same rules the server enforces (server/domain/conversations/conversations.rules.ts),
 // used only to hide what the agent may not do; the server refuses it anyway.
-import type { Agent, Conversation } from '../shared/types.ts'
+import type { Agent } from '../shared/types.ts'
+import type { Conversation } from '../../server/realtime/wire.ts'
 
 type Who = Pick<Agent, 'id' | 'role'>
 

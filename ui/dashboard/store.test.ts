@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'bun:test'
 import { merge, viewOf } from './store.ts'
 import { canAssign, canResolve, canTake } from './permissions.ts'
-import type { Conversation, Message } from '../shared/types.ts'
+import type { Conversation, Message } from '../../server/realtime/wire.ts'
 
 const conv = (over: Partial<Conversation>): Conversation => ({
   id: 'c1',
@@ -16,6 +16,7 @@ const conv = (over: Partial<Conversation>): Conversation => ({
   waitingSince: null,
   createdAt: new Date().toISOString(),
   resolvedAt: null,
+  resolvedBy: null,
   ...over,
 })
 

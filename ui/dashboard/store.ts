@@ -5,19 +5,8 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { ApiClient, ApiError, query } from '../shared/api.ts'
 import { clientId, type ReconnectingSocket, type SocketState } from '../shared/socket.ts'
 import { isLanguage, pickLanguage, translator, type Language } from '../shared/i18n.ts'
-import type {
-  Agent,
-  AgentStatus,
-  ClientFrame,
-  Conversation,
-  Counts,
-  ListView,
-  Message,
-  Page,
-  PageView,
-  ServerFrame,
-  Visitor,
-} from '../shared/types.ts'
+import type { Agent, ListView, Page, PageView } from '../shared/types.ts'
+import type { AgentStatus, ClientFrame, Conversation, Counts, Message, ServerFrame, Visitor } from '../../server/realtime/wire.ts'
 import { CATALOGS, type Key } from './i18n/index.ts'
 
 export interface PendingMessage {
@@ -129,7 +118,7 @@ export class DashboardStore extends EventTarget {
   connection: SocketState = 'closed'
   /** Whether the socket has been open once this session (the first connect is not a "lost connection"). */
   everConnected = false
-  socket: ReconnectingSocket<ServerFrame, ClientFrame> | null = null
+  socket: ReconnectingSocket | null = null
 
   private scheduled = false
   private typingTimer: ReturnType<typeof setInterval> | null = null
@@ -347,12 +336,20 @@ export class DashboardStore extends EventTarget {
     return [...this.pending.values()].filter((p) => p.conversationId === conversationId)
   }
 
-  /** Sends a reply over the socket; it is kept and resent until the server acknowledges it. */
+  /**
+   * Sends a reply over the socket. It stays in `pending` until the server acknowledges it, and
+   * the socket sends it again after every reconnect until then (`unsent`).
+   */
   sendMessage(conversationId: string, body: string, alsoEmail?: boolean): void {
     const p: PendingMessage = { clientId: clientId(), conversationId, body, createdAt: new Date().toISOString(), state: 'sending', error: null, alsoEmail }
     this.pending.set(p.clientId, p)
-    this.socket?.sendReliable(p.clientId, this.sendFrame(p))
+    this.socket?.send(this.sendFrame(p))
     this.changed()
+  }
+
+  /** The replies still waiting for an ack, in the order they were written (the socket's `pending`). */
+  unsent(): ClientFrame[] {
+    return [...this.pending.values()].filter((p) => p.state === 'sending').map((p) => this.sendFrame(p))
   }
 
   private sendFrame(p: PendingMessage): ClientFrame {
@@ -370,13 +367,12 @@ export class DashboardStore extends EventTarget {
     if (!p) return
     p.state = 'sending'
     p.error = null
-    this.socket?.sendReliable(p.clientId, this.sendFrame(p))
+    this.socket?.send(this.sendFrame(p))
     this.changed()
   }
 
   discard(clientIdToDrop: string): void {
     this.pending.delete(clientIdToDrop)
-    this.socket?.drop(clientIdToDrop)
     this.changed()
   }
 
@@ -603,7 +599,6 @@ export class DashboardStore extends EventTarget {
         return
       }
       case 'ack': {
-        this.socket?.ack(frame.clientId)
         const p = this.pending.get(frame.clientId)
         if (!p) return
         this.pending.delete(frame.clientId)
@@ -619,8 +614,7 @@ export class DashboardStore extends EventTarget {
       case 'error': {
         const p = frame.ref ? this.pending.get(frame.ref) : undefined
         if (p) {
-          // The server refused this frame for good; keep the text so the agent can retry or copy it.
-          this.socket?.drop(p.clientId)
+          // The server refused this frame for good (no longer `unsent`); keep the text so the agent can retry or copy it.
           p.state = 'failed'
           p.error = frame.code === 'conversation.forbidden' || frame.code.endsWith('forbidden') ? this.t('error.forbidden') : this.t('thread.failed')
           this.changed()

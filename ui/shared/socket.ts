@@ -1,184 +1,267 @@
-// A WebSocket that comes back: reconnects with capped, jittered backoff, keeps frames that create
-// data (they carry a clientId) until the server acknowledges them and sends them again, in
-// order, after a reconnect (the server stores a repeated clientId once). What the client missed
-// while away is fetched by the owner of the socket through `onOpen` (resume by sequence number).
+// The one reconnecting WebSocket of both UIs (widget and dashboard). It reconnects with capped,
+// jittered exponential back-off (so a restarted server is not hit by every tab at once), tries
+// again at once when the browser is back online, keeps the connection alive with pings, and
+// unpacks the server's batch frames. Frames that create data wait in their owner's list of
+// unsent frames (`pending`), not here: the owner already keeps them until the server's ack (to
+// show them as "sending"), and after every (re)connect the socket sends what that list holds,
+// in order, again; the server stores a repeated clientId once. What the client missed while
+// away is asked for by the owner in `onOpen` (resume by sequence number).
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
+import type { ClientFrame, ServerFrame } from '../../server/realtime/wire.ts'
 
 export type SocketState = 'connecting' | 'open' | 'closed'
 
-export interface SocketOptions<In, Out extends object> {
-  url: () => string
-  onFrame: (frame: In) => void
-  onState?: (state: SocketState, info: { attempt: number; code?: number }) => void
-  /** Runs on every (re)connect before queued frames are flushed. */
-  onOpen?: (socket: ReconnectingSocket<In, Out>, reconnect: boolean) => void
+export interface SocketOptions {
+  /** Where to connect. A promise that rejects (no visitor token yet, server down) counts as a failed attempt. */
+  url: () => string | Promise<string>
+  onFrame: (frame: ServerFrame) => void
+  /**
+   * `refused`: the socket closed before it was open (the server may have refused the handshake).
+   * `attempt`: failed attempts since the connection was last open.
+   */
+  onState?: (state: SocketState, info: { attempt: number; code?: number; refused?: boolean }) => void
+  /**
+   * Runs on every (re)connect, before the pending frames go out; they wait for its promise.
+   * `current()` turns false once this connection is gone (check it after awaiting something).
+   */
+  onOpen?: (reconnect: boolean, current: () => boolean) => void | Promise<void>
+  /** Frames that create data and still wait for their ack, in the order they were written. */
+  pending?: () => Iterable<ClientFrame>
+  /** The connection counts as open only once the server sent this frame type (the widget waits for `hello`). */
+  greeting?: ServerFrame['type']
   /** Close codes after which we must not reconnect (e.g. the session was ended). */
   finalCodes?: number[]
-  pingFrame?: Out
+  /** Sends a ping this often while open. */
   pingMs?: number
-  maxBackoffMs?: number
+  /** Drops the connection when no pong comes within this long after a ping (a half-open socket). */
+  pongMs?: number
+  /** Back-off: the first delay, the cap, and the jitter as factors of the delay ([low, high)). */
+  backoff?: { firstMs: number; maxMs: number; jitter: [number, number] }
+  /** Drops the connection on the browser's offline event and tries again when the page is shown. */
+  followPage?: boolean
 }
 
-export class ReconnectingSocket<In, Out extends object> {
+/** The dashboard's: a few agents, who want their connection back fast. */
+const DEFAULT_BACKOFF = { firstMs: 400, maxMs: 10_000, jitter: [0.5, 1] as [number, number] }
+
+export class ReconnectingSocket {
   state: SocketState = 'closed'
   private ws: WebSocket | null = null
+  /** Set while `url()` is awaited: a connection under way without a socket yet (stop() forgets it). */
+  private dial: object | null = null
   private attempt = 0
   private opened = false
   private stopped = true
-  private timer: ReturnType<typeof setTimeout> | null = null
-  private pinger: ReturnType<typeof setInterval> | null = null
-  /** Frames waiting for an ack, by clientId, in the order they were first sent. */
-  private outbox = new Map<string, Out>()
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private pinger: ReturnType<typeof setInterval> | undefined
+  private pongTimer: ReturnType<typeof setTimeout> | undefined
+  private wallClock = 0
 
-  constructor(private opts: SocketOptions<In, Out>) {}
+  constructor(private opts: SocketOptions) {}
 
   start(): void {
     if (!this.stopped) return
     this.stopped = false
     addEventListener('online', this.reconnectNow)
+    if (this.opts.followPage) {
+      addEventListener('offline', this.onOffline)
+      document.addEventListener('visibilitychange', this.onVisible)
+    }
     this.connect()
   }
 
   stop(): void {
     this.stopped = true
     removeEventListener('online', this.reconnectNow)
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = null
-    this.stopPing()
-    const ws = this.ws
-    this.ws = null
-    ws?.close(1000, 'bye')
+    if (this.opts.followPage) {
+      removeEventListener('offline', this.onOffline)
+      document.removeEventListener('visibilitychange', this.onVisible)
+    }
+    clearTimeout(this.timer)
+    this.timer = undefined
+    this.dial = null
+    this.close()
     this.setState('closed')
   }
 
-  /** Sends now if connected; otherwise drops it (typing, status: stale after a reconnect anyway). */
-  send(frame: Out): boolean {
-    if (this.ws?.readyState !== WebSocket.OPEN) return false
-    this.ws.send(JSON.stringify(frame))
+  /** Whether a frame sent now goes out (the socket is connected, greeted or not). */
+  get connected(): boolean {
+    return this.ws?.readyState === WebSocket.OPEN
+  }
+
+  /** Sends now if connected; otherwise drops it (typing, resume: stale after a reconnect anyway). */
+  send(frame: ClientFrame): boolean {
+    if (!this.connected) return false
+    this.ws!.send(JSON.stringify(frame))
     return true
   }
 
-  /** Sends and keeps the frame until `ack(clientId)`; resent after every reconnect. */
-  sendReliable(clientId: string, frame: Out): void {
-    this.outbox.set(clientId, frame)
-    this.send(frame)
+  /**
+   * Connects now unless a connection exists or is under way (a waiting retry is brought forward).
+   * `fresh`: the network is back, so start the back-off over.
+   */
+  connect(fresh = false): void {
+    if (this.stopped || this.ws || this.dial) return
+    clearTimeout(this.timer)
+    this.timer = undefined
+    if (fresh) this.attempt = 0
+    let url: string | Promise<string>
+    try {
+      url = this.opts.url()
+    } catch {
+      return this.scheduleReconnect()
+    }
+    if (typeof url === 'string') return this.open(url)
+    const dial = (this.dial = {})
+    url.then(
+      (u) => {
+        if (this.dial !== dial) return
+        this.dial = null
+        this.open(u)
+      },
+      () => {
+        if (this.dial !== dial) return
+        this.dial = null
+        this.scheduleReconnect()
+      },
+    )
   }
 
-  ack(clientId: string): void {
-    this.outbox.delete(clientId)
+  private reconnectNow = () => this.connect(true)
+
+  private onOffline = () => {
+    // The socket may linger half-open for minutes; treat it as gone from now on.
+    if (this.ws) this.dropped()
   }
 
-  /** Forgets a frame that the server refused for good. */
-  drop(clientId: string): void {
-    this.outbox.delete(clientId)
+  private onVisible = () => {
+    if (document.visibilityState === 'visible') this.reconnectNow()
   }
 
-  get pending(): number {
-    return this.outbox.size
-  }
-
-  private reconnectNow = () => {
-    if (this.stopped || this.state === 'open') return
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = null
-    this.attempt = 0
-    this.connect()
-  }
-
-  private setState(state: SocketState, code?: number) {
+  private setState(state: SocketState, info: { code?: number; refused?: boolean } = {}) {
     this.state = state
-    this.opts.onState?.(state, { attempt: this.attempt, code })
+    this.opts.onState?.(state, { attempt: this.attempt, ...info })
   }
 
-  private connect() {
-    if (this.stopped) return
+  private open(url: string) {
+    if (this.stopped || this.ws) return
     this.setState('connecting')
     let ws: WebSocket
     try {
-      ws = new WebSocket(this.opts.url())
+      ws = new WebSocket(url)
     } catch {
       this.scheduleReconnect()
       return
     }
     this.ws = ws
-    ws.addEventListener('open', () => {
-      if (this.ws !== ws) return
+    let greeted = false
+    const current = () => this.ws === ws
+    const greet = async () => {
+      greeted = true
       const reconnect = this.opened
       this.opened = true
       this.attempt = 0
-      this.setState('open')
-      this.opts.onOpen?.(this, reconnect)
-      for (const frame of this.outbox.values()) ws.send(JSON.stringify(frame))
       this.startPing()
-    })
-    ws.addEventListener('message', (e) => {
-      if (this.ws !== ws) return
-      let frame: In
+      const ready = this.opts.onOpen?.(reconnect, current)
+      if (ready) await ready
+      if (!current()) return
+      this.setState('open')
+      for (const frame of this.opts.pending?.() ?? []) this.send(frame)
+    }
+    ws.onopen = () => {
+      if (current() && !this.opts.greeting) void greet()
+    }
+    ws.onmessage = (e) => {
+      if (!current()) return
+      let frame: ServerFrame
       try {
-        frame = JSON.parse(String(e.data)) as In
+        frame = JSON.parse(String(e.data)) as ServerFrame
       } catch {
         return
       }
-      // The server coalesces what it publishes to every dashboard in one turn into one frame.
-      const batch = frame as { type?: unknown; frames?: unknown }
-      if (batch.type === 'batch' && Array.isArray(batch.frames)) {
-        for (const f of batch.frames as In[]) this.opts.onFrame(f)
-        return
+      if (frame.type === this.opts.greeting && !greeted) return void greet()
+      if (frame.type === 'pong') {
+        clearTimeout(this.pongTimer)
+        this.pongTimer = undefined
       }
-      this.opts.onFrame(frame)
-    })
-    ws.addEventListener('close', (e) => {
-      if (this.ws !== ws) return
-      this.ws = null
-      this.stopPing()
-      if (this.stopped) return
+      // The server coalesces what it publishes to every dashboard in one turn into one frame.
+      if (frame.type === 'batch') for (const f of frame.frames) this.opts.onFrame(f)
+      else this.opts.onFrame(frame)
+    }
+    ws.onclose = (e) => {
+      if (!current()) return
+      this.close()
       if (this.opts.finalCodes?.includes(e.code)) {
         this.stopped = true
-        this.setState('closed', e.code)
+        this.setState('closed', { code: e.code })
         return
       }
-      this.setState('closed', e.code)
+      this.setState('closed', { code: e.code, refused: !greeted })
       this.scheduleReconnect()
-    })
+    }
+  }
+
+  /** Gives up on a connection that looks dead, and tries again later. */
+  private dropped() {
+    this.close()
+    this.setState('closed')
+    this.scheduleReconnect()
+  }
+
+  private close() {
+    const ws = this.ws
+    this.ws = null
+    clearInterval(this.pinger)
+    clearTimeout(this.pongTimer)
+    this.pongTimer = undefined
+    if (!ws) return
+    ws.onopen = ws.onmessage = ws.onclose = null
+    try {
+      ws.close(1000, 'bye')
+    } catch {}
   }
 
   private scheduleReconnect() {
     if (this.stopped || this.timer) return
-    const max = this.opts.maxBackoffMs ?? 10_000
-    const base = Math.min(max, 400 * 2 ** this.attempt)
-    const delay = base / 2 + Math.random() * (base / 2)
+    const { firstMs, maxMs, jitter } = this.opts.backoff ?? DEFAULT_BACKOFF
+    const delay = Math.min(maxMs, firstMs * 2 ** this.attempt) * (jitter[0] + Math.random() * (jitter[1] - jitter[0]))
     this.attempt++
     this.timer = setTimeout(() => {
-      this.timer = null
+      this.timer = undefined
       this.connect()
     }, delay)
   }
 
   private startPing() {
-    this.stopPing()
-    const frame = this.opts.pingFrame
-    if (!frame) return
-    this.pinger = setInterval(() => this.send(frame), this.opts.pingMs ?? 25_000)
-  }
-
-  private stopPing() {
-    if (this.pinger) clearInterval(this.pinger)
-    this.pinger = null
+    clearInterval(this.pinger)
+    const every = this.opts.pingMs
+    if (!every) return
+    this.wallClock = Date.now()
+    this.pinger = setInterval(() => {
+      // After the laptop sleeps, timers fire late and the socket is usually dead: check at once.
+      const slept = Date.now() - this.wallClock > every * 2
+      this.wallClock = Date.now()
+      this.send({ type: 'ping' })
+      const within = this.opts.pongMs
+      // A pong answers every ping before it: an unanswered ping keeps its deadline.
+      if (!within || this.pongTimer) return
+      this.pongTimer = setTimeout(() => this.dropped(), slept ? Math.min(within, 3000) : within)
+    }, every)
   }
 }
 
 /** Ties a ReconnectingSocket to an element's life: connected ⇒ running, removed ⇒ closed. */
-export class SocketController<In, Out extends object> implements ReactiveController {
-  readonly socket: ReconnectingSocket<In, Out>
+export class SocketController implements ReactiveController {
+  readonly socket: ReconnectingSocket
   state: SocketState = 'closed'
 
   constructor(
     private host: ReactiveControllerHost,
-    opts: SocketOptions<In, Out>,
+    opts: SocketOptions,
     private autoStart = true,
   ) {
     host.addController(this)
-    this.socket = new ReconnectingSocket<In, Out>({
+    this.socket = new ReconnectingSocket({
       ...opts,
       onState: (state, info) => {
         this.state = state

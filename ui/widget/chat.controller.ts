@@ -1,9 +1,11 @@
-// The widget's connection to Parley: the visitor token, the widget settings, the socket with
-// reconnect and resume, and the outbox. Everything the visitor writes goes into the outbox first
-// (persisted in localStorage) and leaves it only when the server acknowledges the commit, so a
-// message typed offline, or sent just before the network dropped, is resent after reconnect with
-// the same client id and stored exactly once, in the order it was written.
+// The widget's connection to Parley: the visitor token, the widget settings, the socket (the
+// shared reconnecting core) with resume, and the outbox. Everything the visitor writes goes into
+// the outbox first (persisted in localStorage) and leaves it only when the server acknowledges the
+// commit, so a message typed offline, or sent just before the network dropped, is resent after
+// reconnect with the same client id and stored exactly once, in the order it was written.
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
+import type { AuthorType, ClientFrame, Conversation, Message, ServerFrame } from '../../server/realtime/wire.ts'
+import { ReconnectingSocket, clientId as newClientId } from '../shared/socket.ts'
 
 /** Fired on window after the site calls history.pushState (browsers fire no event of their own). */
 const NAVIGATE = 'parley:navigate'
@@ -22,28 +24,6 @@ function watchPushState(): void {
     dispatchEvent(new Event(NAVIGATE))
     return result
   }
-}
-
-export type AuthorType = 'visitor' | 'agent' | 'system'
-
-/** A message as the server sends it (JSON: dates are strings). */
-export interface WireMessage {
-  id: string
-  conversationId: string
-  seq: number
-  authorType: AuthorType
-  authorName: string | null
-  body: string
-  clientId: string | null
-  createdAt: string
-}
-
-export interface WireConversation {
-  id: string
-  status: 'open' | 'resolved'
-  visitor: { name: string | null; email: string | null }
-  assignee: { id: string; name: string } | null
-  lastSeq: number
 }
 
 export interface Appearance {
@@ -77,7 +57,7 @@ export type Link = 'idle' | 'connecting' | 'open' | 'down'
 
 export interface ChatCallbacks {
   /** A new agent message arrived while this page was open (not history). */
-  received(m: WireMessage): void
+  received(m: Message): void
   /** The server committed one of the visitor's messages. */
   sent(m: { id: string; clientId: string; body: string; conversationId: string; seq: number }): void
 }
@@ -91,12 +71,6 @@ export class ContactError extends Error {
 const DEFAULT_APPEARANCE: Appearance = { color: '#4f46e5', position: 'right', greeting: '', offlineMessage: '' }
 /** An empty greeting or offline text from the settings means "use ours, in the visitor's language". */
 const siteText = (v: unknown) => (typeof v === 'string' ? v.trim() : '')
-const PING_EVERY = 25_000
-const PONG_WITHIN = 10_000
-const MAX_BACKOFF = 30_000
-
-const newClientId = () =>
-  typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
 
 /** localStorage that never throws (Safari private mode, disabled storage, full quota). */
 function store(prefix: string) {
@@ -123,7 +97,7 @@ export class ChatController implements ReactiveController {
   online = true
   configLoaded = false
   link: Link = 'idle'
-  conversation: WireConversation | null = null
+  conversation: Conversation | null = null
   /** The agent typing right now: their name, '' when unnamed, null when nobody types. */
   agentTyping: string | null = null
   /** Set after the first full load of the thread on this page; until then messages are history. */
@@ -132,18 +106,13 @@ export class ChatController implements ReactiveController {
   private readonly base: string
   private readonly storage: ReturnType<typeof store>
   private token: string | null
-  private messages = new Map<number, WireMessage>()
+  private messages = new Map<number, Message>()
   private outbox: Pending[]
   /** Client ids this tab saw acknowledged (another tab's copy of the outbox may still list them). */
   private settled = new Set<string>()
   /** The last message the visitor has seen, per conversation (sequence numbers are per conversation). */
   private lastRead: { c: string; seq: number }
-  private ws: WebSocket | null = null
-  private ready = false
-  private attempt = 0
-  private reconnectTimer: ReturnType<typeof setTimeout> | undefined
-  private pingTimer: ReturnType<typeof setInterval> | undefined
-  private pongTimer: ReturnType<typeof setTimeout> | undefined
+  private readonly socket: ReconnectingSocket
   private typingTimer: ReturnType<typeof setTimeout> | undefined
   private agentTypingTimer: ReturnType<typeof setTimeout> | undefined
   private typingSentAt = 0
@@ -151,7 +120,6 @@ export class ChatController implements ReactiveController {
   /** Visitor messages up to this seq have demonstrably reached an agent (see `stateOf`). */
   private seenByAgent = 0
   private visitorPromise: Promise<string> | null = null
-  private wallClock = Date.now()
   private stopped = true
   /** The page URL last reported with `page.view`. */
   private pageSent = ''
@@ -169,34 +137,50 @@ export class ChatController implements ReactiveController {
     this.outbox = (this.storage.get<Pending[]>('outbox') ?? []).filter((p) => p && typeof p.clientId === 'string' && typeof p.body === 'string')
     const read = this.storage.get<{ c: string; seq: number }>('read')
     this.lastRead = read && typeof read.seq === 'number' ? read : { c: '', seq: 0 }
+    this.socket = new ReconnectingSocket({
+      url: async () => `${this.base.replace(/^http/, 'ws')}/ws/visitor?token=${encodeURIComponent(await this.ensureVisitor())}`,
+      greeting: 'hello',
+      onOpen: (_reconnect, current) => this.onHello(current),
+      pending: () => this.outbox.filter((p) => !p.failed).map((p) => this.messageFrame(p)),
+      onFrame: (f) => this.onFrame(f),
+      onState: (state, info) => {
+        if (this.stopped) return
+        this.link = state === 'closed' ? 'down' : state
+        // A socket refused before `hello` may mean the token is gone (database reset).
+        if (info.refused) void this.checkToken()
+        this.changed()
+      },
+      pingMs: 25_000,
+      pongMs: 10_000,
+      backoff: { firstMs: 500, maxMs: 30_000, jitter: [0.8, 1.2] },
+      followPage: true,
+    })
     // Last: a host that is already connected calls hostConnected() from inside addController().
     host.addController(this)
   }
 
   hostConnected(): void {
     this.stopped = false
-    addEventListener('online', this.onOnline)
-    addEventListener('offline', this.onOffline)
-    document.addEventListener('visibilitychange', this.onVisible)
     addEventListener('popstate', this.onNavigate)
     addEventListener('hashchange', this.onNavigate)
     watchPushState()
     addEventListener(NAVIGATE, this.onPushState)
     void this.loadConfig()
     // Connect at once, not at the first message: agents see who is on the site and where.
-    void this.start()
+    this.socket.start()
   }
 
   hostDisconnected(): void {
     this.stopped = true
-    removeEventListener('online', this.onOnline)
-    removeEventListener('offline', this.onOffline)
-    document.removeEventListener('visibilitychange', this.onVisible)
     removeEventListener('popstate', this.onNavigate)
     removeEventListener('hashchange', this.onNavigate)
     removeEventListener(NAVIGATE, this.onPushState)
-    clearTimeout(this.reconnectTimer)
-    this.closeSocket()
+    this.socket.stop()
+  }
+
+  /** The socket is open and the thread resumed: frames that create data go out now. */
+  private get ready(): boolean {
+    return this.socket.state === 'open'
   }
 
   // ---- what the view reads ----
@@ -247,7 +231,7 @@ export class ChatController implements ReactiveController {
     this.saveOutbox()
     this.stopTyping()
     if (this.ready) this.transmit(p)
-    else void this.start()
+    else this.socket.connect()
     this.changed()
   }
 
@@ -345,7 +329,7 @@ export class ChatController implements ReactiveController {
   }
 
   private restart(): void {
-    this.closeSocket()
+    this.socket.stop()
     this.conversation = null
     this.messages.clear()
     this.seenByAgent = this.deliveredSent = 0
@@ -353,7 +337,7 @@ export class ChatController implements ReactiveController {
     this.pageSent = ''
     this.link = 'idle'
     this.changed()
-    void this.start()
+    this.socket.start()
   }
 
   /** The offline form: stores the e-mail and name and opens a conversation with the message. */
@@ -365,7 +349,7 @@ export class ChatController implements ReactiveController {
       body: JSON.stringify({ email: form.email, ...(form.name ? { name: form.name } : {}), body: form.body, clientId: form.clientId }),
     })
     const data = (await res.json().catch(() => null)) as
-      | { message: WireMessage; conversation: WireConversation }
+      | { message: Message; conversation: Conversation }
       | { error?: { code?: string; message?: string } }
       | null
     if (!res.ok || !data || !('message' in data)) {
@@ -376,7 +360,7 @@ export class ChatController implements ReactiveController {
     this.addMessage(data.message, false)
     this.markRead()
     this.changed()
-    void this.start()
+    this.socket.connect()
   }
 
   // ---- visitor and socket ----
@@ -398,63 +382,24 @@ export class ChatController implements ReactiveController {
     return this.visitorPromise
   }
 
-  /** Makes sure there is a visitor and a socket (or a reconnect scheduled). */
-  private async start(): Promise<void> {
-    if (this.stopped || this.ws) return
-    clearTimeout(this.reconnectTimer)
-    this.reconnectTimer = undefined
-    try {
-      await this.ensureVisitor()
-    } catch {
-      return this.scheduleReconnect()
-    }
-    if (this.stopped || this.ws || !this.token) return
-    this.link = 'connecting'
-    const ws = new WebSocket(`${this.base.replace(/^http/, 'ws')}/ws/visitor?token=${encodeURIComponent(this.token)}`)
-    this.ws = ws
-    let greeted = false
-    ws.onmessage = (e) => {
-      if (this.ws !== ws) return
-      let f: Frame
-      try {
-        f = JSON.parse(String(e.data)) as Frame
-      } catch {
-        return
-      }
-      if (f.type === 'hello') {
-        greeted = true
-        this.attempt = 0
-        void this.onHello(ws)
-      } else this.onFrame(f)
-    }
-    ws.onclose = () => {
-      if (this.ws !== ws) return
-      this.dropped()
-      if (!greeted) void this.checkToken()
-    }
-  }
-
-  private async onHello(ws: WebSocket): Promise<void> {
-    this.link = 'open'
-    this.startHeartbeat()
+  /** The server greeted this socket: find the visitor's conversation, report the page, resume. */
+  private async onHello(current: () => boolean): Promise<void> {
     if (!this.conversation) {
       try {
         const res = await fetch(`${this.base}/api/widget/conversations`, { headers: { authorization: `Bearer ${this.token}` } })
         if (res.ok) {
-          const list = (await res.json()) as WireConversation[]
+          const list = (await res.json()) as Conversation[]
           if (list[0]) this.conversation = list[0]
         }
       } catch {}
     }
-    if (this.ws !== ws) return
+    if (!current()) return
     this.reportPage()
     // Frames on one socket are handled in order: what we missed arrives before the outbox's acks.
     if (this.conversation) this.frame({ type: 'resume', conversationId: this.conversation.id, afterSeq: this.lastSeq() })
     else this.loaded = true
-    this.ready = true
+    // The socket sends the outbox (`pending`) once this returns.
     this.adoptStored()
-    for (const p of this.outbox) if (!p.failed) this.transmit(p)
-    this.changed()
   }
 
   /** Messages another tab of this visitor queued and could not send (it was closed offline). */
@@ -471,7 +416,7 @@ export class ChatController implements ReactiveController {
   /** Browsing history for the visitor card: once per page (and per in-page navigation). */
   private reportPage(): void {
     const url = location.href.slice(0, 2048)
-    if (url === this.pageSent || this.ws?.readyState !== WebSocket.OPEN) return
+    if (url === this.pageSent || !this.socket.connected) return
     this.pageSent = url
     this.frame({ type: 'page.view', url, title: document.title.slice(0, 1000), referrer: document.referrer ? document.referrer.slice(0, 2048) : null })
   }
@@ -481,14 +426,18 @@ export class ChatController implements ReactiveController {
   private onPushState = () => setTimeout(() => this.reportPage(), 0)
 
   private transmit(p: Pending): void {
-    this.frame({ type: 'message.send', clientId: p.clientId, conversationId: this.conversation?.id ?? null, body: p.body })
+    this.frame(this.messageFrame(p))
   }
 
-  private frame(f: object): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(f))
+  private messageFrame(p: Pending): ClientFrame {
+    return { type: 'message.send', clientId: p.clientId, conversationId: this.conversation?.id ?? null, body: p.body }
   }
 
-  private onFrame(f: Frame): void {
+  private frame(f: ClientFrame): void {
+    this.socket.send(f)
+  }
+
+  private onFrame(f: ServerFrame): void {
     switch (f.type) {
       case 'message':
         if (this.conversation && this.conversation.id !== f.conversation.id) {
@@ -549,14 +498,11 @@ export class ChatController implements ReactiveController {
         }
         break
       }
-      case 'pong':
-        clearTimeout(this.pongTimer)
-        break
     }
     this.changed()
   }
 
-  private addMessage(m: WireMessage, live: boolean): void {
+  private addMessage(m: Message, live: boolean): void {
     const known = this.messages.has(m.seq)
     this.messages.set(m.seq, m)
     if (m.authorType === 'visitor' && m.clientId) this.settle(m.clientId, m.id, m.conversationId, m.seq)
@@ -582,7 +528,7 @@ export class ChatController implements ReactiveController {
   private async refreshConversation(id: string): Promise<void> {
     try {
       const res = await fetch(`${this.base}/api/widget/conversations`, { headers: { authorization: `Bearer ${this.token}` } })
-      const list = res.ok ? ((await res.json()) as WireConversation[]) : []
+      const list = res.ok ? ((await res.json()) as Conversation[]) : []
       this.conversation = list.find((c) => c.id === id) ?? this.conversation
       this.changed()
     } catch {}
@@ -623,71 +569,7 @@ export class ChatController implements ReactiveController {
     this.storage.set('outbox', all.length ? all : null)
   }
 
-  // ---- losing and finding the connection ----
-
-  private dropped(): void {
-    this.closeSocket()
-    this.link = 'down'
-    this.changed()
-    this.scheduleReconnect()
-  }
-
-  private closeSocket(): void {
-    const ws = this.ws
-    this.ws = null
-    this.ready = false
-    clearInterval(this.pingTimer)
-    clearTimeout(this.pongTimer)
-    if (ws) {
-      ws.onmessage = ws.onclose = null
-      try {
-        ws.close()
-      } catch {}
-    }
-  }
-
-  private scheduleReconnect(): void {
-    if (this.stopped || this.reconnectTimer) return
-    // Exponential backoff with jitter, so a restarted server is not hit by every tab at once.
-    const delay = Math.min(MAX_BACKOFF, 500 * 2 ** this.attempt) * (0.8 + Math.random() * 0.4)
-    this.attempt++
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined
-      void this.start()
-    }, delay)
-  }
-
-  private reconnectNow = (): void => {
-    if (this.stopped || this.ws || (!this.token && !this.outbox.length)) return
-    this.attempt = 0
-    void this.start()
-  }
-
-  private onOnline = () => this.reconnectNow()
-
-  private onOffline = () => {
-    // The socket may linger half-open for minutes; queue from now on instead.
-    if (this.ws) this.dropped()
-  }
-
-  private onVisible = () => {
-    if (document.visibilityState === 'visible') this.reconnectNow()
-  }
-
-  private startHeartbeat(): void {
-    clearInterval(this.pingTimer)
-    this.wallClock = Date.now()
-    this.pingTimer = setInterval(() => {
-      // After the laptop sleeps, timers fire late and the socket is usually dead: check at once.
-      const slept = Date.now() - this.wallClock > PING_EVERY * 2
-      this.wallClock = Date.now()
-      this.frame({ type: 'ping' })
-      clearTimeout(this.pongTimer)
-      this.pongTimer = setTimeout(() => this.dropped(), slept ? 3000 : PONG_WITHIN)
-    }, PING_EVERY)
-  }
-
-  /** A socket refused before `hello` may mean the token is gone (database reset): start afresh. */
+  /** The token may be gone (database reset): then start afresh with a new visitor. */
   private async checkToken(): Promise<void> {
     const token = this.token
     if (!token) return
@@ -708,14 +590,3 @@ export class ChatController implements ReactiveController {
     this.host.requestUpdate()
   }
 }
-
-type Frame =
-  | { type: 'hello' }
-  | { type: 'message'; message: WireMessage; conversation: WireConversation }
-  | { type: 'message.updated'; message: WireMessage }
-  | { type: 'conversation'; conversation: WireConversation; change: string }
-  | { type: 'typing'; from: 'agent' | 'visitor'; agentName?: string; typing: boolean }
-  | { type: 'ack'; clientId: string; messageId: string; conversationId: string; seq: number; duplicate: boolean }
-  | { type: 'resumed'; conversationId: string; lastSeq: number }
-  | { type: 'error'; code: string; message: string; ref?: string }
-  | { type: 'pong' }

@@ -4,7 +4,8 @@
 // and the JS API that the loader forwards `parley(...)` calls to.
 import { LitElement, html, nothing, type PropertyValues } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
-import { ChatController, ContactError, type ChatItem, type WireMessage } from './chat.controller.ts'
+import type { Message } from '../../server/realtime/wire.ts'
+import { ChatController, ContactError, type ChatItem } from './chat.controller.ts'
 import { STRINGS, browserLanguage, supported, type Language, type Strings } from './i18n/index.ts'
 import { chime, unlock } from './sound.ts'
 import { styles } from './parley-chat.styles.ts'
@@ -239,7 +240,7 @@ export class ParleyChat extends LitElement {
     this.dispatchEvent(new ParleyChatEvent(name, data))
   }
 
-  private onReceived(m: WireMessage) {
+  private onReceived(m: Message) {
     chime()
     const name = m.authorName ?? this.strings.team
     // Clear first so the same text twice is announced twice.

@@ -3,7 +3,7 @@ import { ContextProvider } from '@lit/context'
 import { tokens, controls } from '../../shared/tokens.ts'
 import { ApiError } from '../../shared/api.ts'
 import { SocketController, wsUrl } from '../../shared/socket.ts'
-import type { Agent, ClientFrame, ServerFrame } from '../../shared/types.ts'
+import type { Agent } from '../../shared/types.ts'
 import { storeContext } from '../context.ts'
 import { DashboardStore, SessionEndedEvent, StoreController } from '../store.ts'
 import { NotifierController } from '../notifier.ts'
@@ -69,7 +69,7 @@ export class ParleyApp extends LitElement {
   private provider = new ContextProvider(this, { context: storeContext, initialValue: this.store })
   private storeCtl = new StoreController(this)
   readonly notifier = new NotifierController(this)
-  private socketCtl = new SocketController<ServerFrame, ClientFrame>(
+  private socketCtl = new SocketController(
     this,
     {
       url: () => wsUrl('/ws/agent'),
@@ -79,9 +79,10 @@ export class ParleyApp extends LitElement {
         // A refused handshake looks like any other drop; ask the API whether we are still signed in.
         if (state === 'closed' && info.attempt >= 1 && this.screen === 'ready') void this.checkSession()
       },
-      onOpen: (_socket, reconnect) => this.store.onSocketOpen(reconnect),
+      onOpen: (reconnect) => this.store.onSocketOpen(reconnect),
+      pending: () => this.store.unsent(),
       finalCodes: [4001],
-      pingFrame: { type: 'ping' },
+      pingMs: 25_000,
     },
     false,
   )

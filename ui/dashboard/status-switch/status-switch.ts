@@ -1,7 +1,7 @@
 import { css, html, nothing } from 'lit'
 import { StoreElement } from '../context.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
-import type { AgentStatus } from '../../shared/types.ts'
+import type { AgentStatus } from '../../../server/realtime/wire.ts'
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,6 +1,7 @@
 // Small pure helpers for the visitor card: flags, country names, safe links and short URLs.
 import type { Language } from '../../shared/i18n.ts'
-import type { PageView, Visitor } from '../../shared/types.ts'
+import type { PageView } from '../../shared/types.ts'
+import type { Visitor } from '../../../server/realtime/wire.ts'
 
 /** The flag emoji of an ISO 3166 country code ("CZ" → 🇨🇿); empty for anything else. */
 export function flag(countryCode: string): string {

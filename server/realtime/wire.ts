@@ -1,0 +1,136 @@
+// The WebSocket protocol as it travels: every frame a client sends, every frame the server sends,
+// and the JSON shapes inside them (times are ISO 8601 strings, as JSON carries them).
+//
+// The one description of the wire, read by three programs: the server (protocol.ts validates
+// client frames against a schema that must equal ClientFrame; hub.ts checks that what it encodes
+// equals these shapes), the widget and the dashboard. The UIs import it with `import type`, so
+// this file must stay types only: nothing here may exist at run time, or server code would land
+// in a browser bundle. It defines the shapes itself rather than importing the domain's views, so
+// that a change to a view is a type error in the encoder, not a silent change of the protocol.
+
+export type AuthorType = 'visitor' | 'agent' | 'system'
+export type Channel = 'web' | 'email' | 'messenger'
+export type ConversationStatus = 'open' | 'resolved'
+export type DeliveryStatus = 'received' | 'pending' | 'sent' | 'delivered' | 'failed'
+export type AgentStatus = 'online' | 'away' | 'offline'
+export type ConversationChange = 'created' | 'assigned' | 'resolved' | 'reopened' | 'updated'
+/** Where a visitor's e-mail address came from; 'email': they wrote to the support mailbox from it. */
+export type EmailSource = 'contact_form' | 'site' | 'agent' | 'email'
+
+export interface Message {
+  id: string
+  conversationId: string
+  /** Per conversation, without gaps: a client resumes after the last one it saw. */
+  seq: number
+  authorType: AuthorType
+  authorId: string | null
+  /** The agent's name for agent messages (the widget shows who answered). */
+  authorName: string | null
+  body: string
+  /** The id the sending client gave the frame that created this message. */
+  clientId: string | null
+  channel: Channel
+  deliveryStatus: DeliveryStatus
+  deliveryError: string | null
+  createdAt: string
+}
+
+export interface Conversation {
+  id: string
+  channel: Channel
+  status: ConversationStatus
+  visitor: { id: string; number: number; name: string | null; email: string | null }
+  assignee: { id: string; name: string } | null
+  lastSeq: number
+  lastMessage: { preview: string; at: string; author: AuthorType | null }
+  waitingSince: string | null
+  createdAt: string
+  resolvedAt: string | null
+  resolvedBy: string | null
+}
+
+/** Open conversations: the unassigned ones, and per assignee (Mine and Others follow from it). */
+export interface Counts {
+  unassigned: number
+  byAssignee: Record<string, number>
+}
+
+export interface AgentPresence {
+  agentId: string
+  /** The effective state: the chosen status while connected, offline with no live connection. */
+  presence: AgentStatus
+  status: AgentStatus
+  connected: boolean
+}
+
+/** A visitor as the dashboard's visitor card shows it. */
+export interface Visitor {
+  id: string
+  number: number
+  /** The site's own user id, set only by a verified `identify` (or the server API). */
+  externalId: string | null
+  name: string | null
+  email: string | null
+  emailSource: EmailSource | null
+  phone: string | null
+  note: string
+  noteUpdatedAt: string | null
+  noteUpdatedBy: { id: string; name: string } | null
+  /** Customer info the site sent: key → labelled value. */
+  variables: Record<string, { label: string; value: string }>
+  ip: string | null
+  location: { countryCode: string; region: string | null; city: string | null } | null
+  os: { name: string; version: string | null } | null
+  browser: { name: string; version: string | null } | null
+  /** The outside page that brought the visitor. */
+  referrer: string | null
+  currentPage: { url: string; title: string | null } | null
+  /** A widget of this visitor is connected to a live Parley process. */
+  online: boolean
+  createdAt: string
+  lastSeenAt: string
+}
+
+/** Client → server. A frame that creates data carries a clientId; the server stores it once. */
+export type ClientFrame =
+  | {
+      type: 'message.send'
+      clientId: string
+      /** Visitors may leave it out (or null): their latest conversation, or a new one. */
+      conversationId?: string | null
+      body: string
+      /** Agents only: e-mail a copy to a web visitor who has left (default true). */
+      alsoEmail?: boolean
+    }
+  /** Send me the messages after `afterSeq`, then `resumed`. */
+  | { type: 'resume'; conversationId: string; afterSeq: number }
+  | { type: 'typing'; conversationId: string; typing: boolean }
+  /** Visitors only: agent messages up to `seq` reached the visitor's screen. */
+  | { type: 'delivered'; conversationId: string; seq: number }
+  /** Agents only. */
+  | { type: 'status.set'; status: AgentStatus }
+  /** Visitors only: a page the visitor opened (also single-page-app navigations). */
+  | { type: 'page.view'; url: string; title?: string; referrer?: string | null }
+  | { type: 'ping' }
+
+/** Server → client. */
+export type ServerFrame =
+  | { type: 'hello'; role: 'agent' | 'visitor'; id: string; nodeId: string }
+  | { type: 'message'; message: Message; conversation: Conversation }
+  | { type: 'message.updated'; message: Message }
+  | { type: 'conversation'; conversation: Conversation; change: ConversationChange }
+  | { type: 'counts'; counts: Counts }
+  | { type: 'typing'; conversationId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
+  | { type: 'presence'; presence: AgentPresence }
+  | { type: 'visitor'; visitor: Visitor }
+  | { type: 'visitor.presence'; visitorId: string; online: boolean }
+  /** The message with this clientId is committed (or was already: `duplicate`). */
+  | { type: 'ack'; clientId: string; messageId: string; conversationId: string; seq: number; duplicate: boolean }
+  /** Everything after the `resume`'s afterSeq has been sent. */
+  | { type: 'resumed'; conversationId: string; lastSeq: number }
+  /** A refused frame; `ref` is its clientId when it had one. */
+  | { type: 'error'; code: string; message: string; ref?: string }
+  | { type: 'session.ended'; reason: string }
+  | { type: 'pong' }
+  /** Dashboards only: frames published in one turn of the server's event loop, in order. */
+  | { type: 'batch'; frames: ServerFrame[] }

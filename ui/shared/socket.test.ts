@@ -1,0 +1,256 @@
+// The reconnecting socket core against a real Bun WebSocket server on loopback: it reconnects
+// with back-off, resends what its owner still waits on, in order, after the owner has resumed,
+// waits for the server's greeting, unpacks batches, drops a connection that stops answering
+// pings, tries again at once when the browser is back online, and stops for good on a final code.
+import { afterEach, describe, expect, it } from 'bun:test'
+import type { Server, ServerWebSocket } from 'bun'
+import type { ClientFrame, ServerFrame } from '../../server/realtime/wire.ts'
+import { ReconnectingSocket, type SocketOptions, type SocketState } from './socket.ts'
+
+interface Conn {
+  ws: ServerWebSocket<{ n: number }>
+  received: ClientFrame[]
+}
+
+/** A WebSocket server that records every connection and what each one sent. */
+class Peer {
+  server: Server<{ n: number }>
+  conns: Conn[] = []
+  answerPings = true
+
+  constructor(port = 0) {
+    this.server = this.listen(port)
+  }
+
+  get url(): string {
+    return `ws://127.0.0.1:${this.server.port}/`
+  }
+
+  listen(port: number): Server<{ n: number }> {
+    return Bun.serve<{ n: number }>({
+      hostname: '127.0.0.1',
+      port,
+      fetch: (req, server) => (server.upgrade(req, { data: { n: this.conns.length } }) ? undefined : new Response('no', { status: 400 })),
+      websocket: {
+        open: (ws) => {
+          this.conns.push({ ws, received: [] })
+        },
+        message: (ws, data) => {
+          const frame = JSON.parse(String(data)) as ClientFrame
+          this.conns[ws.data.n]!.received.push(frame)
+          if (frame.type === 'ping' && this.answerPings) ws.send(JSON.stringify({ type: 'pong' }))
+        },
+      },
+    })
+  }
+
+  get last(): Conn {
+    return this.conns[this.conns.length - 1]!
+  }
+
+  /** Goes away, as a restarted server does: open sockets are cut and new ones refused. */
+  down(): number {
+    const port = this.server.port!
+    this.server.stop(true)
+    return port
+  }
+
+  up(port: number): void {
+    this.server = this.listen(port)
+  }
+}
+
+async function until(what: string, ok: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await Bun.sleep(5)
+  }
+}
+
+const msg = (clientId: string, body: string): ClientFrame => ({ type: 'message.send', clientId, conversationId: null, body })
+
+let peers: Peer[] = []
+let sockets: ReconnectingSocket[] = []
+
+function peer(): Peer {
+  const p = new Peer()
+  peers.push(p)
+  return p
+}
+
+/** A socket with a log of its states and frames; fast back-off unless told otherwise. */
+function socket(url: string, opts: Partial<SocketOptions> = {}) {
+  const states: { state: SocketState; attempt: number; at: number; code?: number; refused?: boolean }[] = []
+  const frames: ServerFrame[] = []
+  const opens: boolean[] = []
+  const s = new ReconnectingSocket({
+    url: () => url,
+    onFrame: (f) => frames.push(f),
+    onState: (state, info) => states.push({ state, at: performance.now(), ...info }),
+    onOpen: (reconnect) => void opens.push(reconnect),
+    backoff: { firstMs: 20, maxMs: 200, jitter: [1, 1] },
+    ...opts,
+  })
+  sockets.push(s)
+  return { s, states, frames, opens }
+}
+
+afterEach(() => {
+  for (const s of sockets) s.stop()
+  for (const p of peers) p.server.stop(true)
+  sockets = []
+  peers = []
+})
+
+describe('reconnecting socket', () => {
+  it('reconnects after the server goes away, backing off more after each failed attempt', async () => {
+    const server = peer()
+    const { s, states, opens } = socket(server.url)
+    s.start()
+    await until('open', () => s.state === 'open')
+    expect(opens).toEqual([false])
+
+    const port = server.down()
+    await until('four failed attempts', () => states.filter((x) => x.state === 'closed').length >= 5)
+    const closed = states.filter((x) => x.state === 'closed')
+    // After an open connection the count starts at 0; every refused attempt adds one.
+    expect(closed.map((x) => x.attempt)).toEqual([0, 1, 2, 3, 4])
+    expect(closed.slice(1).every((x) => x.refused)).toBe(true)
+    // Each retry waits for its delay: 20, 40, 80, 160 ms (jitter pinned to 1 here).
+    const retries = states.filter((x, i) => x.state === 'connecting' && i > 1)
+    for (let i = 0; i < 4; i++) expect(retries[i]!.at - closed[i]!.at).toBeGreaterThanOrEqual(20 * 2 ** i - 2)
+
+    server.up(port)
+    await until('open again', () => s.state === 'open')
+    expect(opens).toEqual([false, true])
+    expect(states[states.length - 1]).toMatchObject({ state: 'open', attempt: 0 })
+  })
+
+  it('keeps the delay within the jitter range and under the cap', async () => {
+    const server = peer()
+    const port = server.down()
+    const { s, states } = socket(`ws://127.0.0.1:${port}/`, { backoff: { firstMs: 40, maxMs: 80, jitter: [0.5, 1] } })
+    s.start()
+    await until('four failed attempts', () => states.filter((x) => x.state === 'closed').length >= 4)
+    const closed = states.filter((x) => x.state === 'closed')
+    const connecting = states.filter((x) => x.state === 'connecting')
+    const gaps = [1, 2, 3].map((i) => connecting[i]!.at - closed[i - 1]!.at)
+    // 40 ms, then 80 and 80 (capped), each at least half of it.
+    expect(gaps[0]).toBeGreaterThanOrEqual(20 - 2)
+    expect(gaps[1]).toBeGreaterThanOrEqual(40 - 2)
+    expect(gaps[2]).toBeGreaterThanOrEqual(40 - 2)
+  })
+
+  it('resends what its owner still waits on after each reconnect, in order, after what onOpen sent', async () => {
+    const server = peer()
+    const unacked = new Map<string, ClientFrame>()
+    let s!: ReconnectingSocket
+    ;({ s } = socket(server.url, {
+      pending: () => unacked.values(),
+      onOpen: () => void s.send({ type: 'resume', conversationId: 'c', afterSeq: 7 }),
+    }))
+    // Written before there is any connection: nothing can go out yet.
+    unacked.set('a', msg('a', 'one'))
+    expect(s.send(msg('a', 'one'))).toBe(false)
+    unacked.set('b', msg('b', 'two'))
+    s.start()
+    await until('both sent', () => server.conns[0]?.received.length === 3)
+    expect(server.conns[0]!.received.map((f) => f.type === 'message.send' ? f.body : f.type)).toEqual(['resume', 'one', 'two'])
+
+    // "one" is acknowledged; "two" and a third are not when the connection drops.
+    unacked.delete('a')
+    unacked.set('c', msg('c', 'three'))
+    expect(s.send(msg('c', 'three'))).toBe(true)
+    const port = server.down()
+    await until('closed', () => s.state === 'closed')
+    server.up(port)
+    await until('resent', () => server.conns[1]?.received.length === 3)
+    expect(server.conns[1]!.received.map((f) => f.type === 'message.send' ? f.body : f.type)).toEqual(['resume', 'two', 'three'])
+  })
+
+  it('counts as open only after the greeting, and sends the pending frames only once onOpen has finished', async () => {
+    const server = peer()
+    let release!: () => void
+    const { s, frames } = socket(server.url, {
+      greeting: 'hello',
+      pending: () => [msg('x', 'queued')],
+      onOpen: () => new Promise<void>((r) => (release = r)),
+    })
+    s.start()
+    await until('connected', () => s.connected)
+    await Bun.sleep(30)
+    expect(s.state).toBe('connecting')
+    server.last.ws.send(JSON.stringify({ type: 'hello', role: 'visitor', id: 'v', nodeId: 'n' }))
+    await until('onOpen called', () => release !== undefined)
+    await Bun.sleep(30)
+    expect(s.state).toBe('connecting')
+    expect(server.last.received).toEqual([])
+    release()
+    await until('open', () => s.state === 'open')
+    await until('queued sent', () => server.last.received.length === 1)
+    // The greeting is the socket's own business; the owner gets the frames after it.
+    expect(frames).toEqual([])
+  })
+
+  it('unpacks a batch frame into its frames, in order', async () => {
+    const server = peer()
+    const { s, frames } = socket(server.url)
+    s.start()
+    await until('open', () => s.state === 'open')
+    const a: ServerFrame = { type: 'visitor.presence', visitorId: 'v1', online: true }
+    const b: ServerFrame = { type: 'counts', counts: { unassigned: 2, byAssignee: {} } }
+    server.last.ws.send(JSON.stringify({ type: 'batch', frames: [a, b] }))
+    server.last.ws.send(JSON.stringify(a))
+    await until('three frames', () => frames.length === 3)
+    expect(frames).toEqual([a, b, a])
+  })
+
+  it('drops a connection whose pings go unanswered and connects again; answered pings keep it', async () => {
+    const server = peer()
+    const { s, states } = socket(server.url, { pingMs: 30, pongMs: 400 })
+    s.start()
+    await until('open', () => s.state === 'open')
+    await Bun.sleep(300)
+    expect(server.conns.length).toBe(1)
+    expect(server.conns[0]!.received.filter((f) => f.type === 'ping').length).toBeGreaterThanOrEqual(2)
+
+    server.answerPings = false
+    await until('a second connection', () => server.conns.length === 2)
+    expect(states.some((x) => x.state === 'closed')).toBe(true)
+  })
+
+  it('tries again at once when the browser is back online, instead of waiting out the back-off', async () => {
+    const server = peer()
+    const port = server.down()
+    const { s, states } = socket(`ws://127.0.0.1:${port}/`, { backoff: { firstMs: 60_000, maxMs: 60_000, jitter: [1, 1] } })
+    s.start()
+    await until('refused', () => s.state === 'closed')
+    server.up(port)
+    await Bun.sleep(50)
+    expect(s.state).toBe('closed')
+    dispatchEvent(new Event('online'))
+    await until('open', () => s.state === 'open', 2000)
+    expect(states.filter((x) => x.state === 'connecting').length).toBe(2)
+  })
+
+  it('stays closed after a final close code, and after stop()', async () => {
+    const server = peer()
+    const { s } = socket(server.url, { finalCodes: [4001] })
+    s.start()
+    await until('open', () => s.state === 'open')
+    server.last.ws.close(4001, 'deactivated')
+    await until('closed', () => s.state === 'closed')
+    await Bun.sleep(100)
+    expect(server.conns.length).toBe(1)
+
+    const other = socket(server.url)
+    other.s.start()
+    await until('open', () => other.s.state === 'open')
+    other.s.stop()
+    await Bun.sleep(100)
+    expect(other.s.state).toBe('closed')
+    expect(server.conns.length).toBe(2)
+    expect(other.s.send({ type: 'ping' })).toBe(false)
+  })
+})
