@@ -92,6 +92,9 @@ const BOTS: [string, string | null, string | null][] = [
   ['WhatsApp/2.23.20.0 A', 'Bot: WhatsApp', null],
   ['Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)', 'Bot: AhrefsBot', null],
   ['Mozilla/5.0 (compatible; SemrushBot/7~bl; +http://www.semrush.com/bot.html)', 'Bot: SemrushBot', null],
+  ['Mozilla/5.0 (compatible; MJ12bot/v1.4.8; http://mj12bot.com/)', 'Bot: MJ12bot', null],
+  ['Mozilla/5.0 (compatible; DotBot/1.2; +https://opensiteexplorer.org/dotbot; help@moz.com)', 'Bot: DotBot', null],
+  ['Mozilla/5.0 (Linux; Android 7.0;) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36 (compatible; PetalBot;+https://webmaster.petalsearch.com/site/petalbot)', 'Bot: PetalBot', null],
   ['Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)', 'Bot: GPTBot', null],
   ['Mozilla/5.0 (Linux; Android 5.0) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36 (compatible; Bytespider; spider-feedback@bytedance.com)', 'Bot: Bytespider', null],
   ['curl/8.5.0', 'Bot: curl', null],
@@ -127,5 +130,7 @@ describe('the browser on the visitor card', () => {
     expect(parseUserAgent('Mozilla/5.0 (compatible; ExampleCrawler/0.3; +https://crawler.example)').browserName).toBe('Bot: ExampleCrawler')
     expect(parseUserAgent('NewsFetcher/2.0 (+https://news.example/about)').browserName).toBe('Bot: NewsFetcher')
     expect(parseUserAgent('Mozilla/5.0 (compatible; Unknown/1.0)').browserName).toBeNull()
+    // a phone maker's name in capitals is not a bot's
+    expect(parseUserAgent('Mozilla/5.0 (Linux; Android 9; CUBOT) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.144 Mobile Safari/537.36').browserName).toBe('Chrome')
   })
 })

@@ -72,9 +72,9 @@ const BOTS: Rule[] = [
 ]
 
 // "AhrefsBot/7.0", "SemrushBot/7~bl", "Bytespider; …": a product token that calls itself a bot,
-// crawler or spider. Only as a product token ("…/1.0") or after "compatible;", so that a phone
-// model such as "CUBOT X30" is not taken for one.
-const BOT_TOKEN = /(?:^|[\s(;+])([A-Za-z][\w.!-]*?(?:bot|crawler|spider))(?:\/|[;)]|$)/i
+// crawler or spider. Only as a product token ("…/1.0", "…;") or after "compatible;", and not in
+// capitals, so that a phone model such as "CUBOT" is not taken for one.
+const BOT_TOKEN = /(?:^|[\s(;+])([A-Za-z][\w.!-]*?(?:[bB]ot|[cC]rawler|[sS]pider))(?:\/|[;)]|$)/
 const COMPATIBLE_TOKEN = /\(compatible;\s*([A-Za-z][\w.!-]*?(?:bot|crawler|spider)[\w.-]*)/i
 // Browsers never carry a web address in their User-Agent; bots do ("+http://…/bot.html").
 const ADDRESS = /\+?https?:\/\/|\+http|@[a-z0-9-]+\.[a-z]{2,}/i
