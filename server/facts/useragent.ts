@@ -14,8 +14,8 @@ export interface UserAgentFacts {
 // The stored browser name of a bot or an in-app browser is its English label; the dashboard
 // recognises these two forms (ui/dashboard/visitor-panel/card.ts) and says them in the agent's
 // language, and the API shows them as they are.
-export const botLabel = (name: string) => `Bot: ${name}`
-export const inAppLabel = (app: string) => `${app} in-app browser`
+const botLabel = (name: string) => `Bot: ${name}`
+const inAppLabel = (app: string) => `${app} in-app browser`
 
 type Rule = { test: RegExp; name: string | ((m: RegExpExecArray) => string) }
 
