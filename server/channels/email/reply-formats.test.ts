@@ -313,6 +313,21 @@ cases.push(
     'Hallo,\n\n> Welche Farbe?\nBlau.\n> Welche Größe?\n42.',
   ],
   [
+    'Gmail through Google Workspace (English): the company footer below the quote is not new text',
+    mail(`Yes, please go ahead.\n\nOn Mon, Jan 1, 2024 at 9:00 AM Acme Support <support@acme.test> wrote:\n\n${quoted}\n\nThis email and any attachments are confidential and intended solely for the addressee. If you\nhave received it in error, please notify the sender and delete it.\n`),
+    'Yes, please go ahead.',
+  ],
+  [
+    'Thunderbird (German), written below the quote, then the company disclaimer',
+    mail(`Am 01.01.24 um 09:00 schrieb Acme Support:\n${quotedDe}\nDanke, passt so.\n\nMit freundlichen Grüßen\nJana Visitor\n\nDiese E-Mail enthält vertrauliche Informationen und ist ausschließlich für den Adressaten bestimmt.\n`, TB),
+    'Danke, passt so.\n\nMit freundlichen Grüßen\nJana Visitor',
+  ],
+  [
+    'Thunderbird (Czech), written below the quote, then the company disclaimer',
+    mail(`Dne 01. 01. 24 v 9:00 Acme Support napsal(a):\n${quotedCs}\nDěkuji, souhlasím.\n\nTento e-mail a jeho přílohy jsou důvěrné a určené pouze adresátovi.\n`, TB),
+    'Děkuji, souhlasím.',
+  ],
+  [
     'Thunderbird (German), HTML only, written below the quote',
     mail(
       '<html><body><div class="moz-cite-prefix">Am 01.01.24 um 09:00 schrieb Acme Support:<br></div><blockquote type="cite">Hallo Jana,<br>Ihre Bestellung wird morgen versandt.</blockquote><p>Danke, passt.</p><div class="moz-signature">-- <br>Jana</div></body></html>',

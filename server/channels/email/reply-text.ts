@@ -40,6 +40,17 @@ const TO = H('to|an|para|komu|címzett|do')
 const CC = H('cc|kopie|másolat|dw|kopia')
 const SUBJECT = H('subject|betreff|asunto|předmět|tárgy|temat')
 
+// The legal footer a company's mail server appends at the very bottom, below the quoted history.
+const DISCLAIMERS: RegExp[] = [
+  /^(confidentiality notice|disclaimer)\b/i,
+  /^this (e-?mail|message)\b.{0,80}\b(confidential|privileged|intended (solely |only )?for)/i,
+  /^(diese|die) (e-?mail|nachricht)\b.{0,80}\b(vertraulich|rechtlich geschützte|ausschließlich für)/i,
+  /^(tento e-mail|tato (e-mailová )?zpráva)\b.{0,80}\b(důvěrn|určen)/i,
+  /^(ta|niniejsza) wiadomość\b.{0,80}\b(poufn|przeznaczon)/i,
+  /^este (correo|mensaje)\b.{0,80}\b(confidencial|dirigido)/i,
+  /^(ez az? (e-mail|üzenet)|jelen (e-mail|üzenet))\b.{0,80}\b(bizalmas|címzett)/i,
+]
+
 const TAGLINES: RegExp[] = [
   /^sent from my \S+/i,
   /^sent from (yahoo mail|mail for windows|outlook|samsung mobile|my phone|my mobile|proton ?mail|aol|gmail|bluemail|spark)\b/i,
@@ -177,6 +188,8 @@ export function stripReply(text: string): string {
   if (history) {
     const above = tidy(all.slice(0, history.start))
     let below = tidy(all.slice(history.end))
+    const disclaimer = below.findIndex((l) => DISCLAIMERS.some((re) => re.test(l.trim())))
+    if (disclaimer >= 0) below = tidy(below.slice(0, disclaimer))
     // Answers between quoted lines: the questions they answer stay with them, the trailing
     // quote (the rest of the history) goes.
     const firstQuote = below.findIndex(isQuote)
