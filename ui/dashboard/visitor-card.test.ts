@@ -60,11 +60,12 @@ afterAll(async () => {
 
 type WatchedPage = Page & { errors: string[] }
 
-async function newPage(opts: { width?: number; height?: number; headers?: Record<string, string>; locale?: string } = {}): Promise<WatchedPage> {
+async function newPage(opts: { width?: number; height?: number; headers?: Record<string, string>; locale?: string; userAgent?: string } = {}): Promise<WatchedPage> {
   const context = await browser.newContext({
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 },
     locale: opts.locale ?? 'en-US',
     extraHTTPHeaders: opts.headers,
+    userAgent: opts.userAgent,
   })
   contexts.push(context)
   const page = (await context.newPage()) as WatchedPage
@@ -74,9 +75,15 @@ async function newPage(opts: { width?: number; height?: number; headers?: Record
   return page
 }
 
-/** A visitor: a browser on the demo shop with the widget loaded, arriving from `referer`. */
-async function visitorOnDemo(opts: { referer?: string; ip?: string } = {}): Promise<WatchedPage> {
-  const page = await newPage({ headers: opts.ip ? { 'x-forwarded-for': opts.ip } : undefined })
+/**
+ * A visitor: a browser on the demo shop with the widget loaded, arriving from `referer`. Headless
+ * Chromium says "HeadlessChrome", which the card rightly shows as a bot, so a person's visit
+ * carries the User-Agent of the same Chromium with a window; `userAgent: null` keeps the headless one.
+ */
+async function visitorOnDemo(opts: { referer?: string; ip?: string; userAgent?: string | null } = {}): Promise<WatchedPage> {
+  const person = `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${browser.version()} Safari/537.36`
+  const userAgent = opts.userAgent === null ? undefined : (opts.userAgent ?? person)
+  const page = await newPage({ headers: opts.ip ? { 'x-forwarded-for': opts.ip } : undefined, userAgent })
   await page.goto(srv.url + '/demo', opts.referer ? { referer: opts.referer } : undefined)
   await page.locator('parley-chat .launcher').waitFor({ timeout: 10_000 })
   return page
@@ -231,6 +238,33 @@ describe('the visitor card', () => {
     await waitForText(c.locator('.head'), 'last seen')
     expect(dash.errors).toEqual([])
     expect(visitor.errors).toEqual([])
+  }, TEST_MS)
+
+  it('names an in-app browser by its app and a bot as a bot, in the agent’s language', async () => {
+    const instagram = await visitorOnDemo({
+      userAgent:
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 312.0.0.34.111 (iPhone15,2; iOS 17_1; cs_CZ; cs; scale=3.00; 1179x2556; 549445925)',
+    })
+    const fromInstagram = await visitorWrites(instagram, 'Viděla jsem boty na Instagramu, máte velikost 38?')
+    const headless = await visitorOnDemo({ userAgent: null })
+    const fromBot = await visitorWrites(headless, 'ping')
+
+    const petra = await dashboardOn(fromInstagram.conversation.id, PETRA, { height: 1200 })
+    const c = card(petra)
+    await waitForText(c.locator('[data-browser]'), 'Prohlížeč v aplikaci Instagram 312.0.0.34.111')
+    await waitForText(c.locator('[data-os]'), 'iOS 17.1')
+    await petra.locator('parley-conversation-list').click({ position: { x: 5, y: 5 } })
+    await c.screenshot({ path: screenshotPath('visitor-card-in-app-browser-cs') })
+
+    await petra.evaluate((id) => (location.hash = `#/c/${id}`), fromBot.conversation.id)
+    await waitForText(c.locator('[data-browser]'), 'Robot: HeadlessChrome')
+    await waitForText(c.locator('[data-os]'), 'Neznámé')
+    await c.screenshot({ path: screenshotPath('visitor-card-bot-cs') })
+    expect(await cardOf(fromBot.conversation.visitor.id)).toMatchObject({ browser: { name: 'Bot: HeadlessChrome', version: null }, os: null })
+    for (const p of [petra, instagram, headless]) {
+      expect(p.errors).toEqual([])
+      await p.context().close()
+    }
   }, TEST_MS)
 
   it('edits name, e-mail, phone and the note: a bad value is refused, the good one saved, live in a second dashboard', async () => {

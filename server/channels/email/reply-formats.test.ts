@@ -247,6 +247,195 @@ const cases: [string, string, string][] = [
   ],
 ]
 
+// Replies written below the quote (bottom-posting), as Thunderbird, Mutt and Gnus users and much
+// Czech and German mail do: the new text is what follows the quoted block, with anything the
+// visitor wrote above the attribution.
+const TB = { extra: ['User-Agent: Mozilla Thunderbird'], contentType: 'text/plain; charset=UTF-8; format=flowed' }
+const quotedCs = '> Dobrý den,\n> vaše objednávka 1234 odchází zítra.\n>\n> Olivie, Acme Support\n'
+const quotedDe = '> Hallo Jana,\n> Ihre Bestellung 1234 wird morgen versandt.\n>\n> Olivia, Acme Support\n'
+
+cases.push(
+  [
+    'Thunderbird (English), written below the quote, with a signature',
+    mail(`On 01/01/2024 09:00, Acme Support wrote:\n${quoted}\nThank you, I will be at home.\n\n-- \nJana Visitor\n+44 20 7946 0000\n`, TB),
+    'Thank you, I will be at home.',
+  ],
+  [
+    'Thunderbird (Czech), written below the quote',
+    mail(`Dne 01. 01. 24 v 9:00 Acme Support napsal(a):\n${quotedCs}\nDěkuji, zítra budu doma.\n\nS pozdravem\nJana Nováková\n`, TB),
+    'Děkuji, zítra budu doma.\n\nS pozdravem\nJana Nováková',
+  ],
+  [
+    'Thunderbird (German), a greeting above the attribution and the answer below the quote',
+    mail(`Hallo,\n\nAm 01.01.24 um 09:00 schrieb Acme Support:\n${quotedDe}\nDanke, ich bin morgen zu Hause.\n\nViele Grüße\nJana\n`, TB),
+    'Hallo,\n\nDanke, ich bin morgen zu Hause.\n\nViele Grüße\nJana',
+  ],
+  [
+    'Thunderbird (Polish), written below the quote',
+    mail(`W dniu 1.01.2024 o 09:00, Acme Support pisze:\n${quoted}\nDziękuję, jutro będę w domu.\n`, TB),
+    'Dziękuję, jutro będę w domu.',
+  ],
+  [
+    'Thunderbird (Spanish), written below the quote',
+    mail(`El 1/1/24 a las 9:00, Acme Support escribió:\n${quoted}\nGracias, mañana estaré en casa.\n`, TB),
+    'Gracias, mañana estaré en casa.',
+  ],
+  [
+    'Thunderbird (Hungarian), written below the quote',
+    mail(`2024. 01. 01. 9:00 keltezéssel, Acme Support írta:\n${quoted}\nKöszönöm, holnap otthon leszek.\n`, TB),
+    'Köszönöm, holnap otthon leszek.',
+  ],
+  [
+    'Mutt (English), written below a quote that itself quotes',
+    mail(`On Mon, Jan 01, 2024 at 09:00:00AM +0100, Acme Support wrote:\n> Hello Jana,\n> your parcel left today.\n>\n> On Sun, Dec 31, 2023 at 18:00:00PM +0100, Jana Visitor wrote:\n> > Where is my parcel?\n\nGreat, thanks!\n`, {
+      extra: ['User-Agent: NeoMutt/20231103'],
+    }),
+    'Great, thanks!',
+  ],
+  [
+    'Gnus (English), "Name <address> writes:" and the answer below the quote',
+    mail(`Acme Support <support@acme.test> writes:\n\n${quoted}\nThanks, noted.\n\n-- \nJana\n`, { extra: ['User-Agent: Gnus/5.13 (Gnus v5.13)'] }),
+    'Thanks, noted.',
+  ],
+  [
+    'an "On … writes:" attribution (English), written above the quote',
+    mail(`Perfect, thanks.\n\nOn Mon, 1 Jan 2024 at 09:00, Acme Support <support@acme.test> writes:\n\n${quoted}`),
+    'Perfect, thanks.',
+  ],
+  [
+    'an answer written between the quoted questions after an attribution (Czech) keeps the answers',
+    mail(`Dne 01. 01. 24 v 9:00 Acme Support napsal(a):\n> Jakou barvu si přejete?\n\nModrou.\n\n> A jakou velikost?\n\nM, prosím.\n\n> S pozdravem\n> Olivie\n\n-- \nJana\n`, TB),
+    '> Jakou barvu si přejete?\n\nModrou.\n\n> A jakou velikost?\n\nM, prosím.',
+  ],
+  [
+    'an answer written between quoted lines after an attribution (German) keeps the answers',
+    mail(`Hallo,\n\nAm 01.01.24 um 09:00 schrieb Acme Support:\n> Welche Farbe?\nBlau.\n> Welche Größe?\n42.\n`, TB),
+    'Hallo,\n\n> Welche Farbe?\nBlau.\n> Welche Größe?\n42.',
+  ],
+  [
+    'Gmail through Google Workspace (English): the company footer below the quote is not new text',
+    mail(`Yes, please go ahead.\n\nOn Mon, Jan 1, 2024 at 9:00 AM Acme Support <support@acme.test> wrote:\n\n${quoted}\n\nThis email and any attachments are confidential and intended solely for the addressee. If you\nhave received it in error, please notify the sender and delete it.\n`),
+    'Yes, please go ahead.',
+  ],
+  [
+    'Thunderbird (German), written below the quote, then the company disclaimer',
+    mail(`Am 01.01.24 um 09:00 schrieb Acme Support:\n${quotedDe}\nDanke, passt so.\n\nMit freundlichen Grüßen\nJana Visitor\n\nDiese E-Mail enthält vertrauliche Informationen und ist ausschließlich für den Adressaten bestimmt.\n`, TB),
+    'Danke, passt so.\n\nMit freundlichen Grüßen\nJana Visitor',
+  ],
+  [
+    'Thunderbird (Czech), written below the quote, then the company disclaimer',
+    mail(`Dne 01. 01. 24 v 9:00 Acme Support napsal(a):\n${quotedCs}\nDěkuji, souhlasím.\n\nTento e-mail a jeho přílohy jsou důvěrné a určené pouze adresátovi.\n`, TB),
+    'Děkuji, souhlasím.',
+  ],
+  [
+    'Thunderbird (German), HTML only, written below the quote',
+    mail(
+      '<html><body><div class="moz-cite-prefix">Am 01.01.24 um 09:00 schrieb Acme Support:<br></div><blockquote type="cite">Hallo Jana,<br>Ihre Bestellung wird morgen versandt.</blockquote><p>Danke, passt.</p><div class="moz-signature">-- <br>Jana</div></body></html>',
+      { extra: ['User-Agent: Mozilla Thunderbird'], contentType: 'text/html; charset=UTF-8' },
+    ),
+    'Danke, passt.',
+  ],
+)
+
+// Yahoo Mail's apps: a tagline, then the history flattened into the attribution's line.
+const YAHOO = { extra: ['X-Mailer: WebService/1.1.21952 YMailAndroid'] }
+cases.push(
+  [
+    'Yahoo Mail on Android (English): tagline and flattened history',
+    mail(`Thanks, see you then!\n\nSent from Yahoo Mail on Android\n \n  On Mon, Jan 1, 2024 at 9:00, Acme Support<support@acme.test> wrote:   Hello Jana,your order 1234 ships tomorrow.Olivia, Acme Support  \n`, YAHOO),
+    'Thanks, see you then!',
+  ],
+  [
+    'Yahoo Mail on Android (Czech)',
+    mail(`Děkuji, budu doma.\n\nOdesláno z Yahoo Mail pro Android\n \n  Dne po, 1. led 2024 v 9:00 uživatel Acme Support<support@acme.test> napsal(a):   Dobrý den,vaše objednávka 1234 odchází zítra.\nOlivie, Acme Support  \n`, YAHOO),
+    'Děkuji, budu doma.',
+  ],
+  [
+    'Yahoo Mail for iPhone (German)',
+    mail(`Danke, passt.\n\nGesendet von Yahoo Mail für iPhone\n\n  Am Montag, 1. Januar 2024, 09:00, schrieb Acme Support <support@acme.test>:   Hallo Jana,Ihre Bestellung 1234 wird morgen versandt.Olivia, Acme Support  \n`, {
+      extra: ['X-Mailer: WebService/1.1.21952 YahooMailIosMobile'],
+    }),
+    'Danke, passt.',
+  ],
+  [
+    'Yahoo Mail on Android (Spanish)',
+    mail(`Gracias, perfecto.\n\nEnviado desde Yahoo Mail con Android\n \n  El lun., 1 ene. 2024 a las 9:00, Acme Support<support@acme.test> escribió:   Hola Jana,su pedido 1234 sale mañana.Olivia, Acme Support  \n`, YAHOO),
+    'Gracias, perfecto.',
+  ],
+  [
+    'Yahoo Mail on Android (Polish)',
+    mail(`Dziękuję, jasne.\n\nWysłane z Yahoo Poczty na Androida\n \n  pon., 1 sty 2024 o 9:00 Acme Support<support@acme.test> napisał(a):   Cześć Jana,Twoje zamówienie 1234 zostanie wysłane jutro.Olivia, Acme Support  \n`, YAHOO),
+    'Dziękuję, jasne.',
+  ],
+  [
+    'Yahoo Mail on Android (Hungarian)',
+    mail(`Köszönöm, rendben.\n\nKüldve a Yahoo Mail Android-alkalmazásból\n \n  2024. jan. 1., hétfő, 9:00 időpontban Acme Support<support@acme.test> írta:   Kedves Jana!A 1234-es rendelése holnap indul.Olivia, Acme Support  \n`, YAHOO),
+    'Köszönöm, rendben.',
+  ],
+  [
+    'Yahoo Mail on Android without its tagline (English)',
+    mail(`Got it.\n\n  On Mon, Jan 1, 2024 at 9:00, Acme Support<support@acme.test> wrote:   Hello Jana,your order 1234 ships tomorrow.  \n`, YAHOO),
+    'Got it.',
+  ],
+)
+
+// Seznam.cz (Email.cz): its own separator, then Od:/Komu:/Datum:/Předmět: and the original in quotes.
+cases.push(
+  [
+    'Seznam.cz (Czech), text',
+    mail(`Dobrý den,\n\nděkuji, zásilku převezmu.\n\nJana Nováková\n\n---------- Původní e-mail ----------\nOd: Acme Support <support+c_abcdefghij@acme.test>\nKomu: jana@seznam.cz\nDatum: 1. 1. 2024 9:00:00\nPředmět: Vaše objednávka [#abcdefghij]\n"Dobrý den,\n\nvaše objednávka 1234 odchází zítra.\n\nOlivie, Acme Support"\n`),
+    'Dobrý den,\n\nděkuji, zásilku převezmu.\n\nJana Nováková',
+  ],
+  [
+    'Seznam.cz (Czech), HTML only',
+    mail(
+      '<div>Děkuji, to stačí.</div><div><br></div><div>Jana</div><div><br></div><div><br></div><div>---------- Původní e-mail ----------<br>Od: Acme Support &lt;support@acme.test&gt;<br>Komu: jana@seznam.cz<br>Datum: 1. 1. 2024 9:00:00<br>Předmět: Vaše objednávka<br></div><blockquote data-email="support@acme.test"><div>Dobrý den,</div><div>vaše objednávka 1234 odchází zítra.</div></blockquote>',
+      { contentType: 'text/html; charset=UTF-8' },
+    ),
+    // html-to-text renders each empty <div><br></div> as a blank line of its own
+    'Děkuji, to stačí.\n\n\nJana',
+  ],
+  [
+    'Seznam.cz (Czech), the separator without a header block after it',
+    mail(`Ano, platí.\n\n---------- Původní e-mail ----------\n"Potvrzujete doručení na adresu Dlouhá 5?"\n`),
+    'Ano, platí.',
+  ],
+)
+
+// The visitor's own text that only looks like history keeps everything.
+cases.push(
+  [
+    'a line starting with ">" inside the visitor’s own text (English)',
+    mail('Hello,\n\nthe installer stops with this message:\n> Error: disk full (code 28)\nand nothing else happens. What can I do?\n\nJana\n'),
+    'Hello,\n\nthe installer stops with this message:\n> Error: disk full (code 28)\nand nothing else happens. What can I do?\n\nJana',
+  ],
+  [
+    '"wrote:" in the visitor’s own prose, quoting someone else (English)',
+    mail('Hello,\n\nyour colleague wrote:\n> The parcel arrives on Monday.\nIt did not arrive. Could you check, please?\n\nJana\n'),
+    'Hello,\n\nyour colleague wrote:\n> The parcel arrives on Monday.\nIt did not arrive. Could you check, please?\n\nJana',
+  ],
+  [
+    '"napsal:" in the visitor’s own prose (Czech)',
+    mail('Dobrý den,\n\nváš kolega mi napsal:\n\nZásilka dorazí v pondělí.\n\nAle nedorazila. Můžete to prověřit?\n'),
+    'Dobrý den,\n\nváš kolega mi napsal:\n\nZásilka dorazí v pondělí.\n\nAle nedorazila. Můžete to prověřit?',
+  ],
+  [
+    '"schrieb … :" with a date in the visitor’s own prose (German)',
+    mail('Guten Tag,\n\nam 3. Januar schrieb mir Ihr Kollege:\n> Die Lieferung kommt am Montag.\nSie kam aber nicht. Können Sie nachsehen?\n\nViele Grüße\nJana\n'),
+    'Guten Tag,\n\nam 3. Januar schrieb mir Ihr Kollege:\n> Die Lieferung kommt am Montag.\nSie kam aber nicht. Können Sie nachsehen?\n\nViele Grüße\nJana',
+  ],
+  [
+    '"napisał:" with a date in the visitor’s own prose (Polish)',
+    mail('Dzień dobry,\n\n3 stycznia Państwa konsultant napisał:\n\nPaczka dotrze w poniedziałek.\n\nNie dotarła. Proszę sprawdzić.\n'),
+    'Dzień dobry,\n\n3 stycznia Państwa konsultant napisał:\n\nPaczka dotrze w poniedziałek.\n\nNie dotarła. Proszę sprawdzić.',
+  ],
+  [
+    '"escribió:" in the visitor’s own prose, mid-line (Spanish)',
+    mail('Hola,\n\nsu compañero escribió: "llega el lunes". No llegó.\n\nJana\n'),
+    'Hola,\n\nsu compañero escribió: "llega el lunes". No llegó.\n\nJana',
+  ],
+)
+
 describe('reply formats of the common clients and the six languages', () => {
   for (const [name, raw, expected] of cases) {
     it(`keeps only the new text: ${name}`, async () => {

@@ -1,7 +1,9 @@
 // Only the new text of a reply: quoted history, attribution lines, the Outlook header block,
 // signatures and mobile taglines are cut, for the clients people use (Gmail, Outlook desktop and
-// web, Apple Mail and iOS, Thunderbird, Yahoo) in the six UI languages. The full original is kept
-// elsewhere; when cutting would leave nothing, nothing is cut.
+// web, Apple Mail and iOS, Thunderbird, Yahoo, Seznam) in the six UI languages. A reply written
+// below the quote (bottom-posting) keeps what follows it; one written between quoted lines keeps
+// its answers with their questions. The full original is kept elsewhere; when cutting would leave
+// nothing, nothing is cut.
 import { convert, type HtmlToTextOptions } from 'html-to-text'
 
 const hasDateOrAddress = (s: string) => /\d|@/.test(s)
@@ -9,7 +11,8 @@ const hasDateOrAddress = (s: string) => /\d|@/.test(s)
 // "On … wrote:" and its translations, each starting with the client's leading word. Gmail wraps
 // long ones over two or three lines, so a candidate is a line joined with the next two.
 const STRONG_ATTRIBUTION: RegExp[] = [
-  /^\s*On\b.{3,300}\bwrote\s*:\s*$/i, // Gmail, Apple Mail, Thunderbird, Yahoo, Outlook for Mac
+  /^\s*On\b.{3,300}\b(?:wrote|writes)\s*:\s*$/i, // Gmail, Apple Mail, Thunderbird, Yahoo, Outlook for Mac; "writes:" in some
+  /^.{1,200}<[^<>\s]+@[^<>\s]+>\)?\s*(?:wrote|writes)\s*:\s*$/i, // Gnus, Claws, KMail: Acme Support <support@acme.test> writes:
   /^\s*Am\b.{3,300}\bschrieb\b.{0,300}:\s*$/i, // Am 1. Jan. 2024 um 10:00 schrieb Max <…>:
   /^\s*El\b.{3,300}\bescribió\s*:\s*$/i, // El lun, 1 ene 2024 a las 10:00, Juan (<…>) escribió:
   /^\s*Dne\b.{3,300}\bnapsal(?:a|\(a\))?\s*:\s*$/i, // Dne 1. 1. 2024 v 10:00 Jan Novák napsal(a):
@@ -22,10 +25,11 @@ const STRONG_ATTRIBUTION: RegExp[] = [
 ]
 
 // Bare "X wrote:" forms: only when quoted lines follow.
-const WEAK_ATTRIBUTION = /(?<!\p{L})(wrote|schrieb|escribió|napsal(?:a|\(a\))?|napisał(?:a|\(a\))?|pisze|írta)\s*:\s*$/iu
+const WEAK_ATTRIBUTION = /(?<!\p{L})(wrote|writes|schrieb|escribió|napsal(?:a|\(a\))?|napisał(?:a|\(a\))?|pisze|írta)\s*:\s*$/iu
 
+// Outlook's "-----Original Message-----", Seznam.cz's "---------- Původní e-mail ----------", …
 const ORIGINAL_MESSAGE =
-  /^\s*-{2,}\s*(original message|ursprüngliche nachricht|původní zpráva|mensaje original|eredeti üzenet|oryginalna wiadomość|wiadomość oryginalna|originalnachricht)\s*-{2,}\s*$/i
+  /^\s*-{2,}\s*(original message|ursprüngliche nachricht|původní zpráva|původní e-mail|pôvodný e-mail|mensaje original|eredeti üzenet|oryginalna wiadomość|wiadomość oryginalna|originalnachricht)\s*-{2,}\s*$/i
 const UNDERSCORES = /^\s*_{10,}\s*$/
 
 // Outlook's header block, in each language: From / Sent (or Date) / To / Subject.
@@ -35,6 +39,17 @@ const SENT = H('sent|date|gesendet|datum|enviado|enviado el|fecha|odesláno|elk�
 const TO = H('to|an|para|komu|címzett|do')
 const CC = H('cc|kopie|másolat|dw|kopia')
 const SUBJECT = H('subject|betreff|asunto|předmět|tárgy|temat')
+
+// The legal footer a company's mail server appends at the very bottom, below the quoted history.
+const DISCLAIMERS: RegExp[] = [
+  /^(confidentiality notice|disclaimer)\b/i,
+  /^this (e-?mail|message)\b.{0,80}\b(confidential|privileged|intended (solely |only )?for)/i,
+  /^(diese|die) (e-?mail|nachricht)\b.{0,80}\b(vertraulich|rechtlich geschützte|ausschließlich für)/i,
+  /^(tento e-mail|tato (e-mailová )?zpráva)\b.{0,80}\b(důvěrn|určen)/i,
+  /^(ta|niniejsza) wiadomość\b.{0,80}\b(poufn|przeznaczon)/i,
+  /^este (correo|mensaje)\b.{0,80}\b(confidencial|dirigido)/i,
+  /^(ez az? (e-mail|üzenet)|jelen (e-mail|üzenet))\b.{0,80}\b(bizalmas|címzett)/i,
+]
 
 const TAGLINES: RegExp[] = [
   /^sent from my \S+/i,
@@ -81,16 +96,51 @@ function nextNonBlank(lines: string[], from: number): number {
   return -1
 }
 
-/** The line index where the quoted part starts, or -1. */
-export function quoteStart(lines: string[]): number {
+/** Where quoted history starts, and where the reply's own text resumes after it (`end`). */
+interface History {
+  start: number
+  end: number
+}
+
+/** The end of a block of quoted lines starting at `from` (blank lines inside it belong to it). */
+function quoteBlockEnd(lines: string[], from: number): number {
+  let end = from
+  for (let j = from; j < lines.length; j++) {
+    if (isQuote(lines[j]!)) end = j + 1
+    else if (!isBlank(lines[j]!)) break
+  }
+  return end
+}
+
+/** A time ("9:00") or an address: what a client's attribution has and a sentence rarely does. */
+const CLIENT_MARK = /@|\d:\d\d/
+const isAttribution = (s: string) => hasDateOrAddress(s) && STRONG_ATTRIBUTION.some((re) => re.test(s))
+
+/**
+ * Yahoo Mail's apps flatten the history into the attribution's line: "On Mon, … Acme <…>
+ * wrote:   Hello Jana,your order…". Such a line starts with an attribution that ends in a colon
+ * followed by two or more spaces.
+ */
+function isFlattenedAttribution(line: string): boolean {
+  for (const m of line.matchAll(/:\s{2,}\S/g)) if (isAttribution(line.slice(0, m.index + 1))) return true
+  return false
+}
+
+/** Whether anything but blank lines, taglines and a signature is left in `lines`. */
+const hasOwnText = (lines: string[]) => tidy(lines).length > 0
+
+/** The first quoted history in the mail, or null. */
+function findHistory(lines: string[]): History | null {
+  const toEnd = (start: number) => ({ start, end: lines.length })
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!
-    if (ORIGINAL_MESSAGE.test(line)) return i
+    if (ORIGINAL_MESSAGE.test(line)) return toEnd(i)
     if (UNDERSCORES.test(line)) {
       const n = nextNonBlank(lines, i + 1)
-      if (n >= 0 && isOutlookBlock(lines, n)) return i
+      if (n >= 0 && isOutlookBlock(lines, n)) return toEnd(i)
     }
-    if (isOutlookBlock(lines, i)) return i
+    if (isOutlookBlock(lines, i)) return toEnd(i)
+    if (isFlattenedAttribution(line)) return toEnd(i)
     // attributions, possibly wrapped over up to three lines
     let joined = ''
     for (let k = 0; k < 3 && i + k < lines.length; k++) {
@@ -98,30 +148,60 @@ export function quoteStart(lines: string[]): number {
       if (k > 0 && (isBlank(part) || isQuote(part))) break
       joined = k === 0 ? part : `${joined} ${part.trim()}`
       if (!/:\s*$/.test(joined)) continue
-      if (hasDateOrAddress(joined) && STRONG_ATTRIBUTION.some((re) => re.test(joined))) return i
-      if (WEAK_ATTRIBUTION.test(joined)) {
-        const n = nextNonBlank(lines, i + k + 1)
-        if (n >= 0 && isQuote(lines[n]!)) return i
+      const n = nextNonBlank(lines, i + k + 1)
+      const quoted = n >= 0 && isQuote(lines[n]!)
+      // A client's attribution starts history: quoted lines, whose end is where a reply written
+      // below them begins, or (Yahoo) unquoted text running to the end. Clients put a time or an
+      // address in it; a sentence that only has a date ("am 3. Januar schrieb mir Ihr Kollege:")
+      // is the visitor's own prose unless nothing of theirs follows it.
+      const end = quoted ? quoteBlockEnd(lines, n) : lines.length
+      const rest = lines.slice(quoted ? end : i + k + 1)
+      if (isAttribution(joined)) {
+        const certain = quoted ? CLIENT_MARK.test(joined) : /@/.test(joined)
+        if (certain || !hasOwnText(rest)) return { start: i, end }
       }
+      // "Jana wrote:" alone could be the visitor's own prose quoting someone: history only when
+      // the quote is all that follows.
+      if (WEAK_ATTRIBUTION.test(joined) && quoted && !hasOwnText(rest)) return { start: i, end }
       break
     }
     // a quote that runs to the end (inline answers between quoted lines are kept)
-    if (isQuote(line) && lines.slice(i).every((l) => isBlank(l) || isQuote(l) || isTagline(l))) return i
+    if (isQuote(line) && lines.slice(i).every((l) => isBlank(l) || isQuote(l) || isTagline(l))) return toEnd(i)
   }
-  return -1
+  return null
+}
+
+/** Without the signature ("-- ") and the trailing blank lines, taglines and rules. */
+function tidy(lines: string[]): string[] {
+  const sig = lines.findIndex((l) => l === '-- ' || l === '--' || l === '—')
+  lines = sig >= 0 ? lines.slice(0, sig) : [...lines]
+  while (lines.length && (isBlank(lines[lines.length - 1]!) || isTagline(lines[lines.length - 1]!) || isRule(lines[lines.length - 1]!))) lines.pop()
+  while (lines.length && isBlank(lines[0]!)) lines.shift()
+  return lines
 }
 
 /** The reply's new text. */
 export function stripReply(text: string): string {
   const all = text.replace(/\r\n?/g, '\n').replace(/\u00a0/g, ' ').split('\n')
   let lines = all
-  const q = quoteStart(lines)
-  if (q >= 0) lines = lines.slice(0, q)
-  // RFC 3676 signature separator "-- "
-  const sig = lines.findIndex((l) => l === '-- ' || l === '--' || l === '—' )
-  if (sig >= 0) lines = lines.slice(0, sig)
-  while (lines.length && (isBlank(lines[lines.length - 1]!) || isTagline(lines[lines.length - 1]!) || isRule(lines[lines.length - 1]!))) lines.pop()
-  const out = lines.join('\n').replace(/[ \t]+$/gm, '').trim()
+  const history = findHistory(all)
+  if (history) {
+    const above = tidy(all.slice(0, history.start))
+    let below = tidy(all.slice(history.end))
+    const disclaimer = below.findIndex((l) => DISCLAIMERS.some((re) => re.test(l.trim())))
+    if (disclaimer >= 0) below = tidy(below.slice(0, disclaimer))
+    // Answers between quoted lines: the questions they answer stay with them, the trailing
+    // quote (the rest of the history) goes.
+    const firstQuote = below.findIndex(isQuote)
+    if (firstQuote >= 0 && below.slice(firstQuote).some((l) => !isBlank(l) && !isQuote(l))) {
+      const fromQuote = tidy(all.slice(history.start).slice(all.slice(history.start).findIndex(isQuote)))
+      below = tidy(fromQuote.slice(0, fromQuote.findLastIndex((l) => !isBlank(l) && !isQuote(l)) + 1))
+    } else if (firstQuote >= 0) {
+      below = tidy(below.slice(0, firstQuote))
+    }
+    lines = above.length && below.length ? [...above, '', ...below] : [...above, ...below]
+  }
+  const out = tidy(lines).join('\n').replace(/[ \t]+$/gm, '').trim()
   return out === '' ? all.join('\n').trim() : out
 }
 

@@ -1,7 +1,10 @@
 // The visitor card's small helpers: flags, place names, safe links, and which referrer is the
 // one that brought the visitor.
 import { describe, expect, it } from 'bun:test'
-import { flag, pathOf, placeName, safeHref, shortUrl, visitReferrer, withVersion } from './card.ts'
+import { browserText, flag, pathOf, placeName, safeHref, shortUrl, visitReferrer, withVersion } from './card.ts'
+import { parseUserAgent } from '../../../server/facts/useragent.ts'
+import { CATALOGS } from '../i18n/index.ts'
+import { LANGUAGES, translator } from '../../shared/i18n.ts'
 
 const page = (url: string, referrer: string | null) => ({ url, title: '', referrer, at: '2026-01-01T10:00:00Z' })
 
@@ -49,5 +52,34 @@ describe('visitor card helpers', () => {
     expect(visitReferrer({ referrer: google, currentPage: { url: 'https://shop.example/', title: '' } }, [])).toBe(google)
     expect(visitReferrer({ referrer: 'https://shop.example/', currentPage: { url: 'https://shop.example/a', title: '' } }, history.slice(0, 2))).toBeNull()
     expect(visitReferrer({ referrer: null, currentPage: null }, [])).toBeNull()
+  })
+
+  it('says a bot and an in-app browser in each of the six languages, as the server stores them', () => {
+    const browserOf = (ua: string) => {
+      const f = parseUserAgent(ua)
+      return f.browserName ? { name: f.browserName, version: f.browserVersion } : null
+    }
+    const googlebot = browserOf('Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)')
+    const facebook = browserOf(
+      'Mozilla/5.0 (Linux; Android 14; SM-S918B Build/UP1A.231005.007; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/120.0.6099.230 Mobile Safari/537.36 [FB_IAB/FB4A;FBAV/445.0.0.34.118;]',
+    )
+    const instagram = browserOf(
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 312.0.0.34.111 (iPhone15,2; iOS 17_1; de_DE; de; scale=3.00; 1179x2556; 549445925)',
+    )
+    const chrome = browserOf('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36')
+    const expected = {
+      en: ['Bot: Googlebot', 'Facebook in-app browser 445.0.0.34.118', 'Instagram in-app browser 312.0.0.34.111'],
+      cs: ['Robot: Googlebot', 'Prohlížeč v aplikaci Facebook 445.0.0.34.118', 'Prohlížeč v aplikaci Instagram 312.0.0.34.111'],
+      de: ['Bot: Googlebot', 'In-App-Browser von Facebook 445.0.0.34.118', 'In-App-Browser von Instagram 312.0.0.34.111'],
+      es: ['Bot: Googlebot', 'Navegador integrado de Facebook 445.0.0.34.118', 'Navegador integrado de Instagram 312.0.0.34.111'],
+      hu: ['Robot: Googlebot', 'Facebook beépített böngésző 445.0.0.34.118', 'Instagram beépített böngésző 312.0.0.34.111'],
+      pl: ['Bot: Googlebot', 'Przeglądarka w aplikacji Facebook 445.0.0.34.118', 'Przeglądarka w aplikacji Instagram 312.0.0.34.111'],
+    }
+    for (const lang of LANGUAGES) {
+      const t = translator(CATALOGS, lang)
+      expect({ lang, shown: [googlebot, facebook, instagram].map((b) => browserText(b, t)) }).toEqual({ lang, shown: expected[lang] })
+      expect(browserText(chrome, t)).toBe('Chrome 120.0.0.0')
+      expect(browserText(null, t)).toBeNull()
+    }
   })
 })

@@ -1,5 +1,5 @@
 // Small pure helpers for the visitor card: flags, country names, safe links and short URLs.
-import type { Language } from '../../shared/i18n.ts'
+import type { Language, Translate } from '../../shared/i18n.ts'
 import type { PageView } from '../../shared/types.ts'
 import type { Visitor } from '../../../server/realtime/wire.ts'
 
@@ -115,4 +115,18 @@ export function visitReferrer(v: Pick<Visitor, 'referrer' | 'currentPage'>, page
 export function withVersion(x: { name: string; version: string | null } | null | undefined): string | null {
   if (!x) return null
   return x.version ? `${x.name} ${x.version}` : x.name
+}
+
+/**
+ * The browser as the card says it. A bot or an in-app browser is stored under its English label
+ * ("Bot: Googlebot", "Facebook in-app browser"; server/facts/useragent.ts), said here in the
+ * agent's language; any other browser is its name and version.
+ */
+export function browserText(b: { name: string; version: string | null } | null | undefined, t: Translate<'visitor.bot' | 'visitor.inApp'>): string | null {
+  if (!b) return null
+  const bot = /^Bot: (.+)$/.exec(b.name)
+  if (bot) return withVersion({ name: t('visitor.bot', { name: bot[1]! }), version: b.version })
+  const app = /^(.+) in-app browser$/.exec(b.name)
+  if (app) return withVersion({ name: t('visitor.inApp', { app: app[1]! }), version: b.version })
+  return withVersion(b)
 }

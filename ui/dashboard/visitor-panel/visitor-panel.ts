@@ -7,7 +7,7 @@ import { ago, dateTime, hue, initials } from '../format.ts'
 import { checkIcon, mailIcon, pencilIcon } from '../icons.ts'
 import { visitorLabel } from '../conversation-list/conversation-list.ts'
 import { cardStyles, panelStyles } from './visitor-panel.styles.ts'
-import { flag, placeName, supportsFlagEmoji, withVersion } from './card.ts'
+import { browserText, flag, placeName, supportsFlagEmoji, withVersion } from './card.ts'
 import '../visitor-activity/visitor-activity.ts'
 import '../visitor-conversations/visitor-conversations.ts'
 
@@ -205,7 +205,7 @@ export class ParleyVisitorPanel extends StoreElement {
               : html`<span class="flag cc" aria-hidden="true">${loc.countryCode.toUpperCase()}</span>`}${placeName(loc, s.lang)}`
           : html`<span class="muted">${t('visitor.unknown')}</span>`}</dd>
         <dt>${t('visitor.browser')}</dt>
-        <dd data-browser>${withVersion(v.browser) ?? html`<span class="muted">${t('visitor.unknown')}</span>`}</dd>
+        <dd data-browser>${browserText(v.browser, t) ?? html`<span class="muted">${t('visitor.unknown')}</span>`}</dd>
         <dt>${t('visitor.os')}</dt>
         <dd data-os>${withVersion(v.os) ?? html`<span class="muted">${t('visitor.unknown')}</span>`}</dd>
         ${v.ip ? html`<dt>${t('visitor.ip')}</dt><dd class="mono">${v.ip}</dd>` : nothing}
