@@ -4,10 +4,10 @@
 import type { Sql } from '../db/client.ts'
 import type { EventBus, ConversationChange } from '../events/bus.ts'
 import { AGENTS, type Hub } from '../realtime/hub.ts'
-import { findVisitorView, isVisitorOnline } from '../domain/visitors/visitors.repo.ts'
+import { findVisitor, isVisitorOnline } from '../domain/visitors/visitors.usecases.ts'
 import type { Logger } from '../shared/logger.ts'
-import { findMessage } from '../domain/messages/messages.repo.ts'
-import { findView } from '../domain/conversations/conversations.repo.ts'
+import { findMessage } from '../domain/messages/messages.usecases.ts'
+import { findConversation } from '../domain/conversations/conversations.usecases.ts'
 import { countOtherLiveNodes, findPresence } from '../domain/agents/agents.repo.ts'
 
 export const CHANNEL = 'parley_events'
@@ -32,6 +32,7 @@ export interface Cluster {
 
 export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; nodeId: string; log: Logger }): Promise<Cluster> {
   const { sql, bus, hub, nodeId, log } = opts
+  const db = { sql }
 
   // Notes are sent in batches: everything announced in one turn of the event loop goes out as
   // one NOTIFY (split before PostgreSQL's 8000-byte payload limit). And while this is the only
@@ -79,19 +80,19 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
   const handle = async (note: Note): Promise<void> => {
     switch (note.k) {
       case 'm': {
-        const message = await findMessage(sql, note.id)
-        const conversation = message && (await findView(sql, message.conversationId))
+        const message = await findMessage(db, note.id)
+        const conversation = message && (await findConversation(db, message.conversationId))
         if (message && conversation) hub.message(message, conversation)
         return
       }
       case 'mu': {
-        const message = await findMessage(sql, note.id)
-        const conversation = message && (await findView(sql, message.conversationId))
+        const message = await findMessage(db, note.id)
+        const conversation = message && (await findConversation(db, message.conversationId))
         if (message) hub.messageUpdated(message, conversation?.visitor.id ?? null)
         return
       }
       case 'c': {
-        const conversation = await findView(sql, note.id)
+        const conversation = await findConversation(db, note.id)
         if (conversation) hub.conversation(conversation, note.ch)
         return
       }
@@ -104,10 +105,10 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
         hub.endAgent(note.a, 'deactivated')
         return
       case 'vp':
-        hub.publish(AGENTS, { type: 'visitor.presence', visitorId: note.id, online: await isVisitorOnline(sql, note.id) })
+        hub.publish(AGENTS, { type: 'visitor.presence', visitorId: note.id, online: await isVisitorOnline(db, note.id) })
         return
       case 'v': {
-        const visitor = await findVisitorView(sql, note.id)
+        const visitor = await findVisitor(db, note.id)
         if (visitor) hub.publish(AGENTS, { type: 'visitor', visitor })
         return
       }

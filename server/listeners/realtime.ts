@@ -1,13 +1,13 @@
 // Pushes domain events to this process's sockets.
 import type { EventBus } from '../events/bus.ts'
 import { AGENTS, type Hub } from '../realtime/hub.ts'
-import { findView } from '../domain/conversations/conversations.repo.ts'
+import { findConversation } from '../domain/conversations/conversations.usecases.ts'
 import type { Sql } from '../db/client.ts'
 
 export function realtimeListener(bus: EventBus, hub: Hub, sql: Sql): void {
   bus.on('message.created', ({ message, conversation }) => hub.message(message, conversation))
   bus.on('message.updated', async ({ message, visitorId }) => {
-    const visitor = visitorId ?? (await findView(sql, message.conversationId))?.visitor.id ?? null
+    const visitor = visitorId ?? (await findConversation({ sql }, message.conversationId))?.visitor.id ?? null
     hub.messageUpdated(message, visitor)
   })
   bus.on('conversation.changed', ({ conversation, change }) => hub.conversation(conversation, change))

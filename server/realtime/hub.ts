@@ -19,7 +19,7 @@ import type { Sql } from '../db/client.ts'
 import type { Logger } from '../shared/logger.ts'
 import type { MessageView } from '../domain/messages/messages.types.ts'
 import type { ConversationView, Counts } from '../domain/conversations/conversations.types.ts'
-import { openCounts } from '../domain/conversations/conversations.repo.ts'
+import { counts } from '../domain/conversations/conversations.usecases.ts'
 import type { ConversationChange } from '../events/bus.ts'
 import type { AgentPresence } from '../domain/agents/agents.repo.ts'
 import type { VisitorView } from '../domain/visitors/visitors.types.ts'
@@ -234,7 +234,7 @@ export class Hub {
     this.countsTimer = setTimeout(async () => {
       this.countsTimer = null
       try {
-        this.publish(AGENTS, { type: 'counts', counts: await openCounts(this.sql) })
+        this.publish(AGENTS, { type: 'counts', counts: await counts({ sql: this.sql }) })
       } catch (error) {
         this.log.warn('could not publish counts', { error })
       }

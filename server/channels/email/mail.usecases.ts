@@ -5,7 +5,7 @@ import type { EventBus } from '../../events/bus.ts'
 import { AppError } from '../../shared/errors.ts'
 import { isUuid } from '../../shared/ids.ts'
 import { getConversation } from '../../domain/conversations/conversations.usecases.ts'
-import { findMessageView } from '../../domain/messages/messages.usecases.ts'
+import { findMessage } from '../../domain/messages/messages.usecases.ts'
 import * as threads from './threads.repo.ts'
 import { attachmentsOfConversation, type AttachmentMeta } from '../shared/channel-tables.ts'
 
@@ -24,7 +24,7 @@ async function conversationOrThrow(deps: MailDeps, id: string) {
 async function messageOf(deps: MailDeps, conversationId: string, messageId: string) {
   await conversationOrThrow(deps, conversationId)
   if (!isUuid(messageId)) throw notFound('message')
-  const message = await findMessageView(deps, messageId)
+  const message = await findMessage(deps, messageId)
   if (!message || message.conversationId !== conversationId) throw notFound('message')
   return message
 }

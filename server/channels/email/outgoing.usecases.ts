@@ -6,8 +6,8 @@
 import type { Sql, TxSql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
 import { AppError } from '../../shared/errors.ts'
-import { findMessageView, setDeliveryWithin } from '../../domain/messages/messages.usecases.ts'
-import { maskCardNumbers } from '../../domain/privacy/card-mask.ts'
+import { findMessage, setDeliveryWithin } from '../../domain/messages/messages.usecases.ts'
+import { maskCardNumbers } from '../../domain/privacy/privacy.rules.ts'
 import { getConversation } from '../../domain/conversations/conversations.usecases.ts'
 import type { Actor } from '../../domain/agents/agents.usecases.ts'
 import { mailById, mailOfMessage, queueMail, requeueMail, type MailSender, type OutboxRow, type Settled } from '../../jobs/outbox.ts'
@@ -78,13 +78,13 @@ export async function outboxRowById(deps: { sql: Sql }, id: string): Promise<Out
 
 /** Tells the dashboards what became of a reply (its row carries the mail's status). */
 export async function publishMessage(deps: OutgoingDeps, messageId: string): Promise<void> {
-  const message = await findMessageView(deps, messageId)
+  const message = await findMessage(deps, messageId)
   if (message) deps.bus.emit('message.updated', { message })
 }
 
 /** The retry button: a failed mail goes back into the queue (or in for the first time). */
 export async function retryMail(deps: OutgoingDeps, settings: EmailSettings, _actor: Actor, conversationId: string, messageId: string): Promise<OutboxRow> {
-  const message = await findMessageView(deps, messageId)
+  const message = await findMessage(deps, messageId)
   if (!message || message.conversationId !== conversationId) throw new AppError('message.not_found', 404, 'message not found')
   if (message.authorType !== 'agent') throw new AppError('email.not_retryable', 409, 'only agent messages are e-mailed')
   if (!settings.smtp) throw new AppError('email.not_configured', 409, NOT_SET_UP)
@@ -143,7 +143,7 @@ export async function composeMail(tx: TxSql, row: OutboxRow, smtp: SmtpSettings,
       html: htmlOf(row.textBody ?? '', ''),
     }
   }
-  const src = row.messageRowId && row.conversationId ? await findMessageView({ sql: tx }, row.messageRowId) : null
+  const src = row.messageRowId && row.conversationId ? await findMessage({ sql: tx }, row.messageRowId) : null
   if (!src || !row.conversationId) return null
   const fromName = smtp.fromName ?? src.authorName ?? 'Support'
   const thread = await threads.ensureThread(tx, row.conversationId, newToken(), row.kind === 'copy' ? `Your chat with ${fromName}` : 'Your message')

@@ -5,7 +5,7 @@ import type { Db, Sql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
 import type { Channel } from '../../domain/conversations/conversations.types.ts'
 import { getConversation } from '../../domain/conversations/conversations.usecases.ts'
-import { findMessageView } from '../../domain/messages/messages.usecases.ts'
+import { findMessage } from '../../domain/messages/messages.usecases.ts'
 import { AppError } from '../../shared/errors.ts'
 import { isUuid, newId } from '../../shared/ids.ts'
 import * as repo from './channel-tables.repo.ts'
@@ -69,7 +69,7 @@ export async function getAttachment(deps: { sql: Sql; bus: EventBus }, conversat
   if (!isUuid(conversationId)) throw notFound('conversation')
   await getConversation(deps, conversationId)
   if (!isUuid(messageId)) throw notFound('message')
-  const message = await findMessageView(deps, messageId)
+  const message = await findMessage(deps, messageId)
   if (!message || message.conversationId !== conversationId) throw notFound('message')
   if (!isUuid(attachmentId)) throw notFound('attachment')
   const a = await repo.findAttachment(deps.sql, attachmentId)

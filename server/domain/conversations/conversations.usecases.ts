@@ -1,7 +1,7 @@
 import type { Db, Sql, TxSql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
 import { AppError } from '../../shared/errors.ts'
-import { newId } from '../../shared/ids.ts'
+import { isUuid, newId } from '../../shared/ids.ts'
 import type { Actor } from '../agents/agents.usecases.ts'
 import * as agents from '../agents/agents.repo.ts'
 import * as repo from './conversations.repo.ts'
@@ -16,21 +16,21 @@ export interface ConversationDeps {
 const notFound = () => new AppError('conversation.not_found', 404, 'conversation not found')
 
 export async function getConversation(deps: ConversationDeps, id: string): Promise<ConversationView> {
-  const view = await repo.findView(deps.sql, id)
+  const view = await findConversation(deps, id)
   if (!view) throw notFound()
   return view
 }
 
 /** A visitor may see only their own conversations; anything else is "not found". */
 export async function getVisitorConversation(deps: ConversationDeps, visitorId: string, id: string): Promise<ConversationView> {
-  const view = await repo.findView(deps.sql, id)
+  const view = await findConversation(deps, id)
   if (!view || view.visitor.id !== visitorId) throw notFound()
   return view
 }
 
-/** The conversation's view, or null when there is none. */
+/** The conversation's view, or null when there is none (an id that is not a UUID names none). */
 export async function findConversation(deps: { sql: Db }, id: string): Promise<ConversationView | null> {
-  return repo.findView(deps.sql, id)
+  return isUuid(id) ? repo.findView(deps.sql, id) : null
 }
 
 /**
@@ -68,7 +68,7 @@ export async function listConversations(
   return repo.listView(deps.sql, q.view as View, actor.id, limit, cursor)
 }
 
-export async function counts(deps: ConversationDeps): Promise<Counts> {
+export async function counts(deps: { sql: Db }): Promise<Counts> {
   return repo.openCounts(deps.sql)
 }
 

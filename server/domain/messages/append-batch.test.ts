@@ -4,7 +4,7 @@ import { receiveInbound, type MessageResult } from './messages.usecases.ts'
 import { appendMessages } from './messages.repo.ts'
 import type { AppendItem } from './messages.types.ts'
 import { effectOf } from '../conversations/conversations.rules.ts'
-import { maskCardNumbers } from '../privacy/card-mask.ts'
+import { maskCardNumbers } from '../privacy/privacy.rules.ts'
 import { newId } from '../../shared/ids.ts'
 
 let srv: TestServer

@@ -2,7 +2,7 @@
 // expected errors below goes away, i.e. if this repository ever accepts plain text again.
 import { describe, expect, it } from 'bun:test'
 import type { Db } from '../../db/client.ts'
-import { maskCardNumbers } from '../privacy/card-mask.ts'
+import { maskCardNumbers } from '../privacy/privacy.rules.ts'
 import type { MaskedText } from '../privacy/privacy.types.ts'
 import { appendMessages, setDelivery } from './messages.repo.ts'
 import type { AppendItem } from './messages.types.ts'

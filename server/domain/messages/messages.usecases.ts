@@ -9,7 +9,7 @@ import { isUuid, newId } from '../../shared/ids.ts'
 import { conversationForMessage } from '../conversations/conversations.usecases.ts'
 import { changesOf, effectOf, requiredOwner, type Author, type MessageEffect } from '../conversations/conversations.rules.ts'
 import type { Actor } from '../agents/agents.usecases.ts'
-import { maskCardNumbers } from '../privacy/card-mask.ts'
+import { maskCardNumbers } from '../privacy/privacy.rules.ts'
 import type { MaskedText } from '../privacy/privacy.types.ts'
 import { isVisitorOnline } from '../visitors/visitors.usecases.ts'
 import * as repo from './messages.repo.ts'
@@ -156,9 +156,9 @@ export interface ThreadQuery {
   limit?: number
 }
 
-/** One message as the thread shows it, or null. */
-export async function findMessage(deps: { sql: Sql }, id: string): Promise<MessageView | null> {
-  return repo.findMessage(deps.sql, id)
+/** One message as the thread shows it, or null (also for an id that is not a UUID: it names nothing). */
+export async function findMessage(deps: { sql: Db }, id: string): Promise<MessageView | null> {
+  return isUuid(id) ? repo.findMessage(deps.sql, id) : null
 }
 
 export async function listMessages(deps: MessageDeps, conversationId: string, q: ThreadQuery): Promise<MessageView[]> {
@@ -186,10 +186,6 @@ export async function markDelivered(deps: MessageDeps, conversationId: string, s
 
 function announceUpdate(deps: MessageDeps, { visitorId, ...message }: UpdatedMessage): void {
   deps.bus.emit('message.updated', { message, visitorId })
-}
-
-export async function findMessageView(deps: { sql: Db }, id: string): Promise<MessageView | null> {
-  return repo.findMessage(deps.sql, id)
 }
 
 /**

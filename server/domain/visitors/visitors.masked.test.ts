@@ -2,7 +2,7 @@
 // expected errors below goes away, i.e. if this repository ever accepts plain text again.
 import { describe, expect, it } from 'bun:test'
 import type { Db } from '../../db/client.ts'
-import { maskCardNumbers } from '../privacy/card-mask.ts'
+import { maskCardNumbers } from '../privacy/privacy.rules.ts'
 import { addPageView, insertVisitor, mergeVariables, updateVisitor } from './visitors.repo.ts'
 
 const plain = 'Paid by 4111 1111 1111 1111'

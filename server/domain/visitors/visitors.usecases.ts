@@ -1,9 +1,9 @@
 import type { Db, Sql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
 import { AppError, isUniqueViolation } from '../../shared/errors.ts'
-import { newId, newSecret, hashSecret } from '../../shared/ids.ts'
+import { isUuid, newId, newSecret, hashSecret } from '../../shared/ids.ts'
 import * as v from '../shared/validate.ts'
-import { maskCardNumbers, maskOptional } from '../privacy/card-mask.ts'
+import { maskCardNumbers, maskOptional } from '../privacy/privacy.rules.ts'
 import type { MaskedText } from '../privacy/privacy.types.ts'
 import type { Actor } from '../agents/agents.usecases.ts'
 import * as repo from './visitors.repo.ts'
@@ -27,23 +27,15 @@ export async function authenticateVisitor(deps: { sql: Sql }, token: string | un
   return repo.findVisitorByTokenHash(deps.sql, hashSecret(token))
 }
 
-/**
- * A visitor a channel knows only by an e-mail address (and maybe a name), created in the caller's
- * transaction so the conversation that brought them commits with them.
- */
-export async function createVisitorByEmail(db: Db, input: { name: string | null; email: string }): Promise<VisitorRow> {
-  return repo.insertVisitor(db, { id: newId(), tokenHash: null, name: maskOptional(input.name), email: input.email, emailSource: 'email' })
-}
-
 const notFound = () => new AppError('visitor.not_found', 404, 'visitor not found')
 
 /** The visitor card, or null when there is no such visitor. */
 export async function findVisitor(deps: { sql: Sql }, id: string): Promise<VisitorView | null> {
-  return repo.findVisitorView(deps.sql, id)
+  return isUuid(id) ? repo.findVisitorView(deps.sql, id) : null
 }
 
 export async function getVisitor(deps: { sql: Sql }, id: string): Promise<VisitorView> {
-  const view = await repo.findVisitorView(deps.sql, id)
+  const view = await findVisitor(deps, id)
   if (!view) throw notFound()
   return view
 }

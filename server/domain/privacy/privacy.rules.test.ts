@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'bun:test'
-import { maskCardNumbers, luhnValid } from './card-mask.ts'
+import { maskCardNumbers, luhnValid } from './privacy.rules.ts'
 
 const masked: [string, string, string][] = [
   ['Visa grouped by spaces', 'My card is 4111 1111 1111 1111, thanks', 'My card is •••• •••• •••• 1111, thanks'],
