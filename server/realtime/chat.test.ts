@@ -165,6 +165,11 @@ describe('bad frames', () => {
     expect(tooLong.code).toBe('message.too_long')
     expect(tooLong.ref).toBe('long')
     expect((await errorAfter({ type: 'status.set', status: 'online' })).code).toBe('frame.forbidden')
+    const nul = await errorAfter({ type: 'message.send', clientId: 'nul', body: 'a\u0000b' })
+    expect([nul.code, nul.ref]).toEqual(['frame.invalid_text', 'nul'])
+    expect((await errorAfter({ type: 'message.send', clientId: cid(), body: 'x\ud800y' })).code).toBe('frame.invalid_text')
+    expect((await errorAfter({ type: 'page.view', url: 'https://shop.example/\u0000' })).code).toBe('frame.invalid_text')
+    expect((await errorAfter({ type: 'resume', conversationId: cid(), afterSeq: 2 ** 40 })).code).toBe('frame.invalid')
     const n = ws.frames.length
     ws.ws.send(new Uint8Array([1, 2, 3]))
     expect((await ws.waitFor('error', () => true, 5000, n)).code).toBe('frame.binary')

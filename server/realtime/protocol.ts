@@ -4,10 +4,15 @@
 // A frame that creates data carries a client id and is acknowledged only after commit; a
 // reconnecting client resumes a conversation from the last sequence number it saw.
 import { t } from 'elysia'
+import { checkTextDeep } from '../shared/text.ts'
+import { isAppError } from '../shared/errors.ts'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import type { Static } from '@sinclair/typebox'
 import type * as Wire from './wire.ts'
 import type { Assert, Same } from './wire.check.ts'
+
+/** A sequence number is PostgreSQL's integer; a larger one is a bad frame, not a failed query. */
+const MAX_SEQ = 2_147_483_647
 
 /** Frames larger than this are refused with an error frame; the socket stays open. */
 export const MAX_FRAME_BYTES = 64 * 1024
@@ -25,9 +30,9 @@ export const ClientFrameSchema = t.Union([
     // agents only: e-mail a copy to a web visitor who has left (default true)
     alsoEmail: t.Optional(t.Boolean()),
   }),
-  t.Object({ type: t.Literal('resume'), conversationId: Uuid, afterSeq: t.Integer({ minimum: 0 }) }),
+  t.Object({ type: t.Literal('resume'), conversationId: Uuid, afterSeq: t.Integer({ minimum: 0, maximum: MAX_SEQ }) }),
   t.Object({ type: t.Literal('typing'), conversationId: Uuid, typing: t.Boolean() }),
-  t.Object({ type: t.Literal('delivered'), conversationId: Uuid, seq: t.Integer({ minimum: 0 }) }),
+  t.Object({ type: t.Literal('delivered'), conversationId: Uuid, seq: t.Integer({ minimum: 0, maximum: MAX_SEQ }) }),
   t.Object({ type: t.Literal('status.set'), status: t.Union([t.Literal('online'), t.Literal('away'), t.Literal('offline')]) }),
   t.Object({
     type: t.Literal('page.view'),
@@ -71,6 +76,14 @@ export function parseFrame(raw: string | Buffer): ParseResult {
       return { ok: false, code: 'frame.unknown_type', message: `unknown frame type ${JSON.stringify(type ?? null)}`, ref }
     }
     return { ok: false, code: 'frame.invalid', message: `${type}: ${first ? `${first.path || '/'} ${first.message}` : 'invalid frame'}`, ref }
+  }
+  // Text PostgreSQL cannot store as sent (a NUL, a lone surrogate) is refused here, once for every
+  // frame type, instead of failing a statement later.
+  try {
+    checkTextDeep(data, (data as { type: string }).type)
+  } catch (e) {
+    if (isAppError(e)) return { ok: false, code: 'frame.invalid_text', message: e.message, ref }
+    throw e
   }
   return { ok: true, frame: data as ClientFrame }
 }
