@@ -61,9 +61,7 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
       loginMaxFailuresPerIp: config.loginMaxFailuresPerIp,
       loginWindowSeconds: config.loginWindowSeconds,
     }
-    // Two batches in the database at once: one fills while the other commits (A/B, Parley alone,
-    // highest chat rate held with p99 ≤ 50 ms: one lane 4000 in 4 of 4 runs; two lanes 5000,
-    // 4000, 4000, 6000 — on a noisy machine, so a hint rather than proof).
+    // Two batches in the database at once: one fills while the other commits.
     const lanes = 2
     batchSql = createSql(databaseUrl, { max: lanes, applicationName: 'parley-messages', genericPlans: true })
     const visitorMessages = new VisitorMessageBatcher(

@@ -1,6 +1,5 @@
 // Who is calling: an agent by session cookie (and CSRF token for anything that changes state),
 // or a widget visitor by bearer token.
-import type { Server } from 'bun'
 import type { AppDeps } from '../deps.ts'
 import { AppError } from '../shared/errors.ts'
 import { authenticate, type Actor, type Session } from '../domain/agents/agents.usecases.ts'
@@ -35,4 +34,3 @@ export async function requireVisitor(deps: AppDeps, request: Request, token = be
   return visitor
 }
 
-export type ServerRef = Server<unknown> | null | undefined

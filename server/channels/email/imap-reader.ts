@@ -47,7 +47,7 @@ export class ImapReader {
   private client: ImapFlow | null = null
   private current: ReaderStatus = { state: 'off', error: null, lastCheckAt: null }
 
-  constructor(private o: ImapReaderOptions) {}
+  constructor(private options: ImapReaderOptions) {}
 
   status(): ReaderStatus {
     return { ...this.current }
@@ -78,13 +78,13 @@ export class ImapReader {
   private async run(): Promise<void> {
     let failures = 0
     while (this.running) {
-      const settings = await this.o.settings().catch(() => null)
+      const settings = await this.options.settings().catch(() => null)
       if (!settings?.imap) {
         this.set('off')
-        await this.signal.sleep(Math.min(this.o.pollMs, 10_000))
+        await this.signal.sleep(Math.min(this.options.pollMs, 10_000))
         continue
       }
-      const conn = await this.o.sql.reserve().catch(() => null)
+      const conn = await this.options.sql.reserve().catch(() => null)
       if (!conn) {
         await this.signal.sleep(1000)
         continue
@@ -92,7 +92,7 @@ export class ImapReader {
       try {
         if (!(await state.tryReaderLock(conn))) {
           this.set('standby')
-          await this.signal.sleep(Math.min(this.o.pollMs, 10_000))
+          await this.signal.sleep(Math.min(this.options.pollMs, 10_000))
           continue
         }
         try {
@@ -103,7 +103,7 @@ export class ImapReader {
           failures++
           const message = describeImapError(error)
           this.set('error', message)
-          this.o.log.warn('imap: mailbox session ended', { error: message, failures })
+          this.options.log.warn('imap: mailbox session ended', { error: message, failures })
           await this.signal.sleep(Math.min(1000 * 2 ** Math.min(failures, 6), 60_000))
         } finally {
           await state.releaseReaderLock(conn).catch(() => {})
@@ -140,10 +140,10 @@ export class ImapReader {
           await this.sync(client, imap)
           this.current.lastCheckAt = new Date()
           this.set(idle ? 'idle' : 'polling')
-          const latest = await this.o.settings()
+          const latest = await this.options.settings()
           if (latest.version !== settings.version) return
           if (idle) client.idle().catch(() => {})
-          await this.signal.sleep(this.o.pollMs)
+          await this.signal.sleep(this.options.pollMs)
         }
         if (closed && this.running) throw closed
       } finally {
@@ -159,15 +159,15 @@ export class ImapReader {
   private async sync(client: ImapFlow, imap: ImapSettings): Promise<void> {
     const box = client.mailbox as MailboxObject
     const key = mailboxKey(imap)
-    let st = await state.readState(this.o.sql, key)
+    let st = await state.readState(this.options.sql, key)
     let onlyUnseen = false
     if (!st || st.uidValidity !== box.uidValidity) {
       // A new mailbox, or its UIDs were reassigned: start over from the oldest unread mail.
       // (Mail read before Parley was set up is left alone; Message-IDs already imported are skipped.)
       const unseen = (await client.search({ seen: false }, { uid: true })) || []
       const start = unseen.length ? Math.min(...unseen) - 1 : Math.max(box.uidNext - 1, 0)
-      if (st) this.o.log.warn('imap: UIDVALIDITY changed; scanning unread mail again', { mailbox: key })
-      await state.resetState(this.o.sql, key, box.uidValidity, start)
+      if (st) this.options.log.warn('imap: UIDVALIDITY changed; scanning unread mail again', { mailbox: key })
+      await state.resetState(this.options.sql, key, box.uidValidity, start)
       st = { uidValidity: box.uidValidity, lastUid: start }
       onlyUnseen = true
     }
@@ -176,8 +176,8 @@ export class ImapReader {
     for (const uid of uids) {
       if (!this.running) return
       const outcome = await this.importOne(client, uid)
-      await state.advance(this.o.sql, key, box.uidValidity, uid)
-      await this.o.afterImport?.(uid, outcome)
+      await state.advance(this.options.sql, key, box.uidValidity, uid)
+      await this.options.afterImport?.(uid, outcome)
       await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true })
     }
   }
@@ -197,11 +197,11 @@ export class ImapReader {
         mail = await parseMail(msg.source)
       }
     } catch (error) {
-      this.o.log.warn('imap: a mail could not be read and was skipped', { uid, error })
+      this.options.log.warn('imap: a mail could not be read and was skipped', { uid, error })
       return { kind: 'ignored', reason: 'rejected' }
     }
-    const outcome = await importMail(this.o, mail)
-    this.o.log.info('imap: mail handled', { uid, messageId: mail.messageId, outcome: outcome.kind })
+    const outcome = await importMail(this.options, mail)
+    this.options.log.info('imap: mail handled', { uid, messageId: mail.messageId, outcome: outcome.kind })
     return outcome
   }
 }
