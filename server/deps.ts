@@ -4,8 +4,7 @@ import type { Sql } from './db/client.ts'
 import type { EventBus } from './events/bus.ts'
 import type { Logger } from './shared/logger.ts'
 import type { Hub } from './realtime/hub.ts'
-import type { ChannelRegistry } from './channels/channel.ts'
-import type { WebChannelAdapter } from './channels/web/web.adapter.ts'
+import type { ChannelRegistry, WidgetInbox } from './channels/channel.ts'
 import type { AuthPolicy } from './domain/agents/agents.usecases.ts'
 import type { FactSources } from './domain/visitors/visitors.usecases.ts'
 import type { VisitorMessageBatcher } from './domain/messages/append-batch.ts'
@@ -17,7 +16,8 @@ export interface AppDeps {
   log: Logger
   hub: Hub
   channels: ChannelRegistry
-  web: WebChannelAdapter
+  /** The web channel, as the widget's endpoints see it. */
+  web: WidgetInbox
   nodeId: string
   auth: AuthPolicy
   /** Location by IP and OS/browser by User-Agent, for the visitor card. */

@@ -5,7 +5,7 @@
 // the rest of the server knows a channel only through this port.
 import { Elysia, type AnyElysia } from 'elysia'
 import type { Channel, ConversationView } from '../domain/conversations/conversations.types.ts'
-import type { MessageView } from '../domain/messages/messages.types.ts'
+import type { MessageResult, MessageView } from '../domain/messages/messages.types.ts'
 import type { Actor } from '../domain/agents/agents.usecases.ts'
 import type { Sql } from '../db/client.ts'
 import type { EventBus } from '../events/bus.ts'
@@ -14,6 +14,18 @@ import { sharedChannelRoutes } from './shared/shared.routes.ts'
 export interface OutboundMessage {
   message: MessageView
   conversation: ConversationView
+}
+
+/** A visitor's message as the widget sends it, over its socket or HTTP. */
+export interface WidgetMessage {
+  conversationId?: string | null
+  body: string
+  clientId: string
+}
+
+/** What the widget's endpoints (http/widget.ts, realtime/sockets.ts) hand visitors' messages to: the web channel. */
+export interface WidgetInbox {
+  receive(visitorId: string, m: WidgetMessage): Promise<MessageResult>
 }
 
 export type DeliveryReport = { status: 'sent' | 'delivered' } | { status: 'failed'; error: string }

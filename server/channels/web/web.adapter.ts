@@ -3,17 +3,11 @@
 // on every process (through LISTEN/NOTIFY), and a tab that was offline fetches it by sequence
 // number when it resumes; so the wire step is done once the message is committed and published:
 // the reply is "sent". The widget's `delivered` frame later marks it delivered.
-import type { ChannelAdapter, ChannelStatus, DeliveryReport, OutboundMessage } from '../channel.ts'
+import type { ChannelAdapter, ChannelStatus, DeliveryReport, OutboundMessage, WidgetInbox, WidgetMessage } from '../channel.ts'
 import type { MessageDeps, MessageResult } from '../../domain/messages/messages.usecases.ts'
 import { receiveInbound } from '../../domain/messages/messages.usecases.ts'
 
-export interface WidgetMessage {
-  conversationId?: string | null
-  body: string
-  clientId: string
-}
-
-export class WebChannelAdapter implements ChannelAdapter {
+export class WebChannelAdapter implements ChannelAdapter, WidgetInbox {
   readonly channel = 'web' as const
 
   constructor(private deps: MessageDeps) {}
