@@ -36,7 +36,7 @@ export const agentRoutes = (deps: AppDeps) =>
     )
     .patch(
       '/:id',
-      ({ actor, body, params }) => agents.updateAgent(deps, actor, checkId(params.id), body),
+      ({ actor, session, body, params }) => agents.updateAgent(deps, actor, checkId(params.id), body, { sessionId: session.id }),
       {
         body: t.Object({
           name: t.Optional(Name),

@@ -5,13 +5,13 @@ import { Elysia } from 'elysia'
 import type { Server, ServerWebSocket } from 'bun'
 import type { AppDeps } from '../deps.ts'
 import { AppError, isAppError } from '../shared/errors.ts'
-import { authenticate, connectionChanged, setStatus, type Actor } from '../domain/agents/agents.usecases.ts'
+import { authenticate, connectionChanged, sessionIsLive, setStatus, type Actor } from '../domain/agents/agents.usecases.ts'
 import { authenticateVisitor, recordPageView, visitorConnected, visitorConnectionChanged } from '../domain/visitors/visitors.usecases.ts'
 import { getConversation, getVisitorConversation, counts } from '../domain/conversations/conversations.usecases.ts'
 import { listMessages, markDelivered, sendReply, type MessageResult } from '../domain/messages/messages.usecases.ts'
 import type { ConversationView } from '../domain/conversations/conversations.repo.ts'
 import { SESSION_COOKIE, clientIp, isCrossSite, readCookie } from '../http/request.ts'
-import { AGENTS, agentTopic, encodeMessageFrame, visitorTopic } from './hub.ts'
+import { AGENTS, agentTopic, encodeMessageFrame, visitorTopic, type SessionSocket } from './hub.ts'
 import { parseFrame, type ClientFrame, type ServerFrame } from './protocol.ts'
 
 interface Sock {
@@ -28,6 +28,10 @@ interface SocketState {
   who: Who
   queue: Promise<void>
   closed: boolean
+  /** Set once the dashboard's session ended: frames still queued are dropped, never stored. */
+  ended: boolean
+  /** A dashboard socket's session: it ends with it (sign-out, password change, expiry). */
+  session: { id: string; expiresAt: Date; handle: SessionSocket | null; timer: ReturnType<typeof setTimeout> | null } | null
 }
 
 /**
@@ -112,6 +116,7 @@ async function handleFrame(deps: AppDeps, ws: Sock, who: Who, frame: ClientFrame
 
 function onMessage(deps: AppDeps, ws: Sock, state: SocketState, raw: string | Buffer) {
   state.queue = state.queue.then(async () => {
+    if (state.ended) return
     const parsed = parseFrame(raw)
     if (!parsed.ok) {
       send(deps, ws, { type: 'error', code: parsed.code, message: parsed.message, ...(parsed.ref ? { ref: parsed.ref } : {}) })
@@ -129,6 +134,33 @@ function onMessage(deps: AppDeps, ws: Sock, state: SocketState, raw: string | Bu
       }
     }
   })
+}
+
+/**
+ * A dashboard socket whose session ended says so (the dashboard goes to its sign-in screen with
+ * the reason) and closes; whatever it had sent that is still queued is dropped.
+ */
+function endSession(ws: Sock, state: SocketState, reason: string): void {
+  if (state.ended) return
+  state.ended = true
+  if (state.session?.timer) clearTimeout(state.session.timer)
+  ws.send(JSON.stringify({ type: 'session.ended', reason } satisfies ServerFrame))
+  ws.close(4001, reason)
+}
+
+// setTimeout takes at most 2^31-1 ms (about 24.8 days); a longer session re-arms on the way.
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+/** Closes the socket when its session expires, as a request after that moment would be refused. */
+function armExpiry(ws: Sock, state: SocketState): void {
+  const session = state.session
+  if (!session || state.ended) return
+  const left = session.expiresAt.getTime() - Date.now()
+  if (left <= 0) {
+    endSession(ws, state, 'expired')
+    return
+  }
+  session.timer = setTimeout(() => armExpiry(ws, state), Math.min(left, MAX_TIMER_MS))
 }
 
 /**
@@ -191,9 +223,19 @@ export const socketRoutes = (deps: AppDeps) => {
       ws.subscribe(AGENTS)
       ws.subscribe(agentTopic(actor.id))
       deps.hub.trackAgent(actor.id, ws)
+      const session = state.session!
+      session.handle = { end: (reason) => endSession(ws, state, reason) }
+      deps.hub.trackSession(session.id, session.handle)
+      armExpiry(ws, state)
       send(deps, ws, { type: 'hello', role: 'agent', id: actor.id, nodeId: deps.nodeId })
       state.queue = state.queue.then(async () => {
         try {
+          // The session may have ended between the upgrade's check and now (its notice came
+          // before this socket was tracked).
+          if (!(await sessionIsLive(deps, session.id))) {
+            endSession(ws, state, 'signed_out')
+            return
+          }
           await connectionChanged(deps, deps.nodeId, actor.id, 1)
           send(deps, ws, { type: 'counts', counts: await counts(deps) })
         } catch (error) {
@@ -209,6 +251,11 @@ export const socketRoutes = (deps: AppDeps) => {
       state.closed = true
       const actor = (state.who as { actor: Actor }).actor
       deps.hub.untrackAgent(actor.id, ws)
+      const session = state.session
+      if (session) {
+        if (session.timer) clearTimeout(session.timer)
+        if (session.handle) deps.hub.untrackSession(session.id, session.handle)
+      }
       state.queue
         .then(() => connectionChanged(deps, deps.nodeId, actor.id, -1))
         .catch((error) => deps.log.warn('agent socket close failed', { error }))
@@ -223,7 +270,7 @@ export const socketRoutes = (deps: AppDeps) => {
         if (!visitor) throw new AppError('visitor.unauthorized', 401, 'unknown or missing visitor token')
         upgrade(server, request, {
           ...visitorHandlers,
-          state: { who: { kind: 'visitor', visitorId: visitor.id }, queue: Promise.resolve(), closed: false },
+          state: { who: { kind: 'visitor', visitorId: visitor.id }, queue: Promise.resolve(), closed: false, ended: false, session: null },
           visit: { ip: clientIp(deps.config, request, server), userAgent: request.headers.get('user-agent') ?? '' },
         })
       },
@@ -239,7 +286,13 @@ export const socketRoutes = (deps: AppDeps) => {
         const { agent } = session
         upgrade(server, request, {
           ...agentHandlers,
-          state: { who: { kind: 'agent', actor: { id: agent.id, role: agent.role, name: agent.name } }, queue: Promise.resolve(), closed: false },
+          state: {
+            who: { kind: 'agent', actor: { id: agent.id, role: agent.role, name: agent.name } },
+            queue: Promise.resolve(),
+            closed: false,
+            ended: false,
+            session: { id: session.id, expiresAt: session.expiresAt, handle: null, timer: null },
+          },
           visit: null,
         })
       },

@@ -108,7 +108,13 @@ export interface AgentPatch {
   language?: string
 }
 
-export async function updateAgent(deps: AgentDeps, actor: Actor, id: string, input: AgentPatch): Promise<AgentView> {
+export async function updateAgent(
+  deps: AgentDeps,
+  actor: Actor,
+  id: string,
+  input: AgentPatch,
+  opts: { sessionId?: string } = {},
+): Promise<AgentView> {
   const self = actor.id === id
   const isOwner = actor.role === 'owner'
   if (!self && !isOwner) throw forbidden('only the owner can change other agents')
@@ -135,11 +141,19 @@ export async function updateAgent(deps: AgentDeps, actor: Actor, id: string, inp
     if (target.role === 'owner') throw forbidden('the owner cannot be deactivated')
     patch.active = input.active
   }
+  let gone: repo.EndedSession[] = []
+  let reason: SessionEndReason = 'deactivated'
   try {
-    await deps.sql.begin(async (tx) => {
+    gone = await deps.sql.begin(async (tx) => {
       await repo.updateAgent(tx, id, patch)
-      // A deactivated agent is signed out everywhere; changing a password ends other sessions too.
-      if (patch.active === false || (patch.passwordHash && !self)) await repo.deleteSessionsOf(tx, id)
+      // A deactivated agent is signed out everywhere; a password reset by the owner ends every
+      // session of the agent, and changing one's own ends all but the one asking.
+      if (patch.active === false) return repo.deleteSessionsOf(tx, id)
+      if (patch.passwordHash) {
+        reason = self ? 'password_changed' : 'password_reset'
+        return repo.deleteSessionsOf(tx, id, self ? opts.sessionId : undefined)
+      }
+      return []
     })
   } catch (e) {
     if (isUniqueViolation(e, 'agents_email_key')) {
@@ -147,6 +161,7 @@ export async function updateAgent(deps: AgentDeps, actor: Actor, id: string, inp
     }
     throw e
   }
+  ended(deps, gone, reason)
   if (patch.active === false) deps.bus.emit('agent.deactivated', { agentId: id })
   deps.bus.emit('agent.changed', { agentId: id })
   return toView(deps, id)
@@ -175,30 +190,44 @@ export interface LoginResult {
 // from telling which addresses have accounts.
 let dummyHash: Promise<string> | null = null
 
+/** The first wait once a key has used its free failures; it doubles with each further one. */
+const FIRST_DELAY_SECONDS = 30
+
+const throttleKeys = (auth: AuthPolicy, email: string, ip: string) => ({
+  address: { key: `address-ip:${email}|${ip}`, free: auth.loginMaxFailuresPerEmail },
+  ip: { key: `ip:${ip}`, free: auth.loginMaxFailuresPerIp },
+})
+
 export async function login(deps: AgentDeps, input: LoginInput): Promise<LoginResult> {
   const email = input.email.trim().toLowerCase().slice(0, 254)
   const { auth } = deps
-  const f = await repo.recentFailures(deps.sql, email, input.ip, auth.loginWindowSeconds)
-  if (f.byEmail >= auth.loginMaxFailuresPerEmail || f.byIp >= auth.loginMaxFailuresPerIp) {
-    const oldest = f.byEmail >= auth.loginMaxFailuresPerEmail ? f.oldestEmail : f.oldestIp
-    const retryAfter = oldest
-      ? Math.max(1, Math.ceil((oldest.getTime() + auth.loginWindowSeconds * 1000 - Date.now()) / 1000))
-      : auth.loginWindowSeconds
-    throw new AppError('auth.throttled', 429, 'too many failed sign-in attempts; try again later', { retryAfter })
+  // Throttled per address at one IP and per IP, never per address alone: an attacker guessing the
+  // owner's password from elsewhere must not lock the owner out of their own account.
+  const keys = throttleKeys(auth, email, input.ip)
+  const reserved = await deps.sql.begin((tx) =>
+    repo.reserveLoginAttempt(tx, [keys.address, keys.ip], {
+      windowSeconds: auth.loginWindowSeconds,
+      firstDelaySeconds: Math.min(FIRST_DELAY_SECONDS, auth.loginWindowSeconds),
+    }),
+  )
+  if (!reserved.ok) {
+    const { retryAfter } = reserved
+    throw new AppError('auth.throttled', 429, `too many failed sign-in attempts; try again in ${waitText(retryAfter)}`, { retryAfter })
   }
   const agent = await repo.findAgentByEmail(deps.sql, email)
   dummyHash ??= Bun.password.hash('parley-dummy-password', { algorithm: 'argon2id' })
   const ok = agent
     ? await Bun.password.verify(input.password, agent.passwordHash)
     : (await Bun.password.verify(input.password, await dummyHash), false)
-  if (!agent || !ok || !agent.active) {
-    await repo.recordFailure(deps.sql, email, input.ip)
-    throw new AppError('auth.invalid', 401, 'wrong e-mail or password')
-  }
-  await repo.clearFailures(deps.sql, email)
+  if (!agent || !ok) throw new AppError('auth.invalid', 401, 'wrong e-mail or password')
+  // The password was right, so the attempt was no guess.
+  await repo.releaseLoginAttempt(deps.sql, [keys.address.key], [keys.ip])
+  // Said only to someone who knows the password, so it tells an outsider nothing.
+  if (!agent.active) throw new AppError('auth.deactivated', 403, 'this account is deactivated; ask the owner to reactivate it')
   const token = newSecret()
   const csrfToken = newSecret()
   await repo.insertSession(deps.sql, {
+    id: newId(),
     tokenHash: hashSecret(token),
     agentId: agent.id,
     csrfToken,
@@ -209,19 +238,65 @@ export async function login(deps: AgentDeps, input: LoginInput): Promise<LoginRe
   return { token, csrfToken, agent: await toView(deps, agent.id) }
 }
 
+function waitText(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`
+  const minutes = Math.ceil(seconds / 60)
+  return `${minutes} min`
+}
+
+/** Why a session ended: the dashboard says so, and other processes close its sockets. */
+export type SessionEndReason = 'signed_out' | 'signed_out_elsewhere' | 'password_changed' | 'password_reset' | 'deactivated' | 'expired'
+
+function ended(deps: AgentDeps, sessions: repo.EndedSession[], reason: SessionEndReason): void {
+  if (sessions.length === 0) return
+  deps.bus.emit('session.ended', { sessionIds: sessions.map((s) => s.id), reason })
+}
+
 export async function logout(deps: AgentDeps, token: string): Promise<void> {
-  await repo.deleteSession(deps.sql, hashSecret(token))
+  ended(deps, await repo.deleteSession(deps.sql, hashSecret(token)), 'signed_out')
 }
 
 export interface Session {
+  /** The session's public id (never the token or its hash). */
+  id: string
   agent: AgentRow
   csrfToken: string
+  expiresAt: Date
 }
+
+// "Last seen" in the list of sessions needs no more precision than this, and a write per
+// request would cost every API call.
+const TOUCH_EVERY_MS = 60_000
 
 export async function authenticate(deps: AgentDeps, token: string | undefined): Promise<Session | null> {
   if (!token || token.length > 200) return null
   const s = await repo.findLiveSession(deps.sql, hashSecret(token))
-  return s ? { agent: s.agent, csrfToken: s.csrfToken } : null
+  if (!s) return null
+  if (Date.now() - s.lastSeenAt.getTime() > TOUCH_EVERY_MS) await repo.touchSession(deps.sql, s.id)
+  return { id: s.id, agent: s.agent, csrfToken: s.csrfToken, expiresAt: s.expiresAt }
+}
+
+/** Whether a session still exists, unexpired, for an active agent (a socket opening re-checks). */
+export async function sessionIsLive(deps: AgentDeps, sessionId: string): Promise<boolean> {
+  return repo.isSessionLive(deps.sql, sessionId)
+}
+
+export async function listSessions(deps: AgentDeps, actor: Actor): Promise<repo.SessionView[]> {
+  return repo.listSessionsOf(deps.sql, actor.id)
+}
+
+/** Signs one of my sessions out (another device, or this one). */
+export async function endSession(deps: AgentDeps, actor: Actor, sessionId: string): Promise<void> {
+  const gone = await repo.deleteSessionById(deps.sql, actor.id, sessionId)
+  if (gone.length === 0) throw new AppError('session.not_found', 404, 'session not found')
+  ended(deps, gone, 'signed_out')
+}
+
+/** "Sign out everywhere else": every session of mine but the one asking. */
+export async function endOtherSessions(deps: AgentDeps, actor: Actor, currentSessionId: string): Promise<number> {
+  const gone = await repo.deleteSessionsOf(deps.sql, actor.id, currentSessionId)
+  ended(deps, gone, 'signed_out_elsewhere')
+  return gone.length
 }
 
 // Presence ----------------------------------------------------------------------------------
