@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field: string | null = null,
+    /** Seconds to wait, from a 429's Retry-After. */
+    readonly retryAfter: number | null = null,
   ) {
     super(message)
   }
@@ -49,7 +51,8 @@ export class ApiClient {
       const err = (data as { error?: { code?: string; message?: string; details?: { field?: unknown } } } | null)?.error
       if (res.status === 401 && !path.startsWith('/api/auth/login')) this.onUnauthorized?.()
       const field = typeof err?.details?.field === 'string' ? err.details.field : null
-      throw new ApiError(res.status, err?.code ?? `http.${res.status}`, err?.message ?? res.statusText, field)
+      const retryAfter = Number(res.headers.get('retry-after'))
+      throw new ApiError(res.status, err?.code ?? `http.${res.status}`, err?.message ?? res.statusText, field, retryAfter > 0 ? retryAfter : null)
     }
     return data as T
   }

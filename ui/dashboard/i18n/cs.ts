@@ -87,9 +87,12 @@ export const cs: Catalog<Key> = {
   'list.youPrefix': 'Vy: ',
 
   'login.busy': 'Přihlašování…',
+  'login.deactivated': 'Tento účet je deaktivovaný. Požádejte vlastníka o jeho opětovnou aktivaci.',
   'login.failed': 'Nesprávný e-mail nebo heslo.',
   'login.lead': 'Přihlaste se a odpovídejte svým návštěvníkům.',
   'login.submit': 'Přihlásit se',
+  'login.throttledMinutes': 'Příliš mnoho neúspěšných pokusů. Zkuste to znovu za {n} min.',
+  'login.throttledSeconds': 'Příliš mnoho neúspěšných pokusů. Zkuste to znovu za {n} s.',
   'login.title': 'Vítejte zpět',
 
   'nav.agents': 'Operátoři',

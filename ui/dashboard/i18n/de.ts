@@ -87,9 +87,12 @@ export const de: Catalog<Key> = {
   'list.youPrefix': 'Sie: ',
 
   'login.busy': 'Anmeldung läuft…',
+  'login.deactivated': 'Dieses Konto ist deaktiviert. Bitten Sie den Inhaber, es wieder zu aktivieren.',
   'login.failed': 'E-Mail oder Passwort ist falsch.',
   'login.lead': 'Melden Sie sich an, um Ihren Besuchern zu antworten.',
   'login.submit': 'Anmelden',
+  'login.throttledMinutes': 'Zu viele fehlgeschlagene Versuche. Versuchen Sie es in {n} Minuten erneut.',
+  'login.throttledSeconds': 'Zu viele fehlgeschlagene Versuche. Versuchen Sie es in {n} Sekunden erneut.',
   'login.title': 'Willkommen zurück',
 
   'nav.agents': 'Agenten',

@@ -84,9 +84,12 @@ export const en = {
   'list.youPrefix': 'You: ',
 
   'login.busy': 'Signing in…',
+  'login.deactivated': 'This account is deactivated. Ask the owner to reactivate it.',
   'login.failed': 'Wrong e-mail or password.',
   'login.lead': 'Sign in to answer your visitors.',
   'login.submit': 'Sign in',
+  'login.throttledMinutes': 'Too many failed attempts. Try again in {n} minutes.',
+  'login.throttledSeconds': 'Too many failed attempts. Try again in {n} seconds.',
   'login.title': 'Welcome back',
 
   'nav.agents': 'Agents',

@@ -87,9 +87,12 @@ export const es: Catalog<Key> = {
   'list.youPrefix': 'Tú: ',
 
   'login.busy': 'Iniciando sesión…',
+  'login.deactivated': 'Esta cuenta está desactivada. Pide al propietario que la vuelva a activar.',
   'login.failed': 'Correo o contraseña incorrectos.',
   'login.lead': 'Inicia sesión para responder a tus visitantes.',
   'login.submit': 'Iniciar sesión',
+  'login.throttledMinutes': 'Demasiados intentos fallidos. Vuelve a intentarlo dentro de {n} minutos.',
+  'login.throttledSeconds': 'Demasiados intentos fallidos. Vuelve a intentarlo dentro de {n} segundos.',
   'login.title': 'Hola de nuevo',
 
   'nav.agents': 'Agentes',

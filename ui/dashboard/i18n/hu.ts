@@ -87,9 +87,12 @@ export const hu: Catalog<Key> = {
   'list.youPrefix': 'Ön: ',
 
   'login.busy': 'Bejelentkezés…',
+  'login.deactivated': 'Ez a fiók inaktív. Kérje meg a tulajdonost, hogy aktiválja újra.',
   'login.failed': 'Hibás e-mail-cím vagy jelszó.',
   'login.lead': 'Jelentkezzen be, hogy válaszolhasson a látogatóknak.',
   'login.submit': 'Bejelentkezés',
+  'login.throttledMinutes': 'Túl sok sikertelen próbálkozás. Próbálja újra {n} perc múlva.',
+  'login.throttledSeconds': 'Túl sok sikertelen próbálkozás. Próbálja újra {n} másodperc múlva.',
   'login.title': 'Üdv újra',
 
   'nav.agents': 'Ügynökök',

@@ -87,9 +87,12 @@ export const pl: Catalog<Key> = {
   'list.youPrefix': 'Ty: ',
 
   'login.busy': 'Logowanie…',
+  'login.deactivated': 'To konto jest dezaktywowane. Poproś właściciela o ponowną aktywację.',
   'login.failed': 'Nieprawidłowy adres e-mail lub hasło.',
   'login.lead': 'Zaloguj się, aby odpowiadać odwiedzającym.',
   'login.submit': 'Zaloguj się',
+  'login.throttledMinutes': 'Zbyt wiele nieudanych prób. Spróbuj ponownie za {n} min.',
+  'login.throttledSeconds': 'Zbyt wiele nieudanych prób. Spróbuj ponownie za {n} s.',
   'login.title': 'Witaj ponownie',
 
   'nav.agents': 'Agenci',
