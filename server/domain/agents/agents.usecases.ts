@@ -4,6 +4,7 @@ import { AppError, isUniqueViolation } from '../../shared/errors.ts'
 import { newId, newSecret, hashSecret } from '../../shared/ids.ts'
 import * as v from '../shared/validate.ts'
 import * as repo from './agents.repo.ts'
+import { passwordProblem } from './password-policy.ts'
 import type { AgentRow, AgentStatus, AgentView, Role } from './agents.repo.ts'
 
 export interface AuthPolicy {
@@ -35,6 +36,13 @@ async function hashPassword(password: string): Promise<string> {
   return Bun.password.hash(password, { algorithm: 'argon2id' })
 }
 
+/** The password rule (password-policy.ts); the 400 says why, `details.reason` says it for code. */
+function acceptablePassword(password: string, who: { email: string; name: string }): string {
+  const verdict = passwordProblem(password, [who.email, who.name])
+  if (verdict) throw new AppError('request.weak_password', 400, verdict.message, { field: 'password', reason: verdict.problem })
+  return password
+}
+
 export async function toView(deps: AgentDeps, id: string): Promise<AgentView> {
   const view = await repo.findAgentView(deps.sql, id)
   if (!view) throw notFound()
@@ -54,11 +62,13 @@ export interface NewAgentInput {
 
 /** First run: the owner account can be created once, while no agent exists. */
 export async function createOwner(deps: AgentDeps, input: NewAgentInput): Promise<AgentView> {
+  const done = () => new AppError('setup.done', 409, 'Parley is already set up; sign in instead')
+  // Once set up, the answer is that, whatever the form held.
+  if (!(await setupNeeded(deps))) throw done()
   const email = v.email(input.email)
   const name = v.text(input.name, 'name', 100)
-  const passwordHash = await hashPassword(v.password(input.password))
+  const passwordHash = await hashPassword(acceptablePassword(input.password, { email, name }))
   const language = v.language(input.language ?? 'en')
-  const done = () => new AppError('setup.done', 409, 'Parley is already set up; sign in instead')
   try {
     const row = await deps.sql.begin(async (tx) => {
       // Serialise concurrent first-run requests; the single-owner index backs this up.
@@ -85,7 +95,7 @@ export async function createAgent(
   }
   const email = v.email(input.email)
   const name = v.text(input.name, 'name', 100)
-  const passwordHash = await hashPassword(v.password(input.password))
+  const passwordHash = await hashPassword(acceptablePassword(input.password, { email, name }))
   const language = v.language(input.language ?? 'en')
   try {
     const row = await repo.insertAgent(deps.sql, { id: newId(), email, name, role: input.role, passwordHash, language })
@@ -105,7 +115,31 @@ export interface AgentPatch {
   role?: string
   active?: boolean
   password?: string
+  /** Required with `password` when agents change their own. */
+  currentPassword?: string
   language?: string
+}
+
+async function checkCurrentPassword(deps: AgentDeps, agent: AgentRow, current: string | undefined): Promise<void> {
+  if (!current) {
+    throw new AppError('request.current_password_required', 400, 'enter your current password to set a new one', { field: 'currentPassword' })
+  }
+  // Throttled like sign-in, so a borrowed session cannot be used to guess the password.
+  const key = { key: `current-password:${agent.id}`, free: deps.auth.loginMaxFailuresPerEmail }
+  const reserved = await deps.sql.begin((tx) =>
+    repo.reserveLoginAttempt(tx, [key], {
+      windowSeconds: deps.auth.loginWindowSeconds,
+      firstDelaySeconds: Math.min(FIRST_DELAY_SECONDS, deps.auth.loginWindowSeconds),
+    }),
+  )
+  if (!reserved.ok) {
+    const { retryAfter } = reserved
+    throw new AppError('auth.throttled', 429, `too many wrong passwords; try again in ${waitText(retryAfter)}`, { retryAfter })
+  }
+  if (!(await Bun.password.verify(current, agent.passwordHash))) {
+    throw new AppError('agent.wrong_password', 400, 'your current password is not right', { field: 'currentPassword' })
+  }
+  await repo.releaseLoginAttempt(deps.sql, [key.key], [])
 }
 
 export async function updateAgent(
@@ -123,7 +157,12 @@ export async function updateAgent(
   const patch: Parameters<typeof repo.updateAgent>[2] = {}
   if (input.name !== undefined) patch.name = v.text(input.name, 'name', 100)
   if (input.language !== undefined) patch.language = v.language(input.language)
-  if (input.password !== undefined) patch.passwordHash = await hashPassword(v.password(input.password))
+  if (input.password !== undefined) {
+    // Changing one's own password asks for the current one: a session left open on a shared
+    // computer must not be enough to take the account over.
+    if (self) await checkCurrentPassword(deps, target, input.currentPassword)
+    patch.passwordHash = await hashPassword(acceptablePassword(input.password, { email: patch.email ?? target.email, name: patch.name ?? target.name }))
+  }
   if (input.email !== undefined) {
     if (!isOwner) throw forbidden('only the owner can change e-mail addresses')
     patch.email = v.email(input.email)
