@@ -15,3 +15,17 @@ create table login_throttle (
   locked_until timestamptz
 );
 create index login_throttle_last_failure on login_throttle (last_failure_at);
+
+-- What the owner did, for the owner to read: who, what (the route and the names of the fields
+-- sent, never their values: passwords and secrets pass through these routes), when, from where.
+create table audit_log (
+  id uuid primary key,
+  at timestamptz not null default now(),
+  actor_id uuid references agents (id) on delete set null,
+  actor_name text not null,
+  action text not null,
+  target text,
+  fields text[] not null default '{}',
+  ip text
+);
+create index audit_log_recent on audit_log (at desc, id desc);
