@@ -400,7 +400,7 @@ export class ParleyAgentsPage extends StoreElement {
     return html`<div class="page">
       <div>
         <h1>${t('agents.title')}</h1>
-        <p class="lead">${t('agents.lead')}</p>
+        <p class="lead">${t('agents.lead')}${owner ? html` <a href="#/audit" data-action="audit">${t('audit.link')}</a>` : nothing}</p>
       </div>
       ${this.notice ? html`<div class="notice" role="status">${this.notice}</div>` : nothing}
       ${this.error ? html`<div class="alert" role="alert">${this.error}</div>` : nothing}

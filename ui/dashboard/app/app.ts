@@ -25,6 +25,7 @@ import '../widget-settings/widget-settings.ts'
 import '../email-settings/email-settings.ts'
 import '../integrations-page/integrations-page.ts'
 import '../account-page/account-page.ts'
+import '../audit-page/audit-page.ts'
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -33,7 +34,7 @@ declare global {
 }
 
 type Screen = 'loading' | 'setup' | 'login' | 'ready' | 'error'
-type Route = { page: 'inbox'; id: string | null } | { page: 'agents' } | { page: 'widget' } | { page: 'email' } | { page: 'integrations' } | { page: 'account' }
+type Route = { page: 'inbox'; id: string | null } | { page: 'agents' } | { page: 'widget' } | { page: 'email' } | { page: 'integrations' } | { page: 'account' } | { page: 'audit' }
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '')
@@ -44,6 +45,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/email') return { page: 'email' }
   if (path === '/integrations') return { page: 'integrations' }
   if (path === '/account') return { page: 'account' }
+  if (path === '/audit') return { page: 'audit' }
   return { page: 'inbox', id: null }
 }
 
@@ -223,6 +225,7 @@ export class ParleyApp extends LitElement {
     if (r.page === 'email' && isOwner(me)) return html`<main class="page"><parley-email-settings></parley-email-settings></main>`
     if (r.page === 'integrations' && isOwner(me)) return html`<main class="page"><parley-integrations-page></parley-integrations-page></main>`
     if (r.page === 'account') return html`<main class="page"><parley-account-page></parley-account-page></main>`
+    if (r.page === 'audit' && isOwner(me)) return html`<main class="page"><parley-audit-page></parley-audit-page></main>`
     const selected = this.store.selectedId !== null
     const cls = ['inbox', this.panelOpen ? 'drawer' : 'no-panel', selected ? 'has-selection' : ''].join(' ')
     return html`<main class=${cls}>

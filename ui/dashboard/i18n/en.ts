@@ -274,6 +274,23 @@ export const en = {
   'agents.saved': '{name} is saved.',
   'password.common': 'This is one of the most common passwords. Choose another.',
   'password.guessable': 'This password is too easy to guess. Add more words or characters.',
+  'audit.agentAdded': 'Added an agent',
+  'audit.agentChanged': 'Changed an agent',
+  'audit.apiKeyCreated': 'Created an API key',
+  'audit.apiKeyRevoked': 'Revoked an API key',
+  'audit.emailChanged': 'Changed the e-mail settings',
+  'audit.empty': 'Nothing recorded yet.',
+  'audit.fields': 'Fields: {fields}',
+  'audit.from': 'From',
+  'audit.identityRotated': 'Rotated the identity secret',
+  'audit.lead': 'Every change you make to agents and settings: who, what, when and from where.',
+  'audit.link': 'Audit log',
+  'audit.older': 'Older entries',
+  'audit.title': 'Audit log',
+  'audit.what': 'What',
+  'audit.when': 'When',
+  'audit.who': 'Who',
+  'audit.widgetChanged': 'Changed the chat widget',
 } as const
 
 export type Key = keyof typeof en
