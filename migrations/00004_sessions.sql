@@ -5,9 +5,9 @@ alter table agent_sessions add column id uuid not null default gen_random_uuid()
 create unique index agent_sessions_id on agent_sessions (id);
 
 -- Login throttling: one row per key (an address at an IP, or an IP alone). An attempt is reserved
--- by counting it as a failure before the password is verified, in the same statement that checks
--- the lock, so concurrent guesses cannot all pass the check; a correct password gives it back.
-drop table login_failures;
+-- by counting it as a failure before the password is verified, under the row's lock, so
+-- concurrent guesses cannot all pass the check; a correct password gives it back. login_failures
+-- stays as the record of failed sign-ins (address, IP, time), kept for the throttling window.
 create table login_throttle (
   key text primary key,
   failures integer not null check (failures >= 0),

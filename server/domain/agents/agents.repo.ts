@@ -245,7 +245,13 @@ export async function releaseLoginAttempt(db: Db, clear: string[], refund: Throt
   }
 }
 
+/** The record of a failed sign-in (the throttle's counters say nothing of when or which). */
+export async function recordFailure(db: Db, email: string, ip: string): Promise<void> {
+  await db`insert into login_failures (email, ip) values (${email}, ${ip})`
+}
+
 export async function pruneFailures(db: Db, windowSeconds: number): Promise<void> {
+  await db`delete from login_failures where at < now() - make_interval(secs => ${windowSeconds})`
   await db`
     delete from login_throttle
     where last_failure_at < now() - make_interval(secs => ${windowSeconds})

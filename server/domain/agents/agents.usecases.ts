@@ -258,7 +258,10 @@ export async function login(deps: AgentDeps, input: LoginInput): Promise<LoginRe
   const ok = agent
     ? await Bun.password.verify(input.password, agent.passwordHash)
     : (await Bun.password.verify(input.password, await dummyHash), false)
-  if (!agent || !ok) throw new AppError('auth.invalid', 401, 'wrong e-mail or password')
+  if (!agent || !ok) {
+    await repo.recordFailure(deps.sql, email, input.ip)
+    throw new AppError('auth.invalid', 401, 'wrong e-mail or password')
+  }
   // The password was right, so the attempt was no guess.
   await repo.releaseLoginAttempt(deps.sql, [keys.address.key], [keys.ip])
   // Said only to someone who knows the password, so it tells an outsider nothing.
