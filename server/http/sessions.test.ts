@@ -82,6 +82,28 @@ describe('ending a session closes its sockets on every process', () => {
     other.close()
   })
 
+  it('tells the other processes the ended session by its public id, never its token or hash', async () => {
+    const heard: string[] = []
+    const listening = await db.sql.listen('parley_events', (p) => heard.push(p))
+    try {
+      const leaving = await signIn(OWNER.email, OWNER.password)
+      const token = leaving.cookie.split('=')[1]!
+      const [row] = await db.sql<{ id: string; tokenHash: string }[]>`
+        select id, token_hash from agent_sessions order by created_at desc limit 1`
+      const { onA, onB } = await dashboardsOnBoth(leaving)
+      expect((await leaving.request('POST', '/api/auth/logout')).status).toBe(204)
+      await Promise.all([expectEnded(onA, 'signed_out'), expectEnded(onB, 'signed_out')])
+      const notes = heard.flatMap((p) => (JSON.parse(p) as { n?: { k: string; s?: string[]; r?: string }[] }).n ?? [])
+      expect(notes.filter((n) => n.k === 'se')).toContainEqual({ k: 'se', s: [row!.id], r: 'signed_out' })
+      for (const p of heard) {
+        expect(p).not.toContain(token)
+        expect(p).not.toContain(row!.tokenHash)
+      }
+    } finally {
+      await listening.unlisten()
+    }
+  })
+
   it('never stores a reply sent after the session ended', async () => {
     const leaving = await signIn(OWNER.email, OWNER.password)
     const { onA, onB } = await dashboardsOnBoth(leaving)
