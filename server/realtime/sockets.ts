@@ -31,7 +31,14 @@ interface SocketState {
   /** Set once the dashboard's session ended: frames still queued are dropped, never stored. */
   ended: boolean
   /** A dashboard socket's session: it ends with it (sign-out, password change, expiry). */
-  session: { id: string; expiresAt: Date; handle: SessionSocket | null; timer: ReturnType<typeof setTimeout> | null } | null
+  session: {
+    id: string
+    expiresAt: Date
+    handle: SessionSocket | null
+    timer: ReturnType<typeof setTimeout> | null
+    /** Whether this socket was counted for presence (one that ended at once never was). */
+    counted: boolean
+  } | null
 }
 
 /**
@@ -236,6 +243,7 @@ export const socketRoutes = (deps: AppDeps) => {
             endSession(ws, state, 'signed_out')
             return
           }
+          session.counted = true
           await connectionChanged(deps, deps.nodeId, actor.id, 1)
           send(deps, ws, { type: 'counts', counts: await counts(deps) })
         } catch (error) {
@@ -257,7 +265,7 @@ export const socketRoutes = (deps: AppDeps) => {
         if (session.handle) deps.hub.untrackSession(session.id, session.handle)
       }
       state.queue
-        .then(() => connectionChanged(deps, deps.nodeId, actor.id, -1))
+        .then(() => (session?.counted ? connectionChanged(deps, deps.nodeId, actor.id, -1) : undefined))
         .catch((error) => deps.log.warn('agent socket close failed', { error }))
     },
   }
@@ -291,7 +299,7 @@ export const socketRoutes = (deps: AppDeps) => {
             queue: Promise.resolve(),
             closed: false,
             ended: false,
-            session: { id: session.id, expiresAt: session.expiresAt, handle: null, timer: null },
+            session: { id: session.id, expiresAt: session.expiresAt, handle: null, timer: null, counted: false },
           },
           visit: null,
         })
