@@ -129,6 +129,29 @@ describe('ending a session closes its sockets on every process', () => {
     await expect(Object.assign(new AgentClient(b.url), { cookie: leaving.cookie }).socket()).rejects.toThrow()
   })
 
+  it('stores no reply from a socket whose session is gone before its notice arrives, and replies with my new name', async () => {
+    const me = await signIn(OWNER.email, OWNER.password)
+    const { onA, onB } = await dashboardsOnBoth(me)
+    // Renamed after the sockets opened: the next reply goes out live with the new name.
+    expect((await me.request('PATCH', `/api/agents/${me.agent!.id}`, { name: 'Olivia Renamed' })).status).toBe(200)
+    const named = cid()
+    onB.send({ type: 'message.send', clientId: named, conversationId, body: 'signed with my new name' })
+    const ack = await onB.waitFor('ack', (f) => f.clientId === named)
+    const live = await onA.waitFor('message', (f) => f.message.id === ack.messageId)
+    expect(live.message.authorName).toBe('Olivia Renamed')
+    expect((await me.request('PATCH', `/api/agents/${me.agent!.id}`, { name: 'Olivia' })).status).toBe(200)
+
+    // The session row goes without any notice (as if the notice were still on its way).
+    const [session] = await db.sql<{ id: string }[]>`select id from agent_sessions order by created_at desc limit 1`
+    await db.sql`delete from agent_sessions where id = ${session!.id}`
+    const late = cid()
+    onA.send({ type: 'message.send', clientId: late, conversationId, body: 'after the session was gone' })
+    await expectEnded(onA, 'signed_out')
+    expect(onA.frames.some((f) => f.type === 'ack')).toBe(false)
+    expect(await stored(late)).toBe(0)
+    onB.close()
+  })
+
   it('closes the other sessions’ sockets when agents change their own password, and keeps their own', async () => {
     const created = await owner.request('POST', '/api/agents', { email: 'ann@example.com', name: 'Ann', password: 'ann-password-1', role: 'full' })
     expect(created.status).toBe(201)

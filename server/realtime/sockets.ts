@@ -5,7 +5,7 @@ import { Elysia } from 'elysia'
 import type { Server, ServerWebSocket } from 'bun'
 import type { AppDeps } from '../deps.ts'
 import { AppError, isAppError } from '../shared/errors.ts'
-import { authenticate, connectionChanged, sessionIsLive, setStatus, type Actor } from '../domain/agents/agents.usecases.ts'
+import { authenticate, connectionChanged, sessionActor, sessionIsLive, setStatus, type Actor } from '../domain/agents/agents.usecases.ts'
 import { authenticateVisitor, recordPageView, visitorConnected, visitorConnectionChanged } from '../domain/visitors/visitors.usecases.ts'
 import { getConversation, getVisitorConversation, counts } from '../domain/conversations/conversations.usecases.ts'
 import { listMessages, markDelivered, sendReply, type MessageResult } from '../domain/messages/messages.usecases.ts'
@@ -68,7 +68,8 @@ async function resume(deps: AppDeps, ws: Sock, conversation: ConversationView, a
   send(deps, ws, { type: 'resumed', conversationId: conversation.id, lastSeq: latest.lastSeq })
 }
 
-async function handleFrame(deps: AppDeps, ws: Sock, who: Who, frame: ClientFrame): Promise<void> {
+async function handleFrame(deps: AppDeps, ws: Sock, state: SocketState, frame: ClientFrame): Promise<void> {
+  const who = state.who
   const conversationFor = (id: string) =>
     who.kind === 'visitor' ? getVisitorConversation(deps, who.visitorId, id) : getConversation(deps, id)
   switch (frame.type) {
@@ -80,11 +81,16 @@ async function handleFrame(deps: AppDeps, ws: Sock, who: Who, frame: ClientFrame
         ack(deps, ws, frame.clientId, await deps.web.receive(who.visitorId, frame))
       } else {
         if (!frame.conversationId) throw new AppError('frame.invalid', 400, 'message.send: conversationId is required for agents')
+        const actor = state.session ? await sessionActor(deps, state.session.id) : who.actor
+        if (!actor) {
+          endSession(ws, state, 'signed_out')
+          return
+        }
         ack(
           deps,
           ws,
           frame.clientId,
-          await sendReply(deps, who.actor, { conversationId: frame.conversationId, body: frame.body, clientId: frame.clientId, alsoEmail: frame.alsoEmail }),
+          await sendReply(deps, actor, { conversationId: frame.conversationId, body: frame.body, clientId: frame.clientId, alsoEmail: frame.alsoEmail }),
         )
       }
       return
@@ -131,7 +137,7 @@ function onMessage(deps: AppDeps, ws: Sock, state: SocketState, raw: string | Bu
     }
     const ref = 'clientId' in parsed.frame ? parsed.frame.clientId : undefined
     try {
-      await handleFrame(deps, ws, state.who, parsed.frame)
+      await handleFrame(deps, ws, state, parsed.frame)
     } catch (e) {
       if (isAppError(e)) {
         send(deps, ws, { type: 'error', code: e.code, message: e.message, ...(ref ? { ref } : {}) })

@@ -153,6 +153,14 @@ export async function isSessionLive(db: Db, id: string): Promise<boolean> {
   return row?.live ?? false
 }
 
+/** The agent of a live session, as they are now (name and role may have changed since sign-in). */
+export async function findLiveSessionAgent(db: Db, id: string): Promise<Pick<AgentRow, 'id' | 'role' | 'name'> | null> {
+  const [row] = await db<Pick<AgentRow, 'id' | 'role' | 'name'>[]>`
+    select a.id, a.role, a.name from agent_sessions s join agents a on a.id = s.agent_id
+    where s.id = ${id} and s.expires_at > now() and a.active`
+  return row ?? null
+}
+
 export async function touchSession(db: Db, id: string): Promise<void> {
   await db`update agent_sessions set last_seen_at = now() where id = ${id}`
 }

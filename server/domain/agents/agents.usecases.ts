@@ -323,6 +323,15 @@ export async function sessionIsLive(deps: AgentDeps, sessionId: string): Promise
   return repo.isSessionLive(deps.sql, sessionId)
 }
 
+/**
+ * The actor behind a live session, read now: a dashboard socket asks before storing a reply, so a
+ * session that ended on another process (whose notice is still on its way) stores nothing, and a
+ * renamed agent's replies carry the new name.
+ */
+export async function sessionActor(deps: AgentDeps, sessionId: string): Promise<Actor | null> {
+  return repo.findLiveSessionAgent(deps.sql, sessionId)
+}
+
 export async function listSessions(deps: AgentDeps, actor: Actor): Promise<repo.SessionView[]> {
   return repo.listSessionsOf(deps.sql, actor.id)
 }
