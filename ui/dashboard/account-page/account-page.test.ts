@@ -70,11 +70,14 @@ describe('my account', () => {
     await account.locator('#sessions-h').scrollIntoViewIfNeeded()
     await page.screenshot({ path: screenshotPath('account-1-sessions') })
 
-    // My name, saved and shown in the header at once.
+    // My name (and, for the owner, the e-mail address), saved and shown at once.
     await account.locator('input[name=name]').fill('Olivia O. Owner')
+    await account.locator('input[name=email]').fill('olivia.owner@example.com')
     await account.locator('form[data-form=name] button[type=submit]').click()
     await waitForText(account.locator('form[data-form=name] .notice'), 'Your name is saved.')
     await waitForText(page.locator('parley-account-menu .name'), 'Olivia O. Owner')
+    await waitForText(account.locator('.lead'), 'olivia.owner@example.com')
+    OWNER.email = 'olivia.owner@example.com'
 
     // The current password is asked for, and a common new one is refused with the reason.
     const pw = account.locator('form[data-form=password]')

@@ -33,6 +33,7 @@ export class ParleyAccountPage extends StoreElement {
     nameBusy: { state: true },
     nameNotice: { state: true },
     nameError: { state: true },
+    emailError: { state: true },
     pwBusy: { state: true },
     pwNotice: { state: true },
     pwErrors: { state: true },
@@ -45,6 +46,7 @@ export class ParleyAccountPage extends StoreElement {
   declare nameBusy: boolean
   declare nameNotice: string
   declare nameError: string
+  declare emailError: string
   declare pwBusy: boolean
   declare pwNotice: string
   declare pwErrors: Partial<Record<PasswordField | 'form', string>>
@@ -57,6 +59,7 @@ export class ParleyAccountPage extends StoreElement {
     this.nameBusy = false
     this.nameNotice = ''
     this.nameError = ''
+    this.emailError = ''
     this.pwBusy = false
     this.pwNotice = ''
     this.pwErrors = {}
@@ -81,19 +84,29 @@ export class ParleyAccountPage extends StoreElement {
 
   private async saveName(e: SubmitEvent) {
     e.preventDefault()
-    const name = String(new FormData(e.target as HTMLFormElement).get('name') ?? '').trim()
+    const d = new FormData(e.target as HTMLFormElement)
+    const name = String(d.get('name') ?? '').trim()
+    // Only the owner may change an e-mail address, their own included.
+    const email = d.has('email') ? String(d.get('email') ?? '').trim() : null
     this.nameNotice = ''
     this.nameError = ''
-    if (!name) {
-      this.nameError = this.t('error.required')
-      return
-    }
+    this.emailError = ''
+    if (!name) this.nameError = this.t('error.required')
+    if (email !== null && !/^\S+@\S+\.\S{2,}$/.test(email)) this.emailError = this.t('error.email')
+    if (this.nameError || this.emailError) return
     this.nameBusy = true
     try {
+      const me = this.store.me!
+      if (email !== null && email.toLowerCase() !== me.email.toLowerCase()) {
+        const agent = await this.store.api.patch<Agent>(`/api/agents/${me.id}`, { email })
+        this.store.me = { ...me, ...agent }
+      }
       await this.store.updateMe({ name })
       this.nameNotice = this.t('account.nameSaved')
     } catch (err) {
-      this.nameError = err instanceof ApiError && err.field === 'name' ? this.t('error.invalid') : this.store.errorText(err)
+      if (err instanceof ApiError && err.code === 'agent.email_taken') this.emailError = this.t('agents.emailTaken')
+      else if (err instanceof ApiError && err.field === 'email') this.emailError = this.t('error.email')
+      else this.nameError = err instanceof ApiError && err.field === 'name' ? this.t('error.invalid') : this.store.errorText(err)
     } finally {
       this.nameBusy = false
     }
@@ -201,6 +214,13 @@ export class ParleyAccountPage extends StoreElement {
               aria-invalid=${this.nameError ? 'true' : 'false'} aria-describedby="name-msg" />
             ${this.nameError ? html`<span class="error" id="name-msg">${this.nameError}</span>` : nothing}
           </label>
+          ${me.role === 'owner'
+            ? html`<label class="field">${t('field.email')}
+                <input class="input" name="email" type="email" autocomplete="email" .value=${me.email}
+                  aria-invalid=${this.emailError ? 'true' : 'false'} aria-describedby="email-msg" />
+                ${this.emailError ? html`<span class="error" id="email-msg">${this.emailError}</span>` : nothing}
+              </label>`
+            : nothing}
           <div class="actions"><button class="btn primary" type="submit" ?disabled=${this.nameBusy}>${t('action.save')}</button></div>
         </form>
       </section>
@@ -230,7 +250,7 @@ export class ParleyAccountPage extends StoreElement {
                 <th scope="col">${t('account.device')}</th><th scope="col">${t('account.ip')}</th>
                 <th scope="col">${t('account.lastSeen')}</th><th scope="col"><span class="sr-only">${t('agents.actions')}</span></th>
               </tr></thead>
-              <tbody>${this.sessions.map((s) => this.sessionRow(s))}</tbody>
+              <tbody>${[...this.sessions].sort((a, b) => Number(b.current) - Number(a.current)).map((s) => this.sessionRow(s))}</tbody>
             </table></div>
             <div class="sessions-foot">
               <span class="muted">${others === 0 ? t('account.noOtherSessions') : t('account.otherSessions', { n: others })}</span>
