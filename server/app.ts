@@ -5,6 +5,7 @@ import type { AppDeps } from './deps.ts'
 import { handleError } from './http/errors.ts'
 import { healthRoutes } from './http/health.ts'
 import { authRoutes } from './http/auth.ts'
+import { auditRoutes } from './http/audit.ts'
 import { agentRoutes } from './http/agents.ts'
 import { conversationRoutes } from './http/conversations.ts'
 import { widgetRoutes, CORS_HEADERS } from './http/widget.ts'
@@ -86,6 +87,7 @@ export function createApp(deps: AppDeps) {
         },
       }),
     )
+    .use(auditRoutes(deps))
     .use(healthRoutes(deps))
     .use(authRoutes(deps))
     .use(agentRoutes(deps))

@@ -62,6 +62,7 @@ describe('configuration', () => {
     expect(fails({ TRUST_PROXY: 'proxy.local' })).toStartWith('TRUST_PROXY:')
     expect(fails({ PARLEY_OWNER_EMAIL: 'o@example.com' })).toStartWith('PARLEY_OWNER_PASSWORD:')
     expect(fails({ PARLEY_OWNER_EMAIL: 'o@example.com', PARLEY_OWNER_PASSWORD: 'short' })).toStartWith('PARLEY_OWNER_PASSWORD:')
+    expect(fails({ PARLEY_OWNER_EMAIL: 'o@example.com', PARLEY_OWNER_PASSWORD: 'shortpw1' })).toBe('PARLEY_OWNER_PASSWORD: must be at least 10 characters')
   })
 
   it('stops start-up with one line naming the variable', async () => {

@@ -102,8 +102,11 @@ export function loadConfig(env: Env = process.env): Config {
       'set both PARLEY_OWNER_EMAIL and PARLEY_OWNER_PASSWORD, or neither',
     )
   }
-  if (ownerPassword !== null && ownerPassword.length < 8) {
-    throw new ConfigError('PARLEY_OWNER_PASSWORD', 'must be at least 8 characters')
+  // The length part of the password rule (domain/agents/password-policy.ts); whether it is common
+  // or guessable is checked when the owner is created from it, at the first start only, because
+  // loading the common-password dictionaries would slow every start.
+  if (ownerPassword !== null && ownerPassword.length < 10) {
+    throw new ConfigError('PARLEY_OWNER_PASSWORD', 'must be at least 10 characters')
   }
   return {
     host: str(env, 'HOST') ?? '0.0.0.0',

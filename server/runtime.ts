@@ -1,6 +1,6 @@
 // Wires Parley together: config → db → migrate → bus → channels → listeners → app.listen.
 // main.ts runs it for real; tests run it against their own database on port 0.
-import type { Config } from './config.ts'
+import { ConfigError, type Config } from './config.ts'
 import { createSql, type Sql } from './db/client.ts'
 import { VisitorMessageBatcher } from './domain/messages/append-batch.ts'
 import { migrate } from './db/migrate.ts'
@@ -101,6 +101,7 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
         await createOwner(deps, { email: config.ownerEmail, password: config.ownerPassword, name: config.ownerName })
         log.info('owner account created from PARLEY_OWNER_EMAIL', { email: config.ownerEmail })
       } catch (e) {
+        if (isAppError(e) && e.code === 'request.weak_password') throw new ConfigError('PARLEY_OWNER_PASSWORD', e.message)
         if (!(isAppError(e) && e.code === 'setup.done')) throw e
       }
     }

@@ -5,6 +5,7 @@ import type { Logger } from '../shared/logger.ts'
 import type { MessageView } from '../domain/messages/messages.types.ts'
 import type { ConversationChange, ConversationView } from '../domain/conversations/conversations.types.ts'
 import type { AgentPresence } from '../domain/agents/agents.repo.ts'
+import type { SessionEndReason } from '../domain/agents/agents.usecases.ts'
 import type { VisitorView } from '../domain/visitors/visitors.types.ts'
 
 export type { ConversationChange }
@@ -23,6 +24,8 @@ export interface DomainEvents {
   'conversation.changed': { conversation: ConversationView; change: ConversationChange }
   'agent.presence': { presence: AgentPresence }
   'agent.deactivated': { agentId: string }
+  /** Sessions that were signed out, reset or ended: their sockets close on every process. */
+  'session.ended': { sessionIds: string[]; reason: SessionEndReason }
   'agent.changed': { agentId: string }
   'visitor.changed': { visitor: VisitorView }
   'visitor.presence': { visitorId: string; online: boolean }

@@ -36,7 +36,7 @@ export const agentRoutes = (deps: AppDeps) =>
     )
     .patch(
       '/:id',
-      ({ actor, body, params }) => agents.updateAgent(deps, actor, checkId(params.id), body),
+      ({ actor, session, body, params }) => agents.updateAgent(deps, actor, checkId(params.id), body, { sessionId: session.id }),
       {
         body: t.Object({
           name: t.Optional(Name),
@@ -44,8 +44,14 @@ export const agentRoutes = (deps: AppDeps) =>
           role: t.Optional(t.Union([t.Literal('full'), t.Literal('limited')])),
           active: t.Optional(t.Boolean()),
           password: t.Optional(Password),
+          currentPassword: t.Optional(Password),
           language: t.Optional(Language),
         }),
-        detail: { summary: 'Edit an agent (owner: anyone; agents: their own name, language, password)', tags: ['agents'] },
+        detail: {
+          summary: 'Edit an agent (owner: anyone; agents: their own name, language, password)',
+          description:
+            'A new password needs at least 10 characters and must not be easy to guess (the 400 says why). Agents changing their own send `currentPassword` too; that ends their other sessions. The owner setting another agent\'s password ends all of that agent\'s sessions.',
+          tags: ['agents'],
+        },
       },
     )

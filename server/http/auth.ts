@@ -2,6 +2,7 @@
 import { Elysia, t } from 'elysia'
 import type { AppDeps } from '../deps.ts'
 import { AppError } from '../shared/errors.ts'
+import { isUuid } from '../shared/ids.ts'
 import * as agents from '../domain/agents/agents.usecases.ts'
 import { Email, Language, Name, Password } from './schemas.ts'
 import { clearedSessionCookie, clientIp, isCrossSite, isHttps, readCookie, SESSION_COOKIE, sessionCookie } from './request.ts'
@@ -61,6 +62,34 @@ export const authRoutes = (deps: AppDeps) => {
         set.status = 204
       },
       { detail: { summary: 'End this session', tags: ['auth'] } },
+    )
+    .get(
+      '/auth/sessions',
+      async ({ request }) => {
+        const { session, actor } = await requireAgent(deps, request)
+        const list = await agents.listSessions(deps, actor)
+        return list.map((s) => ({ ...s, current: s.id === session.id }))
+      },
+      { detail: { summary: 'My signed-in sessions (browser, IP, last seen); `current` marks this one', tags: ['auth'] } },
+    )
+    .delete(
+      '/auth/sessions/:id',
+      async ({ request, params, set }) => {
+        const { actor } = await requireAgent(deps, request)
+        // A path id that is not a UUID names no session: answered like an unknown one.
+        if (!isUuid(params.id)) throw new AppError('session.not_found', 404, 'session not found')
+        await agents.endSession(deps, actor, params.id)
+        set.status = 204
+      },
+      { detail: { summary: 'Sign one of my sessions out; its live connections close', tags: ['auth'] } },
+    )
+    .post(
+      '/auth/sessions/end-others',
+      async ({ request }) => {
+        const { session, actor } = await requireAgent(deps, request)
+        return { ended: await agents.endOtherSessions(deps, actor, session.id) }
+      },
+      { detail: { summary: 'Sign out everywhere else: every session of mine but this one', tags: ['auth'] } },
     )
     .get(
       '/auth/me',

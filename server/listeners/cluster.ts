@@ -18,6 +18,8 @@ type Note =
   | { k: 'c'; id: string; ch: ConversationChange }
   | { k: 'p'; a: string }
   | { k: 'd'; a: string }
+  /** Sessions that ended (their public ids, never tokens): close their sockets here too. */
+  | { k: 'se'; s: string[]; r: string }
   | { k: 'v'; id: string }
   | { k: 'vp'; id: string }
   | { k: 't'; c: string; v: string; f: 'visitor' | 'agent'; a?: string; n?: string; on: boolean }
@@ -70,6 +72,10 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
     bus.on('conversation.changed', ({ conversation, change }) => notify({ k: 'c', id: conversation.id, ch: change })),
     bus.on('agent.presence', ({ presence }) => notify({ k: 'p', a: presence.agentId })),
     bus.on('agent.deactivated', ({ agentId }) => notify({ k: 'd', a: agentId })),
+    // 100 ids (≈ 4 KB) per note keep each one under the NOTIFY payload limit.
+    bus.on('session.ended', ({ sessionIds, reason }) => {
+      for (let i = 0; i < sessionIds.length; i += 100) notify({ k: 'se', s: sessionIds.slice(i, i + 100), r: reason })
+    }),
     bus.on('visitor.changed', ({ visitor }) => notify({ k: 'v', id: visitor.id })),
     bus.on('visitor.presence', ({ visitorId }) => notify({ k: 'vp', id: visitorId })),
     bus.on('typing', (t) =>
@@ -103,6 +109,9 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
       }
       case 'd':
         hub.endAgent(note.a, 'deactivated')
+        return
+      case 'se':
+        hub.endSessions(note.s, note.r)
         return
       case 'vp':
         hub.publish(AGENTS, { type: 'visitor.presence', visitorId: note.id, online: await isVisitorOnline(db, note.id) })

@@ -13,6 +13,7 @@ export function realtimeListener(bus: EventBus, hub: Hub, sql: Sql): void {
   bus.on('conversation.changed', ({ conversation, change }) => hub.conversation(conversation, change))
   bus.on('agent.presence', ({ presence }) => hub.presence(presence))
   bus.on('agent.deactivated', ({ agentId }) => hub.endAgent(agentId, 'deactivated'))
+  bus.on('session.ended', ({ sessionIds, reason }) => hub.endSessions(sessionIds, reason))
   bus.on('typing', (t) => hub.typing(t))
   bus.on('visitor.changed', ({ visitor }) => hub.publish(AGENTS, { type: 'visitor', visitor }))
   bus.on('visitor.presence', ({ visitorId, online }) => hub.publish(AGENTS, { type: 'visitor.presence', visitorId, online }))

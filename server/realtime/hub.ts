@@ -49,6 +49,11 @@ export interface Closable {
   close(code?: number, reason?: string): void
 }
 
+/** A dashboard socket's way to end itself when its session ends (see sockets.ts). */
+export interface SessionSocket {
+  end(reason: string): void
+}
+
 /** A socket the hub answers on: Bun's ServerWebSocket (cork batches its writes into one). */
 export interface ReplySocket {
   send(data: string): unknown
@@ -90,6 +95,8 @@ export class Hub {
   private countsTimer: ReturnType<typeof setTimeout> | null = null
   /** Agent sockets by agent id, so a deactivated agent's connections can be closed. */
   private agentSockets = new Map<string, Set<Closable>>()
+  /** Dashboard sockets by session id, so a session that ends takes its sockets with it. */
+  private sessionSockets = new Map<string, Set<SessionSocket>>()
   /** Encoded frames for the `agents` topic, waiting for the end of this turn. */
   private toAgents: string[] = []
   /** Frames for visitors' topics, by topic, and answers to single sockets, for the end of this turn. */
@@ -257,6 +264,28 @@ export class Hub {
   endAgent(agentId: string, reason: string): void {
     this.publish(agentTopic(agentId), { type: 'session.ended', reason })
     for (const ws of this.agentSockets.get(agentId) ?? []) ws.close(4001, reason)
+  }
+
+  trackSession(sessionId: string, ws: SessionSocket): void {
+    let set = this.sessionSockets.get(sessionId)
+    if (!set) this.sessionSockets.set(sessionId, (set = new Set()))
+    set.add(ws)
+  }
+
+  untrackSession(sessionId: string, ws: SessionSocket): void {
+    const set = this.sessionSockets.get(sessionId)
+    set?.delete(ws)
+    if (set && set.size === 0) this.sessionSockets.delete(sessionId)
+  }
+
+  /** Ends the sockets of these sessions on this process (each says session.ended, then closes). */
+  endSessions(sessionIds: readonly string[], reason: string): void {
+    for (const id of sessionIds) {
+      const set = this.sessionSockets.get(id)
+      if (!set) continue
+      this.sessionSockets.delete(id)
+      for (const ws of set) ws.end(reason)
+    }
   }
 
   stop(): void {

@@ -5,13 +5,13 @@ import { Elysia } from 'elysia'
 import type { Server, ServerWebSocket } from 'bun'
 import type { AppDeps } from '../deps.ts'
 import { AppError, isAppError } from '../shared/errors.ts'
-import { authenticate, connectionChanged, setStatus, type Actor } from '../domain/agents/agents.usecases.ts'
+import { authenticate, connectionChanged, sessionActor, sessionIsLive, setStatus, type Actor } from '../domain/agents/agents.usecases.ts'
 import { authenticateVisitor, recordPageView, visitorConnected, visitorConnectionChanged } from '../domain/visitors/visitors.usecases.ts'
 import { getConversation, getVisitorConversation, counts } from '../domain/conversations/conversations.usecases.ts'
 import { listMessages, markDelivered, sendReply, type MessageResult } from '../domain/messages/messages.usecases.ts'
 import type { ConversationView } from '../domain/conversations/conversations.types.ts'
 import { SESSION_COOKIE, clientIp, isCrossSite, readCookie } from '../http/request.ts'
-import { AGENTS, agentTopic, encode, encodeMessageFrame, visitorTopic } from './hub.ts'
+import { AGENTS, agentTopic, encode, encodeMessageFrame, visitorTopic, type SessionSocket } from './hub.ts'
 import { parseFrame, type ClientFrame } from './protocol.ts'
 import type { ServerFrame } from './wire.ts'
 
@@ -29,6 +29,17 @@ interface SocketState {
   who: Who
   queue: Promise<void>
   closed: boolean
+  /** Set once the dashboard's session ended: frames still queued are dropped, never stored. */
+  ended: boolean
+  /** A dashboard socket's session: it ends with it (sign-out, password change, expiry). */
+  session: {
+    id: string
+    expiresAt: Date
+    handle: SessionSocket | null
+    timer: ReturnType<typeof setTimeout> | null
+    /** Whether this socket was counted for presence (one that ended at once never was). */
+    counted: boolean
+  } | null
 }
 
 /**
@@ -58,7 +69,8 @@ async function resume(deps: AppDeps, ws: Sock, conversation: ConversationView, a
   send(deps, ws, { type: 'resumed', conversationId: conversation.id, lastSeq: latest.lastSeq })
 }
 
-async function handleFrame(deps: AppDeps, ws: Sock, who: Who, frame: ClientFrame): Promise<void> {
+async function handleFrame(deps: AppDeps, ws: Sock, state: SocketState, frame: ClientFrame): Promise<void> {
+  const who = state.who
   const conversationFor = (id: string) =>
     who.kind === 'visitor' ? getVisitorConversation(deps, who.visitorId, id) : getConversation(deps, id)
   switch (frame.type) {
@@ -70,11 +82,16 @@ async function handleFrame(deps: AppDeps, ws: Sock, who: Who, frame: ClientFrame
         ack(deps, ws, frame.clientId, await deps.web.receive(who.visitorId, frame))
       } else {
         if (!frame.conversationId) throw new AppError('frame.invalid', 400, 'message.send: conversationId is required for agents')
+        const actor = state.session ? await sessionActor(deps, state.session.id) : who.actor
+        if (!actor) {
+          endSession(ws, state, 'signed_out')
+          return
+        }
         ack(
           deps,
           ws,
           frame.clientId,
-          await sendReply(deps, who.actor, { conversationId: frame.conversationId, body: frame.body, clientId: frame.clientId, alsoEmail: frame.alsoEmail }),
+          await sendReply(deps, actor, { conversationId: frame.conversationId, body: frame.body, clientId: frame.clientId, alsoEmail: frame.alsoEmail }),
         )
       }
       return
@@ -113,6 +130,7 @@ async function handleFrame(deps: AppDeps, ws: Sock, who: Who, frame: ClientFrame
 
 function onMessage(deps: AppDeps, ws: Sock, state: SocketState, raw: string | Buffer) {
   state.queue = state.queue.then(async () => {
+    if (state.ended) return
     const parsed = parseFrame(raw)
     if (!parsed.ok) {
       send(deps, ws, { type: 'error', code: parsed.code, message: parsed.message, ...(parsed.ref ? { ref: parsed.ref } : {}) })
@@ -120,7 +138,7 @@ function onMessage(deps: AppDeps, ws: Sock, state: SocketState, raw: string | Bu
     }
     const ref = 'clientId' in parsed.frame ? parsed.frame.clientId : undefined
     try {
-      await handleFrame(deps, ws, state.who, parsed.frame)
+      await handleFrame(deps, ws, state, parsed.frame)
     } catch (e) {
       if (isAppError(e)) {
         send(deps, ws, { type: 'error', code: e.code, message: e.message, ...(ref ? { ref } : {}) })
@@ -130,6 +148,33 @@ function onMessage(deps: AppDeps, ws: Sock, state: SocketState, raw: string | Bu
       }
     }
   })
+}
+
+/**
+ * A dashboard socket whose session ended says so (the dashboard goes to its sign-in screen with
+ * the reason) and closes; whatever it had sent that is still queued is dropped.
+ */
+function endSession(ws: Sock, state: SocketState, reason: string): void {
+  if (state.ended) return
+  state.ended = true
+  if (state.session?.timer) clearTimeout(state.session.timer)
+  ws.send(JSON.stringify({ type: 'session.ended', reason } satisfies ServerFrame))
+  ws.close(4001, reason)
+}
+
+// setTimeout takes at most 2^31-1 ms (about 24.8 days); a longer session re-arms on the way.
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+/** Closes the socket when its session expires, as a request after that moment would be refused. */
+function armExpiry(ws: Sock, state: SocketState): void {
+  const session = state.session
+  if (!session || state.ended) return
+  const left = session.expiresAt.getTime() - Date.now()
+  if (left <= 0) {
+    endSession(ws, state, 'expired')
+    return
+  }
+  session.timer = setTimeout(() => armExpiry(ws, state), Math.min(left, MAX_TIMER_MS))
 }
 
 /**
@@ -192,9 +237,20 @@ export const socketRoutes = (deps: AppDeps) => {
       ws.subscribe(AGENTS)
       ws.subscribe(agentTopic(actor.id))
       deps.hub.trackAgent(actor.id, ws)
+      const session = state.session!
+      session.handle = { end: (reason) => endSession(ws, state, reason) }
+      deps.hub.trackSession(session.id, session.handle)
+      armExpiry(ws, state)
       send(deps, ws, { type: 'hello', role: 'agent', id: actor.id, nodeId: deps.nodeId })
       state.queue = state.queue.then(async () => {
         try {
+          // The session may have ended between the upgrade's check and now (its notice came
+          // before this socket was tracked).
+          if (!(await sessionIsLive(deps, session.id))) {
+            endSession(ws, state, 'signed_out')
+            return
+          }
+          session.counted = true
           await connectionChanged(deps, deps.nodeId, actor.id, 1)
           send(deps, ws, { type: 'counts', counts: await counts(deps) })
         } catch (error) {
@@ -210,8 +266,13 @@ export const socketRoutes = (deps: AppDeps) => {
       state.closed = true
       const actor = (state.who as { actor: Actor }).actor
       deps.hub.untrackAgent(actor.id, ws)
+      const session = state.session
+      if (session) {
+        if (session.timer) clearTimeout(session.timer)
+        if (session.handle) deps.hub.untrackSession(session.id, session.handle)
+      }
       state.queue
-        .then(() => connectionChanged(deps, deps.nodeId, actor.id, -1))
+        .then(() => (session?.counted ? connectionChanged(deps, deps.nodeId, actor.id, -1) : undefined))
         .catch((error) => deps.log.warn('agent socket close failed', { error }))
     },
   }
@@ -224,7 +285,7 @@ export const socketRoutes = (deps: AppDeps) => {
         if (!visitor) throw new AppError('visitor.unauthorized', 401, 'unknown or missing visitor token')
         upgrade(server, request, {
           ...visitorHandlers,
-          state: { who: { kind: 'visitor', visitorId: visitor.id }, queue: Promise.resolve(), closed: false },
+          state: { who: { kind: 'visitor', visitorId: visitor.id }, queue: Promise.resolve(), closed: false, ended: false, session: null },
           visit: { ip: clientIp(deps.config, request, server), userAgent: request.headers.get('user-agent') ?? '' },
         })
       },
@@ -240,7 +301,13 @@ export const socketRoutes = (deps: AppDeps) => {
         const { agent } = session
         upgrade(server, request, {
           ...agentHandlers,
-          state: { who: { kind: 'agent', actor: { id: agent.id, role: agent.role, name: agent.name } }, queue: Promise.resolve(), closed: false },
+          state: {
+            who: { kind: 'agent', actor: { id: agent.id, role: agent.role, name: agent.name } },
+            queue: Promise.resolve(),
+            closed: false,
+            ended: false,
+            session: { id: session.id, expiresAt: session.expiresAt, handle: null, timer: null, counted: false },
+          },
           visit: null,
         })
       },

@@ -7,6 +7,10 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field: string | null = null,
+    /** Seconds to wait, from a 429's Retry-After. */
+    readonly retryAfter: number | null = null,
+    /** Why a value was refused, when the server says (e.g. a password: too_short, common, guessable). */
+    readonly reason: string | null = null,
   ) {
     super(message)
   }
@@ -46,10 +50,12 @@ export class ApiClient {
       }
     }
     if (!res.ok) {
-      const err = (data as { error?: { code?: string; message?: string; details?: { field?: unknown } } } | null)?.error
+      const err = (data as { error?: { code?: string; message?: string; details?: { field?: unknown; reason?: unknown } } } | null)?.error
       if (res.status === 401 && !path.startsWith('/api/auth/login')) this.onUnauthorized?.()
       const field = typeof err?.details?.field === 'string' ? err.details.field : null
-      throw new ApiError(res.status, err?.code ?? `http.${res.status}`, err?.message ?? res.statusText, field)
+      const retryAfter = Number(res.headers.get('retry-after'))
+      const reason = typeof err?.details?.reason === 'string' ? err.details.reason : null
+      throw new ApiError(res.status, err?.code ?? `http.${res.status}`, err?.message ?? res.statusText, field, retryAfter > 0 ? retryAfter : null, reason)
     }
     return data as T
   }

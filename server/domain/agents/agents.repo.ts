@@ -100,61 +100,170 @@ export async function updateAgent(
 // Sessions ---------------------------------------------------------------------------------
 
 export interface SessionRow {
+  /** The public id: safe to show, log and announce to other processes (unlike the token). */
+  id: string
   tokenHash: string
   agentId: string
   csrfToken: string
   expiresAt: Date
+  lastSeenAt: Date
+}
+
+/** What the owner of a session sees of it in the list of their signed-in sessions. */
+export interface SessionView {
+  id: string
+  ip: string | null
+  userAgent: string | null
+  createdAt: Date
+  lastSeenAt: Date
+  expiresAt: Date
+}
+
+/** The sessions a statement ended, so their sockets can be closed. */
+export interface EndedSession {
+  id: string
+  agentId: string
 }
 
 export async function insertSession(
   db: Db,
-  s: { tokenHash: string; agentId: string; csrfToken: string; ip: string; userAgent: string; days: number },
+  s: { id: string; tokenHash: string; agentId: string; csrfToken: string; ip: string; userAgent: string; days: number },
 ): Promise<void> {
   await db`
-    insert into agent_sessions (token_hash, agent_id, csrf_token, ip, user_agent, expires_at)
-    values (${s.tokenHash}, ${s.agentId}, ${s.csrfToken}, ${s.ip}, ${s.userAgent}, now() + make_interval(days => ${s.days}))`
+    insert into agent_sessions (id, token_hash, agent_id, csrf_token, ip, user_agent, expires_at)
+    values (${s.id}, ${s.tokenHash}, ${s.agentId}, ${s.csrfToken}, ${s.ip}, ${s.userAgent}, now() + make_interval(days => ${s.days}))`
 }
 
 export async function findLiveSession(db: Db, tokenHash: string): Promise<(SessionRow & { agent: AgentRow }) | null> {
-  const [row] = await db<(AgentRow & { tokenHash: string; csrfToken: string; expiresAt: Date })[]>`
-    select a.*, s.token_hash, s.csrf_token, s.expires_at
+  const [row] = await db<(AgentRow & { sessionId: string; tokenHash: string; csrfToken: string; expiresAt: Date; lastSeenAt: Date })[]>`
+    select a.*, s.id as session_id, s.token_hash, s.csrf_token, s.expires_at, s.last_seen_at
     from agent_sessions s join agents a on a.id = s.agent_id
     where s.token_hash = ${tokenHash} and s.expires_at > now() and a.active`
   if (!row) return null
-  const { tokenHash: th, csrfToken, expiresAt, ...agent } = row
-  return { tokenHash: th, agentId: agent.id, csrfToken, expiresAt, agent }
+  const { sessionId, tokenHash: th, csrfToken, expiresAt, lastSeenAt, ...agent } = row
+  return { id: sessionId, tokenHash: th, agentId: agent.id, csrfToken, expiresAt, lastSeenAt, agent }
 }
 
-export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
-  await db`delete from agent_sessions where token_hash = ${tokenHash}`
+export async function isSessionLive(db: Db, id: string): Promise<boolean> {
+  const [row] = await db<{ live: boolean }[]>`
+    select exists (
+      select 1 from agent_sessions s join agents a on a.id = s.agent_id
+      where s.id = ${id} and s.expires_at > now() and a.active
+    ) as live`
+  return row?.live ?? false
 }
 
-export async function deleteSessionsOf(db: Db, agentId: string): Promise<void> {
-  await db`delete from agent_sessions where agent_id = ${agentId}`
+/** The agent of a live session, as they are now (name and role may have changed since sign-in). */
+export async function findLiveSessionAgent(db: Db, id: string): Promise<Pick<AgentRow, 'id' | 'role' | 'name'> | null> {
+  const [row] = await db<Pick<AgentRow, 'id' | 'role' | 'name'>[]>`
+    select a.id, a.role, a.name from agent_sessions s join agents a on a.id = s.agent_id
+    where s.id = ${id} and s.expires_at > now() and a.active`
+  return row ?? null
+}
+
+export async function touchSession(db: Db, id: string): Promise<void> {
+  await db`update agent_sessions set last_seen_at = now() where id = ${id}`
+}
+
+export async function listSessionsOf(db: Db, agentId: string): Promise<SessionView[]> {
+  return db<SessionView[]>`
+    select id, ip, user_agent, created_at, last_seen_at, expires_at from agent_sessions
+    where agent_id = ${agentId} and expires_at > now()
+    order by last_seen_at desc, id`
+}
+
+export async function deleteSession(db: Db, tokenHash: string): Promise<EndedSession[]> {
+  return db<EndedSession[]>`delete from agent_sessions where token_hash = ${tokenHash} returning id, agent_id`
+}
+
+export async function deleteSessionById(db: Db, agentId: string, id: string): Promise<EndedSession[]> {
+  return db<EndedSession[]>`delete from agent_sessions where agent_id = ${agentId} and id = ${id} returning id, agent_id`
+}
+
+/** Ends every session of an agent, or every one but `keepId` (the one asking). */
+export async function deleteSessionsOf(db: Db, agentId: string, keepId?: string): Promise<EndedSession[]> {
+  return keepId
+    ? db<EndedSession[]>`delete from agent_sessions where agent_id = ${agentId} and id <> ${keepId} returning id, agent_id`
+    : db<EndedSession[]>`delete from agent_sessions where agent_id = ${agentId} returning id, agent_id`
 }
 
 // Login throttling ---------------------------------------------------------------------------
 
-export async function recentFailures(db: Db, email: string, ip: string, windowSeconds: number): Promise<{ byEmail: number; byIp: number; oldestEmail: Date | null; oldestIp: Date | null }> {
-  const [row] = await db<{ byEmail: number; byIp: number; oldestEmail: Date | null; oldestIp: Date | null }[]>`
-    select
-      (select count(*)::int from login_failures where email = ${email} and at > now() - make_interval(secs => ${windowSeconds})) as by_email,
-      (select count(*)::int from login_failures where ip = ${ip} and at > now() - make_interval(secs => ${windowSeconds})) as by_ip,
-      (select min(at) from login_failures where email = ${email} and at > now() - make_interval(secs => ${windowSeconds})) as oldest_email,
-      (select min(at) from login_failures where ip = ${ip} and at > now() - make_interval(secs => ${windowSeconds})) as oldest_ip`
-  return row!
+export interface ThrottleRule {
+  key: string
+  /** Failures allowed before each further attempt has to wait. */
+  free: number
 }
 
+export interface ThrottleTiming {
+  /** Failures are forgotten after this long without one; also the longest wait. */
+  windowSeconds: number
+  /** The first wait; each further failure doubles it. */
+  firstDelaySeconds: number
+}
+
+/**
+ * Reserves one attempt under every rule, or none. Run it in a transaction: each key's row is
+ * created if missing and locked (in key order, so two reservations cannot deadlock) until commit.
+ * When any key is locked out, nothing is counted and the wait is returned. Otherwise each key
+ * counts the attempt as a failure now — before the slow password check — and a key that reaches
+ * its free failures is locked for a wait that doubles with each further failure (at most the
+ * window). Concurrent guesses queue on the row locks, so no more than `free` of them pass.
+ */
+export async function reserveLoginAttempt(db: Db, rules: ThrottleRule[], timing: ThrottleTiming): Promise<{ ok: true } | { ok: false; retryAfter: number }> {
+  const sorted = [...rules].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  const keys = sorted.map((r) => r.key)
+  await db`
+    insert into login_throttle (key, failures, last_failure_at)
+    select k, 0, now() from unnest(${keys}::text[]) as k order by k
+    on conflict (key) do nothing`
+  const rows = await db<{ key: string; failures: number; lastFailureAt: Date; lockedUntil: Date | null; now: Date }[]>`
+    select key, failures, last_failure_at, locked_until, now() as now
+    from login_throttle where key = any(${keys}::text[]) order by key for update`
+  const now = rows[0]?.now.getTime() ?? Date.now()
+  const lockedUntil = Math.max(0, ...rows.map((r) => r.lockedUntil?.getTime() ?? 0))
+  if (lockedUntil > now) return { ok: false, retryAfter: Math.max(1, Math.ceil((lockedUntil - now) / 1000)) }
+  for (const rule of sorted) {
+    const row = rows.find((r) => r.key === rule.key)
+    const stale = !row || row.lastFailureAt.getTime() < now - timing.windowSeconds * 1000
+    const failures = (stale ? 0 : row.failures) + 1
+    const over = failures - rule.free
+    const wait = over < 0 ? null : Math.min(timing.windowSeconds, timing.firstDelaySeconds * 2 ** Math.min(over, 30))
+    await db`
+      update login_throttle set failures = ${failures}, last_failure_at = now(),
+        locked_until = ${wait === null ? null : new Date(now + wait * 1000)}
+      where key = ${rule.key}`
+  }
+  return { ok: true }
+}
+
+/**
+ * A correct password gives the reserved attempt back: the keys in `clear` (the address at this IP)
+ * start over; the others (the IP alone) only lose the one failure reserved for this attempt, so an
+ * attacker cannot reset an IP's count by signing in to an account of their own between guesses.
+ */
+export async function releaseLoginAttempt(db: Db, clear: string[], refund: ThrottleRule[]): Promise<void> {
+  await db`delete from login_throttle where key = any(${clear}::text[])`
+  for (const r of refund) {
+    await db`
+      update login_throttle set
+        failures = greatest(failures - 1, 0),
+        locked_until = case when failures - 1 < ${r.free} then null else locked_until end
+      where key = ${r.key}`
+  }
+}
+
+/** The record of a failed sign-in (the throttle's counters say nothing of when or which). */
 export async function recordFailure(db: Db, email: string, ip: string): Promise<void> {
   await db`insert into login_failures (email, ip) values (${email}, ${ip})`
 }
 
-export async function clearFailures(db: Db, email: string): Promise<void> {
-  await db`delete from login_failures where email = ${email}`
-}
-
 export async function pruneFailures(db: Db, windowSeconds: number): Promise<void> {
   await db`delete from login_failures where at < now() - make_interval(secs => ${windowSeconds})`
+  await db`
+    delete from login_throttle
+    where last_failure_at < now() - make_interval(secs => ${windowSeconds})
+      and (locked_until is null or locked_until < now())`
 }
 
 // Presence -----------------------------------------------------------------------------------

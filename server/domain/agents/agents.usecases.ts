@@ -4,6 +4,7 @@ import { AppError, isUniqueViolation } from '../../shared/errors.ts'
 import { newId, newSecret, hashSecret } from '../../shared/ids.ts'
 import * as v from '../shared/validate.ts'
 import * as repo from './agents.repo.ts'
+import { passwordProblem } from './password-policy.ts'
 import type { AgentRow, AgentStatus, AgentView, Role } from './agents.repo.ts'
 
 export interface AuthPolicy {
@@ -35,6 +36,13 @@ async function hashPassword(password: string): Promise<string> {
   return Bun.password.hash(password, { algorithm: 'argon2id' })
 }
 
+/** The password rule (password-policy.ts); the 400 says why, `details.reason` says it for code. */
+function acceptablePassword(password: string, who: { email: string; name: string }): string {
+  const verdict = passwordProblem(password, [who.email, who.name])
+  if (verdict) throw new AppError('request.weak_password', 400, verdict.message, { field: 'password', reason: verdict.problem })
+  return password
+}
+
 export async function toView(deps: AgentDeps, id: string): Promise<AgentView> {
   const view = await repo.findAgentView(deps.sql, id)
   if (!view) throw notFound()
@@ -54,11 +62,13 @@ export interface NewAgentInput {
 
 /** First run: the owner account can be created once, while no agent exists. */
 export async function createOwner(deps: AgentDeps, input: NewAgentInput): Promise<AgentView> {
+  const done = () => new AppError('setup.done', 409, 'Parley is already set up; sign in instead')
+  // Once set up, the answer is that, whatever the form held.
+  if (!(await setupNeeded(deps))) throw done()
   const email = v.email(input.email)
   const name = v.text(input.name, 'name', 100)
-  const passwordHash = await hashPassword(v.password(input.password))
+  const passwordHash = await hashPassword(acceptablePassword(input.password, { email, name }))
   const language = v.language(input.language ?? 'en')
-  const done = () => new AppError('setup.done', 409, 'Parley is already set up; sign in instead')
   try {
     const row = await deps.sql.begin(async (tx) => {
       // Serialise concurrent first-run requests; the single-owner index backs this up.
@@ -85,7 +95,7 @@ export async function createAgent(
   }
   const email = v.email(input.email)
   const name = v.text(input.name, 'name', 100)
-  const passwordHash = await hashPassword(v.password(input.password))
+  const passwordHash = await hashPassword(acceptablePassword(input.password, { email, name }))
   const language = v.language(input.language ?? 'en')
   try {
     const row = await repo.insertAgent(deps.sql, { id: newId(), email, name, role: input.role, passwordHash, language })
@@ -105,10 +115,40 @@ export interface AgentPatch {
   role?: string
   active?: boolean
   password?: string
+  /** Required with `password` when agents change their own. */
+  currentPassword?: string
   language?: string
 }
 
-export async function updateAgent(deps: AgentDeps, actor: Actor, id: string, input: AgentPatch): Promise<AgentView> {
+async function checkCurrentPassword(deps: AgentDeps, agent: AgentRow, current: string | undefined): Promise<void> {
+  if (!current) {
+    throw new AppError('request.current_password_required', 400, 'enter your current password to set a new one', { field: 'currentPassword' })
+  }
+  // Throttled like sign-in, so a borrowed session cannot be used to guess the password.
+  const key = { key: `current-password:${agent.id}`, free: deps.auth.loginMaxFailuresPerEmail }
+  const reserved = await deps.sql.begin((tx) =>
+    repo.reserveLoginAttempt(tx, [key], {
+      windowSeconds: deps.auth.loginWindowSeconds,
+      firstDelaySeconds: Math.min(FIRST_DELAY_SECONDS, deps.auth.loginWindowSeconds),
+    }),
+  )
+  if (!reserved.ok) {
+    const { retryAfter } = reserved
+    throw new AppError('auth.throttled', 429, `too many wrong passwords; try again in ${waitText(retryAfter)}`, { retryAfter })
+  }
+  if (!(await Bun.password.verify(current, agent.passwordHash))) {
+    throw new AppError('agent.wrong_password', 400, 'your current password is not right', { field: 'currentPassword' })
+  }
+  await repo.releaseLoginAttempt(deps.sql, [key.key], [])
+}
+
+export async function updateAgent(
+  deps: AgentDeps,
+  actor: Actor,
+  id: string,
+  input: AgentPatch,
+  opts: { sessionId?: string } = {},
+): Promise<AgentView> {
   const self = actor.id === id
   const isOwner = actor.role === 'owner'
   if (!self && !isOwner) throw forbidden('only the owner can change other agents')
@@ -117,7 +157,12 @@ export async function updateAgent(deps: AgentDeps, actor: Actor, id: string, inp
   const patch: Parameters<typeof repo.updateAgent>[2] = {}
   if (input.name !== undefined) patch.name = v.text(input.name, 'name', 100)
   if (input.language !== undefined) patch.language = v.language(input.language)
-  if (input.password !== undefined) patch.passwordHash = await hashPassword(v.password(input.password))
+  if (input.password !== undefined) {
+    // Changing one's own password asks for the current one: a session left open on a shared
+    // computer must not be enough to take the account over.
+    if (self) await checkCurrentPassword(deps, target, input.currentPassword)
+    patch.passwordHash = await hashPassword(acceptablePassword(input.password, { email: patch.email ?? target.email, name: patch.name ?? target.name }))
+  }
   if (input.email !== undefined) {
     if (!isOwner) throw forbidden('only the owner can change e-mail addresses')
     patch.email = v.email(input.email)
@@ -135,11 +180,19 @@ export async function updateAgent(deps: AgentDeps, actor: Actor, id: string, inp
     if (target.role === 'owner') throw forbidden('the owner cannot be deactivated')
     patch.active = input.active
   }
+  let gone: repo.EndedSession[] = []
+  let reason: SessionEndReason = 'deactivated'
   try {
-    await deps.sql.begin(async (tx) => {
+    gone = await deps.sql.begin(async (tx) => {
       await repo.updateAgent(tx, id, patch)
-      // A deactivated agent is signed out everywhere; changing a password ends other sessions too.
-      if (patch.active === false || (patch.passwordHash && !self)) await repo.deleteSessionsOf(tx, id)
+      // A deactivated agent is signed out everywhere; a password reset by the owner ends every
+      // session of the agent, and changing one's own ends all but the one asking.
+      if (patch.active === false) return repo.deleteSessionsOf(tx, id)
+      if (patch.passwordHash) {
+        reason = self ? 'password_changed' : 'password_reset'
+        return repo.deleteSessionsOf(tx, id, self ? opts.sessionId : undefined)
+      }
+      return []
     })
   } catch (e) {
     if (isUniqueViolation(e, 'agents_email_key')) {
@@ -147,6 +200,7 @@ export async function updateAgent(deps: AgentDeps, actor: Actor, id: string, inp
     }
     throw e
   }
+  ended(deps, gone, reason)
   if (patch.active === false) deps.bus.emit('agent.deactivated', { agentId: id })
   deps.bus.emit('agent.changed', { agentId: id })
   return toView(deps, id)
@@ -175,30 +229,47 @@ export interface LoginResult {
 // from telling which addresses have accounts.
 let dummyHash: Promise<string> | null = null
 
+/** The first wait once a key has used its free failures; it doubles with each further one. */
+const FIRST_DELAY_SECONDS = 30
+
+const throttleKeys = (auth: AuthPolicy, email: string, ip: string) => ({
+  address: { key: `address-ip:${email}|${ip}`, free: auth.loginMaxFailuresPerEmail },
+  ip: { key: `ip:${ip}`, free: auth.loginMaxFailuresPerIp },
+})
+
 export async function login(deps: AgentDeps, input: LoginInput): Promise<LoginResult> {
   const email = input.email.trim().toLowerCase().slice(0, 254)
   const { auth } = deps
-  const f = await repo.recentFailures(deps.sql, email, input.ip, auth.loginWindowSeconds)
-  if (f.byEmail >= auth.loginMaxFailuresPerEmail || f.byIp >= auth.loginMaxFailuresPerIp) {
-    const oldest = f.byEmail >= auth.loginMaxFailuresPerEmail ? f.oldestEmail : f.oldestIp
-    const retryAfter = oldest
-      ? Math.max(1, Math.ceil((oldest.getTime() + auth.loginWindowSeconds * 1000 - Date.now()) / 1000))
-      : auth.loginWindowSeconds
-    throw new AppError('auth.throttled', 429, 'too many failed sign-in attempts; try again later', { retryAfter })
+  // Throttled per address at one IP and per IP, never per address alone: an attacker guessing the
+  // owner's password from elsewhere must not lock the owner out of their own account.
+  const keys = throttleKeys(auth, email, input.ip)
+  const reserved = await deps.sql.begin((tx) =>
+    repo.reserveLoginAttempt(tx, [keys.address, keys.ip], {
+      windowSeconds: auth.loginWindowSeconds,
+      firstDelaySeconds: Math.min(FIRST_DELAY_SECONDS, auth.loginWindowSeconds),
+    }),
+  )
+  if (!reserved.ok) {
+    const { retryAfter } = reserved
+    throw new AppError('auth.throttled', 429, `too many failed sign-in attempts; try again in ${waitText(retryAfter)}`, { retryAfter })
   }
   const agent = await repo.findAgentByEmail(deps.sql, email)
   dummyHash ??= Bun.password.hash('parley-dummy-password', { algorithm: 'argon2id' })
   const ok = agent
     ? await Bun.password.verify(input.password, agent.passwordHash)
     : (await Bun.password.verify(input.password, await dummyHash), false)
-  if (!agent || !ok || !agent.active) {
+  if (!agent || !ok) {
     await repo.recordFailure(deps.sql, email, input.ip)
     throw new AppError('auth.invalid', 401, 'wrong e-mail or password')
   }
-  await repo.clearFailures(deps.sql, email)
+  // The password was right, so the attempt was no guess.
+  await repo.releaseLoginAttempt(deps.sql, [keys.address.key], [keys.ip])
+  // Said only to someone who knows the password, so it tells an outsider nothing.
+  if (!agent.active) throw new AppError('auth.deactivated', 403, 'this account is deactivated; ask the owner to reactivate it')
   const token = newSecret()
   const csrfToken = newSecret()
   await repo.insertSession(deps.sql, {
+    id: newId(),
     tokenHash: hashSecret(token),
     agentId: agent.id,
     csrfToken,
@@ -209,19 +280,74 @@ export async function login(deps: AgentDeps, input: LoginInput): Promise<LoginRe
   return { token, csrfToken, agent: await toView(deps, agent.id) }
 }
 
+function waitText(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`
+  const minutes = Math.ceil(seconds / 60)
+  return `${minutes} min`
+}
+
+/** Why a session ended: the dashboard says so, and other processes close its sockets. */
+export type SessionEndReason = 'signed_out' | 'signed_out_elsewhere' | 'password_changed' | 'password_reset' | 'deactivated' | 'expired'
+
+function ended(deps: AgentDeps, sessions: repo.EndedSession[], reason: SessionEndReason): void {
+  if (sessions.length === 0) return
+  deps.bus.emit('session.ended', { sessionIds: sessions.map((s) => s.id), reason })
+}
+
 export async function logout(deps: AgentDeps, token: string): Promise<void> {
-  await repo.deleteSession(deps.sql, hashSecret(token))
+  ended(deps, await repo.deleteSession(deps.sql, hashSecret(token)), 'signed_out')
 }
 
 export interface Session {
+  /** The session's public id (never the token or its hash). */
+  id: string
   agent: AgentRow
   csrfToken: string
+  expiresAt: Date
 }
+
+// "Last seen" in the list of sessions needs no more precision than this, and a write per
+// request would cost every API call.
+const TOUCH_EVERY_MS = 60_000
 
 export async function authenticate(deps: AgentDeps, token: string | undefined): Promise<Session | null> {
   if (!token || token.length > 200) return null
   const s = await repo.findLiveSession(deps.sql, hashSecret(token))
-  return s ? { agent: s.agent, csrfToken: s.csrfToken } : null
+  if (!s) return null
+  if (Date.now() - s.lastSeenAt.getTime() > TOUCH_EVERY_MS) await repo.touchSession(deps.sql, s.id)
+  return { id: s.id, agent: s.agent, csrfToken: s.csrfToken, expiresAt: s.expiresAt }
+}
+
+/** Whether a session still exists, unexpired, for an active agent (a socket opening re-checks). */
+export async function sessionIsLive(deps: AgentDeps, sessionId: string): Promise<boolean> {
+  return repo.isSessionLive(deps.sql, sessionId)
+}
+
+/**
+ * The actor behind a live session, read now: a dashboard socket asks before storing a reply, so a
+ * session that ended on another process (whose notice is still on its way) stores nothing, and a
+ * renamed agent's replies carry the new name.
+ */
+export async function sessionActor(deps: AgentDeps, sessionId: string): Promise<Actor | null> {
+  return repo.findLiveSessionAgent(deps.sql, sessionId)
+}
+
+export async function listSessions(deps: AgentDeps, actor: Actor): Promise<repo.SessionView[]> {
+  return repo.listSessionsOf(deps.sql, actor.id)
+}
+
+/** Signs one of my sessions out (another device, or this one). */
+export async function endSession(deps: AgentDeps, actor: Actor, sessionId: string): Promise<void> {
+  const gone = await repo.deleteSessionById(deps.sql, actor.id, sessionId)
+  if (gone.length === 0) throw new AppError('session.not_found', 404, 'session not found')
+  ended(deps, gone, 'signed_out')
+}
+
+/** "Sign out everywhere else": every session of mine but the one asking. */
+export async function endOtherSessions(deps: AgentDeps, actor: Actor, currentSessionId: string): Promise<number> {
+  const gone = await repo.deleteSessionsOf(deps.sql, actor.id, currentSessionId)
+  ended(deps, gone, 'signed_out_elsewhere')
+  return gone.length
 }
 
 // Presence ----------------------------------------------------------------------------------

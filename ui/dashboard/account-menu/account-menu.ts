@@ -31,7 +31,7 @@ declare global {
   }
 }
 
-/** Avatar button opening the agent's own settings: language, sound, notifications, sign out. */
+/** Avatar button opening the agent's own settings: language, sound, notifications, my account, sign out. */
 export class ParleyAccountMenu extends StoreElement {
   static override properties = {
     open: { state: true },
@@ -215,6 +215,7 @@ export class ParleyAccountMenu extends StoreElement {
                 : html`<button class="btn small" data-pref="notifications" @click=${() => this.dispatchEvent(new NotificationPrefsEvent({ askPermission: true }))}>
                     ${t('prefs.enableNotifications')}</button>`}
             </div>
+            <a class="btn" data-action="account" href="#/account" @click=${() => (this.open = false)}>${t('account.menuLink')}</a>
             <hr />
             <button class="btn" data-action="sign-out" @click=${() => this.dispatchEvent(new SignOutEvent())}>${t('action.signOut')}</button>
           </div>`

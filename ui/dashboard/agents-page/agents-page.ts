@@ -6,6 +6,7 @@ import { LANGUAGES, LANGUAGE_NAMES, isLanguage } from '../../shared/i18n.ts'
 import type { Agent, Role } from '../../shared/types.ts'
 import { hue, initials } from '../format.ts'
 import { pageStyles } from './page.styles.ts'
+import { passwordErrorText } from '../account-page/password-errors.ts'
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -14,8 +15,9 @@ declare global {
 }
 
 type NewField = 'name' | 'email' | 'password'
+type EditField = NewField | 'form'
 
-/** Owner page: the team with live presence; add an agent, change a role, deactivate. */
+/** Owner page: the team with live presence; add an agent, edit one (name, e-mail, role, a new password), deactivate. */
 export class ParleyAgentsPage extends StoreElement {
   static override properties = {
     busyId: { state: true },
@@ -23,6 +25,9 @@ export class ParleyAgentsPage extends StoreElement {
     error: { state: true },
     formErrors: { state: true },
     notice: { state: true },
+    editing: { state: true },
+    editErrors: { state: true },
+    saving: { state: true },
   }
   static override styles = [
     tokens,
@@ -129,6 +134,41 @@ export class ParleyAgentsPage extends StoreElement {
       .table-wrap {
         overflow-x: auto;
       }
+      td.actions {
+        white-space: nowrap;
+        text-align: right;
+      }
+      td.actions .btn + .btn {
+        margin-left: 6px;
+      }
+      dialog {
+        border: 1px solid var(--p-border);
+        border-radius: var(--p-radius);
+        box-shadow: var(--p-shadow-l);
+        padding: 0;
+        width: min(440px, calc(100vw - 32px));
+        color: var(--p-text);
+        background: var(--p-surface);
+      }
+      dialog::backdrop {
+        background: rgba(15, 23, 42, 0.45);
+      }
+      dialog h2 {
+        margin: 0;
+        padding: var(--p-space-4) var(--p-space-5);
+        font-size: var(--p-fs-m);
+        border-bottom: 1px solid var(--p-border);
+      }
+      dialog form {
+        padding: var(--p-space-5);
+        display: grid;
+        gap: var(--p-space-4);
+      }
+      dialog .buttons {
+        display: flex;
+        justify-content: flex-end;
+        gap: var(--p-space-3);
+      }
     `,
   ]
 
@@ -137,6 +177,10 @@ export class ParleyAgentsPage extends StoreElement {
   declare error: string
   declare formErrors: Partial<Record<NewField, string>>
   declare notice: string
+  /** The agent whose edit dialog is open. */
+  declare editing: Agent | null
+  declare editErrors: Partial<Record<EditField, string>>
+  declare saving: boolean
 
   constructor() {
     super()
@@ -145,6 +189,102 @@ export class ParleyAgentsPage extends StoreElement {
     this.error = ''
     this.formErrors = {}
     this.notice = ''
+    this.editing = null
+    this.editErrors = {}
+    this.saving = false
+  }
+
+  private openEdit(a: Agent) {
+    this.editing = a
+    this.editErrors = {}
+    this.notice = ''
+    void this.updateComplete.then(() => {
+      const dialog = this.renderRoot.querySelector<HTMLDialogElement>('dialog')
+      if (dialog && !dialog.open) dialog.showModal()
+    })
+  }
+
+  private closeEdit() {
+    this.renderRoot.querySelector<HTMLDialogElement>('dialog')?.close()
+    this.editing = null
+  }
+
+  private async saveEdit(e: SubmitEvent) {
+    e.preventDefault()
+    const a = this.editing
+    if (!a) return
+    const d = new FormData(e.target as HTMLFormElement)
+    const t = this.t
+    const name = String(d.get('name') ?? '').trim()
+    const email = String(d.get('email') ?? '').trim()
+    const role = String(d.get('role') ?? a.role) as Role
+    const password = String(d.get('password') ?? '')
+    const errors: Partial<Record<EditField, string>> = {}
+    if (!name) errors.name = t('error.required')
+    if (!/^\S+@\S+\.\S{2,}$/.test(email)) errors.email = t('error.email')
+    if (password && password.length < 10) errors.password = t('error.password')
+    this.editErrors = errors
+    if (Object.keys(errors).length > 0) return
+    // Only what changed is sent: a new password is set only when one was typed.
+    const patch: Record<string, string> = {}
+    if (name !== a.name) patch.name = name
+    if (email.toLowerCase() !== a.email.toLowerCase()) patch.email = email
+    if (a.role !== 'owner' && role !== a.role) patch.role = role
+    if (password) patch.password = password
+    if (Object.keys(patch).length === 0) {
+      this.closeEdit()
+      return
+    }
+    this.saving = true
+    try {
+      const saved = await this.store.api.patch<Agent>(`/api/agents/${a.id}`, patch)
+      this.closeEdit()
+      this.notice = patch.password ? t('agents.passwordReset', { name: saved.name }) : t('agents.saved', { name: saved.name })
+      await this.store.loadAgents()
+    } catch (err) {
+      const pw = passwordErrorText(t, err)
+      if (pw) this.editErrors = { password: pw }
+      else if (err instanceof ApiError && err.code === 'agent.email_taken') this.editErrors = { email: t('agents.emailTaken') }
+      else if (err instanceof ApiError && err.field === 'email') this.editErrors = { email: t('error.email') }
+      else this.editErrors = { form: this.store.errorText(err) }
+    } finally {
+      this.saving = false
+    }
+  }
+
+  private editDialog() {
+    const a = this.editing
+    if (!a) return nothing
+    const t = this.t
+    const field = (name: NewField, type: string, label: string, value: string, autocomplete: string, hint?: string) => {
+      const err = this.editErrors[name]
+      return html`<label class="field">${label}
+        <input class="input" name=${name} type=${type} autocomplete=${autocomplete} .value=${value}
+          aria-invalid=${err ? 'true' : 'false'} aria-describedby=${`edit-${name}-msg`} />
+        ${err ? html`<span class="error" id=${`edit-${name}-msg`}>${err}</span>` : hint ? html`<span class="hint" id=${`edit-${name}-msg`}>${hint}</span>` : nothing}
+      </label>`
+    }
+    return html`<dialog aria-labelledby="edit-h" @close=${() => (this.editing = null)}>
+      <h2 id="edit-h">${t('agents.editTitle', { name: a.name })}</h2>
+      <form data-form="edit-agent" @submit=${this.saveEdit} novalidate>
+        ${this.editErrors.form ? html`<div class="alert" role="alert">${this.editErrors.form}</div>` : nothing}
+        ${field('name', 'text', t('field.name'), a.name, 'off')}
+        ${field('email', 'email', t('field.email'), a.email, 'off')}
+        ${a.role === 'owner'
+          ? nothing
+          : html`<label class="field">${t('agents.role')}
+              <select class="input" name="role">
+                <option value="limited" ?selected=${a.role === 'limited'}>${t('role.limited')}</option>
+                <option value="full" ?selected=${a.role === 'full'}>${t('role.full')}</option>
+              </select>
+            </label>`}
+        ${field('password', 'password', t('agents.newPassword'), '', 'new-password', t('agents.newPasswordHint'))}
+        <div class="buttons">
+          <button class="btn" type="button" @click=${() => this.closeEdit()}>${t('action.cancel')}</button>
+          <button class="btn primary" type="submit" ?disabled=${this.saving}>${t('action.save')}</button>
+        </div>
+      </form>
+    </dialog>`
   }
 
   override connectedCallback(): void {
@@ -181,7 +321,7 @@ export class ParleyAgentsPage extends StoreElement {
     const errors: Partial<Record<NewField, string>> = {}
     if (!body.name) errors.name = t('error.required')
     if (!/^\S+@\S+\.\S{2,}$/.test(body.email)) errors.email = t('error.email')
-    if (body.password.length < 8) errors.password = t('error.password')
+    if (body.password.length < 10) errors.password = t('error.password')
     this.formErrors = errors
     this.notice = ''
     this.error = ''
@@ -195,7 +335,7 @@ export class ParleyAgentsPage extends StoreElement {
     } catch (err) {
       if (err instanceof ApiError && err.code === 'agent.email_taken') this.formErrors = { email: t('agents.emailTaken') }
       else if (err instanceof ApiError && err.field === 'email') this.formErrors = { email: t('error.email') }
-      else if (err instanceof ApiError && err.field === 'password') this.formErrors = { password: t('error.password') }
+      else if (err instanceof ApiError && err.field === 'password') this.formErrors = { password: passwordErrorText(t, err)! }
       else this.error = this.store.errorText(err)
     } finally {
       this.creating = false
@@ -229,7 +369,12 @@ export class ParleyAgentsPage extends StoreElement {
           : html`<span class="pill">${t('agents.deactivated')}</span>`}
       </td>
       <td>${isLanguage(a.language) ? LANGUAGE_NAMES[a.language] : a.language}</td>
-      <td>
+      <td class="actions">
+        ${owner && a.role !== 'owner'
+          ? html`<button class="btn small" data-action="edit" ?disabled=${busy} @click=${() => this.openEdit(a)}>${t('agents.edit')}</button>`
+          : owner && a.id === me.id
+            ? html`<a class="btn small" data-action="my-account" href="#/account">${t('agents.edit')}</a>`
+            : nothing}
         ${owner && a.role !== 'owner'
           ? a.active
             ? html`<button class="btn small danger" data-action="deactivate" ?disabled=${busy}
@@ -255,7 +400,7 @@ export class ParleyAgentsPage extends StoreElement {
     return html`<div class="page">
       <div>
         <h1>${t('agents.title')}</h1>
-        <p class="lead">${t('agents.lead')}</p>
+        <p class="lead">${t('agents.lead')}${owner ? html` <a href="#/audit" data-action="audit">${t('audit.link')}</a>` : nothing}</p>
       </div>
       ${this.notice ? html`<div class="notice" role="status">${this.notice}</div>` : nothing}
       ${this.error ? html`<div class="alert" role="alert">${this.error}</div>` : nothing}
@@ -291,6 +436,7 @@ export class ParleyAgentsPage extends StoreElement {
             </form>
           </section>`
         : nothing}
+      ${this.editDialog()}
     </div>`
   }
 }

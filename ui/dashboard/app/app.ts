@@ -24,6 +24,8 @@ import '../agents-page/agents-page.ts'
 import '../widget-settings/widget-settings.ts'
 import '../email-settings/email-settings.ts'
 import '../integrations-page/integrations-page.ts'
+import '../account-page/account-page.ts'
+import '../audit-page/audit-page.ts'
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -32,7 +34,7 @@ declare global {
 }
 
 type Screen = 'loading' | 'setup' | 'login' | 'ready' | 'error'
-type Route = { page: 'inbox'; id: string | null } | { page: 'agents' } | { page: 'widget' } | { page: 'email' } | { page: 'integrations' }
+type Route = { page: 'inbox'; id: string | null } | { page: 'agents' } | { page: 'widget' } | { page: 'email' } | { page: 'integrations' } | { page: 'account' } | { page: 'audit' }
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '')
@@ -42,6 +44,8 @@ export function parseRoute(hash: string): Route {
   if (path === '/widget') return { page: 'widget' }
   if (path === '/email') return { page: 'email' }
   if (path === '/integrations') return { page: 'integrations' }
+  if (path === '/account') return { page: 'account' }
+  if (path === '/audit') return { page: 'audit' }
   return { page: 'inbox', id: null }
 }
 
@@ -221,6 +225,8 @@ export class ParleyApp extends LitElement {
     if (r.page === 'widget' && isOwner(me)) return html`<main class="page"><parley-widget-settings></parley-widget-settings></main>`
     if (r.page === 'email' && isOwner(me)) return html`<main class="page"><parley-email-settings></parley-email-settings></main>`
     if (r.page === 'integrations' && isOwner(me)) return html`<main class="page"><parley-integrations-page></parley-integrations-page></main>`
+    if (r.page === 'account') return html`<main class="page"><parley-account-page></parley-account-page></main>`
+    if (r.page === 'audit' && isOwner(me)) return html`<main class="page"><parley-audit-page></parley-audit-page></main>`
     const selected = this.store.selectedId !== null
     const cls = ['inbox', this.panelOpen ? 'drawer' : 'no-panel', selected ? 'has-selection' : ''].join(' ')
     return html`<main class=${cls}>

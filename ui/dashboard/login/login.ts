@@ -61,6 +61,8 @@ export class ParleyLogin extends StoreElement {
       this.dispatchEvent(new SignedInEvent(r.agent, r.csrfToken))
     } catch (err) {
       if (err instanceof ApiError && (err.status === 401 || err.status === 400)) this.error = this.t('login.failed')
+      else if (err instanceof ApiError && err.code === 'auth.deactivated') this.error = this.t('login.deactivated')
+      else if (err instanceof ApiError && err.status === 429 && err.retryAfter) this.error = throttledText(this.t, err.retryAfter)
       else this.error = this.store.errorText(err)
       const pw = form.querySelector<HTMLInputElement>('input[name=password]')
       pw?.select()
@@ -91,6 +93,11 @@ export class ParleyLogin extends StoreElement {
       </main>
     `
   }
+}
+
+/** "Try again in 30 seconds / 4 minutes": how long a throttled sign-in has to wait. */
+function throttledText(t: ParleyLogin['t'], seconds: number): string {
+  return seconds < 90 ? t('login.throttledSeconds', { n: seconds }) : t('login.throttledMinutes', { n: Math.ceil(seconds / 60) })
 }
 
 /** A quiet language switch for the screens shown before sign-in. */

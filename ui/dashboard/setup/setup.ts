@@ -7,6 +7,7 @@ import type { Agent } from '../../shared/types.ts'
 import { logoIcon } from '../icons.ts'
 import { authStyles } from '../login/login.styles.ts'
 import { SignedInEvent } from '../login/login.ts'
+import { passwordErrorText } from '../account-page/password-errors.ts'
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -40,7 +41,7 @@ export class ParleySetup extends StoreElement {
     const errors: Partial<Record<Field, string>> = {}
     if (!name.trim()) errors.name = this.t('error.required')
     if (!/^\S+@\S+\.\S{2,}$/.test(email.trim())) errors.email = this.t('error.email')
-    if (password.length < 8) errors.password = this.t('error.password')
+    if (password.length < 10) errors.password = this.t('error.password')
     return errors
   }
 
@@ -70,7 +71,7 @@ export class ParleySetup extends StoreElement {
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) this.error = this.t('setup.done')
       else if (err instanceof ApiError && err.field && ['name', 'email', 'password'].includes(err.field)) {
-        this.fieldErrors = { [err.field]: err.field === 'email' ? this.t('error.email') : err.field === 'password' ? this.t('error.password') : this.t('error.invalid') }
+        this.fieldErrors = { [err.field]: err.field === 'email' ? this.t('error.email') : err.field === 'password' ? passwordErrorText(this.t, err)! : this.t('error.invalid') }
       } else this.error = this.store.errorText(err)
     } finally {
       this.busy = false

@@ -1,0 +1,75 @@
+import { css } from 'lit'
+
+export const accountStyles = css`
+  form.card-body {
+    display: grid;
+    gap: var(--p-space-4);
+    max-width: 420px;
+  }
+  .actions {
+    display: flex;
+    gap: var(--p-space-3);
+    align-items: center;
+    flex-wrap: wrap;
+  }
+  .hint {
+    font-weight: 400;
+    color: var(--p-text-muted);
+  }
+  .section-lead {
+    margin: 0 0 var(--p-space-4);
+    color: var(--p-text-soft);
+  }
+  table {
+    width: 100%;
+    border-collapse: collapse;
+  }
+  th,
+  td {
+    text-align: left;
+    padding: 12px var(--p-space-4);
+    border-bottom: 1px solid var(--p-border);
+    vertical-align: middle;
+  }
+  th {
+    font-size: var(--p-fs-s);
+    text-transform: uppercase;
+    letter-spacing: 0.05em;
+    color: var(--p-text-muted);
+    font-weight: 600;
+  }
+  tr:last-child td {
+    border-bottom: none;
+  }
+  td.device strong {
+    display: block;
+  }
+  td.device span {
+    font-size: var(--p-fs-s);
+    color: var(--p-text-muted);
+  }
+  td.end {
+    text-align: right;
+    white-space: nowrap;
+  }
+  .pill {
+    font-size: var(--p-fs-s);
+    padding: 2px 8px;
+    border-radius: 999px;
+    background: var(--p-success-soft);
+    color: var(--p-success);
+    white-space: nowrap;
+  }
+  .table-wrap {
+    overflow-x: auto;
+  }
+  .sessions-foot {
+    padding: var(--p-space-4);
+    border-top: 1px solid var(--p-border);
+    display: flex;
+    gap: var(--p-space-3);
+    align-items: center;
+    justify-content: space-between;
+    flex-wrap: wrap;
+  }
+`
