@@ -4,7 +4,7 @@
 import type { Logger } from '../shared/logger.ts'
 import type { MessageView } from '../domain/messages/messages.types.ts'
 import type { ConversationChange, ConversationView } from '../domain/conversations/conversations.types.ts'
-import type { AgentPresence } from '../domain/agents/agents.repo.ts'
+import type { AgentPresence } from '../domain/agents/agents.types.ts'
 import type { SessionEndReason } from '../domain/agents/agents.usecases.ts'
 import type { VisitorView } from '../domain/visitors/visitors.types.ts'
 

@@ -49,7 +49,7 @@ export const auditRoutes = (deps: AppDeps) =>
         return listAudit(deps, actor, { limit: query.limit, before: query.before })
       },
       {
-        query: t.Object({ limit: t.Optional(t.Numeric({ minimum: 1, maximum: 500 })), before: t.Optional(t.String({ maxLength: 40 })) }),
+        query: t.Object({ limit: t.Optional(t.Integer({ minimum: 1, maximum: 500 })), before: t.Optional(t.String({ maxLength: 40 })) }),
         detail: {
           summary: "The owner's audit log, newest first: who changed agents or settings, what (route and field names, never values), when, from where",
           tags: ['agents'],

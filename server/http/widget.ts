@@ -9,7 +9,7 @@ import { createWebVisitor, identify, leaveContact, recordPageView, setSiteInfo }
 import { getIdentitySecret } from '../domain/settings/settings.usecases.ts'
 import { bearer, idOr404 } from './request.ts'
 import { getAppearance } from '../domain/settings/settings.usecases.ts'
-import { anyAgentOnline } from '../domain/agents/agents.repo.ts'
+import { anyAgentOnline } from '../domain/agents/agents.usecases.ts'
 import { checkBody } from '../domain/messages/messages.usecases.ts'
 import { ClientId, MessageBody, SiteInfo, SeqAfter, SeqBefore } from './schemas.ts'
 import { requireVisitor } from './guards.ts'
@@ -28,7 +28,7 @@ export const widgetRoutes = (deps: AppDeps) =>
   new Elysia({ prefix: '/api/widget' })
     .get(
       '/config',
-      async () => ({ appearance: await getAppearance(deps), online: await anyAgentOnline(deps.sql) }),
+      async () => ({ appearance: await getAppearance(deps), online: await anyAgentOnline(deps) }),
       { detail: { summary: 'Widget appearance and whether an agent is online (else the widget shows its contact form)', tags } },
     )
     .post(

@@ -2,17 +2,17 @@
 // connections of a crashed process stop counting once its heartbeat is stale.
 import type { Sql } from '../db/client.ts'
 import type { Logger } from '../shared/logger.ts'
-import { heartbeatNode, registerNode, removeNode } from '../domain/agents/agents.repo.ts'
+import { heartbeatProcess, registerProcess, removeProcess } from '../domain/agents/agents.usecases.ts'
 
 export async function startHeartbeat(sql: Sql, nodeId: string, log: Logger, everyMs = 10_000): Promise<{ stop(): Promise<void> }> {
-  await registerNode(sql, nodeId)
+  await registerProcess({ sql }, nodeId)
   const timer = setInterval(() => {
-    heartbeatNode(sql, nodeId).catch((error) => log.warn('heartbeat failed', { error }))
+    heartbeatProcess({ sql }, nodeId).catch((error) => log.warn('heartbeat failed', { error }))
   }, everyMs)
   return {
     async stop() {
       clearInterval(timer)
-      await removeNode(sql, nodeId).catch(() => {})
+      await removeProcess({ sql }, nodeId).catch(() => {})
     },
   }
 }

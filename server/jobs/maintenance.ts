@@ -2,12 +2,10 @@
 // throttling window. Runs once at start and then hourly; any process may run it (idempotent).
 import type { Sql } from '../db/client.ts'
 import type { Logger } from '../shared/logger.ts'
-import { deleteExpiredSessions, pruneFailures } from '../domain/agents/agents.repo.ts'
+import { pruneSessionsAndFailures } from '../domain/agents/agents.usecases.ts'
 
 export async function runMaintenance(sql: Sql, windowSeconds: number): Promise<{ expiredSessions: number }> {
-  const expiredSessions = await deleteExpiredSessions(sql)
-  await pruneFailures(sql, windowSeconds)
-  return { expiredSessions }
+  return pruneSessionsAndFailures({ sql }, windowSeconds)
 }
 
 export function startMaintenance(sql: Sql, log: Logger, windowSeconds: number, everyMs = 3_600_000): { stop(): void } {

@@ -8,7 +8,7 @@ import { findVisitor, isVisitorOnline } from '../domain/visitors/visitors.usecas
 import type { Logger } from '../shared/logger.ts'
 import { findMessage } from '../domain/messages/messages.usecases.ts'
 import { findConversation } from '../domain/conversations/conversations.usecases.ts'
-import { countOtherLiveNodes, findPresence } from '../domain/agents/agents.repo.ts'
+import { agentPresence, otherLiveProcesses } from '../domain/agents/agents.usecases.ts'
 
 export const CHANNEL = 'parley_events'
 
@@ -25,7 +25,7 @@ type Note =
   | { k: 't'; c: string; v: string; f: 'visitor' | 'agent'; a?: string; n?: string; on: boolean }
 
 async function otherNodesAlive(sql: Sql, nodeId: string): Promise<boolean> {
-  return (await countOtherLiveNodes(sql, nodeId)) > 0
+  return (await otherLiveProcesses({ sql }, nodeId)) > 0
 }
 
 export interface Cluster {
@@ -103,7 +103,7 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
         return
       }
       case 'p': {
-        const presence = await findPresence(sql, note.a)
+        const presence = await agentPresence(db, note.a)
         if (presence) hub.presence(presence)
         return
       }

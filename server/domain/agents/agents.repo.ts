@@ -1,41 +1,5 @@
 import type { Db } from '../../db/client.ts'
-
-export type Role = 'owner' | 'full' | 'limited'
-export type AgentStatus = 'online' | 'away' | 'offline'
-
-export interface AgentRow {
-  id: string
-  email: string
-  name: string
-  role: Role
-  passwordHash: string
-  active: boolean
-  status: AgentStatus
-  language: string
-  createdAt: Date
-  updatedAt: Date
-}
-
-/** What the API shows of an agent: never the password hash. */
-export interface AgentView {
-  id: string
-  email: string
-  name: string
-  role: Role
-  active: boolean
-  status: AgentStatus
-  presence: AgentStatus
-  language: string
-  createdAt: Date
-}
-
-export interface AgentPresence {
-  agentId: string
-  /** The effective state: the chosen status while connected, offline with no live connection. */
-  presence: AgentStatus
-  status: AgentStatus
-  connected: boolean
-}
+import type { Role, AgentStatus, AgentRow, AgentView, AgentPresence, SessionRow, SessionView, EndedSession, ThrottleRule, ThrottleTiming } from './agents.types.ts'
 
 // A node counts as alive while it heartbeats; connections of a crashed process stop counting.
 const NODE_TTL = '30 seconds'
@@ -98,32 +62,6 @@ export async function updateAgent(
 }
 
 // Sessions ---------------------------------------------------------------------------------
-
-export interface SessionRow {
-  /** The public id: safe to show, log and announce to other processes (unlike the token). */
-  id: string
-  tokenHash: string
-  agentId: string
-  csrfToken: string
-  expiresAt: Date
-  lastSeenAt: Date
-}
-
-/** What the owner of a session sees of it in the list of their signed-in sessions. */
-export interface SessionView {
-  id: string
-  ip: string | null
-  userAgent: string | null
-  createdAt: Date
-  lastSeenAt: Date
-  expiresAt: Date
-}
-
-/** The sessions a statement ended, so their sockets can be closed. */
-export interface EndedSession {
-  id: string
-  agentId: string
-}
 
 export async function insertSession(
   db: Db,
@@ -188,19 +126,6 @@ export async function deleteSessionsOf(db: Db, agentId: string, keepId?: string)
 }
 
 // Login throttling ---------------------------------------------------------------------------
-
-export interface ThrottleRule {
-  key: string
-  /** Failures allowed before each further attempt has to wait. */
-  free: number
-}
-
-export interface ThrottleTiming {
-  /** Failures are forgotten after this long without one; also the longest wait. */
-  windowSeconds: number
-  /** The first wait; each further failure doubles it. */
-  firstDelaySeconds: number
-}
 
 /**
  * Reserves one attempt under every rule, or none. Run it in a transaction: each key's row is

@@ -1,11 +1,11 @@
-import type { Sql } from '../../db/client.ts'
+import type { Db, Sql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
 import { AppError, isUniqueViolation } from '../../shared/errors.ts'
-import { newId, newSecret, hashSecret } from '../../shared/ids.ts'
+import { isUuid, newId, newSecret, hashSecret } from '../../shared/ids.ts'
 import * as v from '../shared/validate.ts'
 import * as repo from './agents.repo.ts'
 import { passwordProblem } from './password-policy.ts'
-import type { AgentRow, AgentStatus, AgentView, Role } from './agents.repo.ts'
+import type { AgentPresence, AgentRow, AgentStatus, AgentView, EndedSession, Role, SessionView } from './agents.types.ts'
 
 export interface AuthPolicy {
   sessionDays: number
@@ -27,7 +27,6 @@ export interface Actor {
   name: string
 }
 
-export const hasFullAccess = (actor: { role: Role }): boolean => actor.role === 'owner' || actor.role === 'full'
 
 const forbidden = (what: string) => new AppError('agent.forbidden', 403, what)
 const notFound = () => new AppError('agent.not_found', 404, 'agent not found')
@@ -180,7 +179,7 @@ export async function updateAgent(
     if (target.role === 'owner') throw forbidden('the owner cannot be deactivated')
     patch.active = input.active
   }
-  let gone: repo.EndedSession[] = []
+  let gone: EndedSession[] = []
   let reason: SessionEndReason = 'deactivated'
   try {
     gone = await deps.sql.begin(async (tx) => {
@@ -289,7 +288,7 @@ function waitText(seconds: number): string {
 /** Why a session ended: the dashboard says so, and other processes close its sockets. */
 export type SessionEndReason = 'signed_out' | 'signed_out_elsewhere' | 'password_changed' | 'password_reset' | 'deactivated' | 'expired'
 
-function ended(deps: AgentDeps, sessions: repo.EndedSession[], reason: SessionEndReason): void {
+function ended(deps: AgentDeps, sessions: EndedSession[], reason: SessionEndReason): void {
   if (sessions.length === 0) return
   deps.bus.emit('session.ended', { sessionIds: sessions.map((s) => s.id), reason })
 }
@@ -332,7 +331,7 @@ export async function sessionActor(deps: AgentDeps, sessionId: string): Promise<
   return repo.findLiveSessionAgent(deps.sql, sessionId)
 }
 
-export async function listSessions(deps: AgentDeps, actor: Actor): Promise<repo.SessionView[]> {
+export async function listSessions(deps: AgentDeps, actor: Actor): Promise<SessionView[]> {
   return repo.listSessionsOf(deps.sql, actor.id)
 }
 
@@ -354,7 +353,7 @@ export async function endOtherSessions(deps: AgentDeps, actor: Actor, currentSes
 
 const STATUSES: readonly AgentStatus[] = ['online', 'away', 'offline']
 
-export async function setStatus(deps: AgentDeps, agentId: string, status: string): Promise<repo.AgentPresence> {
+export async function setStatus(deps: AgentDeps, agentId: string, status: string): Promise<AgentPresence> {
   if (!STATUSES.includes(status as AgentStatus)) {
     throw new AppError('request.invalid_status', 400, 'status must be online, away or offline', { field: 'status' })
   }
@@ -362,14 +361,45 @@ export async function setStatus(deps: AgentDeps, agentId: string, status: string
   return publishPresence(deps, agentId)
 }
 
-export async function connectionChanged(deps: AgentDeps, nodeId: string, agentId: string, delta: 1 | -1): Promise<repo.AgentPresence> {
+export async function connectionChanged(deps: AgentDeps, nodeId: string, agentId: string, delta: 1 | -1): Promise<AgentPresence> {
   await repo.addConnection(deps.sql, nodeId, agentId, delta)
   return publishPresence(deps, agentId)
 }
 
-async function publishPresence(deps: AgentDeps, agentId: string): Promise<repo.AgentPresence> {
+async function publishPresence(deps: AgentDeps, agentId: string): Promise<AgentPresence> {
   const presence = await repo.findPresence(deps.sql, agentId)
   if (!presence) throw notFound()
   deps.bus.emit('agent.presence', { presence })
   return presence
+}
+
+// What other modules and the jobs need of agents, processes and sessions ---------------------
+
+/** An agent by id (in the caller's transaction when given one), or null. */
+export async function findAgent(db: Db, id: string): Promise<AgentRow | null> {
+  return isUuid(id) ? repo.findAgentById(db, id) : null
+}
+
+/** An agent's presence as the dashboards show it, or null for an unknown agent. */
+export async function agentPresence(deps: { sql: Sql }, agentId: string): Promise<AgentPresence | null> {
+  return repo.findPresence(deps.sql, agentId)
+}
+
+/** Whether any agent is online on a live process: the widget's online/offline face. */
+export async function anyAgentOnline(deps: { sql: Sql }): Promise<boolean> {
+  return repo.anyAgentOnline(deps.sql)
+}
+
+// A Parley process counts as alive while it heartbeats; only live processes' connections count
+// towards presence, so a crashed process's agents go offline once its heartbeat is stale.
+export const registerProcess = (deps: { sql: Sql }, nodeId: string) => repo.registerNode(deps.sql, nodeId)
+export const heartbeatProcess = (deps: { sql: Sql }, nodeId: string) => repo.heartbeatNode(deps.sql, nodeId)
+export const removeProcess = (deps: { sql: Sql }, nodeId: string) => repo.removeNode(deps.sql, nodeId)
+export const otherLiveProcesses = (deps: { sql: Sql }, nodeId: string) => repo.countOtherLiveNodes(deps.sql, nodeId)
+
+/** Housekeeping: expired sessions and sign-in failures older than the throttling window go. */
+export async function pruneSessionsAndFailures(deps: { sql: Sql }, windowSeconds: number): Promise<{ expiredSessions: number }> {
+  const expiredSessions = await repo.deleteExpiredSessions(deps.sql)
+  await repo.pruneFailures(deps.sql, windowSeconds)
+  return { expiredSessions }
 }

@@ -2,8 +2,7 @@ import type { Db, Sql, TxSql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
 import { AppError } from '../../shared/errors.ts'
 import { isUuid, newId } from '../../shared/ids.ts'
-import type { Actor } from '../agents/agents.usecases.ts'
-import * as agents from '../agents/agents.repo.ts'
+import { findAgent, type Actor } from '../agents/agents.usecases.ts'
 import * as repo from './conversations.repo.ts'
 import type { Channel, ConversationChange, ConversationRow, ConversationView, Counts, Page, View } from './conversations.types.ts'
 import { canAssign, canResolve } from './conversations.rules.ts'
@@ -94,7 +93,7 @@ export async function assign(deps: ConversationDeps, actor: Actor, id: string, a
       throw new AppError('conversation.forbidden', 403, 'you may not assign this conversation')
     }
     if (agentId !== null) {
-      const target = await agents.findAgentById(tx, agentId)
+      const target = await findAgent(tx, agentId)
       if (!target || !target.active) throw new AppError('agent.not_found', 404, 'agent not found')
     }
     if (conv.assigneeId === agentId) return null
