@@ -93,8 +93,8 @@ describe('ending a session closes its sockets on every process', () => {
       const { onA, onB } = await dashboardsOnBoth(leaving)
       expect((await leaving.request('POST', '/api/auth/logout')).status).toBe(204)
       await Promise.all([expectEnded(onA, 'signed_out'), expectEnded(onB, 'signed_out')])
-      const notes = heard.flatMap((p) => (JSON.parse(p) as { n?: { k: string; s?: string[]; r?: string }[] }).n ?? [])
-      expect(notes.filter((n) => n.k === 'se')).toContainEqual({ k: 'se', s: [row!.id], r: 'signed_out' })
+      const notes = heard.flatMap((p) => (JSON.parse(p) as { notes?: { kind: string; sessionIds?: string[]; reason?: string }[] }).notes ?? [])
+      expect(notes.filter((n) => n.kind === 'sessions.ended')).toContainEqual({ kind: 'sessions.ended', sessionIds: [row!.id], reason: 'signed_out' })
       for (const p of heard) {
         expect(p).not.toContain(token)
         expect(p).not.toContain(row!.tokenHash)

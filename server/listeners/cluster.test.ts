@@ -68,7 +68,7 @@ describe('a process alone, then joined', () => {
   it('sends no notifications while alone, and relays to a process that starts later', async () => {
     const db2 = await createTestDb()
     const env = { DATABASE_URL: db2.url, PARLEY_OWNER_EMAIL: 'owner@example.com', PARLEY_OWNER_PASSWORD: 'owner-password' }
-    const heard: { o: string; n?: { k: string }[]; hello?: boolean }[] = []
+    const heard: { from: string; notes?: { kind: string }[]; hello?: boolean }[] = []
     const listening = await db2.sql.listen('parley_events', (p) => heard.push(JSON.parse(p)))
     const first = await spawnParley(env)
     let second: ParleyProcess | null = null
@@ -80,7 +80,7 @@ describe('a process alone, then joined', () => {
       vws.send({ type: 'message.send', clientId: c1, body: 'nobody else is here' })
       const ack = await vws.waitFor('ack', (f) => f.clientId === c1)
       await Bun.sleep(200)
-      expect(heard.filter((h) => h.n)).toEqual([])
+      expect(heard.filter((h) => h.notes)).toEqual([])
       expect(heard.filter((h) => h.hello)).toHaveLength(1)
 
       second = await spawnParley(env)
@@ -93,7 +93,7 @@ describe('a process alone, then joined', () => {
       const ack2 = await vws.waitFor('ack', (f) => f.clientId === c2)
       const got = await dash.waitFor('message', (f) => f.message.id === ack2.messageId)
       expect(got.message.body).toBe('now someone is')
-      expect(heard.some((h) => h.n?.some((n) => n.k === 'm'))).toBe(true)
+      expect(heard.some((h) => h.notes?.some((n) => n.kind === 'message'))).toBe(true)
       dash.close()
       vws.close()
     } finally {

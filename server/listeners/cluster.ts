@@ -12,17 +12,25 @@ import { agentPresence, otherLiveProcesses } from '../domain/agents/agents.useca
 
 export const CHANNEL = 'parley_events'
 
+/** What one process tells the others: which rows to load and push (ids only, never bodies). */
 type Note =
-  | { k: 'm'; id: string }
-  | { k: 'mu'; id: string }
-  | { k: 'c'; id: string; ch: ConversationChange }
-  | { k: 'p'; a: string }
-  | { k: 'd'; a: string }
+  | { kind: 'message'; messageId: string }
+  | { kind: 'message.updated'; messageId: string }
+  | { kind: 'conversation'; conversationId: string; change: ConversationChange }
+  | { kind: 'agent.presence'; agentId: string }
+  | { kind: 'agent.deactivated'; agentId: string }
   /** Sessions that ended (their public ids, never tokens): close their sockets here too. */
-  | { k: 'se'; s: string[]; r: string }
-  | { k: 'v'; id: string }
-  | { k: 'vp'; id: string }
-  | { k: 't'; c: string; v: string; f: 'visitor' | 'agent'; a?: string; n?: string; on: boolean }
+  | { kind: 'sessions.ended'; sessionIds: string[]; reason: string }
+  | { kind: 'visitor'; visitorId: string }
+  | { kind: 'visitor.presence'; visitorId: string }
+  | { kind: 'typing'; conversationId: string; visitorId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
+
+/** One NOTIFY: the sender's process id and its notes, or its hello when it starts. */
+interface Envelope {
+  from: string
+  notes?: Note[]
+  hello?: boolean
+}
 
 async function otherNodesAlive(sql: Sql, nodeId: string): Promise<boolean> {
   return (await otherLiveProcesses({ sql }, nodeId)) > 0
@@ -51,7 +59,7 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
     batch = []
     size = 0
     if (notes.length === 0) return
-    sql.notify(CHANNEL, `{"o":${JSON.stringify(nodeId)},"n":[${notes.join(',')}]}`).catch((error) => log.warn('cluster notify failed', { error }))
+    sql.notify(CHANNEL, `{"from":${JSON.stringify(nodeId)},"notes":[${notes.join(',')}]}`).catch((error) => log.warn('cluster notify failed', { error }))
   }
   const notify = (note: Note): void => {
     if (!peers) return
@@ -67,84 +75,84 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
   }, 15_000)
 
   const offs = [
-    bus.on('message.created', ({ message }) => notify({ k: 'm', id: message.id })),
-    bus.on('message.updated', ({ message }) => notify({ k: 'mu', id: message.id })),
-    bus.on('conversation.changed', ({ conversation, change }) => notify({ k: 'c', id: conversation.id, ch: change })),
-    bus.on('agent.presence', ({ presence }) => notify({ k: 'p', a: presence.agentId })),
-    bus.on('agent.deactivated', ({ agentId }) => notify({ k: 'd', a: agentId })),
+    bus.on('message.created', ({ message }) => notify({ kind: 'message', messageId: message.id })),
+    bus.on('message.updated', ({ message }) => notify({ kind: 'message.updated', messageId: message.id })),
+    bus.on('conversation.changed', ({ conversation, change }) => notify({ kind: 'conversation', conversationId: conversation.id, change })),
+    bus.on('agent.presence', ({ presence }) => notify({ kind: 'agent.presence', agentId: presence.agentId })),
+    bus.on('agent.deactivated', ({ agentId }) => notify({ kind: 'agent.deactivated', agentId })),
     // 100 ids (≈ 4 KB) per note keep each one under the NOTIFY payload limit.
     bus.on('session.ended', ({ sessionIds, reason }) => {
-      for (let i = 0; i < sessionIds.length; i += 100) notify({ k: 'se', s: sessionIds.slice(i, i + 100), r: reason })
+      for (let i = 0; i < sessionIds.length; i += 100) notify({ kind: 'sessions.ended', sessionIds: sessionIds.slice(i, i + 100), reason })
     }),
-    bus.on('visitor.changed', ({ visitor }) => notify({ k: 'v', id: visitor.id })),
-    bus.on('visitor.presence', ({ visitorId }) => notify({ k: 'vp', id: visitorId })),
-    bus.on('typing', (t) =>
-      notify({ k: 't', c: t.conversationId, v: t.visitorId, f: t.from, a: t.agentId, n: t.agentName, on: t.typing }),
-    ),
+    bus.on('visitor.changed', ({ visitor }) => notify({ kind: 'visitor', visitorId: visitor.id })),
+    bus.on('visitor.presence', ({ visitorId }) => notify({ kind: 'visitor.presence', visitorId })),
+    bus.on('typing', (t) => notify({ kind: 'typing', ...t })),
   ]
 
   const handle = async (note: Note): Promise<void> => {
-    switch (note.k) {
-      case 'm': {
-        const message = await findMessage(db, note.id)
+    switch (note.kind) {
+      case 'message': {
+        const message = await findMessage(db, note.messageId)
         const conversation = message && (await findConversation(db, message.conversationId))
         if (message && conversation) hub.message(message, conversation)
         return
       }
-      case 'mu': {
-        const message = await findMessage(db, note.id)
+      case 'message.updated': {
+        const message = await findMessage(db, note.messageId)
         const conversation = message && (await findConversation(db, message.conversationId))
         if (message) hub.messageUpdated(message, conversation?.visitor.id ?? null)
         return
       }
-      case 'c': {
-        const conversation = await findConversation(db, note.id)
-        if (conversation) hub.conversation(conversation, note.ch)
+      case 'conversation': {
+        const conversation = await findConversation(db, note.conversationId)
+        if (conversation) hub.conversation(conversation, note.change)
         return
       }
-      case 'p': {
-        const presence = await agentPresence(db, note.a)
+      case 'agent.presence': {
+        const presence = await agentPresence(db, note.agentId)
         if (presence) hub.presence(presence)
         return
       }
-      case 'd':
-        hub.endAgent(note.a, 'deactivated')
+      case 'agent.deactivated':
+        hub.endAgent(note.agentId, 'deactivated')
         return
-      case 'se':
-        hub.endSessions(note.s, note.r)
+      case 'sessions.ended':
+        hub.endSessions(note.sessionIds, note.reason)
         return
-      case 'vp':
-        hub.publish(AGENTS, { type: 'visitor.presence', visitorId: note.id, online: await isVisitorOnline(db, note.id) })
+      case 'visitor.presence':
+        hub.publish(AGENTS, { type: 'visitor.presence', visitorId: note.visitorId, online: await isVisitorOnline(db, note.visitorId) })
         return
-      case 'v': {
-        const visitor = await findVisitor(db, note.id)
+      case 'visitor': {
+        const visitor = await findVisitor(db, note.visitorId)
         if (visitor) hub.publish(AGENTS, { type: 'visitor', visitor })
         return
       }
-      case 't':
-        hub.typing({ conversationId: note.c, visitorId: note.v, from: note.f, agentId: note.a, agentName: note.n, typing: note.on })
+      case 'typing': {
+        const { kind: _, ...typing } = note
+        hub.typing(typing)
         return
+      }
     }
   }
 
   let chain = Promise.resolve()
   const listener = await sql.listen(CHANNEL, (payload) => {
-    let parsed: { o?: string; n?: Note[]; hello?: boolean }
+    let parsed: Partial<Envelope>
     try {
       parsed = JSON.parse(payload)
     } catch {
       return
     }
-    if (parsed.o === nodeId) return
+    if (parsed.from === nodeId) return
     // Another process started (or is announcing events): from now on, tell it ours.
     peers = true
-    for (const note of parsed.n ?? []) {
+    for (const note of parsed.notes ?? []) {
       chain = chain.then(() => handle(note)).catch((error) => log.warn('cluster event failed', { error, note }))
     }
   })
   // Register (the heartbeat did, before this), listen, say hello, then look: a process that
   // started at the same moment either heard our hello or is already registered when we look.
-  await sql.notify(CHANNEL, JSON.stringify({ o: nodeId, hello: true }))
+  await sql.notify(CHANNEL, JSON.stringify({ from: nodeId, hello: true } satisfies Envelope))
   if (await otherNodesAlive(sql, nodeId)) peers = true
 
   return {
