@@ -20,27 +20,6 @@ export const accountStyles = css`
     margin: 0 0 var(--p-space-4);
     color: var(--p-text-soft);
   }
-  table {
-    width: 100%;
-    border-collapse: collapse;
-  }
-  th,
-  td {
-    text-align: left;
-    padding: 12px var(--p-space-4);
-    border-bottom: 1px solid var(--p-border);
-    vertical-align: middle;
-  }
-  th {
-    font-size: var(--p-fs-s);
-    text-transform: uppercase;
-    letter-spacing: 0.05em;
-    color: var(--p-text-muted);
-    font-weight: 600;
-  }
-  tr:last-child td {
-    border-bottom: none;
-  }
   td.device strong {
     display: block;
   }

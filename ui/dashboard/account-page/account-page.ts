@@ -4,7 +4,7 @@ import { tokens, controls } from '../../shared/tokens.ts'
 import { ApiError } from '../../shared/api.ts'
 import type { Agent } from '../../shared/types.ts'
 import { ago, dateTime } from '../format.ts'
-import { pageStyles } from '../agents-page/page.styles.ts'
+import { pageStyles, tableStyles } from '../agents-page/page.styles.ts'
 import { accountStyles } from './account-page.styles.ts'
 import { deviceOf, passwordErrorText } from './password-errors.ts'
 
@@ -41,7 +41,7 @@ export class ParleyAccountPage extends StoreElement {
     sessionsError: { state: true },
     busySession: { state: true },
   }
-  static override styles = [tokens, controls, pageStyles, accountStyles]
+  static override styles = [tokens, controls, pageStyles, tableStyles, accountStyles]
 
   declare nameBusy: boolean
   declare nameNotice: string

@@ -5,7 +5,7 @@ import { ApiError } from '../../shared/api.ts'
 import { LANGUAGES, LANGUAGE_NAMES, isLanguage } from '../../shared/i18n.ts'
 import type { Agent, Role } from '../../shared/types.ts'
 import { hue, initials } from '../format.ts'
-import { pageStyles } from './page.styles.ts'
+import { pageStyles, tableStyles } from './page.styles.ts'
 import { passwordErrorText } from '../account-page/password-errors.ts'
 
 declare global {
@@ -33,28 +33,8 @@ export class ParleyAgentsPage extends StoreElement {
     tokens,
     controls,
     pageStyles,
+    tableStyles,
     css`
-      table {
-        width: 100%;
-        border-collapse: collapse;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 12px var(--p-space-4);
-        border-bottom: 1px solid var(--p-border);
-        vertical-align: middle;
-      }
-      th {
-        font-size: var(--p-fs-s);
-        text-transform: uppercase;
-        letter-spacing: 0.05em;
-        color: var(--p-text-muted);
-        font-weight: 600;
-      }
-      tr:last-child td {
-        border-bottom: none;
-      }
       tr.inactive td {
         color: var(--p-text-muted);
       }

@@ -3,7 +3,7 @@ import { StoreElement } from '../context.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import { dateTime } from '../format.ts'
 import type { Key } from '../i18n/index.ts'
-import { pageStyles } from '../agents-page/page.styles.ts'
+import { pageStyles, tableStyles } from '../agents-page/page.styles.ts'
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -48,27 +48,10 @@ export class ParleyAuditPage extends StoreElement {
     tokens,
     controls,
     pageStyles,
+    tableStyles,
     css`
-      table {
-        width: 100%;
-        border-collapse: collapse;
-      }
-      th,
       td {
-        text-align: left;
-        padding: 10px var(--p-space-4);
-        border-bottom: 1px solid var(--p-border);
         vertical-align: top;
-      }
-      th {
-        font-size: var(--p-fs-s);
-        text-transform: uppercase;
-        letter-spacing: 0.05em;
-        color: var(--p-text-muted);
-        font-weight: 600;
-      }
-      tr:last-child td {
-        border-bottom: none;
       }
       td.when {
         white-space: nowrap;
