@@ -1,7 +1,7 @@
 // The outbox table: every outgoing mail, claimed one at a time with FOR UPDATE SKIP LOCKED and
 // kept locked while the mail server is talked to.
 import type { Db, TxSql } from '../db/client.ts'
-import type { OutboxKind, OutboxRow } from './outbox.types.ts'
+import type { OutboxRow } from './outbox.types.ts'
 
 /**
  * Queues a mail. A message is e-mailed once: queueing it again returns the row it already has.
@@ -9,16 +9,7 @@ import type { OutboxKind, OutboxRow } from './outbox.types.ts'
  */
 export async function insert(
   db: Db,
-  r: {
-    id: string
-    kind: OutboxKind
-    messageRowId: string | null
-    conversationId: string | null
-    toAddress: string
-    mailMessageId: string
-    subject: string | null
-    textBody: string | null
-  },
+  r: Pick<OutboxRow, 'id' | 'kind' | 'messageRowId' | 'conversationId' | 'toAddress' | 'mailMessageId' | 'subject' | 'textBody'>,
 ): Promise<OutboxRow> {
   const [row] = await db<OutboxRow[]>`
     insert into outbox (id, kind, message_row_id, conversation_id, to_address, mail_message_id, subject, text_body)
