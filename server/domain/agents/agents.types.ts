@@ -76,3 +76,17 @@ export interface ThrottleTiming {
   /** The first wait; each further failure doubles it. */
   firstDelaySeconds: number
 }
+
+export interface AuditEntry {
+  id: string
+  at: Date
+  actorId: string | null
+  actorName: string
+  /** The method and route, e.g. "PATCH /api/agents/:id". */
+  action: string
+  /** The id the route acted on, when it names one. */
+  target: string | null
+  /** Names of the fields sent (never their values). */
+  fields: string[]
+  ip: string | null
+}

@@ -1,18 +1,5 @@
 import type { Db } from '../../db/client.ts'
-
-export interface AuditEntry {
-  id: string
-  at: Date
-  actorId: string | null
-  actorName: string
-  /** The method and route, e.g. "PATCH /api/agents/:id". */
-  action: string
-  /** The id the route acted on, when it names one. */
-  target: string | null
-  /** Names of the fields sent (never their values). */
-  fields: string[]
-  ip: string | null
-}
+import type { AuditEntry } from './agents.types.ts'
 
 export async function insertAudit(db: Db, e: Omit<AuditEntry, 'at'>): Promise<void> {
   await db`

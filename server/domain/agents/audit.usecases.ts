@@ -5,7 +5,7 @@ import { newId } from '../../shared/ids.ts'
 import * as repo from './audit.repo.ts'
 import type { Actor, AgentDeps } from './agents.usecases.ts'
 
-export type { AuditEntry } from './audit.repo.ts'
+import type { AuditEntry } from './agents.types.ts'
 
 export interface OwnerAction {
   action: string
@@ -27,7 +27,7 @@ export async function recordOwnerAction(deps: Pick<AgentDeps, 'sql'>, actor: Act
   })
 }
 
-export async function listAudit(deps: Pick<AgentDeps, 'sql'>, actor: Actor, opts: { limit?: number; before?: string } = {}): Promise<repo.AuditEntry[]> {
+export async function listAudit(deps: Pick<AgentDeps, 'sql'>, actor: Actor, opts: { limit?: number; before?: string } = {}): Promise<AuditEntry[]> {
   if (actor.role !== 'owner') throw new AppError('agent.forbidden', 403, 'only the owner can read the audit log')
   return repo.listAudit(deps.sql, Math.min(Math.max(opts.limit ?? 100, 1), 500), opts.before)
 }

@@ -1,13 +1,5 @@
 import type { Db } from '../../db/client.ts'
-
-export interface ApiKeyView {
-  id: string
-  name: string
-  prefix: string
-  createdAt: Date
-  lastUsedAt: Date | null
-  revokedAt: Date | null
-}
+import type { ApiKeyView } from './apikeys.types.ts'
 
 export async function insertKey(db: Db, k: { id: string; name: string; keyHash: string; prefix: string; createdBy: string }): Promise<ApiKeyView> {
   const [row] = await db<ApiKeyView[]>`

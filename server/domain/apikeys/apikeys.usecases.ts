@@ -5,12 +5,13 @@ import { hashSecret, newId, newSecret } from '../../shared/ids.ts'
 import type { Actor } from '../agents/agents.usecases.ts'
 import * as v from '../shared/validate.ts'
 import * as repo from './apikeys.repo.ts'
+import type { ApiKeyView } from './apikeys.types.ts'
 
 const ownerOnly = (actor: Actor) => {
   if (actor.role !== 'owner') throw new AppError('apikey.forbidden', 403, 'only the owner manages API keys')
 }
 
-export async function createKey(deps: { sql: Sql }, actor: Actor, name: string): Promise<repo.ApiKeyView & { key: string }> {
+export async function createKey(deps: { sql: Sql }, actor: Actor, name: string): Promise<ApiKeyView & { key: string }> {
   ownerOnly(actor)
   const key = `pk_${newSecret()}`
   const view = await repo.insertKey(deps.sql, {
@@ -23,12 +24,12 @@ export async function createKey(deps: { sql: Sql }, actor: Actor, name: string):
   return { ...view, key }
 }
 
-export async function listKeys(deps: { sql: Sql }, actor: Actor): Promise<repo.ApiKeyView[]> {
+export async function listKeys(deps: { sql: Sql }, actor: Actor): Promise<ApiKeyView[]> {
   ownerOnly(actor)
   return repo.listKeys(deps.sql)
 }
 
-export async function revokeKey(deps: { sql: Sql }, actor: Actor, id: string): Promise<repo.ApiKeyView> {
+export async function revokeKey(deps: { sql: Sql }, actor: Actor, id: string): Promise<ApiKeyView> {
   ownerOnly(actor)
   const view = await repo.revokeKey(deps.sql, id)
   if (!view) throw new AppError('apikey.not_found', 404, 'API key not found')
