@@ -19,6 +19,10 @@ export interface Config {
   loginMaxFailuresPerEmail: number
   loginMaxFailuresPerIp: number
   loginWindowSeconds: number
+  /** PARLEY_SECRET_KEY: encrypts stored secrets; null: DATA_DIR/secret.key is used (made once). */
+  secretKey: string | null
+  /** PARLEY_SECRET_KEY_PREVIOUS: older keys, still read while stored secrets move to the new one. */
+  previousSecretKeys: string[]
   /** The e-mail channel's SMTP_* / IMAP_* variables (settings saved in the dashboard take precedence). */
   email: EmailEnv
 }
@@ -123,8 +127,16 @@ export function loadConfig(env: Env = process.env): Config {
     loginMaxFailuresPerEmail: int(env, 'LOGIN_MAX_FAILURES_PER_EMAIL', 5, 1, 1000),
     loginMaxFailuresPerIp: int(env, 'LOGIN_MAX_FAILURES_PER_IP', 30, 1, 100000),
     loginWindowSeconds: int(env, 'LOGIN_WINDOW_SECONDS', 900, 1, 86400),
+    secretKey: secretKey(env, 'PARLEY_SECRET_KEY'),
+    previousSecretKeys: (str(env, 'PARLEY_SECRET_KEY_PREVIOUS') ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     email: emailEnv(env),
   }
+}
+
+function secretKey(env: Env, name: string): string | null {
+  const v = str(env, name)
+  if (v !== null && v.length < 32) throw new ConfigError(name, 'must be at least 32 characters (e.g. openssl rand -base64 32)')
+  return v
 }
 
 const TLS_MODES = ['none', 'starttls', 'tls'] as const

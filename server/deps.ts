@@ -1,5 +1,6 @@
 // What the composition root hands to the HTTP, realtime and listener layers.
 import type { Config } from './config.ts'
+import type { SecretBox } from './shared/secrets.ts'
 import type { Sql } from './db/client.ts'
 import type { EventBus } from './events/bus.ts'
 import type { Logger } from './shared/logger.ts'
@@ -11,6 +12,8 @@ import type { VisitorMessageBatcher } from './domain/messages/append-batch.ts'
 
 export interface AppDeps {
   config: Config
+  /** Seals and opens stored secrets (mail passwords, the identity secret). */
+  secrets: SecretBox
   sql: Sql
   bus: EventBus
   log: Logger

@@ -6,6 +6,9 @@ import { VisitorMessageBatcher } from './domain/messages/append-batch.ts'
 import { migrate } from './db/migrate.ts'
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.ts'
 import { EventBus } from './events/bus.ts'
+import { loadSecretBox } from './shared/secrets.ts'
+import { resealIdentitySecret } from './domain/settings/settings.usecases.ts'
+import { resealEmailSecrets } from './channels/email/settings.usecases.ts'
 import { Hub } from './realtime/hub.ts'
 import { ChannelRegistry } from './channels/channel.ts'
 import { WebChannelAdapter } from './channels/web/web.adapter.ts'
@@ -51,6 +54,10 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     const result = await migrate(sql)
     state.migrated = true
     if (result.applied.length) log.info('migrations applied', { applied: result.applied, current: result.current })
+    const secrets = loadSecretBox({ secretKey: config.secretKey, previousKeys: config.previousSecretKeys, dataDir: config.dataDir })
+    // Nothing readable back stays in the clear, nor under a key being rotated out.
+    const resealed = [await resealIdentitySecret({ sql, secrets }), await resealEmailSecrets({ sql, secrets })].filter(Boolean).length
+    if (resealed) log.info('stored secrets sealed with the current key', { count: resealed })
 
     const bus = new EventBus(log)
     const hub = new Hub(sql, log)
@@ -73,13 +80,13 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     const channels = new ChannelRegistry({ sql, bus })
     channels.register(web)
     const outbox = new OutboxWorker({ sql, log, retryDelaysMs: config.email.retryDelaysMs })
-    const email = new EmailChannelAdapter({ sql, bus, log, config, outbox })
+    const email = new EmailChannelAdapter({ sql, bus, log, config, outbox, secrets })
     channels.register(email)
     // E-mail is the one channel that sends mail: the outbox sends every mail through it.
     outbox.useSender(email.sender())
     const geo = new GeoLocator()
     const facts = { locate: (ip: string) => geo.locate(ip), parseUserAgent }
-    const deps: AppDeps = { config, sql, bus, log, hub, channels, web, nodeId, auth, state, facts, visitorMessages }
+    const deps: AppDeps = { config, secrets, sql, bus, log, hub, channels, web, nodeId, auth, state, facts, visitorMessages }
 
     realtimeListener(bus, hub, sql)
     deliveryListener(bus, channels, deps, log)

@@ -21,6 +21,9 @@ if (!process.env.PARLEY_TEST_ADMIN_URL) {
   // Tests connect as Parley does: the application's ordinary role, which owns the template.
   process.env.PARLEY_TEST_APP_URL = pg.url
   process.env.PARLEY_TEST_TEMPLATE = TEMPLATE
+  // One secret key for the run: the test servers in this process and the ones it spawns share
+  // databases, so they must read each other's sealed secrets (and none writes a key file here).
+  process.env.PARLEY_SECRET_KEY ??= `test run ${Bun.randomUUIDv7()} ${Bun.randomUUIDv7()}`
   afterAll(async () => {
     await pg.stop()
     rmSync(dir, { recursive: true, force: true })

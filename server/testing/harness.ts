@@ -14,7 +14,7 @@ export interface TestServer {
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({}), host: '127.0.0.1', port: 0, ...overrides }
+  return { ...loadConfig({ PARLEY_SECRET_KEY: process.env.PARLEY_SECRET_KEY }), host: '127.0.0.1', port: 0, ...overrides }
 }
 
 export async function startTestServer(overrides: Partial<Config> = {}, db?: TestDb): Promise<TestServer> {

@@ -7,6 +7,7 @@ import type { ChannelAdapter, ChannelHttp, ChannelStatus, DeliveryReport, Outbou
 import type { Sql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
 import type { Logger } from '../../shared/logger.ts'
+import type { SecretBox } from '../../shared/secrets.ts'
 import type { EmailEnv } from '../../config.ts'
 import { loadEmailSettings, type EmailSettings } from './settings.usecases.ts'
 import {
@@ -28,6 +29,8 @@ export interface EmailChannelDeps {
   bus: EventBus
   log: Logger
   config: { email: EmailEnv }
+  /** Seals and opens the saved mail passwords. */
+  secrets: SecretBox
   /** The one outbox every outgoing mail goes through; this channel is its sender. */
   outbox: OutboxWorker
 }

@@ -39,3 +39,8 @@ export async function writeSettings(db: Db, s: Omit<SettingsRow, 'updatedAt'>, b
       imap_user = excluded.imap_user, imap_password = excluded.imap_password, imap_mailbox = excluded.imap_mailbox,
       plus_addressing = excluded.plus_addressing, updated_at = now(), updated_by = excluded.updated_by`
 }
+
+/** Rewrites only the passwords (sealed again under another key), leaving who saved the settings and when. */
+export async function writePasswords(db: Db, p: { smtpPassword: string | null; imapPassword: string | null }): Promise<void> {
+  await db`update email_settings set smtp_password = ${p.smtpPassword}, imap_password = ${p.imapPassword} where id`
+}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'bun:test'
 import { ConfigError, loadConfig } from '../../config.ts'
 import { createTestDb } from '../../db/testing.ts'
-import { loadEmailSettings, saveEmailSettings } from './settings.usecases.ts'
+import { SecretBox } from '../../shared/secrets.ts'
+import { loadEmailSettings, resolveImap, saveEmailSettings } from './settings.usecases.ts'
 
 const fails = (env: Record<string, string>) => {
   try {
@@ -51,7 +52,7 @@ describe('e-mail settings from the environment', () => {
     const db = await createTestDb()
     try {
       const env = loadConfig({ SMTP_HOST: 'env.example.com', SMTP_FROM: 'env@example.com' }).email
-      const deps = { sql: db.sql, config: { email: env } }
+      const deps = { sql: db.sql, config: { email: env }, secrets: new SecretBox('a key of this test file, long enough to be one') }
       expect(await loadEmailSettings(deps)).toMatchObject({ source: 'env', smtp: { host: 'env.example.com' }, imap: null })
       const [agent] = await db.sql<{ id: string }[]>`
         insert into agents (id, email, name, role, password_hash) values (${Bun.randomUUIDv7()}, 'o@example.com', 'O', 'owner', 'x') returning id`
@@ -61,6 +62,16 @@ describe('e-mail settings from the environment', () => {
       const { password: _omit, ...withoutPassword } = imap
       const s = await saveEmailSettings(deps, owner, { smtp: null, imap: withoutPassword })
       expect(s).toMatchObject({ source: 'saved', smtp: null, imap: { host: 'imap.example.com', password: 'first', port: 993 } })
+      // The saved password goes only to the server and user it was saved for.
+      for (const changed of [{ host: 'imap.attacker.example' }, { port: 143, tls: 'none' as const }, { user: 'someone-else' }]) {
+        await expect(saveEmailSettings(deps, owner, { smtp: null, imap: { ...withoutPassword, ...changed } })).rejects.toMatchObject({
+          code: 'email.password_required',
+          details: { field: 'imap.password' },
+        })
+        expect(() => resolveImap({ ...withoutPassword, ...changed }, s.imap)).toThrow('enter the IMAP password again')
+      }
+      expect(resolveImap({ ...withoutPassword, host: 'IMAP.example.com' }, s.imap).password).toBe('first')
+      expect(resolveImap({ ...withoutPassword, host: 'imap.attacker.example', password: 'typed again' }, s.imap).password).toBe('typed again')
       await expect(saveEmailSettings(deps, { ...owner, role: 'full' }, { smtp: null, imap: null })).rejects.toMatchObject({ code: 'settings.forbidden' })
     } finally {
       await db.drop()

@@ -1,6 +1,7 @@
 // E-mail settings: what the dashboard saved, else what SMTP_* / IMAP_* provide, else nothing
 // (the channel is off and says so). Passwords go in and are used, never come back out.
 import type { Sql } from '../../db/client.ts'
+import type { SecretBox } from '../../shared/secrets.ts'
 import type { EmailEnv, TlsMode } from '../../config.ts'
 import { AppError } from '../../shared/errors.ts'
 import type { Actor } from '../../domain/agents/agents.usecases.ts'
@@ -38,6 +39,8 @@ export interface EmailSettings {
 export interface SettingsDeps {
   sql: Sql
   config: { email: EmailEnv }
+  /** The saved passwords are stored sealed with it. */
+  secrets: SecretBox
 }
 
 export async function loadEmailSettings(deps: SettingsDeps): Promise<EmailSettings> {
@@ -55,7 +58,7 @@ export async function loadEmailSettings(deps: SettingsDeps): Promise<EmailSettin
             port: row.smtpPort ?? defaultPort('smtp', row.smtpTls),
             tls: row.smtpTls,
             user: row.smtpUser,
-            password: row.smtpPassword,
+            password: deps.secrets.openOptional(row.smtpPassword),
             fromName: row.fromName,
             fromAddress: row.fromAddress,
           }
@@ -67,7 +70,7 @@ export async function loadEmailSettings(deps: SettingsDeps): Promise<EmailSettin
             port: row.imapPort ?? defaultPort('imap', row.imapTls),
             tls: row.imapTls,
             user: row.imapUser,
-            password: row.imapPassword,
+            password: deps.secrets.open(row.imapPassword),
             mailbox: row.imapMailbox,
           }
         : null,
@@ -140,6 +143,30 @@ export function requireOwner(actor: Actor): void {
 
 const blank = (v: string | null | undefined) => (v === undefined || v === null || v.trim() === '' ? null : v.trim())
 
+/**
+ * The password to use when the form left it out: the saved one, but only for the server, port and
+ * user it was saved for. Otherwise "test connection" could send a saved password to any host a
+ * visitor of the settings page types in; after such a change it must be entered again.
+ */
+function keptPassword(
+  which: 'smtp' | 'imap',
+  given: string | null | undefined,
+  saved: { host: string; port: number; user: string | null; password: string | null } | null,
+  target: { host: string; port: number; user: string | null },
+): string | null {
+  if (given !== undefined) return blank(given)
+  if (!saved?.password) return null
+  if (saved.host.toLowerCase() !== target.host.toLowerCase() || saved.port !== target.port || saved.user !== target.user) {
+    throw new AppError(
+      'email.password_required',
+      400,
+      `enter the ${which.toUpperCase()} password again: the saved one is used only with the server and user it was saved for`,
+      { field: `${which}.password` },
+    )
+  }
+  return saved.password
+}
+
 /** Validates SMTP input; a missing password means the saved one. */
 export function resolveSmtp(input: SmtpInput, saved: SmtpSettings | null): SmtpSettings {
   const host = blank(input.host)
@@ -152,12 +179,13 @@ export function resolveSmtp(input: SmtpInput, saved: SmtpSettings | null): SmtpS
     throw new AppError('email.invalid_address', 400, 'the from address may not contain "+": Parley adds +c_… for replies itself', { field: 'smtp.fromAddress' })
   }
   const user = blank(input.user)
+  const port = input.port ?? defaultPort('smtp', input.tls)
   return {
     host,
-    port: input.port ?? defaultPort('smtp', input.tls),
+    port,
     tls: input.tls,
     user,
-    password: input.password === undefined ? (saved && saved.user === user ? saved.password : null) : blank(input.password),
+    password: keptPassword('smtp', input.password, saved, { host, port, user }),
     fromName: blank(input.fromName),
     fromAddress,
   }
@@ -168,9 +196,10 @@ export function resolveImap(input: ImapInput, saved: ImapSettings | null): ImapS
   if (!host || !HOST.test(host)) throw new AppError('email.invalid_host', 400, 'enter the IMAP server host name', { field: 'imap.host' })
   const user = blank(input.user)
   if (!user) throw new AppError('email.invalid_user', 400, 'enter the IMAP user name', { field: 'imap.user' })
-  const password = input.password === undefined ? (saved && saved.user === user ? saved.password : null) : blank(input.password)
+  const port = input.port ?? defaultPort('imap', input.tls)
+  const password = keptPassword('imap', input.password, saved, { host, port, user })
   if (password === null) throw new AppError('email.invalid_password', 400, 'enter the IMAP password', { field: 'imap.password' })
-  return { host, port: input.port ?? defaultPort('imap', input.tls), tls: input.tls, user, password, mailbox: blank(input.mailbox) ?? 'INBOX' }
+  return { host, port, tls: input.tls, user, password, mailbox: blank(input.mailbox) ?? 'INBOX' }
 }
 
 export async function saveEmailSettings(deps: SettingsDeps, actor: Actor, input: SettingsInput): Promise<EmailSettings> {
@@ -185,18 +214,34 @@ export async function saveEmailSettings(deps: SettingsDeps, actor: Actor, input:
       smtpPort: smtp?.port ?? null,
       smtpTls: smtp?.tls ?? 'starttls',
       smtpUser: smtp?.user ?? null,
-      smtpPassword: smtp?.password ?? null,
+      smtpPassword: deps.secrets.sealOptional(smtp?.password ?? null),
       fromName: smtp?.fromName ?? null,
       fromAddress: smtp?.fromAddress ?? null,
       imapHost: imap?.host ?? null,
       imapPort: imap?.port ?? null,
       imapTls: imap?.tls ?? 'tls',
       imapUser: imap?.user ?? null,
-      imapPassword: imap?.password ?? null,
+      imapPassword: deps.secrets.sealOptional(imap?.password ?? null),
       imapMailbox: imap?.mailbox ?? 'INBOX',
       plusAddressing: input.plusAddressing ?? current.plusAddressing,
     },
     actor.id,
   )
   return loadEmailSettings(deps)
+}
+
+/**
+ * Passwords saved before they were encrypted, or under an older key, are sealed again with the
+ * current key; run at every start, so none stays readable in the database.
+ */
+export async function resealEmailSecrets(deps: Pick<SettingsDeps, 'sql' | 'secrets'>): Promise<boolean> {
+  const row = await repo.readSettings(deps.sql)
+  if (!row) return false
+  const stale = [row.smtpPassword, row.imapPassword].filter((p): p is string => p !== null && deps.secrets.needsReseal(p))
+  if (stale.length === 0) return false
+  await repo.writePasswords(deps.sql, {
+    smtpPassword: deps.secrets.sealOptional(deps.secrets.openOptional(row.smtpPassword)),
+    imapPassword: deps.secrets.sealOptional(deps.secrets.openOptional(row.imapPassword)),
+  })
+  return true
 }

@@ -14,3 +14,8 @@ export async function writeSetting(db: Db, key: string, value: unknown, by: stri
 export async function insertSettingOnce(db: Db, key: string, value: unknown): Promise<void> {
   await db`insert into settings (key, value) values (${key}, ${db.json(value as never)}) on conflict (key) do nothing`
 }
+
+/** Rewrites a value in place, keeping who changed it last and when (re-encryption is no change). */
+export async function replaceSetting(db: Db, key: string, value: unknown): Promise<void> {
+  await db`update settings set value = ${db.json(value as never)} where key = ${key}`
+}

@@ -1,4 +1,5 @@
 import type { Sql } from '../../db/client.ts'
+import type { SecretBox } from '../../shared/secrets.ts'
 import { AppError } from '../../shared/errors.ts'
 import type { Actor } from '../agents/agents.usecases.ts'
 import * as repo from './settings.repo.ts'
@@ -56,22 +57,36 @@ export async function updateAppearance(deps: { sql: Sql }, actor: Actor, patch: 
 const IDENTITY = 'identity.secret'
 
 /** The secret the site's back end uses to sign user ids for identify(); made on first use. */
-export async function getIdentitySecret(deps: { sql: Sql }): Promise<string> {
-  const stored = await repo.readSetting<{ secret: string }>(deps.sql, IDENTITY)
-  if (stored) return stored.secret
-  await repo.insertSettingOnce(deps.sql, IDENTITY, { secret: newSecret() })
-  return (await repo.readSetting<{ secret: string }>(deps.sql, IDENTITY))!.secret
+/** Where the identity secret lives; stored sealed (shared/secrets.ts). */
+export interface SecretDeps {
+  sql: Sql
+  secrets: SecretBox
 }
 
-export async function showIdentitySecret(deps: { sql: Sql }, actor: Actor): Promise<string> {
+export async function getIdentitySecret(deps: SecretDeps): Promise<string> {
+  const stored = await repo.readSetting<{ secret: string }>(deps.sql, IDENTITY)
+  if (stored) return deps.secrets.open(stored.secret)
+  await repo.insertSettingOnce(deps.sql, IDENTITY, { secret: deps.secrets.seal(newSecret()) })
+  return deps.secrets.open((await repo.readSetting<{ secret: string }>(deps.sql, IDENTITY))!.secret)
+}
+
+/** An identity secret stored in the clear or under an older key is sealed again (at every start). */
+export async function resealIdentitySecret(deps: SecretDeps): Promise<boolean> {
+  const stored = await repo.readSetting<{ secret: string }>(deps.sql, IDENTITY)
+  if (!stored || !deps.secrets.needsReseal(stored.secret)) return false
+  await repo.replaceSetting(deps.sql, IDENTITY, { secret: deps.secrets.seal(deps.secrets.open(stored.secret)) })
+  return true
+}
+
+export async function showIdentitySecret(deps: SecretDeps, actor: Actor): Promise<string> {
   if (actor.role !== 'owner') throw new AppError('settings.forbidden', 403, 'only the owner can see the identity secret')
   return getIdentitySecret(deps)
 }
 
 /** A new secret: hashes signed with the old one stop verifying at once. */
-export async function rotateIdentitySecret(deps: { sql: Sql }, actor: Actor): Promise<string> {
+export async function rotateIdentitySecret(deps: SecretDeps, actor: Actor): Promise<string> {
   if (actor.role !== 'owner') throw new AppError('settings.forbidden', 403, 'only the owner can rotate the identity secret')
   const secret = newSecret()
-  await repo.writeSetting(deps.sql, IDENTITY, { secret }, actor.id)
+  await repo.writeSetting(deps.sql, IDENTITY, { secret: deps.secrets.seal(secret) }, actor.id)
   return secret
 }

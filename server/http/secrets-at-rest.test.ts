@@ -1,0 +1,75 @@
+// Secrets Parley must read back are stored sealed: a copy of the database does not hand out the
+// mail passwords or the identity secret, and values stored in the clear by an earlier version are
+// sealed at the next start.
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { createTestDb, type TestDb } from '../db/testing.ts'
+import { AgentClient, startTestServer, type TestServer } from '../testing/harness.ts'
+
+let db: TestDb
+let srv: TestServer
+let owner: AgentClient
+
+beforeAll(async () => {
+  db = await createTestDb()
+  srv = await startTestServer({}, db)
+  owner = new AgentClient(srv.url)
+  await owner.setup('owner@example.com', 'a long owner password 42')
+})
+afterAll(async () => {
+  await srv?.stop()
+  await db?.drop()
+})
+
+const settings = {
+  smtp: { host: 'smtp.example.com', port: 587, tls: 'starttls', user: 'mailer', password: 'smtp secret 1', fromAddress: 'support@example.com' },
+  imap: { host: 'imap.example.com', port: 993, tls: 'tls', user: 'support', password: 'imap secret 2' },
+}
+
+describe('secrets at rest', () => {
+  it('stores the mail passwords and the identity secret sealed, and still uses them', async () => {
+    expect((await owner.request('PUT', '/api/settings/email', settings)).status).toBe(200)
+    const identity = (await owner.request('GET', '/api/settings/identity')).body.secret as string
+    const [mail] = await db.sql<{ smtpPassword: string; imapPassword: string }[]>`select smtp_password, imap_password from email_settings`
+    expect(mail!.smtpPassword).toStartWith('enc:v1:')
+    expect(mail!.imapPassword).toStartWith('enc:v1:')
+    const [stored] = await db.sql<{ value: { secret: string } }[]>`select value from settings where key = 'identity.secret'`
+    expect(stored!.value.secret).toStartWith('enc:v1:')
+    const dump = JSON.stringify([mail, stored])
+    for (const secret of ['smtp secret 1', 'imap secret 2', identity]) expect(dump).not.toContain(secret)
+    // Used as before: the saved password comes back for the same server (never through the API).
+    const again = await owner.request('GET', '/api/settings/email')
+    expect(again.body.imap.hasPassword).toBe(true)
+    expect(JSON.stringify(again.body)).not.toContain('imap secret 2')
+    expect((await owner.request('GET', '/api/settings/identity')).body.secret).toBe(identity)
+  })
+
+  it('seals secrets an earlier version stored in the clear at the next start, and a rotated key takes over', async () => {
+    await db.sql`update email_settings set smtp_password = 'legacy smtp', imap_password = 'legacy imap'`
+    await db.sql`update settings set value = ${db.sql.json({ secret: 'legacy identity secret' })} where key = 'identity.secret'`
+    await srv.stop()
+    srv = await startTestServer({}, db)
+    const [mail] = await db.sql<{ smtpPassword: string; imapPassword: string }[]>`select smtp_password, imap_password from email_settings`
+    expect([mail!.smtpPassword, mail!.imapPassword].every((p) => p.startsWith('enc:v1:'))).toBe(true)
+    owner = new AgentClient(srv.url)
+    await owner.login('owner@example.com', 'a long owner password 42')
+    expect((await owner.request('GET', '/api/settings/identity')).body.secret).toBe('legacy identity secret')
+
+    // Rotation: the new key, with the old one listed as previous, re-seals everything at start.
+    const oldKey = process.env.PARLEY_SECRET_KEY!
+    const newKey = `${oldKey} rotated`
+    const before = (await db.sql<{ imapPassword: string }[]>`select imap_password from email_settings`)[0]!.imapPassword
+    await srv.stop()
+    srv = await startTestServer({ secretKey: newKey, previousSecretKeys: [oldKey] }, db)
+    const after = (await db.sql<{ imapPassword: string }[]>`select imap_password from email_settings`)[0]!.imapPassword
+    expect(after).not.toBe(before)
+    await srv.stop()
+    // Once moved, the new key alone reads them; the old key alone no longer does.
+    srv = await startTestServer({ secretKey: newKey }, db)
+    owner = new AgentClient(srv.url)
+    await owner.login('owner@example.com', 'a long owner password 42')
+    expect((await owner.request('GET', '/api/settings/identity')).body.secret).toBe('legacy identity secret')
+    await srv.stop()
+    await expect(startTestServer({ secretKey: `${oldKey} unrelated` }, db)).rejects.toThrow(/PARLEY_SECRET_KEY/)
+    srv = await startTestServer({ secretKey: newKey }, db)
+  }, 60_000)
+})
