@@ -7,7 +7,7 @@ import * as conversations from '../domain/conversations/conversations.usecases.t
 import * as messages from '../domain/messages/messages.usecases.ts'
 import { createWebVisitor, identify, leaveContact, recordPageView, setSiteInfo } from '../domain/visitors/visitors.usecases.ts'
 import { getIdentitySecret } from '../domain/settings/settings.usecases.ts'
-import { bearer, idOr404 } from './request.ts'
+import { bearer, clientIp, idOr404 } from './request.ts'
 import { getAppearance } from '../domain/settings/settings.usecases.ts'
 import { anyAgentOnline } from '../domain/agents/agents.usecases.ts'
 import { checkBody } from '../domain/messages/messages.usecases.ts'
@@ -33,7 +33,8 @@ export const widgetRoutes = (deps: AppDeps) =>
     )
     .post(
       '/visitors',
-      async ({ set }) => {
+      async ({ request, server, set }) => {
+        deps.limits.check('visitors', clientIp(deps.config, request, server), null)
         const { token, visitor } = await createWebVisitor(deps)
         set.status = 201
         return { token, visitor: { id: visitor.id, number: visitor.number } }
@@ -72,8 +73,9 @@ export const widgetRoutes = (deps: AppDeps) =>
     )
     .post(
       '/messages',
-      async ({ request, body, set }) => {
+      async ({ request, server, body, set }) => {
         const visitor = await requireVisitor(deps, request)
+        deps.limits.check('messages', clientIp(deps.config, request, server), visitor.id)
         const result = await deps.web.receive(visitor.id, body)
         set.status = result.duplicate ? 200 : 201
         return result
@@ -89,9 +91,10 @@ export const widgetRoutes = (deps: AppDeps) =>
     )
     .post(
       '/contact',
-      async ({ request, body, set }) => {
+      async ({ request, server, body, set }) => {
         const visitor = await requireVisitor(deps, request)
         checkBody(body.body)
+        deps.limits.check('contacts', clientIp(deps.config, request, server), visitor.id)
         await leaveContact(deps, visitor.id, { email: body.email, name: body.name ?? null })
         const result = await deps.web.receive(visitor.id, { body: body.body, clientId: body.clientId })
         set.status = result.duplicate ? 200 : 201
@@ -137,8 +140,9 @@ export const widgetRoutes = (deps: AppDeps) =>
     )
     .post(
       '/pages',
-      async ({ request, body, set }) => {
+      async ({ request, server, body, set }) => {
         const visitor = await requireVisitor(deps, request)
+        deps.limits.check('pageViews', clientIp(deps.config, request, server), visitor.id)
         await recordPageView(deps, visitor.id, body)
         set.status = 204
       },
