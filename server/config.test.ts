@@ -67,7 +67,7 @@ describe('configuration', () => {
 
   it('reads the widget limits as requests per seconds, with defaults a busy site stays under', () => {
     const d = loadConfig({}).limits
-    expect(d.messagesPerVisitor).toEqual({ burst: 20, seconds: 10 })
+    expect(d.messagesPerVisitor).toEqual({ burst: 30, seconds: 15 })
     expect(d.socketsPerIp).toBe(200)
     const c = loadConfig({ LIMIT_MESSAGES_PER_VISITOR: '5/60', LIMIT_VISITORS_PER_IP: '100/60s', LIMIT_SOCKETS_PER_IP: '50' }).limits
     expect(c.messagesPerVisitor).toEqual({ burst: 5, seconds: 60 })

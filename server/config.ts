@@ -171,7 +171,7 @@ function rate(env: Env, name: string, fallback: RateEnv): RateEnv {
 
 function limitsEnv(env: Env): LimitsEnv {
   return {
-    messagesPerVisitor: rate(env, 'LIMIT_MESSAGES_PER_VISITOR', { burst: 20, seconds: 10 }),
+    messagesPerVisitor: rate(env, 'LIMIT_MESSAGES_PER_VISITOR', { burst: 30, seconds: 15 }),
     messagesPerIp: rate(env, 'LIMIT_MESSAGES_PER_IP', { burst: 300, seconds: 60 }),
     visitorsPerIp: rate(env, 'LIMIT_VISITORS_PER_IP', { burst: 60, seconds: 60 }),
     pageViewsPerVisitor: rate(env, 'LIMIT_PAGE_VIEWS_PER_VISITOR', { burst: 60, seconds: 60 }),
