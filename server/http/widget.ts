@@ -22,6 +22,8 @@ export const CORS_HEADERS = {
   'access-control-allow-methods': 'GET, POST, OPTIONS',
   'access-control-allow-headers': 'authorization, content-type',
   'access-control-max-age': '86400',
+  // A limited request's wait is also in the JSON body; exposed so a page's own code can read it.
+  'access-control-expose-headers': 'retry-after',
 }
 
 export const widgetRoutes = (deps: AppDeps) =>
