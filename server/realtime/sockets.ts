@@ -35,7 +35,10 @@ interface SocketState {
   waiting: number
   waitingChars: number
   closed: boolean
-  /** Set once the dashboard's session ended: frames still queued are dropped, never stored. */
+  /**
+   * Set once the server closes the socket (the dashboard's session ended, or too many frames
+   * waited): frames still queued are dropped, never stored.
+   */
   ended: boolean
   /** A dashboard socket's session: it ends with it (sign-out, password change, expiry). */
   session: {
