@@ -65,6 +65,20 @@ describe('configuration', () => {
     expect(fails({ PARLEY_OWNER_EMAIL: 'o@example.com', PARLEY_OWNER_PASSWORD: 'shortpw1' })).toBe('PARLEY_OWNER_PASSWORD: must be at least 10 characters')
   })
 
+  it('reads the widget limits as requests per seconds, with defaults a busy site stays under', () => {
+    const d = loadConfig({}).limits
+    expect(d.messagesPerVisitor).toEqual({ burst: 30, seconds: 15 })
+    expect(d.socketsPerIp).toBe(200)
+    const c = loadConfig({ LIMIT_MESSAGES_PER_VISITOR: '5/60', LIMIT_VISITORS_PER_IP: '100/60s', LIMIT_SOCKETS_PER_IP: '50' }).limits
+    expect(c.messagesPerVisitor).toEqual({ burst: 5, seconds: 60 })
+    expect(c.visitorsPerIp).toEqual({ burst: 100, seconds: 60 })
+    expect(c.socketsPerIp).toBe(50)
+    expect(fails({ LIMIT_MESSAGES_PER_VISITOR: '20' })).toStartWith('LIMIT_MESSAGES_PER_VISITOR: expected requests/seconds')
+    expect(fails({ LIMIT_PAGE_VIEWS_PER_IP: '0/60' })).toStartWith('LIMIT_PAGE_VIEWS_PER_IP:')
+    expect(fails({ LIMIT_CONTACTS_PER_IP: '5/0' })).toStartWith('LIMIT_CONTACTS_PER_IP:')
+    expect(fails({ LIMIT_SOCKETS_PER_IP: '0' })).toStartWith('LIMIT_SOCKETS_PER_IP:')
+  })
+
   it('stops start-up with one line naming the variable', async () => {
     const proc = Bun.spawn([process.execPath, resolve(import.meta.dir, 'main.ts')], {
       env: { ...process.env, PORT: 'abc', DATABASE_URL: '' },

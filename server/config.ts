@@ -25,6 +25,28 @@ export interface Config {
   previousSecretKeys: string[]
   /** The e-mail channel's SMTP_* / IMAP_* variables (settings saved in the dashboard take precedence). */
   email: EmailEnv
+  /** Limits on the widget's public doors, per process (LIMIT_* variables). */
+  limits: LimitsEnv
+}
+
+/** `burst` requests at once, refilled evenly over `seconds` (a token bucket). */
+export interface RateEnv {
+  burst: number
+  seconds: number
+}
+
+export interface LimitsEnv {
+  messagesPerVisitor: RateEnv
+  messagesPerIp: RateEnv
+  visitorsPerIp: RateEnv
+  pageViewsPerVisitor: RateEnv
+  pageViewsPerIp: RateEnv
+  contactsPerVisitor: RateEnv
+  contactsPerIp: RateEnv
+  /** Widget sockets open at once from one IP. */
+  socketsPerIp: number
+  /** Keys (visitors, IPs) each limit remembers at most; the least recently used go first. */
+  maxKeys: number
 }
 
 export type TlsMode = 'none' | 'starttls' | 'tls'
@@ -130,6 +152,34 @@ export function loadConfig(env: Env = process.env): Config {
     secretKey: secretKey(env, 'PARLEY_SECRET_KEY'),
     previousSecretKeys: (str(env, 'PARLEY_SECRET_KEY_PREVIOUS') ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     email: emailEnv(env),
+    limits: limitsEnv(env),
+  }
+}
+
+/** `N/S`: N requests per S seconds, e.g. `20/10`. */
+function rate(env: Env, name: string, fallback: RateEnv): RateEnv {
+  const v = str(env, name)
+  if (v === null) return fallback
+  const m = /^(\d+)\s*\/\s*(\d+)s?$/.exec(v)
+  const burst = m ? Number(m[1]) : 0
+  const seconds = m ? Number(m[2]) : 0
+  if (!m || burst < 1 || burst > 1_000_000 || seconds < 1 || seconds > 86_400) {
+    throw new ConfigError(name, `expected requests/seconds such as "20/10" (1 to 1000000 per 1 to 86400 s), got "${v}"`)
+  }
+  return { burst, seconds }
+}
+
+function limitsEnv(env: Env): LimitsEnv {
+  return {
+    messagesPerVisitor: rate(env, 'LIMIT_MESSAGES_PER_VISITOR', { burst: 30, seconds: 15 }),
+    messagesPerIp: rate(env, 'LIMIT_MESSAGES_PER_IP', { burst: 300, seconds: 60 }),
+    visitorsPerIp: rate(env, 'LIMIT_VISITORS_PER_IP', { burst: 60, seconds: 60 }),
+    pageViewsPerVisitor: rate(env, 'LIMIT_PAGE_VIEWS_PER_VISITOR', { burst: 60, seconds: 60 }),
+    pageViewsPerIp: rate(env, 'LIMIT_PAGE_VIEWS_PER_IP', { burst: 300, seconds: 60 }),
+    contactsPerVisitor: rate(env, 'LIMIT_CONTACTS_PER_VISITOR', { burst: 5, seconds: 600 }),
+    contactsPerIp: rate(env, 'LIMIT_CONTACTS_PER_IP', { burst: 30, seconds: 600 }),
+    socketsPerIp: int(env, 'LIMIT_SOCKETS_PER_IP', 200, 1, 1_000_000),
+    maxKeys: int(env, 'LIMIT_MAX_KEYS', 50_000, 100, 10_000_000),
   }
 }
 

@@ -8,7 +8,8 @@ import { spawnParley, type ParleyProcess } from './testing/process.ts'
 import { AgentClient, VisitorClient, cid } from './testing/harness.ts'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-crash-'))
-const env = { DATA_DIR: dataDir, DATABASE_URL: '', PARLEY_OWNER_EMAIL: 'owner@example.com', PARLEY_OWNER_PASSWORD: 'owner-password' }
+// One visitor sends a steady stream far beyond a person's pace: this file is about crashes, not limits.
+const env = { DATA_DIR: dataDir, DATABASE_URL: '', PARLEY_OWNER_EMAIL: 'owner@example.com', PARLEY_OWNER_PASSWORD: 'owner-password', LIMIT_MESSAGES_PER_VISITOR: '1000000/1' }
 const pidFile = join(dataDir, 'postgres', 'postmaster.pid')
 const postmasterPid = () => Number(readFileSync(pidFile, 'utf8').split('\n')[0])
 const alive = (pid: number) => {

@@ -9,6 +9,7 @@ import type { ChannelRegistry, WidgetInbox } from './channels/channel.ts'
 import type { AuthPolicy } from './domain/agents/agents.usecases.ts'
 import type { FactSources } from './domain/visitors/visitors.usecases.ts'
 import type { VisitorMessageBatcher } from './domain/messages/append-batch.ts'
+import type { WidgetLimits } from './http/limits.ts'
 
 export interface AppDeps {
   config: Config
@@ -27,6 +28,8 @@ export interface AppDeps {
   facts: FactSources
   /** Visitors' messages, stored a batch at a time (group commit). */
   visitorMessages: VisitorMessageBatcher
+  /** Per-visitor and per-IP limits on the widget's doors (this process's share). */
+  limits: WidgetLimits
   /** Set once migrations have run; /healthz answers 503 before. */
   state: { migrated: boolean }
 }

@@ -10,6 +10,7 @@ import { loadSecretBox } from './shared/secrets.ts'
 import { resealIdentitySecret } from './domain/settings/settings.usecases.ts'
 import { resealEmailSecrets } from './channels/email/settings.usecases.ts'
 import { Hub } from './realtime/hub.ts'
+import { WidgetLimits } from './http/limits.ts'
 import { ChannelRegistry } from './channels/channel.ts'
 import { WebChannelAdapter } from './channels/web/web.adapter.ts'
 import { EmailChannelAdapter, emailCopyListener } from './channels/email/email.adapter.ts'
@@ -86,7 +87,7 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     outbox.useSender(email.sender())
     const geo = new GeoLocator()
     const facts = { locate: (ip: string) => geo.locate(ip), parseUserAgent }
-    const deps: AppDeps = { config, secrets, sql, bus, log, hub, channels, web, nodeId, auth, state, facts, visitorMessages }
+    const deps: AppDeps = { config, secrets, sql, bus, log, hub, channels, web, nodeId, auth, state, facts, visitorMessages, limits: new WidgetLimits(config.limits) }
 
     realtimeListener(bus, hub, sql)
     deliveryListener(bus, channels, deps, log)

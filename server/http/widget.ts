@@ -7,7 +7,7 @@ import * as conversations from '../domain/conversations/conversations.usecases.t
 import * as messages from '../domain/messages/messages.usecases.ts'
 import { createWebVisitor, identify, leaveContact, recordPageView, setSiteInfo } from '../domain/visitors/visitors.usecases.ts'
 import { getIdentitySecret } from '../domain/settings/settings.usecases.ts'
-import { bearer, idOr404 } from './request.ts'
+import { bearer, clientIp, idOr404 } from './request.ts'
 import { getAppearance } from '../domain/settings/settings.usecases.ts'
 import { anyAgentOnline } from '../domain/agents/agents.usecases.ts'
 import { checkBody } from '../domain/messages/messages.usecases.ts'
@@ -22,6 +22,8 @@ export const CORS_HEADERS = {
   'access-control-allow-methods': 'GET, POST, OPTIONS',
   'access-control-allow-headers': 'authorization, content-type',
   'access-control-max-age': '86400',
+  // A limited request's wait is also in the JSON body; exposed so a page's own code can read it.
+  'access-control-expose-headers': 'retry-after',
 }
 
 export const widgetRoutes = (deps: AppDeps) =>
@@ -33,7 +35,8 @@ export const widgetRoutes = (deps: AppDeps) =>
     )
     .post(
       '/visitors',
-      async ({ set }) => {
+      async ({ request, server, set }) => {
+        deps.limits.check('visitors', clientIp(deps.config, request, server), null)
         const { token, visitor } = await createWebVisitor(deps)
         set.status = 201
         return { token, visitor: { id: visitor.id, number: visitor.number } }
@@ -72,8 +75,9 @@ export const widgetRoutes = (deps: AppDeps) =>
     )
     .post(
       '/messages',
-      async ({ request, body, set }) => {
+      async ({ request, server, body, set }) => {
         const visitor = await requireVisitor(deps, request)
+        deps.limits.check('messages', clientIp(deps.config, request, server), visitor.id)
         const result = await deps.web.receive(visitor.id, body)
         set.status = result.duplicate ? 200 : 201
         return result
@@ -89,9 +93,10 @@ export const widgetRoutes = (deps: AppDeps) =>
     )
     .post(
       '/contact',
-      async ({ request, body, set }) => {
+      async ({ request, server, body, set }) => {
         const visitor = await requireVisitor(deps, request)
         checkBody(body.body)
+        deps.limits.check('contacts', clientIp(deps.config, request, server), visitor.id)
         await leaveContact(deps, visitor.id, { email: body.email, name: body.name ?? null })
         const result = await deps.web.receive(visitor.id, { body: body.body, clientId: body.clientId })
         set.status = result.duplicate ? 200 : 201
@@ -137,8 +142,9 @@ export const widgetRoutes = (deps: AppDeps) =>
     )
     .post(
       '/pages',
-      async ({ request, body, set }) => {
+      async ({ request, server, body, set }) => {
         const visitor = await requireVisitor(deps, request)
+        deps.limits.check('pageViews', clientIp(deps.config, request, server), visitor.id)
         await recordPageView(deps, visitor.id, body)
         set.status = 204
       },

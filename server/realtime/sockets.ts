@@ -12,7 +12,8 @@ import { listMessages, markDelivered, sendReply, type MessageResult } from '../d
 import type { ConversationView } from '../domain/conversations/conversations.types.ts'
 import { SESSION_COOKIE, clientIp, isCrossSite, readCookie } from '../http/request.ts'
 import { AGENTS, agentTopic, encode, encodeMessageFrame, visitorTopic, type SessionSocket } from './hub.ts'
-import { parseFrame, type ClientFrame } from './protocol.ts'
+import { parseFrame, type ClientFrame, type ParseResult } from './protocol.ts'
+import { RateLimitedError, type Door } from '../http/limits.ts'
 import type { ServerFrame } from './wire.ts'
 
 interface Sock {
@@ -27,9 +28,17 @@ type Who = { kind: 'visitor'; visitorId: string } | { kind: 'agent'; actor: Acto
 
 interface SocketState {
   who: Who
+  /** The visitor's address, for the per-IP limits (null on dashboards, which are not limited). */
+  ip: string | null
   queue: Promise<void>
+  /** Frames received and not yet handled, and their size: bounded, see MAX_WAITING_*. */
+  waiting: number
+  waitingChars: number
   closed: boolean
-  /** Set once the dashboard's session ended: frames still queued are dropped, never stored. */
+  /**
+   * Set once the server closes the socket (the dashboard's session ended, or too many frames
+   * waited): frames still queued are dropped, never stored.
+   */
   ended: boolean
   /** A dashboard socket's session: it ends with it (sign-out, password change, expiry). */
   session: {
@@ -128,10 +137,45 @@ async function handleFrame(deps: AppDeps, ws: Sock, state: SocketState, frame: C
   }
 }
 
+/**
+ * A client that sends faster than its frames are handled (each waits for the one before it) is
+ * closed past these bounds rather than allowed to queue work and memory without end.
+ */
+const MAX_WAITING_FRAMES = 256
+const MAX_WAITING_CHARS = 1024 * 1024
+
+/** The limit a visitor's frame counts against, if any. */
+const DOOR: Partial<Record<ClientFrame['type'], Door>> = { 'message.send': 'messages', 'page.view': 'pageViews' }
+
 function onMessage(deps: AppDeps, ws: Sock, state: SocketState, raw: string | Buffer) {
+  if (state.closed || state.ended) return
+  const parsed: ParseResult = parseFrame(raw)
+  if (parsed.ok && state.ip !== null && state.who.kind === 'visitor') {
+    const door = DOOR[parsed.frame.type]
+    const retryAfter = door ? deps.limits.wait(door, state.ip, state.who.visitorId) : 0
+    if (retryAfter > 0) {
+      // Refused at once, without queueing: a flood costs no database work and no memory. The
+      // message is not acked, so the widget keeps it and sends it again after `retryAfter`.
+      const ref = 'clientId' in parsed.frame ? parsed.frame.clientId : undefined
+      const { message } = new RateLimitedError(door === 'messages' ? 'messages' : 'page views', retryAfter)
+      send(deps, ws, { type: 'error', code: 'rate.limited', message, retryAfter, ...(ref ? { ref } : {}) })
+      return
+    }
+  }
+  const size = typeof raw === 'string' ? raw.length : raw.byteLength
+  if (state.waiting >= MAX_WAITING_FRAMES || state.waitingChars + size > MAX_WAITING_CHARS) {
+    state.ended = true
+    ws.close(1008, 'too many frames waiting; slow down')
+    return
+  }
+  state.waiting++
+  state.waitingChars += size
   state.queue = state.queue.then(async () => {
-    if (state.ended) return
-    const parsed = parseFrame(raw)
+    state.waiting--
+    state.waitingChars -= size
+    // Work for a socket that is gone is dropped: nobody would get its answer, and what it sent
+    // was never acked, so its client sends it again.
+    if (state.closed || state.ended) return
     if (!parsed.ok) {
       send(deps, ws, { type: 'error', code: parsed.code, message: parsed.message, ...(parsed.ref ? { ref: parsed.ref } : {}) })
       return
@@ -223,6 +267,7 @@ export const socketRoutes = (deps: AppDeps) => {
     close(ws: ServerWebSocket<SocketData>) {
       const { state } = ws.data
       state.closed = true
+      if (state.ip !== null) deps.limits.sockets.release(state.ip)
       const visitorId = (state.who as { visitorId: string }).visitorId
       state.queue
         .then(() => visitorConnectionChanged(deps, deps.nodeId, visitorId, -1))
@@ -281,13 +326,31 @@ export const socketRoutes = (deps: AppDeps) => {
     .get(
       '/ws/visitor',
       async ({ request, server, query }) => {
-        const visitor = await authenticateVisitor(deps, query.token)
-        if (!visitor) throw new AppError('visitor.unauthorized', 401, 'unknown or missing visitor token')
-        upgrade(server, request, {
-          ...visitorHandlers,
-          state: { who: { kind: 'visitor', visitorId: visitor.id }, queue: Promise.resolve(), closed: false, ended: false, session: null },
-          visit: { ip: clientIp(deps.config, request, server), userAgent: request.headers.get('user-agent') ?? '' },
-        })
+        // Counted before the token is looked up, so a flood of sockets costs no database work.
+        const ip = clientIp(deps.config, request, server)
+        deps.limits.openSocket(ip)
+        try {
+          const visitor = await authenticateVisitor(deps, query.token)
+          if (!visitor) throw new AppError('visitor.unauthorized', 401, 'unknown or missing visitor token')
+          upgrade(server, request, {
+            ...visitorHandlers,
+            state: {
+              who: { kind: 'visitor', visitorId: visitor.id },
+              ip,
+              queue: Promise.resolve(),
+              waiting: 0,
+              waitingChars: 0,
+              closed: false,
+              ended: false,
+              session: null,
+            },
+            visit: { ip, userAgent: request.headers.get('user-agent') ?? '' },
+          })
+        } catch (e) {
+          // Released by the socket's close handler once it was upgraded; here only if it was not.
+          deps.limits.sockets.release(ip)
+          throw e
+        }
       },
       { detail: { summary: 'The widget\'s WebSocket (?token=the visitor token); protocol in README "Realtime protocol"', tags: ['widget'] } },
     )
@@ -303,7 +366,10 @@ export const socketRoutes = (deps: AppDeps) => {
           ...agentHandlers,
           state: {
             who: { kind: 'agent', actor: { id: agent.id, role: agent.role, name: agent.name } },
+            ip: null,
             queue: Promise.resolve(),
+            waiting: 0,
+            waitingChars: 0,
             closed: false,
             ended: false,
             session: { id: session.id, expiresAt: session.expiresAt, handle: null, timer: null, counted: false },

@@ -128,8 +128,11 @@ export type ServerFrame =
   | { type: 'ack'; clientId: string; messageId: string; conversationId: string; seq: number; duplicate: boolean }
   /** Everything after the `resume`'s afterSeq has been sent. */
   | { type: 'resumed'; conversationId: string; lastSeq: number }
-  /** A refused frame; `ref` is its clientId when it had one. */
-  | { type: 'error'; code: string; message: string; ref?: string }
+  /**
+   * A refused frame; `ref` is its clientId when it had one. `retryAfter` (seconds) comes with
+   * `rate.limited`: the frame was not stored; send it again after that long.
+   */
+  | { type: 'error'; code: string; message: string; ref?: string; retryAfter?: number }
   | { type: 'session.ended'; reason: string }
   | { type: 'pong' }
   /** Dashboards only: frames published in one turn of the server's event loop, in order. */

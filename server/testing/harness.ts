@@ -14,7 +14,13 @@ export interface TestServer {
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ PARLEY_SECRET_KEY: process.env.PARLEY_SECRET_KEY }), host: '127.0.0.1', port: 0, ...overrides }
+  const config = loadConfig({ PARLEY_SECRET_KEY: process.env.PARLEY_SECRET_KEY })
+  // Every test client is 127.0.0.1, one address for a whole file's visitors: the per-address
+  // limits would count them all together. Per-visitor limits keep their defaults; the limits
+  // themselves are proved with small values in server/http/limits.test.ts.
+  const many = { burst: 1_000_000, seconds: 1 }
+  const limits = { ...config.limits, messagesPerIp: many, visitorsPerIp: many, pageViewsPerIp: many, contactsPerIp: many, socketsPerIp: 1_000_000 }
+  return { ...config, host: '127.0.0.1', port: 0, limits, ...overrides }
 }
 
 export async function startTestServer(overrides: Partial<Config> = {}, db?: TestDb): Promise<TestServer> {

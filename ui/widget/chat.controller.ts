@@ -102,6 +102,11 @@ export class ChatController implements ReactiveController {
   agentTyping: string | null = null
   /** Set after the first full load of the thread on this page; until then messages are history. */
   loaded = false
+  /**
+   * The server said the visitor sends faster than its limit (`rate.limited`): until this time
+   * (ms) messages wait in the outbox, then go out by themselves. 0: not slowed down.
+   */
+  slowedUntil = 0
 
   private readonly base: string
   private readonly storage: ReturnType<typeof store>
@@ -114,6 +119,7 @@ export class ChatController implements ReactiveController {
   private lastRead: { c: string; seq: number }
   private readonly socket: ReconnectingSocket
   private typingTimer: ReturnType<typeof setTimeout> | undefined
+  private slowTimer: ReturnType<typeof setTimeout> | undefined
   private agentTypingTimer: ReturnType<typeof setTimeout> | undefined
   private typingSentAt = 0
   private deliveredSent = 0
@@ -141,7 +147,7 @@ export class ChatController implements ReactiveController {
       url: async () => `${this.base.replace(/^http/, 'ws')}/ws/visitor?token=${encodeURIComponent(await this.ensureVisitor())}`,
       greeting: 'hello',
       onOpen: (_reconnect, current) => this.onHello(current),
-      pending: () => this.outbox.filter((p) => !p.failed).map((p) => this.messageFrame(p)),
+      pending: () => (this.slowedUntil ? [] : this.outbox.filter((p) => !p.failed).map((p) => this.messageFrame(p))),
       onFrame: (f) => this.onFrame(f),
       onState: (state, info) => {
         if (this.stopped) return
@@ -175,6 +181,8 @@ export class ChatController implements ReactiveController {
     removeEventListener('popstate', this.onNavigate)
     removeEventListener('hashchange', this.onNavigate)
     removeEventListener(NAVIGATE, this.onPushState)
+    clearTimeout(this.slowTimer)
+    this.slowedUntil = 0
     this.socket.stop()
   }
 
@@ -426,7 +434,22 @@ export class ChatController implements ReactiveController {
   private onPushState = () => setTimeout(() => this.reportPage(), 0)
 
   private transmit(p: Pending): void {
-    this.frame(this.messageFrame(p))
+    if (!this.slowedUntil) this.frame(this.messageFrame(p))
+  }
+
+  /**
+   * Holds the outbox for `seconds` (the server's retryAfter), then sends what it holds, in
+   * order. The refused message was not stored, so nothing is lost and nothing is doubled.
+   */
+  private slowDown(seconds: number): void {
+    clearTimeout(this.slowTimer)
+    const ms = Math.max(1, Math.min(seconds, 600)) * 1000
+    this.slowedUntil = Date.now() + ms
+    this.slowTimer = setTimeout(() => {
+      this.slowedUntil = 0
+      if (this.ready) for (const p of this.outbox) if (!p.failed) this.transmit(p)
+      this.changed()
+    }, ms)
   }
 
   private messageFrame(p: Pending): ClientFrame {
@@ -487,7 +510,9 @@ export class ChatController implements ReactiveController {
       case 'error': {
         const p = f.ref ? this.outbox.find((x) => x.clientId === f.ref) : undefined
         if (!p) break
-        if (f.code === 'conversation.not_found' && this.conversation) {
+        if (f.code === 'rate.limited') {
+          this.slowDown(f.retryAfter ?? 5)
+        } else if (f.code === 'conversation.not_found' && this.conversation) {
           // The conversation we knew is gone (a restored database): start a new one.
           this.conversation = null
           this.messages.clear()

@@ -480,4 +480,41 @@ describe('<parley-chat> on the demo page', () => {
     expect(errors).toEqual([])
     await context.close()
   }, TEST_MS)
+
+  it('says calmly that it sends more slowly when the server limits the visitor, and sends the message later, once', async () => {
+    // Two messages at once, then one every three seconds: the third waits about three seconds.
+    const slow = await startTestServer({ limits: { ...srv.running.deps.config.limits, messagesPerVisitor: { burst: 2, seconds: 6 } } })
+    const slowOwner = new AgentClient(slow.url)
+    expect((await slowOwner.setup()).status).toBe(201)
+    const slowAgent = await slowOwner.socket()
+    await slowAgent.waitFor('counts')
+    try {
+      const { page, context, errors } = await openDemo(browser, slow.url)
+      await page.locator('parley-chat .launcher').click()
+      for (const body of ['First question', 'Second question']) {
+        await page.locator('parley-chat textarea').fill(body)
+        await page.keyboard.press('Enter')
+      }
+      const first = await slowAgent.waitFor('message', (f) => f.message.body === 'Second question', 10_000)
+      await page.locator('parley-chat textarea').fill('Third, a bit too fast')
+      await page.keyboard.press('Enter')
+      const notice = page.locator('parley-chat .banner', { hasText: "You're sending messages quickly — we'll send this in a moment." })
+      await notice.waitFor({ timeout: 10_000 })
+      expect(await page.locator('parley-chat .row.visitor[data-state="sending"]').count()).toBe(1)
+      expect(await page.locator('parley-chat .row.visitor[data-state="failed"]').count()).toBe(0)
+      await settled(page)
+      await page.screenshot({ path: screenshotPath('widget-8-slow-down') })
+      // Not stored while refused, then sent by itself after the wait the server named.
+      await slowAgent.waitFor('message', (f) => f.message.body === 'Third, a bit too fast', 15_000)
+      await notice.waitFor({ state: 'detached', timeout: 10_000 })
+      await until(async () => (await page.locator('parley-chat .row.visitor[data-state="sending"]').count()) === 0, 'the queue to drain', 10_000)
+      const r = await slowOwner.request('GET', `/api/conversations/${first.conversation.id}/messages?limit=500`)
+      expect(r.body.map((m: { body: string }) => m.body)).toEqual(['First question', 'Second question', 'Third, a bit too fast'])
+      expect(errors).toEqual([])
+      await context.close()
+    } finally {
+      slowAgent.close()
+      await slow.stop()
+    }
+  }, TEST_MS)
 })

@@ -391,7 +391,11 @@ export class ParleyChat extends LitElement {
         </div>
         <button class="icon-button" type="button" aria-label=${t.closeChat} @click=${() => this.hide()}>${icon.down}</button>
       </header>
-      ${c.link === 'down' && c.hasThread ? html`<p class="banner" role="status">${t.reconnecting}</p>` : nothing}
+      ${c.link === 'down' && c.hasThread
+        ? html`<p class="banner" role="status">${t.reconnecting}</p>`
+        : c.slowedUntil
+          ? html`<p class="banner" role="status">${t.slowDown}</p>`
+          : nothing}
       ${this.showForm ? this.renderForm() : this.renderChat()}
     </section>`
   }

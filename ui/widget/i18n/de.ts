@@ -21,6 +21,7 @@ export const de: Strings = {
   messages: 'Nachrichten',
   newMessage: (name, body) => `Neue Nachricht von ${name}: ${body}`,
   reconnecting: 'Verbindung unterbrochen. Verbindung wird wiederhergestellt… Ihre Nachrichten werden danach gesendet.',
+  slowDown: 'Sie senden Nachrichten sehr schnell – wir senden diese gleich.',
   greeting: 'Hallo! Wie können wir Ihnen helfen?',
   offlineTitle: 'Hinterlassen Sie uns eine Nachricht',
   offlineText: 'Wir sind gerade nicht online. Hinterlassen Sie Ihre E-Mail-Adresse und eine Nachricht, wir melden uns bei Ihnen.',

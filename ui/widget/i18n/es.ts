@@ -21,6 +21,7 @@ export const es: Strings = {
   messages: 'Mensajes',
   newMessage: (name, body) => `Nuevo mensaje de ${name}: ${body}`,
   reconnecting: 'Se perdió la conexión. Reconectando… Tus mensajes se enviarán en cuanto vuelva.',
+  slowDown: 'Estás enviando mensajes muy rápido; enviaremos este en un momento.',
   greeting: '¡Hola! ¿En qué podemos ayudarte?',
   offlineTitle: 'Déjanos un mensaje',
   offlineText: 'Ahora mismo no estamos en línea. Déjanos tu correo electrónico y un mensaje y te responderemos.',

@@ -21,6 +21,7 @@ export const hu: Strings = {
   messages: 'Üzenetek',
   newMessage: (name, body) => `Új üzenet tőle: ${name}: ${body}`,
   reconnecting: 'Megszakadt a kapcsolat. Újracsatlakozás… Üzeneteit elküldjük, amint helyreáll.',
+  slowDown: 'Gyorsan küldi az üzeneteket – ezt egy pillanat múlva elküldjük.',
   greeting: 'Üdvözöljük! Miben segíthetünk?',
   offlineTitle: 'Hagyjon nekünk üzenetet',
   offlineText: 'Jelenleg nem vagyunk elérhetők. Adja meg e-mail címét és üzenetét, és hamarosan válaszolunk.',

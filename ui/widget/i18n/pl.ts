@@ -28,6 +28,7 @@ export const pl: Strings = {
   messages: 'Wiadomości',
   newMessage: (name, body) => `Nowa wiadomość od ${name}: ${body}`,
   reconnecting: 'Utracono połączenie. Łączenie ponownie… Twoje wiadomości wyślemy, gdy tylko wróci.',
+  slowDown: 'Wysyłasz wiadomości bardzo szybko — wyślemy tę za chwilę.',
   greeting: 'Dzień dobry! Jak możemy pomóc?',
   offlineTitle: 'Zostaw nam wiadomość',
   offlineText: 'W tej chwili nie jesteśmy online. Zostaw swój e-mail i wiadomość, a odezwiemy się do Ciebie.',

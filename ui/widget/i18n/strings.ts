@@ -21,6 +21,8 @@ export interface Strings {
   messages: string
   newMessage: (name: string, body: string) => string
   reconnecting: string
+  /** The server asked the widget to send more slowly; the message waits and goes out by itself. */
+  slowDown: string
   greeting: string
   offlineTitle: string
   offlineText: string
