@@ -28,5 +28,6 @@ export interface AppDeps {
   /** Visitors' messages, stored a batch at a time (group commit). */
   visitorMessages: VisitorMessageBatcher
   /** Set once migrations have run; /healthz answers 503 before. */
-  state: { migrated: boolean }
+  /** `database` is 'restarting' while the supervisor brings the embedded PostgreSQL back. */
+  state: { migrated: boolean; database?: 'up' | 'restarting' }
 }

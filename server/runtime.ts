@@ -5,6 +5,7 @@ import { createSql, type Sql } from './db/client.ts'
 import { VisitorMessageBatcher } from './domain/messages/append-batch.ts'
 import { migrate } from './db/migrate.ts'
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.ts'
+import { Supervisor } from './db/supervisor.ts'
 import { EventBus } from './events/bus.ts'
 import { loadSecretBox } from './shared/secrets.ts'
 import { resealIdentitySecret } from './domain/settings/settings.usecases.ts'
@@ -43,14 +44,15 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     const t0 = performance.now()
     embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log })
     databaseUrl = embedded.url
-    log.info('embedded PostgreSQL started', { port: embedded.port, dir: embedded.dir, ms: Math.round(performance.now() - t0) })
+    log.info(embedded.adopted ? 'embedded PostgreSQL adopted' : 'embedded PostgreSQL started', { port: embedded.port, dir: embedded.dir, ms: Math.round(performance.now() - t0) })
   }
+  let supervisor: Supervisor | null = null
   let sql: Sql | null = null
   let batchSql: Sql | null = null
   const cleanup: (() => Promise<void>)[] = []
   try {
     sql = createSql(databaseUrl)
-    const state = { migrated: false }
+    const state: AppDeps['state'] = { migrated: false, database: 'up' }
     const result = await migrate(sql)
     state.migrated = true
     if (result.applied.length) log.info('migrations applied', { applied: result.applied, current: result.current })
@@ -87,6 +89,11 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     const geo = new GeoLocator()
     const facts = { locate: (ip: string) => geo.locate(ip), parseUserAgent }
     const deps: AppDeps = { config, secrets, sql, bus, log, hub, channels, web, nodeId, auth, state, facts, visitorMessages }
+
+    if (embedded) {
+      supervisor = new Supervisor(embedded, { log, onChange: (up) => (state.database = up ? 'up' : 'restarting') })
+      supervisor.start()
+    }
 
     realtimeListener(bus, hub, sql)
     deliveryListener(bus, channels, deps, log)
@@ -128,19 +135,22 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
       embedded,
       stop() {
         stopped ??= (async () => {
+          // Each step is bounded: a database that is down or restarting fails them at once, and
+          // connections still busy get a second before they are closed under their queries.
+          await supervisor?.stop()
           await app.stop(true)
           hub.stop()
           for (const c of cleanup.reverse()) await c().catch((error) => log.warn('shutdown step failed', { error }))
           await visitorMessages.idle()
           await bus.drain()
-          await batchDb.end({ timeout: 5 })
-          await db.end({ timeout: 5 })
+          await Promise.all([batchDb.end({ timeout: 1 }), db.end({ timeout: 1 })])
           if (embedded) await embedded.stop()
         })()
         return stopped
       },
     }
   } catch (e) {
+    await supervisor?.stop()
     for (const c of cleanup.reverse()) await c().catch(() => {})
     if (batchSql) await batchSql.end({ timeout: 1 }).catch(() => {})
     if (sql) await sql.end({ timeout: 1 }).catch(() => {})
