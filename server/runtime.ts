@@ -135,14 +135,22 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
       embedded,
       stop() {
         stopped ??= (async () => {
-          // Each step is bounded: a database that is down or restarting fails them at once, and
-          // connections still busy get a second before they are closed under their queries.
+          // Shutdown is bounded (SIGTERM ends the process within about 2 s): background work (a
+          // mail being sent, a mailbox read, listeners still running) gets a second, then the
+          // connections are closed under whatever still waits; unsent mail stays queued in the
+          // database, and what the sockets had not acked was never promised.
           await supervisor?.stop()
           await app.stop(true)
           hub.stop()
-          for (const c of cleanup.reverse()) await c().catch((error) => log.warn('shutdown step failed', { error }))
-          await visitorMessages.idle()
-          await bus.drain()
+          const settle = (async () => {
+            for (const c of cleanup.reverse()) await c().catch((error) => log.warn('shutdown step failed', { error }))
+            await visitorMessages.idle()
+            await bus.drain()
+          })()
+          let late: ReturnType<typeof setTimeout> | undefined
+          const timedOut = await Promise.race([settle.then(() => false), new Promise<boolean>((r) => (late = setTimeout(() => r(true), 1_000)))])
+          clearTimeout(late)
+          if (timedOut) log.warn('shutdown: background work did not finish within 1 s; closing the database connections under it')
           await Promise.all([batchDb.end({ timeout: 1 }), db.end({ timeout: 1 })])
           if (embedded) await embedded.stop()
         })()
