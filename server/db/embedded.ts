@@ -347,7 +347,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       const pid = runningPostmaster(dir)
       if (pid === null) return
       if (!always) {
-        const others = await otherClients(adminUrl).catch(() => 0)
+        // Our own pools were just closed; their server processes may take a moment to go.
+        let others = 0
+        for (let i = 0; i < 6; i++) {
+          others = await otherClients(adminUrl).catch(() => 0)
+          if (others === 0) break
+          await Bun.sleep(50)
+        }
         if (others > 0) {
           opts.log.warn('leaving the embedded PostgreSQL running: other clients still use it', { port: clusterPort, connections: others })
           return
