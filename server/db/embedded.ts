@@ -347,9 +347,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       const pid = runningPostmaster(dir)
       if (pid === null) return
       if (!always) {
-        // Our own pools were just closed; their server processes may take a moment to go.
+        // Our own pools were just closed, and a client that just left (a second process stopped a
+        // moment ago) is still listed until its server process has gone: give them up to a second.
         let others = 0
-        for (let i = 0; i < 6; i++) {
+        for (let i = 0; i < 20; i++) {
           others = await otherClients(adminUrl).catch(() => 0)
           if (others === 0) break
           await Bun.sleep(50)
