@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { spawnParley, type ParleyProcess } from '../testing/process.ts'
-import { VisitorClient, cid } from '../testing/harness.ts'
+import { AgentClient, VisitorClient, cid } from '../testing/harness.ts'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-shared-'))
 const owner = { PARLEY_OWNER_EMAIL: 'owner@example.com', PARLEY_OWNER_PASSWORD: 'owner-password' }
@@ -83,6 +83,27 @@ describe('an embedded cluster shared with a second process', () => {
     expect(await healthy(b!.url)).toBe(true)
     expect(savedPort()).toBe(port)
     await chat(b!.url, 'after the postmaster came back')
+
+    // The processes stay in step (LISTEN/NOTIFY): a visitor's message on B reaches a dashboard on A.
+    const agent = new AgentClient(a!.url)
+    expect((await agent.login('owner@example.com', 'owner-password')).status).toBe(200)
+    const dash = await agent.socket()
+    await dash.waitFor('hello')
+    const visitor = await VisitorClient.create(b!.url)
+    const ws = await visitor.socket()
+    await ws.waitFor('hello')
+    // What was announced while a process could not hear is lost; within a few seconds of the
+    // restart both listen again.
+    let relayed = false
+    for (let i = 0; i < 10 && !relayed; i++) {
+      const clientId = cid()
+      ws.send({ type: 'message.send', clientId, body: `relayed after the restart ${i}` })
+      const ack = await ws.waitFor('ack', (f) => f.clientId === clientId, 10_000)
+      relayed = await dash.waitFor('message', (f) => f.message.id === ack.messageId, 1_000).then(() => true, () => false)
+    }
+    expect(relayed).toBe(true)
+    ws.close()
+    dash.close()
   }, 60_000)
 
   it('stops the cluster when the owner stops last', async () => {
