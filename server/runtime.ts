@@ -146,7 +146,7 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
             for (const c of cleanup.reverse()) await c().catch((error) => log.warn('shutdown step failed', { error }))
             await visitorMessages.idle()
             await bus.drain()
-          })()
+          })().catch((error) => log.warn('shutdown step failed', { error }))
           let late: ReturnType<typeof setTimeout> | undefined
           const timedOut = await Promise.race([settle.then(() => false), new Promise<boolean>((r) => (late = setTimeout(() => r(true), 1_000)))])
           clearTimeout(late)
