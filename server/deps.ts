@@ -31,5 +31,6 @@ export interface AppDeps {
   /** Per-visitor and per-IP limits on the widget's doors (this process's share). */
   limits: WidgetLimits
   /** Set once migrations have run; /healthz answers 503 before. */
-  state: { migrated: boolean }
+  /** `database` is 'restarting' while the supervisor brings the embedded PostgreSQL back. */
+  state: { migrated: boolean; database?: 'up' | 'restarting' }
 }

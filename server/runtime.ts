@@ -5,6 +5,7 @@ import { createSql, type Sql } from './db/client.ts'
 import { VisitorMessageBatcher } from './domain/messages/append-batch.ts'
 import { migrate } from './db/migrate.ts'
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.ts'
+import { Supervisor } from './db/supervisor.ts'
 import { EventBus } from './events/bus.ts'
 import { loadSecretBox } from './shared/secrets.ts'
 import { resealIdentitySecret } from './domain/settings/settings.usecases.ts'
@@ -44,14 +45,15 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     const t0 = performance.now()
     embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log })
     databaseUrl = embedded.url
-    log.info('embedded PostgreSQL started', { port: embedded.port, dir: embedded.dir, ms: Math.round(performance.now() - t0) })
+    log.info(embedded.adopted ? 'embedded PostgreSQL adopted' : 'embedded PostgreSQL started', { port: embedded.port, dir: embedded.dir, ms: Math.round(performance.now() - t0) })
   }
+  let supervisor: Supervisor | null = null
   let sql: Sql | null = null
   let batchSql: Sql | null = null
   const cleanup: (() => Promise<void>)[] = []
   try {
     sql = createSql(databaseUrl)
-    const state = { migrated: false }
+    const state: AppDeps['state'] = { migrated: false, database: 'up' }
     const result = await migrate(sql)
     state.migrated = true
     if (result.applied.length) log.info('migrations applied', { applied: result.applied, current: result.current })
@@ -88,6 +90,11 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     const geo = new GeoLocator()
     const facts = { locate: (ip: string) => geo.locate(ip), parseUserAgent }
     const deps: AppDeps = { config, secrets, sql, bus, log, hub, channels, web, nodeId, auth, state, facts, visitorMessages, limits: new WidgetLimits(config.limits) }
+
+    if (embedded) {
+      supervisor = new Supervisor(embedded, { log, onChange: (up) => (state.database = up ? 'up' : 'restarting') })
+      supervisor.start()
+    }
 
     realtimeListener(bus, hub, sql)
     deliveryListener(bus, channels, deps, log)
@@ -129,19 +136,30 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
       embedded,
       stop() {
         stopped ??= (async () => {
+          // Shutdown is bounded (SIGTERM ends the process within about 2 s): background work (a
+          // mail being sent, a mailbox read, listeners still running) gets a second, then the
+          // connections are closed under whatever still waits; unsent mail stays queued in the
+          // database, and what the sockets had not acked was never promised.
+          await supervisor?.stop()
           await app.stop(true)
           hub.stop()
-          for (const c of cleanup.reverse()) await c().catch((error) => log.warn('shutdown step failed', { error }))
-          await visitorMessages.idle()
-          await bus.drain()
-          await batchDb.end({ timeout: 5 })
-          await db.end({ timeout: 5 })
+          const settle = (async () => {
+            for (const c of cleanup.reverse()) await c().catch((error) => log.warn('shutdown step failed', { error }))
+            await visitorMessages.idle()
+            await bus.drain()
+          })().catch((error) => log.warn('shutdown step failed', { error }))
+          let late: ReturnType<typeof setTimeout> | undefined
+          const timedOut = await Promise.race([settle.then(() => false), new Promise<boolean>((r) => (late = setTimeout(() => r(true), 1_000)))])
+          clearTimeout(late)
+          if (timedOut) log.warn('shutdown: background work did not finish within 1 s; closing the database connections under it')
+          await Promise.all([batchDb.end({ timeout: 1 }), db.end({ timeout: 1 })])
           if (embedded) await embedded.stop()
         })()
         return stopped
       },
     }
   } catch (e) {
+    await supervisor?.stop()
     for (const c of cleanup.reverse()) await c().catch(() => {})
     if (batchSql) await batchSql.end({ timeout: 1 }).catch(() => {})
     if (sql) await sql.end({ timeout: 1 }).catch(() => {})

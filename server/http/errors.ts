@@ -1,7 +1,7 @@
 // The one place errors become HTTP answers: AppError → its status and code; request validation
 // → 400 naming the field; anything unknown → logged with context, answered with a plain 500.
 import type { Logger } from '../shared/logger.ts'
-import { isAppError } from '../shared/errors.ts'
+import { DATABASE_UNAVAILABLE, isAppError, isDatabaseUnavailable } from '../shared/errors.ts'
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> }
@@ -40,6 +40,10 @@ export function handleError(log: Logger, { code, error, request }: ElysiaErrorAr
       return errorResponse(404, 'route.not_found', `no route ${request.method} ${new URL(request.url).pathname}`)
     case 'INVALID_COOKIE_SIGNATURE':
       return errorResponse(400, 'request.invalid_cookie', 'invalid cookie')
+  }
+  if (isDatabaseUnavailable(error)) {
+    const { code, message, retryAfter } = DATABASE_UNAVAILABLE
+    return errorResponse(503, code, message, { retryAfter }, { 'retry-after': String(retryAfter) })
   }
   const status = (error as { status?: unknown })?.status
   if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -22,12 +22,29 @@ describe('health and API docs', () => {
     expect(r.status).toBe(503)
   })
 
+  it('answers 503 at once while the embedded PostgreSQL is being restarted', async () => {
+    const app = createApp({ ...srv.running.deps, state: { migrated: true, database: 'restarting' } })
+    const r = await app.handle(new Request('http://localhost/healthz'))
+    expect(r.status).toBe(503)
+    expect(await r.json()).toEqual({ status: 'unavailable', database: 'restarting' })
+  })
+
   it('answers 503 when the database is unreachable', async () => {
     const dead = createSql('postgres://nobody:x@127.0.0.1:1/none', { max: 1 })
     const app = createApp({ ...srv.running.deps, sql: dead })
     const r = await app.handle(new Request('http://localhost/healthz'))
     expect(r.status).toBe(503)
     expect((await r.json()).database).toBe('unreachable')
+    await dead.end({ timeout: 0 })
+  })
+
+  it('answers a request that needs an unreachable database "not stored, retry": 503 database.unavailable with Retry-After', async () => {
+    const dead = createSql('postgres://nobody:x@127.0.0.1:1/none', { max: 1 })
+    const app = createApp({ ...srv.running.deps, sql: dead })
+    const r = await app.handle(new Request('http://localhost/api/widget/visitors', { method: 'POST' }))
+    expect(r.status).toBe(503)
+    expect(r.headers.get('retry-after')).toBe('1')
+    expect((await r.json()).error.code).toBe('database.unavailable')
     await dead.end({ timeout: 0 })
   })
 

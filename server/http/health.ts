@@ -9,6 +9,10 @@ export const healthRoutes = (deps: AppDeps) =>
         set.status = 503
         return { status: 'starting', database: 'not migrated' }
       }
+      if (deps.state.database === 'restarting') {
+        set.status = 503
+        return { status: 'unavailable', database: 'restarting' }
+      }
       try {
         await Promise.race([
           deps.sql`select 1`,

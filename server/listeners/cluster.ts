@@ -136,7 +136,7 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
   }
 
   let chain = Promise.resolve()
-  const listener = await sql.listen(CHANNEL, (payload) => {
+  const onPayload = (payload: string) => {
     let parsed: Partial<Envelope>
     try {
       parsed = JSON.parse(payload)
@@ -149,7 +149,50 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
     for (const note of parsed.notes ?? []) {
       chain = chain.then(() => handle(note)).catch((error) => log.warn('cluster event failed', { error, note }))
     }
-  })
+  }
+  let listener = await sql.listen(CHANNEL, onPayload)
+
+  // postgres.js listens again when its listening connection drops, but when the database is
+  // still down at that moment (restarting) that LISTEN fails silently and nothing is heard again.
+  // So this process pings itself twice a second on a channel of its own, over the same
+  // connection; when no ping has come back for 1.5 s, both channels are listened to afresh.
+  // https://github.com/porsager/postgres/blob/master/src/index.js (listen: onclose)
+  const pingChannel = `parley_ping_${nodeId.replaceAll('-', '')}`
+  let heardAt = Date.now()
+  const onPing = () => {
+    heardAt = Date.now()
+  }
+  let ping = await sql.listen(pingChannel, onPing)
+  const relisten = async <T extends { unlisten(): Promise<void> }>(current: T, again: () => Promise<T>): Promise<T> => {
+    await current.unlisten().catch(() => {})
+    return again()
+  }
+  let relistening = false
+  const pinger = setInterval(() => {
+    if (relistening) return
+    if (Date.now() - heardAt > 1_500) {
+      relistening = true
+      let gaveUp: ReturnType<typeof setTimeout> | undefined
+      const attempt = (async () => {
+        listener = await relisten(listener, () => sql.listen(CHANNEL, onPayload))
+        ping = await relisten(ping, () => sql.listen(pingChannel, onPing))
+        heardAt = Date.now()
+        log.info('cluster relay listening again after a silence')
+        // Whatever was announced while this process could not hear is lost; saying hello again
+        // at least tells the others that this process is there.
+        await sql.notify(CHANNEL, JSON.stringify({ from: nodeId, hello: true } satisfies Envelope))
+      })()
+      // A LISTEN that neither answers nor fails (the database half there) is tried again later.
+      Promise.race([attempt, new Promise((r) => (gaveUp = setTimeout(r, 5_000)))])
+        .catch(() => {})
+        .finally(() => {
+          clearTimeout(gaveUp)
+          relistening = false
+        })
+      return
+    }
+    sql.notify(pingChannel, '').catch(() => {})
+  }, 500)
   // Register (the heartbeat did, before this), listen, say hello, then look: a process that
   // started at the same moment either heard our hello or is already registered when we look.
   await sql.notify(CHANNEL, JSON.stringify({ from: nodeId, hello: true } satisfies Envelope))
@@ -158,6 +201,8 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
   return {
     async stop() {
       clearInterval(recheck)
+      clearInterval(pinger)
+      await ping.unlisten().catch(() => {})
       if (flushing) clearImmediate(flushing)
       flush()
       for (const off of offs) off()

@@ -4,7 +4,7 @@
 import { Elysia } from 'elysia'
 import type { Server, ServerWebSocket } from 'bun'
 import type { AppDeps } from '../deps.ts'
-import { AppError, isAppError } from '../shared/errors.ts'
+import { AppError, DATABASE_UNAVAILABLE, isAppError, isDatabaseUnavailable } from '../shared/errors.ts'
 import { authenticate, connectionChanged, sessionActor, sessionIsLive, setStatus, type Actor } from '../domain/agents/agents.usecases.ts'
 import { authenticateVisitor, recordPageView, visitorConnected, visitorConnectionChanged } from '../domain/visitors/visitors.usecases.ts'
 import { getConversation, getVisitorConversation, counts } from '../domain/conversations/conversations.usecases.ts'
@@ -186,6 +186,8 @@ function onMessage(deps: AppDeps, ws: Sock, state: SocketState, raw: string | Bu
     } catch (e) {
       if (isAppError(e)) {
         send(deps, ws, { type: 'error', code: e.code, message: e.message, ...(ref ? { ref } : {}) })
+      } else if (isDatabaseUnavailable(e)) {
+        send(deps, ws, { type: 'error', code: DATABASE_UNAVAILABLE.code, message: DATABASE_UNAVAILABLE.message, ...(ref ? { ref } : {}) })
       } else {
         deps.log.error('socket frame failed', { frame: parsed.frame.type, error: e })
         send(deps, ws, { type: 'error', code: 'internal', message: 'internal server error', ...(ref ? { ref } : {}) })

@@ -23,3 +23,25 @@ export function isUniqueViolation(e: unknown, constraint?: string): boolean {
   if (!err || err.code !== '23505') return false
   return constraint === undefined || err.constraint_name === constraint
 }
+
+/** postgres.js's codes for a connection that could not be made or was lost. */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED'])
+
+/**
+ * The database is down, restarting or shutting down: the statement did not run, or its outcome
+ * is unknown (a commit cut off mid-way). Either way the client is told "not stored, retry", and a
+ * retry with the same client id is stored once. SQLSTATE class 08 is a connection exception;
+ * 57P01–57P03 are admin shutdown, crash shutdown and "cannot connect now" (starting up).
+ */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code
+  if (typeof code !== 'string') return false
+  return CONNECTION_CODES.has(code) || code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03'
+}
+
+export const DATABASE_UNAVAILABLE = {
+  code: 'database.unavailable',
+  message: 'not stored: the database is unavailable for a moment; retry',
+  /** Seconds a client waits before retrying. */
+  retryAfter: 1,
+} as const
