@@ -1,32 +1,18 @@
 // A Parley killed with SIGKILL mid-conversation loses no acknowledged message, and starts again
 // cleanly although its embedded PostgreSQL was left running, or left a stale pid file.
 import { afterAll, describe, expect, it } from 'bun:test'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { spawnParley, type ParleyProcess } from './testing/process.ts'
+import { embeddedDataDir, isAlive, spawnParley, type ParleyProcess } from './testing/process.ts'
 import { AgentClient, VisitorClient, cid } from './testing/harness.ts'
 
-const dataDir = mkdtempSync(join(tmpdir(), 'parley-crash-'))
-// One visitor sends a steady stream far beyond a person's pace: this file is about crashes, not limits.
-const env = { DATA_DIR: dataDir, DATABASE_URL: '', PARLEY_OWNER_EMAIL: 'owner@example.com', PARLEY_OWNER_PASSWORD: 'owner-password', LIMIT_MESSAGES_PER_VISITOR: '1000000/1' }
-const pidFile = join(dataDir, 'postgres', 'postmaster.pid')
-const postmasterPid = () => Number(readFileSync(pidFile, 'utf8').split('\n')[0])
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
+const { dataDir, env, pidFile, postmasterPid, remove } = embeddedDataDir('crash')
+const alive = isAlive
 let current: ParleyProcess | null = null
 
 afterAll(async () => {
   if (current) await current.kill('SIGTERM')
-  if (existsSync(pidFile) && alive(postmasterPid())) process.kill(postmasterPid(), 'SIGINT')
-  for (let i = 0; i < 100 && existsSync(pidFile); i++) await Bun.sleep(50)
-  rmSync(dataDir, { recursive: true, force: true })
+  await remove()
 })
 
 async function messagesOf(url: string, conversationId: string) {

@@ -1,34 +1,21 @@
 // A second Parley pointed at the first one's embedded PostgreSQL (DATABASE_URL) keeps working
 // across the first one's restarts: the port stays, and a cluster in use is never shut down.
 import { afterAll, describe, expect, it } from 'bun:test'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { spawnParley, type ParleyProcess } from '../testing/process.ts'
+import { embeddedDataDir, isAlive, spawnParley, type ParleyProcess } from '../testing/process.ts'
 import { AgentClient, VisitorClient, cid } from '../testing/harness.ts'
 
-const dataDir = mkdtempSync(join(tmpdir(), 'parley-shared-'))
-const owner = { PARLEY_OWNER_EMAIL: 'owner@example.com', PARLEY_OWNER_PASSWORD: 'owner-password' }
-const envA = { DATA_DIR: dataDir, DATABASE_URL: '', ...owner }
-const pidFile = join(dataDir, 'postgres', 'postmaster.pid')
-const postmasterPid = () => Number(readFileSync(pidFile, 'utf8').split('\n')[0])
+const { dataDir, env: envA, pidFile, postmasterPid, remove } = embeddedDataDir('shared')
+const owner = { PARLEY_OWNER_EMAIL: envA.PARLEY_OWNER_EMAIL, PARLEY_OWNER_PASSWORD: envA.PARLEY_OWNER_PASSWORD }
 const savedPort = () => Number(readFileSync(join(dataDir, 'postgres.port'), 'utf8').trim())
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
+const alive = isAlive
 let a: ParleyProcess | null = null
 let b: ParleyProcess | null = null
 
 afterAll(async () => {
   await Promise.all([a?.kill('SIGTERM'), b?.kill('SIGTERM')])
-  if (existsSync(pidFile) && alive(postmasterPid())) process.kill(postmasterPid(), 'SIGINT')
-  for (let i = 0; i < 100 && existsSync(pidFile); i++) await Bun.sleep(50)
-  rmSync(dataDir, { recursive: true, force: true })
+  await remove()
 })
 
 /** A visitor's message over the widget socket: acked means stored. */

@@ -1,31 +1,17 @@
 // The embedded PostgreSQL is watched: its postmaster killed mid-traffic comes back, clients are
 // told "not stored, retry" meanwhile and never acked falsely; SIGTERM ends everything promptly.
 import { afterAll, describe, expect, it } from 'bun:test'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { spawnParley, type ParleyProcess } from '../testing/process.ts'
+import { existsSync } from 'node:fs'
+import { embeddedDataDir, isAlive, spawnParley, type ParleyProcess } from '../testing/process.ts'
 import { AgentClient, VisitorClient, cid } from '../testing/harness.ts'
 
-const dataDir = mkdtempSync(join(tmpdir(), 'parley-supervised-'))
-const env = { DATA_DIR: dataDir, DATABASE_URL: '', PARLEY_OWNER_EMAIL: 'owner@example.com', PARLEY_OWNER_PASSWORD: 'owner-password' }
-const pidFile = join(dataDir, 'postgres', 'postmaster.pid')
-const postmasterPid = () => Number(readFileSync(pidFile, 'utf8').split('\n')[0])
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
+const { dataDir, env, pidFile, postmasterPid, remove } = embeddedDataDir('supervised')
+const alive = isAlive
 let current: ParleyProcess | null = null
 
 afterAll(async () => {
   if (current) await current.kill('SIGTERM')
-  if (existsSync(pidFile) && alive(postmasterPid())) process.kill(postmasterPid(), 'SIGINT')
-  for (let i = 0; i < 100 && existsSync(pidFile); i++) await Bun.sleep(50)
-  rmSync(dataDir, { recursive: true, force: true })
+  await remove()
 })
 
 /** Sends SIGTERM and returns the exit code and how long the process took to exit. */

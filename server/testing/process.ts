@@ -1,5 +1,7 @@
 // Runs Parley as a real child process (server/main.ts), for multi-process and crash tests.
-import { resolve } from 'node:path'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { freePort } from '../db/embedded.ts'
 
 const MAIN = resolve(import.meta.dir, '../main.ts')
@@ -49,5 +51,42 @@ export async function spawnParley(env: Record<string, string>, readyMs = 30_000)
       proc.kill(signal)
       return proc.exited
     },
+  }
+}
+
+/**
+ * A DATA_DIR of a test's own for Parleys with their embedded PostgreSQL: the environment to start
+ * them with, the postmaster's pid, and a clean-up that stops a postmaster left running. Their
+ * visitors send far beyond a person's pace: these tests are about processes, not limits.
+ */
+export function embeddedDataDir(prefix: string) {
+  const dataDir = mkdtempSync(join(tmpdir(), `parley-${prefix}-`))
+  const pidFile = join(dataDir, 'postgres', 'postmaster.pid')
+  const postmasterPid = () => Number(readFileSync(pidFile, 'utf8').split('\n')[0])
+  return {
+    dataDir,
+    pidFile,
+    env: {
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      PARLEY_OWNER_EMAIL: 'owner@example.com',
+      PARLEY_OWNER_PASSWORD: 'owner-password',
+      LIMIT_MESSAGES_PER_VISITOR: '1000000/1',
+    },
+    postmasterPid,
+    async remove(): Promise<void> {
+      if (existsSync(pidFile) && isAlive(postmasterPid())) process.kill(postmasterPid(), 'SIGINT')
+      for (let i = 0; i < 100 && existsSync(pidFile); i++) await Bun.sleep(50)
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
   }
 }
