@@ -1,17 +1,17 @@
 // The dashboard in a real Chromium against a real Parley (real Postgres, real sockets): first-run
 // setup, the owner's pages, an agent answering a visitor live, permissions, languages.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import type { Browser, Locator, Page } from 'playwright-core'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { launchBrowser, screenshotPath } from '../testing/browser.ts'
+import { Pages, launchBrowser, screenshotPath, signIn as signInAs, type WatchedPage } from '../testing/browser.ts'
 import { waitForCount, waitForText } from '../testing/wait.ts'
 import { UI_DIR } from '../../server/http/static.ts'
 import { AgentClient, VisitorClient, cid, startTestServer, type TestServer, type TestSocket } from '../../server/testing/harness.ts'
 
 let srv: TestServer
 let browser: Browser
-const contexts: BrowserContext[] = []
+const pages = new Pages(() => browser, 8000)
 /** Each test drives a browser through a whole flow; every wait inside is bounded on its own. */
 const TEST_MS = 60_000
 
@@ -26,29 +26,13 @@ beforeAll(async () => {
 }, 30_000)
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {})
+  await pages.close()
   await browser?.close()
   await srv?.stop()
 })
 
-async function newPage(width = 1280, height = 800): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height } })
-  contexts.push(context)
-  const page = await context.newPage()
-  page.setDefaultTimeout(8000)
-  const errors: string[] = []
-  page.on('pageerror', (e) => errors.push(String(e)))
-  ;(page as Page & { errors: string[] }).errors = errors
-  return page
-}
-
-async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto(srv.url + '/')
-  await page.locator('parley-login input[name=email]').fill(who.email)
-  await page.locator('parley-login input[name=password]').fill(who.password)
-  await page.locator('parley-login button[type=submit]').click()
-  await page.locator('parley-conversation-list').waitFor()
-}
+const newPage = (width?: number, height?: number) => pages.open(width, height)
+const signIn = (page: Page, who: { email: string; password: string }) => signInAs(page, srv.url, who)
 
 const rowOf = (page: Page, conversationId: string) => page.locator(`parley-conversation-list li[data-conversation="${conversationId}"]`)
 const count = (page: Page, view: string) => page.locator(`parley-conversation-list [data-count=${view}]`)
@@ -131,7 +115,7 @@ describe('the agent dashboard', () => {
     // The e-mail channel's settings page is reachable from the owner's navigation too.
     await page.locator('parley-app nav a[href="#/email"]').click()
     await page.locator('parley-email-settings [data-status]').waitFor()
-    expect((page as Page & { errors: string[] }).errors).toEqual([])
+    expect((page as WatchedPage).errors).toEqual([])
   }, TEST_MS)
 
   it('lets an agent answer a visitor live: take, reply, resolve, and back to Open when the visitor writes again', async () => {
@@ -244,7 +228,7 @@ describe('the agent dashboard', () => {
     await waitForText(rowOf(page, convId), 'change the address')
     await waitForText(count(page, 'mine'), '1')
     vws.close()
-    expect((page as Page & { errors: string[] }).errors).toEqual([])
+    expect((page as WatchedPage).errors).toEqual([])
   }, TEST_MS)
 
   it("hides Resolve from a limited agent on a colleague's conversation, and the API refuses it", async () => {
@@ -391,7 +375,7 @@ describe('the agent dashboard', () => {
     const got = await back.waitFor('message', (f) => f.message.authorType === 'agent')
     expect(got.message.body).toBe('Yes, one moment please.')
     back.close()
-    expect((page as Page & { errors: string[] }).errors).toEqual([])
+    expect((page as WatchedPage).errors).toEqual([])
   }, TEST_MS)
 
   it('pages through Resolved with "Load more"', async () => {
@@ -445,7 +429,7 @@ describe('the agent dashboard', () => {
     for (const [i, s] of starts.entries()) await waitForText(rowOf(page, s.conversationId), `Burst reply ${i}`)
     await rowOf(page, starts[5]!.conversationId).locator('a').click()
     await waitForText(page.locator('parley-thread .msg.visitor').last(), 'Burst reply 5')
-    expect((page as Page & { errors: string[] }).errors).toEqual([])
+    expect((page as WatchedPage).errors).toEqual([])
     watcher.close()
   }, TEST_MS)
 

@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core (no browser downloads here). Screenshots go to
 // test-artifacts/screenshots/ so a person can open them and look.
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
@@ -27,4 +27,43 @@ export async function launchBrowser(): Promise<Browser> {
 export function screenshotPath(name: string): string {
   mkdirSync(SCREENSHOTS, { recursive: true })
   return join(SCREENSHOTS, `${name}.png`)
+}
+
+/** A page that collects the uncaught errors its scripts throw, so a test can assert there were none. */
+export type WatchedPage = Page & { errors: string[] }
+
+/**
+ * Pages of a test file, each in a fresh browser context (its own cookies, like another person's
+ * browser), with one bounded default wait; close() closes them all.
+ */
+export class Pages {
+  private contexts: BrowserContext[] = []
+
+  constructor(
+    private browser: () => Browser,
+    private timeoutMs = 8000,
+  ) {}
+
+  async open(width = 1280, height = 800): Promise<WatchedPage> {
+    const context = await this.browser().newContext({ viewport: { width, height } })
+    this.contexts.push(context)
+    const page = (await context.newPage()) as WatchedPage
+    page.setDefaultTimeout(this.timeoutMs)
+    page.errors = []
+    page.on('pageerror', (e) => page.errors.push(String(e)))
+    return page
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.contexts.splice(0)) await c.close().catch(() => {})
+  }
+}
+
+/** Signs in on the dashboard's login form and waits for the conversation list. */
+export async function signIn(page: Page, base: string, who: { email: string; password: string }): Promise<void> {
+  await page.goto(base + '/')
+  await page.locator('parley-login input[name=email]').fill(who.email)
+  await page.locator('parley-login input[name=password]').fill(who.password)
+  await page.locator('parley-login button[type=submit]').click()
+  await page.locator('parley-conversation-list').waitFor()
 }

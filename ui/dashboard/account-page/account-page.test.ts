@@ -3,17 +3,17 @@
 // sessions and sign out everywhere else; the owner edits an agent and resets their password; the
 // sign-in screen says how long a throttled address must wait.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { launchBrowser, screenshotPath } from '../../testing/browser.ts'
+import { Pages, launchBrowser, screenshotPath, signIn as signInAs, type WatchedPage } from '../../testing/browser.ts'
 import { waitForCount, waitForText } from '../../testing/wait.ts'
 import { UI_DIR } from '../../../server/http/static.ts'
 import { AgentClient, startTestServer, type TestServer } from '../../../server/testing/harness.ts'
 
 let srv: TestServer
 let browser: Browser
-const contexts: BrowserContext[] = []
+const pages = new Pages(() => browser, 10_000)
 const TEST_MS = 90_000
 
 const OWNER = { name: 'Olivia Owner', email: 'olivia@example.com', password: 'owner-password' }
@@ -25,31 +25,15 @@ beforeAll(async () => {
 }, 60_000)
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {})
+  await pages.close()
   await browser?.close()
   await srv?.stop()
 }, 60_000)
 
-async function newPage(width = 1280, height = 800): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height } })
-  contexts.push(context)
-  const page = await context.newPage()
-  page.setDefaultTimeout(10_000)
-  const errors: string[] = []
-  page.on('pageerror', (e) => errors.push(String(e)))
-  ;(page as Page & { errors: string[] }).errors = errors
-  return page
-}
+const newPage = (width?: number, height?: number) => pages.open(width, height)
+const signIn = (page: Page, who: { email: string; password: string }) => signInAs(page, srv.url, who)
 
-async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto(srv.url + '/')
-  await page.locator('parley-login input[name=email]').fill(who.email)
-  await page.locator('parley-login input[name=password]').fill(who.password)
-  await page.locator('parley-login button[type=submit]').click()
-  await page.locator('parley-conversation-list').waitFor()
-}
-
-const errorsOf = (page: Page) => (page as Page & { errors: string[] }).errors
+const errorsOf = (page: Page) => (page as WatchedPage).errors
 
 describe('my account', () => {
   it('changes my name and password, which signs my other sessions out, dashboards included', async () => {
