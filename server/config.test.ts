@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'bun:test'
+import { configError } from './testing/harness.ts'
 import { resolve } from 'node:path'
-import { loadConfig, ConfigError } from './config.ts'
+import { loadConfig } from './config.ts'
 
-const fails = (env: Record<string, string>) => {
-  try {
-    loadConfig(env)
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError)
-    return (e as Error).message
-  }
-  throw new Error('expected a ConfigError')
-}
 
 describe('configuration', () => {
   it('has typed defaults when nothing is set', () => {
@@ -55,14 +47,14 @@ describe('configuration', () => {
   })
 
   it('names the variable when a value is wrong', () => {
-    expect(fails({ PORT: 'eighty' })).toStartWith('PORT: expected a whole number')
-    expect(fails({ PORT: '70000' })).toStartWith('PORT: expected a number from 0 to 65535')
-    expect(fails({ DATABASE_URL: 'mysql://x' })).toStartWith('DATABASE_URL:')
-    expect(fails({ LOG_LEVEL: 'loud' })).toStartWith('LOG_LEVEL: expected one of')
-    expect(fails({ TRUST_PROXY: 'proxy.local' })).toStartWith('TRUST_PROXY:')
-    expect(fails({ PARLEY_OWNER_EMAIL: 'o@example.com' })).toStartWith('PARLEY_OWNER_PASSWORD:')
-    expect(fails({ PARLEY_OWNER_EMAIL: 'o@example.com', PARLEY_OWNER_PASSWORD: 'short' })).toStartWith('PARLEY_OWNER_PASSWORD:')
-    expect(fails({ PARLEY_OWNER_EMAIL: 'o@example.com', PARLEY_OWNER_PASSWORD: 'shortpw1' })).toBe('PARLEY_OWNER_PASSWORD: must be at least 10 characters')
+    expect(configError({ PORT: 'eighty' })).toStartWith('PORT: expected a whole number')
+    expect(configError({ PORT: '70000' })).toStartWith('PORT: expected a number from 0 to 65535')
+    expect(configError({ DATABASE_URL: 'mysql://x' })).toStartWith('DATABASE_URL:')
+    expect(configError({ LOG_LEVEL: 'loud' })).toStartWith('LOG_LEVEL: expected one of')
+    expect(configError({ TRUST_PROXY: 'proxy.local' })).toStartWith('TRUST_PROXY:')
+    expect(configError({ PARLEY_OWNER_EMAIL: 'o@example.com' })).toStartWith('PARLEY_OWNER_PASSWORD:')
+    expect(configError({ PARLEY_OWNER_EMAIL: 'o@example.com', PARLEY_OWNER_PASSWORD: 'short' })).toStartWith('PARLEY_OWNER_PASSWORD:')
+    expect(configError({ PARLEY_OWNER_EMAIL: 'o@example.com', PARLEY_OWNER_PASSWORD: 'shortpw1' })).toBe('PARLEY_OWNER_PASSWORD: must be at least 10 characters')
   })
 
   it('reads the widget limits as requests per seconds, with defaults a busy site stays under', () => {
@@ -73,10 +65,10 @@ describe('configuration', () => {
     expect(c.messagesPerVisitor).toEqual({ burst: 5, seconds: 60 })
     expect(c.visitorsPerIp).toEqual({ burst: 100, seconds: 60 })
     expect(c.socketsPerIp).toBe(50)
-    expect(fails({ LIMIT_MESSAGES_PER_VISITOR: '20' })).toStartWith('LIMIT_MESSAGES_PER_VISITOR: expected requests/seconds')
-    expect(fails({ LIMIT_PAGE_VIEWS_PER_IP: '0/60' })).toStartWith('LIMIT_PAGE_VIEWS_PER_IP:')
-    expect(fails({ LIMIT_CONTACTS_PER_IP: '5/0' })).toStartWith('LIMIT_CONTACTS_PER_IP:')
-    expect(fails({ LIMIT_SOCKETS_PER_IP: '0' })).toStartWith('LIMIT_SOCKETS_PER_IP:')
+    expect(configError({ LIMIT_MESSAGES_PER_VISITOR: '20' })).toStartWith('LIMIT_MESSAGES_PER_VISITOR: expected requests/seconds')
+    expect(configError({ LIMIT_PAGE_VIEWS_PER_IP: '0/60' })).toStartWith('LIMIT_PAGE_VIEWS_PER_IP:')
+    expect(configError({ LIMIT_CONTACTS_PER_IP: '5/0' })).toStartWith('LIMIT_CONTACTS_PER_IP:')
+    expect(configError({ LIMIT_SOCKETS_PER_IP: '0' })).toStartWith('LIMIT_SOCKETS_PER_IP:')
   })
 
   it('stops start-up with one line naming the variable', async () => {

@@ -1,5 +1,6 @@
 // Response and shared request schemas, so the OpenAPI document describes real shapes.
 import { t } from 'elysia'
+import { MAX_SEQ } from '../domain/messages/messages.usecases.ts'
 
 export const Uuid = t.String({ format: 'uuid' })
 export const Email = t.String({ maxLength: 254 })
@@ -60,8 +61,6 @@ export const ErrorBody = t.Object({
 export const MessageBody = t.String({ maxLength: 20_000 })
 export const ClientId = t.String({ minLength: 1, maxLength: 100 })
 
-/** A message sequence number: PostgreSQL's integer, so a larger one is a 400, not a failed query. */
-export const MAX_SEQ = 2_147_483_647
 export const SeqAfter = t.Integer({ minimum: 0, maximum: MAX_SEQ })
 export const SeqBefore = t.Integer({ minimum: 1, maximum: MAX_SEQ })
 

@@ -6,13 +6,11 @@
 import { t } from 'elysia'
 import { checkTextDeep } from '../shared/text.ts'
 import { isAppError } from '../shared/errors.ts'
+import { MAX_SEQ } from '../domain/messages/messages.usecases.ts'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import type { Static } from '@sinclair/typebox'
 import type * as Wire from './wire.ts'
 import type { Assert, Same } from './wire.check.ts'
-
-/** A sequence number is PostgreSQL's integer; a larger one is a bad frame, not a failed query. */
-const MAX_SEQ = 2_147_483_647
 
 /** Frames larger than this are refused with an error frame; the socket stays open. */
 export const MAX_FRAME_BYTES = 64 * 1024

@@ -1,6 +1,6 @@
 // Test harness: a real Parley on a loopback port against a fresh database, and small clients
 // that talk to it the way the dashboard and the widget do (cookie + CSRF, bearer token, sockets).
-import { loadConfig, type Config } from '../config.ts'
+import { ConfigError, loadConfig, type Config } from '../config.ts'
 import { createTestDb, type TestDb } from '../db/testing.ts'
 import { startParley, type Running } from '../runtime.ts'
 import { createLogger, type Level } from '../shared/logger.ts'
@@ -205,3 +205,14 @@ export class TestSocket {
 
 /** A unique client id for a frame. */
 export const cid = () => Bun.randomUUIDv7()
+
+/** The message of the ConfigError that loading this environment raises (fails the test if none). */
+export function configError(env: Record<string, string>): string {
+  try {
+    loadConfig(env)
+  } catch (e) {
+    if (e instanceof ConfigError) return e.message
+    throw e
+  }
+  throw new Error('expected a ConfigError')
+}

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'bun:test'
-import { ConfigError, loadConfig } from '../../config.ts'
+import { configError } from '../../testing/harness.ts'
+import { loadConfig } from '../../config.ts'
 import { createTestDb } from '../../db/testing.ts'
 import { SecretBox } from '../../shared/secrets.ts'
 import { loadEmailSettings, resolveImap, saveEmailSettings } from './settings.usecases.ts'
 
-const fails = (env: Record<string, string>) => {
-  try {
-    loadConfig(env)
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError)
-    return (e as Error).message
-  }
-  throw new Error('expected a ConfigError')
-}
 
 describe('e-mail settings from the environment', () => {
   it('reads SMTP_* and IMAP_* for unattended installs', () => {
@@ -41,11 +33,11 @@ describe('e-mail settings from the environment', () => {
   })
 
   it('names the variable when one is wrong or missing', () => {
-    expect(fails({ SMTP_HOST: 'smtp.example.com' })).toStartWith('SMTP_FROM:')
-    expect(fails({ SMTP_FROM: 'not an address' })).toStartWith('SMTP_FROM: expected an e-mail address')
-    expect(fails({ SMTP_TLS: 'ssl' })).toStartWith('SMTP_TLS: expected one of none, starttls, tls')
-    expect(fails({ IMAP_HOST: 'imap.example.com', IMAP_USER: 'x' })).toStartWith('IMAP_PASSWORD:')
-    expect(fails({ SMTP_RETRY_DELAYS: '1,soon' })).toStartWith('SMTP_RETRY_DELAYS:')
+    expect(configError({ SMTP_HOST: 'smtp.example.com' })).toStartWith('SMTP_FROM:')
+    expect(configError({ SMTP_FROM: 'not an address' })).toStartWith('SMTP_FROM: expected an e-mail address')
+    expect(configError({ SMTP_TLS: 'ssl' })).toStartWith('SMTP_TLS: expected one of none, starttls, tls')
+    expect(configError({ IMAP_HOST: 'imap.example.com', IMAP_USER: 'x' })).toStartWith('IMAP_PASSWORD:')
+    expect(configError({ SMTP_RETRY_DELAYS: '1,soon' })).toStartWith('SMTP_RETRY_DELAYS:')
   })
 
   it('lets settings saved in the dashboard take precedence over the environment, keeping a password left out', async () => {

@@ -20,6 +20,8 @@ import type { Channel } from '../conversations/conversations.types.ts'
 export type { InboundMessage, MessageResult, WithinMessage } from './messages.types.ts'
 
 export const MAX_MESSAGE_BYTES = 16 * 1024
+/** Sequence numbers are PostgreSQL integers: a larger one in a request is refused, never queried. */
+export const MAX_SEQ = 2_147_483_647
 export const MAX_CLIENT_ID_LENGTH = 100
 
 export interface MessageDeps {
