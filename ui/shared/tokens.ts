@@ -152,6 +152,9 @@ export const controls = css`
   }
   label.field {
     display: grid;
+    /* Side by side in a row, a field beside one showing an error is stretched to its height: its
+       label and input stay at the top instead of the extra height being shared out above them. */
+    align-content: start;
     gap: 4px;
     font-size: var(--p-fs-s);
     font-weight: 600;
