@@ -114,6 +114,12 @@ describe('the dashboard audited with axe-core', () => {
     await signInAs(phone, srv.url, OWNER)
     await waitForText(phone.locator(`parley-conversation-list li[data-conversation="${visitors[0]}"]`), 'Jana')
     found.push(...(await audit(phone, 'phone-inbox')))
+    await phone.locator(`parley-conversation-list li[data-conversation="${visitors[0]}"] a`).click()
+    await waitForText(phone.locator('parley-thread .messages'), 'parcel has not arrived')
+    found.push(...(await audit(phone, 'phone-thread')))
+    await phone.locator('parley-account-menu .trigger').click()
+    await phone.locator('parley-account-menu .panel').waitFor()
+    found.push(...(await audit(phone, 'phone-account-menu')))
 
     const signedOut = await pages.open()
     await signedOut.goto(srv.url + '/')
