@@ -231,6 +231,7 @@ describe('<parley-chat> on the demo page', () => {
     await page.locator('parley-chat .typing', { hasText: 'Olivia Owner píše…' }).waitFor({ timeout: 10_000 })
     await settled(page)
     await page.screenshot({ path: screenshotPath('widget-5-czech') })
+    expect(await axeViolations(page)).toEqual([])
     agent.send({ type: 'typing', conversationId: seen.conversation.id, typing: false })
     expect(errors).toEqual([])
     await context.close()
@@ -253,6 +254,7 @@ describe('<parley-chat> on the demo page', () => {
     await page.locator('parley-chat .row.visitor[data-state="sent"]').waitFor({ timeout: 10_000 })
     await settled(page)
     await page.screenshot({ path: screenshotPath('widget-6-phone') })
+    expect(await axeViolations(page)).toEqual([])
     // Keyboard order in the panel: minimise button, the message list, the composer, send.
     await page.locator('parley-chat header .icon-button').focus()
     await page.keyboard.press('Tab')
@@ -383,12 +385,20 @@ describe('<parley-chat> on the demo page', () => {
       expect(await page.locator('parley-chat .row.greeting').textContent()).toContain('Ahoy! Ask us anything about boots.')
       expect(await page.locator('parley-chat h2').textContent()).toBe('Írjon nekünk')
       expect((await page.locator('parley-chat .panel').boundingBox())!.x).toBeLessThan(40)
+      await settled(page)
+      expect(await axeViolations(page)).toEqual([])
       await context.close()
 
       // A light colour gets dark text.
       expect((await put({ color: '#fde047' })).status).toBe(200)
       const light = await openDemo(browser, srv.url)
       expect(await light.page.locator('parley-chat .launcher').evaluate((e) => getComputedStyle(e).color)).toBe('rgb(17, 24, 39)')
+      // Open, in the site's light colour: the header, the agent avatar and the send button keep 4.5:1.
+      await light.page.locator('parley-chat .launcher').click()
+      await light.page.locator('parley-chat .panel').waitFor({ timeout: 10_000 })
+      await settled(light.page)
+      await light.page.screenshot({ path: screenshotPath('widget-7b-light-colour') })
+      expect(await axeViolations(light.page)).toEqual([])
       await light.context.close()
       expect([...errors, ...light.errors]).toEqual([])
     } finally {
