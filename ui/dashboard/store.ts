@@ -613,6 +613,14 @@ export class DashboardStore extends EventTarget {
         this.applyVisitor(frame.visitor)
         return
       case 'visitor.presence': {
+        // A visitor who has left types nothing more (a second guard beside the server's own
+        // typing:false for a closed socket, for a process that went away with its sockets).
+        if (!frame.online) {
+          for (const [id, t] of this.typing) {
+            if (t.who === 'visitor' && this.conversations.get(id)?.visitor.id === frame.visitorId) this.typing.delete(id)
+          }
+          this.changed()
+        }
         const v = this.visitors.get(frame.visitorId)
         if (v) {
           this.visitors.set(v.id, { ...v, online: frame.online, lastSeenAt: frame.online ? v.lastSeenAt : new Date().toISOString() })
