@@ -107,6 +107,21 @@ describe('sessions', () => {
     // the other sessions of the same agent live on
     expect((await owner.request('GET', '/api/auth/me')).status).toBe(200)
   })
+
+  it('says who is signed in, or that nobody is, without an error status (the dashboard asks it on load)', async () => {
+    const nobody = await new AgentClient(srv.url).request('GET', '/api/auth/session')
+    expect(nobody.status).toBe(200)
+    expect(nobody.body).toEqual({ agent: null, csrfToken: null })
+    const c = new AgentClient(srv.url)
+    const login = await c.login(ownerEmail, ownerPassword)
+    const me = await c.request('GET', '/api/auth/session')
+    expect(me.status).toBe(200)
+    expect(me.body.agent.email).toBe(ownerEmail)
+    expect(me.body.csrfToken).toBe(login.body.csrfToken)
+    expect(JSON.stringify(me.body)).not.toContain('argon2')
+    await c.request('POST', '/api/auth/logout')
+    expect((await c.request('GET', '/api/auth/session')).body).toEqual({ agent: null, csrfToken: null })
+  })
 })
 
 describe('CSRF', () => {

@@ -99,4 +99,15 @@ export const authRoutes = (deps: AppDeps) => {
       },
       { detail: { summary: 'The signed-in agent and the CSRF token to send as X-CSRF-Token', tags: ['auth'] } },
     )
+    // The dashboard asks this when it loads: not being signed in is the usual answer on the
+    // sign-in page, not an error, so it is a 200 (a 401 there was logged in every console).
+    .get(
+      '/auth/session',
+      async ({ request }) => {
+        const session = await agents.authenticate(deps, readCookie(request, SESSION_COOKIE))
+        if (!session) return { agent: null, csrfToken: null }
+        return { agent: await agents.toView(deps, session.agent.id), csrfToken: session.csrfToken }
+      },
+      { detail: { summary: 'The signed-in agent and CSRF token, or agent: null when not signed in (never 401)', tags: ['auth'] } },
+    )
 }

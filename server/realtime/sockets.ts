@@ -36,6 +36,12 @@ interface SocketState {
   waitingChars: number
   closed: boolean
   /**
+   * Conversations this socket said it is typing in (id → the conversation's visitor): a page that
+   * closes mid-word never says it stopped, so its close says it, instead of the other side's
+   * indicator lingering until it times out.
+   */
+  typing: Map<string, string>
+  /**
    * Set once the server closes the socket (the dashboard's session ended, or too many frames
    * waited): frames still queued are dropped, never stored.
    */
@@ -62,7 +68,7 @@ const reply = (deps: AppDeps, ws: Sock, data: string) => {
 const send = (deps: AppDeps, ws: Sock, frame: ServerFrame) => reply(deps, ws, encode(frame))
 
 function ack(deps: AppDeps, ws: Sock, clientId: string, r: MessageResult) {
-  send(deps, ws, { type: 'ack', clientId, messageId: r.message.id, conversationId: r.conversation.id, seq: r.message.seq, duplicate: r.duplicate })
+  send(deps, ws, { type: 'ack', clientId, messageId: r.message.id, conversationId: r.conversation.id, seq: r.message.seq, duplicate: r.duplicate, body: r.message.body })
 }
 
 /** Sends what the client missed after `afterSeq`, then `resumed` with the last sequence number. */
@@ -76,6 +82,21 @@ async function resume(deps: AppDeps, ws: Sock, conversation: ConversationView, a
   }
   const latest = await getConversation(deps, conversation.id)
   send(deps, ws, { type: 'resumed', conversationId: conversation.id, lastSeq: latest.lastSeq })
+}
+
+function emitTyping(deps: AppDeps, who: Who, conversationId: string, visitorId: string, typing: boolean): void {
+  deps.bus.emit('typing', {
+    conversationId,
+    visitorId,
+    typing,
+    ...(who.kind === 'agent' ? { from: 'agent', agentId: who.actor.id, agentName: who.actor.name } : { from: 'visitor' }),
+  })
+}
+
+/** The socket is gone: whatever it was typing, it has stopped. */
+function stopTyping(deps: AppDeps, state: SocketState): void {
+  for (const [conversationId, visitorId] of state.typing) emitTyping(deps, state.who, conversationId, visitorId, false)
+  state.typing.clear()
 }
 
 async function handleFrame(deps: AppDeps, ws: Sock, state: SocketState, frame: ClientFrame): Promise<void> {
@@ -110,12 +131,9 @@ async function handleFrame(deps: AppDeps, ws: Sock, state: SocketState, frame: C
       return
     case 'typing': {
       const c = await conversationFor(frame.conversationId)
-      deps.bus.emit('typing', {
-        conversationId: c.id,
-        visitorId: c.visitor.id,
-        typing: frame.typing,
-        ...(who.kind === 'agent' ? { from: 'agent', agentId: who.actor.id, agentName: who.actor.name } : { from: 'visitor' }),
-      })
+      if (frame.typing) state.typing.set(c.id, c.visitor.id)
+      else state.typing.delete(c.id)
+      emitTyping(deps, who, c.id, c.visitor.id, frame.typing)
       return
     }
     case 'delivered': {
@@ -271,6 +289,7 @@ export const socketRoutes = (deps: AppDeps) => {
       state.closed = true
       if (state.ip !== null) deps.limits.sockets.release(state.ip)
       const visitorId = (state.who as { visitorId: string }).visitorId
+      stopTyping(deps, state)
       state.queue
         .then(() => visitorConnectionChanged(deps, deps.nodeId, visitorId, -1))
         .catch((error) => deps.log.warn('visitor socket close failed', { error }))
@@ -313,6 +332,7 @@ export const socketRoutes = (deps: AppDeps) => {
       state.closed = true
       const actor = (state.who as { actor: Actor }).actor
       deps.hub.untrackAgent(actor.id, ws)
+      stopTyping(deps, state)
       const session = state.session
       if (session) {
         if (session.timer) clearTimeout(session.timer)
@@ -343,6 +363,7 @@ export const socketRoutes = (deps: AppDeps) => {
               waiting: 0,
               waitingChars: 0,
               closed: false,
+              typing: new Map(),
               ended: false,
               session: null,
             },
@@ -373,6 +394,7 @@ export const socketRoutes = (deps: AppDeps) => {
             waiting: 0,
             waitingChars: 0,
             closed: false,
+            typing: new Map(),
             ended: false,
             session: { id: session.id, expiresAt: session.expiresAt, handle: null, timer: null, counted: false },
           },

@@ -124,8 +124,11 @@ export type ServerFrame =
   | { type: 'presence'; presence: AgentPresence }
   | { type: 'visitor'; visitor: Visitor }
   | { type: 'visitor.presence'; visitorId: string; online: boolean }
-  /** The message with this clientId is committed (or was already: `duplicate`). */
-  | { type: 'ack'; clientId: string; messageId: string; conversationId: string; seq: number; duplicate: boolean }
+  /**
+   * The message with this clientId is committed (or was already: `duplicate`). `body` is the text
+   * as stored, card numbers masked: what the sender's page may hand on.
+   */
+  | { type: 'ack'; clientId: string; messageId: string; conversationId: string; seq: number; duplicate: boolean; body: string }
   /** Everything after the `resume`'s afterSeq has been sent. */
   | { type: 'resumed'; conversationId: string; lastSeq: number }
   /**

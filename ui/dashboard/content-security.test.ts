@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Browser, Page } from 'playwright-core'
 import { launchBrowser, screenshotPath } from '../testing/browser.ts'
+import { axeViolations } from '../testing/axe.ts'
 import { waitForCount } from '../testing/wait.ts'
 import { startWithOwner, VisitorClient, cid, type AgentClient, type TestServer } from '../../server/testing/harness.ts'
 
@@ -58,6 +59,8 @@ describe('the content security policy', () => {
       await page.waitForLoadState('networkidle')
     }
     await page.screenshot({ path: screenshotPath('csp-dashboard') })
+    // The accessibility audit runs under this same policy, and trips none of it.
+    expect(await axeViolations(page)).toEqual([])
     expect(violations).toEqual([])
   }, 60_000)
 

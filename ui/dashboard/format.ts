@@ -53,6 +53,16 @@ export function initials(name: string): string {
   return (first + last).toUpperCase()
 }
 
+/**
+ * An avatar's background for white initials: a hue from the id at one perceptual lightness
+ * (OKLCH), so every hue keeps at least 4.5:1 against white. HSL's lightness does not: at one HSL
+ * lightness yellow is far lighter than blue. `dim` greys it out (an inactive agent) at the same
+ * lightness, so the initials stay readable.
+ */
+export function avatarColor(id: string, dim = false): string {
+  return `oklch(50% ${dim ? 0.03 : 0.11} ${hue(id)})`
+}
+
 /** A stable, calm hue for an avatar from an id. */
 export function hue(id: string): number {
   let h = 0

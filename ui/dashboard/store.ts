@@ -300,6 +300,28 @@ export class DashboardStore extends EventTarget {
     if (c) void this.loadVisitor(c.visitor.id)
   }
 
+  /**
+   * Shows the list tab that holds this conversation (Resolved for a resolved one, Mine, Others,
+   * Unassigned), so an address opened by a reload or a link never shows a thread the list
+   * contradicts. Only when a conversation is opened: one that changes later stays where it is.
+   */
+  async followView(id: string, load = true): Promise<void> {
+    if (!this.conversations.has(id)) {
+      try {
+        this.upsert(await this.api.get<Conversation>(`/api/conversations/${id}`))
+      } catch {
+        return // select() shows the error in the thread.
+      }
+    }
+    const c = this.conversations.get(id)
+    if (!c || !this.me || this.selectedId !== id) return
+    const view = viewOf(c, this.me.id)
+    if (view === this.view) return
+    this.view = view
+    this.changed()
+    if (load && !this.cursors.has(view)) await this.loadList(view)
+  }
+
   async loadThread(id: string): Promise<void> {
     this.threads.set(id, { messages: this.threads.get(id)?.messages ?? [], loading: true, error: null, hasEarlier: false })
     this.changed()
@@ -591,6 +613,14 @@ export class DashboardStore extends EventTarget {
         this.applyVisitor(frame.visitor)
         return
       case 'visitor.presence': {
+        // A visitor who has left types nothing more (a second guard beside the server's own
+        // typing:false for a closed socket, for a process that went away with its sockets).
+        if (!frame.online) {
+          for (const [id, t] of this.typing) {
+            if (t.who === 'visitor' && this.conversations.get(id)?.visitor.id === frame.visitorId) this.typing.delete(id)
+          }
+          this.changed()
+        }
         const v = this.visitors.get(frame.visitorId)
         if (v) {
           this.visitors.set(v.id, { ...v, online: frame.online, lastSeenAt: frame.online ? v.lastSeenAt : new Date().toISOString() })

@@ -7,6 +7,7 @@ import { createHmac } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { launchBrowser, screenshotPath } from '../testing/browser.ts'
+import { axeViolations } from '../testing/axe.ts'
 import { waitForCount, waitForText as waitForTextShot } from '../testing/wait.ts'
 import { watch } from '../widget/widget.testing.ts'
 import { UI_DIR } from '../../server/http/static.ts'
@@ -223,6 +224,8 @@ describe('the visitor card', () => {
 
     await dash.locator('parley-conversation-list').click({ position: { x: 5, y: 5 } })
     await c.screenshot({ path: screenshotPath('visitor-card-full') })
+    // The full card (location, device, history, customer info, verified) meets WCAG 2.2 AA.
+    expect(await axeViolations(dash)).toEqual([])
 
     // The history folds away and back.
     await c.locator('button.toggle').click()

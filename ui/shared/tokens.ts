@@ -8,7 +8,8 @@ export const tokens = css`
     --p-mono: ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace;
     --p-text: #1f2937;
     --p-text-soft: #4b5563;
-    --p-text-muted: #6b7280;
+    /* 4.5:1 or more on every light surface here, the selected list row (#eef2ff) included. */
+    --p-text-muted: #5f6775;
     --p-bg: #f6f7f9;
     --p-surface: #ffffff;
     --p-surface-2: #f9fafb;
@@ -151,6 +152,9 @@ export const controls = css`
   }
   label.field {
     display: grid;
+    /* Side by side in a row, a field beside one showing an error is stretched to its height: its
+       label and input stay at the top instead of the extra height being shared out above them. */
+    align-content: start;
     gap: 4px;
     font-size: var(--p-fs-s);
     font-weight: 600;

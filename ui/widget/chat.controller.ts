@@ -486,7 +486,7 @@ export class ChatController implements ReactiveController {
         }
         break
       case 'ack':
-        this.settle(f.clientId, f.messageId, f.conversationId, f.seq)
+        this.settle(f.clientId, f.messageId, f.conversationId, f.seq, f.body)
         if (this.conversation?.id !== f.conversationId) void this.refreshConversation(f.conversationId)
         break
       case 'resumed':
@@ -530,7 +530,7 @@ export class ChatController implements ReactiveController {
   private addMessage(m: Message, live: boolean): void {
     const known = this.messages.has(m.seq)
     this.messages.set(m.seq, m)
-    if (m.authorType === 'visitor' && m.clientId) this.settle(m.clientId, m.id, m.conversationId, m.seq)
+    if (m.authorType === 'visitor' && m.clientId) this.settle(m.clientId, m.id, m.conversationId, m.seq, m.body)
     if (m.authorType === 'agent') {
       this.seenByAgent = Math.max(this.seenByAgent, m.seq)
       this.agentTyping = null
@@ -540,14 +540,16 @@ export class ChatController implements ReactiveController {
   }
 
   /** The server has the visitor's message: it leaves the outbox (by its ack or its echo, whichever comes first). */
-  private settle(clientId: string, id: string, conversationId: string, seq: number): void {
+  private settle(clientId: string, id: string, conversationId: string, seq: number, stored: string): void {
     const i = this.outbox.findIndex((p) => p.clientId === clientId)
     const p = this.outbox[i]
     if (!p) return
     this.outbox.splice(i, 1)
     this.settled.add(clientId)
     this.saveOutbox()
-    this.callbacks.sent({ id, clientId, body: p.body, conversationId, seq })
+    // The stored text, card numbers masked, never what was typed: the page's scripts (analytics,
+    // tag managers) get what the dashboard sees.
+    this.callbacks.sent({ id, clientId, body: stored, conversationId, seq })
   }
 
   private async refreshConversation(id: string): Promise<void> {

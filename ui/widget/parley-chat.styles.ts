@@ -129,7 +129,9 @@ export const styles = css`
     font-size: 15px;
     font-weight: 700;
     letter-spacing: 0.02em;
-    background: color-mix(in srgb, var(--p-on-accent) 20%, transparent);
+    /* A ring, not a lighter fill: the initials keep the header's own contrast (onColor picks
+       the text colour for the site's colour), which a tint of it lowered below 4.5:1. */
+    box-shadow: inset 0 0 0 2px color-mix(in srgb, var(--p-on-accent) 45%, transparent);
   }
   .avatar svg {
     width: 22px;

@@ -5,6 +5,7 @@ import type { Browser } from 'playwright-core'
 import { AgentClient, cid, startTestServer, type TestServer, type TestSocket } from '../../server/testing/harness.ts'
 import { createTestDb, type TestDb } from '../../server/db/testing.ts'
 import { launchBrowser, screenshotPath } from '../testing/browser.ts'
+import { axeViolations } from '../testing/axe.ts'
 import { bubbles, focused, openDemo, settled, until, watch } from './widget.testing.ts'
 
 let db: TestDb
@@ -230,6 +231,7 @@ describe('<parley-chat> on the demo page', () => {
     await page.locator('parley-chat .typing', { hasText: 'Olivia Owner píše…' }).waitFor({ timeout: 10_000 })
     await settled(page)
     await page.screenshot({ path: screenshotPath('widget-5-czech') })
+    expect(await axeViolations(page)).toEqual([])
     agent.send({ type: 'typing', conversationId: seen.conversation.id, typing: false })
     expect(errors).toEqual([])
     await context.close()
@@ -252,6 +254,7 @@ describe('<parley-chat> on the demo page', () => {
     await page.locator('parley-chat .row.visitor[data-state="sent"]').waitFor({ timeout: 10_000 })
     await settled(page)
     await page.screenshot({ path: screenshotPath('widget-6-phone') })
+    expect(await axeViolations(page)).toEqual([])
     // Keyboard order in the panel: minimise button, the message list, the composer, send.
     await page.locator('parley-chat header .icon-button').focus()
     await page.keyboard.press('Tab')
@@ -382,12 +385,20 @@ describe('<parley-chat> on the demo page', () => {
       expect(await page.locator('parley-chat .row.greeting').textContent()).toContain('Ahoy! Ask us anything about boots.')
       expect(await page.locator('parley-chat h2').textContent()).toBe('Írjon nekünk')
       expect((await page.locator('parley-chat .panel').boundingBox())!.x).toBeLessThan(40)
+      await settled(page)
+      expect(await axeViolations(page)).toEqual([])
       await context.close()
 
       // A light colour gets dark text.
       expect((await put({ color: '#fde047' })).status).toBe(200)
       const light = await openDemo(browser, srv.url)
       expect(await light.page.locator('parley-chat .launcher').evaluate((e) => getComputedStyle(e).color)).toBe('rgb(17, 24, 39)')
+      // Open, in the site's light colour: the header, the agent avatar and the send button keep 4.5:1.
+      await light.page.locator('parley-chat .launcher').click()
+      await light.page.locator('parley-chat .panel').waitFor({ timeout: 10_000 })
+      await settled(light.page)
+      await light.page.screenshot({ path: screenshotPath('widget-7b-light-colour') })
+      expect(await axeViolations(light.page)).toEqual([])
       await light.context.close()
       expect([...errors, ...light.errors]).toEqual([])
     } finally {
@@ -516,5 +527,104 @@ describe('<parley-chat> on the demo page', () => {
       slowAgent.close()
       await slow.stop()
     }
+  }, TEST_MS)
+
+  it('keeps the greeting as the first bubble once the visitor has written', async () => {
+    const { page, context, errors } = await openDemo(browser, srv.url)
+    await page.locator('parley-chat .launcher').click()
+    const from = agent.frames.length
+    await page.locator('parley-chat textarea').fill('Is the greeting still there?')
+    await page.keyboard.press('Enter')
+    const seen = await agent.waitFor('message', (f) => f.message.body === 'Is the greeting still there?', 10_000, from)
+    await page.locator('parley-chat .row.visitor[data-state="sent"]').waitFor({ timeout: 10_000 })
+    agent.send({ type: 'message.send', clientId: cid(), conversationId: seen.conversation.id, body: 'It is.' })
+    await bubbles(page, 'agent').filter({ hasText: 'It is.' }).waitFor({ timeout: 10_000 })
+    // The greeting, then the visitor's message, then the reply: the conversation reads as it happened.
+    const rows = page.locator('parley-chat .messages > li')
+    expect(await rows.first().getAttribute('class')).toContain('greeting')
+    expect(await rows.first().textContent()).toContain('Hi! How can we help you today?')
+    expect(await page.locator('parley-chat .row.greeting').count()).toBe(1)
+    expect(await rows.nth(1).textContent()).toContain('Is the greeting still there?')
+    // And after a reload, from the stored thread.
+    await page.reload()
+    await bubbles(page, 'agent').filter({ hasText: 'It is.' }).waitFor({ timeout: 10_000 })
+    expect(await page.locator('parley-chat .messages > li').first().textContent()).toContain('Hi! How can we help you today?')
+    await settled(page)
+    await page.screenshot({ path: screenshotPath('widget-9-greeting-kept') })
+    expect(errors).toEqual([])
+    await context.close()
+  }, TEST_MS)
+
+  it("hands the page's message_sent handlers the stored text, with the card number masked", async () => {
+    const { page, context, errors } = await openDemo(browser, srv.url)
+    await page.evaluate(() => {
+      const w = window as unknown as { __sent: string[]; parley: (...a: unknown[]) => void }
+      w.__sent = []
+      w.parley('on', 'message_sent', (data: { body: string }) => w.__sent.push(data.body))
+    })
+    await page.locator('parley-chat .launcher').click()
+    const from = agent.frames.length
+    await page.locator('parley-chat textarea').fill('My card is 4111 1111 1111 1111, please refund it')
+    await page.keyboard.press('Enter')
+    const seen = await agent.waitFor('message', (f) => f.message.body.startsWith('My card is'), 10_000, from)
+    expect(seen.message.body).toBe('My card is •••• •••• •••• 1111, please refund it')
+    const sent = await until(() => page.evaluate(() => (window as unknown as { __sent: string[] }).__sent[0]), 'message_sent')
+    expect(sent).toBe('My card is •••• •••• •••• 1111, please refund it')
+    // The demo page's own log (a handler registered before the widget loaded) has no card number either.
+    expect((await page.locator('#log').textContent()) ?? '').not.toContain('4111 1111')
+    expect(errors).toEqual([])
+    await context.close()
+  }, TEST_MS)
+
+  it("stops showing the agent typing as soon as the agent's dashboard closes", async () => {
+    const { page, context, errors } = await openDemo(browser, srv.url)
+    await page.locator('parley-chat .launcher').click()
+    const from = agent.frames.length
+    await page.locator('parley-chat textarea').fill('Anyone there?')
+    await page.keyboard.press('Enter')
+    const seen = await agent.waitFor('message', (f) => f.message.body === 'Anyone there?', 10_000, from)
+    const dashboard = await agentOnline()
+    dashboard.send({ type: 'typing', conversationId: seen.conversation.id, typing: true })
+    await page.locator('parley-chat .typing').waitFor({ timeout: 10_000 })
+    // The tab closes mid-word: it never says it stopped. The widget would wait 8 s on its own.
+    dashboard.close()
+    await page.locator('parley-chat .typing').waitFor({ state: 'detached', timeout: 3000 })
+    expect(errors).toEqual([])
+    await context.close()
+  }, TEST_MS)
+
+  it('has no serious or critical WCAG 2.2 AA violation, closed, open, and in a conversation', async () => {
+    const { page, context, errors } = await openDemo(browser, srv.url)
+    await settled(page)
+    const found = (await axeViolations(page)).map((v) => `closed: ${v}`)
+    await page.locator('parley-chat .launcher').click()
+    await settled(page)
+    found.push(...(await axeViolations(page)).map((v) => `open: ${v}`))
+    const from = agent.frames.length
+    await page.locator('parley-chat textarea').fill('Checking the colours')
+    await page.keyboard.press('Enter')
+    const seen = await agent.waitFor('message', (f) => f.message.body === 'Checking the colours', 10_000, from)
+    agent.send({ type: 'message.send', clientId: cid(), conversationId: seen.conversation.id, body: 'They look fine.' })
+    await bubbles(page, 'agent').filter({ hasText: 'They look fine.' }).waitFor({ timeout: 10_000 })
+    await page.locator('parley-chat .row.visitor[data-state="delivered"]').waitFor({ timeout: 10_000 })
+    await settled(page)
+    await page.screenshot({ path: screenshotPath('widget-10-audited') })
+    found.push(...(await axeViolations(page)).map((v) => `conversation: ${v}`))
+    expect(found).toEqual([])
+    expect(errors).toEqual([])
+    await context.close()
+  }, TEST_MS)
+
+  it('shows the About page under the demo shop\'s About link', async () => {
+    const { page, context, errors } = await openDemo(browser, srv.url)
+    await page.locator('a', { hasText: 'About' }).first().click()
+    await page.waitForURL(/page=about/)
+    expect(await page.locator('h1').textContent()).toBe('About Northwind Outdoor')
+    expect(await page.locator('body').textContent()).not.toContain('Gear for long walks')
+    expect(await page.locator('a[aria-current="page"]').textContent()).toBe('About')
+    await page.locator('parley-chat .launcher').waitFor({ timeout: 10_000 })
+    await page.screenshot({ path: screenshotPath('demo-about') })
+    expect(errors).toEqual([])
+    await context.close()
   }, TEST_MS)
 })

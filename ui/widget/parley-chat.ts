@@ -419,12 +419,10 @@ export class ParleyChat extends LitElement {
     const typing = c.agentTyping
     return html`<div class="scroll" tabindex="0" aria-label=${t.messages}>
         <ol class="messages">
-          ${items.length === 0
-            ? html`<li class="row agent first last greeting">
-                <div class="mini-avatar" aria-hidden="true">${icon.chat}</div>
-                <div class="stack"><div class="bubble">${c.appearance.greeting || t.greeting}</div></div>
-              </li>`
-            : nothing}
+          <li class="row agent first last greeting">
+            <div class="mini-avatar" aria-hidden="true">${icon.chat}</div>
+            <div class="stack"><div class="bubble">${c.appearance.greeting || t.greeting}</div></div>
+          </li>
           ${repeat(items, (m) => m.key, (m, i) => this.renderItem(m, items[i - 1], items[i + 1]))}
         </ol>
         ${this.thanks ? html`<p class="note">${t.thanks(this.thanks)}</p>` : nothing}

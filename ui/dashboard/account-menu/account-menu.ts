@@ -2,7 +2,7 @@ import { css, html, nothing } from 'lit'
 import { StoreElement } from '../context.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import { LANGUAGES, LANGUAGE_NAMES, isLanguage } from '../../shared/i18n.ts'
-import { hue, initials } from '../format.ts'
+import { avatarColor, initials } from '../format.ts'
 import { chevronIcon } from '../icons.ts'
 
 /** The agent asked to sign out. */
@@ -192,8 +192,8 @@ export class ParleyAccountMenu extends StoreElement {
             : null
     return html`
       <button class="trigger" aria-haspopup="true" aria-expanded=${this.open ? 'true' : 'false'} aria-controls="account-panel"
-        @click=${() => (this.open = !this.open)} aria-label=${t('prefs.menu')}>
-        <span class="avatar" aria-hidden="true" style=${`background:hsl(${hue(me.id)} 45% 45%)`}>${initials(me.name)}</span>
+        @click=${() => (this.open = !this.open)} title=${t('prefs.menu')}>
+        <span class="avatar" aria-hidden="true" style=${`background:${avatarColor(me.id)}`}>${initials(me.name)}</span>
         <span class="name">${me.name}</span>${chevronIcon()}
       </button>
       ${this.open

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { Pages, launchBrowser, screenshotPath, signIn as signInAs, type WatchedPage } from '../../testing/browser.ts'
 import { waitForCount, waitForText } from '../../testing/wait.ts'
+import { axeViolations } from '../../testing/axe.ts'
 import { UI_DIR } from '../../../server/http/static.ts'
 import { AgentClient, startTestServer, type TestServer } from '../../../server/testing/harness.ts'
 
@@ -53,6 +54,7 @@ describe('my account', () => {
     await waitForText(account.locator('.sessions-foot'), 'Other sessions: 1')
     await account.locator('#sessions-h').scrollIntoViewIfNeeded()
     await page.screenshot({ path: screenshotPath('account-1-sessions') })
+    expect(await axeViolations(page)).toEqual([])
 
     // My name (and, for the owner, the e-mail address), saved and shown at once.
     await account.locator('input[name=name]').fill('Olivia O. Owner')
@@ -139,6 +141,7 @@ describe("the owner's agents page", () => {
     await dialog.locator('button[type=submit]').click()
     await waitForText(dialog.locator('#edit-password-msg'), 'one of the most common passwords')
     await page.screenshot({ path: screenshotPath('agents-edit-1-dialog') })
+    expect(await axeViolations(page)).toEqual([])
     await dialog.locator('input[name=password]').fill('lee-has-a-new-one')
     await dialog.locator('button[type=submit]').click()
     await waitForText(agents.locator('.notice'), 'The new password of Lee Fuller is set')
@@ -165,6 +168,7 @@ describe("the owner's agents page", () => {
     await waitForText(audit.locator('tr[data-entry]').nth(1), 'Added an agent')
     expect(await audit.textContent()).not.toContain('lee-has-a-new-one')
     await page.screenshot({ path: screenshotPath('audit-log') })
+    expect(await axeViolations(page)).toEqual([])
     expect(errorsOf(page)).toEqual([])
   }, TEST_MS)
 })
@@ -185,6 +189,7 @@ describe('the sign-in screen', () => {
     await login.locator('button[type=submit]').click()
     await waitForText(login.locator('.alert'), /Too many failed attempts\. Try again in \d+ seconds\./)
     await page.screenshot({ path: screenshotPath('login-throttled') })
+    expect(await axeViolations(page)).toEqual([])
 
     const owner = new AgentClient(srv.url)
     await owner.login(OWNER.email, OWNER.password)

@@ -4,7 +4,7 @@ import { tokens, controls } from '../../shared/tokens.ts'
 import { ApiError } from '../../shared/api.ts'
 import { LANGUAGES, LANGUAGE_NAMES, isLanguage } from '../../shared/i18n.ts'
 import type { Agent, Role } from '../../shared/types.ts'
-import { hue, initials } from '../format.ts'
+import { avatarColor, initials } from '../format.ts'
 import { pageStyles, tableStyles } from './page.styles.ts'
 import { passwordErrorText } from '../account-page/password-errors.ts'
 
@@ -330,7 +330,7 @@ export class ParleyAgentsPage extends StoreElement {
     return html`<tr class=${a.active ? '' : 'inactive'} data-agent=${a.email}>
       <td>
         <div class="agent">
-          <span class="avatar" aria-hidden="true" style=${`background:hsl(${hue(a.id)} 45% ${a.active ? 48 : 70}%)`}>${initials(a.name)}</span>
+          <span class="avatar" aria-hidden="true" style=${`background:${avatarColor(a.id, !a.active)}`}>${initials(a.name)}</span>
           <div><strong>${a.name}${a.id === me.id ? html` <span class="pill" style="display:inline">${t('list.you')}</span>` : nothing}</strong><span>${a.email}</span></div>
         </div>
       </td>

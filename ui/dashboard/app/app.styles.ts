@@ -91,6 +91,14 @@ export const appStyles = css`
   .scrim {
     display: none;
   }
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
   @media (max-width: 1000px) {
     nav a span {
       display: none;
@@ -134,9 +142,21 @@ export const appStyles = css`
     .inbox:not(.has-selection) parley-thread {
       display: none;
     }
+    /* Brand, status and account on the first row, the navigation on its own row below: side by
+       side on a phone the status switch covered the first links. */
     .top {
-      gap: var(--p-space-2);
-      padding: 0 var(--p-space-2);
+      flex-wrap: wrap;
+      height: auto;
+      gap: 4px var(--p-space-2);
+      padding: 6px var(--p-space-2);
+    }
+    .top parley-status-switch {
+      margin-left: auto;
+    }
+    nav {
+      order: 3;
+      flex-basis: 100%;
+      overflow-x: auto;
     }
     .brand span,
     nav a span {

@@ -1,7 +1,6 @@
 import { LitElement, html, nothing } from 'lit'
 import { ContextProvider } from '@lit/context'
 import { tokens, controls } from '../../shared/tokens.ts'
-import { ApiError } from '../../shared/api.ts'
 import { SocketController, wsUrl } from '../../shared/socket.ts'
 import type { Agent } from '../../shared/types.ts'
 import { storeContext } from '../context.ts'
@@ -137,25 +136,27 @@ export class ParleyApp extends LitElement {
 
   private applyRoute() {
     const r = this.route
-    if (r.page === 'inbox' && r.id !== this.store.selectedId) void this.store.select(r.id)
+    if (r.page === 'inbox' && r.id !== this.store.selectedId) {
+      const id = r.id
+      void this.store.select(id)
+      if (id) void this.store.followView(id)
+    }
     if (r.page === 'inbox' && window.matchMedia?.('(max-width: 1100px)').matches) this.panelOpen = false
   }
 
   private async boot() {
     try {
-      const me = await this.store.api.get<{ agent: Agent; csrfToken: string }>('/api/auth/me')
-      await this.enter(me.agent, me.csrfToken)
-    } catch (e) {
-      if (!(e instanceof ApiError) || e.status !== 401) {
-        this.screen = 'error'
-        return
-      }
-      try {
-        const setup = await this.store.api.get<{ needed: boolean }>('/api/setup')
-        this.screen = setup.needed ? 'setup' : 'login'
-      } catch {
-        this.screen = 'error'
-      }
+      const me = await this.store.api.get<{ agent: Agent; csrfToken: string } | { agent: null; csrfToken: null }>('/api/auth/session')
+      if (me.agent) return await this.enter(me.agent, me.csrfToken)
+    } catch {
+      this.screen = 'error'
+      return
+    }
+    try {
+      const setup = await this.store.api.get<{ needed: boolean }>('/api/setup')
+      this.screen = setup.needed ? 'setup' : 'login'
+    } catch {
+      this.screen = 'error'
     }
   }
 
@@ -164,6 +165,12 @@ export class ParleyApp extends LitElement {
     this.notice = ''
     this.screen = 'ready'
     this.socketCtl.socket.start()
+    // Before the first list loads, so a reload on a resolved conversation loads Resolved, not Open.
+    const r = this.route
+    if (r.page === 'inbox' && r.id) {
+      await this.store.select(r.id)
+      await this.store.followView(r.id, false)
+    }
     this.applyRoute()
     await Promise.all([
       this.store.loadList(this.store.view),
@@ -205,7 +212,7 @@ export class ParleyApp extends LitElement {
     const link = (href: string, active: boolean, icon: unknown, label: string) =>
       html`<a href=${href} aria-current=${active ? 'page' : 'false'} title=${label} aria-label=${label}>${icon}<span>${label}</span></a>`
     return html`<header class="top">
-      <a class="brand" href="#/">${logoIcon(24)}<span>Parley</span></a>
+      <a class="brand" href="#/" aria-label="Parley">${logoIcon(24)}<span>Parley</span></a>
       <nav aria-label=${t('nav.label')}>
         ${link('#/', r.page === 'inbox', chatIcon(), t('nav.conversations'))}
         ${isOwner(me) ? link('#/agents', r.page === 'agents', usersIcon(), t('nav.agents')) : nothing}
@@ -229,7 +236,9 @@ export class ParleyApp extends LitElement {
     if (r.page === 'audit' && isOwner(me)) return html`<main class="page"><parley-audit-page></parley-audit-page></main>`
     const selected = this.store.selectedId !== null
     const cls = ['inbox', this.panelOpen ? 'drawer' : 'no-panel', selected ? 'has-selection' : ''].join(' ')
+    // Every other page opens with its own h1; the inbox's three columns have none to show.
     return html`<main class=${cls}>
+      <h1 class="sr-only">${this.store.t('nav.conversations')}</h1>
       <parley-conversation-list></parley-conversation-list>
       <parley-thread ?narrow=${this.narrow}></parley-thread>
       <div class="scrim" @click=${() => (this.panelOpen = false)}></div>

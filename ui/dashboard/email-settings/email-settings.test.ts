@@ -124,4 +124,25 @@ describe('<parley-email-settings>', () => {
     await again.screenshot({ path: screenshotPath('email-settings-saved') })
     await again.close()
   }, TEST_MS)
+
+  it('keeps the port field in line with the host when the host says it is required', async () => {
+    const page = await openSettings()
+    const el = page.locator('parley-email-settings')
+    await el.locator('input[name=smtp-on]').check()
+    await el.locator('input[name=imap-on]').check()
+    const tops = () =>
+      el.evaluate((host) => {
+        const top = (id: string) => host.shadowRoot!.getElementById(id)!.getBoundingClientRect().top
+        return { imap: [top('imap-host'), top('imap-port')], smtp: [top('smtp-host'), top('smtp-port')] }
+      })
+    for (const id of ['#imap-host', '#smtp-host']) await el.locator(id).fill('')
+    await el.locator('button[type=submit]').click()
+    await expect(el.locator('#imap-host').getAttribute('aria-invalid')).resolves.toBe('true')
+    await expect(el.locator('#smtp-host').getAttribute('aria-invalid')).resolves.toBe('true')
+    await page.screenshot({ path: screenshotPath('email-settings-required') })
+    const shown = await tops()
+    expect(shown.imap[1]).toBe(shown.imap[0]!)
+    expect(shown.smtp[1]).toBe(shown.smtp[0]!)
+    await page.close()
+  }, TEST_MS)
 })

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Browser, Page } from 'playwright-core'
 import { launchBrowser, screenshotPath } from '../../testing/browser.ts'
+import { axeViolations } from '../../testing/axe.ts'
 import { AgentClient, VisitorClient, cid, startTestServer, type TestServer } from '../../../server/testing/harness.ts'
 import { startSmtpSink, type SmtpSink } from '../../../server/testing/mail.ts'
 
@@ -51,6 +52,7 @@ describe('replying to a visitor who has left', () => {
     await notice.waitFor()
     expect(await notice.textContent()).toContain('jana@example.cz')
     await page.screenshot({ path: screenshotPath('dashboard-email-copy') })
+    expect(await axeViolations(page)).toEqual([])
 
     const checkbox = notice.locator('input[type=checkbox]')
     expect(await checkbox.isChecked()).toBe(true)

@@ -3,7 +3,7 @@ import { StoreElement } from '../context.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import { ApiError } from '../../shared/api.ts'
 import type { Conversation, Visitor } from '../../../server/realtime/wire.ts'
-import { ago, dateTime, hue, initials } from '../format.ts'
+import { ago, dateTime, avatarColor, initials } from '../format.ts'
 import { checkIcon, mailIcon, pencilIcon } from '../icons.ts'
 import { visitorLabel } from '../conversation-list/conversation-list.ts'
 import { cardStyles, panelStyles } from './visitor-panel.styles.ts'
@@ -163,7 +163,8 @@ export class ParleyVisitorPanel extends StoreElement {
       </dd></div>`
     }
     return html`<div class="row"><dt>${label}</dt><dd>
-      <button class="value" data-field=${field} @click=${() => this.startEdit(field)} aria-label=${t('visitor.edit', { field: label })}>
+      <button class="value" data-field=${field} @click=${() => this.startEdit(field)}
+        aria-label=${`${value || t('visitor.unset')}, ${t('visitor.edit', { field: label })}`}>
         ${value ? html`<span>${value}</span>` : html`<span class="unset">${t('visitor.unset')}</span>`}
         <span class="pen">${pencilIcon()}</span>
       </button>
@@ -237,7 +238,7 @@ export class ParleyVisitorPanel extends StoreElement {
     const name = visitorLabel(c, t)
     return html`
       <div class="head">
-        <span class="avatar" aria-hidden="true" style=${`background:hsl(${hue(c.visitor.id)} 45% 52%)`}>${c.visitor.name ? initials(c.visitor.name) : '#'}</span>
+        <span class="avatar" aria-hidden="true" style=${`background:${avatarColor(c.visitor.id)}`}>${c.visitor.name ? initials(c.visitor.name) : '#'}</span>
         <div>
           <div class="name"><h2>${name}</h2>${v?.externalId
             ? html`<span class="badge verified" data-verified title=${t('visitor.verifiedHint')}>${checkIcon(12)}${t('visitor.verified')}</span>`

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Browser } from 'playwright-core'
 import { AgentClient, startTestServer, type TestServer } from '../../../server/testing/harness.ts'
 import { launchBrowser, screenshotPath } from '../../testing/browser.ts'
+import { axeViolations } from '../../testing/axe.ts'
 import { bubbles, focused, openDemo, settled, until } from '../widget.testing.ts'
 
 let srv: TestServer
@@ -48,6 +49,8 @@ describe('the offline form', () => {
     expect(await form.locator('#email-error').textContent()).toBe('This e-mail address does not look right.')
     await settled(page)
     await page.screenshot({ path: screenshotPath('widget-4-offline-form') })
+    // The offline form with its errors showing meets WCAG 2.2 AA.
+    expect(await axeViolations(page)).toEqual([])
     expect((await owner.request('GET', '/api/conversations?view=unassigned')).body.items ?? []).toEqual([])
 
     await form.locator('#email').fill('jana.novak@example.com')
@@ -58,6 +61,7 @@ describe('the offline form', () => {
     await until(async () => (await focused(page)) === 'textarea', 'focus on the composer')
     await settled(page)
     await page.screenshot({ path: screenshotPath('widget-4b-offline-sent') })
+    expect(await axeViolations(page)).toEqual([])
 
     const list = await owner.request('GET', '/api/conversations?view=unassigned')
     expect(list.status).toBe(200)
