@@ -118,14 +118,16 @@ export interface InboxRow {
 }
 
 export async function insertInbox(db: Db, r: { id: string; pageId: string; body: unknown }): Promise<void> {
-  await db`insert into messenger_inbox (id, page_id, body) values (${r.id}, ${r.pageId}, ${db.json(r.body as never)})`
+  await db`insert into messenger_inbox (id, page_id, body) values (${r.id}, ${r.pageId}, ${JSON.stringify(r.body)}::text::jsonb)`
 }
 
 export async function claimInbox(tx: TxSql): Promise<InboxRow | null> {
-  const [row] = await tx<InboxRow[]>`
-    select id, page_id, body, attempts from messenger_inbox where status = 'queued' and next_attempt_at <= now()
+  // As text, parsed here: the connection's camelCase transform would rename the keys of a jsonb
+  // value too (is_echo → isEcho), and Meta's field names must stay as Meta wrote them.
+  const [row] = await tx<(Omit<InboxRow, 'body'> & { body: string })[]>`
+    select id, page_id, body::text as body, attempts from messenger_inbox where status = 'queued' and next_attempt_at <= now()
     order by next_attempt_at, id limit 1 for update skip locked`
-  return row ?? null
+  return row ? { ...row, body: JSON.parse(row.body) } : null
 }
 
 export async function deleteInbox(db: Db, id: string): Promise<void> {

@@ -173,3 +173,14 @@ export async function connectPage(
   const page = (r.body.pages as { pageId: string; verifyToken: string; webhookUrl: string }[]).find((p) => p.pageId === pageId)!
   return { pageId, token, verifyToken: page.verifyToken, webhookUrl: page.webhookUrl }
 }
+
+/** Polls until `read` returns something `done` accepts (bounded); the last value on time-out is in the error. */
+export async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const v = await read()
+    if (done(v)) return v
+    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(v)}`)
+    await Bun.sleep(50)
+  }
+}
