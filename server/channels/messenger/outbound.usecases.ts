@@ -75,7 +75,7 @@ export async function sendOne(deps: OutboundDeps): Promise<Settled | null | fals
       const error = graph ? graph.describe() : e instanceof Error ? e.message : String(e)
       // Errors about the page (its token, its permissions, Meta unreachable) show on the channel's
       // status; those about one person (blocked the page, window closed) only on the message.
-      if (graph && (graph.tokenExpired || graph.transient || [10, 200, 230].includes(graph.code ?? 0))) await notePageError({ sql: tx as never }, row.pageId, graph)
+      if (graph && aboutThePage(graph)) await notePageError({ sql: tx as never }, row.pageId, graph)
       const delay = deps.retryDelaysMs[row.attempts]
       if (!(e instanceof Permanent) && graph?.transient !== false && delay !== undefined && !graph?.tokenExpired) {
         await repo.markSendRetry(tx, row.id, error, delay)
@@ -120,6 +120,16 @@ async function sendRow(deps: OutboundDeps, tx: TxSql, row: repo.SendRow): Promis
     }
     await repo.sendProgress(tx, row.id, i + 1, mode.kind)
   }
+}
+
+/**
+ * Whether Meta's error is about the page (its token, its permissions, Meta unreachable) rather
+ * than about one person; 10/2018278 is "outside the allowed window", a person's matter.
+ */
+function aboutThePage(e: GraphError): boolean {
+  if (e.tokenExpired || e.transient) return true
+  if (e.code === 10) return e.subcode !== 2018278
+  return e.code === 200 || e.code === 230
 }
 
 /** The retry button on a failed reply. */
