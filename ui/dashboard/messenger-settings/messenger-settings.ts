@@ -276,7 +276,7 @@ export class ParleyMessengerSettings extends StoreElement {
             <section class="card" aria-labelledby="add-h">
               <h2 id="add-h">${t('addPage')}</h2>
               <form class="card-body" @submit=${this.connect} novalidate>
-                ${this.input('add-pageId', t('pageId'), a.pageId, (x) => setAdd({ pageId: x }), { hint: t('pageIdHint'), placeholder: '104729384756102', missingKey: 'add.pageId' })}
+                ${this.input('add-pageId', t('pageId'), a.pageId, (x) => setAdd({ pageId: x }), { hint: t('pageIdHint'), missingKey: 'add.pageId' })}
                 ${this.input('add-accessToken', t('accessToken'), a.accessToken, (x) => setAdd({ accessToken: x }), { type: 'password', missingKey: 'add.accessToken' })}
                 ${this.input('add-appSecret', t('appSecret'), a.appSecret, (x) => setAdd({ appSecret: x }), { type: 'password', hint: t('appSecretHint'), missingKey: 'add.appSecret' })}
                 ${this.input('add-appId', t('appId'), a.appId, (x) => setAdd({ appId: x }), { hint: t('appIdHint') })}
