@@ -13,8 +13,8 @@ import { newId } from '../../shared/ids.ts'
 import { MAX_MESSAGE_BYTES, findMessage, markDelivered, receiveExternalReply, receiveInbound } from '../../domain/messages/messages.usecases.ts'
 import { listVisitorConversations } from '../../domain/conversations/conversations.usecases.ts'
 import { findOrCreateVisitorByIdentity, findVisitorByIdentity } from '../../domain/visitors/visitors.usecases.ts'
-import { MAX_ATTACHMENT_BYTES, findInbound, recordInbound, recordMessageId, saveAttachment } from '../shared/channel-tables.ts'
-import { eventsOf, maskDelivery, pageIdsOf, type InboundAttachment, type MessengerEvent } from './webhook.ts'
+import { MAX_ATTACHMENT_BYTES, findInbound, lastOutboundBefore, messagesOfIds, recordInbound, recordMessageId, saveAttachment } from '../shared/channel-tables.ts'
+import { eventsOf, maskDelivery, type InboundAttachment, type MessengerEvent } from './webhook.ts'
 import { verifySignature } from './signature.ts'
 import { graphRequest } from './graph.ts'
 import { graphTarget, loadPage, notePageWorks, type Page } from './settings.usecases.ts'
@@ -59,13 +59,17 @@ export async function acceptDelivery(deps: InboundDeps, pageId: string, raw: Uin
   } catch {
     throw new AppError('request.invalid_json', 400, 'the body is not JSON')
   }
-  // Several pages of one Meta app share its callback URL and its secret: each entry goes to its own page.
-  const known = pageIdsOf(body)
-  await repo.insertInbox(deps.sql, { id: newId(), pageId: known.length === 1 ? known[0]! : pageId, body: maskDelivery(body) })
+  // Stored under the page whose secret signed it: its entries may name other pages of the same app.
+  await repo.insertInbox(deps.sql, { id: newId(), pageId, body: maskDelivery(body) })
 }
 
-/** Handles one stored delivery; throws (and the inbox retries it) only when something may work later. */
-export async function processDelivery(deps: InboundDeps, body: unknown): Promise<void> {
+/**
+ * Handles one stored delivery, signed with the secret of `signedFor`; throws (and the inbox
+ * retries it) only when something may work later.
+ */
+export async function processDelivery(deps: InboundDeps, body: unknown, signedFor: string): Promise<void> {
+  const signer = await loadPage(deps, signedFor)
+  if (!signer) return
   const pages = new Map<string, Page | null>()
   const pageOf = async (id: string) => {
     if (!pages.has(id)) pages.set(id, await loadPage(deps, id))
@@ -73,8 +77,9 @@ export async function processDelivery(deps: InboundDeps, body: unknown): Promise
   }
   for (const event of eventsOf(body)) {
     const page = await pageOf(event.pageId)
-    // A page removed since (or another page of the same app that is not connected here).
-    if (!page) continue
+    // A page removed since, one not connected here, or one of another app (whose secret did not
+    // sign this delivery: one page's secret must not vouch for another app's pages).
+    if (!page || page.appSecret !== signer.appSecret) continue
     await handle(deps, page, event)
   }
 }
@@ -222,7 +227,9 @@ async function conversationOf(deps: InboundDeps, visitorId: string): Promise<str
  */
 async function importEcho(deps: InboundDeps, page: Page, e: Extract<MessengerEvent, { kind: 'echo' }>): Promise<void> {
   if (await findInbound(deps.sql, 'messenger', e.mid)) return
-  const ours = (await repo.messageRowsOfMids(deps.sql, [e.mid])).length > 0 || (page.appId !== null && e.appId === page.appId)
+  // Meta may echo a reply before the worker that sent it has committed its mid.
+  await deps.sql.begin((tx) => repo.awaitSendsInFlight(tx, page.pageId, e.psid))
+  const ours = (await messagesOfIds(deps.sql, 'messenger', [e.mid])).length > 0 || (page.appId !== null && e.appId === page.appId)
   const visitorId = await findVisitorByIdentity(deps.sql, 'messenger', identity(page.pageId, e.psid))
   const conversationId = visitorId ? await conversationOf(deps, visitorId) : null
   if (ours || !conversationId) {
@@ -242,14 +249,14 @@ async function readUpTo(deps: InboundDeps, page: Page, psid: string, watermark: 
   const visitorId = await findVisitorByIdentity(deps.sql, 'messenger', identity(page.pageId, psid))
   const conversationId = visitorId ? await conversationOf(deps, visitorId) : null
   if (!conversationId) return
-  const last = await repo.lastOutboundBefore(deps.sql, conversationId, watermark)
+  const last = await lastOutboundBefore(deps.sql, 'messenger', conversationId, watermark)
   const message = last ? await findMessage(deps, last) : null
   if (message) await markDelivered(deps, conversationId, message.seq)
   await notePageWorks(deps, page.pageId)
 }
 
 async function delivered(deps: InboundDeps, page: Page, psid: string, mids: string[], watermark: Date | null): Promise<void> {
-  const rows = await repo.messageRowsOfMids(deps.sql, mids)
+  const rows = await messagesOfIds(deps.sql, 'messenger', mids)
   const upTo = new Map<string, number>()
   for (const r of rows) {
     const m = await findMessage(deps, r.messageRowId)

@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { AgentClient, startWithOwner, type TestServer } from '../../testing/harness.ts'
 import { APP_SECRET, ERROR_190, ERROR_OUTSIDE_WINDOW, ERROR_TRANSIENT, FakeGraph, connectPage, eventually, messagingEntry, newPsid, postWebhook, textEvent, webhookBody } from './testing/fake-graph.ts'
 import { splitText } from './split.ts'
+import { addPage, loadPage, resealMessengerSecrets } from './settings.usecases.ts'
+import { SecretBox } from '../../shared/secrets.ts'
+import { createTestDb } from '../../db/testing.ts'
 
 let srv: TestServer
 let owner: AgentClient
@@ -192,6 +195,28 @@ describe('settings', () => {
     expect(stored).not.toContain(page.token)
     expect(stored).not.toContain(APP_SECRET)
     expect(stored).not.toContain(page.verifyToken)
+  })
+
+  it('seals the page secrets again under a new key when the old one is being rotated out', async () => {
+    // A database of its own: the running server's pages are sealed with its key, not these.
+    const db = await createTestDb()
+    try {
+      const oldBox = new SecretBox('an old key that is long enough 0123456789')
+      const newBox = new SecretBox('a new key that is long enough 9876543210', ['an old key that is long enough 0123456789'])
+      const actor = { id: crypto.randomUUID(), role: 'owner', name: 'O' } as never
+      const pageId = '777000111222333'
+      await addPage({ sql: db.sql, secrets: oldBox }, actor, { pageId, accessToken: 'EAAGrotate' + 'z'.repeat(30), appSecret: APP_SECRET })
+      const [before] = await db.sql`select access_token from messenger_pages where page_id = ${pageId}`
+      expect(newBox.needsReseal(before!.accessToken)).toBe(true)
+      expect(await resealMessengerSecrets({ sql: db.sql, secrets: newBox })).toBe(true)
+      const [row] = await db.sql`select access_token, app_secret, verify_token from messenger_pages where page_id = ${pageId}`
+      for (const v of [row!.accessToken, row!.appSecret, row!.verifyToken]) expect(newBox.needsReseal(v)).toBe(false)
+      const page = await loadPage({ sql: db.sql, secrets: new SecretBox('a new key that is long enough 9876543210') }, pageId)
+      expect([page!.accessToken, page!.appSecret]).toEqual(['EAAGrotate' + 'z'.repeat(30), APP_SECRET])
+      expect(await resealMessengerSecrets({ sql: db.sql, secrets: newBox })).toBe(false)
+    } finally {
+      await db.drop()
+    }
   })
 
   it('refuses bad input with a clear 400 and changes nothing', async () => {

@@ -142,11 +142,6 @@ export async function retryInbox(db: Db, id: string, error: string, delayMs: num
     where id = ${id}`
 }
 
-export async function inboxPending(db: Db): Promise<number> {
-  const [row] = await db<{ n: number }[]>`select count(*)::int as n from messenger_inbox where status = 'queued'`
-  return row!.n
-}
-
 // The send queue ----------------------------------------------------------------------------------
 
 export interface SendRow {
@@ -217,25 +212,10 @@ export async function msUntilNextDue(db: Db): Promise<number | null> {
   return row?.ms === null || row?.ms === undefined ? null : Math.max(0, row.ms)
 }
 
-/** Whether this message came back from Meta as one of ours or was imported from Meta's inbox (an echo). */
-export async function hasOutboundMid(db: Db, messageRowId: string): Promise<boolean> {
-  const rows = await db`select 1 from channel_message_ids where channel = 'messenger' and message_row_id = ${messageRowId} and direction = 'out' limit 1`
-  return rows.length > 0
-}
-
-/** Of our messages sent in a conversation up to a time, the last one's row (for a read watermark). */
-export async function lastOutboundBefore(db: Db, conversationId: string, at: Date): Promise<string | null> {
-  const [row] = await db<{ messageRowId: string }[]>`
-    select message_row_id from channel_message_ids
-    where channel = 'messenger' and conversation_id = ${conversationId} and direction = 'out' and message_row_id is not null
-      and created_at <= ${at}
-    order by created_at desc limit 1`
-  return row?.messageRowId ?? null
-}
-
-export async function messageRowsOfMids(db: Db, mids: string[]): Promise<{ messageRowId: string; conversationId: string }[]> {
-  if (mids.length === 0) return []
-  return db<{ messageRowId: string; conversationId: string }[]>`
-    select message_row_id, conversation_id from channel_message_ids
-    where channel = 'messenger' and external_id in ${db(mids)} and message_row_id is not null and conversation_id is not null`
+/**
+ * Waits for replies to this person that a worker is sending right now (their rows are locked
+ * until the send commits), so an echo is looked at only once the mids Meta returned are recorded.
+ */
+export async function awaitSendsInFlight(tx: TxSql, pageId: string, psid: string): Promise<void> {
+  await tx`select id from messenger_sends where page_id = ${pageId} and psid = ${psid} and status = 'queued' for share`
 }

@@ -97,8 +97,8 @@ export const messengerRoutes = (adapter: MessengerChannelAdapter, http: ChannelH
     })
     .post(
       '/conversations/:id/messenger/messages/:messageId/retry',
-      async ({ actor, params }) => {
-        await retryReply(deps, actor, params.id, params.messageId)
+      async ({ params }) => {
+        await retryReply(deps, params.id, params.messageId)
         adapter.reload()
         return { status: 'queued' }
       },

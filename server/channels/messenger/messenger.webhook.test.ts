@@ -98,6 +98,24 @@ describe('signatures', () => {
     expect(await conversationCount()).toBe(convs + 1)
   })
 
+  it("does not let one app's secret vouch for another app's page named inside the delivery", async () => {
+    // A second page, of another Meta app with its own secret.
+    const otherSecret = 'fedcba9876543210fedcba9876543210'
+    const otherId = '555000111222333'
+    const token = graph.addPage(otherId, 'Other App Page')
+    const r = await owner.request('POST', '/api/settings/messenger/pages', { pageId: otherId, accessToken: token, appSecret: otherSecret })
+    expect(r.status).toBe(201)
+    const forged = webhookBody(messagingEntry(otherId, [textEvent(otherId, newPsid(), mid(), 'smuggled in')]))
+    // Signed with the first page's secret and posted to its URL: verified, but not for this page.
+    expect((await send(forged)).status).toBe(200)
+    await idle()
+    expect((await sql()`select count(*)::int as n from messages where body = 'smuggled in'`)[0]!.n).toBe(0)
+    // The same delivery through its own page's URL and secret is taken.
+    expect((await postWebhook(srv.url, otherId, forged, otherSecret)).status).toBe(200)
+    await eventually(async () => (await sql()`select count(*)::int as n from messages where body = 'smuggled in'`)[0]!.n, (n) => n === 1)
+    expect((await owner.request('DELETE', `/api/settings/messenger/pages/${otherId}`)).status).toBe(200)
+  })
+
   it('refuses a body larger than any delivery Meta sends, storing nothing', async () => {
     const huge = JSON.stringify(one(textEvent(page.pageId, newPsid(), mid(), 'x'.repeat(600 * 1024))))
     const r = await postWebhook(srv.url, page.pageId, huge, APP_SECRET)

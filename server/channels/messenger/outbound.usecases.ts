@@ -14,8 +14,7 @@ import type { ConversationView } from '../../domain/conversations/conversations.
 import type { MessageView } from '../../domain/messages/messages.types.ts'
 import { getConversation } from '../../domain/conversations/conversations.usecases.ts'
 import { findMessage, setDeliveryWithin } from '../../domain/messages/messages.usecases.ts'
-import type { Actor } from '../../domain/agents/agents.usecases.ts'
-import { recordMessageId } from '../shared/channel-tables.ts'
+import { hasOutboundId, recordMessageId } from '../shared/channel-tables.ts'
 import { GraphError, graphRequest } from './graph.ts'
 import { graphTarget, loadPage, notePageError, notePageWorks } from './settings.usecases.ts'
 import { splitText } from './split.ts'
@@ -41,7 +40,7 @@ export async function queueReply(deps: Pick<OutboundDeps, 'sql'>, message: Messa
 export const sendOfMessage = (deps: Pick<OutboundDeps, 'sql'>, messageRowId: string) => repo.findSendOfMessage(deps.sql, messageRowId)
 
 /** Whether a message's mid came back from Meta already (an echo of a reply typed in Meta's inbox). */
-export const alreadyOnMessenger = (deps: Pick<OutboundDeps, 'sql'>, messageRowId: string) => repo.hasOutboundMid(deps.sql, messageRowId)
+export const alreadyOnMessenger = (deps: Pick<OutboundDeps, 'sql'>, messageRowId: string) => hasOutboundId(deps.sql, 'messenger', messageRowId)
 
 export type Settled = { messageRowId: string; status: 'sent' } | { messageRowId: string; status: 'failed'; error: string }
 
@@ -133,8 +132,7 @@ function aboutThePage(e: GraphError): boolean {
 }
 
 /** The retry button on a failed reply. */
-export async function retryReply(deps: Pick<OutboundDeps, 'sql' | 'bus'>, actor: Actor, conversationId: string, messageId: string): Promise<void> {
-  void actor
+export async function retryReply(deps: Pick<OutboundDeps, 'sql' | 'bus'>, conversationId: string, messageId: string): Promise<void> {
   const conversation = await getConversation(deps, conversationId)
   const message = isUuid(messageId) ? await findMessage(deps, messageId) : null
   if (!message || message.conversationId !== conversation.id) throw new AppError('message.not_found', 404, 'message not found')

@@ -107,8 +107,3 @@ export function eventsOf(body: unknown): MessengerEvent[] {
   }
   return out
 }
-
-/** The page ids a delivery is about (to know whose app secret signs it). */
-export function pageIdsOf(body: unknown): string[] {
-  return [...new Set(arr(obj(body)?.entry).flatMap((e) => id(obj(e)?.id) ?? []))]
-}

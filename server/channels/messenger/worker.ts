@@ -64,7 +64,7 @@ export class MessengerWorker {
       const row = await repo.claimInbox(tx)
       if (!row) return false
       try {
-        await processDelivery(this.deps, row.body)
+        await processDelivery(this.deps, row.body, row.pageId)
         await repo.deleteInbox(tx, row.id)
       } catch (e) {
         const error = e instanceof Error ? e.message : String(e)

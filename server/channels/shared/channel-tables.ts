@@ -17,6 +17,9 @@ export const messageIdsOfConversation = repo.messageIdsOfConversation
 export const findInbound = repo.findInbound
 export const recordInbound = repo.recordInbound
 export const attachmentsOfConversation = repo.attachmentsOfConversation
+export const hasOutboundId = repo.hasOutboundId
+export const lastOutboundBefore = repo.lastOutboundBefore
+export const messagesOfIds = repo.messagesOfIds
 
 /** The conversation any of these external ids belongs to; the last id in the list that is known wins. */
 export async function conversationForMessageIds(db: Db, channel: Channel, ids: string[]): Promise<string | null> {
