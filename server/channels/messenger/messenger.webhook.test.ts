@@ -192,6 +192,9 @@ describe('deliveries', () => {
     expect(m!.body).toBe('[attachment: photo.png]\n[attachment: sticker-2.png]\n[attachment not stored: video: the file could not be fetched (404)]')
     const stored = await sql()`select id, filename, content_type, size, channel::text from attachments where message_row_id = ${m!.id} order by filename`
     expect(stored.map((a) => [a.filename, a.contentType, a.size, a.channel])).toEqual([['photo.png', 'image/png', 8, 'messenger'], ['sticker-2.png', 'image/png', 2, 'messenger']])
+    const listed = await owner.request('GET', `/api/conversations/${c.id}/attachments`)
+    expect(listed.body.map((a: { filename: string; messageRowId: string }) => [a.filename, a.messageRowId])).toEqual([['photo.png', m!.id], ['sticker-2.png', m!.id]])
+    expect((await owner.request('GET', `/api/conversations/not-a-uuid/attachments`)).status).toBe(404)
     const download = await owner.request('GET', `/api/conversations/${c.id}/messages/${m!.id}/attachments/${stored[0]!.id}`)
     expect(download.status).toBe(200)
     expect(download.headers.get('content-disposition')).toContain('attachment; filename="photo.png"')

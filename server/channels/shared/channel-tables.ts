@@ -80,6 +80,13 @@ export async function getAttachment(deps: { sql: Sql; bus: EventBus }, conversat
   return a
 }
 
+/** The attachments of a conversation's messages, for the thread (content not included). */
+export async function listAttachments(deps: { sql: Sql; bus: EventBus }, conversationId: string) {
+  if (!isUuid(conversationId)) throw notFound('conversation')
+  await getConversation(deps, conversationId)
+  return repo.attachmentsOfConversation(deps.sql, conversationId)
+}
+
 /**
  * An attachment as a response: always a download, never rendered in Parley's origin (an HTML or
  * SVG attachment could script it), and never sniffed into something else.

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Browser } from 'playwright-core'
 import { existsSync } from 'node:fs'
+import { deflateSync } from 'node:zlib'
 import { join } from 'node:path'
 import { Pages, launchBrowser, screenshotPath, signIn } from '../../testing/browser.ts'
 import { waitForCount, waitForText } from '../../testing/wait.ts'
@@ -37,6 +38,43 @@ afterAll(async () => {
 }, 60_000)
 
 const BLUE_ICON = '.channel svg path[fill="#0a7cff"]'
+
+/** A real PNG of one colour (the browser must decode it), built here: crc32 and zlib, nothing else. */
+function png(width: number, height: number, [r, g, b]: [number, number, number]): Uint8Array {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+    return c >>> 0
+  })
+  const crc = (bytes: Uint8Array) => {
+    let c = 0xffffffff
+    for (const x of bytes) c = crcTable[(c ^ x) & 0xff]! ^ (c >>> 8)
+    return (c ^ 0xffffffff) >>> 0
+  }
+  const chunk = (type: string, data: Uint8Array) => {
+    const out = new Uint8Array(12 + data.length)
+    const view = new DataView(out.buffer)
+    view.setUint32(0, data.length)
+    out.set(new TextEncoder().encode(type), 4)
+    out.set(data, 8)
+    view.setUint32(8 + data.length, crc(out.subarray(4, 8 + data.length)))
+    return out
+  }
+  const header = new Uint8Array(13)
+  new DataView(header.buffer).setUint32(0, width)
+  new DataView(header.buffer).setUint32(4, height)
+  header.set([8, 2, 0, 0, 0], 8)
+  const raw = new Uint8Array(height * (1 + width * 3))
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) raw.set([r, g, b], y * (1 + width * 3) + 1 + x * 3)
+  const parts = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', new Uint8Array(deflateSync(raw))), chunk('IEND', new Uint8Array())]
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
+  return out
+}
 
 describe('Messenger in the dashboard', () => {
   it('connects a page on the settings page, showing the callback URL and verify token to copy', async () => {
@@ -103,6 +141,23 @@ describe('Messenger in the dashboard', () => {
     await waitForText(thread.locator('header .sub'), 'Messenger')
     await waitForText(thread.locator('parley-messenger-window [data-window=open]'), 'left to reply')
     await waitForText(thread.locator('parley-messenger-window .line'), /2[34] hr/)
+
+    // A photo follows: shown under its message, served as a download.
+    graph.files.set('red-bike.png', { type: 'image/png', bytes: png(120, 80, [220, 38, 38]) })
+    await postWebhook(srv.url, PAGE_ID, webhookBody(messagingEntry(PAGE_ID, [{ sender: { id: psid }, recipient: { id: PAGE_ID }, timestamp: Date.now(), message: { mid: 'm_ui_photo', attachments: [{ type: 'image', payload: { url: `${graph.url}/files/red-bike.png` } }] } }])), APP_SECRET)
+    const photo = thread.locator('parley-attachment-list img[alt="red-bike.png"]')
+    await photo.waitFor()
+    await page.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth === 120, await photo.elementHandle(), { timeout: 10_000 })
+    // Decoded, not just sized from its header: the middle pixel is the photo's red.
+    const pixel = await photo.evaluate((img: HTMLImageElement) => {
+      const c = document.createElement('canvas')
+      c.width = img.naturalWidth
+      c.height = img.naturalHeight
+      const g = c.getContext('2d')!
+      g.drawImage(img, 0, 0)
+      return [...g.getImageData(60, 40, 1, 1).data]
+    })
+    expect(pixel).toEqual([220, 38, 38, 255])
 
     const composer = thread.locator('parley-composer textarea')
     await composer.click()

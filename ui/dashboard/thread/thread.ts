@@ -11,6 +11,7 @@ import { channelIcon, visitorLabel } from '../conversation-list/conversation-lis
 import { ComposerSendEvent, ComposerTypingEvent, type ParleyComposer } from '../composer/composer.ts'
 import '../composer/composer.ts'
 import '../messenger-window/messenger-window.ts'
+import '../attachment-list/attachment-list.ts'
 import { threadStyles } from './thread.styles.ts'
 
 /** Show or hide the visitor panel (it is a drawer on narrow screens). */
@@ -181,6 +182,7 @@ export class ParleyThread extends StoreElement {
     const mine = m.authorType === 'agent'
     return html`<div class="msg ${m.authorType}" data-seq=${m.seq}>
       <div class="bubble">${m.body}</div>
+      ${m.authorType === 'visitor' && m.channel !== 'web' ? html`<parley-attachment-list conversation-id=${m.conversationId} message-id=${m.id} seq=${m.seq}></parley-attachment-list>` : nothing}
       <div class="meta">
         ${mine && m.authorName ? html`<span>${m.authorName} ·</span>` : nothing}
         <time datetime=${m.createdAt} title=${dateTime(m.createdAt, lang)}>${clockTime(m.createdAt, lang)}</time>
