@@ -17,7 +17,7 @@ import { MAX_ATTACHMENT_BYTES, findInbound, lastOutboundBefore, messagesOfIds, r
 import { eventsOf, maskDelivery, type InboundAttachment, type MessengerEvent } from './webhook.ts'
 import { verifySignature } from './signature.ts'
 import { graphRequest } from './graph.ts'
-import { graphTarget, loadPage, notePageWorks, type Page } from './settings.usecases.ts'
+import { graphTarget, loadPage, type Page } from './settings.usecases.ts'
 import * as repo from './messenger.repo.ts'
 
 export interface InboundDeps {
@@ -252,7 +252,6 @@ async function readUpTo(deps: InboundDeps, page: Page, psid: string, watermark: 
   const last = await lastOutboundBefore(deps.sql, 'messenger', conversationId, watermark)
   const message = last ? await findMessage(deps, last) : null
   if (message) await markDelivered(deps, conversationId, message.seq)
-  await notePageWorks(deps, page.pageId)
 }
 
 async function delivered(deps: InboundDeps, page: Page, psid: string, mids: string[], watermark: Date | null): Promise<void> {
