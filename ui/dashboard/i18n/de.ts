@@ -303,4 +303,5 @@ export const de: Catalog<Key> = {
   'messenger.windowTag': 'Das 24-Stunden-Fenster von Messenger ist geschlossen; Antworten gehen noch {time} lang mit dem HUMAN_AGENT-Tag hinaus.',
   'messenger.windowNeedsTag': 'Das 24-Stunden-Fenster von Messenger ist geschlossen, daher können keine Antworten gesendet werden. Mit dem HUMAN_AGENT-Tag für diese Seite (erfordert die Genehmigung von Meta) könnten Sie noch {time} lang antworten.',
   'messenger.windowClosed': 'Das Nachrichtenfenster von Messenger ist geschlossen: Sie können wieder antworten, sobald diese Person schreibt.',
+  'messenger.fromMetaInbox': 'Aus der Meta Business Suite gesendet',
 }

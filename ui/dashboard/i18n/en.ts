@@ -300,6 +300,7 @@ export const en = {
   'messenger.windowTag': 'Messenger’s 24-hour window has closed; replies go out with the HUMAN_AGENT tag for {time} more.',
   'messenger.windowNeedsTag': 'Messenger’s 24-hour window has closed, so replies cannot be sent. With the HUMAN_AGENT tag turned on for this page (it needs Meta’s approval), you could still answer for {time}.',
   'messenger.windowClosed': 'Messenger’s messaging window has closed: you can reply again once this person writes.',
+  'messenger.fromMetaInbox': 'Sent from Meta Business Suite',
 } as const
 
 export type Key = keyof typeof en

@@ -303,4 +303,5 @@ export const es: Catalog<Key> = {
   'messenger.windowTag': 'La ventana de 24 horas de Messenger se ha cerrado; las respuestas salen con la etiqueta HUMAN_AGENT durante {time} más.',
   'messenger.windowNeedsTag': 'La ventana de 24 horas de Messenger se ha cerrado, así que no se pueden enviar respuestas. Con la etiqueta HUMAN_AGENT activada para esta página (requiere la aprobación de Meta), aún podrías responder durante {time}.',
   'messenger.windowClosed': 'La ventana de mensajes de Messenger se ha cerrado: podrás responder cuando esta persona vuelva a escribir.',
+  'messenger.fromMetaInbox': 'Enviado desde Meta Business Suite',
 }

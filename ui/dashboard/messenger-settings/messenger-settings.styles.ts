@@ -86,6 +86,9 @@ export const messengerSettingsStyles = css`
     max-width: 860px;
     box-sizing: border-box;
   }
+  .status svg {
+    flex: none;
+  }
   .status.connected {
     border-color: var(--p-success);
     background: var(--p-success-soft);

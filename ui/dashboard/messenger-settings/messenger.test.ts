@@ -166,6 +166,12 @@ describe('Messenger in the dashboard', () => {
     const out = await graph.waitForSend((s) => s.body.recipient.id === psid)
     expect([out.body.messaging_type, out.body.message.text]).toEqual(['RESPONSE', 'Yes, in all sizes!'])
     await thread.locator('.msg.agent .state.sent').waitFor()
+    // Meta echoes it (not shown twice); a colleague answers from Meta's own inbox (shown, and said so).
+    const echo = (mid: string, text: string, appId: string) => webhookBody(messagingEntry(PAGE_ID, [{ sender: { id: PAGE_ID }, recipient: { id: psid }, timestamp: Date.now(), message: { is_echo: true, app_id: appId, mid, text } }]))
+    await postWebhook(srv.url, PAGE_ID, echo(out.messageId, 'Yes, in all sizes!', APP_ID), APP_SECRET)
+    await postWebhook(srv.url, PAGE_ID, echo('m_ui_suite', 'Pick-up is possible too.', '263902037430900'), APP_SECRET)
+    await waitForText(thread.locator('.msg.agent').last(), 'Sent from Meta Business Suite')
+    await waitForCount(thread.locator('.msg.agent'), 2)
     await page.screenshot({ path: screenshotPath('messenger-2-thread') })
     expect(page.errors).toEqual([])
   }, 90_000)

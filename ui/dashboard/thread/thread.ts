@@ -185,6 +185,7 @@ export class ParleyThread extends StoreElement {
       ${m.authorType === 'visitor' && m.channel !== 'web' ? html`<parley-attachment-list conversation-id=${m.conversationId} message-id=${m.id} seq=${m.seq}></parley-attachment-list>` : nothing}
       <div class="meta">
         ${mine && m.authorName ? html`<span>${m.authorName} ·</span>` : nothing}
+        ${mine && !m.authorId && m.channel === 'messenger' ? html`<span>${this.t('messenger.fromMetaInbox')} ·</span>` : nothing}
         <time datetime=${m.createdAt} title=${dateTime(m.createdAt, lang)}>${clockTime(m.createdAt, lang)}</time>
         ${mine ? this.delivery(m) : nothing}
       </div>
