@@ -207,4 +207,25 @@ describe('Messenger in the dashboard', () => {
     await page.screenshot({ path: screenshotPath('messenger-4-expired-settings'), fullPage: true })
     expect(page.errors).toEqual([])
   }, 90_000)
+
+  it('explains above the composer why nothing can be sent once the 24-hour window has closed', async () => {
+    // A new token (the last test expired the old one), and a person who last wrote 30 hours ago.
+    token = graph.addPage(PAGE_ID, 'Acme Bikes', `EAAGfresh${PAGE_ID}${'w'.repeat(40)}`)
+    const owner = new AgentClient(srv.url)
+    await owner.login(OWNER.email, OWNER.password)
+    expect((await owner.request('PUT', `/api/settings/messenger/pages/${PAGE_ID}`, { accessToken: token })).status).toBe(200)
+    const psid = newPsid()
+    await postWebhook(srv.url, PAGE_ID, webhookBody(messagingEntry(PAGE_ID, [textEvent(PAGE_ID, psid, 'm_ui_3', 'Are you open on Sunday?')])), APP_SECRET)
+    const page = await pages.open(1280, 800)
+    await signIn(page, srv.url, OWNER)
+    const row = page.locator('parley-conversation-list li.row', { hasText: 'Are you open on Sunday?' })
+    await row.waitFor()
+    await srv.running.deps.sql`update messenger_contacts set last_inbound_at = now() - interval '30 hours' where psid = ${psid}`
+    await row.locator('a').click()
+    const line = page.locator('parley-thread parley-messenger-window .line')
+    await waitForText(line, '24-hour window has closed, so replies cannot be sent')
+    await waitForText(line, /HUMAN_AGENT.*(5 days 1[78] hr|5 days)/)
+    await page.screenshot({ path: screenshotPath('messenger-5-window-closed') })
+    expect(page.errors).toEqual([])
+  }, 90_000)
 })
