@@ -84,3 +84,12 @@ describe('configuration', () => {
     expect(err).toContain('PORT: expected a whole number, got "abc"')
   })
 })
+
+describe('MESSENGER_RETRY_DELAYS', () => {
+  it('reads seconds before each retry of a Messenger reply, and refuses anything else naming the variable', () => {
+    expect(loadConfig({}).messenger.retryDelaysMs).toEqual([5_000, 30_000, 120_000, 600_000, 1_800_000])
+    expect(loadConfig({ MESSENGER_RETRY_DELAYS: '1, 2.5' }).messenger.retryDelaysMs).toEqual([1_000, 2_500])
+    expect(configError({ MESSENGER_RETRY_DELAYS: '5,soon' })).toContain('MESSENGER_RETRY_DELAYS')
+    expect(configError({ MESSENGER_RETRY_DELAYS: '-1' })).toContain('MESSENGER_RETRY_DELAYS')
+  })
+})

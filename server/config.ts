@@ -27,6 +27,8 @@ export interface Config {
   email: EmailEnv
   /** Limits on the widget's public doors, per process (LIMIT_* variables). */
   limits: LimitsEnv
+  /** The Messenger channel's MESSENGER_* variables (pages are connected in the dashboard). */
+  messenger: { retryDelaysMs: number[] }
 }
 
 /** `burst` requests at once, refilled evenly over `seconds` (a token bucket). */
@@ -153,7 +155,19 @@ export function loadConfig(env: Env = process.env): Config {
     previousSecretKeys: (str(env, 'PARLEY_SECRET_KEY_PREVIOUS') ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     email: emailEnv(env),
     limits: limitsEnv(env),
+    messenger: { retryDelaysMs: delays(env, 'MESSENGER_RETRY_DELAYS', [5, 30, 120, 600, 1800]) },
   }
+}
+
+/** Comma-separated seconds to wait before each retry; their number is the number of retries. */
+function delays(env: Env, name: string, fallbackSeconds: number[]): number[] {
+  const raw = str(env, name)
+  if (raw === null) return fallbackSeconds.map((s) => s * 1000)
+  const parts = raw.split(',').map((p) => p.trim())
+  if (parts.length > 20 || parts.some((p) => !/^\d+(\.\d+)?$/.test(p))) {
+    throw new ConfigError(name, `expected up to 20 comma-separated numbers of seconds, got "${raw}"`)
+  }
+  return parts.map((p) => Math.round(Number(p) * 1000))
 }
 
 /** `N/S`: N requests per S seconds, e.g. `20/10`. */

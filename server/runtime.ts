@@ -15,6 +15,8 @@ import { WidgetLimits } from './http/limits.ts'
 import { ChannelRegistry } from './channels/channel.ts'
 import { WebChannelAdapter } from './channels/web/web.adapter.ts'
 import { EmailChannelAdapter, emailCopyListener } from './channels/email/email.adapter.ts'
+import { MessengerChannelAdapter } from './channels/messenger/messenger.adapter.ts'
+import { resealMessengerSecrets } from './channels/messenger/settings.usecases.ts'
 import { realtimeListener } from './listeners/realtime.ts'
 import { deliveryListener } from './listeners/delivery.ts'
 import { startCluster } from './listeners/cluster.ts'
@@ -59,7 +61,7 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     if (result.applied.length) log.info('migrations applied', { applied: result.applied, current: result.current })
     const secrets = loadSecretBox({ secretKey: config.secretKey, previousKeys: config.previousSecretKeys, dataDir: config.dataDir })
     // Nothing readable back stays in the clear, nor under a key being rotated out.
-    const resealed = [await resealIdentitySecret({ sql, secrets }), await resealEmailSecrets({ sql, secrets })].filter(Boolean).length
+    const resealed = [await resealIdentitySecret({ sql, secrets }), await resealEmailSecrets({ sql, secrets }), await resealMessengerSecrets({ sql, secrets })].filter(Boolean).length
     if (resealed) log.info('stored secrets sealed with the current key', { count: resealed })
 
     const bus = new EventBus(log)
@@ -87,6 +89,7 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     channels.register(email)
     // E-mail is the one channel that sends mail: the outbox sends every mail through it.
     outbox.useSender(email.sender())
+    channels.register(new MessengerChannelAdapter({ sql, bus, log, secrets, config }))
     const geo = new GeoLocator()
     const facts = { locate: (ip: string) => geo.locate(ip), parseUserAgent }
     const deps: AppDeps = { config, secrets, sql, bus, log, hub, channels, web, nodeId, auth, state, facts, visitorMessages, limits: new WidgetLimits(config.limits) }

@@ -82,3 +82,28 @@ export async function attachmentsOfConversation(db: Db, conversationId: string):
     join messages m on m.id = a.message_row_id
     where m.conversation_id = ${conversationId} order by a.created_at, a.id`
 }
+
+/** Whether a message has an outbound external id (it went out, or came back as sent elsewhere). */
+export async function hasOutboundId(db: Db, channel: Channel, messageRowId: string): Promise<boolean> {
+  const rows = await db`
+    select 1 from channel_message_ids where channel = ${channel} and message_row_id = ${messageRowId} and direction = 'out' limit 1`
+  return rows.length > 0
+}
+
+/** The conversation's last message sent out by a time (a read receipt's watermark). */
+export async function lastOutboundBefore(db: Db, channel: Channel, conversationId: string, at: Date): Promise<string | null> {
+  const [row] = await db<{ messageRowId: string }[]>`
+    select message_row_id from channel_message_ids
+    where channel = ${channel} and conversation_id = ${conversationId} and direction = 'out' and message_row_id is not null
+      and created_at <= ${at}
+    order by created_at desc limit 1`
+  return row?.messageRowId ?? null
+}
+
+/** The messages these external ids belong to. */
+export async function messagesOfIds(db: Db, channel: Channel, ids: string[]): Promise<{ messageRowId: string; conversationId: string }[]> {
+  if (ids.length === 0) return []
+  return db<{ messageRowId: string; conversationId: string }[]>`
+    select message_row_id, conversation_id from channel_message_ids
+    where channel = ${channel} and external_id in ${db(ids)} and message_row_id is not null and conversation_id is not null`
+}

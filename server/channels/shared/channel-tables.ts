@@ -17,6 +17,9 @@ export const messageIdsOfConversation = repo.messageIdsOfConversation
 export const findInbound = repo.findInbound
 export const recordInbound = repo.recordInbound
 export const attachmentsOfConversation = repo.attachmentsOfConversation
+export const hasOutboundId = repo.hasOutboundId
+export const lastOutboundBefore = repo.lastOutboundBefore
+export const messagesOfIds = repo.messagesOfIds
 
 /** The conversation any of these external ids belongs to; the last id in the list that is known wins. */
 export async function conversationForMessageIds(db: Db, channel: Channel, ids: string[]): Promise<string | null> {
@@ -75,6 +78,13 @@ export async function getAttachment(deps: { sql: Sql; bus: EventBus }, conversat
   const a = await repo.findAttachment(deps.sql, attachmentId)
   if (!a || a.messageRowId !== messageId) throw notFound('attachment')
   return a
+}
+
+/** The attachments of a conversation's messages, for the thread (content not included). */
+export async function listAttachments(deps: { sql: Sql; bus: EventBus }, conversationId: string) {
+  if (!isUuid(conversationId)) throw notFound('conversation')
+  await getConversation(deps, conversationId)
+  return repo.attachmentsOfConversation(deps.sql, conversationId)
 }
 
 /**

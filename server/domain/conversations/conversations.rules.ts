@@ -6,7 +6,8 @@ import type { Actor } from '../agents/agents.usecases.ts'
 import type { AuthorType, ConversationChange, ConversationStatus } from './conversations.types.ts'
 
 /** Who wrote a message. */
-export type Author = { type: 'visitor'; id: string } | { type: 'agent'; id: string }
+// An agent's id is null for a reply written outside Parley (in Meta's own inbox for a page).
+export type Author = { type: 'visitor'; id: string } | { type: 'agent'; id: string | null }
 
 /** The part of a conversation that a message changes. */
 export interface ConversationState {

@@ -152,6 +152,34 @@ export async function sendReply(deps: MessageDeps, actor: Actor, input: ReplyInp
   return settle(deps, await appendOne(deps.sql, one), false, one.effect, input.alsoEmail)
 }
 
+/**
+ * A reply an agent wrote outside Parley (in the channel's own inbox, e.g. Meta's Page inbox), which
+ * the channel saw come back: stored as an agent's message already sent, with no agent behind it,
+ * in the transaction of the channel's own records (`within`) so it is imported once.
+ */
+export async function receiveExternalReply(
+  deps: MessageDeps,
+  input: { conversationId: string; body: string; channel: Channel },
+  within: WithinMessage,
+): Promise<MessageResult> {
+  const body = checkBody(input.body)
+  if (!isUuid(input.conversationId)) throw notFound()
+  const one = appendItem({ type: 'agent', id: null, name: null }, { conversationId: input.conversationId, body, clientId: null, channel: input.channel, deliveryStatus: 'sent' })
+  let outcome: AppendOutcome
+  try {
+    outcome = await deps.sql.begin(async (tx) => {
+      const [o] = await repo.appendMessages(tx, [one])
+      if (o!.kind !== 'stored') throw new NothingStored(o!)
+      await within(tx, { messageId: o!.message.id, conversationId: o!.conversation.id, visitorId: o!.conversation.visitor.id })
+      return o!
+    })
+  } catch (e) {
+    if (!(e instanceof NothingStored)) throw e
+    outcome = e.outcome
+  }
+  return settle(deps, outcome, false, one.effect)
+}
+
 export interface ThreadQuery {
   afterSeq?: number
   beforeSeq?: number

@@ -251,3 +251,8 @@ export async function saveIdentity(db: Db, channel: Channel, externalId: string,
       on conflict (channel, external_id) do nothing`
   }
 }
+
+/** Serialises find-or-create of a visitor by a channel identity. */
+export async function lockIdentity(db: Db, channel: Channel, externalId: string): Promise<void> {
+  await db`select pg_advisory_xact_lock(hashtext(${`parley.identity:${channel}:${externalId}`}))`
+}

@@ -6,6 +6,7 @@ import * as v from '../shared/validate.ts'
 import { maskCardNumbers, maskOptional } from '../privacy/privacy.rules.ts'
 import type { MaskedText } from '../privacy/privacy.types.ts'
 import type { Actor } from '../agents/agents.usecases.ts'
+import type { Channel } from '../conversations/conversations.types.ts'
 import * as repo from './visitors.repo.ts'
 import { findConversation } from '../conversations/conversations.usecases.ts'
 import type { EmailSource, MaskedVariable, PageView, VisitorPatch, VisitorRow, VisitorView } from './visitors.types.ts'
@@ -335,4 +336,23 @@ export async function findOrCreateVisitorByEmail(db: Db, from: { address: string
 export async function rememberEmailAddress(db: Db, visitorId: string, address: string): Promise<void> {
   await repo.saveIdentity(db, 'email', address.toLowerCase(), visitorId, false)
   await repo.setEmailIfMissing(db, visitorId, address)
+}
+
+/** The visitor behind a channel identity (a Messenger page-scoped id), or null. */
+export async function findVisitorByIdentity(db: Db, channel: Channel, externalId: string): Promise<string | null> {
+  return repo.findIdByIdentity(db, channel, externalId)
+}
+
+/**
+ * The visitor behind a channel identity, created (with the name the channel knows, masked) the
+ * first time; in the caller's transaction. Two first messages at once make one visitor: the
+ * identity is locked before it is looked up.
+ */
+export async function findOrCreateVisitorByIdentity(db: Db, channel: Channel, externalId: string, name: string | null): Promise<string> {
+  await repo.lockIdentity(db, channel, externalId)
+  const known = await repo.findIdByIdentity(db, channel, externalId)
+  if (known) return known
+  const id = (await repo.insertVisitor(db, { id: newId(), tokenHash: null, name: maskOptional(name) })).id
+  await repo.saveIdentity(db, channel, externalId, id, false)
+  return id
 }

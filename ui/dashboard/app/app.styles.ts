@@ -37,7 +37,7 @@ export const appStyles = css`
     display: inline-flex;
     align-items: center;
     gap: 6px;
-    padding: 6px 12px;
+    padding: 6px 10px;
     border-radius: var(--p-radius-s);
     color: #cbd5e1;
     text-decoration: none;
@@ -99,7 +99,8 @@ export const appStyles = css`
     clip-path: inset(50%);
     white-space: nowrap;
   }
-  @media (max-width: 1000px) {
+  /* Labels go before the links would run into the status switch (seven of them since Messenger). */
+  @media (max-width: 1180px) {
     nav a span {
       display: none;
     }

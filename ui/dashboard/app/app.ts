@@ -7,7 +7,7 @@ import { storeContext } from '../context.ts'
 import { DashboardStore, SessionEndedEvent, StoreController } from '../store.ts'
 import { NotifierController } from '../notifier.ts'
 import { isOwner } from '../permissions.ts'
-import { chatIcon, logoIcon, mailIcon, plugIcon, usersIcon, widgetIcon } from '../icons.ts'
+import { chatIcon, logoIcon, mailIcon, messengerIcon, plugIcon, usersIcon, widgetIcon } from '../icons.ts'
 import { SignedInEvent } from '../login/login.ts'
 import { NotificationPrefsEvent, SignOutEvent } from '../account-menu/account-menu.ts'
 import { ToggleVisitorPanelEvent } from '../thread/thread.ts'
@@ -22,6 +22,8 @@ import '../account-menu/account-menu.ts'
 import '../agents-page/agents-page.ts'
 import '../widget-settings/widget-settings.ts'
 import '../email-settings/email-settings.ts'
+import '../messenger-settings/messenger-settings.ts'
+import '../messenger-banner/messenger-banner.ts'
 import '../integrations-page/integrations-page.ts'
 import '../account-page/account-page.ts'
 import '../audit-page/audit-page.ts'
@@ -33,7 +35,7 @@ declare global {
 }
 
 type Screen = 'loading' | 'setup' | 'login' | 'ready' | 'error'
-type Route = { page: 'inbox'; id: string | null } | { page: 'agents' } | { page: 'widget' } | { page: 'email' } | { page: 'integrations' } | { page: 'account' } | { page: 'audit' }
+type Route = { page: 'inbox'; id: string | null } | { page: 'agents' } | { page: 'widget' } | { page: 'email' } | { page: 'messenger' } | { page: 'integrations' } | { page: 'account' } | { page: 'audit' }
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '')
@@ -42,6 +44,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/agents') return { page: 'agents' }
   if (path === '/widget') return { page: 'widget' }
   if (path === '/email') return { page: 'email' }
+  if (path === '/messenger') return { page: 'messenger' }
   if (path === '/integrations') return { page: 'integrations' }
   if (path === '/account') return { page: 'account' }
   if (path === '/audit') return { page: 'audit' }
@@ -218,6 +221,7 @@ export class ParleyApp extends LitElement {
         ${isOwner(me) ? link('#/agents', r.page === 'agents', usersIcon(), t('nav.agents')) : nothing}
         ${isOwner(me) ? link('#/widget', r.page === 'widget', widgetIcon(), t('nav.widget')) : nothing}
         ${isOwner(me) ? link('#/email', r.page === 'email', mailIcon(), t('nav.email')) : nothing}
+        ${isOwner(me) ? link('#/messenger', r.page === 'messenger', messengerIcon(), t('channel.messenger')) : nothing}
         ${isOwner(me) ? link('#/integrations', r.page === 'integrations', plugIcon(), t('nav.integrations')) : nothing}
       </nav>
       <parley-status-switch></parley-status-switch>
@@ -231,6 +235,7 @@ export class ParleyApp extends LitElement {
     if (r.page === 'agents' && isOwner(me)) return html`<main class="page"><parley-agents-page></parley-agents-page></main>`
     if (r.page === 'widget' && isOwner(me)) return html`<main class="page"><parley-widget-settings></parley-widget-settings></main>`
     if (r.page === 'email' && isOwner(me)) return html`<main class="page"><parley-email-settings></parley-email-settings></main>`
+    if (r.page === 'messenger' && isOwner(me)) return html`<main class="page"><parley-messenger-settings></parley-messenger-settings></main>`
     if (r.page === 'integrations' && isOwner(me)) return html`<main class="page"><parley-integrations-page></parley-integrations-page></main>`
     if (r.page === 'account') return html`<main class="page"><parley-account-page></parley-account-page></main>`
     if (r.page === 'audit' && isOwner(me)) return html`<main class="page"><parley-audit-page></parley-audit-page></main>`
@@ -267,6 +272,7 @@ export class ParleyApp extends LitElement {
         const c = this.store.connection
         return html`${this.nav()}
           ${c !== 'open' && this.store.everConnected ? html`<div class="banner" role="status">${c === 'connecting' ? t('conn.connecting') : t('conn.lost')}</div>` : nothing}
+          <parley-messenger-banner></parley-messenger-banner>
           ${this.page()}`
       }
     }

@@ -296,4 +296,12 @@ export const cs: Catalog<Key> = {
   'audit.when': 'Kdy',
   'audit.who': 'Kdo',
   'audit.widgetChanged': 'Změnil(a) chatovací widget',
+  // #13 Messenger
+  'messenger.failing': 'Messenger nefunguje: {error}',
+  'messenger.fix': 'Otevřít nastavení Messengeru',
+  'messenger.windowOpen': 'Messenger: na odpověď zbývá {time}.',
+  'messenger.windowTag': '24hodinové okno Messengeru se zavřelo; odpovědi odcházejí se značkou HUMAN_AGENT ještě {time}.',
+  'messenger.windowNeedsTag': '24hodinové okno Messengeru se zavřelo, takže odpovědi nelze odeslat. Se zapnutou značkou HUMAN_AGENT pro tuto stránku (vyžaduje schválení od Meta) byste mohli odpovídat ještě {time}.',
+  'messenger.windowClosed': 'Okno pro zprávy v Messengeru se zavřelo: odpovědět půjde znovu, až tato osoba napíše.',
+  'messenger.fromMetaInbox': 'Odesláno z Meta Business Suite',
 }

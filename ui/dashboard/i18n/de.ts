@@ -296,4 +296,12 @@ export const de: Catalog<Key> = {
   'audit.when': 'Wann',
   'audit.who': 'Wer',
   'audit.widgetChanged': 'Chat-Widget geändert',
+  // #13 Messenger
+  'messenger.failing': 'Messenger funktioniert nicht: {error}',
+  'messenger.fix': 'Messenger-Einstellungen öffnen',
+  'messenger.windowOpen': 'Messenger: noch {time} zum Antworten.',
+  'messenger.windowTag': 'Das 24-Stunden-Fenster von Messenger ist geschlossen; Antworten gehen noch {time} lang mit dem HUMAN_AGENT-Tag hinaus.',
+  'messenger.windowNeedsTag': 'Das 24-Stunden-Fenster von Messenger ist geschlossen, daher können keine Antworten gesendet werden. Mit dem HUMAN_AGENT-Tag für diese Seite (erfordert die Genehmigung von Meta) könnten Sie noch {time} lang antworten.',
+  'messenger.windowClosed': 'Das Nachrichtenfenster von Messenger ist geschlossen: Sie können wieder antworten, sobald diese Person schreibt.',
+  'messenger.fromMetaInbox': 'Aus der Meta Business Suite gesendet',
 }

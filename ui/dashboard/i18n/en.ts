@@ -293,6 +293,14 @@ export const en = {
   'audit.when': 'When',
   'audit.who': 'Who',
   'audit.widgetChanged': 'Changed the chat widget',
+  // #13 Messenger
+  'messenger.failing': 'Messenger is not working: {error}',
+  'messenger.fix': 'Open the Messenger settings',
+  'messenger.windowOpen': 'Messenger: {time} left to reply.',
+  'messenger.windowTag': 'Messenger’s 24-hour window has closed; replies go out with the HUMAN_AGENT tag for {time} more.',
+  'messenger.windowNeedsTag': 'Messenger’s 24-hour window has closed, so replies cannot be sent. With the HUMAN_AGENT tag turned on for this page (it needs Meta’s approval), you could still answer for {time}.',
+  'messenger.windowClosed': 'Messenger’s messaging window has closed: you can reply again once this person writes.',
+  'messenger.fromMetaInbox': 'Sent from Meta Business Suite',
 } as const
 
 export type Key = keyof typeof en

@@ -296,4 +296,12 @@ export const es: Catalog<Key> = {
   'audit.when': 'Cuándo',
   'audit.who': 'Quién',
   'audit.widgetChanged': 'Cambió el widget de chat',
+  // #13 Messenger
+  'messenger.failing': 'Messenger no funciona: {error}',
+  'messenger.fix': 'Abrir los ajustes de Messenger',
+  'messenger.windowOpen': 'Messenger: te quedan {time} para responder.',
+  'messenger.windowTag': 'La ventana de 24 horas de Messenger se ha cerrado; las respuestas salen con la etiqueta HUMAN_AGENT durante {time} más.',
+  'messenger.windowNeedsTag': 'La ventana de 24 horas de Messenger se ha cerrado, así que no se pueden enviar respuestas. Con la etiqueta HUMAN_AGENT activada para esta página (requiere la aprobación de Meta), aún podrías responder durante {time}.',
+  'messenger.windowClosed': 'La ventana de mensajes de Messenger se ha cerrado: podrás responder cuando esta persona vuelva a escribir.',
+  'messenger.fromMetaInbox': 'Enviado desde Meta Business Suite',
 }

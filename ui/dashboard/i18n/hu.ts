@@ -296,4 +296,12 @@ export const hu: Catalog<Key> = {
   'audit.when': 'Mikor',
   'audit.who': 'Ki',
   'audit.widgetChanged': 'Csevegőablak módosítva',
+  // #13 Messenger
+  'messenger.failing': 'A Messenger nem működik: {error}',
+  'messenger.fix': 'A Messenger beállításainak megnyitása',
+  'messenger.windowOpen': 'Messenger: még {time} van a válaszra.',
+  'messenger.windowTag': 'A Messenger 24 órás ablaka bezárult; a válaszok még {time} ideig a HUMAN_AGENT címkével mennek el.',
+  'messenger.windowNeedsTag': 'A Messenger 24 órás ablaka bezárult, így válasz nem küldhető. Ha ennél az oldalnál bekapcsolja a HUMAN_AGENT címkét (ehhez a Meta jóváhagyása szükséges), még {time} ideig válaszolhatna.',
+  'messenger.windowClosed': 'A Messenger üzenetküldési ablaka bezárult: akkor válaszolhat újra, ha ez a személy ír.',
+  'messenger.fromMetaInbox': 'A Meta Business Suite-ból küldve',
 }

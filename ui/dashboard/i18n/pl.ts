@@ -296,4 +296,12 @@ export const pl: Catalog<Key> = {
   'audit.when': 'Kiedy',
   'audit.who': 'Kto',
   'audit.widgetChanged': 'Zmieniono widżet czatu',
+  // #13 Messenger
+  'messenger.failing': 'Messenger nie działa: {error}',
+  'messenger.fix': 'Otwórz ustawienia Messengera',
+  'messenger.windowOpen': 'Messenger: na odpowiedź zostało {time}.',
+  'messenger.windowTag': '24-godzinne okno Messengera zamknęło się; odpowiedzi wychodzą z tagiem HUMAN_AGENT jeszcze przez {time}.',
+  'messenger.windowNeedsTag': '24-godzinne okno Messengera zamknęło się, więc nie można wysyłać odpowiedzi. Z tagiem HUMAN_AGENT włączonym dla tej strony (wymaga zgody Meta) można by odpowiadać jeszcze przez {time}.',
+  'messenger.windowClosed': 'Okno wiadomości Messengera zamknęło się: odpowiesz ponownie, gdy ta osoba napisze.',
+  'messenger.fromMetaInbox': 'Wysłano z Meta Business Suite',
 }

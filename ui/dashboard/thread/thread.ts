@@ -10,6 +10,8 @@ import { alertIcon, backIcon, checkIcon, clockIcon, doubleCheckIcon, panelIcon }
 import { channelIcon, visitorLabel } from '../conversation-list/conversation-list.ts'
 import { ComposerSendEvent, ComposerTypingEvent, type ParleyComposer } from '../composer/composer.ts'
 import '../composer/composer.ts'
+import '../messenger-window/messenger-window.ts'
+import '../attachment-list/attachment-list.ts'
 import { threadStyles } from './thread.styles.ts'
 
 /** Show or hide the visitor panel (it is a drawer on narrow screens). */
@@ -166,7 +168,10 @@ export class ParleyThread extends StoreElement {
           ${m.channel === 'email'
             ? html`<button class="btn small ghost" data-action="retry-mail" ?disabled=${this.busy}
                 @click=${() => this.act(() => this.store.api.post(`/api/conversations/${m.conversationId}/messages/${m.id}/retry`).then(() => {}))}>${t('action.retry')}</button>`
-            : nothing}`
+            : m.channel === 'messenger'
+              ? html`<button class="btn small ghost" data-action="retry-messenger" ?disabled=${this.busy}
+                  @click=${() => this.act(() => this.store.api.post(`/api/conversations/${m.conversationId}/messenger/messages/${m.id}/retry`).then(() => {}))}>${t('action.retry')}</button>`
+              : nothing}`
       default:
         return nothing
     }
@@ -177,8 +182,10 @@ export class ParleyThread extends StoreElement {
     const mine = m.authorType === 'agent'
     return html`<div class="msg ${m.authorType}" data-seq=${m.seq}>
       <div class="bubble">${m.body}</div>
+      ${m.authorType === 'visitor' && m.channel !== 'web' ? html`<parley-attachment-list conversation-id=${m.conversationId} message-id=${m.id} seq=${m.seq}></parley-attachment-list>` : nothing}
       <div class="meta">
         ${mine && m.authorName ? html`<span>${m.authorName} ·</span>` : nothing}
+        ${mine && !m.authorId && m.channel === 'messenger' ? html`<span>${this.t('messenger.fromMetaInbox')} ·</span>` : nothing}
         <time datetime=${m.createdAt} title=${dateTime(m.createdAt, lang)}>${clockTime(m.createdAt, lang)}</time>
         ${mine ? this.delivery(m) : nothing}
       </div>
@@ -293,6 +300,7 @@ export class ParleyThread extends StoreElement {
           : nothing}
       </div>
       ${this.emailCopy(c)}
+      ${c.channel === 'messenger' ? html`<parley-messenger-window conversation-id=${c.id} last=${String(c.lastMessage.at)}></parley-messenger-window>` : nothing}
       <parley-composer conversation-id=${c.id} placeholder=${t('composer.placeholder')} hint=${t('composer.hint')}
         send-label=${t('composer.send')} label=${t('composer.label')}></parley-composer>
     `
