@@ -88,8 +88,8 @@ export const en = {
   'login.failed': 'Wrong e-mail or password.',
   'login.lead': 'Sign in to answer your visitors.',
   'login.submit': 'Sign in',
-  'login.throttledMinutes': 'Too many failed attempts. Try again in {n} minutes.',
-  'login.throttledSeconds': 'Too many failed attempts. Try again in {n} seconds.',
+  'login.throttledMinutes': 'Too many failed attempts. Try again in {n, plural, one {# minute} other {# minutes}}.',
+  'login.throttledSeconds': 'Too many failed attempts. Try again in {n, plural, one {# second} other {# seconds}}.',
   'login.title': 'Welcome back',
 
   'nav.agents': 'Agents',
@@ -167,7 +167,7 @@ export const en = {
   'widget.copy': 'Copy code',
   'widget.greeting': 'Greeting',
   'widget.greetingHint': 'Shown when a visitor opens the chat.',
-  'widget.lead': 'How the chat looks on your website, and the code that puts it there.',
+  'widget.lead': 'Choose how the chat looks on your website, then copy the code that adds it to your pages.',
   'widget.left': 'Bottom left',
   'widget.offline': 'Offline message',
   'widget.offlineHint': 'Shown above the contact form when no agent is online.',
@@ -219,7 +219,7 @@ export const en = {
   'visitor.externalId': 'User ID',
   'visitor.fromSite': 'from the site',
   'visitor.history': 'Browsing history',
-  'visitor.historyLatest': 'The latest {count} page views.',
+  'visitor.historyLatest': '{count, plural, one {Only the latest page view is shown.} other {Only the latest # page views are shown.}}',
   'visitor.inApp': '{app} in-app browser',
   'visitor.ip': 'IP address',
   'visitor.lastPage': 'Last page',
@@ -257,7 +257,7 @@ export const en = {
   'account.nameSaved': 'Your name is saved.',
   'account.newPassword': 'New password',
   'account.noOtherSessions': 'You are signed in only here.',
-  'account.otherSessions': 'Other sessions: {n}',
+  'account.otherSessions': '{n, plural, one {# other session} other {# other sessions}}',
   'account.password': 'Password',
   'account.passwordChanged': 'Password changed. Your other sessions were signed out.',
   'account.passwordEndsOthers': 'Changing it signs out your other sessions.',
@@ -292,7 +292,10 @@ export const en = {
   'audit.what': 'What',
   'audit.when': 'When',
   'audit.who': 'Who',
-  'audit.widgetChanged': 'Changed the chat widget',
+  'audit.widgetChanged': 'Changed the chat widget settings',
+  // #19: the assignee select's empty choice; a visitor who left less than a minute ago
+  'thread.nobody': 'Nobody yet',
+  'visitor.leftJustNow': 'left the website just now',
 } as const
 
 export type Key = keyof typeof en
