@@ -54,7 +54,9 @@ export function localeFor(lang: Language, preferred: readonly string[] = browser
 }
 
 function browserLanguages(): readonly string[] {
-  return typeof navigator === 'undefined' ? [] : navigator.languages ?? [navigator.language]
+  // Bun (the tests) has a navigator without languages; old browsers have only navigator.language.
+  if (typeof navigator === 'undefined') return []
+  return (navigator.languages?.length ? navigator.languages : [navigator.language]).filter((t): t is string => typeof t === 'string')
 }
 
 /** The form of `forms` that the language's plural rules choose for `n`. */

@@ -222,7 +222,7 @@ export const cs: Catalog<Key> = {
   'visitor.externalId': 'ID uživatele',
   'visitor.fromSite': 'z webu',
   'visitor.history': 'Historie procházení',
-  'visitor.historyLatest': '{count, plural, one {Zobrazuje se jen poslední zobrazená stránka.} few {Zobrazují se jen poslední # zobrazené stránky.} many {Zobrazuje se jen posledních # zobrazené stránky.} other {Zobrazuje se jen posledních # zobrazených stránek.}}',
+  'visitor.historyLatest': '{count, plural, one {Jen poslední navštívená stránka.} few {Jen poslední # navštívené stránky.} many {Jen posledních # navštívené stránky.} other {Jen posledních # navštívených stránek.}}',
   'visitor.inApp': 'Prohlížeč v aplikaci {app}',
   'visitor.ip': 'IP adresa',
   'visitor.lastPage': 'Poslední stránka',
