@@ -24,7 +24,7 @@ export const cs: Catalog<Key> = {
   'agents.lead': 'Kdo odpovídá vašim návštěvníkům a co kdo smí dělat.',
   'agents.reactivate': 'Znovu aktivovat',
   'agents.role': 'Role',
-  'agents.roleHint': 'Plný přístup může vyřešit a přiřadit jakoukoli konverzaci.',
+  'agents.roleHint': 'Operátor s plným přístupem může vyřešit a přiřadit jakoukoli konverzaci.',
   'agents.roleOf': 'Role operátora {name}',
   'agents.status': 'Stav',
   'agents.title': 'Operátoři',

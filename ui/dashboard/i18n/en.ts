@@ -21,7 +21,7 @@ export const en = {
   'agents.lead': 'Who answers your visitors, and what each of them may do.',
   'agents.reactivate': 'Reactivate',
   'agents.role': 'Role',
-  'agents.roleHint': 'Full access may resolve and assign any conversation.',
+  'agents.roleHint': 'Agents with full access may resolve and assign any conversation.',
   'agents.roleOf': 'Role of {name}',
   'agents.status': 'Status',
   'agents.title': 'Agents',

@@ -24,7 +24,7 @@ export const hu: Catalog<Key> = {
   'agents.lead': 'Kik válaszolnak a látogatóknak, és ki mit tehet.',
   'agents.reactivate': 'Újraaktiválás',
   'agents.role': 'Szerepkör',
-  'agents.roleHint': 'Teljes hozzáféréssel bármely beszélgetés megoldható és hozzárendelhető.',
+  'agents.roleHint': 'A teljes hozzáféréssel rendelkező ügynökök bármely beszélgetést megoldhatják és hozzárendelhetik.',
   'agents.roleOf': '{name} szerepköre',
   'agents.status': 'Állapot',
   'agents.title': 'Ügynökök',
