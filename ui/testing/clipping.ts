@@ -6,8 +6,9 @@ import type { Page } from 'playwright-core'
 
 const CANDIDATES = 'button, [role=tab], a, label, h1, h2, h3, th, select, option:checked, .count, .subtab, .assign, .badge, .pill, .status, .state, .hint, p'
 
-export function clippedText(page: Page): Promise<string[]> {
-  return page.evaluate((selector) => {
+/** `within`: only the shadow tree of this element (the widget floats over a page it does not own). */
+export function clippedText(page: Page, within?: string): Promise<string[]> {
+  return page.evaluate(([selector, within]) => {
     const out: string[] = []
     const name = (el: Element) => `${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''}`
     const parentOf = (el: Element): Element | null => el.parentElement ?? ((el.getRootNode() as ShadowRoot).host ?? null)
@@ -40,7 +41,9 @@ export function clippedText(page: Page): Promise<string[]> {
         if (el.matches('button, a[href], select, input, textarea, [role=tab]') && el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) controls.push(el)
       }
     }
-    walk(document)
+    const host = within ? document.querySelector(within) : null
+    if (within && !host?.shadowRoot) throw new Error(`no shadow root at ${within}`)
+    walk(host?.shadowRoot ?? document)
     const contains = (a: Element, b: Element) => {
       for (let x: Element | null = b; x; x = parentOf(x)) if (x === a) return true
       return false
@@ -62,5 +65,5 @@ export function clippedText(page: Page): Promise<string[]> {
       }
     }
     return out
-  }, CANDIDATES)
+  }, [CANDIDATES, within] as const)
 }
