@@ -57,6 +57,11 @@ const en = {
   'fail.mailbox': 'Signed in, but the folder {mailbox} cannot be opened.',
   'fail.other': 'The connection test failed.',
   serverSaid: 'The server’s answer:',
+  'error.host': 'Enter the server’s host name, such as mail.example.com.',
+  'error.address': 'Enter the support address mail is sent from, without a “+”: Parley adds +c_… to it for replies itself.',
+  'error.user': 'Enter the IMAP user name.',
+  'error.password': 'Enter the IMAP password.',
+  'error.passwordAgain': 'Enter the password again: a saved password is used only with the server and user it was saved for.',
 }
 
 export type Key = keyof typeof en
@@ -116,6 +121,11 @@ const cs: Catalog<Key> = {
   'fail.mailbox': 'Přihlášení proběhlo, ale složku {mailbox} nelze otevřít.',
   'fail.other': 'Test připojení se nezdařil.',
   serverSaid: 'Odpověď serveru:',
+  'error.host': 'Zadejte název serveru, např. mail.example.com.',
+  'error.address': 'Zadejte adresu podpory, ze které se pošta odesílá, bez znaku „+“: Parley si +c_… pro odpovědi přidává sám.',
+  'error.user': 'Zadejte uživatelské jméno pro IMAP.',
+  'error.password': 'Zadejte heslo pro IMAP.',
+  'error.passwordAgain': 'Zadejte heslo znovu: uložené heslo platí jen pro server a uživatele, pro které bylo uloženo.',
 }
 
 const de: Catalog<Key> = {
@@ -173,6 +183,11 @@ const de: Catalog<Key> = {
   'fail.mailbox': 'Anmeldung erfolgreich, aber der Ordner {mailbox} lässt sich nicht öffnen.',
   'fail.other': 'Der Verbindungstest ist fehlgeschlagen.',
   serverSaid: 'Antwort des Servers:',
+  'error.host': 'Geben Sie den Hostnamen des Servers ein, z. B. mail.example.com.',
+  'error.address': 'Geben Sie die Support-Adresse ein, von der gesendet wird, ohne „+“: Parley hängt +c_… für Antworten selbst an.',
+  'error.user': 'Geben Sie den IMAP-Benutzernamen ein.',
+  'error.password': 'Geben Sie das IMAP-Passwort ein.',
+  'error.passwordAgain': 'Geben Sie das Passwort erneut ein: Ein gespeichertes Passwort gilt nur für den Server und Benutzer, für die es gespeichert wurde.',
 }
 
 const es: Catalog<Key> = {
@@ -230,6 +245,11 @@ const es: Catalog<Key> = {
   'fail.mailbox': 'Sesión iniciada, pero no se puede abrir la carpeta {mailbox}.',
   'fail.other': 'La prueba de conexión falló.',
   serverSaid: 'Respuesta del servidor:',
+  'error.host': 'Introduce el nombre del servidor, por ejemplo mail.example.com.',
+  'error.address': 'Introduce la dirección de soporte desde la que se envía el correo, sin «+»: Parley añade +c_… por su cuenta para las respuestas.',
+  'error.user': 'Introduce el usuario de IMAP.',
+  'error.password': 'Introduce la contraseña de IMAP.',
+  'error.passwordAgain': 'Vuelve a introducir la contraseña: una contraseña guardada solo sirve para el servidor y el usuario con los que se guardó.',
 }
 
 const hu: Catalog<Key> = {
@@ -287,6 +307,11 @@ const hu: Catalog<Key> = {
   'fail.mailbox': 'A bejelentkezés sikerült, de a mappa nem nyitható meg: {mailbox}.',
   'fail.other': 'A kapcsolat tesztelése nem sikerült.',
   serverSaid: 'A szerver válasza:',
+  'error.host': 'Adja meg a szerver nevét, például: mail.example.com.',
+  'error.address': 'Adja meg az ügyfélszolgálati címet, amelyről a levelek mennek, „+” nélkül: a Parley a válaszokhoz maga fűzi hozzá a +c_… részt.',
+  'error.user': 'Adja meg az IMAP-felhasználónevet.',
+  'error.password': 'Adja meg az IMAP-jelszót.',
+  'error.passwordAgain': 'Adja meg újra a jelszót: a mentett jelszó csak azzal a szerverrel és felhasználóval érvényes, amelyhez mentette.',
 }
 
 const pl: Catalog<Key> = {
@@ -344,6 +369,11 @@ const pl: Catalog<Key> = {
   'fail.mailbox': 'Zalogowano, ale nie można otworzyć folderu {mailbox}.',
   'fail.other': 'Test połączenia nie powiódł się.',
   serverSaid: 'Odpowiedź serwera:',
+  'error.host': 'Podaj nazwę serwera, np. mail.example.com.',
+  'error.address': 'Podaj adres obsługi klienta, z którego wychodzi poczta, bez znaku „+”: Parley sam dodaje +c_… do odpowiedzi.',
+  'error.user': 'Podaj nazwę użytkownika IMAP.',
+  'error.password': 'Podaj hasło IMAP.',
+  'error.passwordAgain': 'Podaj hasło ponownie: zapisane hasło działa tylko z serwerem i użytkownikiem, dla których je zapisano.',
 }
 
 export const EMAIL_CATALOGS: Record<Language, Catalog<Key>> = { en, cs, de, es, hu, pl }

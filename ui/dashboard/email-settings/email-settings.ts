@@ -53,6 +53,15 @@ type TestResult =
   | { ok: false; request: string }
   | null
 
+/** The settings the server refuses, by its error code (server/channels/email/settings.usecases.ts). */
+const REFUSALS: Record<string, Key> = {
+  'email.invalid_host': 'error.host',
+  'email.invalid_address': 'error.address',
+  'email.invalid_user': 'error.user',
+  'email.invalid_password': 'error.password',
+  'email.password_required': 'error.passwordAgain',
+}
+
 const FAILURES = ['auth', 'refused', 'dns', 'timeout', 'tls', 'mailbox', 'other'] as const
 const failureKey = (code: string | null | undefined): Key => `fail.${(FAILURES as readonly string[]).includes(code ?? '') ? code : 'other'}` as Key
 
@@ -199,10 +208,17 @@ export class ParleyEmailSettings extends StoreElement {
       this.adopt(v)
       this.notice = this.tr('saved')
     } catch (err) {
-      this.error = err instanceof ApiError && err.message ? err.message : this.store.errorText(err)
+      this.error = this.refusal(err)
     } finally {
       this.saving = false
     }
+  }
+
+  /** Why the server refused the settings, in the agent's language (its own message is English). */
+  private refusal(err: unknown): string {
+    const code = err instanceof ApiError ? err.code : ''
+    const key = REFUSALS[code]
+    return key ? this.tr(key) : this.store.errorText(err)
   }
 
   private async test(kind: 'smtp' | 'imap') {
