@@ -235,7 +235,8 @@ describe('the visitor card', () => {
     await visitor.context().close()
     await waitForText(c.locator('.now'), 'Last page')
     await waitForCount(c.locator('.now .dot.on'), 0)
-    await waitForText(c.locator('.head'), 'last seen')
+    // Gone a moment ago: said in words, not "last seen now".
+    await waitForText(c.locator('.head'), 'left the website just now')
     expect(dash.errors).toEqual([])
     expect(visitor.errors).toEqual([])
   }, TEST_MS)
