@@ -259,7 +259,7 @@ describe('the visitor card', () => {
 
     await petra.evaluate((id) => (location.hash = `#/c/${id}`), fromBot.conversation.id)
     await waitForText(c.locator('[data-browser]'), 'Robot: HeadlessChrome')
-    await waitForText(c.locator('[data-os]'), 'Neznámé')
+    await waitForText(c.locator('[data-os]'), 'Nezjištěno')
     await c.screenshot({ path: screenshotPath('visitor-card-bot-cs') })
     expect(await cardOf(fromBot.conversation.visitor.id)).toMatchObject({ browser: { name: 'Bot: HeadlessChrome', version: null }, os: null })
     for (const p of [petra, instagram, headless]) {
