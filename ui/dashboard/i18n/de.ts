@@ -41,7 +41,7 @@ export const de: Catalog<Key> = {
   'composer.send': 'Senden',
 
   'conn.connecting': 'Verbindung wird hergestellt…',
-  'conn.lost': 'Verbindung unterbrochen. Sie wird wiederhergestellt…',
+  'conn.lost': 'Verbindung unterbrochen – wird wiederhergestellt…',
 
   'delivery.delivered': 'Zugestellt',
   'delivery.failed': 'Nicht zugestellt',
