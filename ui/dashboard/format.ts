@@ -1,33 +1,44 @@
 // Locale-aware times and durations through Intl, so no unit words live in the string tables.
-import type { Language } from '../shared/i18n.ts'
+// The UI language picks the words; the browser's full locale for that language (de-AT, es-MX)
+// picks the formats — see localeFor.
+import { localeFor, type Language } from '../shared/i18n.ts'
 
-export function clockTime(iso: string, lang: Language): string {
-  return new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' }).format(new Date(iso))
+export function clockTime(iso: string, lang: Language, locale = localeFor(lang)): string {
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(new Date(iso))
 }
 
-export function dateTime(iso: string, lang: Language): string {
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso))
+export function dateTime(iso: string, lang: Language, locale = localeFor(lang)): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso))
 }
 
-export function dayLabel(iso: string, lang: Language, now = new Date()): string {
+/** A short day and month ("5. 3.", "05.03.", "3/5") for a date that is not today. */
+export function shortDate(iso: string, lang: Language, locale = localeFor(lang)): string {
+  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'numeric' }).format(new Date(iso))
+}
+
+export function dayLabel(iso: string, lang: Language, now = new Date(), locale = localeFor(lang)): string {
   const d = new Date(iso)
   const days = Math.round((startOfDay(now) - startOfDay(d)) / 86_400_000)
   if (days === 0 || days === 1) {
-    const s = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' }).format(-days, 'day')
-    return s.charAt(0).toLocaleUpperCase(lang) + s.slice(1)
+    const s = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(-days, 'day')
+    return s.charAt(0).toLocaleUpperCase(locale) + s.slice(1)
   }
-  return new Intl.DateTimeFormat(lang, { weekday: 'long', day: 'numeric', month: 'long' }).format(d)
+  return new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long' }).format(d)
 }
 
 function startOfDay(d: Date): number {
   return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime()
 }
 
-/** A short duration such as "45 s", "5 min", "2 h", "3 d" in the agent's language. */
-export function duration(ms: number, lang: Language): string {
+/** Languages whose short units are cryptic letters (Hungarian "5 p", "2 ó"): they get the words. */
+const LONG_UNITS: readonly Language[] = ['hu']
+
+/** A short duration such as "< 1 min", "5 min", "2 h", "3 d" in the agent's language. */
+export function duration(ms: number, lang: Language, locale = localeFor(lang)): string {
   const s = Math.max(0, Math.floor(ms / 1000))
+  const unitDisplay = LONG_UNITS.includes(lang) ? 'long' : 'short'
   const fmt = (n: number, unit: 'second' | 'minute' | 'hour' | 'day') =>
-    new Intl.NumberFormat(lang, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 0 }).format(n)
+    new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay, maximumFractionDigits: 0 }).format(n)
   // Under a minute, seconds would tick visibly and distract: "< 1 min" is enough.
   if (s < 60) return `< ${fmt(1, 'minute')}`
   if (s < 3600) return fmt(Math.floor(s / 60), 'minute')
@@ -35,12 +46,15 @@ export function duration(ms: number, lang: Language): string {
   return fmt(Math.floor(s / 86_400), 'day')
 }
 
-/** "5 minutes ago" style, for list rows. */
-export function ago(iso: string, lang: Language, now = Date.now()): string {
+/** Under this many seconds ago() says "now", which a sentence such as "last seen …" cannot hold. */
+export const JUST_NOW_S = 45
+
+/** "5 minutes ago" style, for list rows ("now" under JUST_NOW_S). */
+export function ago(iso: string, lang: Language, now = Date.now(), locale = localeFor(lang)): string {
   const diff = (new Date(iso).getTime() - now) / 1000
-  const rtf = new Intl.RelativeTimeFormat(lang, { numeric: 'auto', style: 'short' })
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' })
   const a = Math.abs(diff)
-  if (a < 45) return rtf.format(0, 'second')
+  if (a < JUST_NOW_S) return rtf.format(0, 'second')
   if (a < 3600) return rtf.format(Math.round(diff / 60), 'minute')
   if (a < 86_400) return rtf.format(Math.round(diff / 3600), 'hour')
   return rtf.format(Math.round(diff / 86_400), 'day')

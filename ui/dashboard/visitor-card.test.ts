@@ -238,7 +238,8 @@ describe('the visitor card', () => {
     await visitor.context().close()
     await waitForText(c.locator('.now'), 'Last page')
     await waitForCount(c.locator('.now .dot.on'), 0)
-    await waitForText(c.locator('.head'), 'last seen')
+    // Gone a moment ago: said in words, not "last seen now".
+    await waitForText(c.locator('.head'), 'left the website just now')
     expect(dash.errors).toEqual([])
     expect(visitor.errors).toEqual([])
   }, TEST_MS)
@@ -261,7 +262,7 @@ describe('the visitor card', () => {
 
     await petra.evaluate((id) => (location.hash = `#/c/${id}`), fromBot.conversation.id)
     await waitForText(c.locator('[data-browser]'), 'Robot: HeadlessChrome')
-    await waitForText(c.locator('[data-os]'), 'Neznámé')
+    await waitForText(c.locator('[data-os]'), 'Nezjištěno')
     await c.screenshot({ path: screenshotPath('visitor-card-bot-cs') })
     expect(await cardOf(fromBot.conversation.visitor.id)).toMatchObject({ browser: { name: 'Bot: HeadlessChrome', version: null }, os: null })
     for (const p of [petra, instagram, headless]) {

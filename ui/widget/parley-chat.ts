@@ -6,7 +6,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import type { Message } from '../../server/realtime/wire.ts'
 import { ChatController, ContactError, type ChatItem } from './chat.controller.ts'
-import { STRINGS, browserLanguage, supported, type Language, type Strings } from './i18n/index.ts'
+import { STRINGS, browserLanguage, localeFor, supported, type Language, type Strings } from './i18n/index.ts'
 import { chime, unlock } from './sound.ts'
 import { styles } from './parley-chat.styles.ts'
 import './contact-form/parley-contact-form.ts'
@@ -452,7 +452,7 @@ export class ParleyChat extends LitElement {
       !!a && a.author === b.author && a.authorName === b.authorName && Math.abs(b.at - a.at) < GROUP_GAP
     const first = !same(prev, m)
     const last = !same(next, m)
-    const time = new Intl.DateTimeFormat(this.lang2, { hour: 'numeric', minute: '2-digit' }).format(m.at)
+    const time = new Intl.DateTimeFormat(localeFor(this.lang2), { hour: 'numeric', minute: '2-digit' }).format(m.at)
     const showMeta = last || (m.state !== null && next?.state !== m.state)
     const stateLabel = m.state ? { sending: t.sending, sent: t.sent, delivered: t.delivered, failed: t.failed }[m.state] : ''
     const stateIcon = m.state === 'sending' ? icon.clock : m.state === 'delivered' ? icon.checks : m.state === 'sent' ? icon.check : nothing

@@ -411,15 +411,21 @@ describe('settings', () => {
     expect((await other.request('GET', '/api/settings/email/status')).body).toEqual({ outbound: true, inbound: true, plusAddressing: true })
   })
 
-  it("reports the servers' answers from the test buttons", async () => {
+  // Codes and values, not sentences: the settings page words them in the agent's language.
+  it("reports the test buttons' outcomes as codes and values, with the server's own answer as detail", async () => {
     const badImap = await owner.request('POST', '/api/settings/email/test-imap', { host: '127.0.0.1', port: dove.port, tls: 'none', user: mailbox.user, password: 'wrong' })
-    expect(badImap.body.ok).toBe(false)
-    expect(badImap.body.message).toMatch(/auth/i)
+    expect(badImap.body).toMatchObject({ ok: false, code: 'auth' })
+    expect(badImap.body.detail).toMatch(/auth/i)
+    const noFolder = await owner.request('POST', '/api/settings/email/test-imap', { host: '127.0.0.1', port: dove.port, tls: 'none', user: mailbox.user, password: mailbox.password, mailbox: 'No-Such-Folder' })
+    expect(noFolder.body).toMatchObject({ ok: false, code: 'mailbox' })
+    const okImap = await owner.request('POST', '/api/settings/email/test-imap', { host: '127.0.0.1', port: dove.port, tls: 'none', user: mailbox.user, password: mailbox.password })
+    expect(okImap.body).toMatchObject({ ok: true, host: '127.0.0.1', port: dove.port, user: mailbox.user, mailbox: 'INBOX', idle: true })
+    expect(typeof okImap.body.messages).toBe('number')
     const okSmtp = await owner.request('POST', '/api/settings/email/test-smtp', { host: '127.0.0.1', port: sink.port, tls: 'none', fromAddress: support })
-    expect(okSmtp.body).toEqual({ ok: true, message: `Connected to 127.0.0.1:${sink.port}.` })
+    expect(okSmtp.body).toEqual({ ok: true, host: '127.0.0.1', port: sink.port, user: null })
     const { freePort } = await import('../../db/embedded.ts')
     const badSmtp = await owner.request('POST', '/api/settings/email/test-smtp', { host: '127.0.0.1', port: await freePort(), tls: 'none', fromAddress: support })
-    expect(badSmtp.body.ok).toBe(false)
-    expect(badSmtp.body.message).toMatch(/ECONNREFUSED/)
+    expect(badSmtp.body).toMatchObject({ ok: false, code: 'refused' })
+    expect(badSmtp.body.detail).toMatch(/ECONNREFUSED/)
   })
 })

@@ -14,6 +14,7 @@ import type { EmailSettings, ImapSettings } from './settings.usecases.ts'
 import * as state from './imap-state.repo.ts'
 import { importMail, type ImportOutcome, type InboundMail } from './inbound.usecases.ts'
 import { createImapClient, describeImapError } from './imap.ts'
+import { mailErrorCode, type MailErrorCode } from './mail-errors.ts'
 import { parseMail } from './parse.ts'
 import { Wakeable } from '../../jobs/wakeable.ts'
 
@@ -25,6 +26,8 @@ export type ReaderState = 'off' | 'standby' | 'connecting' | 'idle' | 'polling' 
 export interface ReaderStatus {
   state: ReaderState
   error: string | null
+  /** Why the mailbox cannot be read, for the settings page to word (error is the server's text). */
+  errorCode: MailErrorCode | null
   lastCheckAt: Date | null
 }
 
@@ -45,7 +48,7 @@ export class ImapReader {
   private loop: Promise<void> | null = null
   private signal = new Wakeable()
   private client: ImapFlow | null = null
-  private current: ReaderStatus = { state: 'off', error: null, lastCheckAt: null }
+  private current: ReaderStatus = { state: 'off', error: null, errorCode: null, lastCheckAt: null }
 
   constructor(private options: ImapReaderOptions) {}
 
@@ -71,8 +74,8 @@ export class ImapReader {
     this.signal.wake()
   }
 
-  private set(s: ReaderState, error: string | null = null): void {
-    this.current = { ...this.current, state: s, error }
+  private set(s: ReaderState, error: string | null = null, errorCode: MailErrorCode | null = null): void {
+    this.current = { ...this.current, state: s, error, errorCode }
   }
 
   private async run(): Promise<void> {
@@ -102,7 +105,7 @@ export class ImapReader {
           if (!this.running) break
           failures++
           const message = describeImapError(error)
-          this.set('error', message)
+          this.set('error', message, mailErrorCode(error))
           this.options.log.warn('imap: mailbox session ended', { error: message, failures })
           await this.signal.sleep(Math.min(1000 * 2 ** Math.min(failures, 6), 60_000))
         } finally {

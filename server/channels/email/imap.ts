@@ -1,6 +1,8 @@
 // IMAP in with imapflow: a client for the saved settings and the settings page's "test connection".
 import { ImapFlow } from 'imapflow'
 import type { ImapSettings } from './settings.usecases.ts'
+import { mailErrorCode } from './mail-errors.ts'
+import type { ConnectionFailure } from './smtp.ts'
 
 export function createImapClient(s: ImapSettings): ImapFlow {
   return new ImapFlow({
@@ -24,20 +26,22 @@ export function describeImapError(e: unknown): string {
   return (err?.authenticationFailed ? `authentication failed: ${text}` : text).replace(/\s+/g, ' ').trim().slice(0, 500)
 }
 
-/** Logs in and opens the mailbox: what the server says about it, or why it could not. */
-export async function testImap(s: ImapSettings): Promise<{ ok: boolean; message: string }> {
+export type ImapTest = { ok: true; host: string; port: number; user: string; mailbox: string; messages: number; idle: boolean } | ConnectionFailure
+
+/** Logs in and opens the mailbox: what the server says about it, or why it could not, as values. */
+export async function testImap(s: ImapSettings): Promise<ImapTest> {
   const client = createImapClient(s)
   client.on('error', () => {})
+  let signedIn = false
   try {
     await client.connect()
+    signedIn = true
     const mailbox = await client.mailboxOpen(s.mailbox, { readOnly: true })
-    const idle = client.capabilities.has('IDLE')
-    return {
-      ok: true,
-      message: `Signed in to ${s.host}:${s.port} as ${s.user}; ${mailbox.path} has ${mailbox.exists} messages; ${idle ? 'new mail arrives at once (IDLE)' : `no IDLE: the mailbox is checked regularly`}.`,
-    }
+    return { ok: true, host: s.host, port: s.port, user: s.user, mailbox: mailbox.path, messages: mailbox.exists, idle: client.capabilities.has('IDLE') }
   } catch (e) {
-    return { ok: false, message: describeImapError(e) }
+    const raw = e as { responseText?: string; response?: string; message?: string }
+    const detail = (raw?.responseText ?? raw?.response ?? raw?.message ?? String(e)).replace(/\s+/g, ' ').trim().slice(0, 500)
+    return { ok: false, code: signedIn ? 'mailbox' : mailErrorCode(e), detail }
   } finally {
     await client.logout().catch(() => client.close())
   }

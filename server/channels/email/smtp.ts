@@ -3,6 +3,7 @@
 import nodemailer from 'nodemailer'
 import type { SmtpSettings } from './settings.usecases.ts'
 import type { OutboundMail } from './outgoing.usecases.ts'
+import { mailErrorCode, type MailErrorCode } from './mail-errors.ts'
 
 export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000, dnsTimeout: 10_000 }
 
@@ -52,19 +53,23 @@ export async function sendMail(s: SmtpSettings, mail: OutboundMail): Promise<str
   }
 }
 
-export interface ConnectionTest {
-  ok: boolean
-  message: string
+/** A failed test: a code the UI words, and the server's own answer for the curious. */
+export interface ConnectionFailure {
+  ok: false
+  code: MailErrorCode
+  detail: string
 }
 
-/** Connects, says EHLO, starts TLS and logs in as configured: the server's answer, good or bad. */
-export async function testSmtp(s: SmtpSettings): Promise<ConnectionTest> {
+export type SmtpTest = { ok: true; host: string; port: number; user: string | null } | ConnectionFailure
+
+/** Connects, says EHLO, starts TLS and logs in as configured: what happened, as values. */
+export async function testSmtp(s: SmtpSettings): Promise<SmtpTest> {
   const transport = createTransport(s)
   try {
     await transport.verify()
-    return { ok: true, message: `Connected to ${s.host}:${s.port}${s.user ? ` and signed in as ${s.user}` : ''}.` }
+    return { ok: true, host: s.host, port: s.port, user: s.user || null }
   } catch (e) {
-    return { ok: false, message: describeSmtpError(e).error }
+    return { ok: false, code: mailErrorCode(e), detail: describeSmtpError(e).error }
   } finally {
     transport.close()
   }

@@ -44,6 +44,9 @@ export const appStyles = css`
     font-weight: 500;
     white-space: nowrap;
   }
+  nav.compact a span {
+    display: none;
+  }
   nav a:hover {
     background: rgba(255, 255, 255, 0.08);
     color: #fff;
@@ -162,6 +165,9 @@ export const appStyles = css`
     .brand span,
     nav a span {
       display: none;
+    }
+    nav a {
+      padding: 6px 8px;
     }
   }
 `

@@ -132,6 +132,29 @@ export class ParleyApp extends LitElement {
 
   private onNarrow = () => (this.narrow = this.narrowQuery?.matches ?? false)
 
+  // The navigation's words do not fit beside the status switch in every language at every width
+  // (Spanish "Correo electrónico", "Integraciones" at 1280 px): then the links show their icons
+  // alone, named by aria-label and title, rather than run under the switch.
+  private navFit = typeof ResizeObserver === 'function' ? new ResizeObserver(() => this.fitNav()) : null
+  private fittedNav: Element | null = null
+
+  private fitNav() {
+    const nav = this.renderRoot.querySelector('nav')
+    if (!nav) return
+    nav.classList.remove('compact')
+    nav.classList.toggle('compact', nav.scrollWidth > nav.clientWidth + 1)
+  }
+
+  override updated(): void {
+    const nav = this.renderRoot.querySelector('nav')
+    if (nav && nav !== this.fittedNav) {
+      if (this.fittedNav) this.navFit?.unobserve(this.fittedNav)
+      this.navFit?.observe(nav)
+      this.fittedNav = nav
+    }
+    this.fitNav()
+  }
+
   private onHash = () => {
     this.route = parseRoute(location.hash)
     if (this.screen === 'ready') this.applyRoute()

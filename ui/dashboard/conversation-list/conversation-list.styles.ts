@@ -27,12 +27,14 @@ export const listStyles = css`
     color: var(--p-accent);
     border-bottom-color: var(--p-accent);
   }
+  /* Pills wrap to a second line rather than scroll out of sight: "Nicht zugewiesen 12" and its
+     peers do not fit a 300 px column in every language. */
   .subtabs {
     display: flex;
+    flex-wrap: wrap;
     gap: 4px;
     padding: var(--p-space-3);
     border-bottom: 1px solid var(--p-border);
-    overflow-x: auto;
   }
   .subtab {
     display: inline-flex;
@@ -143,11 +145,14 @@ export const listStyles = css`
   .preview.unanswered {
     color: var(--p-text);
   }
+  /* Wraps, so "< 1 Min." and "Nicht zugewiesen" stack beside the Resolve button rather than one
+     of them ending in an ellipsis. */
   .meta {
     grid-column: 2 / 4;
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
-    gap: 8px;
+    gap: 2px 8px;
     font-size: var(--p-fs-s);
     color: var(--p-text-muted);
     min-height: 24px;

@@ -5,7 +5,7 @@ import { tokens, controls } from '../../shared/tokens.ts'
 import type { ListView } from '../../shared/types.ts'
 import type { Conversation } from '../../../server/realtime/wire.ts'
 import { canResolve } from '../permissions.ts'
-import { ago, duration, avatarColor, initials } from '../format.ts'
+import { ago, dateTime, duration, avatarColor, initials } from '../format.ts'
 import { checkIcon, clockIcon, emailIcon, messengerIcon, userIcon } from '../icons.ts'
 import { listStyles } from './conversation-list.styles.ts'
 
@@ -111,7 +111,7 @@ export class ParleyConversationList extends StoreElement {
       <a href=${`#/c/${c.id}`}>
         <span class="avatar" aria-hidden="true" style=${`background:${avatarColor(c.visitor.id)}`}>${c.visitor.name ? initials(c.visitor.name) : '#'}</span>
         <span class="name">${channelIcon(c.channel, t)}<span>${name}</span></span>
-        <span class="time" title=${new Date(c.lastMessage.at).toLocaleString(lang)}>${ago(c.lastMessage.at, lang, this.now)}</span>
+        <span class="time" title=${dateTime(c.lastMessage.at, lang)}>${ago(c.lastMessage.at, lang, this.now)}</span>
         <span class="preview ${fromAgent ? '' : 'unanswered'}">${fromAgent ? t('list.youPrefix') : ''}${c.lastMessage.preview}</span>
         <span class="meta">
           ${waiting ? html`<span class="waiting" title=${t('list.waitingTitle')}>${clockIcon(12)} ${waiting}</span>` : nothing}

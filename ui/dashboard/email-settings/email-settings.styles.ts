@@ -67,6 +67,12 @@ export const emailSettingsStyles = css`
   .result.bad {
     color: var(--p-danger);
   }
+  /* the server's literal answer: protocol text, quoted after the sentence that explains it */
+  .detail {
+    display: block;
+    color: var(--p-text-muted);
+    overflow-wrap: anywhere;
+  }
   .plus {
     display: grid;
     gap: 4px;

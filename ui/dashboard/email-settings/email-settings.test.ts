@@ -79,7 +79,7 @@ describe('<parley-email-settings>', () => {
     await el.locator('#smtp-fromAddress').fill('support@acme.test')
     await el.locator('[data-action=test-smtp]').click()
     await el.locator('.result.ok').waitFor({ timeout: 15_000 })
-    expect(await el.locator('.result.ok').textContent()).toBe(`It works: Connected to 127.0.0.1:${sink.port}.`)
+    expect(await el.locator('.result.ok').textContent()).toBe(`It works: connected to 127.0.0.1:${sink.port}.`)
 
     const { user, password } = dove.addUser('ui')
     await el.locator('input[name=imap-on]').check()
@@ -90,10 +90,12 @@ describe('<parley-email-settings>', () => {
     await el.locator('#imap-password').fill('not-the-password')
     await el.locator('[data-action=test-imap]').click()
     await el.locator('.result.bad').waitFor({ timeout: 15_000 })
-    expect(await el.locator('.result.bad').textContent()).toMatch(/^The server answered: authentication failed/)
+    // the reason in the agent's words, then the server's own answer as a quotation
+    expect(await el.locator('.result.bad').textContent()).toMatch(/^The server refused the user name or password\. The server’s answer: .*auth/i)
     await el.locator('#imap-password').fill(password)
     await el.locator('[data-action=test-imap]').click()
     await el.locator('.result.ok >> nth=1').waitFor({ timeout: 15_000 })
+    expect(await el.locator('.result.ok >> nth=1').textContent()).toMatch(/^It works: signed in to 127\.0\.0\.1:\d+ as \S+\. The folder INBOX holds \d+ messages?\. New mail will arrive at once\.$/)
     await el.locator('input[name=plus]').check()
     await page.screenshot({ path: screenshotPath('email-settings-filled') })
 

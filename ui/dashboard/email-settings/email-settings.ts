@@ -1,5 +1,6 @@
 // <parley-email-settings>: the owner's e-mail page. SMTP and IMAP, each with a "test connection"
-// button that shows the server's own answer; plus-addressing; what is on and what is not. Saved
+// button whose outcome the server sends as a code and values, worded here in the agent's language
+// (the server's literal answer follows as a quotation); plus-addressing; what is on and what is not. Saved
 // passwords never come back from the server: an empty password field keeps the saved one.
 import { html, nothing } from 'lit'
 import { StoreElement } from '../context.ts'
@@ -42,10 +43,27 @@ export interface EmailSettingsView {
   imap: { host: string; port: number; tls: Tls; user: string; hasPassword: boolean; mailbox: string } | null
   plusAddressing: boolean
   source: 'saved' | 'env' | 'none'
-  status: { outbound: boolean; inbound: boolean; imap: { state: string; error: string | null } | null }
+  status: { outbound: boolean; inbound: boolean; imap: { state: string; error: string | null; errorCode?: string | null } | null }
 }
 
-type TestResult = { ok: boolean; message: string } | null
+/** What the test buttons answer (server/channels/email/smtp.ts and imap.ts), or a request that failed. */
+type TestResult =
+  | { ok: true; host: string; port: number; user: string | null; mailbox?: string; messages?: number; idle?: boolean }
+  | { ok: false; code: string; detail: string; host?: string; port?: string; mailbox?: string }
+  | { ok: false; request: string }
+  | null
+
+/** The settings the server refuses, by its error code (server/channels/email/settings.usecases.ts). */
+const REFUSALS: Record<string, Key> = {
+  'email.invalid_host': 'error.host',
+  'email.invalid_address': 'error.address',
+  'email.invalid_user': 'error.user',
+  'email.invalid_password': 'error.password',
+  'email.password_required': 'error.passwordAgain',
+}
+
+const FAILURES = ['auth', 'refused', 'dns', 'timeout', 'tls', 'mailbox', 'other'] as const
+const failureKey = (code: string | null | undefined): Key => `fail.${(FAILURES as readonly string[]).includes(code ?? '') ? code : 'other'}` as Key
 
 const envelope = () =>
   html`<svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><rect x="3" y="5" width="18" height="14" rx="2"></rect><path d="m3 7 9 6 9-6"></path></svg>`
@@ -190,10 +208,17 @@ export class ParleyEmailSettings extends StoreElement {
       this.adopt(v)
       this.notice = this.tr('saved')
     } catch (err) {
-      this.error = err instanceof ApiError && err.message ? err.message : this.store.errorText(err)
+      this.error = this.refusal(err)
     } finally {
       this.saving = false
     }
+  }
+
+  /** Why the server refused the settings, in the agent's language (its own message is English). */
+  private refusal(err: unknown): string {
+    const code = err instanceof ApiError ? err.code : ''
+    const key = REFUSALS[code]
+    return key ? this.tr(key) : this.store.errorText(err)
   }
 
   private async test(kind: 'smtp' | 'imap') {
@@ -202,9 +227,12 @@ export class ParleyEmailSettings extends StoreElement {
     const set = (r: TestResult) => (kind === 'smtp' ? (this.smtpTest = r) : (this.imapTest = r))
     set(null)
     try {
-      set(await this.store.api.post<{ ok: boolean; message: string }>(`/api/settings/email/test-${kind}`, kind === 'smtp' ? this.smtpBody() : this.imapBody()))
+      const form = kind === 'smtp' ? this.smtp : this.imap
+      const r = await this.store.api.post<NonNullable<TestResult>>(`/api/settings/email/test-${kind}`, kind === 'smtp' ? this.smtpBody() : this.imapBody())
+      // A failure names no server, so the sentence takes it from the form that was tested.
+      set(r.ok || 'request' in r ? r : { ...r, host: form.host, port: form.port, mailbox: kind === 'imap' ? this.imap.mailbox || 'INBOX' : undefined })
     } catch (err) {
-      set({ ok: false, message: err instanceof ApiError ? err.message : this.store.errorText(err) })
+      set({ ok: false, request: this.store.errorText(err) })
     } finally {
       this.testing = ''
     }
@@ -250,7 +278,22 @@ export class ParleyEmailSettings extends StoreElement {
 
   private result(r: TestResult) {
     if (!r) return nothing
-    return html`<span class="result ${r.ok ? 'ok' : 'bad'}" role="status">${r.ok ? this.tr('testOk', { message: r.message }) : this.tr('testFailed', { message: r.message })}</span>`
+    const t = this.tr
+    if (r.ok) {
+      const server = `${r.host}:${r.port}`
+      const text =
+        r.mailbox !== undefined
+          ? `${t('imapOk', { server, user: r.user ?? '', mailbox: r.mailbox, count: r.messages ?? 0 })} ${t(r.idle ? 'imapIdle' : 'imapNoIdle')}`
+          : r.user
+            ? t('smtpOkUser', { server, user: r.user })
+            : t('smtpOk', { server })
+      return html`<span class="result ok" role="status">${text}</span>`
+    }
+    if ('request' in r) return html`<span class="result bad" role="status">${r.request}</span>`
+    const params = { server: `${r.host ?? ''}:${r.port ?? ''}`, host: r.host ?? '', mailbox: r.mailbox ?? '' }
+    return html`<span class="result bad" role="status">${t(failureKey(r.code), params)}${r.detail
+      ? html` <span class="detail">${t('serverSaid')} <q>${r.detail}</q></span>`
+      : nothing}</span>`
   }
 
   private statusLine() {
@@ -268,7 +311,7 @@ export class ParleyEmailSettings extends StoreElement {
             : reader.state === 'standby'
               ? t('readerStandby')
               : reader.state === 'error'
-                ? t('readerError', { message: reader.error ?? '' })
+                ? `${t('readerError')} ${t(failureKey(reader.errorCode), { server: `${v.imap?.host}:${v.imap?.port}`, host: v.imap?.host ?? '', mailbox: v.imap?.mailbox ?? '' })}`
                 : reader.state === 'connecting'
                   ? t('readerConnecting')
                   : t('readerOff')
@@ -277,7 +320,7 @@ export class ParleyEmailSettings extends StoreElement {
       ${envelope()}
       <div>
         <div>${text}</div>
-        ${readerText ? html`<div class="hint">${readerText}</div>` : nothing}
+        ${readerText ? html`<div class="hint">${readerText}${reader?.state === 'error' && reader.error ? html` <span class="detail">${t('serverSaid')} <q>${reader.error}</q></span>` : nothing}</div>` : nothing}
         ${v.source === 'env' ? html`<div class="hint">${t('fromEnv')}</div>` : nothing}
       </div>
     </div>`

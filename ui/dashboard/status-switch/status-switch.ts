@@ -59,6 +59,21 @@ export class ParleyStatusSwitch extends StoreElement {
         margin-left: 8px;
         color: #fecaca;
       }
+      /* Phones: three labelled pills ("Online · Abwesend · Offline") leave no room for the
+         navigation, so the dots stand alone; the words stay for screen readers and as titles. */
+      @media (max-width: 700px) {
+        button {
+          padding: 6px 8px;
+        }
+        .label {
+          position: absolute;
+          width: 1px;
+          height: 1px;
+          overflow: hidden;
+          clip-path: inset(50%);
+          white-space: nowrap;
+        }
+      }
     `,
   ]
 
@@ -96,7 +111,7 @@ export class ParleyStatusSwitch extends StoreElement {
     return html`<div class="group" role="radiogroup" aria-label=${t('status.label')} @keydown=${this.onKeydown}>
         ${STATUSES.map(
           (s) => html`<button role="radio" data-status=${s} aria-checked=${s === status ? 'true' : 'false'} tabindex=${s === status ? 0 : -1}
-            @click=${() => this.pick(s)}><span class="dot ${s}" aria-hidden="true"></span>${t(`status.${s}`)}</button>`,
+            title=${t(`status.${s}`)} @click=${() => this.pick(s)}><span class="dot ${s}" aria-hidden="true"></span><span class="label">${t(`status.${s}`)}</span></button>`,
         )}
       </div>
       ${this.error ? html`<span class="error" role="alert">${this.error}</span>` : nothing}`

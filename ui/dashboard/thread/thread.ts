@@ -238,7 +238,7 @@ export class ParleyThread extends StoreElement {
                   const v = (e.target as HTMLSelectElement).value
                   void this.act(() => s.assign(c.id, v === '' ? null : v))
                 }}>
-                <option value="" ?selected=${!c.assignee} ?disabled=${!mayUnassign && c.assignee !== null}>${t('list.nobody')}</option>
+                <option value="" ?selected=${!c.assignee} ?disabled=${!mayUnassign && c.assignee !== null}>${t('thread.nobody')}</option>
                 ${c.assignee && !assignOptions.some((a) => a.id === c.assignee!.id)
                   ? html`<option value=${c.assignee.id} selected>${c.assignee.name}</option>`
                   : nothing}

@@ -5,7 +5,7 @@ import { tokens, controls } from '../../shared/tokens.ts'
 import type { PageView } from '../../shared/types.ts'
 import type { Visitor } from '../../../server/realtime/wire.ts'
 import { HISTORY } from '../store.ts'
-import { clockTime, dateTime } from '../format.ts'
+import { clockTime, dateTime, shortDate } from '../format.ts'
 import { chevronIcon } from '../icons.ts'
 import { cardStyles } from '../visitor-panel/visitor-panel.styles.ts'
 import { pathOf, safeHref, shortUrl, visitReferrer } from '../visitor-panel/card.ts'
@@ -169,7 +169,7 @@ export class ParleyVisitorActivity extends StoreElement {
     const lang = this.store.lang
     return html`<time datetime=${at} title=${dateTime(at, lang)}>${sameDay(d, new Date())
       ? clockTime(at, lang)
-      : new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'numeric' }).format(d)}</time>`
+      : shortDate(at, lang)}</time>`
   }
 
   private history(pages: PageView[], currentUrl: string | null) {

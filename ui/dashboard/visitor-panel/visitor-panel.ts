@@ -3,7 +3,7 @@ import { StoreElement } from '../context.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import { ApiError } from '../../shared/api.ts'
 import type { Conversation, Visitor } from '../../../server/realtime/wire.ts'
-import { ago, dateTime, avatarColor, initials } from '../format.ts'
+import { JUST_NOW_S, ago, dateTime, avatarColor, initials } from '../format.ts'
 import { checkIcon, mailIcon, pencilIcon } from '../icons.ts'
 import { visitorLabel } from '../conversation-list/conversation-list.ts'
 import { cardStyles, panelStyles } from './visitor-panel.styles.ts'
@@ -247,7 +247,9 @@ export class ParleyVisitorPanel extends StoreElement {
             ? html`${c.visitor.name ? ' · ' : ''}<span class="presence ${v.online ? 'on' : ''}" data-visitor-online=${v.online ? 'true' : 'false'}>${v.online
                 ? t('visitor.online')
                 : v.lastSeenAt
-                  ? t('visitor.lastSeen', { time: ago(v.lastSeenAt, s.lang) })
+                  ? Date.now() - Date.parse(v.lastSeenAt) < JUST_NOW_S * 1000
+                    ? t('visitor.leftJustNow')
+                    : t('visitor.lastSeen', { time: ago(v.lastSeenAt, s.lang) })
                   : t('visitor.offline')}</span>`
             : nothing}</p>
         </div>
@@ -304,7 +306,7 @@ export class ParleyVisitorPanel extends StoreElement {
         <dl class="facts">
           <dt>${t('visitor.channel')}</dt><dd>${t(`channel.${c.channel}`)}</dd>
           <dt>${t('visitor.started')}</dt><dd>${dateTime(c.createdAt, s.lang)}</dd>
-          <dt>${t('thread.assignee')}</dt><dd>${c.assignee ? c.assignee.name : t('list.nobody')}</dd>
+          <dt>${t('thread.assignee')}</dt><dd>${c.assignee ? c.assignee.name : t('thread.nobody')}</dd>
           ${c.resolvedAt ? html`<dt>${t('status.resolved')}</dt><dd>${dateTime(c.resolvedAt, s.lang)}</dd>` : nothing}
         </dl>
       </section>

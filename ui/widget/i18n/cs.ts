@@ -1,11 +1,10 @@
 import type { Strings } from './strings.ts'
-
-const plural = (n: number, one: string, few: string, many: string) => (n === 1 ? one : n >= 2 && n <= 4 ? few : many)
+import { plural } from '../../shared/i18n.ts'
 
 export const cs: Strings = {
   openChat: 'Otevřít chat',
   closeChat: 'Minimalizovat chat',
-  unread: (n) => `${n} ${plural(n, 'nepřečtená zpráva', 'nepřečtené zprávy', 'nepřečtených zpráv')}`,
+  unread: (n) => plural('cs', n, { one: `${n} nepřečtená zpráva`, few: `${n} nepřečtené zprávy`, many: `${n} nepřečtené zprávy`, other: `${n} nepřečtených zpráv` }),
   title: 'Napište nám',
   team: 'Podpora',
   online: 'Jsme tu pro vás',
@@ -21,7 +20,7 @@ export const cs: Strings = {
   typing: (name) => `${name} píše…`,
   someoneTyping: 'Píše…',
   messages: 'Zprávy',
-  newMessage: (name, body) => `Nová zpráva od ${name}: ${body}`,
+  newMessage: (name, body) => `${name} píše: ${body}`,
   reconnecting: 'Spojení bylo přerušeno. Připojujeme se znovu… Vaše zprávy odešleme, jakmile bude obnoveno.',
   slowDown: 'Posíláte zprávy rychle — tuto zprávu odešleme za chvilku.',
   greeting: 'Dobrý den! Jak vám můžeme pomoci?',

@@ -1,9 +1,10 @@
 import type { Strings } from './strings.ts'
+import { plural } from '../../shared/i18n.ts'
 
 export const de: Strings = {
   openChat: 'Chat öffnen',
   closeChat: 'Chat minimieren',
-  unread: (n) => (n === 1 ? '1 ungelesene Nachricht' : `${n} ungelesene Nachrichten`),
+  unread: (n) => plural('de', n, { one: `${n} ungelesene Nachricht`, other: `${n} ungelesene Nachrichten` }),
   title: 'Schreiben Sie uns',
   team: 'Kundenservice',
   online: 'Wir sind für Sie da',
@@ -21,7 +22,7 @@ export const de: Strings = {
   messages: 'Nachrichten',
   newMessage: (name, body) => `Neue Nachricht von ${name}: ${body}`,
   reconnecting: 'Verbindung unterbrochen. Verbindung wird wiederhergestellt… Ihre Nachrichten werden danach gesendet.',
-  slowDown: 'Sie senden Nachrichten sehr schnell – wir senden diese gleich.',
+  slowDown: 'Sie senden sehr schnell – diese Nachricht senden wir gleich.',
   greeting: 'Hallo! Wie können wir Ihnen helfen?',
   offlineTitle: 'Hinterlassen Sie uns eine Nachricht',
   offlineText: 'Wir sind gerade nicht online. Hinterlassen Sie Ihre E-Mail-Adresse und eine Nachricht, wir melden uns bei Ihnen.',

@@ -1,9 +1,10 @@
 import type { Strings } from './strings.ts'
+import { plural } from '../../shared/i18n.ts'
 
 export const en: Strings = {
   openChat: 'Open chat',
   closeChat: 'Minimize chat',
-  unread: (n) => (n === 1 ? '1 unread message' : `${n} unread messages`),
+  unread: (n) => plural('en', n, { one: `${n} unread message`, other: `${n} unread messages` }),
   title: 'Chat with us',
   team: 'Support',
   online: 'Online',
@@ -25,7 +26,7 @@ export const en: Strings = {
   greeting: 'Hi! How can we help you today?',
   offlineTitle: 'Leave us a message',
   offlineText: 'We are not online right now. Leave your e-mail and a message and we will get back to you.',
-  email: 'Email',
+  email: 'E-mail',
   emailRequired: 'Please enter your e-mail address.',
   emailInvalid: 'This e-mail address does not look right.',
   name: 'Name',

@@ -1,9 +1,10 @@
 import type { Strings } from './strings.ts'
+import { plural } from '../../shared/i18n.ts'
 
 export const es: Strings = {
   openChat: 'Abrir el chat',
   closeChat: 'Minimizar el chat',
-  unread: (n) => (n === 1 ? '1 mensaje sin leer' : `${n} mensajes sin leer`),
+  unread: (n) => plural('es', n, { one: `${n} mensaje sin leer`, other: `${n} mensajes sin leer` }),
   title: 'Escríbenos',
   team: 'Atención al cliente',
   online: 'En línea',

@@ -1,9 +1,10 @@
 import type { Strings } from './strings.ts'
+import { plural } from '../../shared/i18n.ts'
 
 export const hu: Strings = {
   openChat: 'Csevegés megnyitása',
-  closeChat: 'Csevegés kis méretre',
-  unread: (n) => `${n} olvasatlan üzenet`,
+  closeChat: 'Csevegőablak lekicsinyítése',
+  unread: (n) => plural('hu', n, { one: `${n} olvasatlan üzenet`, other: `${n} olvasatlan üzenet` }),
   title: 'Írjon nekünk',
   team: 'Ügyfélszolgálat',
   online: 'Elérhetők vagyunk',
@@ -19,15 +20,15 @@ export const hu: Strings = {
   typing: (name) => `${name} éppen ír…`,
   someoneTyping: 'Éppen ír…',
   messages: 'Üzenetek',
-  newMessage: (name, body) => `Új üzenet tőle: ${name}: ${body}`,
+  newMessage: (name, body) => `${name} üzenete: ${body}`,
   reconnecting: 'Megszakadt a kapcsolat. Újracsatlakozás… Üzeneteit elküldjük, amint helyreáll.',
   slowDown: 'Gyorsan küldi az üzeneteket – ezt egy pillanat múlva elküldjük.',
   greeting: 'Üdvözöljük! Miben segíthetünk?',
   offlineTitle: 'Hagyjon nekünk üzenetet',
-  offlineText: 'Jelenleg nem vagyunk elérhetők. Adja meg e-mail címét és üzenetét, és hamarosan válaszolunk.',
-  email: 'E-mail cím',
-  emailRequired: 'Kérjük, adja meg e-mail címét.',
-  emailInvalid: 'Ez az e-mail cím nem tűnik helyesnek.',
+  offlineText: 'Jelenleg nem vagyunk elérhetők. Adja meg e-mail-címét és üzenetét, és hamarosan válaszolunk.',
+  email: 'E-mail-cím',
+  emailRequired: 'Kérjük, adja meg e-mail-címét.',
+  emailInvalid: 'Ez az e-mail-cím nem tűnik helyesnek.',
   name: 'Név',
   optional: 'nem kötelező',
   message: 'Üzenet',

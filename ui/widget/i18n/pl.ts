@@ -1,16 +1,10 @@
 import type { Strings } from './strings.ts'
-
-const plural = (n: number, one: string, few: string, many: string) => {
-  if (n === 1) return one
-  const t = n % 10
-  const h = n % 100
-  return t >= 2 && t <= 4 && (h < 12 || h > 14) ? few : many
-}
+import { plural } from '../../shared/i18n.ts'
 
 export const pl: Strings = {
   openChat: 'Otwórz czat',
   closeChat: 'Zminimalizuj czat',
-  unread: (n) => `${n} ${plural(n, 'nieprzeczytana wiadomość', 'nieprzeczytane wiadomości', 'nieprzeczytanych wiadomości')}`,
+  unread: (n) => plural('pl', n, { one: `${n} nieprzeczytana wiadomość`, few: `${n} nieprzeczytane wiadomości`, many: `${n} nieprzeczytanych wiadomości`, other: `${n} nieprzeczytanej wiadomości` }),
   title: 'Napisz do nas',
   team: 'Obsługa klienta',
   online: 'Jesteśmy dostępni',
@@ -26,7 +20,7 @@ export const pl: Strings = {
   typing: (name) => `${name} pisze…`,
   someoneTyping: 'Pisze…',
   messages: 'Wiadomości',
-  newMessage: (name, body) => `Nowa wiadomość od ${name}: ${body}`,
+  newMessage: (name, body) => `${name} pisze: ${body}`,
   reconnecting: 'Utracono połączenie. Łączenie ponownie… Twoje wiadomości wyślemy, gdy tylko wróci.',
   slowDown: 'Wysyłasz wiadomości bardzo szybko — wyślemy tę za chwilę.',
   greeting: 'Dzień dobry! Jak możemy pomóc?',

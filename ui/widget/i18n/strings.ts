@@ -1,5 +1,6 @@
 // The widget's words. Plain tables (no runtime i18n library) keep the chat bundle small; every
-// language must fill every key, which the compiler checks through this interface.
+// language must fill every key, which the compiler checks through this interface. Languages,
+// plural forms and format locales come from the one shared module, ui/shared/i18n.ts.
 export interface Strings {
   openChat: string
   closeChat: string
@@ -38,4 +39,4 @@ export interface Strings {
   submitFailed: string
 }
 
-export type Language = 'en' | 'cs' | 'de' | 'es' | 'hu' | 'pl'
+export type { Language } from '../../shared/i18n.ts'
