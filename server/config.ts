@@ -27,6 +27,15 @@ export interface Config {
   email: EmailEnv
   /** Limits on the widget's public doors, per process (LIMIT_* variables). */
   limits: LimitsEnv
+  /** E-mail notifications to agents (NOTIFY_* variables). */
+  notifications: NotificationsEnv
+}
+
+export interface NotificationsEnv {
+  /** A visitor's messages within this long after the first go out in one mail (and no sooner). */
+  batchMs: number
+  /** How long a visitor must stay gone (no widget connected) before they count as having left. */
+  leaveGraceMs: number
 }
 
 /** `burst` requests at once, refilled evenly over `seconds` (a token bucket). */
@@ -153,6 +162,10 @@ export function loadConfig(env: Env = process.env): Config {
     previousSecretKeys: (str(env, 'PARLEY_SECRET_KEY_PREVIOUS') ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     email: emailEnv(env),
     limits: limitsEnv(env),
+    notifications: {
+      batchMs: int(env, 'NOTIFY_BATCH_SECONDS', 120, 0, 86_400) * 1000,
+      leaveGraceMs: int(env, 'NOTIFY_LEAVE_SECONDS', 30, 0, 86_400) * 1000,
+    },
   }
 }
 
