@@ -10,6 +10,7 @@ import type { AuthPolicy } from './domain/agents/agents.usecases.ts'
 import type { FactSources } from './domain/visitors/visitors.usecases.ts'
 import type { VisitorMessageBatcher } from './domain/messages/append-batch.ts'
 import type { WidgetLimits } from './http/limits.ts'
+import type { NotificationWorker } from './jobs/notifications.ts'
 
 export interface AppDeps {
   config: Config
@@ -30,6 +31,10 @@ export interface AppDeps {
   visitorMessages: VisitorMessageBatcher
   /** Per-visitor and per-IP limits on the widget's doors (this process's share). */
   limits: WidgetLimits
+  /** Whether Parley can send e-mail (SMTP set up): notifications and the widget's promises depend on it. */
+  mail: { canSend(): Promise<boolean> }
+  /** The notification timers' worker (tests watch what it settles). */
+  notices: NotificationWorker
   /** Set once migrations have run; /healthz answers 503 before. */
   /** `database` is 'restarting' while the supervisor brings the embedded PostgreSQL back. */
   state: { migrated: boolean; database?: 'up' | 'restarting' }

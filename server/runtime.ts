@@ -21,6 +21,8 @@ import { startCluster } from './listeners/cluster.ts'
 import { startHeartbeat } from './jobs/heartbeat.ts'
 import { startMaintenance } from './jobs/maintenance.ts'
 import { OutboxWorker } from './jobs/outbox.ts'
+import { NotificationWorker } from './jobs/notifications.ts'
+import { notificationsListener } from './listeners/notifications.ts'
 import { createApp } from './app.ts'
 import type { AppDeps } from './deps.ts'
 import type { Logger } from './shared/logger.ts'
@@ -89,7 +91,12 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     outbox.useSender(email.sender())
     const geo = new GeoLocator()
     const facts = { locate: (ip: string) => geo.locate(ip), parseUserAgent }
-    const deps: AppDeps = { config, secrets, sql, bus, log, hub, channels, web, nodeId, auth, state, facts, visitorMessages, limits: new WidgetLimits(config.limits) }
+    const mailer = email.notificationMailer()
+    const notices = new NotificationWorker({ sql, bus, log, mailer, publicUrl: config.publicUrl })
+    const deps: AppDeps = {
+      config, secrets, sql, bus, log, hub, channels, web, nodeId, auth, state, facts, visitorMessages,
+      limits: new WidgetLimits(config.limits), mail: { canSend: () => mailer.canSend() }, notices,
+    }
 
     if (embedded) {
       supervisor = new Supervisor(embedded, { log, onChange: (up) => (state.database = up ? 'up' : 'restarting') })
@@ -99,6 +106,7 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     realtimeListener(bus, hub, sql)
     deliveryListener(bus, channels, deps, log)
     emailCopyListener(bus, email, { sql, bus })
+    notificationsListener(bus, { sql, ...config.notifications, wake: () => notices.wake() })
     // The heartbeat registers this process first: the cluster relay looks for the others.
     const heartbeat = await startHeartbeat(sql, nodeId, log)
     cleanup.push(() => heartbeat.stop())
@@ -110,6 +118,8 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     cleanup.push(() => channels.stopAll())
     outbox.start()
     cleanup.push(() => outbox.stop())
+    notices.start()
+    cleanup.push(() => notices.stop())
 
     if (config.ownerEmail && config.ownerPassword && (await setupNeeded(deps))) {
       try {
