@@ -293,6 +293,21 @@ export const en = {
   'audit.when': 'When',
   'audit.who': 'Who',
   'audit.widgetChanged': 'Changed the chat widget',
+  // #15 notifications
+  'mailNotify.title': 'E-mail notifications',
+  'mailNotify.lead': 'Parley e-mails you at {email} when a visitor needs you and nobody has answered yet.',
+  'mailNotify.offline': 'Offline message',
+  'mailNotify.offlineHint': 'A visitor writes while you are offline.',
+  'mailNotify.missed': 'Missed conversation',
+  'mailNotify.missedHint': 'You are online, a visitor writes and leaves the site before anyone replies.',
+  'mailNotify.saved': 'Your notifications are saved.',
+  'mailNotify.cannotSend': 'Notifications cannot be sent: e-mail (SMTP) is not set up.',
+  'mailNotify.setUpEmail': 'Set up e-mail',
+  'mailNotify.askOwner': 'Ask the owner to set up e-mail.',
+  'mailNotify.teamTitle': 'Team defaults',
+  'mailNotify.teamLead': 'What every agent gets until they choose for themselves.',
+  'mailNotify.saveTeam': 'Save team defaults',
+  'mailNotify.teamSaved': 'The team defaults are saved.',
 } as const
 
 export type Key = keyof typeof en
