@@ -20,3 +20,13 @@ create table notification_timers (
   primary key (conversation_id, kind)
 );
 create index notification_timers_due on notification_timers (due_at);
+
+-- the team's defaults, set by the owner: one row
+create table notification_defaults (
+  id boolean primary key default true check (id),
+  offline_message boolean not null default true,
+  missed_conversation boolean not null default true,
+  updated_by uuid references agents (id) on delete set null,
+  updated_at timestamptz not null default now()
+);
+insert into notification_defaults (id) values (true);
