@@ -30,8 +30,14 @@ export const widgetRoutes = (deps: AppDeps) =>
   new Elysia({ prefix: '/api/widget' })
     .get(
       '/config',
-      async () => ({ appearance: await getAppearance(deps), online: await anyAgentOnline(deps) }),
-      { detail: { summary: 'Widget appearance and whether an agent is online (else the widget shows its contact form)', tags } },
+      async () => ({ appearance: await getAppearance(deps), online: await anyAgentOnline(deps), canEmail: await deps.mail.canSend() }),
+      {
+        detail: {
+          summary:
+            'Widget appearance, whether an agent is online, and whether Parley can e-mail (offline: the contact form promises an e-mail reply only then; else the visitor writes in the chat and finds the reply there)',
+          tags,
+        },
+      },
     )
     .post(
       '/visitors',

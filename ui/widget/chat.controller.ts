@@ -95,6 +95,8 @@ function store(prefix: string) {
 export class ChatController implements ReactiveController {
   appearance: Appearance = DEFAULT_APPEARANCE
   online = true
+  /** Whether Parley can e-mail the visitor a reply (SMTP is set up): the offline form promises it only then. */
+  canEmail = true
   configLoaded = false
   link: Link = 'idle'
   conversation: Conversation | null = null
@@ -282,7 +284,7 @@ export class ChatController implements ReactiveController {
     try {
       const res = await fetch(`${this.base}/api/widget/config`)
       if (!res.ok) throw new Error(String(res.status))
-      const body = (await res.json()) as { appearance?: Partial<Appearance>; online?: boolean }
+      const body = (await res.json()) as { appearance?: Partial<Appearance>; online?: boolean; canEmail?: boolean }
       const a = body.appearance ?? {}
       this.appearance = {
         color: typeof a.color === 'string' && /^#[0-9a-f]{3,8}$/i.test(a.color) ? a.color : DEFAULT_APPEARANCE.color,
@@ -291,6 +293,7 @@ export class ChatController implements ReactiveController {
         offlineMessage: siteText(a.offlineMessage),
       }
       this.online = body.online !== false
+      this.canEmail = body.canEmail !== false
     } catch {
       // Unreachable server: keep the defaults; the chat queues messages until it is back.
     }

@@ -257,7 +257,8 @@ export class ParleyChat extends LitElement {
 
   private get showForm(): boolean {
     const c = this.chat!
-    return c.configLoaded && !c.online && !c.hasThread
+    // The form asks for an address to answer by e-mail: only worth it when Parley can send one.
+    return c.configLoaded && !c.online && !c.hasThread && c.canEmail
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -428,6 +429,7 @@ export class ParleyChat extends LitElement {
           ${repeat(items, (m) => m.key, (m, i) => this.renderItem(m, items[i - 1], items[i + 1]))}
         </ol>
         ${this.thanks ? html`<p class="note">${t.thanks(this.thanks)}</p>` : nothing}
+        ${c.configLoaded && !c.online && !c.canEmail ? html`<p class="note" data-state="offline-chat">${t.offlineInChat}</p>` : nothing}
         ${typing !== null
           ? html`<div class="typing">
               <span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>

@@ -311,4 +311,6 @@ export const cs: Catalog<Key> = {
   'mailNotify.teamLead': 'Co dostává každý operátor, dokud si nezvolí jinak.',
   'mailNotify.saveTeam': 'Uložit výchozí nastavení týmu',
   'mailNotify.teamSaved': 'Výchozí nastavení týmu je uloženo.',
+  'mailNotify.leftNoEmail': 'Návštěvník odešel(a) a nezanechal(a) e-mailovou adresu: vaši odpověď uvidí, jen když se do chatu vrátí.',
+  'mailNotify.leftNoSmtp': 'Návštěvník odešel(a) a e-mail není nastaven, takže mu Parley nemůže napsat: vaši odpověď uvidí, jen když se do chatu vrátí.',
 }

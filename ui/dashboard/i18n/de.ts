@@ -311,4 +311,6 @@ export const de: Catalog<Key> = {
   'mailNotify.teamLead': 'Was jeder Agent erhält, solange keine eigene Auswahl gespeichert ist.',
   'mailNotify.saveTeam': 'Team-Standard speichern',
   'mailNotify.teamSaved': 'Der Team-Standard ist gespeichert.',
+  'mailNotify.leftNoEmail': 'Die Person hat die Website verlassen und keine E-Mail-Adresse hinterlassen: Ihre Antwort sieht sie nur, wenn sie in den Chat zurückkehrt.',
+  'mailNotify.leftNoSmtp': 'Die Person hat die Website verlassen und E-Mail ist nicht eingerichtet, daher kann Parley ihr nicht schreiben: Ihre Antwort sieht sie nur, wenn sie in den Chat zurückkehrt.',
 }

@@ -308,6 +308,8 @@ export const en = {
   'mailNotify.teamLead': 'What every agent gets until they choose for themselves.',
   'mailNotify.saveTeam': 'Save team defaults',
   'mailNotify.teamSaved': 'The team defaults are saved.',
+  'mailNotify.leftNoEmail': 'The visitor has left and gave no e-mail address: they will see your reply only if they come back to the chat.',
+  'mailNotify.leftNoSmtp': 'The visitor has left and e-mail is not set up, so Parley cannot e-mail them: they will see your reply only if they come back to the chat.',
 } as const
 
 export type Key = keyof typeof en

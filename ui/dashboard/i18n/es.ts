@@ -33,7 +33,7 @@ export const es: Catalog<Key> = {
   'channel.email': 'Correo electrónico',
   'channel.messenger': 'Messenger',
 
-  'composer.alsoEmail': 'El visitante se ha ido: enviar también esta respuesta por correo a {email}',
+  'composer.alsoEmail': 'La persona visitante se ha ido: enviar también esta respuesta por correo a {email}',
 
   'composer.hint': 'Intro envía · Mayús+Intro añade una línea',
   'composer.label': 'Respuesta al visitante',
@@ -311,4 +311,6 @@ export const es: Catalog<Key> = {
   'mailNotify.teamLead': 'Lo que recibe cada agente hasta que elija por su cuenta.',
   'mailNotify.saveTeam': 'Guardar los valores del equipo',
   'mailNotify.teamSaved': 'Los valores del equipo se han guardado.',
+  'mailNotify.leftNoEmail': 'La persona visitante se ha ido y no dejó su correo: verá tu respuesta solo si vuelve al chat.',
+  'mailNotify.leftNoSmtp': 'La persona visitante se ha ido y el correo no está configurado, así que Parley no puede escribirle: verá tu respuesta solo si vuelve al chat.',
 }

@@ -311,4 +311,6 @@ export const hu: Catalog<Key> = {
   'mailNotify.teamLead': 'Ezt kapja minden operátor, amíg maga másként nem dönt.',
   'mailNotify.saveTeam': 'Csapat alapértelmezéseinek mentése',
   'mailNotify.teamSaved': 'A csapat alapértelmezései mentve.',
+  'mailNotify.leftNoEmail': 'A látogató távozott, és nem adott meg e-mail-címet: az Ön válaszát csak akkor látja, ha visszatér a csevegésbe.',
+  'mailNotify.leftNoSmtp': 'A látogató távozott, és az e-mail nincs beállítva, így a Parley nem tud neki írni: az Ön válaszát csak akkor látja, ha visszatér a csevegésbe.',
 }

@@ -311,4 +311,6 @@ export const pl: Catalog<Key> = {
   'mailNotify.teamLead': 'To otrzymuje każdy agent, dopóki nie wybierze inaczej.',
   'mailNotify.saveTeam': 'Zapisz ustawienia domyślne zespołu',
   'mailNotify.teamSaved': 'Ustawienia domyślne zespołu zostały zapisane.',
+  'mailNotify.leftNoEmail': 'Osoba odwiedzająca opuściła stronę i nie zostawiła adresu e-mail: zobaczy odpowiedź tylko wtedy, gdy wróci do czatu.',
+  'mailNotify.leftNoSmtp': 'Osoba odwiedzająca opuściła stronę, a poczta e-mail nie jest skonfigurowana, więc Parley nie może do niej napisać: zobaczy odpowiedź tylko wtedy, gdy wróci do czatu.',
 }

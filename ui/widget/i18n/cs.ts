@@ -37,4 +37,6 @@ export const cs: Strings = {
   submit: 'Odeslat zprávu',
   thanks: (email) => `Děkujeme! Odpovíme vám na ${email}.`,
   submitFailed: 'Odeslání se nezdařilo. Zkuste to prosím znovu.',
+  // #15 notifications
+  offlineInChat: 'Právě nejsme online. Napište nám zprávu sem: odpověď najdete v tomto chatu, až se vrátíte.',
 }

@@ -35,4 +35,6 @@ export const de: Strings = {
   submit: 'Nachricht senden',
   thanks: (email) => `Vielen Dank! Wir antworten Ihnen an ${email}.`,
   submitFailed: 'Senden fehlgeschlagen. Bitte versuchen Sie es erneut.',
+  // #15 notifications
+  offlineInChat: 'Wir sind gerade nicht online. Schreiben Sie uns hier: Die Antwort erscheint in diesem Chat, wenn Sie wiederkommen.',
 }

@@ -35,4 +35,6 @@ export const en: Strings = {
   submit: 'Send message',
   thanks: (email) => `Thank you! We will reply to ${email}.`,
   submitFailed: 'Sending failed. Please try again.',
+  // #15 notifications
+  offlineInChat: 'We are not online right now. Write your message here: the reply will appear in this chat when you come back.',
 }

@@ -35,4 +35,6 @@ export const hu: Strings = {
   submit: 'Üzenet küldése',
   thanks: (email) => `Köszönjük! Erre a címre válaszolunk: ${email}.`,
   submitFailed: 'A küldés nem sikerült. Kérjük, próbálja újra.',
+  // #15 notifications
+  offlineInChat: 'Most nem vagyunk elérhetők. Írja meg üzenetét itt: a választ ebben a csevegésben találja, amikor visszatér.',
 }

@@ -42,4 +42,6 @@ export const pl: Strings = {
   submit: 'Wyślij wiadomość',
   thanks: (email) => `Dziękujemy! Odpowiemy na adres ${email}.`,
   submitFailed: 'Nie udało się wysłać. Spróbuj ponownie.',
+  // #15 notifications
+  offlineInChat: 'Nie jesteśmy teraz online. Napisz wiadomość tutaj: odpowiedź pojawi się w tym czacie, gdy wrócisz.',
 }

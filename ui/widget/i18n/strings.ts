@@ -36,6 +36,9 @@ export interface Strings {
   submit: string
   thanks: (email: string) => string
   submitFailed: string
+  // #15 notifications
+  /** Nobody online and no e-mail: the reply will be waiting here in the chat. */
+  offlineInChat: string
 }
 
 export type Language = 'en' | 'cs' | 'de' | 'es' | 'hu' | 'pl'
