@@ -11,6 +11,7 @@ import type { FactSources } from './domain/visitors/visitors.usecases.ts'
 import type { VisitorMessageBatcher } from './domain/messages/append-batch.ts'
 import type { WidgetLimits } from './http/limits.ts'
 import type { NotificationWorker } from './jobs/notifications.ts'
+import type { NotificationMailer } from './domain/notifications/notifications.types.ts'
 
 export interface AppDeps {
   config: Config
@@ -32,7 +33,7 @@ export interface AppDeps {
   /** Per-visitor and per-IP limits on the widget's doors (this process's share). */
   limits: WidgetLimits
   /** Whether Parley can send e-mail (SMTP set up): notifications and the widget's promises depend on it. */
-  mail: { canSend(): Promise<boolean> }
+  mail: NotificationMailer
   /** The notification timers' worker (tests watch what it settles). */
   notices: NotificationWorker
   /** Set once migrations have run; /healthz answers 503 before. */

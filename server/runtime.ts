@@ -95,7 +95,7 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     const notices = new NotificationWorker({ sql, bus, log, mailer, publicUrl: config.publicUrl })
     const deps: AppDeps = {
       config, secrets, sql, bus, log, hub, channels, web, nodeId, auth, state, facts, visitorMessages,
-      limits: new WidgetLimits(config.limits), mail: { canSend: () => mailer.canSend() }, notices,
+      limits: new WidgetLimits(config.limits), mail: mailer, notices,
     }
 
     if (embedded) {

@@ -13,6 +13,7 @@ import { anyAgentOnline } from '../domain/agents/agents.usecases.ts'
 import { checkBody } from '../domain/messages/messages.usecases.ts'
 import { ClientId, MessageBody, SiteInfo, SeqAfter, SeqBefore } from './schemas.ts'
 import { requireVisitor } from './guards.ts'
+import { sendTranscript } from '../domain/notifications/notifications.usecases.ts'
 
 const tags = ['widget']
 const checkId = (id: string) => idOr404(id, 'conversation')
@@ -95,6 +96,22 @@ export const widgetRoutes = (deps: AppDeps) =>
           clientId: ClientId,
         }),
         detail: { summary: 'Send a message as the visitor (idempotent by clientId); without conversationId, continues the latest', tags },
+      },
+    )
+    .post(
+      '/conversations/:id/transcript',
+      async ({ request, server, params, body, set }) => {
+        const visitor = await requireVisitor(deps, request)
+        const id = checkId(params.id)
+        // Counted as a contact: each one sends a mail.
+        deps.limits.check('contacts', clientIp(deps.config, request, server), visitor.id)
+        const sent = await sendTranscript(deps, visitor.id, id, body?.language ?? 'en')
+        set.status = 202
+        return sent
+      },
+      {
+        body: t.Optional(t.Object({ language: t.Optional(t.Union(['en', 'cs', 'de', 'es', 'hu', 'pl'].map((l) => t.Literal(l)))) })),
+        detail: { summary: "E-mail this conversation to the visitor's known address (409 without one, or without SMTP)", tags },
       },
     )
     .post(

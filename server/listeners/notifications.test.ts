@@ -296,3 +296,32 @@ describe('timers that outlive a process', () => {
     }
   })
 })
+
+describe('transcripts', () => {
+  it("e-mails the visitor their conversation at the address Parley knows, masked, and never elsewhere", async () => {
+    const v = await VisitorClient.create(srv.url)
+    const c = await v.request('POST', '/api/widget/contact', { email: 'mira@example.com', body: `Card ${CARD} was charged twice`, clientId: cid() })
+    expect(c.status).toBe(201)
+    const id = c.body.conversation.id as string
+    await alex.request('POST', `/api/conversations/${id}/messages`, { body: 'Refunded, sorry!', clientId: cid() })
+    const r = await v.request('POST', `/api/widget/conversations/${id}/transcript`, { language: 'de' })
+    expect(r.status).toBe(202)
+    expect(r.body).toEqual({ to: 'mira@example.com' })
+    const mail = await sink.waitFor((m) => m.to[0] === 'mira@example.com' && m.parsed.subject === 'Ihre Unterhaltung mit uns')
+    expect(mail.parsed.text).toContain(`Sie:\nCard ${MASKED} was charged twice`)
+    expect(mail.parsed.text).toContain('alex:\nRefunded, sorry!')
+    expect(mail.raw.toString()).not.toContain('4111 1111')
+  })
+
+  it('refuses without a known address, for a conversation that is not theirs, and with a bad language', async () => {
+    const v = await VisitorClient.create(srv.url)
+    const id = await write(v, 'No address here')
+    const none = await v.request('POST', `/api/widget/conversations/${id}/transcript`)
+    expect(none.status).toBe(409)
+    expect(none.body.error.code).toBe('transcript.no_email')
+    const other = await VisitorClient.create(srv.url)
+    expect((await other.request('POST', `/api/widget/conversations/${id}/transcript`)).status).toBe(404)
+    expect((await v.request('POST', `/api/widget/conversations/${id}/transcript`, { language: 'fr' })).status).toBe(400)
+    expect((await srv.db.sql`select 1 from outbox where kind = 'transcript' and conversation_id = ${id}`).length).toBe(0)
+  })
+})

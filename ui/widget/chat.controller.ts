@@ -374,6 +374,26 @@ export class ChatController implements ReactiveController {
     this.socket.connect()
   }
 
+  /** The address a transcript would go to: known for this visitor, and only when Parley can e-mail. */
+  get transcriptTo(): string | null {
+    return this.canEmail && this.conversation?.visitor.email ? this.conversation.visitor.email : null
+  }
+
+  /** E-mails the visitor this conversation at the address Parley knows for them; resolves with it. */
+  async transcript(language: string): Promise<string> {
+    const c = this.conversation
+    const token = this.token
+    if (!c || !token) throw new ContactError('transcript.none', 'no conversation yet')
+    const res = await fetch(`${this.base}/api/widget/conversations/${c.id}/transcript`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ language }),
+    })
+    const data = (await res.json().catch(() => null)) as { to?: string; error?: { code?: string; message?: string } } | null
+    if (!res.ok || !data?.to) throw new ContactError(data?.error?.code ?? `http.${res.status}`, data?.error?.message ?? res.statusText)
+    return data.to
+  }
+
   // ---- visitor and socket ----
 
   private ensureVisitor(): Promise<string> {

@@ -142,7 +142,7 @@ export class EmailChannelAdapter implements ChannelAdapter {
     return {
       canSend: async () => !!(await this.settings()).smtp,
       queue: async (db, m) => {
-        await queueStandaloneMail({ sql: db }, await this.settings(), { kind: 'notification', ...m })
+        await queueStandaloneMail({ sql: db }, await this.settings(), { ...m, kind: m.kind ?? 'notification' })
       },
       kick: () => this.outbox.kick(),
     }

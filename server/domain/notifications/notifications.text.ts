@@ -73,6 +73,27 @@ const WORDS: Record<string, Words> = {
   },
 }
 
+const TRANSCRIPT: Record<string, { subject: string; intro: string; you: string; agent: string }> = {
+  en: { subject: 'Your conversation with us', intro: 'Here is our conversation, as you asked:', you: 'You', agent: 'Support' },
+  cs: { subject: 'Vaše konverzace s námi', intro: 'Tady je naše konverzace, jak jste si přáli:', you: 'Vy', agent: 'Podpora' },
+  de: { subject: 'Ihre Unterhaltung mit uns', intro: 'Hier ist unsere Unterhaltung, wie gewünscht:', you: 'Sie', agent: 'Support' },
+  es: { subject: 'Tu conversación con nosotros', intro: 'Aquí tienes nuestra conversación, como pediste:', you: 'Tú', agent: 'Soporte' },
+  hu: { subject: 'Az Ön beszélgetése velünk', intro: 'Íme a beszélgetésünk, ahogy kérte:', you: 'Ön', agent: 'Ügyfélszolgálat' },
+  pl: { subject: 'Twoja rozmowa z nami', intro: 'Oto nasza rozmowa, o którą prosisz:', you: 'Ty', agent: 'Obsługa' },
+}
+
+/** A conversation written out for the visitor who asked for it (bodies are the stored, masked text). */
+export function transcriptMail(
+  language: string,
+  lines: { authorType: string; authorName: string | null; body: string; createdAt: Date }[],
+): { subject: string; text: string } {
+  const w = TRANSCRIPT[language] ?? TRANSCRIPT.en!
+  const at = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ')
+  const who = (l: (typeof lines)[number]) => (l.authorType === 'visitor' ? w.you : (l.authorName ?? w.agent))
+  const body = lines.map((l) => `[${at(l.createdAt)} UTC] ${who(l)}:\n${l.body}`).join('\n\n')
+  return { subject: w.subject, text: `${w.intro}\n\n${body}\n` }
+}
+
 export function noticeMail(
   language: string,
   kind: NotificationKind,

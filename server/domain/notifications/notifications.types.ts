@@ -39,7 +39,7 @@ export interface NotificationTimer {
 export interface NotificationMailer {
   /** Whether mail can be sent at all (SMTP is set up). */
   canSend(): Promise<boolean>
-  queue(db: Db, mail: { to: string; subject: string; text: string; conversationId: string }): Promise<void>
+  queue(db: Db, mail: { to: string; subject: string; text: string; conversationId: string; kind?: 'notification' | 'transcript' }): Promise<void>
   /** Something was queued: send it now rather than at the next poll. */
   kick(): void
 }

@@ -16,7 +16,8 @@ import { listMessages } from '../messages/messages.usecases.ts'
 import type { MessageView } from '../messages/messages.types.ts'
 import * as repo from './notifications.repo.ts'
 import { answeredSince, effectiveChoice, recipientsOf, wants } from './notifications.rules.ts'
-import { noticeMail } from './notifications.text.ts'
+import { noticeMail, transcriptMail } from './notifications.text.ts'
+import { getVisitorConversation } from '../conversations/conversations.usecases.ts'
 import type {
   AgentNotificationPrefs,
   NotificationChoice,
@@ -169,4 +170,29 @@ function compose(deps: SendDeps, kind: NotificationKind, language: string, c: Co
   const shown = lines.slice(-MAX_LINES).map((m) => m.body)
   const link = deps.publicUrl ? `${deps.publicUrl.replace(/\/+$/, '')}/#/c/${c.id}` : null
   return noticeMail(language, kind, { visitor, lines: shown, link })
+}
+
+// The transcript a visitor asks for ---------------------------------------------------------
+
+/**
+ * E-mails a visitor their conversation, at the address Parley knows for them (never one given in
+ * this request, so the button cannot mail anyone else). 409 without an address or without SMTP.
+ */
+export async function sendTranscript(
+  deps: { sql: Sql; bus: EventBus; mail: NotificationMailer },
+  visitorId: string,
+  conversationId: string,
+  language: string,
+): Promise<{ to: string }> {
+  const conversation = await getVisitorConversation(deps, visitorId, conversationId)
+  const to = conversation.visitor.email
+  if (!to) throw new AppError('transcript.no_email', 409, 'we have no e-mail address for you: leave one first')
+  if (!(await deps.mail.canSend())) throw new AppError('email.not_configured', 409, 'e-mail is not set up on this server')
+  const messages = await listMessages(deps, conversation.id, { afterSeq: 0, limit: 500 })
+  const lines = messages.filter((m) => m.authorType !== 'system')
+  if (lines.length === 0) throw new AppError('transcript.empty', 409, 'the conversation has no messages yet')
+  const mail = transcriptMail(language, lines)
+  await deps.mail.queue(deps.sql, { ...mail, to, conversationId: conversation.id, kind: 'transcript' })
+  deps.mail.kick()
+  return { to }
 }

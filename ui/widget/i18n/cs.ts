@@ -39,4 +39,7 @@ export const cs: Strings = {
   submitFailed: 'Odeslání se nezdařilo. Zkuste to prosím znovu.',
   // #15 notifications
   offlineInChat: 'Právě nejsme online. Napište nám zprávu sem: odpověď najdete v tomto chatu, až se vrátíte.',
+  transcriptAsk: 'Poslat mi tuto konverzaci e-mailem',
+  transcriptSent: (email) => `Konverzaci jsme poslali na ${email}.`,
+  transcriptFailed: 'Konverzaci se nepodařilo odeslat. Zkuste to prosím znovu.',
 }

@@ -37,4 +37,7 @@ export const es: Strings = {
   submitFailed: 'No se pudo enviar. Inténtalo de nuevo.',
   // #15 notifications
   offlineInChat: 'Ahora mismo no estamos en línea. Escríbenos aquí: la respuesta aparecerá en este chat cuando vuelvas.',
+  transcriptAsk: 'Enviarme esta conversación por correo',
+  transcriptSent: (email) => `Hemos enviado esta conversación a ${email}.`,
+  transcriptFailed: 'No se pudo enviar la conversación. Inténtalo de nuevo.',
 }

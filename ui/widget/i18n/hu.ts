@@ -37,4 +37,7 @@ export const hu: Strings = {
   submitFailed: 'A küldés nem sikerült. Kérjük, próbálja újra.',
   // #15 notifications
   offlineInChat: 'Most nem vagyunk elérhetők. Írja meg üzenetét itt: a választ ebben a csevegésben találja, amikor visszatér.',
+  transcriptAsk: 'A beszélgetés elküldése e-mailben',
+  transcriptSent: (email) => `A beszélgetést elküldtük ide: ${email}.`,
+  transcriptFailed: 'A beszélgetést nem sikerült elküldeni. Kérjük, próbálja újra.',
 }

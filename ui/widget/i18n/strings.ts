@@ -39,6 +39,10 @@ export interface Strings {
   // #15 notifications
   /** Nobody online and no e-mail: the reply will be waiting here in the chat. */
   offlineInChat: string
+  /** The button at the end of a chat: the conversation by e-mail, to the address Parley knows. */
+  transcriptAsk: string
+  transcriptSent: (email: string) => string
+  transcriptFailed: string
 }
 
 export type Language = 'en' | 'cs' | 'de' | 'es' | 'hu' | 'pl'
