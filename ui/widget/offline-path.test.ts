@@ -74,7 +74,7 @@ describe('nobody online and no e-mail', () => {
     // Back on the site: the reply is in the chat.
     const back = await browser.newContext({ viewport: { width: 1280, height: 800 }, storageState: storage })
     const again = await back.newPage()
-    await again.setDefaultTimeout(20_000)
+    again.setDefaultTimeout(20_000)
     await again.goto(srv.url + '/demo')
     await again.locator('parley-chat .launcher').click()
     await bubbles(again, 'agent').filter({ hasText: 'Yes, size 44 is in stock.' }).waitFor({ timeout: 20_000 })
