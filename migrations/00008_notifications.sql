@@ -30,3 +30,37 @@ create table notification_defaults (
   updated_at timestamptz not null default now()
 );
 insert into notification_defaults (id) values (true);
+
+-- Outgoing webhooks: owner-configured receivers, and a durable queue of deliveries (claimed with
+-- FOR UPDATE SKIP LOCKED, retried with back-off) that is also the delivery log.
+create table webhooks (
+  id uuid primary key,
+  url text not null check (url ~ '^https?://' and length(url) <= 2048),
+  events text[] not null,
+  -- the signing secret, sealed with PARLEY_SECRET_KEY (shared/secrets.ts)
+  secret text not null,
+  active boolean not null default true,
+  created_by uuid references agents (id) on delete set null,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+
+create table webhook_deliveries (
+  id uuid primary key,
+  webhook_id uuid not null references webhooks (id) on delete cascade,
+  event text not null,
+  -- the exact body sent (message text is the stored, card-masked text)
+  payload text not null,
+  status text not null default 'queued' check (status in ('queued', 'sent', 'failed')),
+  attempts integer not null default 0,
+  next_attempt_at timestamptz not null default now(),
+  -- the receiver's last answer: its HTTP status and the start of its body (bounded)
+  response_status integer,
+  response_body text,
+  last_error text,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  delivered_at timestamptz
+);
+create index webhook_deliveries_due on webhook_deliveries (next_attempt_at) where status = 'queued';
+create index webhook_deliveries_log on webhook_deliveries (webhook_id, created_at desc);

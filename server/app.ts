@@ -16,6 +16,7 @@ import { BASE_HEADERS, pageHeaders } from './http/security.ts'
 import { demoRoutes } from './http/demo.ts'
 import { settingsRoutes } from './http/settings.ts'
 import { notificationRoutes } from './http/notifications.ts'
+import { webhookRoutes } from './http/webhooks.ts'
 import { visitorRoutes } from './http/visitors.ts'
 import { serverApiRoutes } from './http/server-api.ts'
 import { errorResponse } from './http/errors.ts'
@@ -96,6 +97,7 @@ export function createApp(deps: AppDeps) {
     .use(widgetRoutes(deps))
     .use(settingsRoutes(deps))
     .use(notificationRoutes(deps))
+    .use(webhookRoutes(deps))
     .use(visitorRoutes(deps))
     .use(deps.channels.routes({ requireAgent: (request) => requireAgent(deps, request) }))
     .use(serverApiRoutes(deps))

@@ -29,6 +29,15 @@ export interface Config {
   limits: LimitsEnv
   /** E-mail notifications to agents (NOTIFY_* variables). */
   notifications: NotificationsEnv
+  /** Outgoing webhooks (WEBHOOK_* variables). */
+  webhooks: WebhooksEnv
+}
+
+export interface WebhooksEnv {
+  /** How long a receiver has to answer before the attempt counts as failed. */
+  timeoutMs: number
+  /** Waits before each retry of a failed delivery; its length is the number of retries. */
+  retryDelaysMs: number[]
 }
 
 export interface NotificationsEnv {
@@ -166,7 +175,22 @@ export function loadConfig(env: Env = process.env): Config {
       batchMs: int(env, 'NOTIFY_BATCH_SECONDS', 120, 0, 86_400) * 1000,
       leaveGraceMs: int(env, 'NOTIFY_LEAVE_SECONDS', 30, 0, 86_400) * 1000,
     },
+    webhooks: {
+      timeoutMs: int(env, 'WEBHOOK_TIMEOUT_SECONDS', 10, 1, 60) * 1000,
+      retryDelaysMs: delays(env, 'WEBHOOK_RETRY_DELAYS', [10, 60, 300, 1800, 7200, 21600]),
+    },
   }
+}
+
+/** Comma-separated seconds (decimals allowed), at most 20. */
+function delays(env: Env, name: string, fallbackSeconds: number[]): number[] {
+  const raw = str(env, name)
+  if (raw === null) return fallbackSeconds.map((s) => s * 1000)
+  const parts = raw.split(',').map((p) => p.trim())
+  if (parts.length > 20 || parts.some((p) => !/^\d+(\.\d+)?$/.test(p))) {
+    throw new ConfigError(name, `expected up to 20 comma-separated numbers of seconds, got "${raw}"`)
+  }
+  return parts.map((p) => Math.round(Number(p) * 1000))
 }
 
 /** `N/S`: N requests per S seconds, e.g. `20/10`. */

@@ -11,6 +11,7 @@ import type { FactSources } from './domain/visitors/visitors.usecases.ts'
 import type { VisitorMessageBatcher } from './domain/messages/append-batch.ts'
 import type { WidgetLimits } from './http/limits.ts'
 import type { NotificationWorker } from './jobs/notifications.ts'
+import type { WebhookWorker } from './jobs/webhooks.ts'
 import type { NotificationMailer } from './domain/notifications/notifications.types.ts'
 
 export interface AppDeps {
@@ -36,6 +37,8 @@ export interface AppDeps {
   mail: NotificationMailer
   /** The notification timers' worker (tests watch what it settles). */
   notices: NotificationWorker
+  /** The webhook deliveries' worker (the "send test" button wakes it). */
+  webhooks: WebhookWorker
   /** Set once migrations have run; /healthz answers 503 before. */
   /** `database` is 'restarting' while the supervisor brings the embedded PostgreSQL back. */
   state: { migrated: boolean; database?: 'up' | 'restarting' }

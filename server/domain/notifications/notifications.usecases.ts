@@ -127,16 +127,19 @@ const MAX_LINES = 20
  * mails are queued, so a notice is sent once, whichever process claims it.
  */
 export async function sendDueNotice(deps: SendDeps): Promise<NoticeOutcome | null> {
+  const seen: { missed: ConversationView | null } = { missed: null }
   const outcome = await deps.sql.begin(async (tx): Promise<NoticeOutcome | null> => {
     const timer = await repo.claimDue(tx)
     if (!timer) return null
     await repo.deleteTimer(tx, timer.conversationId, timer.kind)
-    const plan = await planNotice(deps, tx, timer)
+    const plan = await planNotice(deps, tx, timer, seen)
     if ('reason' in plan) return { sent: false, kind: timer.kind, conversationId: timer.conversationId, reason: plan.reason }
     for (const m of plan.mails) await deps.mailer.queue(tx, { ...m, conversationId: timer.conversationId })
     return { sent: true, kind: timer.kind, conversationId: timer.conversationId, to: plan.mails.map((m) => m.to) }
   })
   if (outcome?.sent) deps.mailer.kick()
+  // Missed whether or not anyone wanted mail about it: webhooks hear of it either way.
+  if (seen.missed) deps.bus.emit('conversation.missed', { conversation: seen.missed })
   if (outcome) deps.log.info('notification', outcome.sent ? { ...outcome, to: outcome.to.length } : outcome)
   return outcome
 }
@@ -145,6 +148,7 @@ async function planNotice(
   deps: SendDeps,
   tx: Db,
   timer: NotificationTimer,
+  seen: { missed: ConversationView | null },
 ): Promise<{ reason: string } | { mails: { to: string; subject: string; text: string }[] }> {
   const conversation = await findConversation({ sql: tx }, timer.conversationId)
   if (!conversation || conversation.status !== 'open') return { reason: 'the conversation is no longer open' }
@@ -155,6 +159,7 @@ async function planNotice(
   if (timer.kind === 'missed_conversation' && (await isVisitorOnline({ sql: deps.sql }, conversation.visitor.id))) {
     return { reason: 'the visitor came back' }
   }
+  if (timer.kind === 'missed_conversation') seen.missed = conversation
   if (!(await deps.mailer.canSend())) return { reason: 'e-mail is not set up' }
   const [agents, prefs, defaults] = await Promise.all([listAgents(deps), repo.readAllPrefs(tx), repo.readDefaults(tx)])
   const candidates = recipientsOf(
