@@ -341,4 +341,8 @@ export const cs: Catalog<Key> = {
   'webhooks.status.queued': 'Ve frontě',
   'webhooks.status.sent': 'Doručeno',
   'webhooks.status.failed': 'Selhalo',
+  'audit.notificationDefaultsChanged': 'Změnil(a) výchozí oznámení týmu',
+  'audit.webhookAdded': 'Přidal(a) webhook',
+  'audit.webhookChanged': 'Změnil(a) webhook',
+  'audit.webhookRemoved': 'Odebral(a) webhook',
 }

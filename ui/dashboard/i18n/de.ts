@@ -341,4 +341,8 @@ export const de: Catalog<Key> = {
   'webhooks.status.queued': 'In Warteschlange',
   'webhooks.status.sent': 'Zugestellt',
   'webhooks.status.failed': 'Fehlgeschlagen',
+  'audit.notificationDefaultsChanged': 'Team-Standard der Benachrichtigungen geändert',
+  'audit.webhookAdded': 'Webhook hinzugefügt',
+  'audit.webhookChanged': 'Webhook geändert',
+  'audit.webhookRemoved': 'Webhook entfernt',
 }

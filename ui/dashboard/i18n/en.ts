@@ -338,6 +338,10 @@ export const en = {
   'webhooks.status.queued': 'Queued',
   'webhooks.status.sent': 'Delivered',
   'webhooks.status.failed': 'Failed',
+  'audit.notificationDefaultsChanged': "Changed the team's notification defaults",
+  'audit.webhookAdded': 'Added a webhook',
+  'audit.webhookChanged': 'Changed a webhook',
+  'audit.webhookRemoved': 'Removed a webhook',
 } as const
 
 export type Key = keyof typeof en

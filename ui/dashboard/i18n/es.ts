@@ -341,4 +341,8 @@ export const es: Catalog<Key> = {
   'webhooks.status.queued': 'En cola',
   'webhooks.status.sent': 'Entregado',
   'webhooks.status.failed': 'Fallido',
+  'audit.notificationDefaultsChanged': 'Cambió los avisos predeterminados del equipo',
+  'audit.webhookAdded': 'Añadió un webhook',
+  'audit.webhookChanged': 'Cambió un webhook',
+  'audit.webhookRemoved': 'Quitó un webhook',
 }

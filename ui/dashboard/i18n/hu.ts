@@ -341,4 +341,8 @@ export const hu: Catalog<Key> = {
   'webhooks.status.queued': 'Sorban áll',
   'webhooks.status.sent': 'Kézbesítve',
   'webhooks.status.failed': 'Sikertelen',
+  'audit.notificationDefaultsChanged': 'Módosította a csapat alapértelmezett értesítéseit',
+  'audit.webhookAdded': 'Webhookot adott hozzá',
+  'audit.webhookChanged': 'Webhookot módosított',
+  'audit.webhookRemoved': 'Webhookot távolított el',
 }

@@ -341,4 +341,8 @@ export const pl: Catalog<Key> = {
   'webhooks.status.queued': 'W kolejce',
   'webhooks.status.sent': 'Doręczono',
   'webhooks.status.failed': 'Nieudane',
+  'audit.notificationDefaultsChanged': 'Zmieniono domyślne powiadomienia zespołu',
+  'audit.webhookAdded': 'Dodano webhook',
+  'audit.webhookChanged': 'Zmieniono webhook',
+  'audit.webhookRemoved': 'Usunięto webhook',
 }
