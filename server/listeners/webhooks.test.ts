@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { createHmac } from 'node:crypto'
 import { AgentClient, VisitorClient, cid, startWithOwner, type TestServer } from '../testing/harness.ts'
+import { runMaintenance } from '../jobs/maintenance.ts'
 
 interface Received {
   headers: Record<string, string>
@@ -177,6 +178,19 @@ describe('outgoing webhooks', () => {
     srv.running.deps.notices.wake()
     const got = await until('the missed delivery', () => rx.got.find((g) => g.json.event === 'conversation.missed' && g.json.data.conversation.id === conversationId))
     expect(got.json.data.conversation.status).toBe('open')
+    await owner.request('DELETE', `/api/settings/webhooks/${id}`)
+  })
+
+  it('keeps the delivery log for 30 days, and a queued delivery until it is settled', async () => {
+    const { id } = await hook(['message.created'], 'http://127.0.0.1:9/never')
+    rx.answer(() => new Response('ok'))
+    const ids = [cid(), cid(), cid()]
+    await srv.db.sql`insert into webhook_deliveries (id, webhook_id, event, payload, status, created_at, next_attempt_at) values
+      (${ids[0]!}, ${id}, 'message.created', '{}', 'sent', now() - interval '31 days', now()),
+      (${ids[1]!}, ${id}, 'message.created', '{}', 'failed', now() - interval '29 days', now()),
+      (${ids[2]!}, ${id}, 'message.created', '{}', 'queued', now() - interval '31 days', now() + interval '1 day')`
+    expect((await runMaintenance(srv.db.sql, 900)).webhookDeliveries).toBe(1)
+    expect((await deliveries(id)).map((d) => d.id).sort()).toEqual([ids[1]!, ids[2]!].sort())
     await owner.request('DELETE', `/api/settings/webhooks/${id}`)
   })
 

@@ -76,6 +76,13 @@ export async function claimDue(tx: TxSql): Promise<(DeliveryRow & { url: string;
   return row ?? null
 }
 
+/** Settled deliveries older than the log keeps; queued ones stay until they are settled. */
+export async function pruneDeliveries(db: Db, days: number): Promise<number> {
+  const rows = await db`
+    delete from webhook_deliveries where status <> 'queued' and created_at < now() - ${days} * interval '1 day' returning 1`
+  return rows.length
+}
+
 export async function msUntilNextDue(db: Db): Promise<number | null> {
   const [row] = await db<{ ms: number | null }[]>`
     select (extract(epoch from (min(next_attempt_at) - now())) * 1000)::float8 as ms from webhook_deliveries where status = 'queued'`

@@ -166,4 +166,7 @@ export async function claimDueDelivery(deps: { secrets: SecretBox }, tx: TxSql):
 export const deliverySent = (db: Db, id: string, status: number, body: string) => repo.markSent(db, id, status, body)
 export const deliveryFailed = (db: Db, id: string, f: { status: number | null; body: string | null; error: string; retryInMs: number | null }) =>
   repo.markAttemptFailed(db, id, f)
+/** How long the delivery log keeps a settled delivery. */
+export const DELIVERY_LOG_DAYS = 30
+export const pruneDeliveryLog = (deps: { sql: Sql }) => repo.pruneDeliveries(deps.sql, DELIVERY_LOG_DAYS)
 export const msUntilNextDelivery = (deps: { sql: Sql }) => repo.msUntilNextDue(deps.sql)
