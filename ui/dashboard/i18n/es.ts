@@ -33,7 +33,7 @@ export const es: Catalog<Key> = {
   'channel.email': 'Correo electrónico',
   'channel.messenger': 'Messenger',
 
-  'composer.alsoEmail': 'La persona visitante se ha ido: enviar también esta respuesta por correo a {email}',
+  'composer.alsoEmail': 'El visitante se ha ido: enviar también esta respuesta por correo a {email}',
 
   'composer.hint': 'Intro envía · Mayús+Intro añade una línea',
   'composer.label': 'Respuesta al visitante',
