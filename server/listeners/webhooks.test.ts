@@ -2,7 +2,7 @@
 // fail, stall or answer at length. Deliveries are signed, retried with back-off and logged.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { createHmac } from 'node:crypto'
-import { AgentClient, VisitorClient, cid, startWithOwner, type TestServer } from '../testing/harness.ts'
+import { AgentClient, VisitorClient, cid, startTestServer, startWithOwner, type TestServer } from '../testing/harness.ts'
 import { runMaintenance } from '../jobs/maintenance.ts'
 
 interface Received {
@@ -178,6 +178,22 @@ describe('outgoing webhooks', () => {
     srv.running.deps.notices.wake()
     const got = await until('the missed delivery', () => rx.got.find((g) => g.json.event === 'conversation.missed' && g.json.data.conversation.id === conversationId))
     expect(got.json.data.conversation.status).toBe('open')
+    await owner.request('DELETE', `/api/settings/webhooks/${id}`)
+  })
+
+  it('delivers once when two processes share the queue', async () => {
+    const { id } = await hook(['message.created'])
+    const second = await startTestServer({ webhooks: { timeoutMs: 1000, retryDelaysMs: [50, 50] } }, srv.db)
+    try {
+      const d = (await owner.request('POST', `/api/settings/webhooks/${id}/test`)).body
+      second.running.deps.webhooks.wake()
+      await until('the delivery to be sent', async () => (await deliveries(id))[0]?.status === 'sent')
+      // Both workers were woken for it; a sent row is never claimed again, so this count is final.
+      expect(rx.got.filter((g) => g.headers['x-parley-delivery'] === d.id).length).toBe(1)
+      expect((await deliveries(id))[0]).toMatchObject({ id: d.id, attempts: 1, status: 'sent' })
+    } finally {
+      await second.running.stop()
+    }
     await owner.request('DELETE', `/api/settings/webhooks/${id}`)
   })
 
