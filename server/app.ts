@@ -15,6 +15,8 @@ import { docsRoutes } from './http/docs.ts'
 import { BASE_HEADERS, pageHeaders } from './http/security.ts'
 import { demoRoutes } from './http/demo.ts'
 import { settingsRoutes } from './http/settings.ts'
+import { notificationRoutes } from './http/notifications.ts'
+import { webhookRoutes } from './http/webhooks.ts'
 import { visitorRoutes } from './http/visitors.ts'
 import { serverApiRoutes } from './http/server-api.ts'
 import { errorResponse } from './http/errors.ts'
@@ -94,6 +96,8 @@ export function createApp(deps: AppDeps) {
     .use(conversationRoutes(deps))
     .use(widgetRoutes(deps))
     .use(settingsRoutes(deps))
+    .use(notificationRoutes(deps))
+    .use(webhookRoutes(deps))
     .use(visitorRoutes(deps))
     .use(deps.channels.routes({ requireAgent: (request) => requireAgent(deps, request) }))
     .use(serverApiRoutes(deps))

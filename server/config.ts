@@ -29,6 +29,24 @@ export interface Config {
   limits: LimitsEnv
   /** The Messenger channel's MESSENGER_* variables (pages are connected in the dashboard). */
   messenger: { retryDelaysMs: number[] }
+  /** E-mail notifications to agents (NOTIFY_* variables). */
+  notifications: NotificationsEnv
+  /** Outgoing webhooks (WEBHOOK_* variables). */
+  webhooks: WebhooksEnv
+}
+
+export interface WebhooksEnv {
+  /** How long a receiver has to answer before the attempt counts as failed. */
+  timeoutMs: number
+  /** Waits before each retry of a failed delivery; its length is the number of retries. */
+  retryDelaysMs: number[]
+}
+
+export interface NotificationsEnv {
+  /** A visitor's messages within this long after the first go out in one mail (and no sooner). */
+  batchMs: number
+  /** How long a visitor must stay gone (no widget connected) before they count as having left. */
+  leaveGraceMs: number
 }
 
 /** `burst` requests at once, refilled evenly over `seconds` (a token bucket). */
@@ -156,10 +174,18 @@ export function loadConfig(env: Env = process.env): Config {
     email: emailEnv(env),
     limits: limitsEnv(env),
     messenger: { retryDelaysMs: delays(env, 'MESSENGER_RETRY_DELAYS', [5, 30, 120, 600, 1800]) },
+    notifications: {
+      batchMs: int(env, 'NOTIFY_BATCH_SECONDS', 120, 0, 86_400) * 1000,
+      leaveGraceMs: int(env, 'NOTIFY_LEAVE_SECONDS', 30, 0, 86_400) * 1000,
+    },
+    webhooks: {
+      timeoutMs: int(env, 'WEBHOOK_TIMEOUT_SECONDS', 10, 1, 60) * 1000,
+      retryDelaysMs: delays(env, 'WEBHOOK_RETRY_DELAYS', [10, 60, 300, 1800, 7200, 21600]),
+    },
   }
 }
 
-/** Comma-separated seconds to wait before each retry; their number is the number of retries. */
+/** Comma-separated seconds (decimals allowed), at most 20. */
 function delays(env: Env, name: string, fallbackSeconds: number[]): number[] {
   const raw = str(env, name)
   if (raw === null) return fallbackSeconds.map((s) => s * 1000)

@@ -10,6 +10,9 @@ import type { AuthPolicy } from './domain/agents/agents.usecases.ts'
 import type { FactSources } from './domain/visitors/visitors.usecases.ts'
 import type { VisitorMessageBatcher } from './domain/messages/append-batch.ts'
 import type { WidgetLimits } from './http/limits.ts'
+import type { NotificationWorker } from './jobs/notifications.ts'
+import type { WebhookWorker } from './jobs/webhooks.ts'
+import type { NotificationMailer } from './domain/notifications/notifications.types.ts'
 
 export interface AppDeps {
   config: Config
@@ -30,6 +33,12 @@ export interface AppDeps {
   visitorMessages: VisitorMessageBatcher
   /** Per-visitor and per-IP limits on the widget's doors (this process's share). */
   limits: WidgetLimits
+  /** Whether Parley can send e-mail (SMTP set up): notifications and the widget's promises depend on it. */
+  mail: NotificationMailer
+  /** The notification timers' worker (tests watch what it settles). */
+  notices: NotificationWorker
+  /** The webhook deliveries' worker (the "send test" button wakes it). */
+  webhooks: WebhookWorker
   /** Set once migrations have run; /healthz answers 503 before. */
   /** `database` is 'restarting' while the supervisor brings the embedded PostgreSQL back. */
   state: { migrated: boolean; database?: 'up' | 'restarting' }

@@ -23,6 +23,11 @@ import { startCluster } from './listeners/cluster.ts'
 import { startHeartbeat } from './jobs/heartbeat.ts'
 import { startMaintenance } from './jobs/maintenance.ts'
 import { OutboxWorker } from './jobs/outbox.ts'
+import { NotificationWorker } from './jobs/notifications.ts'
+import { notificationsListener } from './listeners/notifications.ts'
+import { WebhookWorker } from './jobs/webhooks.ts'
+import { webhooksListener } from './listeners/webhooks.ts'
+import { resealWebhookSecrets } from './domain/webhooks/webhooks.usecases.ts'
 import { createApp } from './app.ts'
 import type { AppDeps } from './deps.ts'
 import type { Logger } from './shared/logger.ts'
@@ -61,7 +66,9 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     if (result.applied.length) log.info('migrations applied', { applied: result.applied, current: result.current })
     const secrets = loadSecretBox({ secretKey: config.secretKey, previousKeys: config.previousSecretKeys, dataDir: config.dataDir })
     // Nothing readable back stays in the clear, nor under a key being rotated out.
-    const resealed = [await resealIdentitySecret({ sql, secrets }), await resealEmailSecrets({ sql, secrets }), await resealMessengerSecrets({ sql, secrets })].filter(Boolean).length
+    const resealed =
+      [await resealIdentitySecret({ sql, secrets }), await resealEmailSecrets({ sql, secrets }), await resealMessengerSecrets({ sql, secrets })].filter(Boolean).length +
+      (await resealWebhookSecrets({ sql, secrets }))
     if (resealed) log.info('stored secrets sealed with the current key', { count: resealed })
 
     const bus = new EventBus(log)
@@ -92,7 +99,13 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     channels.register(new MessengerChannelAdapter({ sql, bus, log, secrets, config }))
     const geo = new GeoLocator()
     const facts = { locate: (ip: string) => geo.locate(ip), parseUserAgent }
-    const deps: AppDeps = { config, secrets, sql, bus, log, hub, channels, web, nodeId, auth, state, facts, visitorMessages, limits: new WidgetLimits(config.limits) }
+    const mailer = email.notificationMailer()
+    const notices = new NotificationWorker({ sql, bus, log, mailer, publicUrl: config.publicUrl })
+    const webhooks = new WebhookWorker({ sql, log, secrets, ...config.webhooks })
+    const deps: AppDeps = {
+      config, secrets, sql, bus, log, hub, channels, web, nodeId, auth, state, facts, visitorMessages,
+      limits: new WidgetLimits(config.limits), mail: mailer, notices, webhooks,
+    }
 
     if (embedded) {
       supervisor = new Supervisor(embedded, { log, onChange: (up) => (state.database = up ? 'up' : 'restarting') })
@@ -102,6 +115,8 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     realtimeListener(bus, hub, sql)
     deliveryListener(bus, channels, deps, log)
     emailCopyListener(bus, email, { sql, bus })
+    notificationsListener(bus, { sql, ...config.notifications, wake: () => notices.wake() })
+    webhooksListener(bus, { sql, wake: () => webhooks.wake() })
     // The heartbeat registers this process first: the cluster relay looks for the others.
     const heartbeat = await startHeartbeat(sql, nodeId, log)
     cleanup.push(() => heartbeat.stop())
@@ -113,6 +128,10 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     cleanup.push(() => channels.stopAll())
     outbox.start()
     cleanup.push(() => outbox.stop())
+    notices.start()
+    cleanup.push(() => notices.stop())
+    webhooks.start()
+    cleanup.push(() => webhooks.stop())
 
     if (config.ownerEmail && config.ownerPassword && (await setupNeeded(deps))) {
       try {

@@ -29,6 +29,8 @@ export interface DomainEvents {
   'agent.changed': { agentId: string }
   'visitor.changed': { visitor: VisitorView }
   'visitor.presence': { visitorId: string; online: boolean }
+  /** The visitor wrote and left before anyone replied (decided when the notice came due). */
+  'conversation.missed': { conversation: ConversationView }
   /** Ephemeral: not stored, only relayed to dashboards and the visitor's tabs. */
   typing: { conversationId: string; visitorId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
 }

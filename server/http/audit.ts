@@ -12,7 +12,7 @@ import { SESSION_COOKIE, clientIp, readCookie } from './request.ts'
 const CHANGES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 const AUDITED = /^\/api\/(agents|settings)(\/|$)/
 // Presence and connection tests change no one's account or settings.
-const NOT_AUDITED = /^\/api\/(agents\/me\/status|settings\/email\/test-(smtp|imap))$/
+const NOT_AUDITED = /^\/api\/(agents\/me\/status|settings\/email\/test-(smtp|imap)|settings\/webhooks\/[^/]+\/test)$/
 
 export const auditRoutes = (deps: AppDeps) =>
   new Elysia({ name: 'audit' })

@@ -2,6 +2,7 @@ import { Elysia, t } from 'elysia'
 import type { AppDeps } from '../deps.ts'
 import * as conversations from '../domain/conversations/conversations.usecases.ts'
 import * as messages from '../domain/messages/messages.usecases.ts'
+import { conversationOpened } from '../domain/notifications/notifications.usecases.ts'
 import { ClientId, MessageBody, SeqAfter, SeqBefore } from './schemas.ts'
 import { requireAgent } from './guards.ts'
 import { idOr404 } from './request.ts'
@@ -29,6 +30,9 @@ export const conversationRoutes = (deps: AppDeps) =>
       async ({ params, query }) => {
         const id = checkId(params.id)
         await conversations.getConversation(deps, id)
+        // The latest page is what the dashboard loads when an agent opens the conversation:
+        // someone has seen it, so nobody needs to be e-mailed about it.
+        if (query.afterSeq === undefined && query.beforeSeq === undefined) await conversationOpened(deps, id)
         return messages.listMessages(deps, id, query)
       },
       {

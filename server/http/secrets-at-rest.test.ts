@@ -72,4 +72,34 @@ describe('secrets at rest', () => {
     await expect(startTestServer({ secretKey: `${oldKey} unrelated` }, db)).rejects.toThrow(/PARLEY_SECRET_KEY/)
     srv = await startTestServer({ secretKey: newKey }, db)
   }, 60_000)
+
+  it("stores a webhook's signing secret sealed, and seals it again with a rotated key", async () => {
+    const hookDb = await createTestDb()
+    let hookSrv = await startTestServer({}, hookDb)
+    try {
+      const o = new AgentClient(hookSrv.url)
+      await o.setup('owner@example.com', 'a long owner password 42')
+      const created = await o.request('POST', '/api/settings/webhooks', { url: 'https://example.com/hook', events: ['message.created'] })
+      expect(created.status).toBe(201)
+      const secret = created.body.secret as string
+      const stored = async () => (await hookDb.sql<{ secret: string }[]>`select secret from webhooks`)[0]!.secret
+      const before = await stored()
+      expect(before).toStartWith('enc:v1:')
+      expect(before).not.toContain(secret)
+
+      const oldKey = process.env.PARLEY_SECRET_KEY!
+      const newKey = `${oldKey} for webhooks`
+      await hookSrv.stop()
+      hookSrv = await startTestServer({ secretKey: newKey, previousSecretKeys: [oldKey] }, hookDb)
+      expect(await stored()).not.toBe(before)
+      await hookSrv.stop()
+      hookSrv = await startTestServer({ secretKey: newKey }, hookDb)
+      const again = new AgentClient(hookSrv.url)
+      await again.login('owner@example.com', 'a long owner password 42')
+      expect((await again.request('GET', `/api/settings/webhooks/${created.body.id}/secret`)).body.secret).toBe(secret)
+    } finally {
+      await hookSrv.stop()
+      await hookDb.drop()
+    }
+  }, 60_000)
 })

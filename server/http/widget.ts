@@ -13,6 +13,7 @@ import { anyAgentOnline } from '../domain/agents/agents.usecases.ts'
 import { checkBody } from '../domain/messages/messages.usecases.ts'
 import { ClientId, MessageBody, SiteInfo, SeqAfter, SeqBefore } from './schemas.ts'
 import { requireVisitor } from './guards.ts'
+import { sendTranscript } from '../domain/notifications/notifications.usecases.ts'
 
 const tags = ['widget']
 const checkId = (id: string) => idOr404(id, 'conversation')
@@ -30,8 +31,14 @@ export const widgetRoutes = (deps: AppDeps) =>
   new Elysia({ prefix: '/api/widget' })
     .get(
       '/config',
-      async () => ({ appearance: await getAppearance(deps), online: await anyAgentOnline(deps) }),
-      { detail: { summary: 'Widget appearance and whether an agent is online (else the widget shows its contact form)', tags } },
+      async () => ({ appearance: await getAppearance(deps), online: await anyAgentOnline(deps), canEmail: await deps.mail.canSend() }),
+      {
+        detail: {
+          summary:
+            'Widget appearance, whether an agent is online, and whether Parley can e-mail (offline: the contact form promises an e-mail reply only then; else the visitor writes in the chat and finds the reply there)',
+          tags,
+        },
+      },
     )
     .post(
       '/visitors',
@@ -89,6 +96,22 @@ export const widgetRoutes = (deps: AppDeps) =>
           clientId: ClientId,
         }),
         detail: { summary: 'Send a message as the visitor (idempotent by clientId); without conversationId, continues the latest', tags },
+      },
+    )
+    .post(
+      '/conversations/:id/transcript',
+      async ({ request, server, params, body, set }) => {
+        const visitor = await requireVisitor(deps, request)
+        const id = checkId(params.id)
+        // Counted as a contact: each one sends a mail.
+        deps.limits.check('contacts', clientIp(deps.config, request, server), visitor.id)
+        const sent = await sendTranscript(deps, visitor.id, id, body?.language ?? 'en')
+        set.status = 202
+        return sent
+      },
+      {
+        body: t.Optional(t.Object({ language: t.Optional(t.Union(['en', 'cs', 'de', 'es', 'hu', 'pl'].map((l) => t.Literal(l)))) })),
+        detail: { summary: "E-mail this conversation to the visitor's known address (409 without one, or without SMTP)", tags },
       },
     )
     .post(

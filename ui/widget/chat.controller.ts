@@ -95,6 +95,8 @@ function store(prefix: string) {
 export class ChatController implements ReactiveController {
   appearance: Appearance = DEFAULT_APPEARANCE
   online = true
+  /** Whether Parley can e-mail the visitor a reply (SMTP is set up): the offline form promises it only then. */
+  canEmail = true
   configLoaded = false
   link: Link = 'idle'
   conversation: Conversation | null = null
@@ -282,7 +284,7 @@ export class ChatController implements ReactiveController {
     try {
       const res = await fetch(`${this.base}/api/widget/config`)
       if (!res.ok) throw new Error(String(res.status))
-      const body = (await res.json()) as { appearance?: Partial<Appearance>; online?: boolean }
+      const body = (await res.json()) as { appearance?: Partial<Appearance>; online?: boolean; canEmail?: boolean }
       const a = body.appearance ?? {}
       this.appearance = {
         color: typeof a.color === 'string' && /^#[0-9a-f]{3,8}$/i.test(a.color) ? a.color : DEFAULT_APPEARANCE.color,
@@ -291,6 +293,7 @@ export class ChatController implements ReactiveController {
         offlineMessage: siteText(a.offlineMessage),
       }
       this.online = body.online !== false
+      this.canEmail = body.canEmail !== false
     } catch {
       // Unreachable server: keep the defaults; the chat queues messages until it is back.
     }
@@ -369,6 +372,26 @@ export class ChatController implements ReactiveController {
     this.markRead()
     this.changed()
     this.socket.connect()
+  }
+
+  /** The address a transcript would go to: known for this visitor, and only when Parley can e-mail. */
+  get transcriptTo(): string | null {
+    return this.canEmail && this.conversation?.visitor.email ? this.conversation.visitor.email : null
+  }
+
+  /** E-mails the visitor this conversation at the address Parley knows for them; resolves with it. */
+  async transcript(language: string): Promise<string> {
+    const c = this.conversation
+    const token = this.token
+    if (!c || !token) throw new ContactError('transcript.none', 'no conversation yet')
+    const res = await fetch(`${this.base}/api/widget/conversations/${c.id}/transcript`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ language }),
+    })
+    const data = (await res.json().catch(() => null)) as { to?: string; error?: { code?: string; message?: string } } | null
+    if (!res.ok || !data?.to) throw new ContactError(data?.error?.code ?? `http.${res.status}`, data?.error?.message ?? res.statusText)
+    return data.to
   }
 
   // ---- visitor and socket ----

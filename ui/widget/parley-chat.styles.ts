@@ -506,4 +506,17 @@ export const styles = css`
       font-size: 16px; /* below 16px iOS zooms the page on focus */
     }
   }
+  .note .link {
+    font: inherit;
+    color: var(--p-accent);
+    background: none;
+    border: 0;
+    padding: 2px 4px;
+    text-decoration: underline;
+    cursor: pointer;
+  }
+  .note .link:disabled {
+    opacity: 0.6;
+    cursor: default;
+  }
 `

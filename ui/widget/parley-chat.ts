@@ -93,6 +93,7 @@ export class ParleyChat extends LitElement {
     contactBusy: { state: true },
     contactFailed: { state: true },
     thanks: { state: true },
+    transcriptState: { state: true },
   }
 
   /** The Parley server's URL, e.g. https://chat.example.com. */
@@ -105,6 +106,8 @@ export class ParleyChat extends LitElement {
   declare contactFailed: string
   /** The e-mail the contact form was sent from, for the thank-you note. */
   declare thanks: string
+  /** The "e-mail me this conversation" button: idle, sending, sent (to that address) or failed. */
+  declare transcriptState: { state: 'idle' | 'busy' | 'failed' } | { state: 'sent'; to: string }
 
   private chat: ChatController | null = null
   private contactClientId = ''
@@ -119,6 +122,7 @@ export class ParleyChat extends LitElement {
     this.contactBusy = false
     this.contactFailed = ''
     this.thanks = ''
+    this.transcriptState = { state: 'idle' }
   }
 
   get strings(): Strings {
@@ -257,7 +261,8 @@ export class ParleyChat extends LitElement {
 
   private get showForm(): boolean {
     const c = this.chat!
-    return c.configLoaded && !c.online && !c.hasThread
+    // The form asks for an address to answer by e-mail: only worth it when Parley can send one.
+    return c.configLoaded && !c.online && !c.hasThread && c.canEmail
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -412,6 +417,27 @@ export class ParleyChat extends LitElement {
     </div>`
   }
 
+  private async sendTranscript() {
+    this.transcriptState = { state: 'busy' }
+    try {
+      this.transcriptState = { state: 'sent', to: await this.chat!.transcript(this.lang2) }
+    } catch {
+      this.transcriptState = { state: 'failed' }
+    }
+  }
+
+  private renderTranscript() {
+    const c = this.chat!
+    const t = this.strings
+    const s = this.transcriptState
+    if (s.state === 'sent') return html`<p class="note" role="status" data-state="transcript-sent">${t.transcriptSent(s.to)}</p>`
+    if (!c.transcriptTo || c.items.length === 0) return nothing
+    return html`<p class="note transcript">
+      <button class="link" type="button" data-action="transcript" ?disabled=${s.state === 'busy'} @click=${this.sendTranscript}>${t.transcriptAsk}</button>
+      ${s.state === 'failed' ? html`<span role="alert">${t.transcriptFailed}</span>` : nothing}
+    </p>`
+  }
+
   private renderChat() {
     const c = this.chat!
     const t = this.strings
@@ -426,6 +452,8 @@ export class ParleyChat extends LitElement {
           ${repeat(items, (m) => m.key, (m, i) => this.renderItem(m, items[i - 1], items[i + 1]))}
         </ol>
         ${this.thanks ? html`<p class="note">${t.thanks(this.thanks)}</p>` : nothing}
+        ${this.renderTranscript()}
+        ${c.configLoaded && !c.online && !c.canEmail ? html`<p class="note" data-state="offline-chat">${t.offlineInChat}</p>` : nothing}
         ${typing !== null
           ? html`<div class="typing">
               <span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>

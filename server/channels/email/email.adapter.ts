@@ -23,6 +23,7 @@ import type { MailSender, OutboxRow, OutboxWorker, Settled } from '../../jobs/ou
 import { ImapReader } from './imap-reader.ts'
 import { emailRoutes } from './email.routes.ts'
 import { isAppError } from '../../shared/errors.ts'
+import type { NotificationMailer } from '../../domain/notifications/notifications.types.ts'
 
 export interface EmailChannelDeps {
   sql: Sql
@@ -133,6 +134,17 @@ export class EmailChannelAdapter implements ChannelAdapter {
       }
     } catch (e) {
       return { status: 'failed', error: isAppError(e) ? e.message : e instanceof Error ? e.message : String(e) }
+    }
+  }
+
+  /** Notification mails to agents (domain/notifications), queued in the notice's own transaction. */
+  notificationMailer(): NotificationMailer {
+    return {
+      canSend: async () => !!(await this.settings()).smtp,
+      queue: async (db, m) => {
+        await queueStandaloneMail({ sql: db }, await this.settings(), { ...m, kind: m.kind ?? 'notification' })
+      },
+      kick: () => this.outbox.kick(),
     }
   }
 

@@ -3,7 +3,7 @@
 // (a notification, a transcript). Queued here with its Message-ID fixed; composed here when the
 // outbox claims it (threading headers, the subject token, the reply address); retried with
 // back-off by the outbox; queued again by the retry button.
-import type { Sql, TxSql } from '../../db/client.ts'
+import type { Db, Sql, TxSql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
 import { AppError } from '../../shared/errors.ts'
 import { findMessage, setDeliveryWithin } from '../../domain/messages/messages.usecases.ts'
@@ -53,7 +53,7 @@ export async function queueMessageMail(
 
 /** Queues a mail that has no message behind it: a notification to an agent, a transcript. */
 export async function queueStandaloneMail(
-  deps: OutgoingDeps,
+  deps: { sql: Db },
   settings: EmailSettings,
   m: { kind: 'notification' | 'transcript'; to: string; subject: string; text: string; conversationId?: string | null },
 ): Promise<OutboxRow> {

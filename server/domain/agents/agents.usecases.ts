@@ -205,7 +205,7 @@ export async function updateAgent(
   return toView(deps, id)
 }
 
-export async function listAgents(deps: AgentDeps): Promise<AgentView[]> {
+export async function listAgents(deps: Pick<AgentDeps, 'sql'>): Promise<AgentView[]> {
   return repo.listAgentViews(deps.sql)
 }
 

@@ -7,6 +7,7 @@ import { ago, dateTime } from '../format.ts'
 import { pageStyles, tableStyles } from '../agents-page/page.styles.ts'
 import { accountStyles } from './account-page.styles.ts'
 import { deviceOf, passwordErrorText } from './password-errors.ts'
+import '../notification-settings/notification-settings.ts'
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -239,6 +240,8 @@ export class ParleyAccountPage extends StoreElement {
           </div>
         </form>
       </section>
+
+      <parley-notification-settings></parley-notification-settings>
 
       <section class="card" aria-labelledby="sessions-h">
         <h2 id="sessions-h">${t('account.sessions')}</h2>

@@ -32,6 +32,10 @@ const ACTIONS: Record<string, Key> = {
   'POST /api/settings/api-keys': 'audit.apiKeyCreated',
   'DELETE /api/settings/api-keys/:id': 'audit.apiKeyRevoked',
   'PUT /api/settings/email': 'audit.emailChanged',
+  'PUT /api/settings/notifications/defaults': 'audit.notificationDefaultsChanged',
+  'POST /api/settings/webhooks': 'audit.webhookAdded',
+  'PATCH /api/settings/webhooks/:id': 'audit.webhookChanged',
+  'DELETE /api/settings/webhooks/:id': 'audit.webhookRemoved',
 }
 
 const PAGE = 100

@@ -7,6 +7,7 @@ import type { ApiKey } from '../../shared/types.ts'
 import { dateTime } from '../format.ts'
 import { alertIcon, copyIcon } from '../icons.ts'
 import { pageStyles } from '../agents-page/page.styles.ts'
+import '../webhooks-settings/webhooks-settings.ts'
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -410,6 +411,7 @@ parley('identify', { id: user.id, hash, name: user.name, email: user.email })`
       ${this.error ? html`<div class="alert" role="alert">${this.error} <button class="btn small" @click=${() => this.load()}>${t('action.retry')}</button></div>` : nothing}
       ${this.notice ? html`<div class="notice" role="status">${this.notice}</div>` : nothing}
       ${this.identity()} ${this.apiKeys()}
+      <parley-webhooks-settings></parley-webhooks-settings>
     </div>`
   }
 }

@@ -233,4 +233,12 @@ export const threadStyles = css`
     margin: 0;
     accent-color: #b45309;
   }
+  .unreachable {
+    margin: 0 1rem;
+    padding: 0.45rem 0.75rem;
+    border-radius: 0.5rem;
+    background: #fef3c7;
+    color: #78350f;
+    font-size: 0.8125rem;
+  }
 `

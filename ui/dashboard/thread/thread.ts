@@ -97,6 +97,18 @@ export class ParleyThread extends StoreElement {
     </label>`
   }
 
+  /**
+   * A web chat whose visitor has left and whom Parley cannot e-mail (no address, or no SMTP): the
+   * reply only waits in the chat, and the agent is told so before sending it.
+   */
+  private unreachable(c: Conversation) {
+    if (c.channel !== 'web' || this.emailCopyTo(c)) return nothing
+    const visitor = this.store.visitors.get(c.visitor.id)
+    if (!visitor || visitor.online) return nothing
+    const why = visitor.email ?? c.visitor.email ? 'mailNotify.leftNoSmtp' : 'mailNotify.leftNoEmail'
+    return html`<p class="unreachable" role="note" data-state="unreachable">${this.store.t(why)}</p>`
+  }
+
   private get conversation(): Conversation | null {
     const id = this.store.selectedId
     return id ? (this.store.conversations.get(id) ?? null) : null
@@ -299,7 +311,7 @@ export class ParleyThread extends StoreElement {
               ${typing.who === 'visitor' ? t('thread.visitorTyping', { name: visitorLabel(c, t) }) : t('thread.agentTyping', { name: typing.name ?? '' })}`
           : nothing}
       </div>
-      ${this.emailCopy(c)}
+      ${this.emailCopy(c)}${this.unreachable(c)}
       ${c.channel === 'messenger' ? html`<parley-messenger-window conversation-id=${c.id} last=${String(c.lastMessage.at)}></parley-messenger-window>` : nothing}
       <parley-composer conversation-id=${c.id} placeholder=${t('composer.placeholder')} hint=${t('composer.hint')}
         send-label=${t('composer.send')} label=${t('composer.label')}></parley-composer>

@@ -1,20 +1,26 @@
-// The offline form, in Chromium on the demo page, against a real Parley where no agent is online.
+// The offline form, in Chromium on the demo page, against a real Parley where no agent is online
+// and e-mail is set up (without it the form promises nothing: see ../offline-path.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Browser } from 'playwright-core'
 import { AgentClient, startTestServer, type TestServer } from '../../../server/testing/harness.ts'
 import { launchBrowser, screenshotPath } from '../../testing/browser.ts'
 import { axeViolations } from '../../testing/axe.ts'
 import { bubbles, focused, openDemo, settled, until } from '../widget.testing.ts'
+import { startSmtpSink, type SmtpSink } from '../../../server/testing/mail.ts'
 
 let srv: TestServer
 let owner: AgentClient
 let browser: Browser
+let sink: SmtpSink
 const TEST_MS = 60_000
 
 beforeAll(async () => {
   srv = await startTestServer()
   owner = new AgentClient(srv.url)
   expect((await owner.setup()).status).toBe(201)
+  sink = await startSmtpSink()
+  const smtp = { host: '127.0.0.1', port: sink.port, tls: 'none', fromAddress: 'support@shop.test' }
+  expect((await owner.request('PUT', '/api/settings/email', { smtp, imap: null })).status).toBe(200)
   // The owner is signed in over HTTP only: no dashboard socket, so nobody is online.
   expect((await owner.request('GET', '/api/widget/config')).body.online).toBe(false)
   browser = await launchBrowser()
@@ -23,6 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await srv?.stop()
+  await sink?.stop()
 })
 
 describe('the offline form', () => {

@@ -36,4 +36,9 @@ export const cs: Strings = {
   submit: 'Odeslat zprávu',
   thanks: (email) => `Děkujeme! Odpovíme vám na ${email}.`,
   submitFailed: 'Odeslání se nezdařilo. Zkuste to prosím znovu.',
+  // #15 notifications
+  offlineInChat: 'Právě nejsme online. Napište nám zprávu sem: odpověď najdete v tomto chatu, až se vrátíte.',
+  transcriptAsk: 'Poslat mi tuto konverzaci e-mailem',
+  transcriptSent: (email) => `Konverzaci jsme poslali na ${email}.`,
+  transcriptFailed: 'Konverzaci se nepodařilo odeslat. Zkuste to prosím znovu.',
 }

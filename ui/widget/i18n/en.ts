@@ -36,4 +36,9 @@ export const en: Strings = {
   submit: 'Send message',
   thanks: (email) => `Thank you! We will reply to ${email}.`,
   submitFailed: 'Sending failed. Please try again.',
+  // #15 notifications
+  offlineInChat: 'We are not online right now. Write your message here: the reply will appear in this chat when you come back.',
+  transcriptAsk: 'E-mail me this conversation',
+  transcriptSent: (email) => `We sent this conversation to ${email}.`,
+  transcriptFailed: 'The conversation could not be sent. Please try again.',
 }

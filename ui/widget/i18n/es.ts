@@ -36,4 +36,9 @@ export const es: Strings = {
   submit: 'Enviar mensaje',
   thanks: (email) => `¡Gracias! Te responderemos a ${email}.`,
   submitFailed: 'No se pudo enviar. Inténtalo de nuevo.',
+  // #15 notifications
+  offlineInChat: 'Ahora mismo no estamos en línea. Escríbenos aquí: la respuesta aparecerá en este chat cuando vuelvas.',
+  transcriptAsk: 'Enviarme esta conversación por correo',
+  transcriptSent: (email) => `Hemos enviado esta conversación a ${email}.`,
+  transcriptFailed: 'No se pudo enviar la conversación. Inténtalo de nuevo.',
 }

@@ -36,4 +36,9 @@ export const hu: Strings = {
   submit: 'Üzenet küldése',
   thanks: (email) => `Köszönjük! Erre a címre válaszolunk: ${email}.`,
   submitFailed: 'A küldés nem sikerült. Kérjük, próbálja újra.',
+  // #15 notifications
+  offlineInChat: 'Most nem vagyunk elérhetők. Írja meg üzenetét itt: a választ ebben a csevegésben találja, amikor visszatér.',
+  transcriptAsk: 'A beszélgetés elküldése e-mailben',
+  transcriptSent: (email) => `A beszélgetést elküldtük ide: ${email}.`,
+  transcriptFailed: 'A beszélgetést nem sikerült elküldeni. Kérjük, próbálja újra.',
 }

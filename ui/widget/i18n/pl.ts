@@ -36,4 +36,9 @@ export const pl: Strings = {
   submit: 'Wyślij wiadomość',
   thanks: (email) => `Dziękujemy! Odpowiemy na adres ${email}.`,
   submitFailed: 'Nie udało się wysłać. Spróbuj ponownie.',
+  // #15 notifications
+  offlineInChat: 'Nie jesteśmy teraz online. Napisz wiadomość tutaj: odpowiedź pojawi się w tym czacie, gdy wrócisz.',
+  transcriptAsk: 'Wyślij mi tę rozmowę e-mailem',
+  transcriptSent: (email) => `Wysłaliśmy tę rozmowę na adres ${email}.`,
+  transcriptFailed: 'Nie udało się wysłać rozmowy. Spróbuj ponownie.',
 }

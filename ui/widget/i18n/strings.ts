@@ -37,6 +37,13 @@ export interface Strings {
   submit: string
   thanks: (email: string) => string
   submitFailed: string
+  // #15 notifications
+  /** Nobody online and no e-mail: the reply will be waiting here in the chat. */
+  offlineInChat: string
+  /** The button at the end of a chat: the conversation by e-mail, to the address Parley knows. */
+  transcriptAsk: string
+  transcriptSent: (email: string) => string
+  transcriptFailed: string
 }
 
 export type { Language } from '../../shared/i18n.ts'

@@ -1,0 +1,172 @@
+// Outgoing webhooks: the owner's receivers (URL, events, a signing secret stored sealed), the
+// deliveries events turn into (stored rows, so none is lost to a restart), and the delivery log.
+// Calling a receiver is the job's business (jobs/webhooks.ts); this module decides what is sent.
+import type { Db, Sql, TxSql } from '../../db/client.ts'
+import type { SecretBox } from '../../shared/secrets.ts'
+import { AppError } from '../../shared/errors.ts'
+import { newId, newSecret, isUuid } from '../../shared/ids.ts'
+import type { Actor } from '../agents/agents.usecases.ts'
+import type { ConversationView } from '../conversations/conversations.types.ts'
+import type { MessageView } from '../messages/messages.types.ts'
+import * as repo from './webhooks.repo.ts'
+import { boundedBody, checkUrl } from './webhooks.rules.ts'
+import { WEBHOOK_EVENTS, type DeliveryEvent, type DeliveryRow, type DueDelivery, type WebhookEvent, type WebhookView } from './webhooks.types.ts'
+
+export type { DeliveryRow, DueDelivery, WebhookEvent, WebhookView } from './webhooks.types.ts'
+export { WEBHOOK_EVENTS } from './webhooks.types.ts'
+
+export interface WebhookDeps {
+  sql: Sql
+  secrets: SecretBox
+}
+
+const MAX_WEBHOOKS = 20
+
+const ownerOnly = (actor: Actor) => {
+  if (actor.role !== 'owner') throw new AppError('settings.forbidden', 403, 'only the owner can manage webhooks')
+}
+const notFound = () => new AppError('webhook.not_found', 404, 'webhook not found')
+const view = (r: repo.WebhookRow): WebhookView => ({ id: r.id, url: r.url, events: r.events, active: r.active, createdAt: r.createdAt, updatedAt: r.updatedAt })
+
+function url(raw: string): string {
+  const u = checkUrl(raw)
+  if (!u) throw new AppError('request.invalid_url', 400, 'url must be an http:// or https:// address (no user or password in it)', { field: 'url' })
+  return u
+}
+
+function events(list: string[]): WebhookEvent[] {
+  const unique = [...new Set(list)]
+  const bad = unique.filter((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e))
+  if (bad.length > 0 || unique.length === 0) {
+    throw new AppError('request.invalid_events', 400, `events must be one or more of ${WEBHOOK_EVENTS.join(', ')}`, { field: 'events' })
+  }
+  return unique as WebhookEvent[]
+}
+
+async function found(deps: WebhookDeps, id: string): Promise<repo.WebhookRow> {
+  const row = isUuid(id) ? await repo.findWebhook(deps.sql, id) : null
+  if (!row) throw notFound()
+  return row
+}
+
+export async function listWebhooks(deps: WebhookDeps, actor: Actor): Promise<WebhookView[]> {
+  ownerOnly(actor)
+  return (await repo.listWebhooks(deps.sql)).map(view)
+}
+
+/** A new receiver; its signing secret is in this answer (and can be shown again by the owner). */
+export async function createWebhook(deps: WebhookDeps, actor: Actor, input: { url: string; events: string[] }): Promise<WebhookView & { secret: string }> {
+  ownerOnly(actor)
+  const u = url(input.url)
+  const ev = events(input.events)
+  if ((await repo.listWebhooks(deps.sql)).length >= MAX_WEBHOOKS) throw new AppError('webhook.too_many', 409, `at most ${MAX_WEBHOOKS} webhooks`)
+  const secret = `whsec_${newSecret()}`
+  const row = await repo.insertWebhook(deps.sql, { id: newId(), url: u, events: ev, secret: deps.secrets.seal(secret), createdBy: actor.id })
+  return { ...view(row), secret }
+}
+
+export async function updateWebhook(deps: WebhookDeps, actor: Actor, id: string, patch: { url?: string; events?: string[]; active?: boolean }): Promise<WebhookView> {
+  ownerOnly(actor)
+  await found(deps, id)
+  const row = await repo.updateWebhook(deps.sql, id, {
+    ...(patch.url !== undefined ? { url: url(patch.url) } : {}),
+    ...(patch.events !== undefined ? { events: events(patch.events) } : {}),
+    ...(patch.active !== undefined ? { active: patch.active } : {}),
+  })
+  if (!row) throw notFound()
+  return view(row)
+}
+
+export async function deleteWebhook(deps: WebhookDeps, actor: Actor, id: string): Promise<void> {
+  ownerOnly(actor)
+  if (!isUuid(id) || !(await repo.deleteWebhook(deps.sql, id))) throw notFound()
+}
+
+export async function webhookSecret(deps: WebhookDeps, actor: Actor, id: string): Promise<string> {
+  ownerOnly(actor)
+  return deps.secrets.open((await found(deps, id)).secret)
+}
+
+export async function webhookDeliveries(deps: WebhookDeps, actor: Actor, id: string, limit = 50): Promise<DeliveryRow[]> {
+  ownerOnly(actor)
+  await found(deps, id)
+  return repo.listDeliveries(deps.sql, id, Math.min(Math.max(limit, 1), 200))
+}
+
+/** Every stored secret sealed again with the current key (at start; see PARLEY_SECRET_KEY_PREVIOUS). */
+export async function resealWebhookSecrets(deps: WebhookDeps): Promise<number> {
+  let n = 0
+  for (const w of await repo.listWebhooks(deps.sql)) {
+    if (!deps.secrets.needsReseal(w.secret)) continue
+    await repo.resealSecret(deps.sql, w.id, deps.secrets.seal(deps.secrets.open(w.secret)))
+    n++
+  }
+  return n
+}
+
+// What is sent -------------------------------------------------------------------------------
+
+export interface EventData {
+  conversation: ConversationView
+  message?: MessageView
+}
+
+function payload(id: string, event: DeliveryEvent, data: EventData | { test: true }): string {
+  const d =
+    'test' in data
+      ? { test: true as const }
+      : {
+          conversation: data.conversation,
+          ...(data.message
+            ? {
+                message: {
+                  id: data.message.id,
+                  seq: data.message.seq,
+                  authorType: data.message.authorType,
+                  authorName: data.message.authorName,
+                  // The stored text: card numbers were masked before it was stored.
+                  body: data.message.body,
+                  channel: data.message.channel,
+                  createdAt: data.message.createdAt,
+                },
+              }
+            : {}),
+        }
+  return boundedBody({ id, event, createdAt: new Date().toISOString(), data: d })
+}
+
+/** Queues one delivery per active webhook subscribed to the event. Returns how many. */
+export async function enqueueEvent(deps: { sql: Sql }, event: WebhookEvent, data: EventData): Promise<number> {
+  const hooks = await repo.subscribers(deps.sql, event)
+  for (const h of hooks) {
+    const id = newId()
+    await repo.insertDelivery(deps.sql, { id, webhookId: h.id, event, payload: payload(id, event, data) })
+  }
+  return hooks.length
+}
+
+/** The "send test" button: a webhook.test delivery, through the same queue, signing and log. */
+export async function sendTest(deps: WebhookDeps, actor: Actor, webhookId: string): Promise<DeliveryRow> {
+  ownerOnly(actor)
+  await found(deps, webhookId)
+  const id = newId()
+  return repo.insertDelivery(deps.sql, { id, webhookId, event: 'webhook.test', payload: payload(id, 'webhook.test', { test: true }) })
+}
+
+// The queue, for the job ----------------------------------------------------------------------
+
+/** The next due delivery nobody else holds, with its receiver's URL and opened secret. */
+export async function claimDueDelivery(deps: { secrets: SecretBox }, tx: TxSql): Promise<DueDelivery | null> {
+  const row = await repo.claimDue(tx)
+  if (!row) return null
+  const { sealedSecret, ...rest } = row
+  return { ...rest, secret: deps.secrets.open(sealedSecret) }
+}
+
+export const deliverySent = (db: Db, id: string, status: number, body: string) => repo.markSent(db, id, status, body)
+export const deliveryFailed = (db: Db, id: string, f: { status: number | null; body: string | null; error: string; retryInMs: number | null }) =>
+  repo.markAttemptFailed(db, id, f)
+/** How long the delivery log keeps a settled delivery. */
+export const DELIVERY_LOG_DAYS = 30
+export const pruneDeliveryLog = (deps: { sql: Sql }) => repo.pruneDeliveries(deps.sql, DELIVERY_LOG_DAYS)
+export const msUntilNextDelivery = (deps: { sql: Sql }) => repo.msUntilNextDue(deps.sql)

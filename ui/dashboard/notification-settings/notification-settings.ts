@@ -1,0 +1,148 @@
+import { html, nothing } from 'lit'
+import { StoreElement } from '../context.ts'
+import { tokens, controls } from '../../shared/tokens.ts'
+import { pageStyles } from '../agents-page/page.styles.ts'
+import { notificationStyles } from './notification-settings.styles.ts'
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'parley-notification-settings': ParleyNotificationSettings
+  }
+}
+
+interface Choice {
+  offlineMessage: boolean
+  missedConversation: boolean
+}
+
+/** GET /api/settings/notifications */
+interface NotificationSettings {
+  effective: Choice
+  own: { offlineMessage: boolean | null; missedConversation: boolean | null }
+  defaults: Choice
+  canSend: boolean
+}
+
+type Field = keyof Choice
+
+/**
+ * My e-mail notifications (offline message, missed conversation) on the account page; the owner
+ * also sets the team's defaults here. Without SMTP it says that nothing can be sent.
+ */
+export class ParleyNotificationSettings extends StoreElement {
+  static override properties = {
+    settings: { state: true },
+    busy: { state: true },
+    notice: { state: true },
+    error: { state: true },
+    teamNotice: { state: true },
+  }
+  static override styles = [tokens, controls, pageStyles, notificationStyles]
+
+  declare settings: NotificationSettings | null
+  declare busy: boolean
+  declare notice: string
+  declare error: string
+  declare teamNotice: string
+
+  constructor() {
+    super()
+    this.settings = null
+    this.busy = false
+    this.notice = ''
+    this.error = ''
+    this.teamNotice = ''
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback()
+    void this.updateComplete.then(() => this.load())
+  }
+
+  private async load() {
+    try {
+      this.settings = await this.store.api.get<NotificationSettings>('/api/settings/notifications')
+      this.error = ''
+    } catch (e) {
+      this.error = this.store.errorText(e)
+    }
+  }
+
+  private async save(e: SubmitEvent) {
+    e.preventDefault()
+    const d = new FormData(e.target as HTMLFormElement)
+    await this.put('/api/settings/notifications', { offlineMessage: d.has('offlineMessage'), missedConversation: d.has('missedConversation') }, 'notice', 'mailNotify.saved')
+  }
+
+  private async saveTeam(e: SubmitEvent) {
+    e.preventDefault()
+    const d = new FormData(e.target as HTMLFormElement)
+    await this.put('/api/settings/notifications/defaults', { offlineMessage: d.has('offlineMessage'), missedConversation: d.has('missedConversation') }, 'teamNotice', 'mailNotify.teamSaved')
+  }
+
+  private async put(path: string, body: Choice, where: 'notice' | 'teamNotice', saved: 'mailNotify.saved' | 'mailNotify.teamSaved') {
+    this.busy = true
+    this.notice = ''
+    this.teamNotice = ''
+    this.error = ''
+    try {
+      await this.store.api.put(path, body)
+      await this.load()
+      this[where] = this.t(saved)
+    } catch (err) {
+      this.error = this.store.errorText(err)
+    } finally {
+      this.busy = false
+    }
+  }
+
+  private choice(field: Field, checked: boolean) {
+    const t = this.t
+    const [label, hint] = field === 'offlineMessage' ? [t('mailNotify.offline'), t('mailNotify.offlineHint')] : [t('mailNotify.missed'), t('mailNotify.missedHint')]
+    return html`<label class="choice"><input type="checkbox" name=${field} .checked=${checked} />
+      <strong>${label}</strong><span class="hint">${hint}</span></label>`
+  }
+
+  override render() {
+    if (!this.hasStore || !this.store.me) return nothing
+    const t = this.t
+    const s = this.settings
+    const owner = this.store.me.role === 'owner'
+    return html`<section class="card" aria-labelledby="notify-h">
+      <h2 id="notify-h">${t('mailNotify.title')}</h2>
+      ${s === null
+        ? html`<div class="card-body muted" aria-busy=${this.error ? 'false' : 'true'}>
+            ${this.error ? html`<div class="alert" role="alert">${this.error}</div>` : t('state.loading')}
+          </div>`
+        : html`<div class="card-body">
+            ${s.canSend
+              ? nothing
+              : html`<div class="alert" role="alert" data-state="cannot-send">
+                  ${t('mailNotify.cannotSend')} ${owner ? html`<a href="#/email">${t('mailNotify.setUpEmail')}</a>` : t('mailNotify.askOwner')}
+                </div>`}
+            <p class="section-lead">${t('mailNotify.lead', { email: this.store.me.email })}</p>
+            <form data-form="notifications" @submit=${this.save}>
+              <div class="stack">
+                ${this.notice ? html`<div class="notice" role="status">${this.notice}</div>` : nothing}
+                ${this.error ? html`<div class="alert" role="alert">${this.error}</div>` : nothing}
+                ${this.choice('offlineMessage', s.effective.offlineMessage)} ${this.choice('missedConversation', s.effective.missedConversation)}
+                <div class="actions"><button class="btn primary" type="submit" ?disabled=${this.busy}>${t('action.save')}</button></div>
+              </div>
+            </form>
+            ${owner
+              ? html`<form data-form="notification-defaults" @submit=${this.saveTeam}>
+                  <div class="stack">
+                    <h3>${t('mailNotify.teamTitle')}</h3>
+                    <p class="section-lead">${t('mailNotify.teamLead')}</p>
+                    ${this.teamNotice ? html`<div class="notice" role="status">${this.teamNotice}</div>` : nothing}
+                    ${this.choice('offlineMessage', s.defaults.offlineMessage)} ${this.choice('missedConversation', s.defaults.missedConversation)}
+                    <div class="actions"><button class="btn" type="submit" ?disabled=${this.busy}>${t('mailNotify.saveTeam')}</button></div>
+                  </div>
+                </form>`
+              : nothing}
+          </div>`}
+    </section>`
+  }
+}
+
+customElements.define('parley-notification-settings', ParleyNotificationSettings)
