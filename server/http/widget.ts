@@ -13,6 +13,7 @@ import { anyAgentOnline } from '../domain/agents/agents.usecases.ts'
 import { checkBody } from '../domain/messages/messages.usecases.ts'
 import { ClientId, MessageBody, SiteInfo, SeqAfter, SeqBefore } from './schemas.ts'
 import { requireVisitor } from './guards.ts'
+import { getWidgetRecordingSettings } from '../domain/settings/recording-settings.usecases.ts'
 
 const tags = ['widget']
 const checkId = (id: string) => idOr404(id, 'conversation')
@@ -30,7 +31,7 @@ export const widgetRoutes = (deps: AppDeps) =>
   new Elysia({ prefix: '/api/widget' })
     .get(
       '/config',
-      async () => ({ appearance: await getAppearance(deps), online: await anyAgentOnline(deps) }),
+      async () => ({ appearance: await getAppearance(deps), online: await anyAgentOnline(deps), recording: await getWidgetRecordingSettings(deps) }),
       { detail: { summary: 'Widget appearance and whether an agent is online (else the widget shows its contact form)', tags } },
     )
     .post(
