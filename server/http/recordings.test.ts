@@ -84,6 +84,17 @@ describe('recording chunks from the widget', () => {
     expect(stored).toContain('Hello shop')
   })
 
+  it('accepts the last chunk of a page as plain JSON (sent on page hide, with no time to compress) and stores it compressed', async () => {
+    const v = await VisitorClient.create(srv.url)
+    const rec = Bun.randomUUIDv7()
+    const text = JSON.stringify(events(Date.now(), [{ type: 3, timestamp: Date.now() + 200, data: { source: 0, texts: [{ id: 2, value: CARD }] } }]))
+    const r = await upload(v, rec, 0, new TextEncoder().encode(text))
+    expect(r.status).toBe(201)
+    const [row] = await chunkRows(rec)
+    expect([row!.data[0], row!.data[1]]).toEqual([0x1f, 0x8b])
+    expect(storedText([row!])).toContain('"value":"•••• •••• •••• 1111"')
+  })
+
   it('stores a resent chunk once, and accepts chunks out of order, replaying them by sequence number', async () => {
     const v = await VisitorClient.create(srv.url)
     const rec = Bun.randomUUIDv7()
@@ -165,7 +176,8 @@ describe('chunks that are refused, with nothing stored', () => {
     const before = await countAll()
     const now = Date.now()
     const cases: [string, Uint8Array][] = [
-      ['not gzip', new TextEncoder().encode(JSON.stringify(events()))],
+      ['broken gzip', gz(events()).slice(0, 40)],
+      ['binary', new Uint8Array([1, 2, 3, 250, 251, 252])],
       ['not JSON', gz('{events')],
       ['not an array', gz({ events: events() })],
       ['empty', gz([])],
@@ -232,13 +244,15 @@ describe('finalising, listing and keeping recordings', () => {
     expect(list.body.map((r: { status: string }) => r.status)).toEqual(['live'])
     // Gone for longer than the setting (2 minutes), and no socket open.
     await srv.db.sql`update recordings set last_chunk_at = now() - interval '3 minutes' where id = ${rec}`
+    const connections = async () =>
+      (await srv.db.sql<{ n: number }[]>`select coalesce(sum(connections), 0)::int as n from visitor_connections where visitor_id = ${v.id}`)[0]!.n
     const socket = await v.socket()
-    await Bun.sleep(200)
+    while ((await connections()) === 0) await Bun.sleep(20)
     await runRecordingJobs({ sql: srv.db.sql })
     list = await owner.request('GET', `/api/visitors/${v.id}/recordings`)
     expect(list.body[0].status).toBe('live')
     socket.close()
-    await Bun.sleep(300)
+    while ((await connections()) > 0) await Bun.sleep(20)
     await runRecordingJobs({ sql: srv.db.sql })
     list = await owner.request('GET', `/api/visitors/${v.id}/recordings`)
     expect(list.status).toBe(200)

@@ -40,18 +40,24 @@ export interface CheckedChunk {
 
 const malformed = (message: string, details?: Record<string, unknown>) => new AppError('recording.malformed', 400, message, details)
 
-/** Inflates, parses, checks and masks one chunk; throws a 4xx AppError for anything wrong. */
+/**
+ * Inflates, parses, checks and masks one chunk (gzip, or plain JSON); throws a 4xx AppError for
+ * anything wrong.
+ */
 export function checkChunk(body: Uint8Array, now: number): CheckedChunk {
   if (body.byteLength === 0) throw malformed('the chunk is empty')
   if (body.byteLength > MAX_CHUNK_BYTES) throw new AppError('recording.too_large', 413, `a chunk is limited to ${MAX_CHUNK_BYTES} bytes compressed`)
-  let inflated: Buffer
+  // gzip, as the widget sends every chunk it has time to compress; plain JSON for the last one
+  // on page hide, which must leave synchronously (CompressionStream is asynchronous).
+  const gzipped = body[0] === 0x1f && body[1] === 0x8b
+  let inflated: Uint8Array
   try {
-    inflated = gunzipSync(body, { maxOutputLength: MAX_INFLATED_BYTES })
+    inflated = gzipped ? gunzipSync(body, { maxOutputLength: MAX_INFLATED_BYTES }) : body
   } catch (e) {
     if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
       throw new AppError('recording.too_large', 413, `a chunk is limited to ${MAX_INFLATED_BYTES} bytes inflated`)
     }
-    throw malformed('the chunk is not gzip-compressed')
+    throw malformed('the chunk is not valid gzip')
   }
   let text: string
   let events: unknown
@@ -89,7 +95,7 @@ export function checkChunk(body: Uint8Array, now: number): CheckedChunk {
   // The browser's bytes are kept only when they say exactly what was checked: text that is not
   // the canonical form (a duplicate key, an escaped digit) could hide what the parse did not see.
   const canonical = JSON.stringify(events)
-  const data = masked === 0 && canonical === text ? body : new Uint8Array(Bun.gzipSync(canonical))
+  const data = gzipped && masked === 0 && canonical === text ? body : new Uint8Array(Bun.gzipSync(canonical))
   return { data, events: events.length, firstAt, lastAt, pages, masked }
 }
 
