@@ -117,7 +117,7 @@ describe('recording chunks from the widget', () => {
     expect(replay.body.lastSeq).toBe(1)
   })
 
-  it('gives the live view only what follows the last chunk it has, and stops before a gap', async () => {
+  it('gives the live view only what follows the last chunk it has, and waits at a gap for a late chunk, for a while', async () => {
     const v = await VisitorClient.create(srv.url)
     const rec = Bun.randomUUIDv7()
     const t0 = Date.now() - 5000
@@ -130,6 +130,13 @@ describe('recording chunks from the widget', () => {
     const next = await owner.request('GET', `/api/recordings/${rec}/events?afterSeq=0`)
     expect(next.body.lastSeq).toBe(2)
     expect(next.body.events.map((e: { data: { y: number } }) => e.data.y)).toEqual([200, 400])
+    // A chunk that never comes (refused, lost) holds the live view up for a while only.
+    await upload(v, rec, 4, gz([{ type: 3, timestamp: t0 + 4000, data: { source: 3, id: 1, x: 0, y: 800 } }]))
+    expect((await owner.request('GET', `/api/recordings/${rec}/events?afterSeq=2`)).body.lastSeq).toBe(2)
+    await srv.db.sql`update recording_chunks set created_at = now() - interval '1 minute' where recording_id = ${rec} and seq = 4`
+    const after = await owner.request('GET', `/api/recordings/${rec}/events?afterSeq=2`)
+    expect(after.body.lastSeq).toBe(4)
+    expect(after.body.events.map((e: { data: { y: number } }) => e.data.y)).toEqual([800])
   })
 })
 

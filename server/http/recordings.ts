@@ -62,8 +62,49 @@ export const recordingWidgetRoutes = (deps: AppDeps) =>
 
 const tags = ['recordings']
 
+const REPLAY_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Parley replay</title>
+</head>
+<body>
+<script type="module" src="/assets/replay.js"></script>
+</body>
+</html>`
+
+/**
+ * The replay page's own policy, looser than the dashboard's only where a replay needs it: the
+ * recorded page's styles are inline <style> elements and attributes, and its images and fonts
+ * come from the recorded site. Scripts stay 'self' only (rrweb's iframe is sandboxed without
+ * scripts, and recorded scripts are not replayed); only the dashboard may frame it.
+ */
+const REPLAY_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob: http: https:",
+  "font-src 'self' data: http: https:",
+  "media-src 'none'",
+  "connect-src 'self'",
+  "frame-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'self'",
+].join('; ')
+
 export const recordingRoutes = (deps: AppDeps) =>
   new Elysia()
+    .get(
+      '/replay',
+      () =>
+        new Response(REPLAY_HTML, {
+          headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': REPLAY_CSP, 'x-frame-options': 'SAMEORIGIN', 'cache-control': 'no-store' },
+        }),
+      { detail: { hide: true } },
+    )
     .get(
       '/api/visitors/:id/recordings',
       async ({ request, params }) => {

@@ -70,9 +70,9 @@ export async function listForVisitor(db: Db, visitorId: string, limit: number): 
   return rows.map(toView)
 }
 
-export async function chunksAfter(db: Db, recordingId: string, afterSeq: number, limit: number): Promise<{ seq: number; data: Uint8Array }[]> {
-  return db<{ seq: number; data: Uint8Array }[]>`
-    select seq, data from recording_chunks where recording_id = ${recordingId} and seq > ${afterSeq} order by seq limit ${limit}`
+export async function chunksAfter(db: Db, recordingId: string, afterSeq: number, limit: number): Promise<{ seq: number; data: Uint8Array; createdAt: Date }[]> {
+  return db<{ seq: number; data: Uint8Array; createdAt: Date }[]>`
+    select seq, data, created_at from recording_chunks where recording_id = ${recordingId} and seq > ${afterSeq} order by seq limit ${limit}`
 }
 
 /**

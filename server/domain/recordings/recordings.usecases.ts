@@ -61,18 +61,21 @@ export function listRecordings(deps: RecordingDeps, visitorId: string, limit = 5
   return repo.listForVisitor(deps.sql, visitorId, limit)
 }
 
+/** How long the live view waits for a missing chunk before going on without it (it was refused, or lost). */
+const GAP_WAIT_MS = 15_000
+
 /**
  * The recording's events after a sequence number, as JSON text: the stored chunks' arrays are
  * joined without being parsed again. `lastSeq` is where the next call (the live view) continues;
- * it stops before a missing sequence number, so a chunk that arrives late is not skipped.
+ * it stops before a recent gap in the numbers, so a chunk that arrives late is not skipped.
  */
-export async function readEvents(deps: RecordingDeps, id: string, afterSeq: number): Promise<{ recording: RecordingView; lastSeq: number; json: string }> {
+export async function readEvents(deps: RecordingDeps, id: string, afterSeq: number, now = Date.now()): Promise<{ recording: RecordingView; lastSeq: number; json: string }> {
   const recording = await getRecording(deps, id)
   const chunks = await repo.chunksAfter(deps.sql, id, afterSeq, 2_000)
   const parts: string[] = []
   let lastSeq = afterSeq
   for (const c of chunks) {
-    if (recording.status === 'live' && c.seq !== lastSeq + 1) break
+    if (recording.status === 'live' && c.seq !== lastSeq + 1 && now - c.createdAt.getTime() < GAP_WAIT_MS) break
     const text = gunzipSync(c.data).toString('utf8')
     // Each chunk is a non-empty JSON array: its inside is a comma-separated list of events.
     parts.push(text.slice(1, -1))

@@ -8,7 +8,7 @@ import { LANGUAGES, pickLanguage, translator } from '../../shared/i18n.ts'
 /** Strings that are the same word in that language (brand names, loanwords), checked by hand. */
 const SAME_AS_ENGLISH: Record<string, Key[]> = {
   cs: ['nav.email', 'channel.messenger', 'channel.email', 'field.email', 'status.online', 'status.offline', 'agents.role'],
-  de: ['channel.messenger', 'field.name', 'agents.agent', 'agents.status', 'status.online', 'status.offline', 'widget.position', 'visitor.browser', 'visitor.bot', 'account.device'],
+  de: ['channel.messenger', 'field.name', 'agents.agent', 'replay.agent', 'agents.status', 'status.online', 'status.offline', 'widget.position', 'visitor.browser', 'visitor.bot', 'account.device'],
   es: ['channel.messenger', 'widget.color', 'visitor.bot'],
   hu: ['nav.email', 'channel.messenger'],
   pl: ['nav.email', 'channel.messenger', 'agents.agent', 'visitor.os', 'visitor.bot'],

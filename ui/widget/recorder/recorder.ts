@@ -103,7 +103,9 @@ export function startRecorder(options: { base: string; token: () => Promise<stri
   /** Takes what is buffered as the next numbered chunk; the number is saved before it is sent. */
   async function cut(): Promise<Chunk | null> {
     if (buffer.length === 0) return null
-    const events = buffer
+    // rrweb emits some events (throttled mouse moves, batched mutations) a little out of time
+    // order; the server wants each chunk in order. Array sort is stable.
+    const events = buffer.sort((a, b) => a.timestamp - b.timestamp)
     buffer = []
     const chunk: Chunk = { id: state.id, seq: state.seq++, body: new Uint8Array(0) }
     state.at = Date.now()
@@ -180,7 +182,7 @@ export function startRecorder(options: { base: string; token: () => Promise<stri
     }
     for (const c of pending.splice(0)) post(c.id, c.seq, c.body)
     if (buffer.length) {
-      const body = new TextEncoder().encode(JSON.stringify(buffer))
+      const body = new TextEncoder().encode(JSON.stringify(buffer.sort((a, b) => a.timestamp - b.timestamp)))
       buffer = []
       const seq = state.seq++
       state.at = Date.now()
