@@ -118,3 +118,23 @@ describe('recordings in the visitor card', () => {
     expect(dashboard.headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
   })
 })
+
+describe('the recording settings', () => {
+  it('lets the owner switch recording to consent mode and keep recordings longer, and shows the storage used', async () => {
+    const page = await newPage(1280, 1400)
+    await signIn(page, srv.url, { email: 'owner@example.com', password: 'owner-password' })
+    await page.goto(`${srv.url}/#/widget`)
+    const settings = page.locator('parley-recording-settings')
+    await waitForText(settings.locator('[data-usage]'), /Stored recordings: \d+, /)
+    await settings.locator('input[name=requireConsent]').check()
+    await settings.locator('input[name=retentionDays]').fill('30')
+    await settings.locator('button[type=submit]').click()
+    await waitForText(settings.locator('.notice'), 'Recording settings saved.')
+    await settings.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: screenshotPath('recordings-4-settings'), fullPage: true })
+    const stored = await owner.request('GET', '/api/settings/recordings')
+    expect(stored.body).toMatchObject({ requireConsent: true, retentionDays: 30, enabled: true })
+    expect((await owner.request('GET', '/api/widget/config')).body.recording.requireConsent).toBe(true)
+    expect(page.errors).toEqual([])
+  })
+})
