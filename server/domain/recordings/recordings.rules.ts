@@ -99,46 +99,67 @@ export function checkChunk(body: Uint8Array, now: number): CheckedChunk {
   return { data, events: events.length, firstAt, lastAt, pages, masked }
 }
 
+/** A card number has at least 12 digits: a shorter string cannot hold one (most keys and texts). */
+const MIN_CARD_CHARS = 12
+
+/** The string with its card numbers masked, or null when it has none. */
+function masked(text: string): string | null {
+  if (text.length < MIN_CARD_CHARS) return null
+  const m = maskCardNumbers(text)
+  return m === text ? null : m
+}
+
 /**
- * Masks card numbers in every string of a parsed JSON value, object keys included, in place.
- * Iterative, so a deeply nested snapshot cannot overflow the stack. Returns how many strings
- * changed.
+ * A whole number that reads as a card number (a modified client could send one as a JSON number
+ * instead of a string) becomes the masked text; null when it does not.
+ */
+function maskedNumber(n: number): string | null {
+  return Number.isSafeInteger(n) && n >= 1e11 ? masked(String(n)) : null
+}
+
+/**
+ * Masks card numbers in every string of a parsed JSON value, object keys included, and in whole
+ * numbers that read as one, in place. Iterative, so a deeply nested snapshot cannot overflow the
+ * stack. Returns how many values changed.
  */
 export function maskStrings(root: unknown): number {
   let changed = 0
   const stack: unknown[] = [root]
+  const fix = (v: unknown): string | null => (typeof v === 'string' ? masked(v) : typeof v === 'number' ? maskedNumber(v) : null)
   while (stack.length) {
     const node = stack.pop()
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i++) {
         const v = node[i]
-        if (typeof v === 'string') {
-          const m = maskCardNumbers(v)
-          if (m !== v) {
+        if (typeof v === 'object' && v !== null) stack.push(v)
+        else {
+          const m = fix(v)
+          if (m !== null) {
             node[i] = m
             changed++
           }
-        } else if (typeof v === 'object' && v !== null) stack.push(v)
+        }
       }
     } else if (typeof node === 'object' && node !== null) {
       const obj = node as Record<string, unknown>
       for (const key of Object.keys(obj)) {
         const v = obj[key]
         let k = key
-        const mk = maskCardNumbers(key)
-        if (mk !== key) {
+        const mk = masked(key)
+        if (mk !== null) {
           delete obj[key]
           k = mk
           obj[k] = v
           changed++
         }
-        if (typeof v === 'string') {
-          const m = maskCardNumbers(v)
-          if (m !== v) {
+        if (typeof v === 'object' && v !== null) stack.push(v)
+        else {
+          const m = fix(v)
+          if (m !== null) {
             obj[k] = m
             changed++
           }
-        } else if (typeof v === 'object' && v !== null) stack.push(v)
+        }
       }
     }
   }

@@ -33,15 +33,21 @@ export async function ingestChunk(deps: RecordingDeps, visitorId: string, record
     return await deps.sql.begin(async (tx) => {
       const rec = await repo.lockRecording(tx, recordingId, visitorId, new Date(chunk.firstAt))
       if (rec.visitorId !== visitorId) throw new AppError('recording.not_found', 404, 'no such recording')
-      const stored = await repo.storedChunkSize(tx, recordingId, seq)
-      if (stored !== null) return { duplicate: true, bytes: stored }
-      if (rec.finalizedAt) throw new AppError('recording.finalized', 409, 'this recording is finished; start a new one')
+      const duplicate = async () => {
+        const stored = await repo.storedChunkSize(tx, recordingId, seq)
+        return stored === null ? null : { duplicate: true, bytes: stored }
+      }
+      if (rec.finalizedAt) {
+        const again = await duplicate()
+        if (again) return again
+        throw new AppError('recording.finalized', 409, 'this recording is finished; start a new one')
+      }
       if (Number(rec.bytes) + chunk.data.byteLength > MAX_RECORDING_BYTES) {
         throw new AppError('recording.full', 413, `a recording is limited to ${MAX_RECORDING_BYTES} bytes`)
       }
       const firstAt = new Date(chunk.firstAt)
       const lastAt = new Date(chunk.lastAt)
-      await repo.insertChunk(tx, { recordingId, seq, firstAt, lastAt, events: chunk.events, data: chunk.data })
+      if (!(await repo.insertChunk(tx, { recordingId, seq, firstAt, lastAt, events: chunk.events, data: chunk.data }))) return (await duplicate())!
       await repo.addChunkToRecording(tx, recordingId, { firstAt, lastAt, events: chunk.events, pages: chunk.pages, bytes: chunk.data.byteLength })
       return { duplicate: false, bytes: chunk.data.byteLength }
     })

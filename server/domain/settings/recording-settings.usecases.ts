@@ -17,9 +17,21 @@ export const DEFAULT_RECORDING_SETTINGS: RecordingSettings = {
 
 const KEY = 'recordings'
 
+/**
+ * Every chunk upload reads the switches: kept for a moment per database, so a busy site's uploads
+ * do not each cost a query. A change made here clears it at once; other processes see it within
+ * CACHE_MS.
+ */
+const CACHE_MS = 2_000
+const cache = new WeakMap<Sql, { at: number; value: RecordingSettings }>()
+
 export async function getRecordingSettings(deps: { sql: Sql }): Promise<RecordingSettings> {
+  const hit = cache.get(deps.sql)
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.value
   const stored = await repo.readSetting<Partial<RecordingSettings>>(deps.sql, KEY)
-  return { ...DEFAULT_RECORDING_SETTINGS, ...(stored ?? {}) }
+  const value = { ...DEFAULT_RECORDING_SETTINGS, ...(stored ?? {}) }
+  cache.set(deps.sql, { at: Date.now(), value })
+  return value
 }
 
 export async function getWidgetRecordingSettings(deps: { sql: Sql }): Promise<WidgetRecordingSettings> {
@@ -46,5 +58,6 @@ export async function updateRecordingSettings(deps: { sql: Sql }, actor: Actor, 
     next[key] = v
   }
   await repo.writeSetting(deps.sql, KEY, next, actor.id)
+  cache.delete(deps.sql)
   return next
 }
