@@ -109,11 +109,16 @@ export class RecordingGate {
         this.loading = false
       }
     }
-    // After the page has loaded and the browser is idle: never before the site's own work.
+    // After the page has loaded and the browser is idle: never before the site's own work. A
+    // recording already under way in this tab waits less, so a short page of the visit is not lost.
+    let continuing = false
+    try {
+      continuing = sessionStorage.getItem('parley:recording') !== null
+    } catch {}
     const idle = () => {
       const ric = (window as Window & { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void }).requestIdleCallback
-      if (ric) ric(() => void load(), { timeout: 4000 })
-      else setTimeout(() => void load(), 1500)
+      if (ric) ric(() => void load(), { timeout: continuing ? 500 : 4000 })
+      else setTimeout(() => void load(), continuing ? 200 : 1500)
     }
     if (document.readyState === 'complete') idle()
     else addEventListener('load', idle, { once: true })
