@@ -62,13 +62,14 @@ describe('recording chunks from the widget', () => {
     expect(recording).toEqual({ visitorId: v.id, pages: 1, chunks: 1, bytes: body.byteLength, finalizedAt: null })
   })
 
-  it('masks card numbers in every string of every event, keys and escaped digits included, before storing', async () => {
+  it('masks card numbers in every string of every event, keys, escaped digits and numbers included, before storing', async () => {
     const v = await VisitorClient.create(srv.url)
     const rec = Bun.randomUUIDv7()
     const t0 = Date.now()
     const sneaky = events(t0, [
       { type: 3, timestamp: t0 + 200, data: { source: 0, texts: [{ id: 2, value: `Card: ${CARD}` }], attributes: [{ id: 2, attributes: { title: '5555-5555-5555-4444', [CARD]: 'x' } }] } },
       { type: 3, timestamp: t0 + 300, data: { source: 5, text: '4111111111111111', isChecked: false, id: 9 } },
+      { type: 5, timestamp: t0 + 400, data: { tag: 'x', payload: { n: 5555555555554444 } } },
     ])
     // A modified client could hide a card number from a naive check: escaped digits, and a
     // duplicate key whose first value a parser drops.
@@ -82,6 +83,9 @@ describe('recording chunks from the widget', () => {
     expect(stored).toContain('•••• •••• •••• 1111')
     expect(stored).toContain('••••-••••-••••-4444')
     expect(stored).toContain('Hello shop')
+    // …and a card number sent as a JSON number.
+    expect(stored).not.toContain('5555555555554444')
+    expect(stored).toContain('"n":"••••••••••••4444"')
   })
 
   it('accepts the last chunk of a page as plain JSON (sent on page hide, with no time to compress) and stores it compressed', async () => {
