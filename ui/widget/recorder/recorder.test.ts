@@ -148,6 +148,27 @@ describe('what stops recording', () => {
     await sendsNothing({ init: `Object.defineProperty(navigator, 'globalPrivacyControl', { value: true })` })
   })
 
+  it('sends nothing from a phone when the owner records desktops only', async () => {
+    await owner.request('PUT', '/api/settings/recordings', { recordMobile: false })
+    try {
+      const { page, context, errors } = await openDemo(browser, srv.url, {
+        viewport: { width: 390, height: 844 },
+        // Chrome on a phone says so in userAgentData; Safari only in the User-Agent.
+        init: `Object.defineProperty(navigator, 'userAgentData', { value: { mobile: true } })`,
+      })
+      await page.mouse.move(100, 200)
+      await Bun.sleep(7_000)
+      expect(await recorderFetched(page)).toBe(false)
+      const visitorId = await visitorIdOf(page)
+      await page.goto('about:blank')
+      expect(await srv.db.sql`select id from recordings where visitor_id = ${visitorId}`).toHaveLength(0)
+      expect(errors).toEqual([])
+      await context.close()
+    } finally {
+      await owner.request('PUT', '/api/settings/recordings', { recordMobile: true })
+    }
+  })
+
   it("sends nothing while the owner's switch is off", async () => {
     await owner.request('PUT', '/api/settings/recordings', { enabled: false })
     try {
