@@ -21,6 +21,10 @@ export const BUNDLES: Bundle[] = [
   { name: 'loader', entry: 'ui/widget/loader.ts', out: 'loader.js', budget: 3 * 1024 },
   { name: 'widget', entry: 'ui/widget/parley-chat.ts', out: 'parley-chat.js', budget: 35 * 1024 },
   { name: 'dashboard', entry: 'ui/dashboard/index.ts', out: 'dashboard.js', budget: null },
+  // Loaded only on pages that may be recorded, after the page is idle (ui/widget/recorder/gate.ts).
+  { name: 'recorder', entry: 'ui/widget/recorder/recorder.ts', out: 'parley-recorder.js', budget: 30 * 1024 },
+  // The replay page's bundle (rrweb's replayer), loaded only when an agent opens a recording.
+  { name: 'replay', entry: 'ui/dashboard/replay/replay-page.ts', out: 'replay.js', budget: 100 * 1024 },
 ]
 
 export async function buildUi(): Promise<{ name: string; bytes: number; gzip: number; brotli: number; budget: number | null }[]> {

@@ -19,6 +19,7 @@ import { notificationRoutes } from './http/notifications.ts'
 import { webhookRoutes } from './http/webhooks.ts'
 import { visitorRoutes } from './http/visitors.ts'
 import { serverApiRoutes } from './http/server-api.ts'
+import { recordingRoutes, recordingWidgetRoutes } from './http/recordings.ts'
 import { errorResponse } from './http/errors.ts'
 import { checkUrlText, parseJsonBody } from './shared/text.ts'
 import { isAppError } from './shared/errors.ts'
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps) {
             { name: 'conversations', description: 'The agent side of conversations' },
             { name: 'widget', description: 'The visitor side, for the chat widget' },
             { name: 'visitors', description: 'The visitor card' },
+            { name: 'recordings', description: 'Session recordings: the visitor card\'s list and the replay' },
             { name: 'settings', description: 'Widget appearance, the embed snippet, identity secret, API keys' },
             { name: 'server API', description: 'For the site\'s back end, with an API key: visitors and customer info' },
             { name: 'system', description: 'Health' },
@@ -95,6 +97,8 @@ export function createApp(deps: AppDeps) {
     .use(agentRoutes(deps))
     .use(conversationRoutes(deps))
     .use(widgetRoutes(deps))
+    .use(recordingWidgetRoutes(deps))
+    .use(recordingRoutes(deps))
     .use(settingsRoutes(deps))
     .use(notificationRoutes(deps))
     .use(webhookRoutes(deps))

@@ -22,6 +22,7 @@ import { deliveryListener } from './listeners/delivery.ts'
 import { startCluster } from './listeners/cluster.ts'
 import { startHeartbeat } from './jobs/heartbeat.ts'
 import { startMaintenance } from './jobs/maintenance.ts'
+import { startRecordingJobs } from './jobs/recordings.ts'
 import { OutboxWorker } from './jobs/outbox.ts'
 import { NotificationWorker } from './jobs/notifications.ts'
 import { notificationsListener } from './listeners/notifications.ts'
@@ -124,6 +125,8 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     cleanup.push(() => cluster.stop())
     const maintenance = startMaintenance(sql, log, config.loginWindowSeconds)
     cleanup.push(async () => maintenance.stop())
+    const recordingJobs = startRecordingJobs(sql, log)
+    cleanup.push(async () => recordingJobs.stop())
     await channels.startAll()
     cleanup.push(() => channels.stopAll())
     outbox.start()

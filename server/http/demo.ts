@@ -77,6 +77,12 @@ a.card:hover{border-color:#1c3d2e}
 .api h2{font-size:1.05rem;margin:0 0 .75rem}
 .api button,.api select{font:inherit;padding:.4rem .8rem;margin:0 .4rem .4rem 0;border:1px solid #c9bfae;border-radius:.5rem;background:#faf7f2;cursor:pointer}
 .api code{background:#f3efe7;padding:.1rem .35rem;border-radius:.3rem}
+.order{font:15px system-ui,sans-serif;display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:.75rem 1rem;margin-top:1.5rem;padding-top:1.25rem;border-top:1px solid #e7e0d5}
+.order h2{grid-column:1/-1;font:bold 1.05rem Georgia,serif;margin:0}
+.order label{display:grid;gap:.25rem;color:#57534e;font-size:.9rem}
+.order input{font:inherit;padding:.45rem .6rem;border:1px solid #c9bfae;border-radius:.5rem;background:#fff}
+.order button{font:inherit;justify-self:start;align-self:end;padding:.5rem 1rem;border:0;border-radius:.5rem;background:#1c3d2e;color:#fff;cursor:pointer}
+.order p{grid-column:1/-1;margin:0;color:#57534e;font-size:.85rem}
 #log{list-style:none;margin:.75rem 0 0;padding:0;font:13px/1.5 ui-monospace,monospace;color:#44403c;max-height:10rem;overflow:auto}`
 
 function demoLayout(serverUrl: string, opts: { title: string; current: string; body: string; script?: string }): string {
@@ -217,6 +223,14 @@ function productHtml(serverUrl: string, p: Product): string {
 <div role="tabpanel" id="panel-details" aria-labelledby="tab-details"><p>${p.details}</p></div>
 <div role="tabpanel" id="panel-sizes" aria-labelledby="tab-sizes" hidden><div class="sizes">${sizes}</div><p id="chosen"></p></div>
 <div role="tabpanel" id="panel-reviews" aria-labelledby="tab-reviews" hidden><p>★★★★★ “Worn them across the Tatras, still dry.” — Marta</p><p>★★★★☆ “Comfortable from day one.” — Tomáš</p></div>
+<form class="order" onsubmit="return false">
+<h2>Quick order</h2>
+<label>Name <input name="name" autocomplete="name"></label>
+<label>Card number <input name="card" inputmode="numeric" autocomplete="cc-number"></label>
+<label>Password <input name="password" type="password" autocomplete="new-password"></label>
+<button type="submit">Order</button>
+<p>A demo: nothing is charged. Session recordings mask what is typed here.</p>
+</form>
 </article>`,
     script,
   })

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path'
 
 export const UI_DIR = resolve(import.meta.dir, '../../dist/ui')
 
-const ASSETS = new Set(['dashboard.js', 'loader.js', 'parley-chat.js'])
+const ASSETS = new Set(['dashboard.js', 'loader.js', 'parley-chat.js', 'parley-recorder.js', 'replay.js'])
 
 /** The shell's one inline style; the Content-Security-Policy allows it by its hash. */
 export const DASHBOARD_STYLE = 'html,body{margin:0;height:100%;background:#f6f7f9}'

@@ -14,6 +14,7 @@ import { checkBody } from '../domain/messages/messages.usecases.ts'
 import { ClientId, MessageBody, SiteInfo, SeqAfter, SeqBefore } from './schemas.ts'
 import { requireVisitor } from './guards.ts'
 import { sendTranscript } from '../domain/notifications/notifications.usecases.ts'
+import { getWidgetRecordingSettings } from '../domain/settings/recording-settings.usecases.ts'
 
 const tags = ['widget']
 const checkId = (id: string) => idOr404(id, 'conversation')
@@ -31,11 +32,16 @@ export const widgetRoutes = (deps: AppDeps) =>
   new Elysia({ prefix: '/api/widget' })
     .get(
       '/config',
-      async () => ({ appearance: await getAppearance(deps), online: await anyAgentOnline(deps), canEmail: await deps.mail.canSend() }),
+      async () => ({
+        appearance: await getAppearance(deps),
+        online: await anyAgentOnline(deps),
+        canEmail: await deps.mail.canSend(),
+        recording: await getWidgetRecordingSettings(deps),
+      }),
       {
         detail: {
           summary:
-            'Widget appearance, whether an agent is online, and whether Parley can e-mail (offline: the contact form promises an e-mail reply only then; else the visitor writes in the chat and finds the reply there)',
+            'Widget appearance, whether an agent is online, whether Parley can e-mail (offline: the contact form promises an e-mail reply only then; else the visitor writes in the chat and finds the reply there), and the recording switches',
           tags,
         },
       },

@@ -60,6 +60,8 @@ export interface ChatCallbacks {
   received(m: Message): void
   /** The server committed one of the visitor's messages. */
   sent(m: { id: string; clientId: string; body: string; conversationId: string; seq: number }): void
+  /** The widget settings arrived; `recording` holds the owner's recording switches. */
+  configured?(config: { recording?: unknown }): void
 }
 
 export class ContactError extends Error {
@@ -294,6 +296,7 @@ export class ChatController implements ReactiveController {
       }
       this.online = body.online !== false
       this.canEmail = body.canEmail !== false
+      this.callbacks.configured?.(body as { recording?: unknown })
     } catch {
       // Unreachable server: keep the defaults; the chat queues messages until it is back.
     }
@@ -395,6 +398,11 @@ export class ChatController implements ReactiveController {
   }
 
   // ---- visitor and socket ----
+
+  /** The visitor's token, made on first use (the recorder authenticates its uploads with it). */
+  visitorToken(): Promise<string> {
+    return this.ensureVisitor()
+  }
 
   private ensureVisitor(): Promise<string> {
     if (this.token) return Promise.resolve(this.token)

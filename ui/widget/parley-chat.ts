@@ -11,6 +11,7 @@ import { chime, unlock } from './sound.ts'
 import { styles } from './parley-chat.styles.ts'
 import './contact-form/parley-contact-form.ts'
 import type { ParleyContactEvent, ParleyContactForm } from './contact-form/parley-contact-form.ts'
+import { RecordingGate } from './recorder/gate.ts'
 
 export type ParleyEventName = 'message_received' | 'message_sent' | 'chat_opened' | 'chat_closed'
 
@@ -110,6 +111,7 @@ export class ParleyChat extends LitElement {
   declare transcriptState: { state: 'idle' | 'busy' | 'failed' } | { state: 'sent'; to: string }
 
   private chat: ChatController | null = null
+  private recording: RecordingGate | null = null
   private contactClientId = ''
   private renderedCount = 0
 
@@ -137,9 +139,11 @@ export class ParleyChat extends LitElement {
     super.connectedCallback()
     if (!this.chat) {
       const server = this.server || location.origin
+      const recording = (this.recording = new RecordingGate(server.replace(/\/+$/, ''), () => this.chat!.visitorToken()))
       this.chat = new ChatController(this, server, {
         received: (m) => this.onReceived(m),
         sent: (m) => this.emit('message_sent', { id: m.id, conversationId: m.conversationId, clientId: m.clientId, body: m.body }),
+        configured: (c) => recording.configure(c.recording),
       })
     }
     try {
@@ -159,6 +163,7 @@ export class ParleyChat extends LitElement {
 
   /** What `parley(cmd, ...args)` does once the widget has loaded. */
   command(cmd: unknown, ...args: unknown[]): void {
+    if (typeof cmd === 'string' && this.recording?.command(cmd, args[0])) return
     switch (cmd) {
       case 'chat:open':
         return this.show()

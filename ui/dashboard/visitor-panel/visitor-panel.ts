@@ -10,6 +10,7 @@ import { cardStyles, panelStyles } from './visitor-panel.styles.ts'
 import { browserText, flag, placeName, supportsFlagEmoji, withVersion } from './card.ts'
 import '../visitor-activity/visitor-activity.ts'
 import '../visitor-conversations/visitor-conversations.ts'
+import '../visitor-recordings/visitor-recordings.ts'
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -294,6 +295,7 @@ export class ParleyVisitorPanel extends StoreElement {
               </div>
             </section>
             <parley-visitor-activity visitor-id=${v.id}></parley-visitor-activity>
+            <parley-visitor-recordings visitor-id=${v.id}></parley-visitor-recordings>
             ${this.customer(v)}
             ${this.visit(v)}
             <parley-visitor-conversations visitor-id=${v.id} conversation-id=${c.id}></parley-visitor-conversations>

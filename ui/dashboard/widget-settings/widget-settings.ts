@@ -5,6 +5,7 @@ import { ApiError } from '../../shared/api.ts'
 import type { WidgetSettings } from '../../shared/types.ts'
 import { chatIcon, copyIcon } from '../icons.ts'
 import { pageStyles } from '../agents-page/page.styles.ts'
+import '../recording-settings/recording-settings.ts'
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -367,6 +368,7 @@ export class ParleyWidgetSettings extends StoreElement {
             </div>
           </section>`
         : nothing}
+      <parley-recording-settings></parley-recording-settings>
     </div>`
   }
 }

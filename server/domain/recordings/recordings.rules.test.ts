@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'bun:test'
+import { gunzipSync, gzipSync } from 'node:zlib'
+import { checkChunk, maskStrings } from './recordings.rules.ts'
+
+describe('the rules of a recording chunk', () => {
+  it('masks a card number however deep it sits, without overflowing the stack', () => {
+    let node: Record<string, unknown> = { textContent: '4111 1111 1111 1111' }
+    for (let i = 0; i < 100_000; i++) node = { childNodes: [node] }
+    expect(maskStrings(node)).toBe(1)
+    let inner: unknown = node
+    while ((inner as { childNodes?: unknown[] }).childNodes) inner = (inner as { childNodes: unknown[] }).childNodes[0]
+    expect(inner).toEqual({ textContent: '•••• •••• •••• 1111' })
+  })
+
+  it('leaves phone numbers, prices, ids and Luhn-invalid runs as they are', () => {
+    const value = { a: '+420 777 123 456', b: '€1,299.00', id: 123456789012, c: '4111 1111 1111 1112', d: ['ORD-4111111111111111'] }
+    const copy = structuredClone(value)
+    expect(maskStrings(value)).toBe(0)
+    expect(value).toEqual(copy)
+  })
+
+  it("keeps the browser's bytes when nothing needed masking, and re-compresses the masked text when something did", () => {
+    const now = Date.now()
+    const clean = new Uint8Array(gzipSync(JSON.stringify([{ type: 3, timestamp: now, data: { text: 'hello' } }])))
+    expect(checkChunk(clean, now).data).toBe(clean)
+    const dirty = new Uint8Array(gzipSync(JSON.stringify([{ type: 3, timestamp: now, data: { text: '4111111111111111' } }])))
+    const checked = checkChunk(dirty, now)
+    expect(checked.masked).toBe(1)
+    expect(gunzipSync(checked.data).toString()).toBe(JSON.stringify([{ type: 3, timestamp: now, data: { text: '••••••••••••1111' } }]))
+  })
+
+  it('counts page loads and single-page-app navigations as pages', () => {
+    const now = Date.now()
+    const events = [
+      { type: 4, timestamp: now, data: { href: 'https://shop.test/' } },
+      { type: 5, timestamp: now + 1, data: { tag: 'parley.page', payload: { href: 'https://shop.test/?tab=2' } } },
+      { type: 5, timestamp: now + 2, data: { tag: 'other', payload: {} } },
+    ]
+    expect(checkChunk(new Uint8Array(gzipSync(JSON.stringify(events))), now).pages).toBe(2)
+  })
+})

@@ -1,0 +1,199 @@
+// Session recordings from the widget, in Debian's Chromium against a real Parley: what is stored
+// (read back from PostgreSQL) and what is never sent.
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { gunzipSync } from 'node:zlib'
+import type { Browser, Page } from 'playwright-core'
+import { AgentClient, startWithOwner, type TestServer, type TestSocket } from '../../../server/testing/harness.ts'
+import { runRecordingJobs } from '../../../server/domain/recordings/recordings.usecases.ts'
+import { launchBrowser, screenshotPath } from '../../testing/browser.ts'
+import { openDemo, until } from '../widget.testing.ts'
+
+let srv: TestServer
+let owner: AgentClient
+let browser: Browser
+/** An agent online, so the widget offers the chat rather than the contact form. */
+let agent: TestSocket
+
+beforeAll(async () => {
+  ;({ srv, owner } = await startWithOwner())
+  agent = await owner.socket()
+  await agent.waitFor('counts')
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  agent?.close()
+  await browser?.close()
+  await srv?.stop()
+})
+
+const CARD = '4111 1111 1111 1111'
+const SECRET_NAME = 'Zdenka Tajemná-Přesná'
+const PASSWORD = 'hunter2-very-secret'
+
+/** The visitor id the widget on this page uses (its token is in localStorage). */
+async function visitorIdOf(page: Page): Promise<string> {
+  const r = await page.evaluate(async () => {
+    const key = Object.keys(localStorage).find((k) => k.endsWith(':token'))!
+    const res = await fetch('/api/widget/me', { headers: { authorization: `Bearer ${JSON.parse(localStorage.getItem(key)!)}` } })
+    return res.json()
+  })
+  return r.visitor.id
+}
+
+async function storedEventsText(visitorId: string): Promise<string> {
+  const rows = await srv.db.sql<{ data: Uint8Array }[]>`
+    select c.data from recording_chunks c join recordings r on r.id = c.recording_id where r.visitor_id = ${visitorId} order by r.started_at, c.seq`
+  return rows.map((r) => gunzipSync(r.data).toString('utf8')).join('\n')
+}
+
+/** Whether this page fetched the recorder bundle (the browser's own record of what it loaded). */
+const recorderFetched = (page: Page) =>
+  page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/assets/parley-recorder.js')))
+
+
+describe('recording a visit', () => {
+  it('records pages, navigations and the chat into one recording, and stores no typed value and no card number', async () => {
+    const { page, context, errors } = await openDemo(browser, srv.url)
+    await until(() => recorderFetched(page), 'the recorder loaded', 15_000)
+    // A real page load, then single-page-app navigations (a tab, a size).
+    await page.locator('header nav a[href="/demo/boots"]').click()
+    await page.waitForURL('**/demo/boots')
+    await page.locator('parley-chat .launcher').waitFor()
+    await until(() => recorderFetched(page), 'the recorder loaded again', 15_000)
+    await page.locator('[role=tab][data-tab=reviews]').click()
+    await page.locator('[data-tab=sizes]').click()
+    await page.locator('[data-size="42"]').click()
+    await page.locator('form.order input[name=name]').fill(SECRET_NAME)
+    await page.locator('form.order input[name=card]').pressSequentially(CARD, { delay: 5 })
+    await page.locator('form.order input[name=password]').fill(PASSWORD)
+    await page.locator('parley-chat .launcher').click()
+    await page.locator('parley-chat textarea').fill('Do the boots come in size 42?')
+    await page.locator('parley-chat textarea').press('Enter')
+    await until(async () => (await page.locator('parley-chat .row.visitor .bubble').count()) === 1, 'the message on screen')
+    await page.screenshot({ path: screenshotPath('recording-1-visitor-typed') })
+    const visitorId = await visitorIdOf(page)
+    // Leaving: the last chunk goes out on page hide.
+    await page.goto('about:blank')
+    await until(async () => (await storedEventsText(visitorId)).includes('parley.page'), 'chunks with the navigations', 20_000)
+    await Bun.sleep(500)
+
+    const recordings = await srv.db.sql<{ id: string; pages: number; chunks: number }[]>`select id, pages, chunks from recordings where visitor_id = ${visitorId}`
+    expect(recordings).toHaveLength(1)
+    // /demo and /demo/boots are page loads (meta events); ?tab=reviews, ?tab=sizes and ?size=42 are navigations.
+    expect(recordings[0]!.pages).toBeGreaterThanOrEqual(4)
+    const text = await storedEventsText(visitorId)
+    expect(text).toContain('Quick order')
+    expect(text).not.toContain('Zdenka')
+    expect(text).not.toContain('Tajemn')
+    expect(text).not.toContain(PASSWORD)
+    expect(text).not.toMatch(/4111[\s-]?1111[\s-]?1111[\s-]?1111/)
+    expect(text).not.toMatch(/41111111/)
+    expect(errors).toEqual([])
+
+    // Gone for longer than the setting: the job saves it and the card lists it.
+    await srv.db.sql`update recordings set last_chunk_at = now() - interval '5 minutes' where visitor_id = ${visitorId}`
+    await context.close()
+    await until(async () => (await runRecordingJobs({ sql: srv.db.sql })).finalized > 0 || (await owner.request('GET', `/api/visitors/${visitorId}/recordings`)).body[0]?.status === 'saved', 'the recording saved')
+    const list = await owner.request('GET', `/api/visitors/${visitorId}/recordings`)
+    expect(list.body[0]).toMatchObject({ status: 'saved' })
+    expect(list.body[0].durationMs).toBeGreaterThan(0)
+  })
+})
+
+describe('what stops recording', () => {
+  async function sendsNothing(opts: { init?: string; path?: string }, act?: (page: Page) => Promise<void>) {
+    // The same steps record a visit when nothing stops it (the first test above proves it).
+    const { page, context, errors } = await openDemo(browser, srv.url, opts)
+    await act?.(page)
+    await page.locator('parley-chat .launcher').click()
+    await page.mouse.move(200, 300)
+    await page.mouse.move(400, 500)
+    // Longer than the idle wait and a flush interval together.
+    await Bun.sleep(7_000)
+    expect(await recorderFetched(page)).toBe(false)
+    const visitorId = await visitorIdOf(page)
+    await page.goto('about:blank')
+    await Bun.sleep(300)
+    expect(await srv.db.sql`select id from recordings where visitor_id = ${visitorId}`).toHaveLength(0)
+    expect(errors).toEqual([])
+    await context.close()
+  }
+
+  it("sends nothing on a page that calls parley('recording:disable')", async () => {
+    await sendsNothing({ init: `window.parley = function(){ (window.parley.q = window.parley.q || []).push(arguments) }; parley('recording:disable')` })
+  })
+
+  it("sends nothing anywhere on the site after parley('recording:off'), until parley('recording:on')", async () => {
+    // Said once, on the first page; the next pages of the site are not recorded either.
+    const { page, context } = await openDemo(browser, srv.url, {
+      init: `window.parley = function(){ (window.parley.q = window.parley.q || []).push(arguments) }; if (location.pathname === '/demo') parley('recording:off')`,
+    })
+    for (const path of ['/demo/socks', '/demo/shell']) {
+      await page.goto(srv.url + path)
+      await page.locator('parley-chat .launcher').waitFor()
+      await page.mouse.move(300, 300)
+      await Bun.sleep(5_000)
+      expect(await recorderFetched(page)).toBe(false)
+    }
+    const visitorId = await visitorIdOf(page)
+    await page.evaluate(() => (window as unknown as { parley: (...a: unknown[]) => void }).parley('recording:on'))
+    await until(() => recorderFetched(page), 'the recorder loaded after recording:on', 15_000)
+    await page.mouse.move(100, 100)
+    await page.goto('about:blank')
+    await until(async () => (await srv.db.sql`select id from recordings where visitor_id = ${visitorId}`).length === 1, 'a recording after recording:on', 15_000)
+    await context.close()
+  })
+
+  it("sends nothing for a browser with Global Privacy Control, which the owner honours by default", async () => {
+    await sendsNothing({ init: `Object.defineProperty(navigator, 'globalPrivacyControl', { value: true })` })
+  })
+
+  it('sends nothing from a phone when the owner records desktops only', async () => {
+    await owner.request('PUT', '/api/settings/recordings', { recordMobile: false })
+    try {
+      const { page, context, errors } = await openDemo(browser, srv.url, {
+        viewport: { width: 390, height: 844 },
+        // Chrome on a phone says so in userAgentData; Safari only in the User-Agent.
+        init: `Object.defineProperty(navigator, 'userAgentData', { value: { mobile: true } })`,
+      })
+      await page.mouse.move(100, 200)
+      await Bun.sleep(7_000)
+      expect(await recorderFetched(page)).toBe(false)
+      const visitorId = await visitorIdOf(page)
+      await page.goto('about:blank')
+      expect(await srv.db.sql`select id from recordings where visitor_id = ${visitorId}`).toHaveLength(0)
+      expect(errors).toEqual([])
+      await context.close()
+    } finally {
+      await owner.request('PUT', '/api/settings/recordings', { recordMobile: true })
+    }
+  })
+
+  it("sends nothing while the owner's switch is off", async () => {
+    await owner.request('PUT', '/api/settings/recordings', { enabled: false })
+    try {
+      await sendsNothing({})
+    } finally {
+      await owner.request('PUT', '/api/settings/recordings', { enabled: true })
+    }
+  })
+
+  it('in consent mode sends nothing until the site gives consent, and records after it does', async () => {
+    await owner.request('PUT', '/api/settings/recordings', { requireConsent: true })
+    try {
+      await sendsNothing({})
+      const { page, context } = await openDemo(browser, srv.url)
+      await Bun.sleep(1500)
+      expect(await recorderFetched(page)).toBe(false)
+      await page.evaluate(() => (window as unknown as { parley: (...a: unknown[]) => void }).parley('analyticsConsent', true))
+      await until(() => recorderFetched(page), 'the recorder loaded after consent', 15_000)
+      const visitorId = await visitorIdOf(page)
+      await page.mouse.move(100, 100)
+      await page.goto('about:blank')
+      await until(async () => (await srv.db.sql`select id from recordings where visitor_id = ${visitorId}`).length === 1, 'a recording after consent', 15_000)
+      await context.close()
+    } finally {
+      await owner.request('PUT', '/api/settings/recordings', { requireConsent: false })
+    }
+  })
+})
