@@ -1,10 +1,12 @@
-// The glossary holds: in every language, every catalog (dashboard, e-mail settings, widget) uses
+// The glossary holds: in every language, every catalog (dashboard, its pages' own tables, widget) uses
 // the chosen word for each concept and none of the words kept out.
 import { describe, expect, it } from 'bun:test'
 import { GLOSSARY } from './glossary.ts'
 import { LANGUAGES, type Language } from './i18n.ts'
 import { CATALOGS } from '../dashboard/i18n/index.ts'
 import { EMAIL_CATALOGS } from '../dashboard/email-settings/email-settings.i18n.ts'
+import { MESSENGER_CATALOGS } from '../dashboard/messenger-settings/messenger-settings.i18n.ts'
+import { REPLAY_CATALOGS } from '../dashboard/replay/replay.i18n.ts'
 import { STRINGS } from '../widget/i18n/index.ts'
 
 /** Every text of a language, named by where it lives, with placeholders as `{}`. */
@@ -18,6 +20,8 @@ function textsOf(lang: Language): [string, string][] {
   return [
     ...Object.entries(CATALOGS[lang]).map(([k, v]): [string, string] => [`dashboard ${k}`, v]),
     ...Object.entries(EMAIL_CATALOGS[lang]).map(([k, v]): [string, string] => [`e-mail ${k}`, v]),
+    ...Object.entries(MESSENGER_CATALOGS[lang]).map(([k, v]): [string, string] => [`messenger ${k}`, v]),
+    ...Object.entries(REPLAY_CATALOGS[lang]).map(([k, v]): [string, string] => [`replay ${k}`, v]),
     ...widget.filter(([k]) => k !== 'widget unread'),
     ...widgetCounts,
   ].map(([where, text]) => [where, text.replace(/\{\w+, plural,/g, '{').replace(/\{\w+\}/g, '{}')])

@@ -34,7 +34,8 @@ export const GLOSSARY: Record<Language, Term[]> = {
     { concept: 'unassigned, in one phrase with "assigned to"', term: 'Nobody yet', use: /Nobody yet/, avoid: [/Assigned to: Unassigned/] },
   ],
   cs: [
-    { concept: 'agent', term: 'operátor', use: /operátor/i, avoid: [/\bagent/i, /\bagentk/i] },
+    // Meta's permission is called Human Agent (HUMAN_AGENT) in every language: a name, not our word.
+    { concept: 'agent', term: 'operátor', use: /operátor/i, avoid: [/(?<!human[ _])\bagent/i, /\bagentk/i] },
     { concept: 'conversation', term: 'konverzace', use: /konverzac/i, avoid: [/rozhovor/i] },
     { concept: 'visitor', term: 'návštěvník', use: /návštěvník/i, avoid: [/(?<!\p{L})host(é|ů|a|y)?(?!\p{L})/iu] },
     { concept: 'resolve', term: 'vyřešit', use: /vyřeš/i, avoid: [/uzavř/i] },

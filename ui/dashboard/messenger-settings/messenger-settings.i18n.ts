@@ -74,9 +74,9 @@ const cs: Catalog<Key> = {
   humanAgent: 'Používat značku HUMAN_AGENT',
   humanAgentHint: 'Operátoři pak mohou odpovídat až 7 dní po poslední zprávě dané osoby místo 24 hodin. Zapněte ji až poté, co Meta vaší aplikaci schválí oprávnění Human Agent; automatické zprávy ji nikdy nepoužívají.',
   connect: 'Připojit stránku',
-  connecting: 'Připojuji…',
+  connecting: 'Připojování…',
   save: 'Uložit',
-  saving: 'Ukládám…',
+  saving: 'Ukládání…',
   saved: 'Uloženo.',
   remove: 'Odpojit',
   removeConfirm: 'Odpojit stránku {name}? Její konverzace v Parley zůstanou.',
@@ -96,13 +96,13 @@ const cs: Catalog<Key> = {
   graphVersion: 'Verze',
   graphHint: 'Adresu Meta ponechte; verzi změňte, až Meta tu vaši ukončí.',
   required: 'Povinné',
-  loading: 'Načítám…',
+  loading: 'Načítání…',
 }
 
 const de: Catalog<Key> = {
   title: 'Facebook Messenger',
   lead: 'Verbinden Sie Ihre Facebook-Seiten: Wer einer Seite schreibt, erscheint im Posteingang mit dem blauen Messenger-Symbol, und die Antworten des Teams erreichen die Person im Messenger.',
-  ownerOnly: 'Nur der Inhaber kann die Messenger-Einstellungen ändern.',
+  ownerOnly: 'Nur der Kontoinhaber kann die Messenger-Einstellungen ändern.',
   statusOff: 'Noch ist keine Seite verbunden.',
   statusConnected: 'Messenger ist verbunden.',
   statusConfigured: 'Die Seiten sind gespeichert, aber Meta hat sie noch nicht bestätigt.',
@@ -126,7 +126,7 @@ const de: Catalog<Key> = {
   saving: 'Wird gespeichert…',
   saved: 'Gespeichert.',
   remove: 'Trennen',
-  removeConfirm: '{name} trennen? Die Unterhaltungen bleiben in Parley.',
+  removeConfirm: '{name} trennen? Die Konversationen bleiben in Parley.',
   webhookUrl: 'Callback-URL',
   verifyToken: 'Verifizierungstoken',
   copy: 'Kopieren',
@@ -196,7 +196,7 @@ const es: Catalog<Key> = {
 const hu: Catalog<Key> = {
   title: 'Facebook Messenger',
   lead: 'Kapcsolja össze Facebook-oldalait: aki egy oldalnak ír, a kék Messenger ikonnal jelenik meg a beérkezett üzenetek között, és a csapat válaszai a Messengerben érik el.',
-  ownerOnly: 'A Messenger beállításait csak a tulajdonos módosíthatja.',
+  ownerOnly: 'A Messenger beállításait csak a fióktulajdonos módosíthatja.',
   statusOff: 'Még nincs összekapcsolt oldal.',
   statusConnected: 'A Messenger kapcsolódik.',
   statusConfigured: 'Az oldalak mentve vannak, de a Meta még nem erősítette meg őket.',
@@ -262,9 +262,9 @@ const pl: Catalog<Key> = {
   humanAgent: 'Używaj tagu HUMAN_AGENT',
   humanAgentHint: 'Zespół może wtedy odpowiadać do 7 dni po ostatniej wiadomości tej osoby zamiast 24 godzin. Włącz dopiero, gdy Meta zatwierdzi uprawnienie Human Agent dla Twojej aplikacji; wiadomości automatyczne nigdy go nie używają.',
   connect: 'Połącz stronę',
-  connecting: 'Łączę…',
+  connecting: 'Łączenie…',
   save: 'Zapisz',
-  saving: 'Zapisuję…',
+  saving: 'Zapisywanie…',
   saved: 'Zapisano.',
   remove: 'Odłącz',
   removeConfirm: 'Odłączyć stronę {name}? Jej rozmowy pozostaną w Parley.',
@@ -284,7 +284,7 @@ const pl: Catalog<Key> = {
   graphVersion: 'Wersja',
   graphHint: 'Zostaw adres Meta; zmień wersję, gdy Meta wycofa tę, której używasz.',
   required: 'Wymagane',
-  loading: 'Wczytuję…',
+  loading: 'Wczytywanie…',
 }
 
 export const MESSENGER_CATALOGS: Record<Language, Catalog<Key>> = { en, cs, de, es, hu, pl }

@@ -7,7 +7,7 @@
 import { LitElement, html, nothing } from 'lit'
 import { Replayer } from '@rrweb/replay'
 import rrwebStyle from '@rrweb/replay/dist/style.css' with { type: 'text' }
-import { CATALOGS } from '../i18n/index.ts'
+import { REPLAY_CATALOGS } from './replay.i18n.ts'
 import { isLanguage, pickLanguage, translator, type Language } from '../../shared/i18n.ts'
 import { clockTime } from '../format.ts'
 import { replayStyle } from './replay.styles.ts'
@@ -38,7 +38,7 @@ const SPEEDS = [1, 2, 4, 8]
 
 const params = new URLSearchParams(location.search)
 const lang: Language = isLanguage(params.get('lang')) ? (params.get('lang') as Language) : pickLanguage(navigator.languages)
-const t = translator(CATALOGS, lang)
+const t = translator(REPLAY_CATALOGS, lang)
 document.documentElement.lang = lang
 
 async function getJson<T>(path: string): Promise<T> {

@@ -9,6 +9,7 @@ import { AgentClient, cid, startTestServer, type TestServer, type TestSocket } f
 import { launchBrowser, screenshotPath } from '../../testing/browser.ts'
 import { clippedText } from '../../testing/clipping.ts'
 import { bubbles, openDemo, settled } from '../widget.testing.ts'
+import { startSmtpSink, type SmtpSink } from '../../../server/testing/mail.ts'
 import { LANGUAGES, STRINGS, type Language } from './index.ts'
 
 const LOCALES: Record<Language, string> = { en: 'en-GB', cs: 'cs-CZ', de: 'de-AT', es: 'es-MX', hu: 'hu-HU', pl: 'pl-PL' }
@@ -21,17 +22,23 @@ const TEST_MS = 60_000
 let srv: TestServer
 let owner: AgentClient
 let browser: Browser
+let sink: SmtpSink
 
 beforeAll(async () => {
   srv = await startTestServer()
   owner = new AgentClient(srv.url)
   expect((await owner.setup()).status).toBe(201)
+  // The contact form promises an e-mail reply, so it shows only when Parley can send e-mail.
+  sink = await startSmtpSink()
+  const smtp = { host: '127.0.0.1', port: sink.port, tls: 'none', fromAddress: 'support@shop.test' }
+  expect((await owner.request('PUT', '/api/settings/email', { smtp, imap: null })).status).toBe(200)
   browser = await launchBrowser()
 })
 
 afterAll(async () => {
   await browser?.close()
   await srv?.stop()
+  await sink?.stop()
 })
 
 async function offlineForm(lang: Language, size: (typeof SIZES)[number]) {
