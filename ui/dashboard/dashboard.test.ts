@@ -102,7 +102,8 @@ describe('the agent dashboard', () => {
     await widget.locator('input[name=position][value=left]').check()
     await widget.locator('textarea[name=greeting]').fill('Hi! Questions about your order? We are here.')
     await widget.locator('textarea[name=offlineMessage]').fill('We are away right now. Leave your e-mail and we will write back.')
-    await widget.locator('button[type=submit]').click()
+    // The page's first form is the widget's own; the recording settings below have theirs.
+    await widget.locator('button[type=submit]').first().click()
     await waitForText(widget.locator('.notice'), 'Saved')
     await waitForText(widget.locator('pre'), '/assets/loader.js')
     await widget.locator('button[data-action=copy]').waitFor()

@@ -503,7 +503,7 @@ describe('the visitor card', () => {
     await waitForText(c.locator('#customer-h'), 'Údaje o zákazníkovi')
     await waitForText(c.locator('#customer-h'), 'z webu')
     await waitForText(c.locator('[data-location]'), 'Spojené království')
-    await waitForText(c.locator('[data-email-reach]'), 'Ano. Adresu předal váš web za přihlášeného zákazníka.')
+    await waitForText(c.locator('[data-email-reach]'), 'Ano. Adresu předal váš web u přihlášeného zákazníka.')
     await waitForText(c.locator('#history-h'), 'Historie procházení')
     await waitForText(c.locator('.now'), 'Právě na stránce')
     await waitForText(c.locator('#earlier-h'), 'Předchozí konverzace')
