@@ -3,7 +3,7 @@
 // checks them directly.
 import { gunzipSync } from 'node:zlib'
 import { AppError } from '../../shared/errors.ts'
-import { maskCardNumbers } from '../privacy/privacy.rules.ts'
+import { isCardNumber, maskCardNumbers } from '../privacy/privacy.rules.ts'
 
 /** Largest compressed chunk accepted; the widget sends far less (and ≤ 64 KB on page hide). */
 export const MAX_CHUNK_BYTES = 256 * 1024
@@ -123,6 +123,7 @@ export function mayHoldCard(text: string): boolean {
   let runStart = -1
   let digits = 0
   let afterSeparator = false
+  let grouped = false
   for (let i = 0; i <= n; i++) {
     const c = i < n ? text.charCodeAt(i) : 0
     if (c >= 48 && c <= 57) {
@@ -136,17 +137,21 @@ export function mayHoldCard(text: string): boolean {
         const next = text.charCodeAt(i + 1)
         if (next >= 48 && next <= 57) {
           afterSeparator = true
+          grouped = true
           continue
         }
       }
       if (digits >= 12) {
         const run = text.slice(runStart, afterSeparator ? i - 1 : i)
-        if (maskCardNumbers(run) !== run) return true
+        // One group of digits is masked exactly when it is a card as a whole (maskCardNumbers
+        // tries sub-runs only across separators): every event time passes here, cheaply.
+        if (grouped ? maskCardNumbers(run) !== run : isCardNumber(run)) return true
       }
       if ((c === 101 || c === 69) && isNumberLiteral(text, runStart)) return true
       runStart = -1
       digits = 0
       afterSeparator = false
+      grouped = false
     }
     if (c === 92) {
       if (text.charCodeAt(i + 1) === 117) return true
