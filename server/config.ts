@@ -63,6 +63,8 @@ export interface LimitsEnv {
   pageViewsPerIp: RateEnv
   contactsPerVisitor: RateEnv
   contactsPerIp: RateEnv
+  /** Recording chunks of one visitor (all its tabs): the widget sends one every 5 s a tab. */
+  recordingChunksPerVisitor: RateEnv
   /** Widget sockets open at once from one IP. */
   socketsPerIp: number
   /** Keys (visitors, IPs) each limit remembers at most; the least recently used go first. */
@@ -218,6 +220,7 @@ function limitsEnv(env: Env): LimitsEnv {
     pageViewsPerIp: rate(env, 'LIMIT_PAGE_VIEWS_PER_IP', { burst: 300, seconds: 60 }),
     contactsPerVisitor: rate(env, 'LIMIT_CONTACTS_PER_VISITOR', { burst: 5, seconds: 600 }),
     contactsPerIp: rate(env, 'LIMIT_CONTACTS_PER_IP', { burst: 30, seconds: 600 }),
+    recordingChunksPerVisitor: rate(env, 'LIMIT_RECORDING_CHUNKS_PER_VISITOR', { burst: 60, seconds: 60 }),
     socketsPerIp: int(env, 'LIMIT_SOCKETS_PER_IP', 200, 1, 1_000_000),
     maxKeys: int(env, 'LIMIT_MAX_KEYS', 50_000, 100, 10_000_000),
   }

@@ -123,6 +123,8 @@ async function ingest(url: (id: string, seq: number) => string, token: string, b
   return { accepted, refused, mb: bytes / 1e6, seconds, cpu, db, mbPerCpu: bytes / 1e6 / cpu, mbPerCpuWithDb: bytes / 1e6 / (cpu + db) }
 }
 
+export type RecordingsResult = Awaited<ReturnType<typeof runRecordings>>
+
 export async function runRecordings() {
   pinPid(process.pid, LOAD_CPUS)
   const cluster = await startCluster('recordings')

@@ -1,6 +1,6 @@
 // `npm run bench` — runs the five benchmarks of issue 6 and prints one table of figures and ratios.
 //   --quick                 smoke mode (< 1 minute): small sizes, one run each
-//   --only=chat,idle,dashboard,startup,widget
+//   --only=chat,idle,dashboard,startup,widget,recordings
 //   --runs=N                runs per benchmark (medians are printed); default 3
 //   --conversations=N       dashboard seed size (messages = 10 × N); default 1,000,000
 //   --connections=N         idle visitor sockets; default 10,000
@@ -15,6 +15,7 @@ import { runIdle, type IdleServerResult } from './idle.ts'
 import { runDashboard, type DashboardResult } from './dashboard.ts'
 import { runStartup, type StartupResult } from './startup.ts'
 import { ANCHORS, runWidget, type WidgetResult } from './widget.ts'
+import { runRecordings, type RecordingsResult } from './recordings.ts'
 
 const args = process.argv.slice(2)
 const flag = (name: string) => args.includes(`--${name}`)
@@ -22,7 +23,7 @@ const opt = (name: string): string | undefined => args.find((a) => a.startsWith(
 const from = opt('from')
 const saved = from ? JSON.parse(readFileSync(from, 'utf8')) : null
 const quick = saved ? Boolean(saved.quick) : flag('quick')
-const only = new Set((opt('only') ?? 'widget,startup,dashboard,idle,chat').split(','))
+const only = new Set((opt('only') ?? 'widget,startup,dashboard,idle,chat,recordings').split(','))
 const runs = saved ? Number(saved.runs) : Number(opt('runs') ?? (quick ? 1 : 3))
 const conversations = Number(opt('conversations') ?? (quick ? 10_000 : 1_000_000))
 const connections = Number(opt('connections') ?? (quick ? 1_000 : 10_000))
@@ -39,6 +40,7 @@ let startup: StartupResult | null = saved?.startup ?? null
 let dashboard: DashboardResult | null = saved?.dashboard ?? null
 let idle: { results: IdleServerResult[]; limitNote: string } | null = saved?.idle ?? null
 let chat: ChatServerResult[] | null = saved?.chat ?? null
+let recordings: RecordingsResult | null = saved?.recordings ?? null
 const failures: string[] = saved?.failures ?? []
 
 const CHAT = quick
@@ -101,6 +103,8 @@ if (!saved) try {
       await c.stop()
     }
   })
+  // Its own cluster, browser and peer; --quick is read from the same argv.
+  recordings = await step('recordings', runRecordings)
 } finally {
   await cleanupAll()
 }
@@ -183,6 +187,18 @@ if (startup) {
   rows.push(['initialised DATA_DIR ms', fmt(i), '', '', '', '', '≤ 1000 ms', yes(i <= 1000), ''])
 }
 
+if (recordings) {
+  const r = recordings
+  const d = (k: string) => median(r.tbt[k]!)
+  const [P, B] = [r.ingest.parley, r.ingest.raw]
+  section(`Session recordings — a scripted ${r.visit.seconds} s visit of /demo, total blocking time median of ${r.tbt['demo on']!.length}`)
+  rows.push(['stored kB per recorded minute', fmt(r.visit.kbPerMin, 1), '', '', '', '', '≤ 100', yes(r.visit.kbPerMin <= 100), `${r.visit.chunks} chunks, ${r.visit.events} events`])
+  rows.push(['TBT /demo: recorder on / off (ms)', `${fmt(d('demo on'))} / ${fmt(d('demo off'))}`, '', '', '', '', '≤ +50 ms', yes(d('demo on') - d('demo off') <= 50), `+${fmt(d('demo on') - d('demo off'))} ms`])
+  rows.push(['TBT heavy page: on / off (ms)', `${fmt(d('heavy on'))} / ${fmt(d('heavy off'))}`, '', '', '', '', '≤ +150 ms', yes(d('heavy on') - d('heavy off') <= 150), `+${fmt(d('heavy on') - d('heavy off'))} ms; ~9,000 extra nodes`])
+  rows.push(['ingest MB per server CPU-s', fmt(P.mbPerCpu, 2), '', fmt(B.mbPerCpu, 2), '', fmtRatio(P.mbPerCpu / B.mbPerCpu), '≥ 0.8× Bun', yes(P.mbPerCpu >= 0.8 * B.mbPerCpu), 'raw Bun.serve writes the same bytes unchecked'])
+  rows.push(['ingest MB per CPU-s incl. PostgreSQL', fmt(P.mbPerCpuWithDb, 2), '', fmt(B.mbPerCpuWithDb, 2), '', fmtRatio(P.mbPerCpuWithDb / B.mbPerCpuWithDb), '', '', 'app + all backends'])
+}
+
 if (widget) {
   section('Widget weight — bytes a browser downloads (gzip -9 / brotli 11)')
   for (const b of widget.bundles) {
@@ -211,7 +227,7 @@ console.log(lines.join('\n'))
 
 if (!saved) {
   const rawFile = join(tmpdir(), `parley-bench-${Date.now()}.json`)
-  writeFileSync(rawFile, JSON.stringify({ machine: m, loadBefore, loadAfter, took, quick, runs, chat, idle, dashboard, startup, widget, failures }, null, 2))
+  writeFileSync(rawFile, JSON.stringify({ machine: m, loadBefore, loadAfter, took, quick, runs, chat, idle, dashboard, startup, widget, recordings, failures }, null, 2))
   console.log(`\nRaw results, every run and the EXPLAIN ANALYZE plans: ${rawFile}`)
 }
 process.exit(failures.length ? 1 : 0)

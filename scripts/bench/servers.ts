@@ -44,6 +44,7 @@ export async function startParley(env: Record<string, string>, fdLimit = 0, bunA
       LIMIT_PAGE_VIEWS_PER_VISITOR: '1000000/1',
       LIMIT_PAGE_VIEWS_PER_IP: '1000000/1',
       LIMIT_SOCKETS_PER_IP: '1000000',
+      LIMIT_RECORDING_CHUNKS_PER_VISITOR: '1000000/1',
       ...env,
     },
     fdLimit,

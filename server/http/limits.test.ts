@@ -2,6 +2,7 @@
 // is 429 with Retry-After (or an error frame `rate.limited`), nothing more is stored, and what
 // stays under the limit is all stored. Small limits here; the defaults are in config.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { gzipSync } from 'node:zlib'
 import { AgentClient, TestSocket, VisitorClient, cid, startTestServer, type TestServer } from '../testing/harness.ts'
 
 let srv: TestServer
@@ -22,6 +23,7 @@ beforeAll(async () => {
       pageViewsPerIp: { burst: 10, seconds: 86_400 },
       contactsPerVisitor: { burst: 2, seconds: 86_400 },
       contactsPerIp: { burst: 3, seconds: 86_400 },
+      recordingChunksPerVisitor: { burst: 3, seconds: 86_400 },
       socketsPerIp: 3,
       maxKeys: 100,
     },
@@ -234,5 +236,33 @@ describe('a socket that sends faster than it is served', () => {
     } finally {
       await local.stop()
     }
+  })
+})
+
+describe('limits on session recordings', () => {
+  it("answers 429 to a visitor's chunks past the limit, stores none of them, and not to another visitor of the same address", async () => {
+    const ip = freshIp()
+    const v = await newVisitor(ip)
+    const rec = Bun.randomUUIDv7()
+    const chunk = (seq: number) =>
+      fetch(`${srv.url}/api/widget/recordings/${rec}/chunks/${seq}`, {
+        method: 'POST',
+        headers: { 'x-forwarded-for': ip, authorization: `Bearer ${v.token}`, 'content-type': 'application/octet-stream' },
+        body: new Uint8Array(gzipSync(JSON.stringify([{ type: 3, timestamp: Date.now(), data: { source: 1, positions: [] } }]))),
+      }).then(async (res) => ({ status: res.status, headers: res.headers, body: (await res.json().catch(() => null)) as any }))
+    const answers = []
+    for (let seq = 0; seq < 5; seq++) answers.push(await chunk(seq))
+    expect(answers.map((r) => r.status)).toEqual([201, 201, 201, 429, 429])
+    for (const r of answers.slice(3)) expectLimited(r)
+    expect(answers[3]!.body.error.message).toContain('recording chunks')
+    const stored = await srv.db.sql<{ seq: number }[]>`select seq from recording_chunks where recording_id = ${rec} order by seq`
+    expect(stored.map((r) => r.seq)).toEqual([0, 1, 2])
+    const other = await newVisitor(ip)
+    const res = await fetch(`${srv.url}/api/widget/recordings/${Bun.randomUUIDv7()}/chunks/0`, {
+      method: 'POST',
+      headers: { 'x-forwarded-for': ip, authorization: `Bearer ${other.token}`, 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(gzipSync(JSON.stringify([{ type: 3, timestamp: Date.now(), data: { source: 1, positions: [] } }]))),
+    })
+    expect(res.status).toBe(201)
   })
 })

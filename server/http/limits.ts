@@ -7,13 +7,14 @@ import type { LimitsEnv } from '../config.ts'
 import { AppError } from '../shared/errors.ts'
 import { OpenCounter, RateLimiter } from '../shared/rate-limit.ts'
 
-export type Door = 'messages' | 'visitors' | 'pageViews' | 'contacts'
+export type Door = 'messages' | 'visitors' | 'pageViews' | 'contacts' | 'recordingChunks'
 
 const WHAT: Record<Door, string> = {
   messages: 'messages',
   visitors: 'new visitors',
   pageViews: 'page views',
   contacts: 'contact forms',
+  recordingChunks: 'recording chunks',
 }
 
 /** How long a client refused a socket is told to wait before it tries again. */
@@ -30,7 +31,8 @@ export class RateLimitedError extends AppError {
 
 export class WidgetLimits {
   private readonly perVisitor: Partial<Record<Door, RateLimiter>>
-  private readonly perIp: Record<Door, RateLimiter>
+  // Recording chunks are limited per visitor only: their IP's other visitors are each limited.
+  private readonly perIp: Partial<Record<Door, RateLimiter>>
   readonly sockets: OpenCounter
 
   constructor(env: LimitsEnv) {
@@ -39,6 +41,7 @@ export class WidgetLimits {
       messages: limiter(env.messagesPerVisitor),
       pageViews: limiter(env.pageViewsPerVisitor),
       contacts: limiter(env.contactsPerVisitor),
+      recordingChunks: limiter(env.recordingChunksPerVisitor),
     }
     this.perIp = {
       messages: limiter(env.messagesPerIp),
@@ -56,7 +59,7 @@ export class WidgetLimits {
   wait(door: Door, ip: string, visitorId: string | null): number {
     const v = visitorId === null ? 0 : (this.perVisitor[door]?.take(visitorId) ?? 0)
     if (v > 0) return v
-    return this.perIp[door].take(ip)
+    return this.perIp[door]?.take(ip) ?? 0
   }
 
   /** As `wait`, but throws the 429 (`rate.limited`, with `retryAfter`) when over a limit. */

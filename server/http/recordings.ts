@@ -11,7 +11,7 @@ import { getVisitor } from '../domain/visitors/visitors.usecases.ts'
 import { listVisitorConversations } from '../domain/conversations/conversations.usecases.ts'
 import { listMessages } from '../domain/messages/messages.usecases.ts'
 import { requireAgent, requireVisitor } from './guards.ts'
-import { idOr404 } from './request.ts'
+import { clientIp, idOr404 } from './request.ts'
 
 const recordingId = (id: string) => {
   if (!isUuid(id)) throw new AppError('recording.not_found', 404, 'no such recording')
@@ -42,8 +42,9 @@ async function readBody(request: Request, limit: number): Promise<Uint8Array> {
 export const recordingWidgetRoutes = (deps: AppDeps) =>
   new Elysia({ prefix: '/api/widget/recordings' }).post(
     '/:id/chunks/:seq',
-    async ({ request, params, set }) => {
+    async ({ request, params, set, server }) => {
       const visitor = await requireVisitor(deps, request)
+      deps.limits.check('recordingChunks', clientIp(deps.config, request, server), visitor.id)
       const seq = /^\d{1,7}$/.test(params.seq) ? Number(params.seq) : -1
       const body = await readBody(request, recordings.MAX_CHUNK_BYTES)
       const result = await recordings.ingestChunk(deps, visitor.id, recordingId(params.id), seq, body)

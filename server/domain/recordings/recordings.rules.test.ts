@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'bun:test'
 import { gunzipSync, gzipSync } from 'node:zlib'
-import { checkChunk, maskStrings } from './recordings.rules.ts'
+import { checkChunk, maskStrings, mayHoldCard } from './recordings.rules.ts'
 
 describe('the rules of a recording chunk', () => {
   it('masks a card number however deep it sits, without overflowing the stack', () => {
@@ -37,5 +37,33 @@ describe('the rules of a recording chunk', () => {
       { type: 5, timestamp: now + 2, data: { tag: 'other', payload: {} } },
     ]
     expect(checkChunk(new Uint8Array(gzipSync(JSON.stringify(events))), now).pages).toBe(2)
+  })
+  it('stores nothing that reads as a card when the card hides behind an escape, an exponent or a duplicate key', () => {
+    const now = Date.now()
+    const stored = (text: string) => gunzipSync(checkChunk(new Uint8Array(gzipSync(text)), now).data).toString()
+    const escaped = stored(`[{"type":3,"timestamp":${now},"data":{"text":"\\u0034111 1111 1111 1111"}}]`)
+    expect(escaped).toContain('•••• •••• •••• 1111')
+    expect(escaped).not.toContain('4111')
+    const separator = stored(`[{"type":3,"timestamp":${now},"data":{"text":"4111\\u00a01111\\u00a01111\\u00a01111"}}]`)
+    expect(separator).toContain('••••\u00a0••••\u00a0••••\u00a01111')
+    const exponent = stored(`[{"type":3,"timestamp":${now},"data":{"n":41111111111111.11e2}}]`)
+    expect(JSON.parse(exponent)[0].data.n).toBe('••••••••••••1111')
+    const duplicate = stored(`[{"type":3,"timestamp":${now},"data":{"text":"4111111111111111","text":"hello"}}]`)
+    expect(duplicate).toBe(JSON.stringify([{ type: 3, timestamp: now, data: { text: 'hello' } }]))
+  })
+
+  it('sees a possible card in raw text only where one could be, not in colours, prices or short numbers', () => {
+    expect(mayHoldCard('[{"type":3,"timestamp":1700000000000,"data":{"style":"color:#1e3a5f","price":"1,299.00 €","x":1.5e0}}]')).toBe(true)
+    expect(mayHoldCard('[{"type":3,"timestamp":1700000000000,"data":{"style":"color:#1e3a5f","price":"1,299.00 €","x":1.5}}]')).toBe(false)
+    expect(mayHoldCard('{"text":"5555-5555-5555-4444"}')).toBe(true)
+    expect(mayHoldCard('{"text":"phone 777 123 456"}')).toBe(false)
+  })
+
+  it('stores the page-hide chunk (plain JSON) compressed as it came when it holds no card', () => {
+    const now = Date.now()
+    const text = `[{"type":3,"timestamp":${now},"data":{"text":"hello"}}]`
+    const checked = checkChunk(new TextEncoder().encode(text), now)
+    expect(checked.data[0]).toBe(0x1f)
+    expect(gunzipSync(checked.data).toString()).toBe(text)
   })
 })

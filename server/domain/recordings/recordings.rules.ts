@@ -3,7 +3,7 @@
 // checks them directly.
 import { gunzipSync } from 'node:zlib'
 import { AppError } from '../../shared/errors.ts'
-import { maskCardNumbers } from '../privacy/privacy.rules.ts'
+import { isCardNumber, maskCardNumbers } from '../privacy/privacy.rules.ts'
 
 /** Largest compressed chunk accepted; the widget sends far less (and ≤ 64 KB on page hide). */
 export const MAX_CHUNK_BYTES = 256 * 1024
@@ -91,12 +91,83 @@ export function checkChunk(body: Uint8Array, now: number): CheckedChunk {
   const lastAt = previous
   if (lastAt - firstAt > MAX_CHUNK_SPAN_MS) throw malformed(`one chunk may span at most ${MAX_CHUNK_SPAN_MS / 60_000} minutes`)
 
+  // Almost no chunk holds anything that could be a card: then the text as sent is what is stored
+  // (the browser's own gzip bytes, or the page-hide JSON compressed once), with no walk of every
+  // string and no second serialisation. The text must be a bare array so that readEvents() can
+  // join chunks by slicing off the brackets.
+  if (!mayHoldCard(text) && text.charCodeAt(0) === 0x5b && text.charCodeAt(text.length - 1) === 0x5d) {
+    const data = gzipped ? body : new Uint8Array(Bun.gzipSync(text))
+    return { data, events: events.length, firstAt, lastAt, pages, masked: 0 }
+  }
   const masked = maskStrings(events)
   // The browser's bytes are kept only when they say exactly what was checked: text that is not
   // the canonical form (a duplicate key, an escaped digit) could hide what the parse did not see.
   const canonical = JSON.stringify(events)
   const data = gzipped && masked === 0 && canonical === text ? body : new Uint8Array(Bun.gzipSync(canonical))
   return { data, events: events.length, firstAt, lastAt, pages, masked }
+}
+
+/**
+ * Whether the raw JSON text could hold a card number anywhere once parsed, in a string, a key or
+ * a whole number. A card is 12 or more digits joined by at most one separator each, and in raw
+ * text it is visible as such (each run is put to the masking rule on its own, which finds at least
+ * what it finds in context: the event times, 13 digits starting with "1", are not cards) unless it
+ * is hidden by an escape (`\u0034` is a "4", `\u00a0` a separator; the other escapes make no digit
+ * or separator) or written as a number with an exponent (`41111111111e5`). Either of those two
+ * sends the chunk through the full walk; false means no string or number in it can be masked.
+ */
+export function mayHoldCard(text: string): boolean {
+  // One pass over the char codes: the regular expressions that say the same were several times
+  // slower than the parse itself on a snapshot.
+  const n = text.length
+  let runStart = -1
+  let digits = 0
+  let afterSeparator = false
+  let grouped = false
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? text.charCodeAt(i) : 0
+    if (c >= 48 && c <= 57) {
+      if (runStart < 0) runStart = i
+      digits++
+      afterSeparator = false
+      continue
+    }
+    if (runStart >= 0) {
+      if (!afterSeparator && (c === 32 || c === 45 || c === 0xa0 || c === 0x202f) && i + 1 < n) {
+        const next = text.charCodeAt(i + 1)
+        if (next >= 48 && next <= 57) {
+          afterSeparator = true
+          grouped = true
+          continue
+        }
+      }
+      if (digits >= 12) {
+        const run = text.slice(runStart, afterSeparator ? i - 1 : i)
+        // One group of digits is masked exactly when it is a card as a whole (maskCardNumbers
+        // tries sub-runs only across separators): every event time passes here, cheaply.
+        if (grouped ? maskCardNumbers(run) !== run : isCardNumber(run)) return true
+      }
+      if ((c === 101 || c === 69) && isNumberLiteral(text, runStart)) return true
+      runStart = -1
+      digits = 0
+      afterSeparator = false
+      grouped = false
+    }
+    if (c === 92) {
+      if (text.charCodeAt(i + 1) === 117) return true
+      i++
+    }
+  }
+  return false
+}
+
+/** Whether the digits at `start` begin a JSON number (after ":", "," or "[" and blanks, maybe "-", maybe "x."), not text in a string. */
+function isNumberLiteral(text: string, start: number): boolean {
+  let j = start - 1
+  while (j >= 0 && (text.charCodeAt(j) === 46 || text.charCodeAt(j) === 45 || (text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57))) j--
+  while (j >= 0 && /\s/.test(text[j]!)) j--
+  const c = text.charCodeAt(j)
+  return c === 58 || c === 44 || c === 91
 }
 
 /** A card number has at least 12 digits: a shorter string cannot hold one (most keys and texts). */
