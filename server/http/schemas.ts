@@ -47,6 +47,7 @@ export const Message = t.Object({
   clientId: t.Nullable(t.String()),
   channel: t.String(),
   deliveryStatus: t.String(),
+  deliveryCode: t.Nullable(t.String()),
   deliveryError: t.Nullable(t.String()),
   createdAt: t.Date(),
 })
