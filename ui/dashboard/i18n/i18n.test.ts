@@ -13,7 +13,7 @@ const SAME_AS_ENGLISH: Record<string, Key[]> = {
   de: ['channel.messenger', 'field.name', 'agents.agent', 'replay.agent', 'agents.status', 'status.online', 'status.offline', 'widget.position', 'visitor.browser', 'visitor.bot', 'account.device', 'webhooks.title', 'webhooks.status'],
   es: ['channel.messenger', 'widget.color', 'visitor.bot', 'webhooks.title'],
   hu: ['nav.email', 'channel.messenger'],
-  pl: ['nav.email', 'channel.messenger', 'agents.agent', 'visitor.os', 'visitor.bot', 'status.online', 'status.offline'],
+  pl: ['nav.email', 'channel.messenger', 'agents.agent', 'replay.agent', 'visitor.os', 'visitor.bot', 'status.online', 'status.offline'],
 }
 
 const placeholders = placeholdersOf

@@ -38,7 +38,7 @@ export const de: Strings = {
   submitFailed: 'Senden fehlgeschlagen. Bitte versuchen Sie es erneut.',
   // #15 notifications
   offlineInChat: 'Wir sind gerade nicht online. Schreiben Sie uns hier: Die Antwort erscheint in diesem Chat, wenn Sie wiederkommen.',
-  transcriptAsk: 'Diese Unterhaltung per E-Mail erhalten',
-  transcriptSent: (email) => `Wir haben die Unterhaltung an ${email} gesendet.`,
-  transcriptFailed: 'Die Unterhaltung konnte nicht gesendet werden. Bitte versuchen Sie es erneut.',
+  transcriptAsk: 'Diese Konversation per E-Mail erhalten',
+  transcriptSent: (email) => `Wir haben die Konversation an ${email} gesendet.`,
+  transcriptFailed: 'Die Konversation konnte nicht gesendet werden. Bitte versuchen Sie es erneut.',
 }
