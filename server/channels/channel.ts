@@ -5,7 +5,7 @@
 // the rest of the server knows a channel only through this port.
 import { Elysia, type AnyElysia } from 'elysia'
 import type { Channel, ConversationView } from '../domain/conversations/conversations.types.ts'
-import type { MessageResult, MessageView } from '../domain/messages/messages.types.ts'
+import type { DeliveryCode, MessageResult, MessageView } from '../domain/messages/messages.types.ts'
 import type { Actor } from '../domain/agents/agents.usecases.ts'
 import type { Sql } from '../db/client.ts'
 import type { EventBus } from '../events/bus.ts'
@@ -28,7 +28,8 @@ export interface WidgetInbox {
   receive(visitorId: string, m: WidgetMessage): Promise<MessageResult>
 }
 
-export type DeliveryReport = { status: 'sent' | 'delivered' } | { status: 'failed'; error: string }
+/** A failure's code is worded by the dashboard; error is the channel's own text, quoted after it. */
+export type DeliveryReport = { status: 'sent' | 'delivered' } | { status: 'failed'; error: string | null; code?: DeliveryCode }
 
 /** What the dashboard shows of a channel. */
 export interface ChannelStatus {

@@ -1,6 +1,7 @@
 // Response and shared request schemas, so the OpenAPI document describes real shapes.
 import { t } from 'elysia'
 import { MAX_SEQ } from '../domain/messages/messages.usecases.ts'
+import { DELIVERY_CODES } from '../domain/messages/messages.types.ts'
 
 export const Uuid = t.String({ format: 'uuid' })
 export const Email = t.String({ maxLength: 254 })
@@ -47,6 +48,8 @@ export const Message = t.Object({
   clientId: t.Nullable(t.String()),
   channel: t.String(),
   deliveryStatus: t.String(),
+  /** Why a reply failed: the API docs list the closed vocabulary a client words. */
+  deliveryCode: t.Nullable(t.Union(DELIVERY_CODES.map((c) => t.Literal(c)))),
   deliveryError: t.Nullable(t.String()),
   createdAt: t.Date(),
 })

@@ -141,7 +141,7 @@ export class OutboxWorker {
           this.options.log.warn('outbox: send failed; trying again later', { id: row.id, attempt: row.attempts + 1, error: failure.error })
         } else {
           await repo.markFailed(tx, row.id, failure.error)
-          settled = { row, status: 'failed', error: failure.error }
+          settled = { row, status: 'failed', error: failure.error, code: failure.code }
           await sender.settle(tx, settled)
           this.options.log.warn('outbox: send failed for good', { id: row.id, attempt: row.attempts + 1, error: failure.error })
         }

@@ -1,4 +1,5 @@
 // The outbox's rows, as its callers (the e-mail channel, and whoever queues notifications) see them.
+import type { DeliveryCode } from '../domain/messages/messages.types.ts'
 import type { TxSql } from '../db/client.ts'
 
 export type OutboxStatus = 'queued' | 'sent' | 'failed'
@@ -27,7 +28,7 @@ export interface OutboxRow {
   sentAt: Date | null
 }
 
-export type Settled = { row: OutboxRow; status: 'sent' } | { row: OutboxRow; status: 'failed'; error: string }
+export type Settled = { row: OutboxRow; status: 'sent' } | { row: OutboxRow; status: 'failed'; error: string; code?: DeliveryCode }
 
 /**
  * How a claimed row becomes a mail on the wire: given by the channel that sends mail (e-mail) when
@@ -37,7 +38,7 @@ export interface MailSender {
   /** Composes and sends the row's mail; resolves with the server's acceptance, or throws. */
   send(tx: TxSql, row: OutboxRow): Promise<string>
   /** Why a send failed, and whether trying again could help. */
-  describeError(e: unknown): { error: string; permanent: boolean }
+  describeError(e: unknown): { error: string; permanent: boolean; code?: DeliveryCode }
   /** Records the outcome on the sender's own rows, in the claiming transaction. */
   settle(tx: TxSql, outcome: Settled): Promise<void>
 }

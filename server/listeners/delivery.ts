@@ -11,7 +11,7 @@ export function deliveryListener(bus: EventBus, channels: ChannelRegistry, deps:
     if (message.authorType !== 'agent') return
     const adapter = channels.get(conversation.channel)
     if (!adapter) {
-      await recordDelivery(deps, message.id, 'failed', `the ${conversation.channel} channel is not set up`)
+      await recordDelivery(deps, message.id, 'failed', { code: 'channel.not_set_up', detail: null })
       return
     }
     let report
@@ -21,6 +21,6 @@ export function deliveryListener(bus: EventBus, channels: ChannelRegistry, deps:
       log.error('channel delivery threw', { channel: conversation.channel, messageId: message.id, error })
       report = { status: 'failed' as const, error: error instanceof Error ? error.message : String(error) }
     }
-    await recordDelivery(deps, message.id, report.status, report.status === 'failed' ? report.error : null)
+    await recordDelivery(deps, message.id, report.status, report.status === 'failed' ? { code: report.code ?? 'other', detail: report.error } : null)
   })
 }

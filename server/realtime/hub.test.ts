@@ -124,7 +124,7 @@ describe('hub: end-of-turn writes', () => {
     const open: ConversationView = { ...conversation, status: 'open', waitingSince: at(4), resolvedAt: null, resolvedBy: null }
     const message: MessageView = {
       id: 'm7', conversationId: 'c4', seq: 7, authorType: 'agent', authorId: 'a1', authorName: 'Ann', body: 'bye "now" \\ ✓',
-      clientId: null, channel: 'web', deliveryStatus: 'sent', deliveryError: null, createdAt: at(5),
+      clientId: null, channel: 'web', deliveryStatus: 'sent', deliveryCode: null, deliveryError: null, createdAt: at(5),
     }
     hub.message(message, conversation)
     hub.conversation(open, 'reopened')

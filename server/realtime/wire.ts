@@ -12,6 +12,23 @@ export type AuthorType = 'visitor' | 'agent' | 'system'
 export type Channel = 'web' | 'email' | 'messenger'
 export type ConversationStatus = 'open' | 'resolved'
 export type DeliveryStatus = 'received' | 'pending' | 'sent' | 'delivered' | 'failed'
+/** Why an outbound message failed; the same closed vocabulary as DELIVERY_CODES in the messages domain. */
+export type DeliveryCode =
+  | 'smtp.auth'
+  | 'smtp.unreachable'
+  | 'smtp.rejected_recipient'
+  | 'smtp.rejected'
+  | 'mail.bounced'
+  | 'mail.not_set_up'
+  | 'mail.no_address'
+  | 'messenger.window_closed'
+  | 'messenger.token_expired'
+  | 'messenger.page_disconnected'
+  | 'messenger.recipient_unavailable'
+  | 'messenger.rejected'
+  | 'messenger.unreachable'
+  | 'channel.not_set_up'
+  | 'other'
 export type AgentStatus = 'online' | 'away' | 'offline'
 export type ConversationChange = 'created' | 'assigned' | 'resolved' | 'reopened' | 'updated'
 /** Where a visitor's e-mail address came from; 'email': they wrote to the support mailbox from it. */
@@ -31,6 +48,9 @@ export interface Message {
   clientId: string | null
   channel: Channel
   deliveryStatus: DeliveryStatus
+  /** Why it failed (a code the dashboard words in the agent's language), when it did. */
+  deliveryCode: DeliveryCode | null
+  /** The channel's raw answer (SMTP's reply, Meta's error), quoted after the worded reason. */
   deliveryError: string | null
   createdAt: string
 }

@@ -31,6 +31,7 @@ const msg = (id: string, seq: number): Message => ({
   clientId: null,
   channel: 'web',
   deliveryStatus: 'received',
+  deliveryCode: null,
   deliveryError: null,
   createdAt: new Date().toISOString(),
 })

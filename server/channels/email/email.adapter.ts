@@ -13,7 +13,6 @@ import { loadEmailSettings, type EmailSettings } from './settings.usecases.ts'
 import {
   emailSender,
   mailOf,
-  NOT_SET_UP,
   outboxRowById,
   publishMessage,
   queueMessageMail,
@@ -23,6 +22,7 @@ import type { MailSender, OutboxRow, OutboxWorker, Settled } from '../../jobs/ou
 import { ImapReader } from './imap-reader.ts'
 import { emailRoutes } from './email.routes.ts'
 import { isAppError } from '../../shared/errors.ts'
+import { findMessage } from '../../domain/messages/messages.usecases.ts'
 import type { NotificationMailer } from '../../domain/notifications/notifications.types.ts'
 
 export interface EmailChannelDeps {
@@ -103,8 +103,8 @@ export class EmailChannelAdapter implements ChannelAdapter {
   async deliver(out: OutboundMessage): Promise<DeliveryReport> {
     const settings = await this.settings()
     const to = out.conversation.visitor.email
-    if (!settings.smtp) return { status: 'failed', error: NOT_SET_UP }
-    if (!to) return { status: 'failed', error: 'the visitor has no e-mail address' }
+    if (!settings.smtp) return { status: 'failed', error: null, code: 'mail.not_set_up' }
+    if (!to) return { status: 'failed', error: null, code: 'mail.no_address' }
     try {
       const settled = this.settled(out.message.id)
       await queueMessageMail(this.deps, settings, { messageId: out.message.id, conversationId: out.conversation.id, kind: 'reply', to })
@@ -148,19 +148,29 @@ export class EmailChannelAdapter implements ChannelAdapter {
     }
   }
 
+  /**
+   * A reply's failure as its message already records it (the outbox's settle wrote code and detail in
+   * the claiming transaction), so the delivery listener does not overwrite it with less.
+   */
+  private async failedRow(row: OutboxRow, settled?: Extract<Settled, { status: 'failed' }>): Promise<DeliveryReport> {
+    const message = row.messageRowId ? await findMessage({ sql: this.deps.sql }, row.messageRowId) : null
+    if (message?.deliveryStatus === 'failed') return { status: 'failed', error: message.deliveryError, code: message.deliveryCode ?? 'other' }
+    return { status: 'failed', error: settled?.error ?? row.lastError ?? 'not sent', code: settled?.code }
+  }
+
   /** Settled by this process's sender, or (checked every few seconds) by another process's. */
   private async outcome(settled: Promise<Settled | null>, read: () => Promise<OutboxRow | null>): Promise<DeliveryReport> {
     while (!this.stopped) {
       const now = await read()
       if (now?.status === 'sent') return { status: 'sent' }
-      if (now?.status === 'failed') return { status: 'failed', error: now.lastError ?? 'not sent' }
+      if (now?.status === 'failed') return this.failedRow(now)
       const s = await Promise.race([settled, Bun.sleep(2000).then(() => undefined)])
-      if (s) return s.status === 'sent' ? { status: 'sent' } : { status: 'failed', error: s.error }
+      if (s) return s.status === 'sent' ? { status: 'sent' } : this.failedRow(s.row, s)
       if (s === null) break
     }
     const now = await read()
     if (now?.status === 'sent') return { status: 'sent' }
-    if (now?.status === 'failed') return { status: 'failed', error: now.lastError ?? 'not sent' }
+    if (now?.status === 'failed') return this.failedRow(now)
     return { status: 'failed', error: `not sent yet${now?.lastError ? ` (${now.lastError})` : ''}; it stays queued and is sent when Parley runs again` }
   }
 

@@ -25,7 +25,7 @@ afterAll(async () => {
   await sink?.stop()
 })
 
-type Msg = { id: string; body: string; authorType: string; deliveryStatus: string; deliveryError: string | null; seq: number }
+type Msg = { id: string; body: string; authorType: string; deliveryStatus: string; deliveryCode: string | null; deliveryError: string | null; seq: number }
 const messages = async (conversationId: string): Promise<Msg[]> => (await owner.request('GET', `/api/conversations/${conversationId}/messages`)).body
 
 async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 10_000): Promise<T> {
@@ -237,7 +237,10 @@ describe('bounces, auto-replies and read receipts', () => {
       const m = (await messages(conv.id)).find((x) => x.id === msg.id)
       return m?.deliveryStatus === 'failed' ? m : null
     })
+    // The code is what the agent reads in their language; the receiving server's answer is quoted beside it.
+    expect(failed.deliveryCode).toBe('mail.bounced')
     expect(failed.deliveryError).toContain('552 5.2.2 mailbox full')
+    expect(failed.deliveryError).not.toContain('bounced:')
     expect((await messages(conv.id)).map((m) => m.authorType)).toEqual(['visitor', 'agent'])
   })
 
@@ -362,6 +365,7 @@ describe('the outbox', () => {
       const m = (await messages(conv.id)).find((x) => x.id === msg.id)
       return m?.deliveryStatus === 'failed' ? m : null
     })
+    expect(failed.deliveryCode).toBe('smtp.unreachable')
     expect(failed.deliveryError).toMatch(/ECONNREFUSED|connect/i)
     await sink.up()
     const r = await owner.request('POST', `/api/conversations/${conv.id}/messages/${msg.id}/retry`)
@@ -384,6 +388,19 @@ describe('the outbox', () => {
     })
     expect(info.outboxError).toContain('Recipient address rejected')
     expect(info.outboxAttempts).toBe(1)
+  })
+
+  it("fails a reply whose address the server refuses as a refused recipient, with the server's answer beside it", async () => {
+    const body = `refused reply ${cid()}`
+    await writeIn({ from: 'nobody@visitor.test', body })
+    const conv = await conversationWith(body)
+    const msg = await reply(conv.id, 'this address does not exist')
+    const failed = await until('the reply to fail', async () => {
+      const m = (await messages(conv.id)).find((x) => x.id === msg.id)
+      return m?.deliveryStatus === 'failed' ? m : null
+    })
+    expect(failed.deliveryCode).toBe('smtp.rejected_recipient')
+    expect(failed.deliveryError).toContain('550 5.1.1 <nobody@visitor.test>: Recipient address rejected')
   })
 })
 

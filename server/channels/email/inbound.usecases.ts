@@ -226,7 +226,9 @@ async function handleBounce(deps: InboundDeps, mail: InboundMail): Promise<Outbo
   const error = `bounced: ${mail.bounce?.error || 'the receiving mail server returned the message'}`
   const updated = await deps.sql.begin(async (tx) => {
     await failMail(tx, row.id, error)
-    return row.kind === 'reply' && row.messageRowId ? setDeliveryWithin(tx, row.messageRowId, 'failed', error) : null
+    return row.kind === 'reply' && row.messageRowId
+      ? setDeliveryWithin(tx, row.messageRowId, 'failed', { code: 'mail.bounced', detail: mail.bounce?.error || null })
+      : null
   })
   if (updated) {
     const { visitorId, ...message } = updated

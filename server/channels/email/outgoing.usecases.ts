@@ -180,7 +180,7 @@ export function emailSender(settings: () => Promise<EmailSettings>): MailSender 
       return sendMail(s.smtp, mail)
     },
     describeError(e) {
-      if (e instanceof Unsendable) return { error: e.message, permanent: true }
+      if (e instanceof Unsendable) return { error: e.message, permanent: true, code: e.message === NOT_SET_UP ? 'mail.not_set_up' : 'other' }
       return describeSmtpError(e)
     },
     async settle(tx, outcome: Settled) {
@@ -191,7 +191,9 @@ export function emailSender(settings: () => Promise<EmailSettings>): MailSender 
         await recordMessageId(tx, 'email', { externalId: row.mailMessageId, conversationId: row.conversationId, messageRowId: row.messageRowId, direction: 'out' })
       }
       if (row.kind === 'reply' && row.messageRowId) {
-        await setDeliveryWithin(tx, row.messageRowId, outcome.status, outcome.status === 'failed' ? outcome.error : null)
+        // Parley's own English (not set up) is no detail worth quoting: the code says it.
+        const failure = outcome.status === 'failed' ? { code: outcome.code ?? 'other', detail: outcome.code === 'mail.not_set_up' ? null : outcome.error } : null
+        await setDeliveryWithin(tx, row.messageRowId, outcome.status, failure)
       }
     },
   }

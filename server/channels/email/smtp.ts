@@ -4,6 +4,7 @@ import nodemailer from 'nodemailer'
 import type { SmtpSettings } from './settings.usecases.ts'
 import type { OutboundMail } from './outgoing.usecases.ts'
 import { mailErrorCode, type MailErrorCode } from './mail-errors.ts'
+import type { DeliveryCode } from '../../domain/messages/messages.types.ts'
 
 export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000, dnsTimeout: 10_000 }
 
@@ -23,13 +24,27 @@ export interface SendFailure {
   error: string
   /** A 5xx answer: the server refused for good (retrying would only repeat it). */
   permanent: boolean
+  /** What the dashboard words for an agent whose reply this was. */
+  code: DeliveryCode
 }
 
 export function describeSmtpError(e: unknown): SendFailure {
   const err = e as { response?: string; responseCode?: number; code?: string; message?: string }
   const code = typeof err?.responseCode === 'number' ? err.responseCode : null
   const text = (err?.response ?? err?.message ?? String(e)).replace(/\s+/g, ' ').trim().slice(0, 500)
-  return { error: text || 'unknown SMTP error', permanent: code !== null && code >= 500 && code < 600 && err.code !== 'EAUTH' }
+  return { error: text || 'unknown SMTP error', permanent: code !== null && code >= 500 && code < 600 && err.code !== 'EAUTH', code: smtpDeliveryCode(e) }
+}
+
+/** The delivery code of a failed send: the connection's codes (mail-errors.ts), then what the server refused. */
+export function smtpDeliveryCode(e: unknown): DeliveryCode {
+  const err = (e ?? {}) as { responseCode?: unknown; command?: unknown; code?: unknown }
+  const connection = mailErrorCode(e)
+  if (connection === 'auth') return 'smtp.auth'
+  if (connection === 'refused' || connection === 'dns' || connection === 'timeout' || connection === 'tls') return 'smtp.unreachable'
+  // nodemailer names the SMTP command that was refused; RCPT TO is the visitor's address
+  if (typeof err.command === 'string' && /^RCPT/i.test(err.command)) return 'smtp.rejected_recipient'
+  if (typeof err.responseCode === 'number') return 'smtp.rejected'
+  return 'other'
 }
 
 /** Sends one mail; resolves with the server's acceptance, or throws. */

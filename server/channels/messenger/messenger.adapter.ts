@@ -7,6 +7,7 @@ import type { EventBus } from '../../events/bus.ts'
 import type { Logger } from '../../shared/logger.ts'
 import type { SecretBox } from '../../shared/secrets.ts'
 import { isAppError } from '../../shared/errors.ts'
+import { findMessage } from '../../domain/messages/messages.usecases.ts'
 import { MessengerWorker } from './worker.ts'
 import { alreadyOnMessenger, queueReply, sendOfMessage, type Settled } from './outbound.usecases.ts'
 import { loadPages } from './settings.usecases.ts'
@@ -75,10 +76,19 @@ export class MessengerChannelAdapter implements ChannelAdapter {
       this.worker.kick()
       return await this.outcome(out.message.id, settled)
     } catch (e) {
+      // Nobody to send to until the person writes to the page: the same remedy as a closed window.
+      if (isAppError(e) && e.code === 'messenger.no_contact') return { status: 'failed', error: null, code: 'messenger.window_closed' }
       return { status: 'failed', error: isAppError(e) ? e.message : e instanceof Error ? e.message : String(e) }
     } finally {
       this.waiters.delete(out.message.id)
     }
+  }
+
+  /** A failure as the message records it (the worker wrote code and detail when it settled), so nothing overwrites it with less. */
+  private async failed(messageRowId: string, lastError: string | null): Promise<DeliveryReport> {
+    const message = await findMessage({ sql: this.deps.sql }, messageRowId)
+    if (message?.deliveryStatus === 'failed') return { status: 'failed', error: message.deliveryError, code: message.deliveryCode ?? 'other' }
+    return { status: 'failed', error: lastError ?? 'not sent' }
   }
 
   /** Settled by this process's worker, or (checked every second) by another process's. */
@@ -86,14 +96,14 @@ export class MessengerChannelAdapter implements ChannelAdapter {
     while (!this.stopped) {
       const row = await sendOfMessage(this.deps, messageRowId)
       if (row?.status === 'sent') return { status: 'sent' }
-      if (row?.status === 'failed') return { status: 'failed', error: row.lastError ?? 'not sent' }
+      if (row?.status === 'failed') return this.failed(messageRowId, row.lastError)
       const s = await Promise.race([settled, Bun.sleep(1000).then(() => undefined)])
-      if (s) return s.status === 'sent' ? { status: 'sent' } : { status: 'failed', error: s.error }
+      if (s) return s.status === 'sent' ? { status: 'sent' } : { status: 'failed', error: s.detail, code: s.code }
       if (s === null) break
     }
     const row = await sendOfMessage(this.deps, messageRowId)
     if (row?.status === 'sent') return { status: 'sent' }
-    if (row?.status === 'failed') return { status: 'failed', error: row.lastError ?? 'not sent' }
+    if (row?.status === 'failed') return this.failed(messageRowId, row.lastError)
     return { status: 'failed', error: `not sent yet${row?.lastError ? ` (${row.lastError})` : ''}; it stays queued and is sent when Parley runs again` }
   }
 

@@ -26,7 +26,7 @@ afterAll(async () => {
 
 const sql = () => srv.running.deps.sql
 const mid = () => `m_${crypto.randomUUID().replaceAll('-', '')}`
-type Msg = { id: string; body: string; deliveryStatus: string; deliveryError: string | null }
+type Msg = { id: string; body: string; deliveryStatus: string; deliveryCode: string | null; deliveryError: string | null }
 
 /** A person writes to the page; returns their conversation. */
 async function personWrites(pageId = page.pageId, psid = newPsid()) {
@@ -70,8 +70,8 @@ describe('the messaging window', () => {
     expect([w.body.mode, w.body.reason]).toEqual(['closed', 'needs_tag'])
     const id = await reply(conversationId, 'too late')
     const m = await settledMessage(conversationId, id)
-    expect(m.deliveryStatus).toBe('failed')
-    expect(m.deliveryError).toContain('24-hour window')
+    // The reason is a code the dashboard words in the agent's language; there is no Meta answer to quote.
+    expect([m.deliveryStatus, m.deliveryCode, m.deliveryError]).toEqual(['failed', 'messenger.window_closed', null])
     expect(sendsTo(psid)).toEqual([])
   })
 
@@ -92,8 +92,7 @@ describe('the messaging window', () => {
     const gone = await personWrites(tagged.pageId)
     await lastWroteAgo(gone.psid, 8 * 24)
     const m = await settledMessage(gone.conversationId, await reply(gone.conversationId, 'far too late'))
-    expect(m.deliveryStatus).toBe('failed')
-    expect(m.deliveryError).toContain('window has closed')
+    expect([m.deliveryStatus, m.deliveryCode, m.deliveryError]).toEqual(['failed', 'messenger.window_closed', null])
     expect(sendsTo(gone.psid)).toEqual([])
   })
 })
@@ -138,6 +137,7 @@ describe('sending', () => {
     const id = await reply(conversationId, 'refused once')
     const m = await settledMessage(conversationId, id)
     expect(m.deliveryStatus).toBe('failed')
+    expect(m.deliveryCode).toBe('messenger.window_closed')
     expect(m.deliveryError).toBe('(#10) This message is sent outside of allowed window. (Meta error 10/2018278)')
     // A person's error is not the page's: the channel stays connected.
     expect((await owner.request('GET', '/api/channels/status')).body.messenger).toEqual({ state: 'connected', error: null })
@@ -152,6 +152,16 @@ describe('sending', () => {
     expect((await owner.request('POST', `/api/conversations/${conversationId}/messenger/messages/${id}/retry`)).status).toBe(409)
   })
 
+  it("names a person Messenger cannot reach as unavailable, and any other refusal as rejected, each with Meta's words kept", async () => {
+    const { conversationId } = await personWrites()
+    graph.failNext({ status: 400, error: { message: "This person isn't available right now.", type: 'OAuthException', code: 551, error_subcode: 1545041 } })
+    const gone = await settledMessage(conversationId, await reply(conversationId, 'are you there?'))
+    expect([gone.deliveryStatus, gone.deliveryCode, gone.deliveryError]).toEqual(['failed', 'messenger.recipient_unavailable', "This person isn't available right now. (Meta error 551/1545041)"])
+    graph.failNext({ status: 400, error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100 } })
+    const odd = await settledMessage(conversationId, await reply(conversationId, 'and now?'))
+    expect([odd.deliveryCode, odd.deliveryError]).toEqual(['messenger.rejected', '(#100) Invalid parameter (Meta error 100)'])
+  })
+
   it('fails at once on error 190 (expired token), marks the channel failing, and sends nothing more until a new token is saved', async () => {
     const expiring = await connectPage(owner, graph, { name: 'Expiring Page' })
     const { psid, conversationId } = await personWrites(expiring.pageId)
@@ -159,14 +169,16 @@ describe('sending', () => {
     const before = graph.requests.length
     const m = await settledMessage(conversationId, await reply(conversationId, 'into the void'))
     expect(m.deliveryStatus).toBe('failed')
-    expect(m.deliveryError).toContain('expired or was revoked')
+    expect(m.deliveryCode).toBe('messenger.token_expired')
+    // Meta's own words stay beside the code, for the owner.
+    expect(m.deliveryError).toContain('(Meta error 190/460)')
     // One attempt, no retries.
     expect(graph.requests.slice(before).filter((r) => r.path.endsWith('/messages')).length).toBe(1)
     const status = (await owner.request('GET', '/api/channels/status')).body.messenger
     expect(status.state).toBe('failing')
     expect(status.error).toContain('Expiring Page: the page access token has expired or was revoked')
     const next = await settledMessage(conversationId, await reply(conversationId, 'still nothing'))
-    expect(next.deliveryStatus).toBe('failed')
+    expect([next.deliveryStatus, next.deliveryCode]).toEqual(['failed', 'messenger.token_expired'])
     expect(graph.requests.slice(before).filter((r) => r.path.endsWith('/messages')).length).toBe(1)
 
     // A new token puts the page back.

@@ -11,7 +11,7 @@ import type { SecretBox } from '../../shared/secrets.ts'
 import { AppError } from '../../shared/errors.ts'
 import { isUuid, newId } from '../../shared/ids.ts'
 import type { ConversationView } from '../../domain/conversations/conversations.types.ts'
-import type { MessageView } from '../../domain/messages/messages.types.ts'
+import type { DeliveryCode, MessageView } from '../../domain/messages/messages.types.ts'
 import { getConversation } from '../../domain/conversations/conversations.usecases.ts'
 import { findMessage, setDeliveryWithin } from '../../domain/messages/messages.usecases.ts'
 import { hasOutboundId, recordMessageId } from '../shared/channel-tables.ts'
@@ -42,9 +42,30 @@ export const sendOfMessage = (deps: Pick<OutboundDeps, 'sql'>, messageRowId: str
 /** Whether a message's mid came back from Meta already (an echo of a reply typed in Meta's inbox). */
 export const alreadyOnMessenger = (deps: Pick<OutboundDeps, 'sql'>, messageRowId: string) => hasOutboundId(deps.sql, 'messenger', messageRowId)
 
-export type Settled = { messageRowId: string; status: 'sent' } | { messageRowId: string; status: 'failed'; error: string }
+export type Settled =
+  | { messageRowId: string; status: 'sent' }
+  | { messageRowId: string; status: 'failed'; error: string; code: DeliveryCode; detail: string | null }
 
-class Permanent extends Error {}
+/** A send that cannot succeed however often it is tried; its code is what the agent reads. */
+class Permanent extends Error {
+  constructor(
+    message: string,
+    readonly code: DeliveryCode,
+  ) {
+    super(message)
+  }
+}
+
+/** What the dashboard words for a reply Meta did not take. */
+function graphDeliveryCode(e: GraphError): DeliveryCode {
+  if (e.tokenExpired) return 'messenger.token_expired'
+  if (e.httpStatus === null) return 'messenger.unreachable'
+  // 10/2018278: sent outside the messaging window
+  if (e.code === 10 && e.subcode === 2018278) return 'messenger.window_closed'
+  // 551: this person is not available right now (blocked the page, left Messenger)
+  if (e.code === 551) return 'messenger.recipient_unavailable'
+  return 'messenger.rejected'
+}
 
 /**
  * Claims one due reply and sends what is left of it. The row stays locked while Meta is talked to;
@@ -57,7 +78,7 @@ export async function sendOne(deps: OutboundDeps): Promise<Settled | null | fals
     const row = await repo.claimSend(tx)
     if (!row) return false
     const settle = async (s: Settled) => {
-      const updated = await setDeliveryWithin(tx, row.messageRowId, s.status, s.status === 'failed' ? s.error : null)
+      const updated = await setDeliveryWithin(tx, row.messageRowId, s.status, s.status === 'failed' ? { code: s.code, detail: s.detail } : null)
       if (updated) {
         const { visitorId, ...message } = updated
         announce = () => deps.bus.emit('message.updated', { message, visitorId })
@@ -84,7 +105,9 @@ export async function sendOne(deps: OutboundDeps): Promise<Settled | null | fals
       const shown = graph?.tokenExpired ? `the page's access token has expired or was revoked: enter a new one in the Messenger settings (${error})` : error
       await repo.markSendFailed(tx, row.id, shown)
       deps.log.warn('messenger: send failed for good', { messageId: row.messageRowId, attempt: row.attempts + 1, error })
-      return settle({ messageRowId: row.messageRowId, status: 'failed', error: shown })
+      // Meta's own answer is the detail; Parley's English reasons are said by the code alone.
+      const code = e instanceof Permanent ? e.code : graph ? graphDeliveryCode(graph) : 'other'
+      return settle({ messageRowId: row.messageRowId, status: 'failed', error: shown, code, detail: e instanceof Permanent ? null : error })
     }
   })
   ;(announce as (() => void) | null)?.()
@@ -93,13 +116,13 @@ export async function sendOne(deps: OutboundDeps): Promise<Settled | null | fals
 
 async function sendRow(deps: OutboundDeps, tx: TxSql, row: repo.SendRow): Promise<void> {
   const page = await loadPage({ sql: tx as never, secrets: deps.secrets }, row.pageId)
-  if (!page) throw new Permanent('the Messenger page of this conversation is no longer connected')
-  if (page.state === 'expired') throw new Permanent(`the page's access token has expired or was revoked: enter a new one in the Messenger settings`)
+  if (!page) throw new Permanent('the Messenger page of this conversation is no longer connected', 'messenger.page_disconnected')
+  if (page.state === 'expired') throw new Permanent(`the page's access token has expired or was revoked: enter a new one in the Messenger settings`, 'messenger.token_expired')
   const message = await findMessage({ sql: tx }, row.messageRowId)
-  if (!message) throw new Permanent('the message is gone')
+  if (!message) throw new Permanent('the message is gone', 'other')
   const contact = await repo.findContact(tx, row.pageId, row.psid)
   const mode = sendMode({ lastInboundAt: contact?.lastInboundAt ?? null, now: new Date(), humanAgentEnabled: page.humanAgent, writtenByAgent: message.authorType === 'agent' && message.authorId !== null })
-  if (mode.kind === 'closed') throw new Permanent(mode.reason)
+  if (mode.kind === 'closed') throw new Permanent(mode.reason, 'messenger.window_closed')
   const target = await graphTarget({ sql: tx as never })
   const parts = splitText(message.body)
   for (let i = row.partsSent; i < parts.length; i++) {

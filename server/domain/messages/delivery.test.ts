@@ -17,7 +17,7 @@ describe('delivery status', () => {
     const deps = srv.running.deps
     await markDelivered(deps, first.body.conversation.id, reply.body.message.seq)
     await recordDelivery(deps, reply.body.message.id, 'sent')
-    await recordDelivery(deps, reply.body.message.id, 'failed', 'late failure')
+    await recordDelivery(deps, reply.body.message.id, 'failed', { code: 'other', detail: 'late failure' })
     const [row] = await srv.db.sql`select delivery_status, delivery_error from messages where id = ${reply.body.message.id}`
     expect(row).toEqual({ deliveryStatus: 'delivered', deliveryError: null })
   })

@@ -3,11 +3,11 @@ import { applyEffectSet, toView, viewSelect, type ViewRow } from '../conversatio
 import { sameEffect } from '../conversations/conversations.rules.ts'
 import type { Channel, ConversationStatus } from '../conversations/conversations.types.ts'
 import type { MaskedText } from '../privacy/privacy.types.ts'
-import type { AppendItem, AppendOutcome, DeliveryStatus, MessageView, UpdatedMessage } from './messages.types.ts'
+import type { AppendItem, AppendOutcome, DeliveryCode, DeliveryStatus, MessageView, UpdatedMessage } from './messages.types.ts'
 
 const select = (db: Db) => db`
   select m.id, m.conversation_id, m.seq, m.author_type, m.author_id, a.name as author_name, m.body, m.client_id,
-         m.channel, m.delivery_status, m.delivery_error, m.created_at
+         m.channel, m.delivery_status, m.delivery_code, m.delivery_error, m.created_at
   from messages m left join agents a on m.author_type = 'agent' and a.id = m.author_id`
 
 export async function findMessage(db: Db, id: string): Promise<MessageView | null> {
@@ -46,16 +46,22 @@ export async function listBefore(db: Db, conversationId: string, beforeSeq: numb
 const updatedReturning = (db: Db) => db`
   returning id, conversation_id, seq, author_type, author_id,
     (select a.name from agents a where author_type = 'agent' and a.id = author_id) as author_name,
-    body, client_id, channel, delivery_status, delivery_error, created_at,
+    body, client_id, channel, delivery_status, delivery_code, delivery_error, created_at,
     (select c.visitor_id from conversations c where c.id = conversation_id) as visitor_id`
 
 /**
  * Records what the channel reported. Never steps back from 'delivered': the widget may confirm a
  * reply before the delivery listener gets round to recording it as sent.
  */
-export async function setDelivery(db: Db, id: string, status: DeliveryStatus, error: MaskedText | null): Promise<UpdatedMessage | null> {
+export async function setDelivery(
+  db: Db,
+  id: string,
+  status: DeliveryStatus,
+  code: DeliveryCode | null,
+  error: MaskedText | null,
+): Promise<UpdatedMessage | null> {
   const [row] = await db<UpdatedMessage[]>`
-    update messages set delivery_status = ${status}, delivery_error = ${error}
+    update messages set delivery_status = ${status}, delivery_code = ${code}, delivery_error = ${error}
     where id = ${id} and not (delivery_status = 'delivered' and ${status} <> 'delivered')
     ${updatedReturning(db)}`
   return row ?? null
@@ -64,7 +70,7 @@ export async function setDelivery(db: Db, id: string, status: DeliveryStatus, er
 /** Marks the conversation's agent messages up to a sequence number as delivered to the visitor. */
 export async function markDeliveredUpTo(db: Db, conversationId: string, seq: number): Promise<UpdatedMessage[]> {
   return db<UpdatedMessage[]>`
-    update messages set delivery_status = 'delivered', delivery_error = null
+    update messages set delivery_status = 'delivered', delivery_code = null, delivery_error = null
     where conversation_id = ${conversationId} and seq <= ${seq} and author_type = 'agent'
       and delivery_status in ('pending', 'sent')
     ${updatedReturning(db)}`
@@ -85,6 +91,7 @@ type AppendRow = ViewRow & {
   seenBody: string | null
   seenChannel: Channel | null
   seenDeliveryStatus: DeliveryStatus | null
+  seenDeliveryCode: DeliveryCode | null
   seenDeliveryError: string | null
   seenCreatedAt: Date | null
 }
@@ -134,10 +141,12 @@ export async function appendMessages(db: Db, items: readonly AppendItem[]): Prom
     ), checked as materialized (
       -- once per message: the message stored before under this client id (OFFSET 0 keeps it an index probe)
       select i.*, s.id as seen_id, s.conversation_id as seen_conversation_id, s.seq as seen_seq, s.body as seen_body,
-        s.channel as seen_channel, s.delivery_status as seen_delivery_status, s.delivery_error as seen_delivery_error,
+        s.channel as seen_channel, s.delivery_status as seen_delivery_status, s.delivery_code as seen_delivery_code,
+        s.delivery_error as seen_delivery_error,
         s.created_at as seen_created_at
       from input i left join lateral (
-        select m.id, m.conversation_id, m.seq, m.body, m.channel, m.delivery_status, m.delivery_error, m.created_at
+        select m.id, m.conversation_id, m.seq, m.body, m.channel, m.delivery_status, m.delivery_code, m.delivery_error,
+          m.created_at
         from messages m where m.author_id = i.author_id and m.client_id = i.client_id offset 0
       ) s on true
     ), old as (
@@ -165,7 +174,7 @@ export async function appendMessages(db: Db, items: readonly AppendItem[]): Prom
         e.old_assignee_id as previous_assignee_id, now() as message_created_at,
         null::int as seen_ord, null::uuid as seen_id, null::int as seen_seq, null::text as seen_body,
         null::channel_kind as seen_channel, null::delivery_status as seen_delivery_status,
-        null::text as seen_delivery_error, null::timestamptz as seen_created_at
+        null::text as seen_delivery_code, null::text as seen_delivery_error, null::timestamptz as seen_created_at
     ), msg as (
       insert into messages (id, conversation_id, seq, author_type, author_id, body, client_id, channel, delivery_status)
       select id, conversation_id, seq, author_type, author_id, body, client_id, coalesce(channel, conversation_channel), delivery_status
@@ -175,7 +184,7 @@ export async function appendMessages(db: Db, items: readonly AppendItem[]): Prom
       select c.*, null::int as batch_count, null::int[] as batch_ords, null::conversation_status as previous_status,
         null::uuid as previous_assignee_id, null::timestamptz as message_created_at,
         a.ord::int as seen_ord, a.seen_id, a.seen_seq, a.seen_body, a.seen_channel, a.seen_delivery_status,
-        a.seen_delivery_error, a.seen_created_at
+        a.seen_delivery_code, a.seen_delivery_error, a.seen_created_at
       from allowed a join conversations c on c.id = a.seen_conversation_id
       where a.seen_id is not null
     )
@@ -201,6 +210,7 @@ export async function appendMessages(db: Db, items: readonly AppendItem[]): Prom
           clientId: item.clientId,
           channel: row.seenChannel!,
           deliveryStatus: row.seenDeliveryStatus!,
+          deliveryCode: row.seenDeliveryCode,
           deliveryError: row.seenDeliveryError,
           createdAt: row.seenCreatedAt!,
         },
@@ -225,6 +235,7 @@ export async function appendMessages(db: Db, items: readonly AppendItem[]): Prom
           clientId: item.clientId,
           channel: item.channel ?? row.channel,
           deliveryStatus: item.deliveryStatus,
+          deliveryCode: null,
           deliveryError: null,
           // messages.created_at defaults to now(): the transaction's time, the same for the statement
           createdAt: row.messageCreatedAt!,

@@ -5,6 +5,35 @@ import type { MaskedText } from '../privacy/privacy.types.ts'
 
 export type DeliveryStatus = 'received' | 'pending' | 'sent' | 'delivered' | 'failed'
 
+/**
+ * Why an outbound message failed: a closed vocabulary the dashboard words in the agent's language.
+ * The channel's raw answer (SMTP's reply, Meta's error) travels beside it as deliveryError.
+ */
+export const DELIVERY_CODES = [
+  'smtp.auth', // the SMTP server refused our login
+  'smtp.unreachable', // no connection to the SMTP server (refused, DNS, timeout, TLS)
+  'smtp.rejected_recipient', // the SMTP server refused the visitor's address
+  'smtp.rejected', // the SMTP server refused the mail for another reason
+  'mail.bounced', // accepted, then returned by the receiving mail server
+  'mail.not_set_up', // no SMTP settings to send with
+  'mail.no_address', // the visitor has no e-mail address
+  'messenger.window_closed', // Messenger's messaging window is closed (or the person never wrote)
+  'messenger.token_expired', // the page's access token expired or was revoked
+  'messenger.page_disconnected', // the page of this conversation is no longer connected
+  'messenger.recipient_unavailable', // the person blocked the page or cannot be reached
+  'messenger.rejected', // Meta refused the message for another reason
+  'messenger.unreachable', // Meta could not be reached
+  'channel.not_set_up', // the conversation's channel is not set up at all
+  'other',
+] as const
+export type DeliveryCode = (typeof DELIVERY_CODES)[number]
+
+/** A failed delivery: the code that is worded, and the channel's own text quoted after it. */
+export interface DeliveryFailure {
+  code: DeliveryCode
+  detail: string | null
+}
+
 export interface MessageView {
   id: string
   conversationId: string
@@ -17,6 +46,9 @@ export interface MessageView {
   clientId: string | null
   channel: Channel
   deliveryStatus: DeliveryStatus
+  /** Why it failed, when it did (DELIVERY_CODES); worded by the dashboard. */
+  deliveryCode: DeliveryCode | null
+  /** The channel's raw answer, for the owner: quoted after the worded reason. */
   deliveryError: string | null
   createdAt: Date
 }

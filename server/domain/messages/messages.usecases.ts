@@ -14,7 +14,7 @@ import type { MaskedText } from '../privacy/privacy.types.ts'
 import { isVisitorOnline } from '../visitors/visitors.usecases.ts'
 import * as repo from './messages.repo.ts'
 import { appendOne, retryAfterRace, type VisitorMessageBatcher } from './append-batch.ts'
-import type { AppendItem, AppendOutcome, DeliveryStatus, InboundMessage, MessageResult, MessageView, UpdatedMessage, WithinMessage } from './messages.types.ts'
+import type { AppendItem, AppendOutcome, DeliveryFailure, DeliveryStatus, InboundMessage, MessageResult, MessageView, UpdatedMessage, WithinMessage } from './messages.types.ts'
 import type { Channel } from '../conversations/conversations.types.ts'
 
 export type { InboundMessage, MessageResult, WithinMessage } from './messages.types.ts'
@@ -203,9 +203,9 @@ export async function recordDelivery(
   deps: MessageDeps,
   messageId: string,
   status: 'sent' | 'delivered' | 'failed',
-  error: string | null = null,
+  failure: DeliveryFailure | null = null,
 ): Promise<void> {
-  const updated = await repo.setDelivery(deps.sql, messageId, status, error === null ? null : maskCardNumbers(error))
+  const updated = await setDeliveryWithin(deps.sql, messageId, status, failure)
   if (updated) announceUpdate(deps, updated)
 }
 
@@ -222,6 +222,14 @@ function announceUpdate(deps: MessageDeps, { visitorId, ...message }: UpdatedMes
  * A channel whose sending outlives the request (the e-mail outbox) records the message's delivery
  * in its own transaction, beside its own bookkeeping; it announces the returned view once committed.
  */
-export async function setDeliveryWithin(db: Db, messageId: string, status: DeliveryStatus, error: string | null): Promise<UpdatedMessage | null> {
-  return repo.setDelivery(db, messageId, status, error === null ? null : maskCardNumbers(error))
+export async function setDeliveryWithin(
+  db: Db,
+  messageId: string,
+  status: DeliveryStatus,
+  failure: DeliveryFailure | null,
+): Promise<UpdatedMessage | null> {
+  // A failure always carries a code, so the dashboard never has to show a channel's English as the reason.
+  const code = status === 'failed' ? (failure?.code ?? 'other') : null
+  const detail = status === 'failed' && failure?.detail ? maskCardNumbers(failure.detail) : null
+  return repo.setDelivery(db, messageId, status, code, detail)
 }

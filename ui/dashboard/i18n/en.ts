@@ -375,6 +375,24 @@ export const en = {
   'recordingSettings.usage': 'Stored recordings: {count}, {size}',
   'recordingSettings.save': 'Save recording settings',
   'recordingSettings.saved': 'Recording settings saved.',
+  // delivery errors
+  'deliveryFailure.smtp.auth': 'The mail server refused the sign-in: the SMTP settings need checking.',
+  'deliveryFailure.smtp.unreachable': 'The mail server could not be reached. Try again in a while.',
+  'deliveryFailure.smtp.rejected_recipient': 'The mail server refused the visitor’s e-mail address. Check that it is right.',
+  'deliveryFailure.smtp.rejected': 'The mail server refused this e-mail.',
+  'deliveryFailure.mail.bounced': 'The e-mail came back: the visitor’s mail server could not deliver it.',
+  'deliveryFailure.mail.not_set_up': 'E-mail is not set up yet: the SMTP settings are missing.',
+  'deliveryFailure.mail.no_address': 'No e-mail address is known for this visitor.',
+  'deliveryFailure.messenger.window_closed': 'Messenger’s messaging window is closed: you can reply once this person writes again.',
+  'deliveryFailure.messenger.token_expired': 'The page’s access to Messenger has expired: a new access token is needed in the Messenger settings.',
+  'deliveryFailure.messenger.page_disconnected': 'The Messenger page of this conversation is no longer connected.',
+  'deliveryFailure.messenger.recipient_unavailable': 'Messenger cannot reach this person right now.',
+  'deliveryFailure.messenger.rejected': 'Messenger refused this message.',
+  'deliveryFailure.messenger.unreachable': 'Messenger could not be reached. Try again in a while.',
+  'deliveryFailure.channel.not_set_up': 'This conversation’s channel is not set up.',
+  'deliveryFailure.other': 'The message could not be sent.',
+  'visitor.messengerPage': 'Facebook page',
+  'visitor.webOnly': 'Location, device and browsing history are known only for visitors of your website.',
 } as const
 
 export type Key = keyof typeof en

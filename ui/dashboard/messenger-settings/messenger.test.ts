@@ -191,7 +191,9 @@ describe('Messenger in the dashboard', () => {
     await composer.pressSequentially('We do, in two days.')
     await composer.press('Enter')
     await waitForText(thread.locator('.msg.agent .state.failed'), 'Not delivered')
-    expect(await thread.locator('.msg.agent .state.failed').getAttribute('title')).toContain('expired or was revoked')
+    // Why, in the agent's words, with Meta's own answer quoted after it for the owner.
+    await waitForText(thread.locator('.msg.agent .failure [data-reason]'), 'The page’s access to Messenger has expired')
+    await waitForText(thread.locator('.msg.agent .failure [data-detail]'), 'Meta error 190')
     await thread.locator('.msg.agent button[data-action=retry-messenger]').waitFor()
     // The banner comes with the next look at the channels (on navigation, or within a minute).
     await page.evaluate(() => (location.hash = '#/'))

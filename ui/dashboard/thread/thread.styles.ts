@@ -160,6 +160,25 @@ export const threadStyles = css`
   .meta .state.failed {
     color: var(--p-danger);
   }
+  .failure {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: flex-end;
+    gap: 4px 8px;
+    max-width: 100%;
+    margin-top: 4px;
+    font-size: var(--p-fs-s);
+    color: var(--p-danger);
+    text-align: end;
+  }
+  .failure p {
+    margin: 0;
+  }
+  .failure .detail {
+    color: var(--p-text-muted);
+    overflow-wrap: anywhere;
+  }
   .typing {
     min-height: 22px;
     padding: 0 var(--p-space-5) 4px;

@@ -176,23 +176,41 @@ export class ParleyThread extends StoreElement {
       case 'delivered':
         return html`<span class="state delivered" title=${t('delivery.delivered')}>${doubleCheckIcon(14)}<span class="sr-only">${t('delivery.delivered')}</span></span>`
       case 'failed':
-        return html`<span class="state failed" title=${m.deliveryError ?? t('delivery.failed')}>${alertIcon(12)} ${t('delivery.failed')}</span>
-          ${m.channel === 'email'
-            ? html`<button class="btn small ghost" data-action="retry-mail" ?disabled=${this.busy}
-                @click=${() => this.act(() => this.store.api.post(`/api/conversations/${m.conversationId}/messages/${m.id}/retry`).then(() => {}))}>${t('action.retry')}</button>`
-            : m.channel === 'messenger'
-              ? html`<button class="btn small ghost" data-action="retry-messenger" ?disabled=${this.busy}
-                  @click=${() => this.act(() => this.store.api.post(`/api/conversations/${m.conversationId}/messenger/messages/${m.id}/retry`).then(() => {}))}>${t('action.retry')}</button>`
-              : nothing}`
+        return html`<span class="state failed">${alertIcon(12)} ${t('delivery.failed')}</span>`
       default:
         return nothing
     }
   }
 
+  /**
+   * Under a failed reply: why, in the agent's language, and the retry button where the channel has
+   * one. The channel's own answer (SMTP's reply, Meta's error) is protocol text, so the owner, who
+   * can act on it, sees it quoted after the sentence and never as the sentence.
+   */
+  private failure(m: Message) {
+    const t = this.t
+    const code = m.deliveryCode ?? 'other'
+    const retryPath =
+      m.channel === 'email'
+        ? `/api/conversations/${m.conversationId}/messages/${m.id}/retry`
+        : m.channel === 'messenger'
+          ? `/api/conversations/${m.conversationId}/messenger/messages/${m.id}/retry`
+          : null
+    const detail = m.deliveryError && this.store.me?.role === 'owner' ? m.deliveryError : null
+    return html`<div class="failure" data-delivery-code=${code}>
+      <p><span data-reason>${t(`deliveryFailure.${code}`)}</span>${detail ? html` <q class="detail" data-detail>${detail}</q>` : nothing}</p>
+      ${retryPath
+        ? html`<button class="btn small" data-action=${m.channel === 'email' ? 'retry-mail' : 'retry-messenger'} ?disabled=${this.busy}
+            @click=${() => this.act(() => this.store.api.post(retryPath).then(() => {}))}>${t('action.retry')}</button>`
+        : nothing}
+    </div>`
+  }
+
   private message(m: Message) {
     const { lang } = this.store
     const mine = m.authorType === 'agent'
-    return html`<div class="msg ${m.authorType}" data-seq=${m.seq}>
+    const failed = mine && m.deliveryStatus === 'failed'
+    return html`<div class="msg ${m.authorType} ${failed ? 'failed' : ''}" data-seq=${m.seq}>
       <div class="bubble">${m.body}</div>
       ${m.authorType === 'visitor' && m.channel !== 'web' ? html`<parley-attachment-list conversation-id=${m.conversationId} message-id=${m.id} seq=${m.seq}></parley-attachment-list>` : nothing}
       <div class="meta">
@@ -201,6 +219,7 @@ export class ParleyThread extends StoreElement {
         <time datetime=${m.createdAt} title=${dateTime(m.createdAt, lang)}>${clockTime(m.createdAt, lang)}</time>
         ${mine ? this.delivery(m) : nothing}
       </div>
+      ${failed ? this.failure(m) : nothing}
     </div>`
   }
 

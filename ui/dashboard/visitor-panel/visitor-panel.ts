@@ -35,6 +35,7 @@ export class ParleyVisitorPanel extends StoreElement {
     noteDraft: { state: true },
     noteError: { state: true },
     noteSaved: { state: true },
+    messengerPage: { state: true },
   }
   static override styles = [tokens, controls, cardStyles, panelStyles]
 
@@ -45,6 +46,8 @@ export class ParleyVisitorPanel extends StoreElement {
   declare noteDraft: string | null
   declare noteError: string
   declare noteSaved: boolean
+  /** The Messenger page a Messenger conversation is with: its identity on the card. */
+  declare messengerPage: { conversationId: string; name: string | null } | null
   private visitorId: string | null = null
 
   constructor() {
@@ -55,6 +58,7 @@ export class ParleyVisitorPanel extends StoreElement {
     this.noteDraft = null
     this.noteError = ''
     this.noteSaved = false
+    this.messengerPage = null
   }
 
   private get conversation(): Conversation | null {
@@ -74,6 +78,17 @@ export class ParleyVisitorPanel extends StoreElement {
       this.noteDraft = null
       this.noteError = ''
       this.noteSaved = false
+    }
+    const c = this.conversation
+    if (c?.channel === 'messenger' && this.messengerPage?.conversationId !== c.id) {
+      this.messengerPage = { conversationId: c.id, name: null }
+      void this.store.api
+        .get<{ pageName: string | null }>(`/api/conversations/${c.id}/messenger`)
+        .then((w) => {
+          if (this.messengerPage?.conversationId === c.id) this.messengerPage = { conversationId: c.id, name: w.pageName }
+        })
+        // Without the page's name the card still says Messenger; the thread shows any real trouble.
+        .catch(() => {})
     }
   }
 
@@ -216,6 +231,23 @@ export class ParleyVisitorPanel extends StoreElement {
     </section>`
   }
 
+  /**
+   * A visitor who writes by Messenger or e-mail has no location, device, pages or recordings: the
+   * card says who they are on that channel instead of a column of "Unknown".
+   */
+  private channelIdentity(c: Conversation, v: Visitor) {
+    const t = this.t
+    return html`<section aria-labelledby="identity-h" data-channel-identity=${c.channel}>
+      <h3 id="identity-h">${t(`channel.${c.channel}`)}</h3>
+      <dl class="facts">
+        ${c.channel === 'messenger'
+          ? html`<dt>${t('visitor.messengerPage')}</dt><dd data-messenger-page>${this.messengerPage?.name ?? html`<span class="muted">…</span>`}</dd>`
+          : html`<dt>${t('field.email')}</dt><dd data-identity-email>${v.email ?? c.visitor.email ?? html`<span class="muted">${t('visitor.unknown')}</span>`}</dd>`}
+      </dl>
+      <p class="hint">${t('visitor.webOnly')}</p>
+    </section>`
+  }
+
   private customer(v: Visitor) {
     const t = this.t
     const vars = Object.entries(v.variables ?? {})
@@ -244,7 +276,7 @@ export class ParleyVisitorPanel extends StoreElement {
           <div class="name"><h2>${name}</h2>${v?.externalId
             ? html`<span class="badge verified" data-verified title=${t('visitor.verifiedHint')}>${checkIcon(12)}${t('visitor.verified')}</span>`
             : nothing}</div>
-          <p>${c.visitor.name ? t('list.visitor', { number: c.visitor.number }) : nothing}${v?.online !== undefined
+          <p>${c.visitor.name ? t('list.visitor', { number: c.visitor.number }) : nothing}${v?.online !== undefined && (c.channel === 'web' || seenOnWebsite(v))
             ? html`${c.visitor.name ? ' · ' : ''}<span class="presence ${v.online ? 'on' : ''}" data-visitor-online=${v.online ? 'true' : 'false'}>${v.online
                 ? t('visitor.online')
                 : v.lastSeenAt
@@ -294,10 +326,12 @@ export class ParleyVisitorPanel extends StoreElement {
                   : nothing}
               </div>
             </section>
-            <parley-visitor-activity visitor-id=${v.id}></parley-visitor-activity>
-            <parley-visitor-recordings visitor-id=${v.id}></parley-visitor-recordings>
-            ${this.customer(v)}
-            ${this.visit(v)}
+            ${c.channel !== 'web' && !seenOnWebsite(v)
+              ? html`${this.channelIdentity(c, v)} ${this.customer(v)}`
+              : html`<parley-visitor-activity visitor-id=${v.id}></parley-visitor-activity>
+                  <parley-visitor-recordings visitor-id=${v.id}></parley-visitor-recordings>
+                  ${this.customer(v)}
+                  ${this.visit(v)}`}
             <parley-visitor-conversations visitor-id=${v.id} conversation-id=${c.id}></parley-visitor-conversations>
           `
         : error
@@ -314,6 +348,11 @@ export class ParleyVisitorPanel extends StoreElement {
       </section>
     `
   }
+}
+
+/** Whether the widget ever told us anything of this visitor's browsing (a visitor may write on several channels). */
+function seenOnWebsite(v: Visitor): boolean {
+  return !!(v.location || v.browser || v.os || v.ip || v.currentPage || v.referrer)
 }
 
 customElements.define('parley-visitor-panel', ParleyVisitorPanel)
