@@ -42,7 +42,8 @@ export interface Conversation {
   visitor: { id: string; number: number; name: string | null; email: string | null }
   assignee: { id: string; name: string } | null
   lastSeq: number
-  lastMessage: { preview: string; at: string; author: AuthorType | null }
+  /** agent: who wrote it, when an agent did. */
+  lastMessage: { preview: string; at: string; author: AuthorType | null; agent: { id: string; name: string } | null }
   waitingSince: string | null
   createdAt: string
   resolvedAt: string | null

@@ -8,6 +8,7 @@ import type { Message } from '../../server/realtime/wire.ts'
 import { ChatController, ContactError, type ChatItem } from './chat.controller.ts'
 import { STRINGS, browserLanguage, localeFor, supported, type Language, type Strings } from './i18n/index.ts'
 import { chime, unlock } from './sound.ts'
+import { linkified } from '../shared/links.ts'
 import { styles } from './parley-chat.styles.ts'
 import './contact-form/parley-contact-form.ts'
 import type { ParleyContactEvent, ParleyContactForm } from './contact-form/parley-contact-form.ts'
@@ -496,7 +497,7 @@ export class ParleyChat extends LitElement {
         : nothing}
       <div class="stack">
         ${m.author === 'agent' && first ? html`<span class="author">${name}</span>` : nothing}
-        <div class="bubble">${m.body}</div>
+        <div class="bubble">${linkified(m.body)}</div>
         ${showMeta
           ? html`<span class="meta"
               ><time datetime=${new Date(m.at).toISOString()}>${time}</time

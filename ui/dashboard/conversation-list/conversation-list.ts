@@ -107,12 +107,15 @@ export class ParleyConversationList extends StoreElement {
     const waiting = c.status === 'open' && c.waitingSince ? duration(this.now - Date.parse(c.waitingSince), lang) : null
     const mayResolve = c.status === 'open' && me !== null && canResolve(me, c)
     const fromAgent = c.lastMessage.author === 'agent'
+    // A reply written outside Parley (Meta's inbox) has no agent: it is an answer, but nobody's to name.
+    const by = c.lastMessage.agent
+    const prefix = !fromAgent || !by ? '' : by.id === me?.id ? t('list.youPrefix') : t('list.agentPrefix', { name: by.name })
     return html`<li class="row" aria-current=${selected ? 'true' : 'false'} data-conversation=${c.id}>
       <a href=${`#/c/${c.id}`}>
         <span class="avatar" aria-hidden="true" style=${`background:${avatarColor(c.visitor.id)}`}>${c.visitor.name ? initials(c.visitor.name) : '#'}</span>
         <span class="name">${channelIcon(c.channel, t)}<span>${name}</span></span>
         <span class="time" title=${dateTime(c.lastMessage.at, lang)}>${ago(c.lastMessage.at, lang, this.now)}</span>
-        <span class="preview ${fromAgent ? '' : 'unanswered'}">${fromAgent ? t('list.youPrefix') : ''}${c.lastMessage.preview}</span>
+        <span class="preview ${fromAgent ? '' : 'unanswered'}">${prefix}${c.lastMessage.preview}</span>
         <span class="meta">
           ${waiting ? html`<span class="waiting" title=${t('list.waitingTitle')}>${clockIcon(12)} ${waiting}</span>` : nothing}
           ${c.assignee

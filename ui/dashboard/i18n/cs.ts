@@ -394,4 +394,6 @@ export const cs: Catalog<Key> = {
   'recordingSettings.usage': 'Uložené záznamy: {count}, {size}',
   'recordingSettings.save': 'Uložit nastavení záznamů',
   'recordingSettings.saved': 'Nastavení záznamů je uloženo.',
+  // #15 attention
+  'list.agentPrefix': '{name}: ',
 }

@@ -394,4 +394,6 @@ export const de: Catalog<Key> = {
   'recordingSettings.usage': 'Gespeicherte Aufzeichnungen: {count}, {size}',
   'recordingSettings.save': 'Aufzeichnungseinstellungen speichern',
   'recordingSettings.saved': 'Die Aufzeichnungseinstellungen sind gespeichert.',
+  // #15 attention
+  'list.agentPrefix': '{name}: ',
 }

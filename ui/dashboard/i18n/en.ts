@@ -391,6 +391,8 @@ export const en = {
   'recordingSettings.usage': 'Stored recordings: {count}, {size}',
   'recordingSettings.save': 'Save recording settings',
   'recordingSettings.saved': 'Recording settings saved.',
+  // #15 attention
+  'list.agentPrefix': '{name}: ',
 } as const
 
 export type Key = keyof typeof en

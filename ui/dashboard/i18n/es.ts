@@ -394,4 +394,6 @@ export const es: Catalog<Key> = {
   'recordingSettings.usage': 'Grabaciones guardadas: {count}, {size}',
   'recordingSettings.save': 'Guardar los ajustes de grabación',
   'recordingSettings.saved': 'Ajustes de grabación guardados.',
+  // #15 attention
+  'list.agentPrefix': '{name}: ',
 }

@@ -394,4 +394,6 @@ export const hu: Catalog<Key> = {
   'recordingSettings.usage': 'Tárolt felvételek: {count}, {size}',
   'recordingSettings.save': 'Felvételi beállítások mentése',
   'recordingSettings.saved': 'A felvételi beállítások mentve.',
+  // #15 attention
+  'list.agentPrefix': '{name}: ',
 }

@@ -394,4 +394,6 @@ export const pl: Catalog<Key> = {
   'recordingSettings.usage': 'Zapisane nagrania: {count}, {size}',
   'recordingSettings.save': 'Zapisz ustawienia nagrań',
   'recordingSettings.saved': 'Ustawienia nagrań zapisane.',
+  // #15 attention
+  'list.agentPrefix': '{name}: ',
 }

@@ -1,0 +1,13 @@
+-- Attention in the dashboard (#15). The list's preview says whose the last message was, so a
+-- conversation remembers which agent wrote it (null for a visitor's or the system's message, or
+-- once that agent's account is gone).
+
+alter table conversations
+  add column last_message_agent_id uuid references agents (id) on delete set null;
+
+update conversations c set last_message_agent_id = m.author_id
+from (
+  select distinct on (conversation_id) conversation_id, author_id, author_type
+  from messages order by conversation_id, seq desc
+) m
+where m.conversation_id = c.id and m.author_type = 'agent' and c.last_message_author = 'agent';
