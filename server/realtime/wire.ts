@@ -121,6 +121,8 @@ export type ServerFrame =
   | { type: 'message.updated'; message: Message }
   | { type: 'conversation'; conversation: Conversation; change: ConversationChange }
   | { type: 'counts'; counts: Counts }
+  /** To one agent's tabs: they read the conversation up to seq; unread visitor messages remain after it. */
+  | { type: 'read'; conversationId: string; seq: number; unread: number }
   | { type: 'typing'; conversationId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
   | { type: 'presence'; presence: AgentPresence }
   | { type: 'visitor'; visitor: Visitor }
