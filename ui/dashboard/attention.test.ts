@@ -163,3 +163,55 @@ describe('links in messages', () => {
     agentWs.close()
   }, TEST_MS)
 })
+
+describe('unread conversations', () => {
+  it('shows unread rows bold with their count, the total on the Open tab and in the title, and clears them when the agent reads the thread, in every tab', async () => {
+    const tab1 = await pages.open()
+    const tab2 = await pages.open()
+    await signIn(tab1, ALEX)
+    await signIn(tab2, ALEX)
+    const base = Object.values((await alex.request('GET', '/api/conversations/unread')).body.unread as Record<string, number>).reduce((a, b) => a + b, 0)
+    const title = (n: number) => (n > 0 ? `(${n}) Parley` : 'Parley')
+
+    const visitor = await VisitorClient.create(srv.url)
+    const ws = await visitor.socket()
+    const say = async (body: string) => {
+      const clientId = cid()
+      ws.send({ type: 'message.send', clientId, body })
+      return (await ws.waitFor('ack', (f) => f.clientId === clientId)).conversationId
+    }
+    const id = await say('Hello, anyone?')
+    await say('I have a question about my order.')
+
+    for (const tab of [tab1, tab2]) {
+      const row = rowOf(tab, id)
+      await waitForText(row.locator('.badge'), '2 unread messages')
+      expect(await row.getAttribute('class')).toContain('unread')
+      await waitForText(tab.locator('parley-conversation-list [data-view=open] .badge'), `${base + 2} unread messages`)
+      await tab.waitForFunction((t) => document.title === t, title(base + 2))
+    }
+    await tab1.screenshot({ path: screenshotPath('attention-unread') })
+    expect(await axeViolations(tab1)).toEqual([])
+
+    // Reading it in one tab clears it there and, through the server, in the other tab.
+    await rowOf(tab1, id).locator('a').click()
+    await waitForText(tab1.locator('parley-thread .msg.visitor .bubble').last(), 'I have a question about my order.')
+    for (const tab of [tab1, tab2]) {
+      await rowOf(tab, id).locator('.badge').waitFor({ state: 'detached' })
+      expect(await rowOf(tab, id).getAttribute('class')).not.toContain('unread')
+      await tab.waitForFunction((t) => document.title === t, title(base))
+    }
+
+    // While the thread is open, a new message is read at once; after a reload nothing is unread again.
+    await say('Are you there?')
+    await waitForText(tab1.locator('parley-thread .msg.visitor .bubble').last(), 'Are you there?')
+    await tab1.reload()
+    await rowOf(tab1, id).waitFor()
+    await tab1.waitForFunction((t) => document.title === t, title(base))
+    expect(await rowOf(tab1, id).locator('.badge').count()).toBe(0)
+    await tab2.waitForFunction((t) => document.title === t, title(base))
+    expect(tab1.errors).toEqual([])
+    expect(tab2.errors).toEqual([])
+    ws.close()
+  }, TEST_MS)
+})

@@ -145,6 +145,26 @@ export const listStyles = css`
   .preview.unanswered {
     color: var(--p-text);
   }
+  /* Unread: the row speaks louder (bold) and says how many, as mail clients do. */
+  .row.unread .name,
+  .row.unread .preview {
+    font-weight: 700;
+    color: var(--p-text);
+  }
+  .badge {
+    display: inline-block;
+    min-width: 18px;
+    margin-left: 6px;
+    padding: 0 5px;
+    border-radius: 999px;
+    background: var(--p-accent);
+    color: #fff;
+    font-size: var(--p-fs-s);
+    font-weight: 700;
+    line-height: 18px;
+    text-align: center;
+    font-variant-numeric: tabular-nums;
+  }
   /* Wraps, so "< 1 Min." and "Nicht zugewiesen" stack beside the Resolve button rather than one
      of them ending in an ellipsis. */
   .meta {

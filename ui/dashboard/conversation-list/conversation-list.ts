@@ -29,6 +29,9 @@ export function channelIcon(channel: Conversation['channel'], t: (k: 'channel.em
   return nothing
 }
 
+/** A resolved conversation is nobody's unread work, whatever was counted before it was resolved. */
+const unreadIn = (store: { unreadOf(id: string): number }, c: Conversation): number => (c.status === 'open' ? store.unreadOf(c.id) : 0)
+
 /**
  * Open (Unassigned / Mine / Others, with live counts) and Resolved (keyset "load more").
  * Rows are links to #/c/<id>; arrow keys move between them.
@@ -109,12 +112,15 @@ export class ParleyConversationList extends StoreElement {
     const fromAgent = c.lastMessage.author === 'agent'
     // A reply written outside Parley (Meta's inbox) has no agent: it is an answer, but nobody's to name.
     const by = c.lastMessage.agent
+    const unread = unreadIn(this.store, c)
     const prefix = !fromAgent || !by ? '' : by.id === me?.id ? t('list.youPrefix') : t('list.agentPrefix', { name: by.name })
-    return html`<li class="row" aria-current=${selected ? 'true' : 'false'} data-conversation=${c.id}>
+    return html`<li class="row ${unread ? 'unread' : ''}" aria-current=${selected ? 'true' : 'false'} data-conversation=${c.id}>
       <a href=${`#/c/${c.id}`}>
         <span class="avatar" aria-hidden="true" style=${`background:${avatarColor(c.visitor.id)}`}>${c.visitor.name ? initials(c.visitor.name) : '#'}</span>
         <span class="name">${channelIcon(c.channel, t)}<span>${name}</span></span>
-        <span class="time" title=${dateTime(c.lastMessage.at, lang)}>${ago(c.lastMessage.at, lang, this.now)}</span>
+        <span class="time" title=${dateTime(c.lastMessage.at, lang)}>${ago(c.lastMessage.at, lang, this.now)}${unread
+          ? html`<span class="badge" data-unread=${unread}><span aria-hidden="true">${unread}</span><span class="sr-only">${t('list.unread', { n: unread })}</span></span>`
+          : nothing}</span>
         <span class="preview ${fromAgent ? '' : 'unanswered'}">${prefix}${c.lastMessage.preview}</span>
         <span class="meta">
           ${waiting ? html`<span class="waiting" title=${t('list.waitingTitle')}>${clockIcon(12)} ${waiting}</span>` : nothing}
@@ -139,6 +145,7 @@ export class ParleyConversationList extends StoreElement {
     const view = s.view
     const open = view !== 'resolved'
     const items = s.list(view)
+    const total = s.unreadTotal
     const empty = {
       unassigned: t('list.empty.unassigned'),
       mine: t('list.empty.mine'),
@@ -148,7 +155,9 @@ export class ParleyConversationList extends StoreElement {
     return html`
       <div class="tabs" role="tablist" aria-label=${t('list.label')} @keydown=${(e: KeyboardEvent) => this.onTabKeydown(e, ['unassigned', 'resolved'])}>
         <button class="tab" role="tab" data-view="open" aria-selected=${open ? 'true' : 'false'} tabindex=${open ? 0 : -1}
-          @click=${() => this.pick('unassigned')}>${t('list.open')}</button>
+          @click=${() => this.pick('unassigned')}>${t('list.open')}${total
+            ? html`<span class="badge" data-unread-total=${total}><span aria-hidden="true">${total}</span><span class="sr-only">${t('list.unread', { n: total })}</span></span>`
+            : nothing}</button>
         <button class="tab" role="tab" data-view="resolved" aria-selected=${open ? 'false' : 'true'} tabindex=${open ? -1 : 0}
           @click=${() => this.pick('resolved')}>${t('list.resolved')}</button>
       </div>

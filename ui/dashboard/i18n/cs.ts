@@ -396,4 +396,6 @@ export const cs: Catalog<Key> = {
   'recordingSettings.saved': 'Nastavení záznamů je uloženo.',
   // #15 attention
   'list.agentPrefix': '{name}: ',
+  'list.unread': '{n, plural, one {# nepřečtená zpráva} few {# nepřečtené zprávy} many {# nepřečtené zprávy} other {# nepřečtených zpráv}}',
+  'list.openUnread': 'Otevřené, {n, plural, one {# nepřečtená zpráva} few {# nepřečtené zprávy} many {# nepřečtené zprávy} other {# nepřečtených zpráv}}',
 }

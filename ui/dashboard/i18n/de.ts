@@ -396,4 +396,6 @@ export const de: Catalog<Key> = {
   'recordingSettings.saved': 'Die Aufzeichnungseinstellungen sind gespeichert.',
   // #15 attention
   'list.agentPrefix': '{name}: ',
+  'list.unread': '{n, plural, one {# ungelesene Nachricht} other {# ungelesene Nachrichten}}',
+  'list.openUnread': 'Offen, {n, plural, one {# ungelesene Nachricht} other {# ungelesene Nachrichten}}',
 }

@@ -393,6 +393,8 @@ export const en = {
   'recordingSettings.saved': 'Recording settings saved.',
   // #15 attention
   'list.agentPrefix': '{name}: ',
+  'list.unread': '{n, plural, one {# unread message} other {# unread messages}}',
+  'list.openUnread': 'Open, {n, plural, one {# unread message} other {# unread messages}}',
 } as const
 
 export type Key = keyof typeof en

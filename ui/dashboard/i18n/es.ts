@@ -396,4 +396,6 @@ export const es: Catalog<Key> = {
   'recordingSettings.saved': 'Ajustes de grabación guardados.',
   // #15 attention
   'list.agentPrefix': '{name}: ',
+  'list.unread': '{n, plural, one {# mensaje sin leer} other {# mensajes sin leer}}',
+  'list.openUnread': 'Abiertas, {n, plural, one {# mensaje sin leer} other {# mensajes sin leer}}',
 }

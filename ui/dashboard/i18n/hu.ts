@@ -396,4 +396,6 @@ export const hu: Catalog<Key> = {
   'recordingSettings.saved': 'A felvételi beállítások mentve.',
   // #15 attention
   'list.agentPrefix': '{name}: ',
+  'list.unread': '{n, plural, one {# olvasatlan üzenet} other {# olvasatlan üzenet}}',
+  'list.openUnread': 'Nyitott, {n, plural, one {# olvasatlan üzenet} other {# olvasatlan üzenet}}',
 }

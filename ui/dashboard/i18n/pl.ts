@@ -396,4 +396,6 @@ export const pl: Catalog<Key> = {
   'recordingSettings.saved': 'Ustawienia nagrań zapisane.',
   // #15 attention
   'list.agentPrefix': '{name}: ',
+  'list.unread': '{n, plural, one {# nieprzeczytana wiadomość} few {# nieprzeczytane wiadomości} many {# nieprzeczytanych wiadomości} other {# nieprzeczytanej wiadomości}}',
+  'list.openUnread': 'Otwarte, {n, plural, one {# nieprzeczytana wiadomość} few {# nieprzeczytane wiadomości} many {# nieprzeczytanych wiadomości} other {# nieprzeczytanej wiadomości}}',
 }
