@@ -215,3 +215,45 @@ describe('unread conversations', () => {
     ws.close()
   }, TEST_MS)
 })
+
+describe('waiting conversations', () => {
+  it("grow more urgent with time: amber past the owner's threshold, red at twice it", async () => {
+    const page = await pages.open()
+    await signIn(page, OWNER)
+    // The owner sets the threshold on the account page.
+    await page.goto(`${srv.url}/#/account`)
+    const form = page.locator('parley-notification-settings form[data-form=attention]')
+    await form.locator('input[name=waitWarnMinutes]').fill('0')
+    await form.locator('button[type=submit]').click()
+    // The browser's own check stops 0 before it is sent: nothing is saved.
+    expect((await owner.request('GET', '/api/settings/attention')).body).toEqual({ waitWarnMinutes: 2 })
+    await form.locator('input[name=waitWarnMinutes]').fill('5')
+    await form.locator('button[type=submit]').click()
+    await waitForText(form.locator('.notice'), 'Saved.')
+    expect((await owner.request('GET', '/api/settings/attention')).body).toEqual({ waitWarnMinutes: 5 })
+    expect(await axeViolations(page)).toEqual([])
+
+    // Three visitors who have waited 1, 6 and 11 minutes (their wait moved back in the database).
+    const ids: string[] = []
+    for (const [minutes, body] of [[1, 'Just arrived'], [6, 'Waiting a while'], [11, 'Waiting far too long']] as const) {
+      const { conversationId, ws } = await visitorWrites(body)
+      ws.close()
+      await srv.db.sql`update conversations set waiting_since = now() - make_interval(mins => ${minutes}) where id = ${conversationId}`
+      ids.push(conversationId)
+    }
+    await page.goto(`${srv.url}/#/`)
+    await page.reload()
+    const urgencyOf = (id: string) => rowOf(page, id).locator('.waiting').getAttribute('data-urgency')
+    await rowOf(page, ids[2]!).waitFor()
+    expect([await urgencyOf(ids[0]!), await urgencyOf(ids[1]!), await urgencyOf(ids[2]!)]).toEqual(['calm', 'long', 'urgent'])
+    expect(await rowOf(page, ids[2]!).locator('.waiting').getAttribute('title')).toBe('Waiting far too long for a reply')
+    await page.screenshot({ path: screenshotPath('attention-waiting') })
+    expect(await axeViolations(page)).toEqual([])
+
+    // Only the owner sets it, and only to a whole number of minutes.
+    expect((await alex.request('PUT', '/api/settings/attention', { waitWarnMinutes: 3 })).status).toBe(403)
+    for (const bad of [0, 241, 2.5, 'five']) expect((await owner.request('PUT', '/api/settings/attention', { waitWarnMinutes: bad })).status).toBe(400)
+    expect((await owner.request('GET', '/api/settings/attention')).body).toEqual({ waitWarnMinutes: 5 })
+    expect(page.errors).toEqual([])
+  }, TEST_MS)
+})

@@ -121,6 +121,8 @@ export class DashboardStore extends EventTarget {
   socket: ReconnectingSocket | null = null
   /** My unread visitor messages per open conversation: stored on the server, kept live by 'read' frames. */
   unread = new Map<string, number>()
+  /** The team's setting: an Unassigned row's wait turns amber after this many minutes, red after twice as long. */
+  waitWarnMinutes = 2
 
   private scheduled = false
   /** The last sequence number a read was sent for, per conversation, so one read goes out once. */
@@ -285,6 +287,16 @@ export class DashboardStore extends EventTarget {
     this.changed()
     // A thread opened before the answer came is read, whatever the answer says about it.
     if (this.selectedId) this.markRead(this.selectedId)
+  }
+
+  async loadAttention(): Promise<void> {
+    this.waitWarnMinutes = (await this.api.get<{ waitWarnMinutes: number }>('/api/settings/attention')).waitWarnMinutes
+    this.changed()
+  }
+
+  async saveAttention(waitWarnMinutes: number): Promise<void> {
+    this.waitWarnMinutes = (await this.api.put<{ waitWarnMinutes: number }>('/api/settings/attention', { waitWarnMinutes })).waitWarnMinutes
+    this.changed()
   }
 
   unreadOf(id: string): number {

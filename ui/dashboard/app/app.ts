@@ -202,6 +202,7 @@ export class ParleyApp extends LitElement {
       this.store.loadList(this.store.view),
       this.store.loadCounts().catch(() => {}),
       this.store.loadUnread().catch(() => {}),
+      this.store.loadAttention().catch(() => {}),
       this.store.loadAgents().catch(() => {}),
     ])
   }

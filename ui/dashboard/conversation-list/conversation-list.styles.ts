@@ -183,11 +183,21 @@ export const listStyles = css`
     display: inline-flex;
     align-items: center;
     gap: 4px;
-    color: var(--p-warning);
-    background: var(--p-warning-soft);
+    color: var(--p-text-soft);
+    background: var(--p-hover);
     border-radius: 999px;
     padding: 1px 8px;
     font-weight: 600;
+  }
+  /* The longer a visitor waits, the louder the row: amber past the team's threshold, red at twice it. */
+  .waiting.long {
+    color: var(--p-warning);
+    background: var(--p-warning-soft);
+  }
+  .waiting.urgent {
+    color: var(--p-danger);
+    background: var(--p-danger-soft);
+    font-weight: 700;
   }
   .assignee {
     display: inline-flex;

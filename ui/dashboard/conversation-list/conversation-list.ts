@@ -107,7 +107,12 @@ export class ParleyConversationList extends StoreElement {
     const { t, lang, me } = this.store
     const name = visitorLabel(c, t)
     const selected = this.store.selectedId === c.id
-    const waiting = c.status === 'open' && c.waitingSince ? duration(this.now - Date.parse(c.waitingSince), lang) : null
+    const waitedMs = c.status === 'open' && c.waitingSince ? this.now - Date.parse(c.waitingSince) : null
+    const waiting = waitedMs === null ? null : duration(waitedMs, lang)
+    const warnMs = this.store.waitWarnMinutes * 60_000
+    // Colour alone says nothing to a screen reader: the title and a hidden word say it too.
+    const urgency = waitedMs === null || waitedMs < warnMs ? 'calm' : waitedMs < 2 * warnMs ? 'long' : 'urgent'
+    const waitingText = urgency === 'urgent' ? t('list.waitingTooLong') : urgency === 'long' ? t('list.waitingLong') : t('list.waitingTitle')
     const mayResolve = c.status === 'open' && me !== null && canResolve(me, c)
     const fromAgent = c.lastMessage.author === 'agent'
     // A reply written outside Parley (Meta's inbox) has no agent: it is an answer, but nobody's to name.
@@ -123,7 +128,11 @@ export class ParleyConversationList extends StoreElement {
           : nothing}</span>
         <span class="preview ${fromAgent ? '' : 'unanswered'}">${prefix}${c.lastMessage.preview}</span>
         <span class="meta">
-          ${waiting ? html`<span class="waiting" title=${t('list.waitingTitle')}>${clockIcon(12)} ${waiting}</span>` : nothing}
+          ${waiting
+            ? html`<span class="waiting ${urgency}" data-urgency=${urgency} title=${waitingText}>${clockIcon(12)} ${waiting}${urgency !== 'calm'
+                ? html`<span class="sr-only">, ${waitingText}</span>`
+                : nothing}</span>`
+            : nothing}
           ${c.assignee
             ? html`<span class="assignee">${userIcon(12)}<span>${c.assignee.id === me?.id ? t('list.you') : c.assignee.name}</span></span>`
             : c.status === 'open'

@@ -397,5 +397,11 @@ export const cs: Catalog<Key> = {
   // #15 attention
   'list.agentPrefix': '{name}: ',
   'list.unread': '{n, plural, one {# nepřečtená zpráva} few {# nepřečtené zprávy} many {# nepřečtené zprávy} other {# nepřečtených zpráv}}',
-  'list.openUnread': 'Otevřené, {n, plural, one {# nepřečtená zpráva} few {# nepřečtené zprávy} many {# nepřečtené zprávy} other {# nepřečtených zpráv}}',
+  'list.waitingLong': 'Čeká na odpověď už dlouho',
+  'list.waitingTooLong': 'Čeká na odpověď příliš dlouho',
+  'attention.title': 'Čekající konverzace',
+  'attention.lead': 'Nepřiřazená konverzace zežloutne po tolika minutách čekání a po dvojnásobné době zčervená.',
+  'attention.waitWarn': 'Minuty do žluté',
+  'attention.save': 'Uložit',
+  'attention.saved': 'Uloženo.',
 }

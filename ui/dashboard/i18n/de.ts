@@ -397,5 +397,11 @@ export const de: Catalog<Key> = {
   // #15 attention
   'list.agentPrefix': '{name}: ',
   'list.unread': '{n, plural, one {# ungelesene Nachricht} other {# ungelesene Nachrichten}}',
-  'list.openUnread': 'Offen, {n, plural, one {# ungelesene Nachricht} other {# ungelesene Nachrichten}}',
+  'list.waitingLong': 'Wartet schon lange auf Antwort',
+  'list.waitingTooLong': 'Wartet viel zu lange auf Antwort',
+  'attention.title': 'Wartende Konversationen',
+  'attention.lead': 'Eine nicht zugewiesene Konversation wird nach so vielen Minuten Wartezeit gelb und nach der doppelten Zeit rot.',
+  'attention.waitWarn': 'Minuten bis Gelb',
+  'attention.save': 'Speichern',
+  'attention.saved': 'Gespeichert.',
 }

@@ -394,7 +394,13 @@ export const en = {
   // #15 attention
   'list.agentPrefix': '{name}: ',
   'list.unread': '{n, plural, one {# unread message} other {# unread messages}}',
-  'list.openUnread': 'Open, {n, plural, one {# unread message} other {# unread messages}}',
+  'list.waitingLong': 'Waiting long for a reply',
+  'list.waitingTooLong': 'Waiting far too long for a reply',
+  'attention.title': 'Waiting conversations',
+  'attention.lead': 'An unassigned conversation turns amber after this many minutes of waiting, and red after twice as long.',
+  'attention.waitWarn': 'Minutes until amber',
+  'attention.save': 'Save',
+  'attention.saved': 'Saved.',
 } as const
 
 export type Key = keyof typeof en

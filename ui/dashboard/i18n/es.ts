@@ -397,5 +397,11 @@ export const es: Catalog<Key> = {
   // #15 attention
   'list.agentPrefix': '{name}: ',
   'list.unread': '{n, plural, one {# mensaje sin leer} other {# mensajes sin leer}}',
-  'list.openUnread': 'Abiertas, {n, plural, one {# mensaje sin leer} other {# mensajes sin leer}}',
+  'list.waitingLong': 'Lleva mucho esperando respuesta',
+  'list.waitingTooLong': 'Lleva demasiado tiempo esperando respuesta',
+  'attention.title': 'Conversaciones en espera',
+  'attention.lead': 'Una conversación sin asignar se vuelve ámbar tras estos minutos de espera, y roja tras el doble.',
+  'attention.waitWarn': 'Minutos hasta ámbar',
+  'attention.save': 'Guardar',
+  'attention.saved': 'Guardado.',
 }

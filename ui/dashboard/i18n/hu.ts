@@ -397,5 +397,11 @@ export const hu: Catalog<Key> = {
   // #15 attention
   'list.agentPrefix': '{name}: ',
   'list.unread': '{n, plural, one {# olvasatlan üzenet} other {# olvasatlan üzenet}}',
-  'list.openUnread': 'Nyitott, {n, plural, one {# olvasatlan üzenet} other {# olvasatlan üzenet}}',
+  'list.waitingLong': 'Régóta vár válaszra',
+  'list.waitingTooLong': 'Túl régóta vár válaszra',
+  'attention.title': 'Várakozó beszélgetések',
+  'attention.lead': 'Egy hozzá nem rendelt beszélgetés ennyi perc várakozás után sárga, kétszer ennyi után piros lesz.',
+  'attention.waitWarn': 'Percek a sárgáig',
+  'attention.save': 'Mentés',
+  'attention.saved': 'Mentve.',
 }

@@ -397,5 +397,11 @@ export const pl: Catalog<Key> = {
   // #15 attention
   'list.agentPrefix': '{name}: ',
   'list.unread': '{n, plural, one {# nieprzeczytana wiadomość} few {# nieprzeczytane wiadomości} many {# nieprzeczytanych wiadomości} other {# nieprzeczytanej wiadomości}}',
-  'list.openUnread': 'Otwarte, {n, plural, one {# nieprzeczytana wiadomość} few {# nieprzeczytane wiadomości} many {# nieprzeczytanych wiadomości} other {# nieprzeczytanej wiadomości}}',
+  'list.waitingLong': 'Długo czeka na odpowiedź',
+  'list.waitingTooLong': 'Czeka na odpowiedź zbyt długo',
+  'attention.title': 'Oczekujące rozmowy',
+  'attention.lead': 'Nieprzypisana rozmowa zmienia kolor na bursztynowy po tylu minutach oczekiwania, a na czerwony po dwa razy dłuższym czasie.',
+  'attention.waitWarn': 'Minuty do koloru bursztynowego',
+  'attention.save': 'Zapisz',
+  'attention.saved': 'Zapisano.',
 }
