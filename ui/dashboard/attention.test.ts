@@ -257,3 +257,38 @@ describe('waiting conversations', () => {
     expect(page.errors).toEqual([])
   }, TEST_MS)
 })
+
+describe('the widget after resolving', () => {
+  it('tells the visitor the conversation was resolved, and writing again reopens it', async () => {
+    const agentWs = await owner.socket()
+    await agentWs.waitFor('counts')
+    const { page, context, errors } = await openDemo(browser, srv.url)
+    await page.locator('parley-chat .launcher').click()
+    const from = agentWs.frames.length
+    await page.locator('parley-chat textarea').fill('Where is my parcel?')
+    await page.keyboard.press('Enter')
+    const seen = await agentWs.waitFor('message', (f) => f.message.body === 'Where is my parcel?', 10_000, from)
+    const id = seen.conversation.id
+    await agentReplies(agentWs, id, 'It arrives tomorrow.')
+    await bubbles(page, 'agent').filter({ hasText: 'It arrives tomorrow.' }).waitFor({ timeout: 10_000 })
+    const note = page.locator('parley-chat [data-state=resolved]')
+    expect(await note.count()).toBe(0)
+
+    expect((await owner.request('POST', `/api/conversations/${id}/resolve`)).status).toBe(200)
+    await waitForText(note, 'This conversation has been resolved. Write below whenever you need us again.')
+    await page.screenshot({ path: screenshotPath('attention-widget-resolved') })
+
+    // A reload shows it too: it is the conversation's state, not a passing event.
+    // (The chat stays open across a reload of the tab.)
+    await page.reload()
+    await waitForText(note, 'This conversation has been resolved.')
+
+    await page.locator('parley-chat textarea').fill('One more question')
+    await page.keyboard.press('Enter')
+    await note.waitFor({ state: 'detached', timeout: 10_000 })
+    expect((await owner.request('GET', `/api/conversations/${id}`)).body.status).toBe('open')
+    expect(errors).toEqual([])
+    await context.close()
+    agentWs.close()
+  }, TEST_MS)
+})

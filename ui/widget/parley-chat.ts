@@ -458,6 +458,7 @@ export class ParleyChat extends LitElement {
           ${repeat(items, (m) => m.key, (m, i) => this.renderItem(m, items[i - 1], items[i + 1]))}
         </ol>
         ${this.thanks ? html`<p class="note">${t.thanks(this.thanks)}</p>` : nothing}
+        ${c.conversation?.status === 'resolved' ? html`<p class="note" role="status" data-state="resolved">${t.resolvedNote}</p>` : nothing}
         ${this.renderTranscript()}
         ${c.configLoaded && !c.online && !c.canEmail ? html`<p class="note" data-state="offline-chat">${t.offlineInChat}</p>` : nothing}
         ${typing !== null
