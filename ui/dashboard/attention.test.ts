@@ -292,3 +292,26 @@ describe('the widget after resolving', () => {
     agentWs.close()
   }, TEST_MS)
 })
+
+describe('resolving from the list', () => {
+  it('offers an undo for a few seconds, which reopens the conversation', async () => {
+    const { conversationId, ws } = await visitorWrites('Thanks, that was all!')
+    const page = await pages.open()
+    await signIn(page, OWNER)
+    const row = rowOf(page, conversationId)
+    await row.locator('button[data-action=resolve]').click()
+    const undo = page.locator('parley-conversation-list .undo')
+    await waitForText(undo, 'Resolved: Visitor #')
+    await row.waitFor({ state: 'detached' })
+    expect((await owner.request('GET', `/api/conversations/${conversationId}`)).body.status).toBe('resolved')
+    await page.screenshot({ path: screenshotPath('attention-undo') })
+    expect(await axeViolations(page)).toEqual([])
+
+    await undo.locator('button[data-action=undo]').click()
+    await row.waitFor()
+    await undo.waitFor({ state: 'detached' })
+    expect((await owner.request('GET', `/api/conversations/${conversationId}`)).body.status).toBe('open')
+    expect(page.errors).toEqual([])
+    ws.close()
+  }, TEST_MS)
+})

@@ -190,6 +190,18 @@ export const listStyles = css`
     font-weight: 600;
   }
   /* The longer a visitor waits, the louder the row: amber past the team's threshold, red at twice it. */
+  .undo {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 8px;
+    margin: 8px 12px;
+    padding: 6px 10px;
+    border-radius: 8px;
+    background: var(--p-text);
+    color: var(--p-surface);
+    font-size: var(--p-fs-s);
+  }
   .waiting.long {
     color: var(--p-warning);
     background: var(--p-warning-soft);

@@ -16,6 +16,8 @@ declare global {
 }
 
 const OPEN_VIEWS: ListView[] = ['unassigned', 'mine', 'others']
+/** How long "Resolved … Undo" stays after resolving from the list. */
+const UNDO_MS = 6000
 
 /** The name an agent sees for a visitor: their name, or "Visitor #12". */
 export function visitorLabel(c: Pick<Conversation, 'visitor'>, t: (k: 'list.visitor', p: { number: number }) => string): string {
@@ -37,12 +39,15 @@ const unreadIn = (store: { unreadOf(id: string): number }, c: Conversation): num
  * Rows are links to #/c/<id>; arrow keys move between them.
  */
 export class ParleyConversationList extends StoreElement {
-  static override properties = { busyIds: { state: true }, now: { state: true }, actionError: { state: true } }
+  static override properties = { busyIds: { state: true }, now: { state: true }, actionError: { state: true }, undo: { state: true } }
   static override styles = [tokens, controls, listStyles]
 
   declare busyIds: Set<string>
   declare now: number
   declare actionError: string
+  /** The conversation just resolved from the list, which a click can still take back. */
+  declare undo: { id: string; name: string } | null
+  private undoTimer: ReturnType<typeof setTimeout> | null = null
   private ticker: ReturnType<typeof setInterval> | null = null
 
   constructor() {
@@ -50,6 +55,7 @@ export class ParleyConversationList extends StoreElement {
     this.busyIds = new Set()
     this.now = Date.now()
     this.actionError = ''
+    this.undo = null
   }
 
   override connectedCallback(): void {
@@ -61,6 +67,25 @@ export class ParleyConversationList extends StoreElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback()
     if (this.ticker) clearInterval(this.ticker)
+    if (this.undoTimer) clearTimeout(this.undoTimer)
+  }
+
+  private offerUndo(id: string, name: string) {
+    if (this.undoTimer) clearTimeout(this.undoTimer)
+    this.undo = { id, name }
+    // Long enough to notice a slip of the mouse, short enough not to linger.
+    this.undoTimer = setTimeout(() => (this.undo = null), UNDO_MS)
+  }
+
+  private async takeBack() {
+    const u = this.undo
+    if (!u) return
+    this.undo = null
+    try {
+      await this.store.reopen(u.id)
+    } catch (err) {
+      this.actionError = this.store.errorText(err)
+    }
   }
 
   private pick(view: ListView) {
@@ -74,6 +99,7 @@ export class ParleyConversationList extends StoreElement {
     this.actionError = ''
     try {
       await this.store.resolve(c.id)
+      this.offerUndo(c.id, visitorLabel(c, this.store.t))
     } catch (err) {
       this.actionError = this.store.errorText(err)
     } finally {
@@ -182,6 +208,10 @@ export class ParleyConversationList extends StoreElement {
           </div>`
         : html`<div class="subtabs"></div>`}
       ${this.actionError ? html`<p class="state error" role="alert">${this.actionError}</p>` : nothing}
+      <div class="undo-slot" role="status">${this.undo
+        ? html`<p class="undo"><span>${t('list.resolvedUndo', { name: this.undo.name })}</span>
+            <button class="btn small" data-action="undo" @click=${this.takeBack}>${t('action.undo')}</button></p>`
+        : nothing}</div>
       <div class="scroll">
       <ul class="rows" role="list" aria-busy=${s.listLoading ? 'true' : 'false'} @keydown=${this.onKeydown}>
         ${repeat(items, (c) => c.id, (c) => this.row(c))}

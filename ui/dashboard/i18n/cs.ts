@@ -404,4 +404,6 @@ export const cs: Catalog<Key> = {
   'attention.waitWarn': 'Minuty do žluté',
   'attention.save': 'Uložit',
   'attention.saved': 'Uloženo.',
+  'list.resolvedUndo': 'Vyřešeno: {name}',
+  'action.undo': 'Vrátit zpět',
 }

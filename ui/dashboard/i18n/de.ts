@@ -404,4 +404,6 @@ export const de: Catalog<Key> = {
   'attention.waitWarn': 'Minuten bis Gelb',
   'attention.save': 'Speichern',
   'attention.saved': 'Gespeichert.',
+  'list.resolvedUndo': 'Abgeschlossen: {name}',
+  'action.undo': 'Rückgängig',
 }

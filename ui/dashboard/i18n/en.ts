@@ -401,6 +401,8 @@ export const en = {
   'attention.waitWarn': 'Minutes until amber',
   'attention.save': 'Save',
   'attention.saved': 'Saved.',
+  'list.resolvedUndo': 'Resolved: {name}',
+  'action.undo': 'Undo',
 } as const
 
 export type Key = keyof typeof en

@@ -404,4 +404,6 @@ export const es: Catalog<Key> = {
   'attention.waitWarn': 'Minutos hasta ámbar',
   'attention.save': 'Guardar',
   'attention.saved': 'Guardado.',
+  'list.resolvedUndo': 'Resuelta: {name}',
+  'action.undo': 'Deshacer',
 }

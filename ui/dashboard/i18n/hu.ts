@@ -404,4 +404,6 @@ export const hu: Catalog<Key> = {
   'attention.waitWarn': 'Percek a sárgáig',
   'attention.save': 'Mentés',
   'attention.saved': 'Mentve.',
+  'list.resolvedUndo': 'Megoldva: {name}',
+  'action.undo': 'Visszavonás',
 }

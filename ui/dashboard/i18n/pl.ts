@@ -404,4 +404,6 @@ export const pl: Catalog<Key> = {
   'attention.waitWarn': 'Minuty do koloru bursztynowego',
   'attention.save': 'Zapisz',
   'attention.saved': 'Zapisano.',
+  'list.resolvedUndo': 'Zamknięto: {name}',
+  'action.undo': 'Cofnij',
 }
