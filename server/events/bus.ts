@@ -31,6 +31,8 @@ export interface DomainEvents {
   'visitor.presence': { visitorId: string; online: boolean }
   /** The visitor wrote and left before anyone replied (decided when the notice came due). */
   'conversation.missed': { conversation: ConversationView }
+  /** An agent read a conversation up to seq; unread: the visitor's messages after it. Only that agent's tabs are told. */
+  'conversation.read': { agentId: string; conversationId: string; seq: number; unread: number }
   /** Ephemeral: not stored, only relayed to dashboards and the visitor's tabs. */
   typing: { conversationId: string; visitorId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
 }

@@ -24,6 +24,13 @@ export const conversationRoutes = (deps: AppDeps) =>
     .get('/counts', () => conversations.counts(deps), {
       detail: { summary: 'Open counts: unassigned, and open conversations per assignee', tags },
     })
+    .get('/unread', async ({ actor }) => ({ unread: await conversations.unread(deps, actor) }), {
+      detail: { summary: "My unread visitor messages per open conversation (conversation id → count)", tags },
+    })
+    .post('/:id/read', ({ actor, params, body }) => conversations.markRead(deps, actor, checkId(params.id), body.seq), {
+      body: t.Object({ seq: t.Integer({ minimum: 0, maximum: 2_147_483_647 }) }),
+      detail: { summary: 'I have read this conversation up to seq; answers the visitor messages still unread for me', tags },
+    })
     .get('/:id', ({ params }) => conversations.getConversation(deps, checkId(params.id)), { detail: { summary: 'One conversation', tags } })
     .get(
       '/:id/messages',

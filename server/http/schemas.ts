@@ -30,7 +30,12 @@ export const Conversation = t.Object({
   visitor: t.Object({ id: t.String(), number: t.Number(), name: t.Nullable(t.String()), email: t.Nullable(t.String()) }),
   assignee: t.Nullable(t.Object({ id: t.String(), name: t.String() })),
   lastSeq: t.Integer(),
-  lastMessage: t.Object({ preview: t.String(), at: t.Date(), author: t.Nullable(t.String()) }),
+  lastMessage: t.Object({
+    preview: t.String(),
+    at: t.Date(),
+    author: t.Nullable(t.String()),
+    agent: t.Nullable(t.Object({ id: t.String(), name: t.String() })),
+  }),
   waitingSince: t.Nullable(t.Date()),
   createdAt: t.Date(),
   resolvedAt: t.Nullable(t.Date()),

@@ -1,6 +1,6 @@
 import { Elysia, t } from 'elysia'
 import type { AppDeps } from '../deps.ts'
-import { getAppearance, updateAppearance, showIdentitySecret, rotateIdentitySecret } from '../domain/settings/settings.usecases.ts'
+import { getAppearance, updateAppearance, showIdentitySecret, rotateIdentitySecret, getAttention, updateAttention } from '../domain/settings/settings.usecases.ts'
 import { createKey, listKeys, revokeKey } from '../domain/apikeys/apikeys.usecases.ts'
 import { GEO_ATTRIBUTION } from '../facts/geo.ts'
 import { requireAgent } from './guards.ts'
@@ -21,6 +21,11 @@ export const settingsRoutes = (deps: AppDeps) =>
         offlineMessage: t.Optional(t.String({ maxLength: 500 })),
       }),
       detail: { summary: 'Change the widget appearance (owner only)', tags },
+    })
+    .get('/attention', () => getAttention(deps), { detail: { summary: 'After how many minutes a waiting conversation turns amber (red at twice that)', tags } })
+    .put('/attention', ({ actor, body }) => updateAttention(deps, actor, body), {
+      body: t.Object({ waitWarnMinutes: t.Integer({ minimum: 1, maximum: 240 }) }),
+      detail: { summary: 'Change when waiting conversations turn urgent (owner only)', tags },
     })
     .get(
       '/snippet',

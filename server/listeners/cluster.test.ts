@@ -62,6 +62,24 @@ describe('two server processes on one database', () => {
 
     for (const s of [dashA, dashB, vws]) s.close()
   })
+
+  it("tell the reading agent's tabs on the other process that a conversation was read", async () => {
+    const visitor = await VisitorClient.create(a.url)
+    const r = await visitor.request('POST', '/api/widget/messages', { body: 'Read me', clientId: cid() })
+    expect(r.status).toBe(201)
+    const id = r.body.conversation.id as string
+    const onA = new AgentClient(a.url)
+    const onB = new AgentClient(b.url)
+    await onA.login('owner@example.com', 'owner-password')
+    await onB.login('owner@example.com', 'owner-password')
+    const tabOnB = await onB.socket()
+    await tabOnB.waitFor('hello')
+    expect((await onA.request('GET', '/api/conversations/unread')).body.unread[id]).toBe(1)
+    expect((await onA.request('POST', `/api/conversations/${id}/read`, { seq: 1 })).body).toEqual({ seq: 1, unread: 0 })
+    expect(await tabOnB.waitFor('read', (f) => f.conversationId === id)).toEqual({ type: 'read', conversationId: id, seq: 1, unread: 0 })
+    expect((await onB.request('GET', '/api/conversations/unread')).body.unread[id]).toBeUndefined()
+    tabOnB.close()
+  })
 })
 
 describe('a process alone, then joined', () => {

@@ -3,7 +3,7 @@
 // own sockets. Remote events are handled one at a time, in the order they were announced.
 import type { Sql } from '../db/client.ts'
 import type { EventBus, ConversationChange } from '../events/bus.ts'
-import { AGENTS, type Hub } from '../realtime/hub.ts'
+import { AGENTS, agentTopic, type Hub } from '../realtime/hub.ts'
 import { findVisitor, isVisitorOnline } from '../domain/visitors/visitors.usecases.ts'
 import type { Logger } from '../shared/logger.ts'
 import { findMessage } from '../domain/messages/messages.usecases.ts'
@@ -23,6 +23,8 @@ type Note =
   | { kind: 'sessions.ended'; sessionIds: string[]; reason: string }
   | { kind: 'visitor'; visitorId: string }
   | { kind: 'visitor.presence'; visitorId: string }
+  /** Numbers, not bodies: how far an agent read, for that agent's tabs on this process. */
+  | { kind: 'read'; agentId: string; conversationId: string; seq: number; unread: number }
   | { kind: 'typing'; conversationId: string; visitorId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
 
 /** One NOTIFY: the sender's process id and its notes, or its hello when it starts. */
@@ -87,6 +89,7 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
     bus.on('visitor.changed', ({ visitor }) => notify({ kind: 'visitor', visitorId: visitor.id })),
     bus.on('visitor.presence', ({ visitorId }) => notify({ kind: 'visitor.presence', visitorId })),
     bus.on('typing', (t) => notify({ kind: 'typing', ...t })),
+    bus.on('conversation.read', (r) => notify({ kind: 'read', ...r })),
   ]
 
   const handle = async (note: Note): Promise<void> => {
@@ -125,6 +128,11 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
       case 'visitor': {
         const visitor = await findVisitor(db, note.visitorId)
         if (visitor) hub.publish(AGENTS, { type: 'visitor', visitor })
+        return
+      }
+      case 'read': {
+        const { kind: _, agentId, ...read } = note
+        hub.publish(agentTopic(agentId), { type: 'read', ...read })
         return
       }
       case 'typing': {

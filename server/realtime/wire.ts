@@ -62,7 +62,8 @@ export interface Conversation {
   visitor: { id: string; number: number; name: string | null; email: string | null }
   assignee: { id: string; name: string } | null
   lastSeq: number
-  lastMessage: { preview: string; at: string; author: AuthorType | null }
+  /** agent: who wrote it, when an agent did. */
+  lastMessage: { preview: string; at: string; author: AuthorType | null; agent: { id: string; name: string } | null }
   waitingSince: string | null
   createdAt: string
   resolvedAt: string | null
@@ -140,6 +141,8 @@ export type ServerFrame =
   | { type: 'message.updated'; message: Message }
   | { type: 'conversation'; conversation: Conversation; change: ConversationChange }
   | { type: 'counts'; counts: Counts }
+  /** To one agent's tabs: they read the conversation up to seq; unread visitor messages remain after it. */
+  | { type: 'read'; conversationId: string; seq: number; unread: number }
   | { type: 'typing'; conversationId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
   | { type: 'presence'; presence: AgentPresence }
   | { type: 'visitor'; visitor: Visitor }

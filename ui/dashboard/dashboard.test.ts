@@ -299,9 +299,13 @@ describe('the agent dashboard', () => {
     expect(me.body.agent.language).toBe('cs')
   }, TEST_MS)
 
-  it('counts unread visitor messages in the tab title while the tab is in the background', async () => {
+  it('counts unread visitor messages in the tab title, and reading the conversation clears them', async () => {
     const page = await newPage()
     await signIn(page, OWNER)
+    // The title counts every unread message of this agent, also those of earlier tests here.
+    await page.waitForFunction(() => document.title.endsWith('Parley'))
+    const base = await page.evaluate(() => Number(/^\((\d+)\)/.exec(document.title)?.[1] ?? 0))
+    const title = (n: number) => (n > 0 ? `(${n}) Parley` : 'Parley')
     // Headless tabs are always visible: stand in for the agent switching to another tab.
     await page.evaluate(() => {
       Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' })
@@ -310,14 +314,17 @@ describe('the agent dashboard', () => {
     const visitor = await VisitorClient.create(srv.url)
     const vws = await visitor.socket()
     await vws.waitFor('hello')
-    await visitorSays(visitor, vws, 'Anyone there?')
+    const convId = (await visitorSays(visitor, vws, 'Anyone there?')).conversationId
     await visitorSays(visitor, vws, 'Hello?')
-    await page.waitForFunction(() => document.title === '(2) Parley', undefined, { timeout: 8000 })
+    await page.waitForFunction((t) => document.title === t, title(base + 2), { timeout: 8000 })
     await page.evaluate(() => {
       Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' })
       window.dispatchEvent(new Event('focus'))
     })
-    await page.waitForFunction(() => document.title === 'Parley', undefined, { timeout: 8000 })
+    // Looking at the tab is not reading the conversation; opening it is.
+    expect(await page.title()).toBe(title(base + 2))
+    await rowOf(page, convId).locator('a').click()
+    await page.waitForFunction((t) => document.title === t, title(base), { timeout: 8000 })
 
     // The sound can be turned off (remembered in this browser); notifications show their state.
     await page.locator('parley-account-menu .trigger').click()

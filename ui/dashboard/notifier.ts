@@ -1,14 +1,13 @@
-// New visitor messages while the tab is in the background: an unread count in the tab title,
-// a short WebAudio chime (can be turned off; remembered in localStorage) and a desktop
+// New visitor messages: my unread total in the tab title (stored per agent on the server, so it
+// is the same in every tab and after a reload) and, while the tab is in the background, a short WebAudio chime (can be turned off; remembered in localStorage) and a desktop
 // notification when the agent allowed them (permission is asked on a click, never on load).
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import type { DashboardStore } from './store.ts'
-import { VisitorMessageEvent } from './store.ts'
+import { StoreChangeEvent, VisitorMessageEvent } from './store.ts'
 
 const SOUND_KEY = 'parley.sound'
 
 export class NotifierController implements ReactiveController {
-  unread = 0
   baseTitle = 'Parley'
   private audio: AudioContext | null = null
   private store: DashboardStore | null = null
@@ -46,21 +45,19 @@ export class NotifierController implements ReactiveController {
 
   attach(store: DashboardStore): void {
     this.store?.removeEventListener(VisitorMessageEvent.type, this.onMessage)
+    this.store?.removeEventListener(StoreChangeEvent.type, this.updateTitle)
     this.store = store
     store.addEventListener(VisitorMessageEvent.type, this.onMessage)
+    store.addEventListener(StoreChangeEvent.type, this.updateTitle)
   }
 
   hostConnected(): void {
-    addEventListener('focus', this.clear)
-    document.addEventListener('visibilitychange', this.onVisibility)
     // AudioContext may only start after a gesture; create it on the first one.
     addEventListener('pointerdown', this.unlockAudio, { once: true })
     addEventListener('keydown', this.unlockAudio, { once: true })
   }
 
   hostDisconnected(): void {
-    removeEventListener('focus', this.clear)
-    document.removeEventListener('visibilitychange', this.onVisibility)
     this.store?.removeEventListener(VisitorMessageEvent.type, this.onMessage)
   }
 
@@ -68,21 +65,9 @@ export class NotifierController implements ReactiveController {
     return document.visibilityState === 'hidden' || !document.hasFocus()
   }
 
-  private onVisibility = () => {
-    if (document.visibilityState === 'visible' && document.hasFocus()) this.clear()
-  }
-
-  clear = () => {
-    if (this.unread === 0) return
-    this.unread = 0
-    this.updateTitle()
-  }
-
   private onMessage = (e: Event) => {
     const { message, conversation } = e as VisitorMessageEvent
     if (!this.inBackground) return
-    this.unread++
-    this.updateTitle()
     if (this.soundOn) this.chime()
     if (this.permission === 'granted' && this.store) {
       const name = conversation.visitor.name ?? this.store.t('list.visitor', { number: conversation.visitor.number })
@@ -102,8 +87,10 @@ export class NotifierController implements ReactiveController {
     }
   }
 
-  updateTitle(): void {
-    document.title = this.unread > 0 ? `(${this.unread}) ${this.baseTitle}` : this.baseTitle
+  updateTitle = (): void => {
+    const n = this.store?.unreadTotal ?? 0
+    const title = n > 0 ? `(${n}) ${this.baseTitle}` : this.baseTitle
+    if (document.title !== title) document.title = title
   }
 
   private unlockAudio = () => {

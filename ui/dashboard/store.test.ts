@@ -12,7 +12,7 @@ const conv = (over: Partial<Conversation>): Conversation => ({
   visitor: { id: 'v1', number: 1, name: null, email: null },
   assignee: null,
   lastSeq: 1,
-  lastMessage: { preview: 'hi', at: new Date().toISOString(), author: 'visitor' },
+  lastMessage: { preview: 'hi', at: new Date().toISOString(), author: 'visitor', agent: null },
   waitingSince: null,
   createdAt: new Date().toISOString(),
   resolvedAt: null,

@@ -119,8 +119,14 @@ export class DashboardStore extends EventTarget {
   /** Whether the socket has been open once this session (the first connect is not a "lost connection"). */
   everConnected = false
   socket: ReconnectingSocket | null = null
+  /** My unread visitor messages per open conversation: stored on the server, kept live by 'read' frames. */
+  unread = new Map<string, number>()
+  /** The team's setting: an Unassigned row's wait turns amber after this many minutes, red after twice as long. */
+  waitWarnMinutes = 2
 
   private scheduled = false
+  /** The last sequence number a read was sent for, per conversation, so one read goes out once. */
+  private readSent = new Map<string, number>()
   private typingTimer: ReturnType<typeof setInterval> | null = null
 
   constructor(api = new ApiClient()) {
@@ -128,6 +134,8 @@ export class DashboardStore extends EventTarget {
     this.api = api
     this.lang = pickLanguage(typeof navigator === 'undefined' ? [] : navigator.languages)
     this.t = translator(CATALOGS, this.lang)
+    // Coming back to a tab that shows a thread is reading it.
+    if (typeof document !== 'undefined') document.addEventListener('visibilitychange', () => this.selectedId && this.markRead(this.selectedId))
   }
 
   /** Coalesces many changes in one task into one re-render. */
@@ -191,6 +199,8 @@ export class DashboardStore extends EventTarget {
     this.visitorConversations.clear()
     this.agents = []
     this.counts = null
+    this.unread.clear()
+    this.readSent.clear()
     this.selectedId = null
     this.everConnected = false
     this.changed()
@@ -269,11 +279,65 @@ export class DashboardStore extends EventTarget {
     this.changed()
   }
 
+  // Unread -----------------------------------------------------------------------------------
+
+  async loadUnread(): Promise<void> {
+    const { unread } = await this.api.get<{ unread: Record<string, number> }>('/api/conversations/unread')
+    this.unread = new Map(Object.entries(unread))
+    this.changed()
+    // A thread opened before the answer came is read, whatever the answer says about it.
+    if (this.selectedId) this.markRead(this.selectedId)
+  }
+
+  async loadAttention(): Promise<void> {
+    this.waitWarnMinutes = (await this.api.get<{ waitWarnMinutes: number }>('/api/settings/attention')).waitWarnMinutes
+    this.changed()
+  }
+
+  async saveAttention(waitWarnMinutes: number): Promise<void> {
+    this.waitWarnMinutes = (await this.api.put<{ waitWarnMinutes: number }>('/api/settings/attention', { waitWarnMinutes })).waitWarnMinutes
+    this.changed()
+  }
+
+  unreadOf(id: string): number {
+    return this.unread.get(id) ?? 0
+  }
+
+  /** All my unread visitor messages: the tab title and the Open tab show it. */
+  get unreadTotal(): number {
+    let n = 0
+    for (const k of this.unread.values()) n += k
+    return n
+  }
+
+  /** The agent sees this thread (selected in a visible tab): it is read up to its last message, on the server too. */
+  markRead(id: string): void {
+    const c = this.conversations.get(id)
+    if (!c || !this.me || (typeof document !== 'undefined' && document.visibilityState !== 'visible')) return
+    if ((this.readSent.get(id) ?? -1) >= c.lastSeq && !this.unread.has(id)) return
+    this.readSent.set(id, c.lastSeq)
+    this.unread.delete(id)
+    this.changed()
+    this.api.post<{ seq: number; unread: number }>(`/api/conversations/${id}/read`, { seq: c.lastSeq }).then(
+      (r) => this.setUnread(id, r.unread),
+      // Not stored: the next look at the thread sends it again.
+      () => this.readSent.delete(id),
+    )
+  }
+
+  private setUnread(id: string, n: number): void {
+    if (n > 0) this.unread.set(id, n)
+    else this.unread.delete(id)
+    this.changed()
+  }
+
   upsert(c: Conversation): void {
     const known = this.conversations.get(c.id)
     // Frames and responses can cross; never let an older picture replace a newer one.
     if (known && known.lastSeq > c.lastSeq) return
     this.conversations.set(c.id, c)
+    // A resolved conversation asks for nobody's attention (the server counts open ones only).
+    if (c.status === 'resolved') this.unread.delete(c.id)
     // Keep the visitor card's "earlier conversations" in step with what happens to them.
     const list = this.visitorConversations.get(c.visitor.id)
     if (list) list.items = [c, ...list.items.filter((x) => x.id !== c.id)].sort(byCreated)
@@ -296,6 +360,7 @@ export class DashboardStore extends EventTarget {
       }
     }
     if (!this.threads.has(id)) await this.loadThread(id)
+    if (this.selectedId === id) this.markRead(id)
     const c = this.conversations.get(id)
     if (c) void this.loadVisitor(c.visitor.id)
   }
@@ -535,6 +600,7 @@ export class DashboardStore extends EventTarget {
     void this.loadList(this.view)
     void this.loadAgents().catch(() => {})
     void this.loadEmailStatus()
+    void this.loadUnread().catch(() => {})
     if (selected) {
       void this.api.get<Conversation>(`/api/conversations/${selected.id}`).then((c) => this.upsert(c), () => {})
       this.resume(selected.id)
@@ -564,6 +630,9 @@ export class DashboardStore extends EventTarget {
         const { message, conversation } = frame
         this.upsert(conversation)
         const thread = this.threads.get(message.conversationId)
+        // A message already in its thread (resumed after a reconnect) is not news. (The
+        // conversation's lastSeq cannot tell: its 'created' frame may come before the message.)
+        const news = !thread?.messages.some((m) => m.seq === message.seq)
         if (thread) {
           const last = thread.messages[thread.messages.length - 1]?.seq ?? 0
           thread.messages = merge(thread.messages, [message])
@@ -573,6 +642,13 @@ export class DashboardStore extends EventTarget {
         if (message.clientId && this.pending.has(message.clientId)) this.pending.delete(message.clientId)
         if (message.authorType === 'visitor') {
           this.typing.delete(message.conversationId)
+          if (news && conversation.status === 'open') {
+            if (this.selectedId === message.conversationId) this.markRead(message.conversationId)
+            // markRead does nothing in a hidden tab: then the message waits, unread.
+            if (this.selectedId !== message.conversationId || this.readSent.get(message.conversationId) !== conversation.lastSeq) {
+              this.unread.set(message.conversationId, this.unreadOf(message.conversationId) + 1)
+            }
+          }
           this.dispatchEvent(new VisitorMessageEvent(message, conversation))
         }
         this.changed()
@@ -586,6 +662,9 @@ export class DashboardStore extends EventTarget {
       }
       case 'conversation':
         this.upsert(frame.conversation)
+        return
+      case 'read':
+        this.setUnread(frame.conversationId, frame.unread)
         return
       case 'typing': {
         if (frame.from === 'agent' && frame.agentId === this.me?.id) return

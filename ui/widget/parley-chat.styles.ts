@@ -285,6 +285,12 @@ export const styles = css`
     overflow-wrap: anywhere;
     word-break: break-word;
   }
+  /* A link in a bubble keeps the bubble's colour (readable on the accent too) and shows itself by its underline. */
+  .bubble a {
+    color: inherit;
+    text-decoration: underline;
+    text-underline-offset: 2px;
+  }
   .row.agent .bubble,
   .row.system .bubble {
     background: var(--p-agent-bubble);

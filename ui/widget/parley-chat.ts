@@ -8,6 +8,7 @@ import type { Message } from '../../server/realtime/wire.ts'
 import { ChatController, ContactError, type ChatItem } from './chat.controller.ts'
 import { STRINGS, browserLanguage, localeFor, supported, type Language, type Strings } from './i18n/index.ts'
 import { chime, unlock } from './sound.ts'
+import { linkified } from '../shared/links.ts'
 import { styles } from './parley-chat.styles.ts'
 import './contact-form/parley-contact-form.ts'
 import type { ParleyContactEvent, ParleyContactForm } from './contact-form/parley-contact-form.ts'
@@ -457,6 +458,7 @@ export class ParleyChat extends LitElement {
           ${repeat(items, (m) => m.key, (m, i) => this.renderItem(m, items[i - 1], items[i + 1]))}
         </ol>
         ${this.thanks ? html`<p class="note">${t.thanks(this.thanks)}</p>` : nothing}
+        ${c.conversation?.status === 'resolved' ? html`<p class="note" role="status" data-state="resolved">${t.resolvedNote}</p>` : nothing}
         ${this.renderTranscript()}
         ${c.configLoaded && !c.online && !c.canEmail ? html`<p class="note" data-state="offline-chat">${t.offlineInChat}</p>` : nothing}
         ${typing !== null
@@ -496,7 +498,7 @@ export class ParleyChat extends LitElement {
         : nothing}
       <div class="stack">
         ${m.author === 'agent' && first ? html`<span class="author">${name}</span>` : nothing}
-        <div class="bubble">${m.body}</div>
+        <div class="bubble">${linkified(m.body)}</div>
         ${showMeta
           ? html`<span class="meta"
               ><time datetime=${new Date(m.at).toISOString()}>${time}</time

@@ -114,3 +114,34 @@ export async function listForVisitor(db: Db, visitorId: string): Promise<Convers
   const rows = await db<ViewRow[]>`${viewSelect(db)} where c.visitor_id = ${visitorId} order by c.created_at desc, c.id desc limit 50`
   return rows.map(toView)
 }
+
+/**
+ * The agent has read the conversation up to `seq` (never backwards: a late request from an older
+ * tab does not make read messages unread again). Answers the visitor's messages still unread.
+ */
+export async function markRead(db: Db, agentId: string, conversationId: string, seq: number): Promise<{ seq: number; unread: number }> {
+  const [row] = await db<{ readSeq: number; unread: number }[]>`
+    with r as (
+      insert into conversation_reads (agent_id, conversation_id, read_seq) values (${agentId}, ${conversationId}, ${seq})
+      on conflict (agent_id, conversation_id) do update
+        set read_seq = greatest(conversation_reads.read_seq, excluded.read_seq), read_at = now()
+      returning read_seq
+    )
+    select r.read_seq,
+      (select count(*)::int from messages m
+       where m.conversation_id = ${conversationId} and m.author_type = 'visitor' and m.seq > r.read_seq) as unread
+    from r`
+  return { seq: row!.readSeq, unread: row!.unread }
+}
+
+/** The agent's unread visitor messages per open conversation (only conversations with some). */
+export async function unreadByConversation(db: Db, agentId: string): Promise<Record<string, number>> {
+  const rows = await db<{ id: string; unread: number }[]>`
+    select c.id, count(*)::int as unread
+    from conversations c
+    left join conversation_reads r on r.conversation_id = c.id and r.agent_id = ${agentId}
+    join messages m on m.conversation_id = c.id and m.author_type = 'visitor' and m.seq > coalesce(r.read_seq, 0)
+    where c.status = 'open'
+    group by c.id`
+  return Object.fromEntries(rows.map((r) => [r.id, r.unread]))
+}

@@ -10,6 +10,7 @@ export interface ViewRow extends ConversationRow {
   visitorName: string | null
   visitorEmail: string | null
   assigneeName: string | null
+  lastMessageAgentName: string | null
   sortKey: string
 }
 
@@ -21,10 +22,11 @@ export interface ViewRow extends ConversationRow {
  */
 export const viewSelect = (db: Db, source = 'conversations', sortKey = db`null`) => db`
   select c.*, v.number as visitor_number, v.name as visitor_name, v.email as visitor_email, a.name as assignee_name,
-    (${sortKey})::text as sort_key
+    la.name as last_message_agent_name, (${sortKey})::text as sort_key
   from ${db(source)} c
   join visitors v on v.id = c.visitor_id
-  left join agents a on a.id = c.assignee_id`
+  left join agents a on a.id = c.assignee_id
+  left join agents la on la.id = c.last_message_agent_id`
 
 export function toView(r: ViewRow): ConversationView {
   return {
@@ -34,7 +36,12 @@ export function toView(r: ViewRow): ConversationView {
     visitor: { id: r.visitorId, number: Number(r.visitorNumber), name: r.visitorName, email: r.visitorEmail },
     assignee: r.assigneeId ? { id: r.assigneeId, name: r.assigneeName ?? '' } : null,
     lastSeq: r.lastSeq,
-    lastMessage: { preview: r.lastMessagePreview, at: r.lastMessageAt, author: r.lastMessageAuthor },
+    lastMessage: {
+      preview: r.lastMessagePreview,
+      at: r.lastMessageAt,
+      author: r.lastMessageAuthor,
+      agent: r.lastMessageAgentId ? { id: r.lastMessageAgentId, name: r.lastMessageAgentName ?? '' } : null,
+    },
     waitingSince: r.waitingSince,
     createdAt: r.createdAt,
     resolvedAt: r.resolvedAt,
@@ -45,13 +52,15 @@ export function toView(r: ViewRow): ConversationView {
 /**
  * The SET list of `update conversations c … from <rows> e`: applies a MessageEffect
  * (conversations.rules.ts, whose applyEffect says the same in TypeScript) together with the new
- * last message. `e` carries the effect (author, reopens, waiting, taken_by) and last_seq and preview.
+ * last message. `e` carries the effect (author, reopens, waiting, taken_by) and last_seq, preview and the last
+ * message's author_id.
  */
 export const applyEffectSet = (db: Db) => db`
   last_seq = e.last_seq,
   last_message_at = now(),
   last_message_preview = e.preview,
   last_message_author = e.author_type,
+  last_message_agent_id = case when e.author_type = 'agent' then e.author_id end,
   status = case when e.reopens then 'open'::conversation_status else c.status end,
   resolved_at = case when e.reopens then null else c.resolved_at end,
   resolved_by = case when e.reopens then null else c.resolved_by end,

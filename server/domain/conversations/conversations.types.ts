@@ -18,6 +18,8 @@ export interface ConversationRow {
   lastMessageAt: Date
   lastMessagePreview: string
   lastMessageAuthor: AuthorType | null
+  /** The agent who wrote the last message, when an agent did. */
+  lastMessageAgentId: string | null
   waitingSince: Date | null
   createdAt: Date
   updatedAt: Date
@@ -33,7 +35,8 @@ export interface ConversationView {
   visitor: { id: string; number: number; name: string | null; email: string | null }
   assignee: { id: string; name: string } | null
   lastSeq: number
-  lastMessage: { preview: string; at: Date; author: AuthorType | null }
+  /** agent: who wrote it, when an agent did (the list says "You:" or the colleague's name). */
+  lastMessage: { preview: string; at: Date; author: AuthorType | null; agent: { id: string; name: string } | null }
   waitingSince: Date | null
   createdAt: Date
   resolvedAt: Date | null

@@ -165,7 +165,8 @@ export async function appendMessages(db: Db, items: readonly AppendItem[]): Prom
     ), agg as (
       select conversation_id, old_status, old_assignee_id, author_type, reopens, waiting, taken_by,
         count(*)::int as k, max(seq)::int as last_seq,
-        (array_agg(preview order by ord desc))[1] as preview, array_agg(ord::int order by ord) as ords
+        (array_agg(preview order by ord desc))[1] as preview, (array_agg(author_id order by ord desc))[1] as author_id,
+        array_agg(ord::int order by ord) as ords
       from fresh group by conversation_id, old_status, old_assignee_id, author_type, reopens, waiting, taken_by
     ), conv as (
       update conversations c set ${applyEffectSet(db)}

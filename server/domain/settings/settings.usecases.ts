@@ -90,3 +90,29 @@ export async function rotateIdentitySecret(deps: SecretDeps, actor: Actor): Prom
   await repo.writeSetting(deps.sql, IDENTITY, { secret: deps.secrets.seal(secret) }, actor.id)
   return secret
 }
+
+// Attention ------------------------------------------------------------------------------------
+
+/** When an Unassigned row's wait turns amber (and, at twice as long, red): one number for the team. */
+export interface AttentionSettings {
+  waitWarnMinutes: number
+}
+
+export const DEFAULT_ATTENTION: AttentionSettings = { waitWarnMinutes: 2 }
+const ATTENTION = 'attention'
+
+export async function getAttention(deps: { sql: Sql }): Promise<AttentionSettings> {
+  const stored = await repo.readSetting<Partial<AttentionSettings>>(deps.sql, ATTENTION)
+  return { ...DEFAULT_ATTENTION, ...(stored ?? {}) }
+}
+
+export async function updateAttention(deps: { sql: Sql }, actor: Actor, patch: AttentionSettings): Promise<AttentionSettings> {
+  if (actor.role !== 'owner') throw new AppError('settings.forbidden', 403, 'only the owner can change when waiting conversations turn urgent')
+  const m = patch.waitWarnMinutes
+  if (!Number.isInteger(m) || m < 1 || m > 240) {
+    throw new AppError('request.invalid_minutes', 400, 'waitWarnMinutes must be a whole number from 1 to 240', { field: 'waitWarnMinutes' })
+  }
+  const next = { waitWarnMinutes: m }
+  await repo.writeSetting(deps.sql, ATTENTION, next, actor.id)
+  return next
+}

@@ -201,6 +201,8 @@ export class ParleyApp extends LitElement {
     await Promise.all([
       this.store.loadList(this.store.view),
       this.store.loadCounts().catch(() => {}),
+      this.store.loadUnread().catch(() => {}),
+      this.store.loadAttention().catch(() => {}),
       this.store.loadAgents().catch(() => {}),
     ])
   }

@@ -145,6 +145,26 @@ export const listStyles = css`
   .preview.unanswered {
     color: var(--p-text);
   }
+  /* Unread: the row speaks louder (bold) and says how many, as mail clients do. */
+  .row.unread .name,
+  .row.unread .preview {
+    font-weight: 700;
+    color: var(--p-text);
+  }
+  .badge {
+    display: inline-block;
+    min-width: 18px;
+    margin-left: 6px;
+    padding: 0 5px;
+    border-radius: 999px;
+    background: var(--p-accent);
+    color: #fff;
+    font-size: var(--p-fs-s);
+    font-weight: 700;
+    line-height: 18px;
+    text-align: center;
+    font-variant-numeric: tabular-nums;
+  }
   /* Wraps, so "< 1 Min." and "Nicht zugewiesen" stack beside the Resolve button rather than one
      of them ending in an ellipsis. */
   .meta {
@@ -163,11 +183,33 @@ export const listStyles = css`
     display: inline-flex;
     align-items: center;
     gap: 4px;
-    color: var(--p-warning);
-    background: var(--p-warning-soft);
+    color: var(--p-text-soft);
+    background: var(--p-hover);
     border-radius: 999px;
     padding: 1px 8px;
     font-weight: 600;
+  }
+  /* The longer a visitor waits, the louder the row: amber past the team's threshold, red at twice it. */
+  .undo {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 8px;
+    margin: 8px 12px;
+    padding: 6px 10px;
+    border-radius: 8px;
+    background: var(--p-text);
+    color: var(--p-surface);
+    font-size: var(--p-fs-s);
+  }
+  .waiting.long {
+    color: var(--p-warning);
+    background: var(--p-warning-soft);
+  }
+  .waiting.urgent {
+    color: var(--p-danger);
+    background: var(--p-danger-soft);
+    font-weight: 700;
   }
   .assignee {
     display: inline-flex;

@@ -16,6 +16,8 @@ declare global {
 }
 
 const OPEN_VIEWS: ListView[] = ['unassigned', 'mine', 'others']
+/** How long "Resolved … Undo" stays after resolving from the list. */
+const UNDO_MS = 6000
 
 /** The name an agent sees for a visitor: their name, or "Visitor #12". */
 export function visitorLabel(c: Pick<Conversation, 'visitor'>, t: (k: 'list.visitor', p: { number: number }) => string): string {
@@ -29,17 +31,23 @@ export function channelIcon(channel: Conversation['channel'], t: (k: 'channel.em
   return nothing
 }
 
+/** A resolved conversation is nobody's unread work, whatever was counted before it was resolved. */
+const unreadIn = (store: { unreadOf(id: string): number }, c: Conversation): number => (c.status === 'open' ? store.unreadOf(c.id) : 0)
+
 /**
  * Open (Unassigned / Mine / Others, with live counts) and Resolved (keyset "load more").
  * Rows are links to #/c/<id>; arrow keys move between them.
  */
 export class ParleyConversationList extends StoreElement {
-  static override properties = { busyIds: { state: true }, now: { state: true }, actionError: { state: true } }
+  static override properties = { busyIds: { state: true }, now: { state: true }, actionError: { state: true }, undo: { state: true } }
   static override styles = [tokens, controls, listStyles]
 
   declare busyIds: Set<string>
   declare now: number
   declare actionError: string
+  /** The conversation just resolved from the list, which a click can still take back. */
+  declare undo: { id: string; name: string } | null
+  private undoTimer: ReturnType<typeof setTimeout> | null = null
   private ticker: ReturnType<typeof setInterval> | null = null
 
   constructor() {
@@ -47,6 +55,7 @@ export class ParleyConversationList extends StoreElement {
     this.busyIds = new Set()
     this.now = Date.now()
     this.actionError = ''
+    this.undo = null
   }
 
   override connectedCallback(): void {
@@ -58,6 +67,25 @@ export class ParleyConversationList extends StoreElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback()
     if (this.ticker) clearInterval(this.ticker)
+    if (this.undoTimer) clearTimeout(this.undoTimer)
+  }
+
+  private offerUndo(id: string, name: string) {
+    if (this.undoTimer) clearTimeout(this.undoTimer)
+    this.undo = { id, name }
+    // Long enough to notice a slip of the mouse, short enough not to linger.
+    this.undoTimer = setTimeout(() => (this.undo = null), UNDO_MS)
+  }
+
+  private async takeBack() {
+    const u = this.undo
+    if (!u) return
+    this.undo = null
+    try {
+      await this.store.reopen(u.id)
+    } catch (err) {
+      this.actionError = this.store.errorText(err)
+    }
   }
 
   private pick(view: ListView) {
@@ -71,6 +99,7 @@ export class ParleyConversationList extends StoreElement {
     this.actionError = ''
     try {
       await this.store.resolve(c.id)
+      this.offerUndo(c.id, visitorLabel(c, this.store.t))
     } catch (err) {
       this.actionError = this.store.errorText(err)
     } finally {
@@ -104,17 +133,32 @@ export class ParleyConversationList extends StoreElement {
     const { t, lang, me } = this.store
     const name = visitorLabel(c, t)
     const selected = this.store.selectedId === c.id
-    const waiting = c.status === 'open' && c.waitingSince ? duration(this.now - Date.parse(c.waitingSince), lang) : null
+    const waitedMs = c.status === 'open' && c.waitingSince ? this.now - Date.parse(c.waitingSince) : null
+    const waiting = waitedMs === null ? null : duration(waitedMs, lang)
+    const warnMs = this.store.waitWarnMinutes * 60_000
+    // Colour alone says nothing to a screen reader: the title and a hidden word say it too.
+    const urgency = waitedMs === null || waitedMs < warnMs ? 'calm' : waitedMs < 2 * warnMs ? 'long' : 'urgent'
+    const waitingText = urgency === 'urgent' ? t('list.waitingTooLong') : urgency === 'long' ? t('list.waitingLong') : t('list.waitingTitle')
     const mayResolve = c.status === 'open' && me !== null && canResolve(me, c)
     const fromAgent = c.lastMessage.author === 'agent'
-    return html`<li class="row" aria-current=${selected ? 'true' : 'false'} data-conversation=${c.id}>
+    // A reply written outside Parley (Meta's inbox) has no agent: it is an answer, but nobody's to name.
+    const by = c.lastMessage.agent
+    const unread = unreadIn(this.store, c)
+    const prefix = !fromAgent || !by ? '' : by.id === me?.id ? t('list.youPrefix') : t('list.agentPrefix', { name: by.name })
+    return html`<li class="row ${unread ? 'unread' : ''}" aria-current=${selected ? 'true' : 'false'} data-conversation=${c.id}>
       <a href=${`#/c/${c.id}`}>
         <span class="avatar" aria-hidden="true" style=${`background:${avatarColor(c.visitor.id)}`}>${c.visitor.name ? initials(c.visitor.name) : '#'}</span>
         <span class="name">${channelIcon(c.channel, t)}<span>${name}</span></span>
-        <span class="time" title=${dateTime(c.lastMessage.at, lang)}>${ago(c.lastMessage.at, lang, this.now)}</span>
-        <span class="preview ${fromAgent ? '' : 'unanswered'}">${fromAgent ? t('list.youPrefix') : ''}${c.lastMessage.preview}</span>
+        <span class="time" title=${dateTime(c.lastMessage.at, lang)}>${ago(c.lastMessage.at, lang, this.now)}${unread
+          ? html`<span class="badge" data-unread=${unread}><span aria-hidden="true">${unread}</span><span class="sr-only">${t('list.unread', { n: unread })}</span></span>`
+          : nothing}</span>
+        <span class="preview ${fromAgent ? '' : 'unanswered'}">${prefix}${c.lastMessage.preview}</span>
         <span class="meta">
-          ${waiting ? html`<span class="waiting" title=${t('list.waitingTitle')}>${clockIcon(12)} ${waiting}</span>` : nothing}
+          ${waiting
+            ? html`<span class="waiting ${urgency}" data-urgency=${urgency} title=${waitingText}>${clockIcon(12)} ${waiting}${urgency !== 'calm'
+                ? html`<span class="sr-only">, ${waitingText}</span>`
+                : nothing}</span>`
+            : nothing}
           ${c.assignee
             ? html`<span class="assignee">${userIcon(12)}<span>${c.assignee.id === me?.id ? t('list.you') : c.assignee.name}</span></span>`
             : c.status === 'open'
@@ -136,6 +180,7 @@ export class ParleyConversationList extends StoreElement {
     const view = s.view
     const open = view !== 'resolved'
     const items = s.list(view)
+    const total = s.unreadTotal
     const empty = {
       unassigned: t('list.empty.unassigned'),
       mine: t('list.empty.mine'),
@@ -145,7 +190,9 @@ export class ParleyConversationList extends StoreElement {
     return html`
       <div class="tabs" role="tablist" aria-label=${t('list.label')} @keydown=${(e: KeyboardEvent) => this.onTabKeydown(e, ['unassigned', 'resolved'])}>
         <button class="tab" role="tab" data-view="open" aria-selected=${open ? 'true' : 'false'} tabindex=${open ? 0 : -1}
-          @click=${() => this.pick('unassigned')}>${t('list.open')}</button>
+          @click=${() => this.pick('unassigned')}>${t('list.open')}${total
+            ? html`<span class="badge" data-unread-total=${total}><span aria-hidden="true">${total}</span><span class="sr-only">${t('list.unread', { n: total })}</span></span>`
+            : nothing}</button>
         <button class="tab" role="tab" data-view="resolved" aria-selected=${open ? 'false' : 'true'} tabindex=${open ? -1 : 0}
           @click=${() => this.pick('resolved')}>${t('list.resolved')}</button>
       </div>
@@ -161,6 +208,10 @@ export class ParleyConversationList extends StoreElement {
           </div>`
         : html`<div class="subtabs"></div>`}
       ${this.actionError ? html`<p class="state error" role="alert">${this.actionError}</p>` : nothing}
+      <div class="undo-slot" role="status">${this.undo
+        ? html`<p class="undo"><span>${t('list.resolvedUndo', { name: this.undo.name })}</span>
+            <button class="btn small" data-action="undo" @click=${this.takeBack}>${t('action.undo')}</button></p>`
+        : nothing}</div>
       <div class="scroll">
       <ul class="rows" role="list" aria-busy=${s.listLoading ? 'true' : 'false'} @keydown=${this.onKeydown}>
         ${repeat(items, (c) => c.id, (c) => this.row(c))}

@@ -396,4 +396,16 @@ export const cs: Catalog<Key> = {
   'deliveryFailure.other': 'Zprávu se nepodařilo odeslat.',
   'visitor.messengerPage': 'Stránka na Facebooku',
   'visitor.webOnly': 'Polohu, zařízení a historii procházení známe jen u návštěvníků vašeho webu.',
+  // #15 attention
+  'list.agentPrefix': '{name}: ',
+  'list.unread': '{n, plural, one {# nepřečtená zpráva} few {# nepřečtené zprávy} many {# nepřečtené zprávy} other {# nepřečtených zpráv}}',
+  'list.waitingLong': 'Čeká na odpověď už dlouho',
+  'list.waitingTooLong': 'Čeká na odpověď příliš dlouho',
+  'attention.title': 'Čekající konverzace',
+  'attention.lead': 'Nepřiřazená konverzace zežloutne po tolika minutách čekání a po dvojnásobné době zčervená.',
+  'attention.waitWarn': 'Minuty do žluté',
+  'attention.save': 'Uložit',
+  'attention.saved': 'Uloženo.',
+  'list.resolvedUndo': 'Vyřešeno: {name}',
+  'action.undo': 'Vrátit zpět',
 }

@@ -396,4 +396,16 @@ export const de: Catalog<Key> = {
   'deliveryFailure.other': 'Die Nachricht konnte nicht gesendet werden.',
   'visitor.messengerPage': 'Facebook-Seite',
   'visitor.webOnly': 'Standort, Gerät und besuchte Seiten sind nur bei Besuchern Ihrer Website bekannt.',
+  // #15 attention
+  'list.agentPrefix': '{name}: ',
+  'list.unread': '{n, plural, one {# ungelesene Nachricht} other {# ungelesene Nachrichten}}',
+  'list.waitingLong': 'Wartet schon lange auf Antwort',
+  'list.waitingTooLong': 'Wartet viel zu lange auf Antwort',
+  'attention.title': 'Wartende Konversationen',
+  'attention.lead': 'Eine nicht zugewiesene Konversation wird nach so vielen Minuten Wartezeit gelb und nach der doppelten Zeit rot.',
+  'attention.waitWarn': 'Minuten bis Gelb',
+  'attention.save': 'Speichern',
+  'attention.saved': 'Gespeichert.',
+  'list.resolvedUndo': 'Abgeschlossen: {name}',
+  'action.undo': 'Rückgängig',
 }

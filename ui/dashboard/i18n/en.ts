@@ -393,6 +393,18 @@ export const en = {
   'deliveryFailure.other': 'The message could not be sent.',
   'visitor.messengerPage': 'Facebook page',
   'visitor.webOnly': 'Location, device and browsing history are known only for visitors of your website.',
+  // #15 attention
+  'list.agentPrefix': '{name}: ',
+  'list.unread': '{n, plural, one {# unread message} other {# unread messages}}',
+  'list.waitingLong': 'Waiting long for a reply',
+  'list.waitingTooLong': 'Waiting far too long for a reply',
+  'attention.title': 'Waiting conversations',
+  'attention.lead': 'An unassigned conversation turns amber after this many minutes of waiting, and red after twice as long.',
+  'attention.waitWarn': 'Minutes until amber',
+  'attention.save': 'Save',
+  'attention.saved': 'Saved.',
+  'list.resolvedUndo': 'Resolved: {name}',
+  'action.undo': 'Undo',
 } as const
 
 export type Key = keyof typeof en

@@ -396,4 +396,16 @@ export const es: Catalog<Key> = {
   'deliveryFailure.other': 'No se pudo enviar el mensaje.',
   'visitor.messengerPage': 'Página de Facebook',
   'visitor.webOnly': 'La ubicación, el dispositivo y el historial de navegación solo se conocen de quienes visitan tu sitio web.',
+  // #15 attention
+  'list.agentPrefix': '{name}: ',
+  'list.unread': '{n, plural, one {# mensaje sin leer} other {# mensajes sin leer}}',
+  'list.waitingLong': 'Lleva mucho esperando respuesta',
+  'list.waitingTooLong': 'Lleva demasiado tiempo esperando respuesta',
+  'attention.title': 'Conversaciones en espera',
+  'attention.lead': 'Una conversación sin asignar se vuelve ámbar tras estos minutos de espera, y roja tras el doble.',
+  'attention.waitWarn': 'Minutos hasta ámbar',
+  'attention.save': 'Guardar',
+  'attention.saved': 'Guardado.',
+  'list.resolvedUndo': 'Resuelta: {name}',
+  'action.undo': 'Deshacer',
 }

@@ -396,4 +396,16 @@ export const hu: Catalog<Key> = {
   'deliveryFailure.other': 'Az üzenetet nem sikerült elküldeni.',
   'visitor.messengerPage': 'Facebook-oldal',
   'visitor.webOnly': 'A hely, az eszköz és a böngészési előzmények csak az Ön webhelyének látogatóinál ismertek.',
+  // #15 attention
+  'list.agentPrefix': '{name}: ',
+  'list.unread': '{n, plural, one {# olvasatlan üzenet} other {# olvasatlan üzenet}}',
+  'list.waitingLong': 'Régóta vár válaszra',
+  'list.waitingTooLong': 'Túl régóta vár válaszra',
+  'attention.title': 'Várakozó beszélgetések',
+  'attention.lead': 'Egy hozzá nem rendelt beszélgetés ennyi perc várakozás után sárga, kétszer ennyi után piros lesz.',
+  'attention.waitWarn': 'Percek a sárgáig',
+  'attention.save': 'Mentés',
+  'attention.saved': 'Mentve.',
+  'list.resolvedUndo': 'Megoldva: {name}',
+  'action.undo': 'Visszavonás',
 }

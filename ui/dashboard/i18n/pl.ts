@@ -396,4 +396,16 @@ export const pl: Catalog<Key> = {
   'deliveryFailure.other': 'Nie udało się wysłać wiadomości.',
   'visitor.messengerPage': 'Strona na Facebooku',
   'visitor.webOnly': 'Lokalizację, urządzenie i historię przeglądania znamy tylko u odwiedzających Twoją stronę.',
+  // #15 attention
+  'list.agentPrefix': '{name}: ',
+  'list.unread': '{n, plural, one {# nieprzeczytana wiadomość} few {# nieprzeczytane wiadomości} many {# nieprzeczytanych wiadomości} other {# nieprzeczytanej wiadomości}}',
+  'list.waitingLong': 'Długo czeka na odpowiedź',
+  'list.waitingTooLong': 'Czeka na odpowiedź zbyt długo',
+  'attention.title': 'Oczekujące rozmowy',
+  'attention.lead': 'Nieprzypisana rozmowa zmienia kolor na bursztynowy po tylu minutach oczekiwania, a na czerwony po dwa razy dłuższym czasie.',
+  'attention.waitWarn': 'Minuty do koloru bursztynowego',
+  'attention.save': 'Zapisz',
+  'attention.saved': 'Zapisano.',
+  'list.resolvedUndo': 'Zamknięto: {name}',
+  'action.undo': 'Cofnij',
 }

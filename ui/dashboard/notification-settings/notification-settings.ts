@@ -36,6 +36,8 @@ export class ParleyNotificationSettings extends StoreElement {
     notice: { state: true },
     error: { state: true },
     teamNotice: { state: true },
+    attentionNotice: { state: true },
+    attentionError: { state: true },
   }
   static override styles = [tokens, controls, pageStyles, notificationStyles]
 
@@ -44,6 +46,8 @@ export class ParleyNotificationSettings extends StoreElement {
   declare notice: string
   declare error: string
   declare teamNotice: string
+  declare attentionNotice: string
+  declare attentionError: string
 
   constructor() {
     super()
@@ -52,6 +56,42 @@ export class ParleyNotificationSettings extends StoreElement {
     this.notice = ''
     this.error = ''
     this.teamNotice = ''
+    this.attentionNotice = ''
+    this.attentionError = ''
+  }
+
+  private async saveAttention(e: SubmitEvent) {
+    e.preventDefault()
+    const minutes = Number(new FormData(e.target as HTMLFormElement).get('waitWarnMinutes'))
+    this.attentionNotice = ''
+    this.attentionError = ''
+    try {
+      await this.store.saveAttention(minutes)
+      this.attentionNotice = this.t('attention.saved')
+    } catch (err) {
+      this.attentionError = this.store.errorText(err)
+    }
+  }
+
+  /** The owner's one number for the team: when a waiting conversation turns amber in the list. */
+  private attention() {
+    const t = this.t
+    return html`<section class="card" aria-labelledby="attention-h">
+      <h2 id="attention-h">${t('attention.title')}</h2>
+      <div class="card-body">
+        <p class="section-lead">${t('attention.lead')}</p>
+        <form data-form="attention" @submit=${this.saveAttention}>
+          <div class="stack">
+            ${this.attentionNotice ? html`<div class="notice" role="status">${this.attentionNotice}</div>` : nothing}
+            ${this.attentionError ? html`<div class="alert" role="alert">${this.attentionError}</div>` : nothing}
+            <label class="field">${t('attention.waitWarn')}
+              <input class="input" type="number" name="waitWarnMinutes" min="1" max="240" required .value=${String(this.store.waitWarnMinutes)} />
+            </label>
+            <div class="actions"><button class="btn" type="submit">${t('attention.save')}</button></div>
+          </div>
+        </form>
+      </div>
+    </section>`
   }
 
   override connectedCallback(): void {
@@ -141,7 +181,8 @@ export class ParleyNotificationSettings extends StoreElement {
                 </form>`
               : nothing}
           </div>`}
-    </section>`
+    </section>
+    ${owner ? this.attention() : nothing}`
   }
 }
 

@@ -126,6 +126,12 @@ export const threadStyles = css`
     overflow-wrap: anywhere;
     box-shadow: var(--p-shadow);
   }
+  /* A link in a bubble keeps the bubble's colour (readable on the accent too) and shows itself by its underline. */
+  .bubble a {
+    color: inherit;
+    text-decoration: underline;
+    text-underline-offset: 2px;
+  }
   .visitor .bubble {
     background: var(--p-surface);
     border-bottom-left-radius: 4px;

@@ -13,6 +13,7 @@ import '../composer/composer.ts'
 import '../messenger-window/messenger-window.ts'
 import '../attachment-list/attachment-list.ts'
 import { threadStyles } from './thread.styles.ts'
+import { linkified } from '../../shared/links.ts'
 
 /** Show or hide the visitor panel (it is a drawer on narrow screens). */
 export class ToggleVisitorPanelEvent extends Event {
@@ -211,7 +212,7 @@ export class ParleyThread extends StoreElement {
     const mine = m.authorType === 'agent'
     const failed = mine && m.deliveryStatus === 'failed'
     return html`<div class="msg ${m.authorType} ${failed ? 'failed' : ''}" data-seq=${m.seq}>
-      <div class="bubble">${m.body}</div>
+      <div class="bubble">${linkified(m.body)}</div>
       ${m.authorType === 'visitor' && m.channel !== 'web' ? html`<parley-attachment-list conversation-id=${m.conversationId} message-id=${m.id} seq=${m.seq}></parley-attachment-list>` : nothing}
       <div class="meta">
         ${mine && m.authorName ? html`<span>${m.authorName} ·</span>` : nothing}
@@ -227,7 +228,7 @@ export class ParleyThread extends StoreElement {
     const t = this.t
     const failed = p.state === 'failed'
     return html`<div class="msg agent ${failed ? 'failed' : 'pending'}" data-client-id=${p.clientId}>
-      <div class="bubble">${p.body}</div>
+      <div class="bubble">${linkified(p.body)}</div>
       <div class="meta">
         ${failed
           ? html`<span class="state failed">${alertIcon(12)} ${p.error ?? t('delivery.failed')}</span>

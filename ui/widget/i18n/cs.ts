@@ -41,4 +41,6 @@ export const cs: Strings = {
   transcriptAsk: 'Poslat mi tuto konverzaci e-mailem',
   transcriptSent: (email) => `Konverzaci jsme poslali na ${email}.`,
   transcriptFailed: 'Konverzaci se nepodařilo odeslat. Zkuste to prosím znovu.',
+  // #15 attention
+  resolvedNote: 'Tato konverzace je vyřešená. Kdykoli nás budete znovu potřebovat, napište níže.',
 }

@@ -41,4 +41,6 @@ export const de: Strings = {
   transcriptAsk: 'Diese Konversation per E-Mail erhalten',
   transcriptSent: (email) => `Wir haben die Konversation an ${email} gesendet.`,
   transcriptFailed: 'Die Konversation konnte nicht gesendet werden. Bitte versuchen Sie es erneut.',
+  // #15 attention
+  resolvedNote: 'Diese Konversation ist abgeschlossen. Schreiben Sie einfach unten, wenn Sie uns wieder brauchen.',
 }

@@ -41,4 +41,6 @@ export const en: Strings = {
   transcriptAsk: 'E-mail me this conversation',
   transcriptSent: (email) => `We sent this conversation to ${email}.`,
   transcriptFailed: 'The conversation could not be sent. Please try again.',
+  // #15 attention
+  resolvedNote: 'This conversation has been resolved. Write below whenever you need us again.',
 }

@@ -41,4 +41,6 @@ export const es: Strings = {
   transcriptAsk: 'Enviarme esta conversación por correo',
   transcriptSent: (email) => `Hemos enviado esta conversación a ${email}.`,
   transcriptFailed: 'No se pudo enviar la conversación. Inténtalo de nuevo.',
+  // #15 attention
+  resolvedNote: 'Esta conversación está resuelta. Escríbenos abajo cuando nos necesites de nuevo.',
 }

@@ -41,4 +41,6 @@ export const hu: Strings = {
   transcriptAsk: 'A beszélgetés elküldése e-mailben',
   transcriptSent: (email) => `A beszélgetést elküldtük ide: ${email}.`,
   transcriptFailed: 'A beszélgetést nem sikerült elküldeni. Kérjük, próbálja újra.',
+  // #15 attention
+  resolvedNote: 'Ez a beszélgetés megoldódott. Írjon lent, amikor ismét szüksége van ránk.',
 }

@@ -41,4 +41,6 @@ export const pl: Strings = {
   transcriptAsk: 'Wyślij mi tę rozmowę e-mailem',
   transcriptSent: (email) => `Wysłaliśmy tę rozmowę na adres ${email}.`,
   transcriptFailed: 'Nie udało się wysłać rozmowy. Spróbuj ponownie.',
+  // #15 attention
+  resolvedNote: 'Ta rozmowa została zamknięta. Napisz poniżej, kiedy znów będziesz nas potrzebować.',
 }

@@ -44,6 +44,9 @@ export interface Strings {
   transcriptAsk: string
   transcriptSent: (email: string) => string
   transcriptFailed: string
+  // #15 attention
+  /** Under a resolved conversation: it is over, and writing again starts it anew. */
+  resolvedNote: string
 }
 
 export type { Language } from '../../shared/i18n.ts'
