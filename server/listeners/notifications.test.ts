@@ -209,6 +209,8 @@ describe('missed-conversation notifications', () => {
     await alex.request('POST', `/api/conversations/${id}/messages`, { body: 'You are welcome', clientId: cid() })
     ws.close()
     await until('the visitor to be gone', async () => (await srv.db.sql`select 1 from visitor_connections where visitor_id = ${v.id} and connections > 0`).length === 0)
+    // The reply's cancellation and the leave both run in listeners: let them finish before looking.
+    await srv.running.deps.bus.drain()
     expect(await timers(srv, id)).toEqual([])
   })
 })
