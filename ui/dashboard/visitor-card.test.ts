@@ -507,7 +507,7 @@ describe('the visitor card', () => {
     await waitForText(c.locator('#history-h'), 'Historie procházení')
     await waitForText(c.locator('.now'), 'Právě na stránce')
     await waitForText(c.locator('#earlier-h'), 'Předchozí konverzace')
-    await waitForText(c.locator('parley-visitor-conversations .empty-line'), 'Žádné. Toto je jeho první konverzace.')
+    await waitForText(c.locator('parley-visitor-conversations .empty-line'), 'Žádné. Toto je první konverzace.')
     // Every text in the card, through the shadow roots of the elements inside it.
     const text = await c.evaluate((el) => {
       const texts: string[] = []
