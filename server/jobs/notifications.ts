@@ -3,38 +3,31 @@
 // processes run, and a timer stored before a restart fires after it.
 import type { Logger } from '../shared/logger.ts'
 import { msUntilNextNotice, sendDueNotice, type NoticeOutcome, type SendDeps } from '../domain/notifications/notifications.usecases.ts'
-import { JobLoop } from './job-loop.ts'
+import { Wakeable } from './wakeable.ts'
 
 export class NotificationWorker {
+  private running = false
+  private loop: Promise<void> | null = null
+  private signal = new Wakeable()
   private listeners = new Set<(o: NoticeOutcome) => void>()
-  private loop: JobLoop
 
-  constructor(private deps: SendDeps & { log: Logger; pollMs?: number }) {
-    this.loop = new JobLoop({
-      name: 'notifications',
-      log: deps.log,
-      // Other processes' timers are found by polling: they are rarely due to the second.
-      pollMs: deps.pollMs ?? 5_000,
-      step: async () => {
-        const outcome = await sendDueNotice(this.deps)
-        if (outcome) for (const fn of this.listeners) fn(outcome)
-        return outcome !== null
-      },
-      msUntilNextDue: () => msUntilNextNotice(this.deps),
-    })
-  }
+  constructor(private deps: SendDeps & { log: Logger; pollMs?: number }) {}
 
   start(): void {
-    this.loop.start()
+    if (this.running) return
+    this.running = true
+    this.loop = this.run()
   }
 
-  stop(): Promise<void> {
-    return this.loop.stop()
+  async stop(): Promise<void> {
+    this.running = false
+    this.signal.wake()
+    await this.loop
   }
 
   /** A timer was stored: look at when it is due rather than at the next poll. */
   wake(): void {
-    this.loop.wake()
+    this.signal.wake()
   }
 
   /** Every notice this process settled (sent, or dropped with the reason). */
@@ -43,4 +36,29 @@ export class NotificationWorker {
     return () => this.listeners.delete(fn)
   }
 
+  private async run(): Promise<void> {
+    // Other processes' timers are found by polling: they are rarely due to the second.
+    const pollMs = this.deps.pollMs ?? 5_000
+    let backoff = 0
+    while (this.running) {
+      let outcome: NoticeOutcome | null = null
+      try {
+        outcome = await sendDueNotice(this.deps)
+        backoff = 0
+      } catch (error) {
+        this.deps.log.error('notifications: a due notice failed', { error })
+        backoff = Math.min(backoff * 2 || 500, 30_000)
+      }
+      if (outcome) {
+        for (const fn of this.listeners) fn(outcome)
+        continue
+      }
+      let wait = backoff || pollMs
+      if (!backoff) {
+        const due = await msUntilNextNotice(this.deps).catch(() => null)
+        if (due !== null) wait = Math.min(wait, Math.max(due, 10))
+      }
+      await this.signal.sleep(wait)
+    }
+  }
 }

@@ -13,7 +13,7 @@ import type { Logger } from '../shared/logger.ts'
 import { newId } from '../shared/ids.ts'
 import * as repo from './outbox.repo.ts'
 import type { MailSender, OutboxKind, OutboxRow, Settled } from './outbox.types.ts'
-import { JobLoop } from './job-loop.ts'
+import { Wakeable } from './wakeable.ts'
 
 export type { MailSender, OutboxKind, OutboxRow, OutboxStatus, Settled } from './outbox.types.ts'
 
@@ -63,19 +63,13 @@ export interface OutboxOptions {
 }
 
 export class OutboxWorker {
+  private running = false
+  private loop: Promise<void> | null = null
+  private signal = new Wakeable()
   private listeners = new Set<(s: Settled) => void>()
   private sender: MailSender | null = null
-  private loop: JobLoop
 
-  constructor(private options: OutboxOptions) {
-    this.loop = new JobLoop({
-      name: 'outbox',
-      log: options.log,
-      pollMs: options.pollMs ?? 2000,
-      step: () => this.sendOne(),
-      msUntilNextDue: () => repo.msUntilNextDue(options.sql),
-    })
-  }
+  constructor(private options: OutboxOptions) {}
 
   /** The channel that turns rows into mail; until one is given nothing is sent (rows wait). */
   useSender(sender: MailSender): void {
@@ -84,22 +78,48 @@ export class OutboxWorker {
   }
 
   start(): void {
-    this.loop.start()
+    if (this.running) return
+    this.running = true
+    this.loop = this.run()
   }
 
-  stop(): Promise<void> {
-    return this.loop.stop()
+  async stop(): Promise<void> {
+    this.running = false
+    this.kick()
+    await this.loop
   }
 
   /** Something was queued or retried: look now rather than at the next poll. */
   kick(): void {
-    this.loop.wake()
+    this.signal.wake()
   }
 
   /** Called after commit with every row this process settled (sent, or failed for good). */
   onSettled(fn: (s: Settled) => void): () => void {
     this.listeners.add(fn)
     return () => this.listeners.delete(fn)
+  }
+
+  private async run(): Promise<void> {
+    const pollMs = this.options.pollMs ?? 2000
+    let backoff = 0
+    while (this.running) {
+      let worked = false
+      try {
+        worked = await this.sendOne()
+        backoff = 0
+      } catch (error) {
+        this.options.log.error('outbox: sending failed unexpectedly', { error })
+        backoff = Math.min(backoff * 2 || 500, 30_000)
+      }
+      if (worked && !backoff) continue
+      let wait = backoff || pollMs
+      if (!backoff) {
+        const due = await repo.msUntilNextDue(this.options.sql).catch(() => null)
+        if (due !== null) wait = Math.min(wait, Math.max(due, 10))
+      }
+      await this.signal.sleep(wait)
+    }
   }
 
   /** Claims one due row and sends it. False when nothing was due (or nobody sends yet). */
