@@ -27,7 +27,7 @@ function sourceFiles(dir: string): string[] {
 
 // Test code: test files, testing/ folders, *.testing.ts, and the database's test preload and helpers.
 const isTest = (file: string) =>
-  /\.test\.tsx?$/.test(file) || /(^|\/)testing\//.test(file) || /\.testing\.ts$/.test(file) || /^server\/db\/(test-preload|testing)\.ts$/.test(file)
+  /\.test\.tsx?$/.test(file) || /(^|\/)testing\//.test(file) || /\.testing\.ts$/.test(file) || /^server\/db\/(test-preload|test-cluster|testing)\.ts$/.test(file)
 
 // Static imports and re-exports, `import type` included; dynamic import() of a literal as well.
 const IMPORT = /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g

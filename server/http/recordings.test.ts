@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { gunzipSync, gzipSync } from 'node:zlib'
-import { AgentClient, VisitorClient, startWithOwner, type TestServer } from '../testing/harness.ts'
+import { AgentClient, EventStreamClient, VisitorClient, startWithOwner, type TestServer } from '../testing/harness.ts'
 import { runRecordingJobs } from '../domain/recordings/recordings.usecases.ts'
 
 let srv: TestServer
@@ -141,6 +141,28 @@ describe('recording chunks from the widget', () => {
     const after = await owner.request('GET', `/api/recordings/${rec}/events?afterSeq=2`)
     expect(after.body.lastSeq).toBe(4)
     expect(after.body.events.map((e: { data: { y: number } }) => e.data.y)).toEqual([800])
+  })
+
+  it('pushes each stored chunk to the live view as it arrives (a resent one only once), and ends the stream when the agent signs out', async () => {
+    const v = await VisitorClient.create(srv.url)
+    const rec = Bun.randomUUIDv7()
+    const t0 = Date.now() - 5000
+    expect((await upload(v, rec, 0, gz(events(t0)))).status).toBe(201)
+    const agent = new AgentClient(srv.url)
+    expect((await agent.login('owner@example.com', 'owner-password')).status).toBe(200)
+    const stream = await EventStreamClient.open(`${srv.url}/api/recordings/${rec}/live`, { cookie: agent.cookie })
+    await stream.waitFor('ready')
+    expect((await upload(v, rec, 1, gz([{ type: 3, timestamp: t0 + 2000, data: { source: 3, id: 1, x: 0, y: 200 } }]))).status).toBe(201)
+    expect((await stream.waitFor('chunk')).data).toBe('1')
+    // A resent chunk changes nothing, so nothing is pushed; the next new one is.
+    expect((await upload(v, rec, 1, gz([{ type: 3, timestamp: t0 + 2000, data: { source: 3, id: 1, x: 0, y: 200 } }]))).status).toBe(200)
+    expect((await upload(v, rec, 2, gz([{ type: 3, timestamp: t0 + 3000, data: { source: 3, id: 1, x: 0, y: 300 } }]))).status).toBe(201)
+    await stream.waitFor('chunk', 10_000, stream.events.findIndex((e) => e.data === '1') + 1)
+    expect(stream.events.filter((e) => e.event === 'chunk').map((e) => e.data)).toEqual(['1', '2'])
+    // Signing out ends the session's streams as it ends its sockets.
+    expect((await agent.request('POST', '/api/auth/logout')).status).toBeLessThan(300)
+    await stream.waitClosed()
+    expect((await fetch(`${srv.url}/api/recordings/${rec}/live`, { headers: { cookie: agent.cookie } })).status).toBe(401)
   })
 })
 
@@ -310,6 +332,7 @@ describe('finalising, listing and keeping recordings', () => {
   })
 
   it('shows recordings and their events only to signed-in agents', async () => {
+    expect((await fetch(`${srv.url}/api/recordings/${Bun.randomUUIDv7()}/live`)).status).toBe(401)
     const v = await VisitorClient.create(srv.url)
     const rec = Bun.randomUUIDv7()
     await upload(v, rec, 0, gz(events()))

@@ -47,7 +47,9 @@ export const recordingWidgetRoutes = (deps: AppDeps) =>
       deps.limits.check('recordingChunks', clientIp(deps.config, request, server), visitor.id)
       const seq = /^\d{1,7}$/.test(params.seq) ? Number(params.seq) : -1
       const body = await readBody(request, recordings.MAX_CHUNK_BYTES)
-      const result = await recordings.ingestChunk(deps, visitor.id, recordingId(params.id), seq, body)
+      const id = recordingId(params.id)
+      const result = await recordings.ingestChunk(deps, visitor.id, id, seq, body)
+      if (!result.duplicate) deps.bus.emit('recording.chunk', { recordingId: id, seq })
       set.status = result.duplicate ? 200 : 201
       return result
     },
@@ -62,6 +64,57 @@ export const recordingWidgetRoutes = (deps: AppDeps) =>
   )
 
 const tags = ['recordings']
+
+/** A live stream ends after this long and the browser's EventSource opens it again, signed in anew. */
+const LIVE_STREAM_MS = 60_000
+const LIVE_HEARTBEAT_MS = 20_000
+
+/**
+ * The live replay's push: a server-sent event `chunk` (data: the chunk's seq) each time a chunk of
+ * this recording is stored on any process; the page then fetches the events after its last seq.
+ * The stream closes after a minute and when the agent's session ends (the browser reconnects and
+ * is checked again), so a signed-out agent's stream does not outlive the session.
+ */
+function liveStream(deps: AppDeps, request: Request, id: string, sessionId: string): Response {
+  const encoder = new TextEncoder()
+  let stop = () => {}
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      let open = true
+      const send = (text: string) => {
+        if (!open) return
+        try {
+          controller.enqueue(encoder.encode(text))
+        } catch {
+          stop()
+        }
+      }
+      const unwatch = deps.hub.watchRecording(id, (seq) => send(`event: chunk\ndata: ${seq}\n\n`))
+      const session = { end: () => stop() }
+      deps.hub.trackSession(sessionId, session)
+      const heartbeat = setInterval(() => send(': still here\n\n'), LIVE_HEARTBEAT_MS)
+      const timeout = setTimeout(() => stop(), LIVE_STREAM_MS)
+      stop = () => {
+        if (!open) return
+        open = false
+        unwatch()
+        deps.hub.untrackSession(sessionId, session)
+        clearInterval(heartbeat)
+        clearTimeout(timeout)
+        try {
+          controller.close()
+        } catch {}
+      }
+      request.signal.addEventListener('abort', () => stop())
+      // retry: how soon the browser opens the stream again once it closed.
+      send('retry: 1000\nevent: ready\ndata: \n\n')
+    },
+    cancel() {
+      stop()
+    },
+  })
+  return new Response(body, { headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' } })
+}
 
 const REPLAY_HTML = `<!doctype html>
 <html lang="en">
@@ -127,6 +180,15 @@ export const recordingRoutes = (deps: AppDeps) =>
         query: t.Object({ afterSeq: t.Optional(t.Integer({ minimum: -1, maximum: recordings.MAX_SEQ })) }),
         detail: { summary: 'The events of a recording after a chunk sequence number (the live view asks again with lastSeq)', tags },
       },
+    )
+    .get(
+      '/api/recordings/:id/live',
+      async ({ request, params }) => {
+        const { session } = await requireAgent(deps, request)
+        const rec = await recordings.getRecording(deps, recordingId(params.id))
+        return liveStream(deps, request, rec.id, session.id)
+      },
+      { detail: { summary: 'Server-sent events for the live view: `chunk` (data: its seq) whenever a chunk of this recording is stored', tags } },
     )
     .get(
       '/api/recordings/:id/messages',

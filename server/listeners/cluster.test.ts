@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { createTestDb, type TestDb } from '../db/testing.ts'
 import { spawnParley, type ParleyProcess } from '../testing/process.ts'
-import { AgentClient, VisitorClient, cid } from '../testing/harness.ts'
+import { AgentClient, EventStreamClient, VisitorClient, cid } from '../testing/harness.ts'
+import { gzipSync } from 'node:zlib'
 
 let db: TestDb
 let a: ParleyProcess
@@ -79,6 +80,26 @@ describe('two server processes on one database', () => {
     expect(await tabOnB.waitFor('read', (f) => f.conversationId === id)).toEqual({ type: 'read', conversationId: id, seq: 1, unread: 0 })
     expect((await onB.request('GET', '/api/conversations/unread')).body.unread[id]).toBeUndefined()
     tabOnB.close()
+  })
+
+  it('push a recording chunk stored on one process to a live view streaming from the other', async () => {
+    const agentOnA = new AgentClient(a.url)
+    expect((await agentOnA.login('owner@example.com', 'owner-password')).status).toBe(200)
+    const visitorOnB = await VisitorClient.create(b.url)
+    const rec = Bun.randomUUIDv7()
+    const chunk = (seq: number, at: number) =>
+      fetch(`${b.url}/api/widget/recordings/${rec}/chunks/${seq}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${visitorOnB.token}`, 'content-type': 'application/octet-stream' },
+        body: gzipSync(JSON.stringify([{ type: 3, timestamp: at, data: { source: 1, positions: [{ x: 1, y: 2, id: 1, timeOffset: 0 }] } }])),
+      }).then((r) => r.status)
+    const t0 = Date.now() - 5000
+    expect(await chunk(0, t0)).toBe(201)
+    const stream = await EventStreamClient.open(`${a.url}/api/recordings/${rec}/live`, { cookie: agentOnA.cookie })
+    await stream.waitFor('ready')
+    expect(await chunk(1, t0 + 1000)).toBe(201)
+    expect((await stream.waitFor('chunk')).data).toBe('1')
+    stream.close()
   })
 })
 

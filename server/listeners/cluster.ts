@@ -25,6 +25,8 @@ type Note =
   | { kind: 'visitor.presence'; visitorId: string }
   /** Numbers, not bodies: how far an agent read, for that agent's tabs on this process. */
   | { kind: 'read'; agentId: string; conversationId: string; seq: number; unread: number }
+  /** A recording's chunk was stored: live replays here fetch it. */
+  | { kind: 'recording.chunk'; recordingId: string; seq: number }
   | { kind: 'typing'; conversationId: string; visitorId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
 
 /** One NOTIFY: the sender's process id and its notes, or its hello when it starts. */
@@ -90,6 +92,7 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
     bus.on('visitor.presence', ({ visitorId }) => notify({ kind: 'visitor.presence', visitorId })),
     bus.on('typing', (t) => notify({ kind: 'typing', ...t })),
     bus.on('conversation.read', (r) => notify({ kind: 'read', ...r })),
+    bus.on('recording.chunk', ({ recordingId, seq }) => notify({ kind: 'recording.chunk', recordingId, seq })),
   ]
 
   const handle = async (note: Note): Promise<void> => {
@@ -140,6 +143,9 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
         hub.typing(typing)
         return
       }
+      case 'recording.chunk':
+        hub.recordingChunk(note.recordingId, note.seq)
+        return
     }
   }
 

@@ -288,6 +288,23 @@ export class Hub {
     }
   }
 
+  private recordingWatchers = new Map<string, Set<(seq: number) => void>>()
+
+  /** A live replay's stream: told the moment a chunk of this recording is stored, on any process. */
+  watchRecording(recordingId: string, onChunk: (seq: number) => void): () => void {
+    let set = this.recordingWatchers.get(recordingId)
+    if (!set) this.recordingWatchers.set(recordingId, (set = new Set()))
+    set.add(onChunk)
+    return () => {
+      set.delete(onChunk)
+      if (set.size === 0 && this.recordingWatchers.get(recordingId) === set) this.recordingWatchers.delete(recordingId)
+    }
+  }
+
+  recordingChunk(recordingId: string, seq: number): void {
+    for (const onChunk of this.recordingWatchers.get(recordingId) ?? []) onChunk(seq)
+  }
+
   stop(): void {
     this.flush()
     if (this.countsTimer) clearTimeout(this.countsTimer)

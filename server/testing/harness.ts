@@ -203,6 +203,76 @@ export class TestSocket {
   }
 }
 
+/** A server-sent event stream read as it arrives: named events, and whether the server closed it. */
+export class EventStreamClient {
+  readonly events: { event: string; data: string }[] = []
+  closed = false
+  private wake: (() => void) | null = null
+
+  private constructor(private readonly res: Response, private readonly abort: AbortController) {}
+
+  static async open(url: string, headers: Record<string, string>): Promise<EventStreamClient> {
+    const abort = new AbortController()
+    const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: abort.signal })
+    if (res.status !== 200 || !res.body) throw new Error(`event stream answered ${res.status}: ${await res.text()}`)
+    const s = new EventStreamClient(res, abort)
+    void s.read()
+    return s
+  }
+
+  private async read(): Promise<void> {
+    const decoder = new TextDecoder()
+    let buffer = ''
+    try {
+      for await (const part of this.res.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(part, { stream: true })
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const block = buffer.slice(0, end)
+          buffer = buffer.slice(end + 2)
+          let event = 'message'
+          const data: string[] = []
+          for (const line of block.split('\n')) {
+            if (line.startsWith('event: ')) event = line.slice(7)
+            else if (line.startsWith('data: ')) data.push(line.slice(6))
+          }
+          if (!block.split('\n').every((l) => l.startsWith(':'))) this.events.push({ event, data: data.join('\n') })
+          this.wake?.()
+        }
+      }
+    } catch {}
+    this.closed = true
+    this.wake?.()
+  }
+
+  /** The first event with this name at or after index `from`. */
+  async waitFor(event: string, ms = 10_000, from = 0): Promise<{ event: string; data: string }> {
+    const deadline = Date.now() + ms
+    for (;;) {
+      const hit = this.events.slice(from).find((e) => e.event === event)
+      if (hit) return hit
+      if (this.closed) throw new Error(`event stream closed before '${event}'`)
+      if (Date.now() > deadline) throw new Error(`no '${event}' event within ${ms} ms`)
+      await new Promise<void>((r) => {
+        this.wake = r
+        setTimeout(r, 100)
+      })
+    }
+  }
+
+  /** Resolves once the server has closed the stream (fails after ms). */
+  async waitClosed(ms = 10_000): Promise<void> {
+    const deadline = Date.now() + ms
+    while (!this.closed) {
+      if (Date.now() > deadline) throw new Error(`event stream still open after ${ms} ms`)
+      await Bun.sleep(50)
+    }
+  }
+
+  close(): void {
+    this.abort.abort()
+  }
+}
+
 /** A unique client id for a frame. */
 export const cid = () => Bun.randomUUIDv7()
 

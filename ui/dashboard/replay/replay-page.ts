@@ -33,7 +33,8 @@ interface PageMark {
 
 /** The live view follows this far behind the visitor: chunks leave the browser every 5 s. */
 const LIVE_DELAY_MS = 8_000
-const POLL_MS = 2_000
+/** How often the live view checks without a push (a missed push, the visitor having left). */
+const CHECK_MS = 30_000
 const SPEEDS = [1, 2, 4, 8]
 
 const params = new URLSearchParams(location.search)
@@ -97,7 +98,8 @@ export class ParleyReplay extends LitElement {
   private lastSeq = -1
   private events: RrEvent[] = []
   private frame = 0
-  private poll: ReturnType<typeof setTimeout> | undefined
+  private stream: EventSource | null = null
+  private check: ReturnType<typeof setInterval> | undefined
   private readonly recordingId = params.get('id') ?? ''
 
   constructor() {
@@ -127,7 +129,7 @@ export class ParleyReplay extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback()
     cancelAnimationFrame(this.frame)
-    clearTimeout(this.poll)
+    this.unfollow()
     removeEventListener('resize', this.fit)
     this.replayer?.destroy()
   }
@@ -143,7 +145,7 @@ export class ParleyReplay extends LitElement {
       this.events = data.events
       if (this.events.length < 2) {
         this.state = 'empty'
-        if (data.recording.status === 'live') this.schedulePoll()
+        if (data.recording.status === 'live') this.follow()
         return
       }
       this.state = 'ready'
@@ -165,7 +167,7 @@ export class ParleyReplay extends LitElement {
       r.startLive(Date.now() - LIVE_DELAY_MS)
       for (const e of this.events) r.addEvent(e as never)
       this.playing = true
-      this.schedulePoll()
+      this.follow()
     } else {
       const r = new Replayer(this.events as never, {
         root,
@@ -194,36 +196,75 @@ export class ParleyReplay extends LitElement {
     this.frame = requestAnimationFrame(tick)
   }
 
-  /** Live: asks for what arrived since, until the recording is saved (the visitor left). */
-  private schedulePoll(): void {
-    this.poll = setTimeout(async () => {
-      try {
-        const data = await getJson<{ recording: Recording; lastSeq: number; events: RrEvent[] }>(
-          `/api/recordings/${encodeURIComponent(this.recordingId)}/events?afterSeq=${this.lastSeq}`,
-        )
-        this.lastSeq = data.lastSeq
-        if (data.events.length) {
-          this.events.push(...data.events)
-          if (this.replayer) {
-            for (const e of data.events) this.replayer.addEvent(e as never)
-            this.pages = pagesOf(this.events)
-          } else if (this.events.length >= 2) {
-            this.state = 'ready'
-            await this.updateComplete
-            this.mount(true)
-            return
-          }
+  /**
+   * Live: the server pushes each stored chunk's seq (server-sent events), and the page fetches what
+   * arrived since its last seq; a slow check also runs in case a push was missed, and learns when
+   * the recording is saved (the visitor left).
+   */
+  private follow(): void {
+    if (this.stream) return
+    const stream = new EventSource(`/api/recordings/${encodeURIComponent(this.recordingId)}/live`)
+    this.stream = stream
+    // 'ready' comes on every (re)connection: what arrived while it was closed is fetched then.
+    stream.addEventListener('ready', () => void this.fetchNew())
+    stream.addEventListener('chunk', () => void this.fetchNew())
+    this.check = setInterval(() => void this.fetchNew(), CHECK_MS)
+  }
+
+  private unfollow(): void {
+    this.stream?.close()
+    this.stream = null
+    clearInterval(this.check)
+  }
+
+  private fetching: Promise<void> | null = null
+  private again = false
+
+  /** One fetch at a time; a push during a fetch makes one more fetch after it. */
+  private async fetchNew(): Promise<void> {
+    if (this.fetching) {
+      this.again = true
+      return this.fetching
+    }
+    this.fetching = (async () => {
+      do {
+        this.again = false
+        await this.fetchOnce()
+      } while (this.again && this.stream)
+    })()
+    try {
+      await this.fetching
+    } finally {
+      this.fetching = null
+    }
+  }
+
+  private async fetchOnce(): Promise<void> {
+    try {
+      const data = await getJson<{ recording: Recording; lastSeq: number; events: RrEvent[] }>(
+        `/api/recordings/${encodeURIComponent(this.recordingId)}/events?afterSeq=${this.lastSeq}`,
+      )
+      if (data.lastSeq <= this.lastSeq && data.recording.status === 'live') return
+      this.lastSeq = Math.max(this.lastSeq, data.lastSeq)
+      if (data.events.length) {
+        this.events.push(...data.events)
+        if (this.replayer) {
+          for (const e of data.events) this.replayer.addEvent(e as never)
+          this.pages = pagesOf(this.events)
+        } else if (this.events.length >= 2) {
+          this.state = 'ready'
+          await this.updateComplete
+          this.mount(true)
         }
-        this.messages = await getJson<ChatMark[]>(`/api/recordings/${encodeURIComponent(this.recordingId)}/messages`)
-        if (data.recording.status === 'saved') {
-          this.live = false
-          return
-        }
-      } catch {
-        // A missed poll is retried by the next one.
       }
-      this.schedulePoll()
-    }, POLL_MS)
+      this.messages = await getJson<ChatMark[]>(`/api/recordings/${encodeURIComponent(this.recordingId)}/messages`)
+      if (data.recording.status === 'saved') {
+        this.live = false
+        this.unfollow()
+      }
+    } catch {
+      // A missed fetch is made good by the next push or check.
+    }
   }
 
   /** Scales the recorded viewport to the space the page has. */

@@ -1,0 +1,111 @@
+// The test runner behind `npm test`: every test file in its own `bun test` process, TEST_JOBS of
+// them at a time (default 2), all on one embedded PostgreSQL cluster started here (each file still
+// clones its own database from the migrated template). The browser and process tests spend most
+// of their time waiting, so two at a time halve the wall time on a 2-core machine.
+//
+//   bun scripts/test.ts                      all test files
+//   bun scripts/test.ts server/http ui/x.ts  the files under these paths
+//
+// A passing file prints one line (its time and counts); a failing file prints its whole output,
+// and the failures are listed again at the end. Exit status 1 when any file failed.
+import { Glob } from 'bun'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { statSync } from 'node:fs'
+import { startTestCluster } from '../server/db/test-cluster.ts'
+
+const FILE_TIMEOUT_MS = 15 * 60_000
+const jobs = Math.max(1, Number(process.env.TEST_JOBS) || 2)
+const filters = process.argv.slice(2).map((p) => p.replace(/^\.\//, ''))
+
+const all = [...new Glob('{server,ui,scripts}/**/*.test.ts').scanSync('.')].sort()
+const files = all.filter((f) => filters.length === 0 || filters.some((p) => f === p || f.startsWith(p.endsWith('/') ? p : `${p}/`)))
+if (files.length === 0) {
+  console.error(`no test files match ${filters.join(' ')}`)
+  process.exit(1)
+}
+
+// Longest first, so the short ones fill the gaps at the end: the browser tests (ui/) are the long
+// ones, and within a kind a bigger file has more to do.
+const weight = (f: string) => statSync(f).size * (f.startsWith('ui/') ? 4 : 1)
+const queue = [...files].sort((a, b) => weight(b) - weight(a))
+
+interface Result {
+  file: string
+  ok: boolean
+  pass: number
+  fail: number
+  seconds: number
+}
+
+const started = performance.now()
+const cluster = await startTestCluster()
+const env = { ...process.env, ...cluster.env }
+const results: Result[] = []
+/** Each file's process leads its own process group: stopping it stops what it started (servers, their PostgreSQL). */
+const running = new Set<ChildProcess>()
+let interrupted = false
+const killGroup = (proc: ChildProcess) => {
+  try {
+    process.kill(-proc.pid!, 'SIGKILL')
+  } catch {}
+}
+
+// Interrupted (Ctrl-C, CI's timeout): the files' processes go, and so does the run's cluster.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    interrupted = true
+    for (const proc of running) killGroup(proc)
+    await cluster.stop().catch(() => {})
+    console.log(`\ninterrupted (${signal})`)
+    process.exit(signal === 'SIGINT' ? 130 : 143)
+  })
+}
+
+async function runFile(file: string): Promise<Result> {
+  const t0 = performance.now()
+  const proc = spawn(process.execPath, ['test', '--timeout=60000', `./${file}`], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  running.add(proc)
+  let text = ''
+  proc.stdout!.on('data', (d: Buffer) => (text += d.toString()))
+  proc.stderr!.on('data', (d: Buffer) => (text += d.toString()))
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    killGroup(proc)
+  }, FILE_TIMEOUT_MS)
+  const code = await new Promise<number | null>((done) => proc.on('close', (c) => done(c)))
+  clearTimeout(timer)
+  running.delete(proc)
+  // What the file started and left behind (a server it did not stop) goes with it.
+  killGroup(proc)
+  const count = (word: string) => Number(text.match(new RegExp(`^\\s*(\\d+) ${word}$`, 'm'))?.[1] ?? 0)
+  const r = { file, ok: code === 0, pass: count('pass'), fail: count('fail'), seconds: (performance.now() - t0) / 1000 }
+  if (interrupted) return r
+  const line = `${r.ok ? '✓' : '✗'} ${file}  ${r.pass} pass${r.fail ? `, ${r.fail} fail` : ''}  ${r.seconds.toFixed(1)} s`
+  if (r.ok) console.log(line)
+  else {
+    console.log(`\n${'─'.repeat(100)}\n${text.trimEnd()}`)
+    if (timedOut) console.log(`killed after ${FILE_TIMEOUT_MS / 60_000} min`)
+    console.log(`${line}\n${'─'.repeat(100)}\n`)
+  }
+  return r
+}
+
+async function worker(): Promise<void> {
+  for (let file = queue.shift(); file; file = queue.shift()) results.push(await runFile(file))
+}
+
+await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, worker))
+// Interrupted: the signal's handler stops the cluster and exits.
+if (interrupted) await new Promise(() => {})
+await cluster.stop()
+
+const failed = results.filter((r) => !r.ok)
+const sum = (k: 'pass' | 'fail') => results.reduce((n, r) => n + r[k], 0)
+const minutes = (performance.now() - started) / 60_000
+console.log(`\n${sum('pass')} pass, ${sum('fail')} fail in ${results.length} files, ${jobs} at a time, ${minutes.toFixed(1)} min`)
+console.log(`slowest: ${[...results].sort((a, b) => b.seconds - a.seconds).slice(0, 5).map((r) => `${r.file} ${r.seconds.toFixed(0)} s`).join(', ')}`)
+if (failed.length) {
+  console.log(`failed files:\n${failed.map((r) => `  ${r.file}`).join('\n')}`)
+  process.exit(1)
+}
