@@ -19,6 +19,34 @@ describe('the rules of a recording chunk', () => {
     expect(value).toEqual(copy)
   })
 
+  it('sends a chunk through the full walk exactly when the walk would mask something, whatever digit a run starts with', () => {
+    // A Luhn-valid run of `length` digits starting with `lead` (the last digit makes the sum).
+    const luhn = (lead: number, length: number) => {
+      const body = String(lead) + '7'.repeat(length - 2)
+      for (let check = 0; check <= 9; check++) {
+        const d = body + check
+        let sum = 0
+        for (let i = 0; i < d.length; i++) {
+          let n = Number(d[d.length - 1 - i])
+          if (i % 2 === 1) n = n * 2 > 9 ? n * 2 - 9 : n * 2
+          sum += n
+        }
+        if (sum % 10 === 0) return d
+      }
+      throw new Error('unreachable')
+    }
+    for (let lead = 0; lead <= 9; lead++) {
+      for (const length of [13, 16, 19]) {
+        for (const value of [[{ text: luhn(lead, length) }], [{ n: Number(luhn(lead, length).slice(0, 15)) }]]) {
+          const walk = maskStrings(structuredClone(value)) > 0
+          expect({ lead, length, value, scan: mayHoldCard(JSON.stringify(value)) || !walk }).toEqual({ lead, length, value, scan: true })
+        }
+      }
+    }
+    expect(mayHoldCard(JSON.stringify([{ timestamp: Date.now(), text: luhn(1, 16) }]))).toBe(false)
+    expect(mayHoldCard(JSON.stringify([{ timestamp: Date.now(), text: luhn(4, 16) }]))).toBe(true)
+  })
+
   it("keeps the browser's bytes when nothing needed masking, and re-compresses the masked text when something did", () => {
     const now = Date.now()
     const clean = new Uint8Array(gzipSync(JSON.stringify([{ type: 3, timestamp: now, data: { text: 'hello' } }])))

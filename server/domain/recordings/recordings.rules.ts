@@ -141,7 +141,10 @@ export function mayHoldCard(text: string): boolean {
           continue
         }
       }
-      if (digits >= 12) {
+      // No issuer prefix starts with 0, 1, 7 or 9 (privacy.rules.ts): a lone run that does is no
+      // card, and every event's time (13 digits, 1…) is one — the common case, skipped unsliced.
+      const lead = text.charCodeAt(runStart)
+      if (digits >= 12 && (grouped || (lead !== 48 && lead !== 49 && lead !== 55 && lead !== 57))) {
         const run = text.slice(runStart, afterSeparator ? i - 1 : i)
         // One group of digits is masked exactly when it is a card as a whole (maskCardNumbers
         // tries sub-runs only across separators): every event time passes here, cheaply.
