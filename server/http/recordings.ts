@@ -12,6 +12,7 @@ import { listVisitorConversations } from '../domain/conversations/conversations.
 import { listMessages } from '../domain/messages/messages.usecases.ts'
 import { requireAgent, requireVisitor } from './guards.ts'
 import { clientIp, idOr404 } from './request.ts'
+import { assetUrl } from './static.ts'
 
 const recordingId = (id: string) => {
   if (!isUuid(id)) throw new AppError('recording.not_found', 404, 'no such recording')
@@ -116,7 +117,7 @@ function liveStream(deps: AppDeps, request: Request, id: string, sessionId: stri
   return new Response(body, { headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' } })
 }
 
-const REPLAY_HTML = `<!doctype html>
+const replayHtml = (src: string) => `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -124,7 +125,7 @@ const REPLAY_HTML = `<!doctype html>
 <title>Parley replay</title>
 </head>
 <body>
-<script type="module" src="/assets/replay.js"></script>
+<script type="module" src="${src}"></script>
 </body>
 </html>`
 
@@ -154,7 +155,7 @@ export const recordingRoutes = (deps: AppDeps) =>
     .get(
       '/replay',
       () =>
-        new Response(REPLAY_HTML, {
+        new Response(replayHtml(assetUrl('replay.js')), {
           headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': REPLAY_CSP, 'x-frame-options': 'SAMEORIGIN', 'cache-control': 'no-store' },
         }),
       { detail: { hide: true } },

@@ -21,6 +21,10 @@ const stub: Stub =
   }
 w.parley = stub
 
+/** The chat bundle's content-hashed name, compiled in by scripts/build-ui.ts (cached for a year). */
+declare const __PARLEY_ASSET_parley_chat_js__: string | undefined
+const CHAT_FILE = typeof __PARLEY_ASSET_parley_chat_js__ === 'string' ? __PARLEY_ASSET_parley_chat_js__ : 'parley-chat.js'
+
 function mount(): void {
   if (stub.loaded || document.querySelector('parley-chat')) return
   stub.loaded = true
@@ -30,7 +34,7 @@ function mount(): void {
   const bundle = document.createElement('script')
   bundle.type = 'module'
   bundle.async = true
-  bundle.src = `${server}/assets/parley-chat.js`
+  bundle.src = `${server}/assets/${CHAT_FILE}`
   bundle.crossOrigin = 'anonymous'
   document.head.appendChild(bundle)
   void customElements.whenDefined('parley-chat').then(() => {

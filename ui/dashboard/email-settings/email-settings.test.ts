@@ -44,7 +44,7 @@ afterAll(async () => {
 
 async function openSettings(): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } })
-  await page.route('**/assets/dashboard.js', (route) => route.fulfill({ contentType: 'text/javascript', body: bundle }))
+  await page.route(/\/assets\/dashboard\.([0-9a-f]{16}\.)?js$/, (route) => route.fulfill({ contentType: 'text/javascript', body: bundle }))
   await page.goto(srv.url + '/')
   await page.locator('parley-app input[type=email]').first().fill('owner@example.com')
   await page.locator('parley-app input[type=password]').first().fill('owner-password')

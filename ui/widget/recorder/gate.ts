@@ -3,6 +3,10 @@
 // recorded never downloads it. Part of the chat bundle, so it stays small.
 
 /** The owner's switches, as GET /api/widget/config gives them. */
+/** The recorder bundle's content-hashed name, compiled in by scripts/build-ui.ts (cached for a year). */
+declare const __PARLEY_ASSET_parley_recorder_js__: string | undefined
+const RECORDER_FILE = typeof __PARLEY_ASSET_parley_recorder_js__ === 'string' ? __PARLEY_ASSET_parley_recorder_js__ : 'parley-recorder.js'
+
 export interface RecordingSwitches {
   enabled: boolean
   requireConsent: boolean
@@ -99,7 +103,7 @@ export class RecordingGate {
     const load = async () => {
       try {
         if (!this.allowed()) return
-        const url = `${this.base}/assets/parley-recorder.js`
+        const url = `${this.base}/assets/${RECORDER_FILE}`
         const mod = (await import(/* @vite-ignore */ url)) as RecorderModule
         // A switch may have turned while the bundle was on its way.
         if (this.allowed() && !this.recorder) this.recorder = mod.startRecorder({ base: this.base, token: this.token, recordInputs })

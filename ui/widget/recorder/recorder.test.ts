@@ -48,7 +48,7 @@ async function storedEventsText(visitorId: string): Promise<string> {
 
 /** Whether this page fetched the recorder bundle (the browser's own record of what it loaded). */
 const recorderFetched = (page: Page) =>
-  page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/assets/parley-recorder.js')))
+  page.evaluate(() => performance.getEntriesByType('resource').some((e) => /\/assets\/parley-recorder\.([0-9a-f]{16}\.)?js$/.test(e.name)))
 
 
 describe('recording a visit', () => {
