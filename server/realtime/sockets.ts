@@ -67,8 +67,11 @@ const reply = (deps: AppDeps, ws: Sock, data: string) => {
 }
 const send = (deps: AppDeps, ws: Sock, frame: ServerFrame) => reply(deps, ws, encode(frame))
 
-function ack(deps: AppDeps, ws: Sock, clientId: string, r: MessageResult) {
-  send(deps, ws, { type: 'ack', clientId, messageId: r.message.id, conversationId: r.conversation.id, seq: r.message.seq, duplicate: r.duplicate, body: r.message.body })
+/** The text goes back only when it was stored otherwise than sent (masked): most acks stay small. */
+function ack(deps: AppDeps, ws: Sock, clientId: string, sent: string, r: MessageResult) {
+  const { message, conversation, duplicate } = r
+  const base = { type: 'ack' as const, clientId, messageId: message.id, conversationId: conversation.id, seq: message.seq, duplicate }
+  send(deps, ws, message.body === sent ? base : { ...base, body: message.body })
 }
 
 /** Sends what the client missed after `afterSeq`, then `resumed` with the last sequence number. */
@@ -109,7 +112,7 @@ async function handleFrame(deps: AppDeps, ws: Sock, state: SocketState, frame: C
       return
     case 'message.send': {
       if (who.kind === 'visitor') {
-        ack(deps, ws, frame.clientId, await deps.web.receive(who.visitorId, frame))
+        ack(deps, ws, frame.clientId, frame.body, await deps.web.receive(who.visitorId, frame))
       } else {
         if (!frame.conversationId) throw new AppError('frame.invalid', 400, 'message.send: conversationId is required for agents')
         const actor = state.session ? await sessionActor(deps, state.session.id) : who.actor
@@ -121,6 +124,7 @@ async function handleFrame(deps: AppDeps, ws: Sock, state: SocketState, frame: C
           deps,
           ws,
           frame.clientId,
+          frame.body,
           await sendReply(deps, actor, { conversationId: frame.conversationId, body: frame.body, clientId: frame.clientId, alsoEmail: frame.alsoEmail }),
         )
       }

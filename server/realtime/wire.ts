@@ -148,10 +148,11 @@ export type ServerFrame =
   | { type: 'visitor'; visitor: Visitor }
   | { type: 'visitor.presence'; visitorId: string; online: boolean }
   /**
-   * The message with this clientId is committed (or was already: `duplicate`). `body` is the text
-   * as stored, card numbers masked: what the sender's page may hand on.
+   * The message with this clientId is committed (or was already: `duplicate`). `body` comes only
+   * when the stored text differs from what was sent (card numbers masked): what the sender's page
+   * may hand on is then that text, never what was typed.
    */
-  | { type: 'ack'; clientId: string; messageId: string; conversationId: string; seq: number; duplicate: boolean; body: string }
+  | { type: 'ack'; clientId: string; messageId: string; conversationId: string; seq: number; duplicate: boolean; body?: string }
   /** Everything after the `resume`'s afterSeq has been sent. */
   | { type: 'resumed'; conversationId: string; lastSeq: number }
   /**

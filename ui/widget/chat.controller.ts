@@ -571,7 +571,8 @@ export class ChatController implements ReactiveController {
   }
 
   /** The server has the visitor's message: it leaves the outbox (by its ack or its echo, whichever comes first). */
-  private settle(clientId: string, id: string, conversationId: string, seq: number, stored: string): void {
+  /** stored: the text as the server stored it, when that differs from what was sent (masked). */
+  private settle(clientId: string, id: string, conversationId: string, seq: number, stored: string | undefined): void {
     const i = this.outbox.findIndex((p) => p.clientId === clientId)
     const p = this.outbox[i]
     if (!p) return
@@ -580,7 +581,7 @@ export class ChatController implements ReactiveController {
     this.saveOutbox()
     // The stored text, card numbers masked, never what was typed: the page's scripts (analytics,
     // tag managers) get what the dashboard sees.
-    this.callbacks.sent({ id, clientId, body: stored, conversationId, seq })
+    this.callbacks.sent({ id, clientId, body: stored ?? p.body, conversationId, seq })
   }
 
   private async refreshConversation(id: string): Promise<void> {

@@ -21,6 +21,8 @@ describe('card numbers never reach the database unmasked', () => {
     const clientId = cid()
     ws.send({ type: 'message.send', clientId, body: `Pay with ${CARD} please` })
     const ack = await ws.waitFor('ack', (f) => f.clientId === clientId)
+    // The ack tells the sender's page the stored text, since it differs from what was typed.
+    expect(ack.body).toBe(`Pay with ${MASKED} please`)
     const pushed = await dash.waitFor('message', (f) => f.message.id === ack.messageId)
     expect(pushed.message.body).toBe(`Pay with ${MASKED} please`)
     expect(pushed.conversation.lastMessage.preview).toBe(`Pay with ${MASKED} please`)
