@@ -121,12 +121,20 @@ export async function insertInbox(db: Db, r: { id: string; pageId: string; body:
   await db`insert into messenger_inbox (id, page_id, body) values (${r.id}, ${r.pageId}, ${JSON.stringify(r.body)}::text::jsonb)`
 }
 
+/**
+ * The next due delivery, locked for the caller's transaction. A page's deliveries are handled in
+ * the order they came (ids are time-ordered), one at a time across every process: only the oldest
+ * queued delivery of its page may be claimed, so while one process works on it (locked, skipped
+ * by the others) the page's later deliveries wait, and one person's messages keep their order.
+ */
 export async function claimInbox(tx: TxSql): Promise<InboxRow | null> {
   // As text, parsed here: the connection's camelCase transform would rename the keys of a jsonb
   // value too (is_echo → isEcho), and Meta's field names must stay as Meta wrote them.
   const [row] = await tx<(Omit<InboxRow, 'body'> & { body: string })[]>`
-    select id, page_id, body::text as body, attempts from messenger_inbox where status = 'queued' and next_attempt_at <= now()
-    order by next_attempt_at, id limit 1 for update skip locked`
+    select i.id, i.page_id, i.body::text as body, i.attempts from messenger_inbox i
+    where i.status = 'queued' and i.next_attempt_at <= now()
+      and i.id = (select j.id from messenger_inbox j where j.page_id = i.page_id and j.status = 'queued' order by j.id limit 1)
+    order by i.next_attempt_at, i.id limit 1 for update skip locked`
   return row ? { ...row, body: JSON.parse(row.body) } : null
 }
 
