@@ -24,6 +24,7 @@ import { errorResponse } from './http/errors.ts'
 import { checkUrlText, parseJsonBody } from './shared/text.ts'
 import { isAppError } from './shared/errors.ts'
 import { requireAgent } from './http/guards.ts'
+import { metricsRoutes } from './http/metrics.ts'
 
 /** Largest request body accepted at all; message bodies are limited far lower (16 KB). */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -61,6 +62,10 @@ export function createApp(deps: AppDeps) {
         throw e
       }
     })
+    .onAfterResponse(({ set }) => {
+      const status = typeof set.status === 'number' ? set.status : 200
+      deps.metrics.http.inc({ code: `${Math.floor(status / 100)}xx` })
+    })
     .onAfterHandle(({ request, set }) => {
       if (new URL(request.url).pathname.startsWith('/api/widget/')) Object.assign(set.headers, CORS_HEADERS)
     })
@@ -93,6 +98,7 @@ export function createApp(deps: AppDeps) {
     )
     .use(auditRoutes(deps))
     .use(healthRoutes(deps))
+    .use(metricsRoutes(deps))
     .use(authRoutes(deps))
     .use(agentRoutes(deps))
     .use(conversationRoutes(deps))

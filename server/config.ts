@@ -33,6 +33,8 @@ export interface Config {
   notifications: NotificationsEnv
   /** Outgoing webhooks (WEBHOOK_* variables). */
   webhooks: WebhooksEnv
+  /** METRICS_TOKEN: /metrics asks for it as a bearer token; null: /metrics is open. */
+  metricsToken: string | null
 }
 
 export interface WebhooksEnv {
@@ -184,7 +186,14 @@ export function loadConfig(env: Env = process.env): Config {
       timeoutMs: int(env, 'WEBHOOK_TIMEOUT_SECONDS', 10, 1, 60) * 1000,
       retryDelaysMs: delays(env, 'WEBHOOK_RETRY_DELAYS', [10, 60, 300, 1800, 7200, 21600]),
     },
+    metricsToken: metricsToken(env),
   }
+}
+
+function metricsToken(env: Env): string | null {
+  const token = str(env, 'METRICS_TOKEN')
+  if (token !== null && token.length < 16) throw new ConfigError('METRICS_TOKEN', 'use at least 16 characters (or leave it unset for an open /metrics)')
+  return token
 }
 
 /** Comma-separated seconds (decimals allowed), at most 20. */

@@ -13,6 +13,7 @@ import type { WidgetLimits } from './http/limits.ts'
 import type { NotificationWorker } from './jobs/notifications.ts'
 import type { WebhookWorker } from './jobs/webhooks.ts'
 import type { NotificationMailer } from './domain/notifications/notifications.types.ts'
+import type { ServerMetrics } from './shared/metrics.ts'
 
 export interface AppDeps {
   config: Config
@@ -39,6 +40,8 @@ export interface AppDeps {
   notices: NotificationWorker
   /** The webhook deliveries' worker (the "send test" button wakes it). */
   webhooks: WebhookWorker
+  /** Counters and histograms for /metrics. */
+  metrics: ServerMetrics
   /** Set once migrations have run; /healthz answers 503 before. */
   /** `database` is 'restarting' while the supervisor brings the embedded PostgreSQL back. */
   state: { migrated: boolean; database?: 'up' | 'restarting' }

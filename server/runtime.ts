@@ -18,6 +18,9 @@ import { EmailChannelAdapter, emailCopyListener } from './channels/email/email.a
 import { MessengerChannelAdapter } from './channels/messenger/messenger.adapter.ts'
 import { resealMessengerSecrets } from './channels/messenger/settings.usecases.ts'
 import { realtimeListener } from './listeners/realtime.ts'
+import { metricsListener } from './listeners/metrics.ts'
+import { serverMetrics, type Metrics } from './shared/metrics.ts'
+import { queueStats } from './jobs/queues.ts'
 import { deliveryListener } from './listeners/delivery.ts'
 import { startCluster } from './listeners/cluster.ts'
 import { startHeartbeat } from './jobs/heartbeat.ts'
@@ -103,10 +106,12 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     const mailer = email.notificationMailer()
     const notices = new NotificationWorker({ sql, bus, log, mailer, publicUrl: config.publicUrl })
     const webhooks = new WebhookWorker({ sql, log, secrets, ...config.webhooks })
+    const metrics = serverMetrics((gauge, error) => log.warn('a metric could not be read', { gauge, error }))
     const deps: AppDeps = {
       config, secrets, sql, bus, log, hub, channels, web, nodeId, auth, state, facts, visitorMessages,
-      limits: new WidgetLimits(config.limits), mail: mailer, notices, webhooks,
+      limits: new WidgetLimits(config.limits), mail: mailer, notices, webhooks, metrics,
     }
+    registerGauges(metrics.registry, { sql, hub, channels, state })
 
     if (embedded) {
       supervisor = new Supervisor(embedded, { log, onChange: (up) => (state.database = up ? 'up' : 'restarting') })
@@ -114,6 +119,7 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     }
 
     realtimeListener(bus, hub, sql)
+    metricsListener(bus, metrics)
     deliveryListener(bus, channels, deps, log)
     emailCopyListener(bus, email, { sql, bus })
     notificationsListener(bus, { sql, ...config.notifications, wake: () => notices.wake() })
@@ -192,3 +198,58 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     throw e
   }
 }
+
+/** The gauges /metrics reads when scraped: sockets, the process, the database, queues, channels. */
+function registerGauges(registry: Metrics, src: { sql: Sql; hub: Hub; channels: ChannelRegistry; state: AppDeps['state'] }): void {
+  registry.gauge('parley_connections', 'Open WebSocket connections by kind (agent: dashboards, visitor: widgets).', () => {
+    const { agents, all } = src.hub.socketCounts()
+    return [
+      { labels: { kind: 'agent' }, value: agents },
+      { labels: { kind: 'visitor' }, value: Math.max(0, all - agents) },
+    ]
+  })
+  registry.gauge('parley_process_memory_bytes', "This process's memory (rss, heap_used).", () => {
+    const m = process.memoryUsage()
+    return [
+      { labels: { kind: 'rss' }, value: m.rss },
+      { labels: { kind: 'heap_used' }, value: m.heapUsed },
+    ]
+  })
+  registry.gauge('parley_database_up', '1 while PostgreSQL answers, 0 while the embedded one is being restarted.', () => [
+    { value: src.state.database === 'restarting' ? 0 : 1 },
+  ])
+  // Both queue gauges read one query's answer within a scrape.
+  let read: { at: number; stats: ReturnType<typeof queueStats> } | null = null
+  const queues = () => {
+    if (!read || Date.now() - read.at > 1000) read = { at: Date.now(), stats: queueStats(src.sql) }
+    return read.stats
+  }
+  registry.gauge('parley_queue_items', 'Items in the durable queues by status (queued, failed).', async () =>
+    (await queues()).flatMap((q) => [
+      { labels: { queue: q.queue, status: 'queued' }, value: q.queued },
+      { labels: { queue: q.queue, status: 'failed' }, value: q.failed },
+    ]),
+  )
+  registry.gauge('parley_queue_oldest_seconds', 'How long the oldest queued item of each queue has waited.', async () =>
+    (await queues()).map((q) => ({ labels: { queue: q.queue }, value: q.oldestSeconds })),
+  )
+  registry.gauge('parley_channel_up', 'Per channel: 1 when set up and working (connected or configured), 0 when failing or off.', async () =>
+    Promise.all(
+      CHANNELS.map(async (channel) => {
+        const status = await src.channels.get(channel)?.status()
+        return { labels: { channel, state: status?.state ?? 'off' }, value: status && (status.state === 'connected' || status.state === 'configured') ? 1 : 0 }
+      }),
+    ),
+  )
+  registry.gauge('parley_channel_check_age_seconds', 'Seconds since a channel last heard from the outside world (e-mail: the last IMAP check).', async () => {
+    const out = []
+    for (const channel of CHANNELS) {
+      const at = (await src.channels.get(channel)?.status())?.checkedAt
+      if (at) out.push({ labels: { channel }, value: Math.max(0, (Date.now() - at.getTime()) / 1000) })
+    }
+    return out
+  })
+}
+
+const CHANNELS = ['web', 'email', 'messenger'] as const
+

@@ -39,6 +39,8 @@ export interface ChannelStatus {
    */
   state: 'off' | 'configured' | 'connected' | 'failing'
   error: string | null
+  /** When the channel last heard from the outside world (e-mail: the last IMAP check), if it polls. */
+  checkedAt?: Date | null
 }
 
 /** What the HTTP layer lends a channel's routes, so a channel never imports http/. */

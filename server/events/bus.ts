@@ -34,7 +34,7 @@ export interface DomainEvents {
   /** An agent read a conversation up to seq; unread: the visitor's messages after it. Only that agent's tabs are told. */
   'conversation.read': { agentId: string; conversationId: string; seq: number; unread: number }
   /** A chunk of a recording was stored: the live replays of it fetch what is new. */
-  'recording.chunk': { recordingId: string; seq: number }
+  'recording.chunk': { recordingId: string; seq: number; bytes: number }
   /** Ephemeral: not stored, only relayed to dashboards and the visitor's tabs. */
   typing: { conversationId: string; visitorId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
 }

@@ -50,7 +50,7 @@ export const recordingWidgetRoutes = (deps: AppDeps) =>
       const body = await readBody(request, recordings.MAX_CHUNK_BYTES)
       const id = recordingId(params.id)
       const result = await recordings.ingestChunk(deps, visitor.id, id, seq, body)
-      if (!result.duplicate) deps.bus.emit('recording.chunk', { recordingId: id, seq })
+      if (!result.duplicate) deps.bus.emit('recording.chunk', { recordingId: id, seq, bytes: result.bytes })
       set.status = result.duplicate ? 200 : 201
       return result
     },

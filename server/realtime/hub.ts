@@ -288,6 +288,13 @@ export class Hub {
     }
   }
 
+  /** Open sockets now: the dashboards' (tracked per agent) and all of them (the server's count). */
+  socketCounts(): { agents: number; all: number } {
+    let agents = 0
+    for (const set of this.agentSockets.values()) agents += set.size
+    return { agents, all: this.server?.pendingWebSockets ?? agents }
+  }
+
   private recordingWatchers = new Map<string, Set<(seq: number) => void>>()
 
   /** A live replay's stream: told the moment a chunk of this recording is stored, on any process. */

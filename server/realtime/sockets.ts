@@ -111,8 +111,10 @@ async function handleFrame(deps: AppDeps, ws: Sock, state: SocketState, frame: C
       send(deps, ws, { type: 'pong' })
       return
     case 'message.send': {
+      const t0 = performance.now()
       if (who.kind === 'visitor') {
         ack(deps, ws, frame.clientId, frame.body, await deps.web.receive(who.visitorId, frame))
+        deps.metrics.ack.observe((performance.now() - t0) / 1000, { sender: 'visitor' })
       } else {
         if (!frame.conversationId) throw new AppError('frame.invalid', 400, 'message.send: conversationId is required for agents')
         const actor = state.session ? await sessionActor(deps, state.session.id) : who.actor
@@ -127,6 +129,7 @@ async function handleFrame(deps: AppDeps, ws: Sock, state: SocketState, frame: C
           frame.body,
           await sendReply(deps, actor, { conversationId: frame.conversationId, body: frame.body, clientId: frame.clientId, alsoEmail: frame.alsoEmail }),
         )
+        deps.metrics.ack.observe((performance.now() - t0) / 1000, { sender: 'agent' })
       }
       return
     }

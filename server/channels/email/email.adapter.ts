@@ -91,9 +91,10 @@ export class EmailChannelAdapter implements ChannelAdapter {
     if (!settings.smtp && !settings.imap) return { state: 'off', error: null }
     if (!settings.imap) return { state: 'configured', error: null }
     const reader = this.reader.status()
-    if (reader.state === 'error') return { state: 'failing', error: reader.error }
-    if (reader.state === 'idle' || reader.state === 'polling') return { state: 'connected', error: null }
-    return { state: 'configured', error: null }
+    const checkedAt = reader.lastCheckAt
+    if (reader.state === 'error') return { state: 'failing', error: reader.error, checkedAt }
+    if (reader.state === 'idle' || reader.state === 'polling') return { state: 'connected', error: null, checkedAt }
+    return { state: 'configured', error: null, checkedAt }
   }
 
   routes(http: ChannelHttp) {
