@@ -20,7 +20,7 @@ import { webhookRoutes } from './http/webhooks.ts'
 import { visitorRoutes } from './http/visitors.ts'
 import { serverApiRoutes } from './http/server-api.ts'
 import { recordingRoutes, recordingWidgetRoutes } from './http/recordings.ts'
-import { errorResponse } from './http/errors.ts'
+import { errorResponse, requestId } from './http/errors.ts'
 import { checkUrlText, parseJsonBody } from './shared/text.ts'
 import { isAppError } from './shared/errors.ts'
 import { requireAgent } from './http/guards.ts'
@@ -43,6 +43,7 @@ export function createApp(deps: AppDeps) {
       const url = new URL(request.url)
       const path = url.pathname
       Object.assign(set.headers, BASE_HEADERS)
+      set.headers['x-request-id'] = requestId(request)
       if (path === '/' || path === '/api/docs') Object.assign(set.headers, strictPage)
       if (request.method === 'OPTIONS' && path.startsWith('/api/widget/')) return new Response(null, { status: 204, headers: CORS_HEADERS })
       const length = Number(request.headers.get('content-length') ?? 0)

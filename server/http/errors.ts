@@ -19,6 +19,20 @@ interface ElysiaErrorArgs {
   path?: string
 }
 
+/** Each request's id (X-Request-Id): the caller's own when it is a sane token, else a new one. */
+const requestIds = new WeakMap<Request, string>()
+const SANE_ID = /^[A-Za-z0-9._:-]{1,64}$/
+
+export function requestId(request: Request): string {
+  let id = requestIds.get(request)
+  if (!id) {
+    const given = request.headers.get('x-request-id')
+    id = given && SANE_ID.test(given) ? given : Bun.randomUUIDv7()
+    requestIds.set(request, id)
+  }
+  return id
+}
+
 export function handleError(log: Logger, { code, error, request }: ElysiaErrorArgs): Response {
   if (isAppError(error)) {
     const headers: Record<string, string> = {}
@@ -49,6 +63,9 @@ export function handleError(log: Logger, { code, error, request }: ElysiaErrorAr
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return errorResponse(status, 'request.invalid', (error as Error).message || 'bad request')
   }
-  log.error('unhandled error', { method: request.method, url: new URL(request.url).pathname, code, error })
-  return errorResponse(500, 'internal', 'internal server error')
+  // The path only (no query string: it may carry a token), and the request's id, which the answer
+  // names too, so a person can quote it and the log line be found.
+  const id = requestId(request)
+  log.error('unhandled error', { requestId: id, method: request.method, url: new URL(request.url).pathname, code, error })
+  return errorResponse(500, 'internal', `internal server error (request ${id})`, { requestId: id })
 }
