@@ -4,12 +4,9 @@
 // same inbox on a phone. Serious or critical findings fail; each screen is also a screenshot.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Browser, Page } from 'playwright-core'
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
-import { Pages, launchBrowser, screenshotPath, signIn as signInAs, type WatchedPage } from '../testing/browser.ts'
+import { Pages, launchBrowser, screenshotPath, signIn as signInAs, type WatchedPage, requireDashboardBundle } from '../testing/browser.ts'
 import { axeViolations, ownContrast } from '../testing/axe.ts'
 import { waitForText } from '../testing/wait.ts'
-import { UI_DIR } from '../../server/http/static.ts'
 import { AgentClient, VisitorClient, cid, startTestServer, type TestServer } from '../../server/testing/harness.ts'
 
 let srv: TestServer
@@ -20,7 +17,7 @@ const TEST_MS = 90_000
 const OWNER = { name: 'Olivia Owner', email: 'olivia@example.com', password: 'owner-password' }
 
 beforeAll(async () => {
-  if (!existsSync(join(UI_DIR, 'dashboard.js'))) throw new Error('no dashboard bundle: run bun scripts/build-ui.ts first')
+  requireDashboardBundle()
   srv = await startTestServer()
   browser = await launchBrowser()
 }, 60_000)

@@ -3,13 +3,10 @@
 // the widget.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Browser, Page } from 'playwright-core'
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
-import { Pages, launchBrowser, screenshotPath, signIn as signInAs } from '../testing/browser.ts'
+import { Pages, launchBrowser, screenshotPath, signIn as signInAs, requireDashboardBundle } from '../testing/browser.ts'
 import { waitForText } from '../testing/wait.ts'
 import { axeViolations } from '../testing/axe.ts'
 import { bubbles, openDemo } from '../widget/widget.testing.ts'
-import { UI_DIR } from '../../server/http/static.ts'
 import { AgentClient, VisitorClient, cid, startTestServer, type TestServer, type TestSocket } from '../../server/testing/harness.ts'
 
 let srv: TestServer
@@ -26,7 +23,7 @@ const OWNER = { name: 'Olivia Owner', email: 'olivia@example.com', password: 'ow
 const ALEX = { name: 'Alex Full', email: 'alex@example.com', password: 'alex-password' }
 
 beforeAll(async () => {
-  if (!existsSync(join(UI_DIR, 'dashboard.js'))) throw new Error('no dashboard bundle: run bun scripts/build-ui.ts first')
+  requireDashboardBundle()
   srv = await startTestServer()
   owner = new AgentClient(srv.url)
   expect((await owner.setup(OWNER.email, OWNER.password, OWNER.name)).status).toBe(201)

@@ -2,12 +2,9 @@
 // setup, the owner's pages, an agent answering a visitor live, permissions, languages.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Browser, Locator, Page } from 'playwright-core'
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
-import { Pages, launchBrowser, screenshotPath, signIn as signInAs, type WatchedPage } from '../testing/browser.ts'
+import { Pages, launchBrowser, screenshotPath, signIn as signInAs, type WatchedPage, requireDashboardBundle } from '../testing/browser.ts'
 import { waitForCount, waitForText } from '../testing/wait.ts'
 import { axeViolations } from '../testing/axe.ts'
-import { UI_DIR } from '../../server/http/static.ts'
 import { AgentClient, VisitorClient, cid, startTestServer, type TestServer, type TestSocket } from '../../server/testing/harness.ts'
 
 let srv: TestServer
@@ -21,7 +18,7 @@ const ALEX = { name: 'Alex Full', email: 'alex@example.com', password: 'alex-pas
 const LEE = { name: 'Lee Limited', email: 'lee@example.com', password: 'lee-password' }
 
 beforeAll(async () => {
-  if (!existsSync(join(UI_DIR, 'dashboard.js'))) throw new Error('no dashboard bundle: run bun scripts/build-ui.ts first')
+  requireDashboardBundle()
   srv = await startTestServer()
   browser = await launchBrowser()
 }, 30_000)

@@ -4,13 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { createHmac } from 'node:crypto'
-import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { launchBrowser, screenshotPath } from '../testing/browser.ts'
+import { launchBrowser, screenshotPath, requireDashboardBundle } from '../testing/browser.ts'
 import { axeViolations } from '../testing/axe.ts'
 import { waitForCount, waitForText as waitForTextShot } from '../testing/wait.ts'
 import { watch } from '../widget/widget.testing.ts'
-import { UI_DIR } from '../../server/http/static.ts'
 import { AgentClient, VisitorClient, cid, startTestServer, type TestServer, type TestSocket } from '../../server/testing/harness.ts'
 
 let srv: TestServer
@@ -31,7 +29,7 @@ const UK_IP = '81.2.69.160'
 const GOOGLE = 'https://www.google.com/search?q=waterproof+hiking+boots'
 
 beforeAll(async () => {
-  if (!existsSync(join(UI_DIR, 'dashboard.js'))) throw new Error('no dashboard bundle: run bun scripts/build-ui.ts first')
+  requireDashboardBundle()
   srv = await startTestServer({ trustProxy: ['127.0.0.1'] })
   owner = new AgentClient(srv.url)
   expect((await owner.setup(OWNER.email, OWNER.password, OWNER.name)).status).toBe(201)

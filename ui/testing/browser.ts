@@ -1,8 +1,10 @@
 // Debian's Chromium driven by playwright-core (no browser downloads here). Screenshots go to
 // test-artifacts/screenshots/ so a person can open them and look.
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+
+import { UI_DIR } from '../../server/http/static.ts'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const SCREENSHOTS = resolve(import.meta.dir, '../../test-artifacts/screenshots')
@@ -66,4 +68,9 @@ export async function signIn(page: Page, base: string, who: { email: string; pas
   await page.locator('parley-login input[name=password]').fill(who.password)
   await page.locator('parley-login button[type=submit]').click()
   await page.locator('parley-conversation-list').waitFor()
+}
+
+/** Browser tests load the built dashboard: stop at once, saying so, when it was not built. */
+export function requireDashboardBundle(): void {
+  if (!existsSync(join(UI_DIR, 'dashboard.js'))) throw new Error('no dashboard bundle: run bun scripts/build-ui.ts first')
 }

@@ -4,12 +4,9 @@
 // sign-in screen says how long a throttled address must wait.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Browser, Page } from 'playwright-core'
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
-import { Pages, launchBrowser, screenshotPath, signIn as signInAs, type WatchedPage } from '../../testing/browser.ts'
+import { Pages, launchBrowser, screenshotPath, signIn as signInAs, type WatchedPage, requireDashboardBundle } from '../../testing/browser.ts'
 import { waitForCount, waitForText } from '../../testing/wait.ts'
 import { axeViolations } from '../../testing/axe.ts'
-import { UI_DIR } from '../../../server/http/static.ts'
 import { AgentClient, startTestServer, type TestServer } from '../../../server/testing/harness.ts'
 
 let srv: TestServer
@@ -20,7 +17,7 @@ const TEST_MS = 90_000
 const OWNER = { name: 'Olivia Owner', email: 'olivia@example.com', password: 'owner-password' }
 
 beforeAll(async () => {
-  if (!existsSync(join(UI_DIR, 'dashboard.js'))) throw new Error('no dashboard bundle: run bun scripts/build-ui.ts first')
+  requireDashboardBundle()
   srv = await startTestServer({ ownerEmail: OWNER.email, ownerPassword: OWNER.password, ownerName: OWNER.name })
   browser = await launchBrowser()
 }, 60_000)

@@ -3,11 +3,8 @@
 // inbox's heading, and a visitor's typing that ends when the visitor leaves.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Browser, Page } from 'playwright-core'
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
-import { Pages, launchBrowser, screenshotPath, signIn as signInAs, type WatchedPage } from '../../testing/browser.ts'
+import { Pages, launchBrowser, screenshotPath, signIn as signInAs, type WatchedPage, requireDashboardBundle } from '../../testing/browser.ts'
 import { waitForCount, waitForText } from '../../testing/wait.ts'
-import { UI_DIR } from '../../../server/http/static.ts'
 import { AgentClient, VisitorClient, cid, startTestServer, type TestServer, type TestSocket } from '../../../server/testing/harness.ts'
 
 let srv: TestServer
@@ -21,7 +18,7 @@ const OWNER = { name: 'Olivia Owner', email: 'olivia@example.com', password: 'ow
 const ALEX = { name: 'Alex Full', email: 'alex@example.com', password: 'alex-password' }
 
 beforeAll(async () => {
-  if (!existsSync(join(UI_DIR, 'dashboard.js'))) throw new Error('no dashboard bundle: run bun scripts/build-ui.ts first')
+  requireDashboardBundle()
   srv = await startTestServer({ ownerEmail: OWNER.email, ownerPassword: OWNER.password, ownerName: OWNER.name })
   owner = new AgentClient(srv.url)
   expect((await owner.login(OWNER.email, OWNER.password)).status).toBe(200)

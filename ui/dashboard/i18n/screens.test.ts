@@ -4,14 +4,11 @@
 // locale carries a region (de-AT, es-MX…) so formats follow it while the words follow the language.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
-import { launchBrowser, screenshotPath, signIn } from '../../testing/browser.ts'
+import { launchBrowser, screenshotPath, signIn, requireDashboardBundle } from '../../testing/browser.ts'
 import { clippedText } from '../../testing/clipping.ts'
 import { waitForText } from '../../testing/wait.ts'
 import { CATALOGS } from './index.ts'
 import { LANGUAGES, type Language } from '../../shared/i18n.ts'
-import { UI_DIR } from '../../../server/http/static.ts'
 import { VisitorClient, cid, startWithOwner, type AgentClient, type TestServer } from '../../../server/testing/harness.ts'
 
 const LOCALES: Record<Language, string> = { en: 'en-GB', cs: 'cs-CZ', de: 'de-AT', es: 'es-MX', hu: 'hu-HU', pl: 'pl-PL' }
@@ -27,7 +24,7 @@ let browser: Browser
 const contexts: BrowserContext[] = []
 
 beforeAll(async () => {
-  if (!existsSync(join(UI_DIR, 'dashboard.js'))) throw new Error('no dashboard bundle: run bun scripts/build-ui.ts first')
+  requireDashboardBundle()
   ;({ srv, owner } = await startWithOwner())
   ownerId = (await owner.login(OWNER.email, OWNER.password)).body.agent.id
   for (let i = 0; i < WAITING; i++) {

@@ -5,12 +5,9 @@
 // failed reply with Meta's error and a retry button.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Browser } from 'playwright-core'
-import { existsSync } from 'node:fs'
 import { deflateSync } from 'node:zlib'
-import { join } from 'node:path'
-import { Pages, launchBrowser, screenshotPath, signIn } from '../../testing/browser.ts'
+import { Pages, launchBrowser, screenshotPath, signIn, requireDashboardBundle } from '../../testing/browser.ts'
 import { waitForCount, waitForText } from '../../testing/wait.ts'
-import { UI_DIR } from '../../../server/http/static.ts'
 import { AgentClient, startTestServer, type TestServer } from '../../../server/testing/harness.ts'
 import { APP_ID, APP_SECRET, FakeGraph, messagingEntry, newPsid, postWebhook, textEvent, webhookBody } from '../../../server/channels/messenger/testing/fake-graph.ts'
 
@@ -23,7 +20,7 @@ const PAGE_ID = '104729384756102'
 let token = ''
 
 beforeAll(async () => {
-  if (!existsSync(join(UI_DIR, 'dashboard.js'))) throw new Error('no dashboard bundle: run bun scripts/build-ui.ts first')
+  requireDashboardBundle()
   srv = await startTestServer({ ownerEmail: OWNER.email, ownerPassword: OWNER.password, ownerName: OWNER.name })
   graph = new FakeGraph()
   token = graph.addPage(PAGE_ID, 'Acme Bikes')

@@ -3,11 +3,8 @@
 // agent switches their own notices, and what they chose is what the server stores.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Browser } from 'playwright-core'
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
-import { Pages, launchBrowser, screenshotPath, signIn, type WatchedPage } from '../../testing/browser.ts'
+import { Pages, launchBrowser, screenshotPath, signIn, type WatchedPage, requireDashboardBundle } from '../../testing/browser.ts'
 import { waitForCount, waitForText } from '../../testing/wait.ts'
-import { UI_DIR } from '../../../server/http/static.ts'
 import { AgentClient, startWithOwner, type TestServer } from '../../../server/testing/harness.ts'
 import { startSmtpSink, type SmtpSink } from '../../../server/testing/mail.ts'
 
@@ -20,7 +17,7 @@ const OWNER = { email: 'owner@example.com', password: 'owner-password' }
 const AGENT = { email: 'lena@example.com', password: 'agent-password' }
 
 beforeAll(async () => {
-  if (!existsSync(join(UI_DIR, 'dashboard.js'))) throw new Error('no dashboard bundle: run bun scripts/build-ui.ts first')
+  requireDashboardBundle()
   sink = await startSmtpSink()
   ;({ srv, owner } = await startWithOwner())
   const r = await owner.request('POST', '/api/agents', { ...AGENT, name: 'Lena', role: 'limited' })

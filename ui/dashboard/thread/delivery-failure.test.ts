@@ -5,12 +5,9 @@
 // refuses one address and a real IMAP server.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Browser, Page } from 'playwright-core'
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
-import { launchBrowser, screenshotPath } from '../../testing/browser.ts'
+import { launchBrowser, screenshotPath, requireDashboardBundle } from '../../testing/browser.ts'
 import { axeViolations } from '../../testing/axe.ts'
 import { waitForText } from '../../testing/wait.ts'
-import { UI_DIR } from '../../../server/http/static.ts'
 import { cid, startWithOwner, testConfig, type AgentClient, type TestServer } from '../../../server/testing/harness.ts'
 import { configureEmail, dovecot, rfc5322, startSmtpSink, type Dovecot, type SmtpSink } from '../../../server/testing/mail.ts'
 import { APP_SECRET, ERROR_OUTSIDE_WINDOW, FakeGraph, connectPage, messagingEntry, newPsid, postWebhook, textEvent, webhookBody } from '../../../server/channels/messenger/testing/fake-graph.ts'
@@ -26,7 +23,7 @@ let support: string
 let pageId: string
 
 beforeAll(async () => {
-  if (!existsSync(join(UI_DIR, 'dashboard.js'))) throw new Error('no dashboard bundle: run bun scripts/build-ui.ts first')
+  requireDashboardBundle()
   dove = await dovecot()
   sink = await startSmtpSink({ rejectRecipient: (a) => (a.startsWith('nobody@') ? '550 5.1.1 <nobody@visitor.test>: Recipient address rejected' : null) })
   ;({ srv, owner } = await startWithOwner({ email: { ...testConfig().email, imapPollMs: 500 } }))

@@ -3,12 +3,9 @@
 // the delivery log, pause it.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Browser } from 'playwright-core'
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import { createHmac } from 'node:crypto'
-import { Pages, launchBrowser, screenshotPath, signIn } from '../../testing/browser.ts'
+import { Pages, launchBrowser, screenshotPath, signIn, requireDashboardBundle } from '../../testing/browser.ts'
 import { waitForText } from '../../testing/wait.ts'
-import { UI_DIR } from '../../../server/http/static.ts'
 import { AgentClient, startWithOwner, type TestServer } from '../../../server/testing/harness.ts'
 
 let srv: TestServer
@@ -27,7 +24,7 @@ const receiver = Bun.serve({
 const RECEIVER = `http://127.0.0.1:${receiver.port}/parley`
 
 beforeAll(async () => {
-  if (!existsSync(join(UI_DIR, 'dashboard.js'))) throw new Error('no dashboard bundle: run bun scripts/build-ui.ts first')
+  requireDashboardBundle()
   ;({ srv, owner } = await startWithOwner())
   browser = await launchBrowser()
 }, 60_000)
