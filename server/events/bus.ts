@@ -7,6 +7,7 @@ import type { ConversationChange, ConversationView } from '../domain/conversatio
 import type { AgentPresence } from '../domain/agents/agents.types.ts'
 import type { SessionEndReason } from '../domain/agents/agents.usecases.ts'
 import type { VisitorView } from '../domain/visitors/visitors.types.ts'
+import type { ConversationEventView } from '../domain/conversation-events/conversation-events.types.ts'
 
 export type { ConversationChange }
 
@@ -33,6 +34,8 @@ export interface DomainEvents {
   'conversation.missed': { conversation: ConversationView }
   /** An agent read a conversation up to seq; unread: the visitor's messages after it. Only that agent's tabs are told. */
   'conversation.read': { agentId: string; conversationId: string; seq: number; unread: number }
+  /** A system event in a conversation's history (committed): dashboards only, never the visitor. */
+  'conversation.event': { event: ConversationEventView }
   /** Ephemeral: not stored, only relayed to dashboards and the visitor's tabs. */
   typing: { conversationId: string; visitorId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
 }

@@ -23,6 +23,7 @@ import { counts } from '../domain/conversations/conversations.usecases.ts'
 import type { ConversationChange } from '../events/bus.ts'
 import type { AgentPresence } from '../domain/agents/agents.types.ts'
 import type { VisitorView } from '../domain/visitors/visitors.types.ts'
+import type { ConversationEventView } from '../domain/conversation-events/conversation-events.types.ts'
 import type * as Wire from './wire.ts'
 import type { AsJson, Assert, Encodable, Same } from './wire.check.ts'
 
@@ -34,6 +35,7 @@ type WireChecks = [
   Assert<Same<AgentPresence, Wire.AgentPresence>>,
   Assert<Same<AsJson<VisitorView>, Wire.Visitor>>,
   Assert<Same<ConversationChange, Wire.ConversationChange>>,
+  Assert<Same<AsJson<ConversationEventView>, Wire.ConversationEvent>>,
 ]
 
 /** A server frame as the hub is given it: the wire frame, with Dates where the wire has their ISO strings. */
@@ -216,6 +218,11 @@ export class Hub {
     this.send(AGENTS, data)
     this.send(visitorTopic(conversation.visitor.id), data)
     this.scheduleCounts()
+  }
+
+  /** A system event: to the dashboards only — a visitor never sees the thread's history lines. */
+  conversationEvent(event: ConversationEventView): void {
+    this.send(AGENTS, encode({ type: 'conversation.event', event: { ...event, createdAt: iso(event.createdAt) } }))
   }
 
   typing(t: { conversationId: string; visitorId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }): void {

@@ -70,6 +70,34 @@ export interface Conversation {
   resolvedBy: string | null
 }
 
+/** The kinds of system event (documented in server/domain/conversation-events/conversation-events.types.ts). */
+export type ConversationEventKind =
+  | 'assigned'
+  | 'taken'
+  | 'transferred'
+  | 'unassigned'
+  | 'resolved'
+  | 'reopened'
+  | 'email_sent'
+  | 'email_failed'
+  | 'transferred_to_group'
+  | 'rated'
+
+/** A system event in a conversation's history: dashboards only, never sent to the visitor. */
+export interface ConversationEvent {
+  id: string
+  conversationId: string
+  kind: ConversationEventKind
+  /** Who did it (null: the visitor or the system); the name as it was then. */
+  actor: { id: string | null; name: string } | null
+  /** The agent it was done to (assigned or transferred to). */
+  agent: { id: string | null; name: string } | null
+  /** It sits in the thread after the message with this sequence number. */
+  afterSeq: number
+  data: Record<string, string | number | boolean | null>
+  createdAt: string
+}
+
 /** Open conversations: the unassigned ones, and per assignee (Mine and Others follow from it). */
 export interface Counts {
   unassigned: number
@@ -141,6 +169,8 @@ export type ServerFrame =
   | { type: 'message.updated'; message: Message }
   | { type: 'conversation'; conversation: Conversation; change: ConversationChange }
   | { type: 'counts'; counts: Counts }
+  /** Dashboards only: a system event was recorded ("Resolved by Jana"). */
+  | { type: 'conversation.event'; event: ConversationEvent }
   /** To one agent's tabs: they read the conversation up to seq; unread visitor messages remain after it. */
   | { type: 'read'; conversationId: string; seq: number; unread: number }
   | { type: 'typing'; conversationId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
