@@ -19,6 +19,7 @@ type Note =
   | { kind: 'message.updated'; messageId: string }
   | { kind: 'conversation'; conversationId: string; change: ConversationChange }
   | { kind: 'conversation.event'; eventId: string }
+  | { kind: 'viewing'; conversationId: string; agentId: string; agentName: string; viewing: boolean; hello: boolean }
   | { kind: 'agent.presence'; agentId: string }
   | { kind: 'agent.deactivated'; agentId: string }
   /** Sessions that ended (their public ids, never tokens): close their sockets here too. */
@@ -92,6 +93,7 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
     bus.on('visitor.presence', ({ visitorId }) => notify({ kind: 'visitor.presence', visitorId })),
     bus.on('typing', (t) => notify({ kind: 'typing', ...t })),
     bus.on('conversation.event', ({ event }) => notify({ kind: 'conversation.event', eventId: event.id })),
+    bus.on('viewing', (v) => notify({ kind: 'viewing', ...v })),
     bus.on('conversation.read', (r) => notify({ kind: 'read', ...r })),
   ]
 
@@ -117,6 +119,11 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
       case 'conversation.event': {
         const event = await findConversationEvent(db, note.eventId)
         if (event) hub.conversationEvent(event)
+        return
+      }
+      case 'viewing': {
+        const { kind: _, ...viewing } = note
+        hub.viewing(viewing)
         return
       }
       case 'agent.presence': {

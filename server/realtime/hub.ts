@@ -238,6 +238,11 @@ export class Hub {
     this.publish(AGENTS, frame)
   }
 
+  /** Who else has a conversation open (collision): dashboards only, never the visitor. */
+  viewing(v: { conversationId: string; agentId: string; agentName: string; viewing: boolean; hello: boolean }): void {
+    this.publish(AGENTS, { type: 'viewing', ...v })
+  }
+
   presence(presence: AgentPresence): void {
     this.publish(AGENTS, { type: 'presence', presence })
   }

@@ -154,10 +154,20 @@ export type ClientFrame =
   /** Send me the messages after `afterSeq`, then `resumed`. */
   | { type: 'resume'; conversationId: string; afterSeq: number }
   | { type: 'typing'; conversationId: string; typing: boolean }
+  /**
+   * Agents only: the conversation this dashboard shows now (null: none). `hello`: it was just
+   * opened, so colleagues viewing it answer with their own frame (hello false).
+   */
+  | { type: 'viewing'; conversationId: string | null; hello?: boolean }
   /** Visitors only: agent messages up to `seq` reached the visitor's screen. */
   | { type: 'delivered'; conversationId: string; seq: number }
   /** Agents only. */
   | { type: 'status.set'; status: AgentStatus }
+  /**
+   * Visitors only: the page's state (visibilitychange, pagehide). A socket that goes away after
+   * 'hidden' or 'closing' is a closed tab: the visitor counts as gone sooner.
+   */
+  | { type: 'page.state'; state: 'visible' | 'hidden' | 'closing' }
   /** Visitors only: a page the visitor opened (also single-page-app navigations). */
   | { type: 'page.view'; url: string; title?: string; referrer?: string | null }
   | { type: 'ping' }
@@ -175,6 +185,8 @@ export type ServerFrame =
   | { type: 'read'; conversationId: string; seq: number; unread: number }
   | { type: 'typing'; conversationId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
   | { type: 'presence'; presence: AgentPresence }
+  /** Dashboards only: a colleague opened (viewing) or left (not viewing) a conversation; hello: answer with yours. */
+  | { type: 'viewing'; conversationId: string; agentId: string; agentName: string; viewing: boolean; hello: boolean }
   | { type: 'visitor'; visitor: Visitor }
   | { type: 'visitor.presence'; visitorId: string; online: boolean }
   /**
