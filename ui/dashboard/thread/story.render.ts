@@ -77,8 +77,9 @@ export const storyStyles = css`
   .event.bad {
     color: var(--p-danger);
   }
-  .event time {
-    opacity: 0.85;
+  .event time::before {
+    content: '·';
+    margin-inline-end: 8px;
   }
   .collision {
     list-style: none;
