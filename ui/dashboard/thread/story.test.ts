@@ -91,10 +91,16 @@ describe('system events and collision, live between two agents', () => {
     await olivia.screenshot({ path: screenshotPath('dashboard-thread-story') })
     expect(await axeViolations(olivia)).toEqual([])
 
-    // A reload shows the same story from the stored history.
+    // A reload shows the same story from the stored history — here in Alex's Czech.
+    const alexId = (await alex.request('GET', '/api/auth/me')).body.agent.id as string
+    expect((await alex.request('PATCH', `/api/agents/${alexId}`, { language: 'cs' })).status).toBe(200)
     await alexPage.reload()
     await line(alexPage, 'reopened').waitFor()
-    expect(await alexPage.locator('parley-thread .messages .event').allTextContents()).toHaveLength(3)
+    const lines = await alexPage.locator('parley-thread .messages .event > span').allTextContents()
+    expect(lines).toEqual(['Alex: převzetí konverzace', 'Olivia Owner: konverzace vyřešena', 'Znovu otevřeno: návštěvník poslal novou zprávu'])
+    await colleagues(alexPage).filter({ hasText: 'Olivia Owner si prohlíží tuto konverzaci' }).waitFor()
+    await alexPage.screenshot({ path: screenshotPath('dashboard-thread-story-cs') })
+    expect(await axeViolations(alexPage)).toEqual([])
 
     // Alex goes back to the list: Olivia no longer sees Alex in the conversation.
     await colleagues(olivia).filter({ hasText: 'Alex is viewing' }).waitFor()
@@ -106,7 +112,7 @@ describe('system events and collision, live between two agents', () => {
     await alexPage.context().close()
     await colleagues(olivia).first().waitFor({ state: 'detached' })
     await olivia.context().close()
-  }, 60_000)
+  }, 90_000)
 
   it('sends no line and no colleague to the visitor', async () => {
     const visitor = await VisitorClient.create(srv.url)
@@ -125,5 +131,5 @@ describe('system events and collision, live between two agents', () => {
     expect(ws.frames.some((f) => f.type === 'conversation' && f.conversation.status === 'resolved')).toBe(true)
     ws.close()
     await page.context().close()
-  }, 60_000)
+  }, 90_000)
 })
