@@ -53,6 +53,8 @@ export class ThreadStory {
   }
 
   async load(conversationId: string): Promise<void> {
+    // From now on live events of this conversation are kept (also while the list is on its way).
+    if (!this.events.has(conversationId)) this.events.set(conversationId, [])
     try {
       const list = await this.host.api.get<ConversationEvent[]>(`/api/conversations/${conversationId}/events`)
       this.add(conversationId, list)
@@ -88,7 +90,8 @@ export class ThreadStory {
   handleFrame(frame: ServerFrame): boolean {
     switch (frame.type) {
       case 'conversation.event':
-        this.add(frame.event.conversationId, [frame.event])
+        // Kept only for threads that were opened: the others load their history when opened.
+        if (this.events.has(frame.event.conversationId)) this.add(frame.event.conversationId, [frame.event])
         return true
       case 'viewing': {
         if (frame.agentId === this.host.me?.id) return true
