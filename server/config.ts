@@ -49,6 +49,11 @@ export interface NotificationsEnv {
   batchMs: number
   /** How long a visitor must stay gone (no widget connected) before they count as having left. */
   leaveGraceMs: number
+  /**
+   * The same, for a widget whose page said it was hidden or closing when its socket went away (the
+   * tab was closed): shorter, and still long enough for a reload or a page change to reconnect.
+   */
+  closedGraceMs: number
 }
 
 /** `burst` requests at once, refilled evenly over `seconds` (a token bucket). */
@@ -181,6 +186,7 @@ export function loadConfig(env: Env = process.env): Config {
     notifications: {
       batchMs: int(env, 'NOTIFY_BATCH_SECONDS', 120, 0, 86_400) * 1000,
       leaveGraceMs: int(env, 'NOTIFY_LEAVE_SECONDS', 30, 0, 86_400) * 1000,
+      closedGraceMs: int(env, 'NOTIFY_LEAVE_CLOSED_SECONDS', 8, 0, 86_400) * 1000,
     },
     webhooks: {
       timeoutMs: int(env, 'WEBHOOK_TIMEOUT_SECONDS', 10, 1, 60) * 1000,

@@ -7,6 +7,7 @@ import type { ConversationChange, ConversationView } from '../domain/conversatio
 import type { AgentPresence } from '../domain/agents/agents.types.ts'
 import type { SessionEndReason } from '../domain/agents/agents.usecases.ts'
 import type { VisitorView } from '../domain/visitors/visitors.types.ts'
+import type { ConversationEventView } from '../domain/conversation-events/conversation-events.types.ts'
 
 export type { ConversationChange }
 
@@ -28,13 +29,18 @@ export interface DomainEvents {
   'session.ended': { sessionIds: string[]; reason: SessionEndReason }
   'agent.changed': { agentId: string }
   'visitor.changed': { visitor: VisitorView }
-  'visitor.presence': { visitorId: string; online: boolean }
+  /** pageClosed: the socket that went away last had said its page was closing or hidden. */
+  'visitor.presence': { visitorId: string; online: boolean; pageClosed?: boolean }
   /** The visitor wrote and left before anyone replied (decided when the notice came due). */
   'conversation.missed': { conversation: ConversationView }
   /** An agent read a conversation up to seq; unread: the visitor's messages after it. Only that agent's tabs are told. */
   'conversation.read': { agentId: string; conversationId: string; seq: number; unread: number }
   /** A chunk of a recording was stored: the live replays of it fetch what is new. */
   'recording.chunk': { recordingId: string; seq: number; bytes: number }
+  /** A system event in a conversation's history (committed): dashboards only, never the visitor. */
+  'conversation.event': { event: ConversationEventView }
+  /** Ephemeral (collision): an agent's dashboard shows this conversation now, or no longer. Dashboards only. */
+  viewing: { conversationId: string; agentId: string; agentName: string; viewing: boolean; hello: boolean }
   /** Ephemeral: not stored, only relayed to dashboards and the visitor's tabs. */
   typing: { conversationId: string; visitorId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
 }

@@ -2,6 +2,7 @@ import { Elysia, t } from 'elysia'
 import type { AppDeps } from '../deps.ts'
 import * as conversations from '../domain/conversations/conversations.usecases.ts'
 import * as messages from '../domain/messages/messages.usecases.ts'
+import { listConversationEvents } from '../domain/conversation-events/conversation-events.usecases.ts'
 import { conversationOpened } from '../domain/notifications/notifications.usecases.ts'
 import { ClientId, MessageBody, SeqAfter, SeqBefore } from './schemas.ts'
 import { requireAgent } from './guards.ts'
@@ -31,6 +32,15 @@ export const conversationRoutes = (deps: AppDeps) =>
       body: t.Object({ seq: t.Integer({ minimum: 0, maximum: 2_147_483_647 }) }),
       detail: { summary: 'I have read this conversation up to seq; answers the visitor messages still unread for me', tags },
     })
+    .get(
+      '/:id/events',
+      async ({ params }) => {
+        const id = checkId(params.id)
+        await conversations.getConversation(deps, id)
+        return listConversationEvents(deps, id)
+      },
+      { detail: { summary: "The conversation's history of system events (assigned, resolved, reopened, e-mail copy sent…), in thread order", tags } },
+    )
     .get('/:id', ({ params }) => conversations.getConversation(deps, checkId(params.id)), { detail: { summary: 'One conversation', tags } })
     .get(
       '/:id/messages',

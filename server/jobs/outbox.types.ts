@@ -1,4 +1,5 @@
 // The outbox's rows, as its callers (the e-mail channel, and whoever queues notifications) see them.
+import type { ConversationEventView } from '../domain/conversation-events/conversation-events.types.ts'
 import type { DeliveryCode } from '../domain/messages/messages.types.ts'
 import type { TxSql } from '../db/client.ts'
 
@@ -28,7 +29,10 @@ export interface OutboxRow {
   sentAt: Date | null
 }
 
-export type Settled = { row: OutboxRow; status: 'sent' } | { row: OutboxRow; status: 'failed'; error: string; code?: DeliveryCode }
+export type Settled = ({ row: OutboxRow; status: 'sent' } | { row: OutboxRow; status: 'failed'; error: string; code?: DeliveryCode }) & {
+  /** System events the sender recorded in the claiming transaction, for the listeners to announce once committed. */
+  events?: ConversationEventView[]
+}
 
 /**
  * How a claimed row becomes a mail on the wire: given by the channel that sends mail (e-mail) when

@@ -103,6 +103,45 @@ describe('two server processes on one database', () => {
   })
 })
 
+describe('system events and collision across processes (#15)', () => {
+  it("relay who views a conversation and what happened to it to the other process's dashboards, never to the visitor", async () => {
+    const ownerOnA = new AgentClient(a.url)
+    await ownerOnA.login('owner@example.com', 'owner-password')
+    const created = await ownerOnA.request('POST', '/api/agents', { email: 'alex@example.com', name: 'Alex', password: 'agent-password', role: 'full' })
+    expect(created.status).toBe(201)
+    const alexOnB = new AgentClient(b.url)
+    expect((await alexOnB.login('alex@example.com', 'agent-password')).status).toBe(200)
+
+    const visitor = await VisitorClient.create(b.url)
+    const vws = await visitor.socket()
+    await vws.waitFor('hello')
+    const c = cid()
+    vws.send({ type: 'message.send', clientId: c, body: 'Anyone on either process?' })
+    const { conversationId } = await vws.waitFor('ack', (f) => f.clientId === c)
+
+    const dashA = await ownerOnA.socket()
+    await dashA.waitFor('counts')
+    const dashB = await alexOnB.socket()
+    await dashB.waitFor('counts')
+    // Alex opens the conversation on B: the owner's dashboard on A hears it, by name.
+    dashB.send({ type: 'viewing', conversationId, hello: true })
+    const seen = await dashA.waitFor('viewing', (f) => f.conversationId === conversationId && f.viewing)
+    expect([seen.agentName, seen.hello]).toEqual(['Alex', true])
+
+    // The owner takes it on A: Alex's dashboard on B gets the line.
+    expect((await ownerOnA.request('POST', `/api/conversations/${conversationId}/take`)).status).toBe(200)
+    const line = await dashB.waitFor('conversation.event', (f) => f.event.conversationId === conversationId)
+    expect([line.event.kind, line.event.actor?.name]).toEqual(['taken', 'Olivia'])
+
+    // Alex's tab on B closes: A hears that Alex left the conversation.
+    dashB.close()
+    await dashA.waitFor('viewing', (f) => f.conversationId === conversationId && !f.viewing && f.agentName === 'Alex')
+    await Bun.sleep(200)
+    expect(vws.frames.filter((f) => (f.type as string) === 'viewing' || (f.type as string) === 'conversation.event')).toEqual([])
+    for (const s of [dashA, vws]) s.close()
+  })
+})
+
 describe('a process alone, then joined', () => {
   it('sends no notifications while alone, and relays to a process that starts later', async () => {
     const db2 = await createTestDb()

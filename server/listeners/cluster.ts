@@ -8,6 +8,7 @@ import { findVisitor, isVisitorOnline } from '../domain/visitors/visitors.usecas
 import type { Logger } from '../shared/logger.ts'
 import { findMessage } from '../domain/messages/messages.usecases.ts'
 import { findConversation } from '../domain/conversations/conversations.usecases.ts'
+import { findConversationEvent } from '../domain/conversation-events/conversation-events.usecases.ts'
 import { agentPresence, otherLiveProcesses } from '../domain/agents/agents.usecases.ts'
 
 export const CHANNEL = 'parley_events'
@@ -17,6 +18,8 @@ type Note =
   | { kind: 'message'; messageId: string }
   | { kind: 'message.updated'; messageId: string }
   | { kind: 'conversation'; conversationId: string; change: ConversationChange }
+  | { kind: 'conversation.event'; eventId: string }
+  | { kind: 'viewing'; conversationId: string; agentId: string; agentName: string; viewing: boolean; hello: boolean }
   | { kind: 'agent.presence'; agentId: string }
   | { kind: 'agent.deactivated'; agentId: string }
   /** Sessions that ended (their public ids, never tokens): close their sockets here too. */
@@ -91,6 +94,8 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
     bus.on('visitor.changed', ({ visitor }) => notify({ kind: 'visitor', visitorId: visitor.id })),
     bus.on('visitor.presence', ({ visitorId }) => notify({ kind: 'visitor.presence', visitorId })),
     bus.on('typing', (t) => notify({ kind: 'typing', ...t })),
+    bus.on('conversation.event', ({ event }) => notify({ kind: 'conversation.event', eventId: event.id })),
+    bus.on('viewing', (v) => notify({ kind: 'viewing', ...v })),
     bus.on('conversation.read', (r) => notify({ kind: 'read', ...r })),
     bus.on('recording.chunk', ({ recordingId, seq }) => notify({ kind: 'recording.chunk', recordingId, seq })),
   ]
@@ -112,6 +117,16 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
       case 'conversation': {
         const conversation = await findConversation(db, note.conversationId)
         if (conversation) hub.conversation(conversation, note.change)
+        return
+      }
+      case 'conversation.event': {
+        const event = await findConversationEvent(db, note.eventId)
+        if (event) hub.conversationEvent(event)
+        return
+      }
+      case 'viewing': {
+        const { kind: _, ...viewing } = note
+        hub.viewing(viewing)
         return
       }
       case 'agent.presence': {

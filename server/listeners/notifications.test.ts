@@ -9,7 +9,7 @@ import type { Config } from '../config.ts'
 import { freePort } from '../db/embedded.ts'
 
 // Long enough never to pass by themselves during a test: each test says when a moment has come.
-const config: Partial<Config> = { notifications: { batchMs: 600_000, leaveGraceMs: 600_000 } }
+const config: Partial<Config> = { notifications: { batchMs: 600_000, leaveGraceMs: 600_000, closedGraceMs: 600_000 } }
 let PUBLIC_URL = ''
 
 let srv: TestServer

@@ -18,7 +18,7 @@ export function notificationsListener(bus: EventBus, deps: TimerDeps): void {
   bus.on('conversation.changed', ({ conversation, change }) => {
     if (change === 'resolved') return conversationHandled(deps, conversation.id)
   })
-  bus.on('visitor.presence', ({ visitorId, online }) => {
-    if (!online) return visitorWentAway(deps, visitorId)
+  bus.on('visitor.presence', ({ visitorId, online, pageClosed }) => {
+    if (!online) return visitorWentAway(deps, visitorId, pageClosed)
   })
 }

@@ -16,6 +16,8 @@ export function realtimeListener(bus: EventBus, hub: Hub, sql: Sql): void {
   bus.on('session.ended', ({ sessionIds, reason }) => hub.endSessions(sessionIds, reason))
   bus.on('typing', (t) => hub.typing(t))
   bus.on('recording.chunk', ({ recordingId, seq }) => hub.recordingChunk(recordingId, seq))
+  bus.on('conversation.event', ({ event }) => hub.conversationEvent(event))
+  bus.on('viewing', (v) => hub.viewing(v))
   bus.on('conversation.read', ({ agentId, ...read }) => hub.publish(agentTopic(agentId), { type: 'read', ...read }))
   bus.on('visitor.changed', ({ visitor }) => hub.publish(AGENTS, { type: 'visitor', visitor }))
   bus.on('visitor.presence', ({ visitorId, online }) => hub.publish(AGENTS, { type: 'visitor.presence', visitorId, online }))

@@ -23,6 +23,7 @@ import { counts } from '../domain/conversations/conversations.usecases.ts'
 import type { ConversationChange } from '../events/bus.ts'
 import type { AgentPresence } from '../domain/agents/agents.types.ts'
 import type { VisitorView } from '../domain/visitors/visitors.types.ts'
+import type { ConversationEventView } from '../domain/conversation-events/conversation-events.types.ts'
 import type * as Wire from './wire.ts'
 import type { AsJson, Assert, Encodable, Same } from './wire.check.ts'
 
@@ -34,6 +35,7 @@ type WireChecks = [
   Assert<Same<AgentPresence, Wire.AgentPresence>>,
   Assert<Same<AsJson<VisitorView>, Wire.Visitor>>,
   Assert<Same<ConversationChange, Wire.ConversationChange>>,
+  Assert<Same<AsJson<ConversationEventView>, Wire.ConversationEvent>>,
 ]
 
 /** A server frame as the hub is given it: the wire frame, with Dates where the wire has their ISO strings. */
@@ -218,6 +220,11 @@ export class Hub {
     this.scheduleCounts()
   }
 
+  /** A system event: to the dashboards only — a visitor never sees the thread's history lines. */
+  conversationEvent(event: ConversationEventView): void {
+    this.send(AGENTS, encode({ type: 'conversation.event', event: { ...event, createdAt: iso(event.createdAt) } }))
+  }
+
   typing(t: { conversationId: string; visitorId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }): void {
     const frame: Wire.ServerFrame = {
       type: 'typing',
@@ -229,6 +236,11 @@ export class Hub {
     // Visitors hear agents typing; agents hear visitors (and each other, to avoid double answers).
     if (t.from === 'agent') this.publish(visitorTopic(t.visitorId), frame)
     this.publish(AGENTS, frame)
+  }
+
+  /** Who else has a conversation open (collision): dashboards only, never the visitor. */
+  viewing(v: { conversationId: string; agentId: string; agentName: string; viewing: boolean; hello: boolean }): void {
+    this.publish(AGENTS, { type: 'viewing', ...v })
   }
 
   presence(presence: AgentPresence): void {

@@ -30,8 +30,10 @@ export const ClientFrameSchema = t.Union([
   }),
   t.Object({ type: t.Literal('resume'), conversationId: Uuid, afterSeq: t.Integer({ minimum: 0, maximum: MAX_SEQ }) }),
   t.Object({ type: t.Literal('typing'), conversationId: Uuid, typing: t.Boolean() }),
+  t.Object({ type: t.Literal('viewing'), conversationId: t.Union([Uuid, t.Null()]), hello: t.Optional(t.Boolean()) }),
   t.Object({ type: t.Literal('delivered'), conversationId: Uuid, seq: t.Integer({ minimum: 0, maximum: MAX_SEQ }) }),
   t.Object({ type: t.Literal('status.set'), status: t.Union([t.Literal('online'), t.Literal('away'), t.Literal('offline')]) }),
+  t.Object({ type: t.Literal('page.state'), state: t.Union([t.Literal('visible'), t.Literal('hidden'), t.Literal('closing')]) }),
   t.Object({
     type: t.Literal('page.view'),
     url: t.String({ maxLength: 2048 }),
@@ -69,7 +71,7 @@ export function parseFrame(raw: string | Buffer): ParseResult {
   if (!check.Check(data)) {
     const first = check.Errors(data).First()
     const type = (data as { type?: unknown }).type
-    const known = ['message.send', 'resume', 'typing', 'delivered', 'status.set', 'page.view', 'ping']
+    const known = ['message.send', 'resume', 'typing', 'viewing', 'delivered', 'status.set', 'page.state', 'page.view', 'ping']
     if (typeof type !== 'string' || !known.includes(type)) {
       return { ok: false, code: 'frame.unknown_type', message: `unknown frame type ${JSON.stringify(type ?? null)}`, ref }
     }

@@ -41,6 +41,10 @@ interface SocketState {
    * indicator lingering until it times out.
    */
   typing: Map<string, string>
+  /** The conversation this dashboard shows (collision); its close says the agent left it. */
+  viewing: string | null
+  /** A widget's page state as it last said (page.state): 'hidden' or 'closing' when it goes away is a closed tab. */
+  pageState: 'visible' | 'hidden' | 'closing'
   /**
    * Set once the server closes the socket (the dashboard's session ended, or too many frames
    * waited): frames still queued are dropped, never stored.
@@ -96,10 +100,21 @@ function emitTyping(deps: AppDeps, who: Who, conversationId: string, visitorId: 
   })
 }
 
-/** The socket is gone: whatever it was typing, it has stopped. */
+/** The socket is gone: whatever it was typing, it has stopped; whatever it showed, it no longer does. */
 function stopTyping(deps: AppDeps, state: SocketState): void {
   for (const [conversationId, visitorId] of state.typing) emitTyping(deps, state.who, conversationId, visitorId, false)
   state.typing.clear()
+  setViewing(deps, state, null, false)
+}
+
+/** Collision: this dashboard now shows `conversationId` (or nothing); colleagues are told. */
+function setViewing(deps: AppDeps, state: SocketState, conversationId: string | null, hello: boolean): void {
+  if (state.who.kind !== 'agent') return
+  const { id: agentId, name: agentName } = state.who.actor
+  const before = state.viewing
+  state.viewing = conversationId
+  if (before && before !== conversationId) deps.bus.emit('viewing', { conversationId: before, agentId, agentName, viewing: false, hello: false })
+  if (conversationId) deps.bus.emit('viewing', { conversationId, agentId, agentName, viewing: true, hello: hello && before !== conversationId })
 }
 
 async function handleFrame(deps: AppDeps, ws: Sock, state: SocketState, frame: ClientFrame): Promise<void> {
@@ -143,10 +158,21 @@ async function handleFrame(deps: AppDeps, ws: Sock, state: SocketState, frame: C
       emitTyping(deps, who, c.id, c.visitor.id, frame.typing)
       return
     }
+    case 'viewing': {
+      if (who.kind !== 'agent') throw new AppError('frame.forbidden', 403, 'viewing: only agents view conversations')
+      const id = frame.conversationId ? (await conversationFor(frame.conversationId)).id : null
+      setViewing(deps, state, id, frame.hello ?? false)
+      return
+    }
     case 'delivered': {
       if (who.kind !== 'visitor') throw new AppError('frame.forbidden', 403, 'delivered: only the visitor confirms delivery')
       const c = await conversationFor(frame.conversationId)
       await markDelivered(deps, c.id, frame.seq)
+      return
+    }
+    case 'page.state': {
+      if (who.kind !== 'visitor') throw new AppError('frame.forbidden', 403, 'page.state: only visitors have pages')
+      state.pageState = frame.state
       return
     }
     case 'page.view': {
@@ -186,6 +212,12 @@ function onMessage(deps: AppDeps, ws: Sock, state: SocketState, raw: string | Bu
       send(deps, ws, { type: 'error', code: 'rate.limited', message, retryAfter, ...(ref ? { ref } : {}) })
       return
     }
+  }
+  // Taken at once, not queued: a page that is closing says so and its socket closes right after,
+  // and a closed socket's queued frames are dropped.
+  if (parsed.ok && parsed.frame.type === 'page.state' && state.who.kind === 'visitor') {
+    state.pageState = parsed.frame.state
+    return
   }
   const size = typeof raw === 'string' ? raw.length : raw.byteLength
   if (state.waiting >= MAX_WAITING_FRAMES || state.waitingChars + size > MAX_WAITING_CHARS) {
@@ -298,7 +330,7 @@ export const socketRoutes = (deps: AppDeps) => {
       const visitorId = (state.who as { visitorId: string }).visitorId
       stopTyping(deps, state)
       state.queue
-        .then(() => visitorConnectionChanged(deps, deps.nodeId, visitorId, -1))
+        .then(() => visitorConnectionChanged(deps, deps.nodeId, visitorId, -1, state.pageState !== 'visible'))
         .catch((error) => deps.log.warn('visitor socket close failed', { error }))
     },
   }
@@ -371,6 +403,8 @@ export const socketRoutes = (deps: AppDeps) => {
               waitingChars: 0,
               closed: false,
               typing: new Map(),
+            viewing: null,
+            pageState: 'visible',
               ended: false,
               session: null,
             },
@@ -402,6 +436,8 @@ export const socketRoutes = (deps: AppDeps) => {
             waitingChars: 0,
             closed: false,
             typing: new Map(),
+            viewing: null,
+            pageState: 'visible',
             ended: false,
             session: { id: session.id, expiresAt: session.expiresAt, handle: null, timer: null, counted: false },
           },

@@ -70,6 +70,34 @@ export interface Conversation {
   resolvedBy: string | null
 }
 
+/** The kinds of system event (documented in server/domain/conversation-events/conversation-events.types.ts). */
+export type ConversationEventKind =
+  | 'assigned'
+  | 'taken'
+  | 'transferred'
+  | 'unassigned'
+  | 'resolved'
+  | 'reopened'
+  | 'email_sent'
+  | 'email_failed'
+  | 'transferred_to_group'
+  | 'rated'
+
+/** A system event in a conversation's history: dashboards only, never sent to the visitor. */
+export interface ConversationEvent {
+  id: string
+  conversationId: string
+  kind: ConversationEventKind
+  /** Who did it (null: the visitor or the system); the name as it was then. */
+  actor: { id: string | null; name: string } | null
+  /** The agent it was done to (assigned or transferred to). */
+  agent: { id: string | null; name: string } | null
+  /** It sits in the thread after the message with this sequence number. */
+  afterSeq: number
+  data: Record<string, string | number | boolean | null>
+  createdAt: string
+}
+
 /** Open conversations: the unassigned ones, and per assignee (Mine and Others follow from it). */
 export interface Counts {
   unassigned: number
@@ -126,10 +154,20 @@ export type ClientFrame =
   /** Send me the messages after `afterSeq`, then `resumed`. */
   | { type: 'resume'; conversationId: string; afterSeq: number }
   | { type: 'typing'; conversationId: string; typing: boolean }
+  /**
+   * Agents only: the conversation this dashboard shows now (null: none). `hello`: it was just
+   * opened, so colleagues viewing it answer with their own frame (hello false).
+   */
+  | { type: 'viewing'; conversationId: string | null; hello?: boolean }
   /** Visitors only: agent messages up to `seq` reached the visitor's screen. */
   | { type: 'delivered'; conversationId: string; seq: number }
   /** Agents only. */
   | { type: 'status.set'; status: AgentStatus }
+  /**
+   * Visitors only: the page's state (visibilitychange, pagehide). A socket that goes away after
+   * 'hidden' or 'closing' is a closed tab: the visitor counts as gone sooner.
+   */
+  | { type: 'page.state'; state: 'visible' | 'hidden' | 'closing' }
   /** Visitors only: a page the visitor opened (also single-page-app navigations). */
   | { type: 'page.view'; url: string; title?: string; referrer?: string | null }
   | { type: 'ping' }
@@ -141,10 +179,14 @@ export type ServerFrame =
   | { type: 'message.updated'; message: Message }
   | { type: 'conversation'; conversation: Conversation; change: ConversationChange }
   | { type: 'counts'; counts: Counts }
+  /** Dashboards only: a system event was recorded ("Resolved by Jana"). */
+  | { type: 'conversation.event'; event: ConversationEvent }
   /** To one agent's tabs: they read the conversation up to seq; unread visitor messages remain after it. */
   | { type: 'read'; conversationId: string; seq: number; unread: number }
   | { type: 'typing'; conversationId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
   | { type: 'presence'; presence: AgentPresence }
+  /** Dashboards only: a colleague opened (viewing) or left (not viewing) a conversation; hello: answer with yours. */
+  | { type: 'viewing'; conversationId: string; agentId: string; agentName: string; viewing: boolean; hello: boolean }
   | { type: 'visitor'; visitor: Visitor }
   | { type: 'visitor.presence'; visitorId: string; online: boolean }
   /**

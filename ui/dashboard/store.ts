@@ -8,6 +8,7 @@ import { isLanguage, pickLanguage, translator, type Language } from '../shared/i
 import type { Agent, ListView, Page, PageView } from '../shared/types.ts'
 import type { AgentStatus, ClientFrame, Conversation, Counts, Message, ServerFrame, Visitor } from '../../server/realtime/wire.ts'
 import { CATALOGS, type Key } from './i18n/index.ts'
+import { ThreadStory } from './thread/story.ts'
 
 export interface PendingMessage {
   clientId: string
@@ -128,10 +129,24 @@ export class DashboardStore extends EventTarget {
   /** The last sequence number a read was sent for, per conversation, so one read goes out once. */
   private readSent = new Map<string, number>()
   private typingTimer: ReturnType<typeof setInterval> | null = null
+  /** #15: the thread's system events and the colleagues in it (collision). */
+  readonly story: ThreadStory
 
   constructor(api = new ApiClient()) {
     super()
     this.api = api
+    const store = this
+    this.story = new ThreadStory({
+      api,
+      get me() {
+        return store.me
+      },
+      get selectedId() {
+        return store.selectedId
+      },
+      sendFrame: (f) => void store.socket?.send(f),
+      changed: () => store.changed(),
+    })
     this.lang = pickLanguage(typeof navigator === 'undefined' ? [] : navigator.languages)
     this.t = translator(CATALOGS, this.lang)
     // Coming back to a tab that shows a thread is reading it.
@@ -194,6 +209,7 @@ export class DashboardStore extends EventTarget {
     this.threads.clear()
     this.pending.clear()
     this.typing.clear()
+    this.story.clear()
     this.visitors.clear()
     this.visitorPages.clear()
     this.visitorConversations.clear()
@@ -348,6 +364,7 @@ export class DashboardStore extends EventTarget {
 
   async select(id: string | null): Promise<void> {
     this.selectedId = id
+    this.story.showing(id)
     this.changed()
     if (!id) return
     if (!this.conversations.has(id)) {
@@ -359,7 +376,7 @@ export class DashboardStore extends EventTarget {
         return
       }
     }
-    if (!this.threads.has(id)) await this.loadThread(id)
+    if (!this.threads.has(id)) await Promise.all([this.loadThread(id), this.story.load(id)])
     if (this.selectedId === id) this.markRead(id)
     const c = this.conversations.get(id)
     if (c) void this.loadVisitor(c.visitor.id)
@@ -591,6 +608,7 @@ export class DashboardStore extends EventTarget {
 
   /** On every (re)connect: after a gap anything may have changed, so reload what is on screen. */
   onSocketOpen(reconnect: boolean): void {
+    this.story.reconnected(reconnect)
     if (!reconnect) return
     const selected = this.selectedId ? this.conversations.get(this.selectedId) : undefined
     this.conversations.clear()
@@ -621,6 +639,7 @@ export class DashboardStore extends EventTarget {
   }
 
   handleFrame(frame: ServerFrame): void {
+    if (this.story.handleFrame(frame)) return
     switch (frame.type) {
       case 'counts':
         this.counts = frame.counts

@@ -175,6 +175,9 @@ export class ChatController implements ReactiveController {
     addEventListener('hashchange', this.onNavigate)
     watchPushState()
     addEventListener(NAVIGATE, this.onPushState)
+    addEventListener('pagehide', this.onPageHide)
+    addEventListener('pageshow', this.onPageState)
+    document.addEventListener('visibilitychange', this.onPageState)
     void this.loadConfig()
     // Connect at once, not at the first message: agents see who is on the site and where.
     this.socket.start()
@@ -185,6 +188,9 @@ export class ChatController implements ReactiveController {
     removeEventListener('popstate', this.onNavigate)
     removeEventListener('hashchange', this.onNavigate)
     removeEventListener(NAVIGATE, this.onPushState)
+    removeEventListener('pagehide', this.onPageHide)
+    removeEventListener('pageshow', this.onPageState)
+    document.removeEventListener('visibilitychange', this.onPageState)
     clearTimeout(this.slowTimer)
     this.slowedUntil = 0
     this.socket.stop()
@@ -433,6 +439,8 @@ export class ChatController implements ReactiveController {
       } catch {}
     }
     if (!current()) return
+    // A socket that opens in a background tab starts out hidden for the server too.
+    if (document.visibilityState === 'hidden') this.frame({ type: 'page.state', state: 'hidden' })
     this.reportPage()
     // Frames on one socket are handled in order: what we missed arrives before the outbox's acks.
     if (this.conversation) this.frame({ type: 'resume', conversationId: this.conversation.id, afterSeq: this.lastSeq() })
@@ -450,6 +458,18 @@ export class ChatController implements ReactiveController {
       this.outbox.push({ clientId: p.clientId, body: p.body, at: p.at })
     }
     this.outbox.sort((a, b) => a.at - b.at)
+  }
+
+  /**
+   * The page's state for "left the site": a socket that goes away after the page said 'closing'
+   * (pagehide) or 'hidden' is a closed tab, and the server counts the visitor as gone after a
+   * shorter grace period than for a dropped connection (a reload reconnects well within either).
+   */
+  private onPageHide = () => {
+    this.socket.send({ type: 'page.state', state: 'closing' })
+  }
+  private onPageState = () => {
+    this.socket.send({ type: 'page.state', state: document.visibilityState === 'hidden' ? 'hidden' : 'visible' })
   }
 
   /** Browsing history for the visitor card: once per page (and per in-page navigation). */

@@ -23,6 +23,7 @@ import { ImapReader } from './imap-reader.ts'
 import { emailRoutes } from './email.routes.ts'
 import { isAppError } from '../../shared/errors.ts'
 import { findMessage } from '../../domain/messages/messages.usecases.ts'
+import { announceConversationEvents } from '../../domain/conversation-events/conversation-events.usecases.ts'
 import type { NotificationMailer } from '../../domain/notifications/notifications.types.ts'
 
 export interface EmailChannelDeps {
@@ -51,6 +52,7 @@ export class EmailChannelAdapter implements ChannelAdapter {
       const key = s.row.messageRowId ?? s.row.id
       for (const w of this.waiters.get(key) ?? []) w(s)
       this.waiters.delete(key)
+      announceConversationEvents(this.deps, s.events ?? [])
       // A reply's own row changed with the mail (sent or failed): the dashboards are told.
       if (s.row.kind === 'reply' && s.row.messageRowId) {
         publishMessage(this.deps, s.row.messageRowId).catch((error) => this.deps.log.warn('email: announcing a sent reply failed', { error }))

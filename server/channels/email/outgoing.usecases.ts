@@ -9,6 +9,7 @@ import { AppError } from '../../shared/errors.ts'
 import { findMessage, setDeliveryWithin } from '../../domain/messages/messages.usecases.ts'
 import { maskCardNumbers } from '../../domain/privacy/privacy.rules.ts'
 import { getConversation } from '../../domain/conversations/conversations.usecases.ts'
+import { recordConversationEvent } from '../../domain/conversation-events/conversation-events.usecases.ts'
 import type { Actor } from '../../domain/agents/agents.usecases.ts'
 import { mailById, mailOfMessage, queueMail, requeueMail, type MailSender, type OutboxRow, type Settled } from '../../jobs/outbox.ts'
 import { messageIdsOfConversation, recordMessageId } from '../shared/channel-tables.ts'
@@ -189,6 +190,15 @@ export function emailSender(settings: () => Promise<EmailSettings>): MailSender 
       // land in the visitor's conversation.
       if (outcome.status === 'sent' && row.conversationId && (row.kind === 'reply' || row.kind === 'copy')) {
         await recordMessageId(tx, 'email', { externalId: row.mailMessageId, conversationId: row.conversationId, messageRowId: row.messageRowId, direction: 'out' })
+      }
+      // The thread tells the agents what became of a copy or a transcript (never the visitor).
+      if (row.conversationId && (row.kind === 'copy' || row.kind === 'transcript')) {
+        const event = await recordConversationEvent(tx, {
+          conversationId: row.conversationId,
+          kind: outcome.status === 'sent' ? 'email_sent' : 'email_failed',
+          data: outcome.status === 'sent' ? { mail: row.kind } : { mail: row.kind, code: outcome.code ?? 'other' },
+        })
+        if (event) (outcome.events ??= []).push(event)
       }
       if (row.kind === 'reply' && row.messageRowId) {
         // Parley's own English (not set up) is no detail worth quoting: the code says it.

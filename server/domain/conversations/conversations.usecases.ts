@@ -6,6 +6,7 @@ import { findAgent, type Actor } from '../agents/agents.usecases.ts'
 import * as repo from './conversations.repo.ts'
 import type { Channel, ConversationChange, ConversationRow, ConversationView, Counts, Page, View } from './conversations.types.ts'
 import { canAssign, canResolve } from './conversations.rules.ts'
+import { announceConversationEvents, recordConversationEvent, type ConversationEventView } from '../conversation-events/conversation-events.usecases.ts'
 
 export interface ConversationDeps {
   sql: Sql
@@ -74,7 +75,7 @@ export async function counts(deps: { sql: Db }): Promise<Counts> {
 async function change(
   deps: ConversationDeps,
   id: string,
-  work: (tx: TxSql, conv: ConversationRow) => Promise<ConversationChange | null>,
+  work: (tx: TxSql, conv: ConversationRow) => Promise<{ change: ConversationChange; event: ConversationEventView | null } | null>,
 ): Promise<ConversationView> {
   const what = await deps.sql.begin(async (tx) => {
     const conv = await repo.lockConversation(tx, id)
@@ -82,8 +83,19 @@ async function change(
     return work(tx, conv)
   })
   const conversation = await getConversation(deps, id)
-  if (what) deps.bus.emit('conversation.changed', { conversation, change: what })
+  if (what) {
+    // The thread's line first, then the change: a dashboard shows both in the order they happened.
+    announceConversationEvents(deps, [what.event])
+    deps.bus.emit('conversation.changed', { conversation, change: what.change })
+  }
   return conversation
+}
+
+/** The history's word for a change of assignee (conversation-events.types.ts). */
+function assignmentEvent(actorId: string, from: string | null, to: string | null) {
+  if (to === null) return { kind: 'unassigned' as const, agentId: null, from }
+  if (from === null) return { kind: to === actorId ? ('taken' as const) : ('assigned' as const), agentId: to, from }
+  return { kind: 'transferred' as const, agentId: to, from }
 }
 
 /** Assign to an agent (null unassigns). Taking is assigning to oneself. */
@@ -98,7 +110,16 @@ export async function assign(deps: ConversationDeps, actor: Actor, id: string, a
     }
     if (conv.assigneeId === agentId) return null
     await repo.setAssignee(tx, id, agentId)
-    return 'assigned'
+    const e = assignmentEvent(actor.id, conv.assigneeId, agentId)
+    const fromName = e.from ? ((await findAgent(tx, e.from))?.name ?? null) : null
+    const event = await recordConversationEvent(tx, {
+      conversationId: id,
+      kind: e.kind,
+      actorAgentId: actor.id,
+      agentId: e.agentId,
+      data: fromName ? { fromName } : {},
+    })
+    return { change: 'assigned' as const, event }
   })
 }
 
@@ -113,7 +134,8 @@ export async function resolve(deps: ConversationDeps, actor: Actor, id: string):
     }
     if (conv.status === 'resolved') return null
     await repo.setResolved(tx, id, actor.id)
-    return 'resolved'
+    const event = await recordConversationEvent(tx, { conversationId: id, kind: 'resolved', actorAgentId: actor.id })
+    return { change: 'resolved' as const, event }
   })
 }
 
@@ -124,7 +146,8 @@ export async function reopen(deps: ConversationDeps, actor: Actor, id: string): 
     }
     if (conv.status === 'open') return null
     await repo.setOpen(tx, id)
-    return 'reopened'
+    const event = await recordConversationEvent(tx, { conversationId: id, kind: 'reopened', actorAgentId: actor.id, data: { reason: 'agent' } })
+    return { change: 'reopened' as const, event }
   })
 }
 

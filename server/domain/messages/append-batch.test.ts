@@ -34,6 +34,7 @@ const visitorItem = (visitorId: string, conversationId: string, body: string, cl
   clientId,
   channel: 'web',
   deliveryStatus: 'received',
+  eventId: newId(),
 })
 
 const send = (visitorId: string, conversationId: string, body: string, clientId: string | null = cid()) =>

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client.ts'
 import { applyEffectSet, toView, viewSelect, type ViewRow } from '../conversations/conversations.sql.ts'
 import { sameEffect } from '../conversations/conversations.rules.ts'
+import { messageEventInsert } from '../conversation-events/conversation-events.sql.ts'
 import type { Channel, ConversationStatus } from '../conversations/conversations.types.ts'
 import type { MaskedText } from '../privacy/privacy.types.ts'
 import type { AppendItem, AppendOutcome, DeliveryCode, DeliveryStatus, MessageView, UpdatedMessage } from './messages.types.ts'
@@ -135,9 +136,9 @@ export async function appendMessages(db: Db, items: readonly AppendItem[]): Prom
         ${items.map((i) => i.body)}::text[], ${items.map((i) => i.preview)}::text[], ${items.map((i) => i.clientId)}::text[],
         ${items.map((i) => i.channel)}::channel_kind[], ${items.map((i) => i.deliveryStatus)}::delivery_status[],
         ${items.map((i) => String(i.effect.reopens))}::text[]::bool[], ${items.map((i) => i.effect.waiting)}::text[],
-        ${items.map((i) => i.effect.takenBy)}::uuid[]
+        ${items.map((i) => i.effect.takenBy)}::uuid[], ${items.map((i) => i.eventId)}::uuid[]
       ) with ordinality as t(id, conversation_id, author_type, author_id, owner_id, body, preview, client_id, channel,
-        delivery_status, reopens, waiting, taken_by, ord)
+        delivery_status, reopens, waiting, taken_by, event_id, ord)
     ), checked as materialized (
       -- once per message: the message stored before under this client id (OFFSET 0 keeps it an index probe)
       select i.*, s.id as seen_id, s.conversation_id as seen_conversation_id, s.seq as seen_seq, s.body as seen_body,
@@ -163,11 +164,13 @@ export async function appendMessages(db: Db, items: readonly AppendItem[]): Prom
       select a.*, a.old_last_seq + row_number() over (partition by a.conversation_id order by a.ord) as seq
       from allowed a where a.seen_id is null
     ), agg as (
-      select conversation_id, old_status, old_assignee_id, author_type, reopens, waiting, taken_by,
+      select conversation_id, old_status, old_assignee_id, old_last_seq, author_type, reopens, waiting, taken_by,
         count(*)::int as k, max(seq)::int as last_seq,
         (array_agg(preview order by ord desc))[1] as preview, (array_agg(author_id order by ord desc))[1] as author_id,
-        array_agg(ord::int order by ord) as ords
-      from fresh group by conversation_id, old_status, old_assignee_id, author_type, reopens, waiting, taken_by
+        array_agg(ord::int order by ord) as ords, (array_agg(event_id order by ord))[1] as event_id
+      from fresh group by conversation_id, old_status, old_assignee_id, old_last_seq, author_type, reopens, waiting, taken_by
+    ), ev as (
+      ${messageEventInsert(db)}
     ), conv as (
       update conversations c set ${applyEffectSet(db)}
       from agg e where c.id = e.conversation_id

@@ -95,6 +95,12 @@ export interface AppendItem {
   /** The channel it came by; null: the conversation's own (an agent's reply). */
   channel: Channel | null
   deliveryStatus: DeliveryStatus
+  /**
+   * The id of the system event the message records when it reopens its conversation (a visitor's)
+   * or takes it (an agent answering an unassigned one); only the first of a conversation's
+   * messages in one statement can, so the others' ids go unused.
+   */
+  eventId: string
 }
 
 /** What became of one appended message. */

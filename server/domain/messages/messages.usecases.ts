@@ -16,6 +16,7 @@ import * as repo from './messages.repo.ts'
 import { appendOne, retryAfterRace, type VisitorMessageBatcher } from './append-batch.ts'
 import type { AppendItem, AppendOutcome, DeliveryFailure, DeliveryStatus, InboundMessage, MessageResult, MessageView, UpdatedMessage, WithinMessage } from './messages.types.ts'
 import type { Channel } from '../conversations/conversations.types.ts'
+import { announceConversationEvents, type ConversationEventView } from '../conversation-events/conversation-events.usecases.ts'
 
 export type { InboundMessage, MessageResult, WithinMessage } from './messages.types.ts'
 
@@ -64,18 +65,36 @@ function appendItem(
   author: Author & { name: string | null },
   m: { conversationId: string; body: MaskedText; clientId: string | null; channel: Channel | null; deliveryStatus: DeliveryStatus },
 ): AppendItem {
-  return { id: newId(), author, effect: effectOf(author), owner: requiredOwner(author), preview: preview(m.body), ...m }
+  return { id: newId(), author, effect: effectOf(author), owner: requiredOwner(author), preview: preview(m.body), eventId: newId(), ...m }
+}
+
+/**
+ * The system event the append statement recorded with the message (conversation-events.sql.ts):
+ * the same row, built from what the statement answered instead of read again.
+ */
+function messageEvent(eventId: string, message: MessageView, before: { status: string; assigneeId: string | null }, effect: MessageEffect): ConversationEventView | null {
+  const at = { id: eventId, conversationId: message.conversationId, afterSeq: message.seq - 1, createdAt: message.createdAt }
+  if (effect.reopens && before.status === 'resolved') {
+    return { ...at, kind: 'reopened', actor: null, agent: null, data: { reason: 'visitor_wrote' } }
+  }
+  if (effect.takenBy !== null && before.assigneeId === null) {
+    const who = { id: effect.takenBy, name: message.authorName ?? '' }
+    return { ...at, kind: 'taken', actor: who, agent: who, data: {} }
+  }
+  return null
 }
 
 /**
  * Answers an append and tells everyone what it changed. `created`: the conversation was opened
  * for this message. A client id seen before is answered with the original and announces nothing.
  */
-async function settle(deps: MessageDeps, outcome: AppendOutcome, created: boolean, effect: MessageEffect, alsoEmail?: boolean): Promise<MessageResult> {
+async function settle(deps: MessageDeps, outcome: AppendOutcome, created: boolean, effect: MessageEffect, eventId: string, alsoEmail?: boolean): Promise<MessageResult> {
   if (outcome.kind === 'missing') throw notFound()
   const { message, conversation } = outcome
   if (outcome.kind === 'seen') return { message, conversation, duplicate: true }
   const changes = created ? changesOf('created', effect) : outcome.before ? changesOf(outcome.before, effect) : []
+  // The thread's line ("Reopened: the visitor wrote") comes before the message it is about.
+  if (!created && outcome.before) announceConversationEvents(deps, [messageEvent(eventId, message, outcome.before, effect)])
   for (const change of changes) deps.bus.emit('conversation.changed', { conversation, change })
   // Whether a reply should follow the visitor by e-mail depends on their presence at this moment,
   // not when a listener gets round to asking.
@@ -103,14 +122,15 @@ export async function receiveInbound(deps: MessageDeps, input: InboundMessage, w
   const author = { type: 'visitor', id: input.visitorId, name: null } as const
   const effect = effectOf(author)
   // the channel it came by: an e-mailed answer to a web chat is an e-mail message
-  const item = (conversationId: string) => appendItem(author, { conversationId, body, clientId, channel: input.channel, deliveryStatus: 'received' })
+  const eventId = newId()
+  const item = (conversationId: string) => ({ ...appendItem(author, { conversationId, body, clientId, channel: input.channel, deliveryStatus: 'received' }), eventId })
   const known = input.conversationId
   if (known && !isUuid(known)) throw notFound()
   // The common case: the widget knows its conversation. It is stored with the other messages
   // arriving meanwhile, in one statement (group commit).
   if (known && !within) {
     const one = item(known)
-    return settle(deps, deps.visitorMessages ? await deps.visitorMessages.append(one) : await appendOne(deps.sql, one), false, effect)
+    return settle(deps, deps.visitorMessages ? await deps.visitorMessages.append(one) : await appendOne(deps.sql, one), false, effect, eventId)
   }
   // Otherwise in a transaction: finding or opening the conversation, and the channel's own
   // records (`within`), commit together with the message.
@@ -129,7 +149,7 @@ export async function receiveInbound(deps: MessageDeps, input: InboundMessage, w
     if (!(e instanceof NothingStored)) throw e
     done = { outcome: e.outcome, created: false }
   }
-  return settle(deps, done.outcome, done.created, effect)
+  return settle(deps, done.outcome, done.created, effect, eventId)
 }
 
 export interface ReplyInput {
@@ -149,7 +169,7 @@ export async function sendReply(deps: MessageDeps, actor: Actor, input: ReplyInp
     { type: 'agent', id: actor.id, name: actor.name },
     { conversationId: input.conversationId, body, clientId, channel: null, deliveryStatus: 'pending' },
   )
-  return settle(deps, await appendOne(deps.sql, one), false, one.effect, input.alsoEmail)
+  return settle(deps, await appendOne(deps.sql, one), false, one.effect, one.eventId, input.alsoEmail)
 }
 
 /**
@@ -177,7 +197,7 @@ export async function receiveExternalReply(
     if (!(e instanceof NothingStored)) throw e
     outcome = e.outcome
   }
-  return settle(deps, outcome, false, one.effect)
+  return settle(deps, outcome, false, one.effect, one.eventId)
 }
 
 export interface ThreadQuery {

@@ -74,6 +74,8 @@ export interface TimerDeps {
   sql: Sql
   batchMs: number
   leaveGraceMs: number
+  /** The grace period when the page said it was closing or hidden as its last widget went away. */
+  closedGraceMs: number
   /** A timer was stored: the worker looks at when it is due. */
   wake(): void
 }
@@ -96,9 +98,14 @@ export async function conversationOpened(deps: { sql: Sql }, conversationId: str
   await repo.cancelTimers(deps.sql, conversationId)
 }
 
-/** The visitor's last widget went away: they count as gone once the grace period passes. */
-export async function visitorWentAway(deps: TimerDeps, visitorId: string): Promise<void> {
-  if ((await repo.startMissedTimers(deps.sql, visitorId, deps.leaveGraceMs)) > 0) deps.wake()
+/**
+ * The visitor's last widget went away: they count as gone once the grace period passes — the
+ * shorter one when its page said it was closing or hidden (a closed tab), the longer one when the
+ * connection just dropped. A reload or a page change reconnects within either, and a notice that
+ * comes due while the visitor is connected again is dropped (planNotice: "the visitor came back").
+ */
+export async function visitorWentAway(deps: TimerDeps, visitorId: string, pageClosed = false): Promise<void> {
+  if ((await repo.startMissedTimers(deps.sql, visitorId, pageClosed ? deps.closedGraceMs : deps.leaveGraceMs)) > 0) deps.wake()
 }
 
 export const pendingNotices = (deps: { sql: Sql }, conversationId: string) => repo.listTimers(deps.sql, conversationId)

@@ -93,9 +93,9 @@ export async function leaveContact(deps: VisitorDeps, id: string, input: { email
 }
 
 /** The widget connected or disconnected; dashboards see the visitor come and go. */
-export async function visitorConnectionChanged(deps: VisitorDeps, nodeId: string, visitorId: string, delta: 1 | -1): Promise<boolean> {
+export async function visitorConnectionChanged(deps: VisitorDeps, nodeId: string, visitorId: string, delta: 1 | -1, pageClosed = false): Promise<boolean> {
   const online = await repo.addVisitorConnection(deps.sql, nodeId, visitorId, delta)
-  deps.bus.emit('visitor.presence', { visitorId, online })
+  deps.bus.emit('visitor.presence', { visitorId, online, ...(pageClosed && !online ? { pageClosed } : {}) })
   return online
 }
 

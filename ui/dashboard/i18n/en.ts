@@ -405,6 +405,25 @@ export const en = {
   'attention.saved': 'Saved.',
   'list.resolvedUndo': 'Resolved: {name}',
   'action.undo': 'Undo',
+  // #15 the thread tells its story (system events, collision)
+  'event.assigned': '{actor} assigned the conversation to {agent}',
+  'event.taken': '{actor} took the conversation',
+  'event.transferred': '{actor} transferred the conversation from {from} to {agent}',
+  'event.takenOver': '{actor} took over the conversation from {from}',
+  'event.unassigned': '{actor} unassigned the conversation',
+  'event.resolved': 'Resolved by {actor}',
+  'event.reopenedByVisitor': 'Reopened: the visitor wrote',
+  'event.reopenedBy': 'Reopened by {actor}',
+  'event.copySent': 'The reply was also e-mailed to the visitor',
+  'event.copyFailed': 'The e-mail copy of the reply could not be sent',
+  'event.transcriptSent': 'The transcript was e-mailed to the visitor',
+  'event.transcriptFailed': 'The transcript could not be e-mailed to the visitor',
+  'event.transferredToGroup': '{actor} transferred the conversation to the group {group}',
+  'event.rated': 'The visitor rated the conversation: {rating}',
+  'event.someone': 'An agent',
+  'collision.label': 'Other agents in this conversation',
+  'collision.viewing': '{name} is viewing',
+  'collision.typing': '{name} is typing…',
 } as const
 
 export type Key = keyof typeof en

@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import { StoreElement } from '../context.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
-import type { Conversation, Message } from '../../../server/realtime/wire.ts'
+import type { Conversation, ConversationEvent, Message } from '../../../server/realtime/wire.ts'
 import type { PendingMessage } from '../store.ts'
 import { canAssign, canResolve, canTake } from '../permissions.ts'
 import { clockTime, dayLabel, dateTime } from '../format.ts'
@@ -14,6 +14,7 @@ import '../messenger-window/messenger-window.ts'
 import '../attachment-list/attachment-list.ts'
 import { threadStyles } from './thread.styles.ts'
 import { linkified } from '../../shared/links.ts'
+import { collision, eventLine, storyStyles } from './story.render.ts'
 
 /** Show or hide the visitor panel (it is a drawer on narrow screens). */
 export class ToggleVisitorPanelEvent extends Event {
@@ -32,7 +33,11 @@ declare global {
   }
 }
 
-type Item = { kind: 'day'; key: string; label: string } | { kind: 'message'; key: string; m: Message } | { kind: 'pending'; key: string; p: PendingMessage }
+type Item =
+  | { kind: 'day'; key: string; label: string }
+  | { kind: 'message'; key: string; m: Message }
+  | { kind: 'event'; key: string; e: ConversationEvent }
+  | { kind: 'pending'; key: string; p: PendingMessage }
 
 /** One conversation: header with its actions, the messages, typing, and the composer. */
 export class ParleyThread extends StoreElement {
@@ -42,7 +47,7 @@ export class ParleyThread extends StoreElement {
     skipEmail: { state: true },
     narrow: { type: Boolean, reflect: true },
   }
-  static override styles = [tokens, controls, threadStyles]
+  static override styles = [tokens, controls, threadStyles, storyStyles]
 
   declare busy: boolean
   declare actionError: string
@@ -156,10 +161,24 @@ export class ParleyThread extends StoreElement {
         out.push({ kind: 'day', key: `day-${d}`, label: dayLabel(iso, lang) })
       }
     }
-    for (const m of thread?.messages ?? []) {
+    const messages = thread?.messages ?? []
+    // System events sit after the message they followed; those before the loaded page wait for it.
+    const from = thread?.hasEarlier && messages[0] ? messages[0].seq - 1 : 0
+    const events = this.store.story.eventsOf(c.id).filter((e) => e.afterSeq >= from)
+    let i = 0
+    const eventsUpTo = (seq: number) => {
+      for (; i < events.length && events[i]!.afterSeq <= seq; i++) {
+        const e = events[i]!
+        day(e.createdAt)
+        out.push({ kind: 'event', key: e.id, e })
+      }
+    }
+    for (const m of messages) {
+      eventsUpTo(m.seq - 1)
       day(m.createdAt)
       out.push({ kind: 'message', key: m.id, m })
     }
+    eventsUpTo(Number.MAX_SAFE_INTEGER)
     for (const p of this.store.pendingFor(c.id)) {
       day(p.createdAt)
       out.push({ kind: 'pending', key: p.clientId, p })
@@ -322,9 +341,17 @@ export class ParleyThread extends StoreElement {
         ${repeat(
           this.items(c),
           (i) => i.key,
-          (i) => (i.kind === 'day' ? html`<div class="day">${i.label}</div>` : i.kind === 'message' ? this.message(i.m) : this.pending(i.p)),
+          (i) =>
+            i.kind === 'day'
+              ? html`<div class="day">${i.label}</div>`
+              : i.kind === 'message'
+                ? this.message(i.m)
+                : i.kind === 'event'
+                  ? eventLine(i.e, t, s.lang)
+                  : this.pending(i.p),
         )}
       </div>
+      ${collision(s.story.colleaguesIn(c.id), t)}
       <div class="typing" aria-live="polite">
         ${typing
           ? html`<span class="dots" aria-hidden="true"><span></span><span></span><span></span></span>
