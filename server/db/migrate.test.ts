@@ -142,18 +142,18 @@ describe('migrations', () => {
     expect(() => readMigrations(d)).toThrow(MigrationError)
   })
 
-  it('runs from the command line with npm run migrate', async () => {
+  it('runs from the command line with npm run migrate (parley migrate)', async () => {
     const db = await emptyDb()
     const url = process.env.PARLEY_TEST_ADMIN_URL!.replace(/\/postgres$/, `/${made[made.length - 1]}`)
-    const script = join(import.meta.dir, '../../scripts/migrate.ts')
-    const run = () => Bun.spawnSync([process.execPath, script], { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' } })
+    const script = join(import.meta.dir, '../cli.ts')
+    const run = () => Bun.spawnSync([process.execPath, script, 'migrate'], { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' } })
     const first = run()
     expect(first.exitCode).toBe(0)
     expect(first.stdout.toString()).toContain(`schema is at ${count}`)
     const second = run()
     expect(second.stdout.toString().trim()).toBe(`schema is up to date at ${count}`)
-    const bad = Bun.spawnSync([process.execPath, script], { env: { ...process.env, DATABASE_URL: 'mysql://nope' } })
-    expect(bad.exitCode).toBe(1)
+    const bad = Bun.spawnSync([process.execPath, script, 'migrate'], { env: { ...process.env, DATABASE_URL: 'mysql://nope' } })
+    expect(bad.exitCode).toBe(2)
     expect(bad.stderr.toString()).toContain('DATABASE_URL')
     await db.end()
   })

@@ -83,6 +83,24 @@ export async function createOwner(deps: AgentDeps, input: NewAgentInput): Promis
   }
 }
 
+/**
+ * The command line's reset (`parley reset-password EMAIL`): whoever runs it on the server may set
+ * any agent's password, the owner's included (an owner locked out has no one else to ask). The
+ * password policy holds; every session of the agent ends.
+ */
+export async function resetPassword(deps: AgentDeps, email: string, password: string): Promise<AgentView> {
+  const target = await repo.findAgentByEmail(deps.sql, v.email(email))
+  if (!target) throw new AppError('agent.not_found', 404, `no agent has the e-mail address ${email}`)
+  const passwordHash = await hashPassword(acceptablePassword(password, { email: target.email, name: target.name }))
+  const gone = await deps.sql.begin(async (tx) => {
+    await repo.updateAgent(tx, target.id, { passwordHash })
+    return repo.deleteSessionsOf(tx, target.id)
+  })
+  ended(deps, gone, 'password_reset')
+  deps.bus.emit('agent.changed', { agentId: target.id })
+  return toView(deps, target.id)
+}
+
 export async function createAgent(
   deps: AgentDeps,
   actor: Actor,

@@ -1,0 +1,149 @@
+#!/usr/bin/env bun
+// The `parley` command line: `parley` or `parley start` runs the server (as `npm start` does); the
+// other subcommands do one thing against the same database (DATABASE_URL, or the embedded
+// PostgreSQL in DATA_DIR, which they start and leave as they found it) and exit.
+import { loadConfig, ConfigError, type Config } from './config.ts'
+import { createSql, type Sql } from './db/client.ts'
+import { migrate, readMigrations, MigrationError } from './db/migrate.ts'
+import { startEmbeddedPostgres } from './db/embedded.ts'
+import { EventBus } from './events/bus.ts'
+import { createLogger } from './shared/logger.ts'
+import { isAppError } from './shared/errors.ts'
+import { createOwner, resetPassword, setupNeeded } from './domain/agents/agents.usecases.ts'
+
+const USAGE = `usage: parley [command]
+
+  start                      run Parley (the default)
+  migrate                    apply the database migrations and exit
+  create-owner --email E --name N
+                             make the owner account of a new install; the password is read from
+                             PARLEY_OWNER_PASSWORD or, without it, from the first line of stdin
+                             (PARLEY_OWNER_EMAIL and PARLEY_OWNER_NAME stand in for the options)
+  reset-password EMAIL       set an agent's password (the owner's too) and end their sessions;
+                             the password is read from PARLEY_NEW_PASSWORD or the first line of stdin
+  check                      check the configuration and that the database is reachable and migrated
+  help                       this text
+
+Configuration is the same environment as the server's (see the README).`
+
+class UsageError extends Error {}
+
+/** The value after `--name` in args, or null. */
+function option(args: string[], name: string): string | null {
+  const i = args.indexOf(`--${name}`)
+  return i >= 0 && i + 1 < args.length ? args[i + 1]! : null
+}
+
+/** A password from the environment or the first line of stdin (never from the command line, which `ps` shows). */
+async function password(envName: string): Promise<string> {
+  const fromEnv = process.env[envName]
+  if (fromEnv) return fromEnv
+  if (process.stdin.isTTY) process.stderr.write('password: ')
+  const line = (await new Response(Bun.stdin.stream()).text()).split(/\r?\n/)[0] ?? ''
+  if (!line) throw new UsageError(`no password: set ${envName} or write it on stdin`)
+  return line
+}
+
+/** Opens the configured database for one command and closes it (and an embedded server it started) after. */
+async function withDatabase<T>(config: Config, run: (sql: Sql) => Promise<T>): Promise<T> {
+  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel)
+  const embedded = config.databaseUrl ? null : await startEmbeddedPostgres({ dataDir: config.dataDir, log })
+  const sql = createSql(config.databaseUrl ?? embedded!.url, { max: 2 })
+  try {
+    return await run(sql)
+  } finally {
+    await sql.end({ timeout: 2 })
+    // A cluster that a running Parley also uses is left running (embedded.ts).
+    await embedded?.stop()
+  }
+}
+
+const agentDeps = (config: Config, sql: Sql) => ({
+  sql,
+  bus: new EventBus(createLogger('silent')),
+  auth: {
+    sessionDays: config.sessionDays,
+    loginMaxFailuresPerEmail: config.loginMaxFailuresPerEmail,
+    loginMaxFailuresPerIp: config.loginMaxFailuresPerIp,
+    loginWindowSeconds: config.loginWindowSeconds,
+  },
+})
+
+export async function runCli(args: string[]): Promise<number> {
+  const [command = 'start', ...rest] = args
+  if (command === 'help' || command === '--help' || command === '-h') {
+    console.log(USAGE)
+    return 0
+  }
+  if (command === 'start') {
+    await import('./main.ts')
+    return -1 // the server runs on; main.ts owns the process from here
+  }
+  const config = loadConfig()
+  switch (command) {
+    case 'migrate':
+      return withDatabase(config, async (sql) => {
+        const { applied, current } = await migrate(sql)
+        console.log(applied.length ? `applied migrations ${applied.join(', ')}; schema is at ${current}` : `schema is up to date at ${current}`)
+        return 0
+      })
+    case 'create-owner': {
+      // The same variables as a first start's (PARLEY_OWNER_*), or the options and stdin.
+      const email = option(rest, 'email') ?? config.ownerEmail
+      const name = option(rest, 'name') ?? (config.ownerEmail ? config.ownerName : null)
+      if (!email || !name) throw new UsageError('create-owner needs --email and --name')
+      const secret = config.ownerPassword ?? (await password('PARLEY_OWNER_PASSWORD'))
+      return withDatabase(config, async (sql) => {
+        await migrate(sql)
+        const deps = agentDeps(config, sql)
+        if (!(await setupNeeded(deps))) throw new UsageError('Parley already has its owner; use reset-password to change a password')
+        const owner = await createOwner(deps, { email, name, password: secret })
+        console.log(`owner ${owner.email} created; sign in at the dashboard`)
+        return 0
+      })
+    }
+    case 'reset-password': {
+      const email = rest[0]
+      if (!email || email.startsWith('--')) throw new UsageError('reset-password needs the agent’s e-mail address')
+      const secret = await password('PARLEY_NEW_PASSWORD')
+      return withDatabase(config, async (sql) => {
+        await migrate(sql)
+        const agent = await resetPassword(agentDeps(config, sql), email, secret)
+        console.log(`password of ${agent.email} changed; their sessions have ended`)
+        return 0
+      })
+    }
+    case 'check':
+      return withDatabase(config, async (sql) => {
+        const version = (await sql<{ version: string }[]>`select current_setting('server_version') as version`)[0]!.version
+        const files = readMigrations()
+        const exists = (await sql<{ t: string | null }[]>`select to_regclass('schema_migrations')::text as t`)[0]!.t !== null
+        const applied = exists ? Number((await sql<{ n: number }[]>`select coalesce(max(version), 0)::int as n from schema_migrations`)[0]!.n) : 0
+        console.log(`configuration: ok`)
+        console.log(`database: reachable (PostgreSQL ${version}${config.databaseUrl ? '' : `, embedded in ${config.dataDir}`})`)
+        if (applied > files.length) {
+          console.log(`migrations: the database is at ${applied}, newer than this Parley (${files.length}); run the newer Parley`)
+          return 1
+        }
+        console.log(applied === files.length ? `migrations: up to date (${applied})` : `migrations: ${files.length - applied} to apply (at ${applied} of ${files.length}); they run at the next start, or with \`parley migrate\``)
+        return 0
+      })
+    default:
+      throw new UsageError(`unknown command "${command}"`)
+  }
+}
+
+if (import.meta.main) {
+  let code: number
+  try {
+    code = await runCli(process.argv.slice(2))
+  } catch (e) {
+    if (e instanceof UsageError) console.error(`parley: ${e.message}\n\n${USAGE}`)
+    else if (e instanceof ConfigError) console.error(`parley: configuration error: ${e.message}`)
+    else if (e instanceof MigrationError) console.error(`parley: migration error: ${e.message}`)
+    else if (isAppError(e)) console.error(`parley: ${e.message}`)
+    else console.error(`parley: ${e instanceof Error ? e.message : String(e)}`)
+    code = e instanceof UsageError ? 64 : e instanceof ConfigError ? 2 : 1
+  }
+  if (code >= 0) process.exit(code)
+}
