@@ -25,6 +25,8 @@ export const BUNDLES: Bundle[] = [
   { name: 'recorder', entry: 'ui/widget/recorder/recorder.ts', out: 'parley-recorder.js', budget: 30 * 1024 },
   // The replay page's bundle (rrweb's replayer), loaded only when an agent opens a recording.
   { name: 'replay', entry: 'ui/dashboard/replay/replay-page.ts', out: 'replay.js', budget: 100 * 1024 },
+  // The dashboard's service worker (Web Push), served at /sw.js so its scope is the whole dashboard.
+  { name: 'sw', entry: 'ui/dashboard/alerts/sw.ts', out: 'sw.js', budget: 2 * 1024 },
 ]
 
 export async function buildUi(): Promise<{ name: string; bytes: number; gzip: number; brotli: number; budget: number | null }[]> {

@@ -36,7 +36,7 @@ const WORDS: Record<string, Words> = {
   de: {
     visitor: (n) => `Besucher #${n}`,
     title: {
-      new_conversation: (v) => `Neue Unterhaltung: ${v}`,
+      new_conversation: (v) => `Neue Konversation: ${v}`,
       my_message: (v) => `${v} hat Ihnen geschrieben`,
       unassigned_message: (v) => `${v} wartet auf eine Antwort`,
       mention: (v) => `Sie wurden erwähnt: ${v}`,
