@@ -32,6 +32,7 @@ export class ParleyAlertSettings extends StoreElement {
     error: { state: true },
     pushNotice: { state: true },
     pushError: { state: true },
+    volume: { state: true },
   }
   static override styles = [tokens, controls, pageStyles, alertStyles]
 
@@ -44,6 +45,8 @@ export class ParleyAlertSettings extends StoreElement {
   declare error: string
   declare pushNotice: string
   declare pushError: string
+  /** The slider's value while it moves, before it is saved. */
+  declare volume: number | null
   private audio: AudioContext | null = null
 
   constructor() {
@@ -57,6 +60,7 @@ export class ParleyAlertSettings extends StoreElement {
     this.error = ''
     this.pushNotice = ''
     this.pushError = ''
+    this.volume = null
   }
 
   override connectedCallback(): void {
@@ -249,12 +253,9 @@ export class ParleyAlertSettings extends StoreElement {
                 </table>
                 <label class="field">${t('alerts.volume')}
                   <span class="volume">
-                    <input type="range" name="volume" min="0" max="100" step="5" .value=${String(p.volume)}
-                      @input=${(e: Event) => {
-                        const out = (e.target as HTMLElement).nextElementSibling
-                        if (out) out.textContent = `${(e.target as HTMLInputElement).value} %`
-                      }} />
-                    <output aria-hidden="true">${p.volume} %</output>
+                    <input type="range" name="volume" min="0" max="100" step="5" .value=${String(this.volume ?? p.volume)}
+                      @input=${(e: Event) => (this.volume = Number((e.target as HTMLInputElement).value))} />
+                    <output aria-hidden="true">${this.volume ?? p.volume} %</output>
                   </span>
                 </label>
                 ${muted ? html`<p class="status" data-state="muted">${t('alerts.muted')}</p>` : nothing}
