@@ -2,7 +2,7 @@
 // per event are saved on the server; a blocked permission is said plainly; with two tabs of one
 // browser in the background a visitor's message gives one notification and one chime, and none
 // while the conversation is open in a tab; the service worker is served from the dashboard's origin,
-// registers, and shows a push delivered to it.
+// registers, shows a push delivered to it and opens the conversation when it is clicked.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { existsSync } from 'node:fs'
@@ -205,7 +205,7 @@ describe('desktop notifications and sound', () => {
     expect(first.errors.concat(second.errors)).toEqual([])
   }, 60_000)
 
-  it('serves the service worker from the dashboard origin, registers it, and shows a push delivered to it', async () => {
+  it('serves the service worker from the dashboard origin, registers it, shows a push delivered to it, and opens its conversation on a click', async () => {
     const sw = await fetch(`${srv.url}/sw.js`)
     expect(sw.status).toBe(200)
     expect(sw.headers.get('content-type')).toContain('javascript')
@@ -251,7 +251,8 @@ describe('desktop notifications and sound', () => {
     )
     await session.send('ServiceWorker.enable')
     const registrationId = await registered
-    const conversationId = '0193a8f0-0000-7000-8000-000000000001'
+    const visitor = await VisitorClient.create(srv.url)
+    const conversationId = (await visitor.request('POST', '/api/widget/messages', { body: 'Do you ship to Brno?', clientId: cid() })).body.conversation.id as string
     await session.send('ServiceWorker.deliverPushMessage', {
       origin: `${srv.url}/`,
       registrationId,
@@ -262,6 +263,18 @@ describe('desktop notifications and sound', () => {
       return list.length > 0 ? list.map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data })) : false
     })
     expect(await shown.jsonValue()).toEqual([{ title: 'New conversation: Visitor #7', body: 'Do you ship to Brno?', tag: conversationId, data: { conversationId } }])
+
+    // Clicking it: no protocol command clicks a system notification, so the worker is handed the
+    // click event Chromium would give it, for that real notification; the open tab shows the conversation.
+    const worker = page.context().serviceWorkers().find((w) => w.url() === `${srv.url}/sw.js`) ?? (await page.context().waitForEvent('serviceworker'))
+    await worker.evaluate(async () => {
+      const scope = self as any
+      const [n] = await scope.registration.getNotifications()
+      scope.dispatchEvent(new (scope.NotificationEvent)('notificationclick', { notification: n }))
+    })
+    await page.waitForFunction((id) => location.hash === `#/c/${id}`, conversationId)
+    await page.locator('parley-thread').getByText('Do you ship to Brno?').waitFor()
+    expect(await page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).length)).toBe(0)
     expect(page.errors).toEqual([])
   }, 60_000)
 })

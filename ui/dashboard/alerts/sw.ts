@@ -61,9 +61,9 @@ sw.addEventListener('notificationclick', (e) => {
       const tabs = await sw.clients.matchAll({ type: 'window', includeUncontrolled: true })
       const tab = tabs.find((c) => new URL(c.url).origin === sw.location.origin)
       if (tab) {
-        await tab.focus()
         // The tab changes its own hash (a service worker may only navigate tabs it controls).
         tab.postMessage({ type: 'parley-open', conversationId: id })
+        await tab.focus().catch(() => {})
         return
       }
       await sw.clients.openWindow(url)

@@ -30,6 +30,7 @@ export class TabCoordinator {
   ) {}
 
   start(): void {
+    this.channel ??= typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL) : null
     const locks = (navigator as Navigator & { locks?: LockManager }).locks
     if (locks) {
       void locks.request(LOCK, () => {
