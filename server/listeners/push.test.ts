@@ -9,6 +9,7 @@ import { AgentClient, VisitorClient, cid, startTestServer, startWithOwner, testC
 import { createTestDb } from '../db/testing.ts'
 import { decryptPush, deviceKeys, pushService, verifyVapid, type DeviceKeys } from '../testing/push.ts'
 import { checkEndpoint } from '../domain/push/push.rules.ts'
+import { createECDH } from 'node:crypto'
 import type { Config } from '../config.ts'
 
 let srv: TestServer
@@ -228,4 +229,27 @@ describe('web push', () => {
     }
     ps.answer(() => 201)
   })
+
+  it('signs with VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY and VAPID_SUBJECT when they are set, storing no key pair of its own', async () => {
+    const ecdh = createECDH('prime256v1')
+    ecdh.generateKeys()
+    const env = { vapidPublicKey: ecdh.getPublicKey().toString('base64url'), vapidPrivateKey: Buffer.concat([Buffer.alloc(32 - ecdh.getPrivateKey().length), ecdh.getPrivateKey()]).toString('base64url'), vapidSubject: 'https://chat.example.com' }
+    const db = await createTestDb()
+    const server = await startTestServer({ push: { ...pushConfig([100]).push, ...env } }, db)
+    try {
+      const agent = new AgentClient(server.url)
+      expect((await agent.setup()).status).toBe(201)
+      expect((await agent.request('GET', '/api/push/key')).body.publicKey).toBe(env.vapidPublicKey)
+      const d = await device(agent)
+      await agent.request('POST', '/api/push/test')
+      const [got] = await until('the push', () => (ps.to(d.endpoint).length ? ps.to(d.endpoint) : null))
+      const vapid = verifyVapid(got!.headers.authorization!)
+      expect(vapid).toMatchObject({ key: env.vapidPublicKey, claims: { sub: 'https://chat.example.com', aud: ps.origin } })
+      expect(await db.sql`select 1 from push_vapid`).toHaveLength(0)
+    } finally {
+      await server.running.stop()
+      await db.drop()
+    }
+  })
 })
+

@@ -60,7 +60,7 @@ describe('VAPID settings', () => {
     const ecdh = createECDH('prime256v1')
     ecdh.generateKeys()
     const pub = ecdh.getPublicKey().toString('base64url')
-    const priv = ecdh.getPrivateKey().toString('base64url').padStart(43, 'A')
+    const priv = Buffer.concat([Buffer.alloc(32 - ecdh.getPrivateKey().length), ecdh.getPrivateKey()]).toString('base64url')
     expect(loadConfig({}).push).toMatchObject({ vapidPublicKey: null, vapidPrivateKey: null, vapidSubject: null, allowLoopbackHttp: false, retryDelaysMs: [10_000, 60_000, 300_000, 1_800_000] })
     expect(loadConfig({ VAPID_PUBLIC_KEY: pub, VAPID_PRIVATE_KEY: priv, VAPID_SUBJECT: 'mailto:ops@example.com' }).push).toMatchObject({ vapidPublicKey: pub, vapidPrivateKey: priv, vapidSubject: 'mailto:ops@example.com' })
     expect(configError({ VAPID_PUBLIC_KEY: pub })).toStartWith('VAPID_PRIVATE_KEY: set both')

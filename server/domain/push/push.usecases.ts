@@ -79,7 +79,10 @@ export async function vapidKeys(deps: PushDeps): Promise<VapidKeys> {
   if (!stored) {
     const ecdh = createECDH('prime256v1')
     ecdh.generateKeys()
-    stored = await repo.insertVapid(deps.sql, ecdh.getPublicKey().toString('base64url'), deps.secrets.seal(ecdh.getPrivateKey().toString('base64url')))
+    // A private key with leading zero bytes comes back shorter; VAPID wants exactly 32 bytes.
+    const priv = ecdh.getPrivateKey()
+    const padded = Buffer.concat([Buffer.alloc(32 - priv.length), priv])
+    stored = await repo.insertVapid(deps.sql, ecdh.getPublicKey().toString('base64url'), deps.secrets.seal(padded.toString('base64url')))
   }
   return { publicKey: stored.publicKey, privateKey: deps.secrets.open(stored.privateKey), subject }
 }
