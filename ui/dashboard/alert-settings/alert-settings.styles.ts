@@ -37,7 +37,8 @@ export const alertStyles = css`
   th.toggle,
   td.toggle {
     text-align: center;
-    width: 7.5rem;
+    /* As narrow as the heading's longest word: the event's name gets the rest. */
+    width: 1%;
   }
   td.toggle input {
     width: 18px;
@@ -78,5 +79,11 @@ export const alertStyles = css`
   .status {
     margin: 0;
     color: var(--p-text-soft);
+  }
+  @media (max-width: 600px) {
+    th,
+    td {
+      padding: var(--p-space-2) 6px;
+    }
   }
 `

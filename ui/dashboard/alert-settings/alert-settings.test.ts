@@ -142,6 +142,16 @@ describe('desktop notifications and sound', () => {
     await section.scrollIntoViewIfNeeded()
     await page.screenshot({ path: screenshotPath('alerts-1-choices') })
     expect(await axeViolations(page)).toEqual([])
+    // On a phone the table still fits inside its card.
+    await page.setViewportSize({ width: 390, height: 1000 })
+    await section.locator('table').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: screenshotPath('alerts-1-choices-phone') })
+    const table = await section.locator('table').boundingBox()
+    const card = await section.locator('section.card').boundingBox()
+    expect(table!.x + table!.width).toBeLessThanOrEqual(card!.x + card!.width - 8)
+    // No wider than the account page's other cards (the e-mail notifications card above it).
+    const above = await page.locator('parley-notification-settings section.card').first().boundingBox()
+    expect(card!.width).toBeLessThanOrEqual(above!.width + 0.5)
     expect(page.errors).toEqual([])
     await lena.request('PUT', '/api/settings/alerts', { desktop: ['new_conversation', 'my_message', 'unassigned_message', 'mention'], sound: ['new_conversation', 'my_message', 'unassigned_message', 'mention'], volume: 40 })
   }, 60_000)
