@@ -29,6 +29,8 @@ export const BUNDLES: Bundle[] = [
   { name: 'dashboard', entry: 'ui/dashboard/index.ts', out: 'dashboard.js', budget: null },
   // The replay page's bundle (rrweb's replayer), loaded only when an agent opens a recording.
   { name: 'replay', entry: 'ui/dashboard/replay/replay-page.ts', out: 'replay.js', budget: 100 * 1024 },
+  // The dashboard's service worker (Web Push), served at /sw.js so its scope is the whole dashboard.
+  { name: 'sw', entry: 'ui/dashboard/alerts/sw.ts', out: 'sw.js', budget: 2 * 1024 },
 ]
 
 /** What the server reads: each stable name's content hash and hashed file name. */

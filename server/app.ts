@@ -17,6 +17,7 @@ import { demoRoutes } from './http/demo.ts'
 import { settingsRoutes } from './http/settings.ts'
 import { notificationRoutes } from './http/notifications.ts'
 import { webhookRoutes } from './http/webhooks.ts'
+import { pushRoutes } from './http/push.ts'
 import { visitorRoutes } from './http/visitors.ts'
 import { serverApiRoutes } from './http/server-api.ts'
 import { recordingRoutes, recordingWidgetRoutes } from './http/recordings.ts'
@@ -109,6 +110,7 @@ export function createApp(deps: AppDeps) {
     .use(settingsRoutes(deps))
     .use(notificationRoutes(deps))
     .use(webhookRoutes(deps))
+    .use(pushRoutes(deps))
     .use(visitorRoutes(deps))
     .use(deps.channels.routes({ requireAgent: (request) => requireAgent(deps, request) }))
     .use(serverApiRoutes(deps))

@@ -35,6 +35,20 @@ export interface Config {
   webhooks: WebhooksEnv
   /** METRICS_TOKEN: /metrics asks for it as a bearer token; null: /metrics is open. */
   metricsToken: string | null
+  /** Web Push to agents' devices (VAPID_* and PUSH_* variables). */
+  push: PushEnv
+}
+
+export interface PushEnv {
+  /** VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY (base64url, both or neither): else a pair is made once and stored. */
+  vapidPublicKey: string | null
+  vapidPrivateKey: string | null
+  /** VAPID_SUBJECT: the contact push services see (mailto: or https:); else PUBLIC_URL or the owner's address. */
+  vapidSubject: string | null
+  /** Waits before each retry of a push the push service refused for a passing reason. */
+  retryDelaysMs: number[]
+  /** Tests only: accept http:// push endpoints on loopback addresses (real ones are https). */
+  allowLoopbackHttp: boolean
 }
 
 export interface WebhooksEnv {
@@ -193,6 +207,27 @@ export function loadConfig(env: Env = process.env): Config {
       retryDelaysMs: delays(env, 'WEBHOOK_RETRY_DELAYS', [10, 60, 300, 1800, 7200, 21600]),
     },
     metricsToken: metricsToken(env),
+    push: pushEnv(env),
+  }
+}
+
+function pushEnv(env: Env): PushEnv {
+  const vapidPublicKey = str(env, 'VAPID_PUBLIC_KEY')
+  const vapidPrivateKey = str(env, 'VAPID_PRIVATE_KEY')
+  if ((vapidPublicKey === null) !== (vapidPrivateKey === null)) {
+    throw new ConfigError(vapidPublicKey === null ? 'VAPID_PUBLIC_KEY' : 'VAPID_PRIVATE_KEY', 'set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither')
+  }
+  // A P-256 public key is 65 bytes (87 base64url characters), a private key 32 bytes (43).
+  if (vapidPublicKey !== null && !/^[A-Za-z0-9_-]{87}$/.test(vapidPublicKey)) throw new ConfigError('VAPID_PUBLIC_KEY', 'expected a base64url P-256 public key (87 characters)')
+  if (vapidPrivateKey !== null && !/^[A-Za-z0-9_-]{43}$/.test(vapidPrivateKey)) throw new ConfigError('VAPID_PRIVATE_KEY', 'expected a base64url P-256 private key (43 characters)')
+  const vapidSubject = str(env, 'VAPID_SUBJECT')
+  if (vapidSubject !== null && !/^(mailto:\S+@\S+|https:\/\/\S+)$/.test(vapidSubject)) throw new ConfigError('VAPID_SUBJECT', 'expected a mailto: address or an https:// URL')
+  return {
+    vapidPublicKey,
+    vapidPrivateKey,
+    vapidSubject,
+    retryDelaysMs: delays(env, 'PUSH_RETRY_DELAYS', [10, 60, 300, 1800]),
+    allowLoopbackHttp: false,
   }
 }
 

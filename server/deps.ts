@@ -12,6 +12,7 @@ import type { VisitorMessageBatcher } from './domain/messages/append-batch.ts'
 import type { WidgetLimits } from './http/limits.ts'
 import type { NotificationWorker } from './jobs/notifications.ts'
 import type { WebhookWorker } from './jobs/webhooks.ts'
+import type { PushWorker } from './jobs/push.ts'
 import type { NotificationMailer } from './domain/notifications/notifications.types.ts'
 import type { ServerMetrics } from './shared/metrics.ts'
 
@@ -42,6 +43,8 @@ export interface AppDeps {
   webhooks: WebhookWorker
   /** Counters and histograms for /metrics. */
   metrics: ServerMetrics
+  /** The Web Push queue's worker (the "test push" button wakes it; tests watch its attempts). */
+  pushes: PushWorker
   /** Set once migrations have run; /healthz answers 503 before. */
   /** `database` is 'restarting' while the supervisor brings the embedded PostgreSQL back. */
   state: { migrated: boolean; database?: 'up' | 'restarting' }

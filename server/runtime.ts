@@ -32,6 +32,9 @@ import { notificationsListener } from './listeners/notifications.ts'
 import { WebhookWorker } from './jobs/webhooks.ts'
 import { webhooksListener } from './listeners/webhooks.ts'
 import { resealWebhookSecrets } from './domain/webhooks/webhooks.usecases.ts'
+import { PushWorker } from './jobs/push.ts'
+import { pushListener } from './listeners/push.ts'
+import { resealPushSecrets } from './domain/push/push.usecases.ts'
 import { createApp } from './app.ts'
 import type { AppDeps } from './deps.ts'
 import type { Logger } from './shared/logger.ts'
@@ -72,7 +75,8 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     // Nothing readable back stays in the clear, nor under a key being rotated out.
     const resealed =
       [await resealIdentitySecret({ sql, secrets }), await resealEmailSecrets({ sql, secrets }), await resealMessengerSecrets({ sql, secrets })].filter(Boolean).length +
-      (await resealWebhookSecrets({ sql, secrets }))
+      (await resealWebhookSecrets({ sql, secrets })) +
+      (await resealPushSecrets({ sql, secrets }))
     if (resealed) log.info('stored secrets sealed with the current key', { count: resealed })
 
     const bus = new EventBus(log)
@@ -106,10 +110,11 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     const mailer = email.notificationMailer()
     const notices = new NotificationWorker({ sql, bus, log, mailer, publicUrl: config.publicUrl })
     const webhooks = new WebhookWorker({ sql, log, secrets, ...config.webhooks })
+    const pushes = new PushWorker({ sql, log, secrets, push: config.push, publicUrl: config.publicUrl, retryDelaysMs: config.push.retryDelaysMs })
     const metrics = serverMetrics((gauge, error) => log.warn('a metric could not be read', { gauge, error }))
     const deps: AppDeps = {
       config, secrets, sql, bus, log, hub, channels, web, nodeId, auth, state, facts, visitorMessages,
-      limits: new WidgetLimits(config.limits), mail: mailer, notices, webhooks, metrics,
+      limits: new WidgetLimits(config.limits), mail: mailer, notices, webhooks, pushes, metrics,
     }
     registerGauges(metrics.registry, { sql, hub, channels, state })
 
@@ -124,6 +129,7 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     emailCopyListener(bus, email, { sql, bus })
     notificationsListener(bus, { sql, ...config.notifications, wake: () => notices.wake() })
     webhooksListener(bus, { sql, wake: () => webhooks.wake() })
+    pushListener(bus, { sql, wake: () => pushes.wake() })
     // The heartbeat registers this process first: the cluster relay looks for the others.
     const heartbeat = await startHeartbeat(sql, nodeId, log)
     cleanup.push(() => heartbeat.stop())
@@ -141,6 +147,8 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     cleanup.push(() => notices.stop())
     webhooks.start()
     cleanup.push(() => webhooks.stop())
+    pushes.start()
+    cleanup.push(() => pushes.stop())
 
     if (config.ownerEmail && config.ownerPassword && (await setupNeeded(deps))) {
       try {

@@ -1,16 +1,27 @@
 // New visitor messages: my unread total in the tab title (stored per agent on the server, so it
-// is the same in every tab and after a reload) and, while the tab is in the background, a short WebAudio chime (can be turned off; remembered in localStorage) and a desktop
-// notification when the agent allowed them (permission is asked on a click, never on load).
+// is the same in every tab and after a reload), and a sound and a desktop notification as the
+// agent chose per event (GET /api/settings/alerts: new conversation, my conversation, unassigned,
+// mention; the volume) — only when the tab is hidden or the conversation is not open, and from
+// one tab only however many are open (alerts/tabs.ts). The sound can also be muted for this
+// browser alone (the account menu; localStorage). Permission is asked on a click, never on load.
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import type { DashboardStore } from './store.ts'
 import { StoreChangeEvent, VisitorMessageEvent } from './store.ts'
+import { AlertPrefsChangedEvent, DEFAULT_ALERT_PREFS, alertEventFor, chime, type AlertPrefs } from './alerts/alerts.ts'
+import { TabCoordinator } from './alerts/tabs.ts'
 
 const SOUND_KEY = 'parley.sound'
 
 export class NotifierController implements ReactiveController {
   baseTitle = 'Parley'
+  prefs: AlertPrefs = DEFAULT_ALERT_PREFS
   private audio: AudioContext | null = null
   private store: DashboardStore | null = null
+  private prefsFor: string | null = null
+  readonly tabs = new TabCoordinator(
+    () => this.viewing(),
+    (prefs) => (this.prefs = prefs),
+  )
 
   constructor(private host: ReactiveControllerHost) {
     host.addController(this)
@@ -45,45 +56,93 @@ export class NotifierController implements ReactiveController {
 
   attach(store: DashboardStore): void {
     this.store?.removeEventListener(VisitorMessageEvent.type, this.onMessage)
-    this.store?.removeEventListener(StoreChangeEvent.type, this.updateTitle)
+    this.store?.removeEventListener(StoreChangeEvent.type, this.onStoreChange)
     this.store = store
     store.addEventListener(VisitorMessageEvent.type, this.onMessage)
-    store.addEventListener(StoreChangeEvent.type, this.updateTitle)
+    store.addEventListener(StoreChangeEvent.type, this.onStoreChange)
   }
 
   hostConnected(): void {
     // AudioContext may only start after a gesture; create it on the first one.
     addEventListener('pointerdown', this.unlockAudio, { once: true })
     addEventListener('keydown', this.unlockAudio, { once: true })
+    addEventListener(AlertPrefsChangedEvent.type, this.onPrefsSaved)
+    navigator.serviceWorker?.addEventListener('message', this.onWorkerMessage)
+    this.tabs.start()
   }
 
   hostDisconnected(): void {
     this.store?.removeEventListener(VisitorMessageEvent.type, this.onMessage)
+    removeEventListener(AlertPrefsChangedEvent.type, this.onPrefsSaved)
+    navigator.serviceWorker?.removeEventListener('message', this.onWorkerMessage)
+    this.tabs.stop()
   }
 
   get inBackground(): boolean {
     return document.visibilityState === 'hidden' || !document.hasFocus()
   }
 
+  /** The conversation this tab shows in front of the agent, if any. */
+  private viewing(): string | null {
+    return this.inBackground ? null : (this.store?.selectedId ?? null)
+  }
+
+  private onStoreChange = (): void => {
+    this.updateTitle()
+    this.tabs.announce()
+    const me = this.store?.me?.id ?? null
+    if (me !== this.prefsFor) {
+      this.prefsFor = me
+      this.prefs = DEFAULT_ALERT_PREFS
+      if (me) void this.loadPrefs()
+    }
+  }
+
+  private async loadPrefs(): Promise<void> {
+    try {
+      const p = await this.store!.api.get<AlertPrefs>('/api/settings/alerts')
+      this.prefs = { desktop: p.desktop, sound: p.sound, volume: p.volume }
+    } catch {
+      // The defaults stand until the next sign-in; the settings page shows the error.
+    }
+  }
+
+  private onPrefsSaved = (e: AlertPrefsChangedEvent) => {
+    this.prefs = e.prefs
+    this.tabs.sharePrefs(e.prefs)
+  }
+
+  /** A push notification was clicked while this tab was open: show its conversation here. */
+  private onWorkerMessage = (e: MessageEvent) => {
+    const d = e.data as { type?: string; conversationId?: unknown } | null
+    if (d?.type !== 'parley-open') return
+    if (typeof d.conversationId === 'string' && /^[0-9a-f-]{36}$/i.test(d.conversationId)) location.hash = `#/c/${d.conversationId}`
+  }
+
   private onMessage = (e: Event) => {
     const { message, conversation } = e as VisitorMessageEvent
-    if (!this.inBackground) return
-    if (this.soundOn) this.chime()
-    if (this.permission === 'granted' && this.store) {
-      const name = conversation.visitor.name ?? this.store.t('list.visitor', { number: conversation.visitor.number })
-      try {
-        const n = new Notification(this.store.t('notify.title', { name }), {
-          body: message.body.slice(0, 200),
-          tag: conversation.id,
-        })
-        n.onclick = () => {
-          window.focus()
-          location.hash = `#/c/${conversation.id}`
-          n.close()
-        }
-      } catch {
-        // Some browsers only allow notifications from a service worker; the title and sound still tell.
+    const store = this.store
+    if (!store?.me || !this.tabs.leader) return
+    const event = alertEventFor(store.me.id, message, conversation)
+    if (!event || this.tabs.viewedSomewhere(conversation.id)) return
+    if (this.soundOn && this.prefs.sound.includes(event) && this.prefs.volume > 0) this.chime()
+    if (this.prefs.desktop.includes(event) && this.permission === 'granted') {
+      const name = conversation.visitor.name ?? store.t('list.visitor', { number: conversation.visitor.number })
+      this.show(store.t('notify.title', { name }), message.body.slice(0, 200), conversation.id)
+    }
+  }
+
+  /** A desktop notification; clicking it brings this tab forward on the conversation. */
+  show(title: string, body: string, conversationId: string | null): void {
+    try {
+      const n = new Notification(title, { body, tag: conversationId ?? 'parley-test' })
+      n.onclick = () => {
+        window.focus()
+        if (conversationId) location.hash = `#/c/${conversationId}`
+        n.close()
       }
+    } catch {
+      // Some browsers only allow notifications from a service worker; the title and sound still tell.
     }
   }
 
@@ -102,25 +161,9 @@ export class NotifierController implements ReactiveController {
     }
   }
 
-  /** Two soft notes, about a third of a second. */
-  chime(): void {
+  /** The chime at the chosen volume (or at `volume`, for the settings page's test). */
+  chime(volume = this.prefs.volume): void {
     this.unlockAudio()
-    const ctx = this.audio
-    if (!ctx) return
-    void ctx.resume?.()
-    const start = ctx.currentTime + 0.01
-    for (const [i, freq] of [880, 1320].entries()) {
-      const osc = ctx.createOscillator()
-      const gain = ctx.createGain()
-      osc.type = 'sine'
-      osc.frequency.value = freq
-      const t0 = start + i * 0.12
-      gain.gain.setValueAtTime(0.0001, t0)
-      gain.gain.exponentialRampToValueAtTime(0.18, t0 + 0.02)
-      gain.gain.exponentialRampToValueAtTime(0.0001, t0 + 0.22)
-      osc.connect(gain).connect(ctx.destination)
-      osc.start(t0)
-      osc.stop(t0 + 0.25)
-    }
+    if (this.audio) chime(this.audio, volume)
   }
 }

@@ -8,6 +8,7 @@ import { pageStyles, tableStyles } from '../agents-page/page.styles.ts'
 import { accountStyles } from './account-page.styles.ts'
 import { deviceOf, passwordErrorText } from './password-errors.ts'
 import '../notification-settings/notification-settings.ts'
+import '../alert-settings/alert-settings.ts'
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -242,6 +243,7 @@ export class ParleyAccountPage extends StoreElement {
       </section>
 
       <parley-notification-settings></parley-notification-settings>
+      <parley-alert-settings></parley-alert-settings>
 
       <section class="card" aria-labelledby="sessions-h">
         <h2 id="sessions-h">${t('account.sessions')}</h2>

@@ -1,0 +1,138 @@
+// Web Push: every process runs this loop. A due push is claimed with SKIP LOCKED and stays locked
+// while the push service is called (bounded by a timeout), and the outcome is written in that
+// transaction, so two processes never send the same push and a queued one survives a restart.
+// The payload is encrypted for the device (aes128gcm, RFC 8291) and the request signed with the
+// installation's VAPID key (RFC 8292) by the `web-push` package; the request itself goes out with
+// fetch, which (unlike web-push's own sender) also reaches a loopback http endpoint in tests.
+import * as webPush from 'web-push'
+import type { Sql } from '../db/client.ts'
+import type { Logger } from '../shared/logger.ts'
+import {
+  claimDuePush,
+  msUntilNextPush,
+  pushFailed,
+  pushSent,
+  subscriptionGone,
+  vapidKeys,
+  type DuePush,
+  type PushDeps,
+} from '../domain/push/push.usecases.ts'
+import { Wakeable } from './wakeable.ts'
+
+export interface PushWorkerOptions extends PushDeps {
+  log: Logger
+  retryDelaysMs: number[]
+  timeoutMs?: number
+  pollMs?: number
+}
+
+export type PushAttempt =
+  | { push: DuePush; outcome: 'sent'; status: number }
+  | { push: DuePush; outcome: 'gone'; status: number }
+  | { push: DuePush; outcome: 'failed'; status: number | null; error: string; final: boolean }
+
+/** A notification that is not read within a day is not worth showing any more. */
+const TTL_SECONDS = 24 * 3600
+
+export class PushWorker {
+  private running = false
+  private loop: Promise<void> | null = null
+  private signal = new Wakeable()
+  private listeners = new Set<(a: PushAttempt) => void>()
+
+  constructor(private o: PushWorkerOptions) {}
+
+  start(): void {
+    if (this.running) return
+    this.running = true
+    this.loop = this.run()
+  }
+
+  async stop(): Promise<void> {
+    this.running = false
+    this.signal.wake()
+    await this.loop
+  }
+
+  wake(): void {
+    this.signal.wake()
+  }
+
+  /** Every attempt this process made, after it was recorded. */
+  onAttempt(fn: (a: PushAttempt) => void): () => void {
+    this.listeners.add(fn)
+    return () => this.listeners.delete(fn)
+  }
+
+  private async run(): Promise<void> {
+    const pollMs = this.o.pollMs ?? 2000
+    let backoff = 0
+    while (this.running) {
+      let attempt: PushAttempt | null = null
+      try {
+        attempt = await this.sendOne()
+        backoff = 0
+      } catch (error) {
+        this.o.log.error('push: a push failed unexpectedly', { error })
+        backoff = Math.min(backoff * 2 || 500, 30_000)
+      }
+      if (attempt) {
+        for (const fn of this.listeners) fn(attempt)
+        continue
+      }
+      let wait = backoff || pollMs
+      if (!backoff) {
+        const due = await msUntilNextPush(this.o).catch(() => null)
+        if (due !== null) wait = Math.min(wait, Math.max(due, 10))
+      }
+      await this.signal.sleep(wait)
+    }
+  }
+
+  /** Claims one due push and sends it. Null when nothing was due. */
+  async sendOne(): Promise<PushAttempt | null> {
+    const vapid = await vapidKeys(this.o)
+    const timeoutMs = this.o.timeoutMs ?? 10_000
+    return this.o.sql.begin(async (tx): Promise<PushAttempt | null> => {
+      const p = await claimDuePush(this.o, tx)
+      if (!p) return null
+      let status: number | null = null
+      let error: string
+      try {
+        const req = webPush.generateRequestDetails({ endpoint: p.endpoint, keys: p.keys }, p.payload, {
+          vapidDetails: vapid,
+          TTL: TTL_SECONDS,
+          urgency: 'high',
+          contentEncoding: 'aes128gcm',
+        })
+        const res = await fetch(req.endpoint, {
+          method: req.method,
+          headers: req.headers as Record<string, string>,
+          body: new Uint8Array(req.body),
+          redirect: 'manual',
+          signal: AbortSignal.timeout(timeoutMs),
+        })
+        status = res.status
+        const text = (await res.text().catch(() => '')).slice(0, 300)
+        if (res.status >= 200 && res.status < 300) {
+          await pushSent(tx, p, res.status)
+          return { push: p, outcome: 'sent', status: res.status }
+        }
+        if (res.status === 404 || res.status === 410) {
+          // The browser unsubscribed or the subscription expired: this device is gone for good.
+          await subscriptionGone(tx, p.subscriptionId)
+          this.o.log.info('push: the push service no longer knows a device; removed it', { subscription: p.subscriptionId, status: res.status })
+          return { push: p, outcome: 'gone', status: res.status }
+        }
+        error = `the push service answered ${res.status}${text ? `: ${text}` : ''}`
+      } catch (e) {
+        const name = e instanceof Error ? e.name : ''
+        error = name === 'TimeoutError' || name === 'AbortError' ? `no answer within ${timeoutMs / 1000} s` : e instanceof Error ? e.message : String(e)
+      }
+      const delay = this.o.retryDelaysMs[p.attempts]
+      await pushFailed(tx, p.id, { status, error, retryInMs: delay ?? null })
+      this.o.log.warn(delay === undefined ? 'push: failed for good' : 'push: failed; trying again later', { id: p.id, attempt: p.attempts + 1, error })
+      return { push: p, outcome: 'failed', status, error, final: delay === undefined }
+    })
+  }
+}
