@@ -24,6 +24,10 @@ import { errorResponse } from './http/errors.ts'
 import { checkUrlText, parseJsonBody } from './shared/text.ts'
 import { isAppError } from './shared/errors.ts'
 import { requireAgent } from './http/guards.ts'
+// #16 ratings, private notes, canned responses
+import { ratingRoutes, ratingWidgetRoutes } from './http/ratings.ts'
+import { noteRoutes } from './http/notes.ts'
+import { cannedRoutes } from './http/canned.ts'
 
 /** Largest request body accepted at all; message bodies are limited far lower (16 KB). */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -103,6 +107,11 @@ export function createApp(deps: AppDeps) {
     .use(notificationRoutes(deps))
     .use(webhookRoutes(deps))
     .use(visitorRoutes(deps))
+    // #16 ratings, private notes, canned responses
+    .use(ratingWidgetRoutes(deps))
+    .use(ratingRoutes(deps))
+    .use(noteRoutes(deps))
+    .use(cannedRoutes(deps))
     .use(deps.channels.routes({ requireAgent: (request) => requireAgent(deps, request) }))
     .use(serverApiRoutes(deps))
     .use(socketRoutes(deps))

@@ -7,6 +7,7 @@ import type { ConversationChange, ConversationView } from '../domain/conversatio
 import type { AgentPresence } from '../domain/agents/agents.types.ts'
 import type { SessionEndReason } from '../domain/agents/agents.usecases.ts'
 import type { VisitorView } from '../domain/visitors/visitors.types.ts'
+import type { NoteView } from '../domain/notes/notes.types.ts'
 
 export type { ConversationChange }
 
@@ -33,6 +34,8 @@ export interface DomainEvents {
   'conversation.missed': { conversation: ConversationView }
   /** An agent read a conversation up to seq; unread: the visitor's messages after it. Only that agent's tabs are told. */
   'conversation.read': { agentId: string; conversationId: string; seq: number; unread: number }
+  /** A private note was stored (#16); its mentions tell the mentioned agents. */
+  'note.created': { note: NoteView; conversation: ConversationView }
   /** Ephemeral: not stored, only relayed to dashboards and the visitor's tabs. */
   typing: { conversationId: string; visitorId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
 }
