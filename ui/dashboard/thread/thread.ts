@@ -14,6 +14,8 @@ import '../messenger-window/messenger-window.ts'
 import '../attachment-list/attachment-list.ts'
 import { threadStyles } from './thread.styles.ts'
 import { linkified } from '../../shared/links.ts'
+import type { Note } from '../../../server/realtime/wire.ts'
+import { composerLabels, noteItem, ratingItem, threadNoteStyles } from '../thread-notes/thread-notes.ts' // #16
 
 /** Show or hide the visitor panel (it is a drawer on narrow screens). */
 export class ToggleVisitorPanelEvent extends Event {
@@ -32,7 +34,11 @@ declare global {
   }
 }
 
-type Item = { kind: 'day'; key: string; label: string } | { kind: 'message'; key: string; m: Message } | { kind: 'pending'; key: string; p: PendingMessage }
+type Item =
+  | { kind: 'day'; key: string; label: string }
+  | { kind: 'message'; key: string; m: Message }
+  | { kind: 'pending'; key: string; p: PendingMessage }
+  | { kind: 'note'; key: string; n: Note } // #16
 
 /** One conversation: header with its actions, the messages, typing, and the composer. */
 export class ParleyThread extends StoreElement {
@@ -42,7 +48,7 @@ export class ParleyThread extends StoreElement {
     skipEmail: { state: true },
     narrow: { type: Boolean, reflect: true },
   }
-  static override styles = [tokens, controls, threadStyles]
+  static override styles = [tokens, controls, threadStyles, threadNoteStyles]
 
   declare busy: boolean
   declare actionError: string
@@ -61,7 +67,9 @@ export class ParleyThread extends StoreElement {
     this.addEventListener(ComposerSendEvent.type, (e) => {
       const id = this.store.selectedId
       const c = this.conversation
-      if (id) this.store.sendMessage(id, e.body, c && this.emailCopyTo(c) ? !this.skipEmail.has(id) : undefined)
+      // #16: a private note goes to the notes, never through the message path
+      if (id && e.note) void this.act(() => this.store.team.addNote(id, e.body))
+      else if (id) this.store.sendMessage(id, e.body, c && this.emailCopyTo(c) ? !this.skipEmail.has(id) : undefined)
       this.stickToBottom = true
     })
     this.addEventListener(ComposerTypingEvent.type, (e) => {
@@ -156,9 +164,20 @@ export class ParleyThread extends StoreElement {
         out.push({ kind: 'day', key: `day-${d}`, label: dayLabel(iso, lang) })
       }
     }
+    // #16: notes take their place among the messages by time
+    const notes = this.store.team.notesFor(c.id)
+    let ni = 0
     for (const m of thread?.messages ?? []) {
+      for (; ni < notes.length && notes[ni]!.createdAt < m.createdAt; ni++) {
+        day(notes[ni]!.createdAt)
+        out.push({ kind: 'note', key: notes[ni]!.id, n: notes[ni]! })
+      }
       day(m.createdAt)
       out.push({ kind: 'message', key: m.id, m })
+    }
+    for (; ni < notes.length; ni++) {
+      day(notes[ni]!.createdAt)
+      out.push({ kind: 'note', key: notes[ni]!.id, n: notes[ni]! })
     }
     for (const p of this.store.pendingFor(c.id)) {
       day(p.createdAt)
@@ -322,8 +341,16 @@ export class ParleyThread extends StoreElement {
         ${repeat(
           this.items(c),
           (i) => i.key,
-          (i) => (i.kind === 'day' ? html`<div class="day">${i.label}</div>` : i.kind === 'message' ? this.message(i.m) : this.pending(i.p)),
+          (i) =>
+            i.kind === 'day'
+              ? html`<div class="day">${i.label}</div>`
+              : i.kind === 'message'
+                ? this.message(i.m)
+                : i.kind === 'note'
+                  ? noteItem(i.n, t, s.lang, s.agents)
+                  : this.pending(i.p),
         )}
+        ${ratingItem(c, s.team.ratingFor(c), t)}
       </div>
       <div class="typing" aria-live="polite">
         ${typing
@@ -334,7 +361,9 @@ export class ParleyThread extends StoreElement {
       ${this.emailCopy(c)}${this.unreachable(c)}
       ${c.channel === 'messenger' ? html`<parley-messenger-window conversation-id=${c.id} last=${String(c.lastMessage.at)}></parley-messenger-window>` : nothing}
       <parley-composer conversation-id=${c.id} placeholder=${t('composer.placeholder')} hint=${t('composer.hint')}
-        send-label=${t('composer.send')} label=${t('composer.label')}></parley-composer>
+        send-label=${t('composer.send')} label=${t('composer.label')}
+        .labels=${composerLabels(t)} .canned=${s.team.cannedList()} .agents=${s.agents.filter((a) => a.active && a.id !== s.me?.id)}
+        .fill=${{ visitorName: s.visitors.get(c.visitor.id)?.name ?? c.visitor.name, visitorEmail: s.visitors.get(c.visitor.id)?.email ?? c.visitor.email, agentName: s.me?.name ?? '', fallback: t('canned.visitorFallback') }}></parley-composer>
     `
   }
 }
