@@ -76,6 +76,13 @@ export class ParleyRating extends LitElement {
     this.dispatchEvent(new ParleyRateEvent(this.score, comment.trim()))
   }
 
+  protected override updated(changed: Map<string, unknown>): void {
+    // The comment and the button appear once a choice is made: keep them in view in the chat.
+    if (changed.has('score') && changed.get('score') === null && this.score !== null) {
+      this.renderRoot.querySelector('.send')?.scrollIntoView({ block: 'nearest' })
+    }
+  }
+
   /** The parent's answer: sent. */
   done() {
     this.editing = false
