@@ -40,8 +40,17 @@ export class ComposerTypingEvent extends Event {
   }
 }
 
+/** #16: the composer switched between a reply and a private note. */
+export class ComposerModeEvent extends Event {
+  static readonly type = 'parley-composer-mode'
+  constructor(readonly note: boolean) {
+    super(ComposerModeEvent.type, { bubbles: true, composed: true })
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
+    'parley-composer-mode': ComposerModeEvent
     'parley-send': ComposerSendEvent
     'parley-typing': ComposerTypingEvent
   }
@@ -120,6 +129,7 @@ export class ParleyComposer extends LitElement {
       if (previous && this.textarea) this.drafts.set(previous, this.textarea.value)
       this.stopTyping()
       // #16: another conversation starts as a reply, so a note is never written into it unawares
+      if (this.noteMode) this.dispatchEvent(new ComposerModeEvent(false))
       this.noteMode = false
       this.picker = null
     }
@@ -193,6 +203,7 @@ export class ParleyComposer extends LitElement {
 
   setNoteMode(note: boolean): void {
     if (note && !this.noteMode) this.stopTyping()
+    if (note !== this.noteMode) this.dispatchEvent(new ComposerModeEvent(note))
     this.noteMode = note
     this.updatePicker()
     this.textarea?.focus()

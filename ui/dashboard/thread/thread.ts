@@ -8,7 +8,7 @@ import { canAssign, canResolve, canTake } from '../permissions.ts'
 import { clockTime, dayLabel, dateTime } from '../format.ts'
 import { alertIcon, backIcon, checkIcon, clockIcon, doubleCheckIcon, panelIcon } from '../icons.ts'
 import { channelIcon, visitorLabel } from '../conversation-list/conversation-list.ts'
-import { ComposerSendEvent, ComposerTypingEvent, type ParleyComposer } from '../composer/composer.ts'
+import { ComposerModeEvent, ComposerSendEvent, ComposerTypingEvent, type ParleyComposer } from '../composer/composer.ts'
 import '../composer/composer.ts'
 import '../messenger-window/messenger-window.ts'
 import '../attachment-list/attachment-list.ts'
@@ -47,6 +47,7 @@ export class ParleyThread extends StoreElement {
     actionError: { state: true },
     skipEmail: { state: true },
     narrow: { type: Boolean, reflect: true },
+    writingNote: { state: true }, // #16
   }
   static override styles = [tokens, controls, threadStyles, threadNoteStyles]
 
@@ -55,6 +56,8 @@ export class ParleyThread extends StoreElement {
   /** Conversations where the agent turned off "also e-mail" for their replies (this page view). */
   declare skipEmail: Set<string>
   declare narrow: boolean
+  /** #16: the composer is on Note: what a reply would do (e-mail copy, unreachable visitor) does not apply. */
+  declare writingNote: boolean
   private stickToBottom = true
   private shownId: string | null = null
 
@@ -64,6 +67,8 @@ export class ParleyThread extends StoreElement {
     this.actionError = ''
     this.skipEmail = new Set()
     this.narrow = false
+    this.writingNote = false
+    this.addEventListener(ComposerModeEvent.type, (e) => (this.writingNote = e.note))
     this.addEventListener(ComposerSendEvent.type, (e) => {
       const id = this.store.selectedId
       const c = this.conversation
@@ -358,7 +363,7 @@ export class ParleyThread extends StoreElement {
               ${typing.who === 'visitor' ? t('thread.visitorTyping', { name: visitorLabel(c, t) }) : t('thread.agentTyping', { name: typing.name ?? '' })}`
           : nothing}
       </div>
-      ${this.emailCopy(c)}${this.unreachable(c)}
+      ${this.writingNote ? nothing : html`${this.emailCopy(c)}${this.unreachable(c)}`}
       ${c.channel === 'messenger' ? html`<parley-messenger-window conversation-id=${c.id} last=${String(c.lastMessage.at)}></parley-messenger-window>` : nothing}
       <parley-composer conversation-id=${c.id} placeholder=${t('composer.placeholder')} hint=${t('composer.hint')}
         send-label=${t('composer.send')} label=${t('composer.label')}
