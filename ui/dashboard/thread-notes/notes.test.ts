@@ -5,7 +5,7 @@
 // owner manage the team's and each agent only their own.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Browser, Page } from 'playwright-core'
-import { AgentClient, startTestServer, type TestServer } from '../../../server/testing/harness.ts'
+import { AgentClient, VisitorClient, cid, startTestServer, type TestServer } from '../../../server/testing/harness.ts'
 import { launchBrowser, screenshotPath, signIn } from '../../testing/browser.ts'
 import { axeViolations } from '../../testing/axe.ts'
 import { waitForText } from '../../testing/wait.ts'
@@ -112,6 +112,23 @@ describe('private notes', () => {
     await visitor.context.close()
     await agent.context().close()
     await alex.context().close()
+  }, TEST_MS)
+})
+
+describe('the Note switch', () => {
+  it("hides what only concerns a reply while a note is written (the visitor-has-left warning)", async () => {
+    const visitor = await VisitorClient.create(srv.url)
+    const r = await visitor.request('POST', '/api/widget/contact', { email: 'ida@example.com', name: 'Ida', body: 'Call me maybe', clientId: cid() })
+    expect(r.status).toBe(201)
+    const agent = await dashboard(OWNER, `#/c/${r.body.conversation.id}`)
+    const warning = agent.locator('parley-thread .unreachable')
+    await warning.waitFor()
+    const composer = agent.locator('parley-thread parley-composer')
+    await composer.locator('button[data-mode=note]').click()
+    await warning.waitFor({ state: 'detached' })
+    await composer.locator('button[data-mode=reply]').click()
+    await warning.waitFor()
+    await agent.context().close()
   }, TEST_MS)
 })
 
