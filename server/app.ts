@@ -26,6 +26,10 @@ import { checkUrlText, parseJsonBody } from './shared/text.ts'
 import { isAppError } from './shared/errors.ts'
 import { requireAgent } from './http/guards.ts'
 import { metricsRoutes } from './http/metrics.ts'
+// #16 ratings, private notes, canned responses
+import { ratingRoutes, ratingWidgetRoutes } from './http/ratings.ts'
+import { noteRoutes } from './http/notes.ts'
+import { cannedRoutes } from './http/canned.ts'
 
 /** Largest request body accepted at all; message bodies are limited far lower (16 KB). */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -112,6 +116,11 @@ export function createApp(deps: AppDeps) {
     .use(webhookRoutes(deps))
     .use(pushRoutes(deps))
     .use(visitorRoutes(deps))
+    // #16 ratings, private notes, canned responses
+    .use(ratingWidgetRoutes(deps))
+    .use(ratingRoutes(deps))
+    .use(noteRoutes(deps))
+    .use(cannedRoutes(deps))
     .use(deps.channels.routes({ requireAgent: (request) => requireAgent(deps, request) }))
     .use(serverApiRoutes(deps))
     .use(socketRoutes(deps))

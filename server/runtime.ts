@@ -31,6 +31,7 @@ import { NotificationWorker } from './jobs/notifications.ts'
 import { notificationsListener } from './listeners/notifications.ts'
 import { WebhookWorker } from './jobs/webhooks.ts'
 import { webhooksListener } from './listeners/webhooks.ts'
+import { teamListener } from './listeners/team.ts' // #16 notes and mentions
 import { resealWebhookSecrets } from './domain/webhooks/webhooks.usecases.ts'
 import { PushWorker } from './jobs/push.ts'
 import { pushListener } from './listeners/push.ts'
@@ -130,6 +131,7 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     notificationsListener(bus, { sql, ...config.notifications, wake: () => notices.wake() })
     webhooksListener(bus, { sql, wake: () => webhooks.wake() })
     pushListener(bus, { sql, wake: () => pushes.wake() })
+    teamListener(bus, hub) // #16 notes and mentions
     // The heartbeat registers this process first: the cluster relay looks for the others.
     const heartbeat = await startHeartbeat(sql, nodeId, log)
     cleanup.push(() => heartbeat.stop())

@@ -8,6 +8,7 @@ import type { AgentPresence } from '../domain/agents/agents.types.ts'
 import type { SessionEndReason } from '../domain/agents/agents.usecases.ts'
 import type { VisitorView } from '../domain/visitors/visitors.types.ts'
 import type { ConversationEventView } from '../domain/conversation-events/conversation-events.types.ts'
+import type { NoteView } from '../domain/notes/notes.types.ts'
 
 export type { ConversationChange }
 
@@ -41,6 +42,8 @@ export interface DomainEvents {
   'conversation.event': { event: ConversationEventView }
   /** Ephemeral (collision): an agent's dashboard shows this conversation now, or no longer. Dashboards only. */
   viewing: { conversationId: string; agentId: string; agentName: string; viewing: boolean; hello: boolean }
+  /** A private note was stored (#16); its mentions tell the mentioned agents. */
+  'note.created': { note: NoteView; conversation: ConversationView }
   /** Ephemeral: not stored, only relayed to dashboards and the visitor's tabs. */
   typing: { conversationId: string; visitorId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
 }

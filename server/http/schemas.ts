@@ -40,6 +40,7 @@ export const Conversation = t.Object({
   createdAt: t.Date(),
   resolvedAt: t.Nullable(t.Date()),
   resolvedBy: t.Nullable(t.String()),
+  rating: t.Nullable(t.Object({ scale: t.Union([t.Literal('thumbs'), t.Literal('stars')]), score: t.Integer() })),
 })
 
 export const Message = t.Object({

@@ -68,6 +68,8 @@ export interface Conversation {
   createdAt: string
   resolvedAt: string | null
   resolvedBy: string | null
+  /** The visitor's rating: thumbs 0 bad / 1 good, stars 1–5; null until rated. */
+  rating: { scale: 'thumbs' | 'stars'; score: number } | null
 }
 
 /** The kinds of system event (documented in server/domain/conversation-events/conversation-events.types.ts). */
@@ -140,6 +142,19 @@ export interface Visitor {
   lastSeenAt: string
 }
 
+/** A private note in a thread (#16): agents only, never sent to a visitor or a channel. */
+export interface Note {
+  id: string
+  conversationId: string
+  authorId: string | null
+  authorName: string | null
+  body: string
+  /** The agents mentioned with @name. */
+  mentions: string[]
+  clientId: string | null
+  createdAt: string
+}
+
 /** Client → server. A frame that creates data carries a clientId; the server stores it once. */
 export type ClientFrame =
   | {
@@ -204,5 +219,9 @@ export type ServerFrame =
   | { type: 'error'; code: string; message: string; ref?: string; retryAfter?: number }
   | { type: 'session.ended'; reason: string }
   | { type: 'pong' }
+  /** Dashboards only (#16): a private note was added to a thread. */
+  | { type: 'note'; note: Note }
+  /** To the mentioned agent's tabs only (#16): a colleague mentioned them in a note. */
+  | { type: 'mention'; note: Note; conversation: Conversation }
   /** Dashboards only: frames published in one turn of the server's event loop, in order. */
   | { type: 'batch'; frames: ServerFrame[] }

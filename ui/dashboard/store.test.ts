@@ -17,6 +17,7 @@ const conv = (over: Partial<Conversation>): Conversation => ({
   createdAt: new Date().toISOString(),
   resolvedAt: null,
   resolvedBy: null,
+  rating: null,
   ...over,
 })
 

@@ -7,6 +7,7 @@ import { clientId, type ReconnectingSocket, type SocketState } from '../shared/s
 import { isLanguage, pickLanguage, translator, type Language } from '../shared/i18n.ts'
 import type { Agent, ListView, Page, PageView } from '../shared/types.ts'
 import type { AgentStatus, ClientFrame, Conversation, Counts, Message, ServerFrame, Visitor } from '../../server/realtime/wire.ts'
+import { TeamTools } from './team-tools/team-tools.ts' // #16 notes, ratings, canned responses
 import { CATALOGS, type Key } from './i18n/index.ts'
 import { ThreadStory } from './thread/story.ts'
 
@@ -124,6 +125,8 @@ export class DashboardStore extends EventTarget {
   unread = new Map<string, number>()
   /** The team's setting: an Unassigned row's wait turns amber after this many minutes, red after twice as long. */
   waitWarnMinutes = 2
+  /** #16: private notes, ratings' comments, canned responses and mentions (team-tools/team-tools.ts). */
+  readonly team: TeamTools = new TeamTools(this)
 
   private scheduled = false
   /** The last sequence number a read was sent for, per conversation, so one read goes out once. */
@@ -213,6 +216,7 @@ export class DashboardStore extends EventTarget {
     this.visitors.clear()
     this.visitorPages.clear()
     this.visitorConversations.clear()
+    this.team.reset() // #16
     this.agents = []
     this.counts = null
     this.unread.clear()
@@ -681,6 +685,11 @@ export class DashboardStore extends EventTarget {
       }
       case 'conversation':
         this.upsert(frame.conversation)
+        return
+      // #16 notes and mentions
+      case 'note':
+      case 'mention':
+        this.team.handleFrame(frame)
         return
       case 'read':
         this.setUnread(frame.conversationId, frame.unread)

@@ -100,6 +100,8 @@ export class ChatController implements ReactiveController {
   /** Whether Parley can e-mail the visitor a reply (SMTP is set up): the offline form promises it only then. */
   canEmail = true
   configLoaded = false
+  /** #16 ratings: whether a resolved conversation asks for a rating, and on which scale. */
+  ratingMode: 'thumbs' | 'stars' | 'off' = 'off'
   link: Link = 'idle'
   conversation: Conversation | null = null
   /** The agent typing right now: their name, '' when unnamed, null when nobody types. */
@@ -303,6 +305,10 @@ export class ChatController implements ReactiveController {
       this.online = body.online !== false
       this.canEmail = body.canEmail !== false
       this.callbacks.configured?.(body as { recording?: unknown })
+      // #16 ratings
+      const rating = await fetch(`${this.base}/api/widget/rating-settings`).then((r) => (r.ok ? r.json() : null)).catch(() => null)
+      const mode = (rating as { mode?: string } | null)?.mode
+      this.ratingMode = mode === 'thumbs' || mode === 'stars' ? mode : 'off'
     } catch {
       // Unreachable server: keep the defaults; the chat queues messages until it is back.
     }
@@ -401,6 +407,23 @@ export class ChatController implements ReactiveController {
     const data = (await res.json().catch(() => null)) as { to?: string; error?: { code?: string; message?: string } } | null
     if (!res.ok || !data?.to) throw new ContactError(data?.error?.code ?? `http.${res.status}`, data?.error?.message ?? res.statusText)
     return data.to
+  }
+
+  /** #16 ratings: rates the resolved conversation (a second rating replaces the first). */
+  async rate(score: number, comment: string): Promise<void> {
+    const c = this.conversation
+    const token = this.token
+    if (!c || !token) throw new ContactError('rating.none', 'no conversation yet')
+    const res = await fetch(`${this.base}/api/widget/conversations/${c.id}/rating`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ score, comment }),
+    })
+    const data = (await res.json().catch(() => null)) as { scale?: 'thumbs' | 'stars'; score?: number; error?: { code?: string; message?: string } } | null
+    if (!res.ok || !data?.scale || data.score === undefined) throw new ContactError(data?.error?.code ?? `http.${res.status}`, data?.error?.message ?? res.statusText)
+    // The conversation frame that follows says the same; this shows it without waiting for it.
+    if (this.conversation?.id === c.id) this.conversation = { ...this.conversation, rating: { scale: data.scale, score: data.score } }
+    this.changed()
   }
 
   // ---- visitor and socket ----

@@ -13,6 +13,8 @@ import { styles } from './parley-chat.styles.ts'
 import './contact-form/parley-contact-form.ts'
 import type { ParleyContactEvent, ParleyContactForm } from './contact-form/parley-contact-form.ts'
 import { RecordingGate } from './recorder/gate.ts'
+import './rating/parley-rating.ts' // #16 ratings
+import type { ParleyRateEvent, ParleyRating } from './rating/parley-rating.ts'
 
 export type ParleyEventName = 'message_received' | 'message_sent' | 'chat_opened' | 'chat_closed'
 
@@ -96,6 +98,7 @@ export class ParleyChat extends LitElement {
     contactFailed: { state: true },
     thanks: { state: true },
     transcriptState: { state: true },
+    ratingState: { state: true },
   }
 
   /** The Parley server's URL, e.g. https://chat.example.com. */
@@ -110,6 +113,7 @@ export class ParleyChat extends LitElement {
   declare thanks: string
   /** The "e-mail me this conversation" button: idle, sending, sent (to that address) or failed. */
   declare transcriptState: { state: 'idle' | 'busy' | 'failed' } | { state: 'sent'; to: string }
+  declare ratingState: 'idle' | 'busy' | 'failed'
 
   private chat: ChatController | null = null
   private recording: RecordingGate | null = null
@@ -126,6 +130,7 @@ export class ParleyChat extends LitElement {
     this.contactFailed = ''
     this.thanks = ''
     this.transcriptState = { state: 'idle' }
+    this.ratingState = 'idle'
   }
 
   get strings(): Strings {
@@ -432,6 +437,33 @@ export class ParleyChat extends LitElement {
     }
   }
 
+  // #16 ratings
+  private onRate = async (e: ParleyRateEvent) => {
+    const form = e.currentTarget as ParleyRating
+    this.ratingState = 'busy'
+    try {
+      await this.chat!.rate(e.score, e.comment)
+      this.ratingState = 'idle'
+      form.done()
+    } catch {
+      this.ratingState = 'failed'
+    }
+  }
+
+  private renderRating() {
+    const c = this.chat!
+    const conversation = c.conversation
+    if (!conversation || conversation.status !== 'resolved' || c.ratingMode === 'off') return nothing
+    const given = conversation.rating && conversation.rating.scale === c.ratingMode ? conversation.rating.score : null
+    return html`<parley-rating
+      .strings=${this.strings}
+      .mode=${c.ratingMode}
+      .given=${given}
+      .state=${this.ratingState}
+      @parley-rate=${this.onRate}
+    ></parley-rating>`
+  }
+
   private renderTranscript() {
     const c = this.chat!
     const t = this.strings
@@ -459,6 +491,7 @@ export class ParleyChat extends LitElement {
         </ol>
         ${this.thanks ? html`<p class="note">${t.thanks(this.thanks)}</p>` : nothing}
         ${c.conversation?.status === 'resolved' ? html`<p class="note" role="status" data-state="resolved">${t.resolvedNote}</p>` : nothing}
+        ${this.renderRating()}
         ${this.renderTranscript()}
         ${c.configLoaded && !c.online && !c.canEmail ? html`<p class="note" data-state="offline-chat">${t.offlineInChat}</p>` : nothing}
         ${typing !== null

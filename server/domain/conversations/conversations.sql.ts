@@ -11,6 +11,8 @@ export interface ViewRow extends ConversationRow {
   visitorEmail: string | null
   assigneeName: string | null
   lastMessageAgentName: string | null
+  ratingScale: 'thumbs' | 'stars' | null
+  ratingScore: number | null
   sortKey: string
 }
 
@@ -22,11 +24,12 @@ export interface ViewRow extends ConversationRow {
  */
 export const viewSelect = (db: Db, source = 'conversations', sortKey = db`null`) => db`
   select c.*, v.number as visitor_number, v.name as visitor_name, v.email as visitor_email, a.name as assignee_name,
-    la.name as last_message_agent_name, (${sortKey})::text as sort_key
+    la.name as last_message_agent_name, r.scale as rating_scale, r.score as rating_score, (${sortKey})::text as sort_key
   from ${db(source)} c
   join visitors v on v.id = c.visitor_id
   left join agents a on a.id = c.assignee_id
-  left join agents la on la.id = c.last_message_agent_id`
+  left join agents la on la.id = c.last_message_agent_id
+  left join conversation_ratings r on r.conversation_id = c.id`
 
 export function toView(r: ViewRow): ConversationView {
   return {
@@ -46,6 +49,7 @@ export function toView(r: ViewRow): ConversationView {
     createdAt: r.createdAt,
     resolvedAt: r.resolvedAt,
     resolvedBy: r.resolvedBy,
+    rating: r.ratingScale && r.ratingScore !== null ? { scale: r.ratingScale, score: r.ratingScore } : null,
   }
 }
 

@@ -41,6 +41,8 @@ export interface ConversationView {
   createdAt: Date
   resolvedAt: Date | null
   resolvedBy: string | null
+  /** The visitor's rating (#16 ratings): thumbs 0 bad / 1 good, stars 1–5; null until rated. */
+  rating: { scale: 'thumbs' | 'stars'; score: number } | null
 }
 
 export type View = 'unassigned' | 'mine' | 'others' | 'resolved'

@@ -27,6 +27,10 @@ import '../messenger-banner/messenger-banner.ts'
 import '../integrations-page/integrations-page.ts'
 import '../account-page/account-page.ts'
 import '../audit-page/audit-page.ts'
+// #16 canned responses, mentions
+import '../canned-settings/canned-settings.ts'
+import '../mention-toasts/mention-toasts.ts'
+import { cannedIcon } from '../canned-settings/canned-icon.ts'
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -35,7 +39,7 @@ declare global {
 }
 
 type Screen = 'loading' | 'setup' | 'login' | 'ready' | 'error'
-type Route = { page: 'inbox'; id: string | null } | { page: 'agents' } | { page: 'widget' } | { page: 'email' } | { page: 'messenger' } | { page: 'integrations' } | { page: 'account' } | { page: 'audit' }
+type Route = { page: 'inbox'; id: string | null } | { page: 'agents' } | { page: 'widget' } | { page: 'email' } | { page: 'messenger' } | { page: 'integrations' } | { page: 'account' } | { page: 'audit' } | { page: 'canned' }
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '')
@@ -48,6 +52,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/integrations') return { page: 'integrations' }
   if (path === '/account') return { page: 'account' }
   if (path === '/audit') return { page: 'audit' }
+  if (path === '/canned') return { page: 'canned' } // #16
   return { page: 'inbox', id: null }
 }
 
@@ -248,6 +253,7 @@ export class ParleyApp extends LitElement {
         ${isOwner(me) ? link('#/email', r.page === 'email', mailIcon(), t('nav.email')) : nothing}
         ${isOwner(me) ? link('#/messenger', r.page === 'messenger', messengerIcon(), t('channel.messenger')) : nothing}
         ${isOwner(me) ? link('#/integrations', r.page === 'integrations', plugIcon(), t('nav.integrations')) : nothing}
+        ${link('#/canned', r.page === 'canned', cannedIcon(), t('nav.canned'))}
       </nav>
       <parley-status-switch></parley-status-switch>
       <parley-account-menu .soundOn=${this.notifier.soundOn} permission=${this.notifier.permission}></parley-account-menu>
@@ -264,6 +270,7 @@ export class ParleyApp extends LitElement {
     if (r.page === 'integrations' && isOwner(me)) return html`<main class="page"><parley-integrations-page></parley-integrations-page></main>`
     if (r.page === 'account') return html`<main class="page"><parley-account-page></parley-account-page></main>`
     if (r.page === 'audit' && isOwner(me)) return html`<main class="page"><parley-audit-page></parley-audit-page></main>`
+    if (r.page === 'canned') return html`<main class="page"><parley-canned-settings></parley-canned-settings></main>` // #16
     const selected = this.store.selectedId !== null
     const cls = ['inbox', this.panelOpen ? 'drawer' : 'no-panel', selected ? 'has-selection' : ''].join(' ')
     // Every other page opens with its own h1; the inbox's three columns have none to show.
@@ -298,6 +305,7 @@ export class ParleyApp extends LitElement {
         return html`${this.nav()}
           ${c !== 'open' && this.store.everConnected ? html`<div class="banner" role="status">${c === 'connecting' ? t('conn.connecting') : t('conn.lost')}</div>` : nothing}
           <parley-messenger-banner></parley-messenger-banner>
+          <parley-mention-toasts></parley-mention-toasts>
           ${this.page()}`
       }
     }

@@ -1,12 +1,33 @@
-import { LitElement, html } from 'lit'
+import { LitElement, html, nothing } from 'lit'
 import { tokens, controls } from '../../shared/tokens.ts'
 import { sendIcon } from '../icons.ts'
 import { composerStyles } from './composer.styles.ts'
+// #16 notes, mentions and canned responses
+import { fillPlaceholders, filterAgents, filterCanned, triggerAt, type Fill, type Trigger } from './suggest.ts'
+import { noteStyles, lockIcon } from './note-mode.styles.ts'
 
-/** The agent pressed Enter (or Send) with some text. */
+/** #16: the words of the Reply / Note switch and the pickers, in the agent's language. */
+export interface ComposerLabels {
+  modeLabel: string
+  reply: string
+  note: string
+  notePlaceholder: string
+  noteHint: string
+  addNote: string
+  onlyAgents: string
+  cannedLabel: string
+  mentionLabel: string
+  noMatch: string
+}
+
+type Suggestion =
+  | { kind: 'canned'; id: string; label: string; detail: string; insert: string }
+  | { kind: 'mention'; id: string; label: string; detail: string; insert: string }
+
+/** The agent pressed Enter (or Send) with some text; `note`: a private note, not a reply (#16). */
 export class ComposerSendEvent extends Event {
   static readonly type = 'parley-send'
-  constructor(readonly body: string) {
+  constructor(readonly body: string, readonly note = false) {
     super(ComposerSendEvent.type, { bubbles: true, composed: true })
   }
 }
@@ -19,8 +40,17 @@ export class ComposerTypingEvent extends Event {
   }
 }
 
+/** #16: the composer switched between a reply and a private note. */
+export class ComposerModeEvent extends Event {
+  static readonly type = 'parley-composer-mode'
+  constructor(readonly note: boolean) {
+    super(ComposerModeEvent.type, { bubbles: true, composed: true })
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
+    'parley-composer-mode': ComposerModeEvent
     'parley-send': ComposerSendEvent
     'parley-typing': ComposerTypingEvent
   }
@@ -43,14 +73,28 @@ export class ParleyComposer extends LitElement {
     hint: {},
     sendLabel: { attribute: 'send-label' },
     label: {},
+    // #16
+    labels: { attribute: false },
+    canned: { attribute: false },
+    agents: { attribute: false },
+    fill: { attribute: false },
+    noteMode: { state: true },
+    picker: { state: true },
   }
-  static override styles = [tokens, controls, composerStyles]
+  static override styles = [tokens, controls, composerStyles, noteStyles]
 
   declare conversationId: string
   declare placeholder: string
   declare hint: string
   declare sendLabel: string
   declare label: string
+  // #16
+  declare labels: ComposerLabels | null
+  declare canned: readonly { id: string; shortcut: string; body: string }[]
+  declare agents: readonly { id: string; name: string }[]
+  declare fill: Fill | null
+  declare noteMode: boolean
+  declare picker: { trigger: Trigger; items: Suggestion[]; active: number } | null
 
   private drafts = new Map<string, string>()
   private typingSentAt = 0
@@ -63,6 +107,12 @@ export class ParleyComposer extends LitElement {
     this.hint = ''
     this.sendLabel = 'Send'
     this.label = ''
+    this.labels = null
+    this.canned = []
+    this.agents = []
+    this.fill = null
+    this.noteMode = false
+    this.picker = null
   }
 
   private get textarea(): HTMLTextAreaElement | null {
@@ -78,6 +128,10 @@ export class ParleyComposer extends LitElement {
       const previous = changed.get('conversationId') as string | undefined
       if (previous && this.textarea) this.drafts.set(previous, this.textarea.value)
       this.stopTyping()
+      // #16: another conversation starts as a reply, so a note is never written into it unawares
+      if (this.noteMode) this.dispatchEvent(new ComposerModeEvent(false))
+      this.noteMode = false
+      this.picker = null
     }
   }
 
@@ -102,6 +156,9 @@ export class ParleyComposer extends LitElement {
 
   private onInput() {
     this.autosize()
+    this.updatePicker()
+    // #16: writing a note is not typing to the visitor
+    if (this.noteMode) return
     const now = Date.now()
     if (now - this.typingSentAt > TYPING_REFRESH_MS) {
       this.typingSentAt = now
@@ -121,6 +178,7 @@ export class ParleyComposer extends LitElement {
   }
 
   private onKeydown(e: KeyboardEvent) {
+    if (this.picker && this.pickerKey(e)) return
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
       e.preventDefault()
       this.send()
@@ -133,21 +191,135 @@ export class ParleyComposer extends LitElement {
     const body = ta.value.trim()
     if (!body) return
     this.stopTyping()
-    this.dispatchEvent(new ComposerSendEvent(body))
+    this.dispatchEvent(new ComposerSendEvent(body, this.noteMode))
+    this.picker = null
     ta.value = ''
     this.drafts.delete(this.conversationId)
     this.autosize()
     ta.focus()
   }
 
+  // #16 the Reply / Note switch and the pickers ----------------------------------------------
+
+  setNoteMode(note: boolean): void {
+    if (note && !this.noteMode) this.stopTyping()
+    if (note !== this.noteMode) this.dispatchEvent(new ComposerModeEvent(note))
+    this.noteMode = note
+    this.updatePicker()
+    this.textarea?.focus()
+  }
+
+  private updatePicker() {
+    const ta = this.textarea
+    if (!ta || !this.labels) return
+    const trigger = triggerAt(ta.value, ta.selectionStart ?? ta.value.length, this.noteMode)
+    if (!trigger) {
+      this.picker = null
+      return
+    }
+    const items: Suggestion[] =
+      trigger.kind === 'canned'
+        ? filterCanned(this.canned, trigger.query).map((c) => ({
+            kind: 'canned',
+            id: c.id,
+            label: `/${c.shortcut}`,
+            detail: c.body,
+            insert: this.fill ? fillPlaceholders(c.body, this.fill) : c.body,
+          }))
+        : filterAgents(this.agents, trigger.query).map((a) => ({ kind: 'mention', id: a.id, label: `@${a.name}`, detail: '', insert: `@${a.name} ` }))
+    // A mention query that matches nobody after a space is ordinary text ("@Ann said").
+    if (trigger.kind === 'mention' && items.length === 0 && trigger.query.includes(' ')) {
+      this.picker = null
+      return
+    }
+    const active = this.picker && this.picker.trigger.kind === trigger.kind ? Math.min(this.picker.active, Math.max(items.length - 1, 0)) : 0
+    this.picker = { trigger, items, active }
+  }
+
+  /** Arrows move, Enter or Tab inserts, Escape closes; true when the key was the picker's. */
+  private pickerKey(e: KeyboardEvent): boolean {
+    const p = this.picker!
+    const n = p.items.length
+    if (e.key === 'Escape') {
+      e.preventDefault()
+      e.stopPropagation()
+      this.picker = null
+      return true
+    }
+    if (n === 0) return false
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault()
+      this.picker = { ...p, active: (p.active + (e.key === 'ArrowDown' ? 1 : n - 1)) % n }
+      return true
+    }
+    if ((e.key === 'Enter' && !e.shiftKey && !e.isComposing) || e.key === 'Tab') {
+      e.preventDefault()
+      this.choose(p.items[p.active]!)
+      return true
+    }
+    return false
+  }
+
+  private choose(item: Suggestion) {
+    const ta = this.textarea
+    const p = this.picker
+    if (!ta || !p) return
+    const caret = ta.selectionStart ?? ta.value.length
+    ta.value = ta.value.slice(0, p.trigger.start) + item.insert + ta.value.slice(caret)
+    const at = p.trigger.start + item.insert.length
+    ta.setSelectionRange(at, at)
+    this.picker = null
+    this.autosize()
+    ta.focus()
+  }
+
+  private renderPicker() {
+    const p = this.picker
+    const l = this.labels
+    if (!p || !l) return nothing
+    const label = p.trigger.kind === 'canned' ? l.cannedLabel : l.mentionLabel
+    return html`<div class="picker" data-picker=${p.trigger.kind}>
+      <p class="picker-title" id="picker-title">${label}</p>
+      ${p.items.length === 0
+        ? html`<p class="picker-empty" role="status">${l.noMatch}</p>`
+        : html`<ul id="picker" role="listbox" aria-labelledby="picker-title">
+            ${p.items.map(
+              (item, i) => html`<li id=${`pick-${i}`} role="option" aria-selected=${i === p.active ? 'true' : 'false'}
+                class=${i === p.active ? 'active' : ''} data-id=${item.id}
+                @mousedown=${(e: Event) => e.preventDefault()} @click=${() => this.choose(item)}>
+                <span class="pick-label">${item.label}</span>${item.detail ? html`<span class="pick-detail">${item.detail}</span>` : nothing}
+              </li>`,
+            )}
+          </ul>`}
+    </div>`
+  }
+
+  private renderSwitch() {
+    const l = this.labels
+    if (!l) return nothing
+    return html`<div class="mode" role="group" aria-label=${l.modeLabel}>
+      <button type="button" class="mode-btn" data-mode="reply" aria-pressed=${this.noteMode ? 'false' : 'true'} @click=${() => this.setNoteMode(false)}>${l.reply}</button>
+      <button type="button" class="mode-btn" data-mode="note" aria-pressed=${this.noteMode ? 'true' : 'false'} @click=${() => this.setNoteMode(true)}>${lockIcon()} ${l.note}</button>
+      ${this.noteMode ? html`<span class="only-agents">${lockIcon()} ${l.onlyAgents}</span>` : nothing}
+    </div>`
+  }
+
   override render() {
+    const l = this.labels
+    const note = this.noteMode && l !== null
+    const placeholder = note ? l.notePlaceholder : this.placeholder
+    const active = this.picker && this.picker.items.length > 0 ? `pick-${this.picker.active}` : ''
     return html`
-      <div class="box">
-        <textarea rows="1" aria-label=${this.label || this.placeholder} placeholder=${this.placeholder} aria-describedby="hint"
-          @input=${this.onInput} @keydown=${this.onKeydown}></textarea>
-        <button class="btn primary" type="button" @click=${() => this.send()} aria-label=${this.sendLabel}>${sendIcon()} ${this.sendLabel}</button>
+      ${this.renderSwitch()}
+      ${this.renderPicker()}
+      <div class="box ${note ? 'note' : ''}">
+        <textarea rows="1" aria-label=${note ? l.notePlaceholder : this.label || this.placeholder} placeholder=${placeholder} aria-describedby="hint"
+          aria-autocomplete=${l ? 'list' : nothing} aria-controls=${active ? 'picker' : nothing} aria-activedescendant=${active || nothing}
+          @input=${this.onInput} @keydown=${this.onKeydown} @click=${() => this.updatePicker()}
+          @blur=${() => (this.picker = null)}></textarea>
+        <button class="btn primary" type="button" @click=${() => this.send()} aria-label=${note ? l.addNote : this.sendLabel}>${note ? lockIcon() : sendIcon()} ${note ? l.addNote : this.sendLabel}</button>
       </div>
-      <div class="hint" id="hint">${this.hint}</div>
+      <div class="hint" id="hint">${note ? l.noteHint : this.hint}</div>
     `
   }
 }

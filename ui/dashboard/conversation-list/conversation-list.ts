@@ -7,6 +7,7 @@ import type { Conversation } from '../../../server/realtime/wire.ts'
 import { canResolve } from '../permissions.ts'
 import { ago, dateTime, duration, avatarColor, initials } from '../format.ts'
 import { checkIcon, clockIcon, emailIcon, messengerIcon, userIcon } from '../icons.ts'
+import { ratingBadge } from '../rating-badge/rating-badge.ts' // #16
 import { listStyles } from './conversation-list.styles.ts'
 
 declare global {
@@ -148,7 +149,7 @@ export class ParleyConversationList extends StoreElement {
     return html`<li class="row ${unread ? 'unread' : ''}" aria-current=${selected ? 'true' : 'false'} data-conversation=${c.id}>
       <a href=${`#/c/${c.id}`}>
         <span class="avatar" aria-hidden="true" style=${`background:${avatarColor(c.visitor.id)}`}>${c.visitor.name ? initials(c.visitor.name) : '#'}</span>
-        <span class="name">${channelIcon(c.channel, t)}<span>${name}</span></span>
+        <span class="name">${channelIcon(c.channel, t)}<span>${name}</span>${ratingBadge(c.rating, t)}</span>
         <span class="time" title=${dateTime(c.lastMessage.at, lang)}>${ago(c.lastMessage.at, lang, this.now)}${unread
           ? html`<span class="badge" data-unread=${unread}><span aria-hidden="true">${unread}</span><span class="sr-only">${t('list.unread', { n: unread })}</span></span>`
           : nothing}</span>

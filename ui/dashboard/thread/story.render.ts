@@ -35,8 +35,11 @@ export function eventText(e: ConversationEvent, t: T): string {
       return (e.data.mail === 'transcript' ? t('event.transcriptFailed') : t('event.copyFailed')) + failure()
     case 'transferred_to_group':
       return t('event.transferredToGroup', { actor, group: String(e.data.groupName ?? '') })
-    case 'rated':
-      return t('event.rated', { rating: String(e.data.rating ?? '') })
+    case 'rated': {
+      const r = e.data.rating
+      const rating = r === 'good' ? t('rating.good') : r === 'bad' ? t('rating.bad') : typeof r === 'number' ? t('rating.stars', { n: r }) : ''
+      return t('event.rated', { rating })
+    }
   }
 }
 

@@ -8,13 +8,15 @@ import { canAssign, canResolve, canTake } from '../permissions.ts'
 import { clockTime, dayLabel, dateTime } from '../format.ts'
 import { alertIcon, backIcon, checkIcon, clockIcon, doubleCheckIcon, panelIcon } from '../icons.ts'
 import { channelIcon, visitorLabel } from '../conversation-list/conversation-list.ts'
-import { ComposerSendEvent, ComposerTypingEvent, type ParleyComposer } from '../composer/composer.ts'
+import { ComposerModeEvent, ComposerSendEvent, ComposerTypingEvent, type ParleyComposer } from '../composer/composer.ts'
 import '../composer/composer.ts'
 import '../messenger-window/messenger-window.ts'
 import '../attachment-list/attachment-list.ts'
 import { threadStyles } from './thread.styles.ts'
 import { linkified } from '../../shared/links.ts'
 import { collision, eventLine, storyStyles } from './story.render.ts'
+import type { Note } from '../../../server/realtime/wire.ts'
+import { composerLabels, noteItem, ratingItem, threadNoteStyles } from '../thread-notes/thread-notes.ts' // #16
 
 /** Show or hide the visitor panel (it is a drawer on narrow screens). */
 export class ToggleVisitorPanelEvent extends Event {
@@ -38,6 +40,7 @@ type Item =
   | { kind: 'message'; key: string; m: Message }
   | { kind: 'event'; key: string; e: ConversationEvent }
   | { kind: 'pending'; key: string; p: PendingMessage }
+  | { kind: 'note'; key: string; n: Note } // #16
 
 /** One conversation: header with its actions, the messages, typing, and the composer. */
 export class ParleyThread extends StoreElement {
@@ -46,14 +49,17 @@ export class ParleyThread extends StoreElement {
     actionError: { state: true },
     skipEmail: { state: true },
     narrow: { type: Boolean, reflect: true },
+    writingNote: { state: true }, // #16
   }
-  static override styles = [tokens, controls, threadStyles, storyStyles]
+  static override styles = [tokens, controls, threadStyles, storyStyles, threadNoteStyles]
 
   declare busy: boolean
   declare actionError: string
   /** Conversations where the agent turned off "also e-mail" for their replies (this page view). */
   declare skipEmail: Set<string>
   declare narrow: boolean
+  /** #16: the composer is on Note: what a reply would do (e-mail copy, unreachable visitor) does not apply. */
+  declare writingNote: boolean
   private stickToBottom = true
   private shownId: string | null = null
 
@@ -63,10 +69,14 @@ export class ParleyThread extends StoreElement {
     this.actionError = ''
     this.skipEmail = new Set()
     this.narrow = false
+    this.writingNote = false
+    this.addEventListener(ComposerModeEvent.type, (e) => (this.writingNote = e.note))
     this.addEventListener(ComposerSendEvent.type, (e) => {
       const id = this.store.selectedId
       const c = this.conversation
-      if (id) this.store.sendMessage(id, e.body, c && this.emailCopyTo(c) ? !this.skipEmail.has(id) : undefined)
+      // #16: a private note goes to the notes, never through the message path
+      if (id && e.note) void this.act(() => this.store.team.addNote(id, e.body))
+      else if (id) this.store.sendMessage(id, e.body, c && this.emailCopyTo(c) ? !this.skipEmail.has(id) : undefined)
       this.stickToBottom = true
     })
     this.addEventListener(ComposerTypingEvent.type, (e) => {
@@ -165,20 +175,27 @@ export class ParleyThread extends StoreElement {
     // System events sit after the message they followed; those before the loaded page wait for it.
     const from = thread?.hasEarlier && messages[0] ? messages[0].seq - 1 : 0
     const events = this.store.story.eventsOf(c.id).filter((e) => e.afterSeq >= from)
+    // #16: notes take their place among the messages by time
+    const notes = this.store.team.notesFor(c.id)
     let i = 0
-    const eventsUpTo = (seq: number) => {
-      for (; i < events.length && events[i]!.afterSeq <= seq; i++) {
-        const e = events[i]!
-        day(e.createdAt)
-        out.push({ kind: 'event', key: e.id, e })
+    let ni = 0
+    /** What happened between two messages: the events after the earlier one and the notes written before the later one, by time. */
+    const gap = (seq: number, before: string | null) => {
+      const between: Item[] = []
+      for (; i < events.length && events[i]!.afterSeq <= seq; i++) between.push({ kind: 'event', key: events[i]!.id, e: events[i]! })
+      for (; ni < notes.length && (before === null || notes[ni]!.createdAt < before); ni++) between.push({ kind: 'note', key: notes[ni]!.id, n: notes[ni]! })
+      const at = (x: Item) => (x.kind === 'event' ? x.e.createdAt : x.kind === 'note' ? x.n.createdAt : '')
+      for (const x of between.sort((a, b) => (at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : 0))) {
+        day(at(x))
+        out.push(x)
       }
     }
     for (const m of messages) {
-      eventsUpTo(m.seq - 1)
+      gap(m.seq - 1, m.createdAt)
       day(m.createdAt)
       out.push({ kind: 'message', key: m.id, m })
     }
-    eventsUpTo(Number.MAX_SAFE_INTEGER)
+    gap(Number.MAX_SAFE_INTEGER, null)
     for (const p of this.store.pendingFor(c.id)) {
       day(p.createdAt)
       out.push({ kind: 'pending', key: p.clientId, p })
@@ -348,8 +365,11 @@ export class ParleyThread extends StoreElement {
                 ? this.message(i.m)
                 : i.kind === 'event'
                   ? eventLine(i.e, t, s.lang)
-                  : this.pending(i.p),
+                  : i.kind === 'note'
+                    ? noteItem(i.n, t, s.lang, s.agents)
+                    : this.pending(i.p),
         )}
+        ${ratingItem(c, s.team.ratingFor(c), t)}
       </div>
       ${collision(s.story.colleaguesIn(c.id), t)}
       <div class="typing" aria-live="polite">
@@ -358,10 +378,12 @@ export class ParleyThread extends StoreElement {
               ${typing.who === 'visitor' ? t('thread.visitorTyping', { name: visitorLabel(c, t) }) : t('thread.agentTyping', { name: typing.name ?? '' })}`
           : nothing}
       </div>
-      ${this.emailCopy(c)}${this.unreachable(c)}
+      ${this.writingNote ? nothing : html`${this.emailCopy(c)}${this.unreachable(c)}`}
       ${c.channel === 'messenger' ? html`<parley-messenger-window conversation-id=${c.id} last=${String(c.lastMessage.at)}></parley-messenger-window>` : nothing}
       <parley-composer conversation-id=${c.id} placeholder=${t('composer.placeholder')} hint=${t('composer.hint')}
-        send-label=${t('composer.send')} label=${t('composer.label')}></parley-composer>
+        send-label=${t('composer.send')} label=${t('composer.label')}
+        .labels=${composerLabels(t)} .canned=${s.team.cannedList()} .agents=${s.agents.filter((a) => a.active && a.id !== s.me?.id)}
+        .fill=${{ visitorName: s.visitors.get(c.visitor.id)?.name ?? c.visitor.name, visitorEmail: s.visitors.get(c.visitor.id)?.email ?? c.visitor.email, agentName: s.me?.name ?? '', fallback: t('canned.visitorFallback') }}></parley-composer>
     `
   }
 }

@@ -4,6 +4,7 @@ import { StoreElement } from '../context.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import { dateTime } from '../format.ts'
 import { channelIcon } from '../conversation-list/conversation-list.ts'
+import { ratingBadge } from '../rating-badge/rating-badge.ts' // #16
 import { cardStyles } from '../visitor-panel/visitor-panel.styles.ts'
 
 declare global {
@@ -102,6 +103,7 @@ export class ParleyVisitorConversations extends StoreElement {
                     ${channelIcon(c.channel, t)}
                     <time datetime=${c.createdAt}>${dateTime(c.createdAt, s.lang)}</time>
                     <span class="badge ${c.status}">${c.status === 'open' ? t('status.open') : t('status.resolved')}</span>
+                    ${ratingBadge(c.rating, t)}
                   </span>
                   <span class="preview">${c.lastMessage.preview}</span>
                 </a>

@@ -6,6 +6,7 @@ import type { WidgetSettings } from '../../shared/types.ts'
 import { chatIcon, copyIcon } from '../icons.ts'
 import { pageStyles } from '../agents-page/page.styles.ts'
 import '../recording-settings/recording-settings.ts'
+import '../rating-settings/rating-settings.ts' // #16
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -368,6 +369,7 @@ export class ParleyWidgetSettings extends StoreElement {
             </div>
           </section>`
         : nothing}
+      <parley-rating-settings></parley-rating-settings>
       <parley-recording-settings></parley-recording-settings>
     </div>`
   }

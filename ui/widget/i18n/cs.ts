@@ -43,4 +43,14 @@ export const cs: Strings = {
   transcriptFailed: 'Konverzaci se nepodařilo odeslat. Zkuste to prosím znovu.',
   // #15 attention
   resolvedNote: 'Tato konverzace je vyřešená. Kdykoli nás budete znovu potřebovat, napište níže.',
+  // #16 ratings
+  rateAsk: 'Jak jste byli s konverzací spokojeni?',
+  rateGood: 'Dobře',
+  rateBad: 'Špatně',
+  rateStars: (n) => `${n} z 5 hvězdiček`,
+  rateComment: 'Chcete něco dodat? (nepovinné)',
+  rateSend: 'Odeslat hodnocení',
+  rateThanks: 'Děkujeme za hodnocení!',
+  rateChange: 'Změnit hodnocení',
+  rateFailed: 'Hodnocení se nepodařilo odeslat. Zkuste to prosím znovu.',
 }

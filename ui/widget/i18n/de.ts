@@ -43,4 +43,14 @@ export const de: Strings = {
   transcriptFailed: 'Die Konversation konnte nicht gesendet werden. Bitte versuchen Sie es erneut.',
   // #15 attention
   resolvedNote: 'Diese Konversation ist abgeschlossen. Schreiben Sie einfach unten, wenn Sie uns wieder brauchen.',
+  // #16 ratings
+  rateAsk: 'Wie war diese Konversation?',
+  rateGood: 'Gut',
+  rateBad: 'Schlecht',
+  rateStars: (n) => `${n} von 5 Sternen`,
+  rateComment: 'Möchten Sie noch etwas ergänzen? (optional)',
+  rateSend: 'Bewertung abschicken',
+  rateThanks: 'Vielen Dank für Ihre Bewertung!',
+  rateChange: 'Bewertung ändern',
+  rateFailed: 'Ihre Bewertung konnte nicht gesendet werden. Bitte versuchen Sie es erneut.',
 }

@@ -43,4 +43,14 @@ export const en: Strings = {
   transcriptFailed: 'The conversation could not be sent. Please try again.',
   // #15 attention
   resolvedNote: 'This conversation has been resolved. Write below whenever you need us again.',
+  // #16 ratings
+  rateAsk: 'How was this conversation?',
+  rateGood: 'Good',
+  rateBad: 'Bad',
+  rateStars: (n) => `${n} of 5 stars`,
+  rateComment: 'Anything to add? (optional)',
+  rateSend: 'Send rating',
+  rateThanks: 'Thank you for your rating!',
+  rateChange: 'Change rating',
+  rateFailed: 'Your rating could not be sent. Please try again.',
 }

@@ -43,4 +43,14 @@ export const es: Strings = {
   transcriptFailed: 'No se pudo enviar la conversación. Inténtalo de nuevo.',
   // #15 attention
   resolvedNote: 'Esta conversación está resuelta. Escríbenos abajo cuando nos necesites de nuevo.',
+  // #16 ratings
+  rateAsk: '¿Qué tal fue esta conversación?',
+  rateGood: 'Bien',
+  rateBad: 'Mal',
+  rateStars: (n) => `${n} de 5 estrellas`,
+  rateComment: '¿Algo que añadir? (opcional)',
+  rateSend: 'Enviar valoración',
+  rateThanks: '¡Gracias por tu valoración!',
+  rateChange: 'Cambiar valoración',
+  rateFailed: 'No se pudo enviar tu valoración. Inténtalo de nuevo.',
 }

@@ -43,4 +43,14 @@ export const hu: Strings = {
   transcriptFailed: 'A beszélgetést nem sikerült elküldeni. Kérjük, próbálja újra.',
   // #15 attention
   resolvedNote: 'Ez a beszélgetés megoldódott. Írjon lent, amikor ismét szüksége van ránk.',
+  // #16 ratings
+  rateAsk: 'Milyen volt ez a beszélgetés?',
+  rateGood: 'Jó',
+  rateBad: 'Rossz',
+  rateStars: (n) => `${n} / 5 csillag`,
+  rateComment: 'Szeretne még valamit hozzáfűzni? (nem kötelező)',
+  rateSend: 'Értékelés elküldése',
+  rateThanks: 'Köszönjük az értékelést!',
+  rateChange: 'Értékelés módosítása',
+  rateFailed: 'Az értékelést nem sikerült elküldeni. Kérjük, próbálja újra.',
 }

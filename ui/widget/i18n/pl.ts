@@ -43,4 +43,14 @@ export const pl: Strings = {
   transcriptFailed: 'Nie udało się wysłać rozmowy. Spróbuj ponownie.',
   // #15 attention
   resolvedNote: 'Ta rozmowa została zamknięta. Napisz poniżej, kiedy znów będziesz nas potrzebować.',
+  // #16 ratings
+  rateAsk: 'Jak oceniasz tę rozmowę?',
+  rateGood: 'Dobrze',
+  rateBad: 'Źle',
+  rateStars: (n) => `${n} na 5 gwiazdek`,
+  rateComment: 'Chcesz coś dodać? (opcjonalnie)',
+  rateSend: 'Wyślij ocenę',
+  rateThanks: 'Dziękujemy za ocenę!',
+  rateChange: 'Zmień ocenę',
+  rateFailed: 'Nie udało się wysłać oceny. Spróbuj ponownie.',
 }

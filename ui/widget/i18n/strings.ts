@@ -47,6 +47,18 @@ export interface Strings {
   // #15 attention
   /** Under a resolved conversation: it is over, and writing again starts it anew. */
   resolvedNote: string
+  // #16 ratings
+  /** The question above the rating of a resolved conversation. */
+  rateAsk: string
+  rateGood: string
+  rateBad: string
+  /** A star's label: `n` of five. */
+  rateStars: (n: number) => string
+  rateComment: string
+  rateSend: string
+  rateThanks: string
+  rateChange: string
+  rateFailed: string
 }
 
 export type { Language } from '../../shared/i18n.ts'

@@ -1,0 +1,138 @@
+// The dashboard's state for #16's team tools: private notes per conversation, the visitor's rating
+// with its comment, the canned responses, and the mentions waiting to be seen. Kept out of the
+// main store (which only holds one of these and forwards the 'note' and 'mention' frames), so the
+// thread, the composer and the settings page each find them in one place.
+import type { Conversation, Note, ServerFrame } from '../../../server/realtime/wire.ts'
+import type { ApiClient } from '../../shared/api.ts'
+import { clientId } from '../../shared/socket.ts'
+
+export interface Canned {
+  id: string
+  scope: 'team' | 'personal'
+  shortcut: string
+  body: string
+  updatedAt: string
+}
+
+export interface Rating {
+  scale: 'thumbs' | 'stars'
+  score: number
+  comment: string
+  createdAt: string
+  updatedAt: string
+}
+
+interface Host {
+  readonly api: ApiClient
+  changed(): void
+}
+
+const MAX_TOASTS = 5
+
+export class TeamTools {
+  private notes = new Map<string, { loading: boolean; items: Note[] }>()
+  private ratings = new Map<string, { score: number; rating: Rating | null }>()
+  canned: Canned[] | null = null
+  cannedError = false
+  /** Mentions of me not yet opened or dismissed, newest last. */
+  mentions: { note: Note; conversation: Conversation }[] = []
+
+  constructor(private host: Host) {}
+
+  reset(): void {
+    this.notes.clear()
+    this.ratings.clear()
+    this.canned = null
+    this.cannedError = false
+    this.mentions = []
+  }
+
+  /** The conversation's notes, oldest first; loaded on first use. */
+  notesFor(conversationId: string): Note[] {
+    const known = this.notes.get(conversationId)
+    if (!known) void this.loadNotes(conversationId)
+    return known?.items ?? []
+  }
+
+  async loadNotes(conversationId: string): Promise<void> {
+    const entry = { loading: true, items: this.notes.get(conversationId)?.items ?? [] }
+    this.notes.set(conversationId, entry)
+    try {
+      const items = await this.host.api.get<Note[]>(`/api/conversations/${conversationId}/notes`)
+      entry.items = mergeNotes(entry.items, items)
+    } catch {
+      // shown again on the next load; the thread still works without them
+    }
+    entry.loading = false
+    this.host.changed()
+  }
+
+  private addToThread(note: Note): void {
+    const entry = this.notes.get(note.conversationId)
+    if (entry) entry.items = mergeNotes(entry.items, [note])
+  }
+
+  async addNote(conversationId: string, body: string): Promise<void> {
+    const r = await this.host.api.post<{ note: Note }>(`/api/conversations/${conversationId}/notes`, { body, clientId: clientId() })
+    this.addToThread(r.note)
+    this.host.changed()
+  }
+
+  /** The rating with its comment, for the thread; reloaded when the score in the conversation changes. */
+  ratingFor(c: Conversation): Rating | null {
+    if (!c.rating) return null
+    const known = this.ratings.get(c.id)
+    if (!known || known.score !== c.rating.score) {
+      this.ratings.set(c.id, { score: c.rating.score, rating: known?.rating ?? null })
+      void this.host.api.get<{ rating: Rating | null }>(`/api/conversations/${c.id}/rating`).then(
+        (r) => {
+          this.ratings.set(c.id, { score: c.rating!.score, rating: r.rating })
+          this.host.changed()
+        },
+        () => {},
+      )
+    }
+    return this.ratings.get(c.id)?.rating ?? null
+  }
+
+  private cannedLoading = false
+
+  /** The canned responses for the composer; loaded on first use. */
+  cannedList(): Canned[] {
+    if (this.canned === null && !this.cannedLoading && !this.cannedError) {
+      this.cannedLoading = true
+      void this.loadCanned().finally(() => (this.cannedLoading = false))
+    }
+    return this.canned ?? []
+  }
+
+  async loadCanned(): Promise<Canned[]> {
+    try {
+      this.canned = await this.host.api.get<Canned[]>('/api/canned')
+      this.cannedError = false
+    } catch {
+      this.cannedError = true
+    }
+    this.host.changed()
+    return this.canned ?? []
+  }
+
+  dismissMention(noteId: string): void {
+    this.mentions = this.mentions.filter((m) => m.note.id !== noteId)
+    this.host.changed()
+  }
+
+  handleFrame(frame: Extract<ServerFrame, { type: 'note' | 'mention' }>): void {
+    this.addToThread(frame.note)
+    if (frame.type === 'mention' && !this.mentions.some((m) => m.note.id === frame.note.id)) {
+      this.mentions = [...this.mentions, { note: frame.note, conversation: frame.conversation }].slice(-MAX_TOASTS)
+    }
+    this.host.changed()
+  }
+}
+
+export function mergeNotes(a: Note[], b: Note[]): Note[] {
+  const byId = new Map(a.map((n) => [n.id, n]))
+  for (const n of b) byId.set(n.id, n)
+  return [...byId.values()].sort((x, y) => x.createdAt.localeCompare(y.createdAt) || x.id.localeCompare(y.id))
+}
