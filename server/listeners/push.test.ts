@@ -170,6 +170,28 @@ describe('web push', () => {
     await lena.request('DELETE', `/api/push/subscriptions/${mine.id}`)
   })
 
+  it("pushes a colleague's @mention in a private note to the agent mentioned, when they want to hear of mentions", async () => {
+    const mine = await device(lena)
+    const conversationId = await visitorWrites('A question for the team')
+    const before = ps.to(mine.endpoint).length
+    const note = await owner.request('POST', `/api/conversations/${conversationId}/notes`, { body: `@Lena please check the card ${CARD}`, clientId: cid() })
+    expect(note.status).toBe(201)
+    await srv.running.deps.bus.drain()
+    const got = await until('the mention push', () => (ps.to(mine.endpoint).length > before ? ps.to(mine.endpoint) : null))
+    const payload = JSON.parse(decryptPush(got[got.length - 1]!.body, mine.keys))
+    expect(payload).toMatchObject({ event: 'mention', conversationId })
+    expect(payload.title).toMatch(/^You were mentioned: Visitor #\d+$/)
+    expect(payload.body).toBe(`@Lena please check the card ${MASKED}`)
+    // Not wanted for mentions: nothing queued for the next one.
+    expect((await lena.request('PUT', '/api/settings/alerts', { desktop: ['my_message'] })).status).toBe(200)
+    const queued = await queuedFor(mine.id)
+    expect((await owner.request('POST', `/api/conversations/${conversationId}/notes`, { body: '@Lena once more', clientId: cid() })).status).toBe(201)
+    await srv.running.deps.bus.drain()
+    expect(await queuedFor(mine.id)).toBe(queued)
+    await lena.request('PUT', '/api/settings/alerts', { desktop: ['new_conversation', 'my_message', 'unassigned_message', 'mention'] })
+    await lena.request('DELETE', `/api/push/subscriptions/${mine.id}`)
+  })
+
   it('forgets a device the push service answers 404 or 410 for', async () => {
     for (const status of [410, 404]) {
       const d = await device(lena)

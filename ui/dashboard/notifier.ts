@@ -6,7 +6,7 @@
 // browser alone (the account menu; localStorage). Permission is asked on a click, never on load.
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import type { DashboardStore } from './store.ts'
-import { StoreChangeEvent, VisitorMessageEvent } from './store.ts'
+import { MentionEvent, StoreChangeEvent, VisitorMessageEvent } from './store.ts'
 import { AlertPrefsChangedEvent, DEFAULT_ALERT_PREFS, alertEventFor, chime, type AlertPrefs } from './alerts/alerts.ts'
 import { TabCoordinator } from './alerts/tabs.ts'
 
@@ -56,9 +56,11 @@ export class NotifierController implements ReactiveController {
 
   attach(store: DashboardStore): void {
     this.store?.removeEventListener(VisitorMessageEvent.type, this.onMessage)
+    this.store?.removeEventListener(MentionEvent.type, this.onMention)
     this.store?.removeEventListener(StoreChangeEvent.type, this.onStoreChange)
     this.store = store
     store.addEventListener(VisitorMessageEvent.type, this.onMessage)
+    store.addEventListener(MentionEvent.type, this.onMention)
     store.addEventListener(StoreChangeEvent.type, this.onStoreChange)
   }
 
@@ -73,6 +75,7 @@ export class NotifierController implements ReactiveController {
 
   hostDisconnected(): void {
     this.store?.removeEventListener(VisitorMessageEvent.type, this.onMessage)
+    this.store?.removeEventListener(MentionEvent.type, this.onMention)
     removeEventListener(AlertPrefsChangedEvent.type, this.onPrefsSaved)
     navigator.serviceWorker?.removeEventListener('message', this.onWorkerMessage)
     this.tabs.stop()
@@ -129,6 +132,18 @@ export class NotifierController implements ReactiveController {
     if (this.prefs.desktop.includes(event) && this.permission === 'granted') {
       const name = conversation.visitor.name ?? store.t('list.visitor', { number: conversation.visitor.number })
       this.show(store.t('notify.title', { name }), message.body.slice(0, 200), conversation.id)
+    }
+  }
+
+  /** A colleague mentioned me in a note: the same choices as a message, for the 'mention' event. */
+  private onMention = (e: Event) => {
+    const { note, conversation } = e as MentionEvent
+    const store = this.store
+    if (!store?.me || !this.tabs.leader || this.tabs.viewedSomewhere(conversation.id)) return
+    if (this.soundOn && this.prefs.sound.includes('mention') && this.prefs.volume > 0) this.chime()
+    if (this.prefs.desktop.includes('mention') && this.permission === 'granted') {
+      const visitor = conversation.visitor.name ?? store.t('list.visitor', { number: conversation.visitor.number })
+      this.show(store.t('note.mentioned', { name: note.authorName ?? '', visitor }), note.body.slice(0, 200), conversation.id)
     }
   }
 

@@ -6,7 +6,7 @@ import { ApiClient, ApiError, query } from '../shared/api.ts'
 import { clientId, type ReconnectingSocket, type SocketState } from '../shared/socket.ts'
 import { isLanguage, pickLanguage, translator, type Language } from '../shared/i18n.ts'
 import type { Agent, ListView, Page, PageView } from '../shared/types.ts'
-import type { AgentStatus, ClientFrame, Conversation, Counts, Message, ServerFrame, Visitor } from '../../server/realtime/wire.ts'
+import type { AgentStatus, ClientFrame, Conversation, Counts, Message, Note, ServerFrame, Visitor } from '../../server/realtime/wire.ts'
 import { TeamTools } from './team-tools/team-tools.ts' // #16 notes, ratings, canned responses
 import { CATALOGS, type Key } from './i18n/index.ts'
 import { ThreadStory } from './thread/story.ts'
@@ -79,6 +79,17 @@ export class VisitorMessageEvent extends Event {
     readonly conversation: Conversation,
   ) {
     super(VisitorMessageEvent.type)
+  }
+}
+
+/** A colleague mentioned me in a private note (the 'mention' frame): the notifier may ring. */
+export class MentionEvent extends Event {
+  static readonly type = 'parley-mention'
+  constructor(
+    readonly note: Note,
+    readonly conversation: Conversation,
+  ) {
+    super(MentionEvent.type)
   }
 }
 
@@ -690,6 +701,7 @@ export class DashboardStore extends EventTarget {
       case 'note':
       case 'mention':
         this.team.handleFrame(frame)
+        if (frame.type === 'mention') this.dispatchEvent(new MentionEvent(frame.note, frame.conversation))
         return
       case 'read':
         this.setUnread(frame.conversationId, frame.unread)

@@ -190,6 +190,29 @@ export async function queueMessagePushes(deps: { sql: Sql }, message: MessageVie
   return queued
 }
 
+/**
+ * A colleague mentioned these agents in a private note: a push to each of their devices when they
+ * want one for mentions and have no dashboard connected (a connected one shows it itself).
+ */
+export async function queueMentionPushes(deps: { sql: Sql }, note: { body: string; mentions: readonly string[]; authorId: string | null }, conversation: ConversationView): Promise<number> {
+  if (note.mentions.length === 0) return 0
+  let queued = 0
+  for (const r of await repo.pushRecipients(deps.sql)) {
+    if (!note.mentions.includes(r.agentId) || r.agentId === note.authorId) continue
+    if (!(r.desktop ?? DEFAULT_ALERT_PREFS.desktop).includes('mention')) continue
+    if ((await agentPresence(deps, r.agentId))?.connected) continue
+    const payload = encode({
+      title: pushTitle(r.language, 'mention', conversation.visitor.number),
+      body: preview(note.body),
+      conversationId: conversation.id,
+      tag: `note-${conversation.id}`,
+      event: 'mention',
+    })
+    queued += await repo.queueForAgent(deps.sql, r.agentId, payload, newId)
+  }
+  return queued
+}
+
 /** The settings page's "send a test push": one to each of my devices, through the same queue. */
 export async function queueTestPush(deps: { sql: Sql }, actor: Actor): Promise<number> {
   const language = (await findAgent(deps.sql, actor.id))?.language ?? 'en'
