@@ -17,6 +17,7 @@ import { demoRoutes } from './http/demo.ts'
 import { settingsRoutes } from './http/settings.ts'
 import { notificationRoutes } from './http/notifications.ts'
 import { webhookRoutes } from './http/webhooks.ts'
+import { blockingRoutes } from './http/blocking.ts'
 import { visitorRoutes } from './http/visitors.ts'
 import { serverApiRoutes } from './http/server-api.ts'
 import { recordingRoutes, recordingWidgetRoutes } from './http/recordings.ts'
@@ -103,6 +104,7 @@ export function createApp(deps: AppDeps) {
     .use(notificationRoutes(deps))
     .use(webhookRoutes(deps))
     .use(visitorRoutes(deps))
+    .use(blockingRoutes(deps))
     .use(deps.channels.routes({ requireAgent: (request) => requireAgent(deps, request) }))
     .use(serverApiRoutes(deps))
     .use(socketRoutes(deps))

@@ -18,6 +18,7 @@ import { EmailChannelAdapter, emailCopyListener } from './channels/email/email.a
 import { MessengerChannelAdapter } from './channels/messenger/messenger.adapter.ts'
 import { resealMessengerSecrets } from './channels/messenger/settings.usecases.ts'
 import { realtimeListener } from './listeners/realtime.ts'
+import { blockingListener } from './listeners/blocking.ts'
 import { deliveryListener } from './listeners/delivery.ts'
 import { startCluster } from './listeners/cluster.ts'
 import { startHeartbeat } from './jobs/heartbeat.ts'
@@ -114,6 +115,7 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     }
 
     realtimeListener(bus, hub, sql)
+    blockingListener(bus, hub)
     deliveryListener(bus, channels, deps, log)
     emailCopyListener(bus, email, { sql, bus })
     notificationsListener(bus, { sql, ...config.notifications, wake: () => notices.wake() })

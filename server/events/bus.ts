@@ -7,6 +7,7 @@ import type { ConversationChange, ConversationView } from '../domain/conversatio
 import type { AgentPresence } from '../domain/agents/agents.types.ts'
 import type { SessionEndReason } from '../domain/agents/agents.usecases.ts'
 import type { VisitorView } from '../domain/visitors/visitors.types.ts'
+import type { BlocksChanged } from '../domain/blocking/blocking.types.ts'
 
 export type { ConversationChange }
 
@@ -35,6 +36,9 @@ export interface DomainEvents {
   'conversation.read': { agentId: string; conversationId: string; seq: number; unread: number }
   /** Ephemeral: not stored, only relayed to dashboards and the visitor's tabs. */
   typing: { conversationId: string; visitorId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
+  // Blocking (#16)
+  /** Visitors or IP ranges were blocked (added) or unblocked: caches forget, sockets close. */
+  'blocking.changed': BlocksChanged
 }
 
 export type EventName = keyof DomainEvents

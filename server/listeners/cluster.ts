@@ -9,6 +9,8 @@ import type { Logger } from '../shared/logger.ts'
 import { findMessage } from '../domain/messages/messages.usecases.ts'
 import { findConversation } from '../domain/conversations/conversations.usecases.ts'
 import { agentPresence, otherLiveProcesses } from '../domain/agents/agents.usecases.ts'
+import { blocksChanged } from '../domain/blocking/blocking.usecases.ts'
+import { closeBlockedSockets } from './blocking.ts'
 
 export const CHANNEL = 'parley_events'
 
@@ -26,6 +28,8 @@ type Note =
   /** Numbers, not bodies: how far an agent read, for that agent's tabs on this process. */
   | { kind: 'read'; agentId: string; conversationId: string; seq: number; unread: number }
   | { kind: 'typing'; conversationId: string; visitorId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
+  /** Blocking (#16): forget cached "no blocks", close the sockets a block covers here. */
+  | { kind: 'blocks'; added: boolean; visitorIds: string[]; ranges: string[] }
 
 /** One NOTIFY: the sender's process id and its notes, or its hello when it starts. */
 interface Envelope {
@@ -90,6 +94,7 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
     bus.on('visitor.presence', ({ visitorId }) => notify({ kind: 'visitor.presence', visitorId })),
     bus.on('typing', (t) => notify({ kind: 'typing', ...t })),
     bus.on('conversation.read', (r) => notify({ kind: 'read', ...r })),
+    bus.on('blocking.changed', (c) => notify({ kind: 'blocks', ...c })),
   ]
 
   const handle = async (note: Note): Promise<void> => {
@@ -138,6 +143,12 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
       case 'typing': {
         const { kind: _, ...typing } = note
         hub.typing(typing)
+        return
+      }
+      case 'blocks': {
+        const { kind: _, ...change } = note
+        blocksChanged({ sql })
+        closeBlockedSockets(hub, change)
         return
       }
     }
