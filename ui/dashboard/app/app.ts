@@ -27,6 +27,7 @@ import '../messenger-banner/messenger-banner.ts'
 import '../integrations-page/integrations-page.ts'
 import '../account-page/account-page.ts'
 import '../audit-page/audit-page.ts'
+import { blockIcon } from '../blocking-settings/blocking-settings.ts'
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -35,7 +36,7 @@ declare global {
 }
 
 type Screen = 'loading' | 'setup' | 'login' | 'ready' | 'error'
-type Route = { page: 'inbox'; id: string | null } | { page: 'agents' } | { page: 'widget' } | { page: 'email' } | { page: 'messenger' } | { page: 'integrations' } | { page: 'account' } | { page: 'audit' }
+type Route = { page: 'inbox'; id: string | null } | { page: 'agents' } | { page: 'widget' } | { page: 'email' } | { page: 'messenger' } | { page: 'integrations' } | { page: 'account' } | { page: 'audit' } | { page: 'blocking' }
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '')
@@ -48,6 +49,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/integrations') return { page: 'integrations' }
   if (path === '/account') return { page: 'account' }
   if (path === '/audit') return { page: 'audit' }
+  if (path === '/blocking') return { page: 'blocking' }
   return { page: 'inbox', id: null }
 }
 
@@ -248,6 +250,7 @@ export class ParleyApp extends LitElement {
         ${isOwner(me) ? link('#/email', r.page === 'email', mailIcon(), t('nav.email')) : nothing}
         ${isOwner(me) ? link('#/messenger', r.page === 'messenger', messengerIcon(), t('channel.messenger')) : nothing}
         ${isOwner(me) ? link('#/integrations', r.page === 'integrations', plugIcon(), t('nav.integrations')) : nothing}
+        ${isOwner(me) ? link('#/blocking', r.page === 'blocking', blockIcon(), t('nav.blocking')) : nothing}
       </nav>
       <parley-status-switch></parley-status-switch>
       <parley-account-menu .soundOn=${this.notifier.soundOn} permission=${this.notifier.permission}></parley-account-menu>
@@ -264,6 +267,7 @@ export class ParleyApp extends LitElement {
     if (r.page === 'integrations' && isOwner(me)) return html`<main class="page"><parley-integrations-page></parley-integrations-page></main>`
     if (r.page === 'account') return html`<main class="page"><parley-account-page></parley-account-page></main>`
     if (r.page === 'audit' && isOwner(me)) return html`<main class="page"><parley-audit-page></parley-audit-page></main>`
+    if (r.page === 'blocking' && isOwner(me)) return html`<main class="page"><parley-blocking-settings></parley-blocking-settings></main>`
     const selected = this.store.selectedId !== null
     const cls = ['inbox', this.panelOpen ? 'drawer' : 'no-panel', selected ? 'has-selection' : ''].join(' ')
     // Every other page opens with its own h1; the inbox's three columns have none to show.
