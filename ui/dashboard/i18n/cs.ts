@@ -420,7 +420,6 @@ export const cs: Catalog<Key> = {
   'block.when': 'Kdy',
   'block.reason': 'Důvod',
   'block.undo': 'Odblokovat',
-  'block.done': 'Návštěvník je zablokovaný.',
   'block.undone': 'Návštěvník může znovu chatovat.',
   'blocking.title': 'Blokování',
   'blocking.lead': 'Zablokovaní návštěvníci a IP adresy na vašem webu neuvidí chatovací okno a jejich zprávy budou odmítnuty. Blokování nic nemaže; tady ho můžete kdykoli zrušit.',

@@ -420,7 +420,6 @@ export const de: Catalog<Key> = {
   'block.when': 'Wann',
   'block.reason': 'Grund',
   'block.undo': 'Entsperren',
-  'block.done': 'Der Besucher ist gesperrt.',
   'block.undone': 'Der Besucher kann wieder chatten.',
   'blocking.title': 'Sperren',
   'blocking.lead': 'Gesperrte Besucher und IP-Adressen sehen auf Ihrer Website kein Chat-Fenster, und ihre Nachrichten werden abgelehnt. Sperren löscht nichts; Sie können es hier jederzeit aufheben.',

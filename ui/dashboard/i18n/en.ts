@@ -417,7 +417,6 @@ export const en = {
   'block.when': 'When',
   'block.reason': 'Reason',
   'block.undo': 'Unblock',
-  'block.done': 'The visitor is blocked.',
   'block.undone': 'The visitor can chat again.',
   'blocking.title': 'Blocking',
   'blocking.lead': 'Blocked visitors and IP addresses see no chat window on your website, and their messages are refused. Blocking deletes nothing; undo it here at any time.',

@@ -420,7 +420,6 @@ export const es: Catalog<Key> = {
   'block.when': 'Cuándo',
   'block.reason': 'Motivo',
   'block.undo': 'Desbloquear',
-  'block.done': 'El visitante está bloqueado.',
   'block.undone': 'El visitante puede volver a chatear.',
   'blocking.title': 'Bloqueos',
   'blocking.lead': 'Los visitantes y las direcciones IP bloqueados no ven la ventana de chat en tu sitio web y sus mensajes se rechazan. Bloquear no borra nada; puedes deshacerlo aquí en cualquier momento.',

@@ -420,7 +420,6 @@ export const hu: Catalog<Key> = {
   'block.when': 'Mikor',
   'block.reason': 'Indok',
   'block.undo': 'Tiltás feloldása',
-  'block.done': 'A látogató le van tiltva.',
   'block.undone': 'A látogató újra cseveghet.',
   'blocking.title': 'Tiltás',
   'blocking.lead': 'A letiltott látogatók és IP-címek nem látják a chatablakot az Ön webhelyén, és az üzeneteiket elutasítjuk. A tiltás semmit sem töröl; itt bármikor feloldhatja.',

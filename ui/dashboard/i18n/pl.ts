@@ -420,7 +420,6 @@ export const pl: Catalog<Key> = {
   'block.when': 'Kiedy',
   'block.reason': 'Powód',
   'block.undo': 'Odblokuj',
-  'block.done': 'Odwiedzający jest zablokowany.',
   'block.undone': 'Odwiedzający może znowu pisać na czacie.',
   'blocking.title': 'Blokowanie',
   'blocking.lead': 'Zablokowani odwiedzający i adresy IP nie widzą okna czatu na Twojej stronie, a ich wiadomości są odrzucane. Blokowanie niczego nie usuwa; możesz je tu cofnąć w dowolnej chwili.',

@@ -148,7 +148,6 @@ export class ParleyVisitorBlock extends StoreElement {
       if (id !== this.visitorId) return
       this.block = r.block
       this.confirming = false
-      this.notice = this.t('block.done')
     } catch (err) {
       this.error = err instanceof ApiError && err.status === 400 ? this.t('error.tooLong') : this.store.errorText(err)
     } finally {
@@ -183,7 +182,7 @@ export class ParleyVisitorBlock extends StoreElement {
           ? html`<p class="error" role="alert">${this.error}</p>`
           : html`<p class="empty-line">${t('state.loading')}</p>`
         : b
-          ? html`<p class="status">${t('block.status')}</p>
+          ? html`<p class="status" role="status">${t('block.status')}</p>
               <dl class="facts">
                 <dt>${t('block.by')}</dt><dd data-block-by>${b.blockedBy?.name ?? '—'}</dd>
                 <dt>${t('block.when')}</dt><dd>${dateTime(b.blockedAt, this.store.lang)}</dd>
