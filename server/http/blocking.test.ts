@@ -180,6 +180,10 @@ describe('blocking IP ranges', () => {
     expect((await moved.waitClosed()).code).toBe(4003)
     expect((await send(outside.ws, 'I am outside')).seq).toBe(1)
 
+    // The owner's range blocks are in the audit log (field names, never values).
+    const audit = await owner.request('GET', '/api/audit')
+    const recorded = audit.body.filter((e: { action: string }) => e.action === 'POST /api/settings/blocking/ranges')
+    expect(recorded.map((e: { fields: string[] }) => e.fields)).toEqual([['range'], ['range', 'reason']])
     const list = await owner.request('GET', '/api/settings/blocking')
     expect(list.body.ranges.map((x: { range: string }) => x.range)).toEqual(['2001:db8::/32', '203.0.113.0/24'])
     // undo on the other process: the range is welcome again everywhere
