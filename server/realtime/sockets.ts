@@ -292,7 +292,11 @@ export const socketRoutes = (deps: AppDeps) => {
       state.queue = state.queue.then(async () => {
         try {
           // Blocked between the upgrade's check and now (its notice came before this was tracked).
-          if (await isBlocked(deps, { visitorId, ip: state.ip })) return closeBlocked(ws)
+          if (await isBlocked(deps, { visitorId, ip: state.ip })) {
+            // Never counted as connected, so its close must not count it as gone.
+            ws.data.blocked = true
+            return closeBlocked(ws)
+          }
           if (visit) await visitorConnected(deps, deps.nodeId, visitorId, visit.ip, visit.userAgent, deps.facts)
           else await visitorConnectionChanged(deps, deps.nodeId, visitorId, 1)
         } catch (error) {
@@ -309,8 +313,8 @@ export const socketRoutes = (deps: AppDeps) => {
       state.closed = true
       if (state.ip !== null) deps.limits.sockets.release(state.ip)
       const visitorId = (state.who as { visitorId: string }).visitorId
-      if (ws.data.blocked) return
       if (ws.data.closer) deps.hub.untrackVisitor(visitorId, ws.data.closer)
+      if (ws.data.blocked) return
       stopTyping(deps, state)
       state.queue
         .then(() => visitorConnectionChanged(deps, deps.nodeId, visitorId, -1))
