@@ -18,6 +18,7 @@ import { settingsRoutes } from './http/settings.ts'
 import { notificationRoutes } from './http/notifications.ts'
 import { webhookRoutes } from './http/webhooks.ts'
 import { pushRoutes } from './http/push.ts'
+import { blockingRoutes } from './http/blocking.ts'
 import { visitorRoutes } from './http/visitors.ts'
 import { serverApiRoutes } from './http/server-api.ts'
 import { recordingRoutes, recordingWidgetRoutes } from './http/recordings.ts'
@@ -121,6 +122,7 @@ export function createApp(deps: AppDeps) {
     .use(ratingRoutes(deps))
     .use(noteRoutes(deps))
     .use(cannedRoutes(deps))
+    .use(blockingRoutes(deps))
     .use(deps.channels.routes({ requireAgent: (request) => requireAgent(deps, request) }))
     .use(serverApiRoutes(deps))
     .use(socketRoutes(deps))

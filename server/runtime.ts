@@ -21,6 +21,7 @@ import { realtimeListener } from './listeners/realtime.ts'
 import { metricsListener } from './listeners/metrics.ts'
 import { serverMetrics, type Metrics } from './shared/metrics.ts'
 import { queueStats } from './jobs/queues.ts'
+import { blockingListener } from './listeners/blocking.ts'
 import { deliveryListener } from './listeners/delivery.ts'
 import { startCluster } from './listeners/cluster.ts'
 import { startHeartbeat } from './jobs/heartbeat.ts'
@@ -126,6 +127,7 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
 
     realtimeListener(bus, hub, sql)
     metricsListener(bus, metrics)
+    blockingListener(bus, hub)
     deliveryListener(bus, channels, deps, log)
     emailCopyListener(bus, email, { sql, bus })
     notificationsListener(bus, { sql, ...config.notifications, wake: () => notices.wake() })

@@ -9,6 +9,7 @@ import type { SessionEndReason } from '../domain/agents/agents.usecases.ts'
 import type { VisitorView } from '../domain/visitors/visitors.types.ts'
 import type { ConversationEventView } from '../domain/conversation-events/conversation-events.types.ts'
 import type { NoteView } from '../domain/notes/notes.types.ts'
+import type { BlocksChanged } from '../domain/blocking/blocking.types.ts'
 
 export type { ConversationChange }
 
@@ -46,6 +47,9 @@ export interface DomainEvents {
   'note.created': { note: NoteView; conversation: ConversationView }
   /** Ephemeral: not stored, only relayed to dashboards and the visitor's tabs. */
   typing: { conversationId: string; visitorId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
+  // Blocking (#16)
+  /** Visitors or IP ranges were blocked (added) or unblocked: caches forget, sockets close. */
+  'blocking.changed': BlocksChanged
 }
 
 export type EventName = keyof DomainEvents

@@ -36,7 +36,7 @@ export function requestId(request: Request): string {
 export function handleError(log: Logger, { code, error, request }: ElysiaErrorArgs): Response {
   if (isAppError(error)) {
     const headers: Record<string, string> = {}
-    if (error.status === 429 && typeof error.details?.retryAfter === 'number') headers['retry-after'] = String(error.details.retryAfter)
+    if ((error.status === 429 || error.status === 503) && typeof error.details?.retryAfter === 'number') headers['retry-after'] = String(error.details.retryAfter)
     return errorResponse(error.status, error.code, error.message, error.details, headers)
   }
   switch (code) {

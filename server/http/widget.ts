@@ -15,6 +15,7 @@ import { ClientId, MessageBody, SiteInfo, SeqAfter, SeqBefore } from './schemas.
 import { requireVisitor } from './guards.ts'
 import { sendTranscript } from '../domain/notifications/notifications.usecases.ts'
 import { getWidgetRecordingSettings } from '../domain/settings/recording-settings.usecases.ts'
+import { assertNotBlocked } from '../domain/blocking/blocking.usecases.ts'
 
 const tags = ['widget']
 const checkId = (id: string) => idOr404(id, 'conversation')
@@ -49,7 +50,10 @@ export const widgetRoutes = (deps: AppDeps) =>
     .post(
       '/visitors',
       async ({ request, server, set }) => {
-        deps.limits.check('visitors', clientIp(deps.config, request, server), null)
+        const ip = clientIp(deps.config, request, server)
+        deps.limits.check('visitors', ip, null)
+        // A blocked address gets no new visitor (#16): the widget stays hidden.
+        await assertNotBlocked(deps, { ip })
         const { token, visitor } = await createWebVisitor(deps)
         set.status = 201
         return { token, visitor: { id: visitor.id, number: visitor.number } }
@@ -58,8 +62,10 @@ export const widgetRoutes = (deps: AppDeps) =>
     )
     .get(
       '/me',
-      async ({ request }) => {
+      async ({ request, server }) => {
         const v = await requireVisitor(deps, request)
+        // The widget asks when its socket is refused: 403 visitor.blocked tells it to stay hidden.
+        await assertNotBlocked(deps, { visitorId: v.id, ip: clientIp(deps.config, request, server) })
         return { visitor: { id: v.id, number: v.number, name: v.name, email: v.email } }
       },
       { detail: { summary: 'The visitor this token belongs to', tags } },
@@ -90,7 +96,9 @@ export const widgetRoutes = (deps: AppDeps) =>
       '/messages',
       async ({ request, server, body, set }) => {
         const visitor = await requireVisitor(deps, request)
-        deps.limits.check('messages', clientIp(deps.config, request, server), visitor.id)
+        const ip = clientIp(deps.config, request, server)
+        deps.limits.check('messages', ip, visitor.id)
+        await assertNotBlocked(deps, { visitorId: visitor.id, ip })
         const result = await deps.web.receive(visitor.id, body)
         set.status = result.duplicate ? 200 : 201
         return result
@@ -110,7 +118,9 @@ export const widgetRoutes = (deps: AppDeps) =>
         const visitor = await requireVisitor(deps, request)
         const id = checkId(params.id)
         // Counted as a contact: each one sends a mail.
-        deps.limits.check('contacts', clientIp(deps.config, request, server), visitor.id)
+        const ip = clientIp(deps.config, request, server)
+        deps.limits.check('contacts', ip, visitor.id)
+        await assertNotBlocked(deps, { visitorId: visitor.id, ip })
         const sent = await sendTranscript(deps, visitor.id, id, body?.language ?? 'en')
         set.status = 202
         return sent
@@ -125,7 +135,10 @@ export const widgetRoutes = (deps: AppDeps) =>
       async ({ request, server, body, set }) => {
         const visitor = await requireVisitor(deps, request)
         checkBody(body.body)
-        deps.limits.check('contacts', clientIp(deps.config, request, server), visitor.id)
+        const ip = clientIp(deps.config, request, server)
+        deps.limits.check('contacts', ip, visitor.id)
+        // Before anything is stored: a blocked visitor's form changes nothing (#16).
+        await assertNotBlocked(deps, { visitorId: visitor.id, ip })
         await leaveContact(deps, visitor.id, { email: body.email, name: body.name ?? null })
         const result = await deps.web.receive(visitor.id, { body: body.body, clientId: body.clientId })
         set.status = result.duplicate ? 200 : 201

@@ -10,6 +10,8 @@ import { findMessage } from '../domain/messages/messages.usecases.ts'
 import { findConversation } from '../domain/conversations/conversations.usecases.ts'
 import { findConversationEvent } from '../domain/conversation-events/conversation-events.usecases.ts'
 import { agentPresence, otherLiveProcesses } from '../domain/agents/agents.usecases.ts'
+import { blocksChanged } from '../domain/blocking/blocking.usecases.ts'
+import { closeBlockedSockets } from './blocking.ts'
 
 export const CHANNEL = 'parley_events'
 
@@ -31,6 +33,8 @@ type Note =
   /** A recording's chunk was stored: live replays here fetch it. */
   | { kind: 'recording.chunk'; recordingId: string; seq: number }
   | { kind: 'typing'; conversationId: string; visitorId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
+  /** Blocking (#16): forget cached "no blocks", close the sockets a block covers here. */
+  | { kind: 'blocks'; added: boolean; visitorIds: string[]; ranges: string[] }
 
 /** One NOTIFY: the sender's process id and its notes, or its hello when it starts. */
 interface Envelope {
@@ -98,6 +102,7 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
     bus.on('viewing', (v) => notify({ kind: 'viewing', ...v })),
     bus.on('conversation.read', (r) => notify({ kind: 'read', ...r })),
     bus.on('recording.chunk', ({ recordingId, seq }) => notify({ kind: 'recording.chunk', recordingId, seq })),
+    bus.on('blocking.changed', (c) => notify({ kind: 'blocks', ...c })),
   ]
 
   const handle = async (note: Note): Promise<void> => {
@@ -161,6 +166,12 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
       case 'recording.chunk':
         hub.recordingChunk(note.recordingId, note.seq)
         return
+      case 'blocks': {
+        const { kind: _, ...change } = note
+        blocksChanged({ sql })
+        closeBlockedSockets(hub, change)
+        return
+      }
     }
   }
 

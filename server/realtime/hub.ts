@@ -260,6 +260,44 @@ export class Hub {
     }, 25)
   }
 
+  // Blocking (#16) ------------------------------------------------------------------------------
+  /** Widget sockets by visitor id, with their address, so a block closes them live. */
+  private visitorSockets = new Map<string, Map<Closable, string | null>>()
+
+  trackVisitor(visitorId: string, ip: string | null, ws: Closable): void {
+    let map = this.visitorSockets.get(visitorId)
+    if (!map) this.visitorSockets.set(visitorId, (map = new Map()))
+    map.set(ws, ip)
+  }
+
+  untrackVisitor(visitorId: string, ws: Closable): void {
+    const map = this.visitorSockets.get(visitorId)
+    map?.delete(ws)
+    if (map && map.size === 0) this.visitorSockets.delete(visitorId)
+  }
+
+  /**
+   * Closes this process's widget sockets of these visitors, and of addresses `blockedIp` says
+   * are blocked: an error frame (`visitor.blocked`, which tells the widget to hide), then close
+   * code 4003. Returns how many it closed.
+   */
+  closeBlocked(visitorIds: string[], blockedIp: ((ip: string) => boolean) | null): number {
+    let closed = 0
+    // The socket's own closer sends the error frame and marks it ended (sockets.ts closeBlocked).
+    const close = (ws: Closable) => {
+      ws.close()
+      closed++
+    }
+    for (const id of visitorIds) for (const ws of [...(this.visitorSockets.get(id)?.keys() ?? [])]) close(ws)
+    if (blockedIp) {
+      for (const map of [...this.visitorSockets.values()]) {
+        for (const [ws, ip] of [...map]) if (ip && blockedIp(ip)) close(ws)
+      }
+    }
+    return closed
+  }
+  // ----------------------------------------------------------------------------------------------
+
   trackAgent(agentId: string, ws: Closable): void {
     let set = this.agentSockets.get(agentId)
     if (!set) this.agentSockets.set(agentId, (set = new Set()))

@@ -15,6 +15,7 @@ import { AGENTS, agentTopic, encode, encodeMessageFrame, visitorTopic, type Sess
 import { parseFrame, type ClientFrame, type ParseResult } from './protocol.ts'
 import { RateLimitedError, type Door } from '../http/limits.ts'
 import type { ServerFrame } from './wire.ts'
+import { blockedError, isBlocked } from '../domain/blocking/blocking.usecases.ts'
 
 interface Sock {
   send(data: string): unknown
@@ -294,6 +295,20 @@ interface SocketData {
   state: SocketState
   /** The visitor's address and browser, recorded when their socket opens. */
   visit: { ip: string; userAgent: string } | null
+  /** A blocked visitor's socket (#16): told so in an error frame and closed at once. */
+  blocked?: boolean
+  /** How the hub closes this widget socket when its visitor or address is blocked. */
+  closer?: { close(): void }
+}
+
+/** Blocking (#16): says why (the widget hides on this code) and closes with 4003. */
+function closeBlocked(ws: ServerWebSocket<SocketData>): void {
+  const state = ws.data.state
+  if (state.ended) return
+  state.ended = true
+  const { code, message } = blockedError()
+  ws.send(JSON.stringify({ type: 'error', code, message } satisfies ServerFrame))
+  ws.close(4003, message)
 }
 
 function upgrade(server: Server<unknown> | null | undefined, request: Request, data: SocketData): void {
@@ -308,10 +323,19 @@ export const socketRoutes = (deps: AppDeps) => {
     open(ws: ServerWebSocket<SocketData>) {
       const { state, visit } = ws.data
       const visitorId = (state.who as { visitorId: string }).visitorId
+      if (ws.data.blocked) return closeBlocked(ws)
+      ws.data.closer = { close: () => closeBlocked(ws) }
+      deps.hub.trackVisitor(visitorId, state.ip, ws.data.closer)
       ws.subscribe(visitorTopic(visitorId))
       send(deps, ws, { type: 'hello', role: 'visitor', id: visitorId, nodeId: deps.nodeId })
       state.queue = state.queue.then(async () => {
         try {
+          // Blocked between the upgrade's check and now (its notice came before this was tracked).
+          if (await isBlocked(deps, { visitorId, ip: state.ip })) {
+            // Never counted as connected, so its close must not count it as gone.
+            ws.data.blocked = true
+            return closeBlocked(ws)
+          }
           if (visit) await visitorConnected(deps, deps.nodeId, visitorId, visit.ip, visit.userAgent, deps.facts)
           else await visitorConnectionChanged(deps, deps.nodeId, visitorId, 1)
         } catch (error) {
@@ -328,6 +352,8 @@ export const socketRoutes = (deps: AppDeps) => {
       state.closed = true
       if (state.ip !== null) deps.limits.sockets.release(state.ip)
       const visitorId = (state.who as { visitorId: string }).visitorId
+      if (ws.data.closer) deps.hub.untrackVisitor(visitorId, ws.data.closer)
+      if (ws.data.blocked) return
       stopTyping(deps, state)
       state.queue
         .then(() => visitorConnectionChanged(deps, deps.nodeId, visitorId, -1, state.pageState !== 'visible'))
@@ -393,7 +419,9 @@ export const socketRoutes = (deps: AppDeps) => {
         try {
           const visitor = await authenticateVisitor(deps, query.token)
           if (!visitor) throw new AppError('visitor.unauthorized', 401, 'unknown or missing visitor token')
+          const blocked = await isBlocked(deps, { visitorId: visitor.id, ip })
           upgrade(server, request, {
+            blocked,
             ...visitorHandlers,
             state: {
               who: { kind: 'visitor', visitorId: visitor.id },

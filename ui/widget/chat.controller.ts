@@ -113,6 +113,12 @@ export class ChatController implements ReactiveController {
    * (ms) messages wait in the outbox, then go out by themselves. 0: not slowed down.
    */
   slowedUntil = 0
+  /**
+   * Blocking (#16): the server refused this visitor or their address (`visitor.blocked`). The
+   * widget then shows nothing at all — no launcher, no message saying why. Remembered in this
+   * browser so the next page does not flash the launcher; a later hello (unblocked) clears it.
+   */
+  blocked = false
 
   private readonly base: string
   private readonly storage: ReturnType<typeof store>
@@ -149,14 +155,18 @@ export class ChatController implements ReactiveController {
     this.outbox = (this.storage.get<Pending[]>('outbox') ?? []).filter((p) => p && typeof p.clientId === 'string' && typeof p.body === 'string')
     const read = this.storage.get<{ c: string; seq: number }>('read')
     this.lastRead = read && typeof read.seq === 'number' ? read : { c: '', seq: 0 }
+    this.blocked = this.storage.get<boolean>('blocked') === true
     this.socket = new ReconnectingSocket({
       url: async () => `${this.base.replace(/^http/, 'ws')}/ws/visitor?token=${encodeURIComponent(await this.ensureVisitor())}`,
       greeting: 'hello',
       onOpen: (_reconnect, current) => this.onHello(current),
       pending: () => (this.slowedUntil ? [] : this.outbox.filter((p) => !p.failed).map((p) => this.messageFrame(p))),
       onFrame: (f) => this.onFrame(f),
+      // 4003: blocked (#16); trying again would only be refused again.
+      finalCodes: [4003],
       onState: (state, info) => {
         if (this.stopped) return
+        if (info.code === 4003) return this.setBlocked(true)
         this.link = state === 'closed' ? 'down' : state
         // A socket refused before `hello` may mean the token is gone (database reset).
         if (info.refused) void this.checkToken()
@@ -438,6 +448,7 @@ export class ChatController implements ReactiveController {
     this.visitorPromise ??= (async () => {
       try {
         const res = await fetch(`${this.base}/api/widget/visitors`, { method: 'POST' })
+        if (res.status === 403) this.setBlocked(true)
         if (!res.ok) throw new Error(`visitor: ${res.status}`)
         const body = (await res.json()) as { token: string }
         this.token = body.token
@@ -452,6 +463,7 @@ export class ChatController implements ReactiveController {
 
   /** The server greeted this socket: find the visitor's conversation, report the page, resume. */
   private async onHello(current: () => boolean): Promise<void> {
+    if (this.blocked) this.setBlocked(false)
     if (!this.conversation) {
       try {
         const res = await fetch(`${this.base}/api/widget/conversations`, { headers: { authorization: `Bearer ${this.token}` } })
@@ -535,6 +547,7 @@ export class ChatController implements ReactiveController {
   }
 
   private onFrame(f: ServerFrame): void {
+    if (f.type === 'error' && f.code === 'visitor.blocked') return this.setBlocked(true)
     switch (f.type) {
       case 'message':
         if (this.conversation && this.conversation.id !== f.conversation.id) {
@@ -677,6 +690,7 @@ export class ChatController implements ReactiveController {
     if (!token) return
     try {
       const res = await fetch(`${this.base}/api/widget/me`, { headers: { authorization: `Bearer ${token}` } })
+      if (res.status === 403) this.setBlocked(true)
       if (res.status === 401 && this.token === token) {
         this.token = null
         this.storage.set('token', null)
@@ -686,6 +700,14 @@ export class ChatController implements ReactiveController {
         this.changed()
       }
     } catch {}
+  }
+
+  private setBlocked(blocked: boolean): void {
+    this.blocked = blocked
+    this.storage.set('blocked', blocked ? true : null)
+    // Nothing is tried again on this page; the next page load asks once more.
+    if (blocked) this.socket.stop()
+    this.changed()
   }
 
   private changed(): void {

@@ -364,7 +364,8 @@ export class ParleyChat extends LitElement {
 
   override render() {
     const c = this.chat
-    if (!c || !c.configLoaded) return nothing
+    // Blocked (#16): no chat at all, and nothing that says why.
+    if (!c || !c.configLoaded || c.blocked) return nothing
     const t = this.strings
     const accent = c.appearance.color
     const unread = this.open ? 0 : c.unread

@@ -1,7 +1,7 @@
 // An RFC 5322 message (bytes from IMAP) → the InboundMail the domain imports: decoded (charsets,
 // quoted-printable, base64, format=flowed and encoded-word subjects, by mailparser), classified
 // (visitor mail, auto-reply, read receipt, bounce), with the new text separated from the quote.
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser'
+import type { AddressObject, ParsedMail } from 'mailparser'
 import type { InboundAttachment, InboundMail, MailAddress } from './inbound.usecases.ts'
 import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_ATTACHMENTS_TOTAL } from './inbound.usecases.ts'
 import { htmlReplyText, htmlToText, stripReply } from './reply-text.ts'
@@ -93,6 +93,9 @@ export function classify(p: ParsedMail): { kind: Kind; bounce: InboundMail['boun
 
 export async function parseMail(source: Buffer | Uint8Array | string): Promise<InboundMail> {
   const raw = typeof source === 'string' ? Buffer.from(source) : Buffer.from(source)
+  // Loaded with the first mail, not at start: an idle process (or one without e-mail) never
+  // needs mailparser, and not loading it keeps about 3 MiB out of its resident memory (#18).
+  const { simpleParser } = await import('mailparser')
   const p = await simpleParser(raw, { skipImageLinks: true, maxHtmlLengthToParse: 2 * 1024 * 1024 })
   const { kind, bounce } = classify(p)
   const ownId = messageIds(p.messageId)[0]

@@ -5,6 +5,7 @@ import { isUuid, newId, newSecret, hashSecret } from '../../shared/ids.ts'
 import * as v from '../shared/validate.ts'
 import * as repo from './agents.repo.ts'
 import { passwordProblem } from './password-policy.ts'
+import { hashPassword, PasswordGateFullError, verifyPassword } from './password-gate.ts'
 import type { AgentPresence, AgentRow, AgentStatus, AgentView, EndedSession, Role, SessionView } from './agents.types.ts'
 
 export interface AuthPolicy {
@@ -30,10 +31,6 @@ export interface Actor {
 
 const forbidden = (what: string) => new AppError('agent.forbidden', 403, what)
 const notFound = () => new AppError('agent.not_found', 404, 'agent not found')
-
-async function hashPassword(password: string): Promise<string> {
-  return Bun.password.hash(password, { algorithm: 'argon2id' })
-}
 
 /** The password rule (password-policy.ts); the 400 says why, `details.reason` says it for code. */
 function acceptablePassword(password: string, who: { email: string; name: string }): string {
@@ -153,7 +150,15 @@ async function checkCurrentPassword(deps: AgentDeps, agent: AgentRow, current: s
     const { retryAfter } = reserved
     throw new AppError('auth.throttled', 429, `too many wrong passwords; try again in ${waitText(retryAfter)}`, { retryAfter })
   }
-  if (!(await Bun.password.verify(current, agent.passwordHash))) {
+  let right: boolean
+  try {
+    right = await verifyPassword(current, agent.passwordHash)
+  } catch (e) {
+    // Refused before any check: the attempt was no guess, so it does not count against them.
+    if (e instanceof PasswordGateFullError) await repo.releaseLoginAttempt(deps.sql, [], [key])
+    throw e
+  }
+  if (!right) {
     throw new AppError('agent.wrong_password', 400, 'your current password is not right', { field: 'currentPassword' })
   }
   await repo.releaseLoginAttempt(deps.sql, [key.key], [])
@@ -271,10 +276,20 @@ export async function login(deps: AgentDeps, input: LoginInput): Promise<LoginRe
     throw new AppError('auth.throttled', 429, `too many failed sign-in attempts; try again in ${waitText(retryAfter)}`, { retryAfter })
   }
   const agent = await repo.findAgentByEmail(deps.sql, email)
-  dummyHash ??= Bun.password.hash('parley-dummy-password', { algorithm: 'argon2id' })
-  const ok = agent
-    ? await Bun.password.verify(input.password, agent.passwordHash)
-    : (await Bun.password.verify(input.password, await dummyHash), false)
+  let ok: boolean
+  try {
+    dummyHash ??= hashPassword('parley-dummy-password').catch((e: unknown) => {
+      dummyHash = null
+      throw e
+    })
+    ok = agent
+      ? await verifyPassword(input.password, agent.passwordHash)
+      : (await verifyPassword(input.password, await dummyHash), false)
+  } catch (e) {
+    // Refused before any check (too many at once): the attempt was no guess, so it is refunded.
+    if (e instanceof PasswordGateFullError) await repo.releaseLoginAttempt(deps.sql, [], [keys.address, keys.ip])
+    throw e
+  }
   if (!agent || !ok) {
     await repo.recordFailure(deps.sql, email, input.ip)
     throw new AppError('auth.invalid', 401, 'wrong e-mail or password')

@@ -12,6 +12,7 @@ import type { Actor } from '../agents/agents.usecases.ts'
 import { maskCardNumbers } from '../privacy/privacy.rules.ts'
 import type { MaskedText } from '../privacy/privacy.types.ts'
 import { isVisitorOnline } from '../visitors/visitors.usecases.ts'
+import { assertNotBlocked } from '../blocking/blocking.usecases.ts'
 import * as repo from './messages.repo.ts'
 import { appendOne, retryAfterRace, type VisitorMessageBatcher } from './append-batch.ts'
 import type { AppendItem, AppendOutcome, DeliveryFailure, DeliveryStatus, InboundMessage, MessageResult, MessageView, UpdatedMessage, WithinMessage } from './messages.types.ts'
@@ -119,6 +120,8 @@ class NothingStored {
 export async function receiveInbound(deps: MessageDeps, input: InboundMessage, within?: WithinMessage): Promise<MessageResult> {
   const body = checkBody(input.body)
   const clientId = checkClientId(input.clientId)
+  // A blocked visitor's message is refused on every channel (#16); free while nobody is blocked.
+  await assertNotBlocked(deps, { visitorId: input.visitorId })
   const author = { type: 'visitor', id: input.visitorId, name: null } as const
   const effect = effectOf(author)
   // the channel it came by: an e-mailed answer to a web chat is an e-mail message

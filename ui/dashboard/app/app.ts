@@ -31,6 +31,7 @@ import '../audit-page/audit-page.ts'
 import '../canned-settings/canned-settings.ts'
 import '../mention-toasts/mention-toasts.ts'
 import { cannedIcon } from '../canned-settings/canned-icon.ts'
+import { blockIcon } from '../blocking-settings/blocking-settings.ts'
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -39,7 +40,17 @@ declare global {
 }
 
 type Screen = 'loading' | 'setup' | 'login' | 'ready' | 'error'
-type Route = { page: 'inbox'; id: string | null } | { page: 'agents' } | { page: 'widget' } | { page: 'email' } | { page: 'messenger' } | { page: 'integrations' } | { page: 'account' } | { page: 'audit' } | { page: 'canned' }
+type Route =
+  | { page: 'inbox'; id: string | null }
+  | { page: 'agents' }
+  | { page: 'widget' }
+  | { page: 'email' }
+  | { page: 'messenger' }
+  | { page: 'integrations' }
+  | { page: 'account' }
+  | { page: 'audit' }
+  | { page: 'canned' }
+  | { page: 'blocking' }
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '')
@@ -53,6 +64,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/account') return { page: 'account' }
   if (path === '/audit') return { page: 'audit' }
   if (path === '/canned') return { page: 'canned' } // #16
+  if (path === '/blocking') return { page: 'blocking' }
   return { page: 'inbox', id: null }
 }
 
@@ -254,6 +266,7 @@ export class ParleyApp extends LitElement {
         ${isOwner(me) ? link('#/messenger', r.page === 'messenger', messengerIcon(), t('channel.messenger')) : nothing}
         ${isOwner(me) ? link('#/integrations', r.page === 'integrations', plugIcon(), t('nav.integrations')) : nothing}
         ${link('#/canned', r.page === 'canned', cannedIcon(), t('nav.canned'))}
+        ${isOwner(me) ? link('#/blocking', r.page === 'blocking', blockIcon(), t('nav.blocking')) : nothing}
       </nav>
       <parley-status-switch></parley-status-switch>
       <parley-account-menu .soundOn=${this.notifier.soundOn} permission=${this.notifier.permission}></parley-account-menu>
@@ -271,6 +284,7 @@ export class ParleyApp extends LitElement {
     if (r.page === 'account') return html`<main class="page"><parley-account-page></parley-account-page></main>`
     if (r.page === 'audit' && isOwner(me)) return html`<main class="page"><parley-audit-page></parley-audit-page></main>`
     if (r.page === 'canned') return html`<main class="page"><parley-canned-settings></parley-canned-settings></main>` // #16
+    if (r.page === 'blocking' && isOwner(me)) return html`<main class="page"><parley-blocking-settings></parley-blocking-settings></main>`
     const selected = this.store.selectedId !== null
     const cls = ['inbox', this.panelOpen ? 'drawer' : 'no-panel', selected ? 'has-selection' : ''].join(' ')
     // Every other page opens with its own h1; the inbox's three columns have none to show.

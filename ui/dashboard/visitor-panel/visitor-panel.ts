@@ -11,6 +11,7 @@ import { browserText, flag, placeName, supportsFlagEmoji, withVersion } from './
 import '../visitor-activity/visitor-activity.ts'
 import '../visitor-conversations/visitor-conversations.ts'
 import '../visitor-recordings/visitor-recordings.ts'
+import '../visitor-block/visitor-block.ts'
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -333,6 +334,7 @@ export class ParleyVisitorPanel extends StoreElement {
                   ${this.customer(v)}
                   ${this.visit(v)}`}
             <parley-visitor-conversations visitor-id=${v.id} conversation-id=${c.id}></parley-visitor-conversations>
+            <parley-visitor-block visitor-id=${v.id}></parley-visitor-block>
           `
         : error
           ? html`<p class="empty" role="alert">${t('visitor.unavailable')} <button class="btn small" @click=${() => s.loadVisitor(c.visitor.id)}>${t('action.retry')}</button></p>`
