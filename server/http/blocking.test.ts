@@ -86,6 +86,14 @@ describe('blocking a visitor', () => {
     const contact = await visitor.request('POST', '/api/widget/contact', { email: 'x@example.com', body: 'hello', clientId: cid() })
     expect(contact.status).toBe(403)
     expect((await visitor.request('GET', '/api/widget/me')).status).toBe(403)
+    // a recording chunk is refused too, and no recording is made
+    const chunk = await fetch(`${a.url}/api/widget/recordings/${Bun.randomUUIDv7()}/chunks/0`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${visitor.token}`, 'content-type': 'application/octet-stream' },
+      body: JSON.stringify([{ type: 4, timestamp: Date.now(), data: { href: 'http://shop.test/', width: 1, height: 1 } }]),
+    })
+    expect(chunk.status).toBe(403)
+    expect((await a.db.sql`select count(*)::int as n from recordings where visitor_id = ${visitor.id}`)[0]!.n).toBe(0)
     expect(await messageCount(ack.conversationId)).toBe(1)
     const card = await owner.request('GET', `/api/visitors/${visitor.id}`)
     expect(card.status).toBe(200)

@@ -13,6 +13,7 @@ import { listMessages } from '../domain/messages/messages.usecases.ts'
 import { requireAgent, requireVisitor } from './guards.ts'
 import { clientIp, idOr404 } from './request.ts'
 import { assetUrl } from './static.ts'
+import { assertNotBlocked } from '../domain/blocking/blocking.usecases.ts'
 
 const recordingId = (id: string) => {
   if (!isUuid(id)) throw new AppError('recording.not_found', 404, 'no such recording')
@@ -45,7 +46,10 @@ export const recordingWidgetRoutes = (deps: AppDeps) =>
     '/:id/chunks/:seq',
     async ({ request, params, set, server }) => {
       const visitor = await requireVisitor(deps, request)
-      deps.limits.check('recordingChunks', clientIp(deps.config, request, server), visitor.id)
+      const ip = clientIp(deps.config, request, server)
+      // A blocked visitor's page records nothing either (#16).
+      await assertNotBlocked(deps, { visitorId: visitor.id, ip })
+      deps.limits.check('recordingChunks', ip, visitor.id)
       const seq = /^\d{1,7}$/.test(params.seq) ? Number(params.seq) : -1
       const body = await readBody(request, recordings.MAX_CHUNK_BYTES)
       const id = recordingId(params.id)
