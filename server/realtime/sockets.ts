@@ -109,6 +109,8 @@ async function handleFrame(deps: AppDeps, ws: Sock, state: SocketState, frame: C
       return
     case 'message.send': {
       if (who.kind === 'visitor') {
+        // Visitors send text only (agents' files: attachmentIds below).
+        if (frame.attachmentIds?.length) throw new AppError('frame.forbidden', 403, 'message.send: visitors cannot attach files')
         ack(deps, ws, frame.clientId, await deps.web.receive(who.visitorId, frame))
       } else {
         if (!frame.conversationId) throw new AppError('frame.invalid', 400, 'message.send: conversationId is required for agents')
@@ -121,7 +123,13 @@ async function handleFrame(deps: AppDeps, ws: Sock, state: SocketState, frame: C
           deps,
           ws,
           frame.clientId,
-          await sendReply(deps, actor, { conversationId: frame.conversationId, body: frame.body, clientId: frame.clientId, alsoEmail: frame.alsoEmail }),
+          await sendReply(deps, actor, {
+            conversationId: frame.conversationId,
+            body: frame.body,
+            clientId: frame.clientId,
+            alsoEmail: frame.alsoEmail,
+            attachmentIds: frame.attachmentIds,
+          }),
         )
       }
       return

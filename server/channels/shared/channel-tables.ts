@@ -8,6 +8,7 @@ import { getConversation } from '../../domain/conversations/conversations.usecas
 import { findMessage } from '../../domain/messages/messages.usecases.ts'
 import { AppError } from '../../shared/errors.ts'
 import { isUuid, newId } from '../../shared/ids.ts'
+import { downloadHeaders } from '../../domain/attachments/attachments.usecases.ts'
 import * as repo from './channel-tables.repo.ts'
 
 export type { AttachmentMeta } from './channel-tables.repo.ts'
@@ -92,14 +93,5 @@ export async function listAttachments(deps: { sql: Sql; bus: EventBus }, convers
  * SVG attachment could script it), and never sniffed into something else.
  */
 export function attachmentResponse(a: repo.AttachmentMeta & { content: Uint8Array }): Response {
-  const ascii = a.filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
-  return new Response(new Uint8Array(a.content), {
-    headers: {
-      'content-type': normaliseContentType(a.contentType),
-      'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(a.filename)}`,
-      'x-content-type-options': 'nosniff',
-      'content-security-policy': "sandbox; default-src 'none'",
-      'content-length': String(a.size),
-    },
-  })
+  return new Response(new Uint8Array(a.content), { headers: downloadHeaders(a) })
 }

@@ -12,6 +12,7 @@ import type { Actor } from '../agents/agents.usecases.ts'
 import { maskCardNumbers } from '../privacy/privacy.rules.ts'
 import type { MaskedText } from '../privacy/privacy.types.ts'
 import { isVisitorOnline } from '../visitors/visitors.usecases.ts'
+import { checkUploadIds, claimUploads, uploadNames } from '../attachments/attachments.usecases.ts'
 import * as repo from './messages.repo.ts'
 import { appendOne, retryAfterRace, type VisitorMessageBatcher } from './append-batch.ts'
 import type { AppendItem, AppendOutcome, DeliveryFailure, DeliveryStatus, InboundMessage, MessageResult, MessageView, UpdatedMessage, WithinMessage } from './messages.types.ts'
@@ -63,8 +64,11 @@ const notFound = () => new AppError('conversation.not_found', 404, 'conversation
 function appendItem(
   author: Author & { name: string | null },
   m: { conversationId: string; body: MaskedText; clientId: string | null; channel: Channel | null; deliveryStatus: DeliveryStatus },
+  files: readonly string[] = [],
 ): AppendItem {
-  return { id: newId(), author, effect: effectOf(author), owner: requiredOwner(author), preview: preview(m.body), ...m }
+  // A message that is only files previews as their names.
+  const shown = m.body === '' && files.length ? preview(maskCardNumbers(`📎 ${files.join(', ')}`)) : preview(m.body)
+  return { id: newId(), author, effect: effectOf(author), owner: requiredOwner(author), preview: shown, ...m }
 }
 
 /**
@@ -138,18 +142,54 @@ export interface ReplyInput {
   clientId?: string | null
   /** On a web chat whose visitor has left: also e-mail the reply (default true when an address is known). */
   alsoEmail?: boolean
+  /** Files the agent uploaded for this reply (attachments.usecases.ts uploadFile), in order. */
+  attachmentIds?: readonly string[]
 }
 
-/** An agent's answer: a batch of one through the same append statement. */
+/**
+ * An agent's answer: a batch of one through the same append statement. With files, the message
+ * and the move of its uploads into its attachments commit in one transaction: the reply is
+ * acknowledged (and delivered) with its files or not stored at all. Text may then be empty.
+ */
 export async function sendReply(deps: MessageDeps, actor: Actor, input: ReplyInput): Promise<MessageResult> {
-  const body = checkBody(input.body)
+  const fileIds = checkUploadIds(input.attachmentIds)
+  const body = fileIds.length && input.body.trim() === '' ? maskCardNumbers('') : checkBody(input.body)
   const clientId = checkClientId(input.clientId)
   if (!isUuid(input.conversationId)) throw notFound()
-  const one = appendItem(
-    { type: 'agent', id: actor.id, name: actor.name },
-    { conversationId: input.conversationId, body, clientId, channel: null, deliveryStatus: 'pending' },
-  )
-  return settle(deps, await appendOne(deps.sql, one), false, one.effect, input.alsoEmail)
+  const author = { type: 'agent', id: actor.id, name: actor.name } as const
+  const fields = { conversationId: input.conversationId, body, clientId, channel: null, deliveryStatus: 'pending' } as const
+  // A retried frame whose files were claimed by its first try is answered with the original.
+  const earlier = fileIds.length && clientId ? await repo.findByClientId(deps.sql, actor.id, clientId) : null
+  if (fileIds.length === 0 || earlier) {
+    const one = appendItem(author, fields)
+    const result = await settle(deps, await appendOne(deps.sql, one), false, one.effect, input.alsoEmail)
+    return earlier ? { ...result, message: (await repo.findMessage(deps.sql, result.message.id)) ?? result.message } : result
+  }
+  let outcome: AppendOutcome
+  let effect: MessageEffect | null = null
+  try {
+    outcome = await retryAfterRace(() =>
+      deps.sql.begin(async (tx) => {
+        const names = await uploadNames(tx, { ids: fileIds, agentId: actor.id, conversationId: input.conversationId })
+        const one = appendItem(author, fields, names)
+        effect = one.effect
+        const [o] = await repo.appendMessages(tx, [one])
+        if (o!.kind !== 'stored') throw new NothingStored(o!)
+        const attachments = await claimUploads(tx, {
+          ids: fileIds,
+          agentId: actor.id,
+          conversationId: o!.conversation.id,
+          messageRowId: o!.message.id,
+          channel: o!.message.channel,
+        })
+        return { ...o!, message: { ...o!.message, attachments } }
+      }),
+    )
+  } catch (e) {
+    if (!(e instanceof NothingStored)) throw e
+    outcome = e.outcome
+  }
+  return settle(deps, outcome, false, effect ?? effectOf(author), input.alsoEmail)
 }
 
 /**
