@@ -15,6 +15,11 @@ const select = (db: Db) => db`
          m.channel, m.delivery_status, m.delivery_code, m.delivery_error, m.created_at, ${attachmentsOf(db, 'm.id')}
   from messages m left join agents a on m.author_type = 'agent' and a.id = m.author_id`
 
+export async function attachmentsOfMessage(db: Db, id: string): Promise<MessageView['attachments']> {
+  const [row] = await db<{ attachments: MessageView['attachments'] }[]>`select ${attachmentsOf(db, 'm.id')} from messages m where m.id = ${id}`
+  return row?.attachments ?? []
+}
+
 export async function findMessage(db: Db, id: string): Promise<MessageView | null> {
   const [row] = await db<MessageView[]>`${select(db)} where m.id = ${id}`
   return row ?? null

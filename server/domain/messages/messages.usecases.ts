@@ -96,6 +96,12 @@ async function settle(deps: MessageDeps, outcome: AppendOutcome, created: boolea
   return { message, conversation, duplicate: false }
 }
 
+/** A channel's own records (`within`) may store the message's files: the announced message carries them. */
+async function withFiles(tx: Db, outcome: AppendOutcome, within: WithinMessage | undefined): Promise<AppendOutcome> {
+  if (!within || outcome.kind !== 'stored') return outcome
+  return { ...outcome, message: { ...outcome.message, attachments: await repo.attachmentsOfMessage(tx, outcome.message.id) } }
+}
+
 /** Rolls back a transaction that stored nothing (so a conversation opened for the message goes too). */
 class NothingStored {
   constructor(readonly outcome: AppendOutcome) {}
@@ -126,7 +132,7 @@ export async function receiveInbound(deps: MessageDeps, input: InboundMessage, w
         const [outcome] = await repo.appendMessages(tx, [item(target.id)])
         if (outcome!.kind !== 'stored') throw new NothingStored(outcome!)
         if (within) await within(tx, { messageId: outcome!.message.id, conversationId: target.id, visitorId: input.visitorId })
-        return { outcome: outcome!, created: target.created }
+        return { outcome: await withFiles(tx, outcome!, within), created: target.created }
       }),
     )
   } catch (e) {
@@ -211,7 +217,7 @@ export async function receiveExternalReply(
       const [o] = await repo.appendMessages(tx, [one])
       if (o!.kind !== 'stored') throw new NothingStored(o!)
       await within(tx, { messageId: o!.message.id, conversationId: o!.conversation.id, visitorId: o!.conversation.visitor.id })
-      return o!
+      return withFiles(tx, o!, within)
     })
   } catch (e) {
     if (!(e instanceof NothingStored)) throw e

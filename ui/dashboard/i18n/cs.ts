@@ -408,4 +408,16 @@ export const cs: Catalog<Key> = {
   'attention.saved': 'Uloženo.',
   'list.resolvedUndo': 'Vyřešeno: {name}',
   'action.undo': 'Vrátit zpět',
+  // #13 agent attachments
+  'composer.attach': 'Přiložit soubory',
+  'composer.files': 'Soubory k odeslání s odpovědí',
+  'composer.removeFile': 'Odebrat {name}',
+  'composer.uploading': 'Nahrávání souboru {name}',
+  'composer.waitForUploads': 'Soubory se ještě nahrávají: odpověď půjde odeslat, až budou nahrané.',
+  'composer.fileTooLarge': 'Příliš velký soubor: nejvýše {max}.',
+  'composer.fileEmpty': 'Tento soubor je prázdný.',
+  'composer.fileType': 'Odmítnuto: obsah souboru neodpovídá jeho typu.',
+  'composer.fileFailed': 'Nahrání se nezdařilo. Odeberte soubor a zkuste to znovu.',
+  'composer.tooManyFiles': 'Odpověď může nést nejvýše 10 souborů.',
+  'composer.dropHere': 'Přetáhněte soubory sem a budou přiloženy',
 }

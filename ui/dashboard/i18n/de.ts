@@ -408,4 +408,16 @@ export const de: Catalog<Key> = {
   'attention.saved': 'Gespeichert.',
   'list.resolvedUndo': 'Abgeschlossen: {name}',
   'action.undo': 'Rückgängig',
+  // #13 agent attachments
+  'composer.attach': 'Dateien anhängen',
+  'composer.files': 'Dateien, die mit der Antwort gesendet werden',
+  'composer.removeFile': '{name} entfernen',
+  'composer.uploading': '{name} wird hochgeladen',
+  'composer.waitForUploads': 'Dateien werden noch hochgeladen: die Antwort kann gesendet werden, sobald sie fertig sind.',
+  'composer.fileTooLarge': 'Zu groß: Dateien dürfen höchstens {max} groß sein.',
+  'composer.fileEmpty': 'Diese Datei ist leer.',
+  'composer.fileType': 'Abgelehnt: der Inhalt der Datei passt nicht zu ihrem Typ.',
+  'composer.fileFailed': 'Das Hochladen ist fehlgeschlagen. Entfernen Sie die Datei und versuchen Sie es erneut.',
+  'composer.tooManyFiles': 'Eine Antwort kann höchstens 10 Dateien enthalten.',
+  'composer.dropHere': 'Dateien hier ablegen, um sie anzuhängen',
 }

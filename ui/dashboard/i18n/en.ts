@@ -405,6 +405,18 @@ export const en = {
   'attention.saved': 'Saved.',
   'list.resolvedUndo': 'Resolved: {name}',
   'action.undo': 'Undo',
+  // #13 agent attachments
+  'composer.attach': 'Attach files',
+  'composer.files': 'Files to send with the reply',
+  'composer.removeFile': 'Remove {name}',
+  'composer.uploading': 'Uploading {name}',
+  'composer.waitForUploads': 'Files are still uploading: the reply can be sent once they are done.',
+  'composer.fileTooLarge': 'Too large: files may be up to {max}.',
+  'composer.fileEmpty': 'This file is empty.',
+  'composer.fileType': 'Refused: the file’s content does not match its type.',
+  'composer.fileFailed': 'The upload failed. Remove the file and try again.',
+  'composer.tooManyFiles': 'A reply can carry up to 10 files.',
+  'composer.dropHere': 'Drop files here to attach them',
 } as const
 
 export type Key = keyof typeof en

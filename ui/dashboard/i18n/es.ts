@@ -408,4 +408,16 @@ export const es: Catalog<Key> = {
   'attention.saved': 'Guardado.',
   'list.resolvedUndo': 'Resuelta: {name}',
   'action.undo': 'Deshacer',
+  // #13 agent attachments
+  'composer.attach': 'Adjuntar archivos',
+  'composer.files': 'Archivos que se enviarán con la respuesta',
+  'composer.removeFile': 'Quitar {name}',
+  'composer.uploading': 'Subiendo {name}',
+  'composer.waitForUploads': 'Los archivos aún se están subiendo: podrás enviar la respuesta cuando terminen.',
+  'composer.fileTooLarge': 'Demasiado grande: los archivos pueden ocupar como máximo {max}.',
+  'composer.fileEmpty': 'Este archivo está vacío.',
+  'composer.fileType': 'Rechazado: el contenido del archivo no corresponde a su tipo.',
+  'composer.fileFailed': 'No se pudo subir. Quita el archivo y vuelve a intentarlo.',
+  'composer.tooManyFiles': 'Una respuesta puede llevar como máximo 10 archivos.',
+  'composer.dropHere': 'Suelta los archivos aquí para adjuntarlos',
 }

@@ -408,4 +408,16 @@ export const hu: Catalog<Key> = {
   'attention.saved': 'Mentve.',
   'list.resolvedUndo': 'Megoldva: {name}',
   'action.undo': 'Visszavonás',
+  // #13 agent attachments
+  'composer.attach': 'Fájlok csatolása',
+  'composer.files': 'A válasszal küldendő fájlok',
+  'composer.removeFile': '{name} eltávolítása',
+  'composer.uploading': '{name} feltöltése',
+  'composer.waitForUploads': 'A fájlok feltöltése még tart: a válasz akkor küldhető el, ha elkészültek.',
+  'composer.fileTooLarge': 'Túl nagy: egy fájl legfeljebb {max} lehet.',
+  'composer.fileEmpty': 'Ez a fájl üres.',
+  'composer.fileType': 'Elutasítva: a fájl tartalma nem egyezik a típusával.',
+  'composer.fileFailed': 'A feltöltés nem sikerült. Távolítsa el a fájlt, és próbálja újra.',
+  'composer.tooManyFiles': 'Egy válasz legfeljebb 10 fájlt tartalmazhat.',
+  'composer.dropHere': 'Húzza ide a fájlokat a csatoláshoz',
 }

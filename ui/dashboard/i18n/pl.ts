@@ -408,4 +408,16 @@ export const pl: Catalog<Key> = {
   'attention.saved': 'Zapisano.',
   'list.resolvedUndo': 'Zamknięto: {name}',
   'action.undo': 'Cofnij',
+  // #13 agent attachments
+  'composer.attach': 'Załącz pliki',
+  'composer.files': 'Pliki do wysłania z odpowiedzią',
+  'composer.removeFile': 'Usuń {name}',
+  'composer.uploading': 'Przesyłanie pliku {name}',
+  'composer.waitForUploads': 'Pliki są jeszcze przesyłane: odpowiedź można wysłać, gdy się skończą.',
+  'composer.fileTooLarge': 'Za duży: pliki mogą mieć najwyżej {max}.',
+  'composer.fileEmpty': 'Ten plik jest pusty.',
+  'composer.fileType': 'Odrzucono: zawartość pliku nie zgadza się z jego typem.',
+  'composer.fileFailed': 'Przesyłanie nie powiodło się. Usuń plik i spróbuj ponownie.',
+  'composer.tooManyFiles': 'Odpowiedź może zawierać najwyżej 10 plików.',
+  'composer.dropHere': 'Upuść tu pliki, aby je załączyć',
 }

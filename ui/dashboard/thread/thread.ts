@@ -6,7 +6,7 @@ import type { Conversation, Message } from '../../../server/realtime/wire.ts'
 import type { PendingMessage } from '../store.ts'
 import { canAssign, canResolve, canTake } from '../permissions.ts'
 import { clockTime, dayLabel, dateTime } from '../format.ts'
-import { alertIcon, backIcon, checkIcon, clockIcon, doubleCheckIcon, panelIcon } from '../icons.ts'
+import { alertIcon, backIcon, checkIcon, clockIcon, doubleCheckIcon, panelIcon, paperclipIcon } from '../icons.ts'
 import { channelIcon, visitorLabel } from '../conversation-list/conversation-list.ts'
 import { ComposerSendEvent, ComposerTypingEvent, type ParleyComposer } from '../composer/composer.ts'
 import '../composer/composer.ts'
@@ -61,7 +61,7 @@ export class ParleyThread extends StoreElement {
     this.addEventListener(ComposerSendEvent.type, (e) => {
       const id = this.store.selectedId
       const c = this.conversation
-      if (id) this.store.sendMessage(id, e.body, c && this.emailCopyTo(c) ? !this.skipEmail.has(id) : undefined)
+      if (id) this.store.sendMessage(id, e.body, c && this.emailCopyTo(c) ? !this.skipEmail.has(id) : undefined, e.attachments)
       this.stickToBottom = true
     })
     this.addEventListener(ComposerTypingEvent.type, (e) => {
@@ -212,8 +212,10 @@ export class ParleyThread extends StoreElement {
     const mine = m.authorType === 'agent'
     const failed = mine && m.deliveryStatus === 'failed'
     return html`<div class="msg ${m.authorType} ${failed ? 'failed' : ''}" data-seq=${m.seq}>
-      <div class="bubble">${linkified(m.body)}</div>
-      ${m.authorType === 'visitor' && m.channel !== 'web' ? html`<parley-attachment-list conversation-id=${m.conversationId} message-id=${m.id} seq=${m.seq}></parley-attachment-list>` : nothing}
+      ${m.body || m.attachments.length === 0 ? html`<div class="bubble">${linkified(m.body)}</div>` : nothing}
+      ${m.attachments.length
+        ? html`<parley-attachment-list conversation-id=${m.conversationId} message-id=${m.id} .files=${m.attachments}></parley-attachment-list>`
+        : nothing}
       <div class="meta">
         ${mine && m.authorName ? html`<span>${m.authorName} ·</span>` : nothing}
         ${mine && !m.authorId && m.channel === 'messenger' ? html`<span>${this.t('messenger.fromMetaInbox')} ·</span>` : nothing}
@@ -228,7 +230,10 @@ export class ParleyThread extends StoreElement {
     const t = this.t
     const failed = p.state === 'failed'
     return html`<div class="msg agent ${failed ? 'failed' : 'pending'}" data-client-id=${p.clientId}>
-      <div class="bubble">${linkified(p.body)}</div>
+      ${p.body || !p.attachments?.length ? html`<div class="bubble">${linkified(p.body)}</div>` : nothing}
+      ${p.attachments?.length
+        ? html`<ul class="pending-files">${p.attachments.map((f) => html`<li>${paperclipIcon(12)} ${f.filename}</li>`)}</ul>`
+        : nothing}
       <div class="meta">
         ${failed
           ? html`<span class="state failed">${alertIcon(12)} ${p.error ?? t('delivery.failed')}</span>
@@ -334,7 +339,7 @@ export class ParleyThread extends StoreElement {
       ${this.emailCopy(c)}${this.unreachable(c)}
       ${c.channel === 'messenger' ? html`<parley-messenger-window conversation-id=${c.id} last=${String(c.lastMessage.at)}></parley-messenger-window>` : nothing}
       <parley-composer conversation-id=${c.id} placeholder=${t('composer.placeholder')} hint=${t('composer.hint')}
-        send-label=${t('composer.send')} label=${t('composer.label')}></parley-composer>
+        send-label=${t('composer.send')} label=${t('composer.label')} .api=${this.store.api} .t=${t}></parley-composer>
     `
   }
 }
