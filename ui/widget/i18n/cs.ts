@@ -43,4 +43,7 @@ export const cs: Strings = {
   transcriptFailed: 'Konverzaci se nepodařilo odeslat. Zkuste to prosím znovu.',
   // #15 attention
   resolvedNote: 'Tato konverzace je vyřešená. Kdykoli nás budete znovu potřebovat, napište níže.',
+  // #13 agent attachments
+  fileDownload: (name) => `Stáhnout ${name}`,
+  fileFailed: 'Soubor se nepodařilo stáhnout. Zkuste to prosím znovu.',
 }

@@ -43,4 +43,7 @@ export const de: Strings = {
   transcriptFailed: 'Die Konversation konnte nicht gesendet werden. Bitte versuchen Sie es erneut.',
   // #15 attention
   resolvedNote: 'Diese Konversation ist abgeschlossen. Schreiben Sie einfach unten, wenn Sie uns wieder brauchen.',
+  // #13 agent attachments
+  fileDownload: (name) => `${name} herunterladen`,
+  fileFailed: 'Die Datei konnte nicht heruntergeladen werden. Bitte versuchen Sie es erneut.',
 }

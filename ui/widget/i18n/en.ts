@@ -43,4 +43,7 @@ export const en: Strings = {
   transcriptFailed: 'The conversation could not be sent. Please try again.',
   // #15 attention
   resolvedNote: 'This conversation has been resolved. Write below whenever you need us again.',
+  // #13 agent attachments
+  fileDownload: (name) => `Download ${name}`,
+  fileFailed: 'The file could not be downloaded. Please try again.',
 }

@@ -43,4 +43,7 @@ export const es: Strings = {
   transcriptFailed: 'No se pudo enviar la conversación. Inténtalo de nuevo.',
   // #15 attention
   resolvedNote: 'Esta conversación está resuelta. Escríbenos abajo cuando nos necesites de nuevo.',
+  // #13 agent attachments
+  fileDownload: (name) => `Descargar ${name}`,
+  fileFailed: 'No se pudo descargar el archivo. Inténtalo de nuevo.',
 }

@@ -43,4 +43,7 @@ export const hu: Strings = {
   transcriptFailed: 'A beszélgetést nem sikerült elküldeni. Kérjük, próbálja újra.',
   // #15 attention
   resolvedNote: 'Ez a beszélgetés megoldódott. Írjon lent, amikor ismét szüksége van ránk.',
+  // #13 agent attachments
+  fileDownload: (name) => `${name} letöltése`,
+  fileFailed: 'A fájlt nem sikerült letölteni. Kérjük, próbálja újra.',
 }

@@ -43,4 +43,7 @@ export const pl: Strings = {
   transcriptFailed: 'Nie udało się wysłać rozmowy. Spróbuj ponownie.',
   // #15 attention
   resolvedNote: 'Ta rozmowa została zamknięta. Napisz poniżej, kiedy znów będziesz nas potrzebować.',
+  // #13 agent attachments
+  fileDownload: (name) => `Pobierz ${name}`,
+  fileFailed: 'Nie udało się pobrać pliku. Spróbuj ponownie.',
 }

@@ -47,6 +47,10 @@ export interface Strings {
   // #15 attention
   /** Under a resolved conversation: it is over, and writing again starts it anew. */
   resolvedNote: string
+  // #13 agent attachments
+  /** A file an agent sent: the link's accessible name. */
+  fileDownload: (name: string) => string
+  fileFailed: string
 }
 
 export type { Language } from '../../shared/i18n.ts'
