@@ -38,6 +38,8 @@ export class ParleyAttachmentList extends StoreElement {
       .files {
         display: flex;
         flex-wrap: wrap;
+        align-items: flex-start;
+        justify-content: flex-end;
         gap: 6px;
         margin-top: 4px;
       }

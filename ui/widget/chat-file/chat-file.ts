@@ -164,7 +164,7 @@ export class ParleyChatFile extends LitElement {
     const label = `${this.strings.fileDownload(f.filename)} (${sizeOf(f.size, this.locale)})`
     return html`${this.inline && this.thumb
         ? html`<button class="thumb" type="button" aria-label=${label} title=${label} @click=${this.download}><img src=${this.thumb} alt=${f.filename} /></button>`
-        : html`<button class="file" type="button" aria-label=${label} @click=${this.download}>
+        : html`<button class="file" type="button" title=${this.strings.fileDownload(f.filename)} @click=${this.download}>
             ${fileIcon}<span class="name">${f.filename}</span><span class="size">${sizeOf(f.size, this.locale)}</span>
           </button>`}
       ${this.failed ? html`<span class="error" role="alert">${this.strings.fileFailed}</span>` : nothing}`
