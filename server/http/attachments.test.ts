@@ -108,6 +108,25 @@ describe('uploading a file for a reply', () => {
     vws.close()
   })
 
+  it('stores a reply with files once when two tabs send the same frame at once, and acks both', async () => {
+    const { conversationId } = await newConversation()
+    const f = (await (await upload(conversationId, bytesOf(100), { name: 'twice.txt', type: 'text/plain' })).json()) as { id: string }
+    const tabs = [await owner.socket(), await owner.socket()]
+    for (const ws of tabs) await ws.waitFor('hello')
+    const clientId = cid()
+    const frame = { type: 'message.send', clientId, conversationId, body: 'once', attachmentIds: [f.id] }
+    for (const ws of tabs) ws.send(frame)
+    const acks = await Promise.all(tabs.map((ws) => ws.waitFor('ack', (a) => a.clientId === clientId)))
+    expect(new Set(acks.map((a) => a.messageId)).size).toBe(1)
+    expect(acks.map((a) => a.duplicate).sort()).toEqual([false, true])
+    expect(await messageCount(conversationId)).toBe(2)
+    expect((await sql()`select 1 from attachments where message_row_id = ${acks[0]!.messageId}`).length).toBe(1)
+    for (const ws of tabs) {
+      expect(ws.frames.filter((e) => e.type === 'error')).toEqual([])
+      ws.close()
+    }
+  })
+
   it('sends files without text (the list previews their names), but not an empty message without files', async () => {
     const { conversationId } = await newConversation()
     const f = (await (await upload(conversationId, bytesOf(10), { name: 'notes.txt', type: 'text/plain; charset=utf-8' })).json()) as { id: string; contentType: string }

@@ -8,7 +8,7 @@ import { getConversation } from '../../domain/conversations/conversations.usecas
 import { findMessage } from '../../domain/messages/messages.usecases.ts'
 import { AppError } from '../../shared/errors.ts'
 import { isUuid, newId } from '../../shared/ids.ts'
-import { downloadHeaders } from '../../domain/attachments/attachments.usecases.ts'
+import { MAX_ATTACHMENT_BYTES, downloadHeaders } from '../../domain/attachments/attachments.usecases.ts'
 import * as repo from './channel-tables.repo.ts'
 
 export type { AttachmentMeta } from './channel-tables.repo.ts'
@@ -32,8 +32,8 @@ export async function conversationForMessageIds(db: Db, channel: Channel, ids: s
   return null
 }
 
-/** Largest attachment stored (the table refuses larger ones too). */
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+/** Largest attachment stored (the table refuses larger ones too); the one limit, in the attachments domain. */
+export { MAX_ATTACHMENT_BYTES }
 const CONTENT_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/
 
 /** A plain type/subtype in lower case, without parameters; anything else is application/octet-stream. */

@@ -4,7 +4,7 @@
 // client id: a retried frame is stored once and answered with the original.
 import type { Db, Sql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
-import { AppError } from '../../shared/errors.ts'
+import { AppError, isAppError } from '../../shared/errors.ts'
 import { isUuid, newId } from '../../shared/ids.ts'
 import { conversationForMessage } from '../conversations/conversations.usecases.ts'
 import { changesOf, effectOf, requiredOwner, type Author, type MessageEffect } from '../conversations/conversations.rules.ts'
@@ -192,8 +192,13 @@ export async function sendReply(deps: MessageDeps, actor: Actor, input: ReplyInp
       }),
     )
   } catch (e) {
-    if (!(e instanceof NothingStored)) throw e
-    outcome = e.outcome
+    if (e instanceof NothingStored) outcome = e.outcome
+    else {
+      // The same frame sent twice at once: the first claimed the files; the second is its duplicate.
+      const first = clientId && isAppError(e) && e.code === 'attachment.not_found' ? await repo.findByClientId(deps.sql, actor.id, clientId) : null
+      if (!first) throw e
+      return sendReply(deps, actor, input)
+    }
   }
   return settle(deps, outcome, false, effect ?? effectOf(author), input.alsoEmail)
 }
