@@ -30,7 +30,7 @@ beforeAll(async () => {
   ownerWs = await owner.socket()
   await ownerWs.waitFor('counts')
   browser = await launchBrowser()
-}, 30_000)
+}, 90_000)
 
 afterAll(async () => {
   await pages.close()

@@ -35,6 +35,8 @@ interface Chip {
 const UPLOAD_ERRORS: Record<string, 'composer.fileTooLarge' | 'composer.fileEmpty' | 'composer.fileType' | 'composer.tooManyFiles'> = {
   'attachment.too_large': 'composer.fileTooLarge',
   'request.too_large': 'composer.fileTooLarge',
+  // a body past the server's own cap may be refused before Parley can answer in JSON
+  'http.413': 'composer.fileTooLarge',
   'attachment.empty': 'composer.fileEmpty',
   'attachment.bad_type': 'composer.fileType',
   'attachment.type_mismatch': 'composer.fileType',
