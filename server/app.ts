@@ -31,13 +31,14 @@ import { metricsRoutes } from './http/metrics.ts'
 import { ratingRoutes, ratingWidgetRoutes } from './http/ratings.ts'
 import { noteRoutes } from './http/notes.ts'
 import { cannedRoutes } from './http/canned.ts'
+import { attachmentRoutes, MAX_UPLOAD_BODY, UPLOAD_PATH } from './http/attachments.ts'
 
 /** Largest request body accepted at all; message bodies are limited far lower (16 KB). */
 export const MAX_BODY_BYTES = 1024 * 1024
 
 export function createApp(deps: AppDeps) {
   const strictPage = pageHeaders([DASHBOARD_STYLE])
-  return new Elysia({ websocket: { maxPayloadLength: 256 * 1024, idleTimeout: 120 }, serve: { maxRequestBodySize: MAX_BODY_BYTES, reusePort: false } } as never)
+  return new Elysia({ websocket: { maxPayloadLength: 256 * 1024, idleTimeout: 120 }, serve: { maxRequestBodySize: MAX_UPLOAD_BODY + 64 * 1024, reusePort: false } } as never)
     .onError((ctx) => {
       const res = handleError(deps.log, ctx as never)
       if (new URL(ctx.request.url).pathname.startsWith('/api/widget/')) {
@@ -53,7 +54,9 @@ export function createApp(deps: AppDeps) {
       if (path === '/' || path === '/api/docs') Object.assign(set.headers, strictPage)
       if (request.method === 'OPTIONS' && path.startsWith('/api/widget/')) return new Response(null, { status: 204, headers: CORS_HEADERS })
       const length = Number(request.headers.get('content-length') ?? 0)
-      if (length > MAX_BODY_BYTES) {
+      // Only an agent's file upload has a larger limit of its own (http/attachments.ts).
+      const upload = request.method === 'POST' && UPLOAD_PATH.test(path)
+      if (length > MAX_BODY_BYTES && !upload) {
         return errorResponse(413, 'request.too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`)
       }
       try {
@@ -109,6 +112,7 @@ export function createApp(deps: AppDeps) {
     .use(authRoutes(deps))
     .use(agentRoutes(deps))
     .use(conversationRoutes(deps))
+    .use(attachmentRoutes(deps))
     .use(widgetRoutes(deps))
     .use(recordingWidgetRoutes(deps))
     .use(recordingRoutes(deps))

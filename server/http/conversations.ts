@@ -69,13 +69,20 @@ export const conversationRoutes = (deps: AppDeps) =>
           body: body.body,
           clientId: body.clientId,
           alsoEmail: body.alsoEmail,
+          attachmentIds: body.attachmentIds,
         })
         set.status = result.duplicate ? 200 : 201
         return result
       },
       {
         // alsoEmail: false keeps a web-chat reply from being e-mailed to a visitor who has left
-        body: t.Object({ body: MessageBody, clientId: t.Optional(ClientId), alsoEmail: t.Optional(t.Boolean()) }),
+        // attachmentIds: files uploaded first (POST /api/conversations/:id/uploads); body may then be ''
+        body: t.Object({
+          body: MessageBody,
+          clientId: t.Optional(ClientId),
+          alsoEmail: t.Optional(t.Boolean()),
+          attachmentIds: t.Optional(t.Array(t.String({ format: 'uuid' }), { maxItems: 10 })),
+        }),
         detail: { summary: 'Reply as the signed-in agent (idempotent by clientId); answering an unassigned conversation takes it', tags },
       },
     )

@@ -58,6 +58,7 @@ export const Message = t.Object({
   deliveryCode: t.Nullable(t.Union(DELIVERY_CODES.map((c) => t.Literal(c)))),
   deliveryError: t.Nullable(t.String()),
   createdAt: t.Date(),
+  attachments: t.Array(t.Object({ id: t.String(), filename: t.String(), contentType: t.String(), size: t.Integer() })),
 })
 
 export const MessageResult = t.Object({ message: Message, conversation: Conversation, duplicate: t.Boolean() })

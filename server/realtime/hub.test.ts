@@ -125,6 +125,7 @@ describe('hub: end-of-turn writes', () => {
     const message: MessageView = {
       id: 'm7', conversationId: 'c4', seq: 7, authorType: 'agent', authorId: 'a1', authorName: 'Ann', body: 'bye "now" \\ ✓',
       clientId: null, channel: 'web', deliveryStatus: 'sent', deliveryCode: null, deliveryError: null, createdAt: at(5),
+      attachments: [{ id: 'f1', filename: 'plan "v2".pdf', contentType: 'application/pdf', size: 1234 }],
     }
     hub.message(message, conversation)
     hub.conversation(open, 'reopened')

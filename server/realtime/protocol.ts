@@ -27,6 +27,8 @@ export const ClientFrameSchema = t.Union([
     body: t.String({ maxLength: 20_000 }),
     // agents only: e-mail a copy to a web visitor who has left (default true)
     alsoEmail: t.Optional(t.Boolean()),
+    // agents only: uploaded files this reply carries
+    attachmentIds: t.Optional(t.Array(Uuid, { maxItems: 10 })),
   }),
   t.Object({ type: t.Literal('resume'), conversationId: Uuid, afterSeq: t.Integer({ minimum: 0, maximum: MAX_SEQ }) }),
   t.Object({ type: t.Literal('typing'), conversationId: Uuid, typing: t.Boolean() }),

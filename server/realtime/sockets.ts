@@ -129,6 +129,8 @@ async function handleFrame(deps: AppDeps, ws: Sock, state: SocketState, frame: C
     case 'message.send': {
       const t0 = performance.now()
       if (who.kind === 'visitor') {
+        // Visitors send text only (agents' files: attachmentIds below).
+        if (frame.attachmentIds?.length) throw new AppError('frame.forbidden', 403, 'message.send: visitors cannot attach files')
         ack(deps, ws, frame.clientId, frame.body, await deps.web.receive(who.visitorId, frame))
         deps.metrics.ack.observe((performance.now() - t0) / 1000, { sender: 'visitor' })
       } else {
@@ -143,7 +145,13 @@ async function handleFrame(deps: AppDeps, ws: Sock, state: SocketState, frame: C
           ws,
           frame.clientId,
           frame.body,
-          await sendReply(deps, actor, { conversationId: frame.conversationId, body: frame.body, clientId: frame.clientId, alsoEmail: frame.alsoEmail }),
+          await sendReply(deps, actor, {
+            conversationId: frame.conversationId,
+            body: frame.body,
+            clientId: frame.clientId,
+            alsoEmail: frame.alsoEmail,
+            attachmentIds: frame.attachmentIds,
+          }),
         )
         deps.metrics.ack.observe((performance.now() - t0) / 1000, { sender: 'agent' })
       }

@@ -53,6 +53,16 @@ export interface Message {
   /** The channel's raw answer (SMTP's reply, Meta's error), quoted after the worded reason. */
   deliveryError: string | null
   createdAt: string
+  /** Its files, in order; each is downloaded on its own (agents: /api/conversations/…, visitors: /api/widget/…). */
+  attachments: Attachment[]
+}
+
+/** A file of a message: what is shown; the bytes are downloaded with the agent's session or the visitor's token. */
+export interface Attachment {
+  id: string
+  filename: string
+  contentType: string
+  size: number
 }
 
 export interface Conversation {
@@ -165,6 +175,8 @@ export type ClientFrame =
       body: string
       /** Agents only: e-mail a copy to a web visitor who has left (default true). */
       alsoEmail?: boolean
+      /** Agents only: files uploaded for this reply (POST /api/conversations/:id/uploads); the body may then be empty. */
+      attachmentIds?: string[]
     }
   /** Send me the messages after `afterSeq`, then `resumed`. */
   | { type: 'resume'; conversationId: string; afterSeq: number }

@@ -41,3 +41,6 @@ export const chevronIcon = (size = 14) => stroke('M6 9l6 6 6-6', size)
 export const plugIcon = (size = 16) => stroke('M9 3v5M15 3v5M6 8h12v3a6 6 0 0 1-12 0V8zM12 17v4', size)
 export const logoIcon = (size = 26) =>
   icon(svg`<rect width="32" height="32" rx="8" fill="#4f46e5"/><path d="M8 10h16v10H14l-4 4v-4H8z" fill="#fff"/>`, size, '0 0 32 32')
+/** Attach files: a paper clip. */
+export const paperclipIcon = (size = 16) =>
+  stroke('M21.4 11.1l-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5', size)

@@ -35,6 +35,7 @@ const msg = (id: string, seq: number): Message => ({
   deliveryCode: null,
   deliveryError: null,
   createdAt: new Date().toISOString(),
+  attachments: [],
 })
 
 describe('dashboard store rules', () => {

@@ -6,7 +6,7 @@ import { ApiClient, ApiError, query } from '../shared/api.ts'
 import { clientId, type ReconnectingSocket, type SocketState } from '../shared/socket.ts'
 import { isLanguage, pickLanguage, translator, type Language } from '../shared/i18n.ts'
 import type { Agent, ListView, Page, PageView } from '../shared/types.ts'
-import type { AgentStatus, ClientFrame, Conversation, Counts, Message, Note, ServerFrame, Visitor } from '../../server/realtime/wire.ts'
+import type { AgentStatus, Attachment, ClientFrame, Conversation, Counts, Message, Note, ServerFrame, Visitor } from '../../server/realtime/wire.ts'
 import { TeamTools } from './team-tools/team-tools.ts' // #16 notes, ratings, canned responses
 import { CATALOGS, type Key } from './i18n/index.ts'
 import { ThreadStory } from './thread/story.ts'
@@ -20,6 +20,8 @@ export interface PendingMessage {
   error: string | null
   /** The agent's choice to e-mail this reply to a web visitor who has left (undefined: not offered). */
   alsoEmail?: boolean
+  /** Files uploaded for this reply (the frame names them; they are claimed with it). */
+  attachments?: Attachment[]
 }
 
 export interface Thread {
@@ -459,8 +461,8 @@ export class DashboardStore extends EventTarget {
    * Sends a reply over the socket. It stays in `pending` until the server acknowledges it, and
    * the socket sends it again after every reconnect until then (`unsent`).
    */
-  sendMessage(conversationId: string, body: string, alsoEmail?: boolean): void {
-    const p: PendingMessage = { clientId: clientId(), conversationId, body, createdAt: new Date().toISOString(), state: 'sending', error: null, alsoEmail }
+  sendMessage(conversationId: string, body: string, alsoEmail?: boolean, attachments: Attachment[] = []): void {
+    const p: PendingMessage = { clientId: clientId(), conversationId, body, createdAt: new Date().toISOString(), state: 'sending', error: null, alsoEmail, attachments }
     this.pending.set(p.clientId, p)
     this.socket?.send(this.sendFrame(p))
     this.changed()
@@ -478,6 +480,7 @@ export class DashboardStore extends EventTarget {
       conversationId: p.conversationId,
       body: p.body,
       ...(p.alsoEmail === undefined ? {} : { alsoEmail: p.alsoEmail }),
+      ...(p.attachments?.length ? { attachmentIds: p.attachments.map((a) => a.id) } : {}),
     }
   }
 

@@ -4,7 +4,7 @@
 // commit, so a message typed offline, or sent just before the network dropped, is resent after
 // reconnect with the same client id and stored exactly once, in the order it was written.
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
-import type { AuthorType, ClientFrame, Conversation, Message, ServerFrame } from '../../server/realtime/wire.ts'
+import type { Attachment, AuthorType, ClientFrame, Conversation, Message, ServerFrame } from '../../server/realtime/wire.ts'
 import { ReconnectingSocket, clientId as newClientId } from '../shared/socket.ts'
 
 /** Fired on window after the site calls history.pushState (browsers fire no event of their own). */
@@ -44,6 +44,8 @@ export interface ChatItem {
   /** Only for the visitor's own messages. */
   state: 'sending' | 'sent' | 'delivered' | 'failed' | null
   clientId: string | null
+  /** An agent's files (downloaded with the visitor's token: downloadFile). */
+  attachments: Attachment[]
 }
 
 interface Pending {
@@ -226,9 +228,10 @@ export class ChatController implements ReactiveController {
       at: Date.parse(m.createdAt),
       state: m.authorType === 'visitor' ? (m.seq <= this.seenByAgent ? 'delivered' : 'sent') : null,
       clientId: m.clientId,
+      attachments: m.attachments ?? [],
     }))
     for (const p of this.outbox) {
-      items.push({ key: p.clientId, seq: null, author: 'visitor', authorName: null, body: p.body, at: p.at, state: p.failed ? 'failed' : 'sending', clientId: p.clientId })
+      items.push({ key: p.clientId, seq: null, author: 'visitor', authorName: null, body: p.body, at: p.at, state: p.failed ? 'failed' : 'sending', clientId: p.clientId, attachments: [] })
     }
     return items
   }
@@ -434,6 +437,21 @@ export class ChatController implements ReactiveController {
     // The conversation frame that follows says the same; this shows it without waiting for it.
     if (this.conversation?.id === c.id) this.conversation = { ...this.conversation, rating: { scale: data.scale, score: data.score } }
     this.changed()
+  }
+
+  /**
+   * A file of this conversation, fetched with the visitor's token (the file has no public URL).
+   * The view makes a blob: URL of it for a thumbnail or a download.
+   */
+  async downloadFile(attachmentId: string): Promise<Blob> {
+    const c = this.conversation
+    const token = this.token
+    if (!c || !token) throw new Error('no conversation')
+    const res = await fetch(`${this.base}/api/widget/conversations/${c.id}/attachments/${encodeURIComponent(attachmentId)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
+    if (!res.ok) throw new Error(`download answered ${res.status}`)
+    return res.blob()
   }
 
   // ---- visitor and socket ----

@@ -278,6 +278,15 @@ export const styles = css`
     color: var(--p-muted);
     margin: 0 0 4px 4px;
   }
+  /* an agent's files under their bubble (#13 agent attachments) */
+  .files {
+    display: flex;
+    flex-direction: column;
+    align-items: flex-start;
+    gap: 4px;
+    margin-top: 4px;
+    max-width: 100%;
+  }
   .bubble {
     padding: 9px 13px;
     border-radius: 18px;

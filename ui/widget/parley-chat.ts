@@ -15,6 +15,7 @@ import type { ParleyContactEvent, ParleyContactForm } from './contact-form/parle
 import { RecordingGate } from './recorder/gate.ts'
 import './rating/parley-rating.ts' // #16 ratings
 import type { ParleyRateEvent, ParleyRating } from './rating/parley-rating.ts'
+import './chat-file/chat-file.ts'
 
 export type ParleyEventName = 'message_received' | 'message_sent' | 'chat_opened' | 'chat_closed'
 
@@ -532,7 +533,12 @@ export class ParleyChat extends LitElement {
         : nothing}
       <div class="stack">
         ${m.author === 'agent' && first ? html`<span class="author">${name}</span>` : nothing}
-        <div class="bubble">${linkified(m.body)}</div>
+        ${m.body || m.attachments.length === 0 ? html`<div class="bubble">${linkified(m.body)}</div>` : nothing}
+        ${m.attachments.length
+          ? html`<div class="files">
+              ${m.attachments.map((f) => html`<parley-chat-file .file=${f} .source=${this.chat} .strings=${t} locale=${localeFor(this.lang2)}></parley-chat-file>`)}
+            </div>`
+          : nothing}
         ${showMeta
           ? html`<span class="meta"
               ><time datetime=${new Date(m.at).toISOString()}>${time}</time

@@ -17,6 +17,7 @@ import * as threads from './threads.repo.ts'
 import type { EmailSettings, SmtpSettings } from './settings.usecases.ts'
 import { newToken, plusAddress, subjectTag } from './tokens.ts'
 import { describeSmtpError, sendMail } from './smtp.ts'
+import { filesOfMessage } from '../../domain/attachments/attachments.usecases.ts'
 
 export interface OutgoingDeps {
   sql: Sql
@@ -117,6 +118,8 @@ export interface OutboundMail {
   references: string[]
   text: string
   html: string
+  /** The reply's files, as real MIME attachments. */
+  attachments: { filename: string; contentType: string; content: Uint8Array }[]
 }
 
 const escapeHtml = (s: string) =>
@@ -142,6 +145,7 @@ export async function composeMail(tx: TxSql, row: OutboxRow, smtp: SmtpSettings,
       references: [],
       text: row.textBody ?? '',
       html: htmlOf(row.textBody ?? '', ''),
+      attachments: [],
     }
   }
   const src = row.messageRowId && row.conversationId ? await findMessage({ sql: tx }, row.messageRowId) : null
@@ -164,6 +168,7 @@ export async function composeMail(tx: TxSql, row: OutboxRow, smtp: SmtpSettings,
     references: ids.map((i) => i.externalId).filter((id) => id !== row.mailMessageId),
     text: body,
     html: htmlOf(body, signature),
+    attachments: (await filesOfMessage({ sql: tx }, src.id)).map((f) => ({ filename: f.filename, contentType: f.contentType, content: f.content })),
   }
 }
 

@@ -61,6 +61,7 @@ export async function sendMail(s: SmtpSettings, mail: OutboundMail): Promise<str
       references: mail.references.length ? mail.references.map((r) => `<${r}>`).join(' ') : undefined,
       text: mail.text,
       html: mail.html,
+      attachments: mail.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content) })),
     })
     return info.response
   } finally {

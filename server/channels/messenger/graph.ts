@@ -38,7 +38,7 @@ const TIMEOUT_MS = 15_000
 export async function graphRequest<T>(
   target: GraphTarget,
   path: string,
-  o: { token: string; method?: 'GET' | 'POST'; body?: unknown; query?: Record<string, string> },
+  o: { token: string; method?: 'GET' | 'POST'; body?: unknown; form?: FormData; query?: Record<string, string> },
 ): Promise<T> {
   const url = new URL(`${target.baseUrl.replace(/\/+$/, '')}/${target.version}/${path}`)
   for (const [k, v] of Object.entries(o.query ?? {})) url.searchParams.set(k, v)
@@ -46,8 +46,9 @@ export async function graphRequest<T>(
   try {
     res = await fetch(url, {
       method: o.method ?? 'GET',
+      // a form (a file upload) sets its own multipart content type with the boundary
       headers: { authorization: `Bearer ${o.token}`, ...(o.body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: o.body === undefined ? undefined : JSON.stringify(o.body),
+      body: o.form ?? (o.body === undefined ? undefined : JSON.stringify(o.body)),
       signal: AbortSignal.timeout(TIMEOUT_MS),
       redirect: 'error',
     })

@@ -15,6 +15,7 @@ import type { DeliveryCode, MessageView } from '../../domain/messages/messages.t
 import { getConversation } from '../../domain/conversations/conversations.usecases.ts'
 import { findMessage, setDeliveryWithin } from '../../domain/messages/messages.usecases.ts'
 import { hasOutboundId, recordMessageId } from '../shared/channel-tables.ts'
+import { filesOfMessage, messengerKind } from '../../domain/attachments/attachments.usecases.ts'
 import { GraphError, graphRequest } from './graph.ts'
 import { graphTarget, loadPage, notePageError, notePageWorks } from './settings.usecases.ts'
 import { splitText } from './split.ts'
@@ -124,17 +125,21 @@ async function sendRow(deps: OutboundDeps, tx: TxSql, row: repo.SendRow): Promis
   const mode = sendMode({ lastInboundAt: contact?.lastInboundAt ?? null, now: new Date(), humanAgentEnabled: page.humanAgent, writtenByAgent: message.authorType === 'agent' && message.authorId !== null })
   if (mode.kind === 'closed') throw new Permanent(mode.reason, 'messenger.window_closed')
   const target = await graphTarget({ sql: tx as never })
+  // The text's parts, then each file as a message of its own (Messenger takes one attachment per
+  // message); partsSent counts both, so a retry resumes after what Meta already took.
   const parts = splitText(message.body)
-  for (let i = row.partsSent; i < parts.length; i++) {
+  const files = message.attachments.length ? await filesOfMessage({ sql: tx }, message.id) : []
+  const envelope = {
+    recipient: { id: row.psid },
+    messaging_type: mode.kind === 'RESPONSE' ? 'RESPONSE' : 'MESSAGE_TAG',
+    ...(mode.kind === 'HUMAN_AGENT' ? { tag: 'HUMAN_AGENT' } : {}),
+  }
+  for (let i = row.partsSent; i < parts.length + files.length; i++) {
+    const file = i >= parts.length ? files[i - parts.length]! : null
     const sent = await graphRequest<{ message_id?: string; recipient_id?: string }>(target, `${page.pageId}/messages`, {
       token: page.accessToken,
       method: 'POST',
-      body: {
-        recipient: { id: row.psid },
-        messaging_type: mode.kind === 'RESPONSE' ? 'RESPONSE' : 'MESSAGE_TAG',
-        ...(mode.kind === 'HUMAN_AGENT' ? { tag: 'HUMAN_AGENT' } : {}),
-        message: { text: parts[i] },
-      },
+      ...(file ? { form: attachmentForm(envelope, file) } : { body: { ...envelope, message: { text: parts[i] } } }),
     })
     // The mid tells our own echo apart from a reply typed in Meta's inbox, and read receipts find the message by it.
     if (typeof sent.message_id === 'string') {
@@ -142,6 +147,20 @@ async function sendRow(deps: OutboundDeps, tx: TxSql, row: repo.SendRow): Promis
     }
     await repo.sendProgress(tx, row.id, i + 1, mode.kind)
   }
+}
+
+/**
+ * A file as the Send API takes it from the sender's own bytes (Meta's "attachment upload" form of
+ * the Send API: the fields as form values, the JSON ones as JSON text, the file as `filedata`).
+ * Uploading rather than passing a `payload.url` works when Parley is not reachable from the
+ * internet, and hands Meta no link to the file.
+ */
+function attachmentForm(envelope: Record<string, unknown>, file: { filename: string; contentType: string; content: Uint8Array }): FormData {
+  const form = new FormData()
+  for (const [k, v] of Object.entries(envelope)) form.set(k, typeof v === 'string' ? v : JSON.stringify(v))
+  form.set('message', JSON.stringify({ attachment: { type: messengerKind(file.contentType), payload: { is_reusable: false } } }))
+  form.set('filedata', new Blob([new Uint8Array(file.content)], { type: file.contentType }), file.filename)
+  return form
 }
 
 /**

@@ -8,6 +8,7 @@ import { getConversation } from '../../domain/conversations/conversations.usecas
 import { findMessage } from '../../domain/messages/messages.usecases.ts'
 import { AppError } from '../../shared/errors.ts'
 import { isUuid, newId } from '../../shared/ids.ts'
+import { MAX_ATTACHMENT_BYTES, downloadHeaders } from '../../domain/attachments/attachments.usecases.ts'
 import * as repo from './channel-tables.repo.ts'
 
 export type { AttachmentMeta } from './channel-tables.repo.ts'
@@ -31,8 +32,8 @@ export async function conversationForMessageIds(db: Db, channel: Channel, ids: s
   return null
 }
 
-/** Largest attachment stored (the table refuses larger ones too). */
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+/** Largest attachment stored (the table refuses larger ones too); the one limit, in the attachments domain. */
+export { MAX_ATTACHMENT_BYTES }
 const CONTENT_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/
 
 /** A plain type/subtype in lower case, without parameters; anything else is application/octet-stream. */
@@ -92,14 +93,5 @@ export async function listAttachments(deps: { sql: Sql; bus: EventBus }, convers
  * SVG attachment could script it), and never sniffed into something else.
  */
 export function attachmentResponse(a: repo.AttachmentMeta & { content: Uint8Array }): Response {
-  const ascii = a.filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
-  return new Response(new Uint8Array(a.content), {
-    headers: {
-      'content-type': normaliseContentType(a.contentType),
-      'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(a.filename)}`,
-      'x-content-type-options': 'nosniff',
-      'content-security-policy': "sandbox; default-src 'none'",
-      'content-length': String(a.size),
-    },
-  })
+  return new Response(new Uint8Array(a.content), { headers: downloadHeaders(a) })
 }

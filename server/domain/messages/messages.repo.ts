@@ -6,10 +6,20 @@ import type { Channel, ConversationStatus } from '../conversations/conversations
 import type { MaskedText } from '../privacy/privacy.types.ts'
 import type { AppendItem, AppendOutcome, DeliveryCode, DeliveryStatus, MessageView, UpdatedMessage } from './messages.types.ts'
 
+// A message's files as the thread shows them (names, types, sizes), in order; [] for none.
+const attachmentsOf = (db: Db, message: string) => db`
+  coalesce((select json_agg(json_build_object('id', f.id, 'filename', f.filename, 'contentType', f.content_type, 'size', f.size)
+    order by f.created_at, f.id) from attachments f where f.message_row_id = ${db(message)}), '[]'::json) as attachments`
+
 const select = (db: Db) => db`
   select m.id, m.conversation_id, m.seq, m.author_type, m.author_id, a.name as author_name, m.body, m.client_id,
-         m.channel, m.delivery_status, m.delivery_code, m.delivery_error, m.created_at
+         m.channel, m.delivery_status, m.delivery_code, m.delivery_error, m.created_at, ${attachmentsOf(db, 'm.id')}
   from messages m left join agents a on m.author_type = 'agent' and a.id = m.author_id`
+
+export async function attachmentsOfMessage(db: Db, id: string): Promise<MessageView['attachments']> {
+  const [row] = await db<{ attachments: MessageView['attachments'] }[]>`select ${attachmentsOf(db, 'm.id')} from messages m where m.id = ${id}`
+  return row?.attachments ?? []
+}
 
 export async function findMessage(db: Db, id: string): Promise<MessageView | null> {
   const [row] = await db<MessageView[]>`${select(db)} where m.id = ${id}`
@@ -47,7 +57,7 @@ export async function listBefore(db: Db, conversationId: string, beforeSeq: numb
 const updatedReturning = (db: Db) => db`
   returning id, conversation_id, seq, author_type, author_id,
     (select a.name from agents a where author_type = 'agent' and a.id = author_id) as author_name,
-    body, client_id, channel, delivery_status, delivery_code, delivery_error, created_at,
+    body, client_id, channel, delivery_status, delivery_code, delivery_error, created_at, ${attachmentsOf(db, 'messages.id')},
     (select c.visitor_id from conversations c where c.id = conversation_id) as visitor_id`
 
 /**
@@ -217,6 +227,8 @@ export async function appendMessages(db: Db, items: readonly AppendItem[]): Prom
           deliveryCode: row.seenDeliveryCode,
           deliveryError: row.seenDeliveryError,
           createdAt: row.seenCreatedAt!,
+          // a retried reply's files are read again by sendReply when it had any
+          attachments: [],
         },
       }
       continue
@@ -243,6 +255,8 @@ export async function appendMessages(db: Db, items: readonly AppendItem[]): Prom
           deliveryError: null,
           // messages.created_at defaults to now(): the transaction's time, the same for the statement
           createdAt: row.messageCreatedAt!,
+          // files are claimed after the statement, in its transaction (sendReply)
+          attachments: [],
         },
       }
     })

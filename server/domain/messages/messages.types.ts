@@ -2,6 +2,7 @@ import type { TxSql } from '../../db/client.ts'
 import type { Author, MessageEffect } from '../conversations/conversations.rules.ts'
 import type { AuthorType, Channel, ConversationView } from '../conversations/conversations.types.ts'
 import type { MaskedText } from '../privacy/privacy.types.ts'
+import type { AttachmentInfo } from '../attachments/attachments.types.ts'
 
 export type DeliveryStatus = 'received' | 'pending' | 'sent' | 'delivered' | 'failed'
 
@@ -51,6 +52,8 @@ export interface MessageView {
   /** The channel's raw answer, for the owner: quoted after the worded reason. */
   deliveryError: string | null
   createdAt: Date
+  /** The files that came with it (an agent's attached files, a visitor's e-mail or Messenger files), in order. */
+  attachments: AttachmentInfo[]
 }
 
 /** An updated message as the dashboards and the visitor's tabs are told of it. */

@@ -4,7 +4,7 @@
 // client id: a retried frame is stored once and answered with the original.
 import type { Db, Sql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
-import { AppError } from '../../shared/errors.ts'
+import { AppError, isAppError } from '../../shared/errors.ts'
 import { isUuid, newId } from '../../shared/ids.ts'
 import { conversationForMessage } from '../conversations/conversations.usecases.ts'
 import { changesOf, effectOf, requiredOwner, type Author, type MessageEffect } from '../conversations/conversations.rules.ts'
@@ -13,6 +13,7 @@ import { maskCardNumbers } from '../privacy/privacy.rules.ts'
 import type { MaskedText } from '../privacy/privacy.types.ts'
 import { isVisitorOnline } from '../visitors/visitors.usecases.ts'
 import { assertNotBlocked } from '../blocking/blocking.usecases.ts'
+import { checkUploadIds, claimUploads, uploadNames } from '../attachments/attachments.usecases.ts'
 import * as repo from './messages.repo.ts'
 import { appendOne, retryAfterRace, type VisitorMessageBatcher } from './append-batch.ts'
 import type { AppendItem, AppendOutcome, DeliveryFailure, DeliveryStatus, InboundMessage, MessageResult, MessageView, UpdatedMessage, WithinMessage } from './messages.types.ts'
@@ -65,8 +66,11 @@ const notFound = () => new AppError('conversation.not_found', 404, 'conversation
 function appendItem(
   author: Author & { name: string | null },
   m: { conversationId: string; body: MaskedText; clientId: string | null; channel: Channel | null; deliveryStatus: DeliveryStatus },
+  files: readonly string[] = [],
 ): AppendItem {
-  return { id: newId(), author, effect: effectOf(author), owner: requiredOwner(author), preview: preview(m.body), eventId: newId(), ...m }
+  // A message that is only files previews as their names.
+  const shown = m.body === '' && files.length ? preview(maskCardNumbers(`📎 ${files.join(', ')}`)) : preview(m.body)
+  return { id: newId(), author, effect: effectOf(author), owner: requiredOwner(author), preview: shown, eventId: newId(), ...m }
 }
 
 /**
@@ -112,6 +116,12 @@ async function settle(deps: MessageDeps, outcome: AppendOutcome, created: boolea
   return { message, conversation, duplicate: false }
 }
 
+/** A channel's own records (`within`) may store the message's files: the announced message carries them. */
+async function withFiles(tx: Db, outcome: AppendOutcome, within: WithinMessage | undefined): Promise<AppendOutcome> {
+  if (!within || outcome.kind !== 'stored') return outcome
+  return { ...outcome, message: { ...outcome.message, attachments: await repo.attachmentsOfMessage(tx, outcome.message.id) } }
+}
+
 /** Rolls back a transaction that stored nothing (so a conversation opened for the message goes too). */
 class NothingStored {
   constructor(readonly outcome: AppendOutcome) {}
@@ -145,7 +155,7 @@ export async function receiveInbound(deps: MessageDeps, input: InboundMessage, w
         const [outcome] = await repo.appendMessages(tx, [item(target.id)])
         if (outcome!.kind !== 'stored') throw new NothingStored(outcome!)
         if (within) await within(tx, { messageId: outcome!.message.id, conversationId: target.id, visitorId: input.visitorId })
-        return { outcome: outcome!, created: target.created }
+        return { outcome: await withFiles(tx, outcome!, within), created: target.created }
       }),
     )
   } catch (e) {
@@ -161,18 +171,61 @@ export interface ReplyInput {
   clientId?: string | null
   /** On a web chat whose visitor has left: also e-mail the reply (default true when an address is known). */
   alsoEmail?: boolean
+  /** Files the agent uploaded for this reply (attachments.usecases.ts uploadFile), in order. */
+  attachmentIds?: readonly string[]
 }
 
-/** An agent's answer: a batch of one through the same append statement. */
+/**
+ * An agent's answer: a batch of one through the same append statement. With files, the message
+ * and the move of its uploads into its attachments commit in one transaction: the reply is
+ * acknowledged (and delivered) with its files or not stored at all. Text may then be empty.
+ */
 export async function sendReply(deps: MessageDeps, actor: Actor, input: ReplyInput): Promise<MessageResult> {
-  const body = checkBody(input.body)
+  const fileIds = checkUploadIds(input.attachmentIds)
+  const body = fileIds.length && input.body.trim() === '' ? maskCardNumbers('') : checkBody(input.body)
   const clientId = checkClientId(input.clientId)
   if (!isUuid(input.conversationId)) throw notFound()
-  const one = appendItem(
-    { type: 'agent', id: actor.id, name: actor.name },
-    { conversationId: input.conversationId, body, clientId, channel: null, deliveryStatus: 'pending' },
-  )
-  return settle(deps, await appendOne(deps.sql, one), false, one.effect, one.eventId, input.alsoEmail)
+  const author = { type: 'agent', id: actor.id, name: actor.name } as const
+  const fields = { conversationId: input.conversationId, body, clientId, channel: null, deliveryStatus: 'pending' } as const
+  // A retried frame whose files were claimed by its first try is answered with the original.
+  const earlier = fileIds.length && clientId ? await repo.findByClientId(deps.sql, actor.id, clientId) : null
+  if (fileIds.length === 0 || earlier) {
+    const one = appendItem(author, fields)
+    const result = await settle(deps, await appendOne(deps.sql, one), false, one.effect, one.eventId, input.alsoEmail)
+    return earlier ? { ...result, message: (await repo.findMessage(deps.sql, result.message.id)) ?? result.message } : result
+  }
+  let outcome: AppendOutcome
+  let effect: MessageEffect | null = null
+  let eventId: string | null = null
+  try {
+    outcome = await retryAfterRace(() =>
+      deps.sql.begin(async (tx) => {
+        const names = await uploadNames(tx, { ids: fileIds, agentId: actor.id, conversationId: input.conversationId })
+        const one = appendItem(author, fields, names)
+        effect = one.effect
+        eventId = one.eventId
+        const [o] = await repo.appendMessages(tx, [one])
+        if (o!.kind !== 'stored') throw new NothingStored(o!)
+        const attachments = await claimUploads(tx, {
+          ids: fileIds,
+          agentId: actor.id,
+          conversationId: o!.conversation.id,
+          messageRowId: o!.message.id,
+          channel: o!.message.channel,
+        })
+        return { ...o!, message: { ...o!.message, attachments } }
+      }),
+    )
+  } catch (e) {
+    if (e instanceof NothingStored) outcome = e.outcome
+    else {
+      // The same frame sent twice at once: the first claimed the files; the second is its duplicate.
+      const first = clientId && isAppError(e) && e.code === 'attachment.not_found' ? await repo.findByClientId(deps.sql, actor.id, clientId) : null
+      if (!first) throw e
+      return sendReply(deps, actor, input)
+    }
+  }
+  return settle(deps, outcome, false, effect ?? effectOf(author), eventId ?? newId(), input.alsoEmail)
 }
 
 /**
@@ -194,7 +247,7 @@ export async function receiveExternalReply(
       const [o] = await repo.appendMessages(tx, [one])
       if (o!.kind !== 'stored') throw new NothingStored(o!)
       await within(tx, { messageId: o!.message.id, conversationId: o!.conversation.id, visitorId: o!.conversation.visitor.id })
-      return o!
+      return withFiles(tx, o!, within)
     })
   } catch (e) {
     if (!(e instanceof NothingStored)) throw e

@@ -1,9 +1,10 @@
-// <parley-attachment-list>: the files that came with one visitor message (Messenger photos and
-// stickers, e-mail attachments), under its bubble: images as small previews, everything else as
-// a link. Every file is served as a download (never rendered in Parley's origin); an image is
-// only ever shown through <img>, which runs nothing. One request per conversation and new
-// message, shared by all the messages of the thread.
-import { css, html, nothing, type PropertyValues } from 'lit'
+// <parley-attachment-list>: the files of one message under its bubble (a visitor's Messenger
+// photos and e-mail attachments, an agent's attached files): PNG, JPEG, GIF and WebP images as
+// small previews, everything else as a link. Every file is served as a download (never rendered
+// in Parley's origin); an image is only ever shown through <img>, which runs nothing, and only for
+// the four types the server checked the bytes of. The files come with the message itself.
+import { css, html, nothing } from 'lit'
+import type { Attachment } from '../../../server/realtime/wire.ts'
 import { StoreElement } from '../context.ts'
 import { tokens } from '../../shared/tokens.ts'
 
@@ -13,30 +14,20 @@ declare global {
   }
 }
 
-interface AttachmentMeta {
-  id: string
-  messageRowId: string
-  filename: string
-  contentType: string
-  size: number
-}
+/** Shown inline; the server refuses a file that claims one of these types and is not that image. */
+const INLINE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp'])
 
-const lists = new Map<string, { seq: number; list: Promise<AttachmentMeta[]> }>()
-
-function listOf(get: (path: string) => Promise<AttachmentMeta[]>, conversationId: string, seq: number): Promise<AttachmentMeta[]> {
-  const known = lists.get(conversationId)
-  if (known && known.seq >= seq) return known.list
-  const list = get(`/api/conversations/${conversationId}/attachments`).catch(() => [])
-  lists.set(conversationId, { seq, list })
-  return list
+/** A file size in the agent's language: "12 kB", "3.4 MB". */
+export function fileSize(n: number, lang: string): string {
+  const mb = n >= 1024 * 1024
+  return new Intl.NumberFormat(lang, { style: 'unit', unit: mb ? 'megabyte' : 'kilobyte', maximumFractionDigits: 1 }).format(mb ? n / 1024 / 1024 : Math.max(n / 1024, 0.1))
 }
 
 export class ParleyAttachmentList extends StoreElement {
   static override properties = {
     conversationId: { attribute: 'conversation-id' },
     messageId: { attribute: 'message-id' },
-    seq: { type: Number },
-    files: { state: true },
+    files: { attribute: false },
   }
   static override styles = [
     tokens,
@@ -47,6 +38,8 @@ export class ParleyAttachmentList extends StoreElement {
       .files {
         display: flex;
         flex-wrap: wrap;
+        align-items: flex-start;
+        justify-content: flex-end;
         gap: 6px;
         margin-top: 4px;
       }
@@ -73,32 +66,21 @@ export class ParleyAttachmentList extends StoreElement {
 
   declare conversationId: string
   declare messageId: string
-  declare seq: number
-  declare files: AttachmentMeta[]
+  declare files: Attachment[]
 
   constructor() {
     super()
     this.files = []
-    this.seq = 0
-  }
-
-  protected override willUpdate(changed: PropertyValues): void {
-    if ((changed.has('conversationId') || changed.has('seq')) && this.conversationId && this.hasStore) {
-      const id = this.messageId
-      void listOf((p) => this.store.api.get<AttachmentMeta[]>(p), this.conversationId, this.seq).then((all) => {
-        if (id === this.messageId) this.files = all.filter((a) => a.messageRowId === id)
-      })
-    }
   }
 
   override render() {
     if (this.files.length === 0) return nothing
     const lang = this.hasStore ? this.store.lang : 'en'
-    const size = (n: number) => new Intl.NumberFormat(lang, { style: 'unit', unit: n < 1024 * 1024 ? 'kilobyte' : 'megabyte', maximumFractionDigits: 1 }).format(n < 1024 * 1024 ? n / 1024 : n / 1024 / 1024)
+    const size = (n: number) => fileSize(n, lang)
     return html`<div class="files">
       ${this.files.map((f) => {
         const href = `/api/conversations/${this.conversationId}/messages/${this.messageId}/attachments/${f.id}`
-        return f.contentType.startsWith('image/') && f.contentType !== 'image/svg+xml'
+        return INLINE.has(f.contentType)
           ? html`<a href=${href} download=${f.filename} title=${`${f.filename} · ${size(f.size)}`}><img src=${href} alt=${f.filename} loading="lazy" /></a>`
           : html`<a class="file" href=${href} download=${f.filename}>${f.filename} · ${size(f.size)}</a>`
       })}

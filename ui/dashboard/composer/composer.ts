@@ -1,6 +1,10 @@
 import { LitElement, html, nothing } from 'lit'
+import type { Attachment } from '../../../server/realtime/wire.ts'
+import type { ApiClient } from '../../shared/api.ts'
+import type { DashboardStore } from '../store.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
-import { sendIcon } from '../icons.ts'
+import { sendIcon, paperclipIcon } from '../icons.ts'
+import { fileSize } from '../attachment-list/attachment-list.ts'
 import { composerStyles } from './composer.styles.ts'
 // #16 notes, mentions and canned responses
 import { fillPlaceholders, filterAgents, filterCanned, triggerAt, type Fill, type Trigger } from './suggest.ts'
@@ -24,12 +28,45 @@ type Suggestion =
   | { kind: 'canned'; id: string; label: string; detail: string; insert: string }
   | { kind: 'mention'; id: string; label: string; detail: string; insert: string }
 
-/** The agent pressed Enter (or Send) with some text; `note`: a private note, not a reply (#16). */
+import { MAX_FILE_BYTES, MAX_FILES, UploadError, uploadFile, type UploadHandle } from './uploads.ts'
+
+/**
+ * The agent pressed Enter (or Send) with some text, some uploaded files, or both; `note`: a private
+ * note (#16), which carries no files.
+ */
 export class ComposerSendEvent extends Event {
   static readonly type = 'parley-send'
-  constructor(readonly body: string, readonly note = false) {
+  constructor(
+    readonly body: string,
+    readonly attachments: Attachment[] = [],
+    readonly note = false,
+  ) {
     super(ComposerSendEvent.type, { bubbles: true, composed: true })
   }
+}
+
+/** A file chosen for the next reply: uploading, uploaded, or refused (then only removable). */
+interface Chip {
+  key: string
+  name: string
+  size: number
+  state: 'uploading' | 'done' | 'failed'
+  progress: number
+  upload: Attachment | null
+  error: string | null
+  handle: UploadHandle | null
+}
+
+/** What the composer says for an upload the server (or the browser) refused. */
+const UPLOAD_ERRORS: Record<string, 'composer.fileTooLarge' | 'composer.fileEmpty' | 'composer.fileType' | 'composer.tooManyFiles'> = {
+  'attachment.too_large': 'composer.fileTooLarge',
+  'request.too_large': 'composer.fileTooLarge',
+  // a body past the server's own cap may be refused before Parley can answer in JSON
+  'http.413': 'composer.fileTooLarge',
+  'attachment.empty': 'composer.fileEmpty',
+  'attachment.bad_type': 'composer.fileType',
+  'attachment.type_mismatch': 'composer.fileType',
+  'attachment.too_many_pending': 'composer.tooManyFiles',
 }
 
 /** The agent started or stopped typing (sent on to the visitor's widget). */
@@ -80,6 +117,11 @@ export class ParleyComposer extends LitElement {
     fill: { attribute: false },
     noteMode: { state: true },
     picker: { state: true },
+    api: { attribute: false },
+    t: { attribute: false },
+    chips: { state: true },
+    dragging: { state: true },
+    notice: { state: true },
   }
   static override styles = [tokens, controls, composerStyles, noteStyles]
 
@@ -95,8 +137,18 @@ export class ParleyComposer extends LitElement {
   declare fill: Fill | null
   declare noteMode: boolean
   declare picker: { trigger: Trigger; items: Suggestion[]; active: number } | null
+  /** For uploads: the dashboard's API client (its base and CSRF token); without it no files can be attached. */
+  declare api: ApiClient | null
+  declare t: DashboardStore['t'] | null
+  declare chips: Chip[]
+  declare dragging: boolean
+  /** A refusal that concerns no single file (too many files). */
+  declare notice: string | null
 
   private drafts = new Map<string, string>()
+  /** Files chosen per conversation while the page is open, like the drafts. */
+  private files = new Map<string, Chip[]>()
+  private chipSeq = 0
   private typingSentAt = 0
   private idleTimer: ReturnType<typeof setTimeout> | null = null
 
@@ -113,6 +165,11 @@ export class ParleyComposer extends LitElement {
     this.fill = null
     this.noteMode = false
     this.picker = null
+    this.api = null
+    this.t = null
+    this.chips = []
+    this.dragging = false
+    this.notice = null
   }
 
   private get textarea(): HTMLTextAreaElement | null {
@@ -127,6 +184,9 @@ export class ParleyComposer extends LitElement {
     if (changed.has('conversationId')) {
       const previous = changed.get('conversationId') as string | undefined
       if (previous && this.textarea) this.drafts.set(previous, this.textarea.value)
+      if (previous) this.files.set(previous, this.chips)
+      this.chips = this.files.get(this.conversationId) ?? []
+      this.notice = null
       this.stopTyping()
       // #16: another conversation starts as a reply, so a note is never written into it unawares
       if (this.noteMode) this.dispatchEvent(new ComposerModeEvent(false))
@@ -185,16 +245,28 @@ export class ParleyComposer extends LitElement {
     }
   }
 
+  /** Files still on their way up: the reply waits for them. */
+  get uploading(): boolean {
+    return this.chips.some((c) => c.state === 'uploading')
+  }
+
   send(): void {
     const ta = this.textarea
     if (!ta) return
     const body = ta.value.trim()
-    if (!body) return
+    if (this.uploading && !this.noteMode) {
+      this.notice = this.t?.('composer.waitForUploads') ?? null
+      return
+    }
+    const files = this.noteMode ? [] : this.chips.filter((c) => c.state === 'done').map((c) => c.upload!)
+    if (!body && files.length === 0) return
     this.stopTyping()
-    this.dispatchEvent(new ComposerSendEvent(body, this.noteMode))
+    this.dispatchEvent(new ComposerSendEvent(body, files, this.noteMode))
     this.picker = null
     ta.value = ''
     this.drafts.delete(this.conversationId)
+    if (!this.noteMode) this.setChips([])
+    this.notice = null
     this.autosize()
     ta.focus()
   }
@@ -304,22 +376,143 @@ export class ParleyComposer extends LitElement {
     </div>`
   }
 
+  private setChips(chips: Chip[]) {
+    this.chips = chips
+    this.files.set(this.conversationId, chips)
+  }
+
+  /** Chosen, dropped or pasted files: each is checked, then uploaded on its own. */
+  addFiles(list: Iterable<File>): void {
+    const api = this.api
+    if (!api || !this.conversationId || this.noteMode) return
+    const conversationId = this.conversationId
+    const incoming = [...list]
+    const room = MAX_FILES - this.chips.filter((c) => c.state !== 'failed').length
+    this.notice = incoming.length > room ? (this.t?.('composer.tooManyFiles') ?? null) : null
+    const added: Chip[] = []
+    for (const file of incoming.slice(0, Math.max(room, 0))) {
+      const chip: Chip = { key: `f${++this.chipSeq}`, name: file.name || 'file', size: file.size, state: 'uploading', progress: 0, upload: null, error: null, handle: null }
+      added.push(chip)
+      if (file.size > MAX_FILE_BYTES || file.size === 0) {
+        Object.assign(chip, { state: 'failed', error: this.uploadMessage(file.size === 0 ? 'attachment.empty' : 'attachment.too_large') })
+        continue
+      }
+      chip.handle = uploadFile({
+        base: api.base,
+        csrfToken: api.csrfToken,
+        conversationId,
+        file,
+        progress: (f) => this.updateChip(conversationId, chip.key, { progress: f }),
+      })
+      chip.handle.done.then(
+        (upload) => this.updateChip(conversationId, chip.key, { state: 'done', progress: 1, upload, handle: null }),
+        (e: unknown) => {
+          if (e instanceof UploadError && e.code === 'aborted') return
+          this.updateChip(conversationId, chip.key, { state: 'failed', error: this.uploadMessage(e instanceof UploadError ? e.code : 'other'), handle: null })
+        },
+      )
+    }
+    if (added.length) this.setChips([...this.chips, ...added])
+  }
+
+  private uploadMessage(code: string): string {
+    const t = this.t
+    if (!t) return code
+    const key = UPLOAD_ERRORS[code]
+    return key ? t(key, { max: '10 MB' }) : t('composer.fileFailed')
+  }
+
+  /** A chip changed: in the conversation shown, or in one kept aside for later. */
+  private updateChip(conversationId: string, key: string, change: Partial<Chip>) {
+    const apply = (list: Chip[]) => list.map((c) => (c.key === key ? { ...c, ...change } : c))
+    if (conversationId === this.conversationId) this.setChips(apply(this.chips))
+    else this.files.set(conversationId, apply(this.files.get(conversationId) ?? []))
+  }
+
+  private removeChip(chip: Chip) {
+    chip.handle?.abort()
+    // The server would delete it within the hour anyway; asked now so it does not count against the agent.
+    if (chip.upload && this.api) void this.api.delete(`/api/conversations/${this.conversationId}/uploads/${chip.upload.id}`).catch(() => {})
+    this.setChips(this.chips.filter((c) => c.key !== chip.key))
+    this.notice = null
+    this.textarea?.focus()
+  }
+
+  private onPaste(e: ClipboardEvent) {
+    const files = [...(e.clipboardData?.files ?? [])]
+    if (files.length && this.api) {
+      e.preventDefault()
+      this.addFiles(files)
+    }
+  }
+
+  private onDragOver(e: DragEvent) {
+    if (!this.api || !e.dataTransfer?.types.includes('Files')) return
+    e.preventDefault()
+    e.dataTransfer.dropEffect = 'copy'
+    this.dragging = true
+  }
+
+  private onDrop(e: DragEvent) {
+    this.dragging = false
+    if (!this.api || !e.dataTransfer?.files.length) return
+    e.preventDefault()
+    this.addFiles(e.dataTransfer.files)
+  }
+
+  private onPick(e: Event) {
+    const input = e.target as HTMLInputElement
+    if (input.files) this.addFiles(input.files)
+    input.value = ''
+  }
+
+  private chip(c: Chip) {
+    const t = this.t
+    const lang = document.documentElement.lang || 'en'
+    const percent = Math.round(c.progress * 100)
+    return html`<li class="chip ${c.state}" data-state=${c.state}>
+      <span class="name" title=${c.name}>${c.name}</span>
+      <span class="size">${fileSize(c.size, lang)}</span>
+      ${c.state === 'uploading'
+        ? html`<progress max="100" value=${percent} aria-label=${t?.('composer.uploading', { name: c.name }) ?? c.name}></progress>`
+        : nothing}
+      ${c.state === 'failed' ? html`<span class="error" role="alert">${c.error}</span>` : nothing}
+      <button class="remove" type="button" aria-label=${t?.('composer.removeFile', { name: c.name }) ?? 'Remove'} @click=${() => this.removeChip(c)}>×</button>
+    </li>`
+  }
+
   override render() {
     const l = this.labels
     const note = this.noteMode && l !== null
     const placeholder = note ? l.notePlaceholder : this.placeholder
     const active = this.picker && this.picker.items.length > 0 ? `pick-${this.picker.active}` : ''
+    const t = this.t
+    // Notes carry no files: the chips wait for the next reply.
+    const canAttach = Boolean(this.api && t) && !note
     return html`
       ${this.renderSwitch()}
       ${this.renderPicker()}
-      <div class="box ${note ? 'note' : ''}">
-        <textarea rows="1" aria-label=${note ? l.notePlaceholder : this.label || this.placeholder} placeholder=${placeholder} aria-describedby="hint"
-          aria-autocomplete=${l ? 'list' : nothing} aria-controls=${active ? 'picker' : nothing} aria-activedescendant=${active || nothing}
-          @input=${this.onInput} @keydown=${this.onKeydown} @click=${() => this.updatePicker()}
-          @blur=${() => (this.picker = null)}></textarea>
-        <button class="btn primary" type="button" @click=${() => this.send()} aria-label=${note ? l.addNote : this.sendLabel}>${note ? lockIcon() : sendIcon()} ${note ? l.addNote : this.sendLabel}</button>
+      <div class="box ${note ? 'note' : ''} ${this.dragging ? 'dragging' : ''}" @dragover=${this.onDragOver} @dragleave=${() => (this.dragging = false)} @drop=${this.onDrop}>
+        ${!note && this.chips.length
+          ? html`<ul class="chips" aria-label=${t?.('composer.files') ?? ''}>${this.chips.map((c) => this.chip(c))}</ul>`
+          : nothing}
+        <div class="row">
+          ${canAttach
+            ? html`<label class="attach" title=${t!('composer.attach')}>
+                <input type="file" multiple @change=${this.onPick} aria-label=${t!('composer.attach')} />
+                ${paperclipIcon(18)}
+              </label>`
+            : nothing}
+          <textarea rows="1" aria-label=${note ? l.notePlaceholder : this.label || this.placeholder} placeholder=${placeholder} aria-describedby="hint"
+            aria-autocomplete=${l ? 'list' : nothing} aria-controls=${active ? 'picker' : nothing} aria-activedescendant=${active || nothing}
+            @input=${this.onInput} @keydown=${this.onKeydown} @paste=${this.onPaste} @click=${() => this.updatePicker()}
+            @blur=${() => (this.picker = null)}></textarea>
+          <button class="btn primary" type="button" @click=${() => this.send()} aria-label=${note ? l.addNote : this.sendLabel}>${note ? lockIcon() : sendIcon()} ${note ? l.addNote : this.sendLabel}</button>
+        </div>
+        ${this.dragging && t && !note ? html`<div class="drop" aria-hidden="true">${t('composer.dropHere')}</div>` : nothing}
       </div>
-      <div class="hint" id="hint">${note ? l.noteHint : this.hint}</div>
+      ${this.notice ? html`<div class="notice" role="alert">${this.notice}</div>` : nothing}
+      <div class="hint" id="hint" aria-live="polite">${note ? l.noteHint : this.uploading && t ? t('composer.waitForUploads') : this.hint}</div>
     `
   }
 }

@@ -547,4 +547,16 @@ export const cs: Catalog<Key> = {
   'blocking.error.prefix': 'Číslo za „/“ musí být od 1 do 32 pro IPv4, nebo od 1 do 128 pro IPv6.',
   'blocking.error.zero': 'Rozsah /0 by zablokoval všechny návštěvníky. Pokud chcete chat skrýt všem, odeberte raději chatovací okno z webu.',
   'blocking.error.hostBits': 'Tento rozsah má za prefixem nastavené bity. Mysleli jste {suggestion}?',
+  // #13 agent attachments
+  'composer.attach': 'Přiložit soubory',
+  'composer.files': 'Soubory k odeslání s odpovědí',
+  'composer.removeFile': 'Odebrat {name}',
+  'composer.uploading': 'Nahrávání souboru {name}',
+  'composer.waitForUploads': 'Soubory se ještě nahrávají: odpověď půjde odeslat, až budou nahrané.',
+  'composer.fileTooLarge': 'Příliš velký soubor: nejvýše {max}.',
+  'composer.fileEmpty': 'Tento soubor je prázdný.',
+  'composer.fileType': 'Odmítnuto: obsah souboru neodpovídá jeho typu.',
+  'composer.fileFailed': 'Nahrání se nezdařilo. Odeberte soubor a zkuste to znovu.',
+  'composer.tooManyFiles': 'Odpověď může nést nejvýše 10 souborů.',
+  'composer.dropHere': 'Přetáhněte soubory sem a budou přiloženy',
 }

@@ -547,4 +547,16 @@ export const de: Catalog<Key> = {
   'blocking.error.prefix': 'Die Zahl nach „/“ muss bei IPv4 zwischen 1 und 32 liegen, bei IPv6 zwischen 1 und 128.',
   'blocking.error.zero': 'Ein Bereich /0 würde alle Besucher sperren. Um den Chat für alle auszublenden, entfernen Sie stattdessen das Chat-Fenster von Ihrer Website.',
   'blocking.error.hostBits': 'In diesem Bereich sind nach dem Präfix Bits gesetzt. Meinten Sie {suggestion}?',
+  // #13 agent attachments
+  'composer.attach': 'Dateien anhängen',
+  'composer.files': 'Dateien, die mit der Antwort gesendet werden',
+  'composer.removeFile': '{name} entfernen',
+  'composer.uploading': '{name} wird hochgeladen',
+  'composer.waitForUploads': 'Dateien werden noch hochgeladen: die Antwort kann gesendet werden, sobald sie fertig sind.',
+  'composer.fileTooLarge': 'Zu groß: Dateien dürfen höchstens {max} groß sein.',
+  'composer.fileEmpty': 'Diese Datei ist leer.',
+  'composer.fileType': 'Abgelehnt: der Inhalt der Datei passt nicht zu ihrem Typ.',
+  'composer.fileFailed': 'Das Hochladen ist fehlgeschlagen. Entfernen Sie die Datei und versuchen Sie es erneut.',
+  'composer.tooManyFiles': 'Eine Antwort kann höchstens 10 Dateien enthalten.',
+  'composer.dropHere': 'Dateien hier ablegen, um sie anzuhängen',
 }

@@ -544,6 +544,18 @@ export const en = {
   'blocking.error.prefix': 'The number after “/” must be from 1 to 32 for IPv4, or from 1 to 128 for IPv6.',
   'blocking.error.zero': 'A /0 range would block every visitor. To hide the chat from everyone, remove the chat widget from your website instead.',
   'blocking.error.hostBits': 'This range has bits set after its prefix. Did you mean {suggestion}?',
+  // #13 agent attachments
+  'composer.attach': 'Attach files',
+  'composer.files': 'Files to send with the reply',
+  'composer.removeFile': 'Remove {name}',
+  'composer.uploading': 'Uploading {name}',
+  'composer.waitForUploads': 'Files are still uploading: the reply can be sent once they are done.',
+  'composer.fileTooLarge': 'Too large: files may be up to {max}.',
+  'composer.fileEmpty': 'This file is empty.',
+  'composer.fileType': 'Refused: the file’s content does not match its type.',
+  'composer.fileFailed': 'The upload failed. Remove the file and try again.',
+  'composer.tooManyFiles': 'A reply can carry up to 10 files.',
+  'composer.dropHere': 'Drop files here to attach them',
 } as const
 
 export type Key = keyof typeof en

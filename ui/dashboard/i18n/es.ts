@@ -547,4 +547,16 @@ export const es: Catalog<Key> = {
   'blocking.error.prefix': 'El número tras «/» debe ir de 1 a 32 para IPv4, o de 1 a 128 para IPv6.',
   'blocking.error.zero': 'Un rango /0 bloquearía a todos los visitantes. Para ocultar el chat a todos, quita la ventana de chat de tu sitio web.',
   'blocking.error.hostBits': 'Este rango tiene bits activados después del prefijo. ¿Querías decir {suggestion}?',
+  // #13 agent attachments
+  'composer.attach': 'Adjuntar archivos',
+  'composer.files': 'Archivos que se enviarán con la respuesta',
+  'composer.removeFile': 'Quitar {name}',
+  'composer.uploading': 'Subiendo {name}',
+  'composer.waitForUploads': 'Los archivos aún se están subiendo: podrás enviar la respuesta cuando terminen.',
+  'composer.fileTooLarge': 'Demasiado grande: los archivos pueden ocupar como máximo {max}.',
+  'composer.fileEmpty': 'Este archivo está vacío.',
+  'composer.fileType': 'Rechazado: el contenido del archivo no corresponde a su tipo.',
+  'composer.fileFailed': 'No se pudo subir. Quita el archivo y vuelve a intentarlo.',
+  'composer.tooManyFiles': 'Una respuesta puede llevar como máximo 10 archivos.',
+  'composer.dropHere': 'Suelta los archivos aquí para adjuntarlos',
 }

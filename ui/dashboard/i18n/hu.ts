@@ -547,4 +547,16 @@ export const hu: Catalog<Key> = {
   'blocking.error.prefix': 'A „/” utáni szám IPv4 esetén 1 és 32, IPv6 esetén 1 és 128 között lehet.',
   'blocking.error.zero': 'Egy /0 tartomány minden látogatót letiltana. Ha mindenki elől el szeretné rejteni a chatet, inkább távolítsa el a chatablakot a webhelyéről.',
   'blocking.error.hostBits': 'Ebben a tartományban az előtag után is vannak beállított bitek. Erre gondolt: {suggestion}?',
+  // #13 agent attachments
+  'composer.attach': 'Fájlok csatolása',
+  'composer.files': 'A válasszal küldendő fájlok',
+  'composer.removeFile': '{name} eltávolítása',
+  'composer.uploading': '{name} feltöltése',
+  'composer.waitForUploads': 'A fájlok feltöltése még tart: a válasz akkor küldhető el, ha elkészültek.',
+  'composer.fileTooLarge': 'Túl nagy: egy fájl legfeljebb {max} lehet.',
+  'composer.fileEmpty': 'Ez a fájl üres.',
+  'composer.fileType': 'Elutasítva: a fájl tartalma nem egyezik a típusával.',
+  'composer.fileFailed': 'A feltöltés nem sikerült. Távolítsa el a fájlt, és próbálja újra.',
+  'composer.tooManyFiles': 'Egy válasz legfeljebb 10 fájlt tartalmazhat.',
+  'composer.dropHere': 'Húzza ide a fájlokat a csatoláshoz',
 }

@@ -547,4 +547,16 @@ export const pl: Catalog<Key> = {
   'blocking.error.prefix': 'Liczba po „/” musi wynosić od 1 do 32 dla IPv4 lub od 1 do 128 dla IPv6.',
   'blocking.error.zero': 'Zakres /0 zablokowałby wszystkich odwiedzających. Aby ukryć czat przed wszystkimi, usuń okno czatu ze swojej strony.',
   'blocking.error.hostBits': 'Ten zakres ma ustawione bity za prefiksem. Czy chodziło o {suggestion}?',
+  // #13 agent attachments
+  'composer.attach': 'Załącz pliki',
+  'composer.files': 'Pliki do wysłania z odpowiedzią',
+  'composer.removeFile': 'Usuń {name}',
+  'composer.uploading': 'Przesyłanie pliku {name}',
+  'composer.waitForUploads': 'Pliki są jeszcze przesyłane: odpowiedź można wysłać, gdy się skończą.',
+  'composer.fileTooLarge': 'Za duży: pliki mogą mieć najwyżej {max}.',
+  'composer.fileEmpty': 'Ten plik jest pusty.',
+  'composer.fileType': 'Odrzucono: zawartość pliku nie zgadza się z jego typem.',
+  'composer.fileFailed': 'Przesyłanie nie powiodło się. Usuń plik i spróbuj ponownie.',
+  'composer.tooManyFiles': 'Odpowiedź może zawierać najwyżej 10 plików.',
+  'composer.dropHere': 'Upuść tu pliki, aby je załączyć',
 }

@@ -152,6 +152,27 @@ export const threadStyles = css`
     background: transparent;
     box-shadow: none;
   }
+  /* a reply's files while it is being sent (#13 agent attachments) */
+  .pending-files {
+    list-style: none;
+    margin: 4px 0 0;
+    padding: 0;
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: flex-end;
+    gap: 6px;
+    opacity: 0.7;
+    font-size: var(--p-fs-s);
+  }
+  .pending-files li {
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
+    padding: 3px 8px;
+    border: 1px solid var(--p-border);
+    border-radius: var(--p-radius-s);
+    background: var(--p-surface);
+  }
   .meta {
     display: flex;
     align-items: center;

@@ -6,7 +6,7 @@ import type { Conversation, ConversationEvent, Message } from '../../../server/r
 import type { PendingMessage } from '../store.ts'
 import { canAssign, canResolve, canTake } from '../permissions.ts'
 import { clockTime, dayLabel, dateTime } from '../format.ts'
-import { alertIcon, backIcon, checkIcon, clockIcon, doubleCheckIcon, panelIcon } from '../icons.ts'
+import { alertIcon, backIcon, checkIcon, clockIcon, doubleCheckIcon, panelIcon, paperclipIcon } from '../icons.ts'
 import { channelIcon, visitorLabel } from '../conversation-list/conversation-list.ts'
 import { ComposerModeEvent, ComposerSendEvent, ComposerTypingEvent, type ParleyComposer } from '../composer/composer.ts'
 import '../composer/composer.ts'
@@ -74,9 +74,9 @@ export class ParleyThread extends StoreElement {
     this.addEventListener(ComposerSendEvent.type, (e) => {
       const id = this.store.selectedId
       const c = this.conversation
-      // #16: a private note goes to the notes, never through the message path
+      // #16: a private note goes to the notes, never through the message path (and carries no files)
       if (id && e.note) void this.act(() => this.store.team.addNote(id, e.body))
-      else if (id) this.store.sendMessage(id, e.body, c && this.emailCopyTo(c) ? !this.skipEmail.has(id) : undefined)
+      else if (id) this.store.sendMessage(id, e.body, c && this.emailCopyTo(c) ? !this.skipEmail.has(id) : undefined, e.attachments)
       this.stickToBottom = true
     })
     this.addEventListener(ComposerTypingEvent.type, (e) => {
@@ -248,8 +248,10 @@ export class ParleyThread extends StoreElement {
     const mine = m.authorType === 'agent'
     const failed = mine && m.deliveryStatus === 'failed'
     return html`<div class="msg ${m.authorType} ${failed ? 'failed' : ''}" data-seq=${m.seq}>
-      <div class="bubble">${linkified(m.body)}</div>
-      ${m.authorType === 'visitor' && m.channel !== 'web' ? html`<parley-attachment-list conversation-id=${m.conversationId} message-id=${m.id} seq=${m.seq}></parley-attachment-list>` : nothing}
+      ${m.body || m.attachments.length === 0 ? html`<div class="bubble">${linkified(m.body)}</div>` : nothing}
+      ${m.attachments.length
+        ? html`<parley-attachment-list conversation-id=${m.conversationId} message-id=${m.id} .files=${m.attachments}></parley-attachment-list>`
+        : nothing}
       <div class="meta">
         ${mine && m.authorName ? html`<span>${m.authorName} ·</span>` : nothing}
         ${mine && !m.authorId && m.channel === 'messenger' ? html`<span>${this.t('messenger.fromMetaInbox')} ·</span>` : nothing}
@@ -264,7 +266,10 @@ export class ParleyThread extends StoreElement {
     const t = this.t
     const failed = p.state === 'failed'
     return html`<div class="msg agent ${failed ? 'failed' : 'pending'}" data-client-id=${p.clientId}>
-      <div class="bubble">${linkified(p.body)}</div>
+      ${p.body || !p.attachments?.length ? html`<div class="bubble">${linkified(p.body)}</div>` : nothing}
+      ${p.attachments?.length
+        ? html`<ul class="pending-files">${p.attachments.map((f) => html`<li>${paperclipIcon(12)} ${f.filename}</li>`)}</ul>`
+        : nothing}
       <div class="meta">
         ${failed
           ? html`<span class="state failed">${alertIcon(12)} ${p.error ?? t('delivery.failed')}</span>
@@ -381,7 +386,7 @@ export class ParleyThread extends StoreElement {
       ${this.writingNote ? nothing : html`${this.emailCopy(c)}${this.unreachable(c)}`}
       ${c.channel === 'messenger' ? html`<parley-messenger-window conversation-id=${c.id} last=${String(c.lastMessage.at)}></parley-messenger-window>` : nothing}
       <parley-composer conversation-id=${c.id} placeholder=${t('composer.placeholder')} hint=${t('composer.hint')}
-        send-label=${t('composer.send')} label=${t('composer.label')}
+        send-label=${t('composer.send')} label=${t('composer.label')} .api=${this.store.api} .t=${t}
         .labels=${composerLabels(t)} .canned=${s.team.cannedList()} .agents=${s.agents.filter((a) => a.active && a.id !== s.me?.id)}
         .fill=${{ visitorName: s.visitors.get(c.visitor.id)?.name ?? c.visitor.name, visitorEmail: s.visitors.get(c.visitor.id)?.email ?? c.visitor.email, agentName: s.me?.name ?? '', fallback: t('canned.visitorFallback') }}></parley-composer>
     `

@@ -53,4 +53,7 @@ export const cs: Strings = {
   rateThanks: 'Děkujeme za hodnocení!',
   rateChange: 'Změnit hodnocení',
   rateFailed: 'Hodnocení se nepodařilo odeslat. Zkuste to prosím znovu.',
+  // #13 agent attachments
+  fileDownload: (name) => `Stáhnout ${name}`,
+  fileFailed: 'Soubor se nepodařilo stáhnout. Zkuste to prosím znovu.',
 }

@@ -53,4 +53,7 @@ export const de: Strings = {
   rateThanks: 'Vielen Dank für Ihre Bewertung!',
   rateChange: 'Bewertung ändern',
   rateFailed: 'Ihre Bewertung konnte nicht gesendet werden. Bitte versuchen Sie es erneut.',
+  // #13 agent attachments
+  fileDownload: (name) => `${name} herunterladen`,
+  fileFailed: 'Die Datei konnte nicht heruntergeladen werden. Bitte versuchen Sie es erneut.',
 }

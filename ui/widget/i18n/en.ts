@@ -53,4 +53,7 @@ export const en: Strings = {
   rateThanks: 'Thank you for your rating!',
   rateChange: 'Change rating',
   rateFailed: 'Your rating could not be sent. Please try again.',
+  // #13 agent attachments
+  fileDownload: (name) => `Download ${name}`,
+  fileFailed: 'The file could not be downloaded. Please try again.',
 }

@@ -53,4 +53,7 @@ export const es: Strings = {
   rateThanks: '¡Gracias por tu valoración!',
   rateChange: 'Cambiar valoración',
   rateFailed: 'No se pudo enviar tu valoración. Inténtalo de nuevo.',
+  // #13 agent attachments
+  fileDownload: (name) => `Descargar ${name}`,
+  fileFailed: 'No se pudo descargar el archivo. Inténtalo de nuevo.',
 }

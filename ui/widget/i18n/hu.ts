@@ -53,4 +53,7 @@ export const hu: Strings = {
   rateThanks: 'Köszönjük az értékelést!',
   rateChange: 'Értékelés módosítása',
   rateFailed: 'Az értékelést nem sikerült elküldeni. Kérjük, próbálja újra.',
+  // #13 agent attachments
+  fileDownload: (name) => `${name} letöltése`,
+  fileFailed: 'A fájlt nem sikerült letölteni. Kérjük, próbálja újra.',
 }

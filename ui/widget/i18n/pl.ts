@@ -53,4 +53,7 @@ export const pl: Strings = {
   rateThanks: 'Dziękujemy za ocenę!',
   rateChange: 'Zmień ocenę',
   rateFailed: 'Nie udało się wysłać oceny. Spróbuj ponownie.',
+  // #13 agent attachments
+  fileDownload: (name) => `Pobierz ${name}`,
+  fileFailed: 'Nie udało się pobrać pliku. Spróbuj ponownie.',
 }

@@ -59,6 +59,10 @@ export interface Strings {
   rateThanks: string
   rateChange: string
   rateFailed: string
+  // #13 agent attachments
+  /** A file an agent sent: the link's accessible name. */
+  fileDownload: (name: string) => string
+  fileFailed: string
 }
 
 export type { Language } from '../../shared/i18n.ts'

@@ -9,8 +9,10 @@ import { signatureOf } from '../signature.ts'
 export interface RecordedSend {
   pageId: string
   token: string | null
-  body: { recipient: { id: string }; messaging_type: string; tag?: string; message: { text?: string; attachment?: unknown } }
+  body: { recipient: { id: string }; messaging_type: string; tag?: string; message: { text?: string; attachment?: { type: string; payload: Record<string, unknown> } } }
   messageId: string
+  /** A file sent as Meta's attachment upload (multipart `filedata`). */
+  file?: { name: string; type: string; bytes: Uint8Array }
 }
 
 export type FakeError = { status: number; error: { message: string; type: string; code: number; error_subcode?: number; is_transient?: boolean } }
@@ -106,12 +108,14 @@ export class FakeGraph {
     if (!token || !page) return this.error({ status: 400, error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190 } })
     if (this.expired.has(token)) return this.error(ERROR_190)
     if (req.method === 'POST' && parts.length === 3 && parts[2] === 'messages') {
-      const body = (await req.json()) as RecordedSend['body']
+      const multipart = req.headers.get('content-type')?.startsWith('multipart/form-data')
+      const { body, file } = multipart ? await this.readForm(req) : { body: (await req.json()) as RecordedSend['body'], file: undefined }
+      if (!body) return this.error({ status: 400, error: { message: '(#100) Invalid attachment upload', type: 'OAuthException', code: 100 } })
       if (parts[1] !== page.pageId) return this.error({ status: 400, error: { message: '(#100) Invalid page id', type: 'OAuthException', code: 100 } })
       const failure = this.failures.shift()
       if (failure) return this.error(failure)
       const messageId = `m_fake${++this.seq}_${crypto.randomUUID().replaceAll('-', '')}`
-      this.sends.push({ pageId: parts[1]!, token, body, messageId })
+      this.sends.push({ pageId: parts[1]!, token, body, messageId, ...(file ? { file } : {}) })
       for (const w of this.waiters.splice(0)) w()
       return Response.json({ recipient_id: body.recipient.id, message_id: messageId })
     }
@@ -123,6 +127,26 @@ export class FakeGraph {
       return Response.json({ ...profile, id: parts[1] })
     }
     return this.error({ status: 400, error: { message: 'Unsupported request', type: 'GraphMethodException', code: 100 } })
+  }
+
+  /**
+   * The Send API's attachment upload: recipient, messaging_type, tag and message as form fields
+   * (JSON text where Meta's are objects), the file as `filedata`; Meta refuses a form without
+   * both an attachment type and the file.
+   */
+  private async readForm(req: Request): Promise<{ body: RecordedSend['body'] | null; file?: RecordedSend['file'] }> {
+    const form = await req.formData()
+    const filedata = form.get('filedata')
+    try {
+      const message = JSON.parse(String(form.get('message')))
+      const recipient = JSON.parse(String(form.get('recipient')))
+      const tag = form.get('tag')
+      if (!(filedata instanceof Blob) || typeof message?.attachment?.type !== 'string' || typeof recipient?.id !== 'string') return { body: null }
+      const body: RecordedSend['body'] = { recipient, messaging_type: String(form.get('messaging_type')), ...(tag ? { tag: String(tag) } : {}), message }
+      return { body, file: { name: (filedata as File).name, type: filedata.type, bytes: new Uint8Array(await filedata.arrayBuffer()) } }
+    } catch {
+      return { body: null }
+    }
   }
 
   private error(e: FakeError): Response {
