@@ -66,7 +66,7 @@ export const widgetRoutes = (deps: AppDeps) =>
     )
     .get(
       '/conversations',
-      async ({ request }) => conversations.listVisitorConversations(deps, (await requireVisitor(deps, request)).id),
+      async ({ request }) => (await conversations.listVisitorConversations(deps, (await requireVisitor(deps, request)).id)).map(conversations.forVisitor),
       { detail: { summary: "This visitor's conversations, newest first", tags } },
     )
     .get(

@@ -68,6 +68,9 @@ export interface Conversation {
   createdAt: string
   resolvedAt: string | null
   resolvedBy: string | null
+  /** Tags and group (#16); always empty/null in what a visitor receives. */
+  tags: { id: string; name: string; color: string }[]
+  group: { id: string; name: string } | null
 }
 
 /** Open conversations: the unassigned ones, and per assignee (Mine and Others follow from it). */

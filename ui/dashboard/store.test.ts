@@ -17,6 +17,8 @@ const conv = (over: Partial<Conversation>): Conversation => ({
   createdAt: new Date().toISOString(),
   resolvedAt: null,
   resolvedBy: null,
+  tags: [],
+  group: null,
   ...over,
 })
 

@@ -11,6 +11,8 @@ export interface ViewRow extends ConversationRow {
   visitorEmail: string | null
   assigneeName: string | null
   lastMessageAgentName: string | null
+  tags: { id: string; name: string; color: string }[]
+  groupName: string | null
   sortKey: string
 }
 
@@ -22,11 +24,15 @@ export interface ViewRow extends ConversationRow {
  */
 export const viewSelect = (db: Db, source = 'conversations', sortKey = db`null`) => db`
   select c.*, v.number as visitor_number, v.name as visitor_name, v.email as visitor_email, a.name as assignee_name,
-    la.name as last_message_agent_name, (${sortKey})::text as sort_key
+    la.name as last_message_agent_name, (${sortKey})::text as sort_key,
+    coalesce((select json_agg(json_build_object('id', t.id, 'name', t.name, 'color', t.color) order by lower(t.name))
+      from conversation_tags ct join tags t on t.id = ct.tag_id where ct.conversation_id = c.id), '[]') as tags,
+    g.name as group_name
   from ${db(source)} c
   join visitors v on v.id = c.visitor_id
   left join agents a on a.id = c.assignee_id
-  left join agents la on la.id = c.last_message_agent_id`
+  left join agents la on la.id = c.last_message_agent_id
+  left join groups g on g.id = c.group_id`
 
 export function toView(r: ViewRow): ConversationView {
   return {
@@ -46,8 +52,14 @@ export function toView(r: ViewRow): ConversationView {
     createdAt: r.createdAt,
     resolvedAt: r.resolvedAt,
     resolvedBy: r.resolvedBy,
+    tags: r.tags,
+    group: r.groupId ? { id: r.groupId, name: r.groupName ?? '' } : null,
   }
 }
+
+/** What a visitor's widget is told of a conversation: the team's tags and groups stay internal. */
+export const forVisitor = (c: ConversationView): ConversationView =>
+  c.tags.length === 0 && c.group === null ? c : { ...c, tags: [], group: null }
 
 /**
  * The SET list of `update conversations c … from <rows> e`: applies a MessageEffect
