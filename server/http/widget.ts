@@ -15,6 +15,7 @@ import { ClientId, MessageBody, SiteInfo, SeqAfter, SeqBefore } from './schemas.
 import { requireVisitor } from './guards.ts'
 import { sendTranscript } from '../domain/notifications/notifications.usecases.ts'
 import { getWidgetRecordingSettings } from '../domain/settings/recording-settings.usecases.ts'
+import { publicGroups } from '../domain/groups/groups.usecases.ts'
 
 const tags = ['widget']
 const checkId = (id: string) => idOr404(id, 'conversation')
@@ -37,6 +38,7 @@ export const widgetRoutes = (deps: AppDeps) =>
         online: await anyAgentOnline(deps),
         canEmail: await deps.mail.canSend(),
         recording: await getWidgetRecordingSettings(deps),
+        groups: await publicGroups(deps),
       }),
       {
         detail: {

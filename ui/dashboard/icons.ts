@@ -41,3 +41,7 @@ export const chevronIcon = (size = 14) => stroke('M6 9l6 6 6-6', size)
 export const plugIcon = (size = 16) => stroke('M9 3v5M15 3v5M6 8h12v3a6 6 0 0 1-12 0V8zM12 17v4', size)
 export const logoIcon = (size = 26) =>
   icon(svg`<rect width="32" height="32" rx="8" fill="#4f46e5"/><path d="M8 10h16v10H14l-4 4v-4H8z" fill="#fff"/>`, size, '0 0 32 32')
+/** Tags (#16): a label. */
+export const tagIcon = (size = 16) => stroke('M3 12V4h8l10 10-8 8L3 12zM7.5 8.5h.01', size)
+/** Groups (#16): three people. */
+export const groupIcon = (size = 16) => stroke('M12 10a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM6 20c0-3 2.7-5 6-5s6 2 6 5M5 11a2.2 2.2 0 1 0 0-4.4M19 11a2.2 2.2 0 1 0 0-4.4M2 18c0-2 1-3.3 3-3.8M22 18c0-2-1-3.3-3-3.8', size)

@@ -100,6 +100,12 @@ export class ChatController implements ReactiveController {
   /** Whether Parley can e-mail the visitor a reply (SMTP is set up): the offline form promises it only then. */
   canEmail = true
   configLoaded = false
+  /** Groups (#16): the owner lets the visitor choose one before the first message (prechat). */
+  prechat = false
+  groups: { key: string; name: string }[] = []
+  /** The group this visitor was routed to (by the site or by their choice), kept per server. */
+  group: string | null = null
+  private routing: Promise<unknown> = Promise.resolve()
   link: Link = 'idle'
   conversation: Conversation | null = null
   /** The agent typing right now: their name, '' when unnamed, null when nobody types. */
@@ -144,6 +150,7 @@ export class ChatController implements ReactiveController {
     this.base = server.replace(/\/+$/, '')
     this.storage = store(`parley:${this.base}:`)
     this.token = this.storage.get<string>('token')
+    this.group = this.storage.get<string>('group') ?? null
     this.outbox = (this.storage.get<Pending[]>('outbox') ?? []).filter((p) => p && typeof p.clientId === 'string' && typeof p.body === 'string')
     const read = this.storage.get<{ c: string; seq: number }>('read')
     this.lastRead = read && typeof read.seq === 'number' ? read : { c: '', seq: 0 }
@@ -242,8 +249,11 @@ export class ChatController implements ReactiveController {
     this.outbox.push(p)
     this.saveOutbox()
     this.stopTyping()
-    if (this.ready) this.transmit(p)
-    else this.socket.connect()
+    // A group chosen a moment ago must be on the server before the message opens a conversation.
+    void this.routing.then(() => {
+      if (this.ready) this.transmit(p)
+      else this.socket.connect()
+    })
     this.changed()
   }
 
@@ -296,6 +306,11 @@ export class ChatController implements ReactiveController {
       }
       this.online = body.online !== false
       this.canEmail = body.canEmail !== false
+      const g = (body as { groups?: { prechat?: unknown; groups?: unknown } }).groups
+      this.groups = Array.isArray(g?.groups)
+        ? (g.groups as { key?: unknown; name?: unknown }[]).filter((x) => typeof x.key === 'string' && typeof x.name === 'string').map((x) => ({ key: x.key as string, name: x.name as string }))
+        : []
+      this.prechat = g?.prechat === true && this.groups.length > 0
       this.callbacks.configured?.(body as { recording?: unknown })
     } catch {
       // Unreachable server: keep the defaults; the chat queues messages until it is back.
@@ -318,6 +333,26 @@ export class ChatController implements ReactiveController {
     return this.siteCall('identify', input).then((r) => {
       if ((r as { switched?: boolean } | null)?.switched) this.restart()
     })
+  }
+
+  /**
+   * parley('group', key), or the visitor's pre-chat choice: the visitor's new conversations start
+   * in that group (null: in none). A message sent meanwhile waits for it (send()).
+   */
+  route(key: string | null): Promise<void> {
+    const p = this.siteCall('group', { key }).then((r) => {
+      if (r === null) return
+      this.group = key
+      this.storage.set('group', key)
+      this.changed()
+    })
+    this.routing = p
+    return p
+  }
+
+  /** The pre-chat choice is asked for: the owner turned it on, nothing routed this visitor, no conversation yet. */
+  get asksForGroup(): boolean {
+    return this.prechat && this.group === null && !this.hasThread
   }
 
   private siteCall(path: string, body: object): Promise<unknown> {

@@ -7,7 +7,7 @@ import { storeContext } from '../context.ts'
 import { DashboardStore, SessionEndedEvent, StoreController } from '../store.ts'
 import { NotifierController } from '../notifier.ts'
 import { isOwner } from '../permissions.ts'
-import { chatIcon, logoIcon, mailIcon, messengerIcon, plugIcon, usersIcon, widgetIcon } from '../icons.ts'
+import { chatIcon, logoIcon, mailIcon, messengerIcon, plugIcon, usersIcon, widgetIcon, tagIcon, groupIcon } from '../icons.ts'
 import { SignedInEvent } from '../login/login.ts'
 import { NotificationPrefsEvent, SignOutEvent } from '../account-menu/account-menu.ts'
 import { ToggleVisitorPanelEvent } from '../thread/thread.ts'
@@ -23,6 +23,8 @@ import '../agents-page/agents-page.ts'
 import '../widget-settings/widget-settings.ts'
 import '../email-settings/email-settings.ts'
 import '../messenger-settings/messenger-settings.ts'
+import '../tags-settings/tags-settings.ts'
+import '../groups-settings/groups-settings.ts'
 import '../messenger-banner/messenger-banner.ts'
 import '../integrations-page/integrations-page.ts'
 import '../account-page/account-page.ts'
@@ -35,7 +37,7 @@ declare global {
 }
 
 type Screen = 'loading' | 'setup' | 'login' | 'ready' | 'error'
-type Route = { page: 'inbox'; id: string | null } | { page: 'agents' } | { page: 'widget' } | { page: 'email' } | { page: 'messenger' } | { page: 'integrations' } | { page: 'account' } | { page: 'audit' }
+type Route = { page: 'inbox'; id: string | null } | { page: 'agents' } | { page: 'widget' } | { page: 'email' } | { page: 'messenger' } | { page: 'integrations' } | { page: 'account' } | { page: 'audit' } | { page: 'tags' } | { page: 'groups' }
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '')
@@ -48,6 +50,8 @@ export function parseRoute(hash: string): Route {
   if (path === '/integrations') return { page: 'integrations' }
   if (path === '/account') return { page: 'account' }
   if (path === '/audit') return { page: 'audit' }
+  if (path === '/tags') return { page: 'tags' }
+  if (path === '/groups') return { page: 'groups' }
   return { page: 'inbox', id: null }
 }
 
@@ -204,6 +208,8 @@ export class ParleyApp extends LitElement {
       this.store.loadUnread().catch(() => {}),
       this.store.loadAttention().catch(() => {}),
       this.store.loadAgents().catch(() => {}),
+      this.store.loadTags().catch(() => {}),
+      this.store.loadGroups().catch(() => {}),
     ])
   }
 
@@ -248,6 +254,8 @@ export class ParleyApp extends LitElement {
         ${isOwner(me) ? link('#/email', r.page === 'email', mailIcon(), t('nav.email')) : nothing}
         ${isOwner(me) ? link('#/messenger', r.page === 'messenger', messengerIcon(), t('channel.messenger')) : nothing}
         ${isOwner(me) ? link('#/integrations', r.page === 'integrations', plugIcon(), t('nav.integrations')) : nothing}
+        ${isOwner(me) ? link('#/tags', r.page === 'tags', tagIcon(), t('nav.tags')) : nothing}
+        ${isOwner(me) ? link('#/groups', r.page === 'groups', groupIcon(), t('nav.groups')) : nothing}
       </nav>
       <parley-status-switch></parley-status-switch>
       <parley-account-menu .soundOn=${this.notifier.soundOn} permission=${this.notifier.permission}></parley-account-menu>
@@ -263,6 +271,8 @@ export class ParleyApp extends LitElement {
     if (r.page === 'messenger' && isOwner(me)) return html`<main class="page"><parley-messenger-settings></parley-messenger-settings></main>`
     if (r.page === 'integrations' && isOwner(me)) return html`<main class="page"><parley-integrations-page></parley-integrations-page></main>`
     if (r.page === 'account') return html`<main class="page"><parley-account-page></parley-account-page></main>`
+    if (r.page === 'tags' && isOwner(me)) return html`<main class="page"><parley-tags-settings></parley-tags-settings></main>`
+    if (r.page === 'groups' && isOwner(me)) return html`<main class="page"><parley-groups-settings></parley-groups-settings></main>`
     if (r.page === 'audit' && isOwner(me)) return html`<main class="page"><parley-audit-page></parley-audit-page></main>`
     const selected = this.store.selectedId !== null
     const cls = ['inbox', this.panelOpen ? 'drawer' : 'no-panel', selected ? 'has-selection' : ''].join(' ')

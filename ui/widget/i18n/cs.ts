@@ -43,4 +43,8 @@ export const cs: Strings = {
   transcriptFailed: 'Konverzaci se nepodařilo odeslat. Zkuste to prosím znovu.',
   // #15 attention
   resolvedNote: 'Tato konverzace je vyřešená. Kdykoli nás budete znovu potřebovat, napište níže.',
+  // groups (#16)
+  groupChoose: 'S kým si chcete promluvit?',
+  groupPlaceholder: 'Vyberte tým',
+  groupRequired: 'Nejdřív prosím vyberte tým.',
 }

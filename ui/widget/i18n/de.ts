@@ -43,4 +43,8 @@ export const de: Strings = {
   transcriptFailed: 'Die Konversation konnte nicht gesendet werden. Bitte versuchen Sie es erneut.',
   // #15 attention
   resolvedNote: 'Diese Konversation ist abgeschlossen. Schreiben Sie einfach unten, wenn Sie uns wieder brauchen.',
+  // groups (#16)
+  groupChoose: 'Mit wem möchten Sie sprechen?',
+  groupPlaceholder: 'Team auswählen',
+  groupRequired: 'Bitte wählen Sie zuerst ein Team.',
 }

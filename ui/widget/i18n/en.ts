@@ -43,4 +43,8 @@ export const en: Strings = {
   transcriptFailed: 'The conversation could not be sent. Please try again.',
   // #15 attention
   resolvedNote: 'This conversation has been resolved. Write below whenever you need us again.',
+  // groups (#16)
+  groupChoose: 'Who would you like to talk to?',
+  groupPlaceholder: 'Choose a team',
+  groupRequired: 'Please choose a team first.',
 }

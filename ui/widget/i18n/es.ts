@@ -43,4 +43,8 @@ export const es: Strings = {
   transcriptFailed: 'No se pudo enviar la conversación. Inténtalo de nuevo.',
   // #15 attention
   resolvedNote: 'Esta conversación está resuelta. Escríbenos abajo cuando nos necesites de nuevo.',
+  // groups (#16)
+  groupChoose: '¿Con quién quieres hablar?',
+  groupPlaceholder: 'Elige un equipo',
+  groupRequired: 'Primero elige un equipo, por favor.',
 }

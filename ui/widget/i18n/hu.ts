@@ -43,4 +43,8 @@ export const hu: Strings = {
   transcriptFailed: 'A beszélgetést nem sikerült elküldeni. Kérjük, próbálja újra.',
   // #15 attention
   resolvedNote: 'Ez a beszélgetés megoldódott. Írjon lent, amikor ismét szüksége van ránk.',
+  // groups (#16)
+  groupChoose: 'Kivel szeretne beszélni?',
+  groupPlaceholder: 'Válasszon csapatot',
+  groupRequired: 'Kérjük, először válasszon csapatot.',
 }

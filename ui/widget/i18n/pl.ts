@@ -43,4 +43,8 @@ export const pl: Strings = {
   transcriptFailed: 'Nie udało się wysłać rozmowy. Spróbuj ponownie.',
   // #15 attention
   resolvedNote: 'Ta rozmowa została zamknięta. Napisz poniżej, kiedy znów będziesz nas potrzebować.',
+  // groups (#16)
+  groupChoose: 'Z kim chcesz porozmawiać?',
+  groupPlaceholder: 'Wybierz zespół',
+  groupRequired: 'Najpierw wybierz zespół.',
 }

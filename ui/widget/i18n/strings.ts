@@ -47,6 +47,10 @@ export interface Strings {
   // #15 attention
   /** Under a resolved conversation: it is over, and writing again starts it anew. */
   resolvedNote: string
+  // groups (#16): the pre-chat choice
+  groupChoose: string
+  groupPlaceholder: string
+  groupRequired: string
 }
 
 export type { Language } from '../../shared/i18n.ts'
