@@ -14,7 +14,7 @@ let srv: TestServer
 let owner: AgentClient
 let agent: TestSocket
 let browser: Browser
-const TEST_MS = 60_000
+const TEST_MS = 180_000
 
 /** The group of the visitor's conversation whose first message is `body`, once there is one. */
 async function groupOf(body: string): Promise<{ id: string; name: string } | null> {

@@ -93,27 +93,29 @@ export class ParleyTagPicker extends StoreElement {
     if (this.open && !e.composedPath().includes(this)) this.open = false
   }
 
+  /** Escape closes the checklist wherever focus is, and puts focus back on its button. */
+  private escape = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape' || !this.open) return
+    this.open = false
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('[data-action=tags]')?.focus())
+  }
+
   override connectedCallback(): void {
     super.connectedCallback()
     document.addEventListener('click', this.outside)
+    document.addEventListener('keydown', this.escape)
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
     document.removeEventListener('click', this.outside)
+    document.removeEventListener('keydown', this.escape)
   }
 
   private toggle() {
     this.open = !this.open
     // The owner may have changed the list since the dashboard loaded.
     if (this.open) void this.store.loadTags().catch(() => {})
-  }
-
-  private onKeydown(e: KeyboardEvent) {
-    if (e.key === 'Escape' && this.open) {
-      this.open = false
-      this.renderRoot.querySelector<HTMLButtonElement>('[data-action=tags]')?.focus()
-    }
   }
 
   private async set(tagId: string, on: boolean) {
@@ -134,7 +136,7 @@ export class ParleyTagPicker extends StoreElement {
     const t = this.t
     const c = this.conversation
     const has = new Set(c.tags.map((x) => x.id))
-    return html`<div @keydown=${this.onKeydown} style="display:contents">
+    return html`<div style="display:contents">
       ${tagChips(c.tags, { label: t('tagPicker.label'), onRemove: (tag) => void this.set(tag.id, false), removeLabel: (tag) => t('tagPicker.remove', { name: tag.name }) })}
       <button class="btn small ghost" type="button" data-action="tags" aria-expanded=${this.open ? 'true' : 'false'} aria-haspopup="true"
         @click=${this.toggle}>+ ${t('tagPicker.button')}</button>
@@ -142,7 +144,7 @@ export class ParleyTagPicker extends StoreElement {
         ? html`<div class="panel" data-tag-panel>
             ${this.store.tags.length === 0
               ? html`<p class="none">${t('tagPicker.none')}</p>`
-              : html`<fieldset ?disabled=${this.busy}><legend>${t('tagPicker.label')}</legend>
+              : html`<fieldset aria-busy=${this.busy ? 'true' : 'false'}><legend>${t('tagPicker.label')}</legend>
                   ${this.store.tags.map(
                     (tag) => html`<label><input type="checkbox" data-tag-option=${tag.name} .checked=${has.has(tag.id)}
                         @change=${(e: Event) => this.set(tag.id, (e.target as HTMLInputElement).checked)} />

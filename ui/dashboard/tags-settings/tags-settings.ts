@@ -1,5 +1,6 @@
 import { html, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
+import { live } from 'lit/directives/live.js'
 import { StoreElement } from '../context.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import { ApiError } from '../../shared/api.ts'
@@ -103,7 +104,7 @@ export class ParleyTagsSettings extends StoreElement {
   private colorSelect(id: string, value: string, onChange: (v: string) => void) {
     const t = this.t
     return html`<label class="field">${t('tags.color')}
-      <select class="input" name="color" id=${id} @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value)}>
+      <select class="input" name="color" id=${id} .value=${live(value)} @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value)}>
         ${COLORS.map((c) => html`<option value=${c} ?selected=${c === value}>${t(`tags.color.${c}` as Key)}</option>`)}
       </select></label>`
   }

@@ -3,6 +3,8 @@ import { StoreElement } from '../context.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import type { Conversation } from '../../../server/realtime/wire.ts'
 import { canAssign, canTransfer } from '../permissions.ts'
+import { chevronIcon } from '../icons.ts'
+import type { Agent, Group } from '../../shared/types.ts'
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -15,28 +17,55 @@ declare global {
  * unassigned, in that group). Shown only to whoever may hand the conversation on.
  */
 export class ParleyTransferMenu extends StoreElement {
-  static override properties = { conversation: { attribute: false }, busy: { state: true }, notice: { state: true }, error: { state: true } }
+  static override properties = { conversation: { attribute: false }, open: { state: true }, busy: { state: true }, notice: { state: true }, error: { state: true } }
   static override styles = [
     tokens,
     controls,
     css`
       :host {
         display: inline-flex;
+        position: relative;
       }
       form {
-        display: inline-flex;
-        align-items: center;
-        gap: 6px;
+        position: absolute;
+        top: calc(100% + 4px);
+        right: 0;
+        z-index: 20;
+        display: grid;
+        gap: 8px;
+        min-width: 240px;
+        padding: 12px;
+        background: var(--p-surface);
+        border: 1px solid var(--p-border-strong);
+        border-radius: var(--p-radius);
+        box-shadow: var(--p-shadow-l);
       }
       label {
-        display: inline-flex;
-        align-items: center;
-        gap: 6px;
+        display: grid;
+        gap: 4px;
         font-size: var(--p-fs-s, 13px);
+        font-weight: 600;
         color: var(--p-text-soft);
       }
       select {
-        max-width: 200px;
+        font: inherit;
+        font-weight: 400;
+        min-height: 34px;
+        padding: 0 8px;
+        color: var(--p-text);
+        background: var(--p-surface);
+        border: 1px solid var(--p-border-strong);
+        border-radius: var(--p-radius-s);
+      }
+      .toggle {
+        display: inline-flex;
+        align-items: center;
+        gap: 4px;
+      }
+      .done {
+        align-self: center;
+        margin-left: 6px;
+        white-space: nowrap;
       }
       .msg {
         font-size: 12px;
@@ -51,15 +80,49 @@ export class ParleyTransferMenu extends StoreElement {
   ]
 
   declare conversation: Conversation
+  declare open: boolean
   declare busy: boolean
   declare notice: string
   declare error: string
 
   constructor() {
     super()
+    this.open = false
     this.busy = false
     this.notice = ''
     this.error = ''
+  }
+
+  private outside = (e: Event) => {
+    if (this.open && !e.composedPath().includes(this)) this.open = false
+  }
+
+  private escape = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape' || !this.open) return
+    this.open = false
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('[data-action=transfer-open]')?.focus())
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback()
+    document.addEventListener('click', this.outside)
+    document.addEventListener('keydown', this.escape)
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    document.removeEventListener('click', this.outside)
+    document.removeEventListener('keydown', this.escape)
+  }
+
+  private toggle() {
+    this.open = !this.open
+    this.notice = ''
+    this.error = ''
+    if (this.open) {
+      void this.store.loadGroups().catch(() => {})
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLSelectElement>('select')?.focus())
+    }
   }
 
   private async submit(e: SubmitEvent) {
@@ -77,7 +140,7 @@ export class ParleyTransferMenu extends StoreElement {
       if (kind === 'agent') await s.assign(this.conversation.id, id)
       else await s.transferToGroup(this.conversation.id, id)
       this.notice = s.t('transfer.done', { name: name ?? '' })
-      form.reset()
+      this.open = false
     } catch (err) {
       this.error = s.errorText(err)
     } finally {
@@ -95,6 +158,14 @@ export class ParleyTransferMenu extends StoreElement {
     const agents = s.agents.filter((a) => a.active && a.id !== c.assignee?.id && canAssign(me, c, a.id))
     const groups = canTransfer(me, c) ? s.groups : []
     if (agents.length === 0 && groups.length === 0) return nothing
+    return html`<button class="btn toggle" type="button" data-action="transfer-open" aria-expanded=${this.open ? 'true' : 'false'}
+        aria-haspopup="true" @click=${this.toggle}>${t('transfer.button')} ${chevronIcon(12)}</button>
+      ${this.open ? this.form(agents, groups) : nothing}
+      <span class="msg done ${this.error ? 'error' : 'ok'}" role="status">${this.error || this.notice}</span>`
+  }
+
+  private form(agents: Agent[], groups: Group[]) {
+    const t = this.store.t
     return html`<form @submit=${this.submit} data-transfer>
       <label>${t('transfer.label')}
         <select name="to" data-action="transfer-to" ?disabled=${this.busy} required>
@@ -110,8 +181,7 @@ export class ParleyTransferMenu extends StoreElement {
               </optgroup>`
             : nothing}
         </select></label>
-      <button class="btn small" type="submit" data-action="transfer" ?disabled=${this.busy}>${t('transfer.button')}</button>
-      <span class="msg ${this.error ? 'error' : 'ok'}" role="status">${this.error || this.notice}</span>
+      <button class="btn primary" type="submit" data-action="transfer" ?disabled=${this.busy}>${t('transfer.button')}</button>
     </form>`
   }
 }
