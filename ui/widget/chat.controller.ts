@@ -352,7 +352,7 @@ export class ChatController implements ReactiveController {
 
   /** The pre-chat choice is asked for: the owner turned it on, nothing routed this visitor, no conversation yet. */
   get asksForGroup(): boolean {
-    return this.prechat && this.group === null && !this.hasThread
+    return this.prechat && this.group === null && !this.hasThread && !this.conversation
   }
 
   private siteCall(path: string, body: object): Promise<unknown> {
