@@ -105,7 +105,8 @@ export class ChatController implements ReactiveController {
   groups: { key: string; name: string }[] = []
   /** The group this visitor was routed to (by the site or by their choice), kept per server. */
   group: string | null = null
-  private routing: Promise<unknown> = Promise.resolve()
+  /** A parley('group') or pre-chat choice on its way to the server; null when none is. */
+  private routing: Promise<unknown> | null = null
   link: Link = 'idle'
   conversation: Conversation | null = null
   /** The agent typing right now: their name, '' when unnamed, null when nobody types. */
@@ -250,10 +251,12 @@ export class ChatController implements ReactiveController {
     this.saveOutbox()
     this.stopTyping()
     // A group chosen a moment ago must be on the server before the message opens a conversation.
-    void this.routing.then(() => {
+    const go = () => {
       if (this.ready) this.transmit(p)
       else this.socket.connect()
-    })
+    }
+    if (this.routing) void this.routing.then(go)
+    else go()
     this.changed()
   }
 
@@ -347,6 +350,9 @@ export class ChatController implements ReactiveController {
       this.changed()
     })
     this.routing = p
+    void p.finally(() => {
+      if (this.routing === p) this.routing = null
+    })
     return p
   }
 
