@@ -32,6 +32,8 @@ import { ratingRoutes, ratingWidgetRoutes } from './http/ratings.ts'
 import { noteRoutes } from './http/notes.ts'
 import { cannedRoutes } from './http/canned.ts'
 import { attachmentRoutes, MAX_UPLOAD_BODY, UPLOAD_PATH } from './http/attachments.ts'
+import { tagRoutes } from './http/tags.ts'
+import { groupRoutes, groupWidgetRoutes } from './http/groups.ts'
 
 /** Largest request body accepted at all; message bodies are limited far lower (16 KB). */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -98,6 +100,8 @@ export function createApp(deps: AppDeps) {
             { name: 'conversations', description: 'The agent side of conversations' },
             { name: 'widget', description: 'The visitor side, for the chat widget' },
             { name: 'visitors', description: 'The visitor card' },
+            { name: 'tags', description: 'Tags: the owner\'s list, and tagging conversations' },
+            { name: 'groups', description: 'Groups (teams): members, routing, transfer' },
             { name: 'recordings', description: 'Session recordings: the visitor card\'s list and the replay' },
             { name: 'settings', description: 'Widget appearance, the embed snippet, identity secret, API keys' },
             { name: 'server API', description: 'For the site\'s back end, with an API key: visitors and customer info' },
@@ -113,6 +117,9 @@ export function createApp(deps: AppDeps) {
     .use(agentRoutes(deps))
     .use(conversationRoutes(deps))
     .use(attachmentRoutes(deps))
+    .use(tagRoutes(deps))
+    .use(groupRoutes(deps))
+    .use(groupWidgetRoutes(deps))
     .use(widgetRoutes(deps))
     .use(recordingWidgetRoutes(deps))
     .use(recordingRoutes(deps))

@@ -16,11 +16,13 @@ export const conversationRoutes = (deps: AppDeps) =>
     .derive(async ({ request }) => ({ ...(await requireAgent(deps, request)) }))
     .get('', ({ actor, query }) => conversations.listConversations(deps, actor, query), {
       query: t.Object({
-        view: t.Union([t.Literal('unassigned'), t.Literal('mine'), t.Literal('others'), t.Literal('resolved')]),
+        view: t.Union([t.Literal('unassigned'), t.Literal('mine'), t.Literal('others'), t.Literal('all'), t.Literal('resolved')]),
+        // Unassigned only: just the groups I am a member of
+        myGroups: t.Optional(t.Boolean()),
         cursor: t.Optional(t.String({ maxLength: 200 })),
         limit: t.Optional(t.Integer({ minimum: 1, maximum: 200 })),
       }),
-      detail: { summary: 'Open › Unassigned (oldest wait first), Mine, Others, or Resolved (newest first); keyset pages', tags },
+      detail: { summary: 'Open › Unassigned (oldest wait first; myGroups=true: of my groups), Mine, Others, All, or Resolved (newest first); keyset pages', tags },
     })
     .get('/counts', () => conversations.counts(deps), {
       detail: { summary: 'Open counts: unassigned, and open conversations per assignee', tags },

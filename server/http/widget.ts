@@ -16,6 +16,7 @@ import { requireVisitor } from './guards.ts'
 import { sendTranscript } from '../domain/notifications/notifications.usecases.ts'
 import { getWidgetRecordingSettings } from '../domain/settings/recording-settings.usecases.ts'
 import { assertNotBlocked } from '../domain/blocking/blocking.usecases.ts'
+import { publicGroups } from '../domain/groups/groups.usecases.ts'
 
 const tags = ['widget']
 const checkId = (id: string) => idOr404(id, 'conversation')
@@ -38,6 +39,7 @@ export const widgetRoutes = (deps: AppDeps) =>
         online: await anyAgentOnline(deps),
         canEmail: await deps.mail.canSend(),
         recording: await getWidgetRecordingSettings(deps),
+        groups: await publicGroups(deps),
       }),
       {
         detail: {
@@ -72,7 +74,7 @@ export const widgetRoutes = (deps: AppDeps) =>
     )
     .get(
       '/conversations',
-      async ({ request }) => conversations.listVisitorConversations(deps, (await requireVisitor(deps, request)).id),
+      async ({ request }) => (await conversations.listVisitorConversations(deps, (await requireVisitor(deps, request)).id)).map(conversations.forVisitor),
       { detail: { summary: "This visitor's conversations, newest first", tags } },
     )
     .get(

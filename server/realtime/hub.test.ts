@@ -119,7 +119,7 @@ describe('hub: end-of-turn writes', () => {
     const conversation: ConversationView = {
       id: 'c4', channel: 'web', status: 'resolved', visitor: { id: 'v4', number: 4, name: 'Vera', email: null },
       assignee: { id: 'a1', name: 'Ann' }, lastSeq: 7, lastMessage: { preview: 'bye "now"', at: at(1), author: 'agent', agent: { id: 'a1', name: 'Ann' } },
-      waitingSince: null, createdAt: at(2), resolvedAt: at(3), resolvedBy: 'a1', rating: { scale: 'stars', score: 4 },
+      waitingSince: null, createdAt: at(2), resolvedAt: at(3), resolvedBy: 'a1', rating: { scale: 'stars', score: 4 }, tags: [], group: null,
     }
     const open: ConversationView = { ...conversation, status: 'open', waitingSince: at(4), resolvedAt: null, resolvedBy: null }
     const message: MessageView = {

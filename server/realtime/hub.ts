@@ -19,7 +19,7 @@ import type { Sql } from '../db/client.ts'
 import type { Logger } from '../shared/logger.ts'
 import type { MessageView } from '../domain/messages/messages.types.ts'
 import type { ConversationView, Counts } from '../domain/conversations/conversations.types.ts'
-import { counts } from '../domain/conversations/conversations.usecases.ts'
+import { counts, forVisitor } from '../domain/conversations/conversations.usecases.ts'
 import type { ConversationChange } from '../events/bus.ts'
 import type { AgentPresence } from '../domain/agents/agents.types.ts'
 import type { VisitorView } from '../domain/visitors/visitors.types.ts'
@@ -204,7 +204,8 @@ export class Hub {
   message(message: MessageView, conversation: ConversationView): void {
     const data = encodeMessageFrame(message, conversation)
     this.send(AGENTS, data)
-    this.send(visitorTopic(conversation.visitor.id), data)
+    const visible = forVisitor(conversation)
+    this.send(visitorTopic(conversation.visitor.id), visible === conversation ? data : encodeMessageFrame(message, visible))
   }
 
   messageUpdated(message: MessageView, visitorId: string | null): void {
@@ -216,7 +217,11 @@ export class Hub {
   conversation(conversation: ConversationView, change: ConversationChange): void {
     const data = encode({ type: 'conversation', conversation: wireConversation(conversation), change })
     this.send(AGENTS, data)
-    this.send(visitorTopic(conversation.visitor.id), data)
+    const visible = forVisitor(conversation)
+    this.send(
+      visitorTopic(conversation.visitor.id),
+      visible === conversation ? data : encode({ type: 'conversation', conversation: wireConversation(visible), change }),
+    )
     this.scheduleCounts()
   }
 

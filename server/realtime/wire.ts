@@ -78,6 +78,9 @@ export interface Conversation {
   createdAt: string
   resolvedAt: string | null
   resolvedBy: string | null
+  /** Tags and group (#16); always empty/null in what a visitor receives. */
+  tags: { id: string; name: string; color: string }[]
+  group: { id: string; name: string } | null
   /** The visitor's rating: thumbs 0 bad / 1 good, stars 1–5; null until rated. */
   rating: { scale: 'thumbs' | 'stars'; score: number } | null
 }

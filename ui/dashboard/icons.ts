@@ -44,3 +44,7 @@ export const logoIcon = (size = 26) =>
 /** Attach files: a paper clip. */
 export const paperclipIcon = (size = 16) =>
   stroke('M21.4 11.1l-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5', size)
+/** Tags (#16): a label. */
+export const tagIcon = (size = 16) => stroke('M3 12V4h8l10 10-8 8L3 12zM7.5 8.5h.01', size)
+/** Groups (#16): three people. */
+export const groupIcon = (size = 16) => stroke('M12 10a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM6 20c0-3 2.7-5 6-5s6 2 6 5M5 11a2.2 2.2 0 1 0 0-4.4M19 11a2.2 2.2 0 1 0 0-4.4M2 18c0-2 1-3.3 3-3.8M22 18c0-2-1-3.3-3-3.8', size)

@@ -24,3 +24,8 @@ export function canTake(me: Who, c: Pick<Conversation, 'assignee' | 'status'>): 
 }
 
 export const isOwner = (me: Who | null | undefined): boolean => me?.role === 'owner'
+
+/** Transfer to a group (#16): the assignee, anyone while unassigned, or an agent with full access. */
+export function canTransfer(me: Who, c: Pick<Conversation, 'assignee'>): boolean {
+  return full(me) || !c.assignee || c.assignee.id === me.id
+}

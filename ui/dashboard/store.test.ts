@@ -18,6 +18,8 @@ const conv = (over: Partial<Conversation>): Conversation => ({
   resolvedAt: null,
   resolvedBy: null,
   rating: null,
+  tags: [],
+  group: null,
   ...over,
 })
 

@@ -5,7 +5,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { ApiClient, ApiError, query } from '../shared/api.ts'
 import { clientId, type ReconnectingSocket, type SocketState } from '../shared/socket.ts'
 import { isLanguage, pickLanguage, translator, type Language } from '../shared/i18n.ts'
-import type { Agent, ListView, Page, PageView } from '../shared/types.ts'
+import type { Agent, Group, ListView, Page, PageView, Tag } from '../shared/types.ts'
 import type { AgentStatus, Attachment, ClientFrame, Conversation, Counts, Message, Note, ServerFrame, Visitor } from '../../server/realtime/wire.ts'
 import { TeamTools } from './team-tools/team-tools.ts' // #16 notes, ratings, canned responses
 import { CATALOGS, type Key } from './i18n/index.ts'
@@ -265,7 +265,10 @@ export class DashboardStore extends EventTarget {
 
   list(view: ListView = this.view): Conversation[] {
     const me = this.me?.id ?? ''
-    const items = [...this.conversations.values()].filter((c) => viewOf(c, me) === view)
+    const mine = view === 'unassigned' && this.myGroupsOnly ? this.myGroupIds() : null
+    const items = [...this.conversations.values()].filter((c) =>
+      view === 'all' ? c.status === 'open' : viewOf(c, me) === view && (!mine || (c.group !== null && mine.has(c.group.id))),
+    )
     return items.sort(view === 'unassigned' ? byWaiting : view === 'resolved' ? byResolved : byLastMessage)
   }
 
@@ -275,6 +278,7 @@ export class DashboardStore extends EventTarget {
     if (view === 'unassigned') return c.unassigned
     if (view === 'mine') return c.byAssignee[this.me.id] ?? 0
     if (view === 'others') return Object.entries(c.byAssignee).reduce((n, [id, k]) => (id === this.me!.id ? n : n + k), 0)
+    if (view === 'all') return Object.values(c.byAssignee).reduce((n, k) => n + k, c.unassigned)
     return null
   }
 
@@ -296,7 +300,8 @@ export class DashboardStore extends EventTarget {
     this.listError = null
     this.changed()
     try {
-      const page = await this.api.get<Page<Conversation>>(`/api/conversations${query({ view, cursor, limit: PAGE })}`)
+      const myGroups = view === 'unassigned' && this.myGroupsOnly ? 'true' : undefined
+      const page = await this.api.get<Page<Conversation>>(`/api/conversations${query({ view, cursor, limit: PAGE, myGroups })}`)
       for (const c of page.items) this.upsert(c)
       this.cursors.set(view, page.nextCursor)
     } catch (e) {
@@ -415,7 +420,7 @@ export class DashboardStore extends EventTarget {
     const c = this.conversations.get(id)
     if (!c || !this.me || this.selectedId !== id) return
     const view = viewOf(c, this.me.id)
-    if (view === this.view) return
+    if (view === this.view || (this.view === 'all' && c.status === 'open')) return
     this.view = view
     this.changed()
     if (load && !this.cursors.has(view)) await this.loadList(view)
@@ -520,6 +525,46 @@ export class DashboardStore extends EventTarget {
   }
   async reopen(id: string): Promise<void> {
     this.upsert(await this.api.post<Conversation>(`/api/conversations/${id}/reopen`))
+  }
+
+  // Tags and groups (#16) ----------------------------------------------------------------------
+
+  tags: Tag[] = []
+  groups: Group[] = []
+  /** Unassigned narrowed to the groups I am a member of (the list's toggle). */
+  myGroupsOnly = false
+
+  myGroupIds(): Set<string> {
+    const me = this.me?.id
+    return new Set(this.groups.filter((g) => me && g.memberIds.includes(me)).map((g) => g.id))
+  }
+
+  async loadTags(): Promise<void> {
+    this.tags = (await this.api.get<{ tags: Tag[] }>('/api/tags')).tags
+    this.changed()
+  }
+
+  async loadGroups(): Promise<void> {
+    this.groups = (await this.api.get<{ groups: Group[] }>('/api/groups')).groups
+    this.changed()
+  }
+
+  async setMyGroupsOnly(on: boolean): Promise<void> {
+    this.myGroupsOnly = on
+    // The first page of Unassigned means another list now.
+    this.cursors.delete('unassigned')
+    this.changed()
+    await this.loadList('unassigned')
+  }
+
+  async tag(id: string, tagId: string): Promise<void> {
+    this.upsert(await this.api.post<Conversation>(`/api/conversations/${id}/tags`, { tagId }))
+  }
+  async untag(id: string, tagId: string): Promise<void> {
+    this.upsert(await this.api.delete<Conversation>(`/api/conversations/${id}/tags/${tagId}`))
+  }
+  async transferToGroup(id: string, groupId: string): Promise<void> {
+    this.upsert(await this.api.post<Conversation>(`/api/conversations/${id}/transfer`, { groupId }))
   }
 
   // Agents and visitors ----------------------------------------------------------------------

@@ -5,7 +5,22 @@
 import type { AgentStatus } from '../../server/realtime/wire.ts'
 
 export type Role = 'owner' | 'full' | 'limited'
-export type ListView = 'unassigned' | 'mine' | 'others' | 'resolved'
+export type ListView = 'unassigned' | 'mine' | 'others' | 'all' | 'resolved'
+
+/** A tag (#16); colour: a name from the server's fixed palette. */
+export interface Tag {
+  id: string
+  name: string
+  color: string
+}
+
+/** A group (team) of agents (#16). */
+export interface Group {
+  id: string
+  key: string
+  name: string
+  memberIds: string[]
+}
 
 export interface Agent {
   id: string

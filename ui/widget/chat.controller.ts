@@ -104,6 +104,13 @@ export class ChatController implements ReactiveController {
   configLoaded = false
   /** #16 ratings: whether a resolved conversation asks for a rating, and on which scale. */
   ratingMode: 'thumbs' | 'stars' | 'off' = 'off'
+  /** Groups (#16): the owner lets the visitor choose one before the first message (prechat). */
+  prechat = false
+  groups: { key: string; name: string }[] = []
+  /** The group this visitor was routed to (by the site or by their choice), kept per server. */
+  group: string | null = null
+  /** A parley('group') or pre-chat choice on its way to the server; null when none is. */
+  private routing: Promise<unknown> | null = null
   link: Link = 'idle'
   conversation: Conversation | null = null
   /** The agent typing right now: their name, '' when unnamed, null when nobody types. */
@@ -154,6 +161,7 @@ export class ChatController implements ReactiveController {
     this.base = server.replace(/\/+$/, '')
     this.storage = store(`parley:${this.base}:`)
     this.token = this.storage.get<string>('token')
+    this.group = this.storage.get<string>('group') ?? null
     this.outbox = (this.storage.get<Pending[]>('outbox') ?? []).filter((p) => p && typeof p.clientId === 'string' && typeof p.body === 'string')
     const read = this.storage.get<{ c: string; seq: number }>('read')
     this.lastRead = read && typeof read.seq === 'number' ? read : { c: '', seq: 0 }
@@ -263,8 +271,13 @@ export class ChatController implements ReactiveController {
     this.outbox.push(p)
     this.saveOutbox()
     this.stopTyping()
-    if (this.ready) this.transmit(p)
-    else this.socket.connect()
+    // A group chosen a moment ago must be on the server before the message opens a conversation.
+    const go = () => {
+      if (this.ready) this.transmit(p)
+      else this.socket.connect()
+    }
+    if (this.routing) void this.routing.then(go)
+    else go()
     this.changed()
   }
 
@@ -317,6 +330,11 @@ export class ChatController implements ReactiveController {
       }
       this.online = body.online !== false
       this.canEmail = body.canEmail !== false
+      const g = (body as { groups?: { prechat?: unknown; groups?: unknown } }).groups
+      this.groups = Array.isArray(g?.groups)
+        ? (g.groups as { key?: unknown; name?: unknown }[]).filter((x) => typeof x.key === 'string' && typeof x.name === 'string').map((x) => ({ key: x.key as string, name: x.name as string }))
+        : []
+      this.prechat = g?.prechat === true && this.groups.length > 0
       this.callbacks.configured?.(body as { recording?: unknown })
       // #16 ratings
       const rating = await fetch(`${this.base}/api/widget/rating-settings`).then((r) => (r.ok ? r.json() : null)).catch(() => null)
@@ -343,6 +361,29 @@ export class ChatController implements ReactiveController {
     return this.siteCall('identify', input).then((r) => {
       if ((r as { switched?: boolean } | null)?.switched) this.restart()
     })
+  }
+
+  /**
+   * parley('group', key), or the visitor's pre-chat choice: the visitor's new conversations start
+   * in that group (null: in none). A message sent meanwhile waits for it (send()).
+   */
+  route(key: string | null): Promise<void> {
+    const p = this.siteCall('group', { key }).then((r) => {
+      if (r === null) return
+      this.group = key
+      this.storage.set('group', key)
+      this.changed()
+    })
+    this.routing = p
+    void p.finally(() => {
+      if (this.routing === p) this.routing = null
+    })
+    return p
+  }
+
+  /** The pre-chat choice is asked for: the owner turned it on, nothing routed this visitor, no conversation yet. */
+  get asksForGroup(): boolean {
+    return this.prechat && this.group === null && !this.hasThread && !this.conversation
   }
 
   private siteCall(path: string, body: object): Promise<unknown> {

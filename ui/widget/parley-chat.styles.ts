@@ -396,6 +396,42 @@ export const styles = css`
     animation-delay: 0.3s;
   }
 
+  /* The pre-chat group choice (#16) */
+  .prechat-group {
+    display: grid;
+    gap: 4px;
+    padding: 10px 14px 0;
+    border-top: 1px solid var(--p-border);
+    background: var(--p-surface);
+    font-size: 13px;
+    color: var(--p-text);
+  }
+  .prechat-group label {
+    font-weight: 600;
+  }
+  .prechat-group select {
+    font: inherit;
+    min-height: 36px;
+    padding: 0 8px;
+    color: var(--p-text);
+    background: var(--p-surface);
+    border: 1px solid var(--p-border-strong);
+    border-radius: 8px;
+  }
+  .prechat-group select:focus-visible {
+    outline: none;
+    box-shadow: 0 0 0 3px var(--p-accent-ring);
+  }
+  .prechat-group select[aria-invalid='true'] {
+    border-color: var(--p-danger);
+  }
+  .prechat-error {
+    color: var(--p-danger);
+  }
+  .prechat-group + .composer {
+    border-top: 0;
+  }
+
   /* Composer */
   .composer {
     display: flex;

@@ -100,6 +100,8 @@ export class ParleyChat extends LitElement {
     thanks: { state: true },
     transcriptState: { state: true },
     ratingState: { state: true },
+    groupPick: { state: true },
+    groupMissing: { state: true },
   }
 
   /** The Parley server's URL, e.g. https://chat.example.com. */
@@ -115,6 +117,9 @@ export class ParleyChat extends LitElement {
   /** The "e-mail me this conversation" button: idle, sending, sent (to that address) or failed. */
   declare transcriptState: { state: 'idle' | 'busy' | 'failed' } | { state: 'sent'; to: string }
   declare ratingState: 'idle' | 'busy' | 'failed'
+  /** The pre-chat group choice (#16): the key picked, and whether sending without one was tried. */
+  declare groupPick: string
+  declare groupMissing: boolean
 
   private chat: ChatController | null = null
   private recording: RecordingGate | null = null
@@ -132,6 +137,8 @@ export class ParleyChat extends LitElement {
     this.thanks = ''
     this.transcriptState = { state: 'idle' }
     this.ratingState = 'idle'
+    this.groupPick = ''
+    this.groupMissing = false
   }
 
   get strings(): Strings {
@@ -204,6 +211,12 @@ export class ParleyChat extends LitElement {
           return void this.chat?.identify(value as { id: string; hash: string })
         }
         console.warn(`[parley] parley('identify', { id, hash, name?, email?, phone?, variables? }): id and hash are strings`)
+        return
+      }
+      case 'group': {
+        const key = args[0]
+        if (key === null || (typeof key === 'string' && /^[a-z0-9][a-z0-9_-]{0,39}$/.test(key))) return void this.chat?.route(key)
+        console.warn(`[parley] parley('group', key): key is a group's key (lower-case letters, digits, - and _), or null`)
         return
       }
       case 'on': {
@@ -337,6 +350,14 @@ export class ParleyChat extends LitElement {
     e?.preventDefault()
     const ta = this.renderRoot.querySelector<HTMLTextAreaElement>('textarea')
     if (!ta || !ta.value.trim()) return
+    // The pre-chat group choice (#16): asked once, before the first message.
+    if (this.chat?.asksForGroup) {
+      if (!this.groupPick) {
+        this.groupMissing = true
+        return
+      }
+      void this.chat.route(this.groupPick)
+    }
     this.chat?.send(ta.value)
     ta.value = ''
     this.grow(ta)
@@ -503,6 +524,21 @@ export class ParleyChat extends LitElement {
             </div>`
           : nothing}
       </div>
+      ${c.asksForGroup
+        ? html`<div class="prechat-group">
+            <label for="parley-group">${t.groupChoose}</label>
+            <select id="parley-group" data-prechat-group aria-describedby=${this.groupMissing ? 'parley-group-msg' : nothing}
+              aria-invalid=${this.groupMissing ? 'true' : 'false'}
+              @change=${(e: Event) => {
+                this.groupPick = (e.target as HTMLSelectElement).value
+                this.groupMissing = false
+              }}>
+              <option value="" ?selected=${!this.groupPick}>${t.groupPlaceholder}</option>
+              ${c.groups.map((g) => html`<option value=${g.key} ?selected=${g.key === this.groupPick}>${g.name}</option>`)}
+            </select>
+            ${this.groupMissing ? html`<span class="prechat-error" id="parley-group-msg" role="alert">${t.groupRequired}</span>` : nothing}
+          </div>`
+        : nothing}
       <form class="composer" @submit=${this.submit}>
         <textarea
           rows="1"

@@ -21,12 +21,19 @@ export async function latestForVisitor(db: Db, visitorId: string, channel: Chann
 
 export async function insertConversation(db: Db, c: { id: string; visitorId: string; channel: Channel }): Promise<ConversationRow> {
   const [row] = await db<ConversationRow[]>`
-    insert into conversations (id, visitor_id, channel) values (${c.id}, ${c.visitorId}, ${c.channel}) returning *`
+    insert into conversations (id, visitor_id, channel, group_id)
+    values (${c.id}, ${c.visitorId}, ${c.channel}, (select group_id from visitor_groups where visitor_id = ${c.visitorId}))
+    returning *`
   return row!
 }
 
 export async function setAssignee(db: Db, id: string, assigneeId: string | null): Promise<void> {
   await db`update conversations set assignee_id = ${assigneeId}, updated_at = now() where id = ${id}`
+}
+
+/** Into a group's Unassigned: the group changes and nobody is assigned any more. */
+export async function setGroup(db: Db, id: string, groupId: string): Promise<void> {
+  await db`update conversations set group_id = ${groupId}, assignee_id = null, updated_at = now() where id = ${id}`
 }
 
 export async function setResolved(db: Db, id: string, by: string): Promise<void> {
@@ -59,7 +66,8 @@ export function decodeCursor(s: string): Cursor | null {
 
 const UNASSIGNED_KEY = "coalesce(c.waiting_since, 'infinity'::timestamptz)"
 
-export async function listView(db: Db, view: View, agentId: string, limit: number, cursor: Cursor | null): Promise<Page> {
+/** myGroups: Unassigned narrowed to the groups the agent is a member of (#16). */
+export async function listView(db: Db, view: View, agentId: string, limit: number, cursor: Cursor | null, myGroups = false): Promise<Page> {
   let rows: ViewRow[]
   const after = (key: string, op: '<' | '>') =>
     cursor ? db`and (${db.unsafe(key)}, c.id) ${db.unsafe(op)} (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : db``
@@ -68,6 +76,7 @@ export async function listView(db: Db, view: View, agentId: string, limit: numbe
       rows = await db<ViewRow[]>`
         ${viewSelect(db, 'conversations', db.unsafe(UNASSIGNED_KEY))}
         where c.status = 'open' and c.assignee_id is null ${after(UNASSIGNED_KEY, '>')}
+          ${myGroups ? db`and c.group_id in (select group_id from group_members where agent_id = ${agentId})` : db``}
         order by coalesce(c.waiting_since, 'infinity'::timestamptz), c.id
         limit ${limit + 1}`
       break
@@ -82,6 +91,13 @@ export async function listView(db: Db, view: View, agentId: string, limit: numbe
       rows = await db<ViewRow[]>`
         ${viewSelect(db, 'conversations', db`c.last_message_at`)}
         where c.status = 'open' and c.assignee_id is not null and c.assignee_id <> ${agentId} ${after('c.last_message_at', '<')}
+        order by c.last_message_at desc, c.id desc
+        limit ${limit + 1}`
+      break
+    case 'all':
+      rows = await db<ViewRow[]>`
+        ${viewSelect(db, 'conversations', db`c.last_message_at`)}
+        where c.status = 'open' ${after('c.last_message_at', '<')}
         order by c.last_message_at desc, c.id desc
         limit ${limit + 1}`
       break

@@ -99,3 +99,8 @@ export function canAssign(actor: Who, conv: Assigned, target: string | null): bo
   if (conv.assigneeId === null) return target === actor.id
   return conv.assigneeId === actor.id
 }
+
+/** Who may hand a conversation on to a group (#16): as for assigning it to someone else. */
+export function canTransfer(actor: Who, conv: Assigned): boolean {
+  return hasFullAccess(actor) || conv.assigneeId === null || conv.assigneeId === actor.id
+}

@@ -13,6 +13,8 @@ export interface ViewRow extends ConversationRow {
   lastMessageAgentName: string | null
   ratingScale: 'thumbs' | 'stars' | null
   ratingScore: number | null
+  tags: { id: string; name: string; color: string }[]
+  groupName: string | null
   sortKey: string
 }
 
@@ -24,12 +26,16 @@ export interface ViewRow extends ConversationRow {
  */
 export const viewSelect = (db: Db, source = 'conversations', sortKey = db`null`) => db`
   select c.*, v.number as visitor_number, v.name as visitor_name, v.email as visitor_email, a.name as assignee_name,
-    la.name as last_message_agent_name, r.scale as rating_scale, r.score as rating_score, (${sortKey})::text as sort_key
+    la.name as last_message_agent_name, r.scale as rating_scale, r.score as rating_score, (${sortKey})::text as sort_key,
+    coalesce((select json_agg(json_build_object('id', t.id, 'name', t.name, 'color', t.color) order by lower(t.name))
+      from conversation_tags ct join tags t on t.id = ct.tag_id where ct.conversation_id = c.id), '[]') as tags,
+    g.name as group_name
   from ${db(source)} c
   join visitors v on v.id = c.visitor_id
   left join agents a on a.id = c.assignee_id
   left join agents la on la.id = c.last_message_agent_id
-  left join conversation_ratings r on r.conversation_id = c.id`
+  left join conversation_ratings r on r.conversation_id = c.id
+  left join groups g on g.id = c.group_id`
 
 export function toView(r: ViewRow): ConversationView {
   return {
@@ -50,8 +56,14 @@ export function toView(r: ViewRow): ConversationView {
     resolvedAt: r.resolvedAt,
     resolvedBy: r.resolvedBy,
     rating: r.ratingScale && r.ratingScore !== null ? { scale: r.ratingScale, score: r.ratingScore } : null,
+    tags: r.tags,
+    group: r.groupId ? { id: r.groupId, name: r.groupName ?? '' } : null,
   }
 }
+
+/** What a visitor's widget is told of a conversation: the team's tags and groups stay internal. */
+export const forVisitor = (c: ConversationView): ConversationView =>
+  c.tags.length === 0 && c.group === null ? c : { ...c, tags: [], group: null }
 
 /**
  * The SET list of `update conversations c … from <rows> e`: applies a MessageEffect

@@ -25,6 +25,8 @@ export interface ConversationRow {
   updatedAt: Date
   resolvedAt: Date | null
   resolvedBy: string | null
+  /** The group (team) it waits in (#16); null without groups. */
+  groupId: string | null
 }
 
 /** A conversation as lists and threads show it. */
@@ -43,9 +45,12 @@ export interface ConversationView {
   resolvedBy: string | null
   /** The visitor's rating (#16 ratings): thumbs 0 bad / 1 good, stars 1–5; null until rated. */
   rating: { scale: 'thumbs' | 'stars'; score: number } | null
+  // tags and groups (#16): agents only; forVisitor() leaves them out of what a visitor is sent
+  tags: { id: string; name: string; color: string }[]
+  group: { id: string; name: string } | null
 }
 
-export type View = 'unassigned' | 'mine' | 'others' | 'resolved'
+export type View = 'unassigned' | 'mine' | 'others' | 'all' | 'resolved'
 
 export interface Page {
   items: ConversationView[]

@@ -5,8 +5,12 @@ import { isUuid, newId } from '../../shared/ids.ts'
 import { findAgent, type Actor } from '../agents/agents.usecases.ts'
 import * as repo from './conversations.repo.ts'
 import type { Channel, ConversationChange, ConversationRow, ConversationView, Counts, Page, View } from './conversations.types.ts'
-import { canAssign, canResolve } from './conversations.rules.ts'
+import { canAssign, canResolve, canTransfer } from './conversations.rules.ts'
 import { announceConversationEvents, recordConversationEvent, type ConversationEventView } from '../conversation-events/conversation-events.usecases.ts'
+import { forVisitor } from './conversations.sql.ts'
+import { findGroup } from '../groups/groups.usecases.ts'
+
+export { forVisitor }
 
 export interface ConversationDeps {
   sql: Sql
@@ -25,7 +29,7 @@ export async function getConversation(deps: ConversationDeps, id: string): Promi
 export async function getVisitorConversation(deps: ConversationDeps, visitorId: string, id: string): Promise<ConversationView> {
   const view = await findConversation(deps, id)
   if (!view || view.visitor.id !== visitorId) throw notFound()
-  return view
+  return forVisitor(view)
 }
 
 /** The conversation's view, or null when there is none (an id that is not a UUID names none). */
@@ -49,12 +53,12 @@ export async function listVisitorConversations(deps: ConversationDeps, visitorId
   return repo.listForVisitor(deps.sql, visitorId)
 }
 
-const VIEWS: readonly View[] = ['unassigned', 'mine', 'others', 'resolved']
+const VIEWS: readonly View[] = ['unassigned', 'mine', 'others', 'all', 'resolved']
 
 export async function listConversations(
   deps: ConversationDeps,
   actor: Actor,
-  q: { view: string; cursor?: string; limit?: number },
+  q: { view: string; cursor?: string; limit?: number; myGroups?: boolean },
 ): Promise<Page> {
   if (!VIEWS.includes(q.view as View)) {
     throw new AppError('request.invalid_view', 400, `view must be one of ${VIEWS.join(', ')}`, { field: 'view' })
@@ -65,7 +69,7 @@ export async function listConversations(
     if (!cursor) throw new AppError('request.invalid_cursor', 400, 'cursor is not valid', { field: 'cursor' })
   }
   const limit = Math.min(Math.max(q.limit ?? 50, 1), 200)
-  return repo.listView(deps.sql, q.view as View, actor.id, limit, cursor)
+  return repo.listView(deps.sql, q.view as View, actor.id, limit, cursor, q.myGroups === true)
 }
 
 export async function counts(deps: { sql: Db }): Promise<Counts> {
@@ -122,6 +126,34 @@ export async function assign(deps: ConversationDeps, actor: Actor, id: string, a
     return { change: 'assigned' as const, event }
   })
 }
+
+/**
+ * Transfer to a group (#16): the conversation waits in that group's Unassigned. Allowed to whoever
+ * may hand it on: its assignee, anyone while it is unassigned, and agents with full access.
+ */
+export async function transferToGroup(deps: ConversationDeps, actor: Actor, id: string, groupId: string): Promise<ConversationView> {
+  return change(deps, id, async (tx, conv) => {
+    if (!canTransfer(actor, conv)) throw new AppError('conversation.forbidden', 403, 'you may not transfer this conversation')
+    if (conv.groupId === groupId && conv.assigneeId === null) return null
+    if (!isUuid(groupId)) throw groupNotFound()
+    // The group's existence is the foreign key's to check: a group deleted meanwhile is "not found".
+    await tx.savepoint((sp) => repo.setGroup(sp, id, groupId)).catch((e) => {
+      if ((e as { code?: string }).code === '23503') throw groupNotFound()
+      throw e
+    })
+    // The history keeps the group's name as it is now (a later rename does not rewrite it).
+    const group = await findGroup({ sql: tx }, groupId)
+    const event = await recordConversationEvent(tx, {
+      conversationId: id,
+      kind: 'transferred_to_group',
+      actorAgentId: actor.id,
+      data: { groupName: group?.name ?? '' },
+    })
+    return { change: 'assigned' as const, event }
+  })
+}
+
+const groupNotFound = () => new AppError('group.not_found', 404, 'group not found')
 
 export async function take(deps: ConversationDeps, actor: Actor, id: string): Promise<ConversationView> {
   return assign(deps, actor, id, actor.id)

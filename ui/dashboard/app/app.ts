@@ -7,7 +7,7 @@ import { storeContext } from '../context.ts'
 import { DashboardStore, SessionEndedEvent, StoreController } from '../store.ts'
 import { NotifierController } from '../notifier.ts'
 import { isOwner } from '../permissions.ts'
-import { chatIcon, logoIcon, mailIcon, messengerIcon, plugIcon, usersIcon, widgetIcon } from '../icons.ts'
+import { chatIcon, logoIcon, mailIcon, messengerIcon, plugIcon, usersIcon, widgetIcon, tagIcon, groupIcon } from '../icons.ts'
 import { SignedInEvent } from '../login/login.ts'
 import { NotificationPrefsEvent, SignOutEvent } from '../account-menu/account-menu.ts'
 import { ToggleVisitorPanelEvent } from '../thread/thread.ts'
@@ -23,6 +23,8 @@ import '../agents-page/agents-page.ts'
 import '../widget-settings/widget-settings.ts'
 import '../email-settings/email-settings.ts'
 import '../messenger-settings/messenger-settings.ts'
+import '../tags-settings/tags-settings.ts'
+import '../groups-settings/groups-settings.ts'
 import '../messenger-banner/messenger-banner.ts'
 import '../integrations-page/integrations-page.ts'
 import '../account-page/account-page.ts'
@@ -51,6 +53,8 @@ type Route =
   | { page: 'audit' }
   | { page: 'canned' }
   | { page: 'blocking' }
+  | { page: 'tags' }
+  | { page: 'groups' }
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '')
@@ -65,6 +69,8 @@ export function parseRoute(hash: string): Route {
   if (path === '/audit') return { page: 'audit' }
   if (path === '/canned') return { page: 'canned' } // #16
   if (path === '/blocking') return { page: 'blocking' }
+  if (path === '/tags') return { page: 'tags' }
+  if (path === '/groups') return { page: 'groups' }
   return { page: 'inbox', id: null }
 }
 
@@ -221,6 +227,8 @@ export class ParleyApp extends LitElement {
       this.store.loadUnread().catch(() => {}),
       this.store.loadAttention().catch(() => {}),
       this.store.loadAgents().catch(() => {}),
+      this.store.loadTags().catch(() => {}),
+      this.store.loadGroups().catch(() => {}),
     ])
   }
 
@@ -267,6 +275,8 @@ export class ParleyApp extends LitElement {
         ${isOwner(me) ? link('#/integrations', r.page === 'integrations', plugIcon(), t('nav.integrations')) : nothing}
         ${link('#/canned', r.page === 'canned', cannedIcon(), t('nav.canned'))}
         ${isOwner(me) ? link('#/blocking', r.page === 'blocking', blockIcon(), t('nav.blocking')) : nothing}
+        ${isOwner(me) ? link('#/tags', r.page === 'tags', tagIcon(), t('nav.tags')) : nothing}
+        ${isOwner(me) ? link('#/groups', r.page === 'groups', groupIcon(), t('nav.groups')) : nothing}
       </nav>
       <parley-status-switch></parley-status-switch>
       <parley-account-menu .soundOn=${this.notifier.soundOn} permission=${this.notifier.permission}></parley-account-menu>
@@ -282,6 +292,8 @@ export class ParleyApp extends LitElement {
     if (r.page === 'messenger' && isOwner(me)) return html`<main class="page"><parley-messenger-settings></parley-messenger-settings></main>`
     if (r.page === 'integrations' && isOwner(me)) return html`<main class="page"><parley-integrations-page></parley-integrations-page></main>`
     if (r.page === 'account') return html`<main class="page"><parley-account-page></parley-account-page></main>`
+    if (r.page === 'tags' && isOwner(me)) return html`<main class="page"><parley-tags-settings></parley-tags-settings></main>`
+    if (r.page === 'groups' && isOwner(me)) return html`<main class="page"><parley-groups-settings></parley-groups-settings></main>`
     if (r.page === 'audit' && isOwner(me)) return html`<main class="page"><parley-audit-page></parley-audit-page></main>`
     if (r.page === 'canned') return html`<main class="page"><parley-canned-settings></parley-canned-settings></main>` // #16
     if (r.page === 'blocking' && isOwner(me)) return html`<main class="page"><parley-blocking-settings></parley-blocking-settings></main>`

@@ -251,4 +251,26 @@ export const listStyles = css`
   .icon {
     flex: none;
   }
+  /* tags and groups (#16) */
+  .row a > .chips {
+    grid-column: 2 / 4;
+    padding-right: 120px;
+  }
+  .group {
+    white-space: nowrap;
+    border: 1px solid var(--p-border-strong);
+    border-radius: 999px;
+    padding: 0 8px;
+    color: var(--p-text-soft);
+  }
+  .my-groups {
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    padding: 6px 14px;
+    font-size: var(--p-fs-s);
+    color: var(--p-text-soft);
+    border-bottom: 1px solid var(--p-border);
+    cursor: pointer;
+  }
 `

@@ -9,6 +9,7 @@ import { ago, dateTime, duration, avatarColor, initials } from '../format.ts'
 import { checkIcon, clockIcon, emailIcon, messengerIcon, userIcon } from '../icons.ts'
 import { ratingBadge } from '../rating-badge/rating-badge.ts' // #16
 import { listStyles } from './conversation-list.styles.ts'
+import { chipStyles, inlineTagChips } from '../tag-picker/chips.ts'
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -16,7 +17,7 @@ declare global {
   }
 }
 
-const OPEN_VIEWS: ListView[] = ['unassigned', 'mine', 'others']
+const OPEN_VIEWS: ListView[] = ['unassigned', 'mine', 'others', 'all']
 /** How long "Resolved … Undo" stays after resolving from the list. */
 const UNDO_MS = 6000
 
@@ -41,7 +42,7 @@ const unreadIn = (store: { unreadOf(id: string): number }, c: Conversation): num
  */
 export class ParleyConversationList extends StoreElement {
   static override properties = { busyIds: { state: true }, now: { state: true }, actionError: { state: true }, undo: { state: true } }
-  static override styles = [tokens, controls, listStyles]
+  static override styles = [tokens, controls, listStyles, chipStyles]
 
   declare busyIds: Set<string>
   declare now: number
@@ -165,7 +166,9 @@ export class ParleyConversationList extends StoreElement {
             : c.status === 'open'
               ? html`<span class="assignee"><span>${t('list.nobody')}</span></span>`
               : nothing}
+          ${c.group ? html`<span class="group" data-group>${c.group.name}</span>` : nothing}
         </span>
+        ${inlineTagChips(c.tags)}
       </a>
       ${mayResolve
         ? html`<button class="btn small resolve" data-action="resolve" ?disabled=${this.busyIds.has(c.id)} @click=${(e: Event) => this.resolve(e, c)}
@@ -186,8 +189,10 @@ export class ParleyConversationList extends StoreElement {
       unassigned: t('list.empty.unassigned'),
       mine: t('list.empty.mine'),
       others: t('list.empty.others'),
+      all: t('list.empty.all'),
       resolved: t('list.empty.resolved'),
     }[view]
+    const narrowed = view === 'unassigned' && s.myGroupsOnly
     return html`
       <div class="tabs" role="tablist" aria-label=${t('list.label')} @keydown=${(e: KeyboardEvent) => this.onTabKeydown(e, ['unassigned', 'resolved'])}>
         <button class="tab" role="tab" data-view="open" aria-selected=${open ? 'true' : 'false'} tabindex=${open ? 0 : -1}
@@ -208,6 +213,10 @@ export class ParleyConversationList extends StoreElement {
             })}
           </div>`
         : html`<div class="subtabs"></div>`}
+      ${view === 'unassigned' && s.myGroupIds().size > 0
+        ? html`<label class="my-groups"><input type="checkbox" data-action="my-groups" .checked=${s.myGroupsOnly}
+            @change=${(e: Event) => void s.setMyGroupsOnly((e.target as HTMLInputElement).checked)} /> ${t('list.myGroups')}</label>`
+        : nothing}
       ${this.actionError ? html`<p class="state error" role="alert">${this.actionError}</p>` : nothing}
       <div class="undo-slot" role="status">${this.undo
         ? html`<p class="undo"><span>${t('list.resolvedUndo', { name: this.undo.name })}</span>
@@ -217,7 +226,7 @@ export class ParleyConversationList extends StoreElement {
       <ul class="rows" role="list" aria-busy=${s.listLoading ? 'true' : 'false'} @keydown=${this.onKeydown}>
         ${repeat(items, (c) => c.id, (c) => this.row(c))}
       </ul>
-      ${items.length === 0 && !s.listLoading && !s.listError ? html`<p class="empty">${empty}</p>` : nothing}
+      ${items.length === 0 && !s.listLoading && !s.listError ? html`<p class="empty">${narrowed ? t('list.empty.myGroups') : empty}</p>` : nothing}
       ${s.listError ? html`<p class="state error" role="alert">${s.listError} <button class="btn small" @click=${() => s.loadList(view)}>${t('action.retry')}</button></p>` : nothing}
       ${s.listLoading && items.length === 0 ? html`<p class="state">${t('state.loading')}</p>` : nothing}
       ${s.hasMore(view)

@@ -44,6 +44,10 @@ export const threadStyles = css`
     content: '·';
     margin: 0 6px;
   }
+  /* tags (#16) */
+  .who parley-tag-picker {
+    margin-top: 4px;
+  }
   .badge {
     font-size: 11px;
     font-weight: 700;

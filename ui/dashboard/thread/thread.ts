@@ -5,6 +5,8 @@ import { tokens, controls } from '../../shared/tokens.ts'
 import type { Conversation, ConversationEvent, Message } from '../../../server/realtime/wire.ts'
 import type { PendingMessage } from '../store.ts'
 import { canAssign, canResolve, canTake } from '../permissions.ts'
+import '../tag-picker/tag-picker.ts'
+import '../transfer-menu/transfer-menu.ts'
 import { clockTime, dayLabel, dateTime } from '../format.ts'
 import { alertIcon, backIcon, checkIcon, clockIcon, doubleCheckIcon, panelIcon, paperclipIcon } from '../icons.ts'
 import { channelIcon, visitorLabel } from '../conversation-list/conversation-list.ts'
@@ -298,7 +300,9 @@ export class ParleyThread extends StoreElement {
         <div class="sub">
           <span>${channel}</span>
           ${c.visitor.email ? html`<span>${c.visitor.email}</span>` : nothing}
+          ${c.group ? html`<span data-group>${t('thread.group')}: ${c.group.name}</span>` : nothing}
         </div>
+        <parley-tag-picker class="tags" .conversation=${c}></parley-tag-picker>
       </div>
       <div class="actions">
         ${canTake(me, c)
@@ -322,6 +326,7 @@ export class ParleyThread extends StoreElement {
           : c.assignee
             ? html`<span class="assign">${t('thread.assignee')}: ${c.assignee.name}</span>`
             : nothing}
+        <parley-transfer-menu .conversation=${c}></parley-transfer-menu>
         ${mayResolve && c.status === 'open'
           ? html`<button class="btn success" data-action="resolve" ?disabled=${this.busy} @click=${() => this.act(() => s.resolve(c.id))}>${checkIcon()} ${t('action.resolve')}</button>`
           : nothing}

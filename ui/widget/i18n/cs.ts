@@ -56,4 +56,8 @@ export const cs: Strings = {
   // #13 agent attachments
   fileDownload: (name) => `Stáhnout ${name}`,
   fileFailed: 'Soubor se nepodařilo stáhnout. Zkuste to prosím znovu.',
+  // groups (#16)
+  groupChoose: 'S kým si chcete promluvit?',
+  groupPlaceholder: 'Vyberte tým',
+  groupRequired: 'Nejdřív prosím vyberte tým.',
 }

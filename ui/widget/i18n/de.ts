@@ -56,4 +56,8 @@ export const de: Strings = {
   // #13 agent attachments
   fileDownload: (name) => `${name} herunterladen`,
   fileFailed: 'Die Datei konnte nicht heruntergeladen werden. Bitte versuchen Sie es erneut.',
+  // groups (#16)
+  groupChoose: 'Mit wem möchten Sie sprechen?',
+  groupPlaceholder: 'Team auswählen',
+  groupRequired: 'Bitte wählen Sie zuerst ein Team.',
 }

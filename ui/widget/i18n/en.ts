@@ -56,4 +56,8 @@ export const en: Strings = {
   // #13 agent attachments
   fileDownload: (name) => `Download ${name}`,
   fileFailed: 'The file could not be downloaded. Please try again.',
+  // groups (#16)
+  groupChoose: 'Who would you like to talk to?',
+  groupPlaceholder: 'Choose a team',
+  groupRequired: 'Please choose a team first.',
 }

@@ -56,4 +56,8 @@ export const es: Strings = {
   // #13 agent attachments
   fileDownload: (name) => `Descargar ${name}`,
   fileFailed: 'No se pudo descargar el archivo. Inténtalo de nuevo.',
+  // groups (#16)
+  groupChoose: '¿Con quién quieres hablar?',
+  groupPlaceholder: 'Elige un equipo',
+  groupRequired: 'Primero elige un equipo, por favor.',
 }

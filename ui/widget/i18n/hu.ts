@@ -56,4 +56,8 @@ export const hu: Strings = {
   // #13 agent attachments
   fileDownload: (name) => `${name} letöltése`,
   fileFailed: 'A fájlt nem sikerült letölteni. Kérjük, próbálja újra.',
+  // groups (#16)
+  groupChoose: 'Kivel szeretne beszélni?',
+  groupPlaceholder: 'Válasszon csapatot',
+  groupRequired: 'Kérjük, először válasszon csapatot.',
 }

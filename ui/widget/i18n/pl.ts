@@ -56,4 +56,8 @@ export const pl: Strings = {
   // #13 agent attachments
   fileDownload: (name) => `Pobierz ${name}`,
   fileFailed: 'Nie udało się pobrać pliku. Spróbuj ponownie.',
+  // groups (#16)
+  groupChoose: 'Z kim chcesz porozmawiać?',
+  groupPlaceholder: 'Wybierz zespół',
+  groupRequired: 'Najpierw wybierz zespół.',
 }

@@ -63,6 +63,10 @@ export interface Strings {
   /** A file an agent sent: the link's accessible name. */
   fileDownload: (name: string) => string
   fileFailed: string
+  // groups (#16): the pre-chat choice
+  groupChoose: string
+  groupPlaceholder: string
+  groupRequired: string
 }
 
 export type { Language } from '../../shared/i18n.ts'
