@@ -82,6 +82,26 @@ describe('two server processes on one database', () => {
     tabOnB.close()
   })
 
+  it("tell the other process's dashboards of a private note, and the mentioned agent there of the mention", async () => {
+    const ownerOnB = new AgentClient(b.url)
+    expect((await ownerOnB.login('owner@example.com', 'owner-password')).status).toBe(200)
+    expect((await ownerOnB.request('POST', '/api/agents', { email: 'maya@example.com', name: 'Maya Cluster', password: 'maya-password-1', role: 'full' })).status).toBe(201)
+    const mayaOnA = new AgentClient(a.url)
+    expect((await mayaOnA.login('maya@example.com', 'maya-password-1')).status).toBe(200)
+    const dash = await mayaOnA.socket()
+    await dash.waitFor('hello')
+    const visitor = await VisitorClient.create(b.url)
+    const sent = await visitor.request('POST', '/api/widget/messages', { body: 'Who can help?', clientId: cid() })
+    const conversationId = sent.body.conversation.id
+    const note = await ownerOnB.request('POST', `/api/conversations/${conversationId}/notes`, { body: '@Maya Cluster can you take this?', clientId: cid() })
+    expect(note.status).toBe(201)
+    const got = await dash.waitFor('note', (f) => f.note.conversationId === conversationId)
+    expect(got.note.body).toBe('@Maya Cluster can you take this?')
+    const mention = await dash.waitFor('mention', (f) => f.note.id === got.note.id)
+    expect(mention.conversation.id).toBe(conversationId)
+    dash.close()
+  })
+
   it('push a recording chunk stored on one process to a live view streaming from the other', async () => {
     const agentOnA = new AgentClient(a.url)
     expect((await agentOnA.login('owner@example.com', 'owner-password')).status).toBe(200)

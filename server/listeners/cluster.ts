@@ -8,6 +8,8 @@ import { findVisitor, isVisitorOnline } from '../domain/visitors/visitors.usecas
 import type { Logger } from '../shared/logger.ts'
 import { findMessage } from '../domain/messages/messages.usecases.ts'
 import { findConversation } from '../domain/conversations/conversations.usecases.ts'
+import { findNote } from '../domain/notes/notes.usecases.ts'
+import { publishNote } from './team.ts'
 import { findConversationEvent } from '../domain/conversation-events/conversation-events.usecases.ts'
 import { agentPresence, otherLiveProcesses } from '../domain/agents/agents.usecases.ts'
 import { blocksChanged } from '../domain/blocking/blocking.usecases.ts'
@@ -32,6 +34,8 @@ type Note =
   | { kind: 'read'; agentId: string; conversationId: string; seq: number; unread: number }
   /** A recording's chunk was stored: live replays here fetch it. */
   | { kind: 'recording.chunk'; recordingId: string; seq: number }
+  /** A private note was stored: dashboards here get it, mentioned agents their notice. */
+  | { kind: 'note'; noteId: string }
   | { kind: 'typing'; conversationId: string; visitorId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
   /** Blocking (#16): forget cached "no blocks", close the sockets a block covers here. */
   | { kind: 'blocks'; added: boolean; visitorIds: string[]; ranges: string[] }
@@ -102,6 +106,7 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
     bus.on('viewing', (v) => notify({ kind: 'viewing', ...v })),
     bus.on('conversation.read', (r) => notify({ kind: 'read', ...r })),
     bus.on('recording.chunk', ({ recordingId, seq }) => notify({ kind: 'recording.chunk', recordingId, seq })),
+    bus.on('note.created', ({ note }) => notify({ kind: 'note', noteId: note.id })),
     bus.on('blocking.changed', (c) => notify({ kind: 'blocks', ...c })),
   ]
 
@@ -166,6 +171,12 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
       case 'recording.chunk':
         hub.recordingChunk(note.recordingId, note.seq)
         return
+      case 'note': {
+        const stored = await findNote(db, note.noteId)
+        const conversation = stored && (await findConversation(db, stored.conversationId))
+        if (stored && conversation) publishNote(hub, stored, conversation)
+        return
+      }
       case 'blocks': {
         const { kind: _, ...change } = note
         blocksChanged({ sql })

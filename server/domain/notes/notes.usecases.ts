@@ -69,6 +69,11 @@ export async function addNote(
   return { note, conversation, duplicate: false }
 }
 
+/** One note by id (the cluster relay loads what another process stored). */
+export async function findNote(deps: { sql: Sql }, id: string): Promise<NoteView | null> {
+  return isUuid(id) ? repo.findNote(deps.sql, id) : null
+}
+
 export async function listNotes(deps: { sql: Sql; bus: EventBus }, conversationId: string): Promise<NoteView[]> {
   if (!isUuid(conversationId)) throw new AppError('conversation.not_found', 404, 'conversation not found')
   await getConversation(deps, conversationId)
