@@ -127,12 +127,14 @@ describe('migrations', () => {
     await expect(db`update conversations set status = 'resolved' where id = ${c1}`).rejects.toThrow('conversations_resolved_at')
     const [{ n }] = await db`select count(*)::int as n from conversations where status = 'resolved'` as any
     expect(n).toBe(1)
-    // The list indexes exist again, with their predicates on the enum.
+    // The list indexes exist again, with their predicates on the enum (later migrations add others).
     const idx = await db`select indexname from pg_indexes where tablename = 'conversations' order by indexname`
-    expect(idx.map((r) => r.indexname)).toEqual([
-      'conversations_open_assigned', 'conversations_open_by_assignee', 'conversations_pkey', 'conversations_resolved',
-      'conversations_unassigned', 'conversations_visitor',
-    ])
+    expect(idx.map((r) => r.indexname)).toEqual(
+      expect.arrayContaining([
+        'conversations_open_assigned', 'conversations_open_by_assignee', 'conversations_pkey', 'conversations_resolved',
+        'conversations_unassigned', 'conversations_visitor',
+      ]),
+    )
     await db.end()
   })
 

@@ -93,8 +93,10 @@ describe('ending a session closes its sockets on every process', () => {
       const { onA, onB } = await dashboardsOnBoth(leaving)
       expect((await leaving.request('POST', '/api/auth/logout')).status).toBe(204)
       await Promise.all([expectEnded(onA, 'signed_out'), expectEnded(onB, 'signed_out')])
-      const notes = heard.flatMap((p) => (JSON.parse(p) as { notes?: { kind: string; sessionIds?: string[]; reason?: string }[] }).notes ?? [])
-      expect(notes.filter((n) => n.kind === 'sessions.ended')).toContainEqual({ kind: 'sessions.ended', sessionIds: [row!.id], reason: 'signed_out' })
+      const notesHeard = () => heard.flatMap((p) => (JSON.parse(p) as { notes?: { kind: string; sessionIds?: string[]; reason?: string }[] }).notes ?? [])
+      // This listening connection may hear the NOTIFY a moment after the other process acted on it.
+      for (let i = 0; i < 100 && !notesHeard().some((n) => n.kind === 'sessions.ended'); i++) await Bun.sleep(50)
+      expect(notesHeard().filter((n) => n.kind === 'sessions.ended')).toContainEqual({ kind: 'sessions.ended', sessionIds: [row!.id], reason: 'signed_out' })
       for (const p of heard) {
         expect(p).not.toContain(token)
         expect(p).not.toContain(row!.tokenHash)

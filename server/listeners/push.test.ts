@@ -172,13 +172,16 @@ describe('web push', () => {
 
   it("pushes a colleague's @mention in a private note to the agent mentioned, when they want to hear of mentions", async () => {
     const mine = await device(lena)
+    // Mentions only: the visitor's message itself pushes nothing to Lena.
+    expect((await lena.request('PUT', '/api/settings/alerts', { desktop: ['mention'] })).status).toBe(200)
     const conversationId = await visitorWrites('A question for the team')
-    const before = ps.to(mine.endpoint).length
+    expect(await queuedFor(mine.id)).toBe(0)
     const note = await owner.request('POST', `/api/conversations/${conversationId}/notes`, { body: `@Lena please check the card ${CARD}`, clientId: cid() })
     expect(note.status).toBe(201)
     await srv.running.deps.bus.drain()
-    const got = await until('the mention push', () => (ps.to(mine.endpoint).length > before ? ps.to(mine.endpoint) : null))
-    const payload = JSON.parse(decryptPush(got[got.length - 1]!.body, mine.keys))
+    const got = await until('the mention push', () => (ps.to(mine.endpoint).length ? ps.to(mine.endpoint) : null))
+    expect(got).toHaveLength(1)
+    const payload = JSON.parse(decryptPush(got[0]!.body, mine.keys))
     expect(payload).toMatchObject({ event: 'mention', conversationId })
     expect(payload.title).toMatch(/^You were mentioned: Visitor #\d+$/)
     expect(payload.body).toBe(`@Lena please check the card ${MASKED}`)

@@ -57,10 +57,10 @@ export function channelContract(channel: Channel, makeHarness: (srv: TestServer)
         await Bun.sleep(50)
         status = await adapter.status()
       }
-      expect(status).toEqual({ state: 'connected', error: null })
+      expect(status).toMatchObject({ state: 'connected', error: null })
       const shown = await agent.request('GET', '/api/channels/status')
       expect(shown.status).toBe(200)
-      expect(shown.body[channel]).toEqual(status)
+      expect(shown.body[channel]).toEqual(JSON.parse(JSON.stringify(status)))
       expect((await fetch(`${srv.url}/api/channels/status`)).status).toBe(401)
     })
 

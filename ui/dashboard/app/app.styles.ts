@@ -32,6 +32,9 @@ export const appStyles = css`
     gap: 2px;
     flex: 1;
     min-width: 0;
+    /* Never under the status switch: a row too narrow scrolls instead. */
+    overflow-x: auto;
+    scrollbar-width: none;
   }
   nav a {
     display: inline-flex;
@@ -102,7 +105,7 @@ export const appStyles = css`
     clip-path: inset(50%);
     white-space: nowrap;
   }
-  /* Labels go before the links would run into the status switch (seven of them since Messenger). */
+  /* Labels go before the links would run into the status switch (ten of them for the owner now). */
   @media (max-width: 1180px) {
     nav a span {
       display: none;
@@ -146,13 +149,27 @@ export const appStyles = css`
     .inbox:not(.has-selection) parley-thread {
       display: none;
     }
-    /* Brand, status and account on the first row, the navigation on its own row below: side by
-       side on a phone the status switch covered the first links. */
+    .top {
+      gap: 4px var(--p-space-2);
+      padding: 6px var(--p-space-2);
+    }
+    .brand span {
+      display: none;
+    }
+    nav a {
+      padding: 6px 8px;
+    }
+  }
+  /* Brand, status and account on the first row, the navigation on its own row below, wherever the
+     owner's ten links (even as icons) would not fit beside the status switch and the account:
+     side by side they ran under the switch. */
+  @media (max-width: 1024px) {
     .top {
       flex-wrap: wrap;
       height: auto;
-      gap: 4px var(--p-space-2);
-      padding: 6px var(--p-space-2);
+      row-gap: 4px;
+      padding-top: 6px;
+      padding-bottom: 6px;
     }
     .top parley-status-switch {
       margin-left: auto;
@@ -162,12 +179,8 @@ export const appStyles = css`
       flex-basis: 100%;
       overflow-x: auto;
     }
-    .brand span,
     nav a span {
       display: none;
-    }
-    nav a {
-      padding: 6px 8px;
     }
   }
 `

@@ -109,7 +109,8 @@ describe('the dashboard frame', () => {
       })
       type Box = (typeof boxes.links)[number]
       const overlap = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom
-      expect(boxes.links).toHaveLength(7) // #16 added Canned responses
+      // Inbox, agents, widget, e-mail, Messenger, integrations, canned responses, blocking, tags, groups
+      expect(boxes.links).toHaveLength(10)
       for (const link of boxes.links) {
         for (const other of boxes.others) expect(overlap(link, other)).toBe(false)
         expect(link.right).toBeLessThanOrEqual(width)
