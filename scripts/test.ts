@@ -1,7 +1,8 @@
 // The test runner behind `npm test`: every test file in its own `bun test` process, TEST_JOBS of
-// them at a time (default 2), all on one embedded PostgreSQL cluster started here (each file still
-// clones its own database from the migrated template). The browser and process tests spend most
-// of their time waiting, so two at a time halve the wall time on a 2-core machine.
+// them at a time (default 3, of which at most TEST_BROWSERS — default 2 — drive a browser), all on
+// one embedded PostgreSQL cluster started here (each file still clones its own database from the
+// migrated template). Server files spend most of their time waiting on timers, sockets and child
+// processes, so they run beside the browser files in the CPU those leave.
 //
 //   bun scripts/test.ts                      all test files
 //   bun scripts/test.ts server/http ui/x.ts  the files under these paths
@@ -10,11 +11,13 @@
 // and the failures are listed again at the end. Exit status 1 when any file failed.
 import { Glob } from 'bun'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { statSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { startTestCluster } from '../server/db/test-cluster.ts'
 
 const FILE_TIMEOUT_MS = 15 * 60_000
-const jobs = Math.max(1, Number(process.env.TEST_JOBS) || 2)
+const jobs = Math.max(1, Number(process.env.TEST_JOBS) || 3)
+/** Browser files at once: each drives a Chromium and a Parley, which fill two cores between them. */
+const browsers = Math.min(jobs, Math.max(1, Number(process.env.TEST_BROWSERS) || 2))
 const filters = process.argv.slice(2).map((p) => p.replace(/^\.\//, ''))
 
 const all = [...new Glob('{server,ui,scripts}/**/*.test.ts').scanSync('.')].sort()
@@ -24,10 +27,14 @@ if (files.length === 0) {
   process.exit(1)
 }
 
-// Longest first, so the short ones fill the gaps at the end: the browser tests (ui/) are the long
-// ones, and within a kind a bigger file has more to do.
-const weight = (f: string) => statSync(f).size * (f.startsWith('ui/') ? 4 : 1)
-const queue = [...files].sort((a, b) => weight(b) - weight(a))
+// Longest first, so the short ones fill the gaps at the end: the browser tests are the long ones,
+// and within a kind a bigger file has more to do. At most `browsers` browser files run at once;
+// the other slots take server files, which mostly wait on timers, sockets and processes.
+const isBrowser = (f: string) => /launchBrowser|new Pages\(/.test(readFileSync(f, 'utf8'))
+const weight = (f: string) => statSync(f).size * (isBrowser(f) ? 4 : 1)
+const heavy = files.filter(isBrowser).sort((a, b) => weight(b) - weight(a))
+const light = files.filter((f) => !isBrowser(f)).sort((a, b) => weight(b) - weight(a))
+let browsersRunning = 0
 
 interface Result {
   file: string
@@ -91,8 +98,22 @@ async function runFile(file: string): Promise<Result> {
   return r
 }
 
+/** The next file for a free slot: a browser file while fewer than `browsers` run, else a server file. */
+function next(): { file: string; browser: boolean } | null {
+  if (heavy.length && (browsersRunning < browsers || light.length === 0)) return { file: heavy.shift()!, browser: true }
+  if (light.length) return { file: light.shift()!, browser: false }
+  return null
+}
+
 async function worker(): Promise<void> {
-  for (let file = queue.shift(); file; file = queue.shift()) results.push(await runFile(file))
+  for (let n = next(); n; n = next()) {
+    if (n.browser) browsersRunning++
+    try {
+      results.push(await runFile(n.file))
+    } finally {
+      if (n.browser) browsersRunning--
+    }
+  }
 }
 
 await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, worker))
@@ -103,7 +124,7 @@ await cluster.stop()
 const failed = results.filter((r) => !r.ok)
 const sum = (k: 'pass' | 'fail') => results.reduce((n, r) => n + r[k], 0)
 const minutes = (performance.now() - started) / 60_000
-console.log(`\n${sum('pass')} pass, ${sum('fail')} fail in ${results.length} files, ${jobs} at a time, ${minutes.toFixed(1)} min`)
+console.log(`\n${sum('pass')} pass, ${sum('fail')} fail in ${results.length} files, ${jobs} at a time (${browsers} with a browser), ${minutes.toFixed(1)} min`)
 console.log(`slowest: ${[...results].sort((a, b) => b.seconds - a.seconds).slice(0, 5).map((r) => `${r.file} ${r.seconds.toFixed(0)} s`).join(', ')}`)
 if (failed.length) {
   console.log(`failed files:\n${failed.map((r) => `  ${r.file}`).join('\n')}`)
