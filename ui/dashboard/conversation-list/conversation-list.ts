@@ -79,6 +79,18 @@ export class ParleyConversationList extends StoreElement {
     this.undoTimer = setTimeout(() => (this.undo = null), UNDO_MS)
   }
 
+  /** The offer stays while the pointer or the keyboard is on it (nobody loses it mid-reach), and runs again after. */
+  private holdUndo = () => {
+    if (this.undoTimer) clearTimeout(this.undoTimer)
+    this.undoTimer = null
+  }
+
+  private releaseUndo = (e: Event) => {
+    const into = (e as FocusEvent).relatedTarget as Node | null
+    if (into && (e.currentTarget as HTMLElement).contains(into)) return
+    if (this.undo && !this.undoTimer) this.undoTimer = setTimeout(() => (this.undo = null), UNDO_MS)
+  }
+
   private async takeBack() {
     const u = this.undo
     if (!u) return
@@ -219,7 +231,7 @@ export class ParleyConversationList extends StoreElement {
         : nothing}
       ${this.actionError ? html`<p class="state error" role="alert">${this.actionError}</p>` : nothing}
       <div class="undo-slot" role="status">${this.undo
-        ? html`<p class="undo"><span>${t('list.resolvedUndo', { name: this.undo.name })}</span>
+        ? html`<p class="undo" @mouseenter=${this.holdUndo} @focusin=${this.holdUndo} @mouseleave=${this.releaseUndo} @focusout=${this.releaseUndo}><span>${t('list.resolvedUndo', { name: this.undo.name })}</span>
             <button class="btn small" data-action="undo" @click=${this.takeBack}>${t('action.undo')}</button></p>`
         : nothing}</div>
       <div class="scroll">

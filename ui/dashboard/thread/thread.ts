@@ -356,7 +356,7 @@ export class ParleyThread extends StoreElement {
     return html`
       ${this.header(c)}
       ${this.actionError ? html`<div class="error-line" role="alert">${this.actionError}</div>` : nothing}
-      <div class="messages" @scroll=${this.onScroll} role="log" aria-live="polite" aria-label=${t('thread.messages')}>
+      <div class="messages" tabindex="0" @scroll=${this.onScroll} role="log" aria-live="polite" aria-label=${t('thread.messages')}>
         ${thread?.hasEarlier
           ? html`<button class="btn small earlier" ?disabled=${thread.loading} @click=${() => {
               this.stickToBottom = false
