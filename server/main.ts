@@ -16,6 +16,21 @@ try {
 }
 
 const log = createLogger(config.logLevel)
+
+// postgres.js 3.4.9 can schedule a write on a connection whose socket has just closed (PostgreSQL
+// killed while a background loop queried): its timer then throws "null is not an object
+// (evaluating 'socket.write')" outside any promise, which would end the process. The socket is
+// gone already and the query fails with CONNECTION_CLOSED on its own, so that one error is logged
+// and survived; anything else uncaught still ends the process, as before.
+process.on('uncaughtException', (error) => {
+  const stack = error instanceof Error ? (error.stack ?? '') : ''
+  if (error instanceof TypeError && /socket\.write/.test(error.message) && /postgres[\\/]src[\\/]connection\.js/.test(stack)) {
+    log.warn('a write to a closed database connection was dropped', { error: error.message })
+    return
+  }
+  log.error('uncaught exception', { error })
+  process.exit(1)
+})
 const t0 = performance.now()
 let running
 try {

@@ -44,8 +44,15 @@ async function visitorWrote(body: string) {
   await composer.press('Enter')
   await bubbles(demo.page, 'visitor').filter({ hasText: body }).waitFor({ timeout: 20_000 })
   await settled(demo.page)
-  const list = await owner.request('GET', '/api/conversations?view=unassigned')
-  const c = (list.body.items as { id: string; lastMessage: { preview: string }; visitor: { id: string } }[]).find((i) => i.lastMessage.preview === body)!
+  // The bubble shows before the server has stored it: ask until the conversation is listed.
+  type Row = { id: string; lastMessage: { preview: string }; visitor: { id: string } }
+  let c: Row | undefined
+  for (let i = 0; i < 200 && !c; i++) {
+    const list = await owner.request('GET', '/api/conversations?view=unassigned')
+    c = (list.body.items as Row[]).find((r) => r.lastMessage.preview === body)
+    if (!c) await Bun.sleep(50)
+  }
+  if (!c) throw new Error(`no unassigned conversation with "${body}"`)
   return { ...demo, id: c.id, visitorId: c.visitor.id }
 }
 
