@@ -88,6 +88,7 @@ describe('an embedded cluster shared with a second process', () => {
       const ack = await ws.waitFor('ack', (f) => f.clientId === clientId, 10_000)
       relayed = await dash.waitFor('message', (f) => f.message.id === ack.messageId, 1_000).then(() => true, () => false)
     }
+    if (!relayed) console.log('A LOG\n' + a!.log().split('\n').filter((l) => !l.includes('"level":"debug"')).slice(-25).join('\n') + '\nB LOG\n' + b!.log().split('\n').slice(-25).join('\n'))
     expect(relayed).toBe(true)
     ws.close()
     dash.close()
