@@ -12,7 +12,7 @@ import { resealIdentitySecret } from './domain/settings/settings.usecases.ts'
 import { resealEmailSecrets } from './channels/email/settings.usecases.ts'
 import { Hub } from './realtime/hub.ts'
 import { WidgetLimits } from './http/limits.ts'
-import { ChannelRegistry } from './channels/channel.ts'
+import { ChannelRegistry, type ChannelStatus } from './channels/channel.ts'
 import { WebChannelAdapter } from './channels/web/web.adapter.ts'
 import { EmailChannelAdapter, emailCopyListener } from './channels/email/email.adapter.ts'
 import { MessengerChannelAdapter } from './channels/messenger/messenger.adapter.ts'
@@ -245,22 +245,25 @@ function registerGauges(registry: Metrics, src: { sql: Sql; hub: Hub; channels: 
   registry.gauge('parley_queue_oldest_seconds', 'How long the oldest queued item of each queue has waited.', async () =>
     (await queues()).map((q) => ({ labels: { queue: q.queue }, value: q.oldestSeconds })),
   )
+  // Both channel gauges read one round of the channels' status within a scrape.
+  let statuses: { at: number; read: Promise<{ channel: (typeof CHANNELS)[number]; status: ChannelStatus | undefined }[]> } | null = null
+  const channelStatuses = () => {
+    if (!statuses || Date.now() - statuses.at > 1000) {
+      statuses = { at: Date.now(), read: Promise.all(CHANNELS.map(async (channel) => ({ channel, status: await src.channels.get(channel)?.status() }))) }
+    }
+    return statuses.read
+  }
   registry.gauge('parley_channel_up', 'Per channel: 1 when set up and working (connected or configured), 0 when failing or off.', async () =>
-    Promise.all(
-      CHANNELS.map(async (channel) => {
-        const status = await src.channels.get(channel)?.status()
-        return { labels: { channel, state: status?.state ?? 'off' }, value: status && (status.state === 'connected' || status.state === 'configured') ? 1 : 0 }
-      }),
+    (await channelStatuses()).map(({ channel, status }) => ({
+      labels: { channel, state: status?.state ?? 'off' },
+      value: status && (status.state === 'connected' || status.state === 'configured') ? 1 : 0,
+    })),
+  )
+  registry.gauge('parley_channel_check_age_seconds', 'Seconds since a channel last heard from the outside world (e-mail: the last IMAP check).', async () =>
+    (await channelStatuses()).flatMap(({ channel, status }) =>
+      status?.checkedAt ? [{ labels: { channel }, value: Math.max(0, (Date.now() - status.checkedAt.getTime()) / 1000) }] : [],
     ),
   )
-  registry.gauge('parley_channel_check_age_seconds', 'Seconds since a channel last heard from the outside world (e-mail: the last IMAP check).', async () => {
-    const out = []
-    for (const channel of CHANNELS) {
-      const at = (await src.channels.get(channel)?.status())?.checkedAt
-      if (at) out.push({ labels: { channel }, value: Math.max(0, (Date.now() - at.getTime()) / 1000) })
-    }
-    return out
-  })
 }
 
 const CHANNELS = ['web', 'email', 'messenger'] as const

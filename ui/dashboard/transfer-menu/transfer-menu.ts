@@ -1,4 +1,5 @@
 import { css, html, nothing } from 'lit'
+import { PopoverDismiss } from '../popover.ts'
 import { StoreElement } from '../context.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import type { Conversation } from '../../../server/realtime/wire.ts'
@@ -93,27 +94,7 @@ export class ParleyTransferMenu extends StoreElement {
     this.error = ''
   }
 
-  private outside = (e: Event) => {
-    if (this.open && !e.composedPath().includes(this)) this.open = false
-  }
-
-  private escape = (e: KeyboardEvent) => {
-    if (e.key !== 'Escape' || !this.open) return
-    this.open = false
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('[data-action=transfer-open]')?.focus())
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback()
-    document.addEventListener('click', this.outside)
-    document.addEventListener('keydown', this.escape)
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback()
-    document.removeEventListener('click', this.outside)
-    document.removeEventListener('keydown', this.escape)
-  }
+  private dismiss = new PopoverDismiss(this, '[data-action=transfer-open]')
 
   private toggle() {
     this.open = !this.open
