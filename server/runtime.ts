@@ -2,6 +2,7 @@
 // main.ts runs it for real; tests run it against their own database on port 0.
 import { ConfigError, type Config } from './config.ts'
 import { createSql, type Sql } from './db/client.ts'
+import { listenOn } from './db/listen.ts'
 import { VisitorMessageBatcher } from './domain/messages/append-batch.ts'
 import { migrate } from './db/migrate.ts'
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.ts'
@@ -137,7 +138,7 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     // The heartbeat registers this process first: the cluster relay looks for the others.
     const heartbeat = await startHeartbeat(sql, nodeId, log)
     cleanup.push(() => heartbeat.stop())
-    const cluster = await startCluster({ sql, bus, hub, nodeId, log })
+    const cluster = await startCluster({ sql, listen: (channels, onNotify) => listenOn(databaseUrl, channels, onNotify), bus, hub, nodeId, log })
     cleanup.push(() => cluster.stop())
     const maintenance = startMaintenance(sql, log, config.loginWindowSeconds)
     cleanup.push(async () => maintenance.stop())

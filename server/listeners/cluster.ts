@@ -2,6 +2,7 @@
 // NOTIFY (ids only, never bodies), and every other process loads the rows and pushes them to its
 // own sockets. Remote events are handled one at a time, in the order they were announced.
 import type { Sql } from '../db/client.ts'
+import type { Listening } from '../db/listen.ts'
 import type { EventBus, ConversationChange } from '../events/bus.ts'
 import { AGENTS, agentTopic, type Hub } from '../realtime/hub.ts'
 import { findVisitor, isVisitorOnline } from '../domain/visitors/visitors.usecases.ts'
@@ -55,8 +56,11 @@ export interface Cluster {
   stop(): Promise<void>
 }
 
-export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; nodeId: string; log: Logger }): Promise<Cluster> {
-  const { sql, bus, hub, nodeId, log } = opts
+/** Opens a connection that hears the given channels (server/db/listen.ts's listenOn, bound to the database). */
+export type Listen = (channels: string[], onNotify: (channel: string, payload: string) => void) => Promise<Listening>
+
+export async function startCluster(opts: { sql: Sql; listen: Listen; bus: EventBus; hub: Hub; nodeId: string; log: Logger }): Promise<Cluster> {
+  const { sql, listen, bus, hub, nodeId, log } = opts
   const db = { sql }
 
   // Notes are sent in batches: everything announced in one turn of the event loop goes out as
@@ -201,45 +205,38 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
       chain = chain.then(() => handle(note)).catch((error) => log.warn('cluster event failed', { error, note }))
     }
   }
-  let listener = await sql.listen(CHANNEL, onPayload)
-
-  // postgres.js listens again when its listening connection drops, but when the database is
-  // still down at that moment (restarting) that LISTEN fails silently and nothing is heard again.
-  // So this process pings itself twice a second on a channel of its own, over the same
-  // connection; when no ping has come back for 1.5 s, both channels are listened to afresh.
-  // https://github.com/porsager/postgres/blob/master/src/index.js (listen: onclose)
+  // This process pings itself twice a second on a channel of its own, over its listening
+  // connection; when no ping has come back for 1.5 s (PostgreSQL restarted, the connection was cut
+  // or hangs) that connection is closed and a new one listens to both channels.
   const pingChannel = `parley_ping_${nodeId.replaceAll('-', '')}`
   let heardAt = Date.now()
-  const onPing = () => {
-    heardAt = Date.now()
+  const onNotify = (channel: string, payload: string) => {
+    if (channel === pingChannel) heardAt = Date.now()
+    else if (channel === CHANNEL) onPayload(payload)
   }
-  let ping = await sql.listen(pingChannel, onPing)
-  const relisten = async <T extends { unlisten(): Promise<void> }>(current: T, again: () => Promise<T>): Promise<T> => {
-    await current.unlisten().catch(() => {})
-    return again()
-  }
+  let ear: Listening | null = await listen([CHANNEL, pingChannel], onNotify)
+  let stopped = false
   let relistening = false
   const pinger = setInterval(() => {
     if (relistening) return
     if (Date.now() - heardAt > 1_500) {
       relistening = true
-      let gaveUp: ReturnType<typeof setTimeout> | undefined
-      const attempt = (async () => {
-        listener = await relisten(listener, () => sql.listen(CHANNEL, onPayload))
-        ping = await relisten(ping, () => sql.listen(pingChannel, onPing))
+      void (async () => {
+        const old = ear
+        ear = null
+        await old?.close()
+        // connect_timeout bounds a connect that neither answers nor fails; a failure is tried again on the next tick.
+        const fresh = await listen([CHANNEL, pingChannel], onNotify)
+        if (stopped) return fresh.close()
+        ear = fresh
         heardAt = Date.now()
         log.info('cluster relay listening again after a silence')
         // Whatever was announced while this process could not hear is lost; saying hello again
         // at least tells the others that this process is there.
         await sql.notify(CHANNEL, JSON.stringify({ from: nodeId, hello: true } satisfies Envelope))
       })()
-      // A LISTEN that neither answers nor fails (the database half there) is tried again later.
-      Promise.race([attempt, new Promise((r) => (gaveUp = setTimeout(r, 5_000)))])
         .catch(() => {})
-        .finally(() => {
-          clearTimeout(gaveUp)
-          relistening = false
-        })
+        .finally(() => (relistening = false))
       return
     }
     sql.notify(pingChannel, '').catch(() => {})
@@ -253,11 +250,11 @@ export async function startCluster(opts: { sql: Sql; bus: EventBus; hub: Hub; no
     async stop() {
       clearInterval(recheck)
       clearInterval(pinger)
-      await ping.unlisten().catch(() => {})
+      stopped = true
       if (flushing) clearImmediate(flushing)
       flush()
       for (const off of offs) off()
-      await listener.unlisten().catch(() => {})
+      await ear?.close()
       await chain
     },
   }
