@@ -100,6 +100,42 @@ describe('recording a visit', () => {
   })
 })
 
+describe('recording typed values when the owner allows it', () => {
+  it('sends the typed values but masks card numbers, in the fields and in the page text, before they leave the browser', async () => {
+    await owner.request('PUT', '/api/settings/recordings', { recordInputs: true })
+    try {
+      const { page, context, errors } = await openDemo(browser, srv.url, { path: '/demo/boots' })
+      // What the browser uploads, read off the wire (gzip JSON), before the server masks anything.
+      const sent: string[] = []
+      page.on('request', (r) => {
+        const body = r.postDataBuffer()
+        if (/\/api\/widget\/recordings\//.test(r.url()) && body) sent.push(gunzipSync(body).toString('utf8'))
+      })
+      await until(() => recorderFetched(page), 'the recorder loaded', 15_000)
+      await page.evaluate((card) => {
+        const p = document.createElement('p')
+        p.textContent = `Card on file: ${card}, order 2024-118`
+        document.querySelector('main')!.appendChild(p)
+      }, CARD)
+      await page.locator('form.order input[name=name]').fill('Olga Otevřená')
+      await page.locator('form.order input[name=card]').pressSequentially(CARD, { delay: 5 })
+      await page.locator('form.order input[name=password]').fill(PASSWORD)
+      // The next chunk (every 5 s) carries the typed values.
+      await until(async () => sent.join('\n').includes('Olga'), 'the typed name uploaded', 20_000)
+      const text = sent.join('\n')
+      expect(text).toContain('Otevřená')
+      expect(text).toContain('•••• •••• •••• 1111')
+      expect(text).toContain('order 2024-118')
+      expect(text).not.toMatch(/4111[\s-]?1111[\s-]?1111[\s-]?1111/)
+      expect(text).not.toContain(PASSWORD)
+      expect(errors).toEqual([])
+      await context.close()
+    } finally {
+      await owner.request('PUT', '/api/settings/recordings', { recordInputs: false })
+    }
+  })
+})
+
 describe('what stops recording', () => {
   async function sendsNothing(opts: { init?: string; path?: string }, act?: (page: Page) => Promise<void>) {
     // The same steps record a visit when nothing stops it (the first test above proves it).

@@ -5,6 +5,8 @@
 // every few seconds, the last one on page hide with keepalive. A navigation to another page of
 // the site continues the same recording (its id and next number live in sessionStorage).
 import { record } from '@rrweb/record'
+// The one card rule (the server masks every stored event again with it).
+import { maskCardNumbers } from '../../../server/domain/privacy/privacy.rules.ts'
 
 type RrwebEvent = { type: number; timestamp: number; data: unknown }
 
@@ -58,6 +60,22 @@ async function gzip(text: string): Promise<Uint8Array> {
 }
 
 const starMask = (text: string) => '*'.repeat(text.length)
+
+/** Every input type rrweb can mask: with all of them on, maskInput below decides for each value. */
+const ALL_INPUTS = {
+  color: true, date: true, 'datetime-local': true, email: true, month: true, number: true, range: true, search: true,
+  tel: true, text: true, time: true, url: true, week: true, textarea: true, select: true, password: true,
+} as const
+
+/**
+ * An input's value as recorded: stars for a password or a marked field, and for every field unless
+ * the owner records inputs; a recorded value still has its card numbers masked before it leaves.
+ */
+export const maskInput = (recordInputs: boolean) => (text: string, element: HTMLElement | null) =>
+  !recordInputs || (element as HTMLInputElement | null)?.type === 'password' || element?.closest(MASK) ? starMask(text) : maskCardNumbers(text)
+
+/** Page text as recorded: stars inside a marked element, card numbers masked everywhere else. */
+export const maskText = (text: string, element: HTMLElement | null) => (element?.closest(MASK) ? starMask(text) : maskCardNumbers(text))
 
 export function startRecorder(options: { base: string; token: () => Promise<string>; recordInputs: boolean }): { stop(): void } {
   const state = loadState()
@@ -197,11 +215,13 @@ export function startRecorder(options: { base: string; token: () => Promise<stri
 
   stopRecord = record({
     emit: emit as (e: unknown) => void,
-    maskAllInputs: !options.recordInputs,
-    maskInputOptions: { password: true },
-    maskInputFn: starMask,
-    maskTextSelector: MASK,
-    maskTextFn: starMask,
+    // Every text node and input value goes through the two functions above (selector '*'), so a
+    // card number shown on the page or typed into a recorded field never leaves the browser whole.
+    maskAllInputs: true,
+    maskInputOptions: ALL_INPUTS,
+    maskInputFn: maskInput(options.recordInputs),
+    maskTextSelector: '*',
+    maskTextFn: maskText,
     blockSelector: BLOCK,
     ignoreSelector: IGNORE_EVENTS,
     slimDOMOptions: 'all',
