@@ -63,6 +63,7 @@ export async function setAlertPrefs(
     volume: patch.volume ?? current.volume,
   }
   await repo.writePrefs(deps.sql, actor.id, next)
+  recipientsChanged(deps.sql)
   return { ...next, events: ALERT_EVENTS }
 }
 
@@ -150,21 +151,42 @@ export async function subscribe(deps: PushDeps, actor: Actor, input: PushSubscri
     auth: deps.secrets.seal(input.keys.auth.replace(/=+$/, '')),
     userAgent: input.userAgent ? input.userAgent.slice(0, 300) : null,
   })
+  recipientsChanged(deps.sql)
   return device(row)
 }
 
 export async function unsubscribe(deps: PushDeps, actor: Actor, endpoint: string): Promise<void> {
   const u = checkEndpoint(endpoint, deps.push.allowLoopbackHttp)
   if (!u || !(await repo.deleteSubscriptionByEndpoint(deps.sql, actor.id, u.href))) throw new AppError('push.not_found', 404, 'no such device of yours')
+  recipientsChanged(deps.sql)
 }
 
 export async function removeDevice(deps: { sql: Sql }, actor: Actor, id: string): Promise<void> {
   if (!isUuid(id) || !(await repo.deleteSubscriptionById(deps.sql, actor.id, id))) throw new AppError('push.not_found', 404, 'no such device of yours')
+  recipientsChanged(deps.sql)
 }
 
 // What is pushed ---------------------------------------------------------------------------
 
 const encode = (p: PushPayload) => JSON.stringify(p)
+
+/**
+ * Who has a device, read at most once a second per database pool: every visitor message asks, and
+ * at thousands of messages a second that was one more query each while almost nobody subscribes.
+ * A change on this process (a device, the choices) is seen at once; one on another within 1 s.
+ */
+const RECIPIENTS_MS = 1_000
+const recipientsRead = new WeakMap<Sql, { at: number; rows: ReturnType<typeof repo.pushRecipients> }>()
+function pushRecipients(sql: Sql): ReturnType<typeof repo.pushRecipients> {
+  const now = Date.now()
+  const cached = recipientsRead.get(sql)
+  if (cached && now - cached.at < RECIPIENTS_MS) return cached.rows
+  const rows = repo.pushRecipients(sql)
+  recipientsRead.set(sql, { at: now, rows })
+  rows.catch(() => recipientsRead.delete(sql))
+  return rows
+}
+const recipientsChanged = (sql: Sql) => recipientsRead.delete(sql)
 
 /**
  * A visitor wrote: each agent with a device, no dashboard connected, and this event switched on
@@ -173,7 +195,7 @@ const encode = (p: PushPayload) => JSON.stringify(p)
 export async function queueMessagePushes(deps: { sql: Sql }, message: MessageView, conversation: ConversationView): Promise<number> {
   if (message.authorType !== 'visitor' || conversation.status !== 'open') return 0
   let queued = 0
-  for (const r of await repo.pushRecipients(deps.sql)) {
+  for (const r of await pushRecipients(deps.sql)) {
     const event = alertEventFor(r.agentId, message, conversation)
     if (!event || !(r.desktop ?? DEFAULT_ALERT_PREFS.desktop).includes(event)) continue
     // A connected dashboard shows the notification itself (and the agent's tabs know the rest).
@@ -197,7 +219,7 @@ export async function queueMessagePushes(deps: { sql: Sql }, message: MessageVie
 export async function queueMentionPushes(deps: { sql: Sql }, note: { body: string; mentions: readonly string[]; authorId: string | null }, conversation: ConversationView): Promise<number> {
   if (note.mentions.length === 0) return 0
   let queued = 0
-  for (const r of await repo.pushRecipients(deps.sql)) {
+  for (const r of await pushRecipients(deps.sql)) {
     if (!note.mentions.includes(r.agentId) || r.agentId === note.authorId) continue
     if (!(r.desktop ?? DEFAULT_ALERT_PREFS.desktop).includes('mention')) continue
     if ((await agentPresence(deps, r.agentId))?.connected) continue
