@@ -13,7 +13,7 @@ import type { Logger } from '../shared/logger.ts'
 import { newId } from '../shared/ids.ts'
 import * as repo from './outbox.repo.ts'
 import type { MailSender, OutboxKind, OutboxRow, Settled } from './outbox.types.ts'
-import { Wakeable } from './wakeable.ts'
+import { JobLoop } from './job-loop.ts'
 
 export type { MailSender, OutboxKind, OutboxRow, OutboxStatus, Settled } from './outbox.types.ts'
 
@@ -63,13 +63,19 @@ export interface OutboxOptions {
 }
 
 export class OutboxWorker {
-  private running = false
-  private loop: Promise<void> | null = null
-  private signal = new Wakeable()
+  private loop: JobLoop
   private listeners = new Set<(s: Settled) => void>()
   private sender: MailSender | null = null
 
-  constructor(private options: OutboxOptions) {}
+  constructor(private options: OutboxOptions) {
+    this.loop = new JobLoop({
+      log: options.log,
+      failure: 'outbox: sending failed unexpectedly',
+      pollMs: options.pollMs ?? 2000,
+      step: () => this.sendOne(),
+      msUntilNext: () => repo.msUntilNextDue(this.options.sql),
+    })
+  }
 
   /** The channel that turns rows into mail; until one is given nothing is sent (rows wait). */
   useSender(sender: MailSender): void {
@@ -78,48 +84,22 @@ export class OutboxWorker {
   }
 
   start(): void {
-    if (this.running) return
-    this.running = true
-    this.loop = this.run()
+    this.loop.start()
   }
 
-  async stop(): Promise<void> {
-    this.running = false
-    this.kick()
-    await this.loop
+  stop(): Promise<void> {
+    return this.loop.stop()
   }
 
   /** Something was queued or retried: look now rather than at the next poll. */
   kick(): void {
-    this.signal.wake()
+    this.loop.wake()
   }
 
   /** Called after commit with every row this process settled (sent, or failed for good). */
   onSettled(fn: (s: Settled) => void): () => void {
     this.listeners.add(fn)
     return () => this.listeners.delete(fn)
-  }
-
-  private async run(): Promise<void> {
-    const pollMs = this.options.pollMs ?? 2000
-    let backoff = 0
-    while (this.running) {
-      let worked = false
-      try {
-        worked = await this.sendOne()
-        backoff = 0
-      } catch (error) {
-        this.options.log.error('outbox: sending failed unexpectedly', { error })
-        backoff = Math.min(backoff * 2 || 500, 30_000)
-      }
-      if (worked && !backoff) continue
-      let wait = backoff || pollMs
-      if (!backoff) {
-        const due = await repo.msUntilNextDue(this.options.sql).catch(() => null)
-        if (due !== null) wait = Math.min(wait, Math.max(due, 10))
-      }
-      await this.signal.sleep(wait)
-    }
   }
 
   /** Claims one due row and sends it. False when nothing was due (or nobody sends yet). */

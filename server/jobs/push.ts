@@ -17,7 +17,7 @@ import {
   type DuePush,
   type PushDeps,
 } from '../domain/push/push.usecases.ts'
-import { Wakeable } from './wakeable.ts'
+import { JobLoop } from './job-loop.ts'
 
 export interface PushWorkerOptions extends PushDeps {
   log: Logger
@@ -35,58 +35,39 @@ export type PushAttempt =
 const TTL_SECONDS = 24 * 3600
 
 export class PushWorker {
-  private running = false
-  private loop: Promise<void> | null = null
-  private signal = new Wakeable()
+  private loop: JobLoop
   private listeners = new Set<(a: PushAttempt) => void>()
 
-  constructor(private o: PushWorkerOptions) {}
-
-  start(): void {
-    if (this.running) return
-    this.running = true
-    this.loop = this.run()
+  constructor(private o: PushWorkerOptions) {
+    this.loop = new JobLoop({
+      log: o.log,
+      failure: 'push: a push failed unexpectedly',
+      pollMs: o.pollMs ?? 2000,
+      step: async () => {
+        const attempt = await this.sendOne()
+        if (attempt) for (const fn of this.listeners) fn(attempt)
+        return attempt !== null
+      },
+      msUntilNext: () => msUntilNextPush(this.o),
+    })
   }
 
-  async stop(): Promise<void> {
-    this.running = false
-    this.signal.wake()
-    await this.loop
+  start(): void {
+    this.loop.start()
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop()
   }
 
   wake(): void {
-    this.signal.wake()
+    this.loop.wake()
   }
 
   /** Every attempt this process made, after it was recorded. */
   onAttempt(fn: (a: PushAttempt) => void): () => void {
     this.listeners.add(fn)
     return () => this.listeners.delete(fn)
-  }
-
-  private async run(): Promise<void> {
-    const pollMs = this.o.pollMs ?? 2000
-    let backoff = 0
-    while (this.running) {
-      let attempt: PushAttempt | null = null
-      try {
-        attempt = await this.sendOne()
-        backoff = 0
-      } catch (error) {
-        this.o.log.error('push: a push failed unexpectedly', { error })
-        backoff = Math.min(backoff * 2 || 500, 30_000)
-      }
-      if (attempt) {
-        for (const fn of this.listeners) fn(attempt)
-        continue
-      }
-      let wait = backoff || pollMs
-      if (!backoff) {
-        const due = await msUntilNextPush(this.o).catch(() => null)
-        if (due !== null) wait = Math.min(wait, Math.max(due, 10))
-      }
-      await this.signal.sleep(wait)
-    }
   }
 
   /** Claims one due push and sends it. Null when nothing was due. */

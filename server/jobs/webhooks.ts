@@ -14,7 +14,7 @@ import {
   type DueDelivery,
 } from '../domain/webhooks/webhooks.usecases.ts'
 import { MAX_RESPONSE_BYTES, signature } from '../domain/webhooks/webhooks.rules.ts'
-import { Wakeable } from './wakeable.ts'
+import { JobLoop } from './job-loop.ts'
 
 export interface WebhookWorkerOptions {
   sql: Sql
@@ -47,58 +47,39 @@ async function startOf(res: Response, max: number): Promise<string> {
 }
 
 export class WebhookWorker {
-  private running = false
-  private loop: Promise<void> | null = null
-  private signal = new Wakeable()
+  private loop: JobLoop
   private listeners = new Set<(a: Attempt) => void>()
 
-  constructor(private o: WebhookWorkerOptions) {}
-
-  start(): void {
-    if (this.running) return
-    this.running = true
-    this.loop = this.run()
+  constructor(private o: WebhookWorkerOptions) {
+    this.loop = new JobLoop({
+      log: o.log,
+      failure: 'webhooks: a delivery failed unexpectedly',
+      pollMs: o.pollMs ?? 2000,
+      step: async () => {
+        const attempt = await this.deliverOne()
+        if (attempt) for (const fn of this.listeners) fn(attempt)
+        return attempt !== null
+      },
+      msUntilNext: () => msUntilNextDelivery(this.o),
+    })
   }
 
-  async stop(): Promise<void> {
-    this.running = false
-    this.signal.wake()
-    await this.loop
+  start(): void {
+    this.loop.start()
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop()
   }
 
   wake(): void {
-    this.signal.wake()
+    this.loop.wake()
   }
 
   /** Every attempt this process made, after it was recorded. */
   onAttempt(fn: (a: Attempt) => void): () => void {
     this.listeners.add(fn)
     return () => this.listeners.delete(fn)
-  }
-
-  private async run(): Promise<void> {
-    const pollMs = this.o.pollMs ?? 2000
-    let backoff = 0
-    while (this.running) {
-      let attempt: Attempt | null = null
-      try {
-        attempt = await this.deliverOne()
-        backoff = 0
-      } catch (error) {
-        this.o.log.error('webhooks: a delivery failed unexpectedly', { error })
-        backoff = Math.min(backoff * 2 || 500, 30_000)
-      }
-      if (attempt) {
-        for (const fn of this.listeners) fn(attempt)
-        continue
-      }
-      let wait = backoff || pollMs
-      if (!backoff) {
-        const due = await msUntilNextDelivery(this.o).catch(() => null)
-        if (due !== null) wait = Math.min(wait, Math.max(due, 10))
-      }
-      await this.signal.sleep(wait)
-    }
   }
 
   /** Claims one due delivery and calls its receiver. Null when nothing was due. */

@@ -3,7 +3,7 @@
 // SKIP LOCKED, so any number of Parley processes share the work and none takes a row twice; a row
 // whose processing fails is retried with back-off, and one a process died on is simply due again.
 import type { Logger } from '../../shared/logger.ts'
-import { Wakeable } from '../../jobs/wakeable.ts'
+import { JobLoop } from '../../jobs/job-loop.ts'
 import { processDelivery, type InboundDeps } from './inbound.usecases.ts'
 import { sendOne, type OutboundDeps, type Settled } from './outbound.usecases.ts'
 import * as repo from './messenger.repo.ts'
@@ -11,51 +11,31 @@ import * as repo from './messenger.repo.ts'
 export type WorkerDeps = InboundDeps & OutboundDeps & { log: Logger; pollMs?: number }
 
 export class MessengerWorker {
-  private running = false
-  private loop: Promise<void> | null = null
-  private signal = new Wakeable()
+  private loop: JobLoop
 
   constructor(
     private deps: WorkerDeps,
     private onSettled: (s: Settled) => void,
-  ) {}
-
-  start(): void {
-    if (this.running) return
-    this.running = true
-    this.loop = this.run()
+  ) {
+    this.loop = new JobLoop({
+      log: deps.log,
+      failure: 'messenger: background work failed unexpectedly',
+      pollMs: deps.pollMs ?? 2000,
+      step: async () => (await this.processOne()) || (await this.sendNext()),
+      msUntilNext: () => repo.msUntilNextDue(this.deps.sql),
+    })
   }
 
-  async stop(): Promise<void> {
-    this.running = false
-    this.kick()
-    await this.loop
+  start(): void {
+    this.loop.start()
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop()
   }
 
   kick(): void {
-    this.signal.wake()
-  }
-
-  private async run(): Promise<void> {
-    const pollMs = this.deps.pollMs ?? 2000
-    let backoff = 0
-    while (this.running) {
-      let worked = false
-      try {
-        worked = (await this.processOne()) || (await this.sendNext())
-        backoff = 0
-      } catch (error) {
-        this.deps.log.error('messenger: background work failed unexpectedly', { error })
-        backoff = Math.min(backoff * 2 || 500, 30_000)
-      }
-      if (worked && !backoff) continue
-      let wait = backoff || pollMs
-      if (!backoff) {
-        const due = await repo.msUntilNextDue(this.deps.sql).catch(() => null)
-        if (due !== null) wait = Math.min(wait, Math.max(due, 10))
-      }
-      await this.signal.sleep(wait)
-    }
+    this.loop.wake()
   }
 
   /** Processes one stored delivery. False when none was due. */
