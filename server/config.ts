@@ -56,6 +56,8 @@ export interface WebhooksEnv {
   timeoutMs: number
   /** Waits before each retry of a failed delivery; its length is the number of retries. */
   retryDelaysMs: number[]
+  /** WEBHOOK_ALLOW_PRIVATE: receivers on this machine or a private network (else refused, against request forgery). */
+  allowPrivate: boolean
 }
 
 export interface NotificationsEnv {
@@ -118,6 +120,11 @@ function str(env: Env, name: string): string | null {
   if (v === undefined) return null
   const trimmed = v.trim()
   return trimmed === '' ? null : trimmed
+}
+
+/** true/1/yes or false/0/no; anything else is refused by oneOf's message. */
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  return ['true', '1', 'yes'].includes(oneOf(env, name, ['true', 'false', '1', '0', 'yes', 'no'] as const, fallback ? 'true' : 'false'))
 }
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -205,6 +212,7 @@ export function loadConfig(env: Env = process.env): Config {
     webhooks: {
       timeoutMs: int(env, 'WEBHOOK_TIMEOUT_SECONDS', 10, 1, 60) * 1000,
       retryDelaysMs: delays(env, 'WEBHOOK_RETRY_DELAYS', [10, 60, 300, 1800, 7200, 21600]),
+      allowPrivate: bool(env, 'WEBHOOK_ALLOW_PRIVATE', false),
     },
     metricsToken: metricsToken(env),
     push: pushEnv(env),
@@ -311,7 +319,6 @@ function emailEnv(env: Env): EmailEnv {
     }
     retryDelaysMs = parts.map((p) => Math.round(Number(p) * 1000))
   }
-  const plus = oneOf(env, 'IMAP_PLUS_ADDRESSING', ['true', 'false', '1', '0', 'yes', 'no'] as const, 'false')
   return {
     smtp:
       smtpHost === null
@@ -336,7 +343,7 @@ function emailEnv(env: Env): EmailEnv {
             password: imapPassword!,
             mailbox: str(env, 'IMAP_MAILBOX') ?? 'INBOX',
           },
-    plusAddressing: ['true', '1', 'yes'].includes(plus),
+    plusAddressing: bool(env, 'IMAP_PLUS_ADDRESSING', false),
     retryDelaysMs,
     imapPollMs: int(env, 'IMAP_POLL_SECONDS', 60, 1, 86400) * 1000,
   }

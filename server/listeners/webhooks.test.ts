@@ -69,7 +69,7 @@ const deliveries = async (id: string) => (await owner.request('GET', `/api/setti
 
 beforeAll(async () => {
   rx = receiver()
-  ;({ srv, owner } = await startWithOwner({ webhooks: { timeoutMs: 1000, retryDelaysMs: [50, 50] } }))
+  ;({ srv, owner } = await startWithOwner({ webhooks: { timeoutMs: 1000, retryDelaysMs: [50, 50], allowPrivate: true } }))
 })
 afterAll(async () => {
   await srv?.stop()
@@ -183,7 +183,7 @@ describe('outgoing webhooks', () => {
 
   it('delivers once when two processes share the queue', async () => {
     const { id } = await hook(['message.created'])
-    const second = await startTestServer({ webhooks: { timeoutMs: 1000, retryDelaysMs: [50, 50] } }, srv.db)
+    const second = await startTestServer({ webhooks: { timeoutMs: 1000, retryDelaysMs: [50, 50], allowPrivate: true } }, srv.db)
     try {
       const d = (await owner.request('POST', `/api/settings/webhooks/${id}/test`)).body
       second.running.deps.webhooks.wake()
@@ -208,6 +208,33 @@ describe('outgoing webhooks', () => {
     expect((await runMaintenance(srv.db.sql, 900)).webhookDeliveries).toBe(1)
     expect((await deliveries(id)).map((d) => d.id).sort()).toEqual([ids[1]!, ids[2]!].sort())
     await owner.request('DELETE', `/api/settings/webhooks/${id}`)
+  })
+
+  it('refuses receivers on this machine or a private network unless WEBHOOK_ALLOW_PRIVATE, when saved and again when delivering', async () => {
+    const { id } = await hook(['message.created'])
+    const strict = await startTestServer({ webhooks: { timeoutMs: 1000, retryDelaysMs: [], allowPrivate: false } }, srv.db)
+    try {
+      const strictOwner = new AgentClient(strict.url)
+      expect((await strictOwner.login('owner@example.com', 'owner-password')).status).toBe(200)
+      for (const url of ['http://127.0.0.1:8080/hook', 'http://localhost/hook', 'http://[::1]/hook', 'http://169.254.169.254/latest/meta-data', 'http://10.1.2.3/', 'http://[::ffff:192.168.1.1]/', 'http://[fd00::1]/']) {
+        const r = await strictOwner.request('POST', '/api/settings/webhooks', { url, events: ['message.created'] })
+        expect({ url, status: r.status, code: r.body.error?.code }).toEqual({ url, status: 400, code: 'webhook.private_address' })
+      }
+      expect((await strictOwner.request('PATCH', `/api/settings/webhooks/${id}`, { url: 'http://127.0.0.2/x' })).status).toBe(400)
+      // Saved earlier (allowed then): the strict process does not call it, and logs why. (The
+      // first process's worker, which allows it, pauses meanwhile.)
+      await srv.running.deps.webhooks.stop()
+      const d = (await strictOwner.request('POST', `/api/settings/webhooks/${id}/test`)).body
+      await until('the refusal logged', async () => (await strictOwner.request('GET', `/api/settings/webhooks/${id}/deliveries`)).body[0]?.status === 'failed')
+      const [row] = (await strictOwner.request('GET', `/api/settings/webhooks/${id}/deliveries`)).body
+      expect(row).toMatchObject({ id: d.id, status: 'failed' })
+      expect(row.lastError).toContain('refused: 127.0.0.1')
+      expect(rx.got.some((g) => g.headers['x-parley-delivery'] === d.id)).toBe(false)
+    } finally {
+      await strict.running.stop()
+      srv.running.deps.webhooks.start()
+      await owner.request('DELETE', `/api/settings/webhooks/${id}`)
+    }
   })
 
   it('accepts only http(s) URLs and known events, from the owner only, and stores nothing it refused', async () => {

@@ -20,7 +20,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   // themselves are proved with small values in server/http/limits.test.ts.
   const many = { burst: 1_000_000, seconds: 1 }
   const limits = { ...config.limits, messagesPerIp: many, visitorsPerIp: many, pageViewsPerIp: many, contactsPerIp: many, socketsPerIp: 1_000_000 }
-  return { ...config, host: '127.0.0.1', port: 0, limits, ...overrides }
+  // Tests' webhook receivers listen on 127.0.0.1 (server/listeners/webhooks.test.ts proves the refusal).
+  const webhooks = { ...config.webhooks, allowPrivate: true }
+  return { ...config, host: '127.0.0.1', port: 0, limits, webhooks, ...overrides }
 }
 
 export async function startTestServer(overrides: Partial<Config> = {}, db?: TestDb): Promise<TestServer> {

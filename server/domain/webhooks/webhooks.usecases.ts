@@ -9,7 +9,7 @@ import type { Actor } from '../agents/agents.usecases.ts'
 import type { ConversationView } from '../conversations/conversations.types.ts'
 import type { MessageView } from '../messages/messages.types.ts'
 import * as repo from './webhooks.repo.ts'
-import { boundedBody, checkUrl } from './webhooks.rules.ts'
+import { boundedBody, checkUrl, plainlyPrivateHost } from './webhooks.rules.ts'
 import { WEBHOOK_EVENTS, type DeliveryEvent, type DeliveryRow, type DueDelivery, type WebhookEvent, type WebhookView } from './webhooks.types.ts'
 
 export type { DeliveryRow, DueDelivery, WebhookEvent, WebhookView } from './webhooks.types.ts'
@@ -18,6 +18,8 @@ export { WEBHOOK_EVENTS } from './webhooks.types.ts'
 export interface WebhookDeps {
   sql: Sql
   secrets: SecretBox
+  /** WEBHOOK_ALLOW_PRIVATE: receivers on this machine or a private network are allowed. */
+  config: { webhooks: { allowPrivate: boolean } }
 }
 
 const MAX_WEBHOOKS = 20
@@ -28,9 +30,14 @@ const ownerOnly = (actor: Actor) => {
 const notFound = () => new AppError('webhook.not_found', 404, 'webhook not found')
 const view = (r: repo.WebhookRow): WebhookView => ({ id: r.id, url: r.url, events: r.events, active: r.active, createdAt: r.createdAt, updatedAt: r.updatedAt })
 
-function url(raw: string): string {
+function url(deps: WebhookDeps, raw: string): string {
   const u = checkUrl(raw)
   if (!u) throw new AppError('request.invalid_url', 400, 'url must be an http:// or https:// address (no user or password in it)', { field: 'url' })
+  // A host name is checked again at each delivery, after DNS (jobs/webhooks.ts).
+  const host = deps.config.webhooks.allowPrivate ? null : plainlyPrivateHost(u)
+  if (host) {
+    throw new AppError('webhook.private_address', 400, `${host} is this machine or a private network; set WEBHOOK_ALLOW_PRIVATE=true to allow such receivers`, { field: 'url' })
+  }
   return u
 }
 
@@ -57,7 +64,7 @@ export async function listWebhooks(deps: WebhookDeps, actor: Actor): Promise<Web
 /** A new receiver; its signing secret is in this answer (and can be shown again by the owner). */
 export async function createWebhook(deps: WebhookDeps, actor: Actor, input: { url: string; events: string[] }): Promise<WebhookView & { secret: string }> {
   ownerOnly(actor)
-  const u = url(input.url)
+  const u = url(deps, input.url)
   const ev = events(input.events)
   if ((await repo.listWebhooks(deps.sql)).length >= MAX_WEBHOOKS) throw new AppError('webhook.too_many', 409, `at most ${MAX_WEBHOOKS} webhooks`)
   const secret = `whsec_${newSecret()}`
@@ -69,7 +76,7 @@ export async function updateWebhook(deps: WebhookDeps, actor: Actor, id: string,
   ownerOnly(actor)
   await found(deps, id)
   const row = await repo.updateWebhook(deps.sql, id, {
-    ...(patch.url !== undefined ? { url: url(patch.url) } : {}),
+    ...(patch.url !== undefined ? { url: url(deps, patch.url) } : {}),
     ...(patch.events !== undefined ? { events: events(patch.events) } : {}),
     ...(patch.active !== undefined ? { active: patch.active } : {}),
   })
@@ -94,7 +101,7 @@ export async function webhookDeliveries(deps: WebhookDeps, actor: Actor, id: str
 }
 
 /** Every stored secret sealed again with the current key (at start; see PARLEY_SECRET_KEY_PREVIOUS). */
-export async function resealWebhookSecrets(deps: WebhookDeps): Promise<number> {
+export async function resealWebhookSecrets(deps: Pick<WebhookDeps, 'sql' | 'secrets'>): Promise<number> {
   let n = 0
   for (const w of await repo.listWebhooks(deps.sql)) {
     if (!deps.secrets.needsReseal(w.secret)) continue
