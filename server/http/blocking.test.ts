@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { AgentClient, TestSocket, VisitorClient, cid, startTestServer, type TestServer } from '../testing/harness.ts'
 import { receiveInbound } from '../domain/messages/messages.usecases.ts'
 import { findOrCreateVisitorByEmail } from '../domain/visitors/visitors.usecases.ts'
+import { isBlocked } from '../domain/blocking/blocking.usecases.ts'
 
 let a: TestServer
 let b: TestServer
@@ -124,6 +125,9 @@ describe('blocking a visitor', () => {
     }
     expect(await messageCount(first.conversation.id)).toBe(1)
     // the other process learns of the block through the relay, not its own cache
+    // (b had cached "no blocks at all": only the relay's note makes it look again; it arrives a moment later.)
+    const deadline = Date.now() + 5_000
+    while (!(await isBlocked(b.running.deps, { visitorId })) && Date.now() < deadline) await Bun.sleep(20)
     const onB = await receiveInbound(b.running.deps, { channel: 'email', visitorId, body: 'via b', clientId: 'b-1' }).catch((e) => e)
     expect(onB.code).toBe('visitor.blocked')
   })

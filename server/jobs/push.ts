@@ -17,6 +17,7 @@ import {
   type DuePush,
   type PushDeps,
 } from '../domain/push/push.usecases.ts'
+import { hostOf, privateAddressOf } from '../shared/ip.ts'
 import { JobLoop } from './job-loop.ts'
 
 export interface PushWorkerOptions extends PushDeps {
@@ -80,6 +81,8 @@ export class PushWorker {
       let status: number | null = null
       let error: string
       try {
+        const hit = this.o.push.allowLoopbackHttp ? null : await privateAddressOf(p.endpoint)
+        if (hit) throw new Error(`refused: the endpoint's host ${hostOf(p.endpoint)} is on this machine or a private network (${hit})`)
         const req = webPush.generateRequestDetails({ endpoint: p.endpoint, keys: p.keys }, p.payload, {
           vapidDetails: vapid,
           TTL: TTL_SECONDS,

@@ -13,9 +13,8 @@ import {
   msUntilNextDelivery,
   type DueDelivery,
 } from '../domain/webhooks/webhooks.usecases.ts'
-import { lookup } from 'node:dns/promises'
-import { isIP } from 'node:net'
-import { isPrivateAddress, MAX_RESPONSE_BYTES, signature } from '../domain/webhooks/webhooks.rules.ts'
+import { hostOf, privateAddressOf } from '../shared/ip.ts'
+import { MAX_RESPONSE_BYTES, signature } from '../domain/webhooks/webhooks.rules.ts'
 import { JobLoop } from './job-loop.ts'
 
 export interface WebhookWorkerOptions {
@@ -29,17 +28,6 @@ export interface WebhookWorkerOptions {
   pollMs?: number
 }
 
-/**
- * Why a receiver may not be called (its host is, or resolves to, a private address), or null.
- * Every address DNS gives is checked. (A host that answers differently a moment later could still
- * slip through between this lookup and fetch's own; the receiver's URL is the owner's to set.)
- */
-async function privateReceiver(url: string): Promise<string | null> {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '')
-  const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address)
-  const hit = addresses.find(isPrivateAddress)
-  return hit === undefined ? null : `refused: ${host} is ${hit === host ? '' : `at ${hit}, `}on this machine or a private network (WEBHOOK_ALLOW_PRIVATE=true allows it)`
-}
 
 export type Attempt = { delivery: DueDelivery; ok: true; status: number } | { delivery: DueDelivery; ok: false; status: number | null; error: string; final: boolean }
 
@@ -107,8 +95,8 @@ export class WebhookWorker {
       let body: string | null = null
       let error: string
       try {
-        const refused = this.o.allowPrivate ? null : await privateReceiver(d.url)
-        if (refused) throw new Error(refused)
+        const hit = this.o.allowPrivate ? null : await privateAddressOf(d.url)
+        if (hit) throw new Error(`refused: ${hostOf(d.url)} is ${hit === hostOf(d.url) ? '' : `at ${hit}, `}on this machine or a private network (WEBHOOK_ALLOW_PRIVATE=true allows it)`)
         const res = await fetch(d.url, {
           method: 'POST',
           // A redirect is an answer, not a new place to send the body and its signature to.

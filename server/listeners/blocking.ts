@@ -3,7 +3,8 @@
 import type { EventBus } from '../events/bus.ts'
 import type { Hub } from '../realtime/hub.ts'
 import type { BlocksChanged } from '../domain/blocking/blocking.types.ts'
-import { parseAddress, parseRange, rangeContains, type Range } from '../domain/blocking/blocking.rules.ts'
+import { parseRange } from '../domain/blocking/blocking.rules.ts'
+import { parseAddress, rangeContains, type Range } from '../shared/ip.ts'
 
 /** Closes the sockets a change blocked (an unblock closes nothing). */
 export function closeBlockedSockets(hub: Hub, change: BlocksChanged): number {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'bun:test'
 import { AppError } from '../../shared/errors.ts'
-import { formatRange, normalizeIp, parseAddress, parseRange, rangeContains } from './blocking.rules.ts'
+import { formatRange, normalizeIp, parseAddress, rangeContains } from '../../shared/ip.ts'
+import { parseRange } from './blocking.rules.ts'
 
 const refusal = (input: string): string => {
   try {

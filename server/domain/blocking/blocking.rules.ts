@@ -1,80 +1,8 @@
-// IP addresses and ranges (CIDR) for blocking: parsed, checked and written one way, here. An
-// IPv4-mapped IPv6 address (::ffff:192.0.2.1, what a dual-stack socket reports for an IPv4
-// client) is the IPv4 address it carries, so a block on 192.0.2.0/24 covers it too.
+// The ranges (CIDR) an owner types to block: what is refused, and the message that says why. The
+// addresses themselves are parsed and compared in shared/ip.ts.
 import { isIP } from 'node:net'
 import { AppError } from '../../shared/errors.ts'
-
-export interface Address {
-  family: 4 | 6
-  bits: bigint
-}
-
-export interface Range extends Address {
-  prefix: number
-}
-
-const width = (family: 4 | 6) => (family === 4 ? 32 : 128)
-
-function v4Bits(s: string): bigint {
-  return s.split('.').reduce((acc, part) => (acc << 8n) | BigInt(Number(part)), 0n)
-}
-
-function v6Bits(s: string): bigint {
-  let text = s
-  // An embedded IPv4 tail (::ffff:192.0.2.1) is two groups.
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)
-  if (dotted) {
-    const v4 = v4Bits(dotted[1]!)
-    text = text.slice(0, dotted.index) + `${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`
-  }
-  const [head, tail] = text.includes('::') ? text.split('::') : [text, null]
-  const left = head ? head.split(':') : []
-  const right = tail === null ? [] : tail ? tail.split(':') : []
-  const groups = tail === null ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right]
-  return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n)
-}
-
-/** An address as text, or null when it is none (e.g. 'unknown', a host name, a zone id). */
-export function parseAddress(text: string): Address | null {
-  const s = text.trim()
-  const kind = isIP(s)
-  if (kind === 4) return { family: 4, bits: v4Bits(s) }
-  if (kind !== 6 || s.includes('%')) return null
-  const bits = v6Bits(s)
-  if (bits >> 32n === 0xffffn) return { family: 4, bits: bits & 0xffffffffn }
-  return { family: 6, bits }
-}
-
-export function formatAddress(a: Address): string {
-  if (a.family === 4) return [24n, 16n, 8n, 0n].map((shift) => String((a.bits >> shift) & 0xffn)).join('.')
-  const groups = Array.from({ length: 8 }, (_, i) => Number((a.bits >> BigInt(112 - 16 * i)) & 0xffffn))
-  // RFC 5952: the longest run of two or more zero groups becomes '::'.
-  let best = { at: -1, len: 1 }
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++
-      continue
-    }
-    let j = i
-    while (j < 8 && groups[j] === 0) j++
-    if (j - i > best.len) best = { at: i, len: j - i }
-    i = j
-  }
-  const hex = groups.map((g) => g.toString(16))
-  if (best.at < 0) return hex.join(':')
-  return `${hex.slice(0, best.at).join(':')}::${hex.slice(best.at + best.len).join(':')}`
-}
-
-/** The address as PostgreSQL should compare it (IPv4-mapped IPv6 as IPv4), or null if none. */
-export function normalizeIp(text: string | null | undefined): string | null {
-  if (!text) return null
-  const a = parseAddress(text)
-  return a ? formatAddress(a) : null
-}
-
-export function formatRange(r: Range): string {
-  return `${formatAddress(r)}/${r.prefix}`
-}
+import { formatRange, v4Bits, v6Bits, width, type Address, type Range } from '../../shared/ip.ts'
 
 /** `reason` says why for code (the dashboard words it): empty, not_address, prefix, zero, host_bits. */
 const bad = (reason: string, message: string, extra: Record<string, unknown> = {}) =>
@@ -116,11 +44,3 @@ export function parseRange(input: string): Range {
   }
   return range
 }
-
-/** Whether the address lies inside the range (same family, same first `prefix` bits). */
-export function rangeContains(range: Range, address: Address): boolean {
-  if (range.family !== address.family) return false
-  const hostBits = BigInt(width(range.family) - range.prefix)
-  return range.bits >> hostBits === address.bits >> hostBits
-}
-

@@ -20,9 +20,9 @@ describe('which event a message is for an agent', () => {
 })
 
 describe('push endpoints and keys', () => {
-  it('accepts https push services, and loopback http only when tests allow it', () => {
+  it('accepts https push services, refuses ones on this machine or a private network, and loopback http only when tests allow it', () => {
     expect(checkEndpoint('https://updates.push.services.mozilla.com/wpush/v2/abc', false)?.host).toBe('updates.push.services.mozilla.com')
-    for (const bad of ['http://127.0.0.1:9/p', 'http://push.example.com/p', 'ws://127.0.0.1/p', 'https://u:p@push.example.com/p', 'https://push.example.com/p#x', '', 'nonsense']) {
+    for (const bad of ['https://127.0.0.1/p', 'https://localhost/p', 'https://169.254.169.254/latest', 'https://[fd00::1]/p', 'https://192.168.0.10/p', 'http://127.0.0.1:9/p', 'http://push.example.com/p', 'ws://127.0.0.1/p', 'https://u:p@push.example.com/p', 'https://push.example.com/p#x', '', 'nonsense']) {
       expect({ bad, ok: checkEndpoint(bad, false) !== null }).toEqual({ bad, ok: false })
     }
     expect(checkEndpoint('http://127.0.0.1:9/p', true)?.port).toBe('9')

@@ -1,6 +1,7 @@
 // The pure rules of desktop notifications and Web Push: which event a visitor's message is for a
 // given agent, which push endpoints are accepted, and what a push may carry (a short preview of the
 // stored, card-masked text — nothing else about the visitor).
+import { plainlyPrivateHost } from '../../shared/ip.ts'
 import { maskCardNumbers } from '../privacy/privacy.rules.ts'
 import { ALERT_EVENTS, type AlertEvent, type AlertPrefs } from './push.types.ts'
 
@@ -41,7 +42,9 @@ export function checkEndpoint(raw: string, allowLoopbackHttp: boolean): URL | nu
     return null
   }
   if (u.username || u.password || u.hash) return null
-  if (u.protocol === 'https:') return u
+  // Push services are on the internet: an endpoint on this machine or a private network would
+  // let a subscriber aim the server's requests inside (jobs/push.ts checks again after DNS).
+  if (u.protocol === 'https:') return allowLoopbackHttp || !plainlyPrivateHost(u) ? u : null
   return u.protocol === 'http:' && allowLoopbackHttp && isLoopback(u.hostname) ? u : null
 }
 

@@ -1,8 +1,6 @@
 // The pure rules of outgoing webhooks: which URLs are accepted, how a body is signed, how a
 // payload is bounded.
 import { createHmac } from 'node:crypto'
-import { isIP } from 'node:net'
-import { parseAddress, parseRange, rangeContains } from '../blocking/blocking.rules.ts'
 
 export const MAX_URL_LENGTH = 2048
 /** A body larger than this is not sent whole: long message text is cut to fit. */
@@ -23,34 +21,6 @@ export function checkUrl(raw: string): string | null {
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return null
   if (u.username || u.password) return null
   return u.toString()
-}
-
-/**
- * Where a webhook may not go unless the owner allows private networks (WEBHOOK_ALLOW_PRIVATE):
- * this machine, private and shared address space, link-local (where cloud metadata services
- * answer), multicast and reserved ranges — so a receiver's URL cannot be used to reach what only
- * the server can reach (server-side request forgery).
- */
-const PRIVATE_RANGES = [
-  '0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.0/24',
-  '192.168.0.0/16', '198.18.0.0/15', '224.0.0.0/3',
-  '::/127', 'fc00::/7', 'fe80::/10', 'ff00::/8', '64:ff9b::/96',
-].map(parseRange)
-
-/** Whether an IP address (text) lies in a private or special-use range; anything that is no address counts as private. */
-export function isPrivateAddress(text: string): boolean {
-  const a = parseAddress(text)
-  return a === null || PRIVATE_RANGES.some((r) => rangeContains(r, a))
-}
-
-/**
- * A URL whose host is plainly private without asking DNS: localhost, or a private IP literal.
- * Returns the host to name in the refusal, or null.
- */
-export function plainlyPrivateHost(url: string): string | null {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '')
-  if (host === 'localhost' || host.endsWith('.localhost')) return host
-  return isIP(host) && isPrivateAddress(host) ? host : null
 }
 
 /**
