@@ -180,7 +180,7 @@ describe('lists', () => {
       expect(await view(f, 'mine')).toEqual([ids[3]])
       expect((await view(f, 'others')).sort()).toEqual([ids[1], ids[2]].sort())
       const counts = (await o.request('GET', '/api/conversations/counts')).body
-      expect(counts).toEqual({ unassigned: 3, byAssignee: { [o.agent!.id]: 2, [f.agent!.id]: 1 } })
+      expect(counts).toEqual({ unassigned: 3, unassignedByGroup: { '': 3 }, byAssignee: { [o.agent!.id]: 2, [f.agent!.id]: 1 } })
       const bad = await o.request('GET', '/api/conversations?view=everything')
       expect(bad.status).toBe(400)
     } finally {

@@ -190,6 +190,12 @@ describe('groups', () => {
     const mineB = ids(await limB.request('GET', '/api/conversations?view=unassigned&myGroups=true'))
     expect(mineB).toEqual(expect.arrayContaining([p.id]))
     expect(mineB).not.toContain(s.id)
+    // The counts say how many wait in each group, so "my groups only" counts its own.
+    const counts = (await limA.request('GET', '/api/conversations/counts')).body
+    const sales = (await srv.db.sql<{ id: string }[]>`select id from groups where key = 'sales'`)[0]!.id
+    const n = (await srv.db.sql<{ n: number }[]>`select count(*)::int as n from conversations where status = 'open' and assignee_id is null and group_id = ${sales}`)[0]!.n
+    expect(counts.unassignedByGroup[sales]).toBe(n)
+    expect(Object.values(counts.unassignedByGroup as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(counts.unassigned)
   })
 
   it('transfers a conversation to a group: unassigned there; forbids a limited agent to move a colleague\'s', async () => {

@@ -116,6 +116,8 @@ export interface ConversationEvent {
 /** Open conversations: the unassigned ones, and per assignee (Mine and Others follow from it). */
 export interface Counts {
   unassigned: number
+  /** The unassigned ones per group id ('' for none): "my groups only" sums its own groups. */
+  unassignedByGroup: Record<string, number>
   byAssignee: Record<string, number>
 }
 

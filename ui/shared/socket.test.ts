@@ -199,7 +199,7 @@ describe('reconnecting socket', () => {
     s.start()
     await until('open', () => s.state === 'open')
     const a: ServerFrame = { type: 'visitor.presence', visitorId: 'v1', online: true }
-    const b: ServerFrame = { type: 'counts', counts: { unassigned: 2, byAssignee: {} } }
+    const b: ServerFrame = { type: 'counts', counts: { unassigned: 2, unassignedByGroup: { '': 2 }, byAssignee: {} } }
     server.last.ws.send(JSON.stringify({ type: 'batch', frames: [a, b] }))
     server.last.ws.send(JSON.stringify(a))
     await until('three frames', () => frames.length === 3)

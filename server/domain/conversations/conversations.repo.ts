@@ -116,12 +116,15 @@ export async function listView(db: Db, view: View, agentId: string, limit: numbe
 }
 
 export async function openCounts(db: Db): Promise<Counts> {
-  const rows = await db<{ assigneeId: string | null; n: number }[]>`
-    select assignee_id, count(*)::int as n from conversations where status = 'open' group by assignee_id`
-  const counts: Counts = { unassigned: 0, byAssignee: {} }
+  const rows = await db<{ assigneeId: string | null; groupId: string | null; n: number }[]>`
+    select assignee_id, case when assignee_id is null then group_id end as group_id, count(*)::int as n
+    from conversations where status = 'open' group by 1, 2`
+  const counts: Counts = { unassigned: 0, unassignedByGroup: {}, byAssignee: {} }
   for (const r of rows) {
-    if (r.assigneeId === null) counts.unassigned = r.n
-    else counts.byAssignee[r.assigneeId] = r.n
+    if (r.assigneeId === null) {
+      counts.unassigned += r.n
+      counts.unassignedByGroup[r.groupId ?? ''] = r.n
+    } else counts.byAssignee[r.assigneeId] = r.n
   }
   return counts
 }

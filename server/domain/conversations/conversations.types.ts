@@ -59,6 +59,8 @@ export interface Page {
 
 export interface Counts {
   unassigned: number
+  /** The unassigned ones per group id ('' for none): "my groups only" sums its own groups. */
+  unassignedByGroup: Record<string, number>
   /** Open conversations per assignee; Mine and Others follow from it for each agent. */
   byAssignee: Record<string, number>
 }
