@@ -2,10 +2,11 @@
 // in one transaction under an advisory lock (so two processes starting at once apply them once)
 // and recorded with a checksum (so an edited applied file stops start-up).
 import { readdirSync, readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { Sql } from './client.ts'
+import { assetPath } from '../shared/assets.ts'
 
-export const MIGRATIONS_DIR = resolve(import.meta.dir, '../../migrations')
+export const MIGRATIONS_DIR = assetPath('migrations')
 const LOCK_KEY = 0x7061726c // 'parl'
 
 export interface MigrationFile {
