@@ -40,7 +40,9 @@ export async function buildBinary(o: BinaryOptions = {}): Promise<{ binary: stri
   const result = await Bun.build({
     entrypoints: [join(ROOT, 'server/cli.ts')],
     target: 'bun',
-    minify: true,
+    // Names kept: an admin's stack traces stay readable, and main.ts recognises postgres.js's
+    // known closed-socket error by its message.
+    minify: { whitespace: true, syntax: true, identifiers: false },
     sourcemap: 'none',
     define: { 'process.env.NODE_ENV': '"production"' },
     compile: {
