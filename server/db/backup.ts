@@ -12,7 +12,8 @@
 //
 // Restore: in one transaction, it empties the schema, applies this Parley's migrations up to the
 // backup's level, copies every table in, and sets the sequences; then migrates forward to this
-// Parley's level as a start would. A failure anywhere leaves the database as it was.
+// Parley's level as a start would. A failure in the transaction leaves the database as it was; a
+// failing forward migration leaves it restored at the backup's level (a start tries it again).
 import { closeSync, createReadStream, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { once } from 'node:events'
 import { finished } from 'node:stream/promises'
@@ -317,6 +318,14 @@ export async function restore(sql: Sql, file: string, o: RestoreOptions = {}): P
     if (!o.force && (data.agents || data.visitors || data.conversations)) {
       throw new BackupError(
         `the database holds Parley data (${data.agents} agents, ${data.visitors} visitors, ${data.conversations} conversations); restore replaces it only with --force`,
+      )
+    }
+    // Restore rebuilds the whole schema: tables it does not know would be dropped with it.
+    const known = new Set([...header.tables.map((t) => t.name), 'schema_migrations'])
+    const unknown = (await listTables(sql)).map((t) => t.name).filter((n) => !known.has(n))
+    if (!o.force && unknown.length) {
+      throw new BackupError(
+        `the database has tables the backup does not (${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''}); restore rebuilds the whole schema, so it would drop them: restore into a database of Parley's own, or use --force`,
       )
     }
     let rows = 0
