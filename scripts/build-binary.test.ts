@@ -99,30 +99,7 @@ async function cli(binary: string, cwd: string, args: string[], extra: Record<st
   return { code, stdout, stderr }
 }
 
-/**
- * Each table's rows as text, hashed: equal on both sides means the same rows, byte for byte. Read
- * from the binary's own cluster in `dir`/data (started for the query when nothing runs on it).
- */
-async function fingerprint(dir: string, tables: string[]): Promise<Record<string, string>> {
-  const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), log: createLogger('silent') })
-  const sql = postgres(pg.url, { max: 1, onnotice: () => {} })
-  try {
-    const out: Record<string, string> = {}
-    for (const t of tables) {
-      // Without the column the next version's migration adds: the rows as the backup had them.
-      const [row] = await sql<{ h: string }[]>`
-        select md5(coalesce(string_agg(r::text, E'\n' order by r::text), '')) as h
-        from (select to_jsonb(x) - 'upgrade_probe' as r from ${sql(t)} x) y`
-      out[t] = row!.h
-    }
-    return out
-  } finally {
-    await sql.end()
-    await pg.stop()
-  }
-}
-
-/** A query on the binary's database in `dir` while Parley runs on it. */
+/** A query on the binary's database in `dir`, reached the way DATA_DIR describes it (port and password files). */
 async function query<T>(dir: string, run: (sql: postgres.Sql) => Promise<T>): Promise<T> {
   const data = join(dir, 'data')
   const port = readFileSync(join(data, 'postgres.port'), 'utf8').trim()
@@ -134,6 +111,31 @@ async function query<T>(dir: string, run: (sql: postgres.Sql) => Promise<T>): Pr
     await sql.end()
   }
 }
+
+/**
+ * Each table's rows as text, hashed: equal on both sides means the same rows, byte for byte. From
+ * the cluster in `dir`/data, started for the query when no Parley runs on it.
+ */
+async function fingerprint(dir: string, tables: string[]): Promise<Record<string, string>> {
+  const idle = !existsSync(join(dir, 'data', 'postgres', 'postmaster.pid'))
+  const pg = idle ? await startEmbeddedPostgres({ dataDir: join(dir, 'data'), log: createLogger('silent') }) : null
+  try {
+    return await query(dir, async (sql) => {
+      const out: Record<string, string> = {}
+      for (const t of tables) {
+        // Without the column the next version's migration adds: the rows as the backup had them.
+        const [row] = await sql<{ h: string }[]>`
+          select md5(coalesce(string_agg(r::text, E'\n' order by r::text), '')) as h
+          from (select to_jsonb(x) - 'upgrade_probe' as r from ${sql(t)} x) y`
+        out[t] = row!.h
+      }
+      return out
+    })
+  } finally {
+    await pg?.stop()
+  }
+}
+
 const TABLES = ['agents', 'visitors', 'conversations', 'messages', 'attachments', 'recordings', 'recording_chunks']
 
 const pdf = Uint8Array.from({ length: 200_000 }, (_, i) => (i * 37 + 11) % 256)
