@@ -42,7 +42,7 @@ async function timeToHealthy(dataDir: string, argv: string[] = SOURCES): Promise
         await r.arrayBuffer()
         if (r.status === 200) return performance.now() - t0
       } catch {}
-      if (performance.now() - t0 > 60_000) throw new Error(`no 200 from /healthz in 60 s: ${child.stderr().slice(-1500)}`)
+      if (performance.now() - t0 > 180_000) throw new Error(`no 200 from /healthz in 180 s: ${child.stderr().slice(-1500)}`)
       await Bun.sleep(5)
     }
   } finally {
