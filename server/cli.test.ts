@@ -1,7 +1,9 @@
-// The `parley` command line against a real database: check, migrate, create-owner and
-// reset-password (read from stdin or the environment, never argv), and what a person sees when a
-// command is wrong.
+// The `parley` command line against a real database: check, migrate, create-owner, backup and
+// restore, and reset-password (read from stdin or the environment, never argv), and what a person
+// sees when a command is wrong.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
 import { createTestDb, type TestDb } from './db/testing.ts'
@@ -97,6 +99,32 @@ describe('parley on the command line', () => {
       expect(parley(['reset-password', 'owner@example.com']).err).toContain('no password')
     } finally {
       await srv?.stop()
+    }
+  })
+
+  it('backs up the database DATABASE_URL names and restores it into another, readable by its owner only; wrong arguments are usage errors', async () => {
+    expect(parley(['backup']).code).toBe(64)
+    const unknown = parley(['restore', '--nope', 'x.gz'])
+    expect(unknown.code).toBe(64)
+    expect(unknown.err).toContain('restore does not know --nope')
+    const file = join(tmpdir(), `parley-cli-${Bun.randomUUIDv7()}.gz`)
+    const target = await createTestDb()
+    try {
+      const made = parley(['backup', file])
+      expect(made.err).toBe('')
+      expect(made.code).toBe(0)
+      expect(made.out).toMatch(/^backup written to .*: \d+ tables, \d+ rows, schema at migration \d+/)
+      expect(statSync(file).mode & 0o777).toBe(0o600)
+      const restored = parley(['restore', file], { url: target.url })
+      expect(restored.err).toBe('')
+      expect(restored.code).toBe(0)
+      expect(restored.out).toContain(`rows at migration ${readMigrations().length}`)
+      const emails = (sql: postgres.Sql<{}>) => sql<{ email: string }[]>`select email from agents order by email`
+      expect(await emails(target.sql)).toEqual(await emails(db.sql))
+      expect(parley(['restore', 'no-such-backup.gz'], { url: target.url }).err).toContain('no-such-backup.gz: no such file')
+    } finally {
+      await target.drop()
+      rmSync(file, { force: true })
     }
   })
 })

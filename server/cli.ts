@@ -10,6 +10,9 @@ import { EventBus } from './events/bus.ts'
 import { createLogger } from './shared/logger.ts'
 import { isAppError } from './shared/errors.ts'
 import { createOwner, resetPassword, setupNeeded } from './domain/agents/agents.usecases.ts'
+import { backup, restore, BackupError } from './db/backup.ts'
+import { resolve } from 'node:path'
+import { secretKeyIds } from './shared/secrets.ts'
 
 const USAGE = `usage: parley [command]
 
@@ -21,6 +24,12 @@ const USAGE = `usage: parley [command]
                              (PARLEY_OWNER_EMAIL and PARLEY_OWNER_NAME stand in for the options)
   reset-password EMAIL       set an agent's password (the owner's too) and end their sessions;
                              the password is read from PARLEY_NEW_PASSWORD or the first line of stdin
+  backup FILE                write a consistent backup of the whole database (conversations,
+                             attachments, recordings, settings) to FILE (gzip); Parley may keep running
+  restore FILE [--force]     restore a backup into an empty database, then migrate it to this
+                             Parley's schema; --force replaces a database that holds data. Stop
+                             Parley first. Stored secrets (mail passwords) need the same
+                             DATA_DIR/secret.key or PARLEY_SECRET_KEY as when the backup was made
   check                      check the configuration and that the database is reachable and migrated
   help                       this text
 
@@ -45,10 +54,10 @@ async function password(envName: string): Promise<string> {
 }
 
 /** Opens the configured database for one command and closes it (and an embedded server it started) after. */
-async function withDatabase<T>(config: Config, run: (sql: Sql) => Promise<T>): Promise<T> {
+async function withDatabase<T>(config: Config, run: (sql: Sql) => Promise<T>, max = 2): Promise<T> {
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel)
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres({ dataDir: config.dataDir, log })
-  const sql = createSql(config.databaseUrl ?? embedded!.url, { max: 2 })
+  const sql = createSql(config.databaseUrl ?? embedded!.url, { max, applicationName: 'parley-cli' })
   try {
     return await run(sql)
   } finally {
@@ -113,6 +122,46 @@ export async function runCli(args: string[]): Promise<number> {
         return 0
       })
     }
+    case 'backup': {
+      const file = rest[0]
+      if (!file || file.startsWith('--')) throw new UsageError('backup needs the file to write')
+      // One connection: the backup is one transaction; a running Parley keeps its own.
+      return withDatabase(
+        config,
+        async (sql) => {
+          const t0 = performance.now()
+          const r = await backup(sql, resolve(file), { secretKeyId: secretKeyIds({ secretKey: config.secretKey, previousKeys: config.previousSecretKeys, dataDir: config.dataDir })?.[0] ?? null })
+          console.log(
+            `backup written to ${file}: ${r.tables} tables, ${r.rows} rows, schema at migration ${r.level}, ` +
+              `${(r.bytes / 1024 / 1024).toFixed(1)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+          )
+          return 0
+        },
+        1,
+      )
+    }
+    case 'restore': {
+      const file = rest.find((a) => !a.startsWith('--'))
+      if (!file) throw new UsageError('restore needs the backup file to read')
+      const unknown = rest.filter((a) => a.startsWith('--') && a !== '--force')
+      if (unknown.length) throw new UsageError(`restore does not know ${unknown.join(' ')}`)
+      return withDatabase(
+        config,
+        async (sql) => {
+          const r = await restore(sql, resolve(file), {
+            force: rest.includes('--force'),
+            secretKeyIds: secretKeyIds({ secretKey: config.secretKey, previousKeys: config.previousSecretKeys, dataDir: config.dataDir }),
+            note: (text) => console.error(`parley: ${text}`),
+          })
+          console.log(
+            `restored ${file}: ${r.tables} tables, ${r.rows} rows at migration ${r.level}` +
+              (r.migratedTo > r.level ? `, then migrated forward to ${r.migratedTo}` : ''),
+          )
+          return 0
+        },
+        1,
+      )
+    }
     case 'check':
       return withDatabase(config, async (sql) => {
         const version = (await sql<{ version: string }[]>`select current_setting('server_version') as version`)[0]!.version
@@ -141,6 +190,7 @@ if (import.meta.main) {
     if (e instanceof UsageError) console.error(`parley: ${e.message}\n\n${USAGE}`)
     else if (e instanceof ConfigError) console.error(`parley: configuration error: ${e.message}`)
     else if (e instanceof MigrationError) console.error(`parley: migration error: ${e.message}`)
+    else if (e instanceof BackupError) console.error(`parley: ${e.message}`)
     else if (isAppError(e)) console.error(`parley: ${e.message}`)
     else console.error(`parley: ${e instanceof Error ? e.message : String(e)}`)
     code = e instanceof UsageError ? 64 : e instanceof ConfigError ? 2 : 1

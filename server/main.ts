@@ -24,7 +24,8 @@ const log = createLogger(config.logLevel)
 // and survived; anything else uncaught still ends the process, as before.
 process.on('uncaughtException', (error) => {
   const stack = error instanceof Error ? (error.stack ?? '') : ''
-  if (error instanceof TypeError && /socket\.write/.test(error.message) && /postgres[\\/]src[\\/]connection\.js/.test(stack)) {
+  // (In the binary every module is one bundled file under /$bunfs/, built with names kept.)
+  if (error instanceof TypeError && /socket\.write/.test(error.message) && /postgres[\\/]src[\\/]connection\.js|\/\$bunfs\//.test(stack)) {
     log.warn('a write to a closed database connection was dropped', { error: error.message })
     return
   }

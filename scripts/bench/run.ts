@@ -185,6 +185,10 @@ if (startup) {
   const i = median(startup.initialisedMs)
   rows.push(['empty DATA_DIR (initdb, migrate, owner) ms', fmt(e), '', '', '', '', '≤ 3000 ms', yes(e <= 3000), ''])
   rows.push(['initialised DATA_DIR ms', fmt(i), '', '', '', '', '≤ 1000 ms', yes(i <= 1000), ''])
+  if (startup.binaryMs?.length) {
+    const b = median(startup.binaryMs)
+    rows.push(['binary, initialised DATA_DIR ms', fmt(b), '', '', '', '', '≤ 300 ms', yes(b <= 300), `${fmtRatio(b / i)} the sources' ${fmt(i)} ms (same folder, by turns); binary ${fmt((startup.binaryBytes ?? 0) / 1024 / 1024, 1)} MB`])
+  }
 }
 
 if (recordings) {

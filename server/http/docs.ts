@@ -3,13 +3,11 @@
 // page carries no inline script, so it runs under the same strict Content-Security-Policy as
 // the dashboard (http/security.ts). The OpenAPI document is at /api/docs/json.
 import { Elysia } from 'elysia'
-import { dirname, join } from 'node:path'
-
-const DIST = dirname(Bun.resolveSync('swagger-ui-dist/package.json', import.meta.dir))
+import { assetPath } from '../shared/assets.ts'
 
 const FILES: Record<string, { path: string; type: string }> = {
-  'swagger-ui.css': { path: join(DIST, 'swagger-ui.css'), type: 'text/css; charset=utf-8' },
-  'swagger-ui-bundle.js': { path: join(DIST, 'swagger-ui-bundle.js'), type: 'text/javascript; charset=utf-8' },
+  'swagger-ui.css': { path: assetPath('swaggerCss'), type: 'text/css; charset=utf-8' },
+  'swagger-ui-bundle.js': { path: assetPath('swaggerJs'), type: 'text/javascript; charset=utf-8' },
 }
 
 const INIT_JS = `window.addEventListener('load', function () {

@@ -2,9 +2,10 @@
 // bundle are fetched cross-origin by the sites that embed them).
 import { Elysia } from 'elysia'
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
+import { assetPath } from '../shared/assets.ts'
 
-export const UI_DIR = resolve(import.meta.dir, '../../dist/ui')
+export const UI_DIR = assetPath('ui')
 
 /**
  * What scripts/build-ui.ts wrote: each bundle's stable name (dashboard.js) with its content hash
@@ -19,9 +20,10 @@ let known: { mtimeMs: number; byName: Map<string, Asset>; hashed: Map<string, st
 
 function assets(): NonNullable<typeof known> {
   const file = join(UI_DIR, 'manifest.json')
-  const mtimeMs = existsSync(file) ? statSync(file).mtimeMs : 0
+  // -1: no manifest (embedded files in the binary have an mtime of 0).
+  const mtimeMs = existsSync(file) ? statSync(file).mtimeMs : -1
   if (known && known.mtimeMs === mtimeMs) return known
-  const manifest: Record<string, { hash: string; file: string }> = mtimeMs ? JSON.parse(readFileSync(file, 'utf8')) : {}
+  const manifest: Record<string, { hash: string; file: string }> = mtimeMs >= 0 ? JSON.parse(readFileSync(file, 'utf8')) : {}
   const byName = new Map<string, Asset>()
   const hashed = new Map<string, string>()
   for (const [stable, { hash, file: hashedFile }] of Object.entries(manifest)) {

@@ -81,3 +81,14 @@ export function loadSecretBox(o: { secretKey: string | null; previousKeys: strin
   chmodSync(file, 0o600)
   return new SecretBox(readFileSync(file, 'utf8').trim(), o.previousKeys)
 }
+
+/**
+ * The ids (not the keys: a hash of a hash) of the keys this installation reads secrets with, the
+ * current one first, without making a key file: null when there is none yet. A backup records the
+ * current one, so a restore can say whether its stored secrets will open here.
+ */
+export function secretKeyIds(o: { secretKey: string | null; previousKeys: string[]; dataDir: string }): string[] | null {
+  const file = join(o.dataDir, 'secret.key')
+  const current = o.secretKey ?? (existsSync(file) ? readFileSync(file, 'utf8').trim() : null)
+  return current === null ? null : [current, ...o.previousKeys].map((k) => keyOf(k).id)
+}
