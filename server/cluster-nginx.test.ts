@@ -75,7 +75,7 @@ beforeAll(async () => {
     LIMIT_VISITORS_PER_IP: '1000000/1',
   }
   // Started together: each migrates under an advisory lock and one of them creates the owner.
-  nodes = await Promise.all([0, 1, 2].map(() => spawnParley(env, 50_000)))
+  nodes = await Promise.all([0, 1, 2].map(() => spawnParley(env, 100_000)))
   for (const node of nodes) {
     const visitor = await VisitorClient.create(node.url)
     const ws = await visitor.socket()
@@ -96,7 +96,7 @@ beforeAll(async () => {
     await Bun.sleep(50)
   }
   throw new Error(`nginx did not come up: ${existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : 'no log'}`)
-}, 60_000)
+}, 120_000)
 
 afterAll(async () => {
   nginx?.kill('SIGTERM')
@@ -175,7 +175,7 @@ describe('three nodes behind nginx', () => {
       agents: agents.map((agent, i) => ({ agent, ws: dashboards[i]!, node: agentNodes[i]! })),
       visitors: visitorClients.map((visitor, i) => ({ visitor, ws: widgets[i]!, node: visitorNodes[i]!, conversationId: acks[i]!.conversationId })),
     }
-  }, 30_000)
+  }, 60_000)
 
   it('shows the address nginx saw on the visitor card, and ignores one the client forged', async () => {
     // Without X-Forwarded-For the card would show the proxy's 127.0.0.3.
