@@ -5,8 +5,9 @@
 // debootstrap), like scripts/ensure-dovecot.ts. When the base images of the Dockerfile cannot be
 // pulled (no registry reachable, as here), it makes local ones once from Debian's packages:
 // bookworm (debootstrap, minbase) for debian:bookworm-slim, and that plus this machine's Node.js
-// 20 and npm for node:20-bookworm-slim; the Dockerfile takes them as build arguments.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+// 20 and npm (and the CA bundle it trusts) for node:20-bookworm-slim; the Dockerfile takes them
+// as build arguments.
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { userInfo, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -16,15 +17,15 @@ export const STORAGE = ['--storage-driver', 'vfs']
 const LOCAL_DEBIAN = 'localhost/parley-base/debian:bookworm-slim'
 const LOCAL_NODE = 'localhost/parley-base/node:20-bookworm-slim'
 
-function run(cmd: string[], opts: { quiet?: boolean; stdin?: Uint8Array } = {}): string {
+function run(cmd: string[], opts: { quiet?: boolean; stdin?: Uint8Array; show?: boolean } = {}): string {
   const r = Bun.spawnSync(cmd, {
     stdin: opts.stdin ?? 'ignore',
-    stdout: 'pipe',
+    stdout: opts.show ? 'inherit' : 'pipe',
     stderr: opts.quiet ? 'pipe' : 'inherit',
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   })
   if (r.exitCode !== 0) throw new Error(`${cmd.join(' ')} failed with exit code ${r.exitCode}${opts.quiet ? `: ${(r.stderr?.toString() ?? "").slice(-2000)}` : ''}`)
-  return r.stdout.toString()
+  return r.stdout?.toString() ?? ''
 }
 
 const ok = (cmd: string[]) => Bun.spawnSync(cmd, { stdout: 'ignore', stderr: 'ignore' }).exitCode === 0
@@ -57,6 +58,8 @@ function baseImages(): { node: string; runtime: string } {
     const dir = mkdtempSync(join(tmpdir(), 'parley-rootfs-'))
     try {
       run(['debootstrap', '--variant=minbase', 'bookworm', dir, 'http://deb.debian.org/debian'], { quiet: true })
+      // The temp folder is 0700 and becomes the image's `/`: the image's non-root user must enter it.
+      chmodSync(dir, 0o755)
       // As in the official slim image: no package lists or caches left in the layer.
       run(['sh', '-c', `rm -rf ${dir}/var/lib/apt/lists/* ${dir}/var/cache/apt/*.bin ${dir}/var/cache/apt/archives/*.deb`])
       const tar = Bun.spawnSync(['tar', '-C', dir, '-c', '.'], { stdout: 'pipe', stderr: 'inherit' })
@@ -78,6 +81,12 @@ function baseImages(): { node: string; runtime: string } {
       run(['buildah', ...STORAGE, 'copy', '--quiet', c, npm, '/usr/local/lib/node_modules/npm'], { quiet: true })
       run(['buildah', ...STORAGE, 'run', '--isolation', 'chroot', c, '--', 'sh', '-c',
         'ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx && node --version && npm --version'], { quiet: true })
+      // This machine reaches the npm registry through a proxy whose CA only the host trusts.
+      const ca = process.env.NODE_EXTRA_CA_CERTS
+      if (ca && existsSync(ca)) {
+        run(['buildah', ...STORAGE, 'copy', '--quiet', c, ca, '/usr/local/share/parley-host-ca.crt'], { quiet: true })
+        run(['buildah', ...STORAGE, 'config', '--env', 'NODE_EXTRA_CA_CERTS=/usr/local/share/parley-host-ca.crt', c], { quiet: true })
+      }
       run(['buildah', ...STORAGE, 'commit', '--quiet', c, LOCAL_NODE], { quiet: true })
     } finally {
       Bun.spawnSync(['buildah', ...STORAGE, 'rm', c], { stdout: 'ignore', stderr: 'ignore' })
@@ -104,7 +113,7 @@ export function buildImage(tag = 'parley:latest'): string {
     '--tag', tag,
     '--file', join(ROOT, 'Dockerfile'),
     ROOT,
-  ])
+  ], { show: true })
   return run(['buildah', ...STORAGE, 'inspect', '--type', 'image', '--format', '{{.FromImageID}}', tag], { quiet: true }).trim()
 }
 
