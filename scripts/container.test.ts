@@ -60,11 +60,11 @@ afterAll(() => {
 
 describe('the container image', () => {
   it('is configured for one volume, SIGTERM and a health check, and runs as a non-root user', () => {
-    const config = JSON.parse(podman(['image', 'inspect', TAG]).out)[0].Config
-    expect(config.User).toBe('parley')
-    expect(Object.keys(config.Volumes ?? {})).toEqual(['/data'])
-    expect(config.StopSignal).toBe('SIGTERM')
-    expect(config.Healthcheck.Test.join(' ')).toContain('/healthz')
+    const field = (path: string) => JSON.parse(podman(['image', 'inspect', '--format', `{{json ${path}}}`, TAG]).out)
+    expect(field('.Config.User')).toBe('parley')
+    expect(Object.keys(field('.Config.Volumes') ?? {})).toEqual(['/data'])
+    expect(field('.Config.StopSignal')).toBe('SIGTERM')
+    expect(field('.Config.Healthcheck.Test').join(' ')).toContain('/healthz')
     expect(podman(['exec', container, 'id', '-u']).out).toBe(String(UID))
     // Parley and its PostgreSQL, both as that user.
     const users = podman(['top', container, 'user', 'comm']).out.split('\n').slice(1).map((l) => l.trim().split(/\s+/))
