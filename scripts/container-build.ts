@@ -106,6 +106,8 @@ export function buildImage(tag = 'parley:latest'): string {
     // chroot isolation has no network namespace of its own: the steps use the host's (npm ci, apt).
     '--network', 'host',
     '--layers',
+    // A failed step leaves no working containers behind (vfs copies are whole root folders).
+    '--force-rm',
     // Docker's image format: OCI's has no HEALTHCHECK (buildah would drop it with a warning).
     '--format', 'docker',
     '--build-arg', `NODE_IMAGE=${base.node}`,
