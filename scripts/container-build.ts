@@ -1,0 +1,132 @@
+// Builds the Dockerfile without a Docker daemon: Debian's buildah (chroot isolation, vfs storage,
+// the host's network), so CI and this machine build the very image an admin gets.
+//   bun scripts/container-build.ts [--tag parley:latest]
+// As root it installs what it needs with apt (buildah, podman and runc to run the image,
+// debootstrap), like scripts/ensure-dovecot.ts. When the base images of the Dockerfile cannot be
+// pulled (no registry reachable, as here), it makes local ones once from Debian's packages:
+// bookworm (debootstrap, minbase) for debian:bookworm-slim, and that plus this machine's Node.js
+// 20 and npm (and the CA bundle it trusts) for node:20-bookworm-slim; the Dockerfile takes them
+// as build arguments.
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { userInfo, tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+export const ROOT = resolve(import.meta.dir, '..')
+/** vfs: no overlay or fuse needed; the storage lives in the default place for root. */
+export const STORAGE = ['--storage-driver', 'vfs']
+const LOCAL_DEBIAN = 'localhost/parley-base/debian:bookworm-slim'
+const LOCAL_NODE = 'localhost/parley-base/node:20-bookworm-slim'
+
+function run(cmd: string[], opts: { quiet?: boolean; stdin?: Uint8Array; show?: boolean } = {}): string {
+  const r = Bun.spawnSync(cmd, {
+    stdin: opts.stdin ?? 'ignore',
+    stdout: opts.show ? 'inherit' : 'pipe',
+    stderr: opts.quiet ? 'pipe' : 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  })
+  if (r.exitCode !== 0) throw new Error(`${cmd.join(' ')} failed with exit code ${r.exitCode}${opts.quiet ? `: ${(r.stderr?.toString() ?? "").slice(-2000)}` : ''}`)
+  return r.stdout?.toString() ?? ''
+}
+
+const ok = (cmd: string[]) => Bun.spawnSync(cmd, { stdout: 'ignore', stderr: 'ignore' }).exitCode === 0
+
+export function ensureTools(): void {
+  const missing = [
+    ['buildah', '/usr/bin/buildah'],
+    ['podman', '/usr/bin/podman'],
+    ['runc', '/usr/sbin/runc'],
+    ['debootstrap', '/usr/sbin/debootstrap'],
+  ].filter(([, path]) => !existsSync(path!))
+  if (missing.length === 0) return
+  const names = missing.map(([name]) => name!)
+  if (userInfo().uid !== 0) throw new Error(`missing ${names.join(', ')}: install them with sudo apt-get install -y ${names.join(' ')}`)
+  console.log(`installing Debian ${names.join(', ')} for the container build…`)
+  run(['apt-get', 'update', '-qq'])
+  run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...names])
+}
+
+const hasImage = (name: string) => ok(['buildah', ...STORAGE, 'inspect', '--type', 'image', name])
+
+/** The image itself when a registry has it, else the local copy (made once). */
+function baseImages(): { node: string; runtime: string } {
+  const pulled = (name: string) => hasImage(name) || ok(['timeout', '60', 'buildah', ...STORAGE, 'pull', '--quiet', name])
+  if (pulled('docker.io/library/debian:bookworm-slim') && pulled('docker.io/library/node:20-bookworm-slim')) {
+    return { node: 'docker.io/library/node:20-bookworm-slim', runtime: 'docker.io/library/debian:bookworm-slim' }
+  }
+  if (!hasImage(LOCAL_DEBIAN)) {
+    console.log('no registry: making a local bookworm base image from Debian packages (once)…')
+    const dir = mkdtempSync(join(tmpdir(), 'parley-rootfs-'))
+    try {
+      run(['debootstrap', '--variant=minbase', 'bookworm', dir, 'http://deb.debian.org/debian'], { quiet: true })
+      // The temp folder is 0700 and becomes the image's `/`: the image's non-root user must enter it.
+      chmodSync(dir, 0o755)
+      // As in the official slim image: no package lists or caches left in the layer.
+      run(['sh', '-c', `rm -rf ${dir}/var/lib/apt/lists/* ${dir}/var/cache/apt/*.bin ${dir}/var/cache/apt/archives/*.deb`])
+      const tar = Bun.spawnSync(['tar', '-C', dir, '-c', '.'], { stdout: 'pipe', stderr: 'inherit' })
+      if (tar.exitCode !== 0) throw new Error('tar of the base root failed')
+      run(['podman', ...STORAGE, 'import', '--quiet', '-', LOCAL_DEBIAN], { stdin: tar.stdout, quiet: true })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+  if (!hasImage(LOCAL_NODE)) {
+    const node = Bun.which('node')
+    const npm = ['/usr/lib/node_modules/npm', '/usr/local/lib/node_modules/npm'].find((p) => existsSync(p))
+    const version = node ? run([node, '--version'], { quiet: true }).trim() : ''
+    if (!node || !npm || !version.startsWith('v20.')) throw new Error('a local node:20 base needs Node.js 20 and npm on this machine')
+    console.log(`making a local node:20 base image with this machine's Node.js ${version} (once)…`)
+    const c = run(['buildah', ...STORAGE, 'from', '--quiet', LOCAL_DEBIAN], { quiet: true }).trim()
+    try {
+      run(['buildah', ...STORAGE, 'copy', '--quiet', c, node, '/usr/local/bin/node'], { quiet: true })
+      run(['buildah', ...STORAGE, 'copy', '--quiet', c, npm, '/usr/local/lib/node_modules/npm'], { quiet: true })
+      run(['buildah', ...STORAGE, 'run', '--isolation', 'chroot', c, '--', 'sh', '-c',
+        'ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx && node --version && npm --version'], { quiet: true })
+      // This machine reaches the npm registry through a proxy whose CA only the host trusts.
+      const ca = process.env.NODE_EXTRA_CA_CERTS
+      if (ca && existsSync(ca)) {
+        run(['buildah', ...STORAGE, 'copy', '--quiet', c, ca, '/usr/local/share/parley-host-ca.crt'], { quiet: true })
+        run(['buildah', ...STORAGE, 'config', '--env', 'NODE_EXTRA_CA_CERTS=/usr/local/share/parley-host-ca.crt', c], { quiet: true })
+      }
+      run(['buildah', ...STORAGE, 'commit', '--quiet', c, LOCAL_NODE], { quiet: true })
+    } finally {
+      Bun.spawnSync(['buildah', ...STORAGE, 'rm', c], { stdout: 'ignore', stderr: 'ignore' })
+    }
+  }
+  return { node: LOCAL_NODE, runtime: LOCAL_DEBIAN }
+}
+
+/** Builds the Dockerfile into `tag`; returns the image id. */
+export function buildImage(tag = 'parley:latest'): string {
+  ensureTools()
+  const base = baseImages()
+  console.log(`building ${tag} with buildah (from ${base.node} and ${base.runtime})…`)
+  run([
+    'buildah', ...STORAGE, 'build',
+    '--isolation', 'chroot',
+    // chroot isolation has no network namespace of its own: the steps use the host's (npm ci, apt).
+    '--network', 'host',
+    '--layers',
+    // A failed step leaves no working containers behind (vfs copies are whole root folders).
+    '--force-rm',
+    // Docker's image format: OCI's has no HEALTHCHECK (buildah would drop it with a warning).
+    '--format', 'docker',
+    '--build-arg', `NODE_IMAGE=${base.node}`,
+    '--build-arg', `RUNTIME_IMAGE=${base.runtime}`,
+    '--tag', tag,
+    '--file', join(ROOT, 'Dockerfile'),
+    ROOT,
+  ], { show: true })
+  return run(['buildah', ...STORAGE, 'inspect', '--type', 'image', '--format', '{{.FromImageID}}', tag], { quiet: true }).trim()
+}
+
+if (import.meta.main) {
+  const i = process.argv.indexOf('--tag')
+  const tag = i > 0 ? process.argv[i + 1]! : 'parley:latest'
+  try {
+    const id = buildImage(tag)
+    console.log(`${tag} ${id.slice(0, 12)}`)
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : String(e))
+    process.exit(1)
+  }
+}
