@@ -15,10 +15,11 @@ setTimeout(() => {
   process.exit(3)
 }, cfg.deadlineMs).unref()
 
-// The widget's policy, as in ui/shared/socket.ts (backoffDelay, restartWindow; this is plain
+// The widget's policy, as in ui/shared/socket.ts (backoffDelay, restartWindow, RESTART_ATTEMPTS; this is plain
 // Node, which cannot import that TypeScript): keep the two in step.
 const BACKOFF = { firstMs: 500, maxMs: 30_000 }
 const backoffDelay = (attempt) => Math.random() * Math.min(BACKOFF.maxMs, BACKOFF.firstMs * 2 ** Math.min(attempt, 30))
+const RESTART_ATTEMPTS = 20
 const restartWindow = (code, reason) => {
   if (code !== 1012) return null
   const m = /within (\d{1,6}) ms/.exec(reason)
@@ -33,6 +34,7 @@ class Widget {
     this.ws = null
     this.greeted = false
     this.attempt = 0
+    this.hintMs = null
     this.onHello = null
     this.acked = null
     /** Closed since `watch`: the restart reached it. */
@@ -66,12 +68,10 @@ class Widget {
       const window = restartWindow(code, reason.toString())
       if (window !== null) {
         stats.hinted++
+        this.hintMs = window
         this.attempt = 0
-        this.later(Math.random() * window)
-      } else {
-        if (!wasGreeted) stats.failedAttempts++
-        this.later(backoffDelay(this.attempt))
-      }
+      } else if (!wasGreeted) stats.failedAttempts++
+      this.later(this.hintMs !== null && this.attempt < RESTART_ATTEMPTS ? Math.random() * this.hintMs : backoffDelay(this.attempt))
       this.attempt++
     })
   }
@@ -83,6 +83,7 @@ class Widget {
   hello() {
     this.greeted = true
     this.attempt = 0
+    this.hintMs = null
     const f = this.onHello
     this.onHello = null
     f?.()

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'bun:test'
 import type { Server, ServerWebSocket } from 'bun'
 import type { ClientFrame, ServerFrame } from '../../server/realtime/wire.ts'
-import { ReconnectingSocket, backoffDelay, restartWindow, type SocketOptions, type SocketState } from './socket.ts'
+import { RESTART_ATTEMPTS, ReconnectingSocket, backoffDelay, restartWindow, type SocketOptions, type SocketState } from './socket.ts'
 
 interface Conn {
   ws: ServerWebSocket<{ n: number }>
@@ -309,23 +309,31 @@ describe('back-off and the restart hint', () => {
     expect(again.at - closed.at).toBeGreaterThanOrEqual(300 - 2)
   })
 
-  it('backs off as usual after a failed attempt within the restart window, starting over', async () => {
+  it('keeps to the restart window while the server starts again, then backs off as usual if it does not come back', async () => {
     const server = peer()
-    const { s, states } = socket(server.url, { random: () => 1, backoff: { firstMs: 20, maxMs: 200, jitter: [0, 1] } })
+    const { s, states } = socket(server.url, { random: () => 1, backoff: { firstMs: 20, maxMs: 300, jitter: [0, 1] } })
     s.start()
     await until('open', () => s.state === 'open')
-    server.last.ws.close(1012, 'restarting; reconnect within 50 ms')
+    server.last.ws.close(1012, 'restarting; reconnect within 30 ms')
     const port = server.down()
-    await until('three closes', () => states.filter((x) => x.state === 'closed').length >= 3)
+    const enough = RESTART_ATTEMPTS + 2
+    await until(`${enough} closes`, () => states.filter((x) => x.state === 'closed').length >= enough)
     const closed = states.filter((x) => x.state === 'closed')
-    // The restart close counts from 0, then each refused attempt adds one.
+    expect(closed[0]!.code).toBe(1012)
     expect(closed.map((x) => x.attempt).slice(0, 3)).toEqual([0, 1, 2])
-    const connecting = states.filter((x) => x.state === 'connecting' && x.at > closed[0]!.at)
-    expect(connecting[0]!.at - closed[0]!.at).toBeGreaterThanOrEqual(50 - 2)
-    // Then 40 ms (attempt 1: ceiling 40 with the draw pinned to the top).
-    expect(connecting[1]!.at - closed[1]!.at).toBeGreaterThanOrEqual(40 - 2)
+    const gap = (i: number) => states.find((x) => x.state === 'connecting' && x.at > closed[i]!.at)!.at - closed[i]!.at
+    // Every attempt within the window waits its draw of it (30 ms here), not a growing delay …
+    for (let i = 0; i < RESTART_ATTEMPTS; i++) expect(gap(i)).toBeGreaterThanOrEqual(30 - 2)
+    // … and once RESTART_ATTEMPTS have failed, the ordinary back-off (its cap, 300 ms, here).
+    expect(gap(RESTART_ATTEMPTS)).toBeGreaterThanOrEqual(300 - 2)
     server.up(port)
     await until('open again', () => s.state === 'open')
+    // Greeted again: the hint is spent, and a plain drop backs off from the first step.
+    const before = states.length
+    server.last.ws.close(1011, 'internal error')
+    await until('closed again', () => states.slice(before).some((x) => x.state === 'closed'))
+    const again = states.slice(before).find((x) => x.state === 'closed')!
+    expect(again).toMatchObject({ code: 1011, attempt: 0 })
   })
 })
 

@@ -63,6 +63,13 @@ export function backoffDelay(attempt: number, backoff: SocketOptions['backoff'] 
 export const RESTART_CLOSE_CODE = 1012
 
 /**
+ * After a restart hint, attempts keep to its window (a random moment within it each time) while
+ * the server is starting, up to this many; then, if it still is not back, ordinary back-off.
+ * Growing the delays instead would keep widgets away long after the new process is up.
+ */
+export const RESTART_ATTEMPTS = 20
+
+/**
  * The reconnect hint of a graceful restart: the server closes with 1012 and a reason such as
  * `restarting; reconnect within 5000 ms`. Returns that window (ms), or null for any other close.
  */
@@ -84,6 +91,8 @@ export class ReconnectingSocket {
   private pinger: ReturnType<typeof setInterval> | undefined
   private pongTimer: ReturnType<typeof setTimeout> | undefined
   private wallClock = 0
+  /** The window of the last restart hint, until the next connection is greeted. */
+  private restartWindowMs: number | null = null
 
   constructor(private opts: SocketOptions) {}
 
@@ -189,6 +198,7 @@ export class ReconnectingSocket {
       const reconnect = this.opened
       this.opened = true
       this.attempt = 0
+      this.restartWindowMs = null
       this.startPing()
       const ready = this.opts.onOpen?.(reconnect, current)
       if (ready) await ready
@@ -227,12 +237,13 @@ export class ReconnectingSocket {
       this.setState('closed', { code: e.code, refused: !greeted })
       // A graceful restart says how long to spread the reconnects over: each client picks a
       // random moment within it, so the new process is not met by every widget in the same
-      // second. Failed attempts after that back off as usual, starting over.
+      // second, and keeps to it while the new process starts (see RESTART_ATTEMPTS).
       const window = restartWindow(e.code, e.reason)
       if (window !== null) {
+        this.restartWindowMs = window
         this.attempt = 0
-        this.scheduleReconnect((this.opts.random ?? Math.random)() * window)
-      } else this.scheduleReconnect()
+      }
+      this.scheduleReconnect()
     }
   }
 
@@ -256,9 +267,13 @@ export class ReconnectingSocket {
     } catch {}
   }
 
-  private scheduleReconnect(after?: number) {
+  private scheduleReconnect() {
     if (this.stopped || this.timer) return
-    const delay = after ?? backoffDelay(this.attempt, this.opts.backoff ?? DEFAULT_BACKOFF, this.opts.random)
+    const random = this.opts.random ?? Math.random
+    const delay =
+      this.restartWindowMs !== null && this.attempt < RESTART_ATTEMPTS
+        ? random() * this.restartWindowMs
+        : backoffDelay(this.attempt, this.opts.backoff ?? DEFAULT_BACKOFF, random)
     this.attempt++
     this.timer = setTimeout(() => {
       this.timer = undefined
