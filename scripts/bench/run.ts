@@ -214,7 +214,9 @@ if (storm) {
   const back = (r: StormServerResult) => median(r.allBackSeconds)
   rows.push(['seconds until all are back (SIGTERM → last hello)', fmt(back(P), 1), fmt(back(S), 1), fmt(back(B), 1), fmtRatio(back(P) / back(S)), fmtRatio(back(P) / back(B)), '≤ 10 s', yes(back(P) <= 10 && median(P.back) >= connections), 'widget policy: 1012 window, else full-jitter back-off'])
   const restart = (r: StormServerResult) => median(r.restartSeconds)
-  rows.push(['of which stop + start (s)', fmt(restart(P), 1), fmt(restart(S), 1), fmt(restart(B), 1), '', '', '', '', 'the process itself'])
+  const stop = (r: StormServerResult) => median(r.stopSeconds ?? [])
+  const cell = (r: StormServerResult) => `${fmt(restart(r), 1)} (${fmt(stop(r), 1)} + ${fmt(restart(r) - stop(r), 1)})`
+  rows.push(['of which stop + start (s)', cell(P), cell(S), cell(B), '', '', '', '', 'the processes themselves: SIGTERM → exit + spawn → ready'])
   const failed = (r: StormServerResult) => fmt(median(r.failedAttempts))
   rows.push(['failed reconnect attempts', failed(P), failed(S), failed(B), '', '', '', '', 'refused while down'])
   const lost = (r: StormServerResult) => `${fmt(median(r.stored))}/${fmt(median(r.acked))}${median(r.duplicates) ? `, ${fmt(median(r.duplicates))} dup` : ''}`

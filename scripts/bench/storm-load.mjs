@@ -15,11 +15,11 @@ setTimeout(() => {
   process.exit(3)
 }, cfg.deadlineMs).unref()
 
-// The widget's policy, as in ui/shared/socket.ts (backoffDelay, restartWindow, RESTART_ATTEMPTS; this is plain
+// The widget's policy, as in ui/shared/socket.ts (backoffDelay, restartWindow, RESTART_PATIENCE_MS; this is plain
 // Node, which cannot import that TypeScript): keep the two in step.
 const BACKOFF = { firstMs: 500, maxMs: 30_000 }
 const backoffDelay = (attempt) => Math.random() * Math.min(BACKOFF.maxMs, BACKOFF.firstMs * 2 ** Math.min(attempt, 30))
-const RESTART_ATTEMPTS = 20
+const RESTART_PATIENCE_MS = 60_000
 const restartWindow = (code, reason) => {
   if (code !== 1012) return null
   const m = /within (\d{1,6}) ms/.exec(reason)
@@ -35,6 +35,7 @@ class Widget {
     this.greeted = false
     this.attempt = 0
     this.hintMs = null
+    this.hintUntil = 0
     this.onHello = null
     this.acked = null
     /** Closed since `watch`: the restart reached it. */
@@ -56,7 +57,13 @@ class Widget {
       } else if (s.startsWith('{"type":"hello"')) this.hello()
       else if (s.startsWith('{"type":"ack"')) this.acked?.()
     })
-    ws.on('error', () => {})
+    ws.on('error', (e) => {
+      if (watching) stats.errors[e.code ?? e.message.slice(0, 60)] = (stats.errors[e.code ?? e.message.slice(0, 60)] ?? 0) + 1
+    })
+    ws.on('unexpected-response', (_req, res) => {
+      if (watching) stats.errors[`HTTP ${res.statusCode}`] = (stats.errors[`HTTP ${res.statusCode}`] ?? 0) + 1
+      ws.terminate()
+    })
     ws.on('close', (code, reason) => {
       if (this.ws !== ws) return
       this.ws = null
@@ -69,9 +76,14 @@ class Widget {
       if (window !== null) {
         stats.hinted++
         this.hintMs = window
+        this.hintUntil = Date.now() + RESTART_PATIENCE_MS
         this.attempt = 0
       } else if (!wasGreeted) stats.failedAttempts++
-      this.later(this.hintMs !== null && this.attempt < RESTART_ATTEMPTS ? Math.random() * this.hintMs : backoffDelay(this.attempt))
+      if (this.hintMs !== null && Date.now() >= this.hintUntil) {
+        this.hintMs = null
+        this.attempt = 0
+      }
+      this.later(this.hintMs !== null ? Math.random() * this.hintMs : backoffDelay(this.attempt))
       this.attempt++
     })
   }
@@ -118,7 +130,8 @@ class Widget {
 }
 
 let watching = false
-const stats = { closes: 0, hinted: 0, failedAttempts: 0 }
+/** Closes seen since `watch`, those with a hint, attempts that failed, and why they failed. */
+const stats = { closes: 0, hinted: 0, failedAttempts: 0, errors: {} }
 const widgets = Array.from({ length: cfg.n }, (_, i) => new Widget(i))
 
 async function pool(items, concurrency, f) {

@@ -21,6 +21,8 @@ export interface StormServerResult {
   allBackSeconds: number[]
   /** Per run: how long the stop and the start took (the part of the above no client can shorten). */
   restartSeconds: number[]
+  /** Per run: of that, the stop (SIGTERM → exit). */
+  stopSeconds: number[]
   /** Per run: reconnect attempts that failed (refused while the server was down, or cut). */
   failedAttempts: number[]
   /** Per run: closes that carried a restart hint (1012 with a window). */
@@ -56,7 +58,7 @@ export async function runStorm(cluster: Cluster, o: StormOptions): Promise<Storm
 
   const results = KINDS.map(
     (k): StormServerResult => ({
-      kind: k, label: LABEL[k], allBackSeconds: [], restartSeconds: [], failedAttempts: [], hinted: [], back: [], acked: [], stored: [], duplicates: [], online: [], failures: [],
+      kind: k, label: LABEL[k], allBackSeconds: [], restartSeconds: [], stopSeconds: [], failedAttempts: [], hinted: [], back: [], acked: [], stored: [], duplicates: [], online: [], failures: [],
     }),
   )
   const start = (k: Kind, port = 0): Promise<Server> =>
@@ -83,6 +85,7 @@ export async function runStorm(cluster: Cluster, o: StormOptions): Promise<Storm
         await load.waitLine((l) => l.includes('"watching"'), 10_000)
         const t0 = performance.now()
         await server.stop()
+        const stopped = (performance.now() - t0) / 1000
         server = await start(k, port)
         cluster.pin(SERVER_CPUS)
         const restart = (performance.now() - t0) / 1000
@@ -95,6 +98,7 @@ export async function runStorm(cluster: Cluster, o: StormOptions): Promise<Storm
         const stored = await checkStored(dbs[k]!, Array.from({ length: n }, (_, j) => `${tag}.${j}`), tag)
         r.allBackSeconds.push(back.seconds)
         r.restartSeconds.push(restart)
+        r.stopSeconds.push(stopped)
         r.failedAttempts.push(back.failedAttempts)
         r.hinted.push(back.hinted)
         r.back.push(back.back)
@@ -104,9 +108,10 @@ export async function runStorm(cluster: Cluster, o: StormOptions): Promise<Storm
         if (k === 'parley') r.online.push(await onlineVisitors(dbs.parley!))
         log(
           `storm run ${run + 1}/${o.runs} ${LABEL[k]}: ${back.back}/${n} back ${back.seconds.toFixed(1)} s after SIGTERM ` +
-            `(stop + start ${restart.toFixed(1)} s; ${back.hinted} closes with a hint, ${back.failedAttempts} failed attempts); ` +
+            `(stop ${stopped.toFixed(1)} s + start ${(restart - stopped).toFixed(1)} s; ${back.hinted} closes with a hint, ${back.failedAttempts} failed attempts); ` +
             `${sent.acked} acked, ${stored.found} stored, ${stored.duplicates} doubled` +
-            (k === 'parley' ? `; ${r.online[r.online.length - 1]} visitors online` : ''),
+            (k === 'parley' ? `; ${r.online[r.online.length - 1]} visitors online` : '') +
+            (Object.keys(back.errors ?? {}).length ? `; failures: ${JSON.stringify(back.errors)}` : ''),
         )
         load.proc.stdin.write('close\n')
         await load.proc.stdin.flush()

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'bun:test'
 import type { Server, ServerWebSocket } from 'bun'
 import type { ClientFrame, ServerFrame } from '../../server/realtime/wire.ts'
-import { RESTART_ATTEMPTS, ReconnectingSocket, backoffDelay, restartWindow, type SocketOptions, type SocketState } from './socket.ts'
+import { ReconnectingSocket, backoffDelay, restartWindow, type SocketOptions, type SocketState } from './socket.ts'
 
 interface Conn {
   ws: ServerWebSocket<{ n: number }>
@@ -309,31 +309,38 @@ describe('back-off and the restart hint', () => {
     expect(again.at - closed.at).toBeGreaterThanOrEqual(300 - 2)
   })
 
-  it('keeps to the restart window while the server starts again, then backs off as usual if it does not come back', async () => {
+  it('keeps to the restart window while the server starts again, then backs off from the first step if it does not come back', async () => {
     const server = peer()
-    const { s, states } = socket(server.url, { random: () => 1, backoff: { firstMs: 20, maxMs: 300, jitter: [0, 1] } })
+    const { s, states } = socket(server.url, { random: () => 1, backoff: { firstMs: 100, maxMs: 1000, jitter: [0, 1] }, restartPatienceMs: 600 })
     s.start()
     await until('open', () => s.state === 'open')
     server.last.ws.close(1012, 'restarting; reconnect within 30 ms')
     const port = server.down()
-    const enough = RESTART_ATTEMPTS + 2
-    await until(`${enough} closes`, () => states.filter((x) => x.state === 'closed').length >= enough)
+    const hinted = performance.now()
+    const gap = (i: number) => {
+      const closed = states.filter((x) => x.state === 'closed')
+      return states.find((x) => x.state === 'connecting' && x.at > closed[i]!.at)!.at - closed[i]!.at
+    }
+    // Past the patience, and two attempts more.
+    await until('the patience to run out', () => states.filter((x) => x.state === 'closed' && x.at > hinted + 600).length >= 3)
     const closed = states.filter((x) => x.state === 'closed')
     expect(closed[0]!.code).toBe(1012)
-    expect(closed.map((x) => x.attempt).slice(0, 3)).toEqual([0, 1, 2])
-    const gap = (i: number) => states.find((x) => x.state === 'connecting' && x.at > closed[i]!.at)!.at - closed[i]!.at
-    // Every attempt within the window waits its draw of it (30 ms here), not a growing delay …
-    for (let i = 0; i < RESTART_ATTEMPTS; i++) expect(gap(i)).toBeGreaterThanOrEqual(30 - 2)
-    // … and once RESTART_ATTEMPTS have failed, the ordinary back-off (its cap, 300 ms, here).
-    expect(gap(RESTART_ATTEMPTS)).toBeGreaterThanOrEqual(300 - 2)
+    const within = closed.filter((x) => x.at < hinted + 600 - 35)
+    // Attempts within the patience wait a draw of the window (30 ms), not a growing delay: at 30 ms
+    // apiece about 18 fit in 600 ms; back-off from 100 ms would have made at most 3.
+    expect(within.length).toBeGreaterThan(3)
+    for (let i = 0; i < within.length; i++) expect(gap(i)).toBeGreaterThanOrEqual(30 - 2)
+    // Then the back-off from its first step, growing: 100 ms, then 200 ms (draws pinned to the top).
+    const after = closed.findIndex((x) => x.at >= hinted + 600)
+    expect(gap(after)).toBeGreaterThanOrEqual(100 - 2)
+    expect(gap(after + 1)).toBeGreaterThanOrEqual(200 - 2)
     server.up(port)
     await until('open again', () => s.state === 'open')
     // Greeted again: the hint is spent, and a plain drop backs off from the first step.
     const before = states.length
     server.last.ws.close(1011, 'internal error')
     await until('closed again', () => states.slice(before).some((x) => x.state === 'closed'))
-    const again = states.slice(before).find((x) => x.state === 'closed')!
-    expect(again).toMatchObject({ code: 1011, attempt: 0 })
+    expect(states.slice(before).find((x) => x.state === 'closed')).toMatchObject({ code: 1011, attempt: 0 })
   })
 })
 

@@ -40,6 +40,8 @@ export interface SocketOptions {
   backoff?: { firstMs: number; maxMs: number; jitter: [number, number] }
   /** Drops the connection on the browser's offline event and tries again when the page is shown. */
   followPage?: boolean
+  /** How long attempts keep to a restart hint's window (default RESTART_PATIENCE_MS). */
+  restartPatienceMs?: number
   /** Where the jitter comes from (tests pin it); Math.random by default. */
   random?: () => number
 }
@@ -63,11 +65,12 @@ export function backoffDelay(attempt: number, backoff: SocketOptions['backoff'] 
 export const RESTART_CLOSE_CODE = 1012
 
 /**
- * After a restart hint, attempts keep to its window (a random moment within it each time) while
- * the server is starting, up to this many; then, if it still is not back, ordinary back-off.
- * Growing the delays instead would keep widgets away long after the new process is up.
+ * After a restart hint, attempts keep to its window (a random moment within it each time) for
+ * this long while the new process starts; if it still is not back by then, it is an outage and
+ * the ordinary back-off takes over from its first step. Growing the delays during a restart
+ * instead would keep widgets away long after the new process is up.
  */
-export const RESTART_ATTEMPTS = 20
+export const RESTART_PATIENCE_MS = 60_000
 
 /**
  * The reconnect hint of a graceful restart: the server closes with 1012 and a reason such as
@@ -91,8 +94,9 @@ export class ReconnectingSocket {
   private pinger: ReturnType<typeof setInterval> | undefined
   private pongTimer: ReturnType<typeof setTimeout> | undefined
   private wallClock = 0
-  /** The window of the last restart hint, until the next connection is greeted. */
+  /** The last restart hint's window, and until when attempts keep to it (cleared by a greeting). */
   private restartWindowMs: number | null = null
+  private restartUntil = 0
 
   constructor(private opts: SocketOptions) {}
 
@@ -237,10 +241,11 @@ export class ReconnectingSocket {
       this.setState('closed', { code: e.code, refused: !greeted })
       // A graceful restart says how long to spread the reconnects over: each client picks a
       // random moment within it, so the new process is not met by every widget in the same
-      // second, and keeps to it while the new process starts (see RESTART_ATTEMPTS).
+      // second, and keeps to it while the new process starts (see RESTART_PATIENCE_MS).
       const window = restartWindow(e.code, e.reason)
       if (window !== null) {
         this.restartWindowMs = window
+        this.restartUntil = Date.now() + (this.opts.restartPatienceMs ?? RESTART_PATIENCE_MS)
         this.attempt = 0
       }
       this.scheduleReconnect()
@@ -270,10 +275,12 @@ export class ReconnectingSocket {
   private scheduleReconnect() {
     if (this.stopped || this.timer) return
     const random = this.opts.random ?? Math.random
-    const delay =
-      this.restartWindowMs !== null && this.attempt < RESTART_ATTEMPTS
-        ? random() * this.restartWindowMs
-        : backoffDelay(this.attempt, this.opts.backoff ?? DEFAULT_BACKOFF, random)
+    if (this.restartWindowMs !== null && Date.now() >= this.restartUntil) {
+      // The restart took longer than a restart does: back off as after any drop, from the start.
+      this.restartWindowMs = null
+      this.attempt = 0
+    }
+    const delay = this.restartWindowMs !== null ? random() * this.restartWindowMs : backoffDelay(this.attempt, this.opts.backoff ?? DEFAULT_BACKOFF, random)
     this.attempt++
     this.timer = setTimeout(() => {
       this.timer = undefined
