@@ -21,8 +21,7 @@ export interface Config {
   loginWindowSeconds: number
   /**
    * RESTART_RECONNECT_WINDOW_SECONDS: on a graceful shutdown, the widgets are told to reconnect
-   * at a random moment within a window of about half a millisecond per socket, at least 1 s and
-   * at most this.
+   * at a random moment within a window of a millisecond per socket, at least 1 s and at most this.
    */
   restartWindowMaxMs: number
   /** PARLEY_SECRET_KEY: encrypts stored secrets; null: DATA_DIR/secret.key is used (made once). */

@@ -311,14 +311,15 @@ export class Hub {
 
   /**
    * Graceful shutdown: closes every widget socket of this process with 1012 (Service Restart) and
-   * a reconnect window sized to their number — about half a millisecond per socket, at least 1 s,
-   * at most `maxMs` — within which each widget picks a random moment to reconnect, so the next
-   * process is met by a spread-out stream instead of every widget at once. Returns how many.
+   * a reconnect window sized to their number — a millisecond per socket, at least 1 s, at most
+   * `maxMs` — within which each widget picks a random moment to reconnect (and keeps picking one
+   * while the next process starts), so that process is met by a steady stream of at most about
+   * 1,000 handshakes a second instead of every widget at once. Returns how many.
    */
   restartVisitors(maxMs: number): { closed: number; windowMs: number } {
     let count = 0
     for (const map of this.visitorSockets.values()) count += map.size
-    const windowMs = Math.round(Math.min(maxMs, Math.max(1000, count / 2)))
+    const windowMs = Math.round(Math.min(maxMs, Math.max(1000, count)))
     const reason = `restarting; reconnect within ${windowMs} ms`
     for (const map of [...this.visitorSockets.values()]) for (const ws of [...map.keys()]) ws.restart(reason)
     return { closed: count, windowMs }
