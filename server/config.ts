@@ -19,6 +19,11 @@ export interface Config {
   loginMaxFailuresPerEmail: number
   loginMaxFailuresPerIp: number
   loginWindowSeconds: number
+  /**
+   * RESTART_RECONNECT_WINDOW_SECONDS: on a graceful shutdown, the widgets are told to reconnect
+   * at a random moment within a window of a millisecond per socket, at least 1 s and at most this.
+   */
+  restartWindowMaxMs: number
   /** PARLEY_SECRET_KEY: encrypts stored secrets; null: DATA_DIR/secret.key is used (made once). */
   secretKey: string | null
   /** PARLEY_SECRET_KEY_PREVIOUS: older keys, still read while stored secrets move to the new one. */
@@ -199,6 +204,7 @@ export function loadConfig(env: Env = process.env): Config {
     loginMaxFailuresPerEmail: int(env, 'LOGIN_MAX_FAILURES_PER_EMAIL', 5, 1, 1000),
     loginMaxFailuresPerIp: int(env, 'LOGIN_MAX_FAILURES_PER_IP', 30, 1, 100000),
     loginWindowSeconds: int(env, 'LOGIN_WINDOW_SECONDS', 900, 1, 86400),
+    restartWindowMaxMs: int(env, 'RESTART_RECONNECT_WINDOW_SECONDS', 8, 1, 600) * 1000,
     secretKey: secretKey(env, 'PARLEY_SECRET_KEY'),
     previousSecretKeys: (str(env, 'PARLEY_SECRET_KEY_PREVIOUS') ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     email: emailEnv(env),

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { childrenOf, cpuSeconds, percentile } from './lib.ts'
 
-export type ServerKind = 'parley' | 'bun' | 'sio'
+export type ServerKind = 'parley' | 'bun' | 'sio' | 'batched'
 
 export interface ChatLoadConfig {
   kind: ServerKind

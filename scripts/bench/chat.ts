@@ -1,12 +1,12 @@
 // Persisted chat path: K visitors, M agent dashboards; every visitor message committed, acked and
-// delivered to every agent. The three servers run side by side on one PostgreSQL cluster (one
+// delivered to every agent. The four servers run side by side on one PostgreSQL cluster (one
 // database each) and are loaded one at a time, in turns, so drift hits them alike.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { BUN, LOAD_CPUS, ROOT, SERVER_CPUS, log, median, pinned, spawnChild, tempDir, type Cluster } from './lib.ts'
 import type { ChatLoadConfig, ChatLoadResult, StepResult } from './chat-load.ts'
 import {
-  KINDS as ALL_KINDS,
+  CHAT_KINDS as ALL_KINDS,
   LABEL,
   checkStored,
   createParleyVisitors,
@@ -28,7 +28,7 @@ export interface ChatOptions {
   warmupSeconds: number
   runs: number
   p99LimitMs: number
-  /** Which servers to load (default: all three); fewer for an A/B of Parley alone. */
+  /** Which servers to load (default: all four); fewer for an A/B of Parley alone. */
   kinds?: Kind[]
   /** Another copy of Parley's entry file (an A/B against a worktree); default BENCH_PARLEY_MAIN. */
   parleyMain?: string
@@ -58,6 +58,7 @@ export async function runChat(cluster: Cluster, o: ChatOptions): Promise<ChatSer
     parley: await cluster.createDatabase('bench_parley'),
     sio: await cluster.createDatabase('bench_sio'),
     bun: await cluster.createDatabase('bench_bun'),
+    batched: await cluster.createDatabase('bench_bun_batched'),
   }
   const servers = {} as Record<Kind, Server>
   const tokens = {} as Record<Kind, string[]>
@@ -66,7 +67,7 @@ export async function runChat(cluster: Cluster, o: ChatOptions): Promise<ChatSer
     servers.parley = await startParley({ DATABASE_URL: dbs.parley }, 0, [], o.parleyMain)
     tokens.parley = await createParleyVisitors(servers.parley.url, o.visitors)
     cookies = await parleyAgentCookies(servers.parley.url, o.agents)
-    for (const k of (['sio', 'bun'] as const).filter((x) => KINDS.includes(x))) {
+    for (const k of (['sio', 'bun', 'batched'] as const).filter((x) => KINDS.includes(x))) {
       servers[k] = await startPeer(k, dbs[k])
       tokens[k] = await seedPeerVisitors(dbs[k], o.visitors)
     }

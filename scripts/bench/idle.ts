@@ -85,7 +85,7 @@ export async function runIdle(cluster: Cluster, o: IdleOptions): Promise<{ resul
     n = Math.max(100, hard - 1024)
     limitNote = `open-file limit (ulimit -Hn ${hard}) caps the run at ${n} connections`
   }
-  const dbs: Record<Kind, string> = {
+  const dbs: Partial<Record<Kind, string>> = {
     parley: await cluster.createDatabase('bench_idle_parley'),
     sio: await cluster.createDatabase('bench_idle_sio'),
     bun: await cluster.createDatabase('bench_idle_bun'),
@@ -94,10 +94,10 @@ export async function runIdle(cluster: Cluster, o: IdleOptions): Promise<{ resul
   const results = {} as Record<Kind, IdleServerResult>
   for (const k of KINDS) results[k] = { kind: k, label: LABEL[k], opened: [], bytesPerConnection: [], acceptsPerSecond: [], baselineRss: [], failures: [] }
   const start = async (k: Kind): Promise<Server> =>
-    k === 'parley' ? startParley({ DATABASE_URL: dbs.parley }, fdLimit) : startPeer(k, dbs[k], fdLimit)
+    k === 'parley' ? startParley({ DATABASE_URL: dbs.parley! }, fdLimit) : startPeer(k, dbs[k]!, fdLimit)
 
   {
-    const p = await startParley({ DATABASE_URL: dbs.parley })
+    const p = await startParley({ DATABASE_URL: dbs.parley! })
     try {
       const t0 = performance.now()
       tokens.parley = await createParleyVisitors(p.url, n)
@@ -106,8 +106,8 @@ export async function runIdle(cluster: Cluster, o: IdleOptions): Promise<{ resul
       await p.stop()
     }
   }
-  if (KINDS.includes('sio')) tokens.sio = await seedPeerVisitors(dbs.sio, n)
-  if (KINDS.includes('bun')) tokens.bun = await seedPeerVisitors(dbs.bun, n)
+  if (KINDS.includes('sio')) tokens.sio = await seedPeerVisitors(dbs.sio!, n)
+  if (KINDS.includes('bun')) tokens.bun = await seedPeerVisitors(dbs.bun!, n)
 
   for (let run = 0; run < o.runs; run++) {
     for (const k of KINDS) {

@@ -1,9 +1,9 @@
 // `npm run bench` — runs the five benchmarks of issue 6 and prints one table of figures and ratios.
 //   --quick                 smoke mode (< 1 minute): small sizes, one run each
-//   --only=chat,idle,dashboard,startup,widget,recordings
+//   --only=chat,idle,storm,dashboard,startup,widget,recordings
 //   --runs=N                runs per benchmark (medians are printed); default 3
 //   --conversations=N       dashboard seed size (messages = 10 × N); default 1,000,000
-//   --connections=N         idle visitor sockets; default 10,000
+//   --connections=N         idle visitor sockets, and the restart storm's; default 10,000
 //   --from=FILE.json        print the table again from a raw results file (nothing is run)
 // Raw results (every run, every step, the EXPLAIN ANALYZE plans) go to a JSON file in the temp dir.
 import { writeFileSync, readFileSync } from 'node:fs'
@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { LOAD_CPUS, cleanupAll, fmt, fmtRatio, log, machine, median, pinPid, pinningNote, startCluster, SERVER_CPUS } from './lib.ts'
 import { runChat, type ChatServerResult } from './chat.ts'
 import { runIdle, type IdleServerResult } from './idle.ts'
+import { runStorm, type StormServerResult } from './storm.ts'
 import { runDashboard, type DashboardResult } from './dashboard.ts'
 import { runStartup, type StartupResult } from './startup.ts'
 import { ANCHORS, runWidget, type WidgetResult } from './widget.ts'
@@ -23,7 +24,7 @@ const opt = (name: string): string | undefined => args.find((a) => a.startsWith(
 const from = opt('from')
 const saved = from ? JSON.parse(readFileSync(from, 'utf8')) : null
 const quick = saved ? Boolean(saved.quick) : flag('quick')
-const only = new Set((opt('only') ?? 'widget,startup,dashboard,idle,chat,recordings').split(','))
+const only = new Set((opt('only') ?? 'widget,startup,dashboard,idle,storm,chat,recordings').split(','))
 const runs = saved ? Number(saved.runs) : Number(opt('runs') ?? (quick ? 1 : 3))
 const conversations = Number(opt('conversations') ?? (quick ? 10_000 : 1_000_000))
 const connections = Number(opt('connections') ?? (quick ? 1_000 : 10_000))
@@ -40,6 +41,7 @@ let startup: StartupResult | null = saved?.startup ?? null
 let dashboard: DashboardResult | null = saved?.dashboard ?? null
 let idle: { results: IdleServerResult[]; limitNote: string } | null = saved?.idle ?? null
 let chat: ChatServerResult[] | null = saved?.chat ?? null
+let storm: StormServerResult[] | null = saved?.storm ?? null
 let recordings: RecordingsResult | null = saved?.recordings ?? null
 const failures: string[] = saved?.failures ?? []
 
@@ -94,6 +96,15 @@ if (!saved) try {
       await c.stop()
     }
   })
+  storm = await step('storm', async () => {
+    const c = await startCluster('storm')
+    c.pin(SERVER_CPUS)
+    try {
+      return await runStorm(c, { connections, runs })
+    } finally {
+      await c.stop()
+    }
+  })
   chat = await step('chat', async () => {
     const c = await startCluster('chat')
     c.pin(SERVER_CPUS)
@@ -114,7 +125,11 @@ const took: number = saved ? (saved.took ?? NaN) : (performance.now() - started)
 // The table -----------------------------------------------------------------------------------
 
 type Row = [string, string, string, string, string, string, string, string, string]
-const rows: Row[] = []
+/** A row with the group-commit peer's cells too: its figure (after raw Bun's) and Parley ÷ it (after P÷Bun). */
+type WideRow = [string, string, string, string, string, string, string, string, string, string, string]
+const rows: (Row | WideRow)[] = []
+const wide = (r: Row, batched: string, ratio: string): WideRow => [r[0], r[1], r[2], r[3], batched, r[4], r[5], ratio, r[6], r[7], r[8]]
+const widen = (r: Row | WideRow): WideRow => (r.length === 11 ? r : wide(r, '', ''))
 const section = (title: string) => rows.push([`**${title}**`, '', '', '', '', '', '', '', ''])
 const yes = (ok: boolean | null) => (ok === null ? '—' : ok ? 'yes' : 'no')
 const kib = (b: number) => fmt(b / 1024, 1)
@@ -122,13 +137,22 @@ const kb = (b: number) => fmt(b / 1000, 1)
 
 if (chat) {
   const [P, S, B] = ['parley', 'sio', 'bun'].map((k) => chat!.find((r) => r.kind === k)!) as [ChatServerResult, ChatServerResult, ChatServerResult]
+  // Raw results from before the group-commit peer existed have no such entry: its cells stay empty.
+  const G = chat.find((r) => r.kind === 'batched')
   section(`Persisted chat path — ${CHAT.visitors} visitors, ${CHAT.agents} agents, ${CHAT.stepSeconds} s steps, median of ${runs}`)
   const max = (r: ChatServerResult) => median(r.maxSustained)
   const ms = (r: ChatServerResult, rate: number, p: 'p50' | 'p99') => median(r.fixed[rate]?.[p] ?? [])
   const mp = max(P)
   const ms_ = max(S)
   const mb = max(B)
-  rows.push(['msg/s sustained with p99 ≤ 50 ms', fmt(mp), fmt(ms_), fmt(mb), fmtRatio(mp / ms_), fmtRatio(mp / mb), '≥ 3× SIO, ≥ 0.8× Bun', yes(mp >= 3 * ms_ && mp >= 0.8 * mb), 'highest step passed (a failed step is tried once more)'])
+  const mg = G ? max(G) : NaN
+  rows.push(
+    wide(
+      ['msg/s sustained with p99 ≤ 50 ms', fmt(mp), fmt(ms_), fmt(mb), fmtRatio(mp / ms_), fmtRatio(mp / mb), '≥ 3× SIO, ≥ 0.8× group commit', yes(mp > 0 && mp >= 3 * ms_ && (G ? mp >= 0.8 * mg : mp >= 0.8 * mb)), 'highest step passed (a failed step is tried once more)'],
+      fmt(mg),
+      fmtRatio(mp / mg),
+    ),
+  )
   for (const rate of CHAT.fixedRates) {
     // A server whose ladder stopped below this rate in some runs: say in how many it got there.
     const cell = (r: ChatServerResult) => {
@@ -136,16 +160,32 @@ if (chat) {
       if (got === 0) return `not reached`
       return `${fmt(ms(r, rate, 'p50'), 1)} / ${fmt(ms(r, rate, 'p99'), 1)}${got < runs ? ` (${got} of ${runs} runs)` : ''}`
     }
-    rows.push([`p50 / p99 ms at ${rate} msg/s`, cell(P), cell(S), cell(B), fmtRatio(ms(P, rate, 'p99') / ms(S, rate, 'p99')), fmtRatio(ms(P, rate, 'p99') / ms(B, rate, 'p99')), 'p99 ≤ 50 ms', yes(ms(P, rate, 'p99') <= 50), 'send → every agent'])
+    rows.push(
+      wide(
+        [`p50 / p99 ms at ${rate} msg/s`, cell(P), cell(S), cell(B), fmtRatio(ms(P, rate, 'p99') / ms(S, rate, 'p99')), fmtRatio(ms(P, rate, 'p99') / ms(B, rate, 'p99')), 'p99 ≤ 50 ms', yes(ms(P, rate, 'p99') <= 50), 'send → every agent'],
+        G ? cell(G) : '',
+        G ? fmtRatio(ms(P, rate, 'p99') / ms(G, rate, 'p99')) : '',
+      ),
+    )
   }
   // CPU per message at the lowest fixed rate, which every server sustains: the same work for each.
   const perCpuRate = CHAT.fixedRates[0]!
   const pc = (r: ChatServerResult, k: 'perCpu' | 'perCpuWithDb') => median(r.fixed[perCpuRate]?.[k] ?? [])
-  rows.push([`msg per server CPU-s (at ${perCpuRate}/s)`, fmt(pc(P, 'perCpu')), fmt(pc(S, 'perCpu')), fmt(pc(B, 'perCpu')), fmtRatio(pc(P, 'perCpu') / pc(S, 'perCpu')), fmtRatio(pc(P, 'perCpu') / pc(B, 'perCpu')), '', '', 'app process, /proc'])
-  rows.push([`msg per CPU-s incl. PostgreSQL`, fmt(pc(P, 'perCpuWithDb')), fmt(pc(S, 'perCpuWithDb')), fmt(pc(B, 'perCpuWithDb')), fmtRatio(pc(P, 'perCpuWithDb') / pc(S, 'perCpuWithDb')), fmtRatio(pc(P, 'perCpuWithDb') / pc(B, 'perCpuWithDb')), '', '', 'app + all backends'])
+  for (const [label, k, note] of [
+    [`msg per server CPU-s (at ${perCpuRate}/s)`, 'perCpu', 'app process, /proc'],
+    ['msg per CPU-s incl. PostgreSQL', 'perCpuWithDb', 'app + all backends'],
+  ] as const) {
+    rows.push(
+      wide(
+        [label, fmt(pc(P, k)), fmt(pc(S, k)), fmt(pc(B, k)), fmtRatio(pc(P, k) / pc(S, k)), fmtRatio(pc(P, k) / pc(B, k)), '', '', note],
+        G ? fmt(pc(G, k)) : '',
+        G ? fmtRatio(pc(P, k) / pc(G, k)) : '',
+      ),
+    )
+  }
   const stored = (r: ChatServerResult) => `${r.stored}/${r.acked}${r.duplicates ? `, ${r.duplicates} dup` : ''}`
   const allStored = chat.every((r) => r.stored === r.acked && r.duplicates === 0)
-  rows.push(['acked messages found in the database', stored(P), stored(S), stored(B), '', '', 'all, once', yes(allStored), 'counted by client id'])
+  rows.push(wide(['acked messages found in the database', stored(P), stored(S), stored(B), '', '', 'all, once', yes(allStored), 'counted by client id'], G ? stored(G) : '', ''))
   const foreign = Math.max(...chat.map((r) => r.foreignMax ?? NaN))
   if (Number.isFinite(foreign)) {
     rows.push(['other programs on the server core, max', '', '', '', '', '', '', '', `${(foreign * 100).toFixed(0)}% of it at ${CHAT.fixedRates[0]}/s (not ours: the machine is shared)`])
@@ -166,6 +206,23 @@ if (idle) {
   rows.push(['connections held open', opened(P), opened(S), opened(B), '', '', `${connections}`, yes(median(P.opened) >= connections), idle.limitNote || ''])
   const base = (r: IdleServerResult) => fmt(median(r.baselineRss) / 2 ** 20)
   rows.push(['server RSS before (MiB)', base(P), base(S), base(B), '', '', '', '', ''])
+}
+
+if (storm) {
+  const [P, S, B] = ['parley', 'sio', 'bun'].map((k) => storm!.find((r) => r.kind === k)!) as [StormServerResult, StormServerResult, StormServerResult]
+  section(`Restart storm — ${fmt(connections)} widget sockets, SIGTERM, started again on the same port and database, median of ${runs}`)
+  const back = (r: StormServerResult) => median(r.allBackSeconds)
+  rows.push(['seconds until all are back (SIGTERM → last hello)', fmt(back(P), 1), fmt(back(S), 1), fmt(back(B), 1), fmtRatio(back(P) / back(S)), fmtRatio(back(P) / back(B)), '≤ 10 s', yes(back(P) <= 10 && median(P.back) >= connections), 'widget policy: 1012 window, else full-jitter back-off'])
+  const restart = (r: StormServerResult) => median(r.restartSeconds)
+  const stop = (r: StormServerResult) => median(r.stopSeconds ?? [])
+  const cell = (r: StormServerResult) => `${fmt(restart(r), 1)} (${fmt(stop(r), 1)} + ${fmt(restart(r) - stop(r), 1)})`
+  rows.push(['of which stop + start (s)', cell(P), cell(S), cell(B), '', '', '', '', 'the processes themselves: SIGTERM → exit + spawn → ready'])
+  const failed = (r: StormServerResult) => fmt(median(r.failedAttempts))
+  rows.push(['failed reconnect attempts', failed(P), failed(S), failed(B), '', '', '', '', 'refused while down'])
+  const lost = (r: StormServerResult) => `${fmt(median(r.stored))}/${fmt(median(r.acked))}${median(r.duplicates) ? `, ${fmt(median(r.duplicates))} dup` : ''}`
+  const allStored = storm.every((r) => r.stored.every((x, i) => x === r.acked[i] && x === connections) && r.duplicates.every((d) => d === 0))
+  rows.push(['a message from each afterwards: stored/acked', lost(P), lost(S), lost(B), '', '', 'all, once', yes(allStored), ''])
+  rows.push(['Parley visitors online afterwards', fmt(median(P.online)), '', '', '', '', `${connections}`, yes(median(P.online) === connections), 'presence rows of the new process'])
 }
 
 if (dashboard) {
@@ -216,7 +273,7 @@ if (widget) {
   for (const a of ANCHORS) rows.push([`loader + widget vs ${a.name} ≈ ${a.kb} KB`, `${kb(total)} KB`, '', '', '', '', '', '', `${fmtRatio((total / 1000) / a.kb)} of it (published figure, not measured here)`])
 }
 
-const header: Row = ['benchmark', 'Parley', 'Socket.IO+pg', 'raw Bun', 'P÷SIO', 'P÷Bun', 'target', 'met', 'note']
+const header: WideRow = ['benchmark', 'Parley', 'Socket.IO+pg', 'raw Bun', 'raw Bun, group commit', 'P÷SIO', 'P÷Bun', 'P÷group commit', 'target', 'met', 'note']
 const lines = [
   `Parley benchmarks — ${m.date} — ${m.nproc} CPUs (${m.cpu}), ${m.memory} RAM, Linux ${m.kernel}, Bun ${m.bun}, Node ${m.node}`,
   `${pinningNote}; load average at start ${loadBefore}, at end ${loadAfter}; ${quick ? 'QUICK smoke mode (small sizes, 1 run)' : `${runs} runs`}; ` +
@@ -224,14 +281,14 @@ const lines = [
   '',
   `| ${header.join(' | ')} |`,
   `|${header.map(() => '---').join('|')}|`,
-  ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ...rows.map((r) => `| ${widen(r).join(' | ')} |`),
 ]
 if (failures.length) lines.push('', 'FAILED:', ...failures.map((f) => `- ${f}`))
 console.log(lines.join('\n'))
 
 if (!saved) {
   const rawFile = join(tmpdir(), `parley-bench-${Date.now()}.json`)
-  writeFileSync(rawFile, JSON.stringify({ machine: m, loadBefore, loadAfter, took, quick, runs, chat, idle, dashboard, startup, widget, recordings, failures }, null, 2))
+  writeFileSync(rawFile, JSON.stringify({ machine: m, loadBefore, loadAfter, took, quick, runs, chat, idle, storm, dashboard, startup, widget, recordings, failures }, null, 2))
   console.log(`\nRaw results, every run and the EXPLAIN ANALYZE plans: ${rawFile}`)
 }
 process.exit(failures.length ? 1 : 0)

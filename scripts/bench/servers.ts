@@ -3,9 +3,22 @@ import postgres from 'postgres'
 import { join } from 'node:path'
 import { BUN, NODE, ROOT, SERVER_CPUS, freePort, pinned, spawnChild, waitHttp200, type Child } from './lib.ts'
 
-export type Kind = 'parley' | 'bun' | 'sio'
+export type Kind = 'parley' | 'bun' | 'sio' | 'batched'
+/** The servers of the idle and storm benchmarks (the batched peer differs from raw Bun only on the chat path). */
 export const KINDS: Kind[] = ['parley', 'sio', 'bun']
-export const LABEL: Record<Kind, string> = { parley: 'Parley', sio: 'Socket.IO 4 + pg (Node)', bun: 'raw Bun.serve + postgres.js' }
+/** The chat benchmark's: the three, and raw Bun with group commit — the ceiling of that path. */
+export const CHAT_KINDS: Kind[] = ['parley', 'sio', 'bun', 'batched']
+export const LABEL: Record<Kind, string> = {
+  parley: 'Parley',
+  sio: 'Socket.IO 4 + pg (Node)',
+  bun: 'raw Bun.serve + postgres.js',
+  batched: 'raw Bun.serve + postgres.js, group commit',
+}
+const PEER_FILE: Record<Exclude<Kind, 'parley'>, string> = {
+  sio: 'scripts/bench/peers/socketio.mjs',
+  bun: 'scripts/bench/peers/bun-raw.ts',
+  batched: 'scripts/bench/peers/bun-raw-batched.ts',
+}
 
 export interface Server {
   kind: Kind
@@ -27,8 +40,9 @@ export const PARLEY_MAIN = process.env.BENCH_PARLEY_MAIN || join(ROOT, 'server/m
  */
 const EXTRA_BUN_ARGS = (process.env.BENCH_PARLEY_BUN_ARGS ?? '--smol').split(' ').filter(Boolean)
 
-export async function startParley(env: Record<string, string>, fdLimit = 0, bunArgs: string[] = [], main = PARLEY_MAIN): Promise<Server> {
-  const port = await freePort()
+/** `port`: start on this one (a restart on the same address); otherwise a free one. */
+export async function startParley(env: Record<string, string>, fdLimit = 0, bunArgs: string[] = [], main = PARLEY_MAIN, port = 0): Promise<Server> {
+  port ||= await freePort()
   const child = spawnChild(pinned(SERVER_CPUS, [BUN, ...EXTRA_BUN_ARGS, ...bunArgs, main]), {
     env: {
       HOST: '127.0.0.1',
@@ -54,9 +68,9 @@ export async function startParley(env: Record<string, string>, fdLimit = 0, bunA
   return { kind: 'parley', url, child, pid: child.pid, stop: () => child.stop('SIGTERM', 15_000) }
 }
 
-export async function startPeer(kind: 'bun' | 'sio', databaseUrl: string, fdLimit = 0): Promise<Server> {
-  const port = await freePort()
-  const argv = kind === 'sio' ? [NODE, join(ROOT, 'scripts/bench/peers/socketio.mjs')] : [BUN, join(ROOT, 'scripts/bench/peers/bun-raw.ts')]
+export async function startPeer(kind: Exclude<Kind, 'parley'>, databaseUrl: string, fdLimit = 0, port = 0): Promise<Server> {
+  port ||= await freePort()
+  const argv = [kind === 'sio' ? NODE : BUN, join(ROOT, PEER_FILE[kind])]
   const child = spawnChild(pinned(SERVER_CPUS, argv), { env: { DATABASE_URL: databaseUrl, PORT: String(port) }, fdLimit })
   await child.waitLine((l) => l.includes('"ready"'), 30_000)
   const url = `http://127.0.0.1:${port}`

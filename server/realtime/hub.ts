@@ -51,6 +51,12 @@ export interface Closable {
   close(code?: number, reason?: string): void
 }
 
+/** A widget socket as the hub sees it: closed for a block (`close`) or for a restart (`restart`). */
+export interface VisitorSocket extends Closable {
+  /** Closes with 1012 Service Restart and this reason (which carries the reconnect window). */
+  restart(reason: string): void
+}
+
 /** A dashboard socket's way to end itself when its session ends (see sockets.ts). */
 export interface SessionSocket {
   end(reason: string): void
@@ -267,15 +273,15 @@ export class Hub {
 
   // Blocking (#16) ------------------------------------------------------------------------------
   /** Widget sockets by visitor id, with their address, so a block closes them live. */
-  private visitorSockets = new Map<string, Map<Closable, string | null>>()
+  private visitorSockets = new Map<string, Map<VisitorSocket, string | null>>()
 
-  trackVisitor(visitorId: string, ip: string | null, ws: Closable): void {
+  trackVisitor(visitorId: string, ip: string | null, ws: VisitorSocket): void {
     let map = this.visitorSockets.get(visitorId)
     if (!map) this.visitorSockets.set(visitorId, (map = new Map()))
     map.set(ws, ip)
   }
 
-  untrackVisitor(visitorId: string, ws: Closable): void {
+  untrackVisitor(visitorId: string, ws: VisitorSocket): void {
     const map = this.visitorSockets.get(visitorId)
     map?.delete(ws)
     if (map && map.size === 0) this.visitorSockets.delete(visitorId)
@@ -302,6 +308,22 @@ export class Hub {
     return closed
   }
   // ----------------------------------------------------------------------------------------------
+
+  /**
+   * Graceful shutdown: closes every widget socket of this process with 1012 (Service Restart) and
+   * a reconnect window sized to their number — a millisecond per socket, at least 1 s, at most
+   * `maxMs` — within which each widget picks a random moment to reconnect (and keeps picking one
+   * while the next process starts), so that process is met by a steady stream of at most about
+   * 1,000 handshakes a second instead of every widget at once. Returns how many.
+   */
+  restartVisitors(maxMs: number): { closed: number; windowMs: number } {
+    let count = 0
+    for (const map of this.visitorSockets.values()) count += map.size
+    const windowMs = Math.round(Math.min(maxMs, Math.max(1000, count)))
+    const reason = `restarting; reconnect within ${windowMs} ms`
+    for (const map of [...this.visitorSockets.values()]) for (const ws of [...map.keys()]) ws.restart(reason)
+    return { closed: count, windowMs }
+  }
 
   trackAgent(agentId: string, ws: Closable): void {
     let set = this.agentSockets.get(agentId)

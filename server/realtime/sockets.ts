@@ -6,12 +6,13 @@ import type { Server, ServerWebSocket } from 'bun'
 import type { AppDeps } from '../deps.ts'
 import { AppError, DATABASE_UNAVAILABLE, isAppError, isDatabaseUnavailable } from '../shared/errors.ts'
 import { authenticate, connectionChanged, sessionActor, sessionIsLive, setStatus, type Actor } from '../domain/agents/agents.usecases.ts'
-import { authenticateVisitor, recordPageView, visitorConnected, visitorConnectionChanged } from '../domain/visitors/visitors.usecases.ts'
+import { authenticateVisitors, recordPageView, visitorsConnected, visitorConnectionChanged } from '../domain/visitors/visitors.usecases.ts'
+import { batched } from '../shared/batch.ts'
 import { getConversation, getVisitorConversation, counts } from '../domain/conversations/conversations.usecases.ts'
 import { listMessages, markDelivered, sendReply, type MessageResult } from '../domain/messages/messages.usecases.ts'
 import type { ConversationView } from '../domain/conversations/conversations.types.ts'
 import { SESSION_COOKIE, clientIp, isCrossSite, readCookie } from '../http/request.ts'
-import { AGENTS, agentTopic, encode, encodeMessageFrame, visitorTopic, type SessionSocket } from './hub.ts'
+import { AGENTS, agentTopic, encode, encodeMessageFrame, visitorTopic, type SessionSocket, type VisitorSocket } from './hub.ts'
 import { parseFrame, type ClientFrame, type ParseResult } from './protocol.ts'
 import { RateLimitedError, type Door } from '../http/limits.ts'
 import type { ServerFrame } from './wire.ts'
@@ -305,8 +306,13 @@ interface SocketData {
   visit: { ip: string; userAgent: string } | null
   /** A blocked visitor's socket (#16): told so in an error frame and closed at once. */
   blocked?: boolean
-  /** How the hub closes this widget socket when its visitor or address is blocked. */
-  closer?: { close(): void }
+  /** How the hub closes this widget socket when its visitor or address is blocked, or the server restarts. */
+  closer?: VisitorSocket
+  /**
+   * Closed for a graceful restart: its close is not counted down one by one (the process's
+   * presence rows go with its row when it stops) and it is not a visitor leaving.
+   */
+  restarting?: boolean
 }
 
 /** Blocking (#16): says why (the widget hides on this code) and closes with 4003. */
@@ -327,12 +333,31 @@ function upgrade(server: Server<unknown> | null | undefined, request: Request, d
 }
 
 export const socketRoutes = (deps: AppDeps) => {
+  // A burst of accepts (every widget reconnecting after a restart) shares its database work: the
+  // token checks of the sockets that arrive together are one statement, and so are their
+  // presence rows and visit records (one writer at a time, so two batches never lock the same
+  // rows in opposite orders).
+  const checkToken = batched((tokens: (string | undefined)[]) => authenticateVisitors(deps, tokens), { max: 1000, concurrency: 2 })
+  const connected = batched(
+    async (visits: { visitorId: string; ip: string; userAgent: string }[]) => {
+      await visitorsConnected(deps, deps.nodeId, visits, deps.facts)
+      return visits.map(() => undefined)
+    },
+    { max: 1000, concurrency: 1 },
+  )
   const visitorHandlers = {
     open(ws: ServerWebSocket<SocketData>) {
       const { state, visit } = ws.data
       const visitorId = (state.who as { visitorId: string }).visitorId
       if (ws.data.blocked) return closeBlocked(ws)
-      ws.data.closer = { close: () => closeBlocked(ws) }
+      ws.data.closer = {
+        close: () => closeBlocked(ws),
+        restart: (reason) => {
+          ws.data.restarting = true
+          ws.data.state.ended = true
+          ws.close(1012, reason)
+        },
+      }
       deps.hub.trackVisitor(visitorId, state.ip, ws.data.closer)
       ws.subscribe(visitorTopic(visitorId))
       send(deps, ws, { type: 'hello', role: 'visitor', id: visitorId, nodeId: deps.nodeId })
@@ -344,7 +369,7 @@ export const socketRoutes = (deps: AppDeps) => {
             ws.data.blocked = true
             return closeBlocked(ws)
           }
-          if (visit) await visitorConnected(deps, deps.nodeId, visitorId, visit.ip, visit.userAgent, deps.facts)
+          if (visit) await connected({ visitorId, ip: visit.ip, userAgent: visit.userAgent })
           else await visitorConnectionChanged(deps, deps.nodeId, visitorId, 1)
         } catch (error) {
           deps.log.warn('visitor socket open failed', { error })
@@ -363,6 +388,7 @@ export const socketRoutes = (deps: AppDeps) => {
       if (ws.data.closer) deps.hub.untrackVisitor(visitorId, ws.data.closer)
       if (ws.data.blocked) return
       stopTyping(deps, state)
+      if (ws.data.restarting) return
       state.queue
         .then(() => visitorConnectionChanged(deps, deps.nodeId, visitorId, -1, state.pageState !== 'visible'))
         .catch((error) => deps.log.warn('visitor socket close failed', { error }))
@@ -425,7 +451,7 @@ export const socketRoutes = (deps: AppDeps) => {
         const ip = clientIp(deps.config, request, server)
         deps.limits.openSocket(ip)
         try {
-          const visitor = await authenticateVisitor(deps, query.token)
+          const visitor = await checkToken(query.token)
           if (!visitor) throw new AppError('visitor.unauthorized', 401, 'unknown or missing visitor token')
           const blocked = await isBlocked(deps, { visitorId: visitor.id, ip })
           upgrade(server, request, {

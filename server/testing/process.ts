@@ -15,8 +15,9 @@ export interface ParleyProcess {
   kill(signal?: NodeJS.Signals): Promise<number>
 }
 
+/** `env.PORT` starts it on that port (a restart on the same address); otherwise on a free one. */
 export async function spawnParley(env: Record<string, string>, readyMs = 30_000): Promise<ParleyProcess> {
-  const port = await freePort()
+  const port = env.PORT ? Number(env.PORT) : await freePort()
   const proc = Bun.spawn([process.execPath, MAIN], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdin: 'ignore',

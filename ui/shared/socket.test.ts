@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'bun:test'
 import type { Server, ServerWebSocket } from 'bun'
 import type { ClientFrame, ServerFrame } from '../../server/realtime/wire.ts'
-import { ReconnectingSocket, type SocketOptions, type SocketState } from './socket.ts'
+import { ReconnectingSocket, backoffDelay, restartWindow, type SocketOptions, type SocketState } from './socket.ts'
 
 interface Conn {
   ws: ServerWebSocket<{ n: number }>
@@ -254,3 +254,93 @@ describe('reconnecting socket', () => {
     expect(other.s.send({ type: 'ping' })).toBe(false)
   })
 })
+
+describe('back-off and the restart hint', () => {
+  const fixed = (x: number) => () => x
+
+  it('doubles the ceiling after each failed attempt up to the cap, and full jitter picks anywhere below it', () => {
+    const full = { firstMs: 500, maxMs: 30_000, jitter: [0, 1] as [number, number] }
+    // The highest draw gives the ceiling itself: 500, 1000, 2000, … capped at 30 s.
+    expect([0, 1, 2, 3, 5, 6, 7, 40].map((a) => backoffDelay(a, full, fixed(1)))).toEqual([500, 1000, 2000, 4000, 16_000, 30_000, 30_000, 30_000])
+    expect(backoffDelay(3, full, fixed(0))).toBe(0)
+    expect(backoffDelay(3, full, fixed(0.25))).toBe(1000)
+    // Jitter as a band: [0.5, 1) of the ceiling.
+    const band = { firstMs: 400, maxMs: 10_000, jitter: [0.5, 1] as [number, number] }
+    expect(backoffDelay(1, band, fixed(0))).toBe(400)
+    expect(backoffDelay(1, band, fixed(0.5))).toBe(600)
+  })
+
+  it('spreads a crowd over the whole window with full jitter, not in a wave at its end', () => {
+    const full = { firstMs: 500, maxMs: 30_000, jitter: [0, 1] as [number, number] }
+    // 10,000 widgets at their fourth attempt (ceiling 4 s): every tenth of the window gets about a tenth.
+    // A seeded generator (mulberry32), so the test draws the same numbers every run.
+    let seed = 42
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) | 0
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+      return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
+    }
+    const buckets = new Array(10).fill(0)
+    for (let i = 0; i < 10_000; i++) buckets[Math.min(9, Math.floor(backoffDelay(3, full, random) / 400))]++
+    for (const b of buckets) expect(b).toBeGreaterThan(800)
+    for (const b of buckets) expect(b).toBeLessThan(1200)
+  })
+
+  it('reads the reconnect window from a 1012 Service Restart close, and nothing from other closes', () => {
+    expect(restartWindow(1012, 'restarting; reconnect within 5000 ms')).toBe(5000)
+    expect(restartWindow(1012, 'restarting')).toBeNull()
+    expect(restartWindow(1001, 'restarting; reconnect within 5000 ms')).toBeNull()
+    expect(restartWindow(1006, '')).toBeNull()
+    expect(restartWindow(1012, 'reconnect within 99999999999 ms')).toBeNull()
+  })
+
+  it('waits a random moment within the window a restarting server gives, then connects again', async () => {
+    const server = peer()
+    const { s, states } = socket(server.url, { random: () => 0.5, backoff: { firstMs: 20, maxMs: 200, jitter: [0, 1] } })
+    s.start()
+    await until('open', () => s.state === 'open')
+    server.last.ws.close(1012, 'restarting; reconnect within 600 ms')
+    await until('open again', () => server.conns.length === 2 && s.state === 'open')
+    const closed = states.find((x) => x.state === 'closed')!
+    expect(closed.code).toBe(1012)
+    const again = states.find((x) => x.state === 'connecting' && x.at > closed.at)!
+    // Half of the 600 ms window (random pinned to 0.5), not the 10 ms the back-off would give.
+    expect(again.at - closed.at).toBeGreaterThanOrEqual(300 - 2)
+  })
+
+  it('keeps to the restart window while the server starts again, then backs off from the first step if it does not come back', async () => {
+    const server = peer()
+    const { s, states } = socket(server.url, { random: () => 1, backoff: { firstMs: 100, maxMs: 1000, jitter: [0, 1] }, restartPatienceMs: 600 })
+    s.start()
+    await until('open', () => s.state === 'open')
+    server.last.ws.close(1012, 'restarting; reconnect within 30 ms')
+    const port = server.down()
+    const hinted = performance.now()
+    const gap = (i: number) => {
+      const closed = states.filter((x) => x.state === 'closed')
+      return states.find((x) => x.state === 'connecting' && x.at > closed[i]!.at)!.at - closed[i]!.at
+    }
+    // Past the patience, and two attempts more.
+    await until('the patience to run out', () => states.filter((x) => x.state === 'closed' && x.at > hinted + 600).length >= 3)
+    const closed = states.filter((x) => x.state === 'closed')
+    expect(closed[0]!.code).toBe(1012)
+    const within = closed.filter((x) => x.at < hinted + 600 - 35)
+    // Attempts within the patience wait a draw of the window (30 ms), not a growing delay: at 30 ms
+    // apiece about 18 fit in 600 ms; back-off from 100 ms would have made at most 3.
+    expect(within.length).toBeGreaterThan(3)
+    for (let i = 0; i < within.length; i++) expect(gap(i)).toBeGreaterThanOrEqual(30 - 2)
+    // Then the back-off from its first step, growing: 100 ms, then 200 ms (draws pinned to the top).
+    const after = closed.findIndex((x) => x.at >= hinted + 600)
+    expect(gap(after)).toBeGreaterThanOrEqual(100 - 2)
+    expect(gap(after + 1)).toBeGreaterThanOrEqual(200 - 2)
+    server.up(port)
+    await until('open again', () => s.state === 'open')
+    // Greeted again: the hint is spent, and a plain drop backs off from the first step.
+    const before = states.length
+    server.last.ws.close(1011, 'internal error')
+    await until('closed again', () => states.slice(before).some((x) => x.state === 'closed'))
+    expect(states.slice(before).find((x) => x.state === 'closed')).toMatchObject({ code: 1011, attempt: 0 })
+  })
+})
+

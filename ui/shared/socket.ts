@@ -1,5 +1,6 @@
 // The one reconnecting WebSocket of both UIs (widget and dashboard). It reconnects with capped,
-// jittered exponential back-off (so a restarted server is not hit by every tab at once), tries
+// jittered exponential back-off (so a restarted server is not hit by every tab at once), follows
+// a graceful restart's hint (close code 1012: reconnect at a random moment within its window), tries
 // again at once when the browser is back online, keeps the connection alive with pings, and
 // unpacks the server's batch frames. Frames that create data wait in their owner's list of
 // unsent frames (`pending`), not here: the owner already keeps them until the server's ack (to
@@ -39,10 +40,47 @@ export interface SocketOptions {
   backoff?: { firstMs: number; maxMs: number; jitter: [number, number] }
   /** Drops the connection on the browser's offline event and tries again when the page is shown. */
   followPage?: boolean
+  /** How long attempts keep to a restart hint's window (default RESTART_PATIENCE_MS). */
+  restartPatienceMs?: number
+  /** Where the jitter comes from (tests pin it); Math.random by default. */
+  random?: () => number
 }
 
 /** The dashboard's: a few agents, who want their connection back fast. */
 const DEFAULT_BACKOFF = { firstMs: 400, maxMs: 10_000, jitter: [0.5, 1] as [number, number] }
+
+/**
+ * The wait before reconnect attempt number `attempt` (0 = the first after a drop): the delay
+ * doubles from `firstMs` up to `maxMs`, and the jitter picks a point within [low, high) of it.
+ * Full jitter ([0, 1]) spreads a crowd that lost its server at the same instant evenly over the
+ * whole window instead of in waves.
+ */
+export function backoffDelay(attempt: number, backoff: SocketOptions['backoff'] & {}, random: () => number = Math.random): number {
+  const { firstMs, maxMs, jitter } = backoff
+  const ceiling = Math.min(maxMs, firstMs * 2 ** Math.min(attempt, 30))
+  return ceiling * (jitter[0] + random() * (jitter[1] - jitter[0]))
+}
+
+/** 1012 Service Restart: the server is restarting and will be back (RFC 6455 §7.4 as registered by IANA). */
+export const RESTART_CLOSE_CODE = 1012
+
+/**
+ * After a restart hint, attempts keep to its window (a random moment within it each time) for
+ * this long while the new process starts; if it still is not back by then, it is an outage and
+ * the ordinary back-off takes over from its first step. Growing the delays during a restart
+ * instead would keep widgets away long after the new process is up.
+ */
+export const RESTART_PATIENCE_MS = 60_000
+
+/**
+ * The reconnect hint of a graceful restart: the server closes with 1012 and a reason such as
+ * `restarting; reconnect within 5000 ms`. Returns that window (ms), or null for any other close.
+ */
+export function restartWindow(code: number, reason: string): number | null {
+  if (code !== RESTART_CLOSE_CODE) return null
+  const m = /within (\d{1,6}) ms/.exec(reason)
+  return m ? Number(m[1]) : null
+}
 
 export class ReconnectingSocket {
   state: SocketState = 'closed'
@@ -56,6 +94,9 @@ export class ReconnectingSocket {
   private pinger: ReturnType<typeof setInterval> | undefined
   private pongTimer: ReturnType<typeof setTimeout> | undefined
   private wallClock = 0
+  /** The last restart hint's window, and until when attempts keep to it (cleared by a greeting). */
+  private restartWindowMs: number | null = null
+  private restartUntil = 0
 
   constructor(private opts: SocketOptions) {}
 
@@ -161,6 +202,7 @@ export class ReconnectingSocket {
       const reconnect = this.opened
       this.opened = true
       this.attempt = 0
+      this.restartWindowMs = null
       this.startPing()
       const ready = this.opts.onOpen?.(reconnect, current)
       if (ready) await ready
@@ -197,6 +239,15 @@ export class ReconnectingSocket {
         return
       }
       this.setState('closed', { code: e.code, refused: !greeted })
+      // A graceful restart says how long to spread the reconnects over: each client picks a
+      // random moment within it, so the new process is not met by every widget in the same
+      // second, and keeps to it while the new process starts (see RESTART_PATIENCE_MS).
+      const window = restartWindow(e.code, e.reason)
+      if (window !== null) {
+        this.restartWindowMs = window
+        this.restartUntil = Date.now() + (this.opts.restartPatienceMs ?? RESTART_PATIENCE_MS)
+        this.attempt = 0
+      }
       this.scheduleReconnect()
     }
   }
@@ -223,8 +274,13 @@ export class ReconnectingSocket {
 
   private scheduleReconnect() {
     if (this.stopped || this.timer) return
-    const { firstMs, maxMs, jitter } = this.opts.backoff ?? DEFAULT_BACKOFF
-    const delay = Math.min(maxMs, firstMs * 2 ** this.attempt) * (jitter[0] + Math.random() * (jitter[1] - jitter[0]))
+    const random = this.opts.random ?? Math.random
+    if (this.restartWindowMs !== null && Date.now() >= this.restartUntil) {
+      // The restart took longer than a restart does: back off as after any drop, from the start.
+      this.restartWindowMs = null
+      this.attempt = 0
+    }
+    const delay = this.restartWindowMs !== null ? random() * this.restartWindowMs : backoffDelay(this.attempt, this.opts.backoff ?? DEFAULT_BACKOFF, random)
     this.attempt++
     this.timer = setTimeout(() => {
       this.timer = undefined

@@ -184,7 +184,9 @@ export class ChatController implements ReactiveController {
       },
       pingMs: 25_000,
       pongMs: 10_000,
-      backoff: { firstMs: 500, maxMs: 30_000, jitter: [0.8, 1.2] },
+      // Full jitter: thousands of widgets that lost the server together come back spread over
+      // the whole window, not in waves (a graceful restart's close hint spreads them first).
+      backoff: { firstMs: 500, maxMs: 30_000, jitter: [0, 1] },
       followPage: true,
     })
     // Last: a host that is already connected calls hostConnected() from inside addController().

@@ -24,6 +24,17 @@ export async function findVisitorByTokenHash(db: Db, tokenHash: string): Promise
   return row ? { ...row, number: Number(row.number) } : null
 }
 
+/** Many token checks in one statement (a burst of reconnecting widgets): the rows by token hash. */
+export async function findVisitorsByTokenHashes(db: Db, tokenHashes: string[]): Promise<Map<string, VisitorRow>> {
+  const rows = await db<(VisitorRow & { tokenHash: string })[]>`
+    select t.token_hash, v.id, v.number, v.name, v.email, v.phone, v.created_at, v.last_seen_at
+    from visitor_tokens t join visitors v on v.id = t.visitor_id
+    where t.token_hash = any(${tokenHashes}::text[])`
+  const out = new Map<string, VisitorRow>()
+  for (const { tokenHash, ...row } of rows) out.set(tokenHash, { ...row, number: Number(row.number) })
+  return out
+}
+
 // A node counts while it heartbeats (see agents.repo.ts); connections of a crashed process lapse.
 const onlineSql = (db: Db, visitorId: ReturnType<Db>) => db`
   exists (select 1 from visitor_connections vc join server_nodes n on n.id = vc.node_id
@@ -82,6 +93,15 @@ export async function findVisitorView(db: Db, id: string): Promise<VisitorView |
   return r ? toVisitorView(r) : null
 }
 
+/** Several cards in one statement (the visitors whose widgets connected together). */
+export async function findVisitorViews(db: Db, ids: string[]): Promise<VisitorView[]> {
+  const rows = await db<VisitorViewRow[]>`
+    select v.*, a.id as note_updated_by_id, a.name as note_updated_by_name, ${onlineSql(db, db`v.id`)} as online
+    from visitors v left join agents a on a.id = v.note_updated_by
+    where v.id = any(${ids}::uuid[])`
+  return rows.map(toVisitorView)
+}
+
 function toVisitorView(r: VisitorViewRow): VisitorView {
   return {
     id: r.id,
@@ -109,28 +129,36 @@ function toVisitorView(r: VisitorViewRow): VisitorView {
 
 
 /**
- * A widget connected on this process: counts the connection and records where from and with
- * what, in one statement. Returns the visitor's card when the address or browser changed (the
- * dashboards are told), null when only last_seen_at moved or there is no such visitor.
+ * Widgets connected on this process (a batch: the sockets accepted together): counts each
+ * connection and records where from and with what, in one statement for all of them. A visitor
+ * with several sockets in the batch counts each; its facts are those of the last one. Returns the
+ * cards whose address or browser changed (the dashboards are told); a visitor that no longer
+ * exists is skipped.
  */
-export async function connectVisit(db: Db, nodeId: string, id: string, f: VisitFacts): Promise<VisitorView | null> {
-  const [r] = await db<(VisitorViewRow & { changed: boolean })[]>`
-    with connection as (
-      insert into visitor_connections (node_id, visitor_id, connections) values (${nodeId}, ${id}, 1)
-      on conflict (node_id, visitor_id) do update set connections = visitor_connections.connections + 1
-    )
-    update visitors v set ip = ${f.ip}, user_agent = ${f.userAgent}, country_code = ${f.countryCode}, region = ${f.region},
-      city = ${f.city}, os_name = ${f.osName}, os_version = ${f.osVersion}, browser_name = ${f.browserName},
-      browser_version = ${f.browserVersion}, last_seen_at = now()
-    where v.id = ${id}
-    returning v.*, (old.ip is distinct from new.ip or old.user_agent is distinct from new.user_agent) as changed,
-      v.note_updated_by as note_updated_by_id,
-      (select a.name from agents a where a.id = v.note_updated_by) as note_updated_by_name,
-      -- a connection just opened on this live process (the count above is not visible yet here)
-      true as online`
-  return r?.changed ? toVisitorView(r) : null
+export async function connectVisits(db: Db, nodeId: string, visits: { id: string; facts: VisitFacts }[]): Promise<string[]> {
+  const col = <K extends keyof VisitFacts>(k: K) => visits.map((v) => v.facts[k] as string | null)
+  const rows = await db<{ id: string; changed: boolean }[]>`
+    with input as (
+      select * from unnest(
+        ${visits.map((v) => v.id)}::uuid[], ${col('ip')}::text[], ${col('userAgent')}::text[], ${col('countryCode')}::text[],
+        ${col('region')}::text[], ${col('city')}::text[], ${col('osName')}::text[], ${col('osVersion')}::text[],
+        ${col('browserName')}::text[], ${col('browserVersion')}::text[]
+      ) with ordinality as t(id, ip, user_agent, country_code, region, city, os_name, os_version, browser_name, browser_version, ord)
+    ),
+    connection as (
+      insert into visitor_connections (node_id, visitor_id, connections)
+      select ${nodeId}, i.id, count(*) from input i join visitors v on v.id = i.id group by i.id order by i.id
+      on conflict (node_id, visitor_id) do update set connections = visitor_connections.connections + excluded.connections
+    ),
+    latest as (select distinct on (id) * from input order by id, ord desc)
+    update visitors v set ip = l.ip, user_agent = l.user_agent, country_code = l.country_code, region = l.region,
+      city = l.city, os_name = l.os_name, os_version = l.os_version, browser_name = l.browser_name,
+      browser_version = l.browser_version, last_seen_at = now()
+    from latest l
+    where v.id = l.id
+    returning v.id, (old.ip is distinct from new.ip or old.user_agent is distinct from new.user_agent) as changed`
+  return rows.filter((r) => r.changed).map((r) => r.id)
 }
-
 
 export async function addPageView(
   db: Db,

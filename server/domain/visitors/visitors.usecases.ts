@@ -28,6 +28,17 @@ export async function authenticateVisitor(deps: { sql: Sql }, token: string | un
   return repo.findVisitorByTokenHash(deps.sql, hashSecret(token))
 }
 
+/**
+ * Many token checks at once (the widget sockets accepted together): one visitor or null per
+ * token, in the same order.
+ */
+export async function authenticateVisitors(deps: { sql: Sql }, tokens: (string | undefined | null)[]): Promise<(VisitorRow | null)[]> {
+  const hashes = tokens.map((t) => (t && t.length <= 200 ? hashSecret(t) : null))
+  const wanted = [...new Set(hashes.filter((h): h is string => h !== null))]
+  const found = wanted.length ? await repo.findVisitorsByTokenHashes(deps.sql, wanted) : new Map<string, VisitorRow>()
+  return hashes.map((h) => (h === null ? null : (found.get(h) ?? null)))
+}
+
 const notFound = () => new AppError('visitor.not_found', 404, 'visitor not found')
 
 /** The visitor card, or null when there is no such visitor. */
@@ -172,22 +183,41 @@ export interface FactSources {
  * (location by IP) and with what (OS and browser), in one statement. Dashboards hear that the
  * visitor came, and get the new card when the address or browser changed.
  */
-export async function visitorConnected(deps: VisitorDeps, nodeId: string, visitorId: string, ip: string, userAgent: string, facts: FactSources): Promise<void> {
-  const location = await facts.locate(ip)
-  const parsed = facts.parseUserAgent(userAgent)
-  const changed = await repo.connectVisit(deps.sql, nodeId, visitorId, {
-    ip,
-    userAgent: maskCardNumbers(userAgent.slice(0, 1000)),
-    countryCode: location?.countryCode ?? null,
-    region: location?.region ?? null,
-    city: location?.city ?? null,
-    osName: maskOptional(parsed.osName),
-    osVersion: maskOptional(parsed.osVersion),
-    browserName: maskOptional(parsed.browserName),
-    browserVersion: maskOptional(parsed.browserVersion),
-  })
-  deps.bus.emit('visitor.presence', { visitorId, online: true })
-  if (changed) deps.bus.emit('visitor.changed', { visitor: changed })
+/**
+ * Widget sockets opened on this process (a batch of the ones accepted together): each is counted
+ * online, and the visit (address, location, browser) is recorded, in one statement. Every visitor
+ * is announced online; a card whose address or browser changed is sent to the dashboards.
+ */
+export async function visitorsConnected(
+  deps: VisitorDeps,
+  nodeId: string,
+  visits: { visitorId: string; ip: string; userAgent: string }[],
+  facts: FactSources,
+): Promise<void> {
+  if (visits.length === 0) return
+  const rows = await Promise.all(
+    visits.map(async ({ visitorId, ip, userAgent }) => {
+      const location = await facts.locate(ip)
+      const parsed = facts.parseUserAgent(userAgent)
+      return {
+        id: visitorId,
+        facts: {
+          ip,
+          userAgent: maskCardNumbers(userAgent.slice(0, 1000)),
+          countryCode: location?.countryCode ?? null,
+          region: location?.region ?? null,
+          city: location?.city ?? null,
+          osName: maskOptional(parsed.osName),
+          osVersion: maskOptional(parsed.osVersion),
+          browserName: maskOptional(parsed.browserName),
+          browserVersion: maskOptional(parsed.browserVersion),
+        },
+      }
+    }),
+  )
+  const changed = await repo.connectVisits(deps.sql, nodeId, rows)
+  for (const visitorId of new Set(visits.map((v) => v.visitorId))) deps.bus.emit('visitor.presence', { visitorId, online: true })
+  if (changed.length > 0) for (const visitor of await repo.findVisitorViews(deps.sql, changed)) deps.bus.emit('visitor.changed', { visitor })
 }
 
 function checkUrl(value: string, field: string): MaskedText {
