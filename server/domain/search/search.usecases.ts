@@ -17,6 +17,7 @@ import type { SavedSearch, SearchItem, SearchPage, SearchQuery } from './search.
 
 export type { SavedSearch, SearchItem, SearchPage, SearchQuery } from './search.types.ts'
 export { csvRow, exportFilename, ratingText } from './search.rules.ts'
+export { transcriptWords, type TranscriptWords } from './transcript.text.ts'
 
 export interface SearchDeps {
   sql: Sql
