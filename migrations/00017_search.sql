@@ -53,6 +53,8 @@ create index conversations_resolved_url on conversations using gin (start_url gi
 create index conversations_resolved_assignee on conversations (assignee_id, resolved_at desc, id desc) where status = 'resolved';
 create index conversations_resolved_group on conversations (group_id, resolved_at desc, id desc) where status = 'resolved';
 create index conversations_resolved_channel on conversations (channel, resolved_at desc, id desc) where status = 'resolved';
+-- status=all: the resolved ones by their last message (the open ones have conversations_open_all)
+create index conversations_resolved_last_message on conversations (last_message_at desc, id desc) where status = 'resolved';
 
 -- Saved searches: a name and the search's URL query string, per agent.
 create table saved_searches (

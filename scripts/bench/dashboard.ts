@@ -7,6 +7,8 @@ import { migrate } from '../../server/db/migrate.ts'
 import { listView, openCounts, decodeCursor, encodeCursor } from '../../server/domain/conversations/conversations.repo.ts'
 import { listLatest } from '../../server/domain/messages/messages.repo.ts'
 import { search } from '../../server/domain/search/search.usecases.ts'
+import { searchPage } from '../../server/domain/search/search.repo.ts'
+import { parseSearch } from '../../server/domain/search/search.rules.ts'
 import { ALL_CPUS, SERVER_CPUS, percentile, log, type Cluster } from './lib.ts'
 
 export interface DashboardOptions {
@@ -263,7 +265,8 @@ export async function runDashboard(cluster: Cluster, o: DashboardOptions): Promi
   const PAGE = 30 // what the dashboard asks for (ui/dashboard/store.ts)
   const THREAD = 100
   const agentAt = (i: number) => agents[1 + (i % (agents.length - 1))]!.id
-  const queries: { name: string; run: (db: Sql, i: number) => Promise<number> }[] = [
+  // explain: the statement whose plan is shown, when it is not the last one `run` sends
+  const queries: { name: string; run: (db: Sql, i: number) => Promise<number>; explain?: (db: Sql) => Promise<unknown> }[] = [
     { name: 'Open › Unassigned, first page', run: async (db) => (await listView(db, 'unassigned', agentAt(0), PAGE, null)).items.length },
     { name: 'Open › Mine, first page', run: async (db, i) => (await listView(db, 'mine', agentAt(i), PAGE, null)).items.length },
     { name: 'Open › Others, first page', run: async (db, i) => (await listView(db, 'others', agentAt(i), PAGE, null)).items.length },
@@ -302,13 +305,19 @@ export async function runDashboard(cluster: Cluster, o: DashboardOptions): Promi
     ['Search: e-mail part', () => ({ q: 'firma.cz' })],
   ]
   for (const [name, params] of searches) {
-    queries.push({ name, run: async (db, i) => (await search({ sql: db }, actor, { ...params(i), limit: String(PAGE) })).items.length })
+    queries.push({
+      name,
+      run: async (db, i) => (await search({ sql: db }, actor, { ...params(i), limit: String(PAGE) })).items.length,
+      // the page's statement (with q, the last one is the matches of the page)
+      explain: (db) => searchPage(db, parseSearch(params(0)), PAGE, null),
+    })
   }
 
   const cap = capturing(url)
   const results: QueryResult[] = []
   for (const q of queries) {
     const rows = await q.run(cap.sql, 0)
+    if (q.explain) await q.explain(cap.sql)
     const captured = cap.last()
     let plan = ''
     if (captured) {

@@ -27,10 +27,10 @@ function columns(db: Db, s: SearchQuery) {
     : { sort: db`c.last_message_at`, day: db`c.created_at` }
 }
 
-function filters(db: Db, s: SearchQuery): Fragment[] {
+function filters(db: Db, s: SearchQuery, status: 'open' | 'resolved' | null): Fragment[] {
   const where: Fragment[] = []
   const { day } = columns(db, s)
-  if (s.status !== 'all') where.push(db`c.status = ${s.status}`)
+  if (status !== null) where.push(db`c.status = ${status}`)
   if (s.q !== null) {
     const like = containsPattern(s.q.toLowerCase())
     // a message (in any channel; private notes are another table), or the visitor's name or e-mail
@@ -64,17 +64,31 @@ function filters(db: Db, s: SearchQuery): Fragment[] {
 
 export type SearchRow = ViewRow
 
-/** One keyset page (limit + 1 rows, so the caller knows whether there is more). */
-export async function searchPage(db: Db, s: SearchQuery, limit: number, cursor: SearchCursor | null): Promise<SearchRow[]> {
+/** One status's page, newest first (a fragment: `all` puts two together). */
+function branch(db: Db, s: SearchQuery, status: 'open' | 'resolved' | null, limit: number, cursor: SearchCursor | null): Fragment {
   const { sort } = columns(db, s)
-  const where = filters(db, s)
+  const where = filters(db, s, status)
   // the key travels as text: a timestamptz parameter would pass through a JavaScript Date and lose
   // its microseconds (and then skip every row that shares the instant)
   if (cursor) where.push(db`(${sort}, c.id) < (${cursor[0]}::text::timestamptz, ${cursor[1]}::uuid)`)
-  return db<SearchRow[]>`
+  return db`
     ${viewSelect(db, 'conversations', sort)}
     where ${and(db, where)}
     order by ${sort} desc, c.id desc
+    limit ${limit + 1}`
+}
+
+/**
+ * One keyset page (limit + 1 rows, so the caller knows whether there is more). `all` is the open
+ * page and the resolved page merged: each is read from its own partial indexes (the conversations
+ * indexes that serve the search are partial on status, so open conversations, which every message
+ * updates, do not pay for them).
+ */
+export async function searchPage(db: Db, s: SearchQuery, limit: number, cursor: SearchCursor | null): Promise<SearchRow[]> {
+  if (s.status !== 'all') return db<SearchRow[]>`${branch(db, s, s.status, limit, cursor)}`
+  return db<SearchRow[]>`
+    select * from ((${branch(db, s, 'open', limit, cursor)}) union all (${branch(db, s, 'resolved', limit, cursor)})) x
+    order by x.last_message_at desc, x.id desc
     limit ${limit + 1}`
 }
 
