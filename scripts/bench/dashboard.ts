@@ -7,7 +7,7 @@ import { migrate } from '../../server/db/migrate.ts'
 import { listView, openCounts, decodeCursor, encodeCursor } from '../../server/domain/conversations/conversations.repo.ts'
 import { listLatest } from '../../server/domain/messages/messages.repo.ts'
 import { search } from '../../server/domain/search/search.usecases.ts'
-import { searchPage } from '../../server/domain/search/search.repo.ts'
+import { searchPage, textHits } from '../../server/domain/search/search.repo.ts'
 import { parseSearch } from '../../server/domain/search/search.rules.ts'
 import { ALL_CPUS, SERVER_CPUS, percentile, log, type Cluster } from './lib.ts'
 
@@ -309,7 +309,10 @@ export async function runDashboard(cluster: Cluster, o: DashboardOptions): Promi
       name,
       run: async (db, i) => (await search({ sql: db }, actor, { ...params(i), limit: String(PAGE) })).items.length,
       // the page's statement (with q, the last one is the matches of the page)
-      explain: (db) => searchPage(db, parseSearch(params(0)), PAGE, null),
+      explain: async (db) => {
+        const s = parseSearch(params(0))
+        return searchPage(db, s, PAGE, null, s.q !== null ? await textHits(db, s.q) : null)
+      },
     })
   }
 

@@ -27,15 +27,20 @@ function columns(db: Db, s: SearchQuery) {
     : { sort: db`c.last_message_at`, day: db`c.created_at` }
 }
 
-function filters(db: Db, s: SearchQuery, status: 'open' | 'resolved' | null): Fragment[] {
+function filters(db: Db, s: SearchQuery, status: 'open' | 'resolved' | null, text: TextHits | null): Fragment[] {
   const where: Fragment[] = []
   const { day } = columns(db, s)
   if (status !== null) where.push(db`c.status = ${status}`)
   if (s.q !== null) {
     const like = containsPattern(s.q.toLowerCase())
     // a message (in any channel; private notes are another table), or the visitor's name or e-mail
-    where.push(db`(
-      exists (select 1 from messages m where m.conversation_id = c.id and to_tsvector(m.lang, m.body) @@ ${textQuery(db, s.q)})
+    const inMessages = text?.conversations
+      ? db`c.id in (select unnest(${text.conversations}::uuid[]))`
+      : // a common word: checked conversation by conversation along the sort order, which finds a
+        // page's worth quickly (OFFSET 0 keeps PostgreSQL from turning it into a hash of every
+        // matching message, which is what a common word must not cost)
+        db`exists (select 1 from messages m where m.conversation_id = c.id and to_tsvector(m.lang, m.body) @@ ${textQuery(db, s.q)} offset 0)`
+    where.push(db`(${inMessages}
       or c.visitor_id in (select vs.id from visitors vs where lower(vs.name) like ${like} or lower(vs.email) like ${like}))`)
   }
   if (s.rating) {
@@ -65,9 +70,9 @@ function filters(db: Db, s: SearchQuery, status: 'open' | 'resolved' | null): Fr
 export type SearchRow = ViewRow
 
 /** One status's page, newest first (a fragment: `all` puts two together). */
-function branch(db: Db, s: SearchQuery, status: 'open' | 'resolved' | null, limit: number, cursor: SearchCursor | null): Fragment {
+function branch(db: Db, s: SearchQuery, status: 'open' | 'resolved' | null, limit: number, cursor: SearchCursor | null, text: TextHits | null): Fragment {
   const { sort } = columns(db, s)
-  const where = filters(db, s, status)
+  const where = filters(db, s, status, text)
   // the key travels as text: a timestamptz parameter would pass through a JavaScript Date and lose
   // its microseconds (and then skip every row that shares the instant)
   if (cursor) where.push(db`(${sort}, c.id) < (${cursor[0]}::text::timestamptz, ${cursor[1]}::uuid)`)
@@ -84,12 +89,30 @@ function branch(db: Db, s: SearchQuery, status: 'open' | 'resolved' | null, limi
  * indexes that serve the search are partial on status, so open conversations, which every message
  * updates, do not pay for them).
  */
-export async function searchPage(db: Db, s: SearchQuery, limit: number, cursor: SearchCursor | null): Promise<SearchRow[]> {
-  if (s.status !== 'all') return db<SearchRow[]>`${branch(db, s, s.status, limit, cursor)}`
+export async function searchPage(db: Db, s: SearchQuery, limit: number, cursor: SearchCursor | null, text: TextHits | null = null): Promise<SearchRow[]> {
+  if (s.status !== 'all') return db<SearchRow[]>`${branch(db, s, s.status, limit, cursor, text)}`
   return db<SearchRow[]>`
-    select * from ((${branch(db, s, 'open', limit, cursor)}) union all (${branch(db, s, 'resolved', limit, cursor)})) x
+    select * from ((${branch(db, s, 'open', limit, cursor, text)}) union all (${branch(db, s, 'resolved', limit, cursor, text)})) x
     order by x.last_message_at desc, x.id desc
     limit ${limit + 1}`
+}
+
+/**
+ * What the text index says of a search's words: the conversations with a matching message when
+ * there are few (fewer than TEXT_PROBE messages match), or null for a common word. A rare word is
+ * then looked up by those ids; a common one conversation by conversation in the page's order.
+ */
+export interface TextHits {
+  conversations: string[] | null
+}
+
+export const TEXT_PROBE = 10_000
+
+export async function textHits(db: Db, q: string): Promise<TextHits> {
+  const rows = await db<{ conversationId: string }[]>`
+    select m.conversation_id from messages m where to_tsvector(m.lang, m.body) @@ ${textQuery(db, q)} limit ${TEXT_PROBE}`
+  if (rows.length >= TEXT_PROBE) return { conversations: null }
+  return { conversations: [...new Set(rows.map((r) => r.conversationId))] }
 }
 
 /** The latest message of each conversation that matches the text, with plain text around the hit. */
