@@ -34,14 +34,19 @@ function filters(db: Db, s: SearchQuery, status: 'open' | 'resolved' | null, tex
   if (s.q !== null) {
     const like = containsPattern(s.q.toLowerCase())
     // a message (in any channel; private notes are another table), or the visitor's name or e-mail
-    const inMessages = text?.conversations
-      ? db`c.id in (select unnest(${text.conversations}::uuid[]))`
-      : // a common word: checked conversation by conversation along the sort order, which finds a
-        // page's worth quickly (OFFSET 0 keeps PostgreSQL from turning it into a hash of every
-        // matching message, which is what a common word must not cost)
-        db`exists (select 1 from messages m where m.conversation_id = c.id and to_tsvector(m.lang, m.body) @@ ${textQuery(db, s.q)} offset 0)`
-    where.push(db`(${inMessages}
-      or c.visitor_id in (select vs.id from visitors vs where lower(vs.name) like ${like} or lower(vs.email) like ${like}))`)
+    const visitors = db`select vs.id from visitors vs where lower(vs.name) like ${like} or lower(vs.email) like ${like}`
+    where.push(
+      text?.conversations
+        ? // a rare word: the few conversations the index named, and the matching visitors' (one
+          // set, so PostgreSQL may start from it when it is small)
+          db`c.id in (select unnest(${text.conversations}::uuid[])
+            union all select cv.id from conversations cv where cv.visitor_id in (${visitors}))`
+        : // a common word: checked conversation by conversation along the sort order, which finds a
+          // page's worth quickly (OFFSET 0 keeps PostgreSQL from turning it into a hash of every
+          // matching message, which is what a common word must not cost)
+          db`(exists (select 1 from messages m where m.conversation_id = c.id and m.tsv @@ ${textQuery(db, s.q)} offset 0)
+            or c.visitor_id in (${visitors}))`,
+    )
   }
   if (s.rating) {
     // r: the view's join of conversation_ratings
@@ -106,11 +111,11 @@ export interface TextHits {
   conversations: string[] | null
 }
 
-export const TEXT_PROBE = 10_000
+export const TEXT_PROBE = 2_000
 
 export async function textHits(db: Db, q: string): Promise<TextHits> {
   const rows = await db<{ conversationId: string }[]>`
-    select m.conversation_id from messages m where to_tsvector(m.lang, m.body) @@ ${textQuery(db, q)} limit ${TEXT_PROBE}`
+    select m.conversation_id from messages m where m.tsv @@ ${textQuery(db, q)} limit ${TEXT_PROBE}`
   if (rows.length >= TEXT_PROBE) return { conversations: null }
   return { conversations: [...new Set(rows.map((r) => r.conversationId))] }
 }
@@ -123,7 +128,7 @@ export async function matches(db: Db, conversationIds: string[], q: string): Pro
     select distinct on (m.conversation_id) m.conversation_id, m.id, m.seq,
       ts_headline(m.lang, m.body, query.tsq, 'StartSel="", StopSel="", MaxWords=24, MinWords=8, MaxFragments=1, FragmentDelimiter=" … "') as snippet
     from query, messages m
-    where m.conversation_id = any(${conversationIds}::uuid[]) and to_tsvector(m.lang, m.body) @@ query.tsq
+    where m.conversation_id = any(${conversationIds}::uuid[]) and m.tsv @@ query.tsq
     order by m.conversation_id, m.seq desc`
   return new Map(rows.map((r) => [r.conversationId, { messageId: r.id, seq: r.seq, snippet: r.snippet }]))
 }
