@@ -215,6 +215,21 @@ describe('lists', () => {
       expect(pages).toBe(3)
       expect(seen).toEqual([...resolved].reverse())
       expect((await o.request('GET', '/api/conversations?view=resolved&cursor=garbage')).status).toBe(400)
+
+      // Times one microsecond apart, inside one millisecond: the cursor keeps PostgreSQL's
+      // microseconds (a JavaScript Date would round them off and skip or repeat rows).
+      await s.db.sql`update conversations set resolved_at = '2030-01-01 00:00:00.000100+00'::timestamptz + (interval '1 microsecond' * (ascii(right(id::text, 1)) % 7))
+        where id = any(${resolved.slice(0, 6)}::uuid[])`
+      const order = (await s.db.sql<{ id: string }[]>`select id from conversations where status = 'resolved' order by resolved_at desc, id desc`).map((r) => r.id)
+      const paged: string[] = []
+      cursor = null
+      for (let i = 0; i < 30; i++) {
+        const r: { body: { items: { id: string }[]; nextCursor: string | null } } = await o.request('GET', `/api/conversations?view=resolved&limit=1${cursor ? `&cursor=${cursor}` : ''}`)
+        paged.push(...r.body.items.map((x) => x.id))
+        cursor = r.body.nextCursor
+        if (!cursor) break
+      }
+      expect(paged).toEqual(order)
     } finally {
       await s.stop()
     }

@@ -5,6 +5,7 @@ import { timingSafeEqual } from 'node:crypto'
 import type { Config } from '../config.ts'
 import { AppError } from '../shared/errors.ts'
 import { isUuid } from '../shared/ids.ts'
+import { normalizeIp } from '../shared/ip.ts'
 
 export const SESSION_COOKIE = 'parley_session'
 export const CSRF_HEADER = 'x-csrf-token'
@@ -15,10 +16,11 @@ export function clientIp(config: Config, request: Request, server: Server<unknow
   const direct = socket.startsWith('::ffff:') ? socket.slice(7) : socket
   if (config.trustProxy.length === 0 || !config.trustProxy.includes(direct)) return direct
   const hops = (request.headers.get('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+  // A proxy may write an IPv4 client as ::ffff:192.0.2.1: the same address, stored one way.
   for (let i = hops.length - 1; i >= 0; i--) {
-    if (!config.trustProxy.includes(hops[i]!)) return hops[i]!
+    if (!config.trustProxy.includes(hops[i]!)) return normalizeIp(hops[i]) ?? hops[i]!
   }
-  return hops[0] ?? direct
+  return normalizeIp(hops[0]) ?? hops[0] ?? direct
 }
 
 export function isHttps(config: Config, request: Request, server: Server<unknown> | null | undefined): boolean {

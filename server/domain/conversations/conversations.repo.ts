@@ -73,8 +73,10 @@ const UNASSIGNED_KEY = "coalesce(c.waiting_since, 'infinity'::timestamptz)"
 /** myGroups: Unassigned narrowed to the groups the agent is a member of (#16). */
 export async function listView(db: Db, view: View, agentId: string, limit: number, cursor: Cursor | null, myGroups = false): Promise<Page> {
   let rows: ViewRow[]
+  // The cursor's time goes in as text: bound as a timestamptz, postgres.js would pass it through a
+  // JavaScript Date and drop the microseconds (a page would skip or repeat rows).
   const after = (key: string, op: '<' | '>') =>
-    cursor ? db`and (${db.unsafe(key)}, c.id) ${db.unsafe(op)} (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : db``
+    cursor ? db`and (${db.unsafe(key)}, c.id) ${db.unsafe(op)} (${cursor[0]}::text::timestamptz, ${cursor[1]}::uuid)` : db``
   switch (view) {
     case 'unassigned':
       rows = await db<ViewRow[]>`

@@ -1,6 +1,7 @@
 // The search's rules, pure: reading a search from URL parameters (the API, saved searches and the
 // export share this one parser), keyset cursors, and the export's CSV cells.
-import { isIPv4, isIPv6 } from 'node:net'
+import { isIPv6 } from 'node:net'
+import { formatAddress, parseAddress, width } from '../../shared/ip.ts'
 import { AppError } from '../../shared/errors.ts'
 import { isUuid } from '../../shared/ids.ts'
 import type { Channel } from '../conversations/conversations.types.ts'
@@ -57,15 +58,14 @@ export function parseIpFilter(value: string | undefined): string | null {
   const text = value.trim()
   const bad = () => new AppError('search.invalid_cidr', 400, `"${text.slice(0, 60)}" is not an IP address or a CIDR range`, { field: 'ip' })
   const m = /^([^/]+)(?:\/(\d{1,3}))?$/.exec(text)
-  if (!m) throw bad()
-  const address = m[1]!
-  const v4 = isIPv4(address)
-  if (!v4 && !isIPv6(address)) throw bad()
-  if (m[2] !== undefined) {
-    const bits = Number(m[2])
-    if (bits > (v4 ? 32 : 128) || (m[2].length > 1 && m[2].startsWith('0'))) throw bad()
-  }
-  return text.toLowerCase()
+  const address = m ? parseAddress(m[1]!) : null
+  if (!m || !address || (m[2] !== undefined && m[2].length > 1 && m[2].startsWith('0'))) throw bad()
+  // An IPv4-mapped address (::ffff:192.0.2.1) is its IPv4 address (shared/ip.ts), and its prefix
+  // counts the IPv4 bits: ::ffff:192.0.2.0/120 is 192.0.2.0/24.
+  const mapped = address.family === 4 && isIPv6(m[1]!)
+  const prefix = m[2] === undefined ? width(address.family) : Number(m[2]) - (mapped ? 96 : 0)
+  if (prefix < 0 || prefix > width(address.family)) throw bad()
+  return `${formatAddress(address)}/${prefix}`
 }
 
 /** A calendar date YYYY-MM-DD as UTC midnight, or null when it is none. */
