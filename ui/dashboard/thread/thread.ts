@@ -19,6 +19,8 @@ import { linkified } from '../../shared/links.ts'
 import { collision, eventLine, storyStyles } from './story.render.ts'
 import type { Note } from '../../../server/realtime/wire.ts'
 import { composerLabels, noteItem, ratingItem, threadNoteStyles } from '../thread-notes/thread-notes.ts' // #16
+import { SearchStore, backHash } from '../stores/search.ts' // #16 search
+import { printIcon } from '../icons.ts'
 
 /** Show or hide the visitor panel (it is a drawer on narrow screens). */
 export class ToggleVisitorPanelEvent extends Event {
@@ -293,7 +295,7 @@ export class ParleyThread extends StoreElement {
     const assignOptions = assignable.filter((a) => a.id === c.assignee?.id || canAssign(me, c, a.id))
     const mayUnassign = c.assignee !== null && canAssign(me, c, null)
     return html`<header>
-      <button class="btn ghost narrow-only" @click=${() => (location.hash = '#/')} aria-label=${t('thread.back')}>${backIcon()}</button>
+      <button class="btn ghost narrow-only" @click=${() => (location.hash = backHash(location.hash))} aria-label=${t('thread.back')}>${backIcon()}</button>
       <div class="who">
         <h2>${channelIcon(c.channel, t)}<span class="title">${name}</span>
           <span class="badge ${c.status}">${c.status === 'open' ? t('status.open') : t('status.resolved')}</span></h2>
@@ -327,6 +329,8 @@ export class ParleyThread extends StoreElement {
             ? html`<span class="assign">${t('thread.assignee')}: ${c.assignee.name}</span>`
             : nothing}
         <parley-transfer-menu .conversation=${c}></parley-transfer-menu>
+        <a class="btn ghost" data-action="print" href=${SearchStore.transcriptHref(c.id)} target="_blank" rel="noopener"
+          aria-label=${t('thread.print')} title=${t('thread.print')}>${printIcon()}</a>
         ${mayResolve && c.status === 'open'
           ? html`<button class="btn success" data-action="resolve" ?disabled=${this.busy} @click=${() => this.act(() => s.resolve(c.id))}>${checkIcon()} ${t('action.resolve')}</button>`
           : nothing}
