@@ -34,6 +34,8 @@ import { cannedRoutes } from './http/canned.ts'
 import { attachmentRoutes, MAX_UPLOAD_BODY, UPLOAD_PATH } from './http/attachments.ts'
 import { tagRoutes } from './http/tags.ts'
 import { groupRoutes, groupWidgetRoutes } from './http/groups.ts'
+import { searchRoutes } from './http/search.ts'
+import { transcriptRoutes } from './http/transcript.ts'
 
 /** Largest request body accepted at all; message bodies are limited far lower (16 KB). */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -102,6 +104,7 @@ export function createApp(deps: AppDeps) {
             { name: 'visitors', description: 'The visitor card' },
             { name: 'tags', description: 'Tags: the owner\'s list, and tagging conversations' },
             { name: 'groups', description: 'Groups (teams): members, routing, transfer' },
+            { name: 'search', description: 'Search conversations, export the results, saved searches' },
             { name: 'recordings', description: 'Session recordings: the visitor card\'s list and the replay' },
             { name: 'settings', description: 'Widget appearance, the embed snippet, identity secret, API keys' },
             { name: 'server API', description: 'For the site\'s back end, with an API key: visitors and customer info' },
@@ -134,6 +137,8 @@ export function createApp(deps: AppDeps) {
     .use(noteRoutes(deps))
     .use(cannedRoutes(deps))
     .use(blockingRoutes(deps))
+    .use(searchRoutes(deps))
+    .use(transcriptRoutes(deps))
     .use(deps.channels.routes({ requireAgent: (request) => requireAgent(deps, request) }))
     .use(serverApiRoutes(deps))
     .use(socketRoutes(deps))

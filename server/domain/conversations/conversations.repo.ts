@@ -21,8 +21,12 @@ export async function latestForVisitor(db: Db, visitorId: string, channel: Chann
 
 export async function insertConversation(db: Db, c: { id: string; visitorId: string; channel: Channel }): Promise<ConversationRow> {
   const [row] = await db<ConversationRow[]>`
-    insert into conversations (id, visitor_id, channel, group_id)
-    values (${c.id}, ${c.visitorId}, ${c.channel}, (select group_id from visitor_groups where visitor_id = ${c.visitorId}))
+    insert into conversations (id, visitor_id, channel, group_id, ip, start_url)
+    select ${c.id}, ${c.visitorId}, ${c.channel}, (select group_id from visitor_groups where visitor_id = ${c.visitorId}),
+      -- where a web chat started, for search (#16): the visitor's address and page now
+      case when ${c.channel} = 'web' and pg_input_is_valid(v.ip, 'inet') then v.ip::inet end,
+      case when ${c.channel} = 'web' then v.current_url end
+    from (select 1) one left join visitors v on v.id = ${c.visitorId}
     returning *`
   return row!
 }

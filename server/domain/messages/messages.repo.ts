@@ -146,9 +146,10 @@ export async function appendMessages(db: Db, items: readonly AppendItem[]): Prom
         ${items.map((i) => i.body)}::text[], ${items.map((i) => i.preview)}::text[], ${items.map((i) => i.clientId)}::text[],
         ${items.map((i) => i.channel)}::channel_kind[], ${items.map((i) => i.deliveryStatus)}::delivery_status[],
         ${items.map((i) => String(i.effect.reopens))}::text[]::bool[], ${items.map((i) => i.effect.waiting)}::text[],
-        ${items.map((i) => i.effect.takenBy)}::uuid[], ${items.map((i) => i.eventId)}::uuid[]
+        ${items.map((i) => i.effect.takenBy)}::uuid[], ${items.map((i) => i.eventId)}::uuid[],
+        ${items.map((i) => i.language ?? null)}::text[]
       ) with ordinality as t(id, conversation_id, author_type, author_id, owner_id, body, preview, client_id, channel,
-        delivery_status, reopens, waiting, taken_by, event_id, ord)
+        delivery_status, reopens, waiting, taken_by, event_id, language, ord)
     ), checked as materialized (
       -- once per message: the message stored before under this client id (OFFSET 0 keeps it an index probe)
       select i.*, s.id as seen_id, s.conversation_id as seen_conversation_id, s.seq as seen_seq, s.body as seen_body,
@@ -190,8 +191,11 @@ export async function appendMessages(db: Db, items: readonly AppendItem[]): Prom
         null::channel_kind as seen_channel, null::delivery_status as seen_delivery_status,
         null::text as seen_delivery_code, null::text as seen_delivery_error, null::timestamptz as seen_created_at
     ), msg as (
-      insert into messages (id, conversation_id, seq, author_type, author_id, body, client_id, channel, delivery_status)
-      select id, conversation_id, seq, author_type, author_id, body, client_id, coalesce(channel, conversation_channel), delivery_status
+      -- lang (search, migration 00017): the language the channel reported, else the writing agent's, else the assignee's
+      insert into messages (id, conversation_id, seq, author_type, author_id, body, client_id, channel, delivery_status, lang)
+      select id, conversation_id, seq, author_type, author_id, body, client_id, coalesce(channel, conversation_channel), delivery_status,
+        search_config(coalesce(language,
+          (select ag.language from agents ag where ag.id = case when author_type = 'agent' then author_id else old_assignee_id end)))
       from fresh
     ), seen as (
       -- the conversation as this statement found it (a retry needs no newer view than its original's)

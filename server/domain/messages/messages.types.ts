@@ -68,6 +68,8 @@ export interface InboundMessage {
   body: string
   /** Idempotency key: the client's frame id, or the channel's own message id. */
   clientId?: string | null
+  /** The visitor's UI language (en, cs, de, es, hu, pl), when the channel knows it: for full-text search. */
+  language?: string | null
 }
 
 export interface MessageResult {
@@ -104,6 +106,8 @@ export interface AppendItem {
    * messages in one statement can, so the others' ids go unused.
    */
   eventId: string
+  /** The UI language it was written in, when the channel knows it (search, #16); else the agent's. */
+  language?: string | null
 }
 
 /** What became of one appended message. */

@@ -10,6 +10,7 @@ import { conversationForMessage } from '../conversations/conversations.usecases.
 import { changesOf, effectOf, requiredOwner, type Author, type MessageEffect } from '../conversations/conversations.rules.ts'
 import type { Actor } from '../agents/agents.usecases.ts'
 import { maskCardNumbers } from '../privacy/privacy.rules.ts'
+import { LANGUAGES, type Language } from '../shared/validate.ts'
 import type { MaskedText } from '../privacy/privacy.types.ts'
 import { isVisitorOnline } from '../visitors/visitors.usecases.ts'
 import { assertNotBlocked } from '../blocking/blocking.usecases.ts'
@@ -136,7 +137,8 @@ export async function receiveInbound(deps: MessageDeps, input: InboundMessage, w
   const effect = effectOf(author)
   // the channel it came by: an e-mailed answer to a web chat is an e-mail message
   const eventId = newId()
-  const item = (conversationId: string) => ({ ...appendItem(author, { conversationId, body, clientId, channel: input.channel, deliveryStatus: 'received' }), eventId })
+  const language = input.language && LANGUAGES.includes(input.language as Language) ? input.language : null
+  const item = (conversationId: string) => ({ ...appendItem(author, { conversationId, body, clientId, channel: input.channel, deliveryStatus: 'received' }), eventId, language })
   const known = input.conversationId
   if (known && !isUuid(known)) throw notFound()
   // The common case: the widget knows its conversation. It is stored with the other messages

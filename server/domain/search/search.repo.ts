@@ -1,0 +1,122 @@
+// The search's SQL. Every filter is a tagged-template fragment with its values as parameters;
+// the fragments are joined with AND. Nothing here builds SQL text.
+import type { Db } from '../../db/client.ts'
+import { toView, viewSelect, type ViewRow } from '../conversations/conversations.sql.ts'
+import type { SearchCursor, SearchMatch, SearchQuery, SavedSearch } from './search.types.ts'
+import { containsPattern } from './search.rules.ts'
+
+type Fragment = ReturnType<Db>
+
+/**
+ * The text query: the words read in every language's configuration, ORed, so a message matches
+ * in its own language whatever the searcher's (each message's vector is in its own `lang`). A
+ * scalar subquery, so it is computed once per statement and the GIN index takes it as a constant.
+ */
+const textQuery = (db: Db, q: string) => db`(select
+  websearch_to_tsquery('english'::regconfig, ${q}) || websearch_to_tsquery('german'::regconfig, ${q})
+  || websearch_to_tsquery('spanish'::regconfig, ${q}) || websearch_to_tsquery('hungarian'::regconfig, ${q})
+  || websearch_to_tsquery('simple'::regconfig, ${q}))`
+
+const and = (db: Db, parts: Fragment[]): Fragment =>
+  parts.length === 0 ? db`true` : parts.reduce((all, p) => db`${all} and ${p}`)
+
+/** The column a status sorts by, and the one its date range applies to. */
+function columns(db: Db, s: SearchQuery) {
+  return s.status === 'resolved'
+    ? { sort: db`c.resolved_at`, day: db`c.resolved_at` }
+    : { sort: db`c.last_message_at`, day: db`c.created_at` }
+}
+
+function filters(db: Db, s: SearchQuery): Fragment[] {
+  const where: Fragment[] = []
+  const { day } = columns(db, s)
+  if (s.status !== 'all') where.push(db`c.status = ${s.status}`)
+  if (s.q !== null) {
+    const like = containsPattern(s.q.toLowerCase())
+    // a message (in any channel; private notes are another table), or the visitor's name or e-mail
+    where.push(db`(
+      exists (select 1 from messages m where m.conversation_id = c.id and to_tsvector(m.lang, m.body) @@ ${textQuery(db, s.q)})
+      or c.visitor_id in (select vs.id from visitors vs where lower(vs.name) like ${like} or lower(vs.email) like ${like}))`)
+  }
+  if (s.rating) {
+    // r: the view's join of conversation_ratings
+    where.push(db`((r.scale = 'thumbs' and r.score = any(${s.rating.thumbs}::smallint[]))
+      or (r.scale = 'stars' and r.score = any(${s.rating.stars}::smallint[])))`)
+  }
+  if (s.agent === 'none') where.push(db`c.assignee_id is null`)
+  else if (s.agent !== null) where.push(db`c.assignee_id = ${s.agent}::uuid`)
+  if (s.group !== null) where.push(db`c.group_id = ${s.group}::uuid`)
+  if (s.tags.length > 0) {
+    where.push(
+      s.tagMode === 'any'
+        ? db`c.id in (select ct.conversation_id from conversation_tags ct where ct.tag_id = any(${s.tags}::uuid[]))`
+        : db`c.id in (select ct.conversation_id from conversation_tags ct where ct.tag_id = any(${s.tags}::uuid[])
+            group by ct.conversation_id having count(*) = ${s.tags.length})`,
+    )
+  }
+  if (s.url !== null) where.push(db`c.start_url ilike ${containsPattern(s.url)}`)
+  if (s.ip !== null) where.push(db`c.ip <<= ${s.ip}::inet`)
+  if (s.channel !== null) where.push(db`c.channel = ${s.channel}`)
+  if (s.from !== null) where.push(db`${day} >= ${s.from}`)
+  if (s.to !== null) where.push(db`${day} < ${s.to}`)
+  return where
+}
+
+export type SearchRow = ViewRow
+
+/** One keyset page (limit + 1 rows, so the caller knows whether there is more). */
+export async function searchPage(db: Db, s: SearchQuery, limit: number, cursor: SearchCursor | null): Promise<SearchRow[]> {
+  const { sort } = columns(db, s)
+  const where = filters(db, s)
+  if (cursor) where.push(db`(${sort}, c.id) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)`)
+  return db<SearchRow[]>`
+    ${viewSelect(db, 'conversations', sort)}
+    where ${and(db, where)}
+    order by ${sort} desc, c.id desc
+    limit ${limit + 1}`
+}
+
+/** The latest message of each conversation that matches the text, with plain text around the hit. */
+export async function matches(db: Db, conversationIds: string[], q: string): Promise<Map<string, SearchMatch>> {
+  if (conversationIds.length === 0) return new Map()
+  const rows = await db<{ conversationId: string; id: string; seq: number; snippet: string }[]>`
+    with query as (select ${textQuery(db, q)} as tsq)
+    select distinct on (m.conversation_id) m.conversation_id, m.id, m.seq,
+      ts_headline(m.lang, m.body, query.tsq, 'StartSel="", StopSel="", MaxWords=24, MinWords=8, MaxFragments=1, FragmentDelimiter=" … "') as snippet
+    from query, messages m
+    where m.conversation_id = any(${conversationIds}::uuid[]) and to_tsvector(m.lang, m.body) @@ query.tsq
+    order by m.conversation_id, m.seq desc`
+  return new Map(rows.map((r) => [r.conversationId, { messageId: r.id, seq: r.seq, snippet: r.snippet }]))
+}
+
+/** Which of the named agent, group and tags exist. */
+export async function known(db: Db, s: { agent: string | null; group: string | null; tags: string[] }): Promise<{ agent: boolean; group: boolean; tags: string[] }> {
+  const agent = s.agent !== null && s.agent !== 'none' ? s.agent : null
+  const [row] = await db<{ agent: boolean; group: boolean; tags: string[] }[]>`
+    select
+      (${agent}::uuid is null or exists (select 1 from agents where id = ${agent}::uuid)) as agent,
+      (${s.group}::uuid is null or exists (select 1 from groups where id = ${s.group}::uuid)) as group,
+      coalesce((select array_agg(id::text) from tags where id = any(${s.tags}::uuid[])), '{}') as tags`
+  return row!
+}
+
+export { toView }
+
+// Saved searches ------------------------------------------------------------------------------
+
+export function listSaved(db: Db, agentId: string): Promise<SavedSearch[]> {
+  return db<SavedSearch[]>`
+    select id, name, query, created_at from saved_searches where agent_id = ${agentId} order by lower(name), id`
+}
+
+export async function insertSaved(db: Db, s: { id: string; agentId: string; name: string; query: string }): Promise<SavedSearch> {
+  const [row] = await db<SavedSearch[]>`
+    insert into saved_searches (id, agent_id, name, query) values (${s.id}, ${s.agentId}, ${s.name}, ${s.query})
+    returning id, name, query, created_at`
+  return row!
+}
+
+export async function deleteSaved(db: Db, agentId: string, id: string): Promise<boolean> {
+  const rows = await db`delete from saved_searches where id = ${id} and agent_id = ${agentId} returning id`
+  return rows.length > 0
+}
