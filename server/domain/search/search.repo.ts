@@ -68,7 +68,9 @@ export type SearchRow = ViewRow
 export async function searchPage(db: Db, s: SearchQuery, limit: number, cursor: SearchCursor | null): Promise<SearchRow[]> {
   const { sort } = columns(db, s)
   const where = filters(db, s)
-  if (cursor) where.push(db`(${sort}, c.id) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)`)
+  // the key travels as text: a timestamptz parameter would pass through a JavaScript Date and lose
+  // its microseconds (and then skip every row that shares the instant)
+  if (cursor) where.push(db`(${sort}, c.id) < (${cursor[0]}::text::timestamptz, ${cursor[1]}::uuid)`)
   return db<SearchRow[]>`
     ${viewSelect(db, 'conversations', sort)}
     where ${and(db, where)}

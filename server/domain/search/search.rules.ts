@@ -133,7 +133,7 @@ export function parseSearch(params: Record<string, string | undefined>, opts: { 
     if (!isUuid(params.group)) throw new AppError('search.unknown_group', 400, 'group must be a group id', { field: 'group' })
     group = params.group.toLowerCase()
   }
-  const tags = list(params.tags).map((t) => t.toLowerCase())
+  const tags = list(params.tags?.toLowerCase())
   if (tags.length > MAX_TAGS) throw invalid('tags', `at most ${MAX_TAGS} tags`)
   const badTag: string | undefined = tags.find((t: string) => !UUID_TEXT.test(t))
   if (badTag !== undefined) throw new AppError('search.unknown_tag', 400, `unknown tag "${badTag.slice(0, 40)}"`, { field: 'tags' })
