@@ -273,17 +273,12 @@ export const listStyles = css`
     border-bottom: 1px solid var(--p-border);
     cursor: pointer;
   }
-  /* #16 search: the matching message under a result's preview, its hits marked */
+  /* #16 search: a result shows its matching message instead of the last one, the hits marked */
   .snippet {
-    grid-column: 2 / 4;
-    font-size: var(--p-fs-s);
-    color: var(--p-text-soft);
-    overflow: hidden;
+    white-space: normal;
     display: -webkit-box;
     -webkit-line-clamp: 2;
     -webkit-box-orient: vertical;
-    border-left: 2px solid var(--p-border-strong);
-    padding-left: 6px;
   }
   .snippet mark {
     background: #fef08a;

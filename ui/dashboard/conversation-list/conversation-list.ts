@@ -175,12 +175,11 @@ export class ParleyConversationList extends StoreElement {
         <span class="time" title=${dateTime(c.lastMessage.at, lang)}>${ago(c.lastMessage.at, lang, this.now)}${unread
           ? html`<span class="badge" data-unread=${unread}><span aria-hidden="true">${unread}</span><span class="sr-only">${t('list.unread', { n: unread })}</span></span>`
           : nothing}</span>
-        <span class="preview ${fromAgent ? '' : 'unanswered'}">${prefix}${c.lastMessage.preview}</span>
         ${found?.match
-          ? html`<span class="snippet" data-snippet=${found.match.seq}><span class="sr-only">${t('search.match')}: </span>${highlight(found.match.snippet, found.q).map((p) =>
+          ? html`<span class="preview snippet" data-snippet=${found.match.seq}><span class="sr-only">${t('search.match')}: </span>${highlight(found.match.snippet, found.q).map((p) =>
               p.hit ? html`<mark>${p.text}</mark>` : p.text,
             )}</span>`
-          : nothing}
+          : html`<span class="preview ${fromAgent ? '' : 'unanswered'}">${prefix}${c.lastMessage.preview}</span>`}
         <span class="meta">
           ${waiting
             ? html`<span class="waiting ${urgency}" data-urgency=${urgency} title=${waitingText}>${clockIcon(12)} ${waiting}${urgency !== 'calm'

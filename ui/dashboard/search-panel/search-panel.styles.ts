@@ -67,6 +67,13 @@ export const searchPanelStyles = css`
   .pair > * {
     min-width: 0;
   }
+  /* A date input's own minimum width would push the second one out of a 340 px column. */
+  label.field {
+    grid-template-columns: minmax(0, 1fr);
+  }
+  input[type='date'] {
+    min-width: 0;
+  }
   fieldset.group {
     margin: 0;
     padding: 0;

@@ -69,8 +69,8 @@ export class ParleySearchPanel extends StoreElement {
     const applied = s?.active ? s.query : serialiseFilters(EMPTY_FILTERS)
     if (applied !== this.draftOf) {
       this.draftOf = applied
+      // The panel stays as the agent left it: opened on its own it would push a phone's results off the screen.
       this.draft = s?.active ? s.filters : EMPTY_FILTERS
-      if (s?.active && activeFilterCount(s.filters) > 0) this.advanced = true
     }
   }
 
