@@ -9,6 +9,9 @@ import { readFileSync } from 'node:fs'
 import { Pages, launchBrowser, requireDashboardBundle, screenshotPath, signIn as signInAs } from '../testing/browser.ts'
 import { waitForCount, waitForText } from '../testing/wait.ts'
 import { axeViolations } from '../testing/axe.ts'
+import { clippedText } from '../testing/clipping.ts'
+import { CATALOGS } from './i18n/index.ts'
+import { LANGUAGES, translator } from '../shared/i18n.ts'
 import { AgentClient, VisitorClient, cid, startWithOwner, type TestServer } from '../../server/testing/harness.ts'
 
 let srv: TestServer
@@ -266,6 +269,33 @@ describe('search in the dashboard', () => {
     expect(await shown(page, 2)).toEqual([idOf('Bob Builder'), idOf('Ada Lovelace')])
     expect(page.errors).toEqual([])
   }, TEST_MS)
+
+  for (const lang of LANGUAGES) {
+    it(`shows the search form, its filters and saved searches in ${lang} at 1280 px and 390 px with nothing cut off`, async () => {
+      const t = CATALOGS[lang]
+      expect((await owner.request('PATCH', `/api/agents/${owner.agent!.id}`, { language: lang })).status).toBe(200)
+      try {
+        for (const [width, height] of [[1280, 900], [390, 1400]] as const) {
+          const page = await pages.open(width, height)
+          await signIn(page, OWNER)
+          await page.goto(`${srv.url}/#/search?q=invoice&status=all&rating=good,bad&tags=${tag.Billing!}`)
+          // Ada (good) and Bob (bad); Dan, open and unrated, has no rating to match
+          expect(await shown(page, 2)).toEqual([idOf('Bob Builder'), idOf('Ada Lovelace')])
+          const p = panel(page)
+          await p.locator('button[data-action=advanced]').click()
+          await p.locator('details[data-saved] summary').click()
+          await waitForText(p.locator('details[data-saved]'), t['search.saved.none'])
+          await waitForText(p.locator('[data-search-count]'), translator(CATALOGS, lang)('search.count', { n: 2 }))
+          await waitForText(p.locator('[data-advanced]'), t['search.tagMode.all'])
+          await page.screenshot({ path: screenshotPath(`search-${lang}-${width}`), fullPage: true })
+          expect({ lang, width, clipped: await clippedText(page) }).toEqual({ lang, width, clipped: [] })
+          expect(page.errors).toEqual([])
+        }
+      } finally {
+        await owner.request('PATCH', `/api/agents/${owner.agent!.id}`, { language: 'en' })
+      }
+    }, TEST_MS)
+  }
 })
 
 function json(text: string): string[] {

@@ -230,7 +230,7 @@ export class ParleyConversationList extends StoreElement {
               </button>`
             })}
           </div>`
-        : this.searchPanel}
+        : nothing}
       ${view === 'unassigned' && s.myGroupIds().size > 0
         ? html`<label class="my-groups"><input type="checkbox" data-action="my-groups" .checked=${s.myGroupsOnly}
             @change=${(e: Event) => void s.setMyGroupsOnly((e.target as HTMLInputElement).checked)} /> ${t('list.myGroups')}</label>`
@@ -241,6 +241,7 @@ export class ParleyConversationList extends StoreElement {
             <button class="btn small" data-action="undo" @click=${this.takeBack}>${t('action.undo')}</button></p>`
         : nothing}</div>
       <div class="scroll">
+      ${open ? nothing : this.searchPanel}
       <ul class="rows" role="list" aria-busy=${s.listLoading ? 'true' : 'false'} @keydown=${this.onKeydown}>
         ${repeat(items, (c) => c.id, (c) => this.row(c))}
       </ul>
@@ -280,13 +281,13 @@ export class ParleyConversationList extends StoreElement {
     const problem = sr.problem && !sr.problem.field ? sr.problem : null
     return html`
       ${this.tabs(false)}
-      ${this.searchPanel}
       ${this.actionError ? html`<p class="state error" role="alert">${this.actionError}</p>` : nothing}
       <div class="undo-slot" role="status">${this.undo
         ? html`<p class="undo" @mouseenter=${this.holdUndo} @focusin=${this.holdUndo} @mouseleave=${this.releaseUndo} @focusout=${this.releaseUndo}><span>${t('list.resolvedUndo', { name: this.undo.name })}</span>
             <button class="btn small" data-action="undo" @click=${this.takeBack}>${t('action.undo')}</button></p>`
         : nothing}</div>
       <div class="scroll">
+        ${this.searchPanel}
         <ul class="rows" role="list" aria-label=${t('search.results')} aria-busy=${sr.loading ? 'true' : 'false'} data-search-results @keydown=${this.onKeydown}>
           ${repeat(items, (x) => x.c.id, (x) => this.row(x.c, { href: searchHash(sr.filters, x.c.id), match: x.r.match, q: sr.filters.q }))}
         </ul>

@@ -4,10 +4,8 @@ export const searchPanelStyles = css`
   :host {
     display: block;
     padding: var(--p-space-3);
+    border-top: 1px solid var(--p-border);
     border-bottom: 1px solid var(--p-border);
-    /* The advanced filters can be taller than a phone: they scroll inside the column's top part. */
-    max-height: 70vh;
-    overflow-y: auto;
   }
   .box {
     position: relative;
