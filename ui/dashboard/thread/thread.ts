@@ -329,14 +329,14 @@ export class ParleyThread extends StoreElement {
             ? html`<span class="assign">${t('thread.assignee')}: ${c.assignee.name}</span>`
             : nothing}
         <parley-transfer-menu .conversation=${c}></parley-transfer-menu>
-        <a class="btn ghost" data-action="print" href=${SearchStore.transcriptHref(c.id)} target="_blank" rel="noopener"
-          aria-label=${t('thread.print')} title=${t('thread.print')}>${printIcon()}</a>
         ${mayResolve && c.status === 'open'
           ? html`<button class="btn success" data-action="resolve" ?disabled=${this.busy} @click=${() => this.act(() => s.resolve(c.id))}>${checkIcon()} ${t('action.resolve')}</button>`
           : nothing}
         ${mayResolve && c.status === 'resolved'
           ? html`<button class="btn" data-action="reopen" ?disabled=${this.busy} @click=${() => this.act(() => s.reopen(c.id))}>${t('action.reopen')}</button>`
           : nothing}
+        <a class="btn ghost print" data-action="print" href=${SearchStore.transcriptHref(c.id)} target="_blank" rel="noopener"
+          aria-label=${t('thread.print')} title=${t('thread.print')}>${printIcon()}</a>
         <button class="btn ghost panel-toggle" @click=${() => this.dispatchEvent(new ToggleVisitorPanelEvent())}
           aria-label=${t('visitor.title')} title=${t('visitor.title')}>${panelIcon()}</button>
       </div>
