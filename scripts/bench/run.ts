@@ -175,7 +175,9 @@ if (dashboard) {
   )
   for (const q of dashboard.queries) {
     const p95 = median(q.p95)
-    rows.push([`${q.name}: p95 (p50) ms`, `${fmt(p95, 2)} (${fmt(median(q.p50), 2)})`, '', '', '', '', 'p95 ≤ 20 ms', yes(p95 <= 20), `${q.rows} rows`])
+    // the lists' target, and the search's (#16): 50 ms, full text 100 ms
+    const target = q.name.startsWith('Search: full text') ? 100 : q.name.startsWith('Search') ? 50 : 20
+    rows.push([`${q.name}: p95 (p50) ms`, `${fmt(p95, 2)} (${fmt(median(q.p50), 2)})`, '', '', '', '', `p95 ≤ ${target} ms`, yes(p95 <= target), `${q.rows} rows; ${planSummary(q.plan)}`])
   }
 }
 
@@ -231,3 +233,12 @@ if (!saved) {
   console.log(`\nRaw results, every run and the EXPLAIN ANALYZE plans: ${rawFile}`)
 }
 process.exit(failures.length ? 1 : 0)
+
+/** A plan in a few words: the indexes it reads (and any sequential scan), for the table. */
+function planSummary(plan: string): string {
+  const used = new Set<string>()
+  for (const m of plan.matchAll(/(Index Only Scan|Index Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\w+)/g)) used.add(m[2]!)
+  const seq = [...plan.matchAll(/Seq Scan on (\w+)/g)].map((m) => `seq ${m[1]}`)
+  const parts = [...used, ...new Set(seq)]
+  return parts.length ? parts.join(', ') : 'no index'
+}

@@ -4,8 +4,7 @@
 // and its one <style> element is allowed by its hash in the page's Content-Security-Policy.
 import { Elysia } from 'elysia'
 import type { AppDeps } from '../deps.ts'
-import { transcript, type Transcript } from '../domain/search/search.usecases.ts'
-import { transcriptWords, type TranscriptWords } from '../domain/search/transcript.text.ts'
+import { transcript, transcriptWords, type Transcript, type TranscriptWords } from '../domain/search/search.usecases.ts'
 import type { ConversationEventView } from '../domain/conversation-events/conversation-events.usecases.ts'
 import type { MessageView } from '../domain/messages/messages.types.ts'
 import { requireAgent } from './guards.ts'

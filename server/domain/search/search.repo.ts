@@ -27,16 +27,26 @@ function columns(db: Db, s: SearchQuery) {
     : { sort: db`c.last_message_at`, day: db`c.created_at` }
 }
 
-function filters(db: Db, s: SearchQuery): Fragment[] {
+function filters(db: Db, s: SearchQuery, status: 'open' | 'resolved' | null, text: TextHits | null): Fragment[] {
   const where: Fragment[] = []
   const { day } = columns(db, s)
-  if (s.status !== 'all') where.push(db`c.status = ${s.status}`)
+  if (status !== null) where.push(db`c.status = ${status}`)
   if (s.q !== null) {
     const like = containsPattern(s.q.toLowerCase())
     // a message (in any channel; private notes are another table), or the visitor's name or e-mail
-    where.push(db`(
-      exists (select 1 from messages m where m.conversation_id = c.id and to_tsvector(m.lang, m.body) @@ ${textQuery(db, s.q)})
-      or c.visitor_id in (select vs.id from visitors vs where lower(vs.name) like ${like} or lower(vs.email) like ${like}))`)
+    const visitors = db`select vs.id from visitors vs where lower(vs.name) like ${like} or lower(vs.email) like ${like}`
+    where.push(
+      text?.conversations
+        ? // a rare word: the few conversations the index named, and the matching visitors' (one
+          // set, so PostgreSQL may start from it when it is small)
+          db`c.id in (select unnest(${text.conversations}::uuid[])
+            union all select cv.id from conversations cv where cv.visitor_id in (${visitors}))`
+        : // a common word: checked conversation by conversation along the sort order, which finds a
+          // page's worth quickly (OFFSET 0 keeps PostgreSQL from turning it into a hash of every
+          // matching message, which is what a common word must not cost)
+          db`(exists (select 1 from messages m where m.conversation_id = c.id and m.tsv @@ ${textQuery(db, s.q)} offset 0)
+            or c.visitor_id in (${visitors}))`,
+    )
   }
   if (s.rating) {
     // r: the view's join of conversation_ratings
@@ -64,18 +74,50 @@ function filters(db: Db, s: SearchQuery): Fragment[] {
 
 export type SearchRow = ViewRow
 
-/** One keyset page (limit + 1 rows, so the caller knows whether there is more). */
-export async function searchPage(db: Db, s: SearchQuery, limit: number, cursor: SearchCursor | null): Promise<SearchRow[]> {
+/** One status's page, newest first (a fragment: `all` puts two together). */
+function branch(db: Db, s: SearchQuery, status: 'open' | 'resolved' | null, limit: number, cursor: SearchCursor | null, text: TextHits | null): Fragment {
   const { sort } = columns(db, s)
-  const where = filters(db, s)
+  const where = filters(db, s, status, text)
   // the key travels as text: a timestamptz parameter would pass through a JavaScript Date and lose
   // its microseconds (and then skip every row that shares the instant)
   if (cursor) where.push(db`(${sort}, c.id) < (${cursor[0]}::text::timestamptz, ${cursor[1]}::uuid)`)
-  return db<SearchRow[]>`
+  return db`
     ${viewSelect(db, 'conversations', sort)}
     where ${and(db, where)}
     order by ${sort} desc, c.id desc
     limit ${limit + 1}`
+}
+
+/**
+ * One keyset page (limit + 1 rows, so the caller knows whether there is more). `all` is the open
+ * page and the resolved page merged: each is read from its own partial indexes (the conversations
+ * indexes that serve the search are partial on status, so open conversations, which every message
+ * updates, do not pay for them).
+ */
+export async function searchPage(db: Db, s: SearchQuery, limit: number, cursor: SearchCursor | null, text: TextHits | null = null): Promise<SearchRow[]> {
+  if (s.status !== 'all') return db<SearchRow[]>`${branch(db, s, s.status, limit, cursor, text)}`
+  return db<SearchRow[]>`
+    select * from ((${branch(db, s, 'open', limit, cursor, text)}) union all (${branch(db, s, 'resolved', limit, cursor, text)})) x
+    order by x.last_message_at desc, x.id desc
+    limit ${limit + 1}`
+}
+
+/**
+ * What the text index says of a search's words: the conversations with a matching message when
+ * there are few (fewer than TEXT_PROBE messages match), or null for a common word. A rare word is
+ * then looked up by those ids; a common one conversation by conversation in the page's order.
+ */
+export interface TextHits {
+  conversations: string[] | null
+}
+
+export const TEXT_PROBE = 2_000
+
+export async function textHits(db: Db, q: string): Promise<TextHits> {
+  const rows = await db<{ conversationId: string }[]>`
+    select m.conversation_id from messages m where m.tsv @@ ${textQuery(db, q)} limit ${TEXT_PROBE}`
+  if (rows.length >= TEXT_PROBE) return { conversations: null }
+  return { conversations: [...new Set(rows.map((r) => r.conversationId))] }
 }
 
 /** The latest message of each conversation that matches the text, with plain text around the hit. */
@@ -86,7 +128,7 @@ export async function matches(db: Db, conversationIds: string[], q: string): Pro
     select distinct on (m.conversation_id) m.conversation_id, m.id, m.seq,
       ts_headline(m.lang, m.body, query.tsq, 'StartSel="", StopSel="", MaxWords=24, MinWords=8, MaxFragments=1, FragmentDelimiter=" … "') as snippet
     from query, messages m
-    where m.conversation_id = any(${conversationIds}::uuid[]) and to_tsvector(m.lang, m.body) @@ query.tsq
+    where m.conversation_id = any(${conversationIds}::uuid[]) and m.tsv @@ query.tsq
     order by m.conversation_id, m.seq desc`
   return new Map(rows.map((r) => [r.conversationId, { messageId: r.id, seq: r.seq, snippet: r.snippet }]))
 }

@@ -7,6 +7,8 @@ import { AgentClient, cid, startWithOwner, type TestServer } from '../../testing
 import type { Actor } from '../agents/agents.usecases.ts'
 import { receiveInbound, sendReply } from '../messages/messages.usecases.ts'
 import { search } from './search.usecases.ts'
+import { searchPage, textHits } from './search.repo.ts'
+import { parseSearch } from './search.rules.ts'
 
 let srv: TestServer
 let owner: AgentClient
@@ -99,5 +101,19 @@ describe('full text in the six languages', () => {
       expect(Array.isArray(await finds(q))).toBe(true)
     }
     expect(await finds('"plain words"')).not.toEqual([])
+  })
+
+  it('finds the same conversations for a rare word (looked up by id) and a common one (checked one by one)', async () => {
+    await thread({ visitor: 'Wo sind meine Häuser?', language: 'de' })
+    await thread({ visitor: 'Hallo', agentLanguage: 'de', reply: 'Das Haus ist unterwegs.' })
+    for (const q of ['Haus', 'running', 'fakturu', 'Jana', 'xylophonist']) {
+      const s = parseSearch({ q, status: 'all', limit: '100' })
+      const hits = await textHits(srv.db.sql, q)
+      expect(hits.conversations).not.toBeNull()
+      const byId = (await searchPage(srv.db.sql, s, 100, null, hits)).map((r) => r.id)
+      const oneByOne = (await searchPage(srv.db.sql, s, 100, null, { conversations: null })).map((r) => r.id)
+      expect(oneByOne).toEqual(byId)
+    }
+    expect((await searchPage(srv.db.sql, parseSearch({ q: 'Haus', status: 'all' }), 100, null, { conversations: null })).length).toBeGreaterThanOrEqual(3)
   })
 })
