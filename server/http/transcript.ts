@@ -28,6 +28,7 @@ li { margin: 0 0 .75rem; }
 @media print {
   body { margin: 0; max-width: none; font-size: 11pt; }
   dl, .msg, .msg.agent { background: none; border: 1px solid #ccc; }
+  .msg.agent { border-left: 4px solid #8fb3ff; }
   a { color: inherit; text-decoration: none; }
 }
 `

@@ -33,19 +33,19 @@ function filters(db: Db, s: SearchQuery, status: 'open' | 'resolved' | null, tex
   if (status !== null) where.push(db`c.status = ${status}`)
   if (s.q !== null) {
     const like = containsPattern(s.q.toLowerCase())
-    // a message (in any channel; private notes are another table), or the visitor's name or e-mail
-    const visitors = db`select vs.id from visitors vs where lower(vs.name) like ${like} or lower(vs.email) like ${like}`
+    const byText = text?.conversations
+      ? db`c.id in (select unnest(${text.conversations}::uuid[]))`
+      : // a common word: checked conversation by conversation along the sort order, which finds a
+        // page's worth quickly (OFFSET 0 keeps PostgreSQL from turning it into a hash of every
+        // matching message, which is what a common word must not cost)
+        db`exists (select 1 from messages m where m.conversation_id = c.id and m.tsv @@ ${textQuery(db, s.q)} offset 0)`
     where.push(
-      text?.conversations
-        ? // a rare word: the few conversations the index named, and the matching visitors' (one
-          // set, so PostgreSQL may start from it when it is small)
+      text?.conversations && text.visitors
+        ? // few of both: one small set of conversations to start from
           db`c.id in (select unnest(${text.conversations}::uuid[])
-            union all select cv.id from conversations cv where cv.visitor_id in (${visitors}))`
-        : // a common word: checked conversation by conversation along the sort order, which finds a
-          // page's worth quickly (OFFSET 0 keeps PostgreSQL from turning it into a hash of every
-          // matching message, which is what a common word must not cost)
-          db`(exists (select 1 from messages m where m.conversation_id = c.id and m.tsv @@ ${textQuery(db, s.q)} offset 0)
-            or c.visitor_id in (${visitors}))`,
+            union all select cv.id from conversations cv where cv.visitor_id in (select unnest(${text.visitors}::uuid[])))`
+        : db`(${byText} or c.visitor_id in (
+            select vs.id from visitors vs where lower(vs.name) like ${like} or lower(vs.email) like ${like}))`,
     )
   }
   if (s.rating) {
@@ -103,33 +103,46 @@ export async function searchPage(db: Db, s: SearchQuery, limit: number, cursor: 
 }
 
 /**
- * What the text index says of a search's words: the conversations with a matching message when
- * there are few (fewer than TEXT_PROBE messages match), or null for a common word. A rare word is
- * then looked up by those ids; a common one conversation by conversation in the page's order.
+ * What the indexes say of a search's words: the conversations with a matching message when few
+ * messages match (fewer than TEXT_PROBE), else null (a common word); and the visitors whose name
+ * or e-mail contains them when they are few, else null. A rare word is looked up by those ids; a
+ * common one is checked conversation by conversation in the page's order.
  */
 export interface TextHits {
   conversations: string[] | null
+  visitors: string[] | null
 }
 
 export const TEXT_PROBE = 2_000
 
 export async function textHits(db: Db, q: string): Promise<TextHits> {
-  const rows = await db<{ conversationId: string }[]>`
-    select m.conversation_id from messages m where m.tsv @@ ${textQuery(db, q)} limit ${TEXT_PROBE}`
-  if (rows.length >= TEXT_PROBE) return { conversations: null }
-  return { conversations: [...new Set(rows.map((r) => r.conversationId))] }
+  const like = containsPattern(q.toLowerCase())
+  const [messages, visitors] = await Promise.all([
+    db<{ conversationId: string }[]>`
+      select m.conversation_id from messages m where m.tsv @@ ${textQuery(db, q)} limit ${TEXT_PROBE}`,
+    db<{ id: string }[]>`
+      select vs.id from visitors vs where lower(vs.name) like ${like} or lower(vs.email) like ${like} limit ${TEXT_PROBE}`,
+  ])
+  return {
+    conversations: messages.length >= TEXT_PROBE ? null : [...new Set(messages.map((r) => r.conversationId))],
+    visitors: visitors.length >= TEXT_PROBE ? null : visitors.map((r) => r.id),
+  }
 }
 
 /** The latest message of each conversation that matches the text, with plain text around the hit. */
 export async function matches(db: Db, conversationIds: string[], q: string): Promise<Map<string, SearchMatch>> {
   if (conversationIds.length === 0) return new Map()
+  // the snippet is made for the one message shown per conversation, not every match
   const rows = await db<{ conversationId: string; id: string; seq: number; snippet: string }[]>`
-    with query as (select ${textQuery(db, q)} as tsq)
-    select distinct on (m.conversation_id) m.conversation_id, m.id, m.seq,
-      ts_headline(m.lang, m.body, query.tsq, 'StartSel="", StopSel="", MaxWords=24, MinWords=8, MaxFragments=1, FragmentDelimiter=" … "') as snippet
-    from query, messages m
-    where m.conversation_id = any(${conversationIds}::uuid[]) and m.tsv @@ query.tsq
-    order by m.conversation_id, m.seq desc`
+    with query as (select ${textQuery(db, q)} as tsq), latest as (
+      select distinct on (m.conversation_id) m.conversation_id, m.id, m.seq, m.lang, m.body
+      from query, messages m
+      where m.conversation_id = any(${conversationIds}::uuid[]) and m.tsv @@ query.tsq
+      order by m.conversation_id, m.seq desc
+    )
+    select l.conversation_id, l.id, l.seq,
+      ts_headline(l.lang, l.body, query.tsq, 'StartSel="", StopSel="", MaxWords=24, MinWords=8, MaxFragments=1, FragmentDelimiter=" … "') as snippet
+    from latest l, query`
   return new Map(rows.map((r) => [r.conversationId, { messageId: r.id, seq: r.seq, snippet: r.snippet }]))
 }
 
