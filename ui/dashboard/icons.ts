@@ -48,3 +48,7 @@ export const paperclipIcon = (size = 16) =>
 export const tagIcon = (size = 16) => stroke('M3 12V4h8l10 10-8 8L3 12zM7.5 8.5h.01', size)
 /** Groups (#16): three people. */
 export const groupIcon = (size = 16) => stroke('M12 10a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM6 20c0-3 2.7-5 6-5s6 2 6 5M5 11a2.2 2.2 0 1 0 0-4.4M19 11a2.2 2.2 0 1 0 0-4.4M2 18c0-2 1-3.3 3-3.8M22 18c0-2-1-3.3-3-3.8', size)
+// #16 search
+export const searchIcon = (size = 16) => stroke('M10.5 17a6.5 6.5 0 1 0 0-13 6.5 6.5 0 0 0 0 13zM15.5 15.5L20 20', size)
+export const printIcon = (size = 16) => stroke('M7 9V4h10v5M7 17H4v-8h16v8h-3M7 14h10v6H7z', size)
+export const downloadIcon = (size = 16) => stroke('M12 4v11M7.5 10.5L12 15l4.5-4.5M5 20h14', size)

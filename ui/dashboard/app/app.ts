@@ -34,6 +34,7 @@ import '../canned-settings/canned-settings.ts'
 import '../mention-toasts/mention-toasts.ts'
 import { cannedIcon } from '../canned-settings/canned-icon.ts'
 import { blockIcon } from '../blocking-settings/blocking-settings.ts'
+import { SearchStore, parseSearchRoute, searchContext } from '../stores/search.ts' // #16 search
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -60,6 +61,9 @@ export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '')
   const m = /^\/c\/([0-9a-f-]{36})$/i.exec(path)
   if (m) return { page: 'inbox', id: m[1]!.toLowerCase() }
+  // #16: a search (#/search?…) and a result opened from it (#/search/c/<id>?…) are the inbox too
+  const search = parseSearchRoute(hash)
+  if (search) return { page: 'inbox', id: search.id }
   if (path === '/agents') return { page: 'agents' }
   if (path === '/widget') return { page: 'widget' }
   if (path === '/email') return { page: 'email' }
@@ -96,6 +100,15 @@ export class ParleyApp extends LitElement {
 
   readonly store = new DashboardStore()
   private provider = new ContextProvider(this, { context: storeContext, initialValue: this.store })
+  /** #16: the search (its filters live in the address); opening a result selects it like any conversation. */
+  readonly search = new SearchStore({
+    api: this.store.api,
+    t: (key, params) => this.store.t(key, params),
+    open: (id) => {
+      if (id !== this.store.selectedId) void this.store.select(id)
+    },
+  })
+  private searchProvider = new ContextProvider(this, { context: searchContext, initialValue: this.search })
   private storeCtl = new StoreController(this)
   readonly notifier = new NotifierController(this)
   private socketCtl = new SocketController(
@@ -185,6 +198,11 @@ export class ParleyApp extends LitElement {
 
   private applyRoute() {
     const r = this.route
+    // A search's address runs the search and opens its result in place: no switch to the result's list.
+    if (this.search.route(location.hash)) {
+      if (window.matchMedia?.('(max-width: 1100px)').matches) this.panelOpen = false
+      return
+    }
     if (r.page === 'inbox' && r.id !== this.store.selectedId) {
       const id = r.id
       void this.store.select(id)
@@ -216,7 +234,7 @@ export class ParleyApp extends LitElement {
     this.socketCtl.socket.start()
     // Before the first list loads, so a reload on a resolved conversation loads Resolved, not Open.
     const r = this.route
-    if (r.page === 'inbox' && r.id) {
+    if (r.page === 'inbox' && r.id && !parseSearchRoute(location.hash)) {
       await this.store.select(r.id)
       await this.store.followView(r.id, false)
     }
@@ -243,6 +261,7 @@ export class ParleyApp extends LitElement {
   private toLogin(notice = '') {
     this.socketCtl.socket.stop()
     this.store.signedOut()
+    this.search.reset() // #16
     this.notice = notice
     this.screen = 'login'
   }

@@ -273,4 +273,17 @@ export const listStyles = css`
     border-bottom: 1px solid var(--p-border);
     cursor: pointer;
   }
+  /* #16 search: a result shows its matching message instead of the last one, the hits marked */
+  .snippet {
+    white-space: normal;
+    display: -webkit-box;
+    -webkit-line-clamp: 2;
+    -webkit-box-orient: vertical;
+  }
+  .snippet mark {
+    background: #fef08a;
+    color: inherit;
+    font-weight: 600;
+    border-radius: 2px;
+  }
 `

@@ -10,6 +10,8 @@ import { checkIcon, clockIcon, emailIcon, messengerIcon, userIcon } from '../ico
 import { ratingBadge } from '../rating-badge/rating-badge.ts' // #16
 import { listStyles } from './conversation-list.styles.ts'
 import { chipStyles, inlineTagChips } from '../tag-picker/chips.ts'
+import { SearchConsumer, highlight, searchHash, type SearchResult } from '../stores/search.ts' // #16 search
+import '../search-panel/search-panel.ts'
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -50,6 +52,10 @@ export class ParleyConversationList extends StoreElement {
   /** The conversation just resolved from the list, which a click can still take back. */
   declare undo: { id: string; name: string } | null
   private undoTimer: ReturnType<typeof setTimeout> | null = null
+  /** #16: while the address is a search, its results replace the Resolved list. */
+  private search = new SearchConsumer(this)
+  /** One search form for the Resolved list and the results, so what is typed or opened in it survives the switch. */
+  private searchPanel = document.createElement('parley-search-panel')
   private ticker: ReturnType<typeof setInterval> | null = null
 
   constructor() {
@@ -103,6 +109,8 @@ export class ParleyConversationList extends StoreElement {
   }
 
   private pick(view: ListView) {
+    // Another tab leaves the search (its address); Resolved stays on it.
+    if (this.search.value?.active && view !== 'resolved') location.hash = '#/'
     void this.store.setView(view)
   }
 
@@ -136,14 +144,15 @@ export class ParleyConversationList extends StoreElement {
 
   private onTabKeydown(e: KeyboardEvent, views: ListView[]) {
     if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return
-    const i = views.indexOf(this.store.view)
+    const i = views.indexOf(this.search.value?.active ? 'resolved' : this.store.view)
     const next = views[(i + (e.key === 'ArrowRight' ? 1 : views.length - 1)) % views.length]!
     e.preventDefault()
     this.pick(next)
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`[data-view=${next}]`)?.focus())
   }
 
-  private row(c: Conversation) {
+  /** found: a search result (#16): its link keeps the search in the address, and the matching message shows under the preview. */
+  private row(c: Conversation, found?: { href: string; match: SearchResult['match']; q: string }) {
     const { t, lang, me } = this.store
     const name = visitorLabel(c, t)
     const selected = this.store.selectedId === c.id
@@ -160,13 +169,17 @@ export class ParleyConversationList extends StoreElement {
     const unread = unreadIn(this.store, c)
     const prefix = !fromAgent || !by ? '' : by.id === me?.id ? t('list.youPrefix') : t('list.agentPrefix', { name: by.name })
     return html`<li class="row ${unread ? 'unread' : ''}" aria-current=${selected ? 'true' : 'false'} data-conversation=${c.id}>
-      <a href=${`#/c/${c.id}`}>
+      <a href=${found?.href ?? `#/c/${c.id}`}>
         <span class="avatar" aria-hidden="true" style=${`background:${avatarColor(c.visitor.id)}`}>${c.visitor.name ? initials(c.visitor.name) : '#'}</span>
         <span class="name">${channelIcon(c.channel, t)}<span>${name}</span>${ratingBadge(c.rating, t)}</span>
         <span class="time" title=${dateTime(c.lastMessage.at, lang)}>${ago(c.lastMessage.at, lang, this.now)}${unread
           ? html`<span class="badge" data-unread=${unread}><span aria-hidden="true">${unread}</span><span class="sr-only">${t('list.unread', { n: unread })}</span></span>`
           : nothing}</span>
-        <span class="preview ${fromAgent ? '' : 'unanswered'}">${prefix}${c.lastMessage.preview}</span>
+        ${found?.match
+          ? html`<span class="preview snippet" data-snippet=${found.match.seq}><span class="sr-only">${t('search.match')}: </span>${highlight(found.match.snippet, found.q).map((p) =>
+              p.hit ? html`<mark>${p.text}</mark>` : p.text,
+            )}</span>`
+          : html`<span class="preview ${fromAgent ? '' : 'unanswered'}">${prefix}${c.lastMessage.preview}</span>`}
         <span class="meta">
           ${waiting
             ? html`<span class="waiting ${urgency}" data-urgency=${urgency} title=${waitingText}>${clockIcon(12)} ${waiting}${urgency !== 'calm'
@@ -193,10 +206,10 @@ export class ParleyConversationList extends StoreElement {
     if (!this.hasStore) return nothing
     const s = this.store
     const t = s.t
+    if (this.search.value?.active) return this.renderSearch()
     const view = s.view
     const open = view !== 'resolved'
     const items = s.list(view)
-    const total = s.unreadTotal
     const empty = {
       unassigned: t('list.empty.unassigned'),
       mine: t('list.empty.mine'),
@@ -206,14 +219,7 @@ export class ParleyConversationList extends StoreElement {
     }[view]
     const narrowed = view === 'unassigned' && s.myGroupsOnly
     return html`
-      <div class="tabs" role="tablist" aria-label=${t('list.label')} @keydown=${(e: KeyboardEvent) => this.onTabKeydown(e, ['unassigned', 'resolved'])}>
-        <button class="tab" role="tab" data-view="open" aria-selected=${open ? 'true' : 'false'} tabindex=${open ? 0 : -1}
-          @click=${() => this.pick('unassigned')}>${t('list.open')}${total
-            ? html`<span class="badge" data-unread-total=${total}><span aria-hidden="true">${total}</span><span class="sr-only">${t('list.unread', { n: total })}</span></span>`
-            : nothing}</button>
-        <button class="tab" role="tab" data-view="resolved" aria-selected=${open ? 'false' : 'true'} tabindex=${open ? -1 : 0}
-          @click=${() => this.pick('resolved')}>${t('list.resolved')}</button>
-      </div>
+      ${this.tabs(open)}
       ${open
         ? html`<div class="subtabs" role="tablist" aria-label=${t('list.open')} @keydown=${(e: KeyboardEvent) => this.onTabKeydown(e, OPEN_VIEWS)}>
             ${OPEN_VIEWS.map((v) => {
@@ -224,7 +230,7 @@ export class ParleyConversationList extends StoreElement {
               </button>`
             })}
           </div>`
-        : html`<div class="subtabs"></div>`}
+        : nothing}
       ${view === 'unassigned' && s.myGroupIds().size > 0
         ? html`<label class="my-groups"><input type="checkbox" data-action="my-groups" .checked=${s.myGroupsOnly}
             @change=${(e: Event) => void s.setMyGroupsOnly((e.target as HTMLInputElement).checked)} /> ${t('list.myGroups')}</label>`
@@ -235,6 +241,7 @@ export class ParleyConversationList extends StoreElement {
             <button class="btn small" data-action="undo" @click=${this.takeBack}>${t('action.undo')}</button></p>`
         : nothing}</div>
       <div class="scroll">
+      ${open ? nothing : this.searchPanel}
       <ul class="rows" role="list" aria-busy=${s.listLoading ? 'true' : 'false'} @keydown=${this.onKeydown}>
         ${repeat(items, (c) => c.id, (c) => this.row(c))}
       </ul>
@@ -244,6 +251,52 @@ export class ParleyConversationList extends StoreElement {
       ${s.hasMore(view)
         ? html`<div class="more"><button class="btn" ?disabled=${s.listLoading} @click=${() => s.loadList(view, true)}>${t('list.loadMore')}</button></div>`
         : nothing}
+      </div>
+    `
+  }
+
+  private tabs(open: boolean) {
+    const t = this.store.t
+    const total = this.store.unreadTotal
+    return html`<div class="tabs" role="tablist" aria-label=${t('list.label')} @keydown=${(e: KeyboardEvent) => this.onTabKeydown(e, ['unassigned', 'resolved'])}>
+        <button class="tab" role="tab" data-view="open" aria-selected=${open ? 'true' : 'false'} tabindex=${open ? 0 : -1}
+          @click=${() => this.pick('unassigned')}>${t('list.open')}${total
+            ? html`<span class="badge" data-unread-total=${total}><span aria-hidden="true">${total}</span><span class="sr-only">${t('list.unread', { n: total })}</span></span>`
+            : nothing}</button>
+        <button class="tab" role="tab" data-view="resolved" aria-selected=${open ? 'false' : 'true'} tabindex=${open ? -1 : 0}
+          @click=${() => this.pick('resolved')}>${t('list.resolved')}</button>
+      </div>`
+  }
+
+  /** #16: a search's results, in the same rows as the lists, under the search form on the Resolved tab. */
+  private renderSearch() {
+    const s = this.store
+    const t = s.t
+    const sr = this.search.value!
+    // The list's copy is kept live by the socket (tags, assignee, status): show that one when it is as new.
+    const items = sr.results.map((r) => {
+      const known = s.conversations.get(r.id)
+      return { c: known && known.lastSeq >= r.lastSeq ? known : r, r }
+    })
+    const problem = sr.problem && !sr.problem.field ? sr.problem : null
+    return html`
+      ${this.tabs(false)}
+      ${this.actionError ? html`<p class="state error" role="alert">${this.actionError}</p>` : nothing}
+      <div class="undo-slot" role="status">${this.undo
+        ? html`<p class="undo" @mouseenter=${this.holdUndo} @focusin=${this.holdUndo} @mouseleave=${this.releaseUndo} @focusout=${this.releaseUndo}><span>${t('list.resolvedUndo', { name: this.undo.name })}</span>
+            <button class="btn small" data-action="undo" @click=${this.takeBack}>${t('action.undo')}</button></p>`
+        : nothing}</div>
+      <div class="scroll">
+        ${this.searchPanel}
+        <ul class="rows" role="list" aria-label=${t('search.results')} aria-busy=${sr.loading ? 'true' : 'false'} data-search-results @keydown=${this.onKeydown}>
+          ${repeat(items, (x) => x.c.id, (x) => this.row(x.c, { href: searchHash(sr.filters, x.c.id), match: x.r.match, q: sr.filters.q }))}
+        </ul>
+        ${items.length === 0 && !sr.loading && !sr.problem ? html`<p class="empty" data-search-empty>${t('search.empty')}</p>` : nothing}
+        ${problem ? html`<p class="state error" role="alert">${problem.text} <button class="btn small" @click=${() => sr.run()}>${t('action.retry')}</button></p>` : nothing}
+        ${sr.loading && items.length === 0 ? html`<p class="state">${t('search.searching')}</p>` : nothing}
+        ${sr.nextCursor
+          ? html`<div class="more"><button class="btn" data-action="more-results" ?disabled=${sr.loading} @click=${() => sr.loadMore()}>${t('list.loadMore')}</button></div>`
+          : nothing}
       </div>
     `
   }

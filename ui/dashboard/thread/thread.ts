@@ -19,6 +19,8 @@ import { linkified } from '../../shared/links.ts'
 import { collision, eventLine, storyStyles } from './story.render.ts'
 import type { Note } from '../../../server/realtime/wire.ts'
 import { composerLabels, noteItem, ratingItem, threadNoteStyles } from '../thread-notes/thread-notes.ts' // #16
+import { SearchStore, backHash } from '../stores/search.ts' // #16 search
+import { printIcon } from '../icons.ts'
 
 /** Show or hide the visitor panel (it is a drawer on narrow screens). */
 export class ToggleVisitorPanelEvent extends Event {
@@ -293,7 +295,7 @@ export class ParleyThread extends StoreElement {
     const assignOptions = assignable.filter((a) => a.id === c.assignee?.id || canAssign(me, c, a.id))
     const mayUnassign = c.assignee !== null && canAssign(me, c, null)
     return html`<header>
-      <button class="btn ghost narrow-only" @click=${() => (location.hash = '#/')} aria-label=${t('thread.back')}>${backIcon()}</button>
+      <button class="btn ghost narrow-only" @click=${() => (location.hash = backHash(location.hash))} aria-label=${t('thread.back')}>${backIcon()}</button>
       <div class="who">
         <h2>${channelIcon(c.channel, t)}<span class="title">${name}</span>
           <span class="badge ${c.status}">${c.status === 'open' ? t('status.open') : t('status.resolved')}</span></h2>
@@ -333,6 +335,8 @@ export class ParleyThread extends StoreElement {
         ${mayResolve && c.status === 'resolved'
           ? html`<button class="btn" data-action="reopen" ?disabled=${this.busy} @click=${() => this.act(() => s.reopen(c.id))}>${t('action.reopen')}</button>`
           : nothing}
+        <a class="btn ghost print" data-action="print" href=${SearchStore.transcriptHref(c.id)} target="_blank" rel="noopener"
+          aria-label=${t('thread.print')} title=${t('thread.print')}>${printIcon()}</a>
         <button class="btn ghost panel-toggle" @click=${() => this.dispatchEvent(new ToggleVisitorPanelEvent())}
           aria-label=${t('visitor.title')} title=${t('visitor.title')}>${panelIcon()}</button>
       </div>
