@@ -401,6 +401,8 @@ export async function ensureAppDatabase(adminUrl: string, name: string, appPassw
     if (!role) await admin.unsafe(`create role ${APP_ROLE} login nosuperuser nocreatedb nocreaterole noreplication`)
     // Kept in step with DATA_DIR/postgres.app-password; PostgreSQL stores it as a SCRAM hash.
     await admin.unsafe(`alter role ${APP_ROLE} with password ${literal(appPassword)}`)
+    // Only this: Parley checkpoints after its migrations so that a stop soon after is quick (runtime.ts).
+    await admin.unsafe(`grant pg_checkpoint to ${APP_ROLE}`)
     const [db] = await admin<{ owner: string }[]>`select pg_get_userbyid(datdba) as owner from pg_database where datname = ${name}`
     if (!db) await admin.unsafe(`create database ${ident(name)} owner ${APP_ROLE}`)
     else if (db.owner !== APP_ROLE) await admin.unsafe(`alter database ${ident(name)} owner to ${APP_ROLE}`)
