@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import { StoreElement } from '../context.ts'
+import type { StoreName } from '../stores/store.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import type { ListView } from '../../shared/types.ts'
 import type { Conversation } from '../../../server/realtime/wire.ts'
@@ -41,6 +42,7 @@ const unreadIn = (store: { unreadOf(id: string): number }, c: Conversation): num
  * Rows are links to #/c/<id>; arrow keys move between them.
  */
 export class ParleyConversationList extends StoreElement {
+  static override watches: readonly StoreName[] = ['session', 'settings', 'lists']
   static override properties = { busyIds: { state: true }, now: { state: true }, actionError: { state: true }, undo: { state: true } }
   static override styles = [tokens, controls, listStyles, chipStyles]
 
@@ -96,14 +98,14 @@ export class ParleyConversationList extends StoreElement {
     if (!u) return
     this.undo = null
     try {
-      await this.store.reopen(u.id)
+      await this.lists.reopen(u.id)
     } catch (err) {
-      this.actionError = this.store.errorText(err)
+      this.actionError = this.session.errorText(err)
     }
   }
 
   private pick(view: ListView) {
-    void this.store.setView(view)
+    void this.lists.setView(view)
   }
 
   private async resolve(e: Event, c: Conversation) {
@@ -112,10 +114,10 @@ export class ParleyConversationList extends StoreElement {
     this.busyIds = new Set(this.busyIds).add(c.id)
     this.actionError = ''
     try {
-      await this.store.resolve(c.id)
-      this.offerUndo(c.id, visitorLabel(c, this.store.t))
+      await this.lists.resolve(c.id)
+      this.offerUndo(c.id, visitorLabel(c, this.session.t))
     } catch (err) {
-      this.actionError = this.store.errorText(err)
+      this.actionError = this.session.errorText(err)
     } finally {
       const next = new Set(this.busyIds)
       next.delete(c.id)
@@ -136,7 +138,7 @@ export class ParleyConversationList extends StoreElement {
 
   private onTabKeydown(e: KeyboardEvent, views: ListView[]) {
     if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return
-    const i = views.indexOf(this.store.view)
+    const i = views.indexOf(this.lists.view)
     const next = views[(i + (e.key === 'ArrowRight' ? 1 : views.length - 1)) % views.length]!
     e.preventDefault()
     this.pick(next)
@@ -144,12 +146,12 @@ export class ParleyConversationList extends StoreElement {
   }
 
   private row(c: Conversation) {
-    const { t, lang, me } = this.store
+    const { t, lang, me } = this.session
     const name = visitorLabel(c, t)
-    const selected = this.store.selectedId === c.id
+    const selected = this.lists.selectedId === c.id
     const waitedMs = c.status === 'open' && c.waitingSince ? this.now - Date.parse(c.waitingSince) : null
     const waiting = waitedMs === null ? null : duration(waitedMs, lang)
-    const warnMs = this.store.waitWarnMinutes * 60_000
+    const warnMs = this.settings.waitWarnMinutes * 60_000
     // Colour alone says nothing to a screen reader: the title and a hidden word say it too.
     const urgency = waitedMs === null || waitedMs < warnMs ? 'calm' : waitedMs < 2 * warnMs ? 'long' : 'urgent'
     const waitingText = urgency === 'urgent' ? t('list.waitingTooLong') : urgency === 'long' ? t('list.waitingLong') : t('list.waitingTitle')
@@ -157,7 +159,7 @@ export class ParleyConversationList extends StoreElement {
     const fromAgent = c.lastMessage.author === 'agent'
     // A reply written outside Parley (Meta's inbox) has no agent: it is an answer, but nobody's to name.
     const by = c.lastMessage.agent
-    const unread = unreadIn(this.store, c)
+    const unread = unreadIn(this.lists, c)
     const prefix = !fromAgent || !by ? '' : by.id === me?.id ? t('list.youPrefix') : t('list.agentPrefix', { name: by.name })
     return html`<li class="row ${unread ? 'unread' : ''}" aria-current=${selected ? 'true' : 'false'} data-conversation=${c.id}>
       <a href=${`#/c/${c.id}`}>
@@ -191,12 +193,11 @@ export class ParleyConversationList extends StoreElement {
 
   override render() {
     if (!this.hasStore) return nothing
-    const s = this.store
-    const t = s.t
-    const view = s.view
+    const t = this.session.t
+    const view = this.lists.view
     const open = view !== 'resolved'
-    const items = s.list(view)
-    const total = s.unreadTotal
+    const items = this.lists.list(view)
+    const total = this.lists.unreadTotal
     const empty = {
       unassigned: t('list.empty.unassigned'),
       mine: t('list.empty.mine'),
@@ -204,7 +205,7 @@ export class ParleyConversationList extends StoreElement {
       all: t('list.empty.all'),
       resolved: t('list.empty.resolved'),
     }[view]
-    const narrowed = view === 'unassigned' && s.myGroupsOnly
+    const narrowed = view === 'unassigned' && this.lists.myGroupsOnly
     return html`
       <div class="tabs" role="tablist" aria-label=${t('list.label')} @keydown=${(e: KeyboardEvent) => this.onTabKeydown(e, ['unassigned', 'resolved'])}>
         <button class="tab" role="tab" data-view="open" aria-selected=${open ? 'true' : 'false'} tabindex=${open ? 0 : -1}
@@ -217,7 +218,7 @@ export class ParleyConversationList extends StoreElement {
       ${open
         ? html`<div class="subtabs" role="tablist" aria-label=${t('list.open')} @keydown=${(e: KeyboardEvent) => this.onTabKeydown(e, OPEN_VIEWS)}>
             ${OPEN_VIEWS.map((v) => {
-              const n = s.countOf(v)
+              const n = this.lists.countOf(v)
               return html`<button class="subtab" role="tab" data-view=${v} aria-selected=${v === view ? 'true' : 'false'} tabindex=${v === view ? 0 : -1}
                 @click=${() => this.pick(v)}>
                 ${t(`list.${v}`)} <span class="count ${v === 'unassigned' && n ? 'attention' : ''}" data-count=${v}>${n ?? '–'}</span>
@@ -225,9 +226,9 @@ export class ParleyConversationList extends StoreElement {
             })}
           </div>`
         : html`<div class="subtabs"></div>`}
-      ${view === 'unassigned' && s.myGroupIds().size > 0
-        ? html`<label class="my-groups"><input type="checkbox" data-action="my-groups" .checked=${s.myGroupsOnly}
-            @change=${(e: Event) => void s.setMyGroupsOnly((e.target as HTMLInputElement).checked)} /> ${t('list.myGroups')}</label>`
+      ${view === 'unassigned' && this.settings.myGroupIds().size > 0
+        ? html`<label class="my-groups"><input type="checkbox" data-action="my-groups" .checked=${this.lists.myGroupsOnly}
+            @change=${(e: Event) => void this.lists.setMyGroupsOnly((e.target as HTMLInputElement).checked)} /> ${t('list.myGroups')}</label>`
         : nothing}
       ${this.actionError ? html`<p class="state error" role="alert">${this.actionError}</p>` : nothing}
       <div class="undo-slot" role="status">${this.undo
@@ -235,14 +236,14 @@ export class ParleyConversationList extends StoreElement {
             <button class="btn small" data-action="undo" @click=${this.takeBack}>${t('action.undo')}</button></p>`
         : nothing}</div>
       <div class="scroll">
-      <ul class="rows" role="list" aria-busy=${s.listLoading ? 'true' : 'false'} @keydown=${this.onKeydown}>
+      <ul class="rows" role="list" aria-busy=${this.lists.listLoading ? 'true' : 'false'} @keydown=${this.onKeydown}>
         ${repeat(items, (c) => c.id, (c) => this.row(c))}
       </ul>
-      ${items.length === 0 && !s.listLoading && !s.listError ? html`<p class="empty">${narrowed ? t('list.empty.myGroups') : empty}</p>` : nothing}
-      ${s.listError ? html`<p class="state error" role="alert">${s.listError} <button class="btn small" @click=${() => s.loadList(view)}>${t('action.retry')}</button></p>` : nothing}
-      ${s.listLoading && items.length === 0 ? html`<p class="state">${t('state.loading')}</p>` : nothing}
-      ${s.hasMore(view)
-        ? html`<div class="more"><button class="btn" ?disabled=${s.listLoading} @click=${() => s.loadList(view, true)}>${t('list.loadMore')}</button></div>`
+      ${items.length === 0 && !this.lists.listLoading && !this.lists.listError ? html`<p class="empty">${narrowed ? t('list.empty.myGroups') : empty}</p>` : nothing}
+      ${this.lists.listError ? html`<p class="state error" role="alert">${this.lists.listError} <button class="btn small" @click=${() => this.lists.loadList(view)}>${t('action.retry')}</button></p>` : nothing}
+      ${this.lists.listLoading && items.length === 0 ? html`<p class="state">${t('state.loading')}</p>` : nothing}
+      ${this.lists.hasMore(view)
+        ? html`<div class="more"><button class="btn" ?disabled=${this.lists.listLoading} @click=${() => this.lists.loadList(view, true)}>${t('list.loadMore')}</button></div>`
         : nothing}
       </div>
     `
