@@ -3,7 +3,6 @@
 // to handler). Moments that span stores (a conversation opened, a reconnect, signing out) are
 // here too, so no store needs to know the others beyond the few reads it is given.
 import { ApiClient } from '../../shared/api.ts'
-import type { ReconnectingSocket } from '../../shared/socket.ts'
 import type { Agent } from '../../shared/types.ts'
 import type { ClientFrame, Conversation, Message, Note, ServerFrame } from '../../../server/realtime/wire.ts'
 import { TeamTools } from '../team-tools/team-tools.ts'
@@ -53,8 +52,8 @@ export class Dashboard extends EventTarget {
   readonly visitor: VisitorStore
   /** #16: private notes, ratings' comments, canned responses and mentions. */
   readonly team: TeamTools
-  /** The agent socket (set by <parley-app>, which connects it); frames sent while it is down are dropped. */
-  socket: ReconnectingSocket | null = null
+  /** The agent socket (<parley-app> sets its ReconnectingSocket); frames sent while it is down are dropped. */
+  socket: { send(frame: ClientFrame): boolean } | null = null
 
   constructor(api = new ApiClient(), languages?: readonly string[]) {
     super()
