@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'bun:test'
 import type { ServerFrame } from '../../../server/realtime/wire.ts'
 import { MentionEvent, SessionEndedEvent, VisitorMessageEvent } from './dashboard.ts'
-import { conv, msg, signedIn, visitor, watch } from './testing.ts'
+import { conv, msg, signedIn, visitor, watch } from './stores.testing.ts'
 
 const note = { id: 'n1', conversationId: 'c1', authorId: 'jana', authorName: 'Jana', body: '@Alex look', mentions: ['me'], clientId: null, createdAt: '2026-11-30T09:01:00.000Z' }
 

@@ -68,6 +68,7 @@ export class Dashboard extends EventTarget {
     this.thread = new ThreadStore({ session: this.session, selectedId: () => this.lists.selectedId, send })
     this.visitor = new VisitorStore({
       session: this.session,
+      selectedId: () => this.lists.selectedId,
       shownVisitorId: () => (this.lists.selectedId ? (this.lists.get(this.lists.selectedId)?.visitor.id ?? null) : null),
       applied: (v) => this.lists.visitorChanged(v),
     })

@@ -2,7 +2,7 @@
 // order, live counts and unread messages.
 import { describe, expect, it } from 'bun:test'
 import { viewOf } from './lists.ts'
-import { conv, msg, signedIn, visitor, watch } from './testing.ts'
+import { conv, msg, signedIn, visitor, watch } from './stores.testing.ts'
 
 describe('lists store', () => {
   it('puts a conversation in Unassigned, Mine, Others or Resolved', () => {

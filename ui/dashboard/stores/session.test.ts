@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'bun:test'
 import { ApiClient, ApiError } from '../../shared/api.ts'
 import { SessionStore } from './session.ts'
-import { me, NOWHERE, signedIn, watch } from './testing.ts'
+import { me, NOWHERE, signedIn, watch } from './stores.testing.ts'
 
 describe('session store', () => {
   it("takes the agent's own language at sign-in, whatever the browser prefers", () => {

@@ -1,6 +1,6 @@
 // The settings store: the team settings the inbox works with.
 import { describe, expect, it } from 'bun:test'
-import { signedIn, watch } from './testing.ts'
+import { signedIn, watch } from './stores.testing.ts'
 
 describe('settings store', () => {
   it('knows the groups I am a member of', () => {

@@ -2,7 +2,7 @@
 // my replies (sent, acknowledged, refused, retried, discarded), and who is typing.
 import { describe, expect, it } from 'bun:test'
 import { merge } from './thread.ts'
-import { conv, msg, signedIn, watch } from './testing.ts'
+import { conv, msg, signedIn, watch } from './stores.testing.ts'
 
 /** A dashboard with conversation c1's thread loaded with the given messages. */
 function withThread(...messages: ReturnType<typeof msg>[]) {

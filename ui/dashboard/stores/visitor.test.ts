@@ -1,6 +1,6 @@
 // The visitor store: the card's visitor, their browsing history and conversations.
 import { describe, expect, it } from 'bun:test'
-import { conv, signedIn, visitor, watch } from './testing.ts'
+import { conv, signedIn, visitor, watch } from './stores.testing.ts'
 
 describe('visitor store', () => {
   it('keeps a visitor from the visitor frame and their name in the lists, and forgets the history of a card not on screen', async () => {

@@ -21,6 +21,8 @@ const byCreated = (a: Conversation, b: Conversation) => Date.parse(b.createdAt) 
 
 export interface VisitorDeps {
   session: SessionStore
+  /** The conversation on screen (the lists store holds the selection). */
+  selectedId: () => string | null
   /** The visitor whose card is on screen (the selected conversation's), if any. */
   shownVisitorId: () => string | null
   /** A newer picture of a visitor (the lists show their name). */
@@ -147,11 +149,15 @@ export class VisitorStore extends Store {
     this.changed()
   }
 
-  /** A newer picture of a conversation: the card's "earlier conversations" of its visitor follow it. */
+  /**
+   * A newer picture of a conversation: the card's "earlier conversations" of its visitor follow
+   * it. The card leaves out the conversation on screen, so a new message there changes nothing
+   * it shows (no change event, no re-render of the card).
+   */
   conversationChanged(c: Conversation): void {
     const list = this.visitorConversations.get(c.visitor.id)
     if (!list) return
     list.items = [c, ...list.items.filter((x) => x.id !== c.id)].sort(byCreated)
-    this.changed()
+    if (c.id !== this.deps.selectedId()) this.changed()
   }
 }
