@@ -4,7 +4,7 @@
 // element's update() in a real Chromium; the counts are printed for the report.
 import { afterAll, beforeAll, expect, it } from 'bun:test'
 import type { Browser, Page } from 'playwright-core'
-import { Pages, launchBrowser, requireDashboardBundle, signIn, type WatchedPage } from '../../testing/browser.ts'
+import { Pages, launchBrowser, requireDashboardBundle, screenshotPath, signIn, type WatchedPage } from '../../testing/browser.ts'
 import { waitForText } from '../../testing/wait.ts'
 import { VisitorClient, cid, startTestServer, type TestServer } from '../../../server/testing/harness.ts'
 
@@ -82,10 +82,12 @@ it('re-renders only the thread for a typing frame, and not the visitor card for 
     ws.send({ type: 'typing', conversationId: id, typing: true })
     await waitForText(thread.locator('.typing'), 'is typing')
   })
+  await page.screenshot({ path: screenshotPath('stores-visitor-typing') })
   const message = await updatesDuring(page, async () => {
     ws.send({ type: 'message.send', clientId: cid(), conversationId: id, body: 'It was due on Monday.' })
     await waitForText(thread.locator('.messages'), 'It was due on Monday.')
   })
+  await page.screenshot({ path: screenshotPath('stores-visitor-message') })
   const sum = (u: Record<string, number>) => Object.values(u).reduce((a, b) => a + b, 0)
   console.log(`updates for one typing frame: ${sum(typing)} ${JSON.stringify(typing)}`)
   console.log(`updates for one message frame: ${sum(message)} ${JSON.stringify(message)}`)
