@@ -1,6 +1,6 @@
 // The visitor store: the card's visitor, their browsing history and conversations.
 import { describe, expect, it } from 'bun:test'
-import { conv, signedIn, visitor, watch } from './stores.testing.ts'
+import { conv, msg, signedIn, visitor, watch } from './stores.testing.ts'
 
 describe('visitor store', () => {
   it('keeps a visitor from the visitor frame and their name in the lists, and forgets the history of a card not on screen', async () => {
@@ -37,6 +37,18 @@ describe('visitor store', () => {
     const changes = await watch(d)
     d.handleFrame({ type: 'conversation', conversation: conv({ id: 'x', visitor: { id: 'v2', number: 2, name: null, email: null } }), change: 'created' })
     expect(await changes.take()).toEqual(['lists'])
+  })
+
+  it('leaves the open card alone when a message comes in the conversation on screen, which the card does not list', async () => {
+    const { d } = signedIn()
+    d.lists.upsert(conv())
+    d.lists.setSelected('c1')
+    d.visitor.visitorConversations.set('v1', { items: [conv(), conv({ id: 'old', createdAt: '2026-11-01T09:00:00.000Z' })], loading: false, error: null })
+    const changes = await watch(d)
+    d.handleFrame({ type: 'message', message: msg('m2', 2, { authorType: 'agent', authorId: 'me' }), conversation: conv({ lastSeq: 2, lastMessage: { preview: 'On its way', at: '2026-11-30T09:02:00.000Z', author: 'agent', agent: null } }) })
+    expect(await changes.take()).toEqual(['lists'])
+    // Still in step for when another conversation of this visitor is opened.
+    expect(d.visitor.visitorConversations.get('v1')?.items[0]?.lastMessage.preview).toBe('On its way')
   })
 
   it('says why a card could not load, in the agent language', async () => {
