@@ -5,8 +5,7 @@
 // one tab only however many are open (alerts/tabs.ts). The sound can also be muted for this
 // browser alone (the account menu; localStorage). Permission is asked on a click, never on load.
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
-import type { DashboardStore } from './store.ts'
-import { MentionEvent, StoreChangeEvent, VisitorMessageEvent } from './store.ts'
+import { MentionEvent, VisitorMessageEvent, type Dashboard } from './stores/dashboard.ts'
 import { AlertPrefsChangedEvent, DEFAULT_ALERT_PREFS, alertEventFor, chime, type AlertPrefs } from './alerts/alerts.ts'
 import { TabCoordinator } from './alerts/tabs.ts'
 
@@ -16,7 +15,8 @@ export class NotifierController implements ReactiveController {
   baseTitle = 'Parley'
   prefs: AlertPrefs = DEFAULT_ALERT_PREFS
   private audio: AudioContext | null = null
-  private store: DashboardStore | null = null
+  private store: Dashboard | null = null
+  private unwatch: (() => void)[] = []
   private prefsFor: string | null = null
   readonly tabs = new TabCoordinator(
     () => this.viewing(),
@@ -54,14 +54,15 @@ export class NotifierController implements ReactiveController {
     this.host.requestUpdate()
   }
 
-  attach(store: DashboardStore): void {
+  /** Listens to the root's visitor-message and mention events, and to the two stores the title and the tabs follow. */
+  attach(store: Dashboard): void {
     this.store?.removeEventListener(VisitorMessageEvent.type, this.onMessage)
     this.store?.removeEventListener(MentionEvent.type, this.onMention)
-    this.store?.removeEventListener(StoreChangeEvent.type, this.onStoreChange)
+    for (const off of this.unwatch) off()
     this.store = store
     store.addEventListener(VisitorMessageEvent.type, this.onMessage)
     store.addEventListener(MentionEvent.type, this.onMention)
-    store.addEventListener(StoreChangeEvent.type, this.onStoreChange)
+    this.unwatch = [store.lists.onChange(this.onStoreChange), store.session.onChange(this.onStoreChange)]
   }
 
   hostConnected(): void {
@@ -87,13 +88,13 @@ export class NotifierController implements ReactiveController {
 
   /** The conversation this tab shows in front of the agent, if any. */
   private viewing(): string | null {
-    return this.inBackground ? null : (this.store?.selectedId ?? null)
+    return this.inBackground ? null : (this.store?.lists.selectedId ?? null)
   }
 
   private onStoreChange = (): void => {
     this.updateTitle()
     this.tabs.announce()
-    const me = this.store?.me?.id ?? null
+    const me = this.store?.session.me?.id ?? null
     if (me !== this.prefsFor) {
       this.prefsFor = me
       this.prefs = DEFAULT_ALERT_PREFS
@@ -124,7 +125,7 @@ export class NotifierController implements ReactiveController {
 
   private onMessage = (e: Event) => {
     const { message, conversation } = e as VisitorMessageEvent
-    const store = this.store
+    const store = this.store?.session
     if (!store?.me || !this.tabs.leader) return
     const event = alertEventFor(store.me.id, message, conversation)
     if (!event || this.tabs.viewedSomewhere(conversation.id)) return
@@ -138,7 +139,7 @@ export class NotifierController implements ReactiveController {
   /** A colleague mentioned me in a note: the same choices as a message, for the 'mention' event. */
   private onMention = (e: Event) => {
     const { note, conversation } = e as MentionEvent
-    const store = this.store
+    const store = this.store?.session
     if (!store?.me || !this.tabs.leader || this.tabs.viewedSomewhere(conversation.id)) return
     if (this.soundOn && this.prefs.sound.includes('mention') && this.prefs.volume > 0) this.chime()
     if (this.prefs.desktop.includes('mention') && this.permission === 'granted') {
@@ -162,7 +163,7 @@ export class NotifierController implements ReactiveController {
   }
 
   updateTitle = (): void => {
-    const n = this.store?.unreadTotal ?? 0
+    const n = this.store?.lists.unreadTotal ?? 0
     const title = n > 0 ? `(${n}) ${this.baseTitle}` : this.baseTitle
     if (document.title !== title) document.title = title
   }

@@ -172,14 +172,14 @@ export class ParleyAccountMenu extends StoreElement {
     if (!isLanguage(v)) return
     this.error = ''
     try {
-      await this.store.updateMe({ language: v })
+      await this.session.updateMe({ language: v })
     } catch (err) {
-      this.error = this.store.errorText(err)
+      this.error = this.session.errorText(err)
     }
   }
 
   override render() {
-    const me = this.hasStore ? this.store.me : null
+    const me = this.hasStore ? this.session.me : null
     if (!me) return nothing
     const t = this.t
     const permissionText =
@@ -201,7 +201,7 @@ export class ParleyAccountMenu extends StoreElement {
             <div class="who"><strong>${me.name}</strong><span>${me.email} · ${t(`role.${me.role}`)}</span></div>
             <label class="field">${t('field.language')}
               <select class="input" data-pref="language" @change=${this.setLanguage}>
-                ${LANGUAGES.map((l) => html`<option value=${l} ?selected=${l === this.store.lang}>${LANGUAGE_NAMES[l]}</option>`)}
+                ${LANGUAGES.map((l) => html`<option value=${l} ?selected=${l === this.session.lang}>${LANGUAGE_NAMES[l]}</option>`)}
               </select>
             </label>
             ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}

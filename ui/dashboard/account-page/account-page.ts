@@ -77,10 +77,10 @@ export class ParleyAccountPage extends StoreElement {
 
   private async loadSessions() {
     try {
-      this.sessions = await this.store.api.get<SessionInfo[]>('/api/auth/sessions')
+      this.sessions = await this.session.api.get<SessionInfo[]>('/api/auth/sessions')
       this.sessionsError = ''
     } catch (e) {
-      this.sessionsError = this.store.errorText(e)
+      this.sessionsError = this.session.errorText(e)
     }
   }
 
@@ -98,17 +98,17 @@ export class ParleyAccountPage extends StoreElement {
     if (this.nameError || this.emailError) return
     this.nameBusy = true
     try {
-      const me = this.store.me!
+      const me = this.session.me!
       if (email !== null && email.toLowerCase() !== me.email.toLowerCase()) {
-        const agent = await this.store.api.patch<Agent>(`/api/agents/${me.id}`, { email })
-        this.store.me = { ...me, ...agent }
+        const agent = await this.session.api.patch<Agent>(`/api/agents/${me.id}`, { email })
+        this.session.me = { ...me, ...agent }
       }
-      await this.store.updateMe({ name })
+      await this.session.updateMe({ name })
       this.nameNotice = this.t('account.nameSaved')
     } catch (err) {
       if (err instanceof ApiError && err.code === 'agent.email_taken') this.emailError = this.t('agents.emailTaken')
       else if (err instanceof ApiError && err.field === 'email') this.emailError = this.t('error.email')
-      else this.nameError = err instanceof ApiError && err.field === 'name' ? this.t('error.invalid') : this.store.errorText(err)
+      else this.nameError = err instanceof ApiError && err.field === 'name' ? this.t('error.invalid') : this.session.errorText(err)
     } finally {
       this.nameBusy = false
     }
@@ -129,7 +129,7 @@ export class ParleyAccountPage extends StoreElement {
     if (Object.keys(errors).length > 0) return
     this.pwBusy = true
     try {
-      await this.store.api.patch<Agent>(`/api/agents/${this.store.me!.id}`, { currentPassword, password })
+      await this.session.api.patch<Agent>(`/api/agents/${this.session.me!.id}`, { currentPassword, password })
       form.reset()
       this.pwNotice = t('account.passwordChanged')
       await this.loadSessions()
@@ -138,7 +138,7 @@ export class ParleyAccountPage extends StoreElement {
       if (pw) this.pwErrors = { password: pw }
       else if (err instanceof ApiError && err.field === 'currentPassword') {
         this.pwErrors = { currentPassword: err.code === 'agent.wrong_password' ? t('account.wrongCurrent') : t('error.required') }
-      } else this.pwErrors = { form: this.store.errorText(err) }
+      } else this.pwErrors = { form: this.session.errorText(err) }
     } finally {
       this.pwBusy = false
     }
@@ -147,10 +147,10 @@ export class ParleyAccountPage extends StoreElement {
   private async endSession(s: SessionInfo) {
     this.busySession = s.id
     try {
-      await this.store.api.delete(`/api/auth/sessions/${s.id}`)
+      await this.session.api.delete(`/api/auth/sessions/${s.id}`)
       await this.loadSessions()
     } catch (e) {
-      this.sessionsError = this.store.errorText(e)
+      this.sessionsError = this.session.errorText(e)
     } finally {
       this.busySession = null
     }
@@ -160,10 +160,10 @@ export class ParleyAccountPage extends StoreElement {
     if (!confirm(this.t('account.confirmEndOthers'))) return
     this.busySession = 'others'
     try {
-      await this.store.api.post('/api/auth/sessions/end-others')
+      await this.session.api.post('/api/auth/sessions/end-others')
       await this.loadSessions()
     } catch (e) {
-      this.sessionsError = this.store.errorText(e)
+      this.sessionsError = this.session.errorText(e)
     } finally {
       this.busySession = null
     }
@@ -171,7 +171,7 @@ export class ParleyAccountPage extends StoreElement {
 
   private sessionRow(s: SessionInfo) {
     const t = this.t
-    const lang = this.store.lang
+    const lang = this.session.lang
     const device = deviceOf(s.userAgent)
     return html`<tr data-session=${s.id} class=${s.current ? 'current' : ''}>
       <td class="device">
@@ -197,9 +197,9 @@ export class ParleyAccountPage extends StoreElement {
   }
 
   override render() {
-    if (!this.hasStore || !this.store.me) return nothing
+    if (!this.hasStore || !this.session.me) return nothing
     const t = this.t
-    const me = this.store.me
+    const me = this.session.me
     const others = (this.sessions ?? []).filter((s) => !s.current).length
     return html`<div class="page">
       <div>

@@ -217,16 +217,16 @@ export class ParleyAgentsPage extends StoreElement {
     }
     this.saving = true
     try {
-      const saved = await this.store.api.patch<Agent>(`/api/agents/${a.id}`, patch)
+      const saved = await this.session.api.patch<Agent>(`/api/agents/${a.id}`, patch)
       this.closeEdit()
       this.notice = patch.password ? t('agents.passwordReset', { name: saved.name }) : t('agents.saved', { name: saved.name })
-      await this.store.loadAgents()
+      await this.session.loadAgents()
     } catch (err) {
       const pw = passwordErrorText(t, err)
       if (pw) this.editErrors = { password: pw }
       else if (err instanceof ApiError && err.code === 'agent.email_taken') this.editErrors = { email: t('agents.emailTaken') }
       else if (err instanceof ApiError && err.field === 'email') this.editErrors = { email: t('error.email') }
-      else this.editErrors = { form: this.store.errorText(err) }
+      else this.editErrors = { form: this.session.errorText(err) }
     } finally {
       this.saving = false
     }
@@ -269,7 +269,7 @@ export class ParleyAgentsPage extends StoreElement {
 
   override connectedCallback(): void {
     super.connectedCallback()
-    void this.updateComplete.then(() => this.store.loadAgents().catch((e) => (this.error = this.store.errorText(e))))
+    void this.updateComplete.then(() => this.session.loadAgents().catch((e) => (this.error = this.session.errorText(e))))
   }
 
   private async update_(agent: Agent, patch: Partial<Pick<Agent, 'role' | 'active'>>) {
@@ -277,10 +277,10 @@ export class ParleyAgentsPage extends StoreElement {
     this.error = ''
     this.notice = ''
     try {
-      await this.store.api.patch<Agent>(`/api/agents/${agent.id}`, patch)
-      await this.store.loadAgents()
+      await this.session.api.patch<Agent>(`/api/agents/${agent.id}`, patch)
+      await this.session.loadAgents()
     } catch (e) {
-      this.error = this.store.errorText(e)
+      this.error = this.session.errorText(e)
     } finally {
       this.busyId = null
     }
@@ -308,15 +308,15 @@ export class ParleyAgentsPage extends StoreElement {
     if (Object.keys(errors).length > 0) return
     this.creating = true
     try {
-      const agent = await this.store.api.post<Agent>('/api/agents', body)
+      const agent = await this.session.api.post<Agent>('/api/agents', body)
       form.reset()
       this.notice = t('agents.created', { name: agent.name })
-      await this.store.loadAgents()
+      await this.session.loadAgents()
     } catch (err) {
       if (err instanceof ApiError && err.code === 'agent.email_taken') this.formErrors = { email: t('agents.emailTaken') }
       else if (err instanceof ApiError && err.field === 'email') this.formErrors = { email: t('error.email') }
       else if (err instanceof ApiError && err.field === 'password') this.formErrors = { password: passwordErrorText(t, err)! }
-      else this.error = this.store.errorText(err)
+      else this.error = this.session.errorText(err)
     } finally {
       this.creating = false
     }
@@ -324,7 +324,7 @@ export class ParleyAgentsPage extends StoreElement {
 
   private row(a: Agent) {
     const t = this.t
-    const me = this.store.me!
+    const me = this.session.me!
     const owner = me.role === 'owner'
     const busy = this.busyId === a.id
     return html`<tr class=${a.active ? '' : 'inactive'} data-agent=${a.email}>
@@ -374,9 +374,9 @@ export class ParleyAgentsPage extends StoreElement {
   }
 
   override render() {
-    if (!this.hasStore || !this.store.me) return nothing
+    if (!this.hasStore || !this.session.me) return nothing
     const t = this.t
-    const owner = this.store.me.role === 'owner'
+    const owner = this.session.me.role === 'owner'
     return html`<div class="page">
       <div>
         <h1>${t('agents.title')}</h1>
@@ -390,7 +390,7 @@ export class ParleyAgentsPage extends StoreElement {
             <th scope="col">${t('agents.agent')}</th><th scope="col">${t('agents.role')}</th><th scope="col">${t('agents.status')}</th>
             <th scope="col">${t('field.language')}</th><th scope="col"><span class="sr-only">${t('agents.actions')}</span></th>
           </tr></thead>
-          <tbody>${this.store.agents.map((a) => this.row(a))}</tbody>
+          <tbody>${this.session.agents.map((a) => this.row(a))}</tbody>
         </table>
       </div>
       ${owner
@@ -409,7 +409,7 @@ export class ParleyAgentsPage extends StoreElement {
               </label>
               <label class="field">${t('field.language')}
                 <select class="input" name="language">
-                  ${LANGUAGES.map((l) => html`<option value=${l} ?selected=${l === this.store.lang}>${LANGUAGE_NAMES[l]}</option>`)}
+                  ${LANGUAGES.map((l) => html`<option value=${l} ?selected=${l === this.session.lang}>${LANGUAGE_NAMES[l]}</option>`)}
                 </select>
               </label>
               <div class="submit"><button class="btn primary" type="submit" ?disabled=${this.creating}>${t('agents.create')}</button></div>

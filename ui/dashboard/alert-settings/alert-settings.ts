@@ -70,11 +70,11 @@ export class ParleyAlertSettings extends StoreElement {
 
   private async load() {
     try {
-      const p = await this.store.api.get<AlertPrefs>('/api/settings/alerts')
+      const p = await this.session.api.get<AlertPrefs>('/api/settings/alerts')
       this.prefs = { desktop: p.desktop, sound: p.sound, volume: p.volume }
       this.error = ''
     } catch (e) {
-      this.error = this.store.errorText(e)
+      this.error = this.session.errorText(e)
     }
     await this.loadPush()
   }
@@ -83,9 +83,9 @@ export class ParleyAlertSettings extends StoreElement {
     this.permission = permissionNow()
     try {
       this.push = await pushState()
-      this.devices = (await this.store.api.get<{ devices: unknown[] }>('/api/push/subscriptions')).devices.length
+      this.devices = (await this.session.api.get<{ devices: unknown[] }>('/api/push/subscriptions')).devices.length
     } catch (e) {
-      this.pushError = this.store.errorText(e)
+      this.pushError = this.session.errorText(e)
     }
   }
 
@@ -102,12 +102,12 @@ export class ParleyAlertSettings extends StoreElement {
     this.notice = ''
     this.error = ''
     try {
-      const saved = await this.store.api.put<AlertPrefs>('/api/settings/alerts', next)
+      const saved = await this.session.api.put<AlertPrefs>('/api/settings/alerts', next)
       this.prefs = { desktop: saved.desktop, sound: saved.sound, volume: saved.volume }
       dispatchEvent(new AlertPrefsChangedEvent(this.prefs))
       this.notice = this.t('alerts.saved')
     } catch (err) {
-      this.error = this.store.errorText(err)
+      this.error = this.session.errorText(err)
     } finally {
       this.busy = false
     }
@@ -141,15 +141,15 @@ export class ParleyAlertSettings extends StoreElement {
     this.pushError = ''
     this.busy = true
     try {
-      if (on) await enablePush(this.store.api)
-      else await disablePush(this.store.api)
+      if (on) await enablePush(this.session.api)
+      else await disablePush(this.session.api)
     } catch (e) {
       this.pushError =
         e instanceof PushPermissionError
           ? this.t('push.denied')
           : e instanceof DOMException
             ? this.t('push.failed', { reason: e.message || e.name })
-            : this.store.errorText(e)
+            : this.session.errorText(e)
     } finally {
       this.busy = false
       await this.loadPush()
@@ -160,10 +160,10 @@ export class ParleyAlertSettings extends StoreElement {
     this.pushNotice = ''
     this.pushError = ''
     try {
-      await this.store.api.post('/api/push/test')
+      await this.session.api.post('/api/push/test')
       this.pushNotice = this.t('push.testSent')
     } catch (e) {
-      this.pushError = this.store.errorText(e)
+      this.pushError = this.session.errorText(e)
     }
   }
 
@@ -222,7 +222,7 @@ export class ParleyAlertSettings extends StoreElement {
   }
 
   override render() {
-    if (!this.hasStore || !this.store.me) return nothing
+    if (!this.hasStore || !this.session.me) return nothing
     const t = this.t
     const p = this.prefs
     const muted = (() => {

@@ -3,8 +3,9 @@ import { ContextProvider } from '@lit/context'
 import { tokens, controls } from '../../shared/tokens.ts'
 import { SocketController, wsUrl } from '../../shared/socket.ts'
 import type { Agent } from '../../shared/types.ts'
-import { storeContext } from '../context.ts'
-import { DashboardStore, SessionEndedEvent, StoreController } from '../store.ts'
+import { contexts, StoresController } from '../context.ts'
+import { Dashboard, SessionEndedEvent } from '../stores/dashboard.ts'
+import type { StoreName } from '../stores/store.ts'
 import { NotifierController } from '../notifier.ts'
 import { isOwner } from '../permissions.ts'
 import { chatIcon, logoIcon, mailIcon, messengerIcon, plugIcon, usersIcon, widgetIcon, tagIcon, groupIcon } from '../icons.ts'
@@ -79,8 +80,9 @@ export function parseRoute(hash: string): Route {
 }
 
 /**
- * The dashboard: decides between first-run setup, sign-in and the signed-in app; owns the store
- * (provided to every element through @lit/context), the agent socket and the notifier.
+ * The dashboard: decides between first-run setup, sign-in and the signed-in app; owns the
+ * composition root (stores/dashboard.ts: the per-feature stores, each provided to the elements
+ * under its own @lit/context, and the frame router), the agent socket and the notifier.
  */
 export class ParleyApp extends LitElement {
   static override properties = {
@@ -98,31 +100,35 @@ export class ParleyApp extends LitElement {
   declare narrow: boolean
   declare notice: string
 
-  readonly store = new DashboardStore()
-  private provider = new ContextProvider(this, { context: storeContext, initialValue: this.store })
+  readonly dashboard = new Dashboard()
+  private providers = (Object.keys(contexts) as StoreName[]).map(
+    (name) => new ContextProvider(this, { context: contexts[name], initialValue: this.dashboard[name] as never }),
+  )
+  /** The app renders from the session (language, me, connection) and, from the lists, only the selection. */
+  private storesCtl = new StoresController(this, ['session'])
+  private shownSelection: string | null = null
   /** #16: the search (its filters live in the address); opening a result selects it like any conversation. */
   readonly search = new SearchStore({
-    api: this.store.api,
-    t: (key, params) => this.store.t(key, params),
+    api: this.dashboard.api,
+    t: (key, params) => this.dashboard.session.t(key, params),
     open: (id) => {
-      if (id !== this.store.selectedId) void this.store.select(id)
+      if (id !== this.dashboard.lists.selectedId) void this.dashboard.select(id)
     },
   })
   private searchProvider = new ContextProvider(this, { context: searchContext, initialValue: this.search })
-  private storeCtl = new StoreController(this)
   readonly notifier = new NotifierController(this)
   private socketCtl = new SocketController(
     this,
     {
       url: () => wsUrl('/ws/agent'),
-      onFrame: (f) => this.store.handleFrame(f),
+      onFrame: (f) => this.dashboard.handleFrame(f),
       onState: (state, info) => {
-        this.store.setConnection(state)
+        this.dashboard.session.setConnection(state)
         // A refused handshake looks like any other drop; ask the API whether we are still signed in.
         if (state === 'closed' && info.attempt >= 1 && this.screen === 'ready') void this.checkSession()
       },
-      onOpen: (reconnect) => this.store.onSocketOpen(reconnect),
-      pending: () => this.store.unsent(),
+      onOpen: (reconnect) => this.dashboard.onSocketOpen(reconnect),
+      pending: () => this.dashboard.unsent(),
       finalCodes: [4001],
       pingMs: 25_000,
     },
@@ -137,13 +143,16 @@ export class ParleyApp extends LitElement {
     this.panelOpen = true
     this.narrow = this.narrowQuery?.matches ?? false
     this.notice = ''
-    this.storeCtl.attach(this.store)
-    this.notifier.attach(this.store)
-    this.store.socket = this.socketCtl.socket
-    this.store.api.onUnauthorized = () => {
-      if (this.screen === 'ready') this.toLogin(this.store.t('session.expired'))
+    this.storesCtl.attach('session', this.dashboard.session)
+    this.dashboard.lists.onChange(() => {
+      if (this.dashboard.lists.selectedId !== this.shownSelection) this.requestUpdate()
+    })
+    this.notifier.attach(this.dashboard)
+    this.dashboard.socket = this.socketCtl.socket
+    this.dashboard.api.onUnauthorized = () => {
+      if (this.screen === 'ready') this.toLogin(this.session.t('session.expired'))
     }
-    this.store.addEventListener(SessionEndedEvent.type, () => this.toLogin(this.store.t('session.ended')))
+    this.dashboard.addEventListener(SessionEndedEvent.type, () => this.toLogin(this.session.t('session.ended')))
     this.addEventListener(SignedInEvent.type, (e) => void this.enter(e.agent, e.csrfToken))
     this.addEventListener(SignOutEvent.type, () => void this.signOut())
     this.addEventListener(ToggleVisitorPanelEvent.type, () => (this.panelOpen = !this.panelOpen))
@@ -164,6 +173,10 @@ export class ParleyApp extends LitElement {
     super.disconnectedCallback()
     removeEventListener('hashchange', this.onHash)
     this.narrowQuery?.removeEventListener('change', this.onNarrow)
+  }
+
+  private get session() {
+    return this.dashboard.session
   }
 
   private onNarrow = () => (this.narrow = this.narrowQuery?.matches ?? false)
@@ -203,24 +216,24 @@ export class ParleyApp extends LitElement {
       if (window.matchMedia?.('(max-width: 1100px)').matches) this.panelOpen = false
       return
     }
-    if (r.page === 'inbox' && r.id !== this.store.selectedId) {
+    if (r.page === 'inbox' && r.id !== this.dashboard.lists.selectedId) {
       const id = r.id
-      void this.store.select(id)
-      if (id) void this.store.followView(id)
+      void this.dashboard.select(id)
+      if (id) void this.dashboard.lists.followView(id)
     }
     if (r.page === 'inbox' && window.matchMedia?.('(max-width: 1100px)').matches) this.panelOpen = false
   }
 
   private async boot() {
     try {
-      const me = await this.store.api.get<{ agent: Agent; csrfToken: string } | { agent: null; csrfToken: null }>('/api/auth/session')
+      const me = await this.dashboard.api.get<{ agent: Agent; csrfToken: string } | { agent: null; csrfToken: null }>('/api/auth/session')
       if (me.agent) return await this.enter(me.agent, me.csrfToken)
     } catch {
       this.screen = 'error'
       return
     }
     try {
-      const setup = await this.store.api.get<{ needed: boolean }>('/api/setup')
+      const setup = await this.dashboard.api.get<{ needed: boolean }>('/api/setup')
       this.screen = setup.needed ? 'setup' : 'login'
     } catch {
       this.screen = 'error'
@@ -228,31 +241,23 @@ export class ParleyApp extends LitElement {
   }
 
   private async enter(agent: Agent, csrfToken: string) {
-    this.store.signedIn(agent, csrfToken)
+    this.dashboard.signedIn(agent, csrfToken)
     this.notice = ''
     this.screen = 'ready'
     this.socketCtl.socket.start()
     // Before the first list loads, so a reload on a resolved conversation loads Resolved, not Open.
     const r = this.route
     if (r.page === 'inbox' && r.id && !parseSearchRoute(location.hash)) {
-      await this.store.select(r.id)
-      await this.store.followView(r.id, false)
+      await this.dashboard.select(r.id)
+      await this.dashboard.lists.followView(r.id, false)
     }
     this.applyRoute()
-    await Promise.all([
-      this.store.loadList(this.store.view),
-      this.store.loadCounts().catch(() => {}),
-      this.store.loadUnread().catch(() => {}),
-      this.store.loadAttention().catch(() => {}),
-      this.store.loadAgents().catch(() => {}),
-      this.store.loadTags().catch(() => {}),
-      this.store.loadGroups().catch(() => {}),
-    ])
+    await this.dashboard.loadInbox()
   }
 
   private async checkSession() {
     try {
-      await this.store.api.get('/api/auth/me')
+      await this.dashboard.api.get('/api/auth/me')
     } catch {
       // onUnauthorized has already switched to the sign-in screen on a 401.
     }
@@ -260,7 +265,7 @@ export class ParleyApp extends LitElement {
 
   private toLogin(notice = '') {
     this.socketCtl.socket.stop()
-    this.store.signedOut()
+    this.dashboard.signedOut()
     this.search.reset() // #16
     this.notice = notice
     this.screen = 'login'
@@ -268,7 +273,7 @@ export class ParleyApp extends LitElement {
 
   private async signOut() {
     try {
-      await this.store.api.post('/api/auth/logout')
+      await this.dashboard.api.post('/api/auth/logout')
     } catch {
       // Signed out on the server or not, this tab forgets the session.
     }
@@ -278,8 +283,8 @@ export class ParleyApp extends LitElement {
   }
 
   private nav() {
-    const t = this.store.t
-    const me = this.store.me
+    const t = this.session.t
+    const me = this.session.me
     const r = this.route
     const link = (href: string, active: boolean, icon: unknown, label: string) =>
       html`<a href=${href} aria-current=${active ? 'page' : 'false'} title=${label} aria-label=${label}>${icon}<span>${label}</span></a>`
@@ -304,7 +309,7 @@ export class ParleyApp extends LitElement {
 
   private page() {
     const r = this.route
-    const me = this.store.me
+    const me = this.session.me
     if (r.page === 'agents' && isOwner(me)) return html`<main class="page"><parley-agents-page></parley-agents-page></main>`
     if (r.page === 'widget' && isOwner(me)) return html`<main class="page"><parley-widget-settings></parley-widget-settings></main>`
     if (r.page === 'email' && isOwner(me)) return html`<main class="page"><parley-email-settings></parley-email-settings></main>`
@@ -316,20 +321,21 @@ export class ParleyApp extends LitElement {
     if (r.page === 'audit' && isOwner(me)) return html`<main class="page"><parley-audit-page></parley-audit-page></main>`
     if (r.page === 'canned') return html`<main class="page"><parley-canned-settings></parley-canned-settings></main>` // #16
     if (r.page === 'blocking' && isOwner(me)) return html`<main class="page"><parley-blocking-settings></parley-blocking-settings></main>`
-    const selected = this.store.selectedId !== null
+    const selected = this.shownSelection !== null
     const cls = ['inbox', this.panelOpen ? 'drawer' : 'no-panel', selected ? 'has-selection' : ''].join(' ')
     // Every other page opens with its own h1; the inbox's three columns have none to show.
     return html`<main class=${cls}>
-      <h1 class="sr-only">${this.store.t('nav.conversations')}</h1>
+      <h1 class="sr-only">${this.session.t('nav.conversations')}</h1>
       <parley-conversation-list></parley-conversation-list>
       <parley-thread ?narrow=${this.narrow}></parley-thread>
       <div class="scrim" @click=${() => (this.panelOpen = false)}></div>
-      ${selected ? html`<parley-visitor-panel aria-label=${this.store.t('visitor.title')}></parley-visitor-panel>` : nothing}
+      ${selected ? html`<parley-visitor-panel aria-label=${this.session.t('visitor.title')}></parley-visitor-panel>` : nothing}
     </main>`
   }
 
   override render() {
-    const t = this.store.t
+    const t = this.session.t
+    this.shownSelection = this.dashboard.lists.selectedId
     switch (this.screen) {
       case 'loading':
         return html`<div class="center" aria-busy="true">${t('state.loading')}</div>`
@@ -346,9 +352,9 @@ export class ParleyApp extends LitElement {
       case 'login':
         return html`<parley-login .notice=${this.notice}></parley-login>`
       case 'ready': {
-        const c = this.store.connection
+        const c = this.session.connection
         return html`${this.nav()}
-          ${c !== 'open' && this.store.everConnected ? html`<div class="banner" role="status">${c === 'connecting' ? t('conn.connecting') : t('conn.lost')}</div>` : nothing}
+          ${c !== 'open' && this.session.everConnected ? html`<div class="banner" role="status">${c === 'connecting' ? t('conn.connecting') : t('conn.lost')}</div>` : nothing}
           <parley-messenger-banner></parley-messenger-banner>
           <parley-mention-toasts></parley-mention-toasts>
           ${this.page()}`

@@ -75,7 +75,7 @@ export class ParleyAttachmentList extends StoreElement {
 
   override render() {
     if (this.files.length === 0) return nothing
-    const lang = this.hasStore ? this.store.lang : 'en'
+    const lang = this.hasStore ? this.session.lang : 'en'
     const size = (n: number) => fileSize(n, lang)
     return html`<div class="files">
       ${this.files.map((f) => {

@@ -104,12 +104,12 @@ export class ParleyAuditPage extends StoreElement {
   private async load(before?: string) {
     this.loading = true
     try {
-      const page = await this.store.api.get<AuditEntry[]>(`/api/audit?limit=${PAGE}${before ? `&before=${before}` : ''}`)
+      const page = await this.session.api.get<AuditEntry[]>(`/api/audit?limit=${PAGE}${before ? `&before=${before}` : ''}`)
       this.entries = before ? [...(this.entries ?? []), ...page] : page
       this.more = page.length === PAGE
       this.error = ''
     } catch (e) {
-      this.error = this.store.errorText(e)
+      this.error = this.session.errorText(e)
     } finally {
       this.loading = false
     }
@@ -118,9 +118,9 @@ export class ParleyAuditPage extends StoreElement {
   private row(e: AuditEntry) {
     const t = this.t
     const key = ACTIONS[e.action]
-    const agent = e.target ? this.store.agents.find((a) => a.id === e.target) : undefined
+    const agent = e.target ? this.session.agents.find((a) => a.id === e.target) : undefined
     return html`<tr data-entry=${e.id}>
-      <td class="when">${dateTime(e.at, this.store.lang)}</td>
+      <td class="when">${dateTime(e.at, this.session.lang)}</td>
       <td>${e.actorName}</td>
       <td>
         ${key ? t(key) : html`<code>${e.action}</code>`}${agent ? html` · <strong>${agent.name}</strong>` : nothing}
@@ -131,7 +131,7 @@ export class ParleyAuditPage extends StoreElement {
   }
 
   override render() {
-    if (!this.hasStore || !this.store.me) return nothing
+    if (!this.hasStore || !this.session.me) return nothing
     const t = this.t
     return html`<div class="page">
       <div>

@@ -77,12 +77,12 @@ export class ParleyBlockingSettings extends StoreElement {
 
   private async load() {
     try {
-      const r = await this.store.api.get<{ ranges: BlockedRange[]; visitors: BlockedVisitor[] }>('/api/settings/blocking')
+      const r = await this.session.api.get<{ ranges: BlockedRange[]; visitors: BlockedVisitor[] }>('/api/settings/blocking')
       this.ranges = r.ranges
       this.visitors = r.visitors
       this.error = ''
     } catch (e) {
-      this.error = this.store.errorText(e)
+      this.error = this.session.errorText(e)
     }
   }
 
@@ -117,7 +117,7 @@ export class ParleyBlockingSettings extends StoreElement {
     this.rangeError = ''
     this.notice = ''
     try {
-      const created = await this.store.api.post<BlockedRange>('/api/settings/blocking/ranges', { range, reason: reason || null })
+      const created = await this.session.api.post<BlockedRange>('/api/settings/blocking/ranges', { range, reason: reason || null })
       form.reset()
       this.notice = this.t('blocking.added', { range: created.range })
       await this.load()
@@ -125,7 +125,7 @@ export class ParleyBlockingSettings extends StoreElement {
       if (err instanceof ApiError && (err.code === 'blocking.invalid_range' || err.code === 'blocking.duplicate' || err.field === 'range')) {
         this.rangeError = this.rangeProblem(err, range)
         void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('input[name=range]')?.focus())
-      } else this.error = this.store.errorText(err)
+      } else this.error = this.session.errorText(err)
     } finally {
       this.busy = false
     }
@@ -137,11 +137,11 @@ export class ParleyBlockingSettings extends StoreElement {
     this.error = ''
     this.notice = ''
     try {
-      await this.store.api.delete(path)
+      await this.session.api.delete(path)
       this.notice = this.t('blocking.unblocked', { what })
       await this.load()
     } catch (err) {
-      this.error = this.store.errorText(err)
+      this.error = this.session.errorText(err)
     } finally {
       this.busy = false
     }
@@ -153,7 +153,7 @@ export class ParleyBlockingSettings extends StoreElement {
 
   private byAndWhen(b: { blockedBy: By | null; blockedAt: string; reason: string | null }) {
     return html`<td>${b.blockedBy?.name ?? html`<span class="muted">—</span>`}</td>
-      <td class="when">${dateTime(b.blockedAt, this.store.lang)}</td>
+      <td class="when">${dateTime(b.blockedAt, this.session.lang)}</td>
       <td class="reason">${b.reason ?? html`<span class="muted">—</span>`}</td>`
   }
 
@@ -227,7 +227,7 @@ export class ParleyBlockingSettings extends StoreElement {
   }
 
   override render() {
-    if (!this.hasStore || !this.store.me) return nothing
+    if (!this.hasStore || !this.session.me) return nothing
     const t = this.t
     return html`<div class="page">
       <div>

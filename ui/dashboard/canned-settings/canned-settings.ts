@@ -3,6 +3,7 @@
 // this page only hides the buttons). In the composer, `/` and the shortcut insert one.
 import { css, html, nothing } from 'lit'
 import { StoreElement } from '../context.ts'
+import type { StoreName } from '../stores/store.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import { ApiError } from '../../shared/api.ts'
 import { pageStyles, tableStyles } from '../agents-page/page.styles.ts'
@@ -21,6 +22,7 @@ const PLACEHOLDERS = [
 ] as const
 
 export class ParleyCannedSettings extends StoreElement {
+  static override watches: readonly StoreName[] = ['session', 'team']
   static override properties = {
     editing: { state: true },
     saving: { state: true },
@@ -128,19 +130,19 @@ export class ParleyCannedSettings extends StoreElement {
   protected override willUpdate(): void {
     if (this.hasStore && !this.requested) {
       this.requested = true
-      void this.store.team.loadCanned()
+      void this.team.loadCanned()
     }
   }
 
   private mayChange(c: Canned): boolean {
-    return c.scope === 'personal' || this.store.me?.role === 'owner'
+    return c.scope === 'personal' || this.session.me?.role === 'owner'
   }
 
   private explain(e: unknown): void {
     const t = this.t
     if (e instanceof ApiError && e.code === 'canned.duplicate') this.fieldError = { field: 'shortcut', text: t('canned.duplicate') }
     else if (e instanceof ApiError && e.code === 'canned.invalid_shortcut') this.fieldError = { field: 'shortcut', text: t('canned.invalidShortcut') }
-    else this.error = this.store.errorText(e)
+    else this.error = this.session.errorText(e)
   }
 
   private save = async (e: SubmitEvent) => {
@@ -162,12 +164,12 @@ export class ParleyCannedSettings extends StoreElement {
     }
     this.saving = true
     try {
-      if (this.editing) await this.store.api.put(`/api/canned/${this.editing.id}`, { shortcut, body })
-      else await this.store.api.post('/api/canned', { scope: String(data.get('scope') ?? 'personal'), shortcut, body })
+      if (this.editing) await this.session.api.put(`/api/canned/${this.editing.id}`, { shortcut, body })
+      else await this.session.api.post('/api/canned', { scope: String(data.get('scope') ?? 'personal'), shortcut, body })
       form.reset()
       this.editing = null
       this.notice = this.t('canned.saved')
-      await this.store.team.loadCanned()
+      await this.team.loadCanned()
     } catch (err) {
       this.explain(err)
     } finally {
@@ -179,11 +181,11 @@ export class ParleyCannedSettings extends StoreElement {
     if (!confirm(this.t('canned.confirmDelete', { shortcut: c.shortcut }))) return
     this.error = ''
     try {
-      await this.store.api.delete(`/api/canned/${c.id}`)
+      await this.session.api.delete(`/api/canned/${c.id}`)
       if (this.editing?.id === c.id) this.editing = null
-      await this.store.team.loadCanned()
+      await this.team.loadCanned()
     } catch (err) {
-      this.error = this.store.errorText(err)
+      this.error = this.session.errorText(err)
     }
   }
 
@@ -218,7 +220,7 @@ export class ParleyCannedSettings extends StoreElement {
 
   private form() {
     const t = this.t
-    const owner = this.store.me?.role === 'owner'
+    const owner = this.session.me?.role === 'owner'
     const err = this.fieldError
     const edit = this.editing
     return html`<section class="card" aria-labelledby="canned-form-h">
@@ -255,9 +257,9 @@ export class ParleyCannedSettings extends StoreElement {
   }
 
   override render() {
-    if (!this.hasStore || !this.store.me) return nothing
+    if (!this.hasStore || !this.session.me) return nothing
     const t = this.t
-    const team = this.store.team
+    const team = this.team
     const list = team.canned
     return html`<div class="page">
       <div>

@@ -1,7 +1,7 @@
 import { LitElement, html, nothing } from 'lit'
 import type { Attachment } from '../../../server/realtime/wire.ts'
 import type { ApiClient } from '../../shared/api.ts'
-import type { DashboardStore } from '../store.ts'
+import type { SessionStore } from '../stores/session.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import { sendIcon, paperclipIcon } from '../icons.ts'
 import { fileSize } from '../attachment-list/attachment-list.ts'
@@ -139,7 +139,7 @@ export class ParleyComposer extends LitElement {
   declare picker: { trigger: Trigger; items: Suggestion[]; active: number } | null
   /** For uploads: the dashboard's API client (its base and CSRF token); without it no files can be attached. */
   declare api: ApiClient | null
-  declare t: DashboardStore['t'] | null
+  declare t: SessionStore['t'] | null
   declare chips: Chip[]
   declare dragging: boolean
   /** A refusal that concerns no single file (too many files). */

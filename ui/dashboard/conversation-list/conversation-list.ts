@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import { StoreElement } from '../context.ts'
+import type { StoreName } from '../stores/store.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import type { ListView } from '../../shared/types.ts'
 import type { Conversation } from '../../../server/realtime/wire.ts'
@@ -43,6 +44,7 @@ const unreadIn = (store: { unreadOf(id: string): number }, c: Conversation): num
  * Rows are links to #/c/<id>; arrow keys move between them.
  */
 export class ParleyConversationList extends StoreElement {
+  static override watches: readonly StoreName[] = ['session', 'settings', 'lists']
   static override properties = { busyIds: { state: true }, now: { state: true }, actionError: { state: true }, undo: { state: true } }
   static override styles = [tokens, controls, listStyles, chipStyles]
 
@@ -102,16 +104,16 @@ export class ParleyConversationList extends StoreElement {
     if (!u) return
     this.undo = null
     try {
-      await this.store.reopen(u.id)
+      await this.lists.reopen(u.id)
     } catch (err) {
-      this.actionError = this.store.errorText(err)
+      this.actionError = this.session.errorText(err)
     }
   }
 
   private pick(view: ListView) {
     // Another tab leaves the search (its address); Resolved stays on it.
     if (this.search.value?.active && view !== 'resolved') location.hash = '#/'
-    void this.store.setView(view)
+    void this.lists.setView(view)
   }
 
   private async resolve(e: Event, c: Conversation) {
@@ -120,10 +122,10 @@ export class ParleyConversationList extends StoreElement {
     this.busyIds = new Set(this.busyIds).add(c.id)
     this.actionError = ''
     try {
-      await this.store.resolve(c.id)
-      this.offerUndo(c.id, visitorLabel(c, this.store.t))
+      await this.lists.resolve(c.id)
+      this.offerUndo(c.id, visitorLabel(c, this.session.t))
     } catch (err) {
-      this.actionError = this.store.errorText(err)
+      this.actionError = this.session.errorText(err)
     } finally {
       const next = new Set(this.busyIds)
       next.delete(c.id)
@@ -144,7 +146,7 @@ export class ParleyConversationList extends StoreElement {
 
   private onTabKeydown(e: KeyboardEvent, views: ListView[]) {
     if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return
-    const i = views.indexOf(this.search.value?.active ? 'resolved' : this.store.view)
+    const i = views.indexOf(this.search.value?.active ? 'resolved' : this.lists.view)
     const next = views[(i + (e.key === 'ArrowRight' ? 1 : views.length - 1)) % views.length]!
     e.preventDefault()
     this.pick(next)
@@ -153,12 +155,12 @@ export class ParleyConversationList extends StoreElement {
 
   /** found: a search result (#16): its link keeps the search in the address, and the matching message shows under the preview. */
   private row(c: Conversation, found?: { href: string; match: SearchResult['match']; q: string }) {
-    const { t, lang, me } = this.store
+    const { t, lang, me } = this.session
     const name = visitorLabel(c, t)
-    const selected = this.store.selectedId === c.id
+    const selected = this.lists.selectedId === c.id
     const waitedMs = c.status === 'open' && c.waitingSince ? this.now - Date.parse(c.waitingSince) : null
     const waiting = waitedMs === null ? null : duration(waitedMs, lang)
-    const warnMs = this.store.waitWarnMinutes * 60_000
+    const warnMs = this.settings.waitWarnMinutes * 60_000
     // Colour alone says nothing to a screen reader: the title and a hidden word say it too.
     const urgency = waitedMs === null || waitedMs < warnMs ? 'calm' : waitedMs < 2 * warnMs ? 'long' : 'urgent'
     const waitingText = urgency === 'urgent' ? t('list.waitingTooLong') : urgency === 'long' ? t('list.waitingLong') : t('list.waitingTitle')
@@ -166,7 +168,7 @@ export class ParleyConversationList extends StoreElement {
     const fromAgent = c.lastMessage.author === 'agent'
     // A reply written outside Parley (Meta's inbox) has no agent: it is an answer, but nobody's to name.
     const by = c.lastMessage.agent
-    const unread = unreadIn(this.store, c)
+    const unread = unreadIn(this.lists, c)
     const prefix = !fromAgent || !by ? '' : by.id === me?.id ? t('list.youPrefix') : t('list.agentPrefix', { name: by.name })
     return html`<li class="row ${unread ? 'unread' : ''}" aria-current=${selected ? 'true' : 'false'} data-conversation=${c.id}>
       <a href=${found?.href ?? `#/c/${c.id}`}>
@@ -204,12 +206,11 @@ export class ParleyConversationList extends StoreElement {
 
   override render() {
     if (!this.hasStore) return nothing
-    const s = this.store
-    const t = s.t
+    const t = this.session.t
     if (this.search.value?.active) return this.renderSearch()
-    const view = s.view
+    const view = this.lists.view
     const open = view !== 'resolved'
-    const items = s.list(view)
+    const items = this.lists.list(view)
     const empty = {
       unassigned: t('list.empty.unassigned'),
       mine: t('list.empty.mine'),
@@ -217,13 +218,13 @@ export class ParleyConversationList extends StoreElement {
       all: t('list.empty.all'),
       resolved: t('list.empty.resolved'),
     }[view]
-    const narrowed = view === 'unassigned' && s.myGroupsOnly
+    const narrowed = view === 'unassigned' && this.lists.myGroupsOnly
     return html`
       ${this.tabs(open)}
       ${open
         ? html`<div class="subtabs" role="tablist" aria-label=${t('list.open')} @keydown=${(e: KeyboardEvent) => this.onTabKeydown(e, OPEN_VIEWS)}>
             ${OPEN_VIEWS.map((v) => {
-              const n = s.countOf(v)
+              const n = this.lists.countOf(v)
               return html`<button class="subtab" role="tab" data-view=${v} aria-selected=${v === view ? 'true' : 'false'} tabindex=${v === view ? 0 : -1}
                 @click=${() => this.pick(v)}>
                 ${t(`list.${v}`)} <span class="count ${v === 'unassigned' && n ? 'attention' : ''}" data-count=${v}>${n ?? '–'}</span>
@@ -231,9 +232,9 @@ export class ParleyConversationList extends StoreElement {
             })}
           </div>`
         : nothing}
-      ${view === 'unassigned' && s.myGroupIds().size > 0
-        ? html`<label class="my-groups"><input type="checkbox" data-action="my-groups" .checked=${s.myGroupsOnly}
-            @change=${(e: Event) => void s.setMyGroupsOnly((e.target as HTMLInputElement).checked)} /> ${t('list.myGroups')}</label>`
+      ${view === 'unassigned' && this.settings.myGroupIds().size > 0
+        ? html`<label class="my-groups"><input type="checkbox" data-action="my-groups" .checked=${this.lists.myGroupsOnly}
+            @change=${(e: Event) => void this.lists.setMyGroupsOnly((e.target as HTMLInputElement).checked)} /> ${t('list.myGroups')}</label>`
         : nothing}
       ${this.actionError ? html`<p class="state error" role="alert">${this.actionError}</p>` : nothing}
       <div class="undo-slot" role="status">${this.undo
@@ -242,22 +243,22 @@ export class ParleyConversationList extends StoreElement {
         : nothing}</div>
       <div class="scroll">
       ${open ? nothing : this.searchPanel}
-      <ul class="rows" role="list" aria-busy=${s.listLoading ? 'true' : 'false'} @keydown=${this.onKeydown}>
+      <ul class="rows" role="list" aria-busy=${this.lists.listLoading ? 'true' : 'false'} @keydown=${this.onKeydown}>
         ${repeat(items, (c) => c.id, (c) => this.row(c))}
       </ul>
-      ${items.length === 0 && !s.listLoading && !s.listError ? html`<p class="empty">${narrowed ? t('list.empty.myGroups') : empty}</p>` : nothing}
-      ${s.listError ? html`<p class="state error" role="alert">${s.listError} <button class="btn small" @click=${() => s.loadList(view)}>${t('action.retry')}</button></p>` : nothing}
-      ${s.listLoading && items.length === 0 ? html`<p class="state">${t('state.loading')}</p>` : nothing}
-      ${s.hasMore(view)
-        ? html`<div class="more"><button class="btn" ?disabled=${s.listLoading} @click=${() => s.loadList(view, true)}>${t('list.loadMore')}</button></div>`
+      ${items.length === 0 && !this.lists.listLoading && !this.lists.listError ? html`<p class="empty">${narrowed ? t('list.empty.myGroups') : empty}</p>` : nothing}
+      ${this.lists.listError ? html`<p class="state error" role="alert">${this.lists.listError} <button class="btn small" @click=${() => this.lists.loadList(view)}>${t('action.retry')}</button></p>` : nothing}
+      ${this.lists.listLoading && items.length === 0 ? html`<p class="state">${t('state.loading')}</p>` : nothing}
+      ${this.lists.hasMore(view)
+        ? html`<div class="more"><button class="btn" ?disabled=${this.lists.listLoading} @click=${() => this.lists.loadList(view, true)}>${t('list.loadMore')}</button></div>`
         : nothing}
       </div>
     `
   }
 
   private tabs(open: boolean) {
-    const t = this.store.t
-    const total = this.store.unreadTotal
+    const t = this.session.t
+    const total = this.lists.unreadTotal
     return html`<div class="tabs" role="tablist" aria-label=${t('list.label')} @keydown=${(e: KeyboardEvent) => this.onTabKeydown(e, ['unassigned', 'resolved'])}>
         <button class="tab" role="tab" data-view="open" aria-selected=${open ? 'true' : 'false'} tabindex=${open ? 0 : -1}
           @click=${() => this.pick('unassigned')}>${t('list.open')}${total
@@ -270,12 +271,11 @@ export class ParleyConversationList extends StoreElement {
 
   /** #16: a search's results, in the same rows as the lists, under the search form on the Resolved tab. */
   private renderSearch() {
-    const s = this.store
-    const t = s.t
+    const t = this.session.t
     const sr = this.search.value!
     // The list's copy is kept live by the socket (tags, assignee, status): show that one when it is as new.
     const items = sr.results.map((r) => {
-      const known = s.conversations.get(r.id)
+      const known = this.lists.conversations.get(r.id)
       return { c: known && known.lastSeq >= r.lastSeq ? known : r, r }
     })
     const problem = sr.problem && !sr.problem.field ? sr.problem : null

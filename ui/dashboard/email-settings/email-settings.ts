@@ -121,7 +121,7 @@ export class ParleyEmailSettings extends StoreElement {
   }
 
   private get tr(): Translate<Key> {
-    return translator(EMAIL_CATALOGS, this.store.lang)
+    return translator(EMAIL_CATALOGS, this.session.lang)
   }
 
   override connectedCallback(): void {
@@ -144,10 +144,10 @@ export class ParleyEmailSettings extends StoreElement {
     if (!this.hasStore) return
     this.error = ''
     try {
-      this.adopt(await this.store.api.get<EmailSettingsView>('/api/settings/email'))
+      this.adopt(await this.session.api.get<EmailSettingsView>('/api/settings/email'))
     } catch (e) {
       if (e instanceof ApiError && e.status === 403) this.forbidden = true
-      else this.error = this.store.errorText(e)
+      else this.error = this.session.errorText(e)
     }
   }
 
@@ -200,7 +200,7 @@ export class ParleyEmailSettings extends StoreElement {
     this.error = ''
     this.notice = ''
     try {
-      const v = await this.store.api.put<EmailSettingsView>('/api/settings/email', {
+      const v = await this.session.api.put<EmailSettingsView>('/api/settings/email', {
         smtp: this.smtpOn ? this.smtpBody() : null,
         imap: this.imapOn ? this.imapBody() : null,
         plusAddressing: this.plus,
@@ -218,7 +218,7 @@ export class ParleyEmailSettings extends StoreElement {
   private refusal(err: unknown): string {
     const code = err instanceof ApiError ? err.code : ''
     const key = REFUSALS[code]
-    return key ? this.tr(key) : this.store.errorText(err)
+    return key ? this.tr(key) : this.session.errorText(err)
   }
 
   private async test(kind: 'smtp' | 'imap') {
@@ -228,11 +228,11 @@ export class ParleyEmailSettings extends StoreElement {
     set(null)
     try {
       const form = kind === 'smtp' ? this.smtp : this.imap
-      const r = await this.store.api.post<NonNullable<TestResult>>(`/api/settings/email/test-${kind}`, kind === 'smtp' ? this.smtpBody() : this.imapBody())
+      const r = await this.session.api.post<NonNullable<TestResult>>(`/api/settings/email/test-${kind}`, kind === 'smtp' ? this.smtpBody() : this.imapBody())
       // A failure names no server, so the sentence takes it from the form that was tested.
       set(r.ok || 'request' in r ? r : { ...r, host: form.host, port: form.port, mailbox: kind === 'imap' ? this.imap.mailbox || 'INBOX' : undefined })
     } catch (err) {
-      set({ ok: false, request: this.store.errorText(err) })
+      set({ ok: false, request: this.session.errorText(err) })
     } finally {
       this.testing = ''
     }
@@ -327,9 +327,9 @@ export class ParleyEmailSettings extends StoreElement {
   }
 
   override render() {
-    if (!this.hasStore || !this.store.me) return nothing
+    if (!this.hasStore || !this.session.me) return nothing
     const t = this.tr
-    if (this.forbidden || this.store.me.role !== 'owner') {
+    if (this.forbidden || this.session.me.role !== 'owner') {
       return html`<div class="page"><h1>${t('title')}</h1><div class="alert" role="status">${t('ownerOnly')}</div></div>`
     }
     const saved = (has: boolean | undefined) => (has ? t('passwordSaved') : '')

@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import { StoreElement } from '../context.ts'
+import type { StoreName } from '../stores/store.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import { ApiError } from '../../shared/api.ts'
 import type { Group } from '../../shared/types.ts'
@@ -20,6 +21,7 @@ const KEY = /^[a-z0-9][a-z0-9_-]{0,39}$/
  * widget lets visitors choose a group before their first message.
  */
 export class ParleyGroupsSettings extends StoreElement {
+  static override watches: readonly StoreName[] = ['session', 'settings']
   static override properties = { busy: { state: true }, error: { state: true }, notice: { state: true }, prechat: { state: true } }
   static override styles = [tokens, controls, pageStyles, teamSettingsStyles]
 
@@ -40,10 +42,10 @@ export class ParleyGroupsSettings extends StoreElement {
     super.connectedCallback()
     void this.updateComplete.then(async () => {
       try {
-        await Promise.all([this.store.loadGroups(), this.store.loadAgents()])
-        this.prechat = (await this.store.api.get<{ prechat: boolean }>('/api/settings/groups')).prechat
+        await Promise.all([this.settings.loadGroups(), this.session.loadAgents()])
+        this.prechat = (await this.session.api.get<{ prechat: boolean }>('/api/settings/groups')).prechat
       } catch (e) {
-        this.error = this.store.errorText(e)
+        this.error = this.session.errorText(e)
       }
     })
   }
@@ -55,7 +57,7 @@ export class ParleyGroupsSettings extends StoreElement {
       if (e.code === 'group.invalid_key') return this.t('groups.keyInvalid')
       if (e.status === 400) return this.t('error.invalid')
     }
-    return this.store.errorText(e)
+    return this.session.errorText(e)
   }
 
   private async act(fn: () => Promise<void>, done: string) {
@@ -64,7 +66,7 @@ export class ParleyGroupsSettings extends StoreElement {
     this.notice = ''
     try {
       await fn()
-      await this.store.loadGroups()
+      await this.settings.loadGroups()
       this.notice = done
     } catch (e) {
       this.error = this.message(e)
@@ -94,7 +96,7 @@ export class ParleyGroupsSettings extends StoreElement {
     const body = this.read(form)
     if (!body) return
     void this.act(async () => {
-      await this.store.api.post('/api/groups', body)
+      await this.session.api.post('/api/groups', body)
       form.reset()
     }, this.t('groups.added'))
   }
@@ -103,23 +105,23 @@ export class ParleyGroupsSettings extends StoreElement {
     e.preventDefault()
     const body = this.read(e.target as HTMLFormElement)
     if (!body) return
-    void this.act(() => this.store.api.patch(`/api/groups/${g.id}`, body), this.t('groups.saved'))
+    void this.act(() => this.session.api.patch(`/api/groups/${g.id}`, body), this.t('groups.saved'))
   }
 
   private deleteOne(g: Group) {
     if (!confirm(this.t('groups.confirmDelete', { name: g.name }))) return
-    void this.act(() => this.store.api.delete(`/api/groups/${g.id}`), '')
+    void this.act(() => this.session.api.delete(`/api/groups/${g.id}`), '')
   }
 
   private setPrechat(on: boolean) {
     void this.act(async () => {
-      this.prechat = (await this.store.api.put<{ prechat: boolean }>('/api/settings/groups', { prechat: on })).prechat
+      this.prechat = (await this.session.api.put<{ prechat: boolean }>('/api/settings/groups', { prechat: on })).prechat
     }, this.t('groups.saved'))
   }
 
   private fields(g: Group | null) {
     const t = this.t
-    const agents = this.store.agents.filter((a) => a.active)
+    const agents = this.session.agents.filter((a) => a.active)
     const id = g?.id ?? 'new'
     return html`
       <label class="field grow">${t('groups.name')}
@@ -154,7 +156,7 @@ export class ParleyGroupsSettings extends StoreElement {
   override render() {
     if (!this.hasStore) return nothing
     const t = this.t
-    const groups = this.store.groups
+    const groups = this.settings.groups
     return html`<div class="page">
       <header>
         <h1>${t('groups.title')}</h1>

@@ -217,13 +217,13 @@ export class ParleyIntegrationsPage extends StoreElement {
     this.error = ''
     try {
       const [identity, keys] = await Promise.all([
-        this.store.api.get<{ secret: string }>('/api/settings/identity'),
-        this.store.api.get<ApiKey[]>('/api/settings/api-keys'),
+        this.session.api.get<{ secret: string }>('/api/settings/identity'),
+        this.session.api.get<ApiKey[]>('/api/settings/api-keys'),
       ])
       this.secret = identity.secret
       this.keys = keys
     } catch (e) {
-      this.error = this.store.errorText(e)
+      this.error = this.session.errorText(e)
     }
   }
 
@@ -254,11 +254,11 @@ export class ParleyIntegrationsPage extends StoreElement {
     this.notice = ''
     this.error = ''
     try {
-      this.secret = (await this.store.api.post<{ secret: string }>('/api/settings/identity/rotate')).secret
+      this.secret = (await this.session.api.post<{ secret: string }>('/api/settings/identity/rotate')).secret
       this.revealed = false
       this.notice = this.t('integrations.rotated')
     } catch (e) {
-      this.error = this.store.errorText(e)
+      this.error = this.session.errorText(e)
     } finally {
       this.busy = false
     }
@@ -275,7 +275,7 @@ export class ParleyIntegrationsPage extends StoreElement {
     this.nameError = ''
     this.error = ''
     try {
-      const created = await this.store.api.post<ApiKey & { key: string }>('/api/settings/api-keys', { name })
+      const created = await this.session.api.post<ApiKey & { key: string }>('/api/settings/api-keys', { name })
       this.created = created
       this.keyName = ''
       this.keys = [created, ...(this.keys ?? []).filter((k) => k.id !== created.id)]
@@ -283,7 +283,7 @@ export class ParleyIntegrationsPage extends StoreElement {
       this.renderRoot.querySelector<HTMLInputElement>('.new-key input')?.select()
     } catch (err) {
       if (err instanceof ApiError && err.status === 400) this.nameError = err.code === 'request.too_long' ? this.t('error.tooLong') : this.t('error.invalid')
-      else this.error = this.store.errorText(err)
+      else this.error = this.session.errorText(err)
     } finally {
       this.busy = false
     }
@@ -294,11 +294,11 @@ export class ParleyIntegrationsPage extends StoreElement {
     this.busy = true
     this.error = ''
     try {
-      const revoked = await this.store.api.delete<ApiKey>(`/api/settings/api-keys/${k.id}`)
+      const revoked = await this.session.api.delete<ApiKey>(`/api/settings/api-keys/${k.id}`)
       this.keys = (this.keys ?? []).map((x) => (x.id === revoked.id ? revoked : x))
       if (this.created?.id === k.id) this.created = null
     } catch (e) {
-      this.error = this.store.errorText(e)
+      this.error = this.session.errorText(e)
     } finally {
       this.busy = false
     }
@@ -341,7 +341,7 @@ parley('identify', { id: user.id, hash, name: user.name, email: user.email })`
 
   private keyRow(k: ApiKey) {
     const t = this.t
-    const lang = this.store.lang
+    const lang = this.session.lang
     return html`<tr data-key=${k.id} class=${k.revokedAt ? 'revoked' : ''}>
       <td class="name">${k.name}</td>
       <td><code class="prefix">${k.prefix}…</code></td>
@@ -401,7 +401,7 @@ parley('identify', { id: user.id, hash, name: user.name, email: user.email })`
   }
 
   override render() {
-    if (!this.hasStore || !this.store.me) return nothing
+    if (!this.hasStore || !this.session.me) return nothing
     const t = this.t
     return html`<div class="page">
       <div>

@@ -54,7 +54,7 @@ export class ParleyLogin extends StoreElement {
     this.busy = true
     this.error = ''
     try {
-      const r = await this.store.api.post<{ agent: Agent; csrfToken: string }>('/api/auth/login', {
+      const r = await this.session.api.post<{ agent: Agent; csrfToken: string }>('/api/auth/login', {
         email: String(data.get('email') ?? ''),
         password: String(data.get('password') ?? ''),
       })
@@ -63,7 +63,7 @@ export class ParleyLogin extends StoreElement {
       if (err instanceof ApiError && (err.status === 401 || err.status === 400)) this.error = this.t('login.failed')
       else if (err instanceof ApiError && err.code === 'auth.deactivated') this.error = this.t('login.deactivated')
       else if (err instanceof ApiError && err.status === 429 && err.retryAfter) this.error = throttledText(this.t, err.retryAfter)
-      else this.error = this.store.errorText(err)
+      else this.error = this.session.errorText(err)
       const pw = form.querySelector<HTMLInputElement>('input[name=password]')
       pw?.select()
     } finally {
@@ -89,7 +89,7 @@ export class ParleyLogin extends StoreElement {
           </label>
           <button class="btn primary" type="submit" ?disabled=${this.busy}>${this.busy ? t('login.busy') : t('login.submit')}</button>
         </form>
-        <div class="foot">${languagePicker(this.store.lang, (l) => this.store.setLanguage(l), t('field.language'))}</div>
+        <div class="foot">${languagePicker(this.session.lang, (l) => this.session.setLanguage(l), t('field.language'))}</div>
       </main>
     `
   }

@@ -2,6 +2,7 @@
 // from the 'mention' frame, until they open the conversation or dismiss it.
 import { css, html, nothing } from 'lit'
 import { StoreElement } from '../context.ts'
+import type { StoreName } from '../stores/store.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import { lockIcon } from '../composer/note-mode.styles.ts'
 import { visitorLabel } from '../conversation-list/conversation-list.ts'
@@ -13,6 +14,7 @@ declare global {
 }
 
 export class ParleyMentionToasts extends StoreElement {
+  static override watches: readonly StoreName[] = ['session', 'team']
   static override styles = [
     tokens,
     controls,
@@ -61,10 +63,9 @@ export class ParleyMentionToasts extends StoreElement {
   ]
 
   override render() {
-    if (!this.hasStore || !this.store.me) return nothing
-    const s = this.store
-    const t = s.t
-    const mentions = s.team.mentions
+    if (!this.hasStore || !this.session.me) return nothing
+    const t = this.session.t
+    const mentions = this.team.mentions
     if (mentions.length === 0) return nothing
     return html`<section role="status" aria-live="polite" aria-label=${t('note.label')}>
       ${mentions.map(
@@ -72,8 +73,8 @@ export class ParleyMentionToasts extends StoreElement {
           <p class="title">${lockIcon()} ${t('note.mentioned', { name: note.authorName ?? '', visitor: visitorLabel(conversation, t) })}</p>
           <p class="body">${note.body}</p>
           <div class="row">
-            <a class="btn small primary" href=${`#/c/${conversation.id}`} @click=${() => s.team.dismissMention(note.id)}>${t('note.open')}</a>
-            <button class="btn small" type="button" @click=${() => s.team.dismissMention(note.id)}>${t('note.dismiss')}</button>
+            <a class="btn small primary" href=${`#/c/${conversation.id}`} @click=${() => this.team.dismissMention(note.id)}>${t('note.open')}</a>
+            <button class="btn small" type="button" @click=${() => this.team.dismissMention(note.id)}>${t('note.dismiss')}</button>
           </div>
         </div>`,
       )}

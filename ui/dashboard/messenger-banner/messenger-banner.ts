@@ -56,7 +56,7 @@ export class ParleyMessengerBanner extends StoreElement {
   private check = async () => {
     if (!this.hasStore) return
     try {
-      const s = (await this.store.api.get<{ messenger?: { state: string; error: string | null } }>('/api/channels/status')).messenger
+      const s = (await this.session.api.get<{ messenger?: { state: string; error: string | null } }>('/api/channels/status')).messenger
       this.error = s?.state === 'failing' ? (s.error ?? '') : null
     } catch {
       // The connection banner speaks for a server that cannot be reached.
@@ -68,7 +68,7 @@ export class ParleyMessengerBanner extends StoreElement {
     const t = this.t
     return html`<div class="banner" role="alert">
       ${t('messenger.failing', { error: this.error })}
-      ${this.store.me?.role === 'owner' ? html`<a href="#/messenger">${t('messenger.fix')}</a>` : nothing}
+      ${this.session.me?.role === 'owner' ? html`<a href="#/messenger">${t('messenger.fix')}</a>` : nothing}
     </div>`
   }
 }

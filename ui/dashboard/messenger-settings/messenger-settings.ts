@@ -78,7 +78,7 @@ export class ParleyMessengerSettings extends StoreElement {
   }
 
   private get tr(): Translate<Key> {
-    return translator(MESSENGER_CATALOGS, this.store.lang)
+    return translator(MESSENGER_CATALOGS, this.session.lang)
   }
 
   override connectedCallback(): void {
@@ -95,7 +95,7 @@ export class ParleyMessengerSettings extends StoreElement {
 
   private async loadStatus() {
     try {
-      this.status = (await this.store.api.get<{ messenger?: ChannelStatus }>('/api/channels/status')).messenger ?? null
+      this.status = (await this.session.api.get<{ messenger?: ChannelStatus }>('/api/channels/status')).messenger ?? null
     } catch {
       this.status = null
     }
@@ -105,10 +105,10 @@ export class ParleyMessengerSettings extends StoreElement {
     if (!this.hasStore) return
     this.error = ''
     try {
-      this.adopt(await this.store.api.get<MessengerSettingsView>('/api/settings/messenger'))
+      this.adopt(await this.session.api.get<MessengerSettingsView>('/api/settings/messenger'))
     } catch (e) {
       if (e instanceof ApiError && e.status === 403) this.forbidden = true
-      else this.error = this.store.errorText(e)
+      else this.error = this.session.errorText(e)
     }
   }
 
@@ -121,7 +121,7 @@ export class ParleyMessengerSettings extends StoreElement {
       if (v) this.adopt(v)
       if (done) this.notice = { at, text: done }
     } catch (err) {
-      this.error = err instanceof ApiError && err.message ? err.message : this.store.errorText(err)
+      this.error = err instanceof ApiError && err.message ? err.message : this.session.errorText(err)
     } finally {
       this.busy = ''
     }
@@ -134,7 +134,7 @@ export class ParleyMessengerSettings extends StoreElement {
     this.missing = new Set(need)
     if (need.length) return
     void this.run('add', async () => {
-      const v = await this.store.api.post<MessengerSettingsView>('/api/settings/messenger/pages', {
+      const v = await this.session.api.post<MessengerSettingsView>('/api/settings/messenger/pages', {
         pageId: a.pageId.trim(),
         accessToken: a.accessToken.trim(),
         appSecret: a.appSecret.trim(),
@@ -151,7 +151,7 @@ export class ParleyMessengerSettings extends StoreElement {
     void this.run(
       pageId,
       () =>
-        this.store.api.put<MessengerSettingsView>(`/api/settings/messenger/pages/${pageId}`, {
+        this.session.api.put<MessengerSettingsView>(`/api/settings/messenger/pages/${pageId}`, {
           humanAgent: e.humanAgent,
           appId: e.appId.trim() || null,
           ...(e.accessToken.trim() ? { accessToken: e.accessToken.trim() } : {}),
@@ -163,12 +163,12 @@ export class ParleyMessengerSettings extends StoreElement {
 
   private removePage(pageId: string, name: string) {
     if (!confirm(this.tr('removeConfirm', { name }))) return
-    void this.run(pageId, () => this.store.api.delete<MessengerSettingsView>(`/api/settings/messenger/pages/${pageId}`))
+    void this.run(pageId, () => this.session.api.delete<MessengerSettingsView>(`/api/settings/messenger/pages/${pageId}`))
   }
 
   private saveGraph(e: SubmitEvent) {
     e.preventDefault()
-    void this.run('graph', () => this.store.api.put<MessengerSettingsView>('/api/settings/messenger', this.graph), this.tr('saved'))
+    void this.run('graph', () => this.session.api.put<MessengerSettingsView>('/api/settings/messenger', this.graph), this.tr('saved'))
   }
 
   private async copy(key: string, value: string) {
@@ -252,9 +252,9 @@ export class ParleyMessengerSettings extends StoreElement {
   }
 
   override render() {
-    if (!this.hasStore || !this.store.me) return nothing
+    if (!this.hasStore || !this.session.me) return nothing
     const t = this.tr
-    if (this.forbidden || this.store.me.role !== 'owner') {
+    if (this.forbidden || this.session.me.role !== 'owner') {
       return html`<div class="page"><h1>${t('title')}</h1><div class="alert" role="status">${t('ownerOnly')}</div></div>`
     }
     const v = this.view

@@ -98,7 +98,7 @@ export class ParleyMessengerWindow extends StoreElement {
   private async load() {
     const id = this.conversationId
     try {
-      const v = await this.store.api.get<WindowView>(`/api/conversations/${id}/messenger`)
+      const v = await this.session.api.get<WindowView>(`/api/conversations/${id}/messenger`)
       if (id !== this.conversationId) return
       this.skew = Date.parse(v.now) - Date.now()
       this.view = v
@@ -112,7 +112,7 @@ export class ParleyMessengerWindow extends StoreElement {
     if (!v || !this.hasStore) return nothing
     const t = this.t
     const now = Date.now() + this.skew
-    const lang = this.store.lang
+    const lang = this.session.lang
     const left = (until: string | null) => (until ? Date.parse(until) - now : 0)
     // The window may have closed since the server was asked.
     if (v.mode === 'RESPONSE' && left(v.responseEndsAt) > 0) {

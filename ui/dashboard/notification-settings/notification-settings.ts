@@ -1,5 +1,6 @@
 import { html, nothing } from 'lit'
 import { StoreElement } from '../context.ts'
+import type { StoreName } from '../stores/store.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import { pageStyles } from '../agents-page/page.styles.ts'
 import { notificationStyles } from './notification-settings.styles.ts'
@@ -30,8 +31,9 @@ type Field = keyof Choice
  * also sets the team's defaults here. Without SMTP it says that nothing can be sent.
  */
 export class ParleyNotificationSettings extends StoreElement {
+  static override watches: readonly StoreName[] = ['session', 'settings']
   static override properties = {
-    settings: { state: true },
+    notices: { state: true },
     busy: { state: true },
     notice: { state: true },
     error: { state: true },
@@ -41,7 +43,7 @@ export class ParleyNotificationSettings extends StoreElement {
   }
   static override styles = [tokens, controls, pageStyles, notificationStyles]
 
-  declare settings: NotificationSettings | null
+  declare notices: NotificationSettings | null
   declare busy: boolean
   declare notice: string
   declare error: string
@@ -51,7 +53,7 @@ export class ParleyNotificationSettings extends StoreElement {
 
   constructor() {
     super()
-    this.settings = null
+    this.notices = null
     this.busy = false
     this.notice = ''
     this.error = ''
@@ -66,10 +68,10 @@ export class ParleyNotificationSettings extends StoreElement {
     this.attentionNotice = ''
     this.attentionError = ''
     try {
-      await this.store.saveAttention(minutes)
+      await this.settings.saveAttention(minutes)
       this.attentionNotice = this.t('attention.saved')
     } catch (err) {
-      this.attentionError = this.store.errorText(err)
+      this.attentionError = this.session.errorText(err)
     }
   }
 
@@ -85,7 +87,7 @@ export class ParleyNotificationSettings extends StoreElement {
             ${this.attentionNotice ? html`<div class="notice" role="status">${this.attentionNotice}</div>` : nothing}
             ${this.attentionError ? html`<div class="alert" role="alert">${this.attentionError}</div>` : nothing}
             <label class="field">${t('attention.waitWarn')}
-              <input class="input" type="number" name="waitWarnMinutes" min="1" max="240" required .value=${String(this.store.waitWarnMinutes)} />
+              <input class="input" type="number" name="waitWarnMinutes" min="1" max="240" required .value=${String(this.settings.waitWarnMinutes)} />
             </label>
             <div class="actions"><button class="btn" type="submit">${t('attention.save')}</button></div>
           </div>
@@ -101,10 +103,10 @@ export class ParleyNotificationSettings extends StoreElement {
 
   private async load() {
     try {
-      this.settings = await this.store.api.get<NotificationSettings>('/api/settings/notifications')
+      this.notices = await this.session.api.get<NotificationSettings>('/api/settings/notifications')
       this.error = ''
     } catch (e) {
-      this.error = this.store.errorText(e)
+      this.error = this.session.errorText(e)
     }
   }
 
@@ -126,11 +128,11 @@ export class ParleyNotificationSettings extends StoreElement {
     this.teamNotice = ''
     this.error = ''
     try {
-      await this.store.api.put(path, body)
+      await this.session.api.put(path, body)
       await this.load()
       this[where] = this.t(saved)
     } catch (err) {
-      this.error = this.store.errorText(err)
+      this.error = this.session.errorText(err)
     } finally {
       this.busy = false
     }
@@ -144,10 +146,10 @@ export class ParleyNotificationSettings extends StoreElement {
   }
 
   override render() {
-    if (!this.hasStore || !this.store.me) return nothing
+    if (!this.hasStore || !this.session.me) return nothing
     const t = this.t
-    const s = this.settings
-    const owner = this.store.me.role === 'owner'
+    const s = this.notices
+    const owner = this.session.me.role === 'owner'
     return html`<section class="card" aria-labelledby="notify-h">
       <h2 id="notify-h">${t('mailNotify.title')}</h2>
       ${s === null
@@ -160,7 +162,7 @@ export class ParleyNotificationSettings extends StoreElement {
               : html`<div class="alert" role="alert" data-state="cannot-send">
                   ${t('mailNotify.cannotSend')} ${owner ? html`<a href="#/email">${t('mailNotify.setUpEmail')}</a>` : t('mailNotify.askOwner')}
                 </div>`}
-            <p class="section-lead">${t('mailNotify.lead', { email: this.store.me.email })}</p>
+            <p class="section-lead">${t('mailNotify.lead', { email: this.session.me.email })}</p>
             <form data-form="notifications" @submit=${this.save}>
               <div class="stack">
                 ${this.notice ? html`<div class="notice" role="status">${this.notice}</div>` : nothing}

@@ -74,10 +74,10 @@ export class ParleyRatingSettings extends StoreElement {
 
   private async load(): Promise<void> {
     try {
-      this.mode = (await this.store.api.get<{ mode: Mode }>('/api/settings/rating')).mode
+      this.mode = (await this.session.api.get<{ mode: Mode }>('/api/settings/rating')).mode
       this.error = ''
     } catch (e) {
-      this.error = this.store.errorText(e)
+      this.error = this.session.errorText(e)
     }
   }
 
@@ -88,20 +88,20 @@ export class ParleyRatingSettings extends StoreElement {
     this.notice = ''
     this.error = ''
     try {
-      this.mode = (await this.store.api.put<{ mode: Mode }>('/api/settings/rating', { mode })).mode
+      this.mode = (await this.session.api.put<{ mode: Mode }>('/api/settings/rating', { mode })).mode
       this.notice = this.t('rating.saved')
     } catch (e) {
       this.mode = before
-      this.error = this.store.errorText(e)
+      this.error = this.session.errorText(e)
     } finally {
       this.saving = false
     }
   }
 
   override render() {
-    if (!this.hasStore || !this.store.me) return nothing
+    if (!this.hasStore || !this.session.me) return nothing
     const t = this.t
-    const owner = this.store.me.role === 'owner'
+    const owner = this.session.me.role === 'owner'
     return html`<section class="card" aria-labelledby="rating-settings-h">
       <h2 id="rating-settings-h">${t('rating.settingTitle')}</h2>
       <div class="card-body">

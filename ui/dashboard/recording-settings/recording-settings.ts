@@ -99,13 +99,13 @@ export class ParleyRecordingSettings extends StoreElement {
 
   private async load(): Promise<void> {
     try {
-      const r = await this.store.api.get<RecordingSettings & { usage: { recordings: number; bytes: number } }>('/api/settings/recordings')
+      const r = await this.session.api.get<RecordingSettings & { usage: { recordings: number; bytes: number } }>('/api/settings/recordings')
       const { usage, ...settings } = r
       this.draft = settings
       this.usage = usage
       this.error = ''
     } catch (e) {
-      this.error = this.store.errorText(e)
+      this.error = this.session.errorText(e)
     }
   }
 
@@ -116,10 +116,10 @@ export class ParleyRecordingSettings extends StoreElement {
     this.notice = ''
     this.error = ''
     try {
-      this.draft = await this.store.api.put<RecordingSettings>('/api/settings/recordings', this.draft)
+      this.draft = await this.session.api.put<RecordingSettings>('/api/settings/recordings', this.draft)
       this.notice = this.t('recordingSettings.saved')
     } catch (err) {
-      this.error = this.store.errorText(err)
+      this.error = this.session.errorText(err)
     } finally {
       this.saving = false
     }
@@ -127,15 +127,15 @@ export class ParleyRecordingSettings extends StoreElement {
 
   private size(bytes: number): string {
     const mb = bytes >= 1024 * 1024
-    return new Intl.NumberFormat(this.store.lang, { style: 'unit', unit: mb ? 'megabyte' : 'kilobyte', unitDisplay: 'short', maximumFractionDigits: 1 }).format(
+    return new Intl.NumberFormat(this.session.lang, { style: 'unit', unit: mb ? 'megabyte' : 'kilobyte', unitDisplay: 'short', maximumFractionDigits: 1 }).format(
       mb ? bytes / (1024 * 1024) : bytes / 1024,
     )
   }
 
   override render() {
-    if (!this.hasStore || !this.store.me) return nothing
+    if (!this.hasStore || !this.session.me) return nothing
     const t = this.t
-    const owner = this.store.me.role === 'owner'
+    const owner = this.session.me.role === 'owner'
     const d = this.draft
     return html`<section class="card" aria-labelledby="rec-settings-h">
       <h2 id="rec-settings-h">${t('recordingSettings.title')}</h2>

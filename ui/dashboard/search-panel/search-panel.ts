@@ -4,6 +4,7 @@
 // hands the address to the search store, which runs it, and the list shows the results.
 import { html, nothing, type PropertyValues } from 'lit'
 import { StoreElement } from '../context.ts'
+import type { StoreName } from '../stores/store.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import { CHANNELS, EMPTY_FILTERS, RATINGS, SearchConsumer, activeFilterCount, searchHash, serialiseFilters, type FilterField, type SearchFilters, type SearchRating } from '../stores/search.ts'
 import { chevronIcon, downloadIcon, searchIcon } from '../icons.ts'
@@ -34,6 +35,7 @@ const LABELS: Record<FilterField, Key> = {
 }
 
 export class ParleySearchPanel extends StoreElement {
+  static override watches: readonly StoreName[] = ['session', 'settings']
   static override properties = {
     draft: { state: true },
     advanced: { state: true },
@@ -95,7 +97,7 @@ export class ParleySearchPanel extends StoreElement {
     this.draft = EMPTY_FILTERS
     this.advanced = false
     location.hash = '#/'
-    void this.store.setView('resolved')
+    void this.lists.setView('resolved')
   }
 
   private async save(e: Event) {
@@ -150,7 +152,6 @@ export class ParleySearchPanel extends StoreElement {
 
   private advancedFields() {
     const t = this.t
-    const s = this.store
     const d = this.draft
     return html`<div class="advanced" id="advanced" data-advanced>
       <div class="pair">
@@ -182,20 +183,20 @@ export class ParleySearchPanel extends StoreElement {
             @change=${(e: Event) => this.set('agent', (e.target as HTMLSelectElement).value || null)}>
             <option value="" ?selected=${!d.agent}>${t('search.agent.any')}</option>
             <option value="none" ?selected=${d.agent === 'none'}>${t('search.agent.none')}</option>
-            ${s.agents.map((a) => html`<option value=${a.id} ?selected=${d.agent === a.id}>${a.name}</option>`)}
+            ${this.session.agents.map((a) => html`<option value=${a.id} ?selected=${d.agent === a.id}>${a.name}</option>`)}
           </select>${this.fieldError(['agent'])}</label>
         <label class="field">${t('search.group')}
           <select class="input" name="group" aria-invalid=${this.invalid(['group'])} aria-describedby=${this.describedBy(['group'])}
             @change=${(e: Event) => this.set('group', (e.target as HTMLSelectElement).value || null)}>
             <option value="" ?selected=${!d.group}>${t('search.group.any')}</option>
-            ${s.groups.map((g) => html`<option value=${g.id} ?selected=${d.group === g.id}>${g.name}</option>`)}
+            ${this.settings.groups.map((g) => html`<option value=${g.id} ?selected=${d.group === g.id}>${g.name}</option>`)}
           </select>${this.fieldError(['group'])}</label>
       </div>
       <fieldset class="group" aria-describedby=${this.describedBy(['tags', 'tagMode'])}>
         <legend>${t('search.tags')}</legend>
-        ${s.tags.length
+        ${this.settings.tags.length
           ? html`<div class="checks">
-              ${s.tags.map(
+              ${this.settings.tags.map(
                 (tag) => html`<label class="check tag" style=${chipStyle(tag.color)}><input type="checkbox" name="tags" value=${tag.id} data-tag-filter=${tag.name}
                   .checked=${d.tags.includes(tag.id)} @change=${(e: Event) => this.set('tags', this.toggleIn(d.tags, tag.id, (e.target as HTMLInputElement).checked))} />${tag.name}</label>`,
               )}

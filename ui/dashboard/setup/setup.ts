@@ -51,7 +51,7 @@ export class ParleySetup extends StoreElement {
     const name = String(data.get('name') ?? '')
     const email = String(data.get('email') ?? '')
     const password = String(data.get('password') ?? '')
-    const lang = String(data.get('language') ?? this.store.lang)
+    const lang = String(data.get('language') ?? this.session.lang)
     this.error = ''
     this.fieldErrors = this.validate(name, email, password)
     if (Object.keys(this.fieldErrors).length > 0) {
@@ -61,7 +61,7 @@ export class ParleySetup extends StoreElement {
     }
     this.busy = true
     try {
-      const r = await this.store.api.post<{ agent: Agent; csrfToken: string }>('/api/setup', {
+      const r = await this.session.api.post<{ agent: Agent; csrfToken: string }>('/api/setup', {
         name,
         email,
         password,
@@ -72,7 +72,7 @@ export class ParleySetup extends StoreElement {
       if (err instanceof ApiError && err.status === 409) this.error = this.t('setup.done')
       else if (err instanceof ApiError && err.field && ['name', 'email', 'password'].includes(err.field)) {
         this.fieldErrors = { [err.field]: err.field === 'email' ? this.t('error.email') : err.field === 'password' ? passwordErrorText(this.t, err)! : this.t('error.invalid') }
-      } else this.error = this.store.errorText(err)
+      } else this.error = this.session.errorText(err)
     } finally {
       this.busy = false
     }
@@ -102,9 +102,9 @@ export class ParleySetup extends StoreElement {
           <label class="field">${t('field.language')}
             <select class="input" name="language" @change=${(e: Event) => {
               const v = (e.target as HTMLSelectElement).value
-              if (isLanguage(v)) this.store.setLanguage(v)
+              if (isLanguage(v)) this.session.setLanguage(v)
             }}>
-              ${LANGUAGES.map((l) => html`<option value=${l} ?selected=${l === this.store.lang}>${LANGUAGE_NAMES[l]}</option>`)}
+              ${LANGUAGES.map((l) => html`<option value=${l} ?selected=${l === this.session.lang}>${LANGUAGE_NAMES[l]}</option>`)}
             </select>
           </label>
           <button class="btn primary" type="submit" ?disabled=${this.busy}>${t('setup.submit')}</button>

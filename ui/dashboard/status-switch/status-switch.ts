@@ -87,14 +87,14 @@ export class ParleyStatusSwitch extends StoreElement {
   private async pick(status: AgentStatus) {
     this.error = ''
     try {
-      await this.store.setStatus(status)
+      await this.session.setStatus(status)
     } catch (e) {
-      this.error = this.store.errorText(e)
+      this.error = this.session.errorText(e)
     }
   }
 
   private onKeydown(e: KeyboardEvent) {
-    const current = STATUSES.indexOf(this.store.me?.status ?? 'online')
+    const current = STATUSES.indexOf(this.session.me?.status ?? 'online')
     let next = -1
     if (e.key === 'ArrowRight' || e.key === 'ArrowDown') next = (current + 1) % STATUSES.length
     if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') next = (current + STATUSES.length - 1) % STATUSES.length
@@ -105,9 +105,9 @@ export class ParleyStatusSwitch extends StoreElement {
   }
 
   override render() {
-    if (!this.hasStore || !this.store.me) return nothing
+    if (!this.hasStore || !this.session.me) return nothing
     const t = this.t
-    const status = this.store.me.status
+    const status = this.session.me.status
     return html`<div class="group" role="radiogroup" aria-label=${t('status.label')} @keydown=${this.onKeydown}>
         ${STATUSES.map(
           (s) => html`<button role="radio" data-status=${s} aria-checked=${s === status ? 'true' : 'false'} tabindex=${s === status ? 0 : -1}

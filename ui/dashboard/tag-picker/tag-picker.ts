@@ -1,6 +1,7 @@
 import { css, html, nothing } from 'lit'
 import { PopoverDismiss } from '../popover.ts'
 import { StoreElement } from '../context.ts'
+import type { StoreName } from '../stores/store.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import type { Conversation } from '../../../server/realtime/wire.ts'
 import { chipStyle, chipStyles, tagChips } from './chips.ts'
@@ -16,6 +17,7 @@ declare global {
  * opens a checklist of every tag. Any agent may tag; every dashboard sees the change live.
  */
 export class ParleyTagPicker extends StoreElement {
+  static override watches: readonly StoreName[] = ['session', 'settings']
   static override properties = { conversation: { attribute: false }, open: { state: true }, busy: { state: true }, error: { state: true } }
   static override styles = [
     tokens,
@@ -95,17 +97,17 @@ export class ParleyTagPicker extends StoreElement {
   private toggle() {
     this.open = !this.open
     // The owner may have changed the list since the dashboard loaded.
-    if (this.open) void this.store.loadTags().catch(() => {})
+    if (this.open) void this.settings.loadTags().catch(() => {})
   }
 
   private async set(tagId: string, on: boolean) {
     this.busy = true
     this.error = ''
     try {
-      if (on) await this.store.tag(this.conversation.id, tagId)
-      else await this.store.untag(this.conversation.id, tagId)
+      if (on) await this.lists.tag(this.conversation.id, tagId)
+      else await this.lists.untag(this.conversation.id, tagId)
     } catch (e) {
-      this.error = this.store.errorText(e)
+      this.error = this.session.errorText(e)
     } finally {
       this.busy = false
     }
@@ -122,10 +124,10 @@ export class ParleyTagPicker extends StoreElement {
         @click=${this.toggle}>+ ${t('tagPicker.button')}</button>
       ${this.open
         ? html`<div class="panel" data-tag-panel>
-            ${this.store.tags.length === 0
+            ${this.settings.tags.length === 0
               ? html`<p class="none">${t('tagPicker.none')}</p>`
               : html`<fieldset aria-busy=${this.busy ? 'true' : 'false'}><legend>${t('tagPicker.label')}</legend>
-                  ${this.store.tags.map(
+                  ${this.settings.tags.map(
                     (tag) => html`<label><input type="checkbox" data-tag-option=${tag.name} .checked=${has.has(tag.id)}
                         @change=${(e: Event) => this.set(tag.id, (e.target as HTMLInputElement).checked)} />
                       <span class="chip" style=${chipStyle(tag.color)}>${tag.name}</span></label>`,

@@ -2,6 +2,7 @@ import { html, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import { live } from 'lit/directives/live.js'
 import { StoreElement } from '../context.ts'
+import type { StoreName } from '../stores/store.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import { ApiError } from '../../shared/api.ts'
 import type { Tag } from '../../shared/types.ts'
@@ -20,6 +21,7 @@ const COLORS = Object.keys(TAG_PALETTE)
 
 /** The owner's tags (#16): add (name, colour), rename, recolour, delete. */
 export class ParleyTagsSettings extends StoreElement {
+  static override watches: readonly StoreName[] = ['session', 'settings']
   static override properties = { busy: { state: true }, error: { state: true }, notice: { state: true }, draftColor: { state: true }, edits: { state: true } }
   static override styles = [tokens, controls, pageStyles, chipStyles, teamSettingsStyles]
 
@@ -41,13 +43,13 @@ export class ParleyTagsSettings extends StoreElement {
 
   override connectedCallback(): void {
     super.connectedCallback()
-    void this.updateComplete.then(() => this.store.loadTags().catch((e) => (this.error = this.store.errorText(e))))
+    void this.updateComplete.then(() => this.settings.loadTags().catch((e) => (this.error = this.session.errorText(e))))
   }
 
   private message(e: unknown): string {
     if (e instanceof ApiError && e.code === 'tag.name_taken') return this.t('tags.nameTaken')
     if (e instanceof ApiError && e.status === 400) return this.t('error.invalid')
-    return this.store.errorText(e)
+    return this.session.errorText(e)
   }
 
   private async act(fn: () => Promise<void>, done: string) {
@@ -56,7 +58,7 @@ export class ParleyTagsSettings extends StoreElement {
     this.notice = ''
     try {
       await fn()
-      await this.store.loadTags()
+      await this.settings.loadTags()
       this.notice = done
     } catch (e) {
       this.error = this.message(e)
@@ -75,7 +77,7 @@ export class ParleyTagsSettings extends StoreElement {
       return
     }
     void this.act(async () => {
-      await this.store.api.post('/api/tags', { name, color: String(d.get('color')) })
+      await this.session.api.post('/api/tags', { name, color: String(d.get('color')) })
       form.reset()
       this.draftColor = 'blue'
     }, this.t('tags.added'))
@@ -90,7 +92,7 @@ export class ParleyTagsSettings extends StoreElement {
       return
     }
     void this.act(async () => {
-      await this.store.api.patch(`/api/tags/${tag.id}`, { name, color: String(d.get('color')) })
+      await this.session.api.patch(`/api/tags/${tag.id}`, { name, color: String(d.get('color')) })
       const { [tag.id]: _, ...rest } = this.edits
       this.edits = rest
     }, this.t('tags.saved'))
@@ -98,7 +100,7 @@ export class ParleyTagsSettings extends StoreElement {
 
   private deleteOne(tag: Tag) {
     if (!confirm(this.t('tags.confirmDelete', { name: tag.name }))) return
-    void this.act(() => this.store.api.delete(`/api/tags/${tag.id}`), '')
+    void this.act(() => this.session.api.delete(`/api/tags/${tag.id}`), '')
   }
 
   private colorSelect(id: string, value: string, onChange: (v: string) => void) {
@@ -129,7 +131,7 @@ export class ParleyTagsSettings extends StoreElement {
   override render() {
     if (!this.hasStore) return nothing
     const t = this.t
-    const tags = this.store.tags
+    const tags = this.settings.tags
     return html`<div class="page">
       <header>
         <h1>${t('tags.title')}</h1>

@@ -1,10 +1,12 @@
-// The dashboard's state for #16's team tools: private notes per conversation, the visitor's rating
-// with its comment, the canned responses, and the mentions waiting to be seen. Kept out of the
-// main store (which only holds one of these and forwards the 'note' and 'mention' frames), so the
-// thread, the composer and the settings page each find them in one place.
+// The dashboard's store for #16's team tools: private notes per conversation, the visitor's rating
+// with its comment, the canned responses, and the mentions waiting to be seen. One of the per-feature
+// stores (stores/), with its own context and change event; the composition root (stores/dashboard.ts)
+// routes the 'note' and 'mention' frames to it, so the thread, the composer and the settings page
+// each find them in one place.
 import type { Conversation, Note, ServerFrame } from '../../../server/realtime/wire.ts'
 import type { ApiClient } from '../../shared/api.ts'
 import { clientId } from '../../shared/socket.ts'
+import { Store } from '../stores/store.ts'
 
 export interface Canned {
   id: string
@@ -24,12 +26,11 @@ export interface Rating {
 
 interface Host {
   readonly api: ApiClient
-  changed(): void
 }
 
 const MAX_TOASTS = 5
 
-export class TeamTools {
+export class TeamTools extends Store {
   private notes = new Map<string, { loading: boolean; items: Note[] }>()
   private ratings = new Map<string, { score: number; rating: Rating | null }>()
   canned: Canned[] | null = null
@@ -37,7 +38,9 @@ export class TeamTools {
   /** Mentions of me not yet opened or dismissed, newest last. */
   mentions: { note: Note; conversation: Conversation }[] = []
 
-  constructor(private host: Host) {}
+  constructor(private host: Host) {
+    super('team')
+  }
 
   reset(): void {
     this.notes.clear()
@@ -45,6 +48,7 @@ export class TeamTools {
     this.canned = null
     this.cannedError = false
     this.mentions = []
+    this.changed()
   }
 
   /** The conversation's notes, oldest first; loaded on first use. */
@@ -64,7 +68,7 @@ export class TeamTools {
       // shown again on the next load; the thread still works without them
     }
     entry.loading = false
-    this.host.changed()
+    this.changed()
   }
 
   private addToThread(note: Note): void {
@@ -75,7 +79,7 @@ export class TeamTools {
   async addNote(conversationId: string, body: string): Promise<void> {
     const r = await this.host.api.post<{ note: Note }>(`/api/conversations/${conversationId}/notes`, { body, clientId: clientId() })
     this.addToThread(r.note)
-    this.host.changed()
+    this.changed()
   }
 
   /** The rating with its comment, for the thread; reloaded when the score in the conversation changes. */
@@ -87,7 +91,7 @@ export class TeamTools {
       void this.host.api.get<{ rating: Rating | null }>(`/api/conversations/${c.id}/rating`).then(
         (r) => {
           this.ratings.set(c.id, { score: c.rating!.score, rating: r.rating })
-          this.host.changed()
+          this.changed()
         },
         () => {},
       )
@@ -113,13 +117,13 @@ export class TeamTools {
     } catch {
       this.cannedError = true
     }
-    this.host.changed()
+    this.changed()
     return this.canned ?? []
   }
 
   dismissMention(noteId: string): void {
     this.mentions = this.mentions.filter((m) => m.note.id !== noteId)
-    this.host.changed()
+    this.changed()
   }
 
   handleFrame(frame: Extract<ServerFrame, { type: 'note' | 'mention' }>): void {
@@ -127,7 +131,7 @@ export class TeamTools {
     if (frame.type === 'mention' && !this.mentions.some((m) => m.note.id === frame.note.id)) {
       this.mentions = [...this.mentions, { note: frame.note, conversation: frame.conversation }].slice(-MAX_TOASTS)
     }
-    this.host.changed()
+    this.changed()
   }
 }
 

@@ -4,11 +4,11 @@
 import { css, html, nothing } from 'lit'
 import type { ConversationEvent } from '../../../server/realtime/wire.ts'
 import type { Language } from '../../shared/i18n.ts'
-import type { DashboardStore } from '../store.ts'
+import type { SessionStore } from '../stores/session.ts'
 import { clockTime, dateTime } from '../format.ts'
 import type { Colleague } from './story.ts'
 
-type T = DashboardStore['t']
+type T = SessionStore['t']
 
 /** The sentence for one event, in the agent's language. */
 export function eventText(e: ConversationEvent, t: T): string {

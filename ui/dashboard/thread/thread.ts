@@ -1,9 +1,10 @@
 import { html, nothing, type PropertyValues } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import { StoreElement } from '../context.ts'
+import type { StoreName } from '../stores/store.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import type { Conversation, ConversationEvent, Message } from '../../../server/realtime/wire.ts'
-import type { PendingMessage } from '../store.ts'
+import type { PendingMessage } from '../stores/thread.ts'
 import { canAssign, canResolve, canTake } from '../permissions.ts'
 import '../tag-picker/tag-picker.ts'
 import '../transfer-menu/transfer-menu.ts'
@@ -48,6 +49,7 @@ type Item =
 
 /** One conversation: header with its actions, the messages, typing, and the composer. */
 export class ParleyThread extends StoreElement {
+  static override watches: readonly StoreName[] = ['session', 'settings', 'lists', 'thread', 'visitor', 'team']
   static override properties = {
     busy: { state: true },
     actionError: { state: true },
@@ -76,16 +78,16 @@ export class ParleyThread extends StoreElement {
     this.writingNote = false
     this.addEventListener(ComposerModeEvent.type, (e) => (this.writingNote = e.note))
     this.addEventListener(ComposerSendEvent.type, (e) => {
-      const id = this.store.selectedId
+      const id = this.lists.selectedId
       const c = this.conversation
       // #16: a private note goes to the notes, never through the message path (and carries no files)
-      if (id && e.note) void this.act(() => this.store.team.addNote(id, e.body))
-      else if (id) this.store.sendMessage(id, e.body, c && this.emailCopyTo(c) ? !this.skipEmail.has(id) : undefined, e.attachments)
+      if (id && e.note) void this.act(() => this.team.addNote(id, e.body))
+      else if (id) this.thread.sendMessage(id, e.body, c && this.emailCopyTo(c) ? !this.skipEmail.has(id) : undefined, e.attachments)
       this.stickToBottom = true
     })
     this.addEventListener(ComposerTypingEvent.type, (e) => {
-      const id = this.store.selectedId
-      if (id) this.store.sendTyping(id, e.typing)
+      const id = this.lists.selectedId
+      if (id) this.thread.sendTyping(id, e.typing)
     })
   }
 
@@ -94,8 +96,8 @@ export class ParleyThread extends StoreElement {
    * (the server sends the copy unless the agent turns it off). Null when that does not apply.
    */
   private emailCopyTo(c: Conversation): string | null {
-    if (c.channel !== 'web' || !this.store.emailOutbound) return null
-    const visitor = this.store.visitors.get(c.visitor.id)
+    if (c.channel !== 'web' || !this.settings.emailOutbound) return null
+    const visitor = this.visitor.visitors.get(c.visitor.id)
     const email = visitor?.email ?? c.visitor.email
     if (!email || !visitor || visitor.online) return null
     return email
@@ -113,7 +115,7 @@ export class ParleyThread extends StoreElement {
     }
     return html`<label class="email-copy">
       <input type="checkbox" .checked=${on} @change=${toggle} />
-      <span>${this.store.t('composer.alsoEmail', { email: to })}</span>
+      <span>${this.session.t('composer.alsoEmail', { email: to })}</span>
     </label>`
   }
 
@@ -123,15 +125,15 @@ export class ParleyThread extends StoreElement {
    */
   private unreachable(c: Conversation) {
     if (c.channel !== 'web' || this.emailCopyTo(c)) return nothing
-    const visitor = this.store.visitors.get(c.visitor.id)
+    const visitor = this.visitor.visitors.get(c.visitor.id)
     if (!visitor || visitor.online) return nothing
     const why = visitor.email ?? c.visitor.email ? 'mailNotify.leftNoSmtp' : 'mailNotify.leftNoEmail'
-    return html`<p class="unreachable" role="note" data-state="unreachable">${this.store.t(why)}</p>`
+    return html`<p class="unreachable" role="note" data-state="unreachable">${this.session.t(why)}</p>`
   }
 
   private get conversation(): Conversation | null {
-    const id = this.store.selectedId
-    return id ? (this.store.conversations.get(id) ?? null) : null
+    const id = this.lists.selectedId
+    return id ? (this.lists.conversations.get(id) ?? null) : null
   }
 
   private async act(fn: () => Promise<void>) {
@@ -140,7 +142,7 @@ export class ParleyThread extends StoreElement {
     try {
       await fn()
     } catch (e) {
-      this.actionError = this.store.errorText(e)
+      this.actionError = this.session.errorText(e)
     } finally {
       this.busy = false
     }
@@ -153,7 +155,7 @@ export class ParleyThread extends StoreElement {
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed)
-    const id = this.store.selectedId
+    const id = this.lists.selectedId
     const list = this.renderRoot.querySelector<HTMLElement>('.messages')
     if (id !== this.shownId) {
       this.shownId = id
@@ -164,8 +166,8 @@ export class ParleyThread extends StoreElement {
   }
 
   private items(c: Conversation): Item[] {
-    const { lang } = this.store
-    const thread = this.store.threads.get(c.id)
+    const { lang } = this.session
+    const thread = this.thread.threads.get(c.id)
     const out: Item[] = []
     let lastDay = ''
     const day = (iso: string) => {
@@ -178,9 +180,9 @@ export class ParleyThread extends StoreElement {
     const messages = thread?.messages ?? []
     // System events sit after the message they followed; those before the loaded page wait for it.
     const from = thread?.hasEarlier && messages[0] ? messages[0].seq - 1 : 0
-    const events = this.store.story.eventsOf(c.id).filter((e) => e.afterSeq >= from)
+    const events = this.thread.story.eventsOf(c.id).filter((e) => e.afterSeq >= from)
     // #16: notes take their place among the messages by time
-    const notes = this.store.team.notesFor(c.id)
+    const notes = this.team.notesFor(c.id)
     let i = 0
     let ni = 0
     /** What happened between two messages: the events after the earlier one and the notes written before the later one, by time. */
@@ -200,7 +202,7 @@ export class ParleyThread extends StoreElement {
       out.push({ kind: 'message', key: m.id, m })
     }
     gap(Number.MAX_SAFE_INTEGER, null)
-    for (const p of this.store.pendingFor(c.id)) {
+    for (const p of this.thread.pendingFor(c.id)) {
       day(p.createdAt)
       out.push({ kind: 'pending', key: p.clientId, p })
     }
@@ -237,18 +239,18 @@ export class ParleyThread extends StoreElement {
         : m.channel === 'messenger'
           ? `/api/conversations/${m.conversationId}/messenger/messages/${m.id}/retry`
           : null
-    const detail = m.deliveryError && this.store.me?.role === 'owner' ? m.deliveryError : null
+    const detail = m.deliveryError && this.session.me?.role === 'owner' ? m.deliveryError : null
     return html`<div class="failure" data-delivery-code=${code}>
       <p><span data-reason>${t(`deliveryFailure.${code}`)}</span>${detail ? html` <q class="detail" data-detail>${detail}</q>` : nothing}</p>
       ${retryPath
         ? html`<button class="btn small" data-action=${m.channel === 'email' ? 'retry-mail' : 'retry-messenger'} ?disabled=${this.busy}
-            @click=${() => this.act(() => this.store.api.post(retryPath).then(() => {}))}>${t('action.retry')}</button>`
+            @click=${() => this.act(() => this.session.api.post(retryPath).then(() => {}))}>${t('action.retry')}</button>`
         : nothing}
     </div>`
   }
 
   private message(m: Message) {
-    const { lang } = this.store
+    const { lang } = this.session
     const mine = m.authorType === 'agent'
     const failed = mine && m.deliveryStatus === 'failed'
     return html`<div class="msg ${m.authorType} ${failed ? 'failed' : ''}" data-seq=${m.seq}>
@@ -277,20 +279,19 @@ export class ParleyThread extends StoreElement {
       <div class="meta">
         ${failed
           ? html`<span class="state failed">${alertIcon(12)} ${p.error ?? t('delivery.failed')}</span>
-              <button class="btn small ghost" @click=${() => this.store.retry(p.clientId)}>${t('action.retry')}</button>
-              <button class="btn small ghost" @click=${() => this.store.discard(p.clientId)}>${t('action.discard')}</button>`
-          : html`<span class="state">${clockIcon(12)} ${this.store.connection === 'open' ? t('delivery.sending') : t('delivery.queued')}</span>`}
+              <button class="btn small ghost" @click=${() => this.thread.retry(p.clientId)}>${t('action.retry')}</button>
+              <button class="btn small ghost" @click=${() => this.thread.discard(p.clientId)}>${t('action.discard')}</button>`
+          : html`<span class="state">${clockIcon(12)} ${this.session.connection === 'open' ? t('delivery.sending') : t('delivery.queued')}</span>`}
       </div>
     </div>`
   }
 
   private header(c: Conversation) {
-    const s = this.store
-    const t = s.t
-    const me = s.me!
+    const t = this.session.t
+    const me = this.session.me!
     const name = visitorLabel(c, t)
     const channel = t(`channel.${c.channel}`)
-    const assignable = s.agents.filter((a) => a.active)
+    const assignable = this.session.agents.filter((a) => a.active)
     const mayResolve = canResolve(me, c)
     const assignOptions = assignable.filter((a) => a.id === c.assignee?.id || canAssign(me, c, a.id))
     const mayUnassign = c.assignee !== null && canAssign(me, c, null)
@@ -308,14 +309,14 @@ export class ParleyThread extends StoreElement {
       </div>
       <div class="actions">
         ${canTake(me, c)
-          ? html`<button class="btn" data-action="take" ?disabled=${this.busy} @click=${() => this.act(() => s.take(c.id))}>${t('action.take')}</button>`
+          ? html`<button class="btn" data-action="take" ?disabled=${this.busy} @click=${() => this.act(() => this.lists.take(c.id))}>${t('action.take')}</button>`
           : nothing}
         ${c.status === 'open' && (assignOptions.length > 0 || mayUnassign)
           ? html`<label class="assign">${t('thread.assignee')}
               <select data-action="assign" ?disabled=${this.busy}
                 @change=${(e: Event) => {
                   const v = (e.target as HTMLSelectElement).value
-                  void this.act(() => s.assign(c.id, v === '' ? null : v))
+                  void this.act(() => this.lists.assign(c.id, v === '' ? null : v))
                 }}>
                 <option value="" ?selected=${!c.assignee} ?disabled=${!mayUnassign && c.assignee !== null}>${t('thread.nobody')}</option>
                 ${c.assignee && !assignOptions.some((a) => a.id === c.assignee!.id)
@@ -330,10 +331,10 @@ export class ParleyThread extends StoreElement {
             : nothing}
         <parley-transfer-menu .conversation=${c}></parley-transfer-menu>
         ${mayResolve && c.status === 'open'
-          ? html`<button class="btn success" data-action="resolve" ?disabled=${this.busy} @click=${() => this.act(() => s.resolve(c.id))}>${checkIcon()} ${t('action.resolve')}</button>`
+          ? html`<button class="btn success" data-action="resolve" ?disabled=${this.busy} @click=${() => this.act(() => this.lists.resolve(c.id))}>${checkIcon()} ${t('action.resolve')}</button>`
           : nothing}
         ${mayResolve && c.status === 'resolved'
-          ? html`<button class="btn" data-action="reopen" ?disabled=${this.busy} @click=${() => this.act(() => s.reopen(c.id))}>${t('action.reopen')}</button>`
+          ? html`<button class="btn" data-action="reopen" ?disabled=${this.busy} @click=${() => this.act(() => this.lists.reopen(c.id))}>${t('action.reopen')}</button>`
           : nothing}
         <a class="btn ghost print" data-action="print" href=${SearchStore.transcriptHref(c.id)} target="_blank" rel="noopener"
           aria-label=${t('thread.print')} title=${t('thread.print')}>${printIcon()}</a>
@@ -345,18 +346,17 @@ export class ParleyThread extends StoreElement {
 
   override render() {
     if (!this.hasStore) return nothing
-    const s = this.store
-    const t = s.t
+    const t = this.session.t
     const c = this.conversation
-    const id = s.selectedId
+    const id = this.lists.selectedId
     if (!id) {
       return html`<div class="placeholder"><h2>${t('thread.emptyTitle')}</h2><p>${t('thread.emptyHint')}</p></div>`
     }
-    const thread = s.threads.get(id)
+    const thread = this.thread.threads.get(id)
     if (!c) {
       return html`<div class="placeholder">${thread?.error ? html`<p role="alert">${thread.error}</p>` : html`<p>${t('state.loading')}</p>`}</div>`
     }
-    const typing = s.typingIn(c.id)
+    const typing = this.thread.typingIn(c.id)
     return html`
       ${this.header(c)}
       ${this.actionError ? html`<div class="error-line" role="alert">${this.actionError}</div>` : nothing}
@@ -364,7 +364,7 @@ export class ParleyThread extends StoreElement {
         ${thread?.hasEarlier
           ? html`<button class="btn small earlier" ?disabled=${thread.loading} @click=${() => {
               this.stickToBottom = false
-              void s.loadEarlier(c.id)
+              void this.thread.loadEarlier(c.id)
             }}>${t('thread.loadEarlier')}</button>`
           : nothing}
         ${thread?.loading && thread.messages.length === 0 ? html`<p class="muted">${t('state.loading')}</p>` : nothing}
@@ -378,14 +378,14 @@ export class ParleyThread extends StoreElement {
               : i.kind === 'message'
                 ? this.message(i.m)
                 : i.kind === 'event'
-                  ? eventLine(i.e, t, s.lang)
+                  ? eventLine(i.e, t, this.session.lang)
                   : i.kind === 'note'
-                    ? noteItem(i.n, t, s.lang, s.agents)
+                    ? noteItem(i.n, t, this.session.lang, this.session.agents)
                     : this.pending(i.p),
         )}
-        ${ratingItem(c, s.team.ratingFor(c), t)}
+        ${ratingItem(c, this.team.ratingFor(c), t)}
       </div>
-      ${collision(s.story.colleaguesIn(c.id), t)}
+      ${collision(this.thread.story.colleaguesIn(c.id), t)}
       <div class="typing" aria-live="polite">
         ${typing
           ? html`<span class="dots" aria-hidden="true"><span></span><span></span><span></span></span>
@@ -395,9 +395,9 @@ export class ParleyThread extends StoreElement {
       ${this.writingNote ? nothing : html`${this.emailCopy(c)}${this.unreachable(c)}`}
       ${c.channel === 'messenger' ? html`<parley-messenger-window conversation-id=${c.id} last=${String(c.lastMessage.at)}></parley-messenger-window>` : nothing}
       <parley-composer conversation-id=${c.id} placeholder=${t('composer.placeholder')} hint=${t('composer.hint')}
-        send-label=${t('composer.send')} label=${t('composer.label')} .api=${this.store.api} .t=${t}
-        .labels=${composerLabels(t)} .canned=${s.team.cannedList()} .agents=${s.agents.filter((a) => a.active && a.id !== s.me?.id)}
-        .fill=${{ visitorName: s.visitors.get(c.visitor.id)?.name ?? c.visitor.name, visitorEmail: s.visitors.get(c.visitor.id)?.email ?? c.visitor.email, agentName: s.me?.name ?? '', fallback: t('canned.visitorFallback') }}></parley-composer>
+        send-label=${t('composer.send')} label=${t('composer.label')} .api=${this.session.api} .t=${t}
+        .labels=${composerLabels(t)} .canned=${this.team.cannedList()} .agents=${this.session.agents.filter((a) => a.active && a.id !== this.session.me?.id)}
+        .fill=${{ visitorName: this.visitor.visitors.get(c.visitor.id)?.name ?? c.visitor.name, visitorEmail: this.visitor.visitors.get(c.visitor.id)?.email ?? c.visitor.email, agentName: this.session.me?.name ?? '', fallback: t('canned.visitorFallback') }}></parley-composer>
     `
   }
 }

@@ -1,6 +1,7 @@
 import { css, html, nothing } from 'lit'
 import { PopoverDismiss } from '../popover.ts'
 import { StoreElement } from '../context.ts'
+import type { StoreName } from '../stores/store.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import type { Conversation } from '../../../server/realtime/wire.ts'
 import { canAssign, canTransfer } from '../permissions.ts'
@@ -18,6 +19,7 @@ declare global {
  * unassigned, in that group). Shown only to whoever may hand the conversation on.
  */
 export class ParleyTransferMenu extends StoreElement {
+  static override watches: readonly StoreName[] = ['session', 'settings']
   static override properties = { conversation: { attribute: false }, open: { state: true }, busy: { state: true }, notice: { state: true }, error: { state: true } }
   static override styles = [
     tokens,
@@ -101,7 +103,7 @@ export class ParleyTransferMenu extends StoreElement {
     this.notice = ''
     this.error = ''
     if (this.open) {
-      void this.store.loadGroups().catch(() => {})
+      void this.settings.loadGroups().catch(() => {})
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLSelectElement>('select')?.focus())
     }
   }
@@ -112,32 +114,30 @@ export class ParleyTransferMenu extends StoreElement {
     const value = String(new FormData(form).get('to') ?? '')
     const [kind, id] = value.split(':') as ['agent' | 'group', string]
     if (!id) return
-    const s = this.store
-    const name = kind === 'agent' ? s.agents.find((a) => a.id === id)?.name : s.groups.find((g) => g.id === id)?.name
+    const name = kind === 'agent' ? this.session.agents.find((a) => a.id === id)?.name : this.settings.groups.find((g) => g.id === id)?.name
     this.busy = true
     this.error = ''
     this.notice = ''
     try {
-      if (kind === 'agent') await s.assign(this.conversation.id, id)
-      else await s.transferToGroup(this.conversation.id, id)
-      this.notice = s.t('transfer.done', { name: name ?? '' })
+      if (kind === 'agent') await this.lists.assign(this.conversation.id, id)
+      else await this.lists.transferToGroup(this.conversation.id, id)
+      this.notice = this.session.t('transfer.done', { name: name ?? '' })
       this.open = false
     } catch (err) {
-      this.error = s.errorText(err)
+      this.error = this.session.errorText(err)
     } finally {
       this.busy = false
     }
   }
 
   override render() {
-    if (!this.hasStore || !this.conversation || !this.store.me) return nothing
-    const s = this.store
-    const t = s.t
+    if (!this.hasStore || !this.conversation || !this.session.me) return nothing
+    const t = this.session.t
     const c = this.conversation
-    const me = s.me!
+    const me = this.session.me!
     if (c.status !== 'open') return nothing
-    const agents = s.agents.filter((a) => a.active && a.id !== c.assignee?.id && canAssign(me, c, a.id))
-    const groups = canTransfer(me, c) ? s.groups : []
+    const agents = this.session.agents.filter((a) => a.active && a.id !== c.assignee?.id && canAssign(me, c, a.id))
+    const groups = canTransfer(me, c) ? this.settings.groups : []
     if (agents.length === 0 && groups.length === 0) return nothing
     return html`<button class="btn toggle" type="button" data-action="transfer-open" aria-expanded=${this.open ? 'true' : 'false'}
         aria-haspopup="true" @click=${this.toggle}>${t('transfer.button')} ${chevronIcon(12)}</button>
@@ -146,7 +146,7 @@ export class ParleyTransferMenu extends StoreElement {
   }
 
   private form(agents: Agent[], groups: Group[]) {
-    const t = this.store.t
+    const t = this.session.t
     return html`<form @submit=${this.submit} data-transfer>
       <label>${t('transfer.label')}
         <select name="to" data-action="transfer-to" ?disabled=${this.busy} required>

@@ -1,10 +1,11 @@
 import { css, html, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import { StoreElement } from '../context.ts'
+import type { StoreName } from '../stores/store.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import type { PageView } from '../../shared/types.ts'
 import type { Visitor } from '../../../server/realtime/wire.ts'
-import { HISTORY } from '../store.ts'
+import { HISTORY } from '../stores/visitor.ts'
 import { clockTime, dateTime, shortDate } from '../format.ts'
 import { chevronIcon } from '../icons.ts'
 import { cardStyles } from '../visitor-panel/visitor-panel.styles.ts'
@@ -24,6 +25,7 @@ const sameDay = (a: Date, b: Date) => a.getFullYear() === b.getFullYear() && a.g
  * frame of every page view updates it (the store reloads the history).
  */
 export class ParleyVisitorActivity extends StoreElement {
+  static override watches: readonly StoreName[] = ['session', 'visitor']
   static override properties = {
     visitorId: { attribute: 'visitor-id' },
     historyOpen: { state: true },
@@ -166,7 +168,7 @@ export class ParleyVisitorActivity extends StoreElement {
 
   private time(at: string) {
     const d = new Date(at)
-    const lang = this.store.lang
+    const lang = this.session.lang
     return html`<time datetime=${at} title=${dateTime(at, lang)}>${sameDay(d, new Date())
       ? clockTime(at, lang)
       : shortDate(at, lang)}</time>`
@@ -195,11 +197,10 @@ export class ParleyVisitorActivity extends StoreElement {
 
   override render() {
     if (!this.hasStore || !this.visitorId) return nothing
-    const s = this.store
-    const t = s.t
-    const v = s.visitors.get(this.visitorId)
+    const t = this.session.t
+    const v = this.visitor.visitors.get(this.visitorId)
     if (!v) return nothing
-    const pages = s.visitorPages.get(this.visitorId)
+    const pages = this.visitor.visitorPages.get(this.visitorId)
     const items = pages?.items ?? []
     const referrer = visitReferrer(v, items)
     const refHref = safeHref(referrer)
@@ -232,7 +233,7 @@ export class ParleyVisitorActivity extends StoreElement {
           </button>
         </h3>
         <div id="history" ?hidden=${!this.historyOpen}>
-          ${pages?.error ? html`<p class="error" role="alert">${pages.error} <button class="btn small" @click=${() => s.loadPages(this.visitorId)}>${t('action.retry')}</button></p>` : nothing}
+          ${pages?.error ? html`<p class="error" role="alert">${pages.error} <button class="btn small" @click=${() => this.visitor.loadPages(this.visitorId)}>${t('action.retry')}</button></p>` : nothing}
           ${items.length
             ? this.history(items, v.currentPage?.url ?? null)
             : pages?.loading

@@ -122,12 +122,12 @@ export class ParleyVisitorBlock extends StoreElement {
 
   private async load(id: string) {
     try {
-      const r = await this.store.api.get<{ block: VisitorBlock | null }>(`/api/visitors/${id}/block`)
+      const r = await this.session.api.get<{ block: VisitorBlock | null }>(`/api/visitors/${id}/block`)
       if (id !== this.visitorId) return
       this.block = r.block
       this.loaded = true
     } catch (e) {
-      if (id === this.visitorId) this.error = this.store.errorText(e)
+      if (id === this.visitorId) this.error = this.session.errorText(e)
     }
   }
 
@@ -144,12 +144,12 @@ export class ParleyVisitorBlock extends StoreElement {
     this.busy = true
     this.error = ''
     try {
-      const r = await this.store.api.put<{ block: VisitorBlock }>(`/api/visitors/${id}/block`, { reason: reason || null })
+      const r = await this.session.api.put<{ block: VisitorBlock }>(`/api/visitors/${id}/block`, { reason: reason || null })
       if (id !== this.visitorId) return
       this.block = r.block
       this.confirming = false
     } catch (err) {
-      this.error = err instanceof ApiError && err.status === 400 ? this.t('error.tooLong') : this.store.errorText(err)
+      this.error = err instanceof ApiError && err.status === 400 ? this.t('error.tooLong') : this.session.errorText(err)
     } finally {
       this.busy = false
     }
@@ -160,12 +160,12 @@ export class ParleyVisitorBlock extends StoreElement {
     this.busy = true
     this.error = ''
     try {
-      await this.store.api.delete(`/api/visitors/${id}/block`)
+      await this.session.api.delete(`/api/visitors/${id}/block`)
       if (id !== this.visitorId) return
       this.block = null
       this.notice = this.t('block.undone')
     } catch (err) {
-      this.error = this.store.errorText(err)
+      this.error = this.session.errorText(err)
     } finally {
       this.busy = false
     }
@@ -185,7 +185,7 @@ export class ParleyVisitorBlock extends StoreElement {
           ? html`<p class="status" role="status">${t('block.status')}</p>
               <dl class="facts">
                 <dt>${t('block.by')}</dt><dd data-block-by>${b.blockedBy?.name ?? '—'}</dd>
-                <dt>${t('block.when')}</dt><dd>${dateTime(b.blockedAt, this.store.lang)}</dd>
+                <dt>${t('block.when')}</dt><dd>${dateTime(b.blockedAt, this.session.lang)}</dd>
                 ${b.reason ? html`<dt>${t('block.reason')}</dt><dd data-block-reason>${b.reason}</dd>` : nothing}
               </dl>
               <button class="btn small" data-action="unblock" ?disabled=${this.busy} @click=${() => this.unblock()}>${t('block.undo')}</button>`

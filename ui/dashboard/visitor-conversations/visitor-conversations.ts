@@ -1,6 +1,7 @@
 import { css, html, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import { StoreElement } from '../context.ts'
+import type { StoreName } from '../stores/store.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import { dateTime } from '../format.ts'
 import { channelIcon } from '../conversation-list/conversation-list.ts'
@@ -19,6 +20,7 @@ declare global {
  * resolved ones too, and the browser's Back returns here.
  */
 export class ParleyVisitorConversations extends StoreElement {
+  static override watches: readonly StoreName[] = ['session', 'visitor']
   static override properties = {
     visitorId: { attribute: 'visitor-id' },
     conversationId: { attribute: 'conversation-id' },
@@ -85,13 +87,12 @@ export class ParleyVisitorConversations extends StoreElement {
 
   override render() {
     if (!this.hasStore || !this.visitorId) return nothing
-    const s = this.store
-    const t = s.t
-    const loaded = s.visitorConversations.get(this.visitorId)
+    const t = this.session.t
+    const loaded = this.visitor.visitorConversations.get(this.visitorId)
     const others = (loaded?.items ?? []).filter((c) => c.id !== this.conversationId)
     return html`<section aria-labelledby="earlier-h">
       <h3 id="earlier-h">${t('visitor.earlier')} ${others.length ? html`<span class="count">${others.length}</span>` : nothing}</h3>
-      ${loaded?.error ? html`<p class="error" role="alert">${loaded.error} <button class="btn small" @click=${() => s.loadVisitorConversations(this.visitorId)}>${t('action.retry')}</button></p>` : nothing}
+      ${loaded?.error ? html`<p class="error" role="alert">${loaded.error} <button class="btn small" @click=${() => this.visitor.loadVisitorConversations(this.visitorId)}>${t('action.retry')}</button></p>` : nothing}
       ${others.length
         ? html`<ul data-earlier>
             ${repeat(
@@ -101,7 +102,7 @@ export class ParleyVisitorConversations extends StoreElement {
                 <a class="conv" href=${`#/c/${c.id}`} data-conversation=${c.id}>
                   <span class="top">
                     ${channelIcon(c.channel, t)}
-                    <time datetime=${c.createdAt}>${dateTime(c.createdAt, s.lang)}</time>
+                    <time datetime=${c.createdAt}>${dateTime(c.createdAt, this.session.lang)}</time>
                     <span class="badge ${c.status}">${c.status === 'open' ? t('status.open') : t('status.resolved')}</span>
                     ${ratingBadge(c.rating, t)}
                   </span>

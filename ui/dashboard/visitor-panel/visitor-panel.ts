@@ -1,5 +1,6 @@
 import { html, nothing } from 'lit'
 import { StoreElement } from '../context.ts'
+import type { StoreName } from '../stores/store.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import { ApiError } from '../../shared/api.ts'
 import type { Conversation, Visitor } from '../../../server/realtime/wire.ts'
@@ -29,6 +30,7 @@ type Field = 'name' | 'email' | 'phone'
  * Everything follows the `visitor` frames, so other agents' edits and page views show live.
  */
 export class ParleyVisitorPanel extends StoreElement {
+  static override watches: readonly StoreName[] = ['session', 'lists', 'visitor']
   static override properties = {
     editing: { state: true },
     saving: { state: true },
@@ -63,8 +65,8 @@ export class ParleyVisitorPanel extends StoreElement {
   }
 
   private get conversation(): Conversation | null {
-    const id = this.store.selectedId
-    return id ? (this.store.conversations.get(id) ?? null) : null
+    const id = this.lists.selectedId
+    return id ? (this.lists.conversations.get(id) ?? null) : null
   }
 
   protected override willUpdate(): void {
@@ -72,7 +74,7 @@ export class ParleyVisitorPanel extends StoreElement {
     const vid = this.conversation?.visitor.id ?? null
     if (vid !== this.visitorId) {
       // A conversation can move to another visitor (a verified identity brings devices together).
-      if (vid && this.visitorId !== null && !this.store.visitors.has(vid) && !this.store.visitorErrors.has(vid)) void this.store.loadVisitor(vid)
+      if (vid && this.visitorId !== null && !this.visitor.visitors.has(vid) && !this.visitor.visitorErrors.has(vid)) void this.visitor.loadVisitor(vid)
       this.visitorId = vid
       this.editing = null
       this.fieldError = ''
@@ -83,7 +85,7 @@ export class ParleyVisitorPanel extends StoreElement {
     const c = this.conversation
     if (c?.channel === 'messenger' && this.messengerPage?.conversationId !== c.id) {
       this.messengerPage = { conversationId: c.id, name: null }
-      void this.store.api
+      void this.session.api
         .get<{ pageName: string | null }>(`/api/conversations/${c.id}/messenger`)
         .then((w) => {
           if (this.messengerPage?.conversationId === c.id) this.messengerPage = { conversationId: c.id, name: w.pageName }
@@ -101,7 +103,7 @@ export class ParleyVisitorPanel extends StoreElement {
       if (field === 'phone') return t('error.phone')
       return t('error.invalid')
     }
-    return this.store.errorText(e)
+    return this.session.errorText(e)
   }
 
   private startEdit(field: Field) {
@@ -123,7 +125,7 @@ export class ParleyVisitorPanel extends StoreElement {
     this.saving = true
     this.fieldError = ''
     try {
-      await this.store.updateVisitor(v.id, { [field]: value === '' ? null : value })
+      await this.visitor.updateVisitor(v.id, { [field]: value === '' ? null : value })
       this.editing = null
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`[data-field=${field}]`)?.focus())
     } catch (e) {
@@ -138,7 +140,7 @@ export class ParleyVisitorPanel extends StoreElement {
     this.saving = true
     this.noteError = ''
     try {
-      await this.store.updateVisitor(v.id, { note: this.noteDraft })
+      await this.visitor.updateVisitor(v.id, { note: this.noteDraft })
       this.noteDraft = null
       this.noteSaved = true
     } catch (e) {
@@ -210,9 +212,8 @@ export class ParleyVisitorPanel extends StoreElement {
 
   private visit(v: Visitor) {
     const t = this.t
-    const s = this.store
     const loc = v.location ?? null
-    const attribution = s.meta?.geoAttribution
+    const attribution = this.visitor.meta?.geoAttribution
     return html`<section aria-labelledby="visit-h">
       <h3 id="visit-h">${t('visitor.visit')}</h3>
       <dl class="facts">
@@ -220,7 +221,7 @@ export class ParleyVisitorPanel extends StoreElement {
         <dd data-location=${loc ? loc.countryCode : 'unknown'}>${loc
           ? html`${supportsFlagEmoji()
               ? html`<span class="flag" aria-hidden="true">${flag(loc.countryCode)}</span>`
-              : html`<span class="flag cc" aria-hidden="true">${loc.countryCode.toUpperCase()}</span>`}${placeName(loc, s.lang)}`
+              : html`<span class="flag cc" aria-hidden="true">${loc.countryCode.toUpperCase()}</span>`}${placeName(loc, this.session.lang)}`
           : html`<span class="muted">${t('visitor.unknown')}</span>`}</dd>
         <dt>${t('visitor.browser')}</dt>
         <dd data-browser>${browserText(v.browser, t) ?? html`<span class="muted">${t('visitor.unknown')}</span>`}</dd>
@@ -263,12 +264,11 @@ export class ParleyVisitorPanel extends StoreElement {
 
   override render() {
     if (!this.hasStore) return nothing
-    const s = this.store
-    const t = s.t
+    const t = this.session.t
     const c = this.conversation
     if (!c) return html`<p class="empty">${t('visitor.none')}</p>`
-    const v = s.visitors.get(c.visitor.id)
-    const error = s.visitorErrors.get(c.visitor.id)
+    const v = this.visitor.visitors.get(c.visitor.id)
+    const error = this.visitor.visitorErrors.get(c.visitor.id)
     const name = visitorLabel(c, t)
     return html`
       <div class="head">
@@ -283,7 +283,7 @@ export class ParleyVisitorPanel extends StoreElement {
                 : v.lastSeenAt
                   ? Date.now() - Date.parse(v.lastSeenAt) < JUST_NOW_S * 1000
                     ? t('visitor.leftJustNow')
-                    : t('visitor.lastSeen', { time: ago(v.lastSeenAt, s.lang) })
+                    : t('visitor.lastSeen', { time: ago(v.lastSeenAt, this.session.lang) })
                   : t('visitor.offline')}</span>`
             : nothing}</p>
         </div>
@@ -323,7 +323,7 @@ export class ParleyVisitorPanel extends StoreElement {
               </div>
               <div class="note-meta" id="note-meta">
                 ${t('visitor.noteHint')}${v.noteUpdatedAt && v.noteUpdatedBy
-                  ? html` · ${t('visitor.noteEdited', { name: v.noteUpdatedBy.name, time: dateTime(v.noteUpdatedAt, s.lang) })}`
+                  ? html` · ${t('visitor.noteEdited', { name: v.noteUpdatedBy.name, time: dateTime(v.noteUpdatedAt, this.session.lang) })}`
                   : nothing}
               </div>
             </section>
@@ -337,15 +337,15 @@ export class ParleyVisitorPanel extends StoreElement {
             <parley-visitor-block visitor-id=${v.id}></parley-visitor-block>
           `
         : error
-          ? html`<p class="empty" role="alert">${t('visitor.unavailable')} <button class="btn small" @click=${() => s.loadVisitor(c.visitor.id)}>${t('action.retry')}</button></p>`
+          ? html`<p class="empty" role="alert">${t('visitor.unavailable')} <button class="btn small" @click=${() => this.visitor.loadVisitor(c.visitor.id)}>${t('action.retry')}</button></p>`
           : html`<p class="empty">${t('state.loading')}</p>`}
       <section aria-labelledby="conv-h">
         <h3 id="conv-h">${t('visitor.conversation')}</h3>
         <dl class="facts">
           <dt>${t('visitor.channel')}</dt><dd>${t(`channel.${c.channel}`)}</dd>
-          <dt>${t('visitor.started')}</dt><dd>${dateTime(c.createdAt, s.lang)}</dd>
+          <dt>${t('visitor.started')}</dt><dd>${dateTime(c.createdAt, this.session.lang)}</dd>
           <dt>${t('thread.assignee')}</dt><dd>${c.assignee ? c.assignee.name : t('thread.nobody')}</dd>
-          ${c.resolvedAt ? html`<dt>${t('status.resolved')}</dt><dd>${dateTime(c.resolvedAt, s.lang)}</dd>` : nothing}
+          ${c.resolvedAt ? html`<dt>${t('status.resolved')}</dt><dd>${dateTime(c.resolvedAt, this.session.lang)}</dd>` : nothing}
         </dl>
       </section>
     `

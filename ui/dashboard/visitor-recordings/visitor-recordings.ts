@@ -1,5 +1,6 @@
 import { css, html, nothing, type PropertyValues } from 'lit'
 import { StoreElement } from '../context.ts'
+import type { StoreName } from '../stores/store.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import { dateTime } from '../format.ts'
 import { cardStyles } from '../visitor-panel/visitor-panel.styles.ts'
@@ -32,6 +33,7 @@ const playIcon = html`<svg viewBox="0 0 16 16" width="12" height="12" aria-hidde
  * page (/replay, its own bundle and policy) in a dialog.
  */
 export class ParleyVisitorRecordings extends StoreElement {
+  static override watches: readonly StoreName[] = ['session', 'visitor']
   static override properties = {
     visitorId: { attribute: 'visitor-id' },
     items: { state: true },
@@ -142,7 +144,7 @@ export class ParleyVisitorRecordings extends StoreElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!this.hasStore) return
-    const online = this.store.visitors.get(this.visitorId)?.online
+    const online = this.visitor.visitors.get(this.visitorId)?.online
     if (changed.has('visitorId')) {
       this.items = null
       this.online = online
@@ -158,7 +160,7 @@ export class ParleyVisitorRecordings extends StoreElement {
     const id = this.visitorId
     if (!id || !this.hasStore) return
     try {
-      const items = await this.store.api.get<RecordingItem[]>(`/api/visitors/${encodeURIComponent(id)}/recordings`)
+      const items = await this.session.api.get<RecordingItem[]>(`/api/visitors/${encodeURIComponent(id)}/recordings`)
       if (id !== this.visitorId) return
       this.items = items
       this.failed = false
@@ -168,7 +170,7 @@ export class ParleyVisitorRecordings extends StoreElement {
   }
 
   private size(bytes: number): string {
-    const lang = this.store.lang
+    const lang = this.session.lang
     const mb = bytes >= 1024 * 1024
     return new Intl.NumberFormat(lang, { style: 'unit', unit: mb ? 'megabyte' : 'kilobyte', unitDisplay: 'short', maximumFractionDigits: mb ? 1 : 0 }).format(
       mb ? bytes / (1024 * 1024) : Math.max(1, bytes / 1024),
@@ -177,7 +179,7 @@ export class ParleyVisitorRecordings extends StoreElement {
 
   private length(ms: number): string {
     const s = Math.max(1, Math.round(ms / 1000))
-    const lang = this.store.lang
+    const lang = this.session.lang
     const unit = (n: number, u: 'second' | 'minute' | 'hour') => new Intl.NumberFormat(lang, { style: 'unit', unit: u, unitDisplay: 'short' }).format(n)
     if (s < 60) return unit(s, 'second')
     if (s < 3600) return `${unit(Math.floor(s / 60), 'minute')} ${unit(s % 60, 'second')}`
@@ -196,9 +198,8 @@ export class ParleyVisitorRecordings extends StoreElement {
 
   override render() {
     if (!this.hasStore || !this.visitorId) return nothing
-    const s = this.store
-    const t = s.t
-    const online = s.visitors.get(this.visitorId)?.online === true
+    const t = this.session.t
+    const online = this.visitor.visitors.get(this.visitorId)?.online === true
     // A live recording of a visitor who has gone is waiting to be saved: not worth watching live.
     const items = (this.items ?? []).filter((r) => r.status === 'saved' || online)
     return html`<section aria-labelledby="rec-h">
@@ -213,7 +214,7 @@ export class ParleyVisitorRecordings extends StoreElement {
                 ${items.map(
                   (r) => html`<li data-recording=${r.id} data-status=${r.status}>
                     <div>
-                      <span class="when">${r.status === 'live' ? html`<span class="live">${t('recordings.live')}</span> · ` : nothing}${dateTime(r.startedAt, s.lang)}</span>
+                      <span class="when">${r.status === 'live' ? html`<span class="live">${t('recordings.live')}</span> · ` : nothing}${dateTime(r.startedAt, this.session.lang)}</span>
                       <span class="facts-line">${this.length(r.durationMs)} · ${t('recordings.pages', { count: r.pages })} · ${this.size(r.bytes)}</span>
                     </div>
                     <button class="btn small" data-action="play-recording" @click=${() => this.open(r.id)}>
@@ -229,7 +230,7 @@ export class ParleyVisitorRecordings extends StoreElement {
                 <h2 id="replay-h">${t('recordings.dialogTitle')}</h2>
                 <button class="btn small" data-action="close-replay" @click=${() => this.close()}>${t('recordings.close')}</button>
               </header>
-              <iframe class="replay" title=${t('recordings.dialogTitle')} src=${`/replay?id=${encodeURIComponent(this.openId)}&lang=${s.lang}`}></iframe>
+              <iframe class="replay" title=${t('recordings.dialogTitle')} src=${`/replay?id=${encodeURIComponent(this.openId)}&lang=${this.session.lang}`}></iframe>
             </div>`
           : nothing}
       </dialog>

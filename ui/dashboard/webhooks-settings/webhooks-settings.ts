@@ -76,12 +76,12 @@ export class ParleyWebhooksSettings extends StoreElement {
 
   private async load() {
     try {
-      const r = await this.store.api.get<{ webhooks: Webhook[]; events: string[] }>('/api/settings/webhooks')
+      const r = await this.session.api.get<{ webhooks: Webhook[]; events: string[] }>('/api/settings/webhooks')
       this.hooks = r.webhooks
       this.events = r.events
       this.error = ''
     } catch (e) {
-      this.error = this.store.errorText(e)
+      this.error = this.session.errorText(e)
     }
   }
 
@@ -92,7 +92,7 @@ export class ParleyWebhooksSettings extends StoreElement {
     try {
       await fn()
     } catch (e) {
-      this.error = this.store.errorText(e)
+      this.error = this.session.errorText(e)
     } finally {
       this.busy = false
     }
@@ -112,7 +112,7 @@ export class ParleyWebhooksSettings extends StoreElement {
     }
     await this.act(async () => {
       try {
-        const created = await this.store.api.post<Webhook & { secret: string }>('/api/settings/webhooks', { url, events })
+        const created = await this.session.api.post<Webhook & { secret: string }>('/api/settings/webhooks', { url, events })
         this.secrets = { ...this.secrets, [created.id]: created.secret }
         form.reset()
         this.notice = this.t('webhooks.added')
@@ -126,14 +126,14 @@ export class ParleyWebhooksSettings extends StoreElement {
 
   private showSecret(h: Webhook) {
     return this.act(async () => {
-      const r = await this.store.api.get<{ secret: string }>(`/api/settings/webhooks/${h.id}/secret`)
+      const r = await this.session.api.get<{ secret: string }>(`/api/settings/webhooks/${h.id}/secret`)
       this.secrets = { ...this.secrets, [h.id]: r.secret }
     })
   }
 
   private toggle(h: Webhook) {
     return this.act(async () => {
-      await this.store.api.patch(`/api/settings/webhooks/${h.id}`, { active: !h.active })
+      await this.session.api.patch(`/api/settings/webhooks/${h.id}`, { active: !h.active })
       await this.load()
     })
   }
@@ -141,21 +141,21 @@ export class ParleyWebhooksSettings extends StoreElement {
   private removeHook(h: Webhook) {
     if (!confirm(this.t('webhooks.confirmRemove', { url: h.url }))) return
     return this.act(async () => {
-      await this.store.api.delete(`/api/settings/webhooks/${h.id}`)
+      await this.session.api.delete(`/api/settings/webhooks/${h.id}`)
       await this.load()
     })
   }
 
   private test(h: Webhook) {
     return this.act(async () => {
-      await this.store.api.post(`/api/settings/webhooks/${h.id}/test`)
+      await this.session.api.post(`/api/settings/webhooks/${h.id}/test`)
       this.notice = this.t('webhooks.testQueued')
       await this.loadLog(h)
     })
   }
 
   private async loadLog(h: Webhook) {
-    this.logs = { ...this.logs, [h.id]: await this.store.api.get<Delivery[]>(`/api/settings/webhooks/${h.id}/deliveries`) }
+    this.logs = { ...this.logs, [h.id]: await this.session.api.get<Delivery[]>(`/api/settings/webhooks/${h.id}/deliveries`) }
   }
 
   private log(h: Webhook) {
@@ -167,7 +167,7 @@ export class ParleyWebhooksSettings extends StoreElement {
       <thead><tr><th>${t('webhooks.when')}</th><th>${t('webhooks.event')}</th><th>${t('webhooks.status')}</th><th>${t('webhooks.attempts')}</th><th>${t('webhooks.answer')}</th></tr></thead>
       <tbody>${rows.map(
         (d) => html`<tr data-delivery=${d.id}>
-          <td>${dateTime(d.createdAt, this.store.lang)}</td>
+          <td>${dateTime(d.createdAt, this.session.lang)}</td>
           <td><code>${d.event}</code></td>
           <td><span class="pill ${d.status}">${t(`webhooks.status.${d.status}`)}</span></td>
           <td>${d.attempts}</td>

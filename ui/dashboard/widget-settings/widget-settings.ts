@@ -19,7 +19,7 @@ const HEX = /^#[0-9a-fA-F]{6}$/
 /** Owner page: the widget's colour, position and texts (with a preview), and the embed code. */
 export class ParleyWidgetSettings extends StoreElement {
   static override properties = {
-    settings: { state: true },
+    widget: { state: true },
     draft: { state: true },
     snippet: { state: true },
     saving: { state: true },
@@ -187,7 +187,7 @@ export class ParleyWidgetSettings extends StoreElement {
     `,
   ]
 
-  declare settings: WidgetSettings | null
+  declare widget: WidgetSettings | null
   declare draft: WidgetSettings | null
   declare snippet: string
   declare saving: boolean
@@ -198,7 +198,7 @@ export class ParleyWidgetSettings extends StoreElement {
 
   constructor() {
     super()
-    this.settings = null
+    this.widget = null
     this.draft = null
     this.snippet = ''
     this.saving = false
@@ -217,14 +217,14 @@ export class ParleyWidgetSettings extends StoreElement {
     this.error = ''
     try {
       const [settings, snippet] = await Promise.all([
-        this.store.api.get<WidgetSettings>('/api/settings/widget'),
-        this.store.api.get<{ snippet: string }>('/api/settings/snippet'),
+        this.session.api.get<WidgetSettings>('/api/settings/widget'),
+        this.session.api.get<{ snippet: string }>('/api/settings/snippet'),
       ])
-      this.settings = settings
+      this.widget = settings
       this.draft = { ...settings }
       this.snippet = snippet.snippet
     } catch (e) {
-      this.error = this.store.errorText(e)
+      this.error = this.session.errorText(e)
     }
   }
 
@@ -236,7 +236,7 @@ export class ParleyWidgetSettings extends StoreElement {
   }
 
   private get dirty(): boolean {
-    const a = this.settings
+    const a = this.widget
     const b = this.draft
     if (!a || !b) return false
     return a.color !== b.color || a.position !== b.position || a.greeting !== b.greeting || a.offlineMessage !== b.offlineMessage
@@ -254,14 +254,14 @@ export class ParleyWidgetSettings extends StoreElement {
     this.error = ''
     this.notice = ''
     try {
-      const saved = await this.store.api.put<WidgetSettings>('/api/settings/widget', d)
-      this.settings = { ...d, ...saved }
-      this.draft = { ...this.settings }
+      const saved = await this.session.api.put<WidgetSettings>('/api/settings/widget', d)
+      this.widget = { ...d, ...saved }
+      this.draft = { ...this.widget }
       this.notice = this.t('widget.saved')
     } catch (err) {
       if (err instanceof ApiError && err.field && err.field in d) {
         this.fieldError = { [err.field]: err.code === 'request.too_long' ? this.t('error.tooLong') : this.t('error.invalid') }
-      } else this.error = this.store.errorText(err)
+      } else this.error = this.session.errorText(err)
     } finally {
       this.saving = false
     }
@@ -287,9 +287,9 @@ export class ParleyWidgetSettings extends StoreElement {
   }
 
   override render() {
-    if (!this.hasStore || !this.store.me) return nothing
+    if (!this.hasStore || !this.session.me) return nothing
     const t = this.t
-    const owner = this.store.me.role === 'owner'
+    const owner = this.session.me.role === 'owner'
     const d = this.draft
     return html`<div class="page">
       <div>

@@ -1,0 +1,300 @@
+// The conversation lists: what we know of conversations, the list tabs (Unassigned, Mine, Others,
+// All, Resolved) with their pages and live counts, my unread messages per conversation, and which
+// conversation is selected. Socket frames reach it through the composition root (dashboard.ts).
+import { query } from '../../shared/api.ts'
+import type { ListView, Page } from '../../shared/types.ts'
+import type { Conversation, Counts, Message, Visitor } from '../../../server/realtime/wire.ts'
+import type { SessionStore } from './session.ts'
+import type { SettingsStore } from './settings.ts'
+import { Store } from './store.ts'
+
+const PAGE = 30
+
+const byWaiting = (a: Conversation, b: Conversation) =>
+  (a.waitingSince ? Date.parse(a.waitingSince) : Infinity) - (b.waitingSince ? Date.parse(b.waitingSince) : Infinity) ||
+  a.id.localeCompare(b.id)
+const byLastMessage = (a: Conversation, b: Conversation) =>
+  Date.parse(b.lastMessage.at) - Date.parse(a.lastMessage.at) || b.id.localeCompare(a.id)
+const byResolved = (a: Conversation, b: Conversation) =>
+  Date.parse(b.resolvedAt ?? b.lastMessage.at) - Date.parse(a.resolvedAt ?? a.lastMessage.at) || b.id.localeCompare(a.id)
+
+/** Which list a conversation belongs in, for this agent. */
+export function viewOf(c: Conversation, meId: string): ListView {
+  if (c.status === 'resolved') return 'resolved'
+  if (!c.assignee) return 'unassigned'
+  return c.assignee.id === meId ? 'mine' : 'others'
+}
+
+export interface ListsDeps {
+  session: SessionStore
+  settings: SettingsStore
+  /** Every newer picture of a conversation (the visitor card keeps its "earlier conversations" in step). */
+  upserted?: (c: Conversation) => void
+}
+
+export class ListsStore extends Store {
+  conversations = new Map<string, Conversation>()
+  counts: Counts | null = null
+  view: ListView = 'unassigned'
+  /** Next keyset cursor per list; absent = the list's first page has not been loaded. */
+  cursors = new Map<ListView, string | null>()
+  listLoading = false
+  listError: string | null = null
+  selectedId: string | null = null
+  /** My unread visitor messages per open conversation: stored on the server, kept live by 'read' frames. */
+  unread = new Map<string, number>()
+  /** Unassigned narrowed to the groups I am a member of (the list's toggle). */
+  myGroupsOnly = false
+  /** The last sequence number a read was sent for, per conversation, so one read goes out once. */
+  private readSent = new Map<string, number>()
+
+  constructor(private deps: ListsDeps) {
+    super('lists')
+    // Coming back to a tab that shows a thread is reading it.
+    if (typeof document !== 'undefined') document.addEventListener('visibilitychange', () => this.selectedId && this.markRead(this.selectedId))
+  }
+
+  private get api() {
+    return this.deps.session.api
+  }
+
+  private get meId(): string | null {
+    return this.deps.session.me?.id ?? null
+  }
+
+  reset(): void {
+    this.conversations.clear()
+    this.cursors.clear()
+    this.counts = null
+    this.unread.clear()
+    this.readSent.clear()
+    this.selectedId = null
+    this.changed()
+  }
+
+  list(view: ListView = this.view): Conversation[] {
+    const me = this.meId ?? ''
+    const mine = view === 'unassigned' && this.myGroupsOnly ? this.deps.settings.myGroupIds() : null
+    const items = [...this.conversations.values()].filter((c) =>
+      view === 'all' ? c.status === 'open' : viewOf(c, me) === view && (!mine || (c.group !== null && mine.has(c.group.id))),
+    )
+    return items.sort(view === 'unassigned' ? byWaiting : view === 'resolved' ? byResolved : byLastMessage)
+  }
+
+  countOf(view: ListView): number | null {
+    const c = this.counts
+    const me = this.meId
+    if (!c || !me) return null
+    if (view === 'unassigned') {
+      if (!this.myGroupsOnly) return c.unassigned
+      // "My groups only": the ones waiting in my groups (counts carry them per group).
+      const mine = this.deps.settings.myGroupIds()
+      return Object.entries(c.unassignedByGroup ?? {}).reduce((n, [group, k]) => (mine.has(group) ? n + k : n), 0)
+    }
+    if (view === 'mine') return c.byAssignee[me] ?? 0
+    if (view === 'others') return Object.entries(c.byAssignee).reduce((n, [id, k]) => (id === me ? n : n + k), 0)
+    if (view === 'all') return Object.values(c.byAssignee).reduce((n, k) => n + k, c.unassigned)
+    return null
+  }
+
+  hasMore(view: ListView = this.view): boolean {
+    return Boolean(this.cursors.get(view))
+  }
+
+  async setView(view: ListView): Promise<void> {
+    this.view = view
+    this.changed()
+    if (!this.cursors.has(view)) await this.loadList(view)
+  }
+
+  async loadList(view: ListView = this.view, more = false): Promise<void> {
+    if (this.listLoading) return
+    const cursor = more ? this.cursors.get(view) : undefined
+    if (more && !cursor) return
+    this.listLoading = true
+    this.listError = null
+    this.changed()
+    try {
+      const myGroups = view === 'unassigned' && this.myGroupsOnly ? 'true' : undefined
+      const page = await this.api.get<Page<Conversation>>(`/api/conversations${query({ view, cursor, limit: PAGE, myGroups })}`)
+      for (const c of page.items) this.upsert(c)
+      this.cursors.set(view, page.nextCursor)
+    } catch (e) {
+      this.listError = this.deps.session.errorText(e)
+    } finally {
+      this.listLoading = false
+      this.changed()
+    }
+  }
+
+  async setMyGroupsOnly(on: boolean): Promise<void> {
+    this.myGroupsOnly = on
+    // The first page of Unassigned means another list now.
+    this.cursors.delete('unassigned')
+    this.changed()
+    await this.loadList('unassigned')
+  }
+
+  async loadCounts(): Promise<void> {
+    this.setCounts(await this.api.get<Counts>('/api/conversations/counts'))
+  }
+
+  /** The 'counts' frame. */
+  setCounts(counts: Counts): void {
+    this.counts = counts
+    this.changed()
+  }
+
+  /** The conversation if we know it (in a list, or opened by its address). */
+  get(id: string): Conversation | undefined {
+    return this.conversations.get(id)
+  }
+
+  /** Loads a conversation no list holds (opened by its address, a link or a search). */
+  async fetch(id: string): Promise<Conversation> {
+    const c = await this.api.get<Conversation>(`/api/conversations/${id}`)
+    this.upsert(c)
+    return this.conversations.get(id) ?? c
+  }
+
+  upsert(c: Conversation): void {
+    const known = this.conversations.get(c.id)
+    // Frames and responses can cross; never let an older picture replace a newer one.
+    if (known && known.lastSeq > c.lastSeq) return
+    this.conversations.set(c.id, c)
+    // A resolved conversation asks for nobody's attention (the server counts open ones only).
+    if (c.status === 'resolved') this.unread.delete(c.id)
+    this.deps.upserted?.(c)
+    this.changed()
+  }
+
+  /** Selects a conversation (the thread and the card show it). Loading it is the root's work (dashboard.ts). */
+  setSelected(id: string | null): void {
+    if (this.selectedId === id) return
+    this.selectedId = id
+    this.changed()
+  }
+
+  /**
+   * Shows the list tab that holds this conversation (Resolved for a resolved one, Mine, Others,
+   * Unassigned), so an address opened by a reload or a link never shows a thread the list
+   * contradicts. Only when a conversation is opened: one that changes later stays where it is.
+   */
+  async followView(id: string, load = true): Promise<void> {
+    if (!this.conversations.has(id)) {
+      try {
+        await this.fetch(id)
+      } catch {
+        return // the thread shows the error.
+      }
+    }
+    const c = this.conversations.get(id)
+    const me = this.meId
+    if (!c || !me || this.selectedId !== id) return
+    const view = viewOf(c, me)
+    if (view === this.view || (this.view === 'all' && c.status === 'open')) return
+    this.view = view
+    this.changed()
+    if (load && !this.cursors.has(view)) await this.loadList(view)
+  }
+
+  /** After a reconnect anything may have changed: forget all but the selected conversation (the root reloads). */
+  reconnected(): void {
+    const selected = this.selectedId ? this.conversations.get(this.selectedId) : undefined
+    this.conversations.clear()
+    if (selected) this.conversations.set(selected.id, selected)
+    this.cursors.clear()
+    this.changed()
+  }
+
+  /** The 'visitor' frame or an edit: lists show the visitor's name, so keep their copies in step. */
+  visitorChanged(v: Visitor): void {
+    let any = false
+    for (const c of this.conversations.values()) {
+      if (c.visitor.id === v.id && (c.visitor.name !== v.name || c.visitor.email !== v.email)) {
+        this.conversations.set(c.id, { ...c, visitor: { ...c.visitor, name: v.name, email: v.email } })
+        any = true
+      }
+    }
+    if (any) this.changed()
+  }
+
+  // Unread -----------------------------------------------------------------------------------
+
+  async loadUnread(): Promise<void> {
+    const { unread } = await this.api.get<{ unread: Record<string, number> }>('/api/conversations/unread')
+    this.unread = new Map(Object.entries(unread))
+    this.changed()
+    // A thread opened before the answer came is read, whatever the answer says about it.
+    if (this.selectedId) this.markRead(this.selectedId)
+  }
+
+  unreadOf(id: string): number {
+    return this.unread.get(id) ?? 0
+  }
+
+  /** All my unread visitor messages: the tab title and the Open tab show it. */
+  get unreadTotal(): number {
+    let n = 0
+    for (const k of this.unread.values()) n += k
+    return n
+  }
+
+  /** The agent sees this thread (selected in a visible tab): it is read up to its last message, on the server too. */
+  markRead(id: string): void {
+    const c = this.conversations.get(id)
+    if (!c || !this.meId || (typeof document !== 'undefined' && document.visibilityState !== 'visible')) return
+    if ((this.readSent.get(id) ?? -1) >= c.lastSeq && !this.unread.has(id)) return
+    this.readSent.set(id, c.lastSeq)
+    this.unread.delete(id)
+    this.changed()
+    this.api.post<{ seq: number; unread: number }>(`/api/conversations/${id}/read`, { seq: c.lastSeq }).then(
+      (r) => this.setUnread(id, r.unread),
+      // Not stored: the next look at the thread sends it again.
+      () => this.readSent.delete(id),
+    )
+  }
+
+  /** The 'read' frame (my other tabs read it), or the server's answer to my read. */
+  setUnread(id: string, n: number): void {
+    if (n > 0) this.unread.set(id, n)
+    else this.unread.delete(id)
+    this.changed()
+  }
+
+  /** A visitor's message arrived (`news`: not one we had already, e.g. resumed after a reconnect). */
+  visitorMessage(message: Message, conversation: Conversation, news: boolean): void {
+    if (!news || conversation.status !== 'open') return
+    const id = message.conversationId
+    if (this.selectedId === id) this.markRead(id)
+    // markRead does nothing in a hidden tab: then the message waits, unread.
+    if (this.selectedId !== id || this.readSent.get(id) !== conversation.lastSeq) {
+      this.unread.set(id, this.unreadOf(id) + 1)
+      this.changed()
+    }
+  }
+
+  // Conversation actions -----------------------------------------------------------------------
+
+  async take(id: string): Promise<void> {
+    this.upsert(await this.api.post<Conversation>(`/api/conversations/${id}/take`))
+  }
+  async assign(id: string, agentId: string | null): Promise<void> {
+    this.upsert(await this.api.post<Conversation>(`/api/conversations/${id}/assign`, { agentId }))
+  }
+  async resolve(id: string): Promise<void> {
+    this.upsert(await this.api.post<Conversation>(`/api/conversations/${id}/resolve`))
+  }
+  async reopen(id: string): Promise<void> {
+    this.upsert(await this.api.post<Conversation>(`/api/conversations/${id}/reopen`))
+  }
+  async tag(id: string, tagId: string): Promise<void> {
+    this.upsert(await this.api.post<Conversation>(`/api/conversations/${id}/tags`, { tagId }))
+  }
+  async untag(id: string, tagId: string): Promise<void> {
+    this.upsert(await this.api.delete<Conversation>(`/api/conversations/${id}/tags/${tagId}`))
+  }
+  async transferToGroup(id: string, groupId: string): Promise<void> {
+    this.upsert(await this.api.post<Conversation>(`/api/conversations/${id}/transfer`, { groupId }))
+  }
+}

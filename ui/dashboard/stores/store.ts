@@ -1,0 +1,41 @@
+// The base of the dashboard's per-feature stores (session, settings, lists, thread, visitor, team):
+// each is its own EventTarget with its own change event, so an element that renders from the
+// lists does not re-render when only a visitor's card changed. Many changes in one task are
+// coalesced into one event.
+
+export type StoreName = 'session' | 'settings' | 'lists' | 'thread' | 'visitor' | 'team'
+
+export class StoreChangeEvent extends Event {
+  constructor(
+    type: string,
+    readonly store: StoreName,
+  ) {
+    super(type)
+  }
+}
+
+export abstract class Store extends EventTarget {
+  /** This store's change event type, e.g. `parley-lists-change`. */
+  readonly changeType: string
+  private scheduled = false
+
+  constructor(readonly name: StoreName) {
+    super()
+    this.changeType = `parley-${name}-change`
+  }
+
+  /** Coalesces many changes in one task into one change event (one re-render of each reader). */
+  changed(): void {
+    if (this.scheduled) return
+    this.scheduled = true
+    queueMicrotask(() => {
+      this.scheduled = false
+      this.dispatchEvent(new StoreChangeEvent(this.changeType, this.name))
+    })
+  }
+
+  onChange(listener: () => void): () => void {
+    this.addEventListener(this.changeType, listener)
+    return () => this.removeEventListener(this.changeType, listener)
+  }
+}
