@@ -15,6 +15,9 @@ import { createLogger } from '../server/shared/logger.ts'
 import { AgentClient, TestSocket, VisitorClient, cid } from '../server/testing/harness.ts'
 
 const ROOT = join(import.meta.dir, '..')
+/** The sources' migration level, and the one the next version (a binary with one more migration) reaches. */
+const LEVEL = readdirSync(join(ROOT, 'migrations')).filter((f) => f.endsWith('.sql')).length
+const NEXT = LEVEL + 1
 const work = mkdtempSync(join(tmpdir(), 'parley-binary-'))
 const released = join(RELEASE_DIR, 'parley')
 const newer = join(work, 'next', 'parley')
@@ -35,7 +38,7 @@ beforeAll(async () => {
   await buildBinary({ ui: false })
   const migrations = join(work, 'next-src', 'migrations')
   cpSync(join(ROOT, 'migrations'), migrations, { recursive: true })
-  const next = String(readdirSync(migrations).filter((f) => f.endsWith('.sql')).length + 1).padStart(5, '0')
+  const next = String(NEXT).padStart(5, '0')
   writeFileSync(join(migrations, `${next}_upgrade_probe.sql`), "alter table conversations add column upgrade_probe text not null default 'migrated';\n")
   await buildBinary({ out: newer, migrations, ui: false, release: false })
   mkdirSync(X)
@@ -240,7 +243,7 @@ describe('restoring the backup into a fresh DATA_DIR (with the next version)', (
   it('restores every row byte for byte, migrates forward to the binary\'s own level, and says to bring the secret key along', async () => {
     const r = await cli(newer, Y, ['restore', backupFile], { PG_BIN_DIR })
     expect(r.code).toBe(0)
-    expect(r.stdout).toMatch(/^restored .*: \d+ tables, \d+ rows at migration 16, then migrated forward to 17\n$/)
+    expect(r.stdout).toMatch(new RegExp(`^restored .*: \\d+ tables, \\d+ rows at migration ${LEVEL}, then migrated forward to ${NEXT}\n$`))
     expect(r.stderr).toContain('before starting Parley, put the old DATA_DIR/secret.key into DATA_DIR (or set PARLEY_SECRET_KEY to the old key)')
     cpSync(join(X, 'data', 'secret.key'), join(Y, 'data', 'secret.key'))
     const y = await start(newer, Y, { PG_BIN_DIR })
@@ -256,7 +259,7 @@ describe('restoring the backup into a fresh DATA_DIR (with the next version)', (
       const replay = await owner.request('GET', `/api/recordings/${made.recordingId}/events`)
       expect(replay.status).toBe(200)
       expect(replay.body.events).toHaveLength(2)
-      // The new column of migration 17 exists on restored rows.
+      // The new column of the next version's migration exists on restored rows.
       const probe = await query(Y, (sql) => sql`select upgrade_probe from conversations where id = ${made.conversationId}`)
       expect(probe[0]!.upgrade_probe).toBe('migrated')
       // Not while Parley runs on it.
@@ -284,7 +287,7 @@ describe('restoring the backup into a fresh DATA_DIR (with the next version)', (
     expect((await cli(newer, Y, ['backup', newerBackup], { PG_BIN_DIR })).code).toBe(0)
     const old = await cli(released, Y, ['restore', newerBackup, '--force'])
     expect(old.code).toBe(1)
-    expect(old.stderr).toContain("the backup's schema is at migration 17, newer than this Parley's (16)")
+    expect(old.stderr).toContain(`the backup's schema is at migration ${NEXT}, newer than this Parley's (${LEVEL})`)
     const notBackup = join(work, 'not-a-backup.gz')
     writeFileSync(notBackup, gzipSync('hello'))
     const bad = await cli(released, Y, ['restore', notBackup, '--force'])
@@ -298,7 +301,7 @@ describe('upgrading: the next version on the older data folder', () => {
   it('migrates forward on start and keeps the data; the older binary then refuses to start on it', async () => {
     const next = await start(newer, X, { PG_BIN_DIR })
     try {
-      expect(next.log()).toMatch(/"msg":"migrations applied","applied":\[17\],"current":17/)
+      expect(next.log()).toContain(`"msg":"migrations applied","applied":[${NEXT}],"current":${NEXT}`)
       const owner = new AgentClient(next.url)
       expect((await owner.login(OWNER.email, OWNER.password)).status).toBe(200)
       const thread = await owner.request('GET', `/api/conversations/${made.conversationId}/messages`)
@@ -307,11 +310,11 @@ describe('upgrading: the next version on the older data folder', () => {
       await next.stop()
     }
     const check = await cli(newer, X, ['check'], { PG_BIN_DIR })
-    expect(check.stdout).toContain('migrations: up to date (17)')
+    expect(check.stdout).toContain(`migrations: up to date (${NEXT})`)
     const older = Bun.spawn([released, 'start'], { cwd: X, env: env({ HOST: '127.0.0.1', PORT: String(await freePort()) }), stdout: 'pipe', stderr: 'pipe' })
     running.push(older)
     const [code, log] = await Promise.all([older.exited, new Response(older.stderr).text()])
     expect(code).not.toBe(0)
-    expect(log).toContain('the database has migration 17 (upgrade_probe) but migrations/ has no such file; is this an older Parley?')
+    expect(log).toContain(`the database has migration ${NEXT} (upgrade_probe) but migrations/ has no such file; is this an older Parley?`)
   }, 120_000)
 })

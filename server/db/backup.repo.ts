@@ -103,7 +103,7 @@ export async function truncateTables(tx: TxSql, names: string[]): Promise<void> 
 }
 
 /**
- * Drops every table, view, sequence, type and routine of the current schema, so migrations can
+ * Drops every extension, table, view, sequence, type and routine of the current schema, so migrations can
  * build it again from the first: a restore replaces the schema with the backup's level.
  */
 export async function dropSchemaObjects(tx: TxSql): Promise<void> {
@@ -111,6 +111,12 @@ export async function dropSchemaObjects(tx: TxSql): Promise<void> {
     do $$
     declare r record;
     begin
+      -- Extensions first (pg_trgm, from a migration): their functions and operators cannot be
+      -- dropped one by one, and the migrations create them again.
+      for r in select e.extname from pg_extension e join pg_namespace n on n.oid = e.extnamespace
+               where n.nspname = current_schema() loop
+        execute format('drop extension if exists %I cascade', r.extname);
+      end loop;
       for r in select c.relname, c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace
                where n.nspname = current_schema() and c.relkind in ('r', 'p', 'v', 'm', 'f') and not c.relispartition loop
         execute format('drop %s if exists %I cascade',
