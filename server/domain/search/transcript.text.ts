@@ -58,18 +58,18 @@ const WORDS: Record<string, TranscriptWords> = {
     },
   },
   de: {
-    title: (n) => `Unterhaltung Nr. ${n}`,
+    title: (n) => `Konversation Nr. ${n}`,
     visitor: 'Besucher', channel: 'Kanal', channels: { web: 'Website-Chat', email: 'E-Mail', messenger: 'Messenger' },
     started: 'Begonnen', resolved: 'Erledigt', open: 'Noch offen', agent: 'Agent', nobody: 'Niemand', group: 'Gruppe', tags: 'Tags',
     rating: 'Bewertung', ratings: { good: 'Gut', bad: 'Schlecht', stars: (n) => `${n} von 5 Sternen` }, none: 'Keine',
     you: 'Sie', visitorAuthor: 'Besucher', system: 'System', truncated: 'Nur die ersten Nachrichten werden gezeigt.',
     someone: 'Jemand',
     events: {
-      assigned: '{actor} hat die Unterhaltung {agent} zugewiesen', taken: '{actor} hat die Unterhaltung übernommen',
-      transferred: '{actor} hat die Unterhaltung an {agent} übergeben', unassigned: '{actor} hat die Unterhaltung in die Warteschlange zurückgegeben',
-      resolved: '{actor} hat die Unterhaltung erledigt', reopened: 'Die Unterhaltung wurde wieder geöffnet',
+      assigned: '{actor} hat die Konversation {agent} zugewiesen', taken: '{actor} hat die Konversation übernommen',
+      transferred: '{actor} hat die Konversation an {agent} übergeben', unassigned: '{actor} hat die Konversation in die Warteschlange zurückgegeben',
+      resolved: '{actor} hat die Konversation erledigt', reopened: 'Die Konversation wurde wieder geöffnet',
       email_sent: 'Eine E-Mail wurde an den Besucher gesendet', email_failed: 'Eine E-Mail an den Besucher konnte nicht gesendet werden',
-      transferred_to_group: '{actor} hat die Unterhaltung in die Gruppe {group} verschoben', rated: 'Der Besucher hat die Unterhaltung bewertet: {rating}',
+      transferred_to_group: '{actor} hat die Konversation in die Gruppe {group} verschoben', rated: 'Der Besucher hat die Konversation bewertet: {rating}',
     },
   },
   es: {
