@@ -314,9 +314,9 @@ describe('transcript', () => {
     expect(html).toContain('<html lang="de">')
     expect(html).toContain('Happy to help')
     expect(html).toContain('Besucher')
-    expect(html).toContain('Dora hat die Unterhaltung übernommen')
-    expect(html).toContain('Olivia Owner hat die Unterhaltung erledigt')
-    expect(html).toContain('Der Besucher hat die Unterhaltung bewertet: Gut')
+    expect(html).toContain('Dora hat die Konversation übernommen')
+    expect(html).toContain('Olivia Owner hat die Konversation erledigt')
+    expect(html).toContain('Der Besucher hat die Konversation bewertet: Gut')
     expect(html).toContain('@media print')
     // the page's one <style> is the one the policy's hash allows
     const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1]!

@@ -105,7 +105,7 @@ const WORDS: Record<string, TranscriptWords> = {
   pl: {
     title: (n) => `Rozmowa nr ${n}`,
     visitor: 'Odwiedzający', channel: 'Kanał', channels: { web: 'Czat na stronie', email: 'E-mail', messenger: 'Messenger' },
-    started: 'Rozpoczęta', resolved: 'Rozwiązana', open: 'Nadal otwarta', agent: 'Konsultant', nobody: 'Nikt', group: 'Grupa', tags: 'Tagi',
+    started: 'Rozpoczęta', resolved: 'Rozwiązana', open: 'Nadal otwarta', agent: 'Agent', nobody: 'Nikt', group: 'Grupa', tags: 'Tagi',
     rating: 'Ocena', ratings: { good: 'Dobra', bad: 'Zła', stars: (n) => `${n} z 5 gwiazdek` }, none: 'Brak',
     you: 'Ty', visitorAuthor: 'Odwiedzający', system: 'System', truncated: 'Pokazano tylko pierwsze wiadomości.',
     someone: 'Ktoś',

@@ -10,10 +10,10 @@ import { dateTime, duration } from '../format.ts'
 /** Strings that are the same word in that language (brand names, loanwords), checked by hand. */
 const SAME_AS_ENGLISH: Record<string, Key[]> = {
   cs: ['nav.email', 'channel.messenger', 'channel.email', 'field.email', 'status.online', 'status.offline', 'agents.role'],
-  de: ['channel.messenger', 'field.name', 'agents.agent', 'agents.status', 'status.online', 'status.offline', 'widget.position', 'visitor.browser', 'visitor.bot', 'account.device', 'webhooks.title', 'webhooks.status', 'nav.tags', 'tags.title', 'tagPicker.button', 'tags.color.orange'],
+  de: ['channel.messenger', 'field.name', 'agents.agent', 'search.agent', 'agents.status', 'status.online', 'status.offline', 'widget.position', 'visitor.browser', 'visitor.bot', 'account.device', 'webhooks.title', 'webhooks.status', 'nav.tags', 'tags.title', 'tagPicker.button', 'tags.color.orange'],
   es: ['channel.messenger', 'widget.color', 'visitor.bot', 'webhooks.title'],
   hu: ['nav.email', 'channel.messenger'],
-  pl: ['nav.email', 'channel.messenger', 'agents.agent', 'visitor.os', 'visitor.bot', 'status.online', 'status.offline'],
+  pl: ['nav.email', 'channel.messenger', 'agents.agent', 'search.agent', 'visitor.os', 'visitor.bot', 'status.online', 'status.offline'],
 }
 
 /** Strings with no word in them (punctuation around a placeholder), the same in every language. */
