@@ -113,6 +113,15 @@ export function isPrivateAddress(text: string): boolean {
 /** The host of a URL, without IPv6 brackets. */
 export const hostOf = (url: string | URL) => new URL(url).hostname.replace(/^\[|\]$/g, '')
 
+const LOOPBACK = ['127.0.0.0/8', '::1/128'].map(cidr)
+
+/** A URL on this machine: localhost or a loopback address (no DNS asked). */
+export function isLoopbackHost(url: string | URL): boolean {
+  const host = hostOf(url)
+  const a = host === 'localhost' ? null : parseAddress(host)
+  return host === 'localhost' || (a !== null && LOOPBACK.some((r) => rangeContains(r, a)))
+}
+
 /** A URL whose host is plainly private without asking DNS (localhost, a private IP literal): that host, or null. */
 export function plainlyPrivateHost(url: string | URL): string | null {
   const host = hostOf(url)

@@ -1,7 +1,7 @@
 // The pure rules of desktop notifications and Web Push: which event a visitor's message is for a
 // given agent, which push endpoints are accepted, and what a push may carry (a short preview of the
 // stored, card-masked text — nothing else about the visitor).
-import { plainlyPrivateHost } from '../../shared/ip.ts'
+import { isLoopbackHost, plainlyPrivateHost } from '../../shared/ip.ts'
 import { maskCardNumbers } from '../privacy/privacy.rules.ts'
 import { ALERT_EVENTS, type AlertEvent, type AlertPrefs } from './push.types.ts'
 
@@ -27,8 +27,6 @@ export function alertEventFor(
   return conversation.assignee.id === agentId ? 'my_message' : null
 }
 
-const isLoopback = (host: string) => host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
-
 /**
  * A push service's URL: https only (browsers' push services all are). Plain http is accepted only
  * on a loopback address and only where tests allow it, so a local endpoint can stand in for one.
@@ -45,7 +43,7 @@ export function checkEndpoint(raw: string, allowLoopbackHttp: boolean): URL | nu
   // Push services are on the internet: an endpoint on this machine or a private network would
   // let a subscriber aim the server's requests inside (jobs/push.ts checks again after DNS).
   if (u.protocol === 'https:') return allowLoopbackHttp || !plainlyPrivateHost(u) ? u : null
-  return u.protocol === 'http:' && allowLoopbackHttp && isLoopback(u.hostname) ? u : null
+  return u.protocol === 'http:' && allowLoopbackHttp && isLoopbackHost(u) ? u : null
 }
 
 /** base64url of exactly `bytes` bytes. */

@@ -350,40 +350,31 @@ export class SearchStore extends EventTarget {
   /** The first page for the current filters. */
   async run(): Promise<void> {
     const key = this.query
-    const mine = ++this.seq
-    this.loading = true
     this.problem = null
     this.results = []
     this.nextCursor = null
     this.resultsFor = key
-    this.changed()
-    try {
-      const page = await this.deps.api.get<{ items: SearchResult[]; nextCursor: string | null }>(`/api/search?${key}&limit=${PAGE}`)
-      if (mine !== this.seq) return
-      this.results = page.items
-      this.nextCursor = page.nextCursor
-    } catch (e) {
-      if (mine !== this.seq) return
-      this.problem = this.problemOf(e)
-    } finally {
-      if (mine === this.seq) {
-        this.loading = false
-        this.changed()
-      }
-    }
+    await this.fetchPage(`/api/search?${key}&limit=${PAGE}`, (page) => page.items)
   }
 
   async loadMore(): Promise<void> {
     const cursor = this.nextCursor
     if (!cursor || this.loading) return
+    await this.fetchPage(`/api/search?${this.query}${query({ cursor, limit: PAGE }).replace('?', '&')}`, (page) => {
+      const known = new Set(this.results.map((r) => r.id))
+      return [...this.results, ...page.items.filter((r) => !known.has(r.id))]
+    })
+  }
+
+  /** Fetches a page of results; an answer overtaken by a newer request (seq) is dropped. */
+  private async fetchPage(url: string, results: (page: { items: SearchResult[] }) => SearchResult[]): Promise<void> {
     const mine = ++this.seq
     this.loading = true
     this.changed()
     try {
-      const page = await this.deps.api.get<{ items: SearchResult[]; nextCursor: string | null }>(`/api/search?${this.query}${query({ cursor, limit: PAGE }).replace('?', '&')}`)
+      const page = await this.deps.api.get<{ items: SearchResult[]; nextCursor: string | null }>(url)
       if (mine !== this.seq) return
-      const known = new Set(this.results.map((r) => r.id))
-      this.results = [...this.results, ...page.items.filter((r) => !known.has(r.id))]
+      this.results = results(page)
       this.nextCursor = page.nextCursor
     } catch (e) {
       if (mine !== this.seq) return
