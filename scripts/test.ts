@@ -43,6 +43,14 @@ interface Result {
   pass: number
   fail: number
   seconds: number
+  /** User and system CPU of the file's process and the children it waited for (not PostgreSQL's). */
+  cpu: number
+}
+
+/** sh's `times`, whose second line is its children's, e.g. `0m29.16s 0m15.95s`: user plus system, in seconds. */
+function cpuSeconds(text: string): number {
+  const m = /^@@cpu\n.*\n(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/m.exec(text)
+  return m ? Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]) : 0
 }
 
 const started = performance.now()
@@ -71,7 +79,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 async function runFile(file: string): Promise<Result> {
   const t0 = performance.now()
-  const proc = spawn(process.execPath, ['test', '--timeout=60000', `./${file}`], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  // Through sh for its `times`: the CPU the file used (its own and its children's, Chromium's
+  // included) is printed beside its time, since the suite is bound by CPU, not by waiting.
+  const script = '"$0" test --timeout=60000 "$1"; rc=$?; echo @@cpu >&2; times >&2; exit $rc'
+  const proc = spawn('/bin/sh', ['-c', script, process.execPath, `./${file}`], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   running.add(proc)
   let text = ''
   proc.stdout!.on('data', (d: Buffer) => (text += d.toString()))
@@ -87,9 +98,11 @@ async function runFile(file: string): Promise<Result> {
   // What the file started and left behind (a server it did not stop) goes with it.
   killGroup(proc)
   const count = (word: string) => Number(text.match(new RegExp(`^\\s*(\\d+) ${word}$`, 'm'))?.[1] ?? 0)
-  const r = { file, ok: code === 0, pass: count('pass'), fail: count('fail'), seconds: (performance.now() - t0) / 1000 }
+  const cpu = cpuSeconds(text)
+  text = text.replace(/^@@cpu\n.*\n.*\n?/m, '')
+  const r = { file, ok: code === 0, pass: count('pass'), fail: count('fail'), seconds: (performance.now() - t0) / 1000, cpu }
   if (interrupted) return r
-  const line = `${r.ok ? '✓' : '✗'} ${file}  ${r.pass} pass${r.fail ? `, ${r.fail} fail` : ''}  ${r.seconds.toFixed(1)} s`
+  const line = `${r.ok ? '✓' : '✗'} ${file}  ${r.pass} pass${r.fail ? `, ${r.fail} fail` : ''}  ${r.seconds.toFixed(1)} s, ${cpu.toFixed(1)} s CPU`
   if (r.ok) console.log(line)
   else {
     console.log(`\n${'─'.repeat(100)}\n${text.trimEnd()}`)
@@ -125,7 +138,8 @@ await cluster.stop()
 const failed = results.filter((r) => !r.ok)
 const sum = (k: 'pass' | 'fail') => results.reduce((n, r) => n + r[k], 0)
 const minutes = (performance.now() - started) / 60_000
-console.log(`\n${sum('pass')} pass, ${sum('fail')} fail in ${results.length} files, ${jobs} at a time (${browsers} with a browser), ${minutes.toFixed(1)} min`)
+const cpuMinutes = results.reduce((n, r) => n + r.cpu, 0) / 60
+console.log(`\n${sum('pass')} pass, ${sum('fail')} fail in ${results.length} files, ${jobs} at a time (${browsers} with a browser), ${minutes.toFixed(1)} min (the files' CPU: ${cpuMinutes.toFixed(1)} min)`)
 console.log(`slowest: ${[...results].sort((a, b) => b.seconds - a.seconds).slice(0, 5).map((r) => `${r.file} ${r.seconds.toFixed(0)} s`).join(', ')}`)
 if (failed.length) {
   console.log(`failed files:\n${failed.map((r) => `  ${r.file}`).join('\n')}`)

@@ -24,6 +24,8 @@ export interface Config {
    * at a random moment within a window of a millisecond per socket, at least 1 s and at most this.
    */
   restartWindowMaxMs: number
+  /** argon2id's cost for passwords: PASSWORD_HASH_MEMORY_MIB (passes stay 2). */
+  passwordHashing: { memoryKiB: number; timeCost: number }
   /** PARLEY_SECRET_KEY: encrypts stored secrets; null: DATA_DIR/secret.key is used (made once). */
   secretKey: string | null
   /** PARLEY_SECRET_KEY_PREVIOUS: older keys, still read while stored secrets move to the new one. */
@@ -205,6 +207,8 @@ export function loadConfig(env: Env = process.env): Config {
     loginMaxFailuresPerIp: int(env, 'LOGIN_MAX_FAILURES_PER_IP', 30, 1, 100000),
     loginWindowSeconds: int(env, 'LOGIN_WINDOW_SECONDS', 900, 1, 86400),
     restartWindowMaxMs: int(env, 'RESTART_RECONNECT_WINDOW_SECONDS', 8, 1, 600) * 1000,
+    // At least OWASP's 19 MiB for two passes; less memory is a weaker hash, not a setting.
+    passwordHashing: { memoryKiB: int(env, 'PASSWORD_HASH_MEMORY_MIB', 64, 19, 1024) * 1024, timeCost: 2 },
     secretKey: secretKey(env, 'PARLEY_SECRET_KEY'),
     previousSecretKeys: (str(env, 'PARLEY_SECRET_KEY_PREVIOUS') ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     email: emailEnv(env),

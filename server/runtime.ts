@@ -10,6 +10,7 @@ import { Supervisor } from './db/supervisor.ts'
 import { EventBus } from './events/bus.ts'
 import { loadSecretBox } from './shared/secrets.ts'
 import { resealIdentitySecret } from './domain/settings/settings.usecases.ts'
+import { useHashing } from './domain/agents/password-gate.ts'
 import { resealEmailSecrets } from './channels/email/settings.usecases.ts'
 import { Hub } from './realtime/hub.ts'
 import { WidgetLimits } from './http/limits.ts'
@@ -56,6 +57,7 @@ export interface Running {
 }
 
 export async function startParley(config: Config, log: Logger): Promise<Running> {
+  useHashing(config.passwordHashing)
   let embedded: EmbeddedPostgresHandle | null = null
   let databaseUrl = config.databaseUrl
   if (!databaseUrl) {

@@ -133,7 +133,7 @@ export async function runRecordings() {
   const port = await freePort()
   const raw = spawnChild(pinned(SERVER_CPUS, [BUN, join(ROOT, 'scripts/bench/peers/recordings-raw.ts')]), { env: { DATABASE_URL: await cluster.createDatabase('raw_rec'), PORT: String(port) } })
   await raw.waitLine((l) => l.includes('"ready"'), 30_000)
-  const browser = await launchBrowser()
+  const browser = await launchBrowser({ full: true })
   const { default: postgres } = await import('postgres')
   const db = postgres(cluster.url('parley_rec'), { max: 2, onnotice: () => {} })
   try {

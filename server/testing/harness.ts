@@ -22,7 +22,11 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   const limits = { ...config.limits, messagesPerIp: many, visitorsPerIp: many, pageViewsPerIp: many, contactsPerIp: many, socketsPerIp: 1_000_000 }
   // Tests' webhook receivers listen on 127.0.0.1 (server/listeners/webhooks.test.ts proves the refusal).
   const webhooks = { ...config.webhooks, allowPrivate: true }
-  return { ...config, host: '127.0.0.1', port: 0, limits, webhooks, ...overrides }
+  // A cheap argon2id (1 MiB, one pass; the same algorithm and code path): a test signs in dozens
+  // of times, and at the production cost each sign-in and each new agent took 250 ms of a core.
+  // server/domain/agents/password-gate.test.ts proves the production parameters.
+  const passwordHashing = { memoryKiB: 1024, timeCost: 1 }
+  return { ...config, host: '127.0.0.1', port: 0, limits, webhooks, passwordHashing, ...overrides }
 }
 
 export async function startTestServer(overrides: Partial<Config> = {}, db?: TestDb): Promise<TestServer> {

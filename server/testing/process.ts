@@ -19,7 +19,7 @@ export interface ParleyProcess {
 export async function spawnParley(env: Record<string, string>, readyMs = 30_000): Promise<ParleyProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort()
   const proc = Bun.spawn([process.execPath, MAIN], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', PASSWORD_HASH_MEMORY_MIB: '19', ...env },
     stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',

@@ -330,12 +330,23 @@ describe('the agent dashboard', () => {
     await page.reload()
     await page.locator('parley-account-menu .trigger').click()
     expect(await page.locator('parley-account-menu input[data-pref=sound]').isChecked()).toBe(false)
-    await page.locator('parley-account-menu button[data-pref=notifications]').waitFor()
-    await page.context().grantPermissions(['notifications'], { origin: srv.url })
-    await page.reload()
-    await page.locator('parley-account-menu .trigger').click()
-    await waitForText(page.locator('parley-account-menu .notif'), 'On for this browser')
     vws.close()
+    // Notifications: a person's browser asks first (the headless shell of the other tests denies
+    // outright), so this part runs in the full browser.
+    const full = await launchBrowser({ full: true })
+    try {
+      const fullPage = await (await full.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
+      fullPage.setDefaultTimeout(8000)
+      await signIn(fullPage, OWNER)
+      await fullPage.locator('parley-account-menu .trigger').click()
+      await fullPage.locator('parley-account-menu button[data-pref=notifications]').waitFor()
+      await fullPage.context().grantPermissions(['notifications'], { origin: srv.url })
+      await fullPage.reload()
+      await fullPage.locator('parley-account-menu .trigger').click()
+      await waitForText(fullPage.locator('parley-account-menu .notif'), 'On for this browser')
+    } finally {
+      await full.close()
+    }
   }, TEST_MS)
 
   it('keeps a reply written while the server restarts and stores it once when the connection is back', async () => {

@@ -5,7 +5,7 @@ import { isUuid, newId, newSecret, hashSecret } from '../../shared/ids.ts'
 import * as v from '../shared/validate.ts'
 import * as repo from './agents.repo.ts'
 import { passwordProblem } from './password-policy.ts'
-import { hashPassword, PasswordGateFullError, verifyPassword } from './password-gate.ts'
+import { hashPassword, needsRehash, PasswordGateFullError, verifyPassword } from './password-gate.ts'
 import type { AgentPresence, AgentRow, AgentStatus, AgentView, EndedSession, Role, SessionView } from './agents.types.ts'
 
 export interface AuthPolicy {
@@ -298,6 +298,8 @@ export async function login(deps: AgentDeps, input: LoginInput): Promise<LoginRe
   await repo.releaseLoginAttempt(deps.sql, [keys.address.key], [keys.ip])
   // Said only to someone who knows the password, so it tells an outsider nothing.
   if (!agent.active) throw new AppError('auth.deactivated', 403, 'this account is deactivated; ask the owner to reactivate it')
+  // The hash follows the configured cost: made again now that the password is known.
+  if (needsRehash(agent.passwordHash)) await repo.updateAgent(deps.sql, agent.id, { passwordHash: await hashPassword(input.password) })
   const token = newSecret()
   const csrfToken = newSecret()
   await repo.insertSession(deps.sql, {

@@ -1,8 +1,9 @@
 // Issue #18: no more than two password verifications' memory at once. The gate's own counters
 // (not timing) show how many ran at once; the sign-ins prove every request still gets its answer.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { AgentClient, startWithOwner, type TestServer } from '../../testing/harness.ts'
-import { PASSWORD_CONCURRENCY, PASSWORD_QUEUE_LIMIT, passwordGate, PasswordGateFullError, Semaphore } from './password-gate.ts'
+import { createTestDb, type TestDb } from '../../db/testing.ts'
+import { AgentClient, startTestServer, startWithOwner, type TestServer } from '../../testing/harness.ts'
+import { DEFAULT_HASHING, PASSWORD_CONCURRENCY, PASSWORD_QUEUE_LIMIT, passwordGate, PasswordGateFullError, Semaphore } from './password-gate.ts'
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void
@@ -56,7 +57,8 @@ describe('sign-ins through the gate', () => {
   const agents = ['ann', 'bob', 'cyd', 'dee'].map((n) => `${n}@example.com`)
 
   beforeAll(async () => {
-    ;({ srv, owner } = await startWithOwner())
+    // The production cost (other tests hash cheaply, see testConfig).
+    ;({ srv, owner } = await startWithOwner({ passwordHashing: DEFAULT_HASHING }))
     for (const email of agents) {
       const r = await owner.request('POST', '/api/agents', { email, name: email.split('@')[0], password: `${email}-secret-pw`, role: 'full' })
       expect(r.status).toBe(201)
@@ -99,5 +101,32 @@ describe('sign-ins through the gate', () => {
     }
     const r = await new AgentClient(srv.url).login('ann@example.com', 'ann@example.com-secret-pw')
     expect(r.status).toBe(200)
+  })
+})
+
+describe('the configured cost', () => {
+  let db: TestDb
+  let srv: TestServer | undefined
+  afterAll(async () => {
+    await srv?.stop()
+    await db?.drop()
+  })
+
+  it('hashes at the configured cost, and remakes an older hash at a new cost when its owner signs in', async () => {
+    db = await createTestDb()
+    srv = await startTestServer({ passwordHashing: { memoryKiB: 1024, timeCost: 1 } }, db)
+    const owner = new AgentClient(srv.url)
+    expect((await owner.setup('eve@example.com', 'eve-secret-password', 'Eve')).status).toBe(201)
+    const hashOf = async () => (await db.sql<{ h: string }[]>`select password_hash as h from agents where email = 'eve@example.com'`)[0]!.h
+    expect(await hashOf()).toStartWith('$argon2id$v=19$m=1024,t=1,p=1$')
+    // The admin raises the cost (a restart with PASSWORD_HASH_MEMORY_MIB changed): the next
+    // sign-in remakes the hash; a wrong password changes nothing.
+    await srv.stop()
+    srv = await startTestServer({ passwordHashing: DEFAULT_HASHING }, db)
+    expect((await new AgentClient(srv.url).login('eve@example.com', 'not-her-password')).status).toBe(401)
+    expect(await hashOf()).toStartWith('$argon2id$v=19$m=1024,t=1,p=1$')
+    expect((await new AgentClient(srv.url).login('eve@example.com', 'eve-secret-password')).status).toBe(200)
+    expect(await hashOf()).toStartWith(`$argon2id$v=19$m=${DEFAULT_HASHING.memoryKiB},t=${DEFAULT_HASHING.timeCost},p=1$`)
+    expect((await new AgentClient(srv.url).login('eve@example.com', 'eve-secret-password')).status).toBe(200)
   })
 })

@@ -68,8 +68,32 @@ export class Semaphore {
 /** The one gate every Bun.password call of the process goes through. */
 export const passwordGate = new Semaphore(PASSWORD_CONCURRENCY, PASSWORD_QUEUE_LIMIT)
 
+/** argon2id's cost: memory in KiB and passes. Process-wide, like the gate. */
+export interface PasswordHashing {
+  memoryKiB: number
+  timeCost: number
+}
+/** Bun's (and RFC 9106's second recommended) parameters: 64 MiB, 2 passes. */
+export const DEFAULT_HASHING: PasswordHashing = { memoryKiB: 65_536, timeCost: 2 }
+let hashing = DEFAULT_HASHING
+
+/** Set once at start from the configuration (PASSWORD_HASH_MEMORY_MIB). */
+export function useHashing(h: PasswordHashing): void {
+  hashing = h
+}
+
 export function hashPassword(password: string): Promise<string> {
-  return passwordGate.run(() => Bun.password.hash(password, { algorithm: 'argon2id' }))
+  return passwordGate.run(() => Bun.password.hash(password, { algorithm: 'argon2id', memoryCost: hashing.memoryKiB, timeCost: hashing.timeCost }))
+}
+
+/**
+ * True when a stored hash was made with other parameters than the configured ones (or another
+ * algorithm): after a successful sign-in it is made again, so a changed setting reaches every
+ * account as its owner next signs in.
+ */
+export function needsRehash(hash: string): boolean {
+  const m = /^\$argon2id\$v=\d+\$m=(\d+),t=(\d+),p=\d+\$/.exec(hash)
+  return !m || Number(m[1]) !== hashing.memoryKiB || Number(m[2]) !== hashing.timeCost
 }
 
 export function verifyPassword(password: string, hash: string): Promise<boolean> {

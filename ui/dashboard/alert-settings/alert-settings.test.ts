@@ -23,7 +23,7 @@ beforeAll(async () => {
   if (!existsSync(join(UI_DIR, 'sw.js'))) throw new Error('no service worker bundle: run bun scripts/build-ui.ts first')
   ;({ srv, owner } = await startWithOwner({ push: { ...testConfig().push, allowLoopbackHttp: true } }))
   expect((await owner.request('POST', '/api/agents', { ...LENA, name: 'Lena', role: 'limited' })).status).toBe(201)
-  browser = await launchBrowser()
+  browser = await launchBrowser({ full: true })
 }, 60_000)
 
 afterAll(async () => {

@@ -49,6 +49,8 @@ describe('the rating setting', () => {
     expect(await axeViolations(page)).toEqual([])
     await card.locator('input[value=off]').check()
     await card.locator('fieldset[data-rating-mode=off]').waitFor()
+    // The choice shows at once; the notice (emptied when the choice was made) says when it is stored.
+    await waitForText(card.locator('[role=status]'), 'Rating setting saved.')
     expect((await owner.request('GET', '/api/widget/rating-settings')).body).toEqual({ mode: 'off' })
     expect((await owner.request('PUT', '/api/settings/rating', { mode: 'thumbs' })).status).toBe(200)
     await page.context().close()
