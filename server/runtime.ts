@@ -191,10 +191,10 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
           // connections are closed under whatever still waits; unsent mail stays queued in the
           // database, and what the sockets had not acked was never promised.
           await supervisor?.stop()
-          // Widgets first, with the reconnect hint (1012 and a window): the close frames go out
-          // before the listener stops and cuts what is left.
-          const { closed, windowMs } = hub.restartVisitors(config.restartWindowMaxMs)
-          if (closed > 0) log.info('widget sockets told to reconnect', { sockets: closed, windowMs })
+          // Sockets first, widgets' and dashboards', with the reconnect hint (1012 and a window):
+          // the close frames go out before the listener stops and cuts what is left.
+          const { closed, windowMs } = hub.restartAll(config.restartWindowMaxMs)
+          if (closed > 0) log.info('sockets told to reconnect', { sockets: closed, windowMs })
           await app.stop(true)
           hub.stop()
           const settle = (async () => {

@@ -21,6 +21,8 @@ export interface WidgetMessage {
   conversationId?: string | null
   body: string
   clientId: string
+  /** The widget's UI language when it was written (en, cs, de, es, hu, pl): which stemming search uses. */
+  language?: string | null
 }
 
 /** What the widget's endpoints (http/widget.ts, realtime/sockets.ts) hand visitors' messages to: the web channel. */

@@ -17,6 +17,7 @@ import { sendTranscript } from '../domain/notifications/notifications.usecases.t
 import { getWidgetRecordingSettings } from '../domain/settings/recording-settings.usecases.ts'
 import { assertNotBlocked } from '../domain/blocking/blocking.usecases.ts'
 import { publicGroups } from '../domain/groups/groups.usecases.ts'
+import { LANGUAGES } from '../domain/shared/validate.ts'
 
 const tags = ['widget']
 const checkId = (id: string) => idOr404(id, 'conversation')
@@ -110,6 +111,7 @@ export const widgetRoutes = (deps: AppDeps) =>
           conversationId: t.Optional(t.Nullable(t.String({ format: 'uuid' }))),
           body: MessageBody,
           clientId: ClientId,
+          language: t.Optional(t.Union(LANGUAGES.map((l) => t.Literal(l)), { description: "the widget's UI language when it was written: search stems the message by it" })),
         }),
         detail: { summary: 'Send a message as the visitor (idempotent by clientId); without conversationId, continues the latest', tags },
       },

@@ -162,6 +162,7 @@ describe('bad frames', () => {
     expect(invalid.code).toBe('frame.invalid')
     expect(invalid.ref).toBe('x')
     expect((await errorAfter({ type: 'message.send', body: 'hi' })).code).toBe('frame.invalid')
+    expect((await errorAfter({ type: 'message.send', clientId: cid(), body: 'hi', language: 'xx' })).code).toBe('frame.invalid')
     expect((await errorAfter({ type: 'message.send', clientId: cid(), body: 'x'.repeat(70_000) })).code).toBe('frame.too_large')
     const tooLong = await errorAfter({ type: 'message.send', clientId: 'long', body: 'ž'.repeat(9000) })
     expect(tooLong.code).toBe('message.too_long')

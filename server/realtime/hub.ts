@@ -51,8 +51,8 @@ export interface Closable {
   close(code?: number, reason?: string): void
 }
 
-/** A widget socket as the hub sees it: closed for a block (`close`) or for a restart (`restart`). */
-export interface VisitorSocket extends Closable {
+/** A socket as the hub sees it: closed for a block or a deactivation (`close`), or for a restart (`restart`). */
+export interface HubSocket extends Closable {
   /** Closes with 1012 Service Restart and this reason (which carries the reconnect window). */
   restart(reason: string): void
 }
@@ -102,7 +102,7 @@ export class Hub {
   private server: Server<unknown> | null = null
   private countsTimer: ReturnType<typeof setTimeout> | null = null
   /** Agent sockets by agent id, so a deactivated agent's connections can be closed. */
-  private agentSockets = new Map<string, Set<Closable>>()
+  private agentSockets = new Map<string, Set<HubSocket>>()
   /** Dashboard sockets by session id, so a session that ends takes its sockets with it. */
   private sessionSockets = new Map<string, Set<SessionSocket>>()
   /** Encoded frames for the `agents` topic, waiting for the end of this turn. */
@@ -273,15 +273,15 @@ export class Hub {
 
   // Blocking (#16) ------------------------------------------------------------------------------
   /** Widget sockets by visitor id, with their address, so a block closes them live. */
-  private visitorSockets = new Map<string, Map<VisitorSocket, string | null>>()
+  private visitorSockets = new Map<string, Map<HubSocket, string | null>>()
 
-  trackVisitor(visitorId: string, ip: string | null, ws: VisitorSocket): void {
+  trackVisitor(visitorId: string, ip: string | null, ws: HubSocket): void {
     let map = this.visitorSockets.get(visitorId)
     if (!map) this.visitorSockets.set(visitorId, (map = new Map()))
     map.set(ws, ip)
   }
 
-  untrackVisitor(visitorId: string, ws: VisitorSocket): void {
+  untrackVisitor(visitorId: string, ws: HubSocket): void {
     const map = this.visitorSockets.get(visitorId)
     map?.delete(ws)
     if (map && map.size === 0) this.visitorSockets.delete(visitorId)
@@ -310,28 +310,29 @@ export class Hub {
   // ----------------------------------------------------------------------------------------------
 
   /**
-   * Graceful shutdown: closes every widget socket of this process with 1012 (Service Restart) and
-   * a reconnect window sized to their number — a millisecond per socket, at least 1 s, at most
+   * Graceful shutdown: closes every socket of this process, widgets' and dashboards', with 1012
+   * (Service Restart) and a reconnect window sized to their number — a millisecond per socket, at least 1 s, at most
    * `maxMs` — within which each widget picks a random moment to reconnect (and keeps picking one
    * while the next process starts), so that process is met by a steady stream of at most about
-   * 1,000 handshakes a second instead of every widget at once. Returns how many.
+   * 1,000 handshakes a second instead of every client at once. Returns how many.
    */
-  restartVisitors(maxMs: number): { closed: number; windowMs: number } {
-    let count = 0
-    for (const map of this.visitorSockets.values()) count += map.size
-    const windowMs = Math.round(Math.min(maxMs, Math.max(1000, count)))
+  restartAll(maxMs: number): { closed: number; windowMs: number } {
+    const sockets: HubSocket[] = []
+    for (const map of this.visitorSockets.values()) sockets.push(...map.keys())
+    for (const set of this.agentSockets.values()) sockets.push(...set)
+    const windowMs = Math.round(Math.min(maxMs, Math.max(1000, sockets.length)))
     const reason = `restarting; reconnect within ${windowMs} ms`
-    for (const map of [...this.visitorSockets.values()]) for (const ws of [...map.keys()]) ws.restart(reason)
-    return { closed: count, windowMs }
+    for (const ws of sockets) ws.restart(reason)
+    return { closed: sockets.length, windowMs }
   }
 
-  trackAgent(agentId: string, ws: Closable): void {
+  trackAgent(agentId: string, ws: HubSocket): void {
     let set = this.agentSockets.get(agentId)
     if (!set) this.agentSockets.set(agentId, (set = new Set()))
     set.add(ws)
   }
 
-  untrackAgent(agentId: string, ws: Closable): void {
+  untrackAgent(agentId: string, ws: HubSocket): void {
     const set = this.agentSockets.get(agentId)
     set?.delete(ws)
     if (set && set.size === 0) this.agentSockets.delete(agentId)

@@ -7,6 +7,7 @@ import { t } from 'elysia'
 import { checkTextDeep } from '../shared/text.ts'
 import { isAppError } from '../shared/errors.ts'
 import { MAX_SEQ } from '../domain/messages/messages.usecases.ts'
+import { LANGUAGES } from '../domain/shared/validate.ts'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import type { Static } from '@sinclair/typebox'
 import type * as Wire from './wire.ts'
@@ -29,6 +30,8 @@ export const ClientFrameSchema = t.Union([
     alsoEmail: t.Optional(t.Boolean()),
     // agents only: uploaded files this reply carries
     attachmentIds: t.Optional(t.Array(Uuid, { maxItems: 10 })),
+    // visitors: the widget's UI language when it was written (search stems by it)
+    language: t.Optional(t.Union(LANGUAGES.map((l) => t.Literal(l)))),
   }),
   t.Object({ type: t.Literal('resume'), conversationId: Uuid, afterSeq: t.Integer({ minimum: 0, maximum: MAX_SEQ }) }),
   t.Object({ type: t.Literal('typing'), conversationId: Uuid, typing: t.Boolean() }),

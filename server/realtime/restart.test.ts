@@ -1,5 +1,5 @@
-// A graceful restart with a widget connected: SIGTERM closes the widget's socket with 1012 Service
-// Restart and a reconnect window; the widget's own socket core (ui/shared/socket.ts, under Bun)
+// A graceful restart with a widget and a dashboard connected: SIGTERM closes both sockets with 1012
+// Service Restart and a reconnect window; the widget's own socket core (ui/shared/socket.ts, under Bun)
 // reads the hint, comes back to the new process on the same port and database, resends what was
 // not acked and resumes from its last sequence number — every message stored once, none missed.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
@@ -90,6 +90,8 @@ describe('graceful restart', () => {
       const conversationId = widget.conversationId!
       const owner = new AgentClient(a.url)
       expect((await owner.login('owner@example.com', 'owner-password')).status).toBe(200)
+      const dashboard = await owner.socket()
+      await dashboard.waitFor('hello')
       expect((await owner.request('POST', `/api/conversations/${conversationId}/messages`, { body: 'Hi, how can I help?', clientId: cid() })).status).toBe(201)
       await until('the reply', () => widget.seen.size === 2)
 
@@ -99,10 +101,13 @@ describe('graceful restart', () => {
       await until('the restart close', () => widget.states.some((s) => s.state === 'closed'))
       expect(await a.proc.exited).toBe(0)
       expect(widget.states.find((s) => s.state === 'closed')!.code).toBe(RESTART_CLOSE_CODE)
-      // The window it was told: one socket → the 1 s minimum.
-      const told = a.log().split('\n').find((l) => l.includes('widget sockets told to reconnect'))
+      // The dashboard is told the same (its socket core is the widget's, ui/shared/socket.ts).
+      await until('the dashboard close', () => dashboard.closed !== null)
+      expect(dashboard.closed).toEqual({ code: RESTART_CLOSE_CODE, reason: 'restarting; reconnect within 1000 ms' })
+      // The window they were told: two sockets → the 1 s minimum.
+      const told = a.log().split('\n').find((l) => l.includes('sockets told to reconnect'))
       expect(told).toBeDefined()
-      expect(JSON.parse(told!)).toMatchObject({ sockets: 1, windowMs: 1000 })
+      expect(JSON.parse(told!)).toMatchObject({ sockets: 2, windowMs: 1000 })
 
       // The new process on the same port and database; the agent answers before the widget is back.
       const b = await spawnParley({ ...env, PORT: String(a.port) })

@@ -12,7 +12,7 @@ import { getConversation, getVisitorConversation, counts } from '../domain/conve
 import { listMessages, markDelivered, sendReply, type MessageResult } from '../domain/messages/messages.usecases.ts'
 import type { ConversationView } from '../domain/conversations/conversations.types.ts'
 import { SESSION_COOKIE, clientIp, isCrossSite, readCookie } from '../http/request.ts'
-import { AGENTS, agentTopic, encode, encodeMessageFrame, visitorTopic, type SessionSocket, type VisitorSocket } from './hub.ts'
+import { AGENTS, agentTopic, encode, encodeMessageFrame, visitorTopic, type SessionSocket, type HubSocket } from './hub.ts'
 import { parseFrame, type ClientFrame, type ParseResult } from './protocol.ts'
 import { RateLimitedError, type Door } from '../http/limits.ts'
 import type { ServerFrame } from './wire.ts'
@@ -306,8 +306,8 @@ interface SocketData {
   visit: { ip: string; userAgent: string } | null
   /** A blocked visitor's socket (#16): told so in an error frame and closed at once. */
   blocked?: boolean
-  /** How the hub closes this widget socket when its visitor or address is blocked, or the server restarts. */
-  closer?: VisitorSocket
+  /** How the hub closes this socket: a widget's when its visitor or address is blocked, an agent's when deactivated, any when the server restarts. */
+  closer?: HubSocket
   /**
    * Closed for a graceful restart: its close is not counted down one by one (the process's
    * presence rows go with its row when it stops) and it is not a visitor leaving.
@@ -401,7 +401,15 @@ export const socketRoutes = (deps: AppDeps) => {
       const actor = (state.who as { actor: Actor }).actor
       ws.subscribe(AGENTS)
       ws.subscribe(agentTopic(actor.id))
-      deps.hub.trackAgent(actor.id, ws)
+      ws.data.closer = {
+        close: (code, reason) => ws.close(code, reason),
+        restart: (reason) => {
+          ws.data.restarting = true
+          state.ended = true
+          ws.close(1012, reason)
+        },
+      }
+      deps.hub.trackAgent(actor.id, ws.data.closer)
       const session = state.session!
       session.handle = { end: (reason) => endSession(ws, state, reason) }
       deps.hub.trackSession(session.id, session.handle)
@@ -430,13 +438,15 @@ export const socketRoutes = (deps: AppDeps) => {
       const { state } = ws.data
       state.closed = true
       const actor = (state.who as { actor: Actor }).actor
-      deps.hub.untrackAgent(actor.id, ws)
+      if (ws.data.closer) deps.hub.untrackAgent(actor.id, ws.data.closer)
       stopTyping(deps, state)
       const session = state.session
       if (session) {
         if (session.timer) clearTimeout(session.timer)
         if (session.handle) deps.hub.untrackSession(session.id, session.handle)
       }
+      // As for widgets: the process's presence rows go with its row when it stops.
+      if (ws.data.restarting) return
       state.queue
         .then(() => (session?.counted ? connectionChanged(deps, deps.nodeId, actor.id, -1) : undefined))
         .catch((error) => deps.log.warn('agent socket close failed', { error }))

@@ -182,6 +182,8 @@ export type ClientFrame =
       alsoEmail?: boolean
       /** Agents only: files uploaded for this reply (POST /api/conversations/:id/uploads); the body may then be empty. */
       attachmentIds?: string[]
+      /** Visitors: the widget's UI language when it was written, for full-text search's stemming. */
+      language?: 'en' | 'cs' | 'de' | 'es' | 'hu' | 'pl'
     }
   /** Send me the messages after `afterSeq`, then `resumed`. */
   | { type: 'resume'; conversationId: string; afterSeq: number }

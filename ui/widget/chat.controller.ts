@@ -52,6 +52,8 @@ interface Pending {
   clientId: string
   body: string
   at: number
+  /** The widget's language when it was written (the server's search stems by it). */
+  lang?: string
   failed?: boolean
 }
 
@@ -64,7 +66,11 @@ export interface ChatCallbacks {
   sent(m: { id: string; clientId: string; body: string; conversationId: string; seq: number }): void
   /** The widget settings arrived; `recording` holds the owner's recording switches. */
   configured?(config: { recording?: unknown }): void
+  /** The widget's UI language now: sent with each message. */
+  language?(): ClientLanguage
 }
+
+type ClientLanguage = NonNullable<Extract<ClientFrame, { type: 'message.send' }>['language']>
 
 export class ContactError extends Error {
   constructor(readonly code: string, message: string) {
@@ -269,7 +275,7 @@ export class ChatController implements ReactiveController {
   send(body: string): void {
     const text = body.trim()
     if (!text) return
-    const p: Pending = { clientId: newClientId(), body: text, at: Date.now() }
+    const p: Pending = { clientId: newClientId(), body: text, at: Date.now(), lang: this.callbacks.language?.() }
     this.outbox.push(p)
     this.saveOutbox()
     this.stopTyping()
@@ -551,7 +557,7 @@ export class ChatController implements ReactiveController {
     for (const p of this.storage.get<Pending[]>('outbox') ?? []) {
       if (!p || typeof p.clientId !== 'string' || typeof p.body !== 'string' || typeof p.at !== 'number') continue
       if (mine.has(p.clientId) || this.settled.has(p.clientId)) continue
-      this.outbox.push({ clientId: p.clientId, body: p.body, at: p.at })
+      this.outbox.push({ clientId: p.clientId, body: p.body, at: p.at, lang: typeof p.lang === 'string' ? p.lang : undefined })
     }
     this.outbox.sort((a, b) => a.at - b.at)
   }
@@ -600,7 +606,9 @@ export class ChatController implements ReactiveController {
   }
 
   private messageFrame(p: Pending): ClientFrame {
-    return { type: 'message.send', clientId: p.clientId, conversationId: this.conversation?.id ?? null, body: p.body }
+    const frame: ClientFrame = { type: 'message.send', clientId: p.clientId, conversationId: this.conversation?.id ?? null, body: p.body }
+    if (p.lang) frame.language = p.lang as ClientLanguage
+    return frame
   }
 
   private frame(f: ClientFrame): void {

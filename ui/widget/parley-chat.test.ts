@@ -208,6 +208,16 @@ describe('<parley-chat> on the demo page', () => {
     await page.locator('parley-chat .panel').waitFor({ timeout: 10_000 })
     expect(await page.locator('parley-chat h2').textContent()).toBe('Schreiben Sie uns')
     expect(await page.locator('parley-chat textarea').getAttribute('placeholder')).toBe('Nachricht schreiben…')
+    // The message goes with the widget's language, so search stems it as German ("Schuh" finds it).
+    const body = 'Haben Sie die Schuhe auch in Größe 47?'
+    await page.locator('parley-chat textarea').fill(body)
+    await page.keyboard.press('Enter')
+    let lang: string | undefined
+    for (let i = 0; i < 200 && !lang; i++) {
+      lang = (await srv.db.sql<{ lang: string }[]>`select lang::text from messages where body = ${body}`)[0]?.lang
+      if (!lang) await Bun.sleep(50)
+    }
+    expect(lang).toBe('german')
     expect(errors).toEqual([])
     await context.close()
   }, TEST_MS)

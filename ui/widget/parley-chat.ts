@@ -158,6 +158,7 @@ export class ParleyChat extends LitElement {
         received: (m) => this.onReceived(m),
         sent: (m) => this.emit('message_sent', { id: m.id, conversationId: m.conversationId, clientId: m.clientId, body: m.body }),
         configured: (c) => recording.configure(c.recording),
+        language: () => this.lang2,
       })
     }
     try {

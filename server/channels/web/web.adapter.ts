@@ -34,6 +34,7 @@ export class WebChannelAdapter implements ChannelAdapter, WidgetInbox {
       conversationId: m.conversationId ?? null,
       body: m.body,
       clientId: m.clientId,
+      language: m.language ?? null,
     })
   }
 

@@ -3,7 +3,7 @@
 // agent's, else `simple`), and a search reads the words in every configuration, so a German
 // plural finds the singular whatever language the searcher speaks.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { AgentClient, cid, startWithOwner, type TestServer } from '../../testing/harness.ts'
+import { AgentClient, VisitorClient, cid, startWithOwner, type TestServer } from '../../testing/harness.ts'
 import type { Actor } from '../agents/agents.usecases.ts'
 import { receiveInbound, sendReply } from '../messages/messages.usecases.ts'
 import { search } from './search.usecases.ts'
@@ -57,6 +57,22 @@ describe('full text in the six languages', () => {
     const hit = (await search(srv.running.deps, me, { q: 'Häuser', status: 'open' })).items.find((i) => i.id === agentSaid)!
     expect(hit.match).toMatchObject({ seq: 2 })
     expect(hit.match!.snippet).toContain('Haus')
+  })
+
+  it("indexes a web visitor's message in the widget's language, sent over the socket or HTTP", async () => {
+    const visitor = await VisitorClient.create(srv.url)
+    const ws = await visitor.socket()
+    await ws.waitFor('hello')
+    const clientId = cid()
+    ws.send({ type: 'message.send', clientId, body: 'Meine Schuhe sind zu klein', language: 'de' })
+    const { conversationId } = await ws.waitFor('ack', (f) => f.clientId === clientId)
+    ws.close()
+    const r = await visitor.request('POST', '/api/widget/messages', { conversationId, body: 'Tengo dos gatos', clientId: cid(), language: 'es' })
+    expect(r.status).toBe(201)
+    expect((await visitor.request('POST', '/api/widget/messages', { conversationId, body: 'x', clientId: cid(), language: 'klingon' })).status).toBe(400)
+    expect(await languagesOf(conversationId)).toEqual(['german', 'spanish'])
+    expect(await finds('Schuh')).toContain(conversationId)
+    expect(await finds('gato')).toContain(conversationId)
   })
 
   it('finds an English stem from another form ("running" finds "run")', async () => {
