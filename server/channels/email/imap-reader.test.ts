@@ -1,9 +1,15 @@
 // The IMAP reader killed in the middle of a fetch loses nothing and imports nothing twice; a
-// changed UIDVALIDITY makes it look again without doubling anything.
+// changed UIDVALIDITY makes it look again without doubling anything; the one mail stored but not
+// yet flagged when a reader stopped is flagged when reading resumes.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { createTestDb, type TestDb } from '../../db/testing.ts'
 import { spawnParley, type ParleyProcess } from '../../testing/process.ts'
 import { dovecot, rfc5322, type Dovecot } from '../../testing/mail.ts'
+import { createSql } from '../../db/client.ts'
+import { createLogger } from '../../shared/logger.ts'
+import { EventBus } from '../../events/bus.ts'
+import { ImapReader } from './imap-reader.ts'
+import type { EmailSettings, ImapSettings } from './settings.usecases.ts'
 
 const N = 40
 let db: TestDb
@@ -103,5 +109,59 @@ describe('the IMAP reader across restarts', () => {
     expect(new Set(bodies).size).toBe(N + 1)
     const [state] = await db.sql<{ uidValidity: string }[]>`select uid_validity::text from email_imap_state`
     expect(state!.uidValidity).not.toBe('1')
+  }, 60_000)
+})
+
+describe('the IMAP reader stopped between storing a mail and flagging it', () => {
+  it('flags that mail \\Seen when reading resumes, and imports nothing twice', async () => {
+    const own = await createTestDb()
+    const sql = createSql(own.url)
+    const log = createLogger('silent')
+    const user = dove.addUser('flagging')
+    const imap: ImapSettings = { host: '127.0.0.1', port: dove.port, tls: 'none', user: user.user, password: user.password, mailbox: 'INBOX' }
+    const settings = async (): Promise<EmailSettings> => ({ smtp: null, imap, plusAddressing: false, source: 'env', version: 'test' })
+    const reader = (afterImport?: (uid: number) => void) => new ImapReader({ sql, bus: new EventBus(log), log, settings, pollMs: 60_000, afterImport })
+    const unseen = async () => {
+      const client = dove.client(user.user)
+      await client.connect()
+      const lock = await client.getMailboxLock('INBOX')
+      try {
+        return ((await client.search({ seen: false }, { uid: true })) || []) as number[]
+      } finally {
+        lock.release()
+        await client.logout()
+      }
+    }
+    const stored = async () => (await sql<{ n: number }[]>`select count(*)::int as n from messages`)[0]!.n
+    try {
+      for (const i of [200, 201, 202]) await dove.append(user.user, mailNo(i))
+      const [firstUid] = await unseen()
+      // The first reader stores the first mail, then fails before flagging it (as a kill would).
+      let failed!: () => void
+      const atFailure = new Promise<void>((resolve) => (failed = resolve))
+      const first = reader((uid) => {
+        if (uid !== firstUid) return
+        failed()
+        throw new Error('stopped between storing and flagging')
+      })
+      first.start()
+      await atFailure
+      await first.stop()
+      expect(await stored()).toBe(1)
+      expect((await unseen())[0]).toBe(firstUid!)
+      // The next reader flags it and goes on with the rest.
+      const second = reader()
+      second.start()
+      try {
+        await until('the other two mails', async () => (await stored()) === 3)
+        await until('every mail flagged', async () => (await unseen()).length === 0)
+      } finally {
+        await second.stop()
+      }
+      expect(await stored()).toBe(3)
+    } finally {
+      await sql.end()
+      await own.drop()
+    }
   }, 60_000)
 })

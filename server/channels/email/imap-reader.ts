@@ -158,6 +158,9 @@ export class ImapReader {
     }
   }
 
+  /** Mailboxes whose last handled mail was flagged \Seen since this process started reading. */
+  private lastFlagged = new Set<string>()
+
   /** Imports every mail after the last UID handled, in UID order. */
   private async sync(client: ImapFlow, imap: ImapSettings): Promise<void> {
     const box = client.mailbox as MailboxObject
@@ -173,7 +176,12 @@ export class ImapReader {
       await state.resetState(this.options.sql, key, box.uidValidity, start)
       st = { uidValidity: box.uidValidity, lastUid: start }
       onlyUnseen = true
+    } else if (!this.lastFlagged.has(key) && st.lastUid > 0) {
+      // A process killed after storing a mail and before flagging it left that one mail (the last
+      // handled, only ever one) unread: flagged once when reading resumes.
+      await client.messageFlagsAdd(String(st.lastUid), ['\\Seen'], { uid: true })
     }
+    this.lastFlagged.add(key)
     const found = (await client.search(onlyUnseen ? { uid: `${st.lastUid + 1}:*`, seen: false } : { uid: `${st.lastUid + 1}:*` }, { uid: true })) || []
     const uids = found.filter((u) => u > st.lastUid).sort((a, b) => a - b)
     for (const uid of uids) {

@@ -7,7 +7,7 @@ import { AgentClient, VisitorClient, cid, startWithOwner, type TestServer } from
 import type { Actor } from '../agents/agents.usecases.ts'
 import { receiveInbound, sendReply } from '../messages/messages.usecases.ts'
 import { search } from './search.usecases.ts'
-import { searchPage, textHits } from './search.repo.ts'
+import { estimatedMatches, searchPage, TEXT_PROBE, textHits } from './search.repo.ts'
 import { parseSearch } from './search.rules.ts'
 
 let srv: TestServer
@@ -134,5 +134,19 @@ describe('full text in the six languages', () => {
       expect(oneByOne).toEqual(byId)
     }
     expect((await searchPage(srv.db.sql, parseSearch({ q: 'Haus', status: 'all' }), 100, null, { conversations: null, visitors: null })).length).toBeGreaterThanOrEqual(3)
+  })
+
+  it('does not look a common word up (by the statistics, no rows read), and still finds it page by page', async () => {
+    const id = await thread({ visitor: 'Wo ist mein Paket?', language: 'de' })
+    await srv.db.sql`
+      insert into messages (id, conversation_id, seq, author_type, body, channel, delivery_status, lang)
+      select gen_random_uuid(), ${id}, 1 + i, 'visitor', 'Paket Nummer ' || i, 'web', 'received', 'german'
+      from generate_series(1, ${TEXT_PROBE + 500}) i`
+    await srv.db.sql`analyze messages`
+    expect(await estimatedMatches(srv.db.sql, 'Pakete')).toBeGreaterThanOrEqual(TEXT_PROBE)
+    expect(await estimatedMatches(srv.db.sql, 'xylophonist')).toBeLessThan(TEXT_PROBE)
+    expect((await textHits(srv.db.sql, 'Pakete')).conversations).toBeNull()
+    expect((await textHits(srv.db.sql, 'Häuser')).conversations).not.toBeNull()
+    expect(await finds('Pakete')).toContain(id)
   })
 })
