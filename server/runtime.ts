@@ -114,7 +114,7 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     // E-mail is the one channel that sends mail: the outbox sends every mail through it.
     outbox.useSender(email.sender())
     channels.register(new MessengerChannelAdapter({ sql, bus, log, secrets, config }))
-    const geo = new GeoLocator()
+    const geo = new GeoLocator(config.dataDir)
     const facts = { locate: (ip: string) => geo.locate(ip), parseUserAgent }
     const mailer = email.notificationMailer()
     const notices = new NotificationWorker({ sql, bus, log, mailer, publicUrl: config.publicUrl })

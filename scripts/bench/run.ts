@@ -1,6 +1,6 @@
 // `npm run bench` — runs the five benchmarks of issue 6 and prints one table of figures and ratios.
 //   --quick                 smoke mode (< 1 minute): small sizes, one run each
-//   --only=chat,idle,storm,dashboard,startup,widget,recordings
+//   --only=chat,idle,storm,dashboard,startup,footprint,widget,recordings
 //   --runs=N                runs per benchmark (medians are printed); default 3
 //   --conversations=N       dashboard seed size (messages = 10 × N); default 1,000,000
 //   --connections=N         idle visitor sockets, and the restart storm's; default 10,000
@@ -15,6 +15,7 @@ import { runIdle, type IdleServerResult } from './idle.ts'
 import { runStorm, type StormServerResult } from './storm.ts'
 import { runDashboard, type DashboardResult } from './dashboard.ts'
 import { runStartup, type StartupResult } from './startup.ts'
+import { runFootprint, type FootprintResult } from './footprint.ts'
 import { ANCHORS, runWidget, type WidgetResult } from './widget.ts'
 import { runRecordings, type RecordingsResult } from './recordings.ts'
 
@@ -24,7 +25,7 @@ const opt = (name: string): string | undefined => args.find((a) => a.startsWith(
 const from = opt('from')
 const saved = from ? JSON.parse(readFileSync(from, 'utf8')) : null
 const quick = saved ? Boolean(saved.quick) : flag('quick')
-const only = new Set((opt('only') ?? 'widget,startup,dashboard,idle,storm,chat,recordings').split(','))
+const only = new Set((opt('only') ?? 'widget,startup,footprint,dashboard,idle,storm,chat,recordings').split(','))
 const runs = saved ? Number(saved.runs) : Number(opt('runs') ?? (quick ? 1 : 3))
 const conversations = Number(opt('conversations') ?? (quick ? 10_000 : 1_000_000))
 const connections = Number(opt('connections') ?? (quick ? 1_000 : 10_000))
@@ -38,6 +39,7 @@ const loadBefore: string = saved?.loadBefore ?? loadavg()
 const m: ReturnType<typeof machine> = saved?.machine ?? machine()
 let widget: WidgetResult | null = saved?.widget ?? null
 let startup: StartupResult | null = saved?.startup ?? null
+let footprint: FootprintResult | null = saved?.footprint ?? null
 let dashboard: DashboardResult | null = saved?.dashboard ?? null
 let idle: { results: IdleServerResult[]; limitNote: string } | null = saved?.idle ?? null
 let chat: ChatServerResult[] | null = saved?.chat ?? null
@@ -78,6 +80,7 @@ for (const s of ['SIGINT', 'SIGTERM'] as const) {
 if (!saved) try {
   widget = await step('widget', runWidget)
   startup = await step('startup', () => runStartup(runs))
+  footprint = await step('footprint', () => runFootprint(quick ? 100 : 1000))
   dashboard = await step('dashboard', async () => {
     const c = await startCluster('dashboard')
     c.pin(SERVER_CPUS)
@@ -250,6 +253,21 @@ if (startup) {
   }
 }
 
+if (footprint) {
+  const f = footprint
+  const mb = (b: number) => b / 1e6
+  section(`Footprint — the binary and its embedded PostgreSQL at rest, restarted on an installed DATA_DIR, ${f.connections} widget sockets open`)
+  rows.push([
+    'Parley + PostgreSQL, PSS summed MB',
+    fmt(mb(f.pssTotal)),
+    '', '', '', '',
+    '≤ 250 MB',
+    yes(mb(f.pssTotal) <= 250),
+    `${f.opened}/${f.connections} open; nobody connected ${fmt(mb(f.pssBefore))} MB; parley alone ${fmt(mb(f.processes[0]!.pss))} MB; ${f.processes.length} processes`,
+  ])
+  rows.push(['the same, RSS summed MB', fmt(mb(f.rssTotal)), '', '', '', '', '', '', 'counts PostgreSQL\'s shared memory once per backend that touched it'])
+}
+
 if (recordings) {
   const r = recordings
   const d = (k: string) => median(r.tbt[k]!)
@@ -290,7 +308,7 @@ console.log(lines.join('\n'))
 
 if (!saved) {
   const rawFile = join(tmpdir(), `parley-bench-${Date.now()}.json`)
-  writeFileSync(rawFile, JSON.stringify({ machine: m, loadBefore, loadAfter, took, quick, runs, chat, idle, storm, dashboard, startup, widget, recordings, failures }, null, 2))
+  writeFileSync(rawFile, JSON.stringify({ machine: m, loadBefore, loadAfter, took, quick, runs, chat, idle, storm, dashboard, startup, footprint, widget, recordings, failures }, null, 2))
   console.log(`\nRaw results, every run and the EXPLAIN ANALYZE plans: ${rawFile}`)
 }
 process.exit(failures.length ? 1 : 0)
