@@ -37,9 +37,12 @@ function filters(db: Db, s: SearchQuery, status: 'open' | 'resolved' | null, tex
     const byText = text?.conversations
       ? db`c.id in (select unnest(${text.conversations}::uuid[]))`
       : // a common word: checked conversation by conversation along the sort order, which finds a
-        // page's worth quickly (OFFSET 0 keeps PostgreSQL from turning it into a hash of every
-        // matching message, which is what a common word must not cost)
-        db`exists (select 1 from messages m where m.conversation_id = c.id and m.tsv @@ ${textQuery(db, s.q)} offset 0)`
+        // page's worth quickly. The conversation's messages are read by its index in a subquery
+        // of their own (OFFSET 0: nothing is pushed into it), and only then matched: with the
+        // match beside the conversation's id, PostgreSQL ANDed the two indexes and so read the
+        // word's whole list in the text index for every conversation it checked (120 s for a
+        // page of "Bestellungen" at 10,000,000 messages; 22 ms this way).
+        db`exists (select 1 from (select m.tsv from messages m where m.conversation_id = c.id offset 0) cm where cm.tsv @@ ${textQuery(db, s.q)})`
     where.push(
       text?.conversations && text.visitors
         ? // few of both: one small set of conversations to start from
