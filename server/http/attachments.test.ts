@@ -240,7 +240,9 @@ describe('bad input changes nothing', () => {
     await sql()`update attachment_uploads set created_at = now() - interval '61 minutes' where id = ${f2.id}`
     const fresh = (await (await upload(conversationId, bytesOf(10))).json()) as { id: string }
     const result = await runMaintenance(sql(), 900)
-    expect(result.unclaimedUploads).toBe(1)
+    // The server runs the same job 5 s after it starts (jobs/maintenance.ts): in a slow run that
+    // one may have deleted the old upload first. Either way it is deleted once, the fresh one kept.
+    expect(result.unclaimedUploads).toBeLessThanOrEqual(1)
     expect((await sql()<{ id: string }[]>`select id from attachment_uploads where id in ${sql()([f1.id, f2.id, fresh.id])}`).map((r) => r.id)).toEqual([fresh.id])
   })
 })
