@@ -8,7 +8,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildBinary, RELEASE_DIR } from '../build-binary.ts'
 import { freePort } from '../../server/db/embedded.ts'
-import { LOAD_CPUS, NODE, ROOT, SERVER_CPUS, cpuSeconds, log, pinned, rssBytes, spawnChild, tempDir, waitHttp200 } from './lib.ts'
+import { LOAD_CPUS, NODE, ROOT, SERVER_CPUS, log, pinned, rssBytes, settle, spawnChild, tempDir, waitHttp200 } from './lib.ts'
 import { createParleyVisitors, OWNER } from './servers.ts'
 
 export interface FootprintResult {
@@ -65,18 +65,6 @@ function productProcesses(parleyPid: number, dataDir: string): number[] {
 function measure(pids: number[]): { processes: FootprintResult['processes']; rss: number; pss: number } {
   const processes = pids.map((pid) => ({ name: processName(pid), rss: rssBytes(pid), pss: pssBytes(pid) })).filter((p) => p.rss > 0)
   return { processes, rss: processes.reduce((n, p) => n + p.rss, 0), pss: processes.reduce((n, p) => n + p.pss, 0) }
-}
-
-/** Waits until parley has used under 5 % of a CPU for a second, at most `maxMs`. */
-async function settle(pid: number, maxMs: number): Promise<void> {
-  const t0 = Date.now()
-  let last = cpuSeconds(pid)
-  while (Date.now() - t0 < maxMs) {
-    await Bun.sleep(1000)
-    const now = cpuSeconds(pid)
-    if (now - last < 0.05) return
-    last = now
-  }
 }
 
 export async function runFootprint(connections: number): Promise<FootprintResult> {

@@ -3,7 +3,7 @@
 // and Socket.IO. Each run starts a fresh server.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { LOAD_CPUS, NODE, ROOT, SERVER_CPUS, cpuSeconds, log, pinned, rssBytes, spawnChild, tempDir, type Cluster } from './lib.ts'
+import { LOAD_CPUS, NODE, ROOT, SERVER_CPUS, log, pinned, rssBytes, settle, spawnChild, tempDir, type Cluster } from './lib.ts'
 import { KINDS as ALL_KINDS, LABEL, createParleyVisitors, seedPeerVisitors, startParley, startPeer, type Kind, type Server } from './servers.ts'
 
 export interface IdleOptions {
@@ -32,22 +32,6 @@ function hardFdLimit(): number {
   } catch {
     return 0
   }
-}
-
-/**
- * Waits until the server has used under 5% of a CPU for a second (the work that follows the
- * accepts, e.g. Parley's presence rows, is done), at most `maxMs`; returns how long it took.
- */
-async function settle(pid: number, maxMs: number): Promise<number> {
-  const t0 = Date.now()
-  let last = cpuSeconds(pid)
-  while (Date.now() - t0 < maxMs) {
-    await Bun.sleep(1000)
-    const now = cpuSeconds(pid)
-    if (now - last < 0.05) break
-    last = now
-  }
-  return Date.now() - t0
 }
 
 /**

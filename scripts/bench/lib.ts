@@ -315,3 +315,19 @@ export const fmtRatio = (x: number): string => (Number.isFinite(x) && x > 0 ? `$
 export const log = (msg: string): void => {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`)
 }
+
+/**
+ * Waits until the server has used under 5% of a CPU for a second (the work that follows the
+ * accepts, e.g. Parley's presence rows, is done), at most `maxMs`; returns how long it took.
+ */
+export async function settle(pid: number, maxMs: number): Promise<number> {
+  const t0 = Date.now()
+  let last = cpuSeconds(pid)
+  while (Date.now() - t0 < maxMs) {
+    await Bun.sleep(1000)
+    const now = cpuSeconds(pid)
+    if (now - last < 0.05) break
+    last = now
+  }
+  return Date.now() - t0
+}
