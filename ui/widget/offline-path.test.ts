@@ -69,6 +69,12 @@ describe('nobody online and no e-mail', () => {
     await composerBox.fill('Yes, size 44 is in stock.')
     await composerBox.press('Enter')
     await agentPage.locator('parley-thread', { hasText: 'Yes, size 44 is in stock.' }).waitFor()
+    // The thread shows a reply while it is on its way: close the dashboard once it is stored.
+    for (let i = 0; i < 200; i++) {
+      const stored = (await owner.request('GET', `/api/conversations/${conversationId}/messages`)).body as { body: string }[]
+      if (stored.some((m) => m.body === 'Yes, size 44 is in stock.')) break
+      await Bun.sleep(50)
+    }
     await dash.close()
 
     // Back on the site: the reply is in the chat.

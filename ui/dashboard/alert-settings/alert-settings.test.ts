@@ -268,11 +268,17 @@ describe('desktop notifications and sound', () => {
       registrationId,
       data: JSON.stringify({ title: 'New conversation: Visitor #7', body: 'Do you ship to Brno?', conversationId, tag: conversationId, event: 'new_conversation' }),
     })
-    const shown = await page.waitForFunction(async () => {
-      const list = await (await navigator.serviceWorker.ready).getNotifications()
-      return list.length > 0 ? list.map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data })) : false
-    })
-    expect(await shown.jsonValue()).toEqual([{ title: 'New conversation: Visitor #7', body: 'Do you ship to Brno?', tag: conversationId, data: { conversationId } }])
+    // Asked again until the worker has shown it (waitForFunction would take the async check's
+    // promise itself for a yes, and hand back `false` when the push was still on its way).
+    let shown: unknown = false
+    for (let i = 0; i < 200 && !shown; i++) {
+      shown = await page.evaluate(async () => {
+        const list = await (await navigator.serviceWorker.ready).getNotifications()
+        return list.length > 0 ? list.map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data })) : false
+      })
+      if (!shown) await Bun.sleep(50)
+    }
+    expect(shown).toEqual([{ title: 'New conversation: Visitor #7', body: 'Do you ship to Brno?', tag: conversationId, data: { conversationId } }])
 
     // Clicking it: no protocol command clicks a system notification, so the worker is handed the
     // click event Chromium would give it, for that real notification; the open tab shows the conversation.
