@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:
 import { isIP } from 'node:net'
 import { basename, join } from 'node:path'
 import { assetPath } from '../shared/assets.ts'
+import { isPrivateAddress } from '../shared/ip.ts'
 
 export interface Location {
   countryCode: string
@@ -65,7 +66,8 @@ export class GeoLocator {
     if (!ip) return null
     const address = ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip
     const kind = isIP(address)
-    if (kind === 0) return null
+    // a private or loopback address has no location: the files are not opened (or copied) for it
+    if (kind === 0 || isPrivateAddress(address)) return null
     const { v4, v6 } = await this.open()
     const hit = (kind === 4 ? v4 : v6).get(address)
     if (!hit?.country_code) return null

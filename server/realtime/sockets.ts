@@ -325,6 +325,13 @@ function closeBlocked(ws: ServerWebSocket<SocketData>): void {
   ws.close(4003, message)
 }
 
+/** A graceful restart: 1012 Service Restart with the reconnect window in the reason; not a leave. */
+function closeForRestart(ws: ServerWebSocket<SocketData>, reason: string): void {
+  ws.data.restarting = true
+  ws.data.state.ended = true
+  ws.close(1012, reason)
+}
+
 function upgrade(server: Server<unknown> | null | undefined, request: Request, data: SocketData): void {
   if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
     throw new AppError('socket.upgrade_required', 400, 'this is a WebSocket endpoint: connect with a WebSocket client')
@@ -352,11 +359,7 @@ export const socketRoutes = (deps: AppDeps) => {
       if (ws.data.blocked) return closeBlocked(ws)
       ws.data.closer = {
         close: () => closeBlocked(ws),
-        restart: (reason) => {
-          ws.data.restarting = true
-          ws.data.state.ended = true
-          ws.close(1012, reason)
-        },
+        restart: (reason) => closeForRestart(ws, reason),
       }
       deps.hub.trackVisitor(visitorId, state.ip, ws.data.closer)
       ws.subscribe(visitorTopic(visitorId))
@@ -403,11 +406,7 @@ export const socketRoutes = (deps: AppDeps) => {
       ws.subscribe(agentTopic(actor.id))
       ws.data.closer = {
         close: (code, reason) => ws.close(code, reason),
-        restart: (reason) => {
-          ws.data.restarting = true
-          state.ended = true
-          ws.close(1012, reason)
-        },
+        restart: (reason) => closeForRestart(ws, reason),
       }
       deps.hub.trackAgent(actor.id, ws.data.closer)
       const session = state.session!
