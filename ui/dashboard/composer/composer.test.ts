@@ -105,7 +105,10 @@ describe('attaching files to a reply', () => {
     await waitForCount(sent.locator('parley-attachment-list a'), 2, 10_000)
     await waitForText(sent.locator('parley-attachment-list a.file'), 'Price list 2027.pdf')
     await sent.locator('parley-attachment-list img[alt="colours.png"]').waitFor()
-    expect(await sent.locator('parley-attachment-list img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(160)
+    // the picture is in the DOM before its bytes have arrived: wait until it has decoded, then check its size
+    const picture = await sent.locator('parley-attachment-list img').elementHandle()
+    await page.waitForFunction((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0, picture, { timeout: 10_000 })
+    expect(await picture!.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(160)
     await page.screenshot({ path: screenshotPath('attachments-thread') })
     expect(await axeViolations(page)).toEqual([])
 
