@@ -44,6 +44,10 @@ export async function buildBinary(o: BinaryOptions = {}): Promise<{ binary: stri
     // known closed-socket error by its message.
     minify: { whitespace: true, syntax: true, identifiers: false },
     sourcemap: 'none',
+    // Compiled to JavaScriptCore bytecode at build time: the binary skips parsing its code at every
+    // start (`parley help` 0.18 → 0.07 s, start-up to the first 200 about 100 ms less; +10 MB).
+    bytecode: true,
+    format: 'esm',
     define: { 'process.env.NODE_ENV': '"production"' },
     compile: {
       outfile: out,

