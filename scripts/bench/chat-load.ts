@@ -26,6 +26,12 @@ export interface ChatLoadConfig {
   tag: string
   ackedFile: string
   serverPid: number
+  /**
+   * Several Parley nodes on one database (scripts/bench/nodes.ts): visitor i and agent i connect to
+   * urls[i % n], and the server CPU is summed over serverPids. Default: [url] and [serverPid].
+   */
+  urls?: string[]
+  serverPids?: number[]
   postmasterPid: number
   /** The server core (to measure other programs' use of it); null when not pinned. */
   serverCpu: number | null
@@ -69,7 +75,11 @@ const hardStop = setTimeout(() => {
 }, cfg.deadlineMs)
 hardStop.unref?.()
 
-const wsBase = cfg.url.replace(/^http/, 'ws')
+const URLS = cfg.urls?.length ? cfg.urls : [cfg.url]
+const SERVER_PIDS = cfg.serverPids?.length ? cfg.serverPids : [cfg.serverPid]
+/** The node a visitor's or an agent's socket connects to. */
+const nodeUrl = (index: number) => URLS[index % URLS.length]!
+const serverCpuSeconds = () => SERVER_PIDS.reduce((sum, pid) => sum + cpuSeconds(pid), 0)
 const BODY = 'Hello! I ordered the blue jacket last week and it has not arrived yet, can you check?'
 const CID = '"clientId":"'
 const totalCap = Math.ceil(cfg.rates.reduce((s, r) => s + r * cfg.stepSeconds * 1.2, 0) + 1000 * (cfg.warmupSeconds + 1) + cfg.visitorTokens.length * 2)
@@ -151,10 +161,11 @@ function connect(role: 'visitor' | 'agent', index: number): Promise<Conn> {
   return new Promise((resolve, reject) => {
     let url: string
     let headers: Record<string, string> = {}
+    const wsBase = nodeUrl(index).replace(/^http/, 'ws')
     if (cfg.kind === 'sio') url = `${wsBase}/socket.io/?EIO=4&transport=websocket`
     else if (role === 'visitor') url = `${wsBase}/ws/visitor?token=${encodeURIComponent(cfg.visitorTokens[index]!)}`
     else url = `${wsBase}/ws/agent`
-    if (cfg.kind === 'parley' && role === 'agent') headers = { cookie: cfg.agentCookies[index]!, origin: cfg.url }
+    if (cfg.kind === 'parley' && role === 'agent') headers = { cookie: cfg.agentCookies[index]!, origin: nodeUrl(index) }
     const ws = new WebSocket(url, { headers } as never)
     let ackId = 0
     const conn: Conn = {
@@ -301,7 +312,7 @@ async function runStep(rate: number, attempt: number): Promise<StepResult> {
   const expectedSent = Math.round(rate * cfg.stepSeconds)
   const step: Step = { lat: new Float64Array(expectedSent * agents.length), n: 0, acked: 0 }
   steps.push(step)
-  const cpu0 = cpuSeconds(cfg.serverPid)
+  const cpu0 = serverCpuSeconds()
   const db0 = dbCpuByPid()
   const self0 = process.cpuUsage()
   const busy0 = coreBusy(cfg.serverCpu)
@@ -312,7 +323,7 @@ async function runStep(rate: number, attempt: number): Promise<StepResult> {
   while ((step.acked < sent || step.n < sent * agents.length) && performance.now() < drainEnd) await Bun.sleep(5)
   const elapsed = (performance.now() - t0) / 1000
   const self = process.cpuUsage(self0)
-  const serverCpu = cpuSeconds(cfg.serverPid) - cpu0
+  const serverCpu = serverCpuSeconds() - cpu0
   // Per process: a backend that exits mid-step must not make the sum go down.
   let dbCpu = 0
   for (const [pid, t] of dbCpuByPid()) dbCpu += t - (db0.get(pid) ?? 0)

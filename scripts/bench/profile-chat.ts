@@ -1,7 +1,9 @@
 // Profiles Parley on the chat path: runs it with Bun's sampling CPU profiler (--cpu-prof-md) under
 // the chat load at one fixed rate, counts the SQL statements PostgreSQL ran per message, and lists
 // the statements that took PostgreSQL longest (pg_stat_statements).
-//   bun scripts/bench/profile-chat.ts [--rate=500] [--seconds=5] [--main=server/main.ts]
+//   bun scripts/bench/profile-chat.ts [--rate=500] [--seconds=5] [--main=server/main.ts] [--nodes=N]
+// --nodes=3 starts two more Parley nodes on the same database (without the profiler) and spreads
+// the visitors and agents over all three, as scripts/bench/nodes.ts does.
 // --main lets the lead profile a scratch copy of the server (e.g. /tmp/scratch/server/main.ts).
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -15,6 +17,7 @@ const opt = (name: string, d: string) => process.argv.find((a) => a.startsWith(`
 const rate = Number(opt('rate', '500'))
 const seconds = Number(opt('seconds', '5'))
 const main = opt('main', '')
+const nodeCount = Math.max(1, Number(opt('nodes', '1')))
 // --pg-cpu=1 moves PostgreSQL off the server core, so the profile shows Parley's own work only.
 const pgCpu = opt('pg-cpu', SERVER_CPUS ?? '')
 pinPid(process.pid, LOAD_CPUS)
@@ -28,6 +31,8 @@ try {
   const server = await startParley({ DATABASE_URL: db }, 0, ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${profDir}`], main || undefined)
   const tokens = await createParleyVisitors(server.url, 200)
   const cookies = await parleyAgentCookies(server.url, 4)
+  const others = []
+  for (let i = 1; i < nodeCount; i++) others.push(await startParley({ DATABASE_URL: db }, 0, [], main || undefined))
   cluster.pin(pgCpu || null)
   const sql = postgres(cluster.url('bench_profile'), { max: 1, onnotice: () => {} })
   const stat = async () => {
@@ -38,7 +43,7 @@ try {
   }
   const dir = tempDir('profile-load')
   const cfg: ChatLoadConfig = {
-    kind: 'parley', url: server.url, visitorTokens: tokens, agentCookies: cookies, rates: [rate], stepSeconds: seconds,
+    kind: 'parley', url: server.url, urls: [server, ...others].map((s) => s.url), serverPids: [server, ...others].map((s) => s.pid), visitorTokens: tokens, agentCookies: cookies, rates: [rate], stepSeconds: seconds,
     warmupSeconds: 1, graceMs: 3000, p99LimitMs: 50, stopAfterFailures: 1, attemptsPerStep: 1, tag: 'prof', ackedFile: join(dir, 'acked'),
     serverPid: server.pid, postmasterPid: cluster.postmasterPid, serverCpu: SERVER_CPUS === null ? null : Number(SERVER_CPUS), deadlineMs: 120_000,
   }
@@ -55,7 +60,7 @@ try {
       left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 100) as q
     from pg_stat_statements order by total_exec_time desc limit 12`
   await sql.end()
-  await server.stop()
+  await Promise.all([server, ...others].map((s) => s.stop()))
   const step = res.steps[0]!
   const msgs = res.sent
   console.log(`rate ${rate}/s for ${seconds} s: p50 ${step.p50.toFixed(1)} ms, p99 ${step.p99.toFixed(1)} ms, ` +

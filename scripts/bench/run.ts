@@ -1,6 +1,6 @@
 // `npm run bench` — runs the five benchmarks of issue 6 and prints one table of figures and ratios.
 //   --quick                 smoke mode (< 1 minute): small sizes, one run each
-//   --only=chat,idle,storm,dashboard,startup,footprint,widget,recordings
+//   --only=chat,nodes,idle,storm,dashboard,startup,footprint,widget,recordings
 //   --runs=N                runs per benchmark (medians are printed); default 3
 //   --conversations=N       dashboard seed size (messages = 10 × N); default 1,000,000
 //   --connections=N         idle visitor sockets, and the restart storm's; default 10,000
@@ -11,6 +11,7 @@ import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LOAD_CPUS, cleanupAll, fmt, fmtRatio, log, machine, median, pinPid, pinningNote, startCluster, SERVER_CPUS } from './lib.ts'
 import { runChat, type ChatServerResult } from './chat.ts'
+import { runNodes, type LayoutResult, type NodesResult } from './nodes.ts'
 import { runIdle, type IdleServerResult } from './idle.ts'
 import { runStorm, type StormServerResult } from './storm.ts'
 import { runDashboard, type DashboardResult } from './dashboard.ts'
@@ -25,7 +26,7 @@ const opt = (name: string): string | undefined => args.find((a) => a.startsWith(
 const from = opt('from')
 const saved = from ? JSON.parse(readFileSync(from, 'utf8')) : null
 const quick = saved ? Boolean(saved.quick) : flag('quick')
-const only = new Set((opt('only') ?? 'widget,startup,footprint,dashboard,idle,storm,chat,recordings').split(','))
+const only = new Set((opt('only') ?? 'widget,startup,footprint,dashboard,idle,storm,chat,nodes,recordings').split(','))
 const runs = saved ? Number(saved.runs) : Number(opt('runs') ?? (quick ? 1 : 3))
 const conversations = Number(opt('conversations') ?? (quick ? 10_000 : 1_000_000))
 const connections = Number(opt('connections') ?? (quick ? 1_000 : 10_000))
@@ -43,6 +44,7 @@ let footprint: FootprintResult | null = saved?.footprint ?? null
 let dashboard: DashboardResult | null = saved?.dashboard ?? null
 let idle: { results: IdleServerResult[]; limitNote: string } | null = saved?.idle ?? null
 let chat: ChatServerResult[] | null = saved?.chat ?? null
+let nodes: NodesResult | null = saved?.nodes ?? null
 let storm: StormServerResult[] | null = saved?.storm ?? null
 let recordings: RecordingsResult | null = saved?.recordings ?? null
 const failures: string[] = saved?.failures ?? []
@@ -113,6 +115,14 @@ if (!saved) try {
     c.pin(SERVER_CPUS)
     try {
       return await runChat(c, { ...CHAT, runs, p99LimitMs: 50 })
+    } finally {
+      await c.stop()
+    }
+  })
+  nodes = await step('nodes', async () => {
+    const c = await startCluster('nodes')
+    try {
+      return await runNodes(c, { ...CHAT, nodes: 3, cpuRate: CHAT.fixedRates[0]!, runs, p99LimitMs: 50 })
     } finally {
       await c.stop()
     }
@@ -195,6 +205,16 @@ if (chat) {
   }
   const loadMax = Math.max(...chat.map((r) => r.loadCpuMax))
   if (loadMax > 0.9) rows.push(['(load generator CPU share, max)', '', '', '', '', '', '', '', `${(loadMax * 100).toFixed(0)}% — load-bound at the top`])
+}
+
+if (nodes) {
+  const n = nodes
+  section(`Chat across nodes — the chat path above on 1 node, then on ${n.many.nodes} nodes of one PostgreSQL (sockets spread over them, all on the one server core), median of ${n.one.maxSustained.length}`)
+  const [m1, mN] = [median(n.one.maxSustained), median(n.many.maxSustained)]
+  rows.push([`msg/s sustained with p99 ≤ 50 ms: ${n.many.nodes} nodes (1 node)`, `${fmt(mN)} (${fmt(m1)})`, '', '', '', '', 'report', '—', `${fmtRatio(mN / m1)} of one node on the same core`])
+  const cpu = (l: LayoutResult) => `${fmt(median(l.serverCpuMsPerMsg), 3)} + ${fmt(median(l.dbCpuMsPerMsg), 3)}`
+  rows.push([`CPU ms per message at ${CHAT.fixedRates[0]}/s, nodes + PostgreSQL: ${n.many.nodes} nodes (1 node)`, `${cpu(n.many)} (${cpu(n.one)})`, '', '', '', '', '', '', 'a relayed message costs each other node a NOTIFY and a read'])
+  rows.push(['acked messages found in the database', `${n.stored}/${n.acked}${n.duplicates ? `, ${n.duplicates} dup` : ''}`, '', '', '', '', 'all, once', yes(n.stored === n.acked && n.duplicates === 0), 'counted by client id'])
 }
 
 if (idle) {
@@ -312,7 +332,7 @@ console.log(lines.join('\n'))
 
 if (!saved) {
   const rawFile = join(tmpdir(), `parley-bench-${Date.now()}.json`)
-  writeFileSync(rawFile, JSON.stringify({ machine: m, loadBefore, loadAfter, took, quick, runs, chat, idle, storm, dashboard, startup, footprint, widget, recordings, failures }, null, 2))
+  writeFileSync(rawFile, JSON.stringify({ machine: m, loadBefore, loadAfter, took, quick, runs, chat, nodes, idle, storm, dashboard, startup, footprint, widget, recordings, failures }, null, 2))
   console.log(`\nRaw results, every run and the EXPLAIN ANALYZE plans: ${rawFile}`)
 }
 process.exit(failures.length ? 1 : 0)

@@ -127,6 +127,36 @@ describe('two server processes on one database', () => {
   })
 })
 
+describe('a burst across processes', () => {
+  it("relays a burst of messages from several visitors (read together, one payload at a time) complete and in each conversation's order", async () => {
+    const agentOnA = new AgentClient(a.url)
+    await agentOnA.login('owner@example.com', 'owner-password')
+    const dashA = await agentOnA.socket()
+    await dashA.waitFor('hello')
+    const visitors = await Promise.all(Array.from({ length: 4 }, () => VisitorClient.create(b.url)))
+    const sockets = await Promise.all(visitors.map((v) => v.socket()))
+    await Promise.all(sockets.map((s) => s.waitFor('hello')))
+    const from = dashA.frames.length
+    // Sent without waiting: B commits them in batches, and announces each batch in one notification.
+    const sent = sockets.flatMap((s, v) => Array.from({ length: 6 }, (_, i) => {
+      const clientId = cid()
+      s.send({ type: 'message.send', clientId, body: `burst ${v}.${i}` })
+      return clientId
+    }))
+    const acks = await Promise.all(sockets.flatMap((s, v) => sent.slice(v * 6, v * 6 + 6).map((id) => s.waitFor('ack', (f) => f.clientId === id))))
+    const ids = new Set(acks.map((k) => k.messageId))
+    for (const id of ids) await dashA.waitFor('message', (f) => f.message.id === id, 10_000, from)
+    const got = dashA.frames.slice(from).flatMap((f) => (f.type === 'message' && ids.has(f.message.id) ? [f] : []))
+    expect(new Set(got.map((f) => f.message.id)).size).toBe(ids.size)
+    for (let v = 0; v < visitors.length; v++) {
+      const bodies = got.filter((f) => f.message.body.startsWith(`burst ${v}.`)).map((f) => f.message.body)
+      expect(bodies).toEqual(Array.from({ length: 6 }, (_, i) => `burst ${v}.${i}`))
+    }
+    for (const s of sockets) s.close()
+    dashA.close()
+  }, 30_000)
+})
+
 describe('system events and collision across processes (#15)', () => {
   it("relay who views a conversation and what happened to it to the other process's dashboards, never to the visitor", async () => {
     const ownerOnA = new AgentClient(a.url)

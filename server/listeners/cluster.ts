@@ -7,8 +7,10 @@ import type { EventBus, ConversationChange } from '../events/bus.ts'
 import { AGENTS, agentTopic, type Hub } from '../realtime/hub.ts'
 import { findVisitor, isVisitorOnline } from '../domain/visitors/visitors.usecases.ts'
 import type { Logger } from '../shared/logger.ts'
-import { findMessage } from '../domain/messages/messages.usecases.ts'
-import { findConversation } from '../domain/conversations/conversations.usecases.ts'
+import { findMessage, findMessages } from '../domain/messages/messages.usecases.ts'
+import type { MessageView } from '../domain/messages/messages.types.ts'
+import { findConversation, findConversations } from '../domain/conversations/conversations.usecases.ts'
+import type { ConversationView } from '../domain/conversations/conversations.types.ts'
 import { findNote } from '../domain/notes/notes.usecases.ts'
 import { publishNote } from './team.ts'
 import { findConversationEvent } from '../domain/conversation-events/conversation-events.usecases.ts'
@@ -59,6 +61,9 @@ export interface Cluster {
 /** Opens a connection that hears the given channels (server/db/listen.ts's listenOn, bound to the database). */
 export type Listen = (channels: string[], onNotify: (channel: string, payload: string) => void) => Promise<Listening>
 
+/** Bytes of notes per NOTIFY, under PostgreSQL's 8000-byte payload limit with room for the envelope. */
+const PAYLOAD_BUDGET = 7000
+
 export async function startCluster(opts: { sql: Sql; listen: Listen; bus: EventBus; hub: Hub; nodeId: string; log: Logger }): Promise<Cluster> {
   const { sql, listen, bus, hub, nodeId, log } = opts
   const db = { sql }
@@ -72,18 +77,43 @@ export async function startCluster(opts: { sql: Sql; listen: Listen; bus: EventB
   let batch: string[] = []
   let size = 0
   let flushing: ReturnType<typeof setImmediate> | null = null
+  // One NOTIFY in flight at a time: two sent at once go out on two pool connections, and the one
+  // that commits first is heard first, so a visitor's first message could reach the other
+  // processes after their second. Batches made meanwhile wait, and go out merged up to the limit.
+  const waiting: { notes: string[]; size: number }[] = []
+  let sending: Promise<void> | null = null
+  const sendNext = (): void => {
+    const first = waiting.shift()
+    if (!first) return
+    const notes = first.notes
+    let total = first.size
+    while (waiting.length && total + waiting[0]!.size <= PAYLOAD_BUDGET) {
+      const next = waiting.shift()!
+      notes.push(...next.notes)
+      total += next.size
+    }
+    sending = sql
+      .notify(CHANNEL, `{"from":${JSON.stringify(nodeId)},"notes":[${notes.join(',')}]}`)
+      .then(
+        () => {},
+        (error) => log.warn('cluster notify failed', { error }),
+      )
+      .finally(() => {
+        sending = null
+        sendNext()
+      })
+  }
   const flush = () => {
     flushing = null
-    const notes = batch
+    if (batch.length) waiting.push({ notes: batch, size })
     batch = []
     size = 0
-    if (notes.length === 0) return
-    sql.notify(CHANNEL, `{"from":${JSON.stringify(nodeId)},"notes":[${notes.join(',')}]}`).catch((error) => log.warn('cluster notify failed', { error }))
+    if (!sending) sendNext()
   }
   const notify = (note: Note): void => {
     if (!peers) return
     const json = JSON.stringify(note)
-    if (size + json.length > 7000) flush()
+    if (size + json.length > PAYLOAD_BUDGET) flush()
     batch.push(json)
     size += json.length + 1
     flushing ??= setImmediate(flush)
@@ -114,23 +144,13 @@ export async function startCluster(opts: { sql: Sql; listen: Listen; bus: EventB
     bus.on('blocking.changed', (c) => notify({ kind: 'blocks', ...c })),
   ]
 
+  /** Every other kind of note, one at a time (new messages and conversation changes: handleAll). */
   const handle = async (note: Note): Promise<void> => {
     switch (note.kind) {
-      case 'message': {
-        const message = await findMessage(db, note.messageId)
-        const conversation = message && (await findConversation(db, message.conversationId))
-        if (message && conversation) hub.message(message, conversation)
-        return
-      }
       case 'message.updated': {
         const message = await findMessage(db, note.messageId)
         const conversation = message && (await findConversation(db, message.conversationId))
         if (message) hub.messageUpdated(message, conversation?.visitor.id ?? null)
-        return
-      }
-      case 'conversation': {
-        const conversation = await findConversation(db, note.conversationId)
-        if (conversation) hub.conversation(conversation, note.change)
         return
       }
       case 'conversation.event': {
@@ -190,6 +210,47 @@ export async function startCluster(opts: { sql: Sql; listen: Listen; bus: EventB
     }
   }
 
+  /**
+   * One payload's notes, in order. New messages and conversation changes, the bulk of the
+   * traffic (each message brings both), are read for the whole payload first: two statements
+   * (the messages, then every conversation named) instead of one or two per note, which kept
+   * the relay behind at a few hundred messages a second.
+   */
+  const handleAll = async (notes: Note[]): Promise<void> => {
+    const messageIds: string[] = []
+    const conversationIds: string[] = []
+    for (const n of notes) {
+      if (n.kind === 'message') messageIds.push(n.messageId)
+      else if (n.kind === 'conversation') conversationIds.push(n.conversationId)
+    }
+    let messages = new Map<string, MessageView>()
+    let conversations = new Map<string, ConversationView>()
+    try {
+      if (messageIds.length) messages = new Map((await findMessages(db, messageIds)).map((m) => [m.id, m]))
+      for (const m of messages.values()) conversationIds.push(m.conversationId)
+      if (conversationIds.length) conversations = new Map((await findConversations(db, conversationIds)).map((c) => [c.id, c]))
+    } catch (error) {
+      log.warn('cluster event failed', { error, notes: notes.length })
+      return
+    }
+    for (const note of notes) {
+      try {
+        if (note.kind === 'message') {
+          const message = messages.get(note.messageId)
+          const conversation = message && conversations.get(message.conversationId)
+          if (message && conversation) hub.message(message, conversation)
+        } else if (note.kind === 'conversation') {
+          const conversation = conversations.get(note.conversationId)
+          if (conversation) hub.conversation(conversation, note.change)
+        } else {
+          await handle(note)
+        }
+      } catch (error) {
+        log.warn('cluster event failed', { error, note })
+      }
+    }
+  }
+
   let chain = Promise.resolve()
   const onPayload = (payload: string) => {
     let parsed: Partial<Envelope>
@@ -201,9 +262,8 @@ export async function startCluster(opts: { sql: Sql; listen: Listen; bus: EventB
     if (parsed.from === nodeId) return
     // Another process started (or is announcing events): from now on, tell it ours.
     peers = true
-    for (const note of parsed.notes ?? []) {
-      chain = chain.then(() => handle(note)).catch((error) => log.warn('cluster event failed', { error, note }))
-    }
+    const notes = parsed.notes ?? []
+    if (notes.length) chain = chain.then(() => handleAll(notes))
   }
   // This process pings itself twice a second on a channel of its own, over its listening
   // connection; when no ping has come back for 1.5 s (PostgreSQL restarted, the connection was cut
@@ -254,6 +314,7 @@ export async function startCluster(opts: { sql: Sql; listen: Listen; bus: EventB
       if (flushing) clearImmediate(flushing)
       flush()
       for (const off of offs) off()
+      while (sending) await sending
       await ear?.close()
       await chain
     },

@@ -7,6 +7,12 @@ export async function findView(db: Db, id: string): Promise<ConversationView | n
   return row ? toView(row) : null
 }
 
+/** Several conversations' views by id, in no particular order (a missing id is left out). */
+export async function findViews(db: Db, ids: string[]): Promise<ConversationView[]> {
+  const rows = await db<ViewRow[]>`${viewSelect(db)} where c.id = any(${ids}::uuid[])`
+  return rows.map(toView)
+}
+
 export async function lockConversation(db: Db, id: string): Promise<ConversationRow | null> {
   const [row] = await db<ConversationRow[]>`select * from conversations where id = ${id} for update`
   return row ?? null

@@ -37,6 +37,12 @@ export async function findConversation(deps: { sql: Db }, id: string): Promise<C
   return isUuid(id) ? repo.findView(deps.sql, id) : null
 }
 
+/** Several conversations' views by id, in no particular order; ids that are not UUIDs name nothing. */
+export async function findConversations(deps: { sql: Db }, ids: string[]): Promise<ConversationView[]> {
+  const valid = [...new Set(ids)].filter(isUuid)
+  return valid.length ? repo.findViews(deps.sql, valid) : []
+}
+
 /**
  * For a message that names no conversation: the visitor's latest on the channel (locked until the
  * transaction ends), or a new one. Runs in the caller's transaction, so the conversation and the

@@ -26,6 +26,11 @@ export async function findMessage(db: Db, id: string): Promise<MessageView | nul
   return row ?? null
 }
 
+/** Several messages by id, in no particular order (a missing id is left out). */
+export async function findMessages(db: Db, ids: string[]): Promise<MessageView[]> {
+  return db<MessageView[]>`${select(db)} where m.id = any(${ids}::uuid[])`
+}
+
 export async function findByClientId(db: Db, authorId: string, clientId: string): Promise<MessageView | null> {
   const [row] = await db<MessageView[]>`${select(db)} where m.author_id = ${authorId} and m.client_id = ${clientId}`
   return row ?? null

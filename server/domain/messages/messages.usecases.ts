@@ -269,6 +269,12 @@ export async function findMessage(deps: { sql: Db }, id: string): Promise<Messag
   return isUuid(id) ? repo.findMessage(deps.sql, id) : null
 }
 
+/** Several messages by id, in no particular order; ids that are not UUIDs name nothing. */
+export async function findMessages(deps: { sql: Db }, ids: string[]): Promise<MessageView[]> {
+  const valid = ids.filter(isUuid)
+  return valid.length ? repo.findMessages(deps.sql, valid) : []
+}
+
 export async function listMessages(deps: MessageDeps, conversationId: string, q: ThreadQuery): Promise<MessageView[]> {
   const limit = Math.min(Math.max(q.limit ?? 100, 1), 500)
   if (q.afterSeq !== undefined) return repo.listAfter(deps.sql, conversationId, q.afterSeq, limit)
