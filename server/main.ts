@@ -43,7 +43,11 @@ await new Promise((resolve) => setImmediate(resolve))
 let running
 let code = 0
 try {
-  const { startParley } = await import('./runtime.ts')
+  const { startParley } = await import('./runtime.ts').catch(async (e) => {
+    // startParley stops the embedded PostgreSQL when it fails; without it, this does.
+    await embedded?.then((pg) => pg.stop(), () => {})
+    throw e
+  })
   code = performance.now() - t0
   running = await startParley(config, log, { embedded })
 } catch (e) {

@@ -77,7 +77,9 @@ export async function runNodes(cluster: Cluster, o: NodesOptions): Promise<Nodes
           agentCookies: cookies,
           rates: o.rates,
           stepSeconds: o.stepSeconds,
-          warmupSeconds: o.warmupSeconds,
+          // Longer than chat.ts's: three pools grow to their working size, and every new
+          // connection's backend starts cold (catalog caches, prepared statements planned again).
+          warmupSeconds: Math.max(o.warmupSeconds, 5),
           graceMs: 2000,
           p99LimitMs: o.p99LimitMs,
           stopAfterFailures: 1,

@@ -51,13 +51,25 @@ describe('embedded PostgreSQL', () => {
       const asRoot = await startAndStop(join(rootDir, 'data'), false)
       expect(asRoot.code).toBe(0)
       expect(asRoot.owner).toBe('postgres')
+      expectStartSteps(asRoot.stderr)
     } else {
       const me = await startAndStop(join(dir, 'data'), false)
       expect(me.code).toBe(0)
       expect(me.owner).toBe(userInfo().username)
+      expectStartSteps(me.stderr)
     }
   }, 60_000)
 })
+
+/** The listening line says how long each step of the start took, so a slow start says where it waited. */
+function expectStartSteps(stderr: string): void {
+  const line = stderr.split('\n').find((l) => l.includes('"Parley is listening"'))
+  expect(line).toBeDefined()
+  const { ms, steps } = JSON.parse(line!) as { ms: number; steps: Record<string, number> }
+  expect(Object.keys(steps)).toEqual(['load', 'code', 'postgres', 'migrate', 'secrets', 'wire', 'cluster', 'owner', 'channels', 'listen'])
+  for (const v of Object.values(steps)) expect(Number.isInteger(v) && v >= 0).toBe(true)
+  expect(Object.values(steps).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(ms + 10)
+}
 
 describe('the embedded cluster is private', () => {
   it('keeps DATA_DIR and its passwords to itself, uses SCRAM, and connects Parley as an ordinary role', async () => {
