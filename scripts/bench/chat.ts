@@ -97,27 +97,19 @@ export async function runChat(cluster: Cluster, o: ChatOptions): Promise<ChatSer
           rates: o.rates,
           stepSeconds: o.stepSeconds,
           warmupSeconds: o.warmupSeconds,
-          graceMs: 2000,
+          ...LADDER,
           p99LimitMs: o.p99LimitMs,
-          stopAfterFailures: 1,
-          attemptsPerStep: 2,
           tag,
           ackedFile,
           serverPid: servers[k].pid,
           postmasterPid: cluster.postmasterPid,
           serverCpu: SERVER_CPUS === null ? null : Number(SERVER_CPUS),
-          deadlineMs: 120_000,
         }
-        const cfgFile = join(dir, `${tag}.json`)
-        writeFileSync(cfgFile, JSON.stringify(cfg))
-        const load = spawnChild(pinned(LOAD_CPUS, [BUN, join(ROOT, 'scripts/bench/chat-load.ts'), cfgFile]))
-        const line = await load.waitLine((l) => l.startsWith('{'), 150_000)
-        await load.proc.exited
-        const res = JSON.parse(line) as ChatLoadResult
+        const { res, acked } = await runChatLoad(dir, cfg)
         const r = results[k]
         r.runs.push(res)
         r.acked += res.acked
-        ackedIds[k].push(...readFileSync(ackedFile, 'utf8').split('\n').filter(Boolean))
+        ackedIds[k].push(...acked)
         const sustained = res.steps.filter((s) => s.sustained).map((s) => s.rate)
         r.maxSustained.push(sustained.length ? Math.max(...sustained) : 0)
         for (const fr of o.fixedRates) {
@@ -159,6 +151,19 @@ export async function runChat(cluster: Cluster, o: ChatOptions): Promise<ChatSer
   } finally {
     for (const s of Object.values(servers)) await s.stop().catch(() => {})
   }
+}
+
+/** How every ladder runs: a failed step is tried once more, then the ladder stops. */
+export const LADDER = { graceMs: 2000, stopAfterFailures: 1, attemptsPerStep: 2, deadlineMs: 120_000 } as const
+
+/** Runs chat-load.ts once with `cfg` on the load cores: its result, and the client ids it saw acked. */
+export async function runChatLoad(dir: string, cfg: ChatLoadConfig): Promise<{ res: ChatLoadResult; acked: string[] }> {
+  const cfgFile = join(dir, `${cfg.tag}.json`)
+  writeFileSync(cfgFile, JSON.stringify(cfg))
+  const load = spawnChild(pinned(LOAD_CPUS, [BUN, join(ROOT, 'scripts/bench/chat-load.ts'), cfgFile]))
+  const line = await load.waitLine((l) => l.startsWith('{'), 150_000)
+  await load.proc.exited
+  return { res: JSON.parse(line) as ChatLoadResult, acked: readFileSync(cfg.ackedFile, 'utf8').split('\n').filter(Boolean) }
 }
 
 /** A latency for the log; a copy that never arrived makes it infinite (null once through JSON). */

@@ -5,10 +5,10 @@
 // Every node is pinned to the same server core as the single node: on this machine the ratio
 // says what spreading costs on the same CPU, not what more machines would add. Per run: one node
 // alone (started fresh, so it has no peers to tell), then the others join; each run stops them all.
-import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { BUN, LOAD_CPUS, ROOT, SERVER_CPUS, log, pinned, spawnChild, tempDir, type Cluster } from './lib.ts'
-import type { ChatLoadConfig, ChatLoadResult, StepResult } from './chat-load.ts'
+import { SERVER_CPUS, log, tempDir, type Cluster } from './lib.ts'
+import type { ChatLoadConfig, StepResult } from './chat-load.ts'
+import { LADDER, runChatLoad } from './chat.ts'
 import { checkStored, createParleyVisitors, parleyAgentCookies, startParley, type Server } from './servers.ts'
 
 export interface NodesOptions {
@@ -80,23 +80,15 @@ export async function runNodes(cluster: Cluster, o: NodesOptions): Promise<Nodes
           // Longer than chat.ts's: three pools grow to their working size, and every new
           // connection's backend starts cold (catalog caches, prepared statements planned again).
           warmupSeconds: Math.max(o.warmupSeconds, 5),
-          graceMs: 2000,
+          ...LADDER,
           p99LimitMs: o.p99LimitMs,
-          stopAfterFailures: 1,
-          attemptsPerStep: 2,
           tag,
           ackedFile,
           postmasterPid: cluster.postmasterPid,
           serverCpu: SERVER_CPUS === null ? null : Number(SERVER_CPUS),
-          deadlineMs: 120_000,
         }
-        const cfgFile = join(dir, `${tag}.json`)
-        writeFileSync(cfgFile, JSON.stringify(cfg))
-        const load = spawnChild(pinned(LOAD_CPUS, [BUN, join(ROOT, 'scripts/bench/chat-load.ts'), cfgFile]))
-        const line = await load.waitLine((l) => l.startsWith('{'), 150_000)
-        await load.proc.exited
-        const res = JSON.parse(line) as ChatLoadResult
-        ackedByTag.set(tag, readFileSync(ackedFile, 'utf8').split('\n').filter(Boolean))
+        const { res, acked } = await runChatLoad(dir, cfg)
+        ackedByTag.set(tag, acked)
         const sustained = res.steps.filter((s) => s.sustained).map((s) => s.rate)
         layout.maxSustained.push(sustained.length ? Math.max(...sustained) : 0)
         const tries = res.steps.filter((x) => x.rate === o.cpuRate)

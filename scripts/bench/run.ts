@@ -211,7 +211,7 @@ if (nodes) {
   const n = nodes
   section(`Chat across nodes — the chat path above on 1 node, then on ${n.many.nodes} nodes of one PostgreSQL (sockets spread over them, all on the one server core), median of ${n.one.maxSustained.length}`)
   const [m1, mN] = [median(n.one.maxSustained), median(n.many.maxSustained)]
-  rows.push([`msg/s sustained with p99 ≤ 50 ms: ${n.many.nodes} nodes (1 node)`, `${fmt(mN)} (${fmt(m1)})`, '', '', '', '', 'report', '—', `${fmtRatio(mN / m1)} of one node on the same core`])
+  rows.push([`msg/s sustained with p99 ≤ 50 ms: ${n.many.nodes} nodes (1 node)`, `${fmt(mN)} (${fmt(m1)})`, '', '', '', '', 'report', '—', mN > 0 ? `${fmtRatio(mN / m1)} of one node on the same core` : `${n.many.nodes} nodes did not sustain the first step (${CHAT.rates[0]}/s)`])
   const cpu = (l: LayoutResult) => `${fmt(median(l.serverCpuMsPerMsg), 3)} + ${fmt(median(l.dbCpuMsPerMsg), 3)}`
   rows.push([`CPU ms per message at ${CHAT.fixedRates[0]}/s, nodes + PostgreSQL: ${n.many.nodes} nodes (1 node)`, `${cpu(n.many)} (${cpu(n.one)})`, '', '', '', '', '', '', 'a relayed message costs each other node a NOTIFY and a read'])
   rows.push(['acked messages found in the database', `${n.stored}/${n.acked}${n.duplicates ? `, ${n.duplicates} dup` : ''}`, '', '', '', '', 'all, once', yes(n.stored === n.acked && n.duplicates === 0), 'counted by client id'])
