@@ -70,6 +70,10 @@ describe('the container image', () => {
     const users = podman(['top', container, 'user', 'comm']).out.split('\n').slice(1).map((l) => l.trim().split(/\s+/))
     expect(users.some(([, comm]) => comm === 'postgres')).toBe(true)
     for (const [user] of users) expect(user).toBe('parley')
+    // Reported with every run (README, "Docker"): the runtime stage only, the binary and PostgreSQL on Debian slim.
+    const bytes = Number(field('.Size'))
+    expect(bytes).toBeGreaterThan(0)
+    console.log(`image ${TAG}: ${(bytes / 1e6).toFixed(0)} MB`)
   })
 
   it('answers its own HEALTHCHECK with bash alone', () => {
