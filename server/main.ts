@@ -22,7 +22,27 @@ const log = createLogger(config.logLevel)
 // (evaluating 'socket.write')" outside any promise, which would end the process. The socket is
 // gone already and the query fails with CONNECTION_CLOSED on its own, so that one error is logged
 // and survived; anything else uncaught still ends the process, as before.
+let stopping = false
+// While stopping, a query still queued on a connection that PostgreSQL (killed) or the stop itself
+// closed is rejected with nobody left to hear it (postgres.js: CONNECTION_CLOSED, _ENDED,
+// _DESTROYED). Seen once in CI: SIGTERM with the postmaster dead ended with exit code 1. Nothing
+// more can be done with such a query, so during a stop it is logged and the stop goes on; any
+// other unhandled rejection, and any at all outside a stop, still ends the process.
+const cutOffByStop = (error: unknown) =>
+  stopping && /^CONNECTION_(CLOSED|ENDED|DESTROYED)$/.test(String((error as { code?: unknown } | null)?.code ?? ''))
+process.on('unhandledRejection', (error) => {
+  if (cutOffByStop(error)) {
+    log.warn('a database query was cut off by the stop', { error })
+    return
+  }
+  log.error('unhandled rejection', { error })
+  process.exit(1)
+})
 process.on('uncaughtException', (error) => {
+  if (cutOffByStop(error)) {
+    log.warn('a database query was cut off by the stop', { error })
+    return
+  }
   const stack = error instanceof Error ? (error.stack ?? '') : ''
   // (In the binary every module is one bundled file under /$bunfs/, built with names kept.)
   if (error instanceof TypeError && /socket\.write/.test(error.message) && /postgres[\\/]src[\\/]connection\.js|\/\$bunfs\//.test(stack)) {
@@ -60,7 +80,6 @@ if (!config.publicUrl && !['127.0.0.1', 'localhost', '::1'].includes(config.host
   log.warn('PUBLIC_URL is not set: the Origin check falls back to the Host header, which a client chooses; set PUBLIC_URL to the address people reach Parley at', { host: config.host })
 }
 
-let stopping = false
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, async () => {
     if (stopping) return
