@@ -28,21 +28,19 @@ let stopping = false
 // _DESTROYED). Seen once in CI: SIGTERM with the postmaster dead ended with exit code 1. Nothing
 // more can be done with such a query, so during a stop it is logged and the stop goes on; any
 // other unhandled rejection, and any at all outside a stop, still ends the process.
-const cutOffByStop = (error: unknown) =>
-  stopping && /^CONNECTION_(CLOSED|ENDED|DESTROYED)$/.test(String((error as { code?: unknown } | null)?.code ?? ''))
+/** True (and logged) for a query cut off by the stop; the caller then lets the stop go on. */
+const cutOffByStop = (error: unknown): boolean => {
+  if (!stopping || !/^CONNECTION_(CLOSED|ENDED|DESTROYED)$/.test(String((error as { code?: unknown } | null)?.code ?? ''))) return false
+  log.warn('a database query was cut off by the stop', { error })
+  return true
+}
 process.on('unhandledRejection', (error) => {
-  if (cutOffByStop(error)) {
-    log.warn('a database query was cut off by the stop', { error })
-    return
-  }
+  if (cutOffByStop(error)) return
   log.error('unhandled rejection', { error })
   process.exit(1)
 })
 process.on('uncaughtException', (error) => {
-  if (cutOffByStop(error)) {
-    log.warn('a database query was cut off by the stop', { error })
-    return
-  }
+  if (cutOffByStop(error)) return
   const stack = error instanceof Error ? (error.stack ?? '') : ''
   // (In the binary every module is one bundled file under /$bunfs/, built with names kept.)
   if (error instanceof TypeError && /socket\.write/.test(error.message) && /postgres[\\/]src[\\/]connection\.js|\/\$bunfs\//.test(stack)) {
