@@ -115,6 +115,8 @@ export function checkChunk(body: Uint8Array, now: number): CheckedChunk {
  * is hidden by an escape (`\u0034` is a "4", `\u00a0` a separator; the other escapes make no digit
  * or separator) or written as a number with an exponent (`41111111111e5`). Either of those two
  * sends the chunk through the full walk; false means no string or number in it can be masked.
+ * The scan knows when it is inside a string, so text that only looks like an exponent there (a
+ * recorded stylesheet's `letter-spacing:0.02em`, in almost every snapshot) is no reason to walk.
  */
 export function mayHoldCard(text: string): boolean {
   // One pass over the char codes: the regular expressions that say the same were several times
@@ -124,6 +126,7 @@ export function mayHoldCard(text: string): boolean {
   let digits = 0
   let afterSeparator = false
   let grouped = false
+  let inString = false
   for (let i = 0; i <= n; i++) {
     const c = i < n ? text.charCodeAt(i) : 0
     if (c >= 48 && c <= 57) {
@@ -143,34 +146,29 @@ export function mayHoldCard(text: string): boolean {
       }
       // No issuer prefix starts with 0, 1, 7 or 9 (privacy.rules.ts): a lone run that does is no
       // card, and every event's time (13 digits, 1…) is one — the common case, skipped unsliced.
+      // Outside strings, digits after a "." are a fraction (a mouse position's 419.4200134277344):
+      // parsed, they are part of a number that is not whole, which is never masked.
       const lead = text.charCodeAt(runStart)
-      if (digits >= 12 && (grouped || (lead !== 48 && lead !== 49 && lead !== 55 && lead !== 57))) {
+      const fraction = !inString && text.charCodeAt(runStart - 1) === 46
+      if (digits >= 12 && !fraction && (grouped || (lead !== 48 && lead !== 49 && lead !== 55 && lead !== 57))) {
         const run = text.slice(runStart, afterSeparator ? i - 1 : i)
         // One group of digits is masked exactly when it is a card as a whole (maskCardNumbers
         // tries sub-runs only across separators): every event time passes here, cheaply.
         if (grouped ? maskCardNumbers(run) !== run : isCardNumber(run)) return true
       }
-      if ((c === 101 || c === 69) && isNumberLiteral(text, runStart)) return true
+      if ((c === 101 || c === 69) && !inString) return true
       runStart = -1
       digits = 0
       afterSeparator = false
       grouped = false
     }
-    if (c === 92) {
+    if (c === 34) inString = !inString
+    else if (c === 92) {
       if (text.charCodeAt(i + 1) === 117) return true
       i++
     }
   }
   return false
-}
-
-/** Whether the digits at `start` begin a JSON number (after ":", "," or "[" and blanks, maybe "-", maybe "x."), not text in a string. */
-function isNumberLiteral(text: string, start: number): boolean {
-  let j = start - 1
-  while (j >= 0 && (text.charCodeAt(j) === 46 || text.charCodeAt(j) === 45 || (text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57))) j--
-  while (j >= 0 && /\s/.test(text[j]!)) j--
-  const c = text.charCodeAt(j)
-  return c === 58 || c === 44 || c === 91
 }
 
 /** A card number has at least 12 digits: a shorter string cannot hold one (most keys and texts). */
