@@ -121,6 +121,33 @@ describe('recording chunks from the widget', () => {
     expect(replay.body.lastSeq).toBe(1)
   })
 
+  it('stores copies of one chunk sent at once a single time, counting it once; a finished recording answers a resend but refuses new chunks; a full one refuses more', async () => {
+    const v = await VisitorClient.create(srv.url)
+    const rec = Bun.randomUUIDv7()
+    const t0 = Date.now() - 10_000
+    const body = gz(events(t0))
+    const answers = await Promise.all(Array.from({ length: 6 }, () => upload(v, rec, 0, body)))
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 201])
+    const stored = answers.find((a) => a.status === 201)!.body.bytes
+    expect(answers.every((a) => a.body.bytes === stored)).toBe(true)
+    const totals = async () => (await srv.db.sql`select chunks, events, pages, bytes::int, finalized_at from recordings where id = ${rec}`)[0]!
+    expect(await totals()).toMatchObject({ chunks: 1, events: 3, pages: 1, bytes: stored })
+
+    await srv.db.sql`update recordings set finalized_at = now() where id = ${rec}`
+    const resent = await upload(v, rec, 0, body)
+    expect(resent).toMatchObject({ status: 200, body: { duplicate: true, bytes: stored } })
+    expect((await upload(v, rec, 1, gz(events(t0 + 1000)))).body.error.code).toBe('recording.finalized')
+
+    const full = Bun.randomUUIDv7()
+    expect((await upload(v, full, 0, body)).status).toBe(201)
+    await srv.db.sql`update recordings set bytes = ${32 * 1024 * 1024 - 10} where id = ${full}`
+    const over = await upload(v, full, 1, gz(events(t0 + 1000)))
+    expect(over.status).toBe(413)
+    expect(over.body.error.code).toBe('recording.full')
+    expect((await chunkRows(full)).map((r) => r.seq)).toEqual([0])
+    expect((await chunkRows(rec)).map((r) => r.seq)).toEqual([0])
+  })
+
   it('gives the live view only what follows the last chunk it has, and waits at a gap for a late chunk, for a while', async () => {
     const v = await VisitorClient.create(srv.url)
     const rec = Bun.randomUUIDv7()
@@ -201,7 +228,23 @@ describe('chunks that are refused, with nothing stored', () => {
     expect(packed.byteLength).toBeLessThan(64 * 1024)
     const r2 = await upload(v, Bun.randomUUIDv7(), 0, packed)
     expect(r2.status).toBe(413)
+    // A body sent without a length (chunked) is counted as it arrives: a large one is refused, a
+    // small one stored.
+    const streamed = (bytes: Uint8Array) =>
+      fetch(`${srv.url}/api/widget/recordings/${Bun.randomUUIDv7()}/chunks/0`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${v.token}` },
+        body: new ReadableStream({
+          start(c) {
+            for (let at = 0; at < bytes.byteLength; at += 16 * 1024) c.enqueue(bytes.slice(at, at + 16 * 1024))
+            c.close()
+          },
+        }),
+      })
+    const r3 = await streamed(big)
+    expect(r3.status).toBe(413)
     expect(await countAll()).toBe(before)
+    expect((await streamed(gz(events()))).status).toBe(201)
   })
 
   it('refuses malformed chunks, each with a 400 that says what is wrong', async () => {

@@ -25,6 +25,9 @@ async function readBody(request: Request, limit: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get('content-length') ?? NaN)
   if (declared > limit) throw new AppError('recording.too_large', 413, `a chunk is limited to ${limit} bytes compressed`)
   if (!request.body) return new Uint8Array(0)
+  // A declared length is what the server reads, no more: the body is taken whole (the widget
+  // always declares one). Without one (chunked), it is counted as it arrives.
+  if (Number.isSafeInteger(declared) && declared >= 0) return new Uint8Array(await request.arrayBuffer())
   const parts: Uint8Array[] = []
   let size = 0
   for await (const part of request.body as unknown as AsyncIterable<Uint8Array>) {

@@ -1,4 +1,4 @@
-import type { Db, TxSql } from '../../db/client.ts'
+import type { Db } from '../../db/client.ts'
 import type { RecordingView } from './recordings.types.ts'
 
 export interface RecordingRow {
@@ -26,37 +26,21 @@ export const toView = (r: RecordingRow): RecordingView => ({
   status: r.finalizedAt ? 'saved' : 'live',
 })
 
-/** Makes the recording if it is new and locks its row for the rest of the transaction. */
-export async function lockRecording(tx: TxSql, id: string, visitorId: string, at: Date): Promise<RecordingRow> {
-  await tx`insert into recordings (id, visitor_id, started_at, ended_at) values (${id}, ${visitorId}, ${at}, ${at}) on conflict (id) do nothing`
-  const [row] = await tx<RecordingRow[]>`select * from recordings where id = ${id} for update`
+export type AppendOutcome = 'stored' | 'duplicate' | 'not_found' | 'finalized' | 'full'
+
+/**
+ * Appends one checked chunk in one statement (migrations/00019: make the recording if it is new,
+ * lock it, refuse another visitor's or a finished one, keep the first copy of a seq, add the
+ * chunk and its totals). `bytes` is the stored size of the chunk (this one, or the earlier copy).
+ */
+export async function appendChunk(
+  db: Db,
+  c: { recordingId: string; visitorId: string; seq: number; firstAt: Date; lastAt: Date; events: number; pages: number; data: Uint8Array; maxBytes: number },
+): Promise<{ outcome: AppendOutcome; bytes: number }> {
+  const [row] = await db<{ outcome: AppendOutcome; bytes: number }[]>`
+    select outcome, bytes from append_recording_chunk(
+      ${c.recordingId}, ${c.visitorId}, ${c.seq}, ${c.firstAt}, ${c.lastAt}, ${c.events}, ${c.pages}, ${c.data}, ${c.maxBytes})`
   return row!
-}
-
-export async function insertChunk(
-  tx: TxSql,
-  c: { recordingId: string; seq: number; firstAt: Date; lastAt: Date; events: number; data: Uint8Array },
-): Promise<boolean> {
-  const rows = await tx`
-    insert into recording_chunks (recording_id, seq, first_at, last_at, events, data)
-    values (${c.recordingId}, ${c.seq}, ${c.firstAt}, ${c.lastAt}, ${c.events}, ${c.data})
-    on conflict (recording_id, seq) do nothing
-    returning seq`
-  return rows.length === 1
-}
-
-export async function addChunkToRecording(tx: TxSql, id: string, c: { firstAt: Date; lastAt: Date; events: number; pages: number; bytes: number }): Promise<void> {
-  await tx`
-    update recordings set
-      started_at = least(started_at, ${c.firstAt}), ended_at = greatest(ended_at, ${c.lastAt}),
-      pages = pages + ${c.pages}, chunks = chunks + 1, events = events + ${c.events},
-      bytes = bytes + ${c.bytes}, last_chunk_at = now()
-    where id = ${id}`
-}
-
-export async function storedChunkSize(db: Db, recordingId: string, seq: number): Promise<number | null> {
-  const [row] = await db<{ n: number }[]>`select octet_length(data) as n from recording_chunks where recording_id = ${recordingId} and seq = ${seq}`
-  return row ? row.n : null
 }
 
 export async function findRecording(db: Db, id: string): Promise<RecordingView | null> {

@@ -30,27 +30,22 @@ export async function ingestChunk(deps: RecordingDeps, visitorId: string, record
   if (!settings.enabled) throw new AppError('recording.disabled', 403, 'recordings are switched off')
   const chunk = checkChunk(body, now)
   try {
-    return await deps.sql.begin(async (tx) => {
-      const rec = await repo.lockRecording(tx, recordingId, visitorId, new Date(chunk.firstAt))
-      if (rec.visitorId !== visitorId) throw new AppError('recording.not_found', 404, 'no such recording')
-      const duplicate = async () => {
-        const stored = await repo.storedChunkSize(tx, recordingId, seq)
-        return stored === null ? null : { duplicate: true, bytes: stored }
-      }
-      if (rec.finalizedAt) {
-        const again = await duplicate()
-        if (again) return again
-        throw new AppError('recording.finalized', 409, 'this recording is finished; start a new one')
-      }
-      if (Number(rec.bytes) + chunk.data.byteLength > MAX_RECORDING_BYTES) {
-        throw new AppError('recording.full', 413, `a recording is limited to ${MAX_RECORDING_BYTES} bytes`)
-      }
-      const firstAt = new Date(chunk.firstAt)
-      const lastAt = new Date(chunk.lastAt)
-      if (!(await repo.insertChunk(tx, { recordingId, seq, firstAt, lastAt, events: chunk.events, data: chunk.data }))) return (await duplicate())!
-      await repo.addChunkToRecording(tx, recordingId, { firstAt, lastAt, events: chunk.events, pages: chunk.pages, bytes: chunk.data.byteLength })
-      return { duplicate: false, bytes: chunk.data.byteLength }
+    const r = await repo.appendChunk(deps.sql, {
+      recordingId, visitorId, seq, firstAt: new Date(chunk.firstAt), lastAt: new Date(chunk.lastAt),
+      events: chunk.events, pages: chunk.pages, data: chunk.data, maxBytes: MAX_RECORDING_BYTES,
     })
+    switch (r.outcome) {
+      case 'stored':
+        return { duplicate: false, bytes: r.bytes }
+      case 'duplicate':
+        return { duplicate: true, bytes: r.bytes }
+      case 'not_found':
+        throw new AppError('recording.not_found', 404, 'no such recording')
+      case 'finalized':
+        throw new AppError('recording.finalized', 409, 'this recording is finished; start a new one')
+      case 'full':
+        throw new AppError('recording.full', 413, `a recording is limited to ${MAX_RECORDING_BYTES} bytes`)
+    }
   } catch (e) {
     if (isOutOfResources(e)) throw new AppError('recording.retry_later', 503, 'not stored: the server is short of space; send it again later', { retryAfter: 30 })
     throw e
