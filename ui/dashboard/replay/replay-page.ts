@@ -9,6 +9,7 @@ import { Replayer } from '@rrweb/replay'
 import rrwebStyle from '@rrweb/replay/dist/style.css' with { type: 'text' }
 import { REPLAY_CATALOGS } from './replay.i18n.ts'
 import { isLanguage, pickLanguage, translator, type Language } from '../../shared/i18n.ts'
+import { restoreStyles } from '../../shared/recording-styles.ts'
 import { clockTime } from '../format.ts'
 import { replayStyle } from './replay.styles.ts'
 
@@ -97,6 +98,8 @@ export class ParleyReplay extends LitElement {
   private start = 0
   private lastSeq = -1
   private events: RrEvent[] = []
+  /** Stylesheets seen so far, for the references to them in later events (recording-styles.ts). */
+  private readonly styles = new Map<string, string | { rule: string }[]>()
   private frame = 0
   private stream: EventSource | null = null
   private check: ReturnType<typeof setInterval> | undefined
@@ -142,6 +145,7 @@ export class ParleyReplay extends LitElement {
       ])
       this.messages = messages
       this.lastSeq = data.lastSeq
+      restoreStyles(data.events, this.styles)
       this.events = data.events
       if (this.events.length < 2) {
         this.state = 'empty'
@@ -247,6 +251,7 @@ export class ParleyReplay extends LitElement {
       if (data.lastSeq <= this.lastSeq && data.recording.status === 'live') return
       this.lastSeq = Math.max(this.lastSeq, data.lastSeq)
       if (data.events.length) {
+        restoreStyles(data.events, this.styles)
         this.events.push(...data.events)
         if (this.replayer) {
           for (const e of data.events) this.replayer.addEvent(e as never)

@@ -44,9 +44,15 @@ const recordedPage = (page: Page): FrameLocator => replayFrame(page).frameLocato
 
 describe('recordings in the visitor card', () => {
   it('follows a visitor live, then lists the saved visit and replays it with the chat on its timeline', async () => {
-    // The visitor: a product page, a single-page-app navigation, a question in the chat.
+    // The visitor: the shop's front page, a product page (a second page load, whose stylesheets
+    // the recorder sends as references to the first page's), a single-page-app navigation, a
+    // question in the chat.
     const visitor = await newPage()
-    await visitor.goto(srv.url + '/demo/boots')
+    await visitor.goto(srv.url + '/demo')
+    await visitor.locator('parley-chat .launcher').waitFor()
+    await until(async () => (await srv.db.sql`select 1 from recording_chunks`).length > 0 || (await visitor.evaluate(() => performance.getEntriesByName(location.origin + '/assets/parley-recorder.js').length)) > 0, 'the recorder started', 15_000)
+    await visitor.locator('header nav a[href="/demo/boots"]').click()
+    await visitor.waitForURL('**/demo/boots')
     await visitor.locator('parley-chat .launcher').waitFor()
     await visitor.locator('[data-tab=sizes]').click()
     const from = ownerWs.frames.length
@@ -96,6 +102,10 @@ describe('recordings in the visitor card', () => {
     await waitForText(replay.locator('aside li.visitor'), 'Are size 42 boots wide enough?')
     await waitForText(replay.locator('aside li.agent'), 'Yes, they are cut wide.')
     await waitForText(recordedPage(agent).locator('h1'), 'Hiking boots', 15_000)
+    // The product page replays with the shop's stylesheet and the widget's styles, restored from
+    // the first page's copies.
+    expect(await recordedPage(agent).locator('body').evaluate((b) => getComputedStyle(b).fontFamily)).toContain('Georgia')
+    expect(await recordedPage(agent).locator('parley-chat').evaluate((w) => getComputedStyle(w.shadowRoot!.querySelector('.root')!).position)).toBe('fixed')
     await replay.locator('[data-action=play]').click() // pause
     await replay.locator('aside li.agent button').click()
     await until(async () => (await replay.locator('aside li.agent').getAttribute('class'))?.includes('said'), 'the jump to the answer')

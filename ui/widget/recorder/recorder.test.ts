@@ -88,6 +88,11 @@ describe('recording a visit', () => {
     expect(text).not.toContain(PASSWORD)
     expect(text).not.toMatch(/4111[\s-]?1111[\s-]?1111[\s-]?1111/)
     expect(text).not.toMatch(/41111111/)
+    // The second page load sends the shop's stylesheet and the widget's styles as references to
+    // the first page's copies: each is stored whole once.
+    expect(text.split('"_cssText":"* { box-sizing: border-box; }body').length - 1).toBe(1)
+    expect(text.split(':host { all: initial !important; }').length - 1).toBe(1)
+    expect(text.split('"_parleyCss":"').length - 1).toBeGreaterThanOrEqual(2)
     expect(errors).toEqual([])
 
     // Gone for longer than the setting: the job saves it and the card lists it.

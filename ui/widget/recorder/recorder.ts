@@ -7,6 +7,7 @@
 import { record } from '@rrweb/record'
 // The one card rule (the server masks every stored event again with it).
 import { maskCardNumbers } from '../../../server/domain/privacy/privacy.rules.ts'
+import { shareStyles } from '../../shared/recording-styles.ts'
 
 type RrwebEvent = { type: number; timestamp: number; data: unknown }
 
@@ -21,6 +22,8 @@ const KEEPALIVE_LIMIT = 60 * 1024
 /** Chunks kept for a retry when the server is unreachable or asks to retry later. */
 const MAX_PENDING = 20
 const STATE_KEY = 'parley:recording'
+/** The stylesheets this recording has sent (their hashes): later page loads send a reference. */
+const STYLES_KEY = 'parley:recording:styles'
 /** The server finalises a recording after 2 minutes by default; past this, start a new one. */
 const CONTINUE_MS = 90_000
 
@@ -46,6 +49,20 @@ function loadState(): State {
     if (s && typeof s.id === 'string' && typeof s.seq === 'number' && Date.now() - s.at < CONTINUE_MS) return s
   } catch {}
   return { id: crypto.randomUUID(), seq: 0, at: Date.now() }
+}
+
+function loadSentStyles(id: string): Set<string> {
+  try {
+    const s = JSON.parse(sessionStorage.getItem(STYLES_KEY) ?? 'null') as { id: string; hashes: string[] } | null
+    if (s && s.id === id && Array.isArray(s.hashes)) return new Set(s.hashes)
+  } catch {}
+  return new Set()
+}
+
+function saveSentStyles(id: string, hashes: Set<string>): void {
+  try {
+    sessionStorage.setItem(STYLES_KEY, JSON.stringify({ id, hashes: [...hashes] }))
+  } catch {}
 }
 
 function saveState(s: State): void {
@@ -79,6 +96,7 @@ export const maskText = (text: string, element: HTMLElement | null) => (element?
 
 export function startRecorder(options: { base: string; token: () => Promise<string>; recordInputs: boolean }): { stop(): void } {
   const state = loadState()
+  let sentStyles = loadSentStyles(state.id)
   let buffer: RrwebEvent[] = []
   let pending: Chunk[] = []
   let stopped = false
@@ -109,6 +127,7 @@ export function startRecorder(options: { base: string; token: () => Promise<stri
       capped = true
       return
     }
+    if (shareStyles(e, sentStyles)) saveSentStyles(state.id, sentStyles)
     buffer.push(e)
     // A single-page-app navigation: the timeline marks it as a page.
     if (location.href !== lastHref) {
@@ -169,6 +188,7 @@ export function startRecorder(options: { base: string; token: () => Promise<stri
           state.id = crypto.randomUUID()
           state.seq = 0
           saveState(state)
+          sentStyles = new Set()
           record.takeFullSnapshot(true)
         }
       }
