@@ -1,5 +1,5 @@
 // Session recordings: what they cost in storage, in the visitor's page and on the server.
-//   bun scripts/bench/recordings.ts [--quick]
+//   bun scripts/bench/recordings.ts [--quick] [--profile] [--save-bodies=DIR | --bodies=DIR] [--rounds=N]
 // 1. Stored kB per recorded minute: Chromium browses /demo and its product pages (page loads,
 //    single-page-app navigations, scrolling, a form, the chat) for a while; the rows are summed.
 //    Target ≤ 100 kB/min (Datadog documents < 100 kB/min).
@@ -9,6 +9,12 @@
 // 3. Ingest: the visit's own chunks posted again and again, 8 in flight, to Parley and to a raw
 //    Bun.serve endpoint that writes the same bytes to PostgreSQL without checking them; MB of
 //    chunks accepted per server CPU-second (the app process; PostgreSQL shown apart). Target ≥ 0.8×.
+// --profile runs Parley under Bun's sampling CPU profiler, skips step 2 and prints the profile's
+// head after the ingest (where a chunk's time goes). --save-bodies=DIR keeps the visit's chunks;
+// --bodies=DIR runs only step 3 with chunks kept before (A/B of the ingest in a minute);
+// --rounds=N repeats step 3 N times, by turns, and shows the median.
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { BUN, LOAD_CPUS, ROOT, SERVER_CPUS, cleanupAll, cpuSeconds, fmt, fmtRatio, freePort, log, median, pinPid, pinned, spawnChild, startCluster } from './lib.ts'
@@ -21,6 +27,11 @@ const TBT_S = quick ? 8 : 15
 const TBT_RUNS = quick ? 1 : 3
 const INGEST_S = quick ? 4 : 8
 const IN_FLIGHT = 8
+const profile = process.argv.includes('--profile')
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
+const saveBodies = arg('save-bodies')
+const bodiesFrom = arg('bodies')
+const ROUNDS = Number(arg('rounds') ?? 1)
 
 const TBT_PROBE = `window.__tbt = 0; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__tbt += Math.max(0, e.duration - 50) }).observe({ type: 'longtask', buffered: true })`
 const HEAVY = `document.addEventListener('DOMContentLoaded', () => {
@@ -123,13 +134,17 @@ async function ingest(url: (id: string, seq: number) => string, token: string, b
   return { accepted, refused, mb: bytes / 1e6, seconds, cpu, db, mbPerCpu: bytes / 1e6 / cpu, mbPerCpuWithDb: bytes / 1e6 / (cpu + db) }
 }
 
+type IngestResult = Awaited<ReturnType<typeof ingest>>
 export type RecordingsResult = Awaited<ReturnType<typeof runRecordings>>
 
 export async function runRecordings() {
   pinPid(process.pid, LOAD_CPUS)
   const cluster = await startCluster('recordings')
   cluster.pin(SERVER_CPUS)
-  const parley = await startParley({ DATABASE_URL: await cluster.createDatabase('parley_rec') })
+  const profDir = join(tmpdir(), `parley-rec-prof-${process.pid}`)
+  if (profile) mkdirSync(profDir, { recursive: true })
+  const profArgs = profile ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${profDir}`] : []
+  const parley = await startParley({ DATABASE_URL: await cluster.createDatabase('parley_rec') }, 0, profArgs)
   const port = await freePort()
   const raw = spawnChild(pinned(SERVER_CPUS, [BUN, join(ROOT, 'scripts/bench/peers/recordings-raw.ts')]), { env: { DATABASE_URL: await cluster.createDatabase('raw_rec'), PORT: String(port) } })
   await raw.waitLine((l) => l.includes('"ready"'), 30_000)
@@ -137,50 +152,75 @@ export async function runRecordings() {
   const { default: postgres } = await import('postgres')
   const db = postgres(cluster.url('parley_rec'), { max: 2, onnotice: () => {} })
   try {
-    // 1. Storage per recorded minute.
-    log(`recordings: a scripted visit of ${VISIT_S} s`)
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-    const page = await context.newPage()
-    await browse(page, parley.url, VISIT_S)
-    await page.goto('about:blank')
-    await context.close()
-    await Bun.sleep(1500)
-    const [r] = await db<{ bytes: string; ms: number; chunks: number; events: number }[]>`
-      select sum(bytes)::bigint as bytes, sum(extract(epoch from ended_at - started_at) * 1000)::float8 as ms, sum(chunks)::int as chunks, sum(events)::int as events from recordings`
-    const kbPerMin = Number(r!.bytes) / 1000 / (r!.ms / 60_000)
-    const rows = await db<{ data: Uint8Array }[]>`select data from recording_chunks`
-    const bodies = rows.map((x) => new Uint8Array(x.data))
-
-    // 2. Total blocking time with and without the recorder.
+    // 1. Storage per recorded minute (or chunks kept from an earlier visit: --bodies=DIR).
+    let visit = { seconds: 0, bytes: 0, minutes: 0, chunks: 0, events: 0, kbPerMin: NaN, avgChunk: NaN }
+    let bodies: Uint8Array[]
     const tbtOf: Record<string, number[]> = { 'demo on': [], 'demo off': [], 'heavy on': [], 'heavy off': [] }
-    for (let run = 0; run < TBT_RUNS; run++) {
-      for (const on of [true, false]) {
-        await setRecording(parley.url, on)
-        for (const heavy of [false, true]) tbtOf[`${heavy ? 'heavy' : 'demo'} ${on ? 'on' : 'off'}`]!.push(await tbt(browser, parley.url, heavy))
+    if (bodiesFrom) {
+      bodies = readdirSync(bodiesFrom).filter((f) => f.endsWith('.bin')).sort().map((f) => new Uint8Array(readFileSync(join(bodiesFrom, f))))
+    } else {
+      log(`recordings: a scripted visit of ${VISIT_S} s`)
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+      const page = await context.newPage()
+      await browse(page, parley.url, VISIT_S)
+      await page.goto('about:blank')
+      await context.close()
+      await Bun.sleep(1500)
+      const [r] = await db<{ bytes: string; ms: number; chunks: number; events: number }[]>`
+        select sum(bytes)::bigint as bytes, sum(extract(epoch from ended_at - started_at) * 1000)::float8 as ms, sum(chunks)::int as chunks, sum(events)::int as events from recordings`
+      visit = { seconds: VISIT_S, bytes: Number(r!.bytes), minutes: r!.ms / 60_000, chunks: r!.chunks, events: r!.events, kbPerMin: Number(r!.bytes) / 1000 / (r!.ms / 60_000), avgChunk: Number(r!.bytes) / r!.chunks }
+      const rows = await db<{ data: Uint8Array }[]>`select data from recording_chunks`
+      bodies = rows.map((x) => new Uint8Array(x.data))
+      if (saveBodies) {
+        mkdirSync(saveBodies, { recursive: true })
+        bodies.forEach((b, i) => writeFileSync(join(saveBodies, `${i}.bin`), b))
       }
+
+      // 2. Total blocking time with and without the recorder.
+      for (let run = 0; run < (profile ? 0 : TBT_RUNS); run++) {
+        for (const on of [true, false]) {
+          await setRecording(parley.url, on)
+          for (const heavy of [false, true]) tbtOf[`${heavy ? 'heavy' : 'demo'} ${on ? 'on' : 'off'}`]!.push(await tbt(browser, parley.url, heavy))
+        }
+      }
+      await setRecording(parley.url, true)
     }
-    await setRecording(parley.url, true)
 
     // 3. Ingest against the raw peer.
     const vr = await fetch(parley.url + '/api/widget/visitors', { method: 'POST' })
     const token = ((await vr.json()) as { token: string }).token
     const dbCpu = () => cluster.cpuSeconds()
-    const P = await ingest((id, seq) => `${parley.url}/api/widget/recordings/${id}/chunks/${seq}`, token, bodies, parley.pid, dbCpu)
-    const B = await ingest((id, seq) => `http://127.0.0.1:${port}/chunks/${id}/${seq}`, 'bench-token', bodies, raw.pid, dbCpu)
-    return { visit: { seconds: VISIT_S, bytes: Number(r!.bytes), minutes: r!.ms / 60_000, chunks: r!.chunks, events: r!.events, kbPerMin, avgChunk: Number(r!.bytes) / r!.chunks }, tbt: tbtOf, ingest: { parley: P, raw: B } }
+    // --rounds=N: Parley and the peer by turns, N times each; the median round of each is shown.
+    const Ps: IngestResult[] = []
+    const Bs: IngestResult[] = []
+    for (let round = 0; round < ROUNDS; round++) {
+      Ps.push(await ingest((id, seq) => `${parley.url}/api/widget/recordings/${id}/chunks/${seq}`, token, bodies, parley.pid, dbCpu))
+      Bs.push(await ingest((id, seq) => `http://127.0.0.1:${port}/chunks/${id}/${seq}`, 'bench-token', bodies, raw.pid, dbCpu))
+    }
+    const mid = (rs: IngestResult[]) => [...rs].sort((x, y) => x.mbPerCpu - y.mbPerCpu)[rs.length >> 1]!
+    const P = mid(Ps)
+    const B = mid(Bs)
+    if (ROUNDS > 1) log(`ingest rounds, MB per server CPU-s: Parley ${Ps.map((x) => fmt(x.mbPerCpu, 2)).join(' ')}; raw ${Bs.map((x) => fmt(x.mbPerCpu, 2)).join(' ')}`)
+    return { visit, tbt: tbtOf, ingest: { parley: P, raw: B } }
   } finally {
     await db.end()
     await browser.close()
     await raw.stop('SIGTERM', 5_000)
     await parley.stop()
     await cluster.stop()
+    const md = profile ? readdirSync(profDir).find((f) => f.endsWith('.md')) : undefined
+    if (md) {
+      const out = join(tmpdir(), `parley-rec-profile-${Date.now()}.md`)
+      copyFileSync(join(profDir, md), out)
+      log(`CPU profile (markdown): ${out}`)
+    }
   }
 }
 
 if (import.meta.main) {
   try {
     const r = await runRecordings()
-    const d = (k: string) => median(r.tbt[k]!)
+    const d = (k: string) => (r.tbt[k]!.length ? median(r.tbt[k]!) : NaN)
     const lines = [
       `| benchmark | Parley | raw Bun | P÷Bun | target | met | note |`,
       `| --- | --- | --- | --- | --- | --- | --- |`,
