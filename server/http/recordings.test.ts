@@ -146,6 +146,20 @@ describe('recording chunks from the widget', () => {
     expect(over.body.error.code).toBe('recording.full')
     expect((await chunkRows(full)).map((r) => r.seq)).toEqual([0])
     expect((await chunkRows(rec)).map((r) => r.seq)).toEqual([0])
+
+    // Sent at the same moment (appended together), each chunk still gets its own answer.
+    const other = await VisitorClient.create(srv.url)
+    const fresh = Bun.randomUUIDv7()
+    expect((await upload(v, fresh, 0, body)).status).toBe(201)
+    const together = await Promise.all([
+      upload(v, fresh, 2, gz(events(t0 + 4000))),
+      upload(other, fresh, 1, gz(events(t0 + 1000))),
+      upload(v, rec, 2, gz(events(t0 + 2000))),
+      upload(v, full, 2, gz(events(t0 + 2000))),
+      upload(v, fresh, 1, gz(events(t0 + 3000))),
+    ])
+    expect(together.map((a) => a.status)).toEqual([201, 404, 409, 413, 201])
+    expect((await chunkRows(fresh)).map((r) => r.seq)).toEqual([0, 1, 2])
   })
 
   it('gives the live view only what follows the last chunk it has, and waits at a gap for a late chunk, for a while', async () => {
