@@ -68,7 +68,7 @@ const UNASSIGNED_SHARE = 0.25
 const ID = (ms: string, u: string) => `('0' || to_hex((${ms})::bigint) || '7000' || to_hex((${u})::bigint - 9223372036854775807 - 1))::uuid`
 const TS = (ms: string) => `to_timestamp((${ms}) / 1000.0)`
 
-async function seed(url: string, n: number, perConv: number): Promise<void> {
+export async function seed(url: string, n: number, perConv: number): Promise<void> {
   const open = Math.max(50, Math.round(n * OPEN_SHARE))
   const visitors = Math.max(1, Math.floor(n / 2))
   const year = 365 * 24 * 3600 * 1000

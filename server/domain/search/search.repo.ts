@@ -43,13 +43,21 @@ function filters(db: Db, s: SearchQuery, status: 'open' | 'resolved' | null, tex
         // word's whole list in the text index for every conversation it checked (120 s for a
         // page of "Bestellungen" at 10,000,000 messages; 22 ms this way).
         db`exists (select 1 from (select m.tsv from messages m where m.conversation_id = c.id offset 0) cm where cm.tsv @@ ${textQuery(db, s.q)})`
+    const byVisitor = text?.visitors
+      ? // few visitors (or none): their ids, known already
+        db`c.visitor_id = any(${text.visitors}::uuid[])`
+      : // many (a common name, a mail domain): checked conversation by conversation along the sort
+        // order, each visitor by its key in a subquery of its own (OFFSET 0, or PostgreSQL makes
+        // it a hashed set of every matching visitor first: 50,000 rows and 66 ms for "jan" at
+        // 1,000,000 visitors, where a page needed 300 conversations checked)
+        db`exists (select 1 from (select vs.name, vs.email from visitors vs where vs.id = c.visitor_id offset 0) cvs
+          where lower(cvs.name) like ${like} or lower(cvs.email) like ${like})`
     where.push(
       text?.conversations && text.visitors
         ? // few of both: one small set of conversations to start from
           db`c.id in (select unnest(${text.conversations}::uuid[])
             union all select cv.id from conversations cv where cv.visitor_id in (select unnest(${text.visitors}::uuid[])))`
-        : db`(${byText} or c.visitor_id in (
-            select vs.id from visitors vs where lower(vs.name) like ${like} or lower(vs.email) like ${like}))`,
+        : db`(${byText} or ${byVisitor})`,
     )
   }
   if (s.rating) {
@@ -156,26 +164,40 @@ async function fewConversations(db: Db, q: string): Promise<string[] | null> {
   return rows.length >= TEXT_PROBE ? null : [...new Set(rows.map((r) => r.conversationId))]
 }
 
+/**
+ * Up to this many visitors whose name or e-mail matches are looked up by their ids; past it each
+ * conversation's visitor is checked along the page's order. Where the two cost the same: checking
+ * a conversation costs about 3 µs, so a page of 30 at a share d of matching visitors costs
+ * 30 / d × 3 µs, against about 1.3 µs per matching visitor to collect them (66 ms for 50,000 at
+ * 1,000,000 visitors) — equal near d = 0.8 %.
+ */
+export const VISITOR_PROBE = 5_000
+
 async function fewVisitors(db: Db, like: string): Promise<string[] | null> {
   const rows = await db<{ id: string }[]>`
-    select vs.id from visitors vs where lower(vs.name) like ${like} or lower(vs.email) like ${like} limit ${TEXT_PROBE}`
-  return rows.length >= TEXT_PROBE ? null : rows.map((r) => r.id)
+    select vs.id from visitors vs where lower(vs.name) like ${like} or lower(vs.email) like ${like} limit ${VISITOR_PROBE}`
+  return rows.length >= VISITOR_PROBE ? null : rows.map((r) => r.id)
 }
 
 /** The latest message of each conversation that matches the text, with plain text around the hit. */
 export async function matches(db: Db, conversationIds: string[], q: string): Promise<Map<string, SearchMatch>> {
   if (conversationIds.length === 0) return new Map()
-  // the snippet is made for the one message shown per conversation, not every match
+  // the snippet is made for the one message shown per conversation, not every match. Each
+  // conversation's messages are read newest first by its own index, in a subquery of its own
+  // (OFFSET 0), and the first that matches is taken: with the match beside the conversation's id,
+  // PostgreSQL ANDed the two indexes and read a common word's whole list in the text index
+  // (1,666,660 entries and 350 ms for "order" at 10,000,000 messages, for a page of 30).
   const rows = await db<{ conversationId: string; id: string; seq: number; snippet: string }[]>`
-    with query as (select ${textQuery(db, q)} as tsq), latest as (
-      select distinct on (m.conversation_id) m.conversation_id, m.id, m.seq, m.lang, m.body
-      from query, messages m
-      where m.conversation_id = any(${conversationIds}::uuid[]) and m.tsv @@ query.tsq
-      order by m.conversation_id, m.seq desc
-    )
-    select l.conversation_id, l.id, l.seq,
+    with query as (select ${textQuery(db, q)} as tsq)
+    select ids.conversation_id, l.id, l.seq,
       ts_headline(l.lang, l.body, query.tsq, 'StartSel="", StopSel="", MaxWords=24, MinWords=8, MaxFragments=1, FragmentDelimiter=" … "') as snippet
-    from latest l, query`
+    from query, unnest(${conversationIds}::uuid[]) as ids(conversation_id)
+    cross join lateral (
+      select cm.id, cm.seq, cm.lang, cm.body
+      from (select m.id, m.seq, m.lang, m.body, m.tsv from messages m where m.conversation_id = ids.conversation_id order by m.seq desc offset 0) cm
+      where cm.tsv @@ query.tsq
+      limit 1
+    ) l`
   return new Map(rows.map((r) => [r.conversationId, { messageId: r.id, seq: r.seq, snippet: r.snippet }]))
 }
 

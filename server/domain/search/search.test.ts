@@ -122,7 +122,19 @@ describe('full text in the six languages', () => {
   it('finds the same conversations for a rare word (looked up by id) and a common one (checked one by one)', async () => {
     await thread({ visitor: 'Wo sind meine Häuser?', language: 'de' })
     await thread({ visitor: 'Hallo', agentLanguage: 'de', reply: 'Das Haus ist unterwegs.' })
-    for (const q of ['Haus', 'running', 'fakturu', 'Jana', 'xylophonist']) {
+    // Found by the visitor's name or e-mail only: by the visitors' ids, or (many visitors match)
+    // each conversation's visitor checked along the page.
+    const named = await thread({ visitor: 'Dobrý den', language: 'cs' })
+    await srv.db.sql`update visitors set name = 'Jana Nováková', email = 'jana.novakova@firma.cz' where id = (select visitor_id from conversations where id = ${named})`
+    for (const q of ['firma.cz', 'Jana']) {
+      const s = parseSearch({ q, status: 'all', limit: '100' })
+      for (const visitors of [(await textHits(srv.db.sql, q)).visitors, null]) {
+        expect((await searchPage(srv.db.sql, s, 100, null, { conversations: null, visitors })).map((r) => r.id)).toContain(named)
+      }
+      const page = await search(srv.running.deps, me, { q, status: 'all', limit: '100' })
+      expect(page.items.find((i) => i.id === named)?.match).toBeNull()
+    }
+    for (const q of ['Haus', 'running', 'fakturu', 'Jana', 'firma.cz', 'xylophonist']) {
       const s = parseSearch({ q, status: 'all', limit: '100' })
       const hits = await textHits(srv.db.sql, q)
       expect(hits.conversations).not.toBeNull()
