@@ -23,24 +23,26 @@ const log = createLogger(config.logLevel)
 // gone already and the query fails with CONNECTION_CLOSED on its own, so that one error is logged
 // and survived; anything else uncaught still ends the process, as before.
 let stopping = false
-// While stopping, a query still queued on a connection that PostgreSQL (killed) or the stop itself
-// closed is rejected with nobody left to hear it (postgres.js: CONNECTION_CLOSED, _ENDED,
-// _DESTROYED). Seen once in CI: SIGTERM with the postmaster dead ended with exit code 1. Nothing
-// more can be done with such a query, so during a stop it is logged and the stop goes on; any
-// other unhandled rejection, and any at all outside a stop, still ends the process.
-/** True (and logged) for a query cut off by the stop; the caller then lets the stop go on. */
-const cutOffByStop = (error: unknown): boolean => {
-  if (!stopping || !/^CONNECTION_(CLOSED|ENDED|DESTROYED)$/.test(String((error as { code?: unknown } | null)?.code ?? ''))) return false
-  log.warn('a database query was cut off by the stop', { error })
+// A query on a connection that PostgreSQL (killed, restarted by the supervisor) or the stop closed
+// is rejected by postgres.js with CONNECTION_CLOSED, _ENDED or _DESTROYED, sometimes with nobody
+// left to hear it (its promise already abandoned: seen in CI both during a stop with the
+// postmaster dead, and while the supervisor restarted a killed postmaster, where it ended the
+// process the restart was meant to keep). The query's work failed either way and the pools
+// reconnect on their own, so such a rejection is logged and survived; any other unhandled
+// rejection still ends the process.
+/** True (and logged) for a query lost with its database connection; the caller then goes on. */
+const lostConnection = (error: unknown): boolean => {
+  if (!/^CONNECTION_(CLOSED|ENDED|DESTROYED)$/.test(String((error as { code?: unknown } | null)?.code ?? ''))) return false
+  log.warn(stopping ? 'a database query was cut off by the stop' : 'a database query lost its connection, with nobody waiting for it', { error })
   return true
 }
 process.on('unhandledRejection', (error) => {
-  if (cutOffByStop(error)) return
+  if (lostConnection(error)) return
   log.error('unhandled rejection', { error })
   process.exit(1)
 })
 process.on('uncaughtException', (error) => {
-  if (cutOffByStop(error)) return
+  if (lostConnection(error)) return
   const stack = error instanceof Error ? (error.stack ?? '') : ''
   // (In the binary every module is one bundled file under /$bunfs/, built with names kept.)
   if (error instanceof TypeError && /socket\.write/.test(error.message) && /postgres[\\/]src[\\/]connection\.js|\/\$bunfs\//.test(stack)) {
