@@ -3,13 +3,12 @@
 // Each turn runs chat.ts's ladder for Parley alone on a database of its own; the medians of the
 // highest rate sustained and of p50/p99 at the fixed rates are printed for each copy.
 import { resolve } from 'node:path'
-import { cleanupAll, log, median, startCluster, SERVER_CPUS } from './lib.ts'
+import { cleanupAll, log, median, option, startCluster, SERVER_CPUS } from './lib.ts'
 import { runChat } from './chat.ts'
 
-const opt = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]
-const a = resolve(opt('a') ?? '')
-const b = resolve(opt('b') ?? 'server/main.ts')
-const runs = Number(opt('runs') ?? 3)
+const a = resolve(option('a') ?? '')
+const b = resolve(option('b') ?? 'server/main.ts')
+const runs = Number(option('runs') ?? 3)
 const CHAT = { visitors: 200, agents: 4, rates: [250, 500, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 8000, 10000, 12000], fixedRates: [250, 1000], stepSeconds: 2, warmupSeconds: 1 }
 
 const results: Record<'a' | 'b', { max: number[]; p50: number[]; p99: number[] }> = { a: { max: [], p50: [], p99: [] }, b: { max: [], p50: [], p99: [] } }

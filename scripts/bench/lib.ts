@@ -310,6 +310,9 @@ export async function startCluster(name: string, settings: string[] = []): Promi
 
 // output ---------------------------------------------------------------------------------------
 
+/** The value of a `--name=value` option on the command line (all after the first "="), or undefined. */
+export const option = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
+
 export const fmt = (x: number, digits = 0): string => (Number.isFinite(x) ? x.toFixed(digits) : '—')
 export const fmtRatio = (x: number): string => (Number.isFinite(x) && x > 0 ? `${x.toFixed(2)}×` : '—')
 export const log = (msg: string): void => {

@@ -7,13 +7,12 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import postgres from 'postgres'
-import { LOAD_CPUS, NODE, ROOT, SERVER_CPUS, cleanupAll, cpuSeconds, log, pinPid, pinned, spawnChild, startCluster, tempDir } from './lib.ts'
+import { LOAD_CPUS, NODE, ROOT, SERVER_CPUS, cleanupAll, cpuSeconds, log, pinPid, pinned, spawnChild, startCluster, tempDir, option } from './lib.ts'
 import { createParleyVisitors, startParley } from './servers.ts'
 
-const opt = (name: string, d: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? d
-const n = Number(opt('n', '2000'))
-const main = opt('main', '')
-const prof = opt('prof', '1') === '1'
+const n = Number(option('n') ?? '2000')
+const main = option('main') ?? ''
+const prof = (option('prof') ?? '1') === '1'
 pinPid(process.pid, LOAD_CPUS)
 
 try {

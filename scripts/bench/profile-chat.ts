@@ -9,17 +9,16 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import postgres from 'postgres'
-import { BUN, LOAD_CPUS, ROOT, SERVER_CPUS, cleanupAll, log, pinPid, pinned, spawnChild, startCluster, tempDir } from './lib.ts'
+import { BUN, LOAD_CPUS, ROOT, SERVER_CPUS, cleanupAll, log, pinPid, pinned, spawnChild, startCluster, tempDir, option } from './lib.ts'
 import { createParleyVisitors, parleyAgentCookies, startParley } from './servers.ts'
 import type { ChatLoadConfig, ChatLoadResult } from './chat-load.ts'
 
-const opt = (name: string, d: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? d
-const rate = Number(opt('rate', '500'))
-const seconds = Number(opt('seconds', '5'))
-const main = opt('main', '')
-const nodeCount = Math.max(1, Number(opt('nodes', '1')))
+const rate = Number(option('rate') ?? '500')
+const seconds = Number(option('seconds') ?? '5')
+const main = option('main') ?? ''
+const nodeCount = Math.max(1, Number(option('nodes') ?? '1'))
 // --pg-cpu=1 moves PostgreSQL off the server core, so the profile shows Parley's own work only.
-const pgCpu = opt('pg-cpu', SERVER_CPUS ?? '')
+const pgCpu = option('pg-cpu') ?? SERVER_CPUS ?? ''
 pinPid(process.pid, LOAD_CPUS)
 
 try {

@@ -17,7 +17,7 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { BUN, LOAD_CPUS, ROOT, SERVER_CPUS, cleanupAll, cpuSeconds, fmt, fmtRatio, freePort, log, median, pinPid, pinned, spawnChild, startCluster } from './lib.ts'
+import { BUN, LOAD_CPUS, ROOT, SERVER_CPUS, cleanupAll, cpuSeconds, fmt, fmtRatio, freePort, log, median, option, pinPid, pinned, spawnChild, startCluster } from './lib.ts'
 import { OWNER, startParley } from './servers.ts'
 import { launchBrowser } from '../../ui/testing/browser.ts'
 
@@ -28,10 +28,9 @@ const TBT_RUNS = quick ? 1 : 3
 const INGEST_S = quick ? 4 : 8
 const IN_FLIGHT = 8
 const profile = process.argv.includes('--profile')
-const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
-const saveBodies = arg('save-bodies')
-const bodiesFrom = arg('bodies')
-const ROUNDS = Number(arg('rounds') ?? 1)
+const saveBodies = option('save-bodies')
+const bodiesFrom = option('bodies')
+const ROUNDS = Number(option('rounds') ?? 1)
 
 const TBT_PROBE = `window.__tbt = 0; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__tbt += Math.max(0, e.duration - 50) }).observe({ type: 'longtask', buffered: true })`
 const HEAVY = `document.addEventListener('DOMContentLoaded', () => {

@@ -9,7 +9,7 @@
 import { writeFileSync, readFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { LOAD_CPUS, cleanupAll, fmt, fmtRatio, log, machine, median, pinPid, pinningNote, startCluster, SERVER_CPUS } from './lib.ts'
+import { LOAD_CPUS, cleanupAll, fmt, fmtRatio, log, machine, median, option, pinPid, pinningNote, startCluster, SERVER_CPUS } from './lib.ts'
 import { runChat, type ChatServerResult } from './chat.ts'
 import { runNodes, type LayoutResult, type NodesResult } from './nodes.ts'
 import { runIdle, type IdleServerResult } from './idle.ts'
@@ -22,14 +22,13 @@ import { runRecordings, type RecordingsResult } from './recordings.ts'
 
 const args = process.argv.slice(2)
 const flag = (name: string) => args.includes(`--${name}`)
-const opt = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]
-const from = opt('from')
+const from = option('from')
 const saved = from ? JSON.parse(readFileSync(from, 'utf8')) : null
 const quick = saved ? Boolean(saved.quick) : flag('quick')
-const only = new Set((opt('only') ?? 'widget,startup,footprint,dashboard,idle,storm,chat,nodes,recordings').split(','))
-const runs = saved ? Number(saved.runs) : Number(opt('runs') ?? (quick ? 1 : 3))
-const conversations = Number(opt('conversations') ?? (quick ? 10_000 : 1_000_000))
-const connections = Number(opt('connections') ?? (quick ? 1_000 : 10_000))
+const only = new Set((option('only') ?? 'widget,startup,footprint,dashboard,idle,storm,chat,nodes,recordings').split(','))
+const runs = saved ? Number(saved.runs) : Number(option('runs') ?? (quick ? 1 : 3))
+const conversations = Number(option('conversations') ?? (quick ? 10_000 : 1_000_000))
+const connections = Number(option('connections') ?? (quick ? 1_000 : 10_000))
 
 // The runner and every load generator it starts live on the load core.
 pinPid(process.pid, LOAD_CPUS)

@@ -22,8 +22,6 @@ const KEEPALIVE_LIMIT = 60 * 1024
 /** Chunks kept for a retry when the server is unreachable or asks to retry later. */
 const MAX_PENDING = 20
 const STATE_KEY = 'parley:recording'
-/** The stylesheets this recording has sent (their hashes): later page loads send a reference. */
-const STYLES_KEY = 'parley:recording:styles'
 /** The server finalises a recording after 2 minutes by default; past this, start a new one. */
 const CONTINUE_MS = 90_000
 
@@ -35,6 +33,8 @@ interface State {
   id: string
   seq: number
   at: number
+  /** The stylesheets this recording has sent (their hashes): later page loads send a reference. */
+  styles: string[]
 }
 
 interface Chunk {
@@ -46,23 +46,9 @@ interface Chunk {
 function loadState(): State {
   try {
     const s = JSON.parse(sessionStorage.getItem(STATE_KEY) ?? 'null') as State | null
-    if (s && typeof s.id === 'string' && typeof s.seq === 'number' && Date.now() - s.at < CONTINUE_MS) return s
+    if (s && typeof s.id === 'string' && typeof s.seq === 'number' && Date.now() - s.at < CONTINUE_MS) return { ...s, styles: Array.isArray(s.styles) ? s.styles : [] }
   } catch {}
-  return { id: crypto.randomUUID(), seq: 0, at: Date.now() }
-}
-
-function loadSentStyles(id: string): Set<string> {
-  try {
-    const s = JSON.parse(sessionStorage.getItem(STYLES_KEY) ?? 'null') as { id: string; hashes: string[] } | null
-    if (s && s.id === id && Array.isArray(s.hashes)) return new Set(s.hashes)
-  } catch {}
-  return new Set()
-}
-
-function saveSentStyles(id: string, hashes: Set<string>): void {
-  try {
-    sessionStorage.setItem(STYLES_KEY, JSON.stringify({ id, hashes: [...hashes] }))
-  } catch {}
+  return { id: crypto.randomUUID(), seq: 0, at: Date.now(), styles: [] }
 }
 
 function saveState(s: State): void {
@@ -96,7 +82,7 @@ export const maskText = (text: string, element: HTMLElement | null) => (element?
 
 export function startRecorder(options: { base: string; token: () => Promise<string>; recordInputs: boolean }): { stop(): void } {
   const state = loadState()
-  let sentStyles = loadSentStyles(state.id)
+  let sentStyles = new Set(state.styles)
   let buffer: RrwebEvent[] = []
   let pending: Chunk[] = []
   let stopped = false
@@ -127,7 +113,10 @@ export function startRecorder(options: { base: string; token: () => Promise<stri
       capped = true
       return
     }
-    if (shareStyles(e, sentStyles)) saveSentStyles(state.id, sentStyles)
+    if (shareStyles(e, sentStyles)) {
+      state.styles = [...sentStyles]
+      saveState(state)
+    }
     buffer.push(e)
     // A single-page-app navigation: the timeline marks it as a page.
     if (location.href !== lastHref) {
@@ -187,8 +176,9 @@ export function startRecorder(options: { base: string; token: () => Promise<stri
           pending = []
           state.id = crypto.randomUUID()
           state.seq = 0
-          saveState(state)
           sentStyles = new Set()
+          state.styles = []
+          saveState(state)
           record.takeFullSnapshot(true)
         }
       }
