@@ -7,7 +7,7 @@ import { migrate } from '../../server/db/migrate.ts'
 import { listView, openCounts, decodeCursor, encodeCursor } from '../../server/domain/conversations/conversations.repo.ts'
 import { listLatest } from '../../server/domain/messages/messages.repo.ts'
 import { search } from '../../server/domain/search/search.usecases.ts'
-import { searchPage, textHits } from '../../server/domain/search/search.repo.ts'
+import { searchPage, hits } from '../../server/domain/search/search.repo.ts'
 import { parseSearch } from '../../server/domain/search/search.rules.ts'
 import { ALL_CPUS, SERVER_CPUS, percentile, log, type Cluster } from './lib.ts'
 
@@ -96,6 +96,14 @@ export async function seed(url: string, n: number, perConv: number): Promise<voi
     else ((array[10, 10, 10, 81, 185, 93])[1 + (${i}) % 6] || '.' || (${i}) % 251 || '.' || ((${i}) / 251) % 256 || '.' || (${i}) % 254 + 1)::inet end`
   const URL_OF = (i: string) => `case when ${web(i)} then 'https://shop.example/' ||
     (array['pricing', 'checkout', 'cart', 'help/shipping', 'blog/post-' || (${i}) % 400, 'product/' || (${i}) % 5000, 'account', 'product/' || (${i}) % 5000 || '?ref=mail'])[1 + (${i}) % 8] end`
+  // Tags on about 29% of conversations (one or two), ratings on about 36% of the resolved ones
+  // (thumbs or stars): moduli prime to the others', so filters combine as in life. The
+  // conversations row carries copies of both (migration 00020; the seed bypasses its triggers).
+  const TAGS_OF = (i: string) => `case when (${i}) % 7 in (0, 1) then array(select distinct (${tagArray}::uuid[])[1 + t]
+    from unnest(array[(${i}) % ${TAGS}, case when (${i}) % 7 = 0 then ((${i}) / 7) % ${TAGS} end]) t where t is not null) else '{}' end`
+  const rated = (i: string) => `((${i}) % 11 < 4 and not ${isOpen(i)})`
+  const RATING_SCALE = (i: string) => `(case when (${i}) % 2 = 0 then 'thumbs' else 'stars' end)`
+  const RATING_SCORE = (i: string) => `(case when (${i}) % 2 = 0 then ((${i}) / 11) % 2 else 1 + ((${i}) / 11) % 5 end)::smallint`
   // each conversation is in one of the six languages (index into BODIES / CONFIGS)
   const LANGUAGE_OF = (i: string) => `(1 + (${i}) % 6)`
   const sessions = Array.from({ length: 2 }, () => createSql(url, { max: 1 }))
@@ -126,7 +134,8 @@ export async function seed(url: string, n: number, perConv: number): Promise<voi
     // running server adds to them row by row).
     searchIndexes = await a.unsafe<{ name: string; definition: string }[]>(`
       select indexname as name, indexdef as definition from pg_indexes
-      where indexname in ('messages_text', 'visitors_name_trgm', 'visitors_email_trgm', 'conversations_resolved_ip', 'conversations_resolved_url')`)
+      where indexname in ('messages_text', 'visitors_name_trgm', 'visitors_email_trgm', 'conversations_resolved_ip', 'conversations_resolved_url',
+        'conversations_resolved_facets')`)
     for (const ix of searchIndexes) await a.unsafe(`drop index ${ix.name}`)
     const halves = (lo: number, hi: number): [number, number][] => {
       const mid = Math.floor((lo + hi) / 2)
@@ -147,7 +156,7 @@ export async function seed(url: string, n: number, perConv: number): Promise<voi
         sessions[k]!.unsafe(`
           insert into conversations (id, visitor_id, channel, status, assignee_id, last_seq, last_message_at,
             last_message_preview, last_message_author, waiting_since, created_at, updated_at, resolved_at, resolved_by,
-            group_id, ip, start_url)
+            group_id, ip, start_url, tag_ids, rating_scale, rating_score)
           select ${ID(cMs('i'), 'i')}, ${ID(vMs(visitorOf('i')), visitorOf('i'))}, ${CHANNEL('i')}::channel_kind,
             (case when ${isOpen('i')} then 'open' else 'resolved' end)::conversation_status,
             case when ${unassigned('i')} then null else ${agentOf('i')} end,
@@ -156,7 +165,8 @@ export async function seed(url: string, n: number, perConv: number): Promise<voi
             ${TS(cMs('i'))}, ${TS(cMs('i') + ` + ${perConv} * 60000`)},
             case when ${isOpen('i')} then null else ${TS(cMs('i') + ' + 1800000 + (i % 997) * 1000')} end,
             case when ${isOpen('i')} then null else ${agentOf('i')} end,
-            ${groupOf('i')}, ${IP('i')}, ${URL_OF('i')}
+            ${groupOf('i')}, ${IP('i')}, ${URL_OF('i')},
+            ${TAGS_OF('i')}, case when ${rated('i')} then ${RATING_SCALE('i')} end, case when ${rated('i')} then ${RATING_SCORE('i')} end
           from generate_series(${lo}, ${hi}) i`),
       ),
     )
@@ -186,23 +196,19 @@ export async function seed(url: string, n: number, perConv: number): Promise<voi
     }
     await Promise.all([a.unsafe(messageSql(quarters[0]!)), b.unsafe(messageSql(quarters[2]!))])
     await Promise.all([a.unsafe(messageSql(quarters[1]!)), b.unsafe(messageSql(quarters[3]!))])
-    // Tags on about 29% of conversations (one or two), ratings on about 36% of the resolved ones
-    // (thumbs or stars): moduli prime to the others', so filters combine as in life.
+    // The tags and ratings themselves (the conversations rows got their copies above).
     await Promise.all([
       a.unsafe(`
         insert into conversation_tags (conversation_id, tag_id, added_at)
-        select ${ID(cMs('i'), 'i')}, (${tagArray}::uuid[])[1 + t], ${TS(cMs('i'))}
+        select ${ID(cMs('i'), 'i')}, t, ${TS(cMs('i'))}
         from generate_series(1, ${n}) i
-        cross join lateral (select distinct t from unnest(array[i % ${TAGS}, case when i % 7 = 0 then (i / 7) % ${TAGS} end]) t where t is not null) x
-        where i % 7 in (0, 1)`),
+        cross join lateral unnest(${TAGS_OF('i')}) t`),
       b.unsafe(`
         insert into conversation_ratings (conversation_id, visitor_id, scale, score, created_at, updated_at)
         select ${ID(cMs('i'), 'i')}, ${ID(vMs(visitorOf('i')), visitorOf('i'))},
-          case when i % 2 = 0 then 'thumbs' else 'stars' end,
-          case when i % 2 = 0 then (i / 11) % 2 else 1 + (i / 11) % 5 end,
-          ${TS(cMs('i') + ' + 3600000')}, ${TS(cMs('i') + ' + 3600000')}
+          ${RATING_SCALE('i')}, ${RATING_SCORE('i')}, ${TS(cMs('i') + ' + 3600000')}, ${TS(cMs('i') + ' + 3600000')}
         from generate_series(1, ${n}) i
-        where i % 11 < 4 and not ${isOpen('i')}`),
+        where ${rated('i')}`),
     ])
     for (const ix of searchIndexes) await a.unsafe(ix.definition)
   } finally {
@@ -311,7 +317,7 @@ export async function runDashboard(cluster: Cluster, o: DashboardOptions): Promi
       // the page's statement (with q, the last one is the matches of the page)
       explain: async (db) => {
         const s = parseSearch(params(0))
-        return searchPage(db, s, PAGE, null, s.q !== null ? await textHits(db, s.q) : null)
+        return searchPage(db, s, PAGE, null, await hits(db, s, PAGE))
       },
     })
   }

@@ -11,8 +11,6 @@ export interface ViewRow extends ConversationRow {
   visitorEmail: string | null
   assigneeName: string | null
   lastMessageAgentName: string | null
-  ratingScale: 'thumbs' | 'stars' | null
-  ratingScore: number | null
   tags: { id: string; name: string; color: string }[]
   groupName: string | null
   sortKey: string
@@ -26,7 +24,7 @@ export interface ViewRow extends ConversationRow {
  */
 export const viewSelect = (db: Db, source = 'conversations', sortKey = db`null`) => db`
   select c.*, v.number as visitor_number, v.name as visitor_name, v.email as visitor_email, a.name as assignee_name,
-    la.name as last_message_agent_name, r.scale as rating_scale, r.score as rating_score, (${sortKey})::text as sort_key,
+    la.name as last_message_agent_name, (${sortKey})::text as sort_key,
     coalesce((select json_agg(json_build_object('id', t.id, 'name', t.name, 'color', t.color) order by lower(t.name))
       from conversation_tags ct join tags t on t.id = ct.tag_id where ct.conversation_id = c.id), '[]') as tags,
     g.name as group_name
@@ -34,7 +32,6 @@ export const viewSelect = (db: Db, source = 'conversations', sortKey = db`null`)
   join visitors v on v.id = c.visitor_id
   left join agents a on a.id = c.assignee_id
   left join agents la on la.id = c.last_message_agent_id
-  left join conversation_ratings r on r.conversation_id = c.id
   left join groups g on g.id = c.group_id`
 
 export function toView(r: ViewRow): ConversationView {

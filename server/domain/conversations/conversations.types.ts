@@ -27,6 +27,10 @@ export interface ConversationRow {
   resolvedBy: string | null
   /** The group (team) it waits in (#16); null without groups. */
   groupId: string | null
+  /** Copies of its rating and tags (migration 00020's triggers keep them), for search. */
+  ratingScale: 'thumbs' | 'stars' | null
+  ratingScore: number | null
+  tagIds: string[]
 }
 
 /** A conversation as lists and threads show it. */

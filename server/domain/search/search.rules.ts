@@ -50,6 +50,24 @@ export function parseRating(value: string | undefined): SearchFilters['rating'] 
 }
 
 /**
+ * The facets a search's equality filters ask for, as search_facets() (migration 00020) writes
+ * them: one list per filter, and a conversation matches when it has at least one facet of every
+ * list. Tags "all" is one list per tag; a tag's facet is its bare id.
+ */
+export function facetLists(s: SearchFilters): string[][] {
+  const lists: string[][] = []
+  if (s.agent !== null) lists.push([`a:${s.agent}`])
+  if (s.group !== null) lists.push([`g:${s.group}`])
+  if (s.channel !== null) lists.push([`c:${s.channel}`])
+  if (s.rating) lists.push([...s.rating.thumbs.map((n) => `r:thumbs:${n}`), ...s.rating.stars.map((n) => `r:stars:${n}`)])
+  if (s.tags.length > 0) {
+    if (s.tagMode === 'any') lists.push([...s.tags])
+    else for (const t of s.tags) lists.push([t])
+  }
+  return lists
+}
+
+/**
  * An address (exact) or a CIDR range, IPv4 or IPv6. The network may have host bits set
  * (10.1.2.3/8 means 10.0.0.0/8), as PostgreSQL's inet reads it.
  */

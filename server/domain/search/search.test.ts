@@ -129,7 +129,7 @@ describe('full text in the six languages', () => {
     for (const q of ['firma.cz', 'Jana']) {
       const s = parseSearch({ q, status: 'all', limit: '100' })
       for (const visitors of [(await textHits(srv.db.sql, q)).visitors, null]) {
-        expect((await searchPage(srv.db.sql, s, 100, null, { conversations: null, visitors })).map((r) => r.id)).toContain(named)
+        expect((await searchPage(srv.db.sql, s, 100, null, { text: { conversations: null, visitors }, facets: null })).map((r) => r.id)).toContain(named)
       }
       const page = await search(srv.running.deps, me, { q, status: 'all', limit: '100' })
       expect(page.items.find((i) => i.id === named)?.match).toBeNull()
@@ -139,13 +139,13 @@ describe('full text in the six languages', () => {
       const hits = await textHits(srv.db.sql, q)
       expect(hits.conversations).not.toBeNull()
       expect(hits.visitors).not.toBeNull()
-      const byId = (await searchPage(srv.db.sql, s, 100, null, hits)).map((r) => r.id)
-      const oneByOne = (await searchPage(srv.db.sql, s, 100, null, { conversations: null, visitors: null })).map((r) => r.id)
-      const rareWordManyNames = (await searchPage(srv.db.sql, s, 100, null, { ...hits, visitors: null })).map((r) => r.id)
+      const byId = (await searchPage(srv.db.sql, s, 100, null, { text: hits, facets: null })).map((r) => r.id)
+      const oneByOne = (await searchPage(srv.db.sql, s, 100, null, { text: { conversations: null, visitors: null }, facets: null })).map((r) => r.id)
+      const rareWordManyNames = (await searchPage(srv.db.sql, s, 100, null, { text: { ...hits, visitors: null }, facets: null })).map((r) => r.id)
       expect(rareWordManyNames).toEqual(byId)
       expect(oneByOne).toEqual(byId)
     }
-    expect((await searchPage(srv.db.sql, parseSearch({ q: 'Haus', status: 'all' }), 100, null, { conversations: null, visitors: null })).length).toBeGreaterThanOrEqual(3)
+    expect((await searchPage(srv.db.sql, parseSearch({ q: 'Haus', status: 'all' }), 100, null, { text: { conversations: null, visitors: null }, facets: null })).length).toBeGreaterThanOrEqual(3)
   })
 
   it('does not look a common word up (by the statistics, no rows read), and still finds it page by page', async () => {

@@ -44,8 +44,8 @@ export async function parse(deps: SearchDeps, params: Record<string, string | un
   return s
 }
 
-async function page(deps: SearchDeps, s: SearchQuery, limit: number, cursor: SearchQuery['cursor'], text: repo.TextHits | null): Promise<SearchPage> {
-  const rows = await repo.searchPage(deps.sql, s, limit, cursor, text)
+async function page(deps: SearchDeps, s: SearchQuery, limit: number, cursor: SearchQuery['cursor'], hits: repo.Hits): Promise<SearchPage> {
+  const rows = await repo.searchPage(deps.sql, s, limit, cursor, hits)
   const more = rows.length > limit
   const shown = more ? rows.slice(0, limit) : rows
   const found = s.q !== null ? await repo.matches(deps.sql, shown.map((r) => r.id), s.q) : new Map()
@@ -56,7 +56,7 @@ async function page(deps: SearchDeps, s: SearchQuery, limit: number, cursor: Sea
 
 export async function search(deps: SearchDeps, _actor: Actor, params: Record<string, string | undefined>): Promise<SearchPage> {
   const s = await parse(deps, params)
-  return page(deps, s, s.limit, s.cursor, s.q !== null ? await repo.textHits(deps.sql, s.q) : null)
+  return page(deps, s, s.limit, s.cursor, await repo.hits(deps.sql, s, s.limit))
 }
 
 /**
@@ -66,9 +66,9 @@ export async function search(deps: SearchDeps, _actor: Actor, params: Record<str
 export async function* exportResults(deps: SearchDeps, s: SearchQuery, state: { capped: boolean } = { capped: false }): AsyncGenerator<SearchItem> {
   let cursor = s.cursor
   let sent = 0
-  const text = s.q !== null ? await repo.textHits(deps.sql, s.q) : null
+  const hits = await repo.hits(deps.sql, s, EXPORT_PAGE)
   for (let pages = 0; pages <= EXPORT_CAP / EXPORT_PAGE; pages++) {
-    const p = await page(deps, s, Math.min(EXPORT_PAGE, EXPORT_CAP - sent), cursor, text)
+    const p = await page(deps, s, Math.min(EXPORT_PAGE, EXPORT_CAP - sent), cursor, hits)
     for (const item of p.items) yield item
     sent += p.items.length
     if (!p.nextCursor) return
