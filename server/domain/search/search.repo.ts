@@ -88,13 +88,17 @@ function facetFilters(db: Db, s: SearchFilters): Fragment[] {
 
 export type SearchRow = ViewRow
 
+/**
+ * The rows past a keyset cursor. The key travels as text: a timestamptz parameter would pass
+ * through a JavaScript Date and lose its microseconds (and then skip every row that shares the instant).
+ */
+const after = (db: Db, sort: ReturnType<typeof columns>['sort'], cursor: SearchCursor): Fragment => db`(${sort}, c.id) < (${cursor[0]}::text::timestamptz, ${cursor[1]}::uuid)`
+
 /** One status's page, newest first (a fragment: `all` puts two together). */
 function branch(db: Db, s: SearchQuery, status: 'open' | 'resolved' | null, limit: number, cursor: SearchCursor | null, hits: Hits): Fragment {
   const { sort } = columns(db, s)
   const where = filters(db, s, status, hits)
-  // the key travels as text: a timestamptz parameter would pass through a JavaScript Date and lose
-  // its microseconds (and then skip every row that shares the instant)
-  if (cursor) where.push(db`(${sort}, c.id) < (${cursor[0]}::text::timestamptz, ${cursor[1]}::uuid)`)
+  if (cursor) where.push(after(db, sort, cursor))
   return db`
     ${viewSelect(db, 'conversations', sort)}
     where ${and(db, where)}
@@ -217,10 +221,10 @@ export async function facetHits(sql: Sql, s: SearchQuery, limit: number): Promis
   const lists = facetLists(s)
   if (lists.length < 2 || s.status === 'open') return null
   const { sort } = columns(sql, s)
-  const after = s.cursor ? sql`and (${sort}, c.id) < (${s.cursor[0]}::text::timestamptz, ${s.cursor[1]}::uuid)` : sql``
+  const from = s.cursor ? sql`and ${after(sql, sort, s.cursor)}` : sql``
   const [window] = await sql<{ seen: number; found: number }[]>`
     select count(*)::int as seen, count(*) filter (where ${and(sql, facetFilters(sql, s))})::int as found
-    from (select c.* from conversations c where c.status = 'resolved' ${after} order by ${sort} desc, c.id desc limit ${FACET_WINDOW}) c`
+    from (select c.* from conversations c where c.status = 'resolved' ${from} order by ${sort} desc, c.id desc limit ${FACET_WINDOW}) c`
   if (window!.found > limit || window!.seen < FACET_WINDOW) return null
   // the facets index, and only it: PostgreSQL's estimate is the product above, and with a LIMIT it
   // would rather walk an index or the table until it has found enough
