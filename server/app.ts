@@ -42,7 +42,11 @@ export const MAX_BODY_BYTES = 1024 * 1024
 
 export function createApp(deps: AppDeps) {
   const strictPage = pageHeaders([DASHBOARD_STYLE])
-  return new Elysia({ websocket: { maxPayloadLength: 256 * 1024, idleTimeout: 120 }, serve: { maxRequestBodySize: MAX_UPLOAD_BODY + 64 * 1024, reusePort: false } } as never)
+  const sockets = socketRoutes(deps)
+  return new Elysia({
+    websocket: { maxPayloadLength: 256 * 1024, idleTimeout: 120 },
+    serve: { maxRequestBodySize: MAX_UPLOAD_BODY + 64 * 1024, reusePort: false, routes: sockets.serveRoutes },
+  } as never)
     .onError((ctx) => {
       const res = handleError(deps.log, ctx as never)
       if (new URL(ctx.request.url).pathname.startsWith('/api/widget/')) {
@@ -141,7 +145,7 @@ export function createApp(deps: AppDeps) {
     .use(transcriptRoutes(deps))
     .use(deps.channels.routes({ requireAgent: (request) => requireAgent(deps, request) }))
     .use(serverApiRoutes(deps))
-    .use(socketRoutes(deps))
+    .use(sockets.plugin)
     .use(demoRoutes(deps))
     .use(docsRoutes())
     .use(staticRoutes())

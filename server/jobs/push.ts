@@ -4,7 +4,7 @@
 // The payload is encrypted for the device (aes128gcm, RFC 8291) and the request signed with the
 // installation's VAPID key (RFC 8292) by the `web-push` package; the request itself goes out with
 // fetch, which (unlike web-push's own sender) also reaches a loopback http endpoint in tests.
-import * as webPush from 'web-push'
+import type * as WebPush from 'web-push'
 import type { Sql } from '../db/client.ts'
 import type { Logger } from '../shared/logger.ts'
 import {
@@ -83,6 +83,8 @@ export class PushWorker {
       try {
         const hit = this.o.push.allowLoopbackHttp ? null : await privateAddressOf(p.endpoint)
         if (hit) throw new Error(`refused: the endpoint's host ${hostOf(p.endpoint)} is on this machine or a private network (${hit})`)
+        // web-push (with its ASN.1 and big-number code) is loaded by the first push, not at start.
+        const webPush = require('web-push') as typeof WebPush
         const req = webPush.generateRequestDetails({ endpoint: p.endpoint, keys: p.keys }, p.payload, {
           vapidDetails: vapid,
           TTL: TTL_SECONDS,

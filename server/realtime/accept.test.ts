@@ -30,7 +30,12 @@ describe('a burst of widget sockets', () => {
     const sockets = await Promise.all(good)
     const refused = await Promise.all(bad)
     expect(refused.map((r) => r.status)).toEqual([401, 401, 401])
-    for (const r of refused) expect(((await r.json()) as { error: { code: string } }).error.code).toBe('visitor.unauthorized')
+    for (const r of refused) {
+      expect(((await r.json()) as { error: { code: string } }).error.code).toBe('visitor.unauthorized')
+      // Bun's router answers this path ahead of the app's hooks: the same headers all the same.
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(r.headers.get('x-request-id')).toBeTruthy()
+    }
     const hellos = await Promise.all(sockets.map((s) => s.waitFor('hello')))
     expect(hellos.map((h) => h.id)).toEqual([...visitors, ...visitors.slice(0, 5)].map((v) => v.id))
 
@@ -55,6 +60,21 @@ describe('a burst of widget sockets', () => {
     await until(async () => (await srv.db.sql<{ n: number }[]>`select coalesce(sum(connections), 0)::int as n from visitor_connections`)[0]!.n === 0)
     dash.close()
   }, 60_000)
+})
+
+describe('a widget socket refused before any lookup', () => {
+  it('answers text PostgreSQL cannot store with the same 400 as every other route, and a missing upgrade with 400', async () => {
+    const visitor = await VisitorClient.create(srv.url)
+    const elsewhere = await fetch(`${srv.url}/api/widget/me?x=%00`, { headers: { authorization: `Bearer ${visitor.token}` } })
+    const bad = await fetch(`${srv.url}/ws/visitor?token=${encodeURIComponent(visitor.token)}&x=%00`)
+    expect(bad.status).toBe(400)
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe(((await elsewhere.json()) as { error: { code: string } }).error.code)
+    // A plain GET with a good token is not a WebSocket: told so, and nothing is counted online.
+    const plain = await fetch(`${srv.url}/ws/visitor?token=${encodeURIComponent(visitor.token)}`)
+    expect(plain.status).toBe(400)
+    expect(((await plain.json()) as { error: { code: string } }).error.code).toBe('socket.upgrade_required')
+    expect(await connections(visitor.id)).toBe(0)
+  })
 })
 
 async function connections(visitorId: string): Promise<number> {

@@ -144,3 +144,55 @@ describe('hub: end-of-turn writes', () => {
     expect(writes).toEqual([['s', 'last words', 1]])
   })
 })
+
+describe('hub: widget sockets kept for blocks and restarts', () => {
+  /** A widget socket as the hub keeps it; closing untracks it, as the real close handler does. */
+  function tracked(hub: Hub, visitorId: string, ip: string | null, log: string[]) {
+    const ws = {
+      ip,
+      close: () => {
+        log.push(`close ${visitorId} ${ip}`)
+        hub.untrackVisitor(visitorId, ws)
+      },
+      restart: (reason: string) => log.push(`restart ${visitorId} ${ip} ${reason}`),
+    }
+    hub.trackVisitor(visitorId, ws)
+    return ws
+  }
+
+  it('closes every tab of a blocked visitor, from one socket to three and back, and each only once', () => {
+    const hub = new Hub(null as unknown as Sql, silentLogger)
+    const log: string[] = []
+    const one = tracked(hub, 'v1', '192.0.2.1', log)
+    tracked(hub, 'v1', '192.0.2.2', log)
+    tracked(hub, 'v1', '192.0.2.3', log)
+    hub.trackVisitor('v1', one) // tracked twice is still one socket
+    tracked(hub, 'v2', '192.0.2.9', log)
+    expect(hub.closeBlocked(['v1'], null)).toBe(3)
+    expect(log.sort()).toEqual(['close v1 192.0.2.1', 'close v1 192.0.2.2', 'close v1 192.0.2.3'])
+    expect(hub.closeBlocked(['v1'], null)).toBe(0)
+
+    // A visitor down from two tabs to one is still found, and a closed tab is not closed again.
+    const log2: string[] = []
+    const a = tracked(hub, 'v3', '192.0.2.4', log2)
+    tracked(hub, 'v3', '192.0.2.5', log2)
+    hub.untrackVisitor('v3', a)
+    expect(hub.closeBlocked(['v3'], null)).toBe(1)
+    expect(log2).toEqual(['close v3 192.0.2.5'])
+  })
+
+  it('closes the sockets of a blocked range by their own address, whichever tab of a visitor it is', () => {
+    const hub = new Hub(null as unknown as Sql, silentLogger)
+    const log: string[] = []
+    tracked(hub, 'v1', '203.0.113.7', log)
+    tracked(hub, 'v1', '198.51.100.1', log)
+    tracked(hub, 'v2', '203.0.113.8', log)
+    tracked(hub, 'v3', null, log)
+    expect(hub.closeBlocked([], (ip) => ip.startsWith('203.0.113.'))).toBe(2)
+    expect(log.sort()).toEqual(['close v1 203.0.113.7', 'close v2 203.0.113.8'])
+    // what is left: v1's other tab and v3, both restarted with the window in the reason
+    log.length = 0
+    expect(hub.restartAll(8000)).toEqual({ closed: 2, windowMs: 1000 })
+    expect(log.sort()).toEqual(['restart v1 198.51.100.1 restarting; reconnect within 1000 ms', 'restart v3 null restarting; reconnect within 1000 ms'])
+  })
+})

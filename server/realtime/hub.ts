@@ -57,6 +57,11 @@ export interface HubSocket extends Closable {
   restart(reason: string): void
 }
 
+/** A widget socket as the hub keeps it: with its address, so a blocked range closes it live. */
+export interface VisitorSocket extends HubSocket {
+  readonly ip: string | null
+}
+
 /** A dashboard socket's way to end itself when its session ends (see sockets.ts). */
 export interface SessionSocket {
   end(reason: string): void
@@ -272,19 +277,32 @@ export class Hub {
   }
 
   // Blocking (#16) ------------------------------------------------------------------------------
-  /** Widget sockets by visitor id, with their address, so a block closes them live. */
-  private visitorSockets = new Map<string, Map<HubSocket, string | null>>()
+  /**
+   * Widget sockets by visitor id, so a block closes them live: the socket itself for a visitor
+   * with one (most of them; no collection per visitor), a set once they open a second tab.
+   */
+  private visitorSockets = new Map<string, VisitorSocket | Set<VisitorSocket>>()
 
-  trackVisitor(visitorId: string, ip: string | null, ws: HubSocket): void {
-    let map = this.visitorSockets.get(visitorId)
-    if (!map) this.visitorSockets.set(visitorId, (map = new Map()))
-    map.set(ws, ip)
+  trackVisitor(visitorId: string, ws: VisitorSocket): void {
+    const had = this.visitorSockets.get(visitorId)
+    if (!had) this.visitorSockets.set(visitorId, ws)
+    else if (had instanceof Set) had.add(ws)
+    else if (had !== ws) this.visitorSockets.set(visitorId, new Set([had, ws]))
   }
 
-  untrackVisitor(visitorId: string, ws: HubSocket): void {
-    const map = this.visitorSockets.get(visitorId)
-    map?.delete(ws)
-    if (map && map.size === 0) this.visitorSockets.delete(visitorId)
+  untrackVisitor(visitorId: string, ws: VisitorSocket): void {
+    const had = this.visitorSockets.get(visitorId)
+    if (had === ws) this.visitorSockets.delete(visitorId)
+    else if (had instanceof Set) {
+      had.delete(ws)
+      if (had.size === 1) this.visitorSockets.set(visitorId, had.values().next().value!)
+    }
+  }
+
+  /** This visitor's widget sockets on this process (a copy: closing one untracks it). */
+  private socketsOf(visitorId: string): VisitorSocket[] {
+    const had = this.visitorSockets.get(visitorId)
+    return !had ? [] : had instanceof Set ? [...had] : [had]
   }
 
   /**
@@ -299,10 +317,10 @@ export class Hub {
       ws.close()
       closed++
     }
-    for (const id of visitorIds) for (const ws of [...(this.visitorSockets.get(id)?.keys() ?? [])]) close(ws)
+    for (const id of visitorIds) for (const ws of this.socketsOf(id)) close(ws)
     if (blockedIp) {
-      for (const map of [...this.visitorSockets.values()]) {
-        for (const [ws, ip] of [...map]) if (ip && blockedIp(ip)) close(ws)
+      for (const id of [...this.visitorSockets.keys()]) {
+        for (const ws of this.socketsOf(id)) if (ws.ip && blockedIp(ws.ip)) close(ws)
       }
     }
     return closed
@@ -318,7 +336,10 @@ export class Hub {
    */
   restartAll(maxMs: number): { closed: number; windowMs: number } {
     const sockets: HubSocket[] = []
-    for (const map of this.visitorSockets.values()) sockets.push(...map.keys())
+    for (const had of this.visitorSockets.values()) {
+      if (had instanceof Set) sockets.push(...had)
+      else sockets.push(had)
+    }
     for (const set of this.agentSockets.values()) sockets.push(...set)
     const windowMs = Math.round(Math.min(maxMs, Math.max(1000, sockets.length)))
     const reason = `restarting; reconnect within ${windowMs} ms`

@@ -12,9 +12,12 @@ import { getConversation, getVisitorConversation, counts } from '../domain/conve
 import { listMessages, markDelivered, sendReply, type MessageResult } from '../domain/messages/messages.usecases.ts'
 import type { ConversationView } from '../domain/conversations/conversations.types.ts'
 import { SESSION_COOKIE, clientIp, isCrossSite, readCookie } from '../http/request.ts'
-import { AGENTS, agentTopic, encode, encodeMessageFrame, visitorTopic, type SessionSocket, type HubSocket } from './hub.ts'
+import { AGENTS, agentTopic, encode, encodeMessageFrame, visitorTopic, type SessionSocket, type HubSocket, type VisitorSocket } from './hub.ts'
 import { parseFrame, type ClientFrame, type ParseResult } from './protocol.ts'
 import { RateLimitedError, type Door } from '../http/limits.ts'
+import { handleError, requestId } from '../http/errors.ts'
+import { BASE_HEADERS } from '../http/security.ts'
+import { checkUrlText } from '../shared/text.ts'
 import type { ServerFrame } from './wire.ts'
 import { blockedError, isBlocked } from '../domain/blocking/blocking.usecases.ts'
 
@@ -42,7 +45,7 @@ interface SocketState {
    * closes mid-word never says it stopped, so its close says it, instead of the other side's
    * indicator lingering until it times out.
    */
-  typing: Map<string, string>
+  typing: Map<string, string> | null
   /** The conversation this dashboard shows (collision); its close says the agent left it. */
   viewing: string | null
   /** A widget's page state as it last said (page.state): 'hidden' or 'closing' when it goes away is a closed tab. */
@@ -104,8 +107,8 @@ function emitTyping(deps: AppDeps, who: Who, conversationId: string, visitorId: 
 
 /** The socket is gone: whatever it was typing, it has stopped; whatever it showed, it no longer does. */
 function stopTyping(deps: AppDeps, state: SocketState): void {
-  for (const [conversationId, visitorId] of state.typing) emitTyping(deps, state.who, conversationId, visitorId, false)
-  state.typing.clear()
+  if (state.typing) for (const [conversationId, visitorId] of state.typing) emitTyping(deps, state.who, conversationId, visitorId, false)
+  state.typing = null
   setViewing(deps, state, null, false)
 }
 
@@ -163,8 +166,8 @@ async function handleFrame(deps: AppDeps, ws: Sock, state: SocketState, frame: C
       return
     case 'typing': {
       const c = await conversationFor(frame.conversationId)
-      if (frame.typing) state.typing.set(c.id, c.visitor.id)
-      else state.typing.delete(c.id)
+      if (frame.typing) (state.typing ??= new Map()).set(c.id, c.visitor.id)
+      else state.typing?.delete(c.id)
       emitTyping(deps, who, c.id, c.visitor.id, frame.typing)
       return
     }
@@ -237,7 +240,7 @@ function onMessage(deps: AppDeps, ws: Sock, state: SocketState, raw: string | Bu
   }
   state.waiting++
   state.waitingChars += size
-  state.queue = state.queue.then(async () => {
+  enqueue(state, async () => {
     state.waiting--
     state.waitingChars -= size
     // Work for a socket that is gone is dropped: nobody would get its answer, and what it sent
@@ -261,6 +264,19 @@ function onMessage(deps: AppDeps, ws: Sock, state: SocketState, raw: string | Bu
       }
     }
   })
+}
+
+/**
+ * Runs `job` after the socket's earlier frames. Once the queue has run dry it points at the shared
+ * settled promise again, so an idle socket holds no promise of its own.
+ */
+function enqueue(state: SocketState, job: () => Promise<void>): void {
+  const next = state.queue.then(job)
+  state.queue = next
+  const reset = () => {
+    if (state.queue === next) state.queue = SETTLED
+  }
+  void next.then(reset, reset)
 }
 
 /**
@@ -307,7 +323,7 @@ interface SocketData {
   /** A blocked visitor's socket (#16): told so in an error frame and closed at once. */
   blocked?: boolean
   /** How the hub closes this socket: a widget's when its visitor or address is blocked, an agent's when deactivated, any when the server restarts. */
-  closer?: HubSocket
+  closer?: HubSocket | WidgetHandle
   /**
    * Closed for a graceful restart: its close is not counted down one by one (the process's
    * presence rows go with its row when it stops) and it is not a visitor leaving.
@@ -332,6 +348,27 @@ function closeForRestart(ws: ServerWebSocket<SocketData>, reason: string): void 
   ws.close(1012, reason)
 }
 
+/**
+ * How the hub reaches one widget socket (a block closes it, a restart closes it with a window):
+ * one small object per socket with its methods on the prototype, where two closures and their
+ * scope were — at 10,000 idle widgets every per-socket object counts.
+ */
+class WidgetHandle implements VisitorSocket {
+  constructor(
+    readonly ws: ServerWebSocket<SocketData>,
+    readonly ip: string | null,
+  ) {}
+  close(): void {
+    closeBlocked(this.ws)
+  }
+  restart(reason: string): void {
+    closeForRestart(this.ws, reason)
+  }
+}
+
+/** A socket's queue starts settled; one shared promise rather than one per socket. */
+const SETTLED: Promise<void> = Promise.resolve()
+
 function upgrade(server: Server<unknown> | null | undefined, request: Request, data: SocketData): void {
   if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
     throw new AppError('socket.upgrade_required', 400, 'this is a WebSocket endpoint: connect with a WebSocket client')
@@ -339,6 +376,10 @@ function upgrade(server: Server<unknown> | null | undefined, request: Request, d
   if (!server?.upgrade(request, { data })) throw new AppError('socket.upgrade_failed', 400, 'the WebSocket handshake failed')
 }
 
+/**
+ * The two socket endpoints: `plugin` for the app, and `serveRoutes` for Bun's router in front of it
+ * (the widget's socket; see visitorRoute).
+ */
 export const socketRoutes = (deps: AppDeps) => {
   // A burst of accepts (every widget reconnecting after a restart) shares its database work: the
   // token checks of the sockets that arrive together are one statement, and so are their
@@ -357,14 +398,12 @@ export const socketRoutes = (deps: AppDeps) => {
       const { state, visit } = ws.data
       const visitorId = (state.who as { visitorId: string }).visitorId
       if (ws.data.blocked) return closeBlocked(ws)
-      ws.data.closer = {
-        close: () => closeBlocked(ws),
-        restart: (reason) => closeForRestart(ws, reason),
-      }
-      deps.hub.trackVisitor(visitorId, state.ip, ws.data.closer)
+      const handle = new WidgetHandle(ws, state.ip)
+      ws.data.closer = handle
+      deps.hub.trackVisitor(visitorId, handle)
       ws.subscribe(visitorTopic(visitorId))
       send(deps, ws, { type: 'hello', role: 'visitor', id: visitorId, nodeId: deps.nodeId })
-      state.queue = state.queue.then(async () => {
+      enqueue(state, async () => {
         try {
           // Blocked between the upgrade's check and now (its notice came before this was tracked).
           if (await isBlocked(deps, { visitorId, ip: state.ip })) {
@@ -388,7 +427,7 @@ export const socketRoutes = (deps: AppDeps) => {
       state.closed = true
       if (state.ip !== null) deps.limits.sockets.release(state.ip)
       const visitorId = (state.who as { visitorId: string }).visitorId
-      if (ws.data.closer) deps.hub.untrackVisitor(visitorId, ws.data.closer)
+      if (ws.data.closer) deps.hub.untrackVisitor(visitorId, ws.data.closer as WidgetHandle)
       if (ws.data.blocked) return
       stopTyping(deps, state)
       if (ws.data.restarting) return
@@ -414,7 +453,7 @@ export const socketRoutes = (deps: AppDeps) => {
       deps.hub.trackSession(session.id, session.handle)
       armExpiry(ws, state)
       send(deps, ws, { type: 'hello', role: 'agent', id: actor.id, nodeId: deps.nodeId })
-      state.queue = state.queue.then(async () => {
+      enqueue(state, async () => {
         try {
           // The session may have ended between the upgrade's check and now (its notice came
           // before this socket was tracked).
@@ -452,41 +491,74 @@ export const socketRoutes = (deps: AppDeps) => {
     },
   }
 
-  return new Elysia()
+  /**
+   * A widget's socket: limited per address before any database work, then the token, the block
+   * check and the upgrade. Throws an AppError for the answer when it cannot open.
+   */
+  const acceptVisitor = async (request: Request, server: Server<unknown> | null | undefined, token: string | null | undefined): Promise<void> => {
+    // Counted before the token is looked up, so a flood of sockets costs no database work.
+    const ip = clientIp(deps.config, request, server)
+    deps.limits.openSocket(ip)
+    try {
+      const visitor = await checkToken(token ?? undefined)
+      if (!visitor) throw new AppError('visitor.unauthorized', 401, 'unknown or missing visitor token')
+      const blocked = await isBlocked(deps, { visitorId: visitor.id, ip })
+      upgrade(server, request, {
+        blocked,
+        ...visitorHandlers,
+        state: {
+          who: { kind: 'visitor', visitorId: visitor.id },
+          ip,
+          queue: SETTLED,
+          waiting: 0,
+          waitingChars: 0,
+          closed: false,
+          typing: null,
+          viewing: null,
+          pageState: 'visible',
+          ended: false,
+          session: null,
+        },
+        visit: { ip, userAgent: request.headers.get('user-agent') ?? '' },
+      })
+    } catch (e) {
+      // Released by the socket's close handler once it was upgraded; here only if it was not.
+      deps.limits.sockets.release(ip)
+      throw e
+    }
+  }
+
+  /**
+   * The same, answered by Bun's own router rather than through the app's request hooks: every
+   * widget on every open page comes here at once after a restart, and the hooks' work (URL
+   * parsing, a request id, security headers for a response that is a 101) was most of an
+   * accept's garbage — which, interleaved with the sockets' own objects, kept heap blocks alive.
+   * What a widget's socket needs of those hooks is done here: the URL's text is checked, an
+   * error is the API's JSON error with the base headers and a request id, and each answer is
+   * counted in the HTTP metrics.
+   */
+  const visitorRoute = async (request: Request, server: Server<unknown>): Promise<Response | undefined> => {
+    try {
+      const url = new URL(request.url)
+      checkUrlText(url)
+      await acceptVisitor(request, server, url.searchParams.get('token'))
+      deps.metrics.http.inc({ code: '1xx' })
+      return undefined
+    } catch (error) {
+      const res = handleError(deps.log, { code: 'UNKNOWN', error, request } as never)
+      for (const [k, v] of Object.entries(BASE_HEADERS)) res.headers.set(k, v)
+      res.headers.set('x-request-id', requestId(request))
+      deps.metrics.http.inc({ code: `${Math.floor(res.status / 100)}xx` })
+      return res
+    }
+  }
+
+  const plugin = new Elysia()
     .get(
       '/ws/visitor',
-      async ({ request, server, query }) => {
-        // Counted before the token is looked up, so a flood of sockets costs no database work.
-        const ip = clientIp(deps.config, request, server)
-        deps.limits.openSocket(ip)
-        try {
-          const visitor = await checkToken(query.token)
-          if (!visitor) throw new AppError('visitor.unauthorized', 401, 'unknown or missing visitor token')
-          const blocked = await isBlocked(deps, { visitorId: visitor.id, ip })
-          upgrade(server, request, {
-            blocked,
-            ...visitorHandlers,
-            state: {
-              who: { kind: 'visitor', visitorId: visitor.id },
-              ip,
-              queue: Promise.resolve(),
-              waiting: 0,
-              waitingChars: 0,
-              closed: false,
-              typing: new Map(),
-            viewing: null,
-            pageState: 'visible',
-              ended: false,
-              session: null,
-            },
-            visit: { ip, userAgent: request.headers.get('user-agent') ?? '' },
-          })
-        } catch (e) {
-          // Released by the socket's close handler once it was upgraded; here only if it was not.
-          deps.limits.sockets.release(ip)
-          throw e
-        }
-      },
+      // Reached only where Bun's router is not in front (app.handle); the route stays here for
+      // the API document.
+      async ({ request, server, query }) => acceptVisitor(request, server, query.token),
       { detail: { summary: 'The widget\'s WebSocket (?token=the visitor token); protocol in README "Realtime protocol"', tags: ['widget'] } },
     )
     .get(
@@ -502,11 +574,11 @@ export const socketRoutes = (deps: AppDeps) => {
           state: {
             who: { kind: 'agent', actor: { id: agent.id, role: agent.role, name: agent.name } },
             ip: null,
-            queue: Promise.resolve(),
+            queue: SETTLED,
             waiting: 0,
             waitingChars: 0,
             closed: false,
-            typing: new Map(),
+            typing: null,
             viewing: null,
             pageState: 'visible',
             ended: false,
@@ -517,4 +589,5 @@ export const socketRoutes = (deps: AppDeps) => {
       },
       { detail: { summary: 'The dashboard\'s WebSocket (session cookie); protocol in README "Realtime protocol"', tags: ['agents'] } },
     )
+  return { plugin, serveRoutes: { '/ws/visitor': { GET: visitorRoute } } }
 }

@@ -1,10 +1,13 @@
 // IMAP in with imapflow: a client for the saved settings and the settings page's "test connection".
-import { ImapFlow } from 'imapflow'
+import type { ImapFlow } from 'imapflow'
 import type { ImapSettings } from './settings.usecases.ts'
 import { mailErrorCode } from './mail-errors.ts'
 import type { ConnectionFailure } from './smtp.ts'
 
+// imapflow and its dependencies (~1.5 MB of source: a logger, encodings, MIME) are loaded when a
+// mailbox is first read, not at start, so a process without an IMAP mailbox never holds them.
 export function createImapClient(s: ImapSettings): ImapFlow {
+  const { ImapFlow } = require('imapflow') as typeof import('imapflow')
   return new ImapFlow({
     host: s.host,
     port: s.port,

@@ -4,7 +4,10 @@
 // below the quote (bottom-posting) keeps what follows it; one written between quoted lines keeps
 // its answers with their questions. The full original is kept elsewhere; when cutting would leave
 // nothing, nothing is cut.
-import { convert, type HtmlToTextOptions } from 'html-to-text'
+import type { HtmlToTextOptions } from 'html-to-text'
+
+// html-to-text (with its HTML parser, ~0.4 MB of source) is loaded by the first HTML mail, not at start.
+const convert = (html: string, options: HtmlToTextOptions): string => (require('html-to-text') as typeof import('html-to-text')).convert(html, options)
 
 const hasDateOrAddress = (s: string) => /\d|@/.test(s)
 

@@ -1,6 +1,6 @@
 // SMTP out with nodemailer: the transport for the saved settings, a send that says whether a
 // failure is worth retrying, and the settings page's "test connection".
-import nodemailer from 'nodemailer'
+import type Nodemailer from 'nodemailer'
 import type { SmtpSettings } from './settings.usecases.ts'
 import type { OutboundMail } from './outgoing.usecases.ts'
 import { mailErrorCode, type MailErrorCode } from './mail-errors.ts'
@@ -8,8 +8,12 @@ import type { DeliveryCode } from '../../domain/messages/messages.types.ts'
 
 export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000, dnsTimeout: 10_000 }
 
+// nodemailer (and what it loads, ~0.7 MB of source) is loaded on the first mail, not at start:
+// most processes at rest never send one, and every loaded module stays in memory.
+const nodemailer = (): typeof Nodemailer => require('nodemailer') as typeof Nodemailer
+
 export function createTransport(s: SmtpSettings) {
-  return nodemailer.createTransport({
+  return nodemailer().createTransport({
     host: s.host,
     port: s.port,
     secure: s.tls === 'tls',
