@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import WebSocket from 'ws'
+import { drop } from './sockets-lib.mjs'
 
 const cfg = JSON.parse(readFileSync(process.argv[2], 'utf8'))
 const wsBase = cfg.url.replace(/^http/, 'ws')
@@ -79,7 +80,7 @@ rl.on('line', async (line) => {
     held = r.socks
     out({ phase: 'open', opened: r.socks.length, failed: r.failed, firstError: r.firstError, seconds: r.seconds })
   } else if (line === 'close') {
-    for (const s of held) s.terminate()
+    for (const s of held) drop(s)
     held = []
     out({ phase: 'closed' })
     setTimeout(() => process.exit(0), 100)

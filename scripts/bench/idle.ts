@@ -3,7 +3,7 @@
 // and Socket.IO. Each run starts a fresh server.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { LOAD_CPUS, NODE, ROOT, SERVER_CPUS, log, pinned, rssBytes, settle, spawnChild, tempDir, type Cluster } from './lib.ts'
+import { LOAD_CPUS, NODE, ROOT, SERVER_CPUS, cpuSeconds, log, pinned, rssBytes, settle, spawnChild, tempDir, type Cluster } from './lib.ts'
 import { KINDS as ALL_KINDS, LABEL, createParleyVisitors, seedPeerVisitors, startParley, startPeer, type Kind, type Server } from './servers.ts'
 
 export interface IdleOptions {
@@ -21,6 +21,9 @@ export interface IdleServerResult {
   opened: number[]
   bytesPerConnection: number[]
   acceptsPerSecond: number[]
+  /** CPU seconds per accept while the sockets opened: the server's own, and with PostgreSQL's. */
+  cpuPerAccept: number[]
+  cpuPerAcceptWithPg: number[]
   baselineRss: number[]
   failures: string[]
 }
@@ -76,7 +79,7 @@ export async function runIdle(cluster: Cluster, o: IdleOptions): Promise<{ resul
   }
   const tokens = {} as Record<Kind, string[]>
   const results = {} as Record<Kind, IdleServerResult>
-  for (const k of KINDS) results[k] = { kind: k, label: LABEL[k], opened: [], bytesPerConnection: [], acceptsPerSecond: [], baselineRss: [], failures: [] }
+  for (const k of KINDS) results[k] = { kind: k, label: LABEL[k], opened: [], bytesPerConnection: [], acceptsPerSecond: [], cpuPerAccept: [], cpuPerAcceptWithPg: [], baselineRss: [], failures: [] }
   const start = async (k: Kind): Promise<Server> =>
     k === 'parley' ? startParley({ DATABASE_URL: dbs.parley! }, fdLimit) : startPeer(k, dbs[k]!, fdLimit)
 
@@ -112,18 +115,28 @@ export async function runIdle(cluster: Cluster, o: IdleOptions): Promise<{ resul
         if (warmed.failed) r.failures.push(`warm-up: ${warmed.failed} failed (${warmed.firstError})`)
         await settle(server.pid, 3_000)
         const before = rssBytes(server.pid)
+        // CPU is the steadier reading on a shared machine: accepts per second move with whatever
+        // else the host does in those seconds, the work an accept costs does not.
+        const pgCpu = () => cluster.pids().reduce((sum, pid) => sum + cpuSeconds(pid), 0)
+        const cpu0 = cpuSeconds(server.pid)
+        const pg0 = pgCpu()
         load.proc.stdin.write('go\n')
         await load.proc.stdin.flush()
         const opened = JSON.parse(await load.waitLine((l) => l.includes('"open"'), 170_000))
+        const serverCpu = cpuSeconds(server.pid) - cpu0
+        const allCpu = serverCpu + pgCpu() - pg0
         const settled = await settle(server.pid, 20_000)
         const after = await quietRss(server.pid)
         r.opened.push(opened.opened)
         r.baselineRss.push(before)
         r.bytesPerConnection.push(opened.opened ? (after - before) / opened.opened : NaN)
         r.acceptsPerSecond.push(opened.opened / opened.seconds)
+        r.cpuPerAccept.push(opened.opened ? serverCpu / opened.opened : NaN)
+        r.cpuPerAcceptWithPg.push(opened.opened ? allCpu / opened.opened : NaN)
         if (opened.failed) r.failures.push(`run ${run + 1}: ${opened.failed} failed (${opened.firstError})`)
         log(
           `idle run ${run + 1}/${o.runs} ${LABEL[k]}: ${opened.opened} open in ${opened.seconds.toFixed(1)} s, ` +
+            `CPU ${((serverCpu / opened.opened) * 1e6).toFixed(0)} µs per accept (${((allCpu / opened.opened) * 1e6).toFixed(0)} with PostgreSQL), ` +
             `RSS ${(before / 2 ** 20).toFixed(0)} → ${(after / 2 ** 20).toFixed(0)} MiB, ${((after - before) / opened.opened / 1024).toFixed(1)} KiB/conn ` +
             `(settled ${(settled / 1000).toFixed(0)} s after the last accept)`,
         )

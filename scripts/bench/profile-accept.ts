@@ -13,6 +13,10 @@ import { createParleyVisitors, startParley } from './servers.ts'
 const n = Number(option('n') ?? '2000')
 const main = option('main') ?? ''
 const prof = (option('prof') ?? '1') === '1'
+// The idle benchmark starts a fresh server on the same database once per run: --rounds repeats
+// start → burst → stop that way (with --pause seconds between, as the peers' runs leave).
+const rounds = Number(option('rounds') ?? '1')
+const pauseMs = Number(option('pause') ?? '0') * 1000
 pinPid(process.pid, LOAD_CPUS)
 
 try {
@@ -25,55 +29,59 @@ try {
   const maker = await startParley({ DATABASE_URL: db }, 0, [], main || undefined)
   const tokens = await createParleyVisitors(maker.url, n)
   await maker.stop()
-  const server = await startParley({ DATABASE_URL: db }, fdLimit, prof ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${profDir}`] : [], main || undefined)
-  cluster.pin(SERVER_CPUS)
   const sql = postgres(cluster.url('bench_accept'), { max: 1, onnotice: () => {} })
-  const stat = async () => {
-    const [r] = await sql<{ xact: string; ins: string; upd: string; sel: string }[]>`
-      select xact_commit::text as xact, tup_inserted::text as ins, tup_updated::text as upd, tup_returned::text as sel
-      from pg_stat_database where datname = 'bench_accept'`
-    return r!
-  }
   await sql`create extension if not exists pg_stat_statements`
-  const dir = tempDir('profile-accept')
-  const cfgFile = join(dir, 'cfg.json')
-  writeFileSync(cfgFile, JSON.stringify({ kind: 'parley', url: server.url, tokens, n, warm: Math.min(200, Math.ceil(n / 10)), concurrency: 64, sources: ['127.0.0.1'], deadlineMs: 180_000 }))
-  const load = spawnChild(pinned(LOAD_CPUS, [NODE, join(ROOT, 'scripts/bench/idle-load.mjs'), cfgFile]), { fdLimit })
-  await load.waitLine((l) => l.includes('"ready"'), 10_000)
-  load.proc.stdin.write('warm\n')
-  await load.proc.stdin.flush()
-  await load.waitLine((l) => l.includes('"warmed"'), 60_000)
-  await Bun.sleep(1500)
-  await sql`select pg_stat_statements_reset()`
-  const s0 = await stat()
-  const cpu0 = cpuSeconds(server.pid)
-  const pg0 = cpuSeconds(cluster.postmasterPid)
-  load.proc.stdin.write('go\n')
-  await load.proc.stdin.flush()
-  const opened = JSON.parse(await load.waitLine((l) => l.includes('"open"'), 170_000))
-  // The accepts' deferred work (presence rows) finishes after the last hello.
-  await Bun.sleep(2000)
-  const s1 = await stat()
-  const cpu1 = cpuSeconds(server.pid)
-  const top = await sql<{ calls: string; rows: string; execMs: string; q: string }[]>`
-    select calls::text, rows::text, round(total_exec_time::numeric, 1)::text as "execMs",
-      left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 110) as q
-    from pg_stat_statements where query not like '%pg_stat%' order by total_exec_time desc limit 10`
-  const [calls] = await sql<{ n: string }[]>`select coalesce(sum(calls), 0)::text as n from pg_stat_statements where query not like '%pg_stat%'`
-  load.proc.stdin.write('close\n')
-  await load.proc.stdin.flush()
-  await load.waitLine((l) => l.includes('"closed"'), 20_000).catch(() => {})
-  await load.stop('SIGKILL', 1000)
+  for (let round = 1; round <= rounds; round++) {
+    if (round > 1) await Bun.sleep(pauseMs)
+    if (rounds > 1) console.log(`round ${round} of ${rounds}`)
+    const server = await startParley({ DATABASE_URL: db }, fdLimit, prof ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${profDir}`] : [], main || undefined)
+    cluster.pin(SERVER_CPUS)
+    const stat = async () => {
+      const [r] = await sql<{ xact: string; ins: string; upd: string; sel: string }[]>`
+        select xact_commit::text as xact, tup_inserted::text as ins, tup_updated::text as upd, tup_returned::text as sel
+        from pg_stat_database where datname = 'bench_accept'`
+      return r!
+    }
+    const dir = tempDir('profile-accept')
+    const cfgFile = join(dir, 'cfg.json')
+    writeFileSync(cfgFile, JSON.stringify({ kind: 'parley', url: server.url, tokens, n, warm: Math.min(200, Math.ceil(n / 10)), concurrency: 64, sources: ['127.0.0.1'], deadlineMs: 180_000 }))
+    const load = spawnChild(pinned(LOAD_CPUS, [NODE, join(ROOT, 'scripts/bench/idle-load.mjs'), cfgFile]), { fdLimit })
+    await load.waitLine((l) => l.includes('"ready"'), 10_000)
+    load.proc.stdin.write('warm\n')
+    await load.proc.stdin.flush()
+    await load.waitLine((l) => l.includes('"warmed"'), 60_000)
+    await Bun.sleep(1500)
+    await sql`select pg_stat_statements_reset()`
+    const s0 = await stat()
+    const cpu0 = cpuSeconds(server.pid)
+    const pg0 = cpuSeconds(cluster.postmasterPid)
+    load.proc.stdin.write('go\n')
+    await load.proc.stdin.flush()
+    const opened = JSON.parse(await load.waitLine((l) => l.includes('"open"'), 170_000))
+    // The accepts' deferred work (presence rows) finishes after the last hello.
+    await Bun.sleep(2000)
+    const s1 = await stat()
+    const cpu1 = cpuSeconds(server.pid)
+    const top = await sql<{ calls: string; rows: string; execMs: string; q: string }[]>`
+      select calls::text, rows::text, round(total_exec_time::numeric, 1)::text as "execMs",
+        left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 110) as q
+      from pg_stat_statements where query not like '%pg_stat%' order by total_exec_time desc limit 10`
+    const [calls] = await sql<{ n: string }[]>`select coalesce(sum(calls), 0)::text as n from pg_stat_statements where query not like '%pg_stat%'`
+    load.proc.stdin.write('close\n')
+    await load.proc.stdin.flush()
+    await load.waitLine((l) => l.includes('"closed"'), 20_000).catch(() => {})
+    await load.stop('SIGKILL', 1000)
+    await server.stop()
+    const k = opened.opened as number
+    console.log(`${k} accepted in ${opened.seconds.toFixed(2)} s: ${(k / opened.seconds).toFixed(0)} accepts/s (${opened.failed} failed); ` +
+      `Parley CPU ${((cpu1 - cpu0) * 1000 / k).toFixed(3)} ms per accept (postmaster itself ${(cpuSeconds(cluster.postmasterPid) - pg0).toFixed(2)} s)`)
+    const per = (a: string, b: string) => ((Number(b) - Number(a)) / k).toFixed(3)
+    console.log(`per accept: ${(Number(calls!.n) / k).toFixed(3)} statements, ${per(s0.xact, s1.xact)} commits, ` +
+      `${per(s0.ins, s1.ins)} rows inserted, ${per(s0.upd, s1.upd)} rows updated, ${per(s0.sel, s1.sel)} rows read`)
+    console.log('statements by PostgreSQL time (calls, rows, exec ms, text):')
+    for (const r of top) console.log(`  ${r.calls}\t${r.rows}\t${r.execMs}\t${r.q}`)
+  }
   await sql.end()
-  await server.stop()
-  const k = opened.opened as number
-  console.log(`${k} accepted in ${opened.seconds.toFixed(2)} s: ${(k / opened.seconds).toFixed(0)} accepts/s (${opened.failed} failed); ` +
-    `Parley CPU ${((cpu1 - cpu0) * 1000 / k).toFixed(3)} ms per accept (postmaster itself ${(cpuSeconds(cluster.postmasterPid) - pg0).toFixed(2)} s)`)
-  const per = (a: string, b: string) => ((Number(b) - Number(a)) / k).toFixed(3)
-  console.log(`per accept: ${(Number(calls!.n) / k).toFixed(3)} statements, ${per(s0.xact, s1.xact)} commits, ` +
-    `${per(s0.ins, s1.ins)} rows inserted, ${per(s0.upd, s1.upd)} rows updated, ${per(s0.sel, s1.sel)} rows read`)
-  console.log('statements by PostgreSQL time (calls, rows, exec ms, text):')
-  for (const r of top) console.log(`  ${r.calls}\t${r.rows}\t${r.execMs}\t${r.q}`)
   const md = prof && readdirSync(profDir).find((f) => f.endsWith('.md'))
   if (md) {
     const text = readFileSync(join(profDir, md), 'utf8')

@@ -223,11 +223,17 @@ if (idle) {
   const mem = (r: IdleServerResult) => median(r.bytesPerConnection)
   rows.push(['server memory per connection (KiB RSS)', kib(mem(P)), kib(mem(S)), kib(mem(B)), fmtRatio(mem(P) / mem(S)), fmtRatio(mem(P) / mem(B)), '≤ 0.2× SIO, ≤ 1.5× Bun', yes(mem(P) <= 0.2 * mem(S) && mem(P) <= 1.5 * mem(B)), 'RSS delta / connections'])
   const acc = (r: IdleServerResult) => median(r.acceptsPerSecond)
-  rows.push(['connections accepted per second', fmt(acc(P)), fmt(acc(S)), fmt(acc(B)), fmtRatio(acc(P) / acc(S)), fmtRatio(acc(P) / acc(B)), '', '', 'until hello, 64 in flight'])
+  rows.push(['connections accepted per second', fmt(acc(P)), fmt(acc(S)), fmt(acc(B)), fmtRatio(acc(P) / acc(S)), fmtRatio(acc(P) / acc(B)), '≥ 0.8× Bun', yes(acc(P) >= 0.8 * acc(B)), 'until hello, 64 in flight'])
+  const us = (x: number) => fmt(x * 1e6)
+  const cpuA = (r: IdleServerResult) => median(r.cpuPerAccept)
+  const cpuB = (r: IdleServerResult) => median(r.cpuPerAcceptWithPg)
+  rows.push(['server CPU per accept (µs)', us(cpuA(P)), us(cpuA(S)), us(cpuA(B)), fmtRatio(cpuA(P) / cpuA(S)), fmtRatio(cpuA(P) / cpuA(B)), '', '', 'app process, /proc, while the sockets open'])
+  rows.push(['CPU per accept incl. PostgreSQL (µs)', us(cpuB(P)), us(cpuB(S)), us(cpuB(B)), fmtRatio(cpuB(P) / cpuB(S)), fmtRatio(cpuB(P) / cpuB(B)), '', '', 'Parley also records presence and the visit'])
   const opened = (r: IdleServerResult) => `${fmt(median(r.opened))}`
   rows.push(['connections held open', opened(P), opened(S), opened(B), '', '', `${connections}`, yes(median(P.opened) >= connections), idle.limitNote || ''])
   const base = (r: IdleServerResult) => fmt(median(r.baselineRss) / 2 ** 20)
-  rows.push(['server RSS before (MiB)', base(P), base(S), base(B), '', '', '', '', ''])
+  const baseOf = (r: IdleServerResult) => median(r.baselineRss)
+  rows.push(['server RSS before (MiB)', base(P), base(S), base(B), fmtRatio(baseOf(P) / baseOf(S)), fmtRatio(baseOf(P) / baseOf(B)), '≤ 1.5× Bun', yes(baseOf(P) <= 1.5 * baseOf(B)), 'after a warm-up: 200 sockets opened and closed'])
 }
 
 if (storm) {

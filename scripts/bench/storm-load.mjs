@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import WebSocket from 'ws'
+import { drop } from './sockets-lib.mjs'
 
 const cfg = JSON.parse(readFileSync(process.argv[2], 'utf8'))
 const wsBase = cfg.url.replace(/^http/, 'ws')
@@ -173,7 +174,7 @@ rl.on('line', async (line) => {
     out({ phase: 'sent', acked: ok.filter(Boolean).length })
   } else if (line === 'close') {
     watching = false
-    for (const w of widgets) w.ws?.terminate()
+    for (const w of widgets) if (w.ws) drop(w.ws)
     out({ phase: 'closed' })
     setTimeout(() => process.exit(0), 100)
   }
