@@ -50,6 +50,8 @@ export interface DomainEvents {
   // Blocking (#16)
   /** Visitors or IP ranges were blocked (added) or unblocked: caches forget, sockets close. */
   'blocking.changed': BlocksChanged
+  /** A webhook was added, changed or removed: the processes' lists of active receivers forget. */
+  'webhooks.changed': Record<string, never>
 }
 
 export type EventName = keyof DomainEvents

@@ -16,6 +16,7 @@ import { publishNote } from './team.ts'
 import { findConversationEvent } from '../domain/conversation-events/conversation-events.usecases.ts'
 import { agentPresence, otherLiveProcesses } from '../domain/agents/agents.usecases.ts'
 import { blocksChanged } from '../domain/blocking/blocking.usecases.ts'
+import { webhooksChanged } from '../domain/webhooks/webhooks.usecases.ts'
 import { closeBlockedSockets } from './blocking.ts'
 
 export const CHANNEL = 'parley_events'
@@ -42,6 +43,8 @@ type Note =
   | { kind: 'typing'; conversationId: string; visitorId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
   /** Blocking (#16): forget cached "no blocks", close the sockets a block covers here. */
   | { kind: 'blocks'; added: boolean; visitorIds: string[]; ranges: string[] }
+  /** A webhook changed: forget the cached active receivers. */
+  | { kind: 'webhooks' }
 
 /** One NOTIFY: the sender's process id and its notes, or its hello when it starts. */
 interface Envelope {
@@ -142,6 +145,7 @@ export async function startCluster(opts: { sql: Sql; listen: Listen; bus: EventB
     bus.on('recording.chunk', ({ recordingId, seq }) => notify({ kind: 'recording.chunk', recordingId, seq })),
     bus.on('note.created', ({ note }) => notify({ kind: 'note', noteId: note.id })),
     bus.on('blocking.changed', (c) => notify({ kind: 'blocks', ...c })),
+    bus.on('webhooks.changed', () => notify({ kind: 'webhooks' })),
   ]
 
   /** Every other kind of note, one at a time (new messages and conversation changes: handleAll). */
@@ -207,6 +211,9 @@ export async function startCluster(opts: { sql: Sql; listen: Listen; bus: EventB
         closeBlockedSockets(hub, change)
         return
       }
+      case 'webhooks':
+        webhooksChanged({ sql })
+        return
     }
   }
 

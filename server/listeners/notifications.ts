@@ -11,8 +11,9 @@ import {
 } from '../domain/notifications/notifications.usecases.ts'
 
 export function notificationsListener(bus: EventBus, deps: TimerDeps): void {
+  const wrote = visitorWrote(deps)
   bus.on('message.created', ({ message, conversation }) => {
-    if (message.authorType === 'visitor' && conversation.status === 'open') return visitorWrote(deps, conversation, message.seq)
+    if (message.authorType === 'visitor' && conversation.status === 'open') return wrote(conversation.id, message.seq)
     if (message.authorType === 'agent') return conversationHandled(deps, conversation.id)
   })
   bus.on('conversation.changed', ({ conversation, change }) => {

@@ -197,6 +197,37 @@ describe('outgoing webhooks', () => {
     await owner.request('DELETE', `/api/settings/webhooks/${id}`)
   })
 
+  it('applies a receiver added on one process to the messages of another, and a switched-off one at once', async () => {
+    const second = await startTestServer({ webhooks: { timeoutMs: 1000, retryDelaysMs: [50, 50], allowPrivate: true } }, srv.db)
+    const other = receiver()
+    try {
+      // The second process has read its (empty) list of receivers before the hook exists.
+      const early = await VisitorClient.create(second.url)
+      expect((await early.request('POST', '/api/widget/messages', { body: 'before any hook', clientId: cid() })).status).toBe(201)
+      const { id } = await hook(['message.created'])
+      // Told through the cluster notice: messages written on the second process now go out.
+      const v = await VisitorClient.create(second.url)
+      const conversationId = (await v.request('POST', '/api/widget/messages', { body: 'first', clientId: cid() })).body.conversation.id
+      await until('a delivery of a message written on the other process', async () => {
+        await v.request('POST', '/api/widget/messages', { body: 'again', clientId: cid(), conversationId })
+        await Bun.sleep(100)
+        return rx.got.some((g) => g.json.data?.conversation?.id === conversationId)
+      })
+      // Switched off here: this process's next message skips it, while another receiver still gets it.
+      expect((await owner.request('PATCH', `/api/settings/webhooks/${id}`, { active: false })).status).toBe(200)
+      const { id: otherId } = await hook(['message.created'], other.url)
+      const w = await VisitorClient.create(srv.url)
+      const wc = (await w.request('POST', '/api/widget/messages', { body: 'after switching off', clientId: cid() })).body.conversation.id
+      await until('the other receiver', () => other.got.some((g) => g.json.data?.conversation?.id === wc))
+      expect(rx.got.some((g) => g.json.data?.conversation?.id === wc)).toBe(false)
+      await owner.request('DELETE', `/api/settings/webhooks/${id}`)
+      await owner.request('DELETE', `/api/settings/webhooks/${otherId}`)
+    } finally {
+      await second.running.stop()
+      other.stop()
+    }
+  })
+
   it('keeps the delivery log for 30 days, and a queued delivery until it is settled', async () => {
     const { id } = await hook(['message.created'], 'http://127.0.0.1:9/never')
     rx.answer(() => new Response('ok'))

@@ -38,16 +38,18 @@ export async function writePrefs(db: Db, agentId: string, prefs: AgentNotificati
 }
 
 /**
- * A visitor's message starts an offline-message timer; one already waiting keeps its moment, so a
- * burst of messages becomes one notice about all of them.
+ * Visitors' messages start offline-message timers, one per conversation; one already waiting
+ * keeps its moment, so a burst of messages becomes one notice about all of them. Returns how many
+ * timers were started.
  */
-export async function startOfflineTimer(db: Db, conversationId: string, fromSeq: number, delayMs: number): Promise<boolean> {
+export async function startOfflineTimers(db: Db, timers: { conversationId: string; fromSeq: number }[], delayMs: number): Promise<number> {
   const rows = await db`
     insert into notification_timers (conversation_id, kind, from_seq, due_at)
-    values (${conversationId}, 'offline_message', ${fromSeq}, now() + ${delayMs} * interval '1 millisecond')
+    select t.id, 'offline_message', t.seq, now() + ${delayMs} * interval '1 millisecond'
+    from unnest(${timers.map((t) => t.conversationId)}::uuid[], ${timers.map((t) => t.fromSeq)}::int[]) as t(id, seq)
     on conflict (conversation_id, kind) do nothing
     returning 1`
-  return rows.length > 0
+  return rows.length
 }
 
 /**

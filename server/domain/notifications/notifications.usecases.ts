@@ -9,6 +9,7 @@ import { AppError } from '../../shared/errors.ts'
 import type { Actor } from '../agents/agents.usecases.ts'
 import { listAgents } from '../agents/agents.usecases.ts'
 import type { EventBus } from '../../events/bus.ts'
+import { batched } from '../../shared/batch.ts'
 import { findConversation } from '../conversations/conversations.usecases.ts'
 import type { ConversationView } from '../conversations/conversations.types.ts'
 import { isVisitorOnline } from '../visitors/visitors.usecases.ts'
@@ -80,9 +81,26 @@ export interface TimerDeps {
   wake(): void
 }
 
-/** A visitor wrote: agents who stay offline are told after the batching window. */
-export async function visitorWrote(deps: TimerDeps, conversation: { id: string; status: string }, seq: number): Promise<void> {
-  if (await repo.startOfflineTimer(deps.sql, conversation.id, seq, deps.batchMs)) deps.wake()
+/**
+ * A visitor wrote: agents who stay offline are told after the batching window. The messages
+ * written together start their timers in one statement — one commit for a busy chat's many
+ * messages rather than one each — so the returned function is made once per process. A timer
+ * started a moment after an agent's answer is harmless: planNotice drops a notice whose
+ * conversation was answered since.
+ */
+export function visitorWrote(deps: TimerDeps): (conversationId: string, seq: number) => Promise<void> {
+  const start = batched(
+    async (timers: { conversationId: string; fromSeq: number }[]) => {
+      // The first message of a conversation in the batch is the one its timer starts from.
+      const first = new Map<string, number>()
+      for (const t of timers) if (!first.has(t.conversationId)) first.set(t.conversationId, t.fromSeq)
+      const started = await repo.startOfflineTimers(deps.sql, [...first].map(([conversationId, fromSeq]) => ({ conversationId, fromSeq })), deps.batchMs)
+      if (started > 0) deps.wake()
+      return timers.map(() => undefined)
+    },
+    { max: 1000, concurrency: 1 },
+  )
+  return (conversationId, seq) => start({ conversationId, fromSeq: seq })
 }
 
 /** An agent answered (or resolved it): whatever was pending for the conversation is moot. */

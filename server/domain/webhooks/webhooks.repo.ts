@@ -49,9 +49,9 @@ export async function resealSecret(db: Db, id: string, secret: string): Promise<
   await db`update webhooks set secret = ${secret} where id = ${id}`
 }
 
-/** Active webhooks subscribed to an event. */
-export async function subscribers(db: Db, event: WebhookEvent): Promise<{ id: string }[]> {
-  return db<{ id: string }[]>`select id from webhooks where active and ${event} = any (events)`
+/** The active webhooks and the events each wants. */
+export async function activeWebhooks(db: Db): Promise<{ id: string; events: string[] }[]> {
+  return db<{ id: string; events: string[] }[]>`select id, events from webhooks where active order by id`
 }
 
 export async function insertDelivery(db: Db, d: { id: string; webhookId: string; event: string; payload: string }): Promise<DeliveryRow> {

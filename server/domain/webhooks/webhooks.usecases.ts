@@ -9,6 +9,7 @@ import type { Actor } from '../agents/agents.usecases.ts'
 import type { ConversationView } from '../conversations/conversations.types.ts'
 import type { MessageView } from '../messages/messages.types.ts'
 import * as repo from './webhooks.repo.ts'
+import type { EventBus } from '../../events/bus.ts'
 import { plainlyPrivateHost } from '../../shared/ip.ts'
 import { boundedBody, checkUrl } from './webhooks.rules.ts'
 import { WEBHOOK_EVENTS, type DeliveryEvent, type DeliveryRow, type DueDelivery, type WebhookEvent, type WebhookView } from './webhooks.types.ts'
@@ -18,6 +19,7 @@ export { WEBHOOK_EVENTS } from './webhooks.types.ts'
 
 export interface WebhookDeps {
   sql: Sql
+  bus: EventBus
   secrets: SecretBox
   /** WEBHOOK_ALLOW_PRIVATE: receivers on this machine or a private network are allowed. */
   config: { webhooks: { allowPrivate: boolean } }
@@ -51,6 +53,41 @@ function events(list: string[]): WebhookEvent[] {
   return unique as WebhookEvent[]
 }
 
+// Every event asks which receivers want it — every message of every chat — and most installations
+// have none or a handful, changed by hand now and then. So each process keeps the active ones
+// (per database handle) and forgets them on a change here, or when another process says it
+// changed one (listeners/cluster.ts), as blocking does with "any blocks".
+const activeKnown = new WeakMap<object, { hooks: { id: string; events: string[] }[] | null; generation: number }>()
+
+function activeEntry(sql: Db) {
+  let e = activeKnown.get(sql)
+  if (!e) activeKnown.set(sql, (e = { hooks: null, generation: 0 }))
+  return e
+}
+
+/** Forget the active receivers this process knows (a change here or on another process). */
+export function webhooksChanged(deps: { sql: Db }): void {
+  const e = activeEntry(deps.sql)
+  e.hooks = null
+  e.generation++
+}
+
+async function activeWebhooks(deps: { sql: Db }): Promise<{ id: string; events: string[] }[]> {
+  const e = activeEntry(deps.sql)
+  if (e.hooks) return e.hooks
+  const generation = e.generation
+  const hooks = await repo.activeWebhooks(deps.sql)
+  // A change announced while this was read may not be in what was read: then it is not kept.
+  if (e.generation === generation) e.hooks = hooks
+  return hooks
+}
+
+/** A receiver was added, changed or removed: this process forgets at once, the others when told. */
+function changed(deps: WebhookDeps): void {
+  webhooksChanged(deps)
+  deps.bus.emit('webhooks.changed', {})
+}
+
 async function found(deps: WebhookDeps, id: string): Promise<repo.WebhookRow> {
   const row = isUuid(id) ? await repo.findWebhook(deps.sql, id) : null
   if (!row) throw notFound()
@@ -70,6 +107,7 @@ export async function createWebhook(deps: WebhookDeps, actor: Actor, input: { ur
   if ((await repo.listWebhooks(deps.sql)).length >= MAX_WEBHOOKS) throw new AppError('webhook.too_many', 409, `at most ${MAX_WEBHOOKS} webhooks`)
   const secret = `whsec_${newSecret()}`
   const row = await repo.insertWebhook(deps.sql, { id: newId(), url: u, events: ev, secret: deps.secrets.seal(secret), createdBy: actor.id })
+  changed(deps)
   return { ...view(row), secret }
 }
 
@@ -82,12 +120,14 @@ export async function updateWebhook(deps: WebhookDeps, actor: Actor, id: string,
     ...(patch.active !== undefined ? { active: patch.active } : {}),
   })
   if (!row) throw notFound()
+  changed(deps)
   return view(row)
 }
 
 export async function deleteWebhook(deps: WebhookDeps, actor: Actor, id: string): Promise<void> {
   ownerOnly(actor)
   if (!isUuid(id) || !(await repo.deleteWebhook(deps.sql, id))) throw notFound()
+  changed(deps)
 }
 
 export async function webhookSecret(deps: WebhookDeps, actor: Actor, id: string): Promise<string> {
@@ -145,7 +185,7 @@ function payload(id: string, event: DeliveryEvent, data: EventData | { test: tru
 
 /** Queues one delivery per active webhook subscribed to the event. Returns how many. */
 export async function enqueueEvent(deps: { sql: Sql }, event: WebhookEvent, data: EventData): Promise<number> {
-  const hooks = await repo.subscribers(deps.sql, event)
+  const hooks = (await activeWebhooks(deps)).filter((h) => h.events.includes(event))
   for (const h of hooks) {
     const id = newId()
     await repo.insertDelivery(deps.sql, { id, webhookId: h.id, event, payload: payload(id, event, data) })
