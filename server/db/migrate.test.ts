@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { mkdtempSync, writeFileSync, cpSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync, cpSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
 import { createSql, type Sql } from './client.ts'
-import { migrate, MIGRATIONS_DIR, MigrationError, readMigrations } from './migrate.ts'
+import { checkServerVersion, migrate, MIGRATIONS_DIR, MigrationError, MIN_PG_MAJOR, readMigrations } from './migrate.ts'
+import { missingPgMessage, pgBinCandidates } from './pg-binaries.ts'
 
 // These tests need empty databases, not the migrated template.
 const admin = () => postgres(process.env.PARLEY_TEST_ADMIN_URL!, { max: 1, onnotice: () => {} })
@@ -136,6 +137,33 @@ describe('migrations', () => {
       ]),
     )
     await db.end()
+  })
+
+  it('refuses a PostgreSQL older than 18 with the reason, and runs on this one', async () => {
+    expect(() => checkServerVersion(150014, '15.14 (Debian 15.14-0+deb12u1)')).toThrow(MigrationError)
+    expect(() => checkServerVersion(179999, '17.9')).toThrow('Parley needs PostgreSQL 18 or newer; this server is PostgreSQL 17.9')
+    expect(() => checkServerVersion(180000, '18.0')).not.toThrow()
+    const [row] = await sql<{ num: number }[]>`select current_setting('server_version_num')::int as num`
+    expect(row!.num).toBeGreaterThanOrEqual(MIN_PG_MAJOR * 10_000)
+  })
+
+  it("passes over Debian's PostgreSQL packages older than 18 and says so when nothing else is found", () => {
+    const system = mkdtempSync(join(tmpdir(), 'parley-debian-pg-'))
+    try {
+      for (const v of ['15', '18', '19']) {
+        const bin = join(system, v, 'bin')
+        mkdirSync(bin, { recursive: true })
+        for (const p of ['initdb', 'pg_ctl', 'postgres']) writeFileSync(join(bin, p), '')
+      }
+      const found = pgBinCandidates({ PATH: '' }, system).filter((d) => d.startsWith(system))
+      expect(found).toEqual([join(system, '19', 'bin'), join(system, '18', 'bin')])
+      rmSync(join(system, '18'), { recursive: true })
+      rmSync(join(system, '19'), { recursive: true })
+      expect(pgBinCandidates({ PATH: '' }, system).filter((d) => d.startsWith(system))).toEqual([])
+      expect(missingPgMessage({}, system)).toContain(`PostgreSQL 15 in ${system} is too old: Parley needs 18 or newer`)
+    } finally {
+      rmSync(system, { recursive: true, force: true })
+    }
   })
 
   it('refuses a file that is not named NNNNN_name.sql', () => {

@@ -7,6 +7,13 @@ import type { Sql, TxSql } from './client.ts'
 import { assetPath } from '../shared/assets.ts'
 
 export const MIGRATIONS_DIR = assetPath('migrations')
+
+/**
+ * The oldest PostgreSQL Parley runs on: its statements use PostgreSQL 18's `RETURNING old.*`
+ * and 16's `pg_input_is_valid`. An older server is refused before any migration
+ * (checkServerVersion), and Debian's older packages are passed over (pg-binaries.ts).
+ */
+export const MIN_PG_MAJOR = 18
 const LOCK_KEY = 0x7061726c // 'parl'
 
 export interface MigrationFile {
@@ -46,6 +53,18 @@ export function readMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
   return out
 }
 
+/**
+ * An older PostgreSQL is refused before any migration, with the reason, rather than failing
+ * somewhere in them on a function or a clause it does not have.
+ */
+export function checkServerVersion(num: number, version: string): void {
+  if (num >= MIN_PG_MAJOR * 10_000) return
+  throw new MigrationError(
+    `Parley needs PostgreSQL ${MIN_PG_MAJOR} or newer; this server is PostgreSQL ${version}. ` +
+      `For the embedded one, use the release folder's postgres/ or set PG_BIN_DIR to PostgreSQL ${MIN_PG_MAJOR}'s programs; with DATABASE_URL, upgrade that server`,
+  )
+}
+
 export interface MigrateResult {
   applied: number[]
   current: number
@@ -61,7 +80,9 @@ export async function migrate(sql: Sql, dir = MIGRATIONS_DIR): Promise<MigrateRe
  * migrate() above, and restore (db/backup.ts), which brings an emptied database to a backup's level.
  */
 export async function applyMigrations(tx: TxSql, files: MigrationFile[]): Promise<MigrateResult> {
-  await tx`select pg_advisory_xact_lock(${LOCK_KEY})`
+  const [server] = await tx<{ num: number; version: string }[]>`
+    select pg_advisory_xact_lock(${LOCK_KEY}), current_setting('server_version_num')::int as num, current_setting('server_version') as version`
+  checkServerVersion(server!.num, server!.version)
   await tx`
     create table if not exists schema_migrations (
       version integer primary key,
