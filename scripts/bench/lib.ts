@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path'
 import { execFileSync } from 'node:child_process'
 import { startEmbeddedPostgres, freePort, type EmbeddedPostgresHandle } from '../../server/db/embedded.ts'
 import { createLogger } from '../../server/shared/logger.ts'
+import type postgres from 'postgres'
 
 export const ROOT = resolve(import.meta.dir, '../..')
 export const BUN = process.execPath
@@ -333,4 +334,12 @@ export async function settle(pid: number, maxMs: number): Promise<number> {
     last = now
   }
   return Date.now() - t0
+}
+
+/** A database's commit and row counters (pg_stat_database), for per-message or per-accept counts. */
+export async function dbCounters(sql: postgres.Sql, database: string): Promise<{ xact: string; ins: string; upd: string; sel: string }> {
+  const [r] = await sql<{ xact: string; ins: string; upd: string; sel: string }[]>`
+    select xact_commit::text as xact, tup_inserted::text as ins, tup_updated::text as upd, tup_returned::text as sel
+    from pg_stat_database where datname = ${database}`
+  return r!
 }

@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import postgres from 'postgres'
-import { LOAD_CPUS, NODE, ROOT, SERVER_CPUS, cleanupAll, cpuSeconds, log, pinPid, pinned, spawnChild, startCluster, tempDir, option } from './lib.ts'
+import { LOAD_CPUS, NODE, ROOT, SERVER_CPUS, cleanupAll, cpuSeconds, log, pinPid, pinned, spawnChild, startCluster, tempDir, option, dbCounters } from './lib.ts'
 import { createParleyVisitors, startParley } from './servers.ts'
 
 const n = Number(option('n') ?? '2000')
@@ -36,12 +36,7 @@ try {
     if (rounds > 1) console.log(`round ${round} of ${rounds}`)
     const server = await startParley({ DATABASE_URL: db }, fdLimit, prof ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${profDir}`] : [], main || undefined)
     cluster.pin(SERVER_CPUS)
-    const stat = async () => {
-      const [r] = await sql<{ xact: string; ins: string; upd: string; sel: string }[]>`
-        select xact_commit::text as xact, tup_inserted::text as ins, tup_updated::text as upd, tup_returned::text as sel
-        from pg_stat_database where datname = 'bench_accept'`
-      return r!
-    }
+    const stat = () => dbCounters(sql, 'bench_accept')
     const dir = tempDir('profile-accept')
     const cfgFile = join(dir, 'cfg.json')
     writeFileSync(cfgFile, JSON.stringify({ kind: 'parley', url: server.url, tokens, n, warm: Math.min(200, Math.ceil(n / 10)), concurrency: 64, sources: ['127.0.0.1'], deadlineMs: 180_000 }))

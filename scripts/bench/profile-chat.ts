@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import postgres from 'postgres'
-import { BUN, LOAD_CPUS, ROOT, SERVER_CPUS, cleanupAll, log, pinPid, pinned, spawnChild, startCluster, tempDir, option } from './lib.ts'
+import { BUN, LOAD_CPUS, ROOT, SERVER_CPUS, cleanupAll, log, pinPid, pinned, spawnChild, startCluster, tempDir, option, dbCounters } from './lib.ts'
 import { createParleyVisitors, parleyAgentCookies, startParley } from './servers.ts'
 import type { ChatLoadConfig, ChatLoadResult } from './chat-load.ts'
 
@@ -34,12 +34,7 @@ try {
   for (let i = 1; i < nodeCount; i++) others.push(await startParley({ DATABASE_URL: db }, 0, [], main || undefined))
   cluster.pin(pgCpu || null)
   const sql = postgres(cluster.url('bench_profile'), { max: 1, onnotice: () => {} })
-  const stat = async () => {
-    const [r] = await sql<{ xact: string; ins: string; upd: string; sel: string }[]>`
-      select xact_commit::text as xact, tup_inserted::text as ins, tup_updated::text as upd, tup_returned::text as sel
-      from pg_stat_database where datname = 'bench_profile'`
-    return r!
-  }
+  const stat = () => dbCounters(sql, 'bench_profile')
   const dir = tempDir('profile-load')
   const cfg: ChatLoadConfig = {
     kind: 'parley', url: server.url, urls: [server, ...others].map((s) => s.url), serverPids: [server, ...others].map((s) => s.pid), visitorTokens: tokens, agentCookies: cookies, rates: [rate], stepSeconds: seconds,

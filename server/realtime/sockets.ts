@@ -369,6 +369,21 @@ class WidgetHandle implements VisitorSocket {
 /** A socket's queue starts settled; one shared promise rather than one per socket. */
 const SETTLED: Promise<void> = Promise.resolve()
 
+/** A new socket's state: nothing queued, typed or shown yet. */
+const newState = (who: Who, ip: string | null, session: SocketState['session']): SocketState => ({
+  who,
+  ip,
+  queue: SETTLED,
+  waiting: 0,
+  waitingChars: 0,
+  closed: false,
+  typing: null,
+  viewing: null,
+  pageState: 'visible',
+  ended: false,
+  session,
+})
+
 function upgrade(server: Server<unknown> | null | undefined, request: Request, data: SocketData): void {
   if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
     throw new AppError('socket.upgrade_required', 400, 'this is a WebSocket endpoint: connect with a WebSocket client')
@@ -506,19 +521,7 @@ export const socketRoutes = (deps: AppDeps) => {
       upgrade(server, request, {
         blocked,
         ...visitorHandlers,
-        state: {
-          who: { kind: 'visitor', visitorId: visitor.id },
-          ip,
-          queue: SETTLED,
-          waiting: 0,
-          waitingChars: 0,
-          closed: false,
-          typing: null,
-          viewing: null,
-          pageState: 'visible',
-          ended: false,
-          session: null,
-        },
+        state: newState({ kind: 'visitor', visitorId: visitor.id }, ip, null),
         visit: { ip, userAgent: request.headers.get('user-agent') ?? '' },
       })
     } catch (e) {
@@ -571,19 +574,11 @@ export const socketRoutes = (deps: AppDeps) => {
         const { agent } = session
         upgrade(server, request, {
           ...agentHandlers,
-          state: {
-            who: { kind: 'agent', actor: { id: agent.id, role: agent.role, name: agent.name } },
-            ip: null,
-            queue: SETTLED,
-            waiting: 0,
-            waitingChars: 0,
-            closed: false,
-            typing: null,
-            viewing: null,
-            pageState: 'visible',
-            ended: false,
-            session: { id: session.id, expiresAt: session.expiresAt, handle: null, timer: null, counted: false },
-          },
+          state: newState(
+            { kind: 'agent', actor: { id: agent.id, role: agent.role, name: agent.name } },
+            null,
+            { id: session.id, expiresAt: session.expiresAt, handle: null, timer: null, counted: false },
+          ),
           visit: null,
         })
       },

@@ -10,6 +10,7 @@
 import type { Db, Sql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
 import { AppError } from '../../shared/errors.ts'
+import { knownPerHandle } from '../../shared/known.ts'
 import { isUuid, newId } from '../../shared/ids.ts'
 import type { Actor } from '../agents/agents.usecases.ts'
 import { findVisitor } from '../visitors/visitors.usecases.ts'
@@ -29,30 +30,14 @@ export interface BlockingDeps {
 export const MAX_REASON = 500
 
 /** Per database handle (one per running Parley): whether any block exists, once known. */
-const anyKnown = new WeakMap<object, { any: boolean | null; generation: number }>()
-
-function entry(sql: Db) {
-  let e = anyKnown.get(sql)
-  if (!e) anyKnown.set(sql, (e = { any: null, generation: 0 }))
-  return e
-}
+const anyKnown = knownPerHandle<boolean>()
 
 /** Forget what this process knows about blocks (a change here or on another process). */
 export function blocksChanged(deps: { sql: Db }): void {
-  const e = entry(deps.sql)
-  e.any = null
-  e.generation++
+  anyKnown.forget(deps.sql)
 }
 
-async function anyBlocks(deps: { sql: Db }): Promise<boolean> {
-  const e = entry(deps.sql)
-  if (e.any !== null) return e.any
-  const generation = e.generation
-  const any = await repo.anyBlocks(deps.sql)
-  // A change announced while this was read may not be in what was read: then it is not kept.
-  if (e.generation === generation) e.any = any
-  return any
-}
+const anyBlocks = (deps: { sql: Db }): Promise<boolean> => anyKnown.get(deps.sql, () => repo.anyBlocks(deps.sql))
 
 /** Whether this visitor (by id) or this address (any text; 'unknown' counts as none) is blocked. */
 export async function isBlocked(deps: { sql: Db }, who: { visitorId?: string | null; ip?: string | null }): Promise<boolean> {

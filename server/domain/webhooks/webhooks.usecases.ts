@@ -4,6 +4,7 @@
 import type { Db, Sql, TxSql } from '../../db/client.ts'
 import type { SecretBox } from '../../shared/secrets.ts'
 import { AppError } from '../../shared/errors.ts'
+import { knownPerHandle } from '../../shared/known.ts'
 import { newId, newSecret, isUuid } from '../../shared/ids.ts'
 import type { Actor } from '../agents/agents.usecases.ts'
 import type { ConversationView } from '../conversations/conversations.types.ts'
@@ -57,30 +58,14 @@ function events(list: string[]): WebhookEvent[] {
 // have none or a handful, changed by hand now and then. So each process keeps the active ones
 // (per database handle) and forgets them on a change here, or when another process says it
 // changed one (listeners/cluster.ts), as blocking does with "any blocks".
-const activeKnown = new WeakMap<object, { hooks: { id: string; events: string[] }[] | null; generation: number }>()
-
-function activeEntry(sql: Db) {
-  let e = activeKnown.get(sql)
-  if (!e) activeKnown.set(sql, (e = { hooks: null, generation: 0 }))
-  return e
-}
+const activeKnown = knownPerHandle<{ id: string; events: string[] }[]>()
 
 /** Forget the active receivers this process knows (a change here or on another process). */
 export function webhooksChanged(deps: { sql: Db }): void {
-  const e = activeEntry(deps.sql)
-  e.hooks = null
-  e.generation++
+  activeKnown.forget(deps.sql)
 }
 
-async function activeWebhooks(deps: { sql: Db }): Promise<{ id: string; events: string[] }[]> {
-  const e = activeEntry(deps.sql)
-  if (e.hooks) return e.hooks
-  const generation = e.generation
-  const hooks = await repo.activeWebhooks(deps.sql)
-  // A change announced while this was read may not be in what was read: then it is not kept.
-  if (e.generation === generation) e.hooks = hooks
-  return hooks
-}
+const activeWebhooks = (deps: { sql: Db }) => activeKnown.get(deps.sql, () => repo.activeWebhooks(deps.sql))
 
 /** A receiver was added, changed or removed: this process forgets at once, the others when told. */
 function changed(deps: WebhookDeps): void {
