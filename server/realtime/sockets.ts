@@ -545,7 +545,8 @@ export const socketRoutes = (deps: AppDeps) => {
       const url = new URL(request.url)
       checkUrlText(url)
       await acceptVisitor(request, server, url.searchParams.get('token'))
-      deps.metrics.http.inc({ code: '1xx' })
+      // Counted as the app counts every upgrade (its hooks see status 200), dashboards' too.
+      deps.metrics.http.inc({ code: '2xx' })
       return undefined
     } catch (error) {
       const res = handleError(deps.log, { code: 'UNKNOWN', error, request } as never)
