@@ -31,12 +31,12 @@ try {
   await maker.stop()
   const sql = postgres(cluster.url('bench_accept'), { max: 1, onnotice: () => {} })
   await sql`create extension if not exists pg_stat_statements`
+  const stat = () => dbCounters(sql, 'bench_accept')
   for (let round = 1; round <= rounds; round++) {
     if (round > 1) await Bun.sleep(pauseMs)
     if (rounds > 1) console.log(`round ${round} of ${rounds}`)
     const server = await startParley({ DATABASE_URL: db }, fdLimit, prof ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${profDir}`] : [], main || undefined)
     cluster.pin(SERVER_CPUS)
-    const stat = () => dbCounters(sql, 'bench_accept')
     const dir = tempDir('profile-accept')
     const cfgFile = join(dir, 'cfg.json')
     writeFileSync(cfgFile, JSON.stringify({ kind: 'parley', url: server.url, tokens, n, warm: Math.min(200, Math.ceil(n / 10)), concurrency: 64, sources: ['127.0.0.1'], deadlineMs: 180_000 }))

@@ -231,8 +231,8 @@ if (idle) {
   rows.push(['CPU per accept incl. PostgreSQL (µs)', us(cpuB(P)), us(cpuB(S)), us(cpuB(B)), fmtRatio(cpuB(P) / cpuB(S)), fmtRatio(cpuB(P) / cpuB(B)), '', '', 'Parley also records presence and the visit'])
   const opened = (r: IdleServerResult) => `${fmt(median(r.opened))}`
   rows.push(['connections held open', opened(P), opened(S), opened(B), '', '', `${connections}`, yes(median(P.opened) >= connections), idle.limitNote || ''])
-  const base = (r: IdleServerResult) => fmt(median(r.baselineRss) / 2 ** 20)
   const baseOf = (r: IdleServerResult) => median(r.baselineRss)
+  const base = (r: IdleServerResult) => fmt(baseOf(r) / 2 ** 20)
   rows.push(['server RSS before (MiB)', base(P), base(S), base(B), fmtRatio(baseOf(P) / baseOf(S)), fmtRatio(baseOf(P) / baseOf(B)), '≤ 1.5× Bun', yes(baseOf(P) <= 1.5 * baseOf(B)), 'after a warm-up: 200 sockets opened and closed'])
 }
 

@@ -299,10 +299,10 @@ export class Hub {
     }
   }
 
-  /** This visitor's widget sockets on this process (a copy: closing one untracks it). */
-  private socketsOf(visitorId: string): VisitorSocket[] {
-    const had = this.visitorSockets.get(visitorId)
-    return !had ? [] : had instanceof Set ? [...had] : [had]
+  /** This visitor's widget sockets on this process, or all of them (copies: closing one untracks it). */
+  private socketsOf(visitorId?: string): VisitorSocket[] {
+    const list = (had: VisitorSocket | Set<VisitorSocket> | undefined) => (!had ? [] : had instanceof Set ? [...had] : [had])
+    return visitorId !== undefined ? list(this.visitorSockets.get(visitorId)) : [...this.visitorSockets.values()].flatMap(list)
   }
 
   /**
@@ -318,11 +318,7 @@ export class Hub {
       closed++
     }
     for (const id of visitorIds) for (const ws of this.socketsOf(id)) close(ws)
-    if (blockedIp) {
-      for (const id of [...this.visitorSockets.keys()]) {
-        for (const ws of this.socketsOf(id)) if (ws.ip && blockedIp(ws.ip)) close(ws)
-      }
-    }
+    if (blockedIp) for (const ws of this.socketsOf()) if (ws.ip && blockedIp(ws.ip)) close(ws)
     return closed
   }
   // ----------------------------------------------------------------------------------------------
@@ -335,11 +331,7 @@ export class Hub {
    * 1,000 handshakes a second instead of every client at once. Returns how many.
    */
   restartAll(maxMs: number): { closed: number; windowMs: number } {
-    const sockets: HubSocket[] = []
-    for (const had of this.visitorSockets.values()) {
-      if (had instanceof Set) sockets.push(...had)
-      else sockets.push(had)
-    }
+    const sockets: HubSocket[] = this.socketsOf()
     for (const set of this.agentSockets.values()) sockets.push(...set)
     const windowMs = Math.round(Math.min(maxMs, Math.max(1000, sockets.length)))
     const reason = `restarting; reconnect within ${windowMs} ms`

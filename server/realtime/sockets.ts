@@ -323,7 +323,7 @@ interface SocketData {
   /** A blocked visitor's socket (#16): told so in an error frame and closed at once. */
   blocked?: boolean
   /** How the hub closes this socket: a widget's when its visitor or address is blocked, an agent's when deactivated, any when the server restarts. */
-  closer?: HubSocket | WidgetHandle
+  closer?: HubSocket
   /**
    * Closed for a graceful restart: its close is not counted down one by one (the process's
    * presence rows go with its row when it stops) and it is not a visitor leaving.
@@ -442,7 +442,7 @@ export const socketRoutes = (deps: AppDeps) => {
       state.closed = true
       if (state.ip !== null) deps.limits.sockets.release(state.ip)
       const visitorId = (state.who as { visitorId: string }).visitorId
-      if (ws.data.closer) deps.hub.untrackVisitor(visitorId, ws.data.closer as WidgetHandle)
+      if (ws.data.closer instanceof WidgetHandle) deps.hub.untrackVisitor(visitorId, ws.data.closer)
       if (ws.data.blocked) return
       stopTyping(deps, state)
       if (ws.data.restarting) return
