@@ -105,6 +105,46 @@ describe('recording a visit', () => {
   })
 })
 
+describe("reading the page through the browser's own getters", () => {
+  // Counts the <iframe> elements put into the document, before any script of the page runs.
+  const COUNT_IFRAMES = `window.__iframes = 0
+    new MutationObserver((records) => { for (const r of records) for (const n of r.addedNodes) if (n.nodeName === 'IFRAME') window.__iframes++ })
+      .observe(document, { childList: true, subtree: true })`
+  const iframesAdded = (page: Page) => page.evaluate(() => (window as unknown as { __iframes: number }).__iframes)
+
+  /** Opens /demo with `init`, waits for the first stored snapshot, and returns its text. */
+  async function firstSnapshot(init: string): Promise<{ page: Page; text: string; errors: string[]; close: () => Promise<void> }> {
+    const { page, context, errors } = await openDemo(browser, srv.url, { init })
+    await until(() => recorderFetched(page), 'the recorder loaded', 15_000)
+    const visitorId = await visitorIdOf(page)
+    let text = ''
+    await until(async () => (text = await storedEventsText(visitorId)).includes('"type":2'), 'a full snapshot stored', 20_000)
+    return { page, text, errors, close: () => context.close() }
+  }
+
+  it("takes no hidden iframe's getters when the page left the DOM's own, and still records the widget's shadow root", async () => {
+    // rrweb listed querySelector and querySelectorAll as getters, so its check of Element always
+    // failed and it read every shadowRoot through another realm (scripts/build-ui.ts).
+    const { page, text, errors, close } = await firstSnapshot(COUNT_IFRAMES)
+    expect(await iframesAdded(page)).toBe(0)
+    expect(text).toContain('"isShadow":true')
+    expect(text).toContain('Gear for long walks')
+    expect(errors).toEqual([])
+    await close()
+  })
+
+  it('still takes them from a hidden iframe on a page that replaced querySelector', async () => {
+    const patched = `${COUNT_IFRAMES}
+      const own = Element.prototype.querySelector
+      Element.prototype.querySelector = function (s) { return own.call(this, s) }`
+    const { page, text, errors, close } = await firstSnapshot(patched)
+    expect(await iframesAdded(page)).toBeGreaterThanOrEqual(1)
+    expect(text).toContain('"isShadow":true')
+    expect(errors).toEqual([])
+    await close()
+  })
+})
+
 describe('recording typed values when the owner allows it', () => {
   it('sends the typed values but masks card numbers, in the fields and in the page text, before they leave the browser', async () => {
     await owner.request('PUT', '/api/settings/recordings', { recordInputs: true })
