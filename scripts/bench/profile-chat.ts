@@ -44,6 +44,7 @@ try {
   writeFileSync(join(dir, 'cfg.json'), JSON.stringify(cfg))
   await sql`create extension if not exists pg_stat_statements`
   await sql`select pg_stat_statements_reset()`
+  await sql`select pg_stat_reset()`
   const s0 = await stat()
   const load = spawnChild(pinned(LOAD_CPUS, [BUN, join(ROOT, 'scripts/bench/chat-load.ts'), join(dir, 'cfg.json')]))
   const res = JSON.parse(await load.waitLine((l) => l.startsWith('{'), 150_000)) as ChatLoadResult
@@ -53,6 +54,14 @@ try {
     select calls::text, plans::text, round(total_exec_time::numeric, 1)::text as "execMs", round(total_plan_time::numeric, 1)::text as "planMs",
       left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 100) as q
     from pg_stat_statements order by total_exec_time desc limit 12`
+  // Which tables the path reads and writes, how many updates were HOT, and whether autovacuum or
+  // autoanalyze ran (each invalidates the cached plans of the statements on that table).
+  const tables = await sql<{ t: string; seq: string; seqRows: string; idx: string; idxRows: string; ins: string; upd: string; hot: string; vac: string; an: string }[]>`
+    select relname as t, seq_scan::text as seq, seq_tup_read::text as "seqRows", coalesce(idx_scan, 0)::text as idx,
+      coalesce(idx_tup_fetch, 0)::text as "idxRows", n_tup_ins::text as ins, n_tup_upd::text as upd, n_tup_hot_upd::text as hot,
+      autovacuum_count::text as vac, autoanalyze_count::text as an
+    from pg_stat_user_tables where seq_scan + coalesce(idx_scan, 0) + n_tup_ins + n_tup_upd > 0
+    order by seq_tup_read + coalesce(idx_tup_fetch, 0) + n_tup_ins + n_tup_upd desc limit 12`
   await sql.end()
   await Promise.all([server, ...others].map((s) => s.stop()))
   const step = res.steps[0]!
@@ -64,6 +73,8 @@ try {
     `${per(s0.ins, s1.ins)} rows inserted, ${per(s0.upd, s1.upd)} rows updated, ${per(s0.sel, s1.sel)} rows read`)
   console.log('statements by PostgreSQL time (calls, plans, exec ms, plan ms, text):')
   for (const r of top) console.log(`  ${r.calls}\t${r.plans}\t${r.execMs}\t${r.planMs}\t${r.q}`)
+  console.log('tables (seq scans, rows they read, index scans, rows fetched, inserted, updated, of them HOT, autovacuums, autoanalyzes):')
+  for (const t of tables) console.log(`  ${t.t}\t${t.seq}\t${t.seqRows}\t${t.idx}\t${t.idxRows}\t${t.ins}\t${t.upd}\t${t.hot}\t${t.vac}\t${t.an}`)
   const md = readdirSync(profDir).find((f) => f.endsWith('.md'))
   if (md) {
     const text = readFileSync(join(profDir, md), 'utf8')
