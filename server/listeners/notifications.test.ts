@@ -53,8 +53,9 @@ async function write(v: VisitorClient, body: string): Promise<string> {
   return r.body.conversation.id as string
 }
 
+/** The conversation's timers, once the listeners started so far have stored theirs (they gather for 50 ms). */
 const timers = async (s: TestServer, conversationId: string) => [
-  ...(await s.db.sql<{ kind: string; fromSeq: number }[]>`select kind, from_seq from notification_timers where conversation_id = ${conversationId} order by kind`),
+  ...(await s.running.deps.bus.drain(), await s.db.sql<{ kind: string; fromSeq: number }[]>`select kind, from_seq from notification_timers where conversation_id = ${conversationId} order by kind`),
 ]
 
 /** The timer's moment arrives: it is made due now and the worker is told; resolves with what became of it. */

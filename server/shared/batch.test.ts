@@ -34,6 +34,27 @@ describe('batched calls', () => {
     expect(runs).toEqual([[1], [2, 3, 4]])
   })
 
+  it('with gatherMs, calls made one by one within the window share a run; a call after it starts the next', async () => {
+    const runs: number[][] = []
+    const f = batched(
+      async (xs: number[]) => {
+        runs.push(xs)
+        return xs
+      },
+      { gatherMs: 60 },
+    )
+    const early = [f(1)]
+    await Bun.sleep(15)
+    early.push(f(2))
+    await Bun.sleep(15)
+    early.push(f(3))
+    expect(runs).toEqual([]) // nothing runs before the window closes
+    expect(await Promise.all(early)).toEqual([1, 2, 3])
+    expect(runs).toEqual([[1, 2, 3]])
+    expect(await f(4)).toBe(4)
+    expect(runs).toEqual([[1, 2, 3], [4]])
+  })
+
   it('splits a burst larger than max into several runs', async () => {
     const sizes: number[] = []
     const f = batched(

@@ -8,6 +8,12 @@ export interface BatchOptions {
   max?: number
   /** How many runs may be in the database at once (a second one overlaps the first's round trip). */
   concurrency?: number
+  /**
+   * For work nobody waits on (a timer due in minutes): a run starts this long after the first call
+   * instead of on the next turn, so the calls of that window share one statement even when they
+   * come one by one. 0 (the default) for what a caller waits on.
+   */
+  gatherMs?: number
 }
 
 /**
@@ -17,6 +23,7 @@ export interface BatchOptions {
 export function batched<I, O>(run: (inputs: I[]) => Promise<O[]>, opts: BatchOptions = {}): (input: I) => Promise<O> {
   const max = opts.max ?? 500
   const concurrency = opts.concurrency ?? 2
+  const gatherMs = opts.gatherMs ?? 0
   let inputs: I[] = []
   let waiters: { resolve: (o: O) => void; reject: (e: unknown) => void }[] = []
   let running = 0
@@ -54,7 +61,8 @@ export function batched<I, O>(run: (inputs: I[]) => Promise<O[]>, opts: BatchOpt
   const schedule = () => {
     if (scheduled) return
     scheduled = true
-    setImmediate(next)
+    if (gatherMs > 0) setTimeout(next, gatherMs)
+    else setImmediate(next)
   }
   return (input: I) =>
     new Promise<O>((resolve, reject) => {

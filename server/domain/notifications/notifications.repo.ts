@@ -47,6 +47,10 @@ export async function startOfflineTimers(db: Db, timers: { conversationId: strin
     insert into notification_timers (conversation_id, kind, from_seq, due_at)
     select t.id, 'offline_message', t.seq, now() + ${delayMs} * interval '1 millisecond'
     from unnest(${timers.map((t) => t.conversationId)}::uuid[], ${timers.map((t) => t.fromSeq)}::int[]) as t(id, seq)
+    -- gathered for a moment (visitorWrote): an agent who answered meanwhile already cancelled it.
+    -- (A scalar subquery with LIMIT stays one index probe per timer; NOT EXISTS became a hash join
+    -- over every message.)
+    where (select 1 from messages m where m.conversation_id = t.id and m.seq > t.seq and m.author_type = 'agent' limit 1) is null
     on conflict (conversation_id, kind) do nothing
     returning 1`
   return rows.length

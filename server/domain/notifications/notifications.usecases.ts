@@ -83,7 +83,7 @@ export interface TimerDeps {
 
 /**
  * A visitor wrote: agents who stay offline are told after the batching window. The messages
- * written together start their timers in one statement — one commit for a busy chat's many
+ * written within 50 ms of each other start their timers in one statement — one commit for many
  * messages rather than one each — so the returned function is made once per process. A timer
  * started a moment after an agent's answer is harmless: planNotice drops a notice whose
  * conversation was answered since.
@@ -98,7 +98,9 @@ export function visitorWrote(deps: TimerDeps): (conversationId: string, seq: num
       if (started > 0) deps.wake()
       return timers.map(() => undefined)
     },
-    { max: 1000, concurrency: 1 },
+    // A timer is due minutes later: gathering the messages of 50 ms takes the statement (and its
+    // commit) off a quiet chat's every message as well as a busy one's.
+    { max: 1000, concurrency: 1, gatherMs: 50 },
   )
   return (conversationId, seq) => start({ conversationId, fromSeq: seq })
 }
