@@ -24,6 +24,9 @@ export interface IdleServerResult {
   /** CPU seconds per accept while the sockets opened: the server's own, and with PostgreSQL's. */
   cpuPerAccept: number[]
   cpuPerAcceptWithPg: number[]
+  /** RSS once started and quiet, before the first visitor. */
+  restRss: number[]
+  /** RSS after the warm-up (200 sockets opened and closed), before the burst. */
   baselineRss: number[]
   failures: string[]
 }
@@ -79,7 +82,7 @@ export async function runIdle(cluster: Cluster, o: IdleOptions): Promise<{ resul
   }
   const tokens = {} as Record<Kind, string[]>
   const results = {} as Record<Kind, IdleServerResult>
-  for (const k of KINDS) results[k] = { kind: k, label: LABEL[k], opened: [], bytesPerConnection: [], acceptsPerSecond: [], cpuPerAccept: [], cpuPerAcceptWithPg: [], baselineRss: [], failures: [] }
+  for (const k of KINDS) results[k] = { kind: k, label: LABEL[k], opened: [], bytesPerConnection: [], acceptsPerSecond: [], cpuPerAccept: [], cpuPerAcceptWithPg: [], restRss: [], baselineRss: [], failures: [] }
   const start = async (k: Kind): Promise<Server> =>
     k === 'parley' ? startParley({ DATABASE_URL: dbs.parley! }, fdLimit) : startPeer(k, dbs[k]!, fdLimit)
 
@@ -100,6 +103,8 @@ export async function runIdle(cluster: Cluster, o: IdleOptions): Promise<{ resul
     for (const k of KINDS) {
       const server = await start(k)
       cluster.pin(SERVER_CPUS)
+      await settle(server.pid, 3_000)
+      const rest = rssBytes(server.pid)
       const cfgFile = join(dir, `${k}-${run}.json`)
       writeFileSync(
         cfgFile,
@@ -128,6 +133,7 @@ export async function runIdle(cluster: Cluster, o: IdleOptions): Promise<{ resul
         const settled = await settle(server.pid, 20_000)
         const after = await quietRss(server.pid)
         r.opened.push(opened.opened)
+        r.restRss.push(rest)
         r.baselineRss.push(before)
         r.bytesPerConnection.push(opened.opened ? (after - before) / opened.opened : NaN)
         r.acceptsPerSecond.push(opened.opened / opened.seconds)
