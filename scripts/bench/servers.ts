@@ -1,6 +1,6 @@
 // Starting the three servers the way a user would run them, pinned to the server core.
 import postgres from 'postgres'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { BUN, NODE, ROOT, SERVER_CPUS, freePort, pinned, spawnChild, waitHttp200, type Child } from './lib.ts'
 
 export type Kind = 'parley' | 'bun' | 'sio' | 'batched'
@@ -17,8 +17,7 @@ export const LABEL: Record<Kind, string> = {
 const PEER_FILE: Record<Exclude<Kind, 'parley'>, string> = {
   sio: 'scripts/bench/peers/socketio.mjs',
   bun: 'scripts/bench/peers/bun-raw.ts',
-  // Another file for the group-commit peer (e.g. peers/bun-raw-batched-conversations.ts).
-  batched: process.env.BENCH_BATCHED_PEER || 'scripts/bench/peers/bun-raw-batched.ts',
+  batched: 'scripts/bench/peers/bun-raw-batched.ts',
 }
 
 export interface Server {
@@ -71,8 +70,12 @@ export async function startParley(env: Record<string, string>, fdLimit = 0, bunA
 
 export async function startPeer(kind: Exclude<Kind, 'parley'>, databaseUrl: string, fdLimit = 0, port = 0): Promise<Server> {
   port ||= await freePort()
-  const argv = [kind === 'sio' ? NODE : BUN, resolve(ROOT, PEER_FILE[kind])]
-  const child = spawnChild(pinned(SERVER_CPUS, argv), { env: { DATABASE_URL: databaseUrl, PORT: String(port) }, fdLimit })
+  const argv = [kind === 'sio' ? NODE : BUN, join(ROOT, PEER_FILE[kind])]
+  const child = spawnChild(pinned(SERVER_CPUS, argv), {
+    // BENCH_PEER_CONVERSATIONS=1: the group-commit peer also upserts a conversation row per batch.
+    env: { DATABASE_URL: databaseUrl, PORT: String(port), PEER_CONVERSATIONS: process.env.BENCH_PEER_CONVERSATIONS ?? '' },
+    fdLimit,
+  })
   await child.waitLine((l) => l.includes('"ready"'), 30_000)
   const url = `http://127.0.0.1:${port}`
   return { kind, url, child, pid: child.pid, stop: () => child.stop('SIGTERM', 10_000) }

@@ -16,8 +16,32 @@ await sql`
     body text not null,
     client_id text not null,
     created_at timestamptz not null default now(),
+    seq int not null default 0,
     unique (visitor_id, client_id)
   )`
+// BENCH_PEER_CONVERSATIONS=1 (PEER_CONVERSATIONS here): each batch also upserts its conversations,
+// numbering the messages from the row's last_seq and setting the last message and the waiting
+// time, on a table with four list indexes like Parley's (no update is HOT) — to see whether
+// rewriting a conversation row per message caps the path. Not part of the default run.
+const WITH_CONVERSATIONS = process.env.PEER_CONVERSATIONS === '1'
+if (WITH_CONVERSATIONS) {
+  await sql`
+    create table if not exists conversations (
+      id uuid primary key,
+      visitor_id uuid not null,
+      status text not null default 'open',
+      assignee_id uuid,
+      last_seq int not null,
+      last_message_at timestamptz not null,
+      last_message_preview text,
+      waiting_since timestamptz,
+      updated_at timestamptz not null
+    )`
+  await sql`create index if not exists conversations_open on conversations (last_message_at desc, id desc) where status = 'open'`
+  await sql`create index if not exists conversations_by_assignee on conversations (assignee_id, last_message_at desc, id desc)`
+  await sql`create index if not exists conversations_visitor on conversations (visitor_id)`
+  await sql`create index if not exists conversations_waiting on conversations ((coalesce(waiting_since, 'infinity'::timestamptz)), id)`
+}
 
 type Data = { visitorId: string | null }
 interface Pending {
@@ -58,7 +82,30 @@ function flush() {
 async function commit(batch: Pending[]) {
   try {
     // One statement, one commit; a retried client id inserts nothing and is answered from its row.
-    const inserted = await sql<{ id: string; clientId: string; visitorId: string; createdAt: Date }[]>`
+    const inserted: { id: string; clientId: string; visitorId: string; createdAt: Date }[] = WITH_CONVERSATIONS
+      ? await sql`
+      with input as (
+        select * from unnest(
+          ${batch.map((p) => p.id)}::uuid[], ${batch.map((p) => p.conversationId)}::uuid[],
+          ${batch.map((p) => p.visitorId)}::uuid[], ${batch.map((p) => p.body)}::text[], ${batch.map((p) => p.clientId)}::text[])
+          with ordinality as t(id, conversation_id, visitor_id, body, client_id, ord)
+      ), per as (
+        select conversation_id, min(visitor_id::text)::uuid as visitor_id, count(*)::int as k, (array_agg(body order by ord desc))[1] as preview
+        from input group by conversation_id
+      ), conv as (
+        insert into conversations as c (id, visitor_id, last_seq, last_message_at, last_message_preview, waiting_since, updated_at)
+        select conversation_id, visitor_id, k, now(), preview, now(), now() from per order by conversation_id
+        on conflict (id) do update set last_seq = c.last_seq + excluded.last_seq, last_message_at = now(),
+          last_message_preview = excluded.last_message_preview, waiting_since = coalesce(c.waiting_since, now()), updated_at = now()
+        returning c.id, c.last_seq
+      )
+      insert into messages (id, conversation_id, visitor_id, body, client_id, seq)
+      select i.id, i.conversation_id, i.visitor_id, i.body, i.client_id,
+        conv.last_seq - per.k + row_number() over (partition by i.conversation_id order by i.ord)
+      from input i join per using (conversation_id) join conv on conv.id = i.conversation_id
+      on conflict (visitor_id, client_id) do nothing
+      returning id, client_id as "clientId", visitor_id as "visitorId", created_at as "createdAt"`
+      : await sql`
       insert into messages (id, conversation_id, visitor_id, body, client_id)
       select * from unnest(
         ${batch.map((p) => p.id)}::uuid[], ${batch.map((p) => p.conversationId)}::uuid[],
