@@ -85,8 +85,8 @@ export interface TimerDeps {
  * A visitor wrote: agents who stay offline are told after the batching window. The messages
  * written within 50 ms of each other start their timers in one statement — one commit for many
  * messages rather than one each — so the returned function is made once per process. A timer
- * started a moment after an agent's answer is harmless: planNotice drops a notice whose
- * conversation was answered since.
+ * gathered after an agent's answer is not stored (startOfflineTimers), and planNotice still drops a
+ * notice whose conversation was answered since (a reply on another process, say).
  */
 export function visitorWrote(deps: TimerDeps): (conversationId: string, seq: number) => Promise<void> {
   const start = batched(
