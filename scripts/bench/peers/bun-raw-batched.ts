@@ -16,7 +16,6 @@ await sql`
     body text not null,
     client_id text not null,
     created_at timestamptz not null default now(),
-    seq int not null default 0,
     unique (visitor_id, client_id)
   )`
 // BENCH_PEER_CONVERSATIONS=1 (PEER_CONVERSATIONS here): each batch also upserts its conversations,
@@ -25,6 +24,7 @@ await sql`
 // rewriting a conversation row per message caps the path. Not part of the default run.
 const WITH_CONVERSATIONS = process.env.PEER_CONVERSATIONS === '1'
 if (WITH_CONVERSATIONS) {
+  await sql`alter table messages add column if not exists seq int not null default 0`
   await sql`
     create table if not exists conversations (
       id uuid primary key,
