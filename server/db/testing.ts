@@ -1,7 +1,7 @@
 // Test helpers: a fresh database per test file, cloned from the migrated template the preload
 // made. Only tests import this.
 import postgres from 'postgres'
-import { createSql, type Sql } from './client.ts'
+import { createSql, type Sql, type TxSql } from './client.ts'
 import { APP_ROLE } from './embedded.ts'
 
 export interface TestDb {
@@ -34,3 +34,61 @@ export async function createTestDb(): Promise<TestDb> {
     },
   }
 }
+
+/** One plan node of `explain (analyze, format json)`, with the fields rowsRead reads. */
+interface PlanNode {
+  'Relation Name'?: string
+  'Actual Rows'?: number
+  'Actual Loops'?: number
+  'Rows Removed by Filter'?: number
+  'Rows Removed by Index Recheck'?: number
+  Plans?: PlanNode[]
+}
+
+/**
+ * How many rows of `table` the statements `run` sends PostgreSQL read, the database left as it
+ * was: `run` goes in a transaction that is rolled back, its statements are captured, then each is
+ * run again under `explain analyze` in a rolled-back transaction of its own, and the rows every
+ * scan of the table returned or filtered out are summed. For tests that hold a query to reading
+ * what it needs, not the whole of a conversation. (Each statement is explained on the state before
+ * `run`: meant for functions of one statement.)
+ */
+export async function rowsRead(url: string, table: string, run: (sql: TxSql) => Promise<unknown>): Promise<number> {
+  const statements: { query: string; params: unknown[] }[] = []
+  const capture = postgres(url, { max: 1, transform: postgres.camel, onnotice: () => {}, debug: (_c, query, params) => void statements.push({ query, params }) })
+  const explain = postgres(url, { max: 1, onnotice: () => {} })
+  try {
+    await capture
+      .begin(async (tx) => {
+        await run(tx as unknown as TxSql)
+        throw new RolledBack()
+      })
+      .catch((e) => {
+        if (!(e instanceof RolledBack)) throw e
+      })
+    let rows = 0
+    const walk = (n: PlanNode) => {
+      if (n['Relation Name'] === table) {
+        rows += (n['Actual Rows'] ?? 0) * (n['Actual Loops'] ?? 1) + (n['Rows Removed by Filter'] ?? 0) + (n['Rows Removed by Index Recheck'] ?? 0)
+      }
+      for (const c of n.Plans ?? []) walk(c)
+    }
+    for (const s of statements.filter((s) => !/^(begin|rollback|commit)\b/i.test(s.query.trim()))) {
+      await explain
+        .begin(async (tx) => {
+          const [row] = await tx.unsafe(`explain (analyze, format json) ${s.query}`, s.params as never[])
+          walk((Object.values(row as Record<string, unknown>)[0] as { Plan: PlanNode }[])[0]!.Plan)
+          throw new RolledBack()
+        })
+        .catch((e) => {
+          if (!(e instanceof RolledBack)) throw e
+        })
+    }
+    return rows
+  } finally {
+    await capture.end()
+    await explain.end()
+  }
+}
+
+class RolledBack extends Error {}
