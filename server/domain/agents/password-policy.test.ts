@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'bun:test'
-import { passwordProblem } from './password-policy.ts'
+import { describe, expect, it, jest } from 'bun:test'
+import { dictionariesLoaded, passwordProblem } from './password-policy.ts'
 
 describe('the password rule', () => {
   it('refuses passwords shorter than 10 characters, saying so', () => {
@@ -25,5 +25,26 @@ describe('the password rule', () => {
 
   it('accepts long, uncommon passwords and passphrases', () => {
     for (const p of ['correct horse battery staple', 'owner-password', 'tulip-Fjord-4-ember', 'Zq8#vL2!mR4p']) expect(passwordProblem(p)).toBeNull()
+  })
+})
+
+describe('zxcvbn\'s dictionaries in memory', () => {
+  it('are let go 30 s after the last check, and built again for the next', () => {
+    jest.useFakeTimers()
+    try {
+      expect(passwordProblem('violet-harbor-trumpet-9')).toBeNull()
+      expect(dictionariesLoaded()).toBe(true)
+      jest.advanceTimersByTime(20_000)
+      // a check in between starts the 30 s again
+      expect(passwordProblem('password1234')?.problem).toBe('common')
+      jest.advanceTimersByTime(20_000)
+      expect(dictionariesLoaded()).toBe(true)
+      jest.advanceTimersByTime(10_001)
+      expect(dictionariesLoaded()).toBe(false)
+      expect(passwordProblem('password1234')?.problem).toBe('common')
+      expect(dictionariesLoaded()).toBe(true)
+    } finally {
+      jest.useRealTimers()
+    }
   })
 })

@@ -17,14 +17,30 @@ export interface PasswordVerdict {
 }
 
 // Loading zxcvbn and building its dictionaries takes 0.2-0.5 s, so it is loaded on the first
-// check, not at start: most starts never check a password.
+// check, not at start: most starts never check a password. Its dictionaries hold about 6 MB, so
+// they are let go a while after the last check and collected (a first start that created the
+// owner would keep them for good otherwise); passwords are set rarely, and the next one builds
+// them again.
+const FORGET_AFTER_MS = 30_000
 let factory: ZxcvbnFactory | null = null
+let forget: ReturnType<typeof setTimeout> | null = null
 function zxcvbn(): ZxcvbnFactory {
+  if (forget) clearTimeout(forget)
+  forget = setTimeout(() => {
+    factory = null
+    forget = null
+    // A quiet server allocates too little for the collector to run soon on its own.
+    Bun.gc(true)
+  }, FORGET_AFTER_MS)
+  forget.unref?.()
   if (factory) return factory
   const core = require('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core')
   const common = require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common')
   return (factory = new core.ZxcvbnFactory({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs }))
 }
+
+/** Whether zxcvbn's dictionaries are in memory now (tests). */
+export const dictionariesLoaded = () => factory !== null
 
 // zxcvbn's warnings (keys, as no translations are loaded) that mean "a known common password".
 const COMMON = new Set(['topTen', 'topHundred', 'common', 'similarToCommon'])
