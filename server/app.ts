@@ -1,6 +1,5 @@
 // createApp(deps) → the Elysia app. Tests call app.handle() or app.listen(0).
 import { Elysia } from 'elysia'
-import { openapi } from '@elysiajs/openapi'
 import type { AppDeps } from './deps.ts'
 import { handleError } from './http/errors.ts'
 import { healthRoutes } from './http/health.ts'
@@ -11,7 +10,7 @@ import { conversationRoutes } from './http/conversations.ts'
 import { widgetRoutes, CORS_HEADERS } from './http/widget.ts'
 import { socketRoutes } from './realtime/sockets.ts'
 import { DASHBOARD_STYLE, staticRoutes } from './http/static.ts'
-import { docsRoutes } from './http/docs.ts'
+import { docsRoutes, specRoutes } from './http/docs.ts'
 import { BASE_HEADERS, pageHeaders } from './http/security.ts'
 import { demoRoutes } from './http/demo.ts'
 import { settingsRoutes } from './http/settings.ts'
@@ -39,6 +38,30 @@ import { transcriptRoutes } from './http/transcript.ts'
 
 /** Largest request body accepted at all; message bodies are limited far lower (16 KB). */
 export const MAX_BODY_BYTES = 1024 * 1024
+
+/** The OpenAPI document's own parts; the paths come from the routes (http/docs.ts specRoutes). */
+const API_DOCUMENTATION = {
+  info: {
+    title: 'Parley API',
+    version: '0.1.0',
+    description:
+      'Agents authenticate with the session cookie from POST /api/auth/login and send the returned CSRF token as X-CSRF-Token on every POST, PUT, PATCH and DELETE. The widget authenticates with the bearer token from POST /api/widget/visitors. Errors are { error: { code, message, details? } }.',
+  },
+  tags: [
+    { name: 'auth', description: 'First-run setup and sessions' },
+    { name: 'agents', description: 'Accounts, roles, presence' },
+    { name: 'conversations', description: 'The agent side of conversations' },
+    { name: 'widget', description: 'The visitor side, for the chat widget' },
+    { name: 'visitors', description: 'The visitor card' },
+    { name: 'tags', description: 'Tags: the owner\'s list, and tagging conversations' },
+    { name: 'groups', description: 'Groups (teams): members, routing, transfer' },
+    { name: 'search', description: 'Search conversations, export the results, saved searches' },
+    { name: 'recordings', description: 'Session recordings: the visitor card\'s list and the replay' },
+    { name: 'settings', description: 'Widget appearance, the embed snippet, identity secret, API keys' },
+    { name: 'server API', description: 'For the site\'s back end, with an API key: visitors and customer info' },
+    { name: 'system', description: 'Health' },
+  ],
+}
 
 export function createApp(deps: AppDeps) {
   const strictPage = pageHeaders([DASHBOARD_STYLE])
@@ -87,36 +110,7 @@ export function createApp(deps: AppDeps) {
     .onAfterHandle(({ request, set }) => {
       if (new URL(request.url).pathname.startsWith('/api/widget/')) Object.assign(set.headers, CORS_HEADERS)
     })
-    .use(
-      openapi({
-        path: '/api/docs',
-        // The viewer is served by docsRoutes from the swagger-ui-dist package, never from a CDN.
-        provider: null,
-        specPath: '/api/docs/json',
-        documentation: {
-          info: {
-            title: 'Parley API',
-            version: '0.1.0',
-            description:
-              'Agents authenticate with the session cookie from POST /api/auth/login and send the returned CSRF token as X-CSRF-Token on every POST, PUT, PATCH and DELETE. The widget authenticates with the bearer token from POST /api/widget/visitors. Errors are { error: { code, message, details? } }.',
-          },
-          tags: [
-            { name: 'auth', description: 'First-run setup and sessions' },
-            { name: 'agents', description: 'Accounts, roles, presence' },
-            { name: 'conversations', description: 'The agent side of conversations' },
-            { name: 'widget', description: 'The visitor side, for the chat widget' },
-            { name: 'visitors', description: 'The visitor card' },
-            { name: 'tags', description: 'Tags: the owner\'s list, and tagging conversations' },
-            { name: 'groups', description: 'Groups (teams): members, routing, transfer' },
-            { name: 'search', description: 'Search conversations, export the results, saved searches' },
-            { name: 'recordings', description: 'Session recordings: the visitor card\'s list and the replay' },
-            { name: 'settings', description: 'Widget appearance, the embed snippet, identity secret, API keys' },
-            { name: 'server API', description: 'For the site\'s back end, with an API key: visitors and customer info' },
-            { name: 'system', description: 'Health' },
-          ],
-        },
-      }),
-    )
+    .use(specRoutes(API_DOCUMENTATION))
     .use(auditRoutes(deps))
     .use(healthRoutes(deps))
     .use(metricsRoutes(deps))

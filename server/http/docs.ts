@@ -46,3 +46,28 @@ export const docsRoutes = () =>
       },
       { detail: { hide: true } },
     )
+
+/** The OpenAPI version the document declares (@elysiajs/openapi's default). */
+const OPENAPI_VERSION = '3.1.2'
+
+/**
+ * The OpenAPI document at /api/docs/json: `documentation`'s info and tags, and the paths and
+ * schemas of every route. The module that builds it from the routes is loaded on the first
+ * request, not at start (the plugin that served it before, with a document viewer Parley does
+ * not use, weighed about 1.5 MB of a server at rest). Built once: the routes are all in place
+ * before the server takes its first request.
+ */
+export function specRoutes(documentation: { info: object; tags: object[] }) {
+  const plugin = new Elysia({ name: 'parley-openapi' })
+  let doc: object | null = null
+  return plugin.get(
+    '/api/docs/json',
+    async () => {
+      if (doc) return doc
+      const { toOpenAPISchema } = await import('@elysiajs/openapi/openapi')
+      const { paths, components } = toOpenAPISchema(plugin, undefined, undefined, undefined, OPENAPI_VERSION)
+      return (doc = { ...documentation, openapi: OPENAPI_VERSION, paths, components: { schemas: components.schemas } })
+    },
+    { detail: { hide: true } },
+  )
+}
