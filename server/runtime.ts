@@ -94,6 +94,7 @@ export async function startParley(config: Config, log: Logger, opts: StartOption
   let supervisor: Supervisor | null = null
   let sql: Sql | null = null
   let batchSql: Sql | null = null
+  let relaySql: Sql | null = null
   const cleanup: (() => Promise<void>)[] = []
   try {
     sql = createSql(databaseUrl)
@@ -172,7 +173,9 @@ export async function startParley(config: Config, log: Logger, opts: StartOption
     // The heartbeat registers this process first: the cluster relay looks for the others.
     const heartbeat = await startHeartbeat(sql, nodeId, log)
     cleanup.push(() => heartbeat.stop())
-    const cluster = await startCluster({ sql, listen: (channels, onNotify) => listenOn(databaseUrl, channels, onNotify), bus, hub, nodeId, log })
+    // The relay's reads (listeners/cluster.ts): connected only once another process announces something.
+    relaySql = createSql(databaseUrl, { max: 2, applicationName: 'parley-relay', genericPlans: true })
+    const cluster = await startCluster({ sql, readSql: relaySql, listen: (channels, onNotify) => listenOn(databaseUrl, channels, onNotify), bus, hub, nodeId, log })
     cleanup.push(() => cluster.stop())
     timer.lap('cluster')
     if (config.ownerEmail && config.ownerPassword && (await setupNeeded(deps))) {
@@ -209,6 +212,7 @@ export async function startParley(config: Config, log: Logger, opts: StartOption
     const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`
     const db = sql
     const batchDb = batchSql
+    const relayDb = relaySql
     let stopped: Promise<void> | null = null
     return {
       deps,
@@ -238,7 +242,7 @@ export async function startParley(config: Config, log: Logger, opts: StartOption
           const timedOut = await Promise.race([settle.then(() => false), new Promise<boolean>((r) => (late = setTimeout(() => r(true), 1_000)))])
           clearTimeout(late)
           if (timedOut) log.warn('shutdown: background work did not finish within 1 s; closing the database connections under it')
-          await Promise.all([batchDb.end({ timeout: 1 }), db.end({ timeout: 1 })])
+          await Promise.all([batchDb.end({ timeout: 1 }), relayDb.end({ timeout: 1 }), db.end({ timeout: 1 })])
           if (embedded) await embedded.stop()
         })()
         return stopped
@@ -248,6 +252,7 @@ export async function startParley(config: Config, log: Logger, opts: StartOption
     await supervisor?.stop()
     for (const c of cleanup.reverse()) await c().catch(() => {})
     if (batchSql) await batchSql.end({ timeout: 1 }).catch(() => {})
+    if (relaySql) await relaySql.end({ timeout: 1 }).catch(() => {})
     if (sql) await sql.end({ timeout: 1 }).catch(() => {})
     if (embedded) await embedded.stop().catch(() => {})
     throw e

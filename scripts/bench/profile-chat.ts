@@ -66,7 +66,9 @@ try {
   await Promise.all([server, ...others].map((s) => s.stop()))
   const step = res.steps[0]!
   const msgs = res.sent
-  console.log(`rate ${rate}/s for ${seconds} s: p50 ${step.p50.toFixed(1)} ms, p99 ${step.p99.toFixed(1)} ms, ` +
+  // A copy that never arrived makes a percentile infinite, which JSON carries as null.
+  const ms = (x: number | null) => (x === null ? 'never (copies missing)' : `${x.toFixed(1)} ms`)
+  console.log(`rate ${rate}/s for ${seconds} s: ${step.delivered} of ${step.expected} agents' copies, p50 ${ms(step.p50)}, p99 ${ms(step.p99)}, ` +
     `${(step.sent / step.serverCpu).toFixed(0)} msg per Parley CPU-s, ${(step.sent / (step.serverCpu + step.dbCpu)).toFixed(0)} incl. PostgreSQL`)
   const per = (a: string, b: string) => ((Number(b) - Number(a)) / msgs).toFixed(2)
   console.log(`per message (all ${msgs} sent, warm-up included): ${per(s0.xact, s1.xact)} commits, ` +
