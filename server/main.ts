@@ -27,12 +27,14 @@ let stopping = false
 // is rejected by postgres.js with CONNECTION_CLOSED, _ENDED or _DESTROYED, sometimes with nobody
 // left to hear it (its promise already abandoned: seen in CI both during a stop with the
 // postmaster dead, and while the supervisor restarted a killed postmaster, where it ended the
-// process the restart was meant to keep). The query's work failed either way and the pools
-// reconnect on their own, so such a rejection is logged and survived; any other unhandled
-// rejection still ends the process.
+// process the restart was meant to keep). When the postmaster dies under a connection the socket
+// can also be reset instead of closed, and the same abandoned query is rejected with the socket's
+// own ECONNRESET (or EPIPE for a write): seen in CI, SIGTERM with the postmaster dead. The query's
+// work failed either way and the pools reconnect on their own, so such a rejection is logged and
+// survived; any other unhandled rejection still ends the process.
 /** True (and logged) for a query lost with its database connection; the caller then goes on. */
 const lostConnection = (error: unknown): boolean => {
-  if (!/^CONNECTION_(CLOSED|ENDED|DESTROYED)$/.test(String((error as { code?: unknown } | null)?.code ?? ''))) return false
+  if (!/^(CONNECTION_(CLOSED|ENDED|DESTROYED)|ECONNRESET|EPIPE)$/.test(String((error as { code?: unknown } | null)?.code ?? ''))) return false
   log.warn(stopping ? 'a database query was cut off by the stop' : 'a database query lost its connection, with nobody waiting for it', { error })
   return true
 }
