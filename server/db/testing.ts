@@ -45,50 +45,62 @@ interface PlanNode {
   Plans?: PlanNode[]
 }
 
-/**
- * How many rows of `table` the statements `run` sends PostgreSQL read, the database left as it
- * was: `run` goes in a transaction that is rolled back, its statements are captured, then each is
- * run again under `explain analyze` in a rolled-back transaction of its own, and the rows every
- * scan of the table returned or filtered out are summed. For tests that hold a query to reading
- * what it needs, not the whole of a conversation. (Each statement is explained on the state before
- * `run`: meant for functions of one statement.)
- */
-export async function rowsRead(url: string, table: string, run: (sql: TxSql) => Promise<unknown>): Promise<number> {
-  const statements: { query: string; params: unknown[] }[] = []
-  const capture = postgres(url, { max: 1, transform: postgres.camel, onnotice: () => {}, debug: (_c, query, params) => void statements.push({ query, params }) })
-  const explain = postgres(url, { max: 1, onnotice: () => {} })
-  try {
-    await capture
-      .begin(async (tx) => {
-        await run(tx as unknown as TxSql)
-        throw new RolledBack()
-      })
-      .catch((e) => {
-        if (!(e instanceof RolledBack)) throw e
-      })
-    let rows = 0
-    const walk = (n: PlanNode) => {
-      if (n['Relation Name'] === table) {
-        rows += (n['Actual Rows'] ?? 0) * (n['Actual Loops'] ?? 1) + (n['Rows Removed by Filter'] ?? 0) + (n['Rows Removed by Index Recheck'] ?? 0)
-      }
-      for (const c of n.Plans ?? []) walk(c)
-    }
-    for (const s of statements.filter((s) => !/^(begin|rollback|commit)\b/i.test(s.query.trim()))) {
-      await explain
-        .begin(async (tx) => {
-          const [row] = await tx.unsafe(`explain (analyze, format json) ${s.query}`, s.params as never[])
-          walk((Object.values(row as Record<string, unknown>)[0] as { Plan: PlanNode }[])[0]!.Plan)
-          throw new RolledBack()
-        })
-        .catch((e) => {
-          if (!(e instanceof RolledBack)) throw e
-        })
-    }
-    return rows
-  } finally {
-    await capture.end()
-    await explain.end()
-  }
+/** Runs `work` in a transaction of `db` and rolls it back: the database is left as it was. */
+async function rolledBack(db: postgres.Sql, work: (tx: TxSql) => Promise<unknown>): Promise<void> {
+  const rollback = new Error('rolled back')
+  await db
+    .begin(async (tx) => {
+      await work(tx as unknown as TxSql)
+      throw rollback
+    })
+    .catch((e) => {
+      if (e !== rollback) throw e
+    })
 }
 
-class RolledBack extends Error {}
+/**
+ * The statements `run` sends PostgreSQL (text with $n parameters, and the parameters), run in a
+ * transaction that is rolled back: the database is left as it was.
+ */
+export async function statementsOf(url: string, run: (sql: TxSql) => Promise<unknown>): Promise<{ query: string; params: unknown[] }[]> {
+  const statements: { query: string; params: unknown[] }[] = []
+  const capture = postgres(url, { max: 1, transform: postgres.camel, onnotice: () => {}, debug: (_c, query, params) => void statements.push({ query, params }) })
+  try {
+    await rolledBack(capture, run)
+  } finally {
+    await capture.end()
+  }
+  return statements.filter((s) => !/^(begin|rollback|commit)\b/i.test(s.query.trim()))
+}
+
+/**
+ * How many rows of `table` the statements `run` sends PostgreSQL read, the database left as it
+ * was: each statement of `run` (statementsOf) is run again under `explain analyze` in a
+ * rolled-back transaction of its own, and the rows every scan of the table returned or filtered
+ * out are summed. For tests that hold a query to reading what it needs, not the whole of a
+ * conversation. (Each statement is explained on the state before `run`: meant for functions of
+ * one statement.)
+ */
+export async function rowsRead(url: string, table: string, run: (sql: TxSql) => Promise<unknown>): Promise<number> {
+  const statements = await statementsOf(url, run)
+  if (statements.length === 0) throw new Error('rowsRead: `run` sent no statement')
+  const explain = postgres(url, { max: 1, onnotice: () => {} })
+  let rows = 0
+  const walk = (n: PlanNode) => {
+    if (n['Relation Name'] === table) {
+      rows += (n['Actual Rows'] ?? 0) * (n['Actual Loops'] ?? 1) + (n['Rows Removed by Filter'] ?? 0) + (n['Rows Removed by Index Recheck'] ?? 0)
+    }
+    for (const c of n.Plans ?? []) walk(c)
+  }
+  try {
+    for (const s of statements) {
+      await rolledBack(explain, async (tx) => {
+        const [row] = await tx.unsafe(`explain (analyze, format json) ${s.query}`, s.params as never[])
+        walk((Object.values(row as Record<string, unknown>)[0] as { Plan: PlanNode }[])[0]!.Plan)
+      })
+    }
+  } finally {
+    await explain.end()
+  }
+  return rows
+}

@@ -4,9 +4,9 @@
 // test database and ruinous on a real one. Each relay read is captured and its generic plan
 // explained at 20,000 visitors, conversations and messages.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import postgres from 'postgres'
 import { VisitorClient, cid, startWithOwner, type TestServer } from '../testing/harness.ts'
 import type { Sql } from '../db/client.ts'
+import { statementsOf } from '../db/testing.ts'
 import { findConversations } from '../domain/conversations/conversations.usecases.ts'
 import { findMessages } from '../domain/messages/messages.usecases.ts'
 import { findVisitor } from '../domain/visitors/visitors.usecases.ts'
@@ -16,18 +16,6 @@ beforeAll(async () => {
   ({ srv } = await startWithOwner())
 })
 afterAll(() => srv.stop())
-
-/** The statements `run` sends, as text with $n parameters. */
-async function statementsOf(run: (sql: Sql) => Promise<unknown>): Promise<string[]> {
-  const texts: string[] = []
-  const sql = postgres(srv.db.url, { max: 1, transform: postgres.camel, onnotice: () => {}, debug: (_c, query) => void texts.push(query) })
-  try {
-    await run(sql as unknown as Sql)
-  } finally {
-    await sql.end()
-  }
-  return texts
-}
 
 describe('the relay\'s reads, planned once for any ids', () => {
   it('walk indexes at 20,000 visitors, conversations and messages, never every row', async () => {
@@ -49,10 +37,10 @@ describe('the relay\'s reads, planned once for any ids', () => {
       ['visitor', (db) => findVisitor({ sql: db }, visitorId)],
     ]
     for (const [name, run] of reads) {
-      const texts = await statementsOf(run)
-      expect(texts.length).toBeGreaterThan(0)
-      for (const text of texts) {
-        const rows = await sql.unsafe(`explain (generic_plan) ${text}`)
+      const statements = await statementsOf(srv.db.url, (tx) => run(tx as unknown as Sql))
+      expect(statements.length).toBeGreaterThan(0)
+      for (const { query } of statements) {
+        const rows = await sql.unsafe(`explain (generic_plan) ${query}`)
         const plan = rows.map((r) => Object.values(r as Record<string, string>)[0]).join('\n')
         // (agents, groups and tags are a team's few rows: a scan of them is fine)
         for (const big of ['visitors', 'conversations', 'messages']) {
