@@ -1,7 +1,7 @@
 // Wires Parley together: config → db → migrate → bus → channels → listeners → app.listen.
 // main.ts runs it for real; tests run it against their own database on port 0.
 import { ConfigError, type Config } from './config.ts'
-import { createSql, type Sql } from './db/client.ts'
+import { createSql, type Sql, type SqlOptions } from './db/client.ts'
 import { listenOn } from './db/listen.ts'
 import { VisitorMessageBatcher } from './domain/messages/append-batch.ts'
 import { migrate } from './db/migrate.ts'
@@ -92,12 +92,18 @@ export async function startParley(config: Config, log: Logger, opts: StartOption
     timer.lap('postgres') // with main.ts, only what was left to wait for once the code had loaded
   }
   let supervisor: Supervisor | null = null
-  let sql: Sql | null = null
-  let batchSql: Sql | null = null
-  let relaySql: Sql | null = null
+  // Every connection pool opened here, closed together at the stop (or when the start fails).
+  const pools: Sql[] = []
+  const dbUrl = databaseUrl
+  const openPool = (opts?: SqlOptions): Sql => {
+    const pool = createSql(dbUrl, opts)
+    pools.push(pool)
+    return pool
+  }
+  const endPools = () => Promise.all(pools.map((pool) => pool.end({ timeout: 1 }).catch(() => {})))
   const cleanup: (() => Promise<void>)[] = []
   try {
-    sql = createSql(databaseUrl)
+    const sql = openPool()
     const state: AppDeps['state'] = { migrated: false, database: 'up' }
     const result = await migrate(sql)
     state.migrated = true
@@ -127,7 +133,7 @@ export async function startParley(config: Config, log: Logger, opts: StartOption
     }
     // Two batches in the database at once: one fills while the other commits.
     const lanes = 2
-    batchSql = createSql(databaseUrl, { max: lanes, applicationName: 'parley-messages', genericPlans: true })
+    const batchSql = openPool({ max: lanes, applicationName: 'parley-messages', genericPlans: true })
     const visitorMessages = new VisitorMessageBatcher(
       batchSql,
       (error, size) => log.warn('a batch of visitor messages failed as a whole; storing them one by one', { size, error }),
@@ -174,7 +180,7 @@ export async function startParley(config: Config, log: Logger, opts: StartOption
     const heartbeat = await startHeartbeat(sql, nodeId, log)
     cleanup.push(() => heartbeat.stop())
     // The relay's reads (listeners/cluster.ts): connected only once another process announces something.
-    relaySql = createSql(databaseUrl, { max: 2, applicationName: 'parley-relay', genericPlans: true })
+    const relaySql = openPool({ max: 2, applicationName: 'parley-relay', genericPlans: true })
     const cluster = await startCluster({ sql, readSql: relaySql, listen: (channels, onNotify) => listenOn(databaseUrl, channels, onNotify), bus, hub, nodeId, log })
     cleanup.push(() => cluster.stop())
     timer.lap('cluster')
@@ -210,9 +216,6 @@ export async function startParley(config: Config, log: Logger, opts: StartOption
     const workersLater = setTimeout(() => workers.forEach((w) => w.start()), WORKERS_START_AFTER_MS)
     cleanup.push(async () => clearTimeout(workersLater))
     const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`
-    const db = sql
-    const batchDb = batchSql
-    const relayDb = relaySql
     let stopped: Promise<void> | null = null
     return {
       deps,
@@ -242,7 +245,7 @@ export async function startParley(config: Config, log: Logger, opts: StartOption
           const timedOut = await Promise.race([settle.then(() => false), new Promise<boolean>((r) => (late = setTimeout(() => r(true), 1_000)))])
           clearTimeout(late)
           if (timedOut) log.warn('shutdown: background work did not finish within 1 s; closing the database connections under it')
-          await Promise.all([batchDb.end({ timeout: 1 }), relayDb.end({ timeout: 1 }), db.end({ timeout: 1 })])
+          await endPools()
           if (embedded) await embedded.stop()
         })()
         return stopped
@@ -251,9 +254,7 @@ export async function startParley(config: Config, log: Logger, opts: StartOption
   } catch (e) {
     await supervisor?.stop()
     for (const c of cleanup.reverse()) await c().catch(() => {})
-    if (batchSql) await batchSql.end({ timeout: 1 }).catch(() => {})
-    if (relaySql) await relaySql.end({ timeout: 1 }).catch(() => {})
-    if (sql) await sql.end({ timeout: 1 }).catch(() => {})
+    await endPools()
     if (embedded) await embedded.stop().catch(() => {})
     throw e
   }

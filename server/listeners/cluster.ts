@@ -70,12 +70,11 @@ const PAYLOAD_BUDGET = 7000
 export async function startCluster(opts: {
   sql: Sql
   /**
-   * Where the relay reads what the other processes announce (default `sql`). Parley gives it
-   * connections of their own that plan each statement once (generic plans): on the shared pool
-   * PostgreSQL planned the conversation view afresh for every relayed message, which cost it more
-   * than running it.
+   * Where the relay reads what the other processes announce: connections of their own that plan
+   * each statement once (generic plans, runtime.ts). On the shared pool PostgreSQL planned the
+   * conversation view afresh for every relayed message, which cost it more than running it.
    */
-  readSql?: Sql
+  readSql: Sql
   listen: Listen
   bus: EventBus
   hub: Hub
@@ -83,7 +82,7 @@ export async function startCluster(opts: {
   log: Logger
 }): Promise<Cluster> {
   const { sql, listen, bus, hub, nodeId, log } = opts
-  const db = { sql: opts.readSql ?? sql }
+  const db = { sql: opts.readSql }
 
   // Notes are sent in batches: everything announced in one turn of the event loop goes out as
   // one NOTIFY (split before PostgreSQL's 8000-byte payload limit). And while this is the only
