@@ -57,7 +57,7 @@ async function password(envName: string): Promise<string> {
 async function withDatabase<T>(config: Config, run: (sql: Sql) => Promise<T>, max = 2): Promise<T> {
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel)
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres({ dataDir: config.dataDir, log })
-  const sql = createSql(config.databaseUrl ?? embedded!.url, { max, applicationName: 'parley-cli' })
+  const sql = createSql(config.databaseUrl ?? embedded!.socketUrl, { max, applicationName: 'parley-cli' })
   try {
     return await run(sql)
   } finally {

@@ -17,8 +17,27 @@ export interface SqlOptions {
   genericPlans?: boolean
 }
 
-export function createSql(url: string, opts: SqlOptions = {}): Sql {
+/**
+ * What postgres.js needs to connect to `url`. A URL may name a Unix socket's folder as libpq's do,
+ * `postgres://user:password@localhost:5432/db?host=/var/run/postgresql`: postgres.js reads no `host`
+ * parameter (it would send it to the server as a setting, which refuses it), so it is taken out
+ * here and given as the host, and postgres.js opens `<folder>/.s.PGSQL.<port>`.
+ */
+export function connectionOf(url: string): { url: string; host?: string } {
+  const q = url.indexOf('?')
+  if (q < 0) return { url }
+  const params = new URLSearchParams(url.slice(q + 1))
+  const host = params.get('host')
+  if (host === null) return { url }
+  params.delete('host')
+  const rest = params.toString()
+  return { url: url.slice(0, q) + (rest ? `?${rest}` : ''), ...(host ? { host } : {}) }
+}
+
+export function createSql(databaseUrl: string, opts: SqlOptions = {}): Sql {
+  const { url, host } = connectionOf(databaseUrl)
   return postgres(url, {
+    ...(host ? { host } : {}),
     max: opts.max ?? 20,
     transform: postgres.camel,
     onnotice: () => {},

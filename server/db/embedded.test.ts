@@ -116,6 +116,25 @@ describe('the embedded cluster is private', () => {
       } finally {
         await app.end()
       }
+
+      // Parley itself connects through the cluster's Unix socket in its data folder, with the
+      // same role and password (pg_hba above: SCRAM there too); TCP stays for other clients.
+      expect(pg.socketUrl).toBe(`${pg.url}?host=${encodeURIComponent(join(dataDir, 'postgres'))}`)
+      const { createSql } = await import('./client.ts')
+      const viaSocket = createSql(pg.socketUrl, { max: 1 })
+      try {
+        const [row] = await viaSocket<{ user: string; addr: string | null }[]>`select current_user as user, inet_server_addr()::text as addr`
+        expect(row).toEqual({ user: APP_ROLE, addr: null })
+      } finally {
+        await viaSocket.end()
+      }
+      const viaTcp = createSql(pg.url, { max: 1 })
+      try {
+        const [row] = await viaTcp<{ addr: string | null }[]>`select inet_server_addr()::text as addr`
+        expect(row!.addr).toBe('127.0.0.1/32')
+      } finally {
+        await viaTcp.end()
+      }
     } finally {
       await pg.stop()
     }

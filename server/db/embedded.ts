@@ -13,8 +13,15 @@ import { newSecret } from '../shared/ids.ts'
 import { findPgBinDir, missingPgMessage } from './pg-binaries.ts'
 
 export interface EmbeddedPostgresHandle {
-  /** Connection URL for the `parley` database, as the application's ordinary role. */
+  /** Connection URL for the `parley` database, as the application's ordinary role, over TCP. */
   url: string
+  /**
+   * The same through the cluster's Unix socket in its data folder (`?host=` names the folder, as
+   * libpq's URLs do; db/client.ts connectionOf): what Parley itself connects with. A query costs
+   * the client about a fifth less CPU than over loopback TCP. `url` when the socket cannot be used
+   * (a data folder whose path is too long for a socket's name).
+   */
+  socketUrl: string
   /** The superuser, on the maintenance database (`postgres`): for set-up and test databases only. */
   adminUrl: string
   /** The application role's credentials, for URLs of other databases (tests clone one per file). */
@@ -368,6 +375,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   }
   return {
     url,
+    socketUrl: socketUrlFor(url, dir, clusterPort),
     adminUrl,
     appRole: { user: APP_ROLE, password: appPassword },
     port: clusterPort,
@@ -457,6 +465,16 @@ function initCluster(
       else rejectInit(new Error(`initdb failed (code ${code}, signal ${signal}): ${errors.trim().split('\n').slice(-3).join(' | ')}`))
     })
   }).finally(() => rmSync(tmp, { recursive: true, force: true }))
+}
+
+/** A socket's name is at most 107 bytes on Linux (sun_path); PostgreSQL makes none for a longer one. */
+const MAX_SOCKET_PATH = 107
+
+/** `url` through the cluster's Unix socket (in `dir`, started with unix_socket_directories=dir), when it is there. */
+function socketUrlFor(url: string, dir: string, port: number): string {
+  const socket = join(dir, `.s.PGSQL.${port}`)
+  if (Buffer.byteLength(socket) > MAX_SOCKET_PATH || !existsSync(socket)) return url
+  return `${url}?host=${encodeURIComponent(dir)}`
 }
 
 /**

@@ -5,6 +5,7 @@
 // Here the caller owns the connection: when it hears nothing it closes it and opens a new one.
 // https://github.com/porsager/postgres/blob/master/src/index.js (listen, onclose)
 import postgres from 'postgres'
+import { connectionOf } from './client.ts'
 
 export interface Listening {
   /** Closes the connection at once; notifications stop. Never throws. */
@@ -15,10 +16,12 @@ export interface Listening {
  * Opens one connection, LISTENs to each channel and hands every notification on them to
  * `onNotify`. Rejects (and closes the connection) when the server cannot be reached or refuses.
  */
-export async function listenOn(url: string, channels: string[], onNotify: (channel: string, payload: string) => void): Promise<Listening> {
+export async function listenOn(databaseUrl: string, channels: string[], onNotify: (channel: string, payload: string) => void): Promise<Listening> {
   // onnotify is an option postgres.js reads (src/connection.js, NotificationResponse) but does
   // not declare in its types; a named object passes it without an excess-property complaint.
+  const { url, host } = connectionOf(databaseUrl)
   const options = {
+    ...(host ? { host } : {}),
     max: 1,
     idle_timeout: 0,
     max_lifetime: null,
