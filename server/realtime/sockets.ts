@@ -6,7 +6,7 @@ import type { Server, ServerWebSocket } from 'bun'
 import type { AppDeps } from '../deps.ts'
 import { AppError, DATABASE_UNAVAILABLE, isAppError, isDatabaseUnavailable } from '../shared/errors.ts'
 import { authenticate, connectionChanged, sessionActor, sessionIsLive, setStatus, type Actor } from '../domain/agents/agents.usecases.ts'
-import { authenticateVisitors, recordPageView, visitorsConnected, visitorConnectionChanged } from '../domain/visitors/visitors.usecases.ts'
+import { authenticateVisitor, recordPageView, visitorsConnected, visitorConnectionChanged } from '../domain/visitors/visitors.usecases.ts'
 import { batched } from '../shared/batch.ts'
 import { getConversation, getVisitorConversation, counts } from '../domain/conversations/conversations.usecases.ts'
 import { listMessages, markDelivered, sendReply, type MessageResult } from '../domain/messages/messages.usecases.ts'
@@ -397,10 +397,10 @@ function upgrade(server: Server<unknown> | null | undefined, request: Request, d
  */
 export const socketRoutes = (deps: AppDeps) => {
   // A burst of accepts (every widget reconnecting after a restart) shares its database work: the
-  // token checks of the sockets that arrive together are one statement, and so are their
-  // presence rows and visit records (one writer at a time, so two batches never lock the same
-  // rows in opposite orders).
-  const checkToken = batched((tokens: (string | undefined)[]) => authenticateVisitors(deps, tokens), { max: 1000, concurrency: 2 })
+  // token checks of the sockets that arrive together are one statement (authenticateVisitor
+  // batches them, with the widget's HTTP requests), and so are their presence rows and visit
+  // records (one writer at a time, so two batches never lock the same rows in opposite orders).
+  const checkToken = (token: string | undefined) => authenticateVisitor(deps, token)
   const connected = batched(
     async (visits: { visitorId: string; ip: string; userAgent: string }[]) => {
       await visitorsConnected(deps, deps.nodeId, visits, deps.facts)

@@ -15,16 +15,11 @@ export async function insertVisitor(
   return { ...row!, number: Number(row!.number) }
 }
 
-/** A read, not a write: every widget request and socket passes here (visits update last_seen_at). */
-export async function findVisitorByTokenHash(db: Db, tokenHash: string): Promise<VisitorRow | null> {
-  const [row] = await db<VisitorRow[]>`
-    select v.id, v.number, v.name, v.email, v.phone, v.created_at, v.last_seen_at
-    from visitor_tokens t join visitors v on v.id = t.visitor_id
-    where t.token_hash = ${tokenHash}`
-  return row ? { ...row, number: Number(row.number) } : null
-}
-
-/** Many token checks in one statement (a burst of reconnecting widgets): the rows by token hash. */
+/**
+ * Token checks, one or many in one statement (every widget request and socket passes here,
+ * batched by authenticateVisitor): the rows by token hash. A read, not a write (visits update
+ * last_seen_at).
+ */
 export async function findVisitorsByTokenHashes(db: Db, tokenHashes: string[]): Promise<Map<string, VisitorRow>> {
   const rows = await db<(VisitorRow & { tokenHash: string })[]>`
     select t.token_hash, v.id, v.number, v.name, v.email, v.phone, v.created_at, v.last_seen_at

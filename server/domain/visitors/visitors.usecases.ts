@@ -1,5 +1,6 @@
 import type { Db, Sql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
+import { batched } from '../../shared/batch.ts'
 import { AppError, isUniqueViolation } from '../../shared/errors.ts'
 import { isUuid, newId, newSecret, hashSecret } from '../../shared/ids.ts'
 import * as v from '../shared/validate.ts'
@@ -23,10 +24,22 @@ export async function createWebVisitor(deps: { sql: Sql }): Promise<{ token: str
   return { token, visitor }
 }
 
+/**
+ * The visitor a widget's token belongs to, or null. The checks that arrive together (a page's
+ * requests, the recordings' uploads, every widget reconnecting after a restart) share one
+ * statement per pool (authenticateVisitors); alone, a check waits one turn of the event loop.
+ */
 export async function authenticateVisitor(deps: { sql: Sql }, token: string | undefined | null): Promise<VisitorRow | null> {
   if (!token || token.length > 200) return null
-  return repo.findVisitorByTokenHash(deps.sql, hashSecret(token))
+  let check = tokenChecks.get(deps.sql)
+  if (!check) {
+    const sql = deps.sql
+    check = batched((tokens: string[]) => authenticateVisitors({ sql }, tokens), { max: 1000, concurrency: 2 })
+    tokenChecks.set(sql, check)
+  }
+  return check(token)
 }
+const tokenChecks = new WeakMap<Sql, (token: string) => Promise<VisitorRow | null>>()
 
 /**
  * Many token checks at once (the widget sockets accepted together): one visitor or null per
