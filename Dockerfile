@@ -12,6 +12,8 @@ ARG RUNTIME_IMAGE=debian:bookworm-slim
 FROM ${NODE_IMAGE} AS install
 WORKDIR /src
 COPY package.json package-lock.json ./
+# npm ci's postinstall fixes a pinned dependency in place (scripts/patch-deps.mjs).
+COPY scripts/patch-deps.mjs scripts/
 RUN npm ci --no-audit --no-fund && npm cache clean --force
 
 FROM install AS build
