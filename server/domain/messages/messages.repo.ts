@@ -75,10 +75,13 @@ export async function setDelivery(
   status: DeliveryStatus,
   code: DeliveryCode | null,
   error: MaskedText | null,
+  /** Only while the message is in this state (an attempt's outcome: only while that attempt is pending). */
+  onlyWhile: DeliveryStatus | null = null,
 ): Promise<UpdatedMessage | null> {
   const [row] = await db<UpdatedMessage[]>`
     update messages set delivery_status = ${status}, delivery_code = ${code}, delivery_error = ${error}
     where id = ${id} and not (delivery_status = 'delivered' and ${status} <> 'delivered')
+      ${onlyWhile ? db`and delivery_status = ${onlyWhile}` : db``}
     ${updatedReturning(db)}`
   return row ?? null
 }

@@ -289,7 +289,10 @@ export async function recordDelivery(
   status: 'sent' | 'delivered' | 'failed',
   failure: DeliveryFailure | null = null,
 ): Promise<void> {
-  const updated = await setDeliveryWithin(deps.sql, messageId, status, failure)
+  // The outcome of the attempt that began with the reply, so only while that attempt is pending: it
+  // can arrive after a newer state (the channel's worker recorded it already, the agent pressed
+  // retry and the second attempt was sent, the visitor read it), which it must not overwrite.
+  const updated = await setDeliveryWithin(deps.sql, messageId, status, failure, 'pending')
   if (updated) announceUpdate(deps, updated)
 }
 
@@ -311,9 +314,10 @@ export async function setDeliveryWithin(
   messageId: string,
   status: DeliveryStatus,
   failure: DeliveryFailure | null,
+  onlyWhile: DeliveryStatus | null = null,
 ): Promise<UpdatedMessage | null> {
   // A failure always carries a code, so the dashboard never has to show a channel's English as the reason.
   const code = status === 'failed' ? (failure?.code ?? 'other') : null
   const detail = status === 'failed' && failure?.detail ? maskCardNumbers(failure.detail) : null
-  return repo.setDelivery(db, messageId, status, code, detail)
+  return repo.setDelivery(db, messageId, status, code, detail, onlyWhile)
 }
