@@ -1,8 +1,25 @@
 // The lists store on its own and as the frame router feeds it: which tab a conversation is in,
 // order, live counts and unread messages.
 import { describe, expect, it } from 'bun:test'
+import { ApiClient } from '../../shared/api.ts'
+import { Dashboard } from './dashboard.ts'
 import { viewOf } from './lists.ts'
-import { conv, msg, signedIn, visitor, watch } from './stores.testing.ts'
+import { NOWHERE, conv, me, msg, settle, signedIn, visitor, watch } from './stores.testing.ts'
+
+/** An API whose list reads wait until the test answers them, by view. */
+class HeldApi extends ApiClient {
+  held = new Map<string, (page: unknown) => void>()
+  reads: string[] = []
+  override get<T>(path: string): Promise<T> {
+    const view = new URLSearchParams(path.split('?')[1]).get('view') ?? path
+    this.reads.push(view)
+    return new Promise<T>((resolve) => this.held.set(view, resolve as (page: unknown) => void))
+  }
+  answer(view: string, items: unknown[]): void {
+    this.held.get(view)!({ items, nextCursor: null })
+    this.held.delete(view)
+  }
+}
 
 describe('lists store', () => {
   it('puts a conversation in Unassigned, Mine, Others or Resolved', () => {
@@ -98,5 +115,29 @@ describe('lists store', () => {
     d.lists.visitorChanged(visitor({ name: 'Jana', email: 'jana@example.test' }))
     expect(d.lists.get('a')?.visitor.name).toBe('Jana')
     expect(d.lists.get('b')?.visitor.name).toBeNull()
+  })
+
+  it('reads Resolved when it is opened while Unassigned is still loading, and shows each list its own state', async () => {
+    const api = new HeldApi(NOWHERE)
+    const d = new Dashboard(api, ['en'])
+    d.session.signedIn(me, 'csrf')
+    const unassigned = d.lists.loadList('unassigned')
+    expect(d.lists.listLoading).toBe(true)
+    const resolved = d.lists.setView('resolved')
+    await settle()
+    // Both lists are read; before, the second read was dropped while the first was under way.
+    expect(api.reads).toEqual(['unassigned', 'resolved'])
+    expect(d.lists.listLoading).toBe(true)
+    api.answer('resolved', [conv({ id: 'r1', status: 'resolved', resolvedAt: '2026-11-30T09:05:00.000Z' })])
+    await resolved
+    expect(d.lists.list('resolved').map((c) => c.id)).toEqual(['r1'])
+    expect(d.lists.listLoading).toBe(false) // Unassigned still loads, but Resolved is on screen
+    // Opened again meanwhile: the read under way is waited for, not repeated.
+    const again = d.lists.loadList('unassigned')
+    expect(api.reads).toEqual(['unassigned', 'resolved'])
+    api.answer('unassigned', [conv({ id: 'u1' })])
+    await Promise.all([unassigned, again])
+    expect(d.lists.list('unassigned').map((c) => c.id)).toEqual(['u1'])
+    expect(d.lists.list('resolved').map((c) => c.id)).toEqual(['r1'])
   })
 })

@@ -38,8 +38,12 @@ export class ListsStore extends Store {
   view: ListView = 'unassigned'
   /** Next keyset cursor per list; absent = the list's first page has not been loaded. */
   cursors = new Map<ListView, string | null>()
-  listLoading = false
   listError: string | null = null
+  /**
+   * The list pages being read, one request per list at a time; the lists load independently (a
+   * click on Resolved while Unassigned is still loading reads Resolved too).
+   */
+  private loading = new Map<ListView, Promise<void>>()
   selectedId: string | null = null
   /** My unread visitor messages per open conversation: stored on the server, kept live by 'read' frames. */
   unread = new Map<string, number>()
@@ -107,29 +111,43 @@ export class ListsStore extends Store {
     if (!this.cursors.has(view)) await this.loadList(view)
   }
 
-  async loadList(view: ListView = this.view, more = false): Promise<void> {
-    if (this.listLoading) return
+  /** Whether the list on screen is being read. */
+  get listLoading(): boolean {
+    return this.loading.has(this.view)
+  }
+
+  /** Reads a list's first page (or, `more`, its next one); a read of that list under way is waited for instead. */
+  loadList(view: ListView = this.view, more = false): Promise<void> {
+    const running = this.loading.get(view)
+    if (running) return running
     const cursor = more ? this.cursors.get(view) : undefined
-    if (more && !cursor) return
-    this.listLoading = true
+    if (more && !cursor) return Promise.resolve()
     this.listError = null
+    const read = this.readPage(view, cursor).finally(() => {
+      this.loading.delete(view)
+      this.changed()
+    })
+    this.loading.set(view, read)
     this.changed()
+    return read
+  }
+
+  private async readPage(view: ListView, cursor: string | null | undefined): Promise<void> {
+    const narrowed = view === 'unassigned' && this.myGroupsOnly
     try {
-      const myGroups = view === 'unassigned' && this.myGroupsOnly ? 'true' : undefined
-      const page = await this.api.get<Page<Conversation>>(`/api/conversations${query({ view, cursor, limit: PAGE, myGroups })}`)
+      const page = await this.api.get<Page<Conversation>>(`/api/conversations${query({ view, cursor: cursor ?? undefined, limit: PAGE, myGroups: narrowed ? 'true' : undefined })}`)
       for (const c of page.items) this.upsert(c)
-      this.cursors.set(view, page.nextCursor)
+      // Read before "My groups" was switched: its cursor belongs to the other list.
+      if (view !== 'unassigned' || narrowed === this.myGroupsOnly) this.cursors.set(view, page.nextCursor)
     } catch (e) {
       this.listError = this.deps.session.errorText(e)
-    } finally {
-      this.listLoading = false
-      this.changed()
     }
   }
 
   async setMyGroupsOnly(on: boolean): Promise<void> {
     this.myGroupsOnly = on
-    // The first page of Unassigned means another list now.
+    // The first page of Unassigned means another list now (after a read still under the old one).
+    await this.loading.get('unassigned')
     this.cursors.delete('unassigned')
     this.changed()
     await this.loadList('unassigned')
