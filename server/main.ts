@@ -3,6 +3,7 @@ import { loadConfig, ConfigError } from './config.ts'
 import { createLogger } from './shared/logger.ts'
 import { MigrationError } from './db/migrate.ts'
 import { startEmbeddedPostgres } from './db/embedded.ts'
+import { isDatabaseUnavailable } from './shared/errors.ts'
 
 let config
 try {
@@ -29,12 +30,16 @@ let stopping = false
 // postmaster dead, and while the supervisor restarted a killed postmaster, where it ended the
 // process the restart was meant to keep). When the postmaster dies under a connection the socket
 // can also be reset instead of closed, and the same abandoned query is rejected with the socket's
-// own ECONNRESET (or EPIPE for a write): seen in CI, SIGTERM with the postmaster dead. The query's
-// work failed either way and the pools reconnect on their own, so such a rejection is logged and
-// survived; any other unhandled rejection still ends the process.
+// own ECONNRESET (or EPIPE for a write): seen in CI, SIGTERM with the postmaster dead. When
+// PostgreSQL ends the connections itself (an administrator's pg_terminate_backend, a fast shutdown
+// or failover of an external server), such a query is rejected with its FATAL "terminating
+// connection" (57P01): seen under load, db/terminated.test.ts. The query's work failed either way
+// and the pools reconnect on their own, so such a rejection — whatever shared/errors.ts
+// isDatabaseUnavailable calls the database being away, the rule the requests' 503 follows — is
+// logged and survived; any other unhandled rejection still ends the process.
 /** True (and logged) for a query lost with its database connection; the caller then goes on. */
 const lostConnection = (error: unknown): boolean => {
-  if (!/^(CONNECTION_(CLOSED|ENDED|DESTROYED)|ECONNRESET|EPIPE)$/.test(String((error as { code?: unknown } | null)?.code ?? ''))) return false
+  if (!isDatabaseUnavailable(error)) return false
   log.warn(stopping ? 'a database query was cut off by the stop' : 'a database query lost its connection, with nobody waiting for it', { error })
   return true
 }
