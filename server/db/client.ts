@@ -35,9 +35,10 @@ export function connectionOf(url: string): { url: string; host?: string } {
 }
 
 export function createSql(databaseUrl: string, opts: SqlOptions = {}): Sql {
+  // (host undefined: postgres.js takes the URL's)
   const { url, host } = connectionOf(databaseUrl)
   return postgres(url, {
-    ...(host ? { host } : {}),
+    host,
     max: opts.max ?? 20,
     transform: postgres.camel,
     onnotice: () => {},

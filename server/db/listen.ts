@@ -21,7 +21,7 @@ export async function listenOn(databaseUrl: string, channels: string[], onNotify
   // not declare in its types; a named object passes it without an excess-property complaint.
   const { url, host } = connectionOf(databaseUrl)
   const options = {
-    ...(host ? { host } : {}),
+    host,
     max: 1,
     idle_timeout: 0,
     max_lifetime: null,

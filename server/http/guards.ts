@@ -28,7 +28,7 @@ export async function requireAgent(deps: AppDeps, request: Request): Promise<Age
   return { session, actor: { id: agent.id, role: agent.role, name: agent.name } }
 }
 
-export async function requireVisitor(deps: AppDeps, request: Request, token = bearer(request)): Promise<VisitorRow> {
+export async function requireVisitor(deps: AppDeps, request: Request, token: string | null | undefined = bearer(request)): Promise<VisitorRow> {
   const visitor = await authenticateVisitor(deps, token)
   if (!visitor) throw new AppError('visitor.unauthorized', 401, 'unknown or missing visitor token')
   return visitor

@@ -6,7 +6,7 @@ import type { Server, ServerWebSocket } from 'bun'
 import type { AppDeps } from '../deps.ts'
 import { AppError, DATABASE_UNAVAILABLE, isAppError, isDatabaseUnavailable } from '../shared/errors.ts'
 import { authenticate, connectionChanged, sessionActor, sessionIsLive, setStatus, type Actor } from '../domain/agents/agents.usecases.ts'
-import { authenticateVisitor, recordPageView, visitorsConnected, visitorConnectionChanged } from '../domain/visitors/visitors.usecases.ts'
+import { recordPageView, visitorsConnected, visitorConnectionChanged } from '../domain/visitors/visitors.usecases.ts'
 import { batched } from '../shared/batch.ts'
 import { getConversation, getVisitorConversation, counts } from '../domain/conversations/conversations.usecases.ts'
 import { listMessages, markDelivered, sendReply, type MessageResult } from '../domain/messages/messages.usecases.ts'
@@ -17,6 +17,7 @@ import { parseFrame, type ClientFrame, type ParseResult } from './protocol.ts'
 import { RateLimitedError, type Door } from '../http/limits.ts'
 import { handleError, requestId } from '../http/errors.ts'
 import { BASE_HEADERS } from '../http/security.ts'
+import { requireVisitor } from '../http/guards.ts'
 import { checkUrlText } from '../shared/text.ts'
 import type { ServerFrame } from './wire.ts'
 import { blockedError, isBlocked } from '../domain/blocking/blocking.usecases.ts'
@@ -397,10 +398,10 @@ function upgrade(server: Server<unknown> | null | undefined, request: Request, d
  */
 export const socketRoutes = (deps: AppDeps) => {
   // A burst of accepts (every widget reconnecting after a restart) shares its database work: the
-  // token checks of the sockets that arrive together are one statement (authenticateVisitor
-  // batches them, with the widget's HTTP requests), and so are their presence rows and visit
-  // records (one writer at a time, so two batches never lock the same rows in opposite orders).
-  const checkToken = (token: string | undefined) => authenticateVisitor(deps, token)
+  // token checks of the sockets that arrive together are one statement (requireVisitor →
+  // authenticateVisitor batches them, with the widget's HTTP requests), and so are their presence
+  // rows and visit records (one writer at a time, so two batches never lock the same rows in
+  // opposite orders).
   const connected = batched(
     async (visits: { visitorId: string; ip: string; userAgent: string }[]) => {
       await visitorsConnected(deps, deps.nodeId, visits, deps.facts)
@@ -515,8 +516,7 @@ export const socketRoutes = (deps: AppDeps) => {
     const ip = clientIp(deps.config, request, server)
     deps.limits.openSocket(ip)
     try {
-      const visitor = await checkToken(token ?? undefined)
-      if (!visitor) throw new AppError('visitor.unauthorized', 401, 'unknown or missing visitor token')
+      const visitor = await requireVisitor(deps, request, token)
       const blocked = await isBlocked(deps, { visitorId: visitor.id, ip })
       upgrade(server, request, {
         blocked,

@@ -135,7 +135,7 @@ export class ListsStore extends Store {
   private async readPage(view: ListView, cursor: string | null | undefined): Promise<void> {
     const narrowed = view === 'unassigned' && this.myGroupsOnly
     try {
-      const page = await this.api.get<Page<Conversation>>(`/api/conversations${query({ view, cursor: cursor ?? undefined, limit: PAGE, myGroups: narrowed ? 'true' : undefined })}`)
+      const page = await this.api.get<Page<Conversation>>(`/api/conversations${query({ view, cursor, limit: PAGE, myGroups: narrowed ? 'true' : undefined })}`)
       for (const c of page.items) this.upsert(c)
       // Read before "My groups" was switched: its cursor belongs to the other list.
       if (view !== 'unassigned' || narrowed === this.myGroupsOnly) this.cursors.set(view, page.nextCursor)
