@@ -34,30 +34,73 @@ export const BUNDLES: Bundle[] = [
 ]
 
 /**
- * rrweb's recorder reads every DOM property through getters it has checked are the browser's own;
- * when a check fails it takes the getters of a fresh hidden iframe instead. Its list for Element
- * names `querySelector` and `querySelectorAll` among the getters, but they are methods, so the
- * check always failed: every `shadowRoot` read of a snapshot went through another realm's getter,
- * about 10 µs per element in Chromium (a 9,000-node page's snapshot: 250 → 160 ms). Checking them as
- * methods (as rrweb's pull request #1802 does) keeps the iframe for pages that really replaced
- * them. The build stops if the text is not found, so an rrweb upgrade is looked at again.
+ * Exact text changes to rrweb's recorder (`@rrweb/record/dist/record.js`) that make its full
+ * snapshot cheaper without changing what it records. The snapshot is one long task on the
+ * visitor's page, proportional to the page's nodes; on a 9,000-node page on this project's machine
+ * it took 240–280 ms. Each change was measured alone in Chromium (`record()` on that page, medians
+ * of 5 loads by turns; docs/benchmarks.md, session 16). The build stops when a text is not found,
+ * so an rrweb upgrade is looked at again.
  */
-export const RRWEB_ELEMENT_CHECK: Bun.BunPlugin = {
-  name: 'rrweb-element-check',
+const RRWEB_RECORD_PATCHES: { why: string; find: string; replace: string }[] = [
+  {
+    // rrweb reads DOM properties through getters it has checked are the browser's own; when a
+    // check fails it takes the getters of a fresh hidden iframe. Its list for Element names
+    // `querySelector` and `querySelectorAll` among the getters, but they are methods, so the check
+    // always failed: every `shadowRoot` read went through another realm's getter, ~10 µs per
+    // element (250 → 160 ms, session 13). Checked as methods, as rrweb's pull request #1802 does; a
+    // page that really replaced them still gets the iframe.
+    why: 'Element methods checked as methods',
+    find: 'Element: ["shadowRoot", "querySelector", "querySelectorAll"],',
+    replace: 'Element: ["shadowRoot"],',
+  },
+  {
+    why: 'Element methods checked as methods (the methods list)',
+    find: '  Element: [],\n  MutationObserver: ["constructor"]',
+    replace: '  Element: ["querySelector", "querySelectorAll"],\n  MutationObserver: ["constructor"]',
+  },
+  {
+    // `Array.from` of every element's NodeList goes through the iterator protocol and a new array;
+    // the indexed loop reads the same children (a node appended meanwhile is not visited, as with
+    // the copy). 251 → 234 ms.
+    why: 'children read by index',
+    find: 'for (const childN of Array.from(index.childNodes(n))) {\n        const serializedChildNode',
+    replace: 'for (let children = index.childNodes(n), count = children.length, i = 0; i < count; i++) {\n        const childN = children[i];\n        if (!childN) break;\n        const serializedChildNode',
+  },
+  {
+    // `delete` turns each serialized node into a slow dictionary object; an undefined property is
+    // left out by JSON.stringify just the same. 251 → 243 ms.
+    why: 'needBlock cleared, not deleted',
+    find: 'delete serializedNode.needBlock;',
+    replace: 'serializedNode.needBlock = void 0;',
+  },
+  {
+    // `classList` makes a DOMTokenList for every element; one without a class attribute has no
+    // class to match. 251 → 241 ms.
+    why: 'block class looked for only on elements with a class',
+    find: '      if (element.classList.contains(blockClass)) {',
+    replace: '      if (element.hasAttribute("class") && element.classList.contains(blockClass)) {',
+  },
+  {
+    // A custom element's name always holds a hyphen; `customElements.get` of any other name is
+    // undefined.
+    why: 'custom elements looked up only for names with a hyphen',
+    find: 'if (customElements.get(tagName)) isCustomElement = true;',
+    replace: 'if (tagName.includes("-") && customElements.get(tagName)) isCustomElement = true;',
+  },
+]
+
+export const RRWEB_RECORD_PLUGIN: Bun.BunPlugin = {
+  name: 'rrweb-record-patches',
   setup(build) {
     build.onLoad({ filter: /[\\/]@rrweb[\\/]record[\\/]dist[\\/]record\.js$/ }, async (args) => {
-      const text = await Bun.file(args.path).text()
-      const accessors = 'Element: ["shadowRoot", "querySelector", "querySelectorAll"],'
-      const methods = '  Element: [],\n  MutationObserver: ["constructor"]'
-      if (!text.includes(accessors) || !text.includes(methods)) {
-        throw new Error(`${args.path}: rrweb's untainted-prototype lists changed; look at RRWEB_ELEMENT_CHECK in scripts/build-ui.ts again`)
+      let text = await Bun.file(args.path).text()
+      for (const p of RRWEB_RECORD_PATCHES) {
+        if (text.split(p.find).length !== 2) {
+          throw new Error(`${args.path}: the text for "${p.why}" is not found once; look at RRWEB_RECORD_PATCHES in scripts/build-ui.ts again`)
+        }
+        text = text.replace(p.find, p.replace)
       }
-      return {
-        contents: text
-          .replace(accessors, 'Element: ["shadowRoot"],')
-          .replace(methods, '  Element: ["querySelector", "querySelectorAll"],\n  MutationObserver: ["constructor"]'),
-        loader: 'js',
-      }
+      return { contents: text, loader: 'js' }
     })
   },
 }
@@ -86,7 +129,7 @@ export async function buildUi(): Promise<{ name: string; bytes: number; gzip: nu
       format: 'esm',
       minify: true,
       sourcemap: 'none',
-      plugins: [RRWEB_ELEMENT_CHECK],
+      plugins: [RRWEB_RECORD_PLUGIN],
       // Lit (and others) ship a development build with console warnings unless told otherwise.
       define: { ...define },
     })

@@ -8,6 +8,7 @@ import { record } from '@rrweb/record'
 // The one card rule (the server masks every stored event again with it).
 import { maskCardNumbers } from '../../../server/domain/privacy/privacy.rules.ts'
 import { shareStyles } from '../../shared/recording-styles.ts'
+import { gzipText } from './compress.ts'
 
 type RrwebEvent = { type: number; timestamp: number; data: unknown }
 
@@ -57,11 +58,6 @@ function saveState(s: State): void {
   } catch {}
 }
 
-async function gzip(text: string): Promise<Uint8Array> {
-  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))
-  return new Uint8Array(await new Response(stream).arrayBuffer())
-}
-
 const starMask = (text: string) => '*'.repeat(text.length)
 
 /** Every input type rrweb can mask: with all of them on, maskInput below decides for each value. */
@@ -84,6 +80,8 @@ export function startRecorder(options: { base: string; token: () => Promise<stri
   const state = loadState()
   let sentStyles = new Set(state.styles)
   let buffer: RrwebEvent[] = []
+  /** Events whose stylesheets are not yet shared (shareQueued). */
+  let unshared: RrwebEvent[] = []
   let pending: Chunk[] = []
   let stopped = false
   let sending = false
@@ -113,11 +111,11 @@ export function startRecorder(options: { base: string; token: () => Promise<stri
       capped = true
       return
     }
-    if (shareStyles(e, sentStyles)) {
-      state.styles = [...sentStyles]
-      saveState(state)
-    }
     buffer.push(e)
+    // Its stylesheets are shared in a task of their own: a page load's snapshot is emitted inside
+    // rrweb's snapshot, already the page's longest task, and walking it again there made it longer.
+    unshared.push(e)
+    if (unshared.length === 1) setTimeout(shareQueued, 0)
     // A single-page-app navigation: the timeline marks it as a page.
     if (location.href !== lastHref) {
       lastHref = location.href
@@ -126,8 +124,22 @@ export function startRecorder(options: { base: string; token: () => Promise<stri
     if (buffer.length >= MAX_BUFFER) void flush(false)
   }
 
+  /** Shares the stylesheets of the events emitted since the last call, in recording order. */
+  function shareQueued(): void {
+    if (unshared.length === 0) return
+    const events = unshared
+    unshared = []
+    let grew = false
+    for (const e of events) grew = shareStyles(e, sentStyles) || grew
+    if (grew) {
+      state.styles = [...sentStyles]
+      saveState(state)
+    }
+  }
+
   /** Takes what is buffered as the next numbered chunk; the number is saved before it is sent. */
   async function cut(): Promise<Chunk | null> {
+    shareQueued()
     if (buffer.length === 0) return null
     // rrweb emits some events (throttled mouse moves, batched mutations) a little out of time
     // order; the server wants each chunk in order. Array sort is stable.
@@ -136,7 +148,8 @@ export function startRecorder(options: { base: string; token: () => Promise<stri
     const chunk: Chunk = { id: state.id, seq: state.seq++, body: new Uint8Array(0) }
     state.at = Date.now()
     saveState(state)
-    chunk.body = await gzip(JSON.stringify(events))
+    // serialised at once, so the chunk is the events as they are now (rrweb keeps some of them)
+    chunk.body = await gzipText(JSON.stringify(events))
     return chunk
   }
 
@@ -209,6 +222,7 @@ export function startRecorder(options: { base: string; token: () => Promise<stri
       }).catch(() => {})
     }
     for (const c of pending.splice(0)) post(c.id, c.seq, c.body)
+    shareQueued()
     if (buffer.length) {
       const body = new TextEncoder().encode(JSON.stringify(buffer.sort((a, b) => a.timestamp - b.timestamp)))
       buffer = []
@@ -253,6 +267,7 @@ export function startRecorder(options: { base: string; token: () => Promise<stri
     document.removeEventListener('visibilitychange', onHide)
     removeEventListener('pagehide', onPageHide)
     buffer = []
+    unshared = []
     pending = []
   }
   return { stop }
