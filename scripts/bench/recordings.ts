@@ -19,6 +19,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { BUN, LOAD_CPUS, ROOT, SERVER_CPUS, cleanupAll, cpuSeconds, fmt, fmtRatio, freePort, log, median, option, pinPid, pinned, spawnChild, startCluster } from './lib.ts'
 import { OWNER, startParley } from './servers.ts'
+import { HEAVY } from './heavy-page.ts'
 import { launchBrowser } from '../../ui/testing/browser.ts'
 
 const quick = process.argv.includes('--quick')
@@ -33,12 +34,6 @@ const bodiesFrom = option('bodies')
 const ROUNDS = Number(option('rounds') ?? 1)
 
 const TBT_PROBE = `window.__tbt = 0; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__tbt += Math.max(0, e.duration - 50) }).observe({ type: 'longtask', buffered: true })`
-const HEAVY = `document.addEventListener('DOMContentLoaded', () => {
-  const box = document.createElement('div'); box.id = 'heavy'
-  for (let i = 0; i < 1000; i++) { const row = document.createElement('div'); for (let j = 0; j < 4; j++) { const c = document.createElement('span'); c.textContent = 'cell ' + i + '.' + j; row.appendChild(c) } box.appendChild(row) }
-  document.querySelector('main').appendChild(box)
-  setInterval(() => { for (let k = 0; k < 50; k++) { const c = box.children[Math.floor(Math.random() * 1000)].children[k % 4]; c.textContent = 'cell ' + Math.random().toString(36).slice(2, 8) } }, 100)
-})`
 
 /** A person on the shop: moves, scrolls, reads product pages, picks sizes, types, chats. */
 async function browse(page: Page, base: string, seconds: number): Promise<void> {
