@@ -123,20 +123,43 @@ async function otherClients(adminUrl: string): Promise<number> {
 }
 
 /**
- * Whether a cluster left running in `dir` is used by other clients. A SIGKILLed Parley's own
- * connections linger for a moment after it died, so a count above zero is looked at again for
- * up to a second before it counts as use.
+ * Whether other clients use the cluster, asked up to `tries` times `pauseMs` apart until the
+ * answer is no: true when it never was. A count that fails (the cluster slow to accept a
+ * connection on a busy machine, the two-second connect timeout) is no answer, never a no — on a
+ * "no" the caller stops the cluster, which would take it from under a Parley still running on it.
+ * Two failures in a row end the asking (each may take the connect timeout).
  */
-async function leftoverInUse(dir: string, adminUrlFor: (port: number) => string): Promise<number | null> {
+export async function usedByOthers(count: () => Promise<number>, tries: number, pauseMs: number): Promise<{ used: boolean; count: number | null; error: unknown }> {
+  let last: number | null = null
+  let error: unknown = null
+  let failures = 0
+  for (let i = 0; i < tries; i++) {
+    try {
+      last = await count()
+      error = null
+      failures = 0
+      if (last === 0) return { used: false, count: 0, error: null }
+    } catch (e) {
+      error = e
+      if (++failures === 2) break
+    }
+    if (i < tries - 1) await Bun.sleep(pauseMs)
+  }
+  return { used: true, count: last, error }
+}
+
+/**
+ * The port of a cluster left running in `dir` that other clients use (it is adopted), or null. A
+ * SIGKILLed Parley's own connections linger for a moment after it died, so a count above zero is
+ * looked at again for up to a second before it counts as use.
+ */
+async function leftoverInUse(dir: string, adminUrlFor: (port: number) => string, log: Logger): Promise<number | null> {
   if (runningPostmaster(dir) === null) return null
   const port = postmasterPort(dir)
   if (port === null) return null
-  for (let i = 0; i < 10; i++) {
-    const n = await otherClients(adminUrlFor(port)).catch(() => 0)
-    if (n === 0) return null
-    if (i < 9) await Bun.sleep(100)
-  }
-  return port
+  const r = await usedByOthers(() => otherClients(adminUrlFor(port)), 10, 100)
+  if (r.used && r.error) log.warn('could not count the clients of the embedded PostgreSQL left running; using it as it is rather than stopping it', { port, error: String(r.error) })
+  return r.used ? port : null
 }
 
 /** Fast shutdown (roll back open transactions, checkpoint, exit), then immediate past the deadline. */
@@ -337,7 +360,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     }
   }
 
-  let port: number | null = await leftoverInUse(dir, adminUrlFor)
+  let port: number | null = await leftoverInUse(dir, adminUrlFor, opts.log)
   const adopted = port !== null
   if (adopted) {
     opts.log.warn('embedded PostgreSQL from an earlier run is still running and used by other clients; adopting it', { port })
@@ -393,14 +416,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       if (!always) {
         // Our own pools were just closed, and a client that just left (a second process stopped a
         // moment ago) is still listed until its server process has gone: give them up to a second.
-        let others = 0
-        for (let i = 0; i < 20; i++) {
-          others = await otherClients(adminUrl).catch(() => 0)
-          if (others === 0) break
-          await Bun.sleep(50)
-        }
-        if (others > 0) {
-          opts.log.warn('leaving the embedded PostgreSQL running: other clients still use it', { port: clusterPort, connections: others })
+        const r = await usedByOthers(() => otherClients(adminUrl), 20, 50)
+        if (r.used) {
+          if (r.error) opts.log.warn('leaving the embedded PostgreSQL running: could not tell whether other clients still use it', { port: clusterPort, error: String(r.error) })
+          else opts.log.warn('leaving the embedded PostgreSQL running: other clients still use it', { port: clusterPort, connections: r.count })
           return
         }
       }
