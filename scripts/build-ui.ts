@@ -105,6 +105,24 @@ export const RRWEB_RECORD_PLUGIN: Bun.BunPlugin = {
   },
 }
 
+/**
+ * How every UI bundle is built: for the browser, one ES module, rrweb's recorder patched. `buildUi`
+ * minifies and adds the asset names; the recorder's snapshot test (`patches: false` for rrweb as
+ * shipped) and scripts/bench/profile-snapshot.ts build the same way, unminified.
+ */
+export function browserBuild(entry: string, o: { minify?: boolean; patches?: boolean; define?: Record<string, string> } = {}): Bun.BuildConfig {
+  return {
+    entrypoints: [entry],
+    target: 'browser',
+    format: 'esm',
+    minify: o.minify ?? true,
+    sourcemap: 'none',
+    plugins: o.patches === false ? [] : [RRWEB_RECORD_PLUGIN],
+    // Lit (and others) ship a development build with console warnings unless told otherwise.
+    define: { 'process.env.NODE_ENV': '"production"', ...o.define },
+  }
+}
+
 /** What the server reads: each stable name's content hash and hashed file name. */
 export type Manifest = Record<string, { hash: string; file: string }>
 export const MANIFEST = 'manifest.json'
@@ -117,22 +135,13 @@ export async function buildUi(): Promise<{ name: string; bytes: number; gzip: nu
   const present = BUNDLES.filter((b) => existsSync(join(root, b.entry)))
   if (present.length === 0) return []
   const manifest: Manifest = {}
-  const define: Record<string, string> = { 'process.env.NODE_ENV': '"production"' }
+  const define: Record<string, string> = {}
   const sizes: { name: string; bytes: number; gzip: number; brotli: number; budget: number | null }[] = []
   // One build per bundle: each is self-contained (the widget must not share chunks with the
   // dashboard). Each is written under its stable name and under a content-hashed name, each with
   // its gzip and brotli forms beside it, which the server picks by Accept-Encoding.
   for (const b of present) {
-    const result = await Bun.build({
-      entrypoints: [join(root, b.entry)],
-      target: 'browser',
-      format: 'esm',
-      minify: true,
-      sourcemap: 'none',
-      plugins: [RRWEB_RECORD_PLUGIN],
-      // Lit (and others) ship a development build with console warnings unless told otherwise.
-      define: { ...define },
-    })
+    const result = await Bun.build(browserBuild(join(root, b.entry), { define }))
     if (!result.success) {
       for (const log of result.logs) console.error(log)
       throw new Error('UI build failed')

@@ -11,6 +11,7 @@ import { LOAD_CPUS, ROOT, SERVER_CPUS, cleanupAll, median, option, pinPid, start
 import { startParley } from './servers.ts'
 import { HEAVY } from './heavy-page.ts'
 import { launchBrowser } from '../../ui/testing/browser.ts'
+import { browserBuild } from '../build-ui.ts'
 
 const loads = Number(option('loads') ?? '5')
 const other = option('a')
@@ -21,16 +22,13 @@ const LONG_TASKS = `window.__longTasks = []; new PerformanceObserver((l) => { fo
 
 /** A checkout's recorder, unminified (readable names in a profile), timing rrweb's record() call. */
 async function recorderOf(root: string): Promise<string> {
-  const build = await import(join(root, 'scripts/build-ui.ts'))
-  const plugin = build.RRWEB_RECORD_PLUGIN ?? build.RRWEB_ELEMENT_CHECK
-  const out = await Bun.build({
-    entrypoints: [join(root, 'ui/widget/recorder/recorder.ts')],
-    target: 'browser',
-    format: 'esm',
-    minify: false,
-    plugins: plugin ? [plugin] : [],
-    define: { 'process.env.NODE_ENV': '"production"' },
-  })
+  const entry = join(root, 'ui/widget/recorder/recorder.ts')
+  const theirs = await import(join(root, 'scripts/build-ui.ts'))
+  // A checkout from before browserBuild (8f10047 and older): this one's way, with its own plugin.
+  const config: Bun.BuildConfig = theirs.browserBuild
+    ? theirs.browserBuild(entry, { minify: false })
+    : { ...browserBuild(entry, { minify: false, patches: false }), plugins: [theirs.RRWEB_RECORD_PLUGIN ?? theirs.RRWEB_ELEMENT_CHECK] }
+  const out = await Bun.build(config)
   if (!out.success) throw new Error(`${root}: ${out.logs.join('\n')}`)
   let code = await out.outputs[0]!.text()
   for (const [find, replace] of <[string, string][]>[

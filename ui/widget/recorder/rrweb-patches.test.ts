@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
-import { RRWEB_RECORD_PLUGIN } from '../../../scripts/build-ui.ts'
+import { browserBuild } from '../../../scripts/build-ui.ts'
 import { launchBrowser } from '../../testing/browser.ts'
 
 let browser: Browser
@@ -14,13 +14,7 @@ const bundles: Record<'patched' | 'own', string> = { patched: '', own: '' }
 beforeAll(async () => {
   const entry = join(import.meta.dir, 'rrweb.testing.ts')
   for (const kind of ['patched', 'own'] as const) {
-    const out = await Bun.build({
-      entrypoints: [entry],
-      target: 'browser',
-      format: 'esm',
-      plugins: kind === 'patched' ? [RRWEB_RECORD_PLUGIN] : [],
-      define: { 'process.env.NODE_ENV': '"production"' },
-    })
+    const out = await Bun.build(browserBuild(entry, { minify: false, patches: kind === 'patched' }))
     if (!out.success) throw new Error(out.logs.join('\n'))
     bundles[kind] = await out.outputs[0]!.text()
   }
