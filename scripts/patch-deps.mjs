@@ -1,47 +1,78 @@
 // Run by `npm install` (package.json "postinstall"; the Dockerfile copies it before `npm ci`):
 // fixes what a pinned dependency gets wrong, in place, until its release carries the fix. Plain
 // Node, no dependencies. Idempotent; a dependency whose text no longer matches is reported and
-// left as it is (server/db/postgres-rows.test.ts then fails if the fault is still there).
+// left as it is (the tests of server/db/postgres-*.test.ts then fail if the fault is still there).
 //
-// postgres.js 3.4.9: a connection counts the rows of the answer being read and resets the count
-// only when a statement completes. A statement that fails after sending rows (a constraint
-// checked at the end, a killed backend) leaves the count standing, and the connection's next
-// answer begins with that many empty places: a silent wrong result (`const [row] = …` reads
-// nothing). https://github.com/porsager/postgres/issues/1119 and /issues/1181 (open).
-// The count is reset when an error ends the answer and when the connection closes.
+// Each patch carries a mark of its own, so a copy patched by an older version of this script
+// gets the patches it lacks.
+//
+// postgres.js 3.4.9, two faults of a connection (both open upstream):
+//
+// 1. Rows after an error. A connection counts the rows of the answer being read and resets the
+//    count only when a statement completes. A statement that fails after sending rows (a
+//    constraint checked at the end, a killed backend) leaves the count standing, and the
+//    connection's next answer begins with that many empty places: a silent wrong result
+//    (`const [row] = …` reads nothing). https://github.com/porsager/postgres/issues/1119 and
+//    /issues/1181. The count is reset when an error ends the answer and when the connection closes.
+//
+// 2. A connection lost while it reads the array types. A new connection first asks PostgreSQL
+//    for its array types (fetch_types); until one connection of a pool has read them, the pool
+//    sends a JavaScript array as `a,b`, which PostgreSQL refuses ("malformed array literal").
+//    When the backend ends during that read (a terminated backend, a restarted PostgreSQL), the
+//    driver reconnects but keeps the dead connection's unfinished read and its error: the new
+//    connection's first ReadyForQuery hands that old error to the waiting query, drops the query,
+//    and skips reading the types. The pool then stays without array types for good, and every
+//    query with an array parameter fails (seen in server/db/shared-cluster.test.ts's killed
+//    postmaster: the cluster relay failed each second from then on).
+//    https://github.com/porsager/postgres/issues/1223. On a reconnect made for a waiting query,
+//    what was in flight on the dead connection is dropped, so the new one starts clean.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-const MARK = '/* parley: rows reset */'
+const CONNECTION = ['node_modules/postgres/src/connection.js', 'node_modules/postgres/cjs/src/connection.js']
+const ROWS = '/* parley: rows reset */'
+const STARTUP = '/* parley: reconnect starts clean */'
 
 const patches = [
   {
-    files: ['node_modules/postgres/src/connection.js', 'node_modules/postgres/cjs/src/connection.js'],
+    name: 'resets its row count after an error',
+    mark: ROWS,
+    files: CONNECTION,
     edits: [
-      ['  function ErrorResponse(x) {\n', `  function ErrorResponse(x) {\n    rows = 0 ${MARK}\n`],
-      ['    incoming = Buffer.alloc(0)\n    remaining = 0\n', `    incoming = Buffer.alloc(0)\n    remaining = 0\n    rows = 0 ${MARK}\n`],
+      ['  function ErrorResponse(x) {\n', `  function ErrorResponse(x) {\n    rows = 0 ${ROWS}\n`],
+      ['    incoming = Buffer.alloc(0)\n    remaining = 0\n', `    incoming = Buffer.alloc(0)\n    remaining = 0\n    rows = 0 ${ROWS}\n`],
+    ],
+  },
+  {
+    name: 'reads the array types again after a connection lost while reading them',
+    mark: STARTUP,
+    files: CONNECTION,
+    edits: [
+      ['    if (initial)\n      return reconnect()\n', `    if (initial) {\n      query = errorResponse = null ${STARTUP}\n      return reconnect()\n    }\n`],
     ],
   },
 ]
 
-let failed = false
-for (const { files, edits } of patches) {
+const done = []
+for (const { name, mark, files, edits } of patches) {
+  let ok = true
   for (const rel of files) {
     const file = join(ROOT, rel)
     if (!existsSync(file)) continue
     let text = readFileSync(file, 'utf8')
-    if (text.includes(MARK)) continue
+    if (text.includes(mark)) continue
     for (const [from, to] of edits) {
       if (text.split(from).length !== 2) {
         console.warn(`patch-deps: ${rel} has changed (no single "${from.trim().split('\n')[0]}"): left as it is`)
-        failed = true
+        ok = false
         break
       }
       text = text.replace(from, to)
     }
-    if (!failed) writeFileSync(file, text)
+    if (ok) writeFileSync(file, text)
   }
+  if (ok) done.push(name)
 }
-if (!failed) console.log('patch-deps: postgres.js resets its row count after an error')
+for (const name of done) console.log(`patch-deps: postgres.js ${name}`)

@@ -1,0 +1,56 @@
+// postgres.js as installed (scripts/patch-deps.mjs): a connection whose backend ends while it reads
+// the array types reconnects clean. Before the patch the new connection handed the old error to the
+// waiting query and never read the types, so the pool sent every array as `a,b` from then on.
+import { afterAll, beforeAll, expect, test } from 'bun:test'
+import postgres from 'postgres'
+import { createTestDb, type TestDb } from './testing.ts'
+
+let db: TestDb
+beforeAll(async () => {
+  db = await createTestDb()
+})
+afterAll(() => db.drop())
+
+test('a pool whose first connection is ended while it reads the array types still sends arrays', async () => {
+  const adminUrl = process.env.PARLEY_TEST_ADMIN_URL!
+  // Watches from another database: the lock below holds up any new connection to this one.
+  const watch = postgres(adminUrl, { max: 1, onnotice: () => {} })
+  const owner = postgres(adminUrl.replace(/\/[^/]*$/, `/${db.name}`), { max: 1, onnotice: () => {} })
+  const unhandled: unknown[] = []
+  const onUnhandled = (e: unknown) => void unhandled.push(e)
+  process.on('unhandledRejection', onUnhandled)
+  const sql = postgres(db.url, { max: 1, onnotice: () => {}, connection: { application_name: 'types-victim' } })
+  try {
+    // The types are read from pg_type: with the table locked, the read waits, and is ended there.
+    const locker = await owner.reserve()
+    await locker`begin`
+    await locker`lock table pg_catalog.pg_type in access exclusive mode`
+    const first = sql<{ one: number }[]>`select 1 as one`.then((rows) => [...rows], (e: Error) => e)
+    let pid = 0
+    for (let i = 0; i < 200 && !pid; i++) {
+      const [row] = await watch<{ pid: number; query: string }[]>`
+        select pid, query from pg_stat_activity where application_name = 'types-victim' and wait_event_type = 'Lock'`
+      if (row?.query.includes('typarray')) pid = row.pid
+      else await Bun.sleep(25)
+    }
+    expect(pid).toBeGreaterThan(0)
+    await watch`select pg_terminate_backend(${pid})`
+    await locker`rollback`
+    locker.release()
+
+    // The query that opened the connection runs on the new one, and arrays go as arrays.
+    expect(await first).toEqual([{ one: 1 }])
+    const [row] = await sql<{ a: string[] }[]>`select ${['a', 'b,c']}::text[] as a`
+    expect(row!.a).toEqual(['a', 'b,c'])
+    const ids = [Bun.randomUUIDv7(), Bun.randomUUIDv7()]
+    const found = await sql<{ id: string }[]>`select id from unnest(${ids}::uuid[]) as id where id = any(${ids.slice(1)}::uuid[])`
+    expect(found.map((r) => r.id)).toEqual([ids[1]])
+    await Bun.sleep(0)
+    expect(unhandled).toEqual([])
+  } finally {
+    process.off('unhandledRejection', onUnhandled)
+    await sql.end()
+    await owner.end()
+    await watch.end()
+  }
+}, 30_000)
