@@ -15,17 +15,17 @@
 //    (`const [row] = …` reads nothing). https://github.com/porsager/postgres/issues/1119 and
 //    /issues/1181. The count is reset when an error ends the answer and when the connection closes.
 //
-// 2. A connection lost while it reads the array types. A new connection first asks PostgreSQL
-//    for its array types (fetch_types); until one connection of a pool has read them, the pool
-//    sends a JavaScript array as `a,b`, which PostgreSQL refuses ("malformed array literal").
-//    When the backend ends during that read (a terminated backend, a restarted PostgreSQL), the
-//    driver reconnects but keeps the dead connection's unfinished read and its error: the new
-//    connection's first ReadyForQuery hands that old error to the waiting query, drops the query,
-//    and skips reading the types. The pool then stays without array types for good, and every
-//    query with an array parameter fails (seen in server/db/shared-cluster.test.ts's killed
-//    postmaster: the cluster relay failed each second from then on).
-//    https://github.com/porsager/postgres/issues/1223. On a reconnect made for a waiting query,
-//    what was in flight on the dead connection is dropped, so the new one starts clean.
+// 2. A closed connection keeps the query it was running and that query's error. The connection
+//    opened again for the next query then takes that old error for the new query's: its first
+//    ReadyForQuery rejects the new query with it (a query of a process that did nothing wrong
+//    fails with "terminating connection due to administrator command" after a restarted or
+//    failed-over PostgreSQL, or an administrator's pg_terminate_backend). Worse when the
+//    connection was lost while it read the array types (fetch_types): the rejected query was the
+//    one the types are read for, so they are not read, and until one connection of the pool has
+//    read them the pool sends a JavaScript array as `a,b`, which PostgreSQL refuses ("malformed
+//    array literal") — for good (seen in server/db/shared-cluster.test.ts's killed postmaster:
+//    the cluster relay failed each second from then on). https://github.com/porsager/postgres/
+//    issues/1223. Once a closed connection has failed what it was running, it forgets it.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -33,7 +33,7 @@ import { fileURLToPath } from 'node:url'
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const CONNECTION = ['node_modules/postgres/src/connection.js', 'node_modules/postgres/cjs/src/connection.js']
 const ROWS = '/* parley: rows reset */'
-const STARTUP = '/* parley: reconnect starts clean */'
+const FORGET = '/* parley: a closed connection forgets its query */'
 
 const patches = [
   {
@@ -46,11 +46,14 @@ const patches = [
     ],
   },
   {
-    name: 'reads the array types again after a connection lost while reading them',
-    mark: STARTUP,
+    name: 'forgets the query of a closed connection (its error is not the next query\'s)',
+    mark: FORGET,
     files: CONNECTION,
     edits: [
-      ['    if (initial)\n      return reconnect()\n', `    if (initial) {\n      query = errorResponse = null ${STARTUP}\n      return reconnect()\n    }\n`],
+      [
+        '    if (initial)\n      return reconnect()\n\n    !hadError && (query || sent.length) && error(Errors.connection(\'CONNECTION_CLOSED\', options, socket))\n',
+        `    if (initial) {\n      query = errorResponse = null ${FORGET}\n      return reconnect()\n    }\n\n    !hadError && (query || sent.length) && error(Errors.connection('CONNECTION_CLOSED', options, socket))\n    query = errorResponse = null ${FORGET}\n`,
+      ],
     ],
   },
 ]

@@ -1,6 +1,7 @@
-// postgres.js as installed (scripts/patch-deps.mjs): a connection whose backend ends while it reads
-// the array types reconnects clean. Before the patch the new connection handed the old error to the
-// waiting query and never read the types, so the pool sent every array as `a,b` from then on.
+// postgres.js as installed (scripts/patch-deps.mjs): a connection whose backend ended opens again
+// clean. Before the patch the new connection handed the old backend's error to the next query, and
+// when the backend had ended while the types were read, the pool sent every array as `a,b` from
+// then on.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import postgres from 'postgres'
 import { createTestDb, type TestDb } from './testing.ts'
@@ -51,6 +52,28 @@ test('a pool whose first connection is ended while it reads the array types stil
     process.off('unhandledRejection', onUnhandled)
     await sql.end()
     await owner.end()
+    await watch.end()
+  }
+}, 30_000)
+
+test('the query after one whose backend was ended runs on the new connection', async () => {
+  const watch = postgres(process.env.PARLEY_TEST_ADMIN_URL!, { max: 1, onnotice: () => {} })
+  const sql = postgres(db.url, { max: 1, onnotice: () => {}, connection: { application_name: 'query-victim' } })
+  try {
+    await sql`select 1`
+    const running = sql`select pg_sleep(30)`.then(() => null, (e: Error) => e)
+    let ended = false
+    for (let i = 0; i < 200 && !ended; i++) {
+      const [row] = await watch<{ ended: boolean }[]>`
+        select pg_terminate_backend(pid) as ended from pg_stat_activity where application_name = 'query-victim' and query like '%pg_sleep%'`
+      ended = row?.ended === true
+      if (!ended) await Bun.sleep(25)
+    }
+    expect(ended).toBe(true)
+    expect(await running).toBeInstanceOf(Error)
+    expect([...(await sql<{ two: number }[]>`select 2 as two`)]).toEqual([{ two: 2 }])
+  } finally {
+    await sql.end()
     await watch.end()
   }
 }, 30_000)
