@@ -25,7 +25,9 @@
 //    read them the pool sends a JavaScript array as `a,b`, which PostgreSQL refuses ("malformed
 //    array literal") — for good (seen in server/db/shared-cluster.test.ts's killed postmaster:
 //    the cluster relay failed each second from then on). https://github.com/porsager/postgres/
-//    issues/1223. Once a closed connection has failed what it was running, it forgets it.
+//    issues/1223. Now a closed connection fails what it was running (also when it closed with a
+//    socket error, which 3.4.9 left to the socket's 'error' event; failing it twice is harmless)
+//    and then forgets it.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -52,7 +54,7 @@ const patches = [
     edits: [
       [
         '    if (initial)\n      return reconnect()\n\n    !hadError && (query || sent.length) && error(Errors.connection(\'CONNECTION_CLOSED\', options, socket))\n',
-        `    if (initial) {\n      query = errorResponse = null ${FORGET}\n      return reconnect()\n    }\n\n    !hadError && (query || sent.length) && error(Errors.connection('CONNECTION_CLOSED', options, socket))\n    query = errorResponse = null ${FORGET}\n`,
+        `    if (initial) {\n      query = errorResponse = null ${FORGET}\n      return reconnect()\n    }\n\n    ;(query || sent.length) && error(Errors.connection('CONNECTION_CLOSED', options, socket)) ${FORGET}\n    query = errorResponse = null\n`,
       ],
     ],
   },
