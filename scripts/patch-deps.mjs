@@ -6,7 +6,7 @@
 // Each patch carries a mark of its own, so a copy patched by an older version of this script
 // gets the patches it lacks.
 //
-// postgres.js 3.4.9, two faults of a connection (both open upstream):
+// postgres.js 3.4.9, four faults of a connection:
 //
 // 1. Rows after an error. A connection counts the rows of the answer being read and resets the
 //    count only when a statement completes. A statement that fails after sending rows (a
@@ -28,6 +28,18 @@
 //    issues/1223. Now a closed connection fails what it was running (also when it closed with a
 //    socket error, which 3.4.9 left to the socket's 'error' event; failing it twice is harmless)
 //    and then forgets it.
+//
+// 3. A closed connection keeps the bytes it had not sent yet and the timer that was to send them
+//    (the timer is cancelled, but still counts as set). The connection opened again appends its
+//    StartupMessage to those bytes and waits for a timer that never runs: nothing is sent, and it
+//    fails with CONNECT_TIMEOUT after the whole connect_timeout (10 s in Parley) though
+//    PostgreSQL is up — seen whenever backends were ended under load. A closed connection now
+//    drops both.
+//
+// 4. The array types' read is started without anyone waiting for its promise: when the
+//    connection fails under it, the rejection is unhandled (and Parley's process handler has to
+//    tell it from a real fault). The connection's own close and reconnect deal with that failure,
+//    so the rejection is caught where the read starts.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -36,6 +48,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const CONNECTION = ['node_modules/postgres/src/connection.js', 'node_modules/postgres/cjs/src/connection.js']
 const ROWS = '/* parley: rows reset */'
 const FORGET = '/* parley: a closed connection forgets its query */'
+const UNSENT = '/* parley: a closed connection drops what it had not sent */'
+const TYPES = '/* parley: the types read fails with its connection */'
 
 const patches = [
   {
@@ -57,6 +71,23 @@ const patches = [
         `    if (initial) {\n      query = errorResponse = null ${FORGET}\n      return reconnect()\n    }\n\n    ;(query || sent.length) && error(Errors.connection('CONNECTION_CLOSED', options, socket)) ${FORGET}\n    query = errorResponse = null\n`,
       ],
     ],
+  },
+  {
+    name: 'drops the unsent bytes of a closed connection (the next one sends its own)',
+    mark: UNSENT,
+    files: CONNECTION,
+    edits: [
+      [
+        "    clearImmediate(nextWriteTimer)\n    socket.removeListener('data', data)\n",
+        `    clearImmediate(nextWriteTimer)\n    chunk = nextWriteTimer = null ${UNSENT}\n    socket.removeListener('data', data)\n`,
+      ],
+    ],
+  },
+  {
+    name: 'catches the array types\' read that fails with its connection',
+    mark: TYPES,
+    files: CONNECTION,
+    edits: [['        return fetchArrayTypes()\n', `        return fetchArrayTypes().catch(() => {}) ${TYPES}\n`]],
   },
 ]
 

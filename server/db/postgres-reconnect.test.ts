@@ -77,3 +77,49 @@ test('the query after one whose backend was ended runs on the new connection', a
     await watch.end()
   }
 }, 30_000)
+
+test('under load, connections whose backends were ended come back without waiting out the connect timeout', async () => {
+  const watch = postgres(process.env.PARLEY_TEST_ADMIN_URL!, { max: 1, onnotice: () => {} })
+  // connect_timeout as Parley's (server/db/client.ts).
+  const sql = postgres(db.url, { max: 8, onnotice: () => {}, connect_timeout: 10, connection: { application_name: 'load-victim' } })
+  const unhandled: unknown[] = []
+  const onUnhandled = (e: unknown) => void unhandled.push(e)
+  process.on('unhandledRejection', onUnhandled)
+  const errors = new Map<string, number>()
+  let answered = 0
+  let stop = false
+  // 32 callers on 8 connections: a connection has queries written and not yet sent when its backend ends.
+  const callers = Array.from({ length: 32 }, async (_, i) => {
+    while (!stop) {
+      try {
+        const [row] = await sql<{ i: number }[]>`select ${i}::int as i`
+        expect(row!.i).toBe(i)
+        answered++
+      } catch (e) {
+        const code = String((e as { code?: unknown }).code ?? (e as Error).message)
+        errors.set(code, (errors.get(code) ?? 0) + 1)
+        await Bun.sleep(5)
+      }
+    }
+  })
+  try {
+    for (let round = 0; round < 10; round++) {
+      await Bun.sleep(300)
+      await watch`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'load-victim'`
+    }
+    await Bun.sleep(200)
+    stop = true
+    // Every caller's last query settles (the driver's own back-off between reconnects can take
+    // seconds; a query left waiting for good would not).
+    expect(await Promise.race([Promise.all(callers).then(() => true), Bun.sleep(45_000).then(() => false)])).toBe(true)
+    expect(answered).toBeGreaterThan(0)
+    // Unpatched: 2-6 CONNECT_TIMEOUTs a run here, each after 10 s of a connection that sent nothing.
+    expect(errors.get('CONNECT_TIMEOUT') ?? 0).toBe(0)
+    expect(unhandled).toEqual([])
+  } finally {
+    stop = true
+    process.off('unhandledRejection', onUnhandled)
+    await sql.end({ timeout: 1 })
+    await watch.end()
+  }
+}, 70_000)
