@@ -47,8 +47,11 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
 /** Seconds from now until the conversation's missed-conversation notice is due (once there is one). */
 async function dueIn(conversationId: string): Promise<number> {
   return until('a missed-conversation timer', async () => {
+    // clock_timestamp(), not now(): now() is when this statement's transaction began, which can be
+    // a few ms before the transaction that set due_at (from its own now()) committed and became
+    // visible to it — seen in a run as 600.004 s for a grace of 600.
     const [row] = await srv.db.sql<{ s: number }[]>`
-      select extract(epoch from (due_at - now()))::float8 as s from notification_timers
+      select extract(epoch from (due_at - clock_timestamp()))::float8 as s from notification_timers
       where conversation_id = ${conversationId} and kind = 'missed_conversation'`
     return row ? row.s : null
   })
