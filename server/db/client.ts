@@ -34,6 +34,21 @@ export function connectionOf(url: string): { url: string; host?: string } {
   return { url: url.slice(0, q) + (rest ? `?${rest}` : ''), ...(host ? { host } : {}) }
 }
 
+/** The longest wait, in seconds, before a pool tries to connect again after failed connects. */
+export const MAX_RECONNECT_DELAY_S = 1
+
+/**
+ * Seconds a pool waits before its next connect after `failures` failed ones in a row (postgres.js
+ * counts them for the whole pool): postgres.js's own curve, 0.5–1 × 3ⁿ/100 s, capped at
+ * MAX_RECONNECT_DELAY_S instead of 20. With its 20 s, a PostgreSQL that was away for a few seconds
+ * (a restart, a fail-over, the embedded cluster's supervisor starting it again) was answering
+ * again for 0.5–11.5 s before Parley noticed, and every chat message in that time was refused.
+ * A refused connect costs PostgreSQL next to nothing, so trying once a second is cheap.
+ */
+export function reconnectDelay(failures: number): number {
+  return (0.5 + Math.random() / 2) * Math.min(3 ** failures / 100, MAX_RECONNECT_DELAY_S)
+}
+
 export function createSql(databaseUrl: string, opts: SqlOptions = {}): Sql {
   // (host undefined: postgres.js takes the URL's)
   const { url, host } = connectionOf(databaseUrl)
@@ -43,6 +58,7 @@ export function createSql(databaseUrl: string, opts: SqlOptions = {}): Sql {
     transform: postgres.camel,
     onnotice: () => {},
     connect_timeout: 10,
+    backoff: reconnectDelay,
     connection: {
       application_name: opts.applicationName ?? 'parley',
       ...(opts.genericPlans ? { plan_cache_mode: 'force_generic_plan' } : {}),
