@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net'
 import { connectionOf, createSql, MAX_RECONNECT_DELAY_S, reconnectDelay } from './client.ts'
 import { createTestDb } from './testing.ts'
+import { openDbDoor } from '../testing/db-door.ts'
 
 describe('connectionOf', () => {
   test('a URL without a host parameter is used as it is', () => {
@@ -36,30 +36,11 @@ describe('reconnecting after PostgreSQL was away', () => {
 
   test('a pool that failed to connect many times in a row answers soon after PostgreSQL is back', async () => {
     const db = await createTestDb()
-    const target = new URL(db.url)
-    // A door in front of the test cluster: closed, connects are refused as by a stopped server.
-    const sockets = new Set<Socket>()
-    const door = createServer((client) => {
-      const upstream = connect(Number(target.port), target.hostname)
-      sockets.add(client).add(upstream)
-      client.pipe(upstream).pipe(client)
-      const drop = () => (client.destroy(), upstream.destroy())
-      client.on('error', drop).on('close', drop)
-      upstream.on('error', drop).on('close', drop)
-    })
-    const open = (port = 0) => new Promise<number>((done) => door.listen(port, '127.0.0.1', () => done((door.address() as AddressInfo).port)))
-    const close = () => {
-      for (const s of sockets) s.destroy()
-      sockets.clear()
-      return new Promise<void>((done) => door.close(() => done()))
-    }
-    const port = await open()
-    const viaDoor = new URL(db.url)
-    viaDoor.port = String(port)
-    const sql = createSql(viaDoor.toString(), { max: 1 })
+    const door = await openDbDoor(db.url)
+    const sql = createSql(door.url, { max: 1 })
     try {
       expect([...(await sql`select 1 as one`)]).toEqual([{ one: 1 }])
-      await close()
+      await door.shut()
       // Seven failed connects in a row (postgres.js counts them in options.shared): its own
       // back-off would now wait 10–20 s before the next one.
       const failures = () => (sql.options as unknown as { shared: { retries: number } }).shared.retries
@@ -68,12 +49,12 @@ describe('reconnecting after PostgreSQL was away', () => {
         expect(error).toBeInstanceOf(Error)
       }
       expect(failures()).toBeGreaterThanOrEqual(7)
-      await open(port)
+      await door.open()
       const answered = await Promise.race([sql`select 2 as two`.then((rows) => [...rows]), Bun.sleep(5_000).then(() => 'still waiting after 5 s')])
       expect(answered).toEqual([{ two: 2 }])
     } finally {
       await sql.end({ timeout: 0 })
-      await close()
+      await door.close()
       await db.drop()
     }
   }, 30_000)

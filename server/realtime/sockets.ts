@@ -258,7 +258,7 @@ function onMessage(deps: AppDeps, ws: Sock, state: SocketState, raw: string | Bu
       if (isAppError(e)) {
         send(deps, ws, { type: 'error', code: e.code, message: e.message, ...(ref ? { ref } : {}) })
       } else if (isDatabaseUnavailable(e)) {
-        send(deps, ws, { type: 'error', code: DATABASE_UNAVAILABLE.code, message: DATABASE_UNAVAILABLE.message, ...(ref ? { ref } : {}) })
+        send(deps, ws, { type: 'error', code: DATABASE_UNAVAILABLE.code, message: DATABASE_UNAVAILABLE.message, retryAfter: DATABASE_UNAVAILABLE.retryAfter, ...(ref ? { ref } : {}) })
       } else {
         deps.log.error('socket frame failed', { frame: parsed.frame.type, error: e })
         send(deps, ws, { type: 'error', code: 'internal', message: 'internal server error', ...(ref ? { ref } : {}) })

@@ -233,7 +233,8 @@ export type ServerFrame =
   | { type: 'resumed'; conversationId: string; lastSeq: number }
   /**
    * A refused frame; `ref` is its clientId when it had one. `retryAfter` (seconds) comes with
-   * `rate.limited`: the frame was not stored; send it again after that long.
+   * `rate.limited` and `database.unavailable`: the frame was not stored; send it again after that
+   * long (the widget and the dashboard do, doubling the wait while the database stays away).
    */
   | { type: 'error'; code: string; message: string; ref?: string; retryAfter?: number }
   | { type: 'session.ended'; reason: string }

@@ -7,7 +7,7 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field: string | null = null,
-    /** Seconds to wait, from a 429's Retry-After. */
+    /** Seconds to wait, from a 429's or a 503's Retry-After. */
     readonly retryAfter: number | null = null,
     /** Why a value was refused, when the server says (e.g. a password: too_short, common, guessable). */
     readonly reason: string | null = null,
@@ -25,7 +25,26 @@ export class ApiClient {
 
   constructor(readonly base = '') {}
 
+  /**
+   * A read the server could not answer because its database was away for a moment (`503
+   * database.unavailable`, PostgreSQL restarting) is asked again after its Retry-After, doubling,
+   * up to this many times (1 + 2 + 4 + 8 s), so a screen loads late instead of failing. Writes are
+   * not: their outcome may be unknown, so their error reaches the screen that made them.
+   */
+  static READ_RETRIES = 4
+
   async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.once<T>(method, path, body)
+      } catch (e) {
+        if (!(method === 'GET' && e instanceof ApiError && e.code === 'database.unavailable' && attempt < ApiClient.READ_RETRIES)) throw e
+        await new Promise((done) => setTimeout(done, (e.retryAfter ?? 1) * 2 ** attempt * 1000))
+      }
+    }
+  }
+
+  private async once<T>(method: Method, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' }
     if (body !== undefined) headers['content-type'] = 'application/json'
     if (method !== 'GET' && this.csrfToken) headers['x-csrf-token'] = this.csrfToken

@@ -129,6 +129,14 @@ export class ChatController implements ReactiveController {
    */
   slowedUntil = 0
   /**
+   * Why the outbox waits: 'rate' (the visitor's own pace, `rate.limited`) or 'server' (the server
+   * could not store it for a moment, `database.unavailable`: PostgreSQL restarting). Each says so
+   * differently; either way the messages go out by themselves.
+   */
+  slowedFor: 'rate' | 'server' = 'rate'
+  /** Refusals for `database.unavailable` in a row: each doubles the wait, up to a minute. */
+  private serverRefusals = 0
+  /**
    * Blocking (#16): the server refused this visitor or their address (`visitor.blocked`). The
    * widget then shows nothing at all — no launcher, no message saying why. Remembered in this
    * browser so the next page does not flash the launcher; a later hello (unblocked) clears it.
@@ -594,10 +602,11 @@ export class ChatController implements ReactiveController {
    * Holds the outbox for `seconds` (the server's retryAfter), then sends what it holds, in
    * order. The refused message was not stored, so nothing is lost and nothing is doubled.
    */
-  private slowDown(seconds: number): void {
+  private slowDown(seconds: number, why: 'rate' | 'server' = 'rate'): void {
     clearTimeout(this.slowTimer)
     const ms = Math.max(1, Math.min(seconds, 600)) * 1000
     this.slowedUntil = Date.now() + ms
+    this.slowedFor = why
     this.slowTimer = setTimeout(() => {
       this.slowedUntil = 0
       if (this.ready) for (const p of this.outbox) if (!p.failed) this.transmit(p)
@@ -668,6 +677,14 @@ export class ChatController implements ReactiveController {
         if (!p) break
         if (f.code === 'rate.limited') {
           this.slowDown(f.retryAfter ?? 5)
+        } else if (f.code === 'database.unavailable') {
+          // Not stored, and not the message's fault: it waits and goes again by itself (the same
+          // client id is stored once), later each time the server is still away. The other
+          // messages refused with it wait for the same moment.
+          if (!this.slowedUntil || this.slowedFor !== 'server') {
+            this.slowDown(Math.min((f.retryAfter ?? 1) * 2 ** this.serverRefusals, 60), 'server')
+            this.serverRefusals = Math.min(this.serverRefusals + 1, 6)
+          }
         } else if (f.code === 'conversation.not_found' && this.conversation) {
           // The conversation we knew is gone (a restored database): start a new one.
           this.conversation = null
@@ -702,6 +719,7 @@ export class ChatController implements ReactiveController {
     const p = this.outbox[i]
     if (!p) return
     this.outbox.splice(i, 1)
+    this.serverRefusals = 0
     this.settled.add(clientId)
     this.saveOutbox()
     // The stored text, card numbers masked, never what was typed: the page's scripts (analytics,

@@ -434,7 +434,7 @@ export class ParleyChat extends LitElement {
       ${c.link === 'down' && c.hasThread
         ? html`<p class="banner" role="status">${t.reconnecting}</p>`
         : c.slowedUntil
-          ? html`<p class="banner" role="status">${t.slowDown}</p>`
+          ? html`<p class="banner" role="status">${c.slowedFor === 'server' ? t.sendingSoon : t.slowDown}</p>`
           : nothing}
       ${this.showForm ? this.renderForm() : this.renderChat()}
     </section>`

@@ -12,13 +12,14 @@ export interface DemoPage {
 export async function openDemo(
   browser: Browser,
   server: string,
-  opts: { viewport?: { width: number; height: number }; locale?: string; init?: string; path?: string } = {},
+  opts: { viewport?: { width: number; height: number }; locale?: string; init?: string; path?: string; beforeLoad?: (page: Page) => void } = {},
 ): Promise<DemoPage> {
   const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 800 }, locale: opts.locale ?? 'en-US' })
   if (opts.init) await context.addInitScript(opts.init)
   const page = await context.newPage()
   const errors: string[] = []
   watch(page, errors)
+  opts.beforeLoad?.(page)
   await page.goto(server + (opts.path ?? '/demo'))
   await page.locator('parley-chat .launcher').waitFor({ timeout: 10_000 })
   return { context, page, errors }

@@ -71,6 +71,34 @@ describe('thread store', () => {
     expect(d.thread.pendingFor('c1')).toEqual([])
   })
 
+  it('keeps a reply refused while the database is away as sending, and sends it again by itself, later each time', async () => {
+    const { d, sent } = withThread(msg('a', 1))
+    d.thread.sendMessage('c1', 'hello')
+    const [p] = d.thread.pendingFor('c1')
+    const sends = () => sent.filter((f) => f.type === 'message.send').length
+    const refuse = () => d.handleFrame({ type: 'error', code: 'database.unavailable', message: 'retry', retryAfter: 0.05, ref: p!.clientId })
+    /** Refuses the reply and returns how long it took to go again. */
+    const refusedThenSent = async () => {
+      const before = sends()
+      const t0 = performance.now()
+      refuse()
+      expect(d.thread.pendingFor('c1')[0]).toMatchObject({ state: 'sending', error: null })
+      expect(d.unsent()).toHaveLength(1)
+      for (let i = 0; i < 400 && sends() === before; i++) await Bun.sleep(5)
+      expect(sends()).toBe(before + 1)
+      return performance.now() - t0
+    }
+    expect(await refusedThenSent()).toBeGreaterThanOrEqual(45)
+    // Refused again: the wait doubles.
+    expect(await refusedThenSent()).toBeGreaterThanOrEqual(95)
+    // Stored: a refusal's timer that fires later sends nothing more.
+    refuse()
+    d.handleFrame({ type: 'ack', clientId: p!.clientId, messageId: 'm2', conversationId: 'c1', seq: 2, duplicate: false })
+    await Bun.sleep(250)
+    expect(sends()).toBe(3)
+    expect(d.thread.pendingFor('c1')).toEqual([])
+  })
+
   it("shows a visitor typing until their message comes, and never my own typing", async () => {
     const { d } = withThread(msg('a', 1))
     const changes = await watch(d)

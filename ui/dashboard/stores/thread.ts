@@ -57,6 +57,8 @@ export interface ThreadDeps {
 export class ThreadStore extends Store {
   threads = new Map<string, Thread>()
   pending = new Map<string, PendingMessage>()
+  /** My replies refused with `database.unavailable`, and how many times in a row. */
+  private refusals = new Map<string, number>()
   typing = new Map<string, Typing>()
   /** #15: the thread's system events and the colleagues in it (collision). */
   readonly story: ThreadStory
@@ -201,6 +203,7 @@ export class ThreadStore extends Store {
 
   /** The 'ack' frame: my reply is stored. */
   ack(frame: Extract<ServerFrame, { type: 'ack' }>): void {
+    this.refusals.delete(frame.clientId)
     if (!this.pending.delete(frame.clientId)) return
     const thread = this.threads.get(frame.conversationId)
     // A duplicate is not broadcast again: fetch it if we do not have it yet.
@@ -211,10 +214,24 @@ export class ThreadStore extends Store {
     this.changed()
   }
 
-  /** The 'error' frame: when it names one of my replies, the server refused it for good. */
+  /**
+   * The 'error' frame that names one of my replies. `database.unavailable` (PostgreSQL restarting)
+   * refused it for a moment only: it stays `sending` and goes again by itself, later each time it
+   * is refused again (the same client id is stored once). Anything else refused it for good.
+   */
   error(frame: Extract<ServerFrame, { type: 'error' }>): void {
     const p = frame.ref ? this.pending.get(frame.ref) : undefined
     if (!p) return
+    if (frame.code === 'database.unavailable') {
+      const refusals = this.refusals.get(p.clientId) ?? 0
+      this.refusals.set(p.clientId, Math.min(refusals + 1, 6))
+      const seconds = Math.min((frame.retryAfter ?? 1) * 2 ** refusals, 60)
+      setTimeout(() => {
+        if (this.pending.get(p.clientId) === p && p.state === 'sending') this.deps.send(this.sendFrame(p))
+      }, seconds * 1000)
+      return
+    }
+    this.refusals.delete(p.clientId)
     // No longer `unsent`; the text is kept so the agent can retry or copy it.
     const t = this.deps.session.t
     p.state = 'failed'
@@ -266,6 +283,7 @@ export class ThreadStore extends Store {
 
   discard(clientIdToDrop: string): void {
     this.pending.delete(clientIdToDrop)
+    this.refusals.delete(clientIdToDrop)
     this.changed()
   }
 

@@ -23,6 +23,7 @@ export const cs: Strings = {
   newMessage: (name, body) => `${name} píše: ${body}`,
   reconnecting: 'Spojení bylo přerušeno. Připojujeme se znovu… Vaše zprávy odešleme, jakmile bude obnoveno.',
   slowDown: 'Posíláte zprávy rychle — tuto zprávu odešleme za chvilku.',
+  sendingSoon: 'Zprávu se teď nepodařilo odeslat — za chvilku to zkusíme znovu.',
   greeting: 'Dobrý den! Jak vám můžeme pomoci?',
   offlineTitle: 'Zanechte nám zprávu',
   offlineText: 'Právě nejsme online. Nechte nám svůj e-mail a zprávu a ozveme se vám.',

@@ -23,6 +23,7 @@ export const de: Strings = {
   newMessage: (name, body) => `Neue Nachricht von ${name}: ${body}`,
   reconnecting: 'Verbindung unterbrochen. Verbindung wird wiederhergestellt… Ihre Nachrichten werden danach gesendet.',
   slowDown: 'Sie senden sehr schnell – diese Nachricht senden wir gleich.',
+  sendingSoon: 'Die Nachricht konnte gerade nicht gesendet werden – wir versuchen es gleich noch einmal.',
   greeting: 'Hallo! Wie können wir Ihnen helfen?',
   offlineTitle: 'Hinterlassen Sie uns eine Nachricht',
   offlineText: 'Wir sind gerade nicht online. Hinterlassen Sie Ihre E-Mail-Adresse und eine Nachricht, wir melden uns bei Ihnen.',

@@ -23,6 +23,7 @@ export const en: Strings = {
   newMessage: (name, body) => `New message from ${name}: ${body}`,
   reconnecting: 'Connection lost. Reconnecting… Your messages will be sent as soon as it is back.',
   slowDown: "You're sending messages quickly — we'll send this in a moment.",
+  sendingSoon: "We couldn't send this just now — we'll try again in a moment.",
   greeting: 'Hi! How can we help you today?',
   offlineTitle: 'Leave us a message',
   offlineText: 'We are not online right now. Leave your e-mail and a message and we will get back to you.',

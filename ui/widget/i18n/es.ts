@@ -23,6 +23,7 @@ export const es: Strings = {
   newMessage: (name, body) => `Nuevo mensaje de ${name}: ${body}`,
   reconnecting: 'Se perdió la conexión. Reconectando… Tus mensajes se enviarán en cuanto vuelva.',
   slowDown: 'Estás enviando mensajes muy rápido; enviaremos este en un momento.',
+  sendingSoon: 'No pudimos enviar el mensaje ahora mismo; lo intentaremos de nuevo en un momento.',
   greeting: '¡Hola! ¿En qué podemos ayudarte?',
   offlineTitle: 'Déjanos un mensaje',
   offlineText: 'Ahora mismo no estamos en línea. Déjanos tu correo electrónico y un mensaje y te responderemos.',

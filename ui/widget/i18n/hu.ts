@@ -23,6 +23,7 @@ export const hu: Strings = {
   newMessage: (name, body) => `${name} üzenete: ${body}`,
   reconnecting: 'Megszakadt a kapcsolat. Újracsatlakozás… Üzeneteit elküldjük, amint helyreáll.',
   slowDown: 'Gyorsan küldi az üzeneteket – ezt egy pillanat múlva elküldjük.',
+  sendingSoon: 'Az üzenetet most nem sikerült elküldeni – egy pillanat múlva újra megpróbáljuk.',
   greeting: 'Üdvözöljük! Miben segíthetünk?',
   offlineTitle: 'Hagyjon nekünk üzenetet',
   offlineText: 'Jelenleg nem vagyunk elérhetők. Adja meg e-mail-címét és üzenetét, és hamarosan válaszolunk.',

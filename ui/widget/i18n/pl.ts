@@ -23,6 +23,7 @@ export const pl: Strings = {
   newMessage: (name, body) => `${name} pisze: ${body}`,
   reconnecting: 'Utracono połączenie. Łączenie ponownie… Twoje wiadomości wyślemy, gdy tylko wróci.',
   slowDown: 'Wysyłasz wiadomości bardzo szybko — wyślemy tę za chwilę.',
+  sendingSoon: 'Nie udało się teraz wysłać wiadomości — za chwilę spróbujemy ponownie.',
   greeting: 'Dzień dobry! Jak możemy pomóc?',
   offlineTitle: 'Zostaw nam wiadomość',
   offlineText: 'W tej chwili nie jesteśmy online. Zostaw swój e-mail i wiadomość, a odezwiemy się do Ciebie.',

@@ -24,6 +24,8 @@ export interface Strings {
   reconnecting: string
   /** The server asked the widget to send more slowly; the message waits and goes out by itself. */
   slowDown: string
+  /** The server could not store the message for a moment (its database restarting); it goes again by itself. */
+  sendingSoon: string
   greeting: string
   offlineTitle: string
   offlineText: string
