@@ -6,7 +6,7 @@
 // Each patch carries a mark of its own, so a copy patched by an older version of this script
 // gets the patches it lacks.
 //
-// postgres.js 3.4.9, four faults of a connection:
+// postgres.js 3.4.9, five faults of a connection:
 //
 // 1. Rows after an error. A connection counts the rows of the answer being read and resets the
 //    count only when a statement completes. A statement that fails after sending rows (a
@@ -40,6 +40,15 @@
 //    connection fails under it, the rejection is unhandled (and Parley's process handler has to
 //    tell it from a real fault). The connection's own close and reconnect deal with that failure,
 //    so the rejection is caught where the read starts.
+//
+// 5. A closed connection still takes statements. A transaction keeps its connection to the end,
+//    so when that connection is cut (a PostgreSQL restart, a lost network) the statement under
+//    way fails, and the transaction's ROLLBACK is then given to the closed connection. Its bytes
+//    wait for a socket that is gone: a timer throws "null is not an object (evaluating
+//    'socket.write')" outside any promise, and the ROLLBACK, so the whole transaction, never
+//    settles — in Parley a visitor's socket, whose frames are handled one after another, then
+//    handled nothing more. A closed connection now fails such a statement at once
+//    (CONNECTION_CLOSED), and says it can take more, so the pool does not count it as busy.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -50,6 +59,7 @@ const ROWS = '/* parley: rows reset */'
 const FORGET = '/* parley: a closed connection forgets its query */'
 const UNSENT = '/* parley: a closed connection drops what it had not sent */'
 const TYPES = '/* parley: the types read fails with its connection */'
+const CLOSED = '/* parley: a closed connection fails what it is given */'
 
 const patches = [
   {
@@ -88,6 +98,17 @@ const patches = [
     mark: TYPES,
     files: CONNECTION,
     edits: [['        return fetchArrayTypes()\n', `        return fetchArrayTypes().catch(() => {}) ${TYPES}\n`]],
+  },
+  {
+    name: 'fails a statement given to a closed connection (a cut transaction\'s rollback)',
+    mark: CLOSED,
+    files: CONNECTION,
+    edits: [
+      [
+        "      return queryError(q, Errors.connection('CONNECTION_DESTROYED', options))\n\n    if (stream)\n",
+        `      return queryError(q, Errors.connection('CONNECTION_DESTROYED', options))\n\n    if (!socket) ${CLOSED}\n      return queryError(q, Errors.connection('CONNECTION_CLOSED', options)), true\n\n    if (stream)\n`,
+      ],
+    ],
   },
 ]
 

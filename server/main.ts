@@ -22,7 +22,9 @@ const log = createLogger(config.logLevel)
 // killed while a background loop queried): its timer then throws "null is not an object
 // (evaluating 'socket.write')" outside any promise, which would end the process. The socket is
 // gone already and the query fails with CONNECTION_CLOSED on its own, so that one error is logged
-// and survived; anything else uncaught still ends the process, as before.
+// and survived; anything else uncaught still ends the process, as before. (The one path known to
+// lead there, a cut transaction's ROLLBACK, is fixed in postgres.js itself: scripts/patch-deps.mjs,
+// fault 5; this stays for any other.)
 let stopping = false
 // A query on a connection that PostgreSQL (killed, restarted by the supervisor) or the stop closed
 // is rejected by postgres.js with CONNECTION_CLOSED, _ENDED or _DESTROYED, sometimes with nobody

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import postgres from 'postgres'
 import { createTestDb, type TestDb } from './testing.ts'
+import { openDbDoor } from '../testing/db-door.ts'
 
 let db: TestDb
 beforeAll(async () => {
@@ -126,3 +127,44 @@ test('under load, connections whose backends were ended come back without waitin
     await watch.end()
   }
 }, 70_000)
+
+test('a transaction whose connection is cut fails, and so does its rollback, instead of hanging', async () => {
+  // The door cuts the TCP connection without a word from PostgreSQL: the connection closes, the
+  // statement under way fails, and the transaction's rollback is then run on the closed
+  // connection. Before the patch the rollback's bytes waited for a socket that was gone: a timer
+  // threw "null is not an object (evaluating 'socket.write')" outside any promise, and the
+  // rollback, and so the transaction, never settled.
+  const door = await openDbDoor(db.url)
+  const watch = postgres(process.env.PARLEY_TEST_ADMIN_URL!, { max: 1, onnotice: () => {} })
+  const sql = postgres(door.url, { max: 1, onnotice: () => {}, connection: { application_name: 'cut-transaction' } })
+  const uncaught: unknown[] = []
+  const onUncaught = (e: unknown) => void uncaught.push(e)
+  process.on('uncaughtException', onUncaught)
+  try {
+    const outcome = sql.begin(async (tx) => {
+      await tx`select 1`
+      await tx`select pg_sleep(30)`
+    }).then(() => 'committed', (e: Error & { code?: string }) => e)
+    for (let i = 0; i < 200; i++) {
+      const [row] = await watch<{ n: number }[]>`
+        select count(*)::int as n from pg_stat_activity where application_name = 'cut-transaction' and query like '%pg_sleep%'`
+      if (row!.n > 0) break
+      await Bun.sleep(25)
+    }
+    await door.shut()
+    const settled = await Promise.race([outcome, Bun.sleep(5_000).then(() => 'still waiting after 5 s')])
+    expect(settled).toBeInstanceOf(Error)
+    expect((settled as { code?: string }).code).toBe('CONNECTION_CLOSED')
+    await Bun.sleep(50)
+    expect(uncaught).toEqual([])
+    // The pool goes on with a new connection.
+    await door.open()
+    const [row] = await sql<{ two: number }[]>`select 2 as two`
+    expect(row!.two).toBe(2)
+  } finally {
+    process.off('uncaughtException', onUncaught)
+    await sql.end({ timeout: 0 })
+    await watch.end()
+    await door.close()
+  }
+}, 30_000)
