@@ -234,6 +234,35 @@ describe('reconnecting socket', () => {
     expect(states.filter((x) => x.state === 'connecting').length).toBe(2)
   })
 
+  it('backs off no further than the owner says while the server is there without its database, until greeted again', async () => {
+    const server = peer()
+    const port = server.down()
+    const { s, states } = socket(`ws://127.0.0.1:${port}/`, { backoff: { firstMs: 20, maxMs: 5000, jitter: [1, 1] } })
+    s.start()
+    // Six refusals: the next wait would be 20 × 2⁶ = 1280 ms.
+    await until('six failed attempts', () => states.filter((x) => x.state === 'closed').length >= 6)
+    s.holdBackoffAt(50)
+    const held = performance.now()
+    await until('three more attempts', () => states.filter((x) => x.state === 'connecting' && x.at > held).length >= 3, 2000)
+    const gaps = (since: number) => {
+      const after = states.filter((x) => x.at > since)
+      const out: number[] = []
+      for (let i = 1; i < after.length; i++) if (after[i]!.state === 'connecting' && after[i - 1]!.state === 'closed') out.push(after[i]!.at - after[i - 1]!.at)
+      return out
+    }
+    for (const gap of gaps(held).slice(0, 2)) {
+      expect(gap).toBeGreaterThanOrEqual(50 - 2)
+      expect(gap).toBeLessThan(400)
+    }
+    server.up(port)
+    await until('open', () => s.state === 'open')
+    // Greeted: the hold is over, and a later outage backs off as before (20, 40, 80, 160 ms).
+    const dropped = performance.now()
+    server.down()
+    await until('four failed attempts', () => states.filter((x) => x.state === 'closed' && x.at > dropped).length >= 5)
+    expect(gaps(dropped)[3]).toBeGreaterThanOrEqual(160 - 2)
+  })
+
   it('stays closed after a final close code, and after stop()', async () => {
     const server = peer()
     const { s } = socket(server.url, { finalCodes: [4001] })

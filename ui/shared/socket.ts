@@ -97,6 +97,8 @@ export class ReconnectingSocket {
   /** The last restart hint's window, and until when attempts keep to it (cleared by a greeting). */
   private restartWindowMs: number | null = null
   private restartUntil = 0
+  /** Set by holdBackoffAt(): the back-off's cap until the next greeting. */
+  private awayCapMs: number | null = null
 
   constructor(private opts: SocketOptions) {}
 
@@ -168,6 +170,21 @@ export class ReconnectingSocket {
     )
   }
 
+  /**
+   * The server answers but cannot take connections for a moment (its database away: a refused
+   * socket's owner learnt it from a 503): until the next greeting the back-off grows no further
+   * than `maxMs`, so the connection is back within that long of the server taking connections
+   * again, instead of up to the back-off's own cap. A waiting retry is brought within it too.
+   */
+  holdBackoffAt(maxMs: number): void {
+    this.awayCapMs = maxMs
+    if (!this.timer || this.stopped) return
+    clearTimeout(this.timer)
+    this.timer = undefined
+    this.attempt = Math.max(0, this.attempt - 1)
+    this.scheduleReconnect()
+  }
+
   private reconnectNow = () => this.connect(true)
 
   private onOffline = () => {
@@ -203,6 +220,7 @@ export class ReconnectingSocket {
       this.opened = true
       this.attempt = 0
       this.restartWindowMs = null
+      this.awayCapMs = null
       this.startPing()
       const ready = this.opts.onOpen?.(reconnect, current)
       if (ready) await ready
@@ -280,7 +298,9 @@ export class ReconnectingSocket {
       this.restartWindowMs = null
       this.attempt = 0
     }
-    const delay = this.restartWindowMs !== null ? random() * this.restartWindowMs : backoffDelay(this.attempt, this.opts.backoff ?? DEFAULT_BACKOFF, random)
+    const backoff = this.opts.backoff ?? DEFAULT_BACKOFF
+    const capped = this.awayCapMs === null ? backoff : { ...backoff, maxMs: Math.min(backoff.maxMs, this.awayCapMs) }
+    const delay = this.restartWindowMs !== null ? random() * this.restartWindowMs : backoffDelay(this.attempt, capped, random)
     this.attempt++
     this.timer = setTimeout(() => {
       this.timer = undefined

@@ -334,7 +334,7 @@ export class ChatController implements ReactiveController {
   /** Re-reads the widget settings (whether an agent is online changes over time). */
   async loadConfig(): Promise<void> {
     try {
-      const res = await fetch(`${this.base}/api/widget/config`)
+      const res = await readAgain(`${this.base}/api/widget/config`)
       if (!res.ok) throw new Error(String(res.status))
       const body = (await res.json()) as { appearance?: Partial<Appearance>; online?: boolean; canEmail?: boolean }
       const a = body.appearance ?? {}
@@ -541,7 +541,7 @@ export class ChatController implements ReactiveController {
     if (this.blocked) this.setBlocked(false)
     if (!this.conversation) {
       try {
-        const res = await fetch(`${this.base}/api/widget/conversations`, { headers: { authorization: `Bearer ${this.token}` } })
+        const res = await readAgain(`${this.base}/api/widget/conversations`, { headers: { authorization: `Bearer ${this.token}` } })
         if (res.ok) {
           const list = (await res.json()) as Conversation[]
           if (list[0]) this.conversation = list[0]
@@ -729,7 +729,7 @@ export class ChatController implements ReactiveController {
 
   private async refreshConversation(id: string): Promise<void> {
     try {
-      const res = await fetch(`${this.base}/api/widget/conversations`, { headers: { authorization: `Bearer ${this.token}` } })
+      const res = await readAgain(`${this.base}/api/widget/conversations`, { headers: { authorization: `Bearer ${this.token}` } })
       const list = res.ok ? ((await res.json()) as Conversation[]) : []
       this.conversation = list.find((c) => c.id === id) ?? this.conversation
       this.changed()
@@ -778,6 +778,9 @@ export class ChatController implements ReactiveController {
     try {
       const res = await fetch(`${this.base}/api/widget/me`, { headers: { authorization: `Bearer ${token}` } })
       if (res.status === 403) this.setBlocked(true)
+      // The server is there but its database is not (a PostgreSQL restart): try again within
+      // seconds, not after a back-off grown to half a minute while it was away.
+      if (res.status === 503) this.socket.holdBackoffAt(AWAY_RETRY_MS)
       if (res.status === 401 && this.token === token) {
         this.token = null
         this.storage.set('token', null)
@@ -799,5 +802,22 @@ export class ChatController implements ReactiveController {
 
   private changed(): void {
     this.host.requestUpdate()
+  }
+}
+
+/** While the server's database is away, the longest wait between the socket's attempts. */
+const AWAY_RETRY_MS = 8_000
+
+/**
+ * A read of the widget's API, asked again while the server answers 503 (its database away for a
+ * moment, PostgreSQL restarting) after its Retry-After, doubling, 4 times (1 + 2 + 4 + 8 s), so a
+ * page loaded in those seconds still finds the visitor's conversation. The last answer is returned.
+ */
+async function readAgain(url: string, init?: RequestInit): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(url, init)
+    if (res.status !== 503 || attempt >= 4) return res
+    await res.body?.cancel()
+    await new Promise((done) => setTimeout(done, (Number(res.headers.get('retry-after')) || 1) * 2 ** attempt * 1000))
   }
 }

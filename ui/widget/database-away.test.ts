@@ -110,6 +110,23 @@ describe('the database away for a few seconds', () => {
     await page.screenshot({ path: screenshotPath('database-away-4-widget-sent') })
     await agentPage.screenshot({ path: screenshotPath('database-away-5-dashboard-sent') })
 
+    // A page loaded while the database is away: its socket is refused again and again (the token
+    // cannot be checked), and the widget's back-off would grow towards half a minute. The server
+    // says 503 to the widget's token check, so the widget keeps trying every few seconds, and the
+    // conversation is back within seconds of the database.
+    const widgetUnavailable: string[] = []
+    page.on('response', (r) => void (r.status() === 503 && widgetUnavailable.push(new URL(r.url()).pathname)))
+    await door.shut()
+    await page.reload()
+    // (The chat stays open across pages: the launcher would close it.)
+    await page.evaluate(() => (window as unknown as { parley: (cmd: string) => void }).parley('chat:open'))
+    await until(async () => widgetUnavailable.filter((p) => p === '/api/widget/me').length >= 4, 'four refused sockets', 20_000)
+    await door.open()
+    await bubbles(page, 'agent').filter({ hasText: 'Let me check the stock for you.' }).waitFor({ timeout: 20_000 })
+    await bubbles(page, 'visitor').filter({ hasText: 'Hello, is anyone there?' }).waitFor()
+    await settled(page)
+    await page.screenshot({ path: screenshotPath('database-away-6-widget-reloaded') })
+
     const bodies = ((await owner.request('GET', `/api/conversations/${conversationId}/messages`)).body as { body: string }[]).map((m) => m.body)
     // Each once (which of the two went again first is a matter of timing).
     expect(bodies[0]).toBe('Hello, is anyone there?')
