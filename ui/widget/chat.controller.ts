@@ -334,7 +334,7 @@ export class ChatController implements ReactiveController {
   /** Re-reads the widget settings (whether an agent is online changes over time). */
   async loadConfig(): Promise<void> {
     try {
-      const res = await readAgain(`${this.base}/api/widget/config`)
+      const res = await fetch(`${this.base}/api/widget/config`)
       if (!res.ok) throw new Error(String(res.status))
       const body = (await res.json()) as { appearance?: Partial<Appearance>; online?: boolean; canEmail?: boolean }
       const a = body.appearance ?? {}
@@ -524,6 +524,8 @@ export class ChatController implements ReactiveController {
       try {
         const res = await fetch(`${this.base}/api/widget/visitors`, { method: 'POST' })
         if (res.status === 403) this.setBlocked(true)
+        // As for a refused socket (checkToken): the database is away, try again within seconds.
+        if (res.status === 503) this.socket.holdBackoffAt(AWAY_RETRY_MS)
         if (!res.ok) throw new Error(`visitor: ${res.status}`)
         const body = (await res.json()) as { token: string }
         this.token = body.token

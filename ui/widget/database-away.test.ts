@@ -120,12 +120,26 @@ describe('the database away for a few seconds', () => {
     await page.reload()
     // (The chat stays open across pages: the launcher would close it.)
     await page.evaluate(() => (window as unknown as { parley: (cmd: string) => void }).parley('chat:open'))
+    // And a new visitor arrives meanwhile: the server cannot make them a visitor yet.
+    const newcomerUnavailable: string[] = []
+    const newcomer = await openDemo(browser, srv.url, {
+      beforeLoad: (p) => p.on('response', (r) => void (r.status() === 503 && newcomerUnavailable.push(new URL(r.url()).pathname))),
+    })
     await until(async () => widgetUnavailable.filter((p) => p === '/api/widget/me').length >= 4, 'four refused sockets', 20_000)
+    await until(async () => newcomerUnavailable.filter((p) => p === '/api/widget/visitors').length >= 2, "the newcomer's visitor refused twice", 20_000)
     await door.open()
     await bubbles(page, 'agent').filter({ hasText: 'Let me check the stock for you.' }).waitFor({ timeout: 20_000 })
     await bubbles(page, 'visitor').filter({ hasText: 'Hello, is anyone there?' }).waitFor()
     await settled(page)
     await page.screenshot({ path: screenshotPath('database-away-6-widget-reloaded') })
+    // The newcomer writes, and is answered as any visitor.
+    await newcomer.page.locator('parley-chat .launcher').click()
+    const newcomerBox = newcomer.page.locator('parley-chat textarea')
+    await newcomerBox.fill('Hi, I just got here.')
+    await newcomerBox.press('Enter')
+    await newcomer.page.locator('parley-chat .row.visitor .state.sent').waitFor({ timeout: 20_000 })
+    expect(newcomer.errors).toEqual([])
+    await newcomer.context.close()
 
     const bodies = ((await owner.request('GET', `/api/conversations/${conversationId}/messages`)).body as { body: string }[]).map((m) => m.body)
     // Each once (which of the two went again first is a matter of timing).
