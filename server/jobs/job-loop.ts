@@ -1,12 +1,21 @@
 // The loop every queue worker runs (outbox, notification timers, webhooks, Web Push, Messenger):
 // do one unit of work after another while there is work; when there is none, sleep until the next
 // row is due, the poll interval (rows queued by other processes) or a wake(); after an unexpected
-// error, back off 0.5 s, 1 s, 2 s … up to 30 s. The workers differ only in their unit of work.
+// error, back off 0.5 s, 1 s, 2 s … up to 30 s. The database away for a moment (PostgreSQL
+// restarting) is not unexpected: it is said once, as a warning without a stack, the loop tries
+// again every 2 s at most, so the queue moves again within seconds of the database, and says
+// so. The workers differ only in their unit of work.
+import { isDatabaseUnavailable } from '../shared/errors.ts'
 import type { Logger } from '../shared/logger.ts'
 import { Wakeable } from './wakeable.ts'
 
+/** The longest pause between tries while the database is unavailable. */
+export const DATABASE_AWAY_RETRY_MS = 2_000
+
 export interface JobLoopOptions {
   log: Logger
+  /** The worker's name in the log, e.g. "outbox". */
+  name: string
   /** Logged with an unexpected error, e.g. "outbox: sending failed unexpectedly". */
   failure: string
   pollMs: number
@@ -14,6 +23,8 @@ export interface JobLoopOptions {
   step(): Promise<boolean>
   /** Milliseconds until the next stored row is due; null when none is stored. */
   msUntilNext(): Promise<number | null>
+  /** The longest pause between tries while the database is unavailable (tests shorten it). */
+  awayRetryMs?: number
 }
 
 export class JobLoop {
@@ -42,14 +53,30 @@ export class JobLoop {
 
   private async run(): Promise<void> {
     let backoff = 0
+    /** When the database became unavailable to this loop (0: it is not). */
+    let awaySince = 0
+    const awayMs = this.o.awayRetryMs ?? DATABASE_AWAY_RETRY_MS
     while (this.running) {
       let worked = false
       try {
         worked = await this.o.step()
         backoff = 0
+        if (awaySince) {
+          this.o.log.info(`${this.o.name}: the database is back; working again`, { awaySeconds: Math.round((Date.now() - awaySince) / 100) / 10 })
+          awaySince = 0
+        }
       } catch (error) {
-        this.o.log.error(this.o.failure, { error })
-        backoff = Math.min(backoff * 2 || 500, 30_000)
+        if (isDatabaseUnavailable(error)) {
+          if (!awaySince) {
+            awaySince = Date.now()
+            const code = (error as { code?: unknown }).code
+            this.o.log.warn(`${this.o.name}: the database is unavailable; trying again every ${awayMs / 1000} s`, { code })
+          }
+          backoff = Math.min(backoff * 2 || 500, awayMs)
+        } else {
+          this.o.log.error(this.o.failure, { error })
+          backoff = Math.min(backoff * 2 || 500, 30_000)
+        }
       }
       if (worked && !backoff) continue
       let wait = backoff || this.o.pollMs

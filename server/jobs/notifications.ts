@@ -12,6 +12,7 @@ export class NotificationWorker {
   constructor(private deps: SendDeps & { log: Logger; pollMs?: number }) {
     this.loop = new JobLoop({
       log: deps.log,
+      name: 'notifications',
       failure: 'notifications: a due notice failed',
       // Other processes' timers are found by polling: they are rarely due to the second.
       pollMs: deps.pollMs ?? 5_000,

@@ -70,6 +70,7 @@ export class OutboxWorker {
   constructor(private options: OutboxOptions) {
     this.loop = new JobLoop({
       log: options.log,
+      name: 'outbox',
       failure: 'outbox: sending failed unexpectedly',
       pollMs: options.pollMs ?? 2000,
       step: () => this.sendOne(),

@@ -42,6 +42,7 @@ export class PushWorker {
   constructor(private o: PushWorkerOptions) {
     this.loop = new JobLoop({
       log: o.log,
+      name: 'push',
       failure: 'push: a push failed unexpectedly',
       pollMs: o.pollMs ?? 2000,
       step: async () => {

@@ -57,6 +57,7 @@ export class WebhookWorker {
   constructor(private o: WebhookWorkerOptions) {
     this.loop = new JobLoop({
       log: o.log,
+      name: 'webhooks',
       failure: 'webhooks: a delivery failed unexpectedly',
       pollMs: o.pollMs ?? 2000,
       step: async () => {

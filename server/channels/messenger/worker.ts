@@ -19,6 +19,7 @@ export class MessengerWorker {
   ) {
     this.loop = new JobLoop({
       log: deps.log,
+      name: 'messenger',
       failure: 'messenger: background work failed unexpectedly',
       pollMs: deps.pollMs ?? 2000,
       step: async () => (await this.processOne()) || (await this.sendNext()),
