@@ -6,6 +6,9 @@ import type { AppendItem } from './messages.types.ts'
 import { effectOf } from '../conversations/conversations.rules.ts'
 import { maskCardNumbers } from '../privacy/privacy.rules.ts'
 import { newId } from '../../shared/ids.ts'
+import { isDatabaseUnavailable } from '../../shared/errors.ts'
+import { createSql } from '../../db/client.ts'
+import { openDbDoor } from '../../testing/db-door.ts'
 
 let srv: TestServer
 let owner: AgentClient
@@ -153,6 +156,33 @@ describe('visitors\' messages stored in batches (group commit)', () => {
       expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4])
     } finally {
       await srv.db.sql.unsafe(`drop trigger refuse_boom on messages; drop function refuse_boom();`)
+    }
+  })
+})
+
+describe('a batch while the database is away', () => {
+  it('fails every message of it at once as unavailable, without storing them one by one', async () => {
+    const { VisitorMessageBatcher } = await import('./append-batch.ts')
+    const c = await visitorWithConversation()
+    const door = await openDbDoor(srv.db.url)
+    const pool = createSql(door.url, { max: 2 })
+    const wholeFailures: unknown[] = []
+    const batcher = new VisitorMessageBatcher(pool, (error) => wholeFailures.push(error), 1, 0)
+    try {
+      const deps = { ...srv.running.deps, visitorMessages: batcher }
+      await receiveInbound(deps, { channel: 'web', visitorId: c.visitorId, conversationId: c.conversationId, body: 'before', clientId: cid() })
+      await door.shut()
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) => receiveInbound(deps, { channel: 'web', visitorId: c.visitorId, conversationId: c.conversationId, body: `away ${i}`, clientId: cid() })),
+      )
+      expect(outcomes.every((o) => o.status === 'rejected' && isDatabaseUnavailable(o.reason))).toBe(true)
+      expect(wholeFailures).toEqual([])
+      await door.open()
+      const [row] = await srv.db.sql<{ n: number }[]>`select count(*)::int as n from messages where conversation_id = ${c.conversationId} and body like 'away %'`
+      expect(row!.n).toBe(0)
+    } finally {
+      await pool.end({ timeout: 0 })
+      await door.close()
     }
   })
 })

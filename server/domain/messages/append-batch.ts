@@ -13,7 +13,7 @@
 // concurrent retry of the same client id from another process, for one) is run again a message
 // at a time, so only a message that fails alone fails its caller.
 import type { Sql } from '../../db/client.ts'
-import { isUniqueViolation } from '../../shared/errors.ts'
+import { isDatabaseUnavailable, isUniqueViolation } from '../../shared/errors.ts'
 import { appendMessages } from './messages.repo.ts'
 import type { AppendItem, AppendOutcome } from './messages.types.ts'
 
@@ -98,8 +98,15 @@ export class VisitorMessageBatcher {
           batch.forEach((w, i) => w.done(outcomes[i]!))
         } catch (error) {
           this.stats.failed++
-          this.onBatchError(error, batch.length)
-          for (const w of batch) await appendOne(this.sql, w.item).then(w.done, w.fail)
+          if (isDatabaseUnavailable(error)) {
+            // Not stored (or not known to be): every sender is told so at once and sends again
+            // with the same client id, which is stored once. One by one, each would wait for the
+            // pool's next connect attempt, and the lane with them.
+            for (const w of batch) w.fail(error)
+          } else {
+            this.onBatchError(error, batch.length)
+            for (const w of batch) await appendOne(this.sql, w.item).then(w.done, w.fail)
+          }
         }
         for (const k of keys) this.inFlight.delete(k)
         const wait = started + this.minIntervalMs - performance.now()
