@@ -46,8 +46,8 @@
 //    way fails, and the transaction's ROLLBACK is then given to the closed connection. Its bytes
 //    wait for a socket that is gone: a timer throws "null is not an object (evaluating
 //    'socket.write')" outside any promise, and the ROLLBACK, so the whole transaction, never
-//    settles — in Parley a visitor's socket, whose frames are handled one after another, then
-//    handled nothing more. A closed connection now fails such a statement at once
+//    settles — in Parley, whatever awaited it waits for good (a socket's frames, handled one
+//    after another, would wait behind it). A closed connection now fails such a statement at once
 //    (CONNECTION_CLOSED), and says it can take more, so the pool does not count it as busy.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
