@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'bun:test'
 import postgres from 'postgres'
 import { createTestDb, type TestDb } from './testing.ts'
 import { spawnParley, type ParleyProcess } from '../testing/process.ts'
+import { VisitorClient, cid } from '../testing/harness.ts'
 
 let db: TestDb
 let parley: ParleyProcess | null = null
@@ -57,3 +58,48 @@ it("survives its connections being terminated under load, answering 503 meanwhil
   expect([...statuses.keys()].sort()).toEqual(statuses.has(503) ? [201, 503] : [201])
   expect(statuses.get(201)! > 50).toBe(true)
 }, 60_000)
+
+it('answers "retry" (503, database.unavailable), not a failure, while PostgreSQL has no room for its connections', async () => {
+  // Class 53, insufficient resources: too many connections (here the database's connection limit,
+  // as with max_connections reached by other clients), disk full, out of memory. The statement did
+  // not run: the sender is told to send it again, and the widget does by itself.
+  if (parley) await parley.kill('SIGTERM')
+  parley = await spawnParley({ DATABASE_URL: db.url, LOG_LEVEL: 'warn' })
+  const url = parley.url
+  const admin = postgres(process.env.PARLEY_TEST_ADMIN_URL!, { max: 1, onnotice: () => {} })
+  try {
+    const visitor = await VisitorClient.create(url)
+    const ws = await visitor.socket()
+    await ws.waitFor('hello')
+    const first = cid()
+    ws.send({ type: 'message.send', clientId: first, body: 'before' })
+    const { conversationId } = await ws.waitFor('ack', (f) => f.clientId === first)
+
+    await admin.unsafe(`alter database ${db.name} connection limit 0`)
+    await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${db.name} and application_name like 'parley%'`
+    const refused = cid()
+    ws.send({ type: 'message.send', clientId: refused, conversationId, body: 'while full' })
+    const error = await ws.waitFor('error', (f) => f.ref === refused)
+    expect(error).toMatchObject({ code: 'database.unavailable', retryAfter: 1 })
+    const r = await visitor.request('POST', '/api/widget/messages', { clientId: cid(), conversationId, body: 'over HTTP' })
+    expect(r.status).toBe(503)
+    expect(r.body.error.code).toBe('database.unavailable')
+    expect(r.headers.get('retry-after')).toBe('1')
+
+    await admin.unsafe(`alter database ${db.name} connection limit -1`)
+    // Sent again with the same client id, as the widget does: stored once.
+    let ack: { clientId: string; duplicate: boolean } | null = null
+    for (let i = 0; i < 50 && !ack; i++) {
+      ws.send({ type: 'message.send', clientId: refused, conversationId, body: 'while full' })
+      ack = await ws.waitFor('ack', (f) => f.clientId === refused, 1_000).catch(() => null)
+    }
+    expect(ack).toMatchObject({ clientId: refused })
+    const stored = await db.sql<{ body: string }[]>`select body from messages where conversation_id = ${conversationId} order by seq`
+    expect(stored.map((m) => m.body)).toEqual(['before', 'while full'])
+    expect(parley.proc.exitCode).toBeNull()
+  } finally {
+    await admin.unsafe(`alter database ${db.name} connection limit -1`).catch(() => {})
+    await admin.end()
+  }
+}, 60_000)
+

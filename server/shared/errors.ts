@@ -28,15 +28,17 @@ export function isUniqueViolation(e: unknown, constraint?: string): boolean {
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED'])
 
 /**
- * The database is down, restarting or shutting down: the statement did not run, or its outcome
- * is unknown (a commit cut off mid-way). Either way the client is told "not stored, retry", and a
- * retry with the same client id is stored once. SQLSTATE class 08 is a connection exception;
- * 57P01–57P03 are admin shutdown, crash shutdown and "cannot connect now" (starting up).
+ * The database is down, restarting, shutting down or out of room: the statement did not run, or
+ * its outcome is unknown (a commit cut off mid-way). Either way the client is told "not stored,
+ * retry", and a retry with the same client id is stored once. SQLSTATE class 08 is a connection
+ * exception; 57P01–57P03 are admin shutdown, crash shutdown and "cannot connect now" (starting
+ * up); class 53 is insufficient resources (too many connections, disk full, out of memory), which
+ * passes as the others do.
  */
 export function isDatabaseUnavailable(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code
   if (typeof code !== 'string') return false
-  return CONNECTION_CODES.has(code) || code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03'
+  return CONNECTION_CODES.has(code) || code.startsWith('08') || code.startsWith('53') || code === '57P01' || code === '57P02' || code === '57P03'
 }
 
 export const DATABASE_UNAVAILABLE = {
