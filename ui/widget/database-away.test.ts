@@ -117,6 +117,8 @@ describe('the database away for a few seconds', () => {
     const widgetUnavailable: string[] = []
     page.on('response', (r) => void (r.status() === 503 && widgetUnavailable.push(new URL(r.url()).pathname)))
     await door.shut()
+    // The agent reloads the dashboard meanwhile: it waits ("Loading…") instead of failing.
+    await agentPage.reload()
     await page.reload()
     // (The chat stays open across pages: the launcher would close it.)
     await page.evaluate(() => (window as unknown as { parley: (cmd: string) => void }).parley('chat:open'))
@@ -132,6 +134,9 @@ describe('the database away for a few seconds', () => {
     await bubbles(page, 'visitor').filter({ hasText: 'Hello, is anyone there?' }).waitFor()
     await settled(page)
     await page.screenshot({ path: screenshotPath('database-away-6-widget-reloaded') })
+    expect(unavailable).toContain('/api/auth/session')
+    await agentPage.locator('parley-conversation-list li[data-conversation]').first().waitFor({ timeout: 20_000 })
+    expect(await agentPage.getByText('Cannot reach the server').count()).toBe(0)
     // The newcomer writes, and is answered as any visitor.
     await newcomer.page.locator('parley-chat .launcher').click()
     const newcomerBox = newcomer.page.locator('parley-chat textarea')
