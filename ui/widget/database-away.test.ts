@@ -95,6 +95,9 @@ describe('the database away for a few seconds', () => {
     expect(await page.locator('parley-chat .state.failed').count()).toBe(0)
     expect(await agentPage.locator('parley-thread .msg.failed').count()).toBe(0)
     await agentPage.locator('parley-thread .msg.pending', { hasText: 'Let me check the stock for you.' }).waitFor()
+    // A change the agent makes meanwhile is refused, and says why: nothing was changed.
+    await agentPage.locator('parley-conversation-list li[data-conversation] .resolve').first().click()
+    await waitForText(agentPage.locator('parley-conversation-list [role=alert]'), 'The server’s database is unavailable for a moment. Try again shortly.')
     await settled(page)
     await page.screenshot({ path: screenshotPath('database-away-2-widget-waiting') })
     await agentPage.screenshot({ path: screenshotPath('database-away-3-dashboard-sending') })

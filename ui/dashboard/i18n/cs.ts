@@ -60,6 +60,7 @@ export const cs: Catalog<Key> = {
   'error.phone': 'Zadejte číslo v mezinárodním tvaru, např. +420 601 234 567.',
   'error.required': 'Vyplňte toto pole.',
   'error.throttled': 'Příliš mnoho pokusů. Chvíli počkejte a zkuste to znovu.',
+  'error.unavailable': 'Databáze serveru je na chvíli nedostupná. Zkuste to za chvilku znovu.',
   'error.tooLong': 'Text je příliš dlouhý.',
 
   'field.email': 'E-mail',

@@ -60,6 +60,7 @@ export const de: Catalog<Key> = {
   'error.phone': 'Geben Sie eine internationale Nummer ein, z. B. +49 30 1234567.',
   'error.required': 'Bitte ausfüllen.',
   'error.throttled': 'Zu viele Versuche. Warten Sie kurz und versuchen Sie es erneut.',
+  'error.unavailable': 'Die Datenbank des Servers ist kurz nicht erreichbar. Versuchen Sie es gleich noch einmal.',
   'error.tooLong': 'Der Text ist zu lang.',
 
   'field.email': 'E-Mail',

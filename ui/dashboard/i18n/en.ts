@@ -57,6 +57,7 @@ export const en = {
   'error.phone': 'Enter an international number, such as +420 601 234 567.',
   'error.required': 'Fill this in.',
   'error.throttled': 'Too many attempts. Wait a moment and try again.',
+  'error.unavailable': 'The server’s database is unavailable for a moment. Try again shortly.',
   'error.tooLong': 'This is too long.',
 
   'field.email': 'E-mail',

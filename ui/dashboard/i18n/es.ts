@@ -60,6 +60,7 @@ export const es: Catalog<Key> = {
   'error.phone': 'Introduce un número internacional, por ejemplo +34 612 345 678.',
   'error.required': 'Rellena este campo.',
   'error.throttled': 'Demasiados intentos. Espera un momento y vuelve a intentarlo.',
+  'error.unavailable': 'La base de datos del servidor no está disponible por un momento. Vuelve a intentarlo en breve.',
   'error.tooLong': 'El texto es demasiado largo.',
 
   'field.email': 'Correo electrónico',

@@ -60,6 +60,7 @@ export const hu: Catalog<Key> = {
   'error.phone': 'Nemzetközi formátumú számot adjon meg, például +36 30 123 4567.',
   'error.required': 'Töltse ki ezt a mezőt.',
   'error.throttled': 'Túl sok próbálkozás. Várjon egy kicsit, és próbálja újra.',
+  'error.unavailable': 'A szerver adatbázisa egy pillanatig nem érhető el. Próbálja újra hamarosan.',
   'error.tooLong': 'A szöveg túl hosszú.',
 
   'field.email': 'E-mail-cím',

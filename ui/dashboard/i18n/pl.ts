@@ -60,6 +60,7 @@ export const pl: Catalog<Key> = {
   'error.phone': 'Podaj numer w formacie międzynarodowym, np. +48 601 234 567.',
   'error.required': 'Wypełnij to pole.',
   'error.throttled': 'Zbyt wiele prób. Odczekaj chwilę i spróbuj ponownie.',
+  'error.unavailable': 'Baza danych serwera jest chwilowo niedostępna. Spróbuj ponownie za chwilę.',
   'error.tooLong': 'Tekst jest za długi.',
 
   'field.email': 'Adres e-mail',

@@ -13,6 +13,9 @@ describe('session store', () => {
     expect(s.api.csrfToken).toBe('token')
     expect(s.errorText(new ApiError(0, 'network', 'down'))).toBe(s.t('error.network'))
     expect(s.errorText(new ApiError(0, 'network', 'down'))).not.toBe(new SessionStore(new ApiClient(NOWHERE), ['en']).t('error.network'))
+    // The database away (or out of room) says so, not "something went wrong".
+    expect(s.errorText(new ApiError(503, 'database.unavailable', 'retry', null, 1))).toBe(s.t('error.unavailable'))
+    expect(s.t('error.unavailable')).not.toBe(s.t('error.generic'))
   })
 
   it("updates a colleague's status and my own from presence frames, and changes nothing else", async () => {

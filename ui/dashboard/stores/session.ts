@@ -42,6 +42,7 @@ export class SessionStore extends Store {
       if (e.status === 403) return this.t('error.forbidden')
       if (e.status === 404) return this.t('error.notFound')
       if (e.status === 429) return this.t('error.throttled')
+      if (e.code === 'database.unavailable') return this.t('error.unavailable')
     }
     return this.t('error.generic')
   }
