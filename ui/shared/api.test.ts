@@ -34,7 +34,11 @@ describe('a 503 database.unavailable', () => {
   it('reaches the screen for a write, asked once', async () => {
     asked.length = 0
     refuseNext = 1
+    let told = 0
+    api.onUnavailable = () => told++
     const error = await api.post('/api/x', {}).then(() => null, (e: unknown) => e)
+    api.onUnavailable = null
+    expect(told).toBe(1)
     expect(error).toBeInstanceOf(ApiError)
     expect(error).toMatchObject({ status: 503, code: 'database.unavailable', retryAfter: 1 })
     expect(asked).toHaveLength(1)

@@ -22,6 +22,8 @@ export class ApiClient {
   csrfToken = ''
   /** Called on any 401, so the app can go back to the sign-in screen. */
   onUnauthorized: (() => void) | null = null
+  /** Called on each 503 `database.unavailable`: the server is there, its database is not (yet). */
+  onUnavailable: (() => void) | null = null
 
   constructor(readonly base = '') {}
 
@@ -71,6 +73,7 @@ export class ApiClient {
     if (!res.ok) {
       const err = (data as { error?: { code?: string; message?: string; details?: { field?: unknown; reason?: unknown } } } | null)?.error
       if (res.status === 401 && !path.startsWith('/api/auth/login')) this.onUnauthorized?.()
+      if (res.status === 503 && err?.code === 'database.unavailable') this.onUnavailable?.()
       const field = typeof err?.details?.field === 'string' ? err.details.field : null
       const retryAfter = Number(res.headers.get('retry-after'))
       const reason = typeof err?.details?.reason === 'string' ? err.details.reason : null

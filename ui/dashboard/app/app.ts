@@ -149,6 +149,9 @@ export class ParleyApp extends LitElement {
     })
     this.notifier.attach(this.dashboard)
     this.dashboard.socket = this.socketCtl.socket
+    // The server answers but its database is away: its socket, refused meanwhile, tries again
+    // within 3 s rather than after a back-off grown to 10 s.
+    this.dashboard.api.onUnavailable = () => this.socketCtl.socket.holdBackoffAt(3_000)
     this.dashboard.api.onUnauthorized = () => {
       if (this.screen === 'ready') this.toLogin(this.session.t('session.expired'))
     }
