@@ -136,6 +136,9 @@ export class ChatController implements ReactiveController {
   slowedFor: 'rate' | 'server' = 'rate'
   /** Refusals for `database.unavailable` in a row: each doubles the wait, up to a minute. */
   private serverRefusals = 0
+  /** The settings asked again after a 503, and when next. */
+  private configRetries = 0
+  private configTimer: ReturnType<typeof setTimeout> | undefined
   /**
    * Blocking (#16): the server refused this visitor or their address (`visitor.blocked`). The
    * widget then shows nothing at all — no launcher, no message saying why. Remembered in this
@@ -230,6 +233,7 @@ export class ChatController implements ReactiveController {
     removeEventListener('pageshow', this.onPageState)
     document.removeEventListener('visibilitychange', this.onPageState)
     clearTimeout(this.slowTimer)
+    clearTimeout(this.configTimer)
     this.slowedUntil = 0
     this.socket.stop()
   }
@@ -335,7 +339,15 @@ export class ChatController implements ReactiveController {
   async loadConfig(): Promise<void> {
     try {
       const res = await fetch(`${this.base}/api/widget/config`)
+      if (res.status === 503 && this.configRetries < 4) {
+        // The server's database is away for a moment: keep the defaults for now (the launcher
+        // does not wait) and ask again after its Retry-After, doubling.
+        const ms = (Number(res.headers.get('retry-after')) || 1) * 2 ** this.configRetries++ * 1000
+        clearTimeout(this.configTimer)
+        this.configTimer = setTimeout(() => void this.loadConfig(), ms)
+      }
       if (!res.ok) throw new Error(String(res.status))
+      this.configRetries = 0
       const body = (await res.json()) as { appearance?: Partial<Appearance>; online?: boolean; canEmail?: boolean }
       const a = body.appearance ?? {}
       this.appearance = {

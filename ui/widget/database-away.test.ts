@@ -127,8 +127,14 @@ describe('the database away for a few seconds', () => {
     await page.evaluate(() => (window as unknown as { parley: (cmd: string) => void }).parley('chat:open'))
     // And a new visitor arrives meanwhile: the server cannot make them a visitor yet.
     const newcomerUnavailable: string[] = []
+    let newcomerSettings = 0
     const newcomer = await openDemo(browser, srv.url, {
-      beforeLoad: (p) => p.on('response', (r) => void (r.status() === 503 && newcomerUnavailable.push(new URL(r.url()).pathname))),
+      beforeLoad: (p) =>
+        p.on('response', (r) => {
+          const path = new URL(r.url()).pathname
+          if (r.status() === 503) newcomerUnavailable.push(path)
+          else if (path === '/api/widget/config' && r.ok()) newcomerSettings++
+        }),
     })
     await until(async () => widgetUnavailable.filter((p) => p === '/api/widget/me').length >= 4, 'four refused sockets', 20_000)
     await until(async () => newcomerUnavailable.filter((p) => p === '/api/widget/visitors').length >= 2, "the newcomer's visitor refused twice", 20_000)
@@ -140,7 +146,10 @@ describe('the database away for a few seconds', () => {
     expect(unavailable).toContain('/api/auth/session')
     await agentPage.locator('parley-conversation-list li[data-conversation]').first().waitFor({ timeout: 20_000 })
     expect(await agentPage.getByText('Cannot reach the server').count()).toBe(0)
-    // The newcomer writes, and is answered as any visitor.
+    // The newcomer's widget read its settings again by itself (the launcher showed at once, with
+    // the defaults), and writes, and is answered as any visitor.
+    expect(newcomerUnavailable).toContain('/api/widget/config')
+    await until(async () => newcomerSettings > 0, "the newcomer's settings read once the database is back", 20_000)
     await newcomer.page.locator('parley-chat .launcher').click()
     const newcomerBox = newcomer.page.locator('parley-chat textarea')
     await newcomerBox.fill('Hi, I just got here.')
