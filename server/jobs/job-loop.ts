@@ -5,7 +5,7 @@
 // restarting) is not unexpected: it is said once, as a warning without a stack, the loop tries
 // again every 2 s at most, so the queue moves again within seconds of the database, and says
 // so. The workers differ only in their unit of work.
-import { isDatabaseUnavailable } from '../shared/errors.ts'
+import { DatabaseAwayLog } from '../shared/database-away.ts'
 import type { Logger } from '../shared/logger.ts'
 import { Wakeable } from './wakeable.ts'
 
@@ -53,25 +53,16 @@ export class JobLoop {
 
   private async run(): Promise<void> {
     let backoff = 0
-    /** When the database became unavailable to this loop (0: it is not). */
-    let awaySince = 0
     const awayMs = this.o.awayRetryMs ?? DATABASE_AWAY_RETRY_MS
+    const away = new DatabaseAwayLog(this.o.log, this.o.name, `trying again every ${awayMs / 1000} s`)
     while (this.running) {
       let worked = false
       try {
         worked = await this.o.step()
         backoff = 0
-        if (awaySince) {
-          this.o.log.info(`${this.o.name}: the database is back; working again`, { awaySeconds: Math.round((Date.now() - awaySince) / 100) / 10 })
-          awaySince = 0
-        }
+        away.ok()
       } catch (error) {
-        if (isDatabaseUnavailable(error)) {
-          if (!awaySince) {
-            awaySince = Date.now()
-            const code = (error as { code?: unknown }).code
-            this.o.log.warn(`${this.o.name}: the database is unavailable; trying again every ${awayMs / 1000} s`, { code })
-          }
+        if (away.failed(error)) {
           backoff = Math.min(backoff * 2 || 500, awayMs)
         } else {
           this.o.log.error(this.o.failure, { error })

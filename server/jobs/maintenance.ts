@@ -4,6 +4,7 @@
 // hourly; any process may run it (idempotent).
 import type { Sql } from '../db/client.ts'
 import type { Logger } from '../shared/logger.ts'
+import { DatabaseAwayLog } from '../shared/database-away.ts'
 import { pruneSessionsAndFailures } from '../domain/agents/agents.usecases.ts'
 import { pruneDeliveryLog } from '../domain/webhooks/webhooks.usecases.ts'
 import { prunePushLog } from '../domain/push/push.usecases.ts'
@@ -23,11 +24,13 @@ export async function runMaintenance(
 }
 
 export function startMaintenance(sql: Sql, log: Logger, windowSeconds: number, everyMs = 3_600_000): { stop(): void } {
+  const away = new DatabaseAwayLog(log, 'maintenance', 'trying again at its next run')
   const run = async () => {
     try {
       log.debug('maintenance', await runMaintenance(sql, windowSeconds))
+      away.ok()
     } catch (error) {
-      log.warn('maintenance failed', { error })
+      if (!away.failed(error)) log.warn('maintenance failed', { error })
     }
   }
   const first = setTimeout(run, 5_000)

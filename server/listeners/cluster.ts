@@ -7,6 +7,7 @@ import type { EventBus, ConversationChange } from '../events/bus.ts'
 import { AGENTS, agentTopic, type Hub } from '../realtime/hub.ts'
 import { findVisitor, isVisitorOnline } from '../domain/visitors/visitors.usecases.ts'
 import type { Logger } from '../shared/logger.ts'
+import { DatabaseAwayLog } from '../shared/database-away.ts'
 import { findMessage, findMessages } from '../domain/messages/messages.usecases.ts'
 import type { MessageView } from '../domain/messages/messages.types.ts'
 import { findConversation, findConversations } from '../domain/conversations/conversations.usecases.ts'
@@ -83,6 +84,8 @@ export async function startCluster(opts: {
 }): Promise<Cluster> {
   const { sql, listen, bus, hub, nodeId, log } = opts
   const db = { sql: opts.readSql }
+  // The database away: said once, not for every announcement and every event that fails meanwhile.
+  const away = new DatabaseAwayLog(log, 'cluster relay', 'what is announced meanwhile reaches only the sockets of the process it happens in')
 
   // Notes are sent in batches: everything announced in one turn of the event loop goes out as
   // one NOTIFY (split before PostgreSQL's 8000-byte payload limit). And while this is the only
@@ -111,8 +114,10 @@ export async function startCluster(opts: {
     sending = sql
       .notify(CHANNEL, `{"from":${JSON.stringify(nodeId)},"notes":[${notes.join(',')}]}`)
       .then(
-        () => {},
-        (error) => log.warn('cluster notify failed', { error }),
+        () => away.ok(),
+        (error) => {
+          if (!away.failed(error)) log.warn('cluster notify failed', { error })
+        },
       )
       .finally(() => {
         sending = null
@@ -250,7 +255,7 @@ export async function startCluster(opts: {
       for (const m of messages.values()) conversationIds.push(m.conversationId)
       if (conversationIds.length) conversations = new Map((await findConversations(db, conversationIds)).map((c) => [c.id, c]))
     } catch (error) {
-      log.warn('cluster event failed', { error, notes: notes.length })
+      if (!away.failed(error)) log.warn('cluster event failed', { error, notes: notes.length })
       return
     }
     for (const note of notes) {
@@ -266,7 +271,7 @@ export async function startCluster(opts: {
           await handle(note)
         }
       } catch (error) {
-        log.warn('cluster event failed', { error, note })
+        if (!away.failed(error)) log.warn('cluster event failed', { error, note })
       }
     }
   }
