@@ -1,3 +1,4 @@
+import { untilStored } from '../../shared/database-away.ts'
 import type { Db, Sql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
 import { AppError, isUniqueViolation } from '../../shared/errors.ts'
@@ -396,8 +397,10 @@ export async function setStatus(deps: AgentDeps, agentId: string, status: string
   return publishPresence(deps, agentId)
 }
 
+/** An agent's socket opened or closed. A close is stored even when the database is away then (see visitorConnectionChanged). */
 export async function connectionChanged(deps: AgentDeps, nodeId: string, agentId: string, delta: 1 | -1): Promise<AgentPresence> {
-  await repo.addConnection(deps.sql, nodeId, agentId, delta)
+  const write = () => repo.addConnection(deps.sql, nodeId, agentId, delta)
+  await (delta < 0 ? untilStored(write) : write())
   return publishPresence(deps, agentId)
 }
 

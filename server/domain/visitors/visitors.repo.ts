@@ -35,12 +35,10 @@ const onlineSql = (db: Db, visitorId: ReturnType<Db>) => db`
   exists (select 1 from visitor_connections vc join server_nodes n on n.id = vc.node_id
           where vc.visitor_id = ${visitorId} and vc.connections > 0 and n.heartbeat_at > now() - interval '30 seconds')`
 
-export async function addVisitorConnection(db: Db, nodeId: string, visitorId: string, delta: number): Promise<boolean> {
+export async function addVisitorConnection(db: Db, nodeId: string, visitorId: string, delta: number): Promise<void> {
   await db`
     insert into visitor_connections (node_id, visitor_id, connections) values (${nodeId}, ${visitorId}, greatest(${delta}, 0))
     on conflict (node_id, visitor_id) do update set connections = greatest(visitor_connections.connections + ${delta}, 0)`
-  // A connection just opened on this (live) process: online, no need to ask.
-  return delta > 0 ? true : isVisitorOnline(db, visitorId)
 }
 
 export async function isVisitorOnline(db: Db, visitorId: string): Promise<boolean> {

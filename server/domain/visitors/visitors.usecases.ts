@@ -1,3 +1,4 @@
+import { untilStored } from '../../shared/database-away.ts'
 import type { Db, Sql } from '../../db/client.ts'
 import type { EventBus } from '../../events/bus.ts'
 import { batched } from '../../shared/batch.ts'
@@ -116,9 +117,16 @@ export async function leaveContact(deps: VisitorDeps, id: string, input: { email
   deps.bus.emit('visitor.changed', { visitor: await getVisitor(deps, id) })
 }
 
-/** The widget connected or disconnected; dashboards see the visitor come and go. */
+/**
+ * The widget connected or disconnected; dashboards see the visitor come and go. A disconnect is
+ * stored even when the database is away at that moment (tried again until it is back: see
+ * untilStored); otherwise the count stays up and the visitor shows online for good. Only the
+ * count is tried again, not the whole: a second decrement would take another tab's connection.
+ */
 export async function visitorConnectionChanged(deps: VisitorDeps, nodeId: string, visitorId: string, delta: 1 | -1, pageClosed = false): Promise<boolean> {
-  const online = await repo.addVisitorConnection(deps.sql, nodeId, visitorId, delta)
+  const write = () => repo.addVisitorConnection(deps.sql, nodeId, visitorId, delta)
+  await (delta < 0 ? untilStored(write) : write())
+  const online = delta > 0 ? true : await repo.isVisitorOnline(deps.sql, visitorId)
   deps.bus.emit('visitor.presence', { visitorId, online, ...(pageClosed && !online ? { pageClosed } : {}) })
   return online
 }
