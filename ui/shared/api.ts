@@ -1,6 +1,8 @@
 // The dashboard's HTTP client: same-origin fetch with the session cookie, the CSRF token on
 // every state-changing request, JSON in and out, and errors that keep the server's code and field.
 
+import { againAfterSeconds, READ_RETRIES } from './retry.ts'
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -33,7 +35,7 @@ export class ApiClient {
    * up to this many times (1 + 2 + 4 + 8 s), so a screen loads late instead of failing. Writes are
    * not: their outcome may be unknown, so their error reaches the screen that made them.
    */
-  static READ_RETRIES = 4
+  static READ_RETRIES = READ_RETRIES
 
   async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
     for (let attempt = 0; ; attempt++) {
@@ -41,7 +43,7 @@ export class ApiClient {
         return await this.once<T>(method, path, body)
       } catch (e) {
         if (!(method === 'GET' && e instanceof ApiError && e.code === 'database.unavailable' && attempt < ApiClient.READ_RETRIES)) throw e
-        await new Promise((done) => setTimeout(done, (e.retryAfter ?? 1) * 2 ** attempt * 1000))
+        await new Promise((done) => setTimeout(done, againAfterSeconds(e.retryAfter, attempt) * 1000))
       }
     }
   }

@@ -3,6 +3,7 @@
 // the outbox first (persisted in localStorage) and leaves it only when the server acknowledges the
 // commit, so a message typed offline, or sent just before the network dropped, is resent after
 // reconnect with the same client id and stored exactly once, in the order it was written.
+import { againAfterSeconds, READ_RETRIES } from '../shared/retry.ts'
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import type { Attachment, AuthorType, ClientFrame, Conversation, Message, ServerFrame } from '../../server/realtime/wire.ts'
 import { ReconnectingSocket, clientId as newClientId } from '../shared/socket.ts'
@@ -339,10 +340,10 @@ export class ChatController implements ReactiveController {
   async loadConfig(): Promise<void> {
     try {
       const res = await fetch(`${this.base}/api/widget/config`)
-      if (res.status === 503 && this.configRetries < 4) {
+      if (res.status === 503 && this.configRetries < READ_RETRIES) {
         // The server's database is away for a moment: keep the defaults for now (the launcher
         // does not wait) and ask again after its Retry-After, doubling.
-        const ms = (Number(res.headers.get('retry-after')) || 1) * 2 ** this.configRetries++ * 1000
+        const ms = againAfterSeconds(Number(res.headers.get('retry-after')), this.configRetries++) * 1000
         clearTimeout(this.configTimer)
         this.configTimer = setTimeout(() => void this.loadConfig(), ms)
       }
@@ -696,7 +697,7 @@ export class ChatController implements ReactiveController {
           // client id is stored once), later each time the server is still away. The other
           // messages refused with it wait for the same moment.
           if (!this.slowedUntil || this.slowedFor !== 'server') {
-            this.slowDown(Math.min((f.retryAfter ?? 1) * 2 ** this.serverRefusals, 60), 'server')
+            this.slowDown(againAfterSeconds(f.retryAfter, this.serverRefusals, 60), 'server')
             this.serverRefusals = Math.min(this.serverRefusals + 1, 6)
           }
         } else if (f.code === 'conversation.not_found' && this.conversation) {
@@ -830,8 +831,8 @@ const AWAY_RETRY_MS = 8_000
 async function readAgain(url: string, init?: RequestInit): Promise<Response> {
   for (let attempt = 0; ; attempt++) {
     const res = await fetch(url, init)
-    if (res.status !== 503 || attempt >= 4) return res
+    if (res.status !== 503 || attempt >= READ_RETRIES) return res
     await res.body?.cancel()
-    await new Promise((done) => setTimeout(done, (Number(res.headers.get('retry-after')) || 1) * 2 ** attempt * 1000))
+    await new Promise((done) => setTimeout(done, againAfterSeconds(Number(res.headers.get('retry-after')), attempt) * 1000))
   }
 }

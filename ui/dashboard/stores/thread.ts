@@ -1,6 +1,7 @@
 // The threads: the messages of each opened conversation, my replies waiting for the server's ack
 // (the outbox, sent again after every reconnect, retried or discarded when refused), who is
 // typing where, and the thread's story (system events, colleagues viewing it: thread/story.ts).
+import { againAfterSeconds } from '../../shared/retry.ts'
 import { query } from '../../shared/api.ts'
 import { clientId } from '../../shared/socket.ts'
 import type { Attachment, ClientFrame, Message, ServerFrame } from '../../../server/realtime/wire.ts'
@@ -225,7 +226,7 @@ export class ThreadStore extends Store {
     if (frame.code === 'database.unavailable') {
       const refusals = this.refusals.get(p.clientId) ?? 0
       this.refusals.set(p.clientId, Math.min(refusals + 1, 6))
-      const seconds = Math.min((frame.retryAfter ?? 1) * 2 ** refusals, 60)
+      const seconds = againAfterSeconds(frame.retryAfter, refusals, 60)
       setTimeout(() => {
         if (this.pending.get(p.clientId) === p && p.state === 'sending') this.deps.send(this.sendFrame(p))
       }, seconds * 1000)
