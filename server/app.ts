@@ -8,7 +8,7 @@ import { auditRoutes } from './http/audit.ts'
 import { agentRoutes } from './http/agents.ts'
 import { conversationRoutes } from './http/conversations.ts'
 import { widgetRoutes, CORS_HEADERS } from './http/widget.ts'
-import { socketRoutes } from './realtime/sockets.ts'
+import { SEND_BUFFER_LIMIT, socketRoutes } from './realtime/sockets.ts'
 import { DASHBOARD_STYLE, staticRoutes } from './http/static.ts'
 import { docsRoutes, specRoutes } from './http/docs.ts'
 import { BASE_HEADERS, pageHeaders } from './http/security.ts'
@@ -67,7 +67,7 @@ export function createApp(deps: AppDeps) {
   const strictPage = pageHeaders([DASHBOARD_STYLE])
   const sockets = socketRoutes(deps)
   return new Elysia({
-    websocket: { maxPayloadLength: 256 * 1024, idleTimeout: 120 },
+    websocket: { maxPayloadLength: 256 * 1024, idleTimeout: 120, backpressureLimit: SEND_BUFFER_LIMIT, closeOnBackpressureLimit: true },
     serve: { maxRequestBodySize: MAX_UPLOAD_BODY + 64 * 1024, reusePort: false, routes: sockets.serveRoutes },
   } as never)
     .onError((ctx) => {

@@ -66,6 +66,7 @@ export interface ChatLoadResult {
   acked: number
   sent: number
   errors: number
+  closed: number
 }
 
 const cfg: ChatLoadConfig = JSON.parse(readFileSync(process.argv[2]!, 'utf8'))
@@ -88,6 +89,9 @@ const stepOf = new Int16Array(totalCap).fill(-1)
 const ackedIdx: number[] = []
 let nextIndex = 0
 let errors = 0
+/** Sockets the server closed after greeting them, before the run ended. */
+let closed = 0
+let finished = false
 
 interface Step {
   lat: Float64Array
@@ -208,7 +212,13 @@ function connect(role: 'visitor' | 'agent', index: number): Promise<Conn> {
     })
     ws.addEventListener('error', () => reject(new Error(`${role} ${index}: socket error`)))
     ws.addEventListener('close', (e) => {
-      if (!ready) reject(new Error(`${role} ${index}: closed ${e.code} ${e.reason}`))
+      if (!ready) return reject(new Error(`${role} ${index}: closed ${e.code} ${e.reason}`))
+      // The server closes a socket that reads too slowly (Parley: SEND_BUFFER_LIMIT); its frames
+      // then stop, and every step after fails. Said here, so such a failure is not a mystery.
+      if (!finished) {
+        closed++
+        console.error(`chat-load: ${role} ${index} closed by the server (${e.code} ${e.reason})`)
+      }
     })
   })
 }
@@ -377,7 +387,8 @@ for (const rate of cfg.rates) {
 
 await waitAcks(nextIndex, 6_000)
 writeFileSync(cfg.ackedFile, ackedIdx.map((i) => `${cfg.tag}.${i}`).join('\n'))
-const result: ChatLoadResult = { kind: cfg.kind, steps: results, acked: ackCount, sent: nextIndex, errors }
+finished = true
+const result: ChatLoadResult = { kind: cfg.kind, steps: results, acked: ackCount, sent: nextIndex, errors, closed }
 console.log(JSON.stringify(result))
 for (const c of [...agents, ...visitors]) c.ws.close()
 process.exit(0)

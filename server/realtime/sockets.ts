@@ -25,6 +25,7 @@ import { blockedError, isBlocked } from '../domain/blocking/blocking.usecases.ts
 interface Sock {
   send(data: string): unknown
   cork(callback: () => unknown): unknown
+  getBufferedAmount(): number
   close(code?: number, reason?: string): void
   subscribe(topic: string): void
   data: { state: SocketState }
@@ -56,6 +57,8 @@ interface SocketState {
    * waited): frames still queued are dropped, never stored.
    */
   ended: boolean
+  /** Called when the socket has written out what it held, or closed (see readBy). */
+  drained: (() => void) | null
   /** A dashboard socket's session: it ends with it (sign-out, password change, expiry). */
   session: {
     id: string
@@ -84,12 +87,49 @@ function ack(deps: AppDeps, ws: Sock, clientId: string, sent: string, r: Message
   send(deps, ws, message.body === sent ? base : { ...base, body: message.body })
 }
 
-/** Sends what the client missed after `afterSeq`, then `resumed` with the last sequence number. */
+/** How much resumed history goes out before the server waits for the client to read it. */
+const RESUME_SLICE_CHARS = 256 * 1024
+
+/**
+ * Resolves once this turn's frames have gone out (the hub writes at the end of the turn) and the
+ * server holds nothing more for the socket: its client has read the rest, or it closed.
+ */
+async function readBy(ws: Sock): Promise<void> {
+  const state = ws.data.state
+  await new Promise((r) => setImmediate(r))
+  while (!state.closed && ws.getBufferedAmount() > 0) {
+    // Bun calls the socket's drain handler as it writes out what it held; the timer is a backstop.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => done(), 100)
+      const done = () => {
+        clearTimeout(timer)
+        state.drained = null
+        resolve()
+      }
+      state.drained = done
+    })
+  }
+}
+
+/**
+ * Sends what the client missed after `afterSeq`, then `resumed` with the last sequence number. A
+ * long history goes out a slice at a time, each once the client has read the one before: all at
+ * once it would pass what the server holds for a socket (SEND_BUFFER_LIMIT) and close it.
+ */
 async function resume(deps: AppDeps, ws: Sock, conversation: ConversationView, afterSeq: number) {
   let seq = afterSeq
+  let slice = 0
   for (;;) {
     const page = await listMessages(deps, conversation.id, { afterSeq: seq, limit: 500 })
-    for (const message of page) reply(deps, ws, encodeMessageFrame(message, conversation))
+    for (const message of page) {
+      const data = encodeMessageFrame(message, conversation)
+      reply(deps, ws, data)
+      slice += data.length
+      if (slice < RESUME_SLICE_CHARS) continue
+      slice = 0
+      await readBy(ws)
+      if (ws.data.state.closed) return
+    }
     if (page.length < 500) break
     seq = page[page.length - 1]!.seq
   }
@@ -209,6 +249,15 @@ async function handleFrame(deps: AppDeps, ws: Sock, state: SocketState, frame: C
 const MAX_WAITING_FRAMES = 256
 const MAX_WAITING_CHARS = 1024 * 1024
 
+/**
+ * What the server holds for one socket that reads too slowly, in bytes (beyond what the kernel's
+ * buffers hold). A socket past it is closed, and its client reconnects and catches up: the widget
+ * resumes after its last sequence number, the dashboard reloads what it shows. Without the close,
+ * Bun holds up to 16 MiB per socket and then drops frames while the socket stays open, so a
+ * dashboard that fell behind would go on with messages silently missing.
+ */
+export const SEND_BUFFER_LIMIT = 1024 * 1024
+
 /** The limit a visitor's frame counts against, if any. */
 const DOOR: Partial<Record<ClientFrame['type'], Door>> = { 'message.send': 'messages', 'page.view': 'pageViews' }
 
@@ -317,6 +366,7 @@ function armExpiry(ws: Sock, state: SocketState): void {
 interface SocketData {
   open(ws: ServerWebSocket<SocketData>): void
   message(ws: ServerWebSocket<SocketData>, message: string | Buffer): void
+  drain(ws: ServerWebSocket<SocketData>): void
   close(ws: ServerWebSocket<SocketData>): void
   state: SocketState
   /** The visitor's address and browser, recorded when their socket opens. */
@@ -331,6 +381,9 @@ interface SocketData {
    */
   restarting?: boolean
 }
+
+/** The socket wrote out what it held: a resume waiting for its client (readBy) goes on. */
+const drain = (ws: ServerWebSocket<SocketData>) => ws.data.state.drained?.()
 
 /** Blocking (#16): says why (the widget hides on this code) and closes with 4003. */
 function closeBlocked(ws: ServerWebSocket<SocketData>): void {
@@ -382,6 +435,7 @@ const newState = (who: Who, ip: string | null, session: SocketState['session']):
   viewing: null,
   pageState: 'visible',
   ended: false,
+  drained: null,
   session,
 })
 
@@ -438,9 +492,11 @@ export const socketRoutes = (deps: AppDeps) => {
     message(ws: ServerWebSocket<SocketData>, message: string | Buffer) {
       onMessage(deps, ws, ws.data.state, message)
     },
+    drain,
     close(ws: ServerWebSocket<SocketData>) {
       const { state } = ws.data
       state.closed = true
+      state.drained?.()
       if (state.ip !== null) deps.limits.sockets.release(state.ip)
       const visitorId = (state.who as { visitorId: string }).visitorId
       if (ws.data.closer instanceof WidgetHandle) deps.hub.untrackVisitor(visitorId, ws.data.closer)
@@ -488,9 +544,11 @@ export const socketRoutes = (deps: AppDeps) => {
     message(ws: ServerWebSocket<SocketData>, message: string | Buffer) {
       onMessage(deps, ws, ws.data.state, message)
     },
+    drain,
     close(ws: ServerWebSocket<SocketData>) {
       const { state } = ws.data
       state.closed = true
+      state.drained?.()
       const actor = (state.who as { actor: Actor }).actor
       if (ws.data.closer) deps.hub.untrackAgent(actor.id, ws.data.closer)
       stopTyping(deps, state)
