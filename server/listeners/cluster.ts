@@ -81,6 +81,8 @@ export async function startCluster(opts: {
   hub: Hub
   nodeId: string
   log: Logger
+  /** The longest window within which this process's clients reconnect after a silence (config.restartWindowMaxMs). */
+  reconnectWindowMaxMs: number
 }): Promise<Cluster> {
   const { sql, listen, bus, hub, nodeId, log } = opts
   const db = { sql: opts.readSql }
@@ -315,10 +317,19 @@ export async function startCluster(opts: {
         if (stopped) return fresh.close()
         ear = fresh
         heardAt = Date.now()
-        log.info('cluster relay listening again after a silence')
-        // Whatever was announced while this process could not hear is lost; saying hello again
-        // at least tells the others that this process is there.
+        // Saying hello again tells the others that this process is there.
         await sql.notify(CHANNEL, JSON.stringify({ from: nodeId, hello: true } satisfies Envelope))
+        peers = await otherNodesAlive(sql, nodeId)
+        if (!peers) return log.info('cluster relay listening again after a silence')
+        // What the others announced while this process could not hear is lost: messages, changes
+        // and sign-outs for its clients, blocks and receivers for its caches. The caches read
+        // again, and every client reconnects within a window and catches up (the widget resumes
+        // after its last sequence number, the dashboard reloads what it shows, a signed-out
+        // session is refused), instead of going on with frames missing.
+        blocksChanged({ sql })
+        webhooksChanged({ sql })
+        const { closed, windowMs } = hub.reconnectAll(opts.reconnectWindowMaxMs)
+        log.info('cluster relay listening again after a silence; its sockets reconnect to catch up', { sockets: closed, windowMs })
       })()
         .catch(() => {})
         .finally(() => (relistening = false))

@@ -154,7 +154,7 @@ describe('hub: widget sockets kept for blocks and restarts', () => {
         log.push(`close ${visitorId} ${ip}`)
         hub.untrackVisitor(visitorId, ws)
       },
-      restart: (reason: string) => log.push(`restart ${visitorId} ${ip} ${reason}`),
+      restart: (reason: string, goingOn?: boolean) => log.push(`${goingOn ? 'reconnect' : 'restart'} ${visitorId} ${ip} ${reason}`),
     }
     hub.trackVisitor(visitorId, ws)
     return ws
@@ -194,5 +194,9 @@ describe('hub: widget sockets kept for blocks and restarts', () => {
     log.length = 0
     expect(hub.restartAll(8000)).toEqual({ closed: 2, windowMs: 1000 })
     expect(log.sort()).toEqual(['restart v1 198.51.100.1 restarting; reconnect within 1000 ms', 'restart v3 null restarting; reconnect within 1000 ms'])
+    // a process that goes on (its relay was deaf for a while) asks the same, saying why
+    log.length = 0
+    expect(hub.reconnectAll(8000)).toEqual({ closed: 2, windowMs: 1000 })
+    expect(log.sort()).toEqual(['reconnect v1 198.51.100.1 catching up; reconnect within 1000 ms', 'reconnect v3 null catching up; reconnect within 1000 ms'])
   })
 })

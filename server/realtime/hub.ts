@@ -53,8 +53,11 @@ export interface Closable {
 
 /** A socket as the hub sees it: closed for a block or a deactivation (`close`), or for a restart (`restart`). */
 export interface HubSocket extends Closable {
-  /** Closes with 1012 Service Restart and this reason (which carries the reconnect window). */
-  restart(reason: string): void
+  /**
+   * Closes with 1012 Service Restart and this reason (which carries the reconnect window).
+   * `goingOn`: this process stays up, so the close counts as an ordinary one (presence).
+   */
+  restart(reason: string, goingOn?: boolean): void
 }
 
 /** A widget socket as the hub keeps it: with its address, so a blocked range closes it live. */
@@ -331,11 +334,25 @@ export class Hub {
    * 1,000 handshakes a second instead of every client at once. Returns how many.
    */
   restartAll(maxMs: number): { closed: number; windowMs: number } {
+    return this.closeAllWithin(maxMs, 'restarting', false)
+  }
+
+  /**
+   * The same for a process that goes on, when its clients may have missed frames (the cluster
+   * relay could not hear the other processes for a while): each client reconnects within the
+   * window and catches up — the widget resumes after its last sequence number, the dashboard
+   * reloads what it shows. Their closes count as ordinary ones.
+   */
+  reconnectAll(maxMs: number): { closed: number; windowMs: number } {
+    return this.closeAllWithin(maxMs, 'catching up', true)
+  }
+
+  private closeAllWithin(maxMs: number, why: string, goingOn: boolean): { closed: number; windowMs: number } {
     const sockets: HubSocket[] = this.socketsOf()
     for (const set of this.agentSockets.values()) sockets.push(...set)
     const windowMs = Math.round(Math.min(maxMs, Math.max(1000, sockets.length)))
-    const reason = `restarting; reconnect within ${windowMs} ms`
-    for (const ws of sockets) ws.restart(reason)
+    const reason = `${why}; reconnect within ${windowMs} ms`
+    for (const ws of sockets) ws.restart(reason, goingOn)
     return { closed: sockets.length, windowMs }
   }
 

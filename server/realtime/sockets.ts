@@ -395,9 +395,13 @@ function closeBlocked(ws: ServerWebSocket<SocketData>): void {
   ws.close(4003, message)
 }
 
-/** A graceful restart: 1012 Service Restart with the reconnect window in the reason; not a leave. */
-function closeForRestart(ws: ServerWebSocket<SocketData>, reason: string): void {
-  ws.data.restarting = true
+/**
+ * A graceful restart: 1012 Service Restart with the reconnect window in the reason; not a leave.
+ * `goingOn`: the process stays up and only asks the client to reconnect (hub.reconnectAll), so
+ * the close is counted down as any other.
+ */
+function closeForRestart(ws: ServerWebSocket<SocketData>, reason: string, goingOn = false): void {
+  if (!goingOn) ws.data.restarting = true
   ws.data.state.ended = true
   ws.close(1012, reason)
 }
@@ -415,8 +419,8 @@ class WidgetHandle implements VisitorSocket {
   close(): void {
     closeBlocked(this.ws)
   }
-  restart(reason: string): void {
-    closeForRestart(this.ws, reason)
+  restart(reason: string, goingOn?: boolean): void {
+    closeForRestart(this.ws, reason, goingOn)
   }
 }
 
@@ -517,7 +521,7 @@ export const socketRoutes = (deps: AppDeps) => {
       ws.subscribe(agentTopic(actor.id))
       ws.data.closer = {
         close: (code, reason) => ws.close(code, reason),
-        restart: (reason) => closeForRestart(ws, reason),
+        restart: (reason, goingOn) => closeForRestart(ws, reason, goingOn),
       }
       deps.hub.trackAgent(actor.id, ws.data.closer)
       const session = state.session!

@@ -1,0 +1,76 @@
+// Two processes on one database, and one of them deaf for a moment: its listening connection is
+// ended (as a PostgreSQL restart or a cut connection would), so what the other announces meanwhile
+// never reaches it. Its clients must not go on with those frames missing: once it hears again, it
+// asks every socket to reconnect within a window, and the clients catch up.
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { createTestDb, type TestDb } from '../db/testing.ts'
+import { spawnParley, type ParleyProcess } from '../testing/process.ts'
+import { AgentClient, VisitorClient, cid } from '../testing/harness.ts'
+
+let db: TestDb
+let a: ParleyProcess
+let b: ParleyProcess
+
+beforeAll(async () => {
+  db = await createTestDb()
+  const env = { DATABASE_URL: db.url, PARLEY_OWNER_EMAIL: 'owner@example.com', PARLEY_OWNER_PASSWORD: 'owner-password', PARLEY_OWNER_NAME: 'Olivia' }
+  ;[a, b] = await Promise.all([spawnParley(env), spawnParley(env)])
+})
+afterAll(async () => {
+  await Promise.all([a?.kill(), b?.kill()])
+  await db.drop()
+})
+
+describe('a process whose relay could not hear the others for a while', () => {
+  it('has its sockets reconnect (1012, with a window) once it hears again, so a reply announced meanwhile is not lost', async () => {
+    const visitor = await VisitorClient.create(b.url)
+    const vws = await visitor.socket()
+    const hello = await vws.waitFor('hello')
+    const clientId = cid()
+    vws.send({ type: 'message.send', clientId, body: 'Anyone there?' })
+    const ack = await vws.waitFor('ack', (f) => f.clientId === clientId)
+
+    const agentOnA = new AgentClient(a.url)
+    expect((await agentOnA.login('owner@example.com', 'owner-password')).status).toBe(200)
+    const dashA = await agentOnA.socket()
+    await dashA.waitFor('hello')
+    const agentOnB = new AgentClient(b.url)
+    expect((await agentOnB.login('owner@example.com', 'owner-password')).status).toBe(200)
+    const dashB = await agentOnB.socket()
+    await dashB.waitFor('hello')
+
+    // B's listening connection ends; the agent on A answers before B can hear again.
+    const ended = await db.sql<{ ok: boolean }[]>`
+      select pg_terminate_backend(pid) as ok from pg_stat_activity
+      where application_name = 'parley-listen' and query like ${`%parley_ping_${hello.nodeId.replaceAll('-', '')}%`}`
+    expect(ended.map((r) => r.ok)).toEqual([true])
+    const replyId = cid()
+    dashA.send({ type: 'message.send', clientId: replyId, conversationId: ack.conversationId, body: 'Sorry for the wait!' })
+    const rack = await dashA.waitFor('ack', (f) => f.clientId === replyId)
+
+    // B's sockets, the widget's and the dashboard's, are asked to reconnect within a window.
+    for (const ws of [vws, dashB]) {
+      const closed = await ws.waitClosed(10_000)
+      expect(closed.code).toBe(1012)
+      expect(closed.reason).toMatch(/^catching up; reconnect within \d+ ms$/)
+    }
+    expect(vws.frames.some((f) => f.type === 'message' && f.message.id === rack.messageId)).toBe(false)
+
+    // The widget reconnects and resumes after the last message it had: the reply is there.
+    const again = await visitor.socket()
+    await again.waitFor('hello')
+    again.send({ type: 'resume', conversationId: ack.conversationId, afterSeq: ack.seq })
+    const resumed = await again.waitFor('message', (f) => f.message.id === rack.messageId)
+    expect(resumed.message.body).toBe('Sorry for the wait!')
+    await again.waitFor('resumed')
+
+    // B hears A again: the next reply arrives live, and the visitor still counts as online.
+    const nextId = cid()
+    dashA.send({ type: 'message.send', clientId: nextId, conversationId: ack.conversationId, body: 'Still there?' })
+    const next = await dashA.waitFor('ack', (f) => f.clientId === nextId)
+    await again.waitFor('message', (f) => f.message.id === next.messageId, 5000)
+    const [row] = await db.sql<{ n: number }[]>`select coalesce(sum(connections), 0)::int as n from visitor_connections where visitor_id = ${hello.id}`
+    expect(row!.n).toBe(1)
+    for (const s of [dashA, again]) s.close()
+  }, 60_000)
+})
