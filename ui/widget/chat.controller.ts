@@ -124,6 +124,8 @@ export class ChatController implements ReactiveController {
   agentTyping: string | null = null
   /** Set after the first full load of the thread on this page; until then messages are history. */
   loaded = false
+  /** A `resume` asked and its `resumed` not yet come: messages may arrive out of order meanwhile. */
+  private catchingUp = false
   /**
    * The server said the visitor sends faster than its limit (`rate.limited`): until this time
    * (ms) messages wait in the outbox, then go out by themselves. 0: not slowed down.
@@ -442,7 +444,7 @@ export class ChatController implements ReactiveController {
     this.conversation = null
     this.messages.clear()
     this.seenByAgent = this.deliveredSent = 0
-    this.loaded = false
+    this.loaded = this.catchingUp = false
     this.pageSent = ''
     this.link = 'idle'
     this.changed()
@@ -568,7 +570,7 @@ export class ChatController implements ReactiveController {
     if (document.visibilityState === 'hidden') this.frame({ type: 'page.state', state: 'hidden' })
     this.reportPage()
     // Frames on one socket are handled in order: what we missed arrives before the outbox's acks.
-    if (this.conversation) this.frame({ type: 'resume', conversationId: this.conversation.id, afterSeq: this.lastSeq() })
+    if (this.conversation) this.resume(this.conversation.id, this.lastSeq())
     else this.loaded = true
     // The socket sends the outbox (`pending`) once this returns.
     this.adoptStored()
@@ -650,10 +652,13 @@ export class ChatController implements ReactiveController {
           this.messages.clear()
           this.seenByAgent = this.deliveredSent = 0
           this.loaded = false
-          this.frame({ type: 'resume', conversationId: f.conversation.id, afterSeq: 0 })
+          this.resume(f.conversation.id, 0)
           break
         }
         this.conversation = f.conversation
+        // A message past the next number means frames were missed (the server closes a socket
+        // rather than skip frames, so this is a safety net): ask for what is missing.
+        if (this.loaded && !this.catchingUp && f.message.seq > this.lastSeq() + 1) this.resume(f.conversation.id, this.lastSeq())
         this.addMessage(f.message, this.loaded)
         break
       case 'message.updated':
@@ -670,6 +675,7 @@ export class ChatController implements ReactiveController {
         if (this.conversation?.id !== f.conversationId) void this.refreshConversation(f.conversationId)
         break
       case 'resumed':
+        this.catchingUp = false
         this.loaded = true
         this.sendDelivered()
         break
@@ -764,6 +770,12 @@ export class ChatController implements ReactiveController {
     clearTimeout(this.typingTimer)
     if (this.typingSentAt && this.conversation) this.frame({ type: 'typing', conversationId: this.conversation.id, typing: false })
     this.typingSentAt = 0
+  }
+
+  /** Asks for the conversation's messages after `afterSeq`; `resumed` follows them. */
+  private resume(conversationId: string, afterSeq: number): void {
+    this.catchingUp = true
+    this.frame({ type: 'resume', conversationId, afterSeq })
   }
 
   private lastSeq(): number {

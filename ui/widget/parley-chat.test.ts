@@ -603,6 +603,42 @@ describe('<parley-chat> on the demo page', () => {
     await context.close()
   }, TEST_MS)
 
+  it('asks for a message it missed when a later one shows a gap in the numbers', async () => {
+    // The page's WebSocket loses the first frame that carries the marker, as a frame lost on
+    // the way would be.
+    const init = `(() => {
+      const Native = window.WebSocket
+      window.WebSocket = class extends Native {
+        set onmessage(fn) {
+          super.onmessage = fn && ((e) => {
+            const lost = typeof e.data === 'string' && e.data.startsWith('{"type":"message"') && e.data.includes('LOST-ON-THE-WAY')
+            if (lost && !window.__lost) return void (window.__lost = true)
+            fn.call(this, e)
+          })
+        }
+        get onmessage() { return super.onmessage }
+      }
+    })()`
+    const { page, context, errors } = await openDemo(browser, srv.url, { init })
+    await page.locator('parley-chat .launcher').click()
+    const from = agent.frames.length
+    await page.locator('parley-chat textarea').fill('Is the parcel on its way?')
+    await page.keyboard.press('Enter')
+    const seen = await agent.waitFor('message', (f) => f.message.body === 'Is the parcel on its way?', 10_000, from)
+    await page.locator('parley-chat .row.visitor[data-state="sent"]').waitFor({ timeout: 10_000 })
+    for (const body of ['It left today (LOST-ON-THE-WAY).', 'Here is the tracking link.']) {
+      const clientId = cid()
+      agent.send({ type: 'message.send', clientId, conversationId: seen.conversation.id, body })
+      await agent.waitFor('ack', (f) => f.clientId === clientId, 10_000, from)
+    }
+    await page.locator('parley-chat .row.agent', { hasText: 'Here is the tracking link.' }).waitFor({ timeout: 10_000 })
+    await page.locator('parley-chat .row.agent', { hasText: 'LOST-ON-THE-WAY' }).waitFor({ timeout: 5000 })
+    expect(await page.evaluate(() => (window as unknown as { __lost?: boolean }).__lost)).toBe(true)
+    expect(await bubbles(page, 'agent').allTextContents()).toEqual(['Hi! How can we help you today?', 'It left today (LOST-ON-THE-WAY).', 'Here is the tracking link.'])
+    expect(errors).toEqual([])
+    await context.close()
+  }, TEST_MS)
+
   it('has no serious or critical WCAG 2.2 AA violation, closed, open, and in a conversation', async () => {
     const { page, context, errors } = await openDemo(browser, srv.url)
     await settled(page)
