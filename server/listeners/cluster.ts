@@ -65,6 +65,9 @@ export interface Cluster {
 /** Opens a connection that hears the given channels (server/db/listen.ts's listenOn, bound to the database). */
 export type Listen = (channels: string[], onNotify: (channel: string, payload: string) => void) => Promise<Listening>
 
+/** After a failed relayed read, clients are asked to catch up at most this often. */
+const CATCH_UP_GAP_MS = 5_000
+
 /** Bytes of notes per NOTIFY, under PostgreSQL's 8000-byte payload limit with room for the envelope. */
 const PAYLOAD_BUDGET = 7000
 
@@ -87,7 +90,29 @@ export async function startCluster(opts: {
   const { sql, listen, bus, hub, nodeId, log } = opts
   const db = { sql: opts.readSql }
   // The database away: said once, not for every announcement and every event that fails meanwhile.
-  const away = new DatabaseAwayLog(log, 'cluster relay', 'what is announced meanwhile reaches only the sockets of the process it happens in')
+  const away = new DatabaseAwayLog(log, 'cluster relay', 'its sockets reconnect to catch up once it is back')
+  /**
+   * When a relayed read failed because the database was away (0: none since the last catch-up):
+   * what those notes carried never reached this process's sockets. Caught up once the database
+   * answers again (the pinger below).
+   */
+  let lostAt = 0
+  let probing = false
+  let caughtUpAt = 0
+  /**
+   * What the others announced was not all heard or read here: messages, changes and sign-outs
+   * for this process's clients, blocks and receivers for its caches. The caches read again, and
+   * every client reconnects within a window and catches up (the widget resumes after its last
+   * sequence number, the dashboard reloads what it shows, a signed-out session is refused),
+   * instead of going on with frames missing.
+   */
+  const catchUp = (why: string) => {
+    caughtUpAt = Date.now()
+    blocksChanged({ sql })
+    webhooksChanged({ sql })
+    const { closed, windowMs } = hub.reconnectAll(opts.reconnectWindowMaxMs)
+    log.info(`cluster relay: ${why}; its sockets reconnect to catch up`, { sockets: closed, windowMs })
+  }
 
   // Notes are sent in batches: everything announced in one turn of the event loop goes out as
   // one NOTIFY (split before PostgreSQL's 8000-byte payload limit). And while this is the only
@@ -257,7 +282,9 @@ export async function startCluster(opts: {
       for (const m of messages.values()) conversationIds.push(m.conversationId)
       if (conversationIds.length) conversations = new Map((await findConversations(db, conversationIds)).map((c) => [c.id, c]))
     } catch (error) {
-      if (!away.failed(error)) log.warn('cluster event failed', { error, notes: notes.length })
+      // Lost only while the database is away: a fault of another kind would recur on every try.
+      if (away.failed(error)) lostAt = Date.now()
+      else log.warn('cluster event failed', { error, notes: notes.length })
       return
     }
     for (const note of notes) {
@@ -273,7 +300,8 @@ export async function startCluster(opts: {
           await handle(note)
         }
       } catch (error) {
-        if (!away.failed(error)) log.warn('cluster event failed', { error, note })
+        if (away.failed(error)) lostAt = Date.now()
+        else log.warn('cluster event failed', { error, note })
       }
     }
   }
@@ -320,20 +348,25 @@ export async function startCluster(opts: {
         // Saying hello again tells the others that this process is there.
         await sql.notify(CHANNEL, JSON.stringify({ from: nodeId, hello: true } satisfies Envelope))
         peers = await otherNodesAlive(sql, nodeId)
-        if (!peers) return log.info('cluster relay listening again after a silence')
-        // What the others announced while this process could not hear is lost: messages, changes
-        // and sign-outs for its clients, blocks and receivers for its caches. The caches read
-        // again, and every client reconnects within a window and catches up (the widget resumes
-        // after its last sequence number, the dashboard reloads what it shows, a signed-out
-        // session is refused), instead of going on with frames missing.
-        blocksChanged({ sql })
-        webhooksChanged({ sql })
-        const { closed, windowMs } = hub.reconnectAll(opts.reconnectWindowMaxMs)
-        log.info('cluster relay listening again after a silence; its sockets reconnect to catch up', { sockets: closed, windowMs })
+        // What the others announced while this process could not hear is lost.
+        if (peers) catchUp('listening again after a silence')
+        else log.info('cluster relay listening again after a silence')
+        lostAt = 0
       })()
         .catch(() => {})
         .finally(() => (relistening = false))
       return
+    }
+    // After a relayed read failed: once the relay's connections read again, catch up (not more
+    // often than every few seconds, should the database come and go).
+    if (lostAt && !probing && Date.now() - caughtUpAt >= CATCH_UP_GAP_MS) {
+      probing = true
+      opts.readSql`select 1`
+        .then(() => {
+          lostAt = 0
+          catchUp('a relayed read failed')
+        }, () => {})
+        .finally(() => (probing = false))
     }
     sql.notify(pingChannel, '').catch(() => {})
   }, 500)
