@@ -51,6 +51,11 @@ type Note =
 interface Envelope {
   from: string
   notes?: Note[]
+  /**
+   * The sender's count of the NOTIFYs with notes it sent or tried to send (1, 2, …; a process id
+   * is new at each start): a number skipped is notes the receiver never heard.
+   */
+  n?: number
   hello?: boolean
 }
 
@@ -92,9 +97,9 @@ export async function startCluster(opts: {
   // The database away: said once, not for every announcement and every event that fails meanwhile.
   const away = new DatabaseAwayLog(log, 'cluster relay', 'its sockets reconnect to catch up once it is back')
   /**
-   * When a relayed read failed because the database was away (0: none since the last catch-up):
-   * what those notes carried never reached this process's sockets. Caught up once the database
-   * answers again (the pinger below).
+   * When notes were lost (0: none since the last catch-up): a relayed read failed because the
+   * database was away, or another process's count skipped a number. What they carried never
+   * reached this process's sockets; caught up once the relay reads again (the pinger below).
    */
   let lostAt = 0
   let probing = false
@@ -128,6 +133,7 @@ export async function startCluster(opts: {
   // processes after their second. Batches made meanwhile wait, and go out merged up to the limit.
   const waiting: { notes: string[]; size: number }[] = []
   let sending: Promise<void> | null = null
+  let sent = 0
   const sendNext = (): void => {
     const first = waiting.shift()
     if (!first) return
@@ -138,8 +144,9 @@ export async function startCluster(opts: {
       notes.push(...next.notes)
       total += next.size
     }
+    // Counted even when it fails: the receivers then see the number skipped and catch up.
     sending = sql
-      .notify(CHANNEL, `{"from":${JSON.stringify(nodeId)},"notes":[${notes.join(',')}]}`)
+      .notify(CHANNEL, `{"from":${JSON.stringify(nodeId)},"n":${++sent},"notes":[${notes.join(',')}]}`)
       .then(
         () => away.ok(),
         (error) => {
@@ -314,12 +321,22 @@ export async function startCluster(opts: {
     } catch {
       return
     }
-    if (parsed.from === nodeId) return
+    if (parsed.from === nodeId || typeof parsed.from !== 'string') return
     // Another process started (or is announcing events): from now on, tell it ours.
     peers = true
     const notes = parsed.notes ?? []
+    if (typeof parsed.n === 'number') {
+      // A number skipped: that process's notes were lost on the way (it could not send them, or
+      // this process could not hear them); caught up as after a failed read.
+      const last = lastHeard.get(parsed.from)
+      if (last !== undefined && parsed.n > last + 1) lostAt ||= Date.now()
+      if (lastHeard.size >= 1000) lastHeard.clear() // a process id is new at each start
+      lastHeard.set(parsed.from, parsed.n)
+    }
     if (notes.length) chain = chain.then(() => handleAll(notes))
   }
+  /** The last `n` heard from each other process. */
+  const lastHeard = new Map<string, number>()
   // This process pings itself twice a second on a channel of its own, over its listening
   // connection; when no ping has come back for 1.5 s (PostgreSQL restarted, the connection was cut
   // or hangs) that connection is closed and a new one listens to both channels.
@@ -348,10 +365,12 @@ export async function startCluster(opts: {
         // Saying hello again tells the others that this process is there.
         await sql.notify(CHANNEL, JSON.stringify({ from: nodeId, hello: true } satisfies Envelope))
         peers = await otherNodesAlive(sql, nodeId)
-        // What the others announced while this process could not hear is lost.
+        // What the others announced while this process could not hear is lost (the numbers they
+        // skipped meanwhile need no second catch-up).
         if (peers) catchUp('listening again after a silence')
         else log.info('cluster relay listening again after a silence')
         lostAt = 0
+        lastHeard.clear()
       })()
         .catch(() => {})
         .finally(() => (relistening = false))
@@ -364,7 +383,7 @@ export async function startCluster(opts: {
       opts.readSql`select 1`
         .then(() => {
           lostAt = 0
-          catchUp('a relayed read failed')
+          catchUp('announcements were lost')
         }, () => {})
         .finally(() => (probing = false))
     }

@@ -1,7 +1,8 @@
-// The relay hears another process's announcement but cannot read its rows, because the database
-// is away for it (here: its read connections go through a door that is shut). What the notes
-// carried never reaches this process's sockets, so once the database answers again every socket
-// is asked to reconnect and catch up — and not before, while nothing could be read anyway.
+// Announcements between processes that get lost: this process hears another's note but cannot
+// read its rows (the database is away for its read connections: a door that is shut), or
+// another process could not send its notes at all. What they carried never reaches this
+// process's sockets, so every socket is asked to reconnect and catch up — once the relay reads
+// again, not while nothing could be read anyway.
 import { afterAll, beforeAll, expect, it } from 'bun:test'
 import { createTestDb, type TestDb } from '../db/testing.ts'
 import { createSql } from '../db/client.ts'
@@ -12,6 +13,7 @@ import { Hub } from '../realtime/hub.ts'
 import { silentLogger } from '../shared/logger.ts'
 import { newId } from '../shared/ids.ts'
 import { CHANNEL, startCluster, type Cluster } from './cluster.ts'
+import type { MessageView } from '../domain/messages/messages.types.ts'
 
 let db: TestDb
 let door: DbDoor
@@ -53,4 +55,47 @@ it('asks its sockets to reconnect once the database answers again after a relaye
   await db.sql.notify(CHANNEL, JSON.stringify({ from: newId(), notes: [{ kind: 'message', messageId: newId() }] }))
   await Bun.sleep(1500)
   expect(asked).toHaveLength(1)
+}, 30_000)
+
+it("asks its sockets to reconnect when another process's count of announcements skips one it could not send", async () => {
+  const senderDoor = await openDbDoor(db.url)
+  const senderSql = createSql(senderDoor.url, { max: 2 })
+  const senderBus = new EventBus(silentLogger)
+  const listen = (channels: string[], onNotify: (channel: string, payload: string) => void) => listenOn(db.url, channels, onNotify)
+  const receiverHub = new Hub(null as never, silentLogger)
+  const receiverAsked: string[] = []
+  receiverHub.trackVisitor('v2', { ip: null, close: () => {}, restart: (reason) => void receiverAsked.push(reason) })
+  // The sender starts first, so it hears the receiver's hello and sends to it.
+  const sender = await startCluster({ sql: senderSql, readSql: senderSql, listen, bus: senderBus, hub: new Hub(null as never, silentLogger), nodeId: newId(), log: silentLogger, reconnectWindowMaxMs: 8000 })
+  const receiver = await startCluster({ sql: db.sql, readSql: db.sql, listen, bus: new EventBus(silentLogger), hub: receiverHub, nodeId: newId(), log: silentLogger, reconnectWindowMaxMs: 8000 })
+  const announced = () => senderBus.emit('message.created', { message: { id: newId() } as MessageView } as never)
+  const heard: string[] = []
+  const ear = await listenOn(db.url, [CHANNEL], (_, payload) => void heard.push(payload))
+  try {
+    await Bun.sleep(300)
+    announced()
+    const deadline = Date.now() + 5000
+    while (!heard.some((p) => p.includes('"n":1')) && Date.now() < deadline) await Bun.sleep(20)
+    expect(heard.some((p) => p.includes('"n":1'))).toBe(true)
+    // The sender's database goes away while it announces: note 2 is never sent.
+    await senderDoor.shut()
+    announced()
+    await Bun.sleep(500)
+    await senderDoor.open()
+    await Bun.sleep(1000)
+    expect(receiverAsked).toEqual([])
+    // Its next one says 3: the receiver knows it missed one.
+    announced()
+    const until = Date.now() + 5000
+    while (receiverAsked.length === 0 && Date.now() < until) await Bun.sleep(50)
+    expect(heard.some((p) => p.includes('"n":2'))).toBe(false)
+    expect(heard.some((p) => p.includes('"n":3'))).toBe(true)
+    expect(receiverAsked).toEqual(['catching up; reconnect within 1000 ms'])
+  } finally {
+    await ear.close()
+    await receiver.stop()
+    await sender.stop()
+    await senderSql.end({ timeout: 1 })
+    await senderDoor.close()
+  }
 }, 30_000)
