@@ -116,7 +116,7 @@ export async function startCluster(opts: {
     blocksChanged({ sql })
     webhooksChanged({ sql })
     const { closed, windowMs } = hub.reconnectAll(opts.reconnectWindowMaxMs)
-    log.info(`cluster relay: ${why}; its sockets reconnect to catch up`, { sockets: closed, windowMs })
+    log.warn(`cluster relay: ${why}; its sockets reconnect to catch up`, { sockets: closed, windowMs })
   }
 
   // Notes are sent in batches: everything announced in one turn of the event loop goes out as
