@@ -100,7 +100,8 @@ export async function runNodes(cluster: Cluster, o: NodesOptions): Promise<Nodes
         }
         log(
           `nodes run ${run + 1}/${o.runs}, ${layout.nodes} node${layout.nodes > 1 ? 's' : ''}: ` +
-            res.steps.map((s) => `${s.rate}/s p99 ${Number.isFinite(s.p99) ? s.p99.toFixed(1) : '∞'} ms${s.sustained ? '' : ' ✗'}`).join(' · '),
+            res.steps.map((s) => `${s.rate}/s p99 ${Number.isFinite(s.p99) ? s.p99.toFixed(1) : `∞ (${s.delivered} of ${s.expected} copies)`} ms${s.sustained ? '' : ' ✗'}`).join(' · ') +
+            (res.closed ? ` · ${res.closed} sockets closed by the server` : ''),
         )
       }
       await stopAll()

@@ -71,6 +71,12 @@ describe('an embedded cluster shared with a second process', () => {
     expect(savedPort()).toBe(port)
     await chat(b!.url, 'after the postmaster came back')
 
+    // Each process's listening connection died with the postmaster: each notices, listens again
+    // and asks its sockets to reconnect and catch up on what it could not hear.
+    const relistened = (p: ParleyProcess) => p.log().includes('listening again after a silence')
+    for (let i = 0; i < 300 && !(relistened(a!) && relistened(b!)); i++) await Bun.sleep(50)
+    expect([relistened(a!), relistened(b!)]).toEqual([true, true])
+
     // The processes stay in step (LISTEN/NOTIFY): a visitor's message on B reaches a dashboard on A.
     const agent = new AgentClient(a!.url)
     expect((await agent.login('owner@example.com', 'owner-password')).status).toBe(200)
@@ -79,8 +85,6 @@ describe('an embedded cluster shared with a second process', () => {
     const visitor = await VisitorClient.create(b!.url)
     const ws = await visitor.socket()
     await ws.waitFor('hello')
-    // What was announced while a process could not hear is lost; within a few seconds of the
-    // restart both listen again.
     let relayed = false
     for (let i = 0; i < 10 && !relayed; i++) {
       const clientId = cid()

@@ -338,30 +338,48 @@ export async function startCluster(opts: {
   /** The last `n` heard from each other process. */
   const lastHeard = new Map<string, number>()
   // This process pings itself twice a second on a channel of its own, over its listening
-  // connection; when no ping has come back for 1.5 s (PostgreSQL restarted, the connection was cut
-  // or hangs) that connection is closed and a new one listens to both channels.
+  // connection. A ping that PostgreSQL confirmed (its NOTIFY committed) 2 s ago and that has not
+  // come back means that connection hears nothing (PostgreSQL restarted, the connection was cut or
+  // hangs): it is closed and a new one listens to both channels. Confirmed pings, not the time
+  // since one was last heard: a process too busy to read for a while, or whose database is away,
+  // has not lost its ear — taking it for deaf made 3 busy nodes ask their clients to reconnect.
   const pingChannel = `parley_ping_${nodeId.replaceAll('-', '')}`
-  let heardAt = Date.now()
+  let pingsSent = 0
+  let pingHeard = 0
+  /** Pings PostgreSQL confirmed that have not come back yet: number → when confirmed. */
+  const unheard = new Map<number, number>()
+  let tickAt = Date.now()
   const onNotify = (channel: string, payload: string) => {
-    if (channel === pingChannel) heardAt = Date.now()
-    else if (channel === CHANNEL) onPayload(payload)
+    if (channel === pingChannel) {
+      pingHeard = Math.max(pingHeard, Number(payload) || 0)
+      for (const k of unheard.keys()) if (k <= pingHeard) unheard.delete(k)
+    } else if (channel === CHANNEL) onPayload(payload)
   }
   let ear: Listening | null = await listen([CHANNEL, pingChannel], onNotify)
   let stopped = false
   let relistening = false
   const pinger = setInterval(() => {
+    const now = Date.now()
+    // A tick that comes late: this process did not run for a while, and its ear may not have read yet.
+    const stalled = now - tickAt > 1_000
+    tickAt = now
     if (relistening) return
-    if (Date.now() - heardAt > 1_500) {
+    const deaf = !stalled && [...unheard.values()].some((at) => now - at > 2_000)
+    if (deaf) {
       relistening = true
+      unheard.clear()
       void (async () => {
         const old = ear
         ear = null
         await old?.close()
-        // connect_timeout bounds a connect that neither answers nor fails; a failure is tried again on the next tick.
+        // connect_timeout bounds a connect that neither answers nor fails; a failure is tried again
+        // once a ping is confirmed and not heard again.
         const fresh = await listen([CHANNEL, pingChannel], onNotify)
         if (stopped) return fresh.close()
         ear = fresh
-        heardAt = Date.now()
+        // Pings sent before it listened never come back to it.
+        pingHeard = pingsSent
+        unheard.clear()
         // Saying hello again tells the others that this process is there.
         await sql.notify(CHANNEL, JSON.stringify({ from: nodeId, hello: true } satisfies Envelope))
         peers = await otherNodesAlive(sql, nodeId)
@@ -387,7 +405,13 @@ export async function startCluster(opts: {
         }, () => {})
         .finally(() => (probing = false))
     }
-    sql.notify(pingChannel, '').catch(() => {})
+    const k = ++pingsSent
+    sql.notify(pingChannel, String(k)).then(
+      () => {
+        if (k > pingHeard) unheard.set(k, Date.now())
+      },
+      () => {},
+    )
   }, 500)
   // Register (the heartbeat did, before this), listen, say hello, then look: a process that
   // started at the same moment either heard our hello or is already registered when we look.
