@@ -65,7 +65,7 @@ process.on('uncaughtException', (error) => {
 const t0 = performance.now()
 // The embedded PostgreSQL starts first, and the rest of Parley's code loads while it does (each
 // takes a few hundred milliseconds, and they use different cores).
-const embedded = config.databaseUrl ? undefined : startEmbeddedPostgres({ dataDir: config.dataDir, log })
+const embedded = config.databaseUrl ? undefined : startEmbeddedPostgres({ dataDir: config.dataDir, log, avoidPorts: [config.port] })
 embedded?.catch(() => {}) // awaited, and reported, by startParley
 // One turn of the event loop first, so the postmaster is spawned before the code below holds the thread.
 await new Promise((resolve) => setImmediate(resolve))

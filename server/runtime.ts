@@ -86,7 +86,7 @@ export async function startParley(config: Config, log: Logger, opts: StartOption
   let embedded: EmbeddedPostgresHandle | null = null
   let databaseUrl = config.databaseUrl
   if (!databaseUrl) {
-    embedded = await (opts.embedded ?? startEmbeddedPostgres({ dataDir: config.dataDir, log }))
+    embedded = await (opts.embedded ?? startEmbeddedPostgres({ dataDir: config.dataDir, log, avoidPorts: [config.port] }))
     databaseUrl = embedded.socketUrl
     log.info(embedded.adopted ? 'embedded PostgreSQL adopted' : 'embedded PostgreSQL started', { port: embedded.port, dir: embedded.dir })
     timer.lap('postgres') // with main.ts, only what was left to wait for once the code had loaded

@@ -198,6 +198,17 @@ describe('the embedded cluster is private', () => {
     } finally {
       await third.stop()
     }
+
+    // Parley's own HTTP port (bound only once the cluster runs) is never the cluster's, even when
+    // it was saved as the cluster's: a CI run once had both on one port, and Parley could not listen.
+    const saved = Number(readFileSync(join(dataDir, 'postgres.port'), 'utf8'))
+    const fourth = await startEmbeddedPostgres({ dataDir, log: createLogger('silent'), fast: true, avoidPorts: [saved] })
+    try {
+      expect(fourth.port).not.toBe(saved)
+      expect(Number(readFileSync(join(dataDir, 'postgres.port'), 'utf8'))).toBe(fourth.port)
+    } finally {
+      await fourth.stop()
+    }
   }, 60_000)
 
   it("hands a cluster made by an earlier Parley (cleartext password auth, the superuser's database) to the ordinary role", async () => {

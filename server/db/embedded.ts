@@ -49,6 +49,11 @@ export interface EmbeddedOptions {
   database?: string
   /** More `-c name=value` server settings (the benchmarks' profiler loads pg_stat_statements). */
   settings?: string[]
+  /**
+   * Ports the cluster must not take: Parley's own HTTP port, which it binds only after the
+   * cluster has started, so it is still free when a port is chosen for the cluster.
+   */
+  avoidPorts?: number[]
 }
 
 /** initdb's bootstrap superuser: used only to set the cluster up. */
@@ -368,10 +373,14 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     if (binDir === null) throw new Error(missingPgMessage())
     await clearLeftoverCluster(dir, opts.log)
     const saved = savedPort(portFile)
+    const avoid = new Set(opts.avoidPorts ?? [])
     for (let attempt = 1; attempt <= 3 && port === null; attempt++) {
-      const candidate = attempt === 1 && saved !== null && portIsFree(saved) ? saved : await freePort()
+      let candidate = attempt === 1 && saved !== null && !avoid.has(saved) && portIsFree(saved) ? saved : await freePort()
+      // A port just freed may be handed out again at once: never Parley's own.
+      for (let i = 0; i < 10 && avoid.has(candidate); i++) candidate = await freePort()
       if (attempt === 1 && saved !== null && candidate !== saved) {
-        opts.log.warn('the embedded PostgreSQL\'s saved port is taken by another program; choosing another (processes pointed at the old one must be told the new one)', { saved, port: candidate })
+        const why = avoid.has(saved) ? "is Parley's own PORT" : 'is taken by another program'
+        opts.log.warn(`the embedded PostgreSQL's saved port ${why}; choosing another (processes pointed at the old one must be told the new one)`, { saved, port: candidate })
       }
       if (await launch(candidate, attempt)) port = candidate
     }
