@@ -74,7 +74,9 @@ export const RESTART_PATIENCE_MS = 60_000
 
 /**
  * The reconnect hint of a graceful restart: the server closes with 1012 and a reason such as
- * `restarting; reconnect within 5000 ms`. Returns that window (ms), or null for any other close.
+ * `restarting; reconnect within 5000 ms` (or `catching up; …` when a server that stays up asks its
+ * clients to reconnect and catch up on what it missed). Returns that window (ms), or null for any
+ * other close.
  */
 export function restartWindow(code: number, reason: string): number | null {
   if (code !== RESTART_CLOSE_CODE) return null
