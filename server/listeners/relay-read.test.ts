@@ -45,7 +45,7 @@ it('asks its sockets to reconnect once the database answers again after a relaye
   await door.shut()
   // Another process announces a new message.
   await db.sql.notify(CHANNEL, JSON.stringify({ from: newId(), notes: [{ kind: 'message', messageId: newId() }] }))
-  await Bun.sleep(2000)
+  await Bun.sleep(1200)
   expect(asked).toEqual([])
   await door.open()
   const deadline = Date.now() + 5000
@@ -53,7 +53,7 @@ it('asks its sockets to reconnect once the database answers again after a relaye
   expect(asked).toEqual(['reconnect: catching up; reconnect within 1000 ms'])
   // Once: nothing more is asked while the relay reads again.
   await db.sql.notify(CHANNEL, JSON.stringify({ from: newId(), notes: [{ kind: 'message', messageId: newId() }] }))
-  await Bun.sleep(1500)
+  await Bun.sleep(800)
   expect(asked).toHaveLength(1)
 }, 30_000)
 
@@ -80,9 +80,9 @@ it("asks its sockets to reconnect when another process's count of announcements 
     // The sender's database goes away while it announces: note 2 is never sent.
     await senderDoor.shut()
     announced()
-    await Bun.sleep(500)
+    await Bun.sleep(300)
     await senderDoor.open()
-    await Bun.sleep(1000)
+    await Bun.sleep(600)
     expect(receiverAsked).toEqual([])
     // Its next one says 3: the receiver knows it missed one.
     announced()
