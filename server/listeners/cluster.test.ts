@@ -1,22 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { createTestDb, type TestDb } from '../db/testing.ts'
-import { spawnParley, type ParleyProcess } from '../testing/process.ts'
+import { spawnParley, twoProcesses, type ParleyProcess } from '../testing/process.ts'
 import { AgentClient, EventStreamClient, VisitorClient, cid } from '../testing/harness.ts'
 import { gzipSync } from 'node:zlib'
 
 let db: TestDb
 let a: ParleyProcess
 let b: ParleyProcess
+let stop: (() => Promise<void>) | undefined
 
 beforeAll(async () => {
-  db = await createTestDb()
-  const env = { DATABASE_URL: db.url, PARLEY_OWNER_EMAIL: 'owner@example.com', PARLEY_OWNER_PASSWORD: 'owner-password', PARLEY_OWNER_NAME: 'Olivia' }
-  ;[a, b] = await Promise.all([spawnParley(env), spawnParley(env)])
+  ;({ db, a, b, stop } = await twoProcesses())
 })
-afterAll(async () => {
-  await Promise.all([a?.kill(), b?.kill()])
-  await db.drop()
-})
+afterAll(() => stop?.())
 
 describe('two server processes on one database', () => {
   it('deliver messages, typing, assignment and presence to each other’s clients', async () => {

@@ -3,23 +3,19 @@
 // never reaches it. Its clients must not go on with those frames missing: once it hears again, it
 // asks every socket to reconnect within a window, and the clients catch up.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { createTestDb, type TestDb } from '../db/testing.ts'
-import { spawnParley, type ParleyProcess } from '../testing/process.ts'
+import type { TestDb } from '../db/testing.ts'
+import { twoProcesses, type ParleyProcess } from '../testing/process.ts'
 import { AgentClient, VisitorClient, cid } from '../testing/harness.ts'
 
 let db: TestDb
 let a: ParleyProcess
 let b: ParleyProcess
+let stop: (() => Promise<void>) | undefined
 
 beforeAll(async () => {
-  db = await createTestDb()
-  const env = { DATABASE_URL: db.url, PARLEY_OWNER_EMAIL: 'owner@example.com', PARLEY_OWNER_PASSWORD: 'owner-password', PARLEY_OWNER_NAME: 'Olivia' }
-  ;[a, b] = await Promise.all([spawnParley(env), spawnParley(env)])
+  ;({ db, a, b, stop } = await twoProcesses())
 })
-afterAll(async () => {
-  await Promise.all([a?.kill(), b?.kill()])
-  await db.drop()
-})
+afterAll(() => stop?.())
 
 describe('a process whose relay could not hear the others for a while', () => {
   it('has its sockets reconnect (1012, with a window) once it hears again, so a reply announced meanwhile is not lost', async () => {

@@ -2,23 +2,19 @@
 // they travel as conversation.changed, whose relay re-reads the conversation (tags and group
 // included) on the receiving process. The visitor is never told the tags.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { createTestDb, type TestDb } from '../db/testing.ts'
-import { spawnParley, type ParleyProcess } from '../testing/process.ts'
+import type { TestDb } from '../db/testing.ts'
+import { twoProcesses, type ParleyProcess } from '../testing/process.ts'
 import { AgentClient, VisitorClient, cid } from '../testing/harness.ts'
 
 let db: TestDb
 let a: ParleyProcess
 let b: ParleyProcess
+let stop: (() => Promise<void>) | undefined
 
 beforeAll(async () => {
-  db = await createTestDb()
-  const env = { DATABASE_URL: db.url, PARLEY_OWNER_EMAIL: 'owner@example.com', PARLEY_OWNER_PASSWORD: 'owner-password', PARLEY_OWNER_NAME: 'Olivia' }
-  ;[a, b] = await Promise.all([spawnParley(env), spawnParley(env)])
+  ;({ db, a, b, stop } = await twoProcesses())
 })
-afterAll(async () => {
-  await Promise.all([a?.kill(), b?.kill()])
-  await db.drop()
-})
+afterAll(() => stop?.())
 
 describe('two server processes on one database', () => {
   it("show a tag and a transfer made on one process in the other's dashboards", async () => {

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { freePort } from '../db/embedded.ts'
+import { createTestDb, type TestDb } from '../db/testing.ts'
 
 const MAIN = resolve(import.meta.dir, '../main.ts')
 
@@ -89,5 +90,32 @@ export function isAlive(pid: number): boolean {
     return true
   } catch {
     return false
+  }
+}
+
+/** The owner two processes of one test database are started with (PARLEY_OWNER_*). */
+export const CLUSTER_OWNER = { email: 'owner@example.com', password: 'owner-password', name: 'Olivia' }
+
+export interface TwoProcesses {
+  db: TestDb
+  a: ParleyProcess
+  b: ParleyProcess
+  /** Kills both and drops the database. */
+  stop(): Promise<void>
+}
+
+/** Two Parley processes on one fresh test database, with its owner (CLUSTER_OWNER): the cluster tests' set-up. */
+export async function twoProcesses(): Promise<TwoProcesses> {
+  const db = await createTestDb()
+  const env = { DATABASE_URL: db.url, PARLEY_OWNER_EMAIL: CLUSTER_OWNER.email, PARLEY_OWNER_PASSWORD: CLUSTER_OWNER.password, PARLEY_OWNER_NAME: CLUSTER_OWNER.name }
+  const [a, b] = await Promise.all([spawnParley(env), spawnParley(env)])
+  return {
+    db,
+    a,
+    b,
+    async stop() {
+      await Promise.all([a.kill(), b.kill()])
+      await db.drop()
+    },
   }
 }

@@ -8,35 +8,32 @@ import type { Browser } from 'playwright-core'
 import { Pages, launchBrowser, screenshotPath, signIn, requireDashboardBundle } from '../testing/browser.ts'
 import { waitForText } from '../testing/wait.ts'
 import { VisitorClient, cid } from '../../server/testing/harness.ts'
-import { createTestDb, type TestDb } from '../../server/db/testing.ts'
-import { spawnParley, type ParleyProcess } from '../../server/testing/process.ts'
+import type { TestDb } from '../../server/db/testing.ts'
+import { CLUSTER_OWNER, twoProcesses, type ParleyProcess } from '../../server/testing/process.ts'
 
 let db: TestDb
 let a: ParleyProcess
 let b: ParleyProcess
+let stop: (() => Promise<void>) | undefined
 let browser: Browser
 const pages = new Pages(() => browser, 8000)
-const OWNER = { email: 'owner@example.com', password: 'owner-password' }
 
 beforeAll(async () => {
   requireDashboardBundle()
-  db = await createTestDb()
-  const env = { DATABASE_URL: db.url, PARLEY_OWNER_EMAIL: OWNER.email, PARLEY_OWNER_PASSWORD: OWNER.password, PARLEY_OWNER_NAME: 'Olivia Owner' }
-  ;[a, b] = await Promise.all([spawnParley(env), spawnParley(env)])
+  ;({ db, a, b, stop } = await twoProcesses())
   browser = await launchBrowser()
 }, 60_000)
 
 afterAll(async () => {
   await pages.close()
   await browser?.close()
-  await Promise.all([a?.kill(), b?.kill()])
-  await db?.drop()
+  await stop?.()
 })
 
 describe('a dashboard on a process that could not hear the other', () => {
   it('shows a conversation started on the other process meanwhile, once its process catches up', async () => {
     const page = await pages.open()
-    await signIn(page, b.url, OWNER)
+    await signIn(page, b.url, CLUSTER_OWNER)
     const unassigned = page.locator('parley-conversation-list [data-count=unassigned]')
     await waitForText(unassigned, '0')
     // The process's id, for its listening connection among PostgreSQL's backends.
