@@ -181,7 +181,7 @@ export async function startParley(config: Config, log: Logger, opts: StartOption
     cleanup.push(() => heartbeat.stop())
     // The relay's reads (listeners/cluster.ts): connected only once another process announces something.
     const relaySql = openPool({ max: 2, applicationName: 'parley-relay', genericPlans: true })
-    const cluster = await startCluster({ sql, readSql: relaySql, listen: (channels, onNotify) => listenOn(databaseUrl, channels, onNotify), bus, hub, nodeId, log, reconnectWindowMaxMs: config.restartWindowMaxMs })
+    const cluster = await startCluster({ sql, readSql: relaySql, listen: (channels, onNotify) => listenOn(databaseUrl, channels, onNotify), bus, hub, nodeId, log, reconnectWindowMaxMs: config.restartWindowMaxMs, catchUps: metrics.catchUps })
     cleanup.push(() => cluster.stop())
     timer.lap('cluster')
     if (config.ownerEmail && config.ownerPassword && (await setupNeeded(deps))) {

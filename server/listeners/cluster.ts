@@ -8,6 +8,7 @@ import { AGENTS, agentTopic, type Hub } from '../realtime/hub.ts'
 import { findVisitor, isVisitorOnline } from '../domain/visitors/visitors.usecases.ts'
 import type { Logger } from '../shared/logger.ts'
 import { DatabaseAwayLog } from '../shared/database-away.ts'
+import type { Counter } from '../shared/metrics.ts'
 import { findMessage, findMessages } from '../domain/messages/messages.usecases.ts'
 import type { MessageView } from '../domain/messages/messages.types.ts'
 import { findConversation, findConversations } from '../domain/conversations/conversations.usecases.ts'
@@ -91,6 +92,8 @@ export async function startCluster(opts: {
   log: Logger
   /** The longest window within which this process's clients reconnect after a silence (config.restartWindowMaxMs). */
   reconnectWindowMaxMs: number
+  /** Counts the catch-ups (parley_relay_catch_ups_total). */
+  catchUps?: Counter
 }): Promise<Cluster> {
   const { sql, listen, bus, hub, nodeId, log } = opts
   const db = { sql: opts.readSql }
@@ -111,11 +114,13 @@ export async function startCluster(opts: {
    * sequence number, the dashboard reloads what it shows, a signed-out session is refused),
    * instead of going on with frames missing.
    */
-  const catchUp = (why: string) => {
+  const catchUp = (reason: 'silence' | 'lost') => {
     caughtUpAt = Date.now()
+    opts.catchUps?.inc({ reason })
     blocksChanged({ sql })
     webhooksChanged({ sql })
     const { closed, windowMs } = hub.reconnectAll(opts.reconnectWindowMaxMs)
+    const why = reason === 'silence' ? 'listening again after a silence' : 'announcements were lost'
     log.warn(`cluster relay: ${why}; its sockets reconnect to catch up`, { sockets: closed, windowMs })
   }
 
@@ -385,7 +390,7 @@ export async function startCluster(opts: {
         peers = await otherNodesAlive(sql, nodeId)
         // What the others announced while this process could not hear is lost (the numbers they
         // skipped meanwhile need no second catch-up).
-        if (peers) catchUp('listening again after a silence')
+        if (peers) catchUp('silence')
         else log.info('cluster relay listening again after a silence')
         lostAt = 0
         lastHeard.clear()
@@ -401,7 +406,7 @@ export async function startCluster(opts: {
       opts.readSql`select 1`
         .then(() => {
           lostAt = 0
-          catchUp('announcements were lost')
+          catchUp('lost')
         }, () => {})
         .finally(() => (probing = false))
     }

@@ -11,6 +11,7 @@ import { openDbDoor, type DbDoor } from '../testing/db-door.ts'
 import { EventBus } from '../events/bus.ts'
 import { Hub } from '../realtime/hub.ts'
 import { silentLogger } from '../shared/logger.ts'
+import { Metrics } from '../shared/metrics.ts'
 import { newId } from '../shared/ids.ts'
 import { CHANNEL, startCluster, type Cluster } from './cluster.ts'
 import type { MessageView } from '../domain/messages/messages.types.ts'
@@ -22,6 +23,7 @@ const readSql = () => createSql(door.url, { max: 2 })
 let reads: ReturnType<typeof readSql>
 const hub = new Hub(null as never, silentLogger)
 const asked: string[] = []
+const catchUps = new Metrics().counter('parley_relay_catch_ups_total', 'catch-ups')
 
 beforeAll(async () => {
   db = await createTestDb()
@@ -31,7 +33,7 @@ beforeAll(async () => {
   hub.trackVisitor('v1', { ip: null, close: () => {}, restart: (reason, goingOn) => void asked.push(`${goingOn ? 'reconnect' : 'restart'}: ${reason}`) })
   cluster = await startCluster({
     sql: db.sql, readSql: reads, listen: (channels, onNotify) => listenOn(db.url, channels, onNotify),
-    bus: new EventBus(silentLogger), hub, nodeId: newId(), log: silentLogger, reconnectWindowMaxMs: 8000,
+    bus: new EventBus(silentLogger), hub, nodeId: newId(), log: silentLogger, reconnectWindowMaxMs: 8000, catchUps,
   })
 })
 afterAll(async () => {
@@ -51,6 +53,7 @@ it('asks its sockets to reconnect once the database answers again after a relaye
   const deadline = Date.now() + 5000
   while (asked.length === 0 && Date.now() < deadline) await Bun.sleep(50)
   expect(asked).toEqual(['reconnect: catching up; reconnect within 1000 ms'])
+  expect(catchUps.get({ reason: 'lost' })).toBe(1)
   // Once: nothing more is asked while the relay reads again.
   await db.sql.notify(CHANNEL, JSON.stringify({ from: newId(), notes: [{ kind: 'message', messageId: newId() }] }))
   await Bun.sleep(800)

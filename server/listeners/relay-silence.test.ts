@@ -67,6 +67,9 @@ describe('a process whose relay could not hear the others for a while', () => {
     await again.waitFor('message', (f) => f.message.id === next.messageId, 5000)
     const [row] = await db.sql<{ n: number }[]>`select coalesce(sum(connections), 0)::int as n from visitor_connections where visitor_id = ${hello.id}`
     expect(row!.n).toBe(1)
+    // Counted for the operator, and said in the log.
+    expect(await (await fetch(`${b.url}/metrics`)).text()).toContain('parley_relay_catch_ups_total{reason="silence"} 1')
+    expect(b.log()).toContain('cluster relay: listening again after a silence; its sockets reconnect to catch up')
     for (const s of [dashA, again]) s.close()
   }, 60_000)
 })

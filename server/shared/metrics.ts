@@ -137,6 +137,10 @@ export function serverMetrics(onGaugeError?: (name: string, error: unknown) => v
     recordingChunks: registry.counter('parley_recording_chunks_total', 'Recording chunks stored.'),
     http: registry.counter('parley_http_responses_total', 'HTTP responses by status class (2xx, 3xx, 4xx, 5xx).'),
     conversations: registry.counter('parley_conversation_changes_total', 'Conversation changes (created, assigned, resolved, reopened, …).'),
+    catchUps: registry.counter(
+      'parley_relay_catch_ups_total',
+      "Times this process asked its sockets to reconnect and catch up on the other processes' announcements it missed (reason: silence, its listening connection heard nothing; lost, a read failed or a number was skipped).",
+    ),
   }
 }
 

@@ -55,7 +55,7 @@ describe('a dashboard on a process that could not hear the other', () => {
     await waitForText(row, 'Do you deliver on Saturdays?', 15_000)
     await waitForText(unassigned, '1')
     await page.screenshot({ path: screenshotPath('dashboard-caught-up') })
-    expect(b.log()).toContain('listening again after a silence; its sockets reconnect to catch up')
+    expect(b.log()).toContain('cluster relay: listening again after a silence; its sockets reconnect to catch up')
     expect(page.errors).toEqual([])
   }, 60_000)
 })
