@@ -103,8 +103,8 @@ async function replyUntil(agent: TestSocket, conversationId: string, done: () =>
   return ids
 }
 
-describe('a socket that stops reading', () => {
-  it('is closed once the server holds too much for it, after an unbroken run of frames, and its client catches up', async () => {
+describe('what the server holds for a socket', () => {
+  it('closes a socket whose client stopped reading once it holds too much, after an unbroken run of frames; the client catches up', async () => {
     const visitor = await VisitorClient.create(srv.url)
     const vws = await visitor.socket()
     await vws.waitFor('hello')
@@ -163,5 +163,23 @@ describe('a socket that stops reading', () => {
     agent.close()
     vws.close()
     again.close()
+  }, 60_000)
+
+  it('sends a long resume a part at a time, so a client that reads is not closed', async () => {
+    const visitor = await VisitorClient.create(srv.url)
+    const r = await visitor.request('POST', '/api/widget/messages', { body: 'Hello?', clientId: cid() })
+    const conversationId = r.body.conversation.id as string
+    const agent = await owner.socket()
+    await agent.waitFor('hello')
+    // ~6 MB of history: more than the kernel's buffers and the server's limit take at once.
+    const sent = await replyUntil(agent, conversationId, () => false, 416)
+    const tab = await visitor.socket()
+    await tab.waitFor('hello')
+    tab.send({ type: 'resume', conversationId, afterSeq: 0 })
+    await tab.waitFor('resumed', () => true, 30_000)
+    expect(tab.closed).toBeNull()
+    expect(messageIds(tab.frames).filter((id) => sent.includes(id))).toEqual(sent)
+    agent.close()
+    tab.close()
   }, 60_000)
 })

@@ -92,12 +92,13 @@ const RESUME_SLICE_CHARS = 256 * 1024
 
 /**
  * Resolves once this turn's frames have gone out (the hub writes at the end of the turn) and the
- * server holds nothing more for the socket: its client has read the rest, or it closed.
+ * server holds less than half a slice for the socket (its client is reading), or it closed. Not
+ * nothing at all: live frames keep coming to a busy dashboard while it resumes.
  */
 async function readBy(ws: Sock): Promise<void> {
   const state = ws.data.state
   await new Promise((r) => setImmediate(r))
-  while (!state.closed && ws.getBufferedAmount() > 0) {
+  while (!state.closed && ws.getBufferedAmount() > RESUME_SLICE_CHARS / 2) {
     // Bun calls the socket's drain handler as it writes out what it held; the timer is a backstop.
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => done(), 100)
