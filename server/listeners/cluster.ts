@@ -71,7 +71,7 @@ export interface Cluster {
 /** Opens a connection that hears the given channels (server/db/listen.ts's listenOn, bound to the database). */
 export type Listen = (channels: string[], onNotify: (channel: string, payload: string) => void) => Promise<Listening>
 
-/** After a failed relayed read, clients are asked to catch up at most this often. */
+/** After lost announcements (a failed relayed read, a skipped number), clients are asked to catch up at most this often. */
 const CATCH_UP_GAP_MS = 5_000
 
 /** Bytes of notes per NOTIFY, under PostgreSQL's 8000-byte payload limit with room for the envelope. */
