@@ -604,8 +604,8 @@ describe('<parley-chat> on the demo page', () => {
   }, TEST_MS)
 
   it('asks for a message it missed when a later one shows a gap in the numbers', async () => {
-    // The page's WebSocket loses the first frame that carries the marker, as a frame lost on
-    // the way would be.
+    // The page's WebSocket loses the first message frame that carries the marker, as a frame lost
+    // on the way would be; it also counts the resumes the widget sends.
     const init = `(() => {
       const Native = window.WebSocket
       window.WebSocket = class extends Native {
@@ -617,6 +617,10 @@ describe('<parley-chat> on the demo page', () => {
           })
         }
         get onmessage() { return super.onmessage }
+        send(data) {
+          if (typeof data === 'string' && data.startsWith('{"type":"resume"')) window.__resumes = (window.__resumes || 0) + 1
+          return super.send(data)
+        }
       }
     })()`
     const { page, context, errors } = await openDemo(browser, srv.url, { init })
@@ -634,6 +638,8 @@ describe('<parley-chat> on the demo page', () => {
     await page.locator('parley-chat .row.agent', { hasText: 'Here is the tracking link.' }).waitFor({ timeout: 10_000 })
     await page.locator('parley-chat .row.agent', { hasText: 'LOST-ON-THE-WAY' }).waitFor({ timeout: 5000 })
     expect(await page.evaluate(() => (window as unknown as { __lost?: boolean }).__lost)).toBe(true)
+    // One resume: for the gap; the visitor's own message and its echo asked for none.
+    expect(await page.evaluate(() => (window as unknown as { __resumes?: number }).__resumes)).toBe(1)
     expect(await bubbles(page, 'agent').allTextContents()).toEqual(['Hi! How can we help you today?', 'It left today (LOST-ON-THE-WAY).', 'Here is the tracking link.'])
     expect(errors).toEqual([])
     await context.close()
