@@ -267,15 +267,22 @@ describe('desktop notifications and sound', () => {
     )
     await session.send('ServiceWorker.enable')
     const registrationId = await registered
-    await session.send('ServiceWorker.deliverPushMessage', {
-      origin: `${srv.url}/`,
-      registrationId,
-      data: JSON.stringify({ title: 'New conversation: Visitor #7', body: 'Do you ship to Brno?', conversationId, tag: conversationId, event: 'new_conversation' }),
-    })
+    const deliver = () =>
+      session.send('ServiceWorker.deliverPushMessage', {
+        origin: `${srv.url}/`,
+        registrationId,
+        data: JSON.stringify({ title: 'New conversation: Visitor #7', body: 'Do you ship to Brno?', conversationId, tag: conversationId, event: 'new_conversation' }),
+      })
+    await deliver()
     // Asked again until the worker has shown it (waitForFunction would take the async check's
     // promise itself for a yes, and hand back `false` when the push was still on its way).
     let shown: unknown = false
     for (let i = 0; i < 200 && !shown; i++) {
+      // DevTools' delivery sometimes comes to nothing: this case failed in about 1 run of 3 at one
+      // hour, at the code of the session before too, and in a run that delivered the same push
+      // again after 3 s the second was shown. A real push service's delivery is not this path.
+      // The same push (same tag) shows one notification however often it comes.
+      if (i === 60 || i === 120) await deliver()
       shown = await page.evaluate(async () => {
         const list = await (await navigator.serviceWorker.ready).getNotifications()
         return list.length > 0 ? list.map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data })) : false
