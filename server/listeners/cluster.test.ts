@@ -1,27 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { createTestDb, type TestDb } from '../db/testing.ts'
-import { spawnParley, twoProcesses, type ParleyProcess } from '../testing/process.ts'
+import { describe, expect, it } from 'bun:test'
+import { createTestDb } from '../db/testing.ts'
+import { spawnParley, twoProcessesForFile, type ParleyProcess } from '../testing/process.ts'
 import { AgentClient, EventStreamClient, VisitorClient, cid } from '../testing/harness.ts'
 import { gzipSync } from 'node:zlib'
 
-let db: TestDb
-let a: ParleyProcess
-let b: ParleyProcess
-let stop: (() => Promise<void>) | undefined
-
-beforeAll(async () => {
-  ;({ db, a, b, stop } = await twoProcesses())
-})
-afterAll(() => stop?.())
+const nodes = twoProcessesForFile()
 
 describe('two server processes on one database', () => {
   it('deliver messages, typing, assignment and presence to each other’s clients', async () => {
-    const agentOnA = new AgentClient(a.url)
+    const agentOnA = new AgentClient(nodes.a.url)
     expect((await agentOnA.login('owner@example.com', 'owner-password')).status).toBe(200)
     const dashA = await agentOnA.socket()
     const helloA = await dashA.waitFor('hello')
 
-    const visitorOnB = await VisitorClient.create(b.url)
+    const visitorOnB = await VisitorClient.create(nodes.b.url)
     const vws = await visitorOnB.socket()
     const helloB = await vws.waitFor('hello')
     expect(helloA.nodeId).not.toBe(helloB.nodeId)
@@ -46,7 +38,7 @@ describe('two server processes on one database', () => {
     expect(reply.message.body).toBe('Answer from process A')
 
     // an agent on B resolves → the dashboard on A sees it, with counts
-    const agentOnB = new AgentClient(b.url)
+    const agentOnB = new AgentClient(nodes.b.url)
     await agentOnB.login('owner@example.com', 'owner-password')
     const dashB = await agentOnB.socket()
     await dashB.waitFor('hello')
@@ -61,12 +53,12 @@ describe('two server processes on one database', () => {
   })
 
   it("tell the reading agent's tabs on the other process that a conversation was read", async () => {
-    const visitor = await VisitorClient.create(a.url)
+    const visitor = await VisitorClient.create(nodes.a.url)
     const r = await visitor.request('POST', '/api/widget/messages', { body: 'Read me', clientId: cid() })
     expect(r.status).toBe(201)
     const id = r.body.conversation.id as string
-    const onA = new AgentClient(a.url)
-    const onB = new AgentClient(b.url)
+    const onA = new AgentClient(nodes.a.url)
+    const onB = new AgentClient(nodes.b.url)
     await onA.login('owner@example.com', 'owner-password')
     await onB.login('owner@example.com', 'owner-password')
     const tabOnB = await onB.socket()
@@ -79,14 +71,14 @@ describe('two server processes on one database', () => {
   })
 
   it("tell the other process's dashboards of a private note, and the mentioned agent there of the mention", async () => {
-    const ownerOnB = new AgentClient(b.url)
+    const ownerOnB = new AgentClient(nodes.b.url)
     expect((await ownerOnB.login('owner@example.com', 'owner-password')).status).toBe(200)
     expect((await ownerOnB.request('POST', '/api/agents', { email: 'maya@example.com', name: 'Maya Cluster', password: 'maya-password-1', role: 'full' })).status).toBe(201)
-    const mayaOnA = new AgentClient(a.url)
+    const mayaOnA = new AgentClient(nodes.a.url)
     expect((await mayaOnA.login('maya@example.com', 'maya-password-1')).status).toBe(200)
     const dash = await mayaOnA.socket()
     await dash.waitFor('hello')
-    const visitor = await VisitorClient.create(b.url)
+    const visitor = await VisitorClient.create(nodes.b.url)
     const sent = await visitor.request('POST', '/api/widget/messages', { body: 'Who can help?', clientId: cid() })
     const conversationId = sent.body.conversation.id
     const note = await ownerOnB.request('POST', `/api/conversations/${conversationId}/notes`, { body: '@Maya Cluster can you take this?', clientId: cid() })
@@ -99,19 +91,19 @@ describe('two server processes on one database', () => {
   })
 
   it('push a recording chunk stored on one process to a live view streaming from the other', async () => {
-    const agentOnA = new AgentClient(a.url)
+    const agentOnA = new AgentClient(nodes.a.url)
     expect((await agentOnA.login('owner@example.com', 'owner-password')).status).toBe(200)
-    const visitorOnB = await VisitorClient.create(b.url)
+    const visitorOnB = await VisitorClient.create(nodes.b.url)
     const rec = Bun.randomUUIDv7()
     const chunk = (seq: number, at: number) =>
-      fetch(`${b.url}/api/widget/recordings/${rec}/chunks/${seq}`, {
+      fetch(`${nodes.b.url}/api/widget/recordings/${rec}/chunks/${seq}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${visitorOnB.token}`, 'content-type': 'application/octet-stream' },
         body: gzipSync(JSON.stringify([{ type: 3, timestamp: at, data: { source: 1, positions: [{ x: 1, y: 2, id: 1, timeOffset: 0 }] } }])),
       }).then((r) => r.status)
     const t0 = Date.now() - 5000
     expect(await chunk(0, t0)).toBe(201)
-    const stream = await EventStreamClient.open(`${a.url}/api/recordings/${rec}/live`, { cookie: agentOnA.cookie })
+    const stream = await EventStreamClient.open(`${nodes.a.url}/api/recordings/${rec}/live`, { cookie: agentOnA.cookie })
     await stream.waitFor('ready')
     expect(await chunk(1, t0 + 1000)).toBe(201)
     // Chunk 0's notice from b may still be on its way when the stream opens, and then the stream
@@ -125,11 +117,11 @@ describe('two server processes on one database', () => {
 
 describe('a burst across processes', () => {
   it("relays a burst of messages from several visitors (read together, one payload at a time) complete and in each conversation's order", async () => {
-    const agentOnA = new AgentClient(a.url)
+    const agentOnA = new AgentClient(nodes.a.url)
     await agentOnA.login('owner@example.com', 'owner-password')
     const dashA = await agentOnA.socket()
     await dashA.waitFor('hello')
-    const visitors = await Promise.all(Array.from({ length: 4 }, () => VisitorClient.create(b.url)))
+    const visitors = await Promise.all(Array.from({ length: 4 }, () => VisitorClient.create(nodes.b.url)))
     const sockets = await Promise.all(visitors.map((v) => v.socket()))
     await Promise.all(sockets.map((s) => s.waitFor('hello')))
     const from = dashA.frames.length
@@ -155,14 +147,14 @@ describe('a burst across processes', () => {
 
 describe('system events and collision across processes (#15)', () => {
   it("relay who views a conversation and what happened to it to the other process's dashboards, never to the visitor", async () => {
-    const ownerOnA = new AgentClient(a.url)
+    const ownerOnA = new AgentClient(nodes.a.url)
     await ownerOnA.login('owner@example.com', 'owner-password')
     const created = await ownerOnA.request('POST', '/api/agents', { email: 'alex@example.com', name: 'Alex', password: 'agent-password', role: 'full' })
     expect(created.status).toBe(201)
-    const alexOnB = new AgentClient(b.url)
+    const alexOnB = new AgentClient(nodes.b.url)
     expect((await alexOnB.login('alex@example.com', 'agent-password')).status).toBe(200)
 
-    const visitor = await VisitorClient.create(b.url)
+    const visitor = await VisitorClient.create(nodes.b.url)
     const vws = await visitor.socket()
     await vws.waitFor('hello')
     const c = cid()

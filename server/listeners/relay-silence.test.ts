@@ -2,44 +2,32 @@
 // ended (as a PostgreSQL restart or a cut connection would), so what the other announces meanwhile
 // never reaches it. Its clients must not go on with those frames missing: once it hears again, it
 // asks every socket to reconnect within a window, and the clients catch up.
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import type { TestDb } from '../db/testing.ts'
-import { twoProcesses, type ParleyProcess } from '../testing/process.ts'
+import { describe, expect, it } from 'bun:test'
+import { endListening, twoProcessesForFile } from '../testing/process.ts'
 import { AgentClient, VisitorClient, cid } from '../testing/harness.ts'
 
-let db: TestDb
-let a: ParleyProcess
-let b: ParleyProcess
-let stop: (() => Promise<void>) | undefined
-
-beforeAll(async () => {
-  ;({ db, a, b, stop } = await twoProcesses())
-})
-afterAll(() => stop?.())
+const nodes = twoProcessesForFile()
 
 describe('a process whose relay could not hear the others for a while', () => {
   it('has its sockets reconnect (1012, with a window) once it hears again, so a reply announced meanwhile is not lost', async () => {
-    const visitor = await VisitorClient.create(b.url)
+    const visitor = await VisitorClient.create(nodes.b.url)
     const vws = await visitor.socket()
     const hello = await vws.waitFor('hello')
     const clientId = cid()
     vws.send({ type: 'message.send', clientId, body: 'Anyone there?' })
     const ack = await vws.waitFor('ack', (f) => f.clientId === clientId)
 
-    const agentOnA = new AgentClient(a.url)
+    const agentOnA = new AgentClient(nodes.a.url)
     expect((await agentOnA.login('owner@example.com', 'owner-password')).status).toBe(200)
     const dashA = await agentOnA.socket()
     await dashA.waitFor('hello')
-    const agentOnB = new AgentClient(b.url)
+    const agentOnB = new AgentClient(nodes.b.url)
     expect((await agentOnB.login('owner@example.com', 'owner-password')).status).toBe(200)
     const dashB = await agentOnB.socket()
     await dashB.waitFor('hello')
 
     // B's listening connection ends; the agent on A answers before B can hear again.
-    const ended = await db.sql<{ ok: boolean }[]>`
-      select pg_terminate_backend(pid) as ok from pg_stat_activity
-      where application_name = 'parley-listen' and query like ${`%parley_ping_${hello.nodeId.replaceAll('-', '')}%`}`
-    expect(ended.map((r) => r.ok)).toEqual([true])
+    expect(await endListening(nodes.db.sql, hello.nodeId)).toEqual([true])
     const replyId = cid()
     dashA.send({ type: 'message.send', clientId: replyId, conversationId: ack.conversationId, body: 'Sorry for the wait!' })
     const rack = await dashA.waitFor('ack', (f) => f.clientId === replyId)
@@ -65,11 +53,11 @@ describe('a process whose relay could not hear the others for a while', () => {
     dashA.send({ type: 'message.send', clientId: nextId, conversationId: ack.conversationId, body: 'Still there?' })
     const next = await dashA.waitFor('ack', (f) => f.clientId === nextId)
     await again.waitFor('message', (f) => f.message.id === next.messageId, 5000)
-    const [row] = await db.sql<{ n: number }[]>`select coalesce(sum(connections), 0)::int as n from visitor_connections where visitor_id = ${hello.id}`
+    const [row] = await nodes.db.sql<{ n: number }[]>`select coalesce(sum(connections), 0)::int as n from visitor_connections where visitor_id = ${hello.id}`
     expect(row!.n).toBe(1)
     // Counted for the operator, and said in the log.
-    expect(await (await fetch(`${b.url}/metrics`)).text()).toContain('parley_relay_catch_ups_total{reason="silence"} 1')
-    expect(b.log()).toContain('cluster relay: listening again after a silence; its sockets reconnect to catch up')
+    expect(await (await fetch(`${nodes.b.url}/metrics`)).text()).toContain('parley_relay_catch_ups_total{reason="silence"} 1')
+    expect(nodes.b.log()).toContain('cluster relay: listening again after a silence; its sockets reconnect to catch up')
     for (const s of [dashA, again]) s.close()
   }, 60_000)
 })

@@ -1,31 +1,22 @@
 // Tags and transfers (#16) reach the dashboards of another Parley process on the same database:
 // they travel as conversation.changed, whose relay re-reads the conversation (tags and group
 // included) on the receiving process. The visitor is never told the tags.
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import type { TestDb } from '../db/testing.ts'
-import { twoProcesses, type ParleyProcess } from '../testing/process.ts'
+import { describe, expect, it } from 'bun:test'
+import { twoProcessesForFile } from '../testing/process.ts'
 import { AgentClient, VisitorClient, cid } from '../testing/harness.ts'
 
-let db: TestDb
-let a: ParleyProcess
-let b: ParleyProcess
-let stop: (() => Promise<void>) | undefined
-
-beforeAll(async () => {
-  ;({ db, a, b, stop } = await twoProcesses())
-})
-afterAll(() => stop?.())
+const nodes = twoProcessesForFile()
 
 describe('two server processes on one database', () => {
   it("show a tag and a transfer made on one process in the other's dashboards", async () => {
-    const ownerOnA = new AgentClient(a.url)
+    const ownerOnA = new AgentClient(nodes.a.url)
     expect((await ownerOnA.login('owner@example.com', 'owner-password')).status).toBe(200)
-    const ownerOnB = new AgentClient(b.url)
+    const ownerOnB = new AgentClient(nodes.b.url)
     await ownerOnB.login('owner@example.com', 'owner-password')
     const dashB = await ownerOnB.socket()
     await dashB.waitFor('hello')
 
-    const visitor = await VisitorClient.create(b.url)
+    const visitor = await VisitorClient.create(nodes.b.url)
     const vws = await visitor.socket()
     await vws.waitFor('hello')
     const clientId = cid()

@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { freePort } from '../db/embedded.ts'
+import { afterAll, beforeAll } from 'bun:test'
+import type { Sql } from '../db/client.ts'
 import { createTestDb, type TestDb } from '../db/testing.ts'
 
 const MAIN = resolve(import.meta.dir, '../main.ts')
@@ -105,7 +107,7 @@ export interface TwoProcesses {
 }
 
 /** Two Parley processes on one fresh test database, with its owner (CLUSTER_OWNER): the cluster tests' set-up. */
-export async function twoProcesses(): Promise<TwoProcesses> {
+async function twoProcesses(): Promise<TwoProcesses> {
   const db = await createTestDb()
   const env = { DATABASE_URL: db.url, PARLEY_OWNER_EMAIL: CLUSTER_OWNER.email, PARLEY_OWNER_PASSWORD: CLUSTER_OWNER.password, PARLEY_OWNER_NAME: CLUSTER_OWNER.name }
   const [a, b] = await Promise.all([spawnParley(env), spawnParley(env)])
@@ -118,4 +120,26 @@ export async function twoProcesses(): Promise<TwoProcesses> {
       await db.drop()
     },
   }
+}
+
+/**
+ * Two processes for a whole test file: started before its tests, killed (and the database dropped)
+ * after them. Read `a`, `b` and `db` from the returned object inside the tests.
+ */
+export function twoProcessesForFile(): TwoProcesses {
+  const nodes = {} as TwoProcesses
+  beforeAll(async () => void Object.assign(nodes, await twoProcesses()), 60_000)
+  afterAll(() => nodes.stop?.())
+  return nodes
+}
+
+/**
+ * Ends the listening connection (the cluster relay's ear) of the process with this node id, as a
+ * PostgreSQL restart or a cut connection would: what pg_terminate_backend said for each one found.
+ */
+export async function endListening(sql: Sql, nodeId: string): Promise<boolean[]> {
+  const rows = await sql<{ ok: boolean }[]>`
+    select pg_terminate_backend(pid) as ok from pg_stat_activity
+    where application_name = 'parley-listen' and query like ${`%parley_ping_${nodeId.replaceAll('-', '')}%`}`
+  return rows.map((r) => r.ok)
 }

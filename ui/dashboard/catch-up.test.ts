@@ -8,45 +8,36 @@ import type { Browser } from 'playwright-core'
 import { Pages, launchBrowser, screenshotPath, signIn, requireDashboardBundle } from '../testing/browser.ts'
 import { waitForText } from '../testing/wait.ts'
 import { VisitorClient, cid } from '../../server/testing/harness.ts'
-import type { TestDb } from '../../server/db/testing.ts'
-import { CLUSTER_OWNER, twoProcesses, type ParleyProcess } from '../../server/testing/process.ts'
+import { CLUSTER_OWNER, endListening, twoProcessesForFile } from '../../server/testing/process.ts'
 
-let db: TestDb
-let a: ParleyProcess
-let b: ParleyProcess
-let stop: (() => Promise<void>) | undefined
+const nodes = twoProcessesForFile()
 let browser: Browser
 const pages = new Pages(() => browser, 8000)
 
 beforeAll(async () => {
   requireDashboardBundle()
-  ;({ db, a, b, stop } = await twoProcesses())
   browser = await launchBrowser()
 }, 60_000)
 
 afterAll(async () => {
   await pages.close()
   await browser?.close()
-  await stop?.()
 })
 
 describe('a dashboard on a process that could not hear the other', () => {
   it('shows a conversation started on the other process meanwhile, once its process catches up', async () => {
     const page = await pages.open()
-    await signIn(page, b.url, CLUSTER_OWNER)
+    await signIn(page, nodes.b.url, CLUSTER_OWNER)
     const unassigned = page.locator('parley-conversation-list [data-count=unassigned]')
     await waitForText(unassigned, '0')
     // The process's id, for its listening connection among PostgreSQL's backends.
-    const probe = await VisitorClient.create(b.url)
+    const probe = await VisitorClient.create(nodes.b.url)
     const probeWs = await probe.socket()
     const { nodeId } = await probeWs.waitFor('hello')
     probeWs.close()
 
-    const ended = await db.sql<{ ok: boolean }[]>`
-      select pg_terminate_backend(pid) as ok from pg_stat_activity
-      where application_name = 'parley-listen' and query like ${`%parley_ping_${nodeId.replaceAll('-', '')}%`}`
-    expect(ended.map((r) => r.ok)).toEqual([true])
-    const visitor = await VisitorClient.create(a.url)
+    expect(await endListening(nodes.db.sql, nodeId)).toEqual([true])
+    const visitor = await VisitorClient.create(nodes.a.url)
     const r = await visitor.request('POST', '/api/widget/messages', { body: 'Do you deliver on Saturdays?', clientId: cid() })
     expect(r.status).toBe(201)
     const row = page.locator(`parley-conversation-list li[data-conversation="${r.body.conversation.id}"]`)
@@ -55,7 +46,7 @@ describe('a dashboard on a process that could not hear the other', () => {
     await waitForText(row, 'Do you deliver on Saturdays?', 15_000)
     await waitForText(unassigned, '1')
     await page.screenshot({ path: screenshotPath('dashboard-caught-up') })
-    expect(b.log()).toContain('cluster relay: listening again after a silence; its sockets reconnect to catch up')
+    expect(nodes.b.log()).toContain('cluster relay: listening again after a silence; its sockets reconnect to catch up')
     expect(page.errors).toEqual([])
   }, 60_000)
 })
