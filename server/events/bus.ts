@@ -36,7 +36,7 @@ export interface DomainEvents {
   /** The visitor wrote and left before anyone replied (decided when the notice came due). */
   'conversation.missed': { conversation: ConversationView }
   /** An agent read a conversation up to seq; unread: the visitor's messages after it. Only that agent's tabs are told. */
-  'conversation.read': { agentId: string; conversationId: string; seq: number; unread: number }
+  'conversation.read': { agentId: string; conversationId: string; seq: number; unread: number; upTo: number }
   /** A chunk of a recording was stored: the live replays of it fetch what is new. */
   'recording.chunk': { recordingId: string; seq: number; bytes: number }
   /** A system event in a conversation's history (committed): dashboards only, never the visitor. */

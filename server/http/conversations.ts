@@ -27,12 +27,12 @@ export const conversationRoutes = (deps: AppDeps) =>
     .get('/counts', () => conversations.counts(deps), {
       detail: { summary: 'Open counts: unassigned, and open conversations per assignee', tags },
     })
-    .get('/unread', async ({ actor }) => ({ unread: await conversations.unread(deps, actor) }), {
-      detail: { summary: "My unread visitor messages per open conversation (conversation id → count)", tags },
+    .get('/unread', ({ actor }) => conversations.unread(deps, actor), {
+      detail: { summary: "My unread visitor messages per open conversation (unread: conversation id → count; upTo: conversation id → the conversation's last seq the count accounts for)", tags },
     })
     .post('/:id/read', ({ actor, params, body }) => conversations.markRead(deps, actor, checkId(params.id), body.seq), {
       body: t.Object({ seq: t.Integer({ minimum: 0, maximum: 2_147_483_647 }) }),
-      detail: { summary: 'I have read this conversation up to seq; answers the visitor messages still unread for me', tags },
+      detail: { summary: "I have read this conversation up to seq; answers the visitor messages still unread for me, counted up to the conversation's last seq (upTo)", tags },
     })
     .get(
       '/:id/events',

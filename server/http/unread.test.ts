@@ -34,7 +34,7 @@ describe('unread visitor messages', () => {
 
     const r = await owner.request('POST', `/api/conversations/${id}/read`, { seq: await lastSeq(id) })
     expect(r.status).toBe(200)
-    expect(r.body).toEqual({ seq: 2, unread: 0 })
+    expect(r.body).toEqual({ seq: 2, unread: 0, upTo: 2 })
     expect((await unreadOf(owner))[id]).toBeUndefined()
     // Alex has not read it: reading is each agent's own.
     expect((await unreadOf(alex))[id]).toBe(2)
@@ -42,6 +42,11 @@ describe('unread visitor messages', () => {
     await visitorWrites(visitor, 'Still there?')
     expect((await unreadOf(owner))[id]).toBe(1)
     expect((await unreadOf(alex))[id]).toBe(3)
+    // Each count says which of the conversation's seqs it accounts for, so a dashboard can place a
+    // message frame that crossed the answer before or after it.
+    expect((await alex.request('GET', '/api/conversations/unread')).body.upTo[id]).toBe(3)
+    expect((await owner.request('POST', `/api/conversations/${id}/messages`, { body: 'Yes', clientId: cid() })).status).toBe(201)
+    expect((await alex.request('GET', '/api/conversations/unread')).body.upTo[id]).toBe(4)
   })
 
   it("does not count an agent's replies, and stops counting once the conversation is resolved", async () => {
@@ -57,11 +62,11 @@ describe('unread visitor messages', () => {
     const visitor = await VisitorClient.create(srv.url)
     const id = await visitorWrites(visitor, 'One')
     await visitorWrites(visitor, 'Two')
-    expect((await alex.request('POST', `/api/conversations/${id}/read`, { seq: 2 })).body).toEqual({ seq: 2, unread: 0 })
+    expect((await alex.request('POST', `/api/conversations/${id}/read`, { seq: 2 })).body).toEqual({ seq: 2, unread: 0, upTo: 2 })
     // An older tab that read only the first message does not take the second back.
-    expect((await alex.request('POST', `/api/conversations/${id}/read`, { seq: 1 })).body).toEqual({ seq: 2, unread: 0 })
+    expect((await alex.request('POST', `/api/conversations/${id}/read`, { seq: 1 })).body).toEqual({ seq: 2, unread: 0, upTo: 2 })
     // A number from the future is clamped to the last message: the next one is unread.
-    expect((await alex.request('POST', `/api/conversations/${id}/read`, { seq: 99 })).body).toEqual({ seq: 2, unread: 0 })
+    expect((await alex.request('POST', `/api/conversations/${id}/read`, { seq: 99 })).body).toEqual({ seq: 2, unread: 0, upTo: 2 })
     await visitorWrites(visitor, 'Three')
     expect((await unreadOf(alex))[id]).toBe(1)
   })
@@ -74,7 +79,7 @@ describe('unread visitor messages', () => {
     const ownerTab: TestSocket = await owner.socket()
     await Promise.all([tabA.waitFor('counts'), tabB.waitFor('counts'), ownerTab.waitFor('counts')])
     expect((await alex.request('POST', `/api/conversations/${id}/read`, { seq: 1 })).status).toBe(200)
-    for (const tab of [tabA, tabB]) expect(await tab.waitFor('read', (f) => f.conversationId === id)).toEqual({ type: 'read', conversationId: id, seq: 1, unread: 0 })
+    for (const tab of [tabA, tabB]) expect(await tab.waitFor('read', (f) => f.conversationId === id)).toEqual({ type: 'read', conversationId: id, seq: 1, unread: 0, upTo: 1 })
     // The owner's tab had the same chance to hear it: a later frame arrives, the read one never does.
     await owner.request('POST', `/api/conversations/${id}/read`, { seq: 0 })
     await ownerTab.waitFor('read', (f) => f.conversationId === id && f.seq === 0)

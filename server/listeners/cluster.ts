@@ -37,7 +37,7 @@ type Note =
   | { kind: 'visitor'; visitorId: string }
   | { kind: 'visitor.presence'; visitorId: string }
   /** Numbers, not bodies: how far an agent read, for that agent's tabs on this process. */
-  | { kind: 'read'; agentId: string; conversationId: string; seq: number; unread: number }
+  | { kind: 'read'; agentId: string; conversationId: string; seq: number; unread: number; upTo: number }
   /** A recording's chunk was stored: live replays here fetch it. */
   | { kind: 'recording.chunk'; recordingId: string; seq: number }
   /** A private note was stored: dashboards here get it, mentioned agents their notice. */

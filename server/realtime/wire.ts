@@ -215,8 +215,8 @@ export type ServerFrame =
   | { type: 'counts'; counts: Counts }
   /** Dashboards only: a system event was recorded ("Resolved by Jana"). */
   | { type: 'conversation.event'; event: ConversationEvent }
-  /** To one agent's tabs: they read the conversation up to seq; unread visitor messages remain after it. */
-  | { type: 'read'; conversationId: string; seq: number; unread: number }
+  /** To one agent's tabs: they read the conversation up to seq; unread visitor messages remain after it, counted up to the conversation's seq upTo. */
+  | { type: 'read'; conversationId: string; seq: number; unread: number; upTo: number }
   | { type: 'typing'; conversationId: string; from: 'visitor' | 'agent'; agentId?: string; agentName?: string; typing: boolean }
   | { type: 'presence'; presence: AgentPresence }
   /** Dashboards only: a colleague opened (viewing) or left (not viewing) a conversation; hello: answer with yours. */

@@ -213,6 +213,40 @@ describe('unread conversations', () => {
   }, TEST_MS)
 })
 
+describe('signing in while visitors write', () => {
+  it('shows the conversation and its unread messages written after the inbox was read and before the socket opened', async () => {
+    const page = await pages.open()
+    // The dashboard's socket cannot connect until the test lets it (its attempts go to a path
+    // nothing answers), so the inbox is read without it, as behind a slow proxy.
+    await page.addInitScript(() => {
+      const Real = window.WebSocket
+      const w = window as unknown as { WebSocket: unknown; letSocketIn?: boolean }
+      w.WebSocket = function (url: string | URL, protocols?: string | string[]) {
+        return new Real(w.letSocketIn ? url : String(url).replace('/ws/agent', '/ws/held'), protocols)
+      }
+      Object.assign(w.WebSocket as object, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3, prototype: Real.prototype })
+    })
+    const inboxRead = page.waitForResponse((r) => r.url().endsWith('/api/conversations/unread'), { timeout: 15_000 })
+    await signIn(page, ALEX)
+    await inboxRead
+    const { conversationId, ws } = await visitorWrites('Written while you were signing in')
+    await ws.waitFor('ack')
+    const said = cid()
+    ws.send({ type: 'message.send', clientId: said, body: 'And a second message' })
+    await ws.waitFor('ack', (f) => f.clientId === said)
+    expect(await rowOf(page, conversationId).count()).toBe(0)
+
+    await page.evaluate(() => {
+      ;(window as unknown as { letSocketIn: boolean }).letSocketIn = true
+      dispatchEvent(new Event('online')) // try again now, not after the back-off
+    })
+    await waitForText(rowOf(page, conversationId).locator('.badge'), '2 unread messages')
+    await page.screenshot({ path: screenshotPath('attention-signed-in-meanwhile') })
+    expect(page.errors).toEqual([])
+    ws.close()
+  }, TEST_MS)
+})
+
 describe('waiting conversations', () => {
   it("grow more urgent with time: amber past the owner's threshold, red at twice it", async () => {
     const page = await pages.open()

@@ -148,10 +148,12 @@ export async function listForVisitor(db: Db, visitorId: string): Promise<Convers
 
 /**
  * The agent has read the conversation up to `seq` (never backwards: a late request from an older
- * tab does not make read messages unread again). Answers the visitor's messages still unread.
+ * tab does not make read messages unread again). Answers the visitor's messages still unread, and
+ * `upTo`: the conversation's last seq that count accounts for (read in the same snapshot), so a
+ * dashboard can tell it from a message frame that crossed it.
  */
-export async function markRead(db: Db, agentId: string, conversationId: string, seq: number): Promise<{ seq: number; unread: number }> {
-  const [row] = await db<{ readSeq: number; unread: number }[]>`
+export async function markRead(db: Db, agentId: string, conversationId: string, seq: number): Promise<UnreadAnswer> {
+  const [row] = await db<{ readSeq: number; unread: number; upTo: number }[]>`
     with r as (
       insert into conversation_reads (agent_id, conversation_id, read_seq) values (${agentId}, ${conversationId}, ${seq})
       on conflict (agent_id, conversation_id) do update
@@ -160,19 +162,33 @@ export async function markRead(db: Db, agentId: string, conversationId: string, 
     )
     select r.read_seq,
       (select count(*)::int from messages m
-       where m.conversation_id = ${conversationId} and m.author_type = 'visitor' and m.seq > r.read_seq) as unread
+       where m.conversation_id = ${conversationId} and m.author_type = 'visitor' and m.seq > r.read_seq) as unread,
+      (select c.last_seq from conversations c where c.id = ${conversationId}) as up_to
     from r`
-  return { seq: row!.readSeq, unread: row!.unread }
+  return { seq: row!.readSeq, unread: row!.unread, upTo: row!.upTo }
 }
 
-/** The agent's unread visitor messages per open conversation (only conversations with some). */
-export async function unreadByConversation(db: Db, agentId: string): Promise<Record<string, number>> {
-  const rows = await db<{ id: string; unread: number }[]>`
-    select c.id, count(*)::int as unread
+/** An agent's read of one conversation: read up to `seq`, `unread` visitor messages after it, counted up to `upTo`. */
+export interface UnreadAnswer {
+  seq: number
+  unread: number
+  upTo: number
+}
+
+/**
+ * The agent's unread visitor messages per open conversation (only conversations with some), and
+ * each one's last seq the count accounts for (the same snapshot).
+ */
+export async function unreadByConversation(db: Db, agentId: string): Promise<{ unread: Record<string, number>; upTo: Record<string, number> }> {
+  const rows = await db<{ id: string; unread: number; lastSeq: number }[]>`
+    select c.id, c.last_seq, count(*)::int as unread
     from conversations c
     left join conversation_reads r on r.conversation_id = c.id and r.agent_id = ${agentId}
     join messages m on m.conversation_id = c.id and m.author_type = 'visitor' and m.seq > coalesce(r.read_seq, 0)
     where c.status = 'open'
     group by c.id`
-  return Object.fromEntries(rows.map((r) => [r.id, r.unread]))
+  return {
+    unread: Object.fromEntries(rows.map((r) => [r.id, r.unread])),
+    upTo: Object.fromEntries(rows.map((r) => [r.id, r.lastSeq])),
+  }
 }

@@ -202,14 +202,14 @@ export async function startConversation(db: Db, c: { visitorId: string; channel:
  * future cannot mark messages read before they exist). Every tab of the agent, on every process,
  * is told how many of the visitor's messages are still unread there.
  */
-export async function markRead(deps: ConversationDeps, actor: Actor, id: string, seq: number): Promise<{ seq: number; unread: number }> {
+export async function markRead(deps: ConversationDeps, actor: Actor, id: string, seq: number): Promise<repo.UnreadAnswer> {
   const conv = await getConversation(deps, id)
   const read = await repo.markRead(deps.sql, actor.id, id, Math.min(seq, conv.lastSeq))
   deps.bus.emit('conversation.read', { agentId: actor.id, conversationId: id, ...read })
   return read
 }
 
-/** The signed-in agent's unread visitor messages per open conversation. */
-export function unread(deps: ConversationDeps, actor: Actor): Promise<Record<string, number>> {
+/** The signed-in agent's unread visitor messages per open conversation, and the seq each count goes up to. */
+export function unread(deps: ConversationDeps, actor: Actor): Promise<{ unread: Record<string, number>; upTo: Record<string, number> }> {
   return repo.unreadByConversation(deps.sql, actor.id)
 }

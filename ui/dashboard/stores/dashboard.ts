@@ -54,6 +54,15 @@ export class Dashboard extends EventTarget {
   readonly team: TeamTools
   /** The agent socket (<parley-app> sets its ReconnectingSocket); frames sent while it is down are dropped. */
   socket: { send(frame: ClientFrame): boolean } | null = null
+  /**
+   * Whether the agent socket has been open since sign-in. From then on every change comes as a
+   * frame, so what is read afterwards misses nothing; what was read before may have missed what
+   * happened between the read and the socket.
+   */
+  private heard = false
+  private untilHeard: (() => void)[] = []
+  /** The inbox was read before the socket was open: its first open reads it again. */
+  private readUnheard = false
 
   constructor(api = new ApiClient(), languages?: readonly string[]) {
     super()
@@ -100,7 +109,7 @@ export class Dashboard extends EventTarget {
       this.team.handleFrame(f)
       this.dispatchEvent(new MentionEvent(f.note, f.conversation))
     },
-    read: (f) => this.lists.setUnread(f.conversationId, f.unread),
+    read: (f) => this.lists.setUnread(f.conversationId, f.unread, f.upTo),
     typing: (f) => this.thread.typingFrame(f),
     presence: (f) => {
       this.session.presence(f.presence)
@@ -128,6 +137,8 @@ export class Dashboard extends EventTarget {
   }
 
   signedOut(): void {
+    this.heard = false
+    this.readUnheard = false
     this.session.signedOut()
     this.lists.reset()
     this.thread.reset()
@@ -135,8 +146,14 @@ export class Dashboard extends EventTarget {
     this.team.reset()
   }
 
-  /** What the inbox needs after sign-in, all at once (a failed part leaves its default). */
-  async loadInbox(): Promise<void> {
+  /**
+   * What the inbox needs after sign-in, all at once (a failed part leaves its default). Read once
+   * the socket is open (waiting up to `waitMs`), so nothing that happens in between is missed; a
+   * socket slower than that gets the lists and unread counts read again when it opens.
+   */
+  async loadInbox(waitMs = 2_000): Promise<void> {
+    if (!this.heard) await new Promise<void>((resolve) => (this.untilHeard.push(resolve), setTimeout(resolve, waitMs)))
+    if (!this.heard) this.readUnheard = true
     await Promise.all([
       this.lists.loadList(this.lists.view),
       this.lists.loadCounts().catch(() => {}),
@@ -181,8 +198,16 @@ export class Dashboard extends EventTarget {
 
   /** On every (re)connect: after a gap anything may have changed, so reload what is on screen. */
   onSocketOpen(reconnect: boolean): void {
+    this.heard = true
+    for (const wake of this.untilHeard.splice(0)) wake()
     this.thread.reconnected(reconnect)
-    if (!reconnect) return
+    if (!reconnect) {
+      if (!this.readUnheard) return
+      this.readUnheard = false
+      void this.lists.loadList(this.lists.view, false, true)
+      void this.lists.loadUnread().catch(() => {})
+      return
+    }
     const selectedId = this.lists.selectedId
     const selected = selectedId ? this.lists.get(selectedId) : undefined
     this.lists.reconnected()

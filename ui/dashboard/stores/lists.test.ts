@@ -6,20 +6,28 @@ import { Dashboard } from './dashboard.ts'
 import { viewOf } from './lists.ts'
 import { NOWHERE, conv, me, msg, settle, signedIn, visitor, watch } from './stores.testing.ts'
 
-/** An API whose list reads wait until the test answers them, by view. */
+/** An API whose reads wait until the test answers them, by view (list reads) or path. */
 class HeldApi extends ApiClient {
-  held = new Map<string, (page: unknown) => void>()
+  held = new Map<string, ((page: unknown) => void)[]>()
   reads: string[] = []
   override get<T>(path: string): Promise<T> {
     const view = new URLSearchParams(path.split('?')[1]).get('view') ?? path
     this.reads.push(view)
-    return new Promise<T>((resolve) => this.held.set(view, resolve as (page: unknown) => void))
+    return new Promise<T>((resolve) => this.held.set(view, [...(this.held.get(view) ?? []), resolve as (page: unknown) => void]))
   }
   answer(view: string, items: unknown[]): void {
-    this.held.get(view)!({ items, nextCursor: null })
-    this.held.delete(view)
+    this.reply(view, { items, nextCursor: null })
+  }
+  /** Answers every read of `key` waiting now. */
+  reply(key: string, body: unknown): void {
+    for (const resolve of this.held.get(key)!) resolve(body)
+    this.held.delete(key)
   }
 }
+
+const UNREAD = '/api/conversations/unread'
+const COUNTS = '/api/conversations/counts'
+const counts = (unassigned: number) => ({ unassigned, byAssignee: {}, unassignedByGroup: {} })
 
 describe('lists store', () => {
   it('puts a conversation in Unassigned, Mine, Others or Resolved', () => {
@@ -34,7 +42,7 @@ describe('lists store', () => {
     const changes = await watch(d)
     const mine = conv({ assignee: { id: 'me', name: 'Alex' }, lastSeq: 2 })
     d.handleFrame({ type: 'conversation', conversation: mine, change: 'assigned' })
-    d.handleFrame({ type: 'read', conversationId: 'c1', seq: 1, unread: 1 })
+    d.handleFrame({ type: 'read', conversationId: 'c1', seq: 1, unread: 1, upTo: 2 })
     expect(d.lists.list('mine').map((c) => c.id)).toEqual(['c1'])
     expect(d.lists.unreadTotal).toBe(1)
     expect(await changes.take()).toEqual(['lists'])
@@ -87,8 +95,94 @@ describe('lists store', () => {
     // My own reply and a resolved conversation's message are nobody's unread.
     d.handleFrame({ type: 'message', message: msg('m4', 4, { authorType: 'agent', authorId: 'me' }), conversation: { ...c, lastSeq: 4 } })
     expect(d.lists.unreadTotal).toBe(2)
-    d.handleFrame({ type: 'read', conversationId: 'c1', seq: 4, unread: 0 })
+    d.handleFrame({ type: 'read', conversationId: 'c1', seq: 4, unread: 0, upTo: 4 })
     expect(d.lists.unreadTotal).toBe(0)
+  })
+
+  it('counts every visitor message once when frames cross the read of my unread counts', async () => {
+    const api = new HeldApi(NOWHERE)
+    const d = new Dashboard(api, ['en'])
+    d.session.signedIn(me, 'csrf')
+    const visitorSays = (id: string, seq: number) => d.handleFrame({ type: 'message', message: msg(`${id}-${seq}`, seq, { conversationId: id }), conversation: conv({ id, lastSeq: seq }) })
+    const read = d.lists.loadUnread()
+    await settle()
+    // While the read is under way: c1's seq 4 is in the answer, its seq 6 is not; c2's message is
+    // not in it either; c3 was read in another tab after its message, before the answer was taken.
+    visitorSays('c1', 4)
+    visitorSays('c1', 6)
+    visitorSays('c2', 1)
+    visitorSays('c3', 2)
+    d.handleFrame({ type: 'read', conversationId: 'c3', seq: 2, unread: 0, upTo: 2 })
+    api.reply(UNREAD, { unread: { c1: 2 }, upTo: { c1: 5 } })
+    await read
+    expect([d.lists.unreadOf('c1'), d.lists.unreadOf('c2'), d.lists.unreadOf('c3')]).toEqual([3, 1, 0])
+    // A read answered before a message we have counted since leaves that message unread.
+    d.handleFrame({ type: 'read', conversationId: 'c1', seq: 5, unread: 0, upTo: 5 })
+    expect(d.lists.unreadOf('c1')).toBe(1)
+    // A message the counts have already is not counted again (resumed after a reconnect).
+    visitorSays('c1', 6)
+    expect(d.lists.unreadTotal).toBe(2)
+
+    // Before the answers carried upTo, c1 read 2 (its crossed message lost or counted twice) and c2 read 0.
+    const again = d.lists.loadUnread()
+    await settle()
+    visitorSays('c2', 2)
+    api.reply(UNREAD, { unread: { c1: 1, c2: 1 }, upTo: { c1: 6, c2: 1 } })
+    await again
+    expect([d.lists.unreadOf('c1'), d.lists.unreadOf('c2')]).toEqual([1, 2])
+  })
+
+  it('keeps a counts frame that came while the counts were read', async () => {
+    const api = new HeldApi(NOWHERE)
+    const d = new Dashboard(api, ['en'])
+    d.session.signedIn(me, 'csrf')
+    const read = d.lists.loadCounts()
+    await settle()
+    d.handleFrame({ type: 'counts', counts: counts(2) })
+    api.reply(COUNTS, counts(1))
+    await read
+    expect(d.lists.counts?.unassigned).toBe(2)
+    // With no frame meanwhile, the answer is taken.
+    const again = d.lists.loadCounts()
+    await settle()
+    api.reply(COUNTS, counts(3))
+    await again
+    expect(d.lists.counts?.unassigned).toBe(3)
+  })
+
+  it('reads the inbox once the socket is open, and again on its first open when it was read before', async () => {
+    const api = new HeldApi(NOWHERE)
+    const d = new Dashboard(api, ['en'])
+    d.session.signedIn(me, 'csrf')
+    const inbox = d.loadInbox(50)
+    await settle()
+    expect(api.reads).toEqual([]) // waiting for the socket
+    d.onSocketOpen(false)
+    await settle()
+    expect(api.reads).toContain('unassigned')
+    expect(api.reads).toContain(UNREAD)
+    for (const key of [...api.held.keys()]) api.reply(key, key === 'unassigned' ? { items: [], nextCursor: null } : key === UNREAD ? { unread: {}, upTo: {} } : [])
+    await inbox
+    api.reads.length = 0
+    d.onSocketOpen(false)
+    expect(api.reads).toEqual([]) // read after the open: nothing to read again
+
+    // A socket slower than the wait: the inbox is read without it, and read again when it opens.
+    d.signedOut()
+    d.session.signedIn(me, 'csrf')
+    const late = d.loadInbox(50)
+    await new Promise((r) => setTimeout(r, 80))
+    expect(api.reads).toContain('unassigned')
+    api.reads.length = 0
+    d.onSocketOpen(false)
+    await settle()
+    // The list's read under way is followed by a new one once it is answered.
+    expect(api.reads).toEqual([UNREAD])
+    api.answer('unassigned', [])
+    await settle()
+    expect(api.reads).toEqual([UNREAD, 'unassigned'])
+    for (const key of [...api.held.keys()]) api.reply(key, key === 'unassigned' ? { items: [], nextCursor: null } : key === UNREAD ? { unread: {}, upTo: {} } : [])
+    await late
   })
 
   it('narrows Unassigned to my groups when asked', () => {

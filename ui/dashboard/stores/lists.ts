@@ -25,6 +25,12 @@ export function viewOf(c: Conversation, meId: string): ListView {
   return c.assignee.id === meId ? 'mine' : 'others'
 }
 
+/**
+ * One change to my unread counts: a visitor's message (`seq`), or a read's answer (`unread` left,
+ * counted up to the conversation's seq `upTo`).
+ */
+type UnreadChange = { id: string; seq: number } | { id: string; unread: number; upTo: number }
+
 export interface ListsDeps {
   session: SessionStore
   settings: SettingsStore
@@ -45,8 +51,19 @@ export class ListsStore extends Store {
    */
   private loading = new Map<ListView, Promise<void>>()
   selectedId: string | null = null
-  /** My unread visitor messages per open conversation: stored on the server, kept live by 'read' frames. */
+  /** My unread visitor messages per open conversation: stored on the server, kept live by frames. */
   unread = new Map<string, number>()
+  /** Per conversation, the last seq its unread count accounts for: a message at or below it is counted already. */
+  private unreadUpTo = new Map<string, number>()
+  /** Per conversation, the seqs of the messages counted one by one since its count was last answered. */
+  private countedSince = new Map<string, number[]>()
+  /**
+   * The reads of all my unread counts under way, each collecting the changes that crossed it; they
+   * are played again over its answer (the answer may be older or newer than each of them).
+   */
+  private unreadReads = new Set<UnreadChange[]>()
+  /** Counts frames received: a counts answer that a frame crossed is not newer than that frame. */
+  private countsFrames = 0
   /** Unassigned narrowed to the groups I am a member of (the list's toggle). */
   myGroupsOnly = false
   /** The last sequence number a read was sent for, per conversation, so one read goes out once. */
@@ -71,6 +88,8 @@ export class ListsStore extends Store {
     this.cursors.clear()
     this.counts = null
     this.unread.clear()
+    this.unreadUpTo.clear()
+    this.countedSince.clear()
     this.readSent.clear()
     this.selectedId = null
     this.changed()
@@ -116,10 +135,13 @@ export class ListsStore extends Store {
     return this.loading.has(this.view)
   }
 
-  /** Reads a list's first page (or, `more`, its next one); a read of that list under way is waited for instead. */
-  loadList(view: ListView = this.view, more = false): Promise<void> {
+  /**
+   * Reads a list's first page (or, `more`, its next one); a read of that list under way is waited
+   * for instead, or, `fresh`, followed by a new one (it began before something we must see).
+   */
+  loadList(view: ListView = this.view, more = false, fresh = false): Promise<void> {
     const running = this.loading.get(view)
-    if (running) return running
+    if (running) return fresh ? running.then(() => this.loadList(view, more)) : running
     const cursor = more ? this.cursors.get(view) : undefined
     if (more && !cursor) return Promise.resolve()
     this.listError = null
@@ -154,11 +176,17 @@ export class ListsStore extends Store {
   }
 
   async loadCounts(): Promise<void> {
-    this.setCounts(await this.api.get<Counts>('/api/conversations/counts'))
+    const frames = this.countsFrames
+    const counts = await this.api.get<Counts>('/api/conversations/counts')
+    // A counts frame that came meanwhile may be newer, and any change after it sends another.
+    if (this.countsFrames !== frames) return
+    this.counts = counts
+    this.changed()
   }
 
   /** The 'counts' frame. */
   setCounts(counts: Counts): void {
+    this.countsFrames++
     this.counts = counts
     this.changed()
   }
@@ -239,9 +267,26 @@ export class ListsStore extends Store {
 
   // Unread -----------------------------------------------------------------------------------
 
+  /**
+   * Reads all my unread counts. Frames that crossed the read are played again over the answer: a
+   * message the answer counted already (its seq at or below the count's `upTo`) is not counted
+   * twice, and one it missed is not lost.
+   */
   async loadUnread(): Promise<void> {
-    const { unread } = await this.api.get<{ unread: Record<string, number> }>('/api/conversations/unread')
-    this.unread = new Map(Object.entries(unread))
+    const crossed: UnreadChange[] = []
+    this.unreadReads.add(crossed)
+    let answer: { unread: Record<string, number>; upTo: Record<string, number> }
+    try {
+      answer = await this.api.get('/api/conversations/unread')
+    } finally {
+      this.unreadReads.delete(crossed)
+    }
+    this.unread = new Map(Object.entries(answer.unread))
+    this.unreadUpTo = new Map(Object.entries(answer.upTo))
+    this.countedSince.clear()
+    for (const change of crossed) this.applyUnread(change)
+    // Resolved meanwhile: it asks for nobody's attention.
+    for (const id of this.unread.keys()) if (this.conversations.get(id)?.status === 'resolved') this.unread.delete(id)
     this.changed()
     // A thread opened before the answer came is read, whatever the answer says about it.
     if (this.selectedId) this.markRead(this.selectedId)
@@ -264,20 +309,45 @@ export class ListsStore extends Store {
     if (!c || !this.meId || (typeof document !== 'undefined' && document.visibilityState !== 'visible')) return
     if ((this.readSent.get(id) ?? -1) >= c.lastSeq && !this.unread.has(id)) return
     this.readSent.set(id, c.lastSeq)
-    this.unread.delete(id)
+    this.unreadChanged({ id, unread: 0, upTo: c.lastSeq })
     this.changed()
-    this.api.post<{ seq: number; unread: number }>(`/api/conversations/${id}/read`, { seq: c.lastSeq }).then(
-      (r) => this.setUnread(id, r.unread),
+    this.api.post<{ seq: number; unread: number; upTo: number }>(`/api/conversations/${id}/read`, { seq: c.lastSeq }).then(
+      (r) => this.setUnread(id, r.unread, r.upTo),
       // Not stored: the next look at the thread sends it again.
       () => this.readSent.delete(id),
     )
   }
 
-  /** The 'read' frame (my other tabs read it), or the server's answer to my read. */
-  setUnread(id: string, n: number): void {
-    if (n > 0) this.unread.set(id, n)
-    else this.unread.delete(id)
-    this.changed()
+  /** The 'read' frame (my other tabs read it), or the server's answer to my read: `n` left, counted up to seq `upTo`. */
+  setUnread(id: string, n: number, upTo: number): void {
+    if (this.unreadChanged({ id, unread: n, upTo })) this.changed()
+  }
+
+  /** A change to my unread counts, noted for the reads under way; false when the counts have it already. */
+  private unreadChanged(change: UnreadChange): boolean {
+    for (const crossed of this.unreadReads) crossed.push(change)
+    return this.applyUnread(change)
+  }
+
+  private applyUnread(change: UnreadChange): boolean {
+    const { id } = change
+    const upTo = this.unreadUpTo.get(id) ?? -1
+    const counted = this.countedSince.get(id) ?? []
+    if ('unread' in change) {
+      // An answer computed before messages we have counted since leaves those unread.
+      const later = change.upTo < upTo ? counted.filter((seq) => seq > change.upTo) : []
+      const n = change.unread + later.length
+      if (n > 0) this.unread.set(id, n)
+      else this.unread.delete(id)
+      this.countedSince.set(id, later)
+      this.unreadUpTo.set(id, Math.max(upTo, change.upTo))
+      return true
+    }
+    if (change.seq <= upTo) return false
+    this.unread.set(id, this.unreadOf(id) + 1)
+    this.countedSince.set(id, [...counted, change.seq])
+    this.unreadUpTo.set(id, change.seq)
+    return true
   }
 
   /** A visitor's message arrived (`news`: not one we had already, e.g. resumed after a reconnect). */
@@ -286,10 +356,7 @@ export class ListsStore extends Store {
     const id = message.conversationId
     if (this.selectedId === id) this.markRead(id)
     // markRead does nothing in a hidden tab: then the message waits, unread.
-    if (this.selectedId !== id || this.readSent.get(id) !== conversation.lastSeq) {
-      this.unread.set(id, this.unreadOf(id) + 1)
-      this.changed()
-    }
+    if ((this.selectedId !== id || this.readSent.get(id) !== conversation.lastSeq) && this.unreadChanged({ id, seq: message.seq })) this.changed()
   }
 
   // Conversation actions -----------------------------------------------------------------------
