@@ -1,29 +1,8 @@
 // The lists store on its own and as the frame router feeds it: which tab a conversation is in,
 // order, live counts and unread messages.
 import { describe, expect, it } from 'bun:test'
-import { ApiClient } from '../../shared/api.ts'
-import { Dashboard } from './dashboard.ts'
 import { viewOf } from './lists.ts'
-import { NOWHERE, conv, me, msg, settle, signedIn, visitor, watch } from './stores.testing.ts'
-
-/** An API whose reads wait until the test answers them, by view (list reads) or path. */
-class HeldApi extends ApiClient {
-  held = new Map<string, ((page: unknown) => void)[]>()
-  reads: string[] = []
-  override get<T>(path: string): Promise<T> {
-    const view = new URLSearchParams(path.split('?')[1]).get('view') ?? path
-    this.reads.push(view)
-    return new Promise<T>((resolve) => this.held.set(view, [...(this.held.get(view) ?? []), resolve as (page: unknown) => void]))
-  }
-  answer(view: string, items: unknown[]): void {
-    this.reply(view, { items, nextCursor: null })
-  }
-  /** Answers every read of `key` waiting now. */
-  reply(key: string, body: unknown): void {
-    for (const resolve of this.held.get(key)!) resolve(body)
-    this.held.delete(key)
-  }
-}
+import { conv, me, msg, settle, signedIn, signedInHeld, visitor, watch } from './stores.testing.ts'
 
 const UNREAD = '/api/conversations/unread'
 const COUNTS = '/api/conversations/counts'
@@ -100,9 +79,7 @@ describe('lists store', () => {
   })
 
   it('counts every visitor message once when frames cross the read of my unread counts', async () => {
-    const api = new HeldApi(NOWHERE)
-    const d = new Dashboard(api, ['en'])
-    d.session.signedIn(me, 'csrf')
+    const { d, api } = signedInHeld()
     const visitorSays = (id: string, seq: number) => d.handleFrame({ type: 'message', message: msg(`${id}-${seq}`, seq, { conversationId: id }), conversation: conv({ id, lastSeq: seq }) })
     const read = d.lists.loadUnread()
     await settle()
@@ -133,9 +110,7 @@ describe('lists store', () => {
   })
 
   it('keeps a counts frame that came while the counts were read', async () => {
-    const api = new HeldApi(NOWHERE)
-    const d = new Dashboard(api, ['en'])
-    d.session.signedIn(me, 'csrf')
+    const { d, api } = signedInHeld()
     const read = d.lists.loadCounts()
     await settle()
     d.handleFrame({ type: 'counts', counts: counts(2) })
@@ -151,9 +126,7 @@ describe('lists store', () => {
   })
 
   it('reads the inbox once the socket is open, and again on its first open when it was read before', async () => {
-    const api = new HeldApi(NOWHERE)
-    const d = new Dashboard(api, ['en'])
-    d.session.signedIn(me, 'csrf')
+    const { d, api } = signedInHeld()
     const inbox = d.loadInbox(50)
     await settle()
     expect(api.reads).toEqual([]) // waiting for the socket
@@ -212,9 +185,7 @@ describe('lists store', () => {
   })
 
   it('reads Resolved when it is opened while Unassigned is still loading, and shows each list its own state', async () => {
-    const api = new HeldApi(NOWHERE)
-    const d = new Dashboard(api, ['en'])
-    d.session.signedIn(me, 'csrf')
+    const { d, api } = signedInHeld()
     const unassigned = d.lists.loadList('unassigned')
     expect(d.lists.listLoading).toBe(true)
     const resolved = d.lists.setView('resolved')

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'bun:test'
 import { ApiClient, ApiError } from '../../shared/api.ts'
 import { SessionStore } from './session.ts'
-import { me, NOWHERE, signedIn, watch } from './stores.testing.ts'
+import { me, NOWHERE, settle, signedIn, signedInHeld, watch } from './stores.testing.ts'
 
 describe('session store', () => {
   it("takes the agent's own language at sign-in, whatever the browser prefers", () => {
@@ -30,6 +30,16 @@ describe('session store', () => {
     presence('me', 'offline')
     expect(d.session.me?.status).toBe('offline')
     expect(await changes.take()).toEqual(['session'])
+  })
+
+  it("keeps a colleague's presence that changed while the team was read", async () => {
+    const { d, api } = signedInHeld()
+    const read = d.session.loadAgents()
+    await settle()
+    d.handleFrame({ type: 'presence', presence: { agentId: 'jana', presence: 'offline', status: 'online', connected: false } })
+    api.reply('/api/agents', [me, { ...me, id: 'jana', name: 'Jana', presence: 'online' }])
+    await read
+    expect(d.session.agents.find((a) => a.id === 'jana')?.presence).toBe('offline')
   })
 
   it('says a lost connection only after the socket was open once', () => {

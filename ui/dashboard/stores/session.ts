@@ -17,6 +17,8 @@ export class SessionStore extends Store {
   lang: Language
   t = translator(CATALOGS, 'en')
   agents: Agent[] = []
+  /** The reads of the agents' list under way, each collecting the presence frames that crossed it. */
+  private presenceCrossing = new Set<AgentPresence[]>()
   connection: SocketState = 'closed'
   /** Whether the socket has been open once this session (the first connect is not a "lost connection"). */
   everConnected = false
@@ -85,7 +87,15 @@ export class SessionStore extends Store {
   }
 
   async loadAgents(): Promise<void> {
-    this.agents = await this.api.get<Agent[]>('/api/agents')
+    const crossed: AgentPresence[] = []
+    this.presenceCrossing.add(crossed)
+    try {
+      this.agents = await this.api.get<Agent[]>('/api/agents')
+    } finally {
+      this.presenceCrossing.delete(crossed)
+    }
+    // Presence that changed while the list was read may be newer than the list's.
+    for (const p of crossed) this.agents = withPresence(this.agents, p)
     const me = this.agents.find((a) => a.id === this.me?.id)
     if (me && this.me) this.me = { ...this.me, ...me }
     this.changed()
@@ -99,8 +109,12 @@ export class SessionStore extends Store {
 
   /** The 'presence' frame: an agent's status or connection changed (me included). */
   presence(p: AgentPresence): void {
-    this.agents = this.agents.map((a) => (a.id === p.agentId ? { ...a, presence: p.presence, status: p.status } : a))
+    for (const crossed of this.presenceCrossing) crossed.push(p)
+    this.agents = withPresence(this.agents, p)
     if (this.me?.id === p.agentId) this.me = { ...this.me, presence: p.presence, status: p.status }
     this.changed()
   }
 }
+
+const withPresence = (agents: Agent[], p: AgentPresence): Agent[] =>
+  agents.map((a) => (a.id === p.agentId ? { ...a, presence: p.presence, status: p.status } : a))

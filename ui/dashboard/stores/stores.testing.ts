@@ -117,3 +117,30 @@ export async function watch(d: Dashboard) {
     },
   }
 }
+
+/** An API whose reads wait until the test answers them, by view (list reads) or path. */
+export class HeldApi extends ApiClient {
+  held = new Map<string, ((page: unknown) => void)[]>()
+  reads: string[] = []
+  override get<T>(path: string): Promise<T> {
+    const view = new URLSearchParams(path.split('?')[1]).get('view') ?? path
+    this.reads.push(view)
+    return new Promise<T>((resolve) => this.held.set(view, [...(this.held.get(view) ?? []), resolve as (page: unknown) => void]))
+  }
+  answer(view: string, items: unknown[]): void {
+    this.reply(view, { items, nextCursor: null })
+  }
+  /** Answers every read of `key` waiting now. */
+  reply(key: string, body: unknown): void {
+    for (const resolve of this.held.get(key)!) resolve(body)
+    this.held.delete(key)
+  }
+}
+
+/** A signed-in dashboard whose reads wait for the test's answers. */
+export function signedInHeld(agent: Agent = me) {
+  const api = new HeldApi(NOWHERE)
+  const d = new Dashboard(api, ['en'])
+  d.session.signedIn(agent, 'csrf')
+  return { d, api }
+}

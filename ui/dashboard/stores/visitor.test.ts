@@ -1,6 +1,6 @@
 // The visitor store: the card's visitor, their browsing history and conversations.
 import { describe, expect, it } from 'bun:test'
-import { conv, msg, signedIn, visitor, watch } from './stores.testing.ts'
+import { conv, msg, settle, signedIn, signedInHeld, visitor, watch } from './stores.testing.ts'
 
 describe('visitor store', () => {
   it('keeps a visitor from the visitor frame and their name in the lists, and forgets the history of a card not on screen', async () => {
@@ -25,6 +25,32 @@ describe('visitor store', () => {
     expect(v.online).toBe(false)
     expect(Date.parse(v.lastSeenAt)).toBeGreaterThan(Date.parse('2026-11-30T08:00:00.000Z'))
     expect(await changes.take()).toEqual(['visitor'])
+  })
+
+  it('keeps what frames said while the card was read over an answer older than them', async () => {
+    const { d, api } = signedInHeld()
+    const card = d.visitor.loadVisitor('v1')
+    await settle()
+    // The visitor left, and their other conversation was resolved, while the card was read.
+    d.handleFrame({ type: 'visitor.presence', visitorId: 'v1', online: false })
+    d.handleFrame({ type: 'conversation', conversation: conv({ id: 'c0', status: 'resolved', resolvedAt: '2026-11-30T09:05:00.000Z' }), change: 'resolved' })
+    api.reply('/api/visitors/v1', visitor({ online: true, name: 'Jana' }))
+    api.reply('/api/visitors/v1/conversations', [conv({ id: 'c0' })])
+    api.reply(`/api/visitors/v1/pages?limit=20`, [])
+    api.reply('/api/settings/meta', { geoAttribution: '' })
+    await card
+    expect(d.visitor.visitors.get('v1')?.online).toBe(false)
+    expect(d.visitor.visitors.get('v1')?.name).toBe('Jana')
+    expect(d.visitor.visitorConversations.get('v1')?.items.map((c) => `${c.id}:${c.status}`)).toEqual(['c0:resolved'])
+    // Read again with nothing crossing it: the answer is taken.
+    const again = d.visitor.loadVisitor('v1')
+    await settle()
+    api.reply('/api/visitors/v1', visitor({ online: true, name: 'Jana' }))
+    api.reply('/api/visitors/v1/conversations', [conv({ id: 'c0' })])
+    api.reply(`/api/visitors/v1/pages?limit=20`, [])
+    await again
+    expect(d.visitor.visitors.get('v1')?.online).toBe(true)
+    expect(d.visitor.visitorConversations.get('v1')?.items.map((c) => `${c.id}:${c.status}`)).toEqual(['c0:open'])
   })
 
   it("keeps the card's earlier conversations in step with every newer picture of them, newest first", async () => {
