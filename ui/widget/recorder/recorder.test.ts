@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core'
 import { AgentClient, startWithOwner, type TestServer, type TestSocket } from '../../../server/testing/harness.ts'
 import { runRecordingJobs } from '../../../server/domain/recordings/recordings.usecases.ts'
 import { launchBrowser, screenshotPath } from '../../testing/browser.ts'
-import { openDemo, until } from '../widget.testing.ts'
+import { openDemo, until, type DemoPage } from '../widget.testing.ts'
 
 let srv: TestServer
 let owner: AgentClient
@@ -182,78 +182,91 @@ describe('recording typed values when the owner allows it', () => {
 })
 
 describe('what stops recording', () => {
-  async function sendsNothing(opts: { init?: string; path?: string }, act?: (page: Page) => Promise<void>) {
-    // The same steps record a visit when nothing stops it (the first test above proves it).
-    const { page, context, errors } = await openDemo(browser, srv.url, opts)
-    await act?.(page)
-    await page.locator('parley-chat .launcher').click()
-    await page.mouse.move(200, 300)
-    await page.mouse.move(400, 500)
-    // Longer than the idle wait and a flush interval together.
-    await Bun.sleep(7_000)
-    expect(await recorderFetched(page)).toBe(false)
-    const visitorId = await visitorIdOf(page)
-    await page.goto('about:blank')
-    await Bun.sleep(300)
-    expect(await srv.db.sql`select id from recordings where visitor_id = ${visitorId}`).toHaveLength(0)
-    expect(errors).toEqual([])
-    await context.close()
+  const QUEUE = `window.parley = function(){ (window.parley.q = window.parley.q || []).push(arguments) };`
+  const recordingsOf = async (visitorId: string) => (await srv.db.sql`select id from recordings where visitor_id = ${visitorId}`).length
+
+  /** Opens /demo (or `path`) and uses it as a visitor would: opens the chat, moves the mouse. */
+  async function visit(opts: Parameters<typeof openDemo>[2] = {}): Promise<DemoPage> {
+    const demo = await openDemo(browser, srv.url, opts)
+    await demo.page.locator('parley-chat .launcher').click()
+    await demo.page.mouse.move(200, 300)
+    await demo.page.mouse.move(400, 500)
+    return demo
   }
 
-  it("sends nothing on a page that calls parley('recording:disable')", async () => {
-    await sendsNothing({ init: `window.parley = function(){ (window.parley.q = window.parley.q || []).push(arguments) }; parley('recording:disable')` })
+  /**
+   * `quiet` were opened first, then `control`, used the same way, which is recorded. Once the
+   * control fetched the recorder and its recording is stored, each quiet page has had longer to do
+   * the same: none may have fetched the recorder, nor stored anything, also after it is left (a
+   * page hide sends the last chunk). A recorder that starts everywhere fails here, never passes.
+   */
+  async function sendsNothingBeside(control: DemoPage, quiet: DemoPage[]): Promise<void> {
+    const controlId = await visitorIdOf(control.page)
+    await until(() => recorderFetched(control.page), 'the control page fetched the recorder', 15_000)
+    await control.page.mouse.move(100, 100)
+    await control.page.goto('about:blank')
+    await until(async () => (await recordingsOf(controlId)) === 1, "the control page's recording", 15_000)
+    await Bun.sleep(500)
+    const ids = await Promise.all(quiet.map((q) => visitorIdOf(q.page)))
+    for (const q of quiet) expect(await recorderFetched(q.page)).toBe(false)
+    await Promise.all(quiet.map((q) => q.page.goto('about:blank')))
+    await Bun.sleep(300)
+    for (const id of ids) expect(await recordingsOf(id)).toBe(0)
+    for (const q of [control, ...quiet]) expect(q.errors).toEqual([])
+  }
+
+  it("sends nothing on a page that calls parley('recording:disable'), from a browser with Global Privacy Control (honoured by default), or from a phone when the owner records desktops only", async () => {
+    await owner.request('PUT', '/api/settings/recordings', { recordMobile: false })
+    const opened: DemoPage[] = []
+    try {
+      opened.push(await visit({ init: `${QUEUE} parley('recording:disable')` }))
+      opened.push(await visit({ init: `Object.defineProperty(navigator, 'globalPrivacyControl', { value: true })` }))
+      // Chrome on a phone says so in userAgentData; Safari only in the User-Agent.
+      opened.push(await visit({ viewport: { width: 390, height: 844 }, init: `Object.defineProperty(navigator, 'userAgentData', { value: { mobile: true } })` }))
+      const control = await visit()
+      opened.push(control)
+      await sendsNothingBeside(control, opened.slice(0, -1))
+    } finally {
+      await owner.request('PUT', '/api/settings/recordings', { recordMobile: true })
+      for (const o of opened) await o.context.close()
+    }
   })
 
   it("sends nothing anywhere on the site after parley('recording:off'), until parley('recording:on')", async () => {
-    // Said once, on the first page; the next pages of the site are not recorded either.
-    const { page, context } = await openDemo(browser, srv.url, {
-      init: `window.parley = function(){ (window.parley.q = window.parley.q || []).push(arguments) }; if (location.pathname === '/demo') parley('recording:off')`,
-    })
-    for (const path of ['/demo/socks', '/demo/shell']) {
-      await page.goto(srv.url + path)
-      await page.locator('parley-chat .launcher').waitFor()
-      await page.mouse.move(300, 300)
-      await Bun.sleep(5_000)
-      expect(await recorderFetched(page)).toBe(false)
-    }
-    const visitorId = await visitorIdOf(page)
-    await page.evaluate(() => (window as unknown as { parley: (...a: unknown[]) => void }).parley('recording:on'))
-    await until(() => recorderFetched(page), 'the recorder loaded after recording:on', 15_000)
-    await page.mouse.move(100, 100)
-    await page.goto('about:blank')
-    await until(async () => (await srv.db.sql`select id from recordings where visitor_id = ${visitorId}`).length === 1, 'a recording after recording:on', 15_000)
-    await context.close()
-  })
+    // Said once, on the first page; the next page of the site is not recorded either (beside one that is).
+    const off = await openDemo(browser, srv.url, { init: `${QUEUE} if (location.pathname === '/demo') parley('recording:off')` })
+    await off.page.goto(srv.url + '/demo/socks')
+    await off.page.locator('parley-chat .launcher').waitFor()
+    await off.page.mouse.move(300, 300)
+    const control = await visit()
+    const visitorId = await visitorIdOf(off.page)
+    await until(() => recorderFetched(control.page), 'the control page fetched the recorder', 15_000)
+    await Bun.sleep(500)
+    expect(await recorderFetched(off.page)).toBe(false)
+    expect(await recordingsOf(visitorId)).toBe(0)
 
-  it("sends nothing for a browser with Global Privacy Control, which the owner honours by default", async () => {
-    await sendsNothing({ init: `Object.defineProperty(navigator, 'globalPrivacyControl', { value: true })` })
-  })
-
-  it('sends nothing from a phone when the owner records desktops only', async () => {
-    await owner.request('PUT', '/api/settings/recordings', { recordMobile: false })
-    try {
-      const { page, context, errors } = await openDemo(browser, srv.url, {
-        viewport: { width: 390, height: 844 },
-        // Chrome on a phone says so in userAgentData; Safari only in the User-Agent.
-        init: `Object.defineProperty(navigator, 'userAgentData', { value: { mobile: true } })`,
-      })
-      await page.mouse.move(100, 200)
-      await Bun.sleep(7_000)
-      expect(await recorderFetched(page)).toBe(false)
-      const visitorId = await visitorIdOf(page)
-      await page.goto('about:blank')
-      expect(await srv.db.sql`select id from recordings where visitor_id = ${visitorId}`).toHaveLength(0)
-      expect(errors).toEqual([])
-      await context.close()
-    } finally {
-      await owner.request('PUT', '/api/settings/recordings', { recordMobile: true })
-    }
+    await off.page.evaluate(() => (window as unknown as { parley: (...a: unknown[]) => void }).parley('recording:on'))
+    await until(() => recorderFetched(off.page), 'the recorder loaded after recording:on', 15_000)
+    await off.page.mouse.move(100, 100)
+    await off.page.goto('about:blank')
+    await until(async () => (await recordingsOf(visitorId)) === 1, 'a recording after recording:on', 15_000)
+    await off.context.close()
+    await control.context.close()
   })
 
   it("sends nothing while the owner's switch is off", async () => {
     await owner.request('PUT', '/api/settings/recordings', { enabled: false })
     try {
-      await sendsNothing({})
+      // No page can be recorded beside it: wait longer than the recorder's idle wait (4 s at most) and its fetch.
+      const { page, context, errors } = await visit()
+      await Bun.sleep(7_000)
+      expect(await recorderFetched(page)).toBe(false)
+      const visitorId = await visitorIdOf(page)
+      await page.goto('about:blank')
+      await Bun.sleep(300)
+      expect(await recordingsOf(visitorId)).toBe(0)
+      expect(errors).toEqual([])
+      await context.close()
     } finally {
       await owner.request('PUT', '/api/settings/recordings', { enabled: true })
     }
@@ -261,20 +274,26 @@ describe('what stops recording', () => {
 
   it('in consent mode sends nothing until the site gives consent, and records after it does', async () => {
     await owner.request('PUT', '/api/settings/recordings', { requireConsent: true })
+    const opened: DemoPage[] = []
     try {
-      await sendsNothing({})
-      const { page, context } = await openDemo(browser, srv.url)
-      await Bun.sleep(1500)
-      expect(await recorderFetched(page)).toBe(false)
-      await page.evaluate(() => (window as unknown as { parley: (...a: unknown[]) => void }).parley('analyticsConsent', true))
-      await until(() => recorderFetched(page), 'the recorder loaded after consent', 15_000)
-      const visitorId = await visitorIdOf(page)
-      await page.mouse.move(100, 100)
-      await page.goto('about:blank')
-      await until(async () => (await srv.db.sql`select id from recordings where visitor_id = ${visitorId}`).length === 1, 'a recording after consent', 15_000)
-      await context.close()
+      const waiting = await visit()
+      opened.push(waiting)
+      // Beside a page whose site gave consent at once.
+      const control = await visit({ init: `${QUEUE} parley('analyticsConsent', true)` })
+      opened.push(control)
+      await until(() => recorderFetched(control.page), 'the consenting page fetched the recorder', 15_000)
+      await Bun.sleep(500)
+      expect(await recorderFetched(waiting.page)).toBe(false)
+      await waiting.page.evaluate(() => (window as unknown as { parley: (...a: unknown[]) => void }).parley('analyticsConsent', true))
+      await until(() => recorderFetched(waiting.page), 'the recorder loaded after consent', 15_000)
+      const visitorId = await visitorIdOf(waiting.page)
+      await waiting.page.mouse.move(100, 100)
+      await waiting.page.goto('about:blank')
+      await until(async () => (await recordingsOf(visitorId)) === 1, 'a recording after consent', 15_000)
+      expect(waiting.errors).toEqual([])
     } finally {
       await owner.request('PUT', '/api/settings/recordings', { requireConsent: false })
+      for (const o of opened) await o.context.close()
     }
   })
 })
