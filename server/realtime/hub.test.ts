@@ -6,7 +6,7 @@ import type { Server } from 'bun'
 import { Hub, visitorTopic, type ReplySocket } from './hub.ts'
 import { silentLogger } from '../shared/logger.ts'
 import type { Sql } from '../db/client.ts'
-import type { ConversationView } from '../domain/conversations/conversations.types.ts'
+import type { ConversationView, Counts } from '../domain/conversations/conversations.types.ts'
 import type { MessageView } from '../domain/messages/messages.types.ts'
 
 /** Everything written, in order: [socket name, data, the cork it was written in (0: none)]. */
@@ -40,9 +40,10 @@ function world() {
     }
   }
   const server = { publish: (topic: string, data: string) => subscribers.get(topic)?.forEach((s) => s.send(data)) }
-  const hub = new Hub(null as unknown as Sql, silentLogger)
+  const reads: ((c: Counts) => void)[] = []
+  const hub = new Hub(null as unknown as Sql, silentLogger, () => new Promise<Counts>((resolve) => reads.push(resolve)))
   hub.attach(server as unknown as Server<unknown>)
-  return { hub, writes, FakeSocket }
+  return { hub, writes, FakeSocket, reads }
 }
 
 const turn = () => new Promise((r) => setImmediate(r))
@@ -198,5 +199,40 @@ describe('hub: widget sockets kept for blocks and restarts', () => {
     log.length = 0
     expect(hub.reconnectAll(8000)).toEqual({ closed: 2, windowMs: 1000 })
     expect(log.sort()).toEqual(['reconnect v1 198.51.100.1 catching up; reconnect within 1000 ms', 'reconnect v3 null catching up; reconnect within 1000 ms'])
+  })
+})
+
+describe('hub: counts', () => {
+  it('never lets an older picture of the counts follow a newer one: an overtaken read is dropped, and a first counts a later read overtook is not sent', async () => {
+    const { hub, writes, FakeSocket, reads } = world()
+    new FakeSocket('dashboard').subscribe('agents')
+    const counts = (unassigned: number): Counts => ({ unassigned, byAssignee: {}, unassignedByGroup: {} })
+    const published = () => writes.map(([, data]) => JSON.parse(data)).filter((f) => f.type === 'counts').map((f) => f.counts.unassigned)
+    hub.scheduleCounts()
+    await Bun.sleep(40)
+    hub.scheduleCounts() // a burst after the first read began
+    await Bun.sleep(40)
+    expect(reads).toHaveLength(2)
+    reads[1]!(counts(3))
+    await turn()
+    reads[0]!(counts(2)) // read first, answered last
+    await turn()
+    expect(published()).toEqual([3])
+
+    // A dashboard that just opened reads its own first counts; a read for every dashboard begins meanwhile.
+    const first = hub.firstCounts()
+    hub.scheduleCounts()
+    await Bun.sleep(40)
+    reads[3]!(counts(4))
+    await turn()
+    reads[2]!(counts(3))
+    expect(await first).toBeUndefined()
+    await turn()
+    expect(published()).toEqual([3, 4])
+    // With no read meanwhile it is sent.
+    const alone = hub.firstCounts()
+    reads[4]!(counts(5))
+    expect(await alone).toEqual(counts(5))
+    hub.stop()
   })
 })

@@ -109,6 +109,8 @@ export const encode = (frame: OutgoingFrame): string => JSON.stringify(frame)
 export class Hub {
   private server: Server<unknown> | null = null
   private countsTimer: ReturnType<typeof setTimeout> | null = null
+  /** The counts reads this hub started for every dashboard: one overtaken by a later read is not published. */
+  private countsReads = 0
   /** Agent sockets by agent id, so a deactivated agent's connections can be closed. */
   private agentSockets = new Map<string, Set<HubSocket>>()
   /** Dashboard sockets by session id, so a session that ends takes its sockets with it. */
@@ -121,7 +123,11 @@ export class Hub {
   private queued = 0
   private scheduled = false
 
-  constructor(private sql: Sql, private log: Logger) {}
+  constructor(
+    private sql: Sql,
+    private log: Logger,
+    private readCounts: () => Promise<Counts> = () => counts({ sql: this.sql }),
+  ) {}
 
   attach(server: Server<unknown>): void {
     this.server = server
@@ -266,17 +272,33 @@ export class Hub {
     this.publish(AGENTS, { type: 'presence', presence })
   }
 
-  /** Counts change with many events; coalesce bursts into one query and one frame. */
+  /**
+   * Counts change with many events; coalesce bursts into one query and one frame. Reads may
+   * overlap (a burst after the timer fired): an answer overtaken by a later read is dropped, so an
+   * older picture never follows a newer one.
+   */
   scheduleCounts(): void {
     if (this.countsTimer) return
     this.countsTimer = setTimeout(async () => {
       this.countsTimer = null
+      const read = ++this.countsReads
       try {
-        this.publish(AGENTS, { type: 'counts', counts: await counts({ sql: this.sql }) })
+        const counts = await this.readCounts()
+        if (read === this.countsReads) this.publish(AGENTS, { type: 'counts', counts })
       } catch (error) {
         this.log.warn('could not publish counts', { error })
       }
     }, 25)
+  }
+
+  /**
+   * A dashboard socket's first counts (it is subscribed already). Undefined when a read for every
+   * dashboard started meanwhile: its frame reaches this socket too, and is at least as new.
+   */
+  async firstCounts(): Promise<Counts | undefined> {
+    const before = this.countsReads
+    const counts = await this.readCounts()
+    return this.countsReads === before ? counts : undefined
   }
 
   // Blocking (#16) ------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import { AppError, DATABASE_UNAVAILABLE, isAppError, isDatabaseUnavailable } fro
 import { authenticate, connectionChanged, sessionActor, sessionIsLive, setStatus, type Actor } from '../domain/agents/agents.usecases.ts'
 import { recordPageView, visitorsConnected, visitorConnectionChanged } from '../domain/visitors/visitors.usecases.ts'
 import { batched } from '../shared/batch.ts'
-import { getConversation, getVisitorConversation, counts } from '../domain/conversations/conversations.usecases.ts'
+import { getConversation, getVisitorConversation } from '../domain/conversations/conversations.usecases.ts'
 import { listMessages, markDelivered, sendReply, type MessageResult } from '../domain/messages/messages.usecases.ts'
 import type { ConversationView } from '../domain/conversations/conversations.types.ts'
 import { SESSION_COOKIE, clientIp, isCrossSite, readCookie } from '../http/request.ts'
@@ -540,7 +540,8 @@ export const socketRoutes = (deps: AppDeps) => {
           }
           session.counted = true
           await connectionChanged(deps, deps.nodeId, actor.id, 1)
-          send(deps, ws, { type: 'counts', counts: await counts(deps) })
+          const first = await deps.hub.firstCounts()
+          if (first) send(deps, ws, { type: 'counts', counts: first })
         } catch (error) {
           deps.log.warn('agent socket open failed', { error })
         }
