@@ -248,6 +248,8 @@ export class ParleyApp extends LitElement {
     this.notice = ''
     this.screen = 'ready'
     this.socketCtl.socket.start()
+    // Read once the socket is open, so nothing written between the reads and the socket is missed.
+    await this.dashboard.untilHeard()
     // Before the first list loads, so a reload on a resolved conversation loads Resolved, not Open.
     const r = this.route
     if (r.page === 'inbox' && r.id && !parseSearchRoute(location.hash)) {

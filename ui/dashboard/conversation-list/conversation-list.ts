@@ -219,6 +219,8 @@ export class ParleyConversationList extends StoreElement {
       resolved: t('list.empty.resolved'),
     }[view]
     const narrowed = view === 'unassigned' && this.lists.myGroupsOnly
+    // Not read yet (signing in waits for the socket first) is not empty.
+    const reading = this.lists.listLoading || !this.lists.cursors.has(view)
     return html`
       ${this.tabs(open)}
       ${open
@@ -243,12 +245,12 @@ export class ParleyConversationList extends StoreElement {
         : nothing}</div>
       <div class="scroll">
       ${open ? nothing : this.searchPanel}
-      <ul class="rows" role="list" aria-busy=${this.lists.listLoading ? 'true' : 'false'} @keydown=${this.onKeydown}>
+      <ul class="rows" role="list" aria-busy=${reading ? 'true' : 'false'} @keydown=${this.onKeydown}>
         ${repeat(items, (c) => c.id, (c) => this.row(c))}
       </ul>
-      ${items.length === 0 && !this.lists.listLoading && !this.lists.listError ? html`<p class="empty">${narrowed ? t('list.empty.myGroups') : empty}</p>` : nothing}
+      ${items.length === 0 && !reading && !this.lists.listError ? html`<p class="empty">${narrowed ? t('list.empty.myGroups') : empty}</p>` : nothing}
       ${this.lists.listError ? html`<p class="state error" role="alert">${this.lists.listError} <button class="btn small" @click=${() => this.lists.loadList(view)}>${t('action.retry')}</button></p>` : nothing}
-      ${this.lists.listLoading && items.length === 0 ? html`<p class="state">${t('state.loading')}</p>` : nothing}
+      ${reading && items.length === 0 && !this.lists.listError ? html`<p class="state">${t('state.loading')}</p>` : nothing}
       ${this.lists.hasMore(view)
         ? html`<div class="more"><button class="btn" ?disabled=${this.lists.listLoading} @click=${() => this.lists.loadList(view, true)}>${t('list.loadMore')}</button></div>`
         : nothing}

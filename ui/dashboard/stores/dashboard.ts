@@ -60,8 +60,8 @@ export class Dashboard extends EventTarget {
    * happened between the read and the socket.
    */
   private heard = false
-  private untilHeard: (() => void)[] = []
-  /** The inbox was read before the socket was open: its first open reads it again. */
+  private waitingForOpen: (() => void)[] = []
+  /** Something was read before the socket was open: its first open reads it again. */
   private readUnheard = false
 
   constructor(api = new ApiClient(), languages?: readonly string[]) {
@@ -147,13 +147,17 @@ export class Dashboard extends EventTarget {
   }
 
   /**
-   * What the inbox needs after sign-in, all at once (a failed part leaves its default). Read once
-   * the socket is open (waiting up to `waitMs`), so nothing that happens in between is missed; a
-   * socket slower than that gets the lists and unread counts read again when it opens.
+   * Waits, at most `waitMs`, until the agent socket is open: what is read after that misses nothing
+   * that happens meanwhile. When the socket is slower, what is read without it (the list, the
+   * unread counts, the thread on screen) is read again when it opens.
    */
-  async loadInbox(waitMs = 2_000): Promise<void> {
-    if (!this.heard) await new Promise<void>((resolve) => (this.untilHeard.push(resolve), setTimeout(resolve, waitMs)))
+  async untilHeard(waitMs = 2_000): Promise<void> {
+    if (!this.heard) await new Promise<void>((resolve) => (this.waitingForOpen.push(resolve), setTimeout(resolve, waitMs)))
     if (!this.heard) this.readUnheard = true
+  }
+
+  /** What the inbox needs after sign-in, all at once (a failed part leaves its default). */
+  async loadInbox(): Promise<void> {
     await Promise.all([
       this.lists.loadList(this.lists.view),
       this.lists.loadCounts().catch(() => {}),
@@ -199,13 +203,15 @@ export class Dashboard extends EventTarget {
   /** On every (re)connect: after a gap anything may have changed, so reload what is on screen. */
   onSocketOpen(reconnect: boolean): void {
     this.heard = true
-    for (const wake of this.untilHeard.splice(0)) wake()
+    for (const wake of this.waitingForOpen.splice(0)) wake()
     this.thread.reconnected(reconnect)
     if (!reconnect) {
       if (!this.readUnheard) return
       this.readUnheard = false
       void this.lists.loadList(this.lists.view, false, true)
       void this.lists.loadUnread().catch(() => {})
+      const selectedId = this.lists.selectedId
+      if (selectedId && this.thread.threads.get(selectedId)?.messages.length) this.thread.resume(selectedId)
       return
     }
     const selectedId = this.lists.selectedId

@@ -127,10 +127,13 @@ describe('lists store', () => {
 
   it('reads the inbox once the socket is open, and again on its first open when it was read before', async () => {
     const { d, api } = signedInHeld()
-    const inbox = d.loadInbox(50)
+    let heard = false
+    const waiting = d.untilHeard(50).then(() => (heard = true))
     await settle()
-    expect(api.reads).toEqual([]) // waiting for the socket
+    expect(heard).toBe(false) // waiting for the socket
     d.onSocketOpen(false)
+    await waiting
+    const inbox = d.loadInbox()
     await settle()
     expect(api.reads).toContain('unassigned')
     expect(api.reads).toContain(UNREAD)
@@ -143,11 +146,18 @@ describe('lists store', () => {
     // A socket slower than the wait: the inbox is read without it, and read again when it opens.
     d.signedOut()
     d.session.signedIn(me, 'csrf')
-    const late = d.loadInbox(50)
-    await new Promise((r) => setTimeout(r, 80))
+    await d.untilHeard(50)
+    const late = d.loadInbox()
+    await settle()
     expect(api.reads).toContain('unassigned')
     api.reads.length = 0
+    // The thread on screen, read without the socket too, asks for what came after its last message.
+    d.lists.setSelected('c1')
+    d.thread.threads.set('c1', { messages: [msg('a', 1)], loading: false, error: null, hasEarlier: false })
+    const sent: unknown[] = []
+    d.socket = { send: (f) => sent.push(f) > 0 }
     d.onSocketOpen(false)
+    expect(sent).toContainEqual({ type: 'resume', conversationId: 'c1', afterSeq: 1 })
     await settle()
     // The list's read under way is followed by a new one once it is answered.
     expect(api.reads).toEqual([UNREAD])
