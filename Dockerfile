@@ -36,7 +36,9 @@ RUN apt-get update \
 RUN groupadd --system --gid 10001 parley \
  && useradd --system --uid 10001 --gid parley --home-dir /data --no-create-home --shell /usr/sbin/nologin parley \
  && mkdir -p /data && chown parley:parley /data && chmod 0700 /data
-COPY --from=build /src/dist/release/parley-linux-x64/ /opt/parley/
+# Everything but the release itself comes first: these steps do not change between builds, so a
+# builder that keeps layers (buildah --layers, Docker's cache) reuses them and only the copy of the
+# release below is new. COPY ignores USER: the release belongs to root, read-only for `parley`.
 ENV DATA_DIR=/data HOST=0.0.0.0 PORT=8080 PATH=/opt/parley:$PATH
 USER parley
 WORKDIR /data
@@ -49,3 +51,4 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${PORT} && printf 'GET /healthz HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -c 12 <&3 | grep -q ' 200'"]
 ENTRYPOINT ["/usr/bin/tini", "--", "/opt/parley/parley"]
 CMD ["start"]
+COPY --from=build /src/dist/release/parley-linux-x64/ /opt/parley/

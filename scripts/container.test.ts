@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from '../server/db/embedded.ts'
 import { AgentClient, VisitorClient, cid } from '../server/testing/harness.ts'
-import { STORAGE, buildImage } from './container-build.ts'
+import { STORAGE, buildImage, pruneBuilds } from './container-build.ts'
 
 const TAG = 'localhost/parley-test:latest'
 /** The uid the Dockerfile gives the `parley` user. */
@@ -56,7 +56,9 @@ beforeAll(async () => {
 afterAll(() => {
   if (container) podman(['rm', '--force', '--time', '0', container])
   if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-})
+  // Each build leaves ~1.4 GB behind: left alone, a machine that runs the tests fills its disk.
+  pruneBuilds()
+}, 300_000)
 
 describe('the container image', () => {
   it('is configured for one volume, SIGTERM and a health check, and runs as a non-root user', () => {
