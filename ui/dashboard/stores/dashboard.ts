@@ -212,6 +212,7 @@ export class Dashboard extends EventTarget {
       void this.lists.loadUnread().catch(() => {})
       const selectedId = this.lists.selectedId
       if (selectedId && this.thread.threads.get(selectedId)?.messages.length) this.thread.resume(selectedId)
+      if (selectedId) void this.thread.story.load(selectedId)
       return
     }
     const selectedId = this.lists.selectedId
