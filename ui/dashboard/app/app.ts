@@ -124,6 +124,7 @@ export class ParleyApp extends LitElement {
       onFrame: (f) => this.dashboard.handleFrame(f),
       onState: (state, info) => {
         this.dashboard.session.setConnection(state)
+        if (state === 'closed') this.dashboard.socketClosed()
         // A refused handshake looks like any other drop; ask the API whether we are still signed in.
         if (state === 'closed' && info.attempt >= 1 && this.screen === 'ready') void this.checkSession()
       },

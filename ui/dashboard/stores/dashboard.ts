@@ -148,12 +148,17 @@ export class Dashboard extends EventTarget {
 
   /**
    * Waits, at most `waitMs`, until the agent socket is open: what is read after that misses nothing
-   * that happens meanwhile. When the socket is slower, what is read without it (the list, the
-   * unread counts, the thread on screen) is read again when it opens.
+   * that happens meanwhile. When the socket is slower or fails first, what is read without it (the
+   * list, the unread counts, the thread on screen) is read again when it opens.
    */
   async untilHeard(waitMs = 2_000): Promise<void> {
     if (!this.heard) await new Promise<void>((resolve) => (this.waitingForOpen.push(resolve), setTimeout(resolve, waitMs)))
     if (!this.heard) this.readUnheard = true
+  }
+
+  /** The socket closed (or could not open): waiting for it is pointless, so what waits reads now. */
+  socketClosed(): void {
+    if (!this.heard) for (const wake of this.waitingForOpen.splice(0)) wake()
   }
 
   /** What the inbox needs after sign-in, all at once (a failed part leaves its default). */

@@ -143,10 +143,13 @@ describe('lists store', () => {
     d.onSocketOpen(false)
     expect(api.reads).toEqual([]) // read after the open: nothing to read again
 
-    // A socket slower than the wait: the inbox is read without it, and read again when it opens.
+    // A socket that fails first: the wait ends at once (not after its 60 s here), and the inbox is
+    // read without it, to be read again when it opens.
     d.signedOut()
     d.session.signedIn(me, 'csrf')
-    await d.untilHeard(50)
+    const failed = d.untilHeard(60_000)
+    d.socketClosed()
+    await failed
     const late = d.loadInbox()
     await settle()
     expect(api.reads).toContain('unassigned')
@@ -169,6 +172,14 @@ describe('lists store', () => {
     expect(api.reads.filter((r) => r !== '/api/conversations/c1/events')).toEqual([UNREAD, 'unassigned'])
     for (const key of [...api.held.keys()]) api.reply(key, key === 'unassigned' ? { items: [], nextCursor: null } : key === UNREAD ? { unread: {}, upTo: {} } : [])
     await late
+
+    // A socket that neither opens nor fails within the wait: the same, after the wait.
+    d.signedOut()
+    d.session.signedIn(me, 'csrf')
+    await d.untilHeard(20)
+    api.reads.length = 0
+    d.onSocketOpen(false)
+    expect(api.reads).toContain(UNREAD)
   })
 
   it('narrows Unassigned to my groups when asked', () => {
