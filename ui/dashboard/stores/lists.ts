@@ -275,14 +275,16 @@ export class ListsStore extends Store {
   async loadUnread(): Promise<void> {
     const crossed: UnreadChange[] = []
     this.unreadReads.add(crossed)
-    let answer: { unread: Record<string, number>; upTo: Record<string, number> }
+    let answer: { unread: Record<string, number>; upTo?: Record<string, number> }
     try {
       answer = await this.api.get('/api/conversations/unread')
     } finally {
       this.unreadReads.delete(crossed)
     }
     this.unread = new Map(Object.entries(answer.unread))
-    this.unreadUpTo = new Map(Object.entries(answer.upTo))
+    // A process of the previous version (during a rolling upgrade) answers without upTo: its counts
+    // are taken as they are, and a crossing message is counted on top, as before upTo.
+    this.unreadUpTo = new Map(Object.entries(answer.upTo ?? {}))
     this.countedSince.clear()
     for (const change of crossed) this.applyUnread(change)
     // Resolved meanwhile: it asks for nobody's attention.
