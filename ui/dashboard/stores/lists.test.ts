@@ -107,6 +107,13 @@ describe('lists store', () => {
     api.reply(UNREAD, { unread: { c1: 1, c2: 1 }, upTo: { c1: 6, c2: 1 } })
     await again
     expect([d.lists.unreadOf('c1'), d.lists.unreadOf('c2')]).toEqual([1, 2])
+
+    // A process of the previous version answers without upTo: its counts are taken as they are.
+    const older = d.lists.loadUnread()
+    await settle()
+    api.reply(UNREAD, { unread: { c1: 4 } })
+    await older
+    expect([d.lists.unreadOf('c1'), d.lists.unreadOf('c2')]).toEqual([4, 0])
   })
 
   it('keeps a counts frame that came while the counts were read', async () => {
