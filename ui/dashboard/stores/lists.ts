@@ -6,7 +6,7 @@ import type { ListView, Page } from '../../shared/types.ts'
 import type { Conversation, Counts, Message, Visitor } from '../../../server/realtime/wire.ts'
 import type { SessionStore } from './session.ts'
 import type { SettingsStore } from './settings.ts'
-import { Store } from './store.ts'
+import { Crossings, Store } from './store.ts'
 
 const PAGE = 30
 
@@ -57,11 +57,8 @@ export class ListsStore extends Store {
   private unreadUpTo = new Map<string, number>()
   /** Per conversation, the seqs of the messages counted one by one since its count was last answered. */
   private countedSince = new Map<string, number[]>()
-  /**
-   * The reads of all my unread counts under way, each collecting the changes that crossed it; they
-   * are played again over its answer (the answer may be older or newer than each of them).
-   */
-  private unreadReads = new Set<UnreadChange[]>()
+  /** The changes that cross a read of all my unread counts (played again over its answer). */
+  private unreadCrossings = new Crossings<UnreadChange>()
   /** Counts frames received: a counts answer that a frame crossed is not newer than that frame. */
   private countsFrames = 0
   /** Unassigned narrowed to the groups I am a member of (the list's toggle). */
@@ -273,14 +270,9 @@ export class ListsStore extends Store {
    * twice, and one it missed is not lost.
    */
   async loadUnread(): Promise<void> {
-    const crossed: UnreadChange[] = []
-    this.unreadReads.add(crossed)
-    let answer: { unread: Record<string, number>; upTo?: Record<string, number> }
-    try {
-      answer = await this.api.get('/api/conversations/unread')
-    } finally {
-      this.unreadReads.delete(crossed)
-    }
+    const { answer, crossed } = await this.unreadCrossings.during(() =>
+      this.api.get<{ unread: Record<string, number>; upTo?: Record<string, number> }>('/api/conversations/unread'),
+    )
     this.unread = new Map(Object.entries(answer.unread))
     // A process of the previous version (during a rolling upgrade) answers without upTo: its counts
     // are taken as they are, and a crossing message is counted on top, as before upTo.
@@ -327,7 +319,7 @@ export class ListsStore extends Store {
 
   /** A change to my unread counts, noted for the reads under way; false when the counts have it already. */
   private unreadChanged(change: UnreadChange): boolean {
-    for (const crossed of this.unreadReads) crossed.push(change)
+    this.unreadCrossings.note(change)
     return this.applyUnread(change)
   }
 

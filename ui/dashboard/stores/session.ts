@@ -7,7 +7,7 @@ import type { SocketState } from '../../shared/socket.ts'
 import type { Agent } from '../../shared/types.ts'
 import type { AgentPresence, AgentStatus } from '../../../server/realtime/wire.ts'
 import { CATALOGS } from '../i18n/index.ts'
-import { Store } from './store.ts'
+import { Crossings, Store } from './store.ts'
 
 const browserLanguages = (): readonly string[] => (typeof navigator === 'undefined' ? [] : (navigator.languages ?? []))
 
@@ -17,8 +17,8 @@ export class SessionStore extends Store {
   lang: Language
   t = translator(CATALOGS, 'en')
   agents: Agent[] = []
-  /** The reads of the agents' list under way, each collecting the presence frames that crossed it. */
-  private presenceCrossing = new Set<AgentPresence[]>()
+  /** The presence frames that cross a read of the agents' list (played again over its answer). */
+  private presenceCrossings = new Crossings<AgentPresence>()
   connection: SocketState = 'closed'
   /** Whether the socket has been open once this session (the first connect is not a "lost connection"). */
   everConnected = false
@@ -87,15 +87,9 @@ export class SessionStore extends Store {
   }
 
   async loadAgents(): Promise<void> {
-    const crossed: AgentPresence[] = []
-    this.presenceCrossing.add(crossed)
-    try {
-      this.agents = await this.api.get<Agent[]>('/api/agents')
-    } finally {
-      this.presenceCrossing.delete(crossed)
-    }
+    const { answer, crossed } = await this.presenceCrossings.during(() => this.api.get<Agent[]>('/api/agents'))
     // Presence that changed while the list was read may be newer than the list's.
-    for (const p of crossed) this.agents = withPresence(this.agents, p)
+    this.agents = crossed.reduce(withPresence, answer)
     const me = this.agents.find((a) => a.id === this.me?.id)
     if (me && this.me) this.me = { ...this.me, ...me }
     this.changed()
@@ -109,7 +103,7 @@ export class SessionStore extends Store {
 
   /** The 'presence' frame: an agent's status or connection changed (me included). */
   presence(p: AgentPresence): void {
-    for (const crossed of this.presenceCrossing) crossed.push(p)
+    this.presenceCrossings.note(p)
     this.agents = withPresence(this.agents, p)
     if (this.me?.id === p.agentId) this.me = { ...this.me, presence: p.presence, status: p.status }
     this.changed()

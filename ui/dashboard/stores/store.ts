@@ -39,3 +39,26 @@ export abstract class Store extends EventTarget {
     return () => this.removeEventListener(this.changeType, listener)
   }
 }
+
+/**
+ * The frames that cross a read: a store reads over HTTP while frames keep coming, and an answer
+ * may be older than a frame that came before it. The changes noted while a read runs are handed
+ * back with its answer, to be played again over it.
+ */
+export class Crossings<T> {
+  private open = new Set<T[]>()
+
+  async during<R>(read: () => Promise<R>): Promise<{ answer: R; crossed: T[] }> {
+    const crossed: T[] = []
+    this.open.add(crossed)
+    try {
+      return { answer: await read(), crossed }
+    } finally {
+      this.open.delete(crossed)
+    }
+  }
+
+  note(change: T): void {
+    for (const crossed of this.open) crossed.push(change)
+  }
+}

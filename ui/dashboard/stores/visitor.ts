@@ -5,7 +5,7 @@ import { query } from '../../shared/api.ts'
 import type { PageView } from '../../shared/types.ts'
 import type { Conversation, Visitor } from '../../../server/realtime/wire.ts'
 import type { SessionStore } from './session.ts'
-import { Store } from './store.ts'
+import { Crossings, Store } from './store.ts'
 
 /** Page views shown in the visitor card's browsing history. */
 export const HISTORY = 20
@@ -41,12 +41,12 @@ export class VisitorStore extends Store {
   private pagesInFlight = new Map<string, Promise<void>>()
   private pagesAgain = new Set<string>()
   /**
-   * Per visitor whose card is being read, the frames that crossed the read: played again over its
-   * answer, which may be older than they are (a visitor who left while the card loaded stays gone).
+   * The frames that cross a read of a visitor's card, played again over its answer, which may be
+   * older than they are (a visitor who left while the card loaded stays gone).
    */
-  private crossing = new Map<string, ((v: Visitor) => Visitor)[]>()
-  /** Per visitor whose conversations are being read, the pictures of them that crossed the read (newer than its answer). */
-  private conversationsCrossing = new Map<string, Map<string, Conversation>>()
+  private visitorCrossings = new Crossings<{ visitorId: string; change: (v: Visitor) => Visitor }>()
+  /** The pictures of conversations that cross a read of a visitor's conversations (newer than its answer). */
+  private conversationCrossings = new Crossings<Conversation>()
 
   constructor(private deps: VisitorDeps) {
     super('visitor')
@@ -66,15 +66,12 @@ export class VisitorStore extends Store {
   /** The visitor card: the visitor, their browsing history and conversations, and the attribution. */
   async loadVisitor(id: string): Promise<void> {
     const card = (async () => {
-      const crossed: ((v: Visitor) => Visitor)[] = []
-      this.crossing.set(id, crossed)
       try {
-        this.visitors.set(id, crossed.reduce((v, f) => f(v), await this.api.get<Visitor>(`/api/visitors/${id}`)))
+        const { answer, crossed } = await this.visitorCrossings.during(() => this.api.get<Visitor>(`/api/visitors/${id}`))
+        this.visitors.set(id, crossed.reduce((v, c) => (c.visitorId === id ? c.change(v) : v), answer))
         this.visitorErrors.delete(id)
       } catch (e) {
         this.visitorErrors.set(id, this.deps.session.errorText(e))
-      } finally {
-        if (this.crossing.get(id) === crossed) this.crossing.delete(id)
       }
       this.changed()
     })()
@@ -112,17 +109,13 @@ export class VisitorStore extends Store {
     const known = this.visitorConversations.get(id)
     this.visitorConversations.set(id, { items: known?.items ?? [], loading: true, error: null })
     this.changed()
-    const crossed = new Map<string, Conversation>()
-    this.conversationsCrossing.set(id, crossed)
     try {
-      const items = await this.api.get<Conversation[]>(`/api/visitors/${id}/conversations`)
-      const byId = new Map(items.map((c) => [c.id, c]))
-      for (const c of crossed.values()) byId.set(c.id, c)
+      const { answer, crossed } = await this.conversationCrossings.during(() => this.api.get<Conversation[]>(`/api/visitors/${id}/conversations`))
+      const byId = new Map(answer.map((c) => [c.id, c]))
+      for (const c of crossed) if (c.visitor.id === id) byId.set(c.id, c)
       this.visitorConversations.set(id, { items: [...byId.values()].sort(byCreated), loading: false, error: null })
     } catch (e) {
       this.visitorConversations.set(id, { items: known?.items ?? [], loading: false, error: this.deps.session.errorText(e) })
-    } finally {
-      if (this.conversationsCrossing.get(id) === crossed) this.conversationsCrossing.delete(id)
     }
     this.changed()
   }
@@ -145,7 +138,7 @@ export class VisitorStore extends Store {
 
   /** The 'visitor' frame, or the answer to an edit. */
   apply(v: Visitor): void {
-    this.crossing.get(v.id)?.push(() => v)
+    this.visitorCrossings.note({ visitorId: v.id, change: () => v })
     const before = this.visitors.get(v.id)
     this.visitors.set(v.id, v)
     // A page view moves the current page and the last-seen time; edits do not. Refresh the
@@ -162,7 +155,7 @@ export class VisitorStore extends Store {
   /** The 'visitor.presence' frame: a visitor came or left. */
   presence(visitorId: string, online: boolean): void {
     const seen = (v: Visitor): Visitor => ({ ...v, online, lastSeenAt: online ? v.lastSeenAt : new Date().toISOString() })
-    this.crossing.get(visitorId)?.push(seen)
+    this.visitorCrossings.note({ visitorId, change: seen })
     const v = this.visitors.get(visitorId)
     if (!v) return
     this.visitors.set(v.id, seen(v))
@@ -175,7 +168,7 @@ export class VisitorStore extends Store {
    * it shows (no change event, no re-render of the card).
    */
   conversationChanged(c: Conversation): void {
-    this.conversationsCrossing.get(c.visitor.id)?.set(c.id, c)
+    this.conversationCrossings.note(c)
     const list = this.visitorConversations.get(c.visitor.id)
     if (!list) return
     list.items = [c, ...list.items.filter((x) => x.id !== c.id)].sort(byCreated)
