@@ -35,16 +35,28 @@ export function watch(page: Page, errors: string[]): void {
   })
 }
 
-/** Waits until the widget's animations and transitions (in every nested shadow root) have finished. */
+/**
+ * Waits until the widget's animations and transitions (in every nested shadow root) have finished.
+ * A transition that is cancelled (its element re-rendered, or a new one replacing it) rejects its
+ * `finished` with an AbortError: that one is over too, and whatever replaced it is waited for in
+ * the next round.
+ */
 export async function settled(page: Page): Promise<void> {
-  await page.locator('parley-chat').evaluate((host) => {
-    const all: Animation[] = []
-    const walk = (root: ShadowRoot) => {
-      all.push(...root.getAnimations())
-      for (const el of root.querySelectorAll('*')) if (el.shadowRoot) walk(el.shadowRoot)
+  await page.locator('parley-chat').evaluate(async (host) => {
+    const running = () => {
+      const all: Animation[] = []
+      const walk = (root: ShadowRoot) => {
+        all.push(...root.getAnimations())
+        for (const el of root.querySelectorAll('*')) if (el.shadowRoot) walk(el.shadowRoot)
+      }
+      if (host.shadowRoot) walk(host.shadowRoot)
+      return all.filter((a) => a.playState === 'running' && a.effect?.getTiming().iterations !== Infinity)
     }
-    if (host.shadowRoot) walk(host.shadowRoot)
-    return Promise.all(all.filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished))
+    for (let round = 0; round < 5; round++) {
+      const now = running()
+      if (now.length === 0) return
+      await Promise.all(now.map((a) => a.finished.catch(() => undefined)))
+    }
   })
 }
 
