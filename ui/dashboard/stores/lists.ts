@@ -59,8 +59,8 @@ export class ListsStore extends Store {
   private countedSince = new Map<string, number[]>()
   /** The changes that cross a read of all my unread counts (played again over its answer). */
   private unreadCrossings = new Crossings<UnreadChange>()
-  /** Counts frames received: a counts answer that a frame crossed is not newer than that frame. */
-  private countsFrames = 0
+  /** Counts frames that cross a read of the counts: that answer is not newer than them. */
+  private countsCrossings = new Crossings<Counts>()
   /** Unassigned narrowed to the groups I am a member of (the list's toggle). */
   myGroupsOnly = false
   /** The last sequence number a read was sent for, per conversation, so one read goes out once. */
@@ -173,17 +173,16 @@ export class ListsStore extends Store {
   }
 
   async loadCounts(): Promise<void> {
-    const frames = this.countsFrames
-    const counts = await this.api.get<Counts>('/api/conversations/counts')
+    const { answer, crossed } = await this.countsCrossings.during(() => this.api.get<Counts>('/api/conversations/counts'))
     // A counts frame that came meanwhile may be newer, and any change after it sends another.
-    if (this.countsFrames !== frames) return
-    this.counts = counts
+    if (crossed.length > 0) return
+    this.counts = answer
     this.changed()
   }
 
   /** The 'counts' frame. */
   setCounts(counts: Counts): void {
-    this.countsFrames++
+    this.countsCrossings.note(counts)
     this.counts = counts
     this.changed()
   }
