@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'bun:test'
 import type { ServerFrame } from '../../../server/realtime/wire.ts'
 import { MentionEvent, SessionEndedEvent, VisitorMessageEvent } from './dashboard.ts'
-import { conv, msg, signedIn, visitor, watch } from './stores.testing.ts'
+import { conv, msg, settle, signedIn, signedInHeld, visitor, watch } from './stores.testing.ts'
 
 const note = { id: 'n1', conversationId: 'c1', authorId: 'jana', authorName: 'Jana', body: '@Alex look', mentions: ['me'], clientId: null, createdAt: '2026-11-30T09:01:00.000Z' }
 
@@ -84,6 +84,20 @@ describe('the dashboard composition root', () => {
     expect(sent).toContainEqual({ type: 'resume', conversationId: 'c1', afterSeq: 2 })
     expect(sent).toContainEqual({ type: 'viewing', conversationId: 'c1', hello: true })
     expect(d.unsent().map((f) => f.type === 'message.send' && f.body)).toEqual(['written while offline'])
+  })
+
+  it('after a reconnect reads the list again even when a read of it from before the drop is still under way', async () => {
+    const { d, api } = signedInHeld()
+    const before = d.lists.loadList('unassigned')
+    await settle()
+    d.onSocketOpen(true)
+    await settle()
+    expect(api.reads.filter((r) => r === 'unassigned')).toHaveLength(1) // the old read is followed, not reused
+    api.answer('unassigned', [])
+    await before
+    await settle()
+    expect(api.reads.filter((r) => r === 'unassigned')).toHaveLength(2)
+    api.answer('unassigned', [])
   })
 
   it('opens a conversation no list holds by fetching it, and shows in its thread why that failed', async () => {

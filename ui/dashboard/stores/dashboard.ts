@@ -223,7 +223,8 @@ export class Dashboard extends EventTarget {
     const selectedId = this.lists.selectedId
     const selected = selectedId ? this.lists.get(selectedId) : undefined
     this.lists.reconnected()
-    void this.lists.loadList(this.lists.view)
+    // A read of the list begun before the drop may be older than the gap: follow it with a new one.
+    void this.lists.loadList(this.lists.view, false, true)
     void this.session.loadAgents().catch(() => {})
     void this.settings.loadEmailStatus()
     void this.lists.loadUnread().catch(() => {})
