@@ -17,6 +17,8 @@ try {
 }
 
 const log = createLogger(config.logLevel)
+/** The start's leftovers are released this long after Parley listens: its tail (the queue workers start at 0.5 s) is over. */
+const SHRINK_AFTER_MS = 1_000
 
 // postgres.js 3.4.9 can schedule a write on a connection whose socket has just closed (PostgreSQL
 // killed while a background loop queried): its timer then throws "null is not an object
@@ -85,6 +87,13 @@ try {
   process.exit(1)
 }
 log.info('Parley is listening', { url: running.url, ms: Math.round(performance.now()), steps: { load: Math.round(t0), code: Math.round(code), ...running.startup } })
+// What only the start needed goes back to the system once it is over: the code JavaScriptCore
+// compiled for it (the migrations' check, the routes' registration and their schemas, run hot
+// enough to be optimised) and the memory freed since. Once, after the queue workers' first
+// rounds; what runs later is compiled again as it runs. About 4 MiB of the ~67 at rest
+// (docs/benchmarks.md, session 21). Bun marks `shrink` deprecated, so it is called only if there.
+const shrinkLater = setTimeout(() => (Bun as { shrink?: () => void }).shrink?.(), SHRINK_AFTER_MS)
+shrinkLater.unref()
 if (!config.publicUrl && !['127.0.0.1', 'localhost', '::1'].includes(config.host)) {
   log.warn('PUBLIC_URL is not set: the Origin check falls back to the Host header, which a client chooses; set PUBLIC_URL to the address people reach Parley at', { host: config.host })
 }
