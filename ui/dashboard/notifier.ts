@@ -6,7 +6,8 @@
 // browser alone (the account menu; localStorage). Permission is asked on a click, never on load.
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { MentionEvent, VisitorMessageEvent, type Dashboard } from './stores/dashboard.ts'
-import { AlertPrefsChangedEvent, DEFAULT_ALERT_PREFS, alertEventFor, chime, type AlertPrefs } from './alerts/alerts.ts'
+import { AlertPrefsChangedEvent, DEFAULT_ALERT_PREFS, alertEventFor, type AlertPrefs } from './alerts/alerts.ts'
+import { Chime } from '../shared/chime.ts'
 import { TabCoordinator } from './alerts/tabs.ts'
 
 const SOUND_KEY = 'parley.sound'
@@ -14,7 +15,7 @@ const SOUND_KEY = 'parley.sound'
 export class NotifierController implements ReactiveController {
   baseTitle = 'Parley'
   prefs: AlertPrefs = DEFAULT_ALERT_PREFS
-  private audio: AudioContext | null = null
+  private chimes = new Chime()
   private store: Dashboard | null = null
   private unwatch: (() => void)[] = []
   private prefsFor: string | null = null
@@ -168,18 +169,10 @@ export class NotifierController implements ReactiveController {
     if (document.title !== title) document.title = title
   }
 
-  private unlockAudio = () => {
-    if (this.audio || typeof AudioContext === 'undefined') return
-    try {
-      this.audio = new AudioContext()
-    } catch {
-      this.audio = null
-    }
-  }
+  private unlockAudio = () => this.chimes.unlock()
 
   /** The chime at the chosen volume (or at `volume`, for the settings page's test). */
   chime(volume = this.prefs.volume): void {
-    this.unlockAudio()
-    if (this.audio) chime(this.audio, volume)
+    this.chimes.play(volume)
   }
 }

@@ -143,11 +143,15 @@ describe('<parley-chat> on the demo page', () => {
   }, TEST_MS)
 
   it('shows an unread badge, plays a sound and fires the JS API events', async () => {
-    // Count the chime's oscillators: the sound is made by WebAudio, not by a file.
+    // Count the chime's oscillators (the sound is made by WebAudio, not by a file), and keep the
+    // audio contexts the page makes, to see them rest between chimes.
     const init = `(() => {
       window.__oscillators = 0
+      window.__audio = []
       const create = AudioContext.prototype.createOscillator
       AudioContext.prototype.createOscillator = function () { window.__oscillators++; return create.call(this) }
+      const Real = AudioContext
+      window.AudioContext = class extends Real { constructor(...a) { super(...a); window.__audio.push(this) } }
     })()`
     const { page, context, errors } = await openDemo(browser, srv.url, { init })
     await page.evaluate(() => {
@@ -175,6 +179,11 @@ describe('<parley-chat> on the demo page', () => {
     expect(await page.locator('parley-chat .launcher').getAttribute('aria-label')).toBe('Open chat, 1 unread message')
     await until(async () => (await events()).some(([n]) => n === 'message_received'), 'message_received')
     expect(await page.evaluate(() => (window as unknown as { __oscillators: number }).__oscillators)).toBe(2)
+    // One context, suspended once the notes are over: a running one keeps the browser's audio
+    // thread rendering silence for as long as the page stays open.
+    const audio = () => page.evaluate(() => (window as unknown as { __audio: AudioContext[] }).__audio.map((c) => c.state))
+    expect(await audio()).toHaveLength(1)
+    await until(async () => (await audio())[0] === 'suspended', 'the audio context suspended after the chime', 5_000)
 
     const log = await events()
     expect(log.map(([n]) => n)).toEqual(['chat_opened', 'message_sent', 'chat_closed', 'message_received'])

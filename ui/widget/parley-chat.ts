@@ -7,7 +7,7 @@ import { repeat } from 'lit/directives/repeat.js'
 import type { Message } from '../../server/realtime/wire.ts'
 import { ChatController, ContactError, type ChatItem } from './chat.controller.ts'
 import { STRINGS, browserLanguage, localeFor, supported, type Language, type Strings } from './i18n/index.ts'
-import { chime, unlock } from './sound.ts'
+import { Chime } from '../shared/chime.ts'
 import { linkified } from '../shared/links.ts'
 import { styles } from './parley-chat.styles.ts'
 import './contact-form/parley-contact-form.ts'
@@ -16,6 +16,12 @@ import { RecordingGate } from './recorder/gate.ts'
 import './rating/parley-rating.ts' // #16 ratings
 import type { ParleyRateEvent, ParleyRating } from './rating/parley-rating.ts'
 import './chat-file/chat-file.ts'
+
+/** The chime for the team's messages, its context made on the visitor's first click or key press in the widget. */
+const chime = new Chime()
+const unlockChime = () => chime.unlock()
+/** The widget's chime is quieter than the dashboard's default (0–100). */
+const CHIME_VOLUME = 40
 
 export type ParleyEventName = 'message_received' | 'message_sent' | 'chat_opened' | 'chat_closed'
 
@@ -271,7 +277,7 @@ export class ParleyChat extends LitElement {
   }
 
   private onReceived(m: Message) {
-    chime()
+    chime.play(CHIME_VOLUME)
     const name = m.authorName ?? this.strings.team
     // Clear first so the same text twice is announced twice.
     this.announcement = ''
@@ -322,7 +328,7 @@ export class ParleyChat extends LitElement {
   }
 
   private onKeydown(e: KeyboardEvent) {
-    unlock()
+    chime.unlock()
     if (e.key === 'Escape' && this.open) {
       e.stopPropagation()
       this.hide()
@@ -398,7 +404,7 @@ export class ParleyChat extends LitElement {
       lang=${this.lang2}
       style="--p-accent:${accent};--p-on-accent:${onColor(accent)}"
       @keydown=${this.onKeydown}
-      @pointerdown=${unlock}
+      @pointerdown=${unlockChime}
     >
       ${this.open ? this.renderPanel() : nothing}
       <button

@@ -51,6 +51,15 @@ const RECORDER = () => {
       }
     }
   }
+  // The audio contexts the page makes, to see them rest between chimes.
+  w.__audio = [] as AudioContext[]
+  const RealAudio = window.AudioContext
+  w.AudioContext = class extends RealAudio {
+    constructor(options?: AudioContextOptions) {
+      super(options)
+      w.__audio.push(this)
+    }
+  }
   const osc = AudioContext.prototype.createOscillator
   AudioContext.prototype.createOscillator = function (this: AudioContext) {
     w.__alerts.notes++
@@ -195,6 +204,12 @@ describe('desktop notifications and sound', () => {
     // One chime: two notes, at the saved volume.
     expect(a!.notes + b!.notes).toBe(2)
     expect(Math.max(a!.peak, b!.peak)).toBeCloseTo(0.3 * 0.4, 5)
+    // The first tab made its audio context when the agent signed in (a key press). More than a
+    // second after the notes, every context is suspended: a running one keeps the browser's audio
+    // thread busy for as long as the dashboard is open.
+    const states = async (p: Page) => p.evaluate(() => ((window as any).__audio as AudioContext[]).map((x) => x.state))
+    expect(await states(first)).toEqual(['suspended'])
+    expect((await states(second)).filter((state) => state !== 'suspended')).toEqual([])
     console.log(`headless Chromium on the desktop notification: ${shown[0]!.shown === true ? 'show fired' : shown[0]!.shown === false ? 'error fired' : 'neither show nor error fired'}`)
 
     // The agent opens the conversation in the second tab and looks at it: no tab rings for it.

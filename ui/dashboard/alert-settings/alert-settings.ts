@@ -3,7 +3,8 @@ import { StoreElement } from '../context.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import { pageStyles } from '../agents-page/page.styles.ts'
 import { alertStyles } from './alert-settings.styles.ts'
-import { ALERT_EVENTS, AlertPrefsChangedEvent, chime, type AlertEvent, type AlertPrefs } from '../alerts/alerts.ts'
+import { ALERT_EVENTS, AlertPrefsChangedEvent, type AlertEvent, type AlertPrefs } from '../alerts/alerts.ts'
+import { Chime } from '../../shared/chime.ts'
 import { PushPermissionError, disablePush, enablePush, pushState, pushSupported, type PushState } from '../alerts/push-client.ts'
 
 declare global {
@@ -47,7 +48,7 @@ export class ParleyAlertSettings extends StoreElement {
   declare pushError: string
   /** The slider's value while it moves, before it is saved. */
   declare volume: number | null
-  private audio: AudioContext | null = null
+  private chimes = new Chime()
 
   constructor() {
     super()
@@ -124,8 +125,7 @@ export class ParleyAlertSettings extends StoreElement {
   private test() {
     const form = this.renderRoot.querySelector<HTMLFormElement>('form[data-form=alerts]')
     const volume = form ? this.read(form).volume : (this.prefs?.volume ?? 60)
-    if (!this.audio && typeof AudioContext !== 'undefined') this.audio = new AudioContext()
-    if (this.audio) chime(this.audio, volume)
+    this.chimes.play(volume)
     this.permission = permissionNow()
     if (this.permission === 'granted') {
       try {

@@ -41,24 +41,3 @@ export function alertEventFor(
   if (conversation.assignee === null) return message.seq === 1 ? 'new_conversation' : 'unassigned_message'
   return conversation.assignee.id === agentId ? 'my_message' : null
 }
-
-/** Two soft notes, about a third of a second, as loud as the volume (0–100) says. */
-export function chime(ctx: AudioContext, volume: number): void {
-  if (volume <= 0) return
-  const peak = Math.max(0.0002, 0.3 * (Math.min(100, volume) / 100))
-  void ctx.resume?.()
-  const start = ctx.currentTime + 0.01
-  for (const [i, freq] of [880, 1320].entries()) {
-    const osc = ctx.createOscillator()
-    const gain = ctx.createGain()
-    osc.type = 'sine'
-    osc.frequency.value = freq
-    const t0 = start + i * 0.12
-    gain.gain.setValueAtTime(0.0001, t0)
-    gain.gain.exponentialRampToValueAtTime(peak, t0 + 0.02)
-    gain.gain.exponentialRampToValueAtTime(0.0001, t0 + 0.22)
-    osc.connect(gain).connect(ctx.destination)
-    osc.start(t0)
-    osc.stop(t0 + 0.25)
-  }
-}
