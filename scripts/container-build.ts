@@ -13,19 +13,19 @@ import { dirname, join, resolve } from 'node:path'
 
 export const ROOT = resolve(import.meta.dir, '..')
 const ok = (cmd: string[]) => Bun.spawnSync(cmd, { stdout: 'ignore', stderr: 'ignore' }).exitCode === 0
+const asRoot = userInfo().uid === 0
 
 /** Where the project's images live as root: a storage of their own, so the test's prune touches no one else's images. */
 const OWN_ROOT = '/var/lib/containers/parley'
 const OWN_RUNROOT = '/run/containers/parley'
 /** The default storage, where this script kept its images in vfs before (the base images are copied from there once). */
-const OLD_VFS = 'vfs@/var/lib/containers/storage+/run/containers/storage'
+const OLD_ROOT = '/var/lib/containers/storage'
 
 /**
  * Whether the kernel mounts overlayfs here (as root, on a file system overlayfs can sit on: not
  * inside another overlay, as in some containers). A trial mount beside the storage says.
  */
 function overlayWorks(): boolean {
-  if (userInfo().uid !== 0) return false
   // On the file system the storage will be on: overlayfs needs its upper layer's support.
   mkdirSync(dirname(OWN_ROOT), { recursive: true })
   const dir = mkdtempSync(join(dirname(OWN_ROOT), 'parley-overlay-probe-'))
@@ -48,7 +48,7 @@ function overlayWorks(): boolean {
  * of the project's own; as another user, in that user's default storage.
  */
 export const STORAGE: string[] =
-  userInfo().uid !== 0 ? ['--storage-driver', 'vfs']
+  !asRoot ? ['--storage-driver', 'vfs']
   : overlayWorks() ? ['--root', OWN_ROOT, '--runroot', OWN_RUNROOT, '--storage-driver', 'overlay']
   : ['--root', `${OWN_ROOT}-vfs`, '--runroot', `${OWN_RUNROOT}-vfs`, '--storage-driver', 'vfs']
 const LOCAL_DEBIAN = 'localhost/parley-base/debian:bookworm-slim'
@@ -76,7 +76,7 @@ export function ensureTools(): void {
   ].filter(([, path]) => !existsSync(path!))
   if (missing.length === 0) return
   const names = missing.map(([name]) => name!)
-  if (userInfo().uid !== 0) throw new Error(`missing ${names.join(', ')}: install them with sudo apt-get install -y ${names.join(' ')}`)
+  if (!asRoot) throw new Error(`missing ${names.join(', ')}: install them with sudo apt-get install -y ${names.join(' ')}`)
   console.log(`installing Debian ${names.join(', ')} for the container build…`)
   run(['apt-get', 'update', '-qq'])
   run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...names])
@@ -84,20 +84,22 @@ export function ensureTools(): void {
 
 const hasImage = (name: string) => ok(['buildah', ...STORAGE, 'inspect', '--type', 'image', name])
 
+/**
+ * A base image an earlier version of this script made in the default vfs storage, copied into
+ * this one (seconds, where making it again takes minutes); false when there is none to copy.
+ */
+function copiedFromOldStorage(name: string): boolean {
+  if (!asRoot || !existsSync(join(OLD_ROOT, 'vfs'))) return false
+  return ok(['podman', ...STORAGE, 'pull', '--quiet', `containers-storage:[vfs@${OLD_ROOT}+/run/containers/storage]${name}`])
+}
+
 /** The image itself when a registry has it, else the local copy (made once). */
 function baseImages(): { node: string; runtime: string } {
   const pulled = (name: string) => hasImage(name) || ok(['timeout', '60', 'buildah', ...STORAGE, 'pull', '--quiet', name])
   if (pulled('docker.io/library/debian:bookworm-slim') && pulled('docker.io/library/node:20-bookworm-slim')) {
     return { node: 'docker.io/library/node:20-bookworm-slim', runtime: 'docker.io/library/debian:bookworm-slim' }
   }
-  // Made by an earlier version of this script in the default vfs storage: copied over (seconds)
-  // rather than made again (minutes).
-  for (const name of [LOCAL_DEBIAN, LOCAL_NODE]) {
-    if (!hasImage(name) && userInfo().uid === 0 && existsSync('/var/lib/containers/storage/vfs')) {
-      ok(['podman', ...STORAGE, 'pull', '--quiet', `containers-storage:[${OLD_VFS}]${name}`])
-    }
-  }
-  if (!hasImage(LOCAL_DEBIAN)) {
+  if (!hasImage(LOCAL_DEBIAN) && !copiedFromOldStorage(LOCAL_DEBIAN)) {
     console.log('no registry: making a local bookworm base image from Debian packages (once)…')
     const dir = mkdtempSync(join(tmpdir(), 'parley-rootfs-'))
     try {
@@ -113,7 +115,7 @@ function baseImages(): { node: string; runtime: string } {
       rmSync(dir, { recursive: true, force: true })
     }
   }
-  if (!hasImage(LOCAL_NODE)) {
+  if (!hasImage(LOCAL_NODE) && !copiedFromOldStorage(LOCAL_NODE)) {
     const node = Bun.which('node')
     const npm = ['/usr/lib/node_modules/npm', '/usr/local/lib/node_modules/npm'].find((p) => existsSync(p))
     const version = node ? run([node, '--version'], { quiet: true }).trim() : ''

@@ -6,8 +6,7 @@
 // browser alone (the account menu; localStorage). Permission is asked on a click, never on load.
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { MentionEvent, VisitorMessageEvent, type Dashboard } from './stores/dashboard.ts'
-import { AlertPrefsChangedEvent, DEFAULT_ALERT_PREFS, alertEventFor, type AlertPrefs } from './alerts/alerts.ts'
-import { Chime } from '../shared/chime.ts'
+import { AlertPrefsChangedEvent, DEFAULT_ALERT_PREFS, alertEventFor, chime, type AlertPrefs } from './alerts/alerts.ts'
 import { TabCoordinator } from './alerts/tabs.ts'
 
 const SOUND_KEY = 'parley.sound'
@@ -15,7 +14,6 @@ const SOUND_KEY = 'parley.sound'
 export class NotifierController implements ReactiveController {
   baseTitle = 'Parley'
   prefs: AlertPrefs = DEFAULT_ALERT_PREFS
-  private chimes = new Chime()
   private store: Dashboard | null = null
   private unwatch: (() => void)[] = []
   private prefsFor: string | null = null
@@ -130,7 +128,7 @@ export class NotifierController implements ReactiveController {
     if (!store?.me || !this.tabs.leader) return
     const event = alertEventFor(store.me.id, message, conversation)
     if (!event || this.tabs.viewedSomewhere(conversation.id)) return
-    if (this.soundOn && this.prefs.sound.includes(event) && this.prefs.volume > 0) this.chime()
+    if (this.soundOn && this.prefs.sound.includes(event)) chime.play(this.prefs.volume)
     if (this.prefs.desktop.includes(event) && this.permission === 'granted') {
       const name = conversation.visitor.name ?? store.t('list.visitor', { number: conversation.visitor.number })
       this.show(store.t('notify.title', { name }), message.body.slice(0, 200), conversation.id)
@@ -142,7 +140,7 @@ export class NotifierController implements ReactiveController {
     const { note, conversation } = e as MentionEvent
     const store = this.store?.session
     if (!store?.me || !this.tabs.leader || this.tabs.viewedSomewhere(conversation.id)) return
-    if (this.soundOn && this.prefs.sound.includes('mention') && this.prefs.volume > 0) this.chime()
+    if (this.soundOn && this.prefs.sound.includes('mention')) chime.play(this.prefs.volume)
     if (this.prefs.desktop.includes('mention') && this.permission === 'granted') {
       const visitor = conversation.visitor.name ?? store.t('list.visitor', { number: conversation.visitor.number })
       this.show(store.t('note.mentioned', { name: note.authorName ?? '', visitor }), note.body.slice(0, 200), conversation.id)
@@ -169,10 +167,5 @@ export class NotifierController implements ReactiveController {
     if (document.title !== title) document.title = title
   }
 
-  private unlockAudio = () => this.chimes.unlock()
-
-  /** The chime at the chosen volume (or at `volume`, for the settings page's test). */
-  chime(volume = this.prefs.volume): void {
-    this.chimes.play(volume)
-  }
+  private unlockAudio = () => chime.unlock()
 }

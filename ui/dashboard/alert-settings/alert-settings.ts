@@ -3,8 +3,7 @@ import { StoreElement } from '../context.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import { pageStyles } from '../agents-page/page.styles.ts'
 import { alertStyles } from './alert-settings.styles.ts'
-import { ALERT_EVENTS, AlertPrefsChangedEvent, type AlertEvent, type AlertPrefs } from '../alerts/alerts.ts'
-import { Chime } from '../../shared/chime.ts'
+import { ALERT_EVENTS, AlertPrefsChangedEvent, chime, type AlertEvent, type AlertPrefs } from '../alerts/alerts.ts'
 import { PushPermissionError, disablePush, enablePush, pushState, pushSupported, type PushState } from '../alerts/push-client.ts'
 
 declare global {
@@ -48,7 +47,6 @@ export class ParleyAlertSettings extends StoreElement {
   declare pushError: string
   /** The slider's value while it moves, before it is saved. */
   declare volume: number | null
-  private chimes = new Chime()
 
   constructor() {
     super()
@@ -125,7 +123,7 @@ export class ParleyAlertSettings extends StoreElement {
   private test() {
     const form = this.renderRoot.querySelector<HTMLFormElement>('form[data-form=alerts]')
     const volume = form ? this.read(form).volume : (this.prefs?.volume ?? 60)
-    this.chimes.play(volume)
+    chime.play(volume)
     this.permission = permissionNow()
     if (this.permission === 'granted') {
       try {

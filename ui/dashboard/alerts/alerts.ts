@@ -1,6 +1,10 @@
 // Desktop notifications and sound in the dashboard: each agent's choice per event (stored on the
 // server, GET/PUT /api/settings/alerts), which event a visitor's message is for this agent (the
 // same rule as the server's Web Push, server/domain/push/push.rules.ts), and the chime.
+import { Chime } from '../../shared/chime.ts'
+
+/** The dashboard's one chime, so the page has one audio context: the notifier rings it, the alert settings page tests it. */
+export const chime = new Chime()
 
 export const ALERT_EVENTS = ['new_conversation', 'my_message', 'unassigned_message', 'mention'] as const
 export type AlertEvent = (typeof ALERT_EVENTS)[number]
