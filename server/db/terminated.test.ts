@@ -23,6 +23,7 @@ it("survives its connections being terminated under load, answering 503 meanwhil
   const url = parley.url
   const admin = postgres(process.env.PARLEY_TEST_ADMIN_URL!.replace(/\/[^/]*$/, `/${db.name}`), { max: 1, onnotice: () => {} })
   const statuses = new Map<number, number>()
+  let storedSince = 0 // 201s since the last round of terminations
   let stop = false
   const load = Promise.all(
     Array.from({ length: 8 }, async () => {
@@ -30,22 +31,33 @@ it("survives its connections being terminated under load, answering 503 meanwhil
         const r = await fetch(`${url}/api/widget/visitors`, { method: 'POST' }).catch(() => null)
         const status = r?.status ?? 0
         statuses.set(status, (statuses.get(status) ?? 0) + 1)
+        if (status === 201) storedSince++
         await r?.arrayBuffer()
         if (!r) await Bun.sleep(10)
       }
     }),
   )
+  // Waits for requests to be stored again, however slow the machine is: the test is about
+  // recovering, not about how many requests fit in a given time.
+  const storedAgain = async (what: string) => {
+    const deadline = Date.now() + 20_000
+    while (storedSince < 5) {
+      if (Date.now() > deadline) throw new Error(`nothing stored ${what} for 20 s: ${JSON.stringify([...statuses])}`)
+      await Bun.sleep(20)
+    }
+  }
   try {
+    await storedAgain('before the first round')
     let terminated = 0
     for (let round = 0; round < 6; round++) {
-      await Bun.sleep(300)
+      storedSince = 0
       const rows = await admin`
         select pg_terminate_backend(pid) from pg_stat_activity
         where datname = ${db.name} and pid <> pg_backend_pid() and application_name like 'parley%'`
       terminated += rows.length
+      await storedAgain(`after round ${round + 1}`)
     }
     expect(terminated).toBeGreaterThanOrEqual(6)
-    await Bun.sleep(500)
   } finally {
     stop = true
     await load
@@ -56,7 +68,6 @@ it("survives its connections being terminated under load, answering 503 meanwhil
   expect((await fetch(`${url}/api/widget/visitors`, { method: 'POST' })).status).toBe(201)
   // Every request was answered: stored, or "retry" while its connection was gone.
   expect([...statuses.keys()].sort()).toEqual(statuses.has(503) ? [201, 503] : [201])
-  expect(statuses.get(201)! > 50).toBe(true)
 }, 60_000)
 
 it('answers "retry" (503, database.unavailable), not a failure, while PostgreSQL has no room for its connections', async () => {
