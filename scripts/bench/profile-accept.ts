@@ -2,7 +2,9 @@
 // with Bun's sampling CPU profiler (--cpu-prof-md) on the server. Prints accepts per second,
 // what PostgreSQL did per accept (commits, statements, rows) and the statements that took it
 // longest (pg_stat_statements), then the top of the CPU profile.
-//   bun scripts/bench/profile-accept.ts [--n=2000] [--main=server/main.ts]
+//   bun scripts/bench/profile-accept.ts [--n=2000] [--main=server/main.ts] [--second=1]
+// --second=1 runs a second Parley on the same database, which hears the burst through the
+// cluster relay (its statements show in the lists).
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
@@ -17,6 +19,7 @@ const prof = (option('prof') ?? '1') === '1'
 // start → burst → stop that way (with --pause seconds between, as the peers' runs leave).
 const rounds = Number(option('rounds') ?? '1')
 const pauseMs = Number(option('pause') ?? '0') * 1000
+const second = option('second') === '1'
 pinPid(process.pid, LOAD_CPUS)
 
 try {
@@ -36,6 +39,8 @@ try {
     if (round > 1) await Bun.sleep(pauseMs)
     if (rounds > 1) console.log(`round ${round} of ${rounds}`)
     const server = await startParley({ DATABASE_URL: db }, fdLimit, prof ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${profDir}`] : [], main || undefined)
+    const other = second ? await startParley({ DATABASE_URL: db }, 0, [], main || undefined) : null
+    if (other) pinPid(other.pid, SERVER_CPUS)
     cluster.pin(SERVER_CPUS)
     const dir = tempDir('profile-accept')
     const cfgFile = join(dir, 'cfg.json')
@@ -62,11 +67,30 @@ try {
         left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 110) as q
       from pg_stat_statements where query not like '%pg_stat%' order by total_exec_time desc limit 10`
     const [calls] = await sql<{ n: string }[]>`select coalesce(sum(calls), 0)::text as n from pg_stat_statements where query not like '%pg_stat%'`
+    // Then every socket closes at once (a proxy restarted, a network dropped): until the counts
+    // are all down, what that cost.
+    await sql`select pg_stat_statements_reset()`
+    const c0 = await stat()
+    const closeCpu0 = cpuSeconds(server.pid)
+    const closeAt = performance.now()
     load.proc.stdin.write('close\n')
     await load.proc.stdin.flush()
     await load.waitLine((l) => l.includes('"closed"'), 20_000).catch(() => {})
+    const counted = async () => Number((await sql<{ n: string }[]>`select coalesce(sum(connections), 0)::text as n from visitor_connections`)[0]!.n)
+    while ((await counted()) > 0 && performance.now() - closeAt < 120_000) await Bun.sleep(20)
+    const closeSeconds = (performance.now() - closeAt) / 1000
+    const closeCpu = cpuSeconds(server.pid) - closeCpu0
+    // The second process relays the closes after they are stored.
+    if (other) await Bun.sleep(2000)
+    const c1 = await stat()
+    const [closeCalls] = await sql<{ n: string }[]>`select coalesce(sum(calls), 0)::text as n from pg_stat_statements where query not like '%pg_stat%'`
+    const closeTop = await sql<{ calls: string; rows: string; execMs: string; q: string }[]>`
+      select calls::text, rows::text, round(total_exec_time::numeric, 1)::text as "execMs",
+        left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 110) as q
+      from pg_stat_statements where query not like '%pg_stat%' order by calls desc limit 5`
     await load.stop('SIGKILL', 1000)
     await server.stop()
+    await other?.stop()
     const k = opened.opened as number
     console.log(`${k} accepted in ${opened.seconds.toFixed(2)} s: ${(k / opened.seconds).toFixed(0)} accepts/s (${opened.failed} failed); ` +
       `Parley CPU ${((cpu1 - cpu0) * 1000 / k).toFixed(3)} ms per accept (postmaster itself ${(cpuSeconds(cluster.postmasterPid) - pg0).toFixed(2)} s)`)
@@ -75,6 +99,9 @@ try {
       `${per(s0.ins, s1.ins)} rows inserted, ${per(s0.upd, s1.upd)} rows updated, ${per(s0.sel, s1.sel)} rows read`)
     console.log('statements by PostgreSQL time (calls, rows, exec ms, text):')
     for (const r of top) console.log(`  ${r.calls}\t${r.rows}\t${r.execMs}\t${r.q}`)
+    console.log(`${k} closed together: all counted down ${closeSeconds.toFixed(2)} s after the close; Parley CPU ${((closeCpu * 1000) / k).toFixed(3)} ms, ` +
+      `${(Number(closeCalls!.n) / k).toFixed(3)} statements, ${per(c0.xact, c1.xact)} commits per close; the statements most called:`)
+    for (const r of closeTop) console.log(`  ${r.calls}\t${r.rows}\t${r.execMs}\t${r.q}`)
   }
   await sql.end()
   const md = prof && readdirSync(profDir).find((f) => f.endsWith('.md'))

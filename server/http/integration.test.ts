@@ -68,10 +68,16 @@ describe('visit facts and browsing history', () => {
     const third = await open('81.2.69.161')
     await dash.waitFor('visitor', (f) => f.visitor.id === v.id && f.visitor.ip === '81.2.69.161')
     expect(cards()).toBe(2)
+    // Two tabs closing together are counted down in one statement and announced once (or once
+    // each, when the first close's statement is already under way): still online either way.
     first.close()
     second.close()
-    await dash.waitFor('visitor.presence', (f) => f.visitorId === v.id && presence().length === 5)
-    expect(presence().map((p) => p.online)).toEqual([true, true, true, true, true])
+    for (let i = 0; (await srv.db.sql`select connections from visitor_connections where visitor_id = ${v.id}`)[0]!.connections !== 1; i++) {
+      if (i > 250) throw new Error('the two closes were not counted down')
+      await Bun.sleep(20)
+    }
+    await dash.waitFor('visitor.presence', (f) => f.visitorId === v.id && presence().length >= 4)
+    expect(presence().every((p) => p.online)).toBe(true)
     expect((await card(v.id)).online).toBe(true)
     third.close()
     await dash.waitFor('visitor.presence', (f) => f.visitorId === v.id && !f.online)

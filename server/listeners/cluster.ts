@@ -5,7 +5,7 @@ import type { Sql } from '../db/client.ts'
 import type { Listening } from '../db/listen.ts'
 import type { EventBus, ConversationChange } from '../events/bus.ts'
 import { AGENTS, agentTopic, type Hub } from '../realtime/hub.ts'
-import { findVisitor, isVisitorOnline } from '../domain/visitors/visitors.usecases.ts'
+import { findVisitors, onlineVisitors } from '../domain/visitors/visitors.usecases.ts'
 import type { Logger } from '../shared/logger.ts'
 import { DatabaseAwayLog } from '../shared/database-away.ts'
 import type { Counter } from '../shared/metrics.ts'
@@ -13,6 +13,7 @@ import { findMessage, findMessages } from '../domain/messages/messages.usecases.
 import type { MessageView } from '../domain/messages/messages.types.ts'
 import { findConversation, findConversations } from '../domain/conversations/conversations.usecases.ts'
 import type { ConversationView } from '../domain/conversations/conversations.types.ts'
+import type { VisitorView } from '../domain/visitors/visitors.types.ts'
 import { findNote } from '../domain/notes/notes.usecases.ts'
 import { publishNote } from './team.ts'
 import { findConversationEvent } from '../domain/conversation-events/conversation-events.usecases.ts'
@@ -235,14 +236,6 @@ export async function startCluster(opts: {
       case 'sessions.ended':
         hub.endSessions(note.sessionIds, note.reason)
         return
-      case 'visitor.presence':
-        hub.publish(AGENTS, { type: 'visitor.presence', visitorId: note.visitorId, online: await isVisitorOnline(db, note.visitorId) })
-        return
-      case 'visitor': {
-        const visitor = await findVisitor(db, note.visitorId)
-        if (visitor) hub.publish(AGENTS, { type: 'visitor', visitor })
-        return
-      }
       case 'read': {
         const { kind: _, agentId, ...read } = note
         hub.publish(agentTopic(agentId), { type: 'read', ...read })
@@ -283,16 +276,27 @@ export async function startCluster(opts: {
   const handleAll = async (notes: Note[]): Promise<void> => {
     const messageIds: string[] = []
     const conversationIds: string[] = []
+    const presenceIds = new Set<string>()
+    const visitorIds = new Set<string>()
     for (const n of notes) {
       if (n.kind === 'message') messageIds.push(n.messageId)
       else if (n.kind === 'conversation') conversationIds.push(n.conversationId)
+      else if (n.kind === 'visitor.presence') presenceIds.add(n.visitorId)
+      else if (n.kind === 'visitor') visitorIds.add(n.visitorId)
     }
     let messages = new Map<string, MessageView>()
     let conversations = new Map<string, ConversationView>()
+    // A burst of widgets coming or going on another process (its restart, a dropped network)
+    // arrives as a hundred presence notes a payload, and cards changed by those visits: each kind
+    // read as one statement, not one each.
+    let online = new Set<string>()
+    let visitors = new Map<string, VisitorView>()
     try {
       if (messageIds.length) messages = new Map((await findMessages(db, messageIds)).map((m) => [m.id, m]))
       for (const m of messages.values()) conversationIds.push(m.conversationId)
       if (conversationIds.length) conversations = new Map((await findConversations(db, conversationIds)).map((c) => [c.id, c]))
+      if (presenceIds.size) online = await onlineVisitors(db, [...presenceIds])
+      if (visitorIds.size) visitors = new Map((await findVisitors(db, [...visitorIds])).map((v) => [v.id, v]))
     } catch (error) {
       // Lost only while the database is away: a fault of another kind would recur on every try.
       if (away.failed(error)) lostAt = Date.now()
@@ -308,6 +312,11 @@ export async function startCluster(opts: {
         } else if (note.kind === 'conversation') {
           const conversation = conversations.get(note.conversationId)
           if (conversation) hub.conversation(conversation, note.change)
+        } else if (note.kind === 'visitor.presence') {
+          hub.publish(AGENTS, { type: 'visitor.presence', visitorId: note.visitorId, online: online.has(note.visitorId) })
+        } else if (note.kind === 'visitor') {
+          const visitor = visitors.get(note.visitorId)
+          if (visitor) hub.publish(AGENTS, { type: 'visitor', visitor })
         } else {
           await handle(note)
         }

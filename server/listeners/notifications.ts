@@ -19,7 +19,8 @@ export function notificationsListener(bus: EventBus, deps: TimerDeps): void {
   bus.on('conversation.changed', ({ conversation, change }) => {
     if (change === 'resolved') return conversationHandled(deps, conversation.id)
   })
+  const wentAway = visitorWentAway(deps)
   bus.on('visitor.presence', ({ visitorId, online, pageClosed }) => {
-    if (!online) return visitorWentAway(deps, visitorId, pageClosed)
+    if (!online) return wentAway(visitorId, pageClosed)
   })
 }

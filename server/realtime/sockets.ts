@@ -6,7 +6,7 @@ import type { Server, ServerWebSocket } from 'bun'
 import type { AppDeps } from '../deps.ts'
 import { AppError, DATABASE_UNAVAILABLE, isAppError, isDatabaseUnavailable } from '../shared/errors.ts'
 import { authenticate, connectionChanged, sessionActor, sessionIsLive, setStatus, type Actor } from '../domain/agents/agents.usecases.ts'
-import { recordPageView, visitorsConnected, visitorConnectionChanged } from '../domain/visitors/visitors.usecases.ts'
+import { recordPageView, visitorsConnected, visitorsDisconnected } from '../domain/visitors/visitors.usecases.ts'
 import { batched } from '../shared/batch.ts'
 import { getConversation, getVisitorConversation } from '../domain/conversations/conversations.usecases.ts'
 import { listMessages, markDelivered, sendReply, type MessageResult } from '../domain/messages/messages.usecases.ts'
@@ -468,6 +468,15 @@ export const socketRoutes = (deps: AppDeps) => {
     },
     { max: 1000, concurrency: 1 },
   )
+  // And the sockets that close together (a proxy restarted, a network dropped every widget at
+  // once) share one statement for their counts and presence, as their accepts did.
+  const disconnected = batched(
+    async (closes: { visitorId: string; pageClosed: boolean }[]) => {
+      await visitorsDisconnected(deps, deps.nodeId, closes)
+      return closes.map(() => undefined)
+    },
+    { max: 1000, concurrency: 1 },
+  )
   const visitorHandlers = {
     open(ws: ServerWebSocket<SocketData>) {
       const { state, visit } = ws.data
@@ -487,7 +496,6 @@ export const socketRoutes = (deps: AppDeps) => {
             return closeBlocked(ws)
           }
           if (visit) await connected({ visitorId, ip: visit.ip, userAgent: visit.userAgent })
-          else await visitorConnectionChanged(deps, deps.nodeId, visitorId, 1)
         } catch (error) {
           deps.log.warn('visitor socket open failed', { error })
         }
@@ -509,7 +517,7 @@ export const socketRoutes = (deps: AppDeps) => {
       stopTyping(deps, state)
       if (ws.data.restarting) return
       state.queue
-        .then(() => visitorConnectionChanged(deps, deps.nodeId, visitorId, -1, state.pageState !== 'visible'))
+        .then(() => disconnected({ visitorId, pageClosed: state.pageState !== 'visible' }))
         .catch((error) => deps.log.warn('visitor socket close failed', { error }))
     },
   }

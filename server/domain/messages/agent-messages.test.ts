@@ -47,18 +47,18 @@ async function longConversation(answers: number): Promise<{ visitorId: string; c
 describe('a long conversation\'s agent messages', () => {
   it('a leaving visitor\'s missed-conversation timer finds the last answer without reading the visitor\'s messages', async () => {
     const c = await longConversation(2)
-    const read = await rowsRead(srv.db.url, 'messages', (sql) => startMissedTimers(sql, c.visitorId, 60_000))
+    const read = await rowsRead(srv.db.url, 'messages', (sql) => startMissedTimers(sql, [{ visitorId: c.visitorId, graceMs: 60_000 }]))
     expect(read).toBeLessThan(10)
     // and the timer counts from after that answer
-    await startMissedTimers(srv.db.sql, c.visitorId, 60_000)
+    await startMissedTimers(srv.db.sql, [{ visitorId: c.visitorId, graceMs: 60_000 }])
     const [timer] = await srv.db.sql`select from_seq from notification_timers where conversation_id = ${c.conversationId} and kind = 'missed_conversation'`
     expect(timer).toEqual({ fromSeq: c.lastAgentSeq + 1 })
   })
 
   it('a never-answered conversation\'s timer starts at its first message, still without reading it all', async () => {
     const c = await longConversation(0)
-    expect(await rowsRead(srv.db.url, 'messages', (sql) => startMissedTimers(sql, c.visitorId, 60_000))).toBeLessThan(10)
-    await startMissedTimers(srv.db.sql, c.visitorId, 60_000)
+    expect(await rowsRead(srv.db.url, 'messages', (sql) => startMissedTimers(sql, [{ visitorId: c.visitorId, graceMs: 60_000 }]))).toBeLessThan(10)
+    await startMissedTimers(srv.db.sql, [{ visitorId: c.visitorId, graceMs: 60_000 }])
     const [timer] = await srv.db.sql`select from_seq from notification_timers where conversation_id = ${c.conversationId} and kind = 'missed_conversation'`
     expect(timer).toEqual({ fromSeq: 1 })
   })

@@ -57,18 +57,20 @@ export async function startOfflineTimers(db: Db, timers: { conversationId: strin
 }
 
 /**
- * The visitor's widget went away: every open web conversation of theirs that still waits for an
- * answer gets a missed-conversation timer at the end of the grace period (a later departure moves
- * it later: the visitor only reloaded or moved to another page in between).
+ * Visitors' widgets went away (those of a moment together, each visitor once): every open web
+ * conversation of theirs that still waits for an answer gets a missed-conversation timer at the
+ * end of its visitor's grace period (a later departure moves it later: the visitor only reloaded
+ * or moved to another page in between). One statement for all of them.
  */
-export async function startMissedTimers(db: Db, visitorId: string, graceMs: number): Promise<number> {
+export async function startMissedTimers(db: Db, departures: { visitorId: string; graceMs: number }[]): Promise<number> {
   const rows = await db`
     insert into notification_timers (conversation_id, kind, from_seq, due_at)
     select c.id, 'missed_conversation',
       coalesce((select max(m.seq) from messages m where m.conversation_id = c.id and m.author_type = 'agent'), 0) + 1,
-      now() + ${graceMs} * interval '1 millisecond'
-    from conversations c
-    where c.visitor_id = ${visitorId} and c.status = 'open' and c.channel = 'web' and c.waiting_since is not null
+      now() + d.grace_ms * interval '1 millisecond'
+    from unnest(${departures.map((d) => d.visitorId)}::uuid[], ${departures.map((d) => d.graceMs)}::bigint[]) as d(visitor_id, grace_ms)
+    join conversations c on c.visitor_id = d.visitor_id
+    where c.status = 'open' and c.channel = 'web' and c.waiting_since is not null
     on conflict (conversation_id, kind) do update set due_at = excluded.due_at
     returning 1`
   return rows.length

@@ -119,13 +119,26 @@ export async function conversationOpened(deps: { sql: Sql }, conversationId: str
 }
 
 /**
- * The visitor's last widget went away: they count as gone once the grace period passes — the
+ * A visitor's last widget went away: they count as gone once the grace period passes — the
  * shorter one when its page said it was closing or hidden (a closed tab), the longer one when the
  * connection just dropped. A reload or a page change reconnects within either, and a notice that
  * comes due while the visitor is connected again is dropped (planNotice: "the visitor came back").
+ * The departures of 50 ms start their timers in one statement (a dropped network takes every
+ * widget at once), so the returned function is made once per process.
  */
-export async function visitorWentAway(deps: TimerDeps, visitorId: string, pageClosed = false): Promise<void> {
-  if ((await repo.startMissedTimers(deps.sql, visitorId, pageClosed ? deps.closedGraceMs : deps.leaveGraceMs)) > 0) deps.wake()
+export function visitorWentAway(deps: TimerDeps): (visitorId: string, pageClosed?: boolean) => Promise<void> {
+  const start = batched(
+    async (departures: { visitorId: string; graceMs: number }[]) => {
+      // A visitor twice in the batch: the later departure sets the time, as one after the other would.
+      const grace = new Map<string, number>()
+      for (const d of departures) grace.set(d.visitorId, d.graceMs)
+      const started = await repo.startMissedTimers(deps.sql, [...grace].map(([visitorId, graceMs]) => ({ visitorId, graceMs })))
+      if (started > 0) deps.wake()
+      return departures.map(() => undefined)
+    },
+    { max: 1000, concurrency: 1, gatherMs: 50 },
+  )
+  return (visitorId, pageClosed = false) => start({ visitorId, graceMs: pageClosed ? deps.closedGraceMs : deps.leaveGraceMs })
 }
 
 export const pendingNotices = (deps: { sql: Sql }, conversationId: string) => repo.listTimers(deps.sql, conversationId)

@@ -31,19 +31,53 @@ export async function findVisitorsByTokenHashes(db: Db, tokenHashes: string[]): 
 }
 
 // A node counts while it heartbeats (see agents.repo.ts); connections of a crashed process lapse.
+const liveNode = (db: Db, n: ReturnType<Db>) => db`${n}.heartbeat_at > now() - interval '30 seconds'`
 const onlineSql = (db: Db, visitorId: ReturnType<Db>) => db`
   exists (select 1 from visitor_connections vc join server_nodes n on n.id = vc.node_id
-          where vc.visitor_id = ${visitorId} and vc.connections > 0 and n.heartbeat_at > now() - interval '30 seconds')`
+          where vc.visitor_id = ${visitorId} and vc.connections > 0 and ${liveNode(db, db`n`)})`
 
-export async function addVisitorConnection(db: Db, nodeId: string, visitorId: string, delta: number): Promise<void> {
-  await db`
-    insert into visitor_connections (node_id, visitor_id, connections) values (${nodeId}, ${visitorId}, greatest(${delta}, 0))
-    on conflict (node_id, visitor_id) do update set connections = greatest(visitor_connections.connections + ${delta}, 0)`
+/**
+ * Widget sockets of this process that closed together (a visitor with several tabs appears once
+ * per socket): each visitor's count goes down by its sockets, in one statement, and the answer is
+ * whether each is still online — another tab here, or a socket on another live process. The rows
+ * are locked in id order, as connectVisits locks them, so the two never wait on each other in a
+ * cycle. A visitor with no row here (its process was taken for dead and its rows went) is offline
+ * unless another process has it.
+ */
+export async function disconnectVisitors(db: Db, nodeId: string, visitorIds: string[]): Promise<Map<string, boolean>> {
+  const rows = await db<{ id: string; online: boolean }[]>`
+    with input as (
+      select id, count(*)::int as n from unnest(${visitorIds}::uuid[]) as t(id) group by id
+    ), locked as (
+      select vc.visitor_id from visitor_connections vc
+      where vc.node_id = ${nodeId} and vc.visitor_id in (select id from input)
+      order by vc.visitor_id for update
+    ), counted as (
+      update visitor_connections vc set connections = greatest(vc.connections - i.n, 0)
+      from input i, locked l
+      where vc.node_id = ${nodeId} and vc.visitor_id = i.id and l.visitor_id = i.id
+      returning vc.visitor_id, vc.connections
+    ), here as (
+      select exists (select 1 from server_nodes n where n.id = ${nodeId} and ${liveNode(db, db`n`)}) as alive
+    )
+    select i.id,
+      (coalesce(c.connections, 0) > 0 and (select alive from here))
+      or exists (select 1 from visitor_connections vc join server_nodes n on n.id = vc.node_id
+                 where vc.visitor_id = i.id and vc.node_id <> ${nodeId} and vc.connections > 0 and ${liveNode(db, db`n`)}) as online
+    from input i left join counted c on c.visitor_id = i.id`
+  return new Map(rows.map((r) => [r.id, r.online]))
 }
 
 export async function isVisitorOnline(db: Db, visitorId: string): Promise<boolean> {
   const [row] = await db<{ online: boolean }[]>`select ${onlineSql(db, db`${visitorId}::uuid`)} as online`
   return row?.online ?? false
+}
+
+/** Which of these visitors are online (a socket on a live process); one statement for all. */
+export async function onlineVisitors(db: Db, visitorIds: string[]): Promise<Set<string>> {
+  const rows = await db<{ id: string }[]>`
+    select t.id from unnest(${visitorIds}::uuid[]) as t(id) where ${onlineSql(db, db`t.id`)}`
+  return new Set(rows.map((r) => r.id))
 }
 
 

@@ -60,6 +60,12 @@ export async function findVisitor(deps: { sql: Sql }, id: string): Promise<Visit
   return isUuid(id) ? repo.findVisitorView(deps.sql, id) : null
 }
 
+/** Several cards in one statement (a relayed burst of visitors whose cards changed); unknown ids are left out. */
+export async function findVisitors(deps: { sql: Sql }, ids: string[]): Promise<VisitorView[]> {
+  const valid = ids.filter(isUuid)
+  return valid.length ? repo.findVisitorViews(deps.sql, valid) : []
+}
+
 export async function getVisitor(deps: { sql: Sql }, id: string): Promise<VisitorView> {
   const view = await findVisitor(deps, id)
   if (!view) throw notFound()
@@ -118,17 +124,29 @@ export async function leaveContact(deps: VisitorDeps, id: string, input: { email
 }
 
 /**
- * The widget connected or disconnected; dashboards see the visitor come and go. A disconnect is
- * stored even when the database is away at that moment (tried again until it is back: see
- * untilStored); otherwise the count stays up and the visitor shows online for good. Only the
- * count is tried again, not the whole: a second decrement would take another tab's connection.
+ * Widget sockets of this process closed (a batch: the ones that closed together; a visitor with
+ * several tabs once per socket); dashboards see each visitor go or stay. Stored even when the
+ * database is away at that moment (tried again until it is back: see untilStored); otherwise the
+ * counts stay up and the visitors show online for good. The statement decrements or fails as a
+ * whole, so trying it again never takes another tab's connection. `pageClosed`: that socket's page
+ * was hidden when it closed (the tab closed, not reloaded), which the missed-conversation timer needs.
  */
-export async function visitorConnectionChanged(deps: VisitorDeps, nodeId: string, visitorId: string, delta: 1 | -1, pageClosed = false): Promise<boolean> {
-  const write = () => repo.addVisitorConnection(deps.sql, nodeId, visitorId, delta)
-  await (delta < 0 ? untilStored(write) : write())
-  const online = delta > 0 ? true : await repo.isVisitorOnline(deps.sql, visitorId)
-  deps.bus.emit('visitor.presence', { visitorId, online, ...(pageClosed && !online ? { pageClosed } : {}) })
-  return online
+export async function visitorsDisconnected(deps: VisitorDeps, nodeId: string, closes: { visitorId: string; pageClosed: boolean }[]): Promise<void> {
+  if (closes.length === 0) return
+  const online = await untilStored(() => repo.disconnectVisitors(deps.sql, nodeId, closes.map((c) => c.visitorId)))
+  const pageClosed = new Map<string, boolean>()
+  // As when they close one by one: the visitor's last socket to go says how they left.
+  for (const c of closes) pageClosed.set(c.visitorId, c.pageClosed)
+  for (const [visitorId, closed] of pageClosed) {
+    const on = online.get(visitorId) ?? false
+    deps.bus.emit('visitor.presence', { visitorId, online: on, ...(closed && !on ? { pageClosed: true } : {}) })
+  }
+}
+
+/** Which of these visitors are online, in one statement (a relayed burst of presence changes). */
+export async function onlineVisitors(deps: { sql: Sql }, visitorIds: string[]): Promise<Set<string>> {
+  const valid = visitorIds.filter(isUuid)
+  return valid.length ? repo.onlineVisitors(deps.sql, valid) : new Set()
 }
 
 export async function isVisitorOnline(deps: { sql: Sql }, visitorId: string): Promise<boolean> {
