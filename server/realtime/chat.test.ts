@@ -91,6 +91,31 @@ describe('realtime chat', () => {
       [4, 'four (while away)'],
     ])
     again.close()
+
+    // The usual reconnect missed nothing: told so at once, from the conversation alone (every
+    // widget in a conversation resumes after a restart). The statements are counted on the way.
+    const deps = srv.running.deps as { sql: unknown }
+    const pool = deps.sql as object
+    const statements: string[] = []
+    const third = await visitor.socket()
+    await third.waitFor('hello')
+    deps.sql = new Proxy(pool, {
+      apply(target, self, args) {
+        if (Array.isArray(args[0])) statements.push((args[0] as string[]).join('$'))
+        return Reflect.apply(target as never, self, args)
+      },
+    })
+    try {
+      third.send({ type: 'resume', conversationId: a.conversationId, afterSeq: 4 })
+      expect((await third.waitFor('resumed')).lastSeq).toBe(4)
+    } finally {
+      deps.sql = pool
+    }
+    expect(third.frames.filter((f) => f.type === 'message')).toEqual([])
+    expect(statements.filter((q) => /from messages m\b/.test(q))).toEqual([])
+    // (a statement's fragments pass through the pool too: its outer text is the one with the where)
+    expect(statements.filter((q) => /where c\.id = \$/.test(q))).toHaveLength(1)
+    third.close()
   })
 
   it('keeps the order of frames sent in a burst', async () => {

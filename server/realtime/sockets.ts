@@ -118,6 +118,13 @@ async function readBy(ws: Sock): Promise<void> {
  * once it would pass what the server holds for a socket (SEND_BUFFER_LIMIT) and close it.
  */
 async function resume(deps: AppDeps, ws: Sock, conversation: ConversationView, afterSeq: number) {
+  // The usual reconnect missed nothing: the conversation, read after this socket subscribed to its
+  // live frames, ends where the client is. What commits later comes live. One query, not three —
+  // every widget in a conversation resumes after a restart.
+  if (conversation.lastSeq <= afterSeq) {
+    send(deps, ws, { type: 'resumed', conversationId: conversation.id, lastSeq: conversation.lastSeq })
+    return
+  }
   let seq = afterSeq
   let slice = 0
   for (;;) {
