@@ -3,7 +3,7 @@
 import type { AppDeps } from '../deps.ts'
 import { AppError } from '../shared/errors.ts'
 import { authenticate, type Actor, type Session } from '../domain/agents/agents.usecases.ts'
-import { authenticateVisitor } from '../domain/visitors/visitors.usecases.ts'
+import { authenticateVisitor, authenticateVisitorSocket } from '../domain/visitors/visitors.usecases.ts'
 import type { VisitorRow } from '../domain/visitors/visitors.types.ts'
 import { CSRF_HEADER, SESSION_COOKIE, bearer, isCrossSite, readCookie, sameSecret } from './request.ts'
 
@@ -28,8 +28,14 @@ export async function requireAgent(deps: AppDeps, request: Request): Promise<Age
   return { session, actor: { id: agent.id, role: agent.role, name: agent.name } }
 }
 
-export async function requireVisitor(deps: AppDeps, request: Request, token: string | null | undefined = bearer(request)): Promise<VisitorRow> {
-  const visitor = await authenticateVisitor(deps, token)
+export async function requireVisitor(
+  deps: AppDeps,
+  request: Request,
+  token: string | null | undefined = bearer(request),
+  /** A widget's socket: also its newest conversation (authenticateVisitorSocket). */
+  socket = false,
+): Promise<VisitorRow> {
+  const visitor = await (socket ? authenticateVisitorSocket(deps, token) : authenticateVisitor(deps, token))
   if (!visitor) throw new AppError('visitor.unauthorized', 401, 'unknown or missing visitor token')
   return visitor
 }

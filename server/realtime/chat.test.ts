@@ -74,6 +74,8 @@ describe('realtime chat', () => {
 
   it('gives a reconnecting client what it missed after the last sequence it saw', async () => {
     const { visitor, ws } = await visitorSocket()
+    // The hello names the visitor's newest conversation: none yet.
+    expect(ws.frames.find((f) => f.type === 'hello')).toMatchObject({ role: 'visitor', id: visitor.id, conversationId: null })
     const a = await send(ws, 'one')
     await send(ws, 'two', a.conversationId)
     ws.close()
@@ -81,7 +83,7 @@ describe('realtime chat', () => {
       await owner.request('POST', `/api/conversations/${a.conversationId}/messages`, { body, clientId: cid() })
     }
     const again = await visitor.socket()
-    await again.waitFor('hello')
+    expect(await again.waitFor('hello')).toMatchObject({ conversationId: a.conversationId })
     again.send({ type: 'resume', conversationId: a.conversationId, afterSeq: 2 })
     const done = await again.waitFor('resumed')
     expect(done.lastSeq).toBe(4)

@@ -377,8 +377,11 @@ interface SocketData {
   drain(ws: ServerWebSocket<SocketData>): void
   close(ws: ServerWebSocket<SocketData>): void
   state: SocketState
-  /** The visitor's address and browser, recorded when their socket opens. */
-  visit: { ip: string; userAgent: string } | null
+  /**
+   * The visitor's address and browser, recorded when their socket opens, and their newest
+   * conversation, told in the hello; dropped once the socket is open.
+   */
+  visit: { ip: string; userAgent: string; conversationId: string | null } | null
   /** A blocked visitor's socket (#16): told so in an error frame and closed at once. */
   blocked?: boolean
   /** How the hub closes this socket: a widget's when its visitor or address is blocked, an agent's when deactivated, any when the server restarts. */
@@ -493,7 +496,7 @@ export const socketRoutes = (deps: AppDeps) => {
       ws.data.closer = handle
       deps.hub.trackVisitor(visitorId, handle)
       ws.subscribe(visitorTopic(visitorId))
-      send(deps, ws, { type: 'hello', role: 'visitor', id: visitorId, nodeId: deps.nodeId })
+      send(deps, ws, { type: 'hello', role: 'visitor', id: visitorId, nodeId: deps.nodeId, conversationId: visit?.conversationId ?? null })
       enqueue(state, async () => {
         try {
           // Blocked between the upgrade's check and now (its notice came before this was tracked).
@@ -595,13 +598,13 @@ export const socketRoutes = (deps: AppDeps) => {
     const ip = clientIp(deps.config, request, server)
     deps.limits.openSocket(ip)
     try {
-      const visitor = await requireVisitor(deps, request, token)
+      const visitor = await requireVisitor(deps, request, token, true)
       const blocked = await isBlocked(deps, { visitorId: visitor.id, ip })
       upgrade(server, request, {
         blocked,
         ...visitorHandlers,
         state: newState({ kind: 'visitor', visitorId: visitor.id }, ip, null),
-        visit: { ip, userAgent: request.headers.get('user-agent') ?? '' },
+        visit: { ip, userAgent: request.headers.get('user-agent') ?? '', conversationId: visitor.latestConversationId ?? null },
       })
     } catch (e) {
       // Released by the socket's close handler once it was upgraded; here only if it was not.

@@ -208,7 +208,11 @@ export type ClientFrame =
 
 /** Server → client. */
 export type ServerFrame =
-  | { type: 'hello'; role: 'agent' | 'visitor'; id: string; nodeId: string }
+  /**
+   * `conversationId`, widgets only: the visitor's newest conversation when the socket opened (null:
+   * none yet), so a widget that knows of none asks for the list only when there is one.
+   */
+  | { type: 'hello'; role: 'agent' | 'visitor'; id: string; nodeId: string; conversationId?: string | null }
   | { type: 'message'; message: Message; conversation: Conversation }
   | { type: 'message.updated'; message: Message }
   | { type: 'conversation'; conversation: Conversation; change: ConversationChange }

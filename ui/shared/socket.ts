@@ -24,8 +24,9 @@ export interface SocketOptions {
   /**
    * Runs on every (re)connect, before the pending frames go out; they wait for its promise.
    * `current()` turns false once this connection is gone (check it after awaiting something).
+   * `greeting`: the frame that opened it (see `greeting`), when there is one.
    */
-  onOpen?: (reconnect: boolean, current: () => boolean) => void | Promise<void>
+  onOpen?: (reconnect: boolean, current: () => boolean, greeting?: ServerFrame) => void | Promise<void>
   /** Frames that create data and still wait for their ack, in the order they were written. */
   pending?: () => Iterable<ClientFrame>
   /** The connection counts as open only once the server sent this frame type (the widget waits for `hello`). */
@@ -216,7 +217,7 @@ export class ReconnectingSocket {
     this.ws = ws
     let greeted = false
     const current = () => this.ws === ws
-    const greet = async () => {
+    const greet = async (greeting?: ServerFrame) => {
       greeted = true
       const reconnect = this.opened
       this.opened = true
@@ -224,7 +225,7 @@ export class ReconnectingSocket {
       this.restartWindowMs = null
       this.awayCapMs = null
       this.startPing()
-      const ready = this.opts.onOpen?.(reconnect, current)
+      const ready = this.opts.onOpen?.(reconnect, current, greeting)
       if (ready) await ready
       if (!current()) return
       this.setState('open')
@@ -241,7 +242,7 @@ export class ReconnectingSocket {
       } catch {
         return
       }
-      if (frame.type === this.opts.greeting && !greeted) return void greet()
+      if (frame.type === this.opts.greeting && !greeted) return void greet(frame)
       if (frame.type === 'pong') {
         clearTimeout(this.pongTimer)
         this.pongTimer = undefined

@@ -189,7 +189,7 @@ export class ChatController implements ReactiveController {
     this.socket = new ReconnectingSocket({
       url: async () => `${this.base.replace(/^http/, 'ws')}/ws/visitor?token=${encodeURIComponent(await this.ensureVisitor())}`,
       greeting: 'hello',
-      onOpen: (_reconnect, current) => this.onHello(current),
+      onOpen: (_reconnect, current, hello) => this.onHello(current, hello),
       pending: () => (this.slowedUntil ? [] : this.outbox.filter((p) => !p.failed).map((p) => this.messageFrame(p))),
       onFrame: (f) => this.onFrame(f),
       // 4003: blocked (#16); trying again would only be refused again.
@@ -553,10 +553,16 @@ export class ChatController implements ReactiveController {
     return this.visitorPromise
   }
 
-  /** The server greeted this socket: find the visitor's conversation, report the page, resume. */
-  private async onHello(current: () => boolean): Promise<void> {
+  /**
+   * The server greeted this socket: find the visitor's conversation, report the page, resume. The
+   * hello names the visitor's newest conversation (null: none), so a widget that knows of none
+   * asks for the list only when there is one — after a restart every widget on every open page
+   * says hello again, and most of their visitors never wrote.
+   */
+  private async onHello(current: () => boolean, hello?: ServerFrame): Promise<void> {
     if (this.blocked) this.setBlocked(false)
-    if (!this.conversation) {
+    const newest = hello?.type === 'hello' ? hello.conversationId : undefined
+    if (!this.conversation && newest !== null) {
       try {
         const res = await readAgain(`${this.base}/api/widget/conversations`, { headers: { authorization: `Bearer ${this.token}` } })
         if (res.ok) {

@@ -511,6 +511,45 @@ describe('<parley-chat> on the demo page', () => {
     await context.close()
   }, TEST_MS)
 
+  it('asks for no conversation list when the hello says its visitor has none, after a restart too, and finds the one written in another tab', async () => {
+    const listed: string[] = []
+    const { page, context, errors } = await openDemo(browser, srv.url, {
+      beforeLoad: (p) => p.on('request', (r) => void (r.url().includes('/api/widget/conversations') && listed.push(r.url()))),
+    })
+    const token = await page.evaluate(() => JSON.parse(localStorage.getItem(Object.keys(localStorage).find((k) => k.endsWith(':token'))!)!) as string)
+    const me = await (await fetch(`${srv.url}/api/widget/me`, { headers: { authorization: `Bearer ${token}` } })).json()
+    const connected = async () =>
+      (await db.sql<{ n: number }[]>`select coalesce(sum(connections), 0)::int as n from visitor_connections where visitor_id = ${me.visitor.id}`)[0]!.n > 0
+    await until(connected, 'the widget connected')
+    // Every widget on every open page says hello again after a restart; most visitors never wrote.
+    const port = srv.running.port
+    agent.close()
+    await srv.stop()
+    srv = await startTestServer({ port }, db)
+    owner = new AgentClient(srv.url)
+    expect((await owner.login('owner@example.com', 'owner-password')).status).toBe(200)
+    agent = await agentOnline()
+    await until(connected, 'the widget connected again', 30_000)
+    expect(listed).toEqual([])
+
+    // The visitor writes in another tab: this one hears it live, and a tab opened later learns of
+    // the conversation from its hello and shows it.
+    const other = await context.newPage()
+    watch(other, errors)
+    await other.goto(`${srv.url}/demo`)
+    await other.locator('parley-chat .launcher').click()
+    await other.locator('parley-chat textarea').fill('Written in the other tab')
+    await other.keyboard.press('Enter')
+    await other.locator('parley-chat .row.visitor[data-state="sent"]').waitFor({ timeout: 10_000 })
+    const later = await context.newPage()
+    watch(later, errors)
+    await later.goto(`${srv.url}/demo`)
+    await later.locator('parley-chat .launcher').click()
+    await bubbles(later, 'visitor').filter({ hasText: 'Written in the other tab' }).waitFor({ timeout: 10_000 })
+    expect(errors).toEqual([])
+    await context.close()
+  }, TEST_MS)
+
   it('says calmly that it sends more slowly when the server limits the visitor, and sends the message later, once', async () => {
     // Two messages at once, then one every three seconds: the third waits about three seconds.
     const slow = await startTestServer({ limits: { ...srv.running.deps.config.limits, messagesPerVisitor: { burst: 2, seconds: 6 } } })

@@ -20,9 +20,10 @@ export async function insertVisitor(
  * batched by authenticateVisitor): the rows by token hash. A read, not a write (visits update
  * last_seen_at).
  */
-export async function findVisitorsByTokenHashes(db: Db, tokenHashes: string[]): Promise<Map<string, VisitorRow>> {
+export async function findVisitorsByTokenHashes(db: Db, tokenHashes: string[], withLatestConversation = false): Promise<Map<string, VisitorRow>> {
   const rows = await db<(VisitorRow & { tokenHash: string })[]>`
     select t.token_hash, v.id, v.number, v.name, v.email, v.phone, v.created_at, v.last_seen_at
+      ${withLatestConversation ? db`, (select c.id from conversations c where c.visitor_id = v.id order by c.created_at desc, c.id desc limit 1) as latest_conversation_id` : db``}
     from visitor_tokens t join visitors v on v.id = t.visitor_id
     where t.token_hash = any(${tokenHashes}::text[])`
   const out = new Map<string, VisitorRow>()

@@ -10,6 +10,11 @@ export interface VisitorRow {
   phone: string | null
   createdAt: Date
   lastSeenAt: Date
+  /**
+   * Only from a socket's token check (authenticateVisitorSocket): the visitor's newest
+   * conversation, the first of GET /api/widget/conversations, or null when they have none.
+   */
+  latestConversationId?: string | null
 }
 
 export type EmailSource = 'contact_form' | 'site' | 'agent' | 'email'

@@ -31,25 +31,45 @@ export async function createWebVisitor(deps: { sql: Sql }): Promise<{ token: str
  * statement per pool (authenticateVisitors); alone, a check waits one turn of the event loop.
  */
 export async function authenticateVisitor(deps: { sql: Sql }, token: string | undefined | null): Promise<VisitorRow | null> {
-  if (!token || token.length > 200) return null
-  let check = tokenChecks.get(deps.sql)
+  return checkToken(tokenChecks, deps, token, false)
+}
+const tokenChecks = new WeakMap<Sql, (token: string) => Promise<VisitorRow | null>>()
+
+/**
+ * The same for a widget's socket, which also learns the visitor's newest conversation (its
+ * `latestConversationId`, told in the hello): a widget that knows of none then asks for the list
+ * only when there is one — after a restart, not every widget on every open page at once. The
+ * sockets' checks batch apart from the HTTP requests', so those pay nothing for it.
+ */
+export async function authenticateVisitorSocket(deps: { sql: Sql }, token: string | undefined | null): Promise<VisitorRow | null> {
+  return checkToken(socketTokenChecks, deps, token, true)
+}
+const socketTokenChecks = new WeakMap<Sql, (token: string) => Promise<VisitorRow | null>>()
+
+function checkToken(
+  checks: WeakMap<Sql, (token: string) => Promise<VisitorRow | null>>,
+  deps: { sql: Sql },
+  token: string | undefined | null,
+  withLatestConversation: boolean,
+): Promise<VisitorRow | null> {
+  if (!token || token.length > 200) return Promise.resolve(null)
+  let check = checks.get(deps.sql)
   if (!check) {
     const sql = deps.sql
-    check = batched((tokens: string[]) => authenticateVisitors({ sql }, tokens), { max: 1000, concurrency: 2 })
-    tokenChecks.set(sql, check)
+    check = batched((tokens: string[]) => authenticateVisitors({ sql }, tokens, withLatestConversation), { max: 1000, concurrency: 2 })
+    checks.set(sql, check)
   }
   return check(token)
 }
-const tokenChecks = new WeakMap<Sql, (token: string) => Promise<VisitorRow | null>>()
 
 /**
  * Many token checks at once (the widget sockets accepted together): one visitor or null per
  * token, in the same order.
  */
-export async function authenticateVisitors(deps: { sql: Sql }, tokens: (string | undefined | null)[]): Promise<(VisitorRow | null)[]> {
+export async function authenticateVisitors(deps: { sql: Sql }, tokens: (string | undefined | null)[], withLatestConversation = false): Promise<(VisitorRow | null)[]> {
   const hashes = tokens.map((t) => (t && t.length <= 200 ? hashSecret(t) : null))
   const wanted = [...new Set(hashes.filter((h): h is string => h !== null))]
-  const found = wanted.length ? await repo.findVisitorsByTokenHashes(deps.sql, wanted) : new Map<string, VisitorRow>()
+  const found = wanted.length ? await repo.findVisitorsByTokenHashes(deps.sql, wanted, withLatestConversation) : new Map<string, VisitorRow>()
   return hashes.map((h) => (h === null ? null : (found.get(h) ?? null)))
 }
 
