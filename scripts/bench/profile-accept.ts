@@ -55,6 +55,7 @@ try {
     const s0 = await stat()
     const cpu0 = cpuSeconds(server.pid)
     const pg0 = cpuSeconds(cluster.postmasterPid)
+    const all0 = cluster.cpuSeconds()
     load.proc.stdin.write('go\n')
     await load.proc.stdin.flush()
     const opened = JSON.parse(await load.waitLine((l) => l.includes('"open"'), 170_000))
@@ -62,6 +63,7 @@ try {
     await Bun.sleep(2000)
     const s1 = await stat()
     const cpu1 = cpuSeconds(server.pid)
+    const all1 = cluster.cpuSeconds()
     const top = await sql<{ calls: string; rows: string; execMs: string; q: string }[]>`
       select calls::text, rows::text, round(total_exec_time::numeric, 1)::text as "execMs",
         left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 110) as q
@@ -93,7 +95,7 @@ try {
     await other?.stop()
     const k = opened.opened as number
     console.log(`${k} accepted in ${opened.seconds.toFixed(2)} s: ${(k / opened.seconds).toFixed(0)} accepts/s (${opened.failed} failed); ` +
-      `Parley CPU ${((cpu1 - cpu0) * 1000 / k).toFixed(3)} ms per accept (postmaster itself ${(cpuSeconds(cluster.postmasterPid) - pg0).toFixed(2)} s)`)
+      `Parley CPU ${((cpu1 - cpu0) * 1000 / k).toFixed(3)} ms, PostgreSQL ${((all1 - all0) * 1000 / k).toFixed(3)} ms per accept (postmaster itself ${(cpuSeconds(cluster.postmasterPid) - pg0).toFixed(2)} s)`)
     const per = (a: string, b: string) => ((Number(b) - Number(a)) / k).toFixed(3)
     console.log(`per accept: ${(Number(calls!.n) / k).toFixed(3)} statements, ${per(s0.xact, s1.xact)} commits, ` +
       `${per(s0.ins, s1.ins)} rows inserted, ${per(s0.upd, s1.upd)} rows updated, ${per(s0.sel, s1.sel)} rows read`)
