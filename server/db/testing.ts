@@ -104,3 +104,20 @@ export async function rowsRead(url: string, table: string, run: (sql: TxSql) => 
   }
   return rows
 }
+
+/**
+ * A pool that records the text of each statement sent through it, for tests that count
+ * statements. A statement's fragments (sql`…` inside sql`…`) pass through too, each as its own
+ * text; `statements(part)` counts the texts that contain `part`.
+ */
+export function recordingPool<S extends object>(sql: S): { sql: S; texts: string[]; statements: (part: string | RegExp) => number } {
+  const texts: string[] = []
+  const recorded = new Proxy(sql, {
+    apply(target, self, args) {
+      if (Array.isArray(args[0])) texts.push((args[0] as string[]).join('$'))
+      return Reflect.apply(target as never, self, args)
+    },
+  })
+  const statements = (part: string | RegExp) => texts.filter((t) => (typeof part === 'string' ? t.includes(part) : part.test(t))).length
+  return { sql: recorded, texts, statements }
+}

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { AgentClient, VisitorClient, cid, startWithOwner, type TestServer, type TestSocket } from '../testing/harness.ts'
 import { startSmtpSink, type SmtpSink } from '../testing/mail.ts'
+import { recordingPool } from '../db/testing.ts'
 import { visitorWentAway, type NoticeOutcome } from '../domain/notifications/notifications.usecases.ts'
 
 const LONG_S = 600
@@ -85,13 +86,8 @@ async function dueNow(id: string): Promise<NoticeOutcome> {
 describe('leaving the site', () => {
   it('starts the timers of visitors who leave together (a dropped network) in one statement, each with its grace period', async () => {
     const [dropped, closed, twice] = await Promise.all([visitorWaiting(), visitorWaiting(), visitorWaiting()])
-    let statements = 0
-    const sql = new Proxy(srv.db.sql, {
-      apply(target, self, args) {
-        if (Array.isArray(args[0]) && (args[0] as string[]).join('').includes('notification_timers')) statements++
-        return Reflect.apply(target as never, self, args)
-      },
-    })
+    const recorded = recordingPool(srv.db.sql)
+    const sql = recorded.sql
     let wakes = 0
     const wentAway = visitorWentAway({ sql, batchMs: 600_000, leaveGraceMs: LONG_S * 1000, closedGraceMs: SHORT_S * 1000, wake: () => void wakes++ })
     await Promise.all([
@@ -101,7 +97,7 @@ describe('leaving the site', () => {
       wentAway(twice.visitor.id, true),
       wentAway(twice.visitor.id, false),
     ])
-    expect(statements).toBe(1)
+    expect(recorded.statements('notification_timers')).toBe(1)
     expect(wakes).toBe(1)
     expect(await dueIn(dropped.id)).toBeGreaterThan(LONG_S - 30)
     expect(await dueIn(closed.id)).toBeLessThanOrEqual(SHORT_S)

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { AgentClient, TestSocket, VisitorClient, cid, startTestServer, type TestServer } from '../testing/harness.ts'
+import { recordingPool } from '../db/testing.ts'
 
 let srv: TestServer
 let owner: AgentClient
@@ -96,17 +97,12 @@ describe('realtime chat', () => {
 
     // The usual reconnect missed nothing: told so at once, from the conversation alone (every
     // widget in a conversation resumes after a restart). The statements are counted on the way.
-    const deps = srv.running.deps as { sql: unknown }
-    const pool = deps.sql as object
-    const statements: string[] = []
+    const deps = srv.running.deps as { sql: object }
+    const pool = deps.sql
+    const recorded = recordingPool(pool)
     const third = await visitor.socket()
     await third.waitFor('hello')
-    deps.sql = new Proxy(pool, {
-      apply(target, self, args) {
-        if (Array.isArray(args[0])) statements.push((args[0] as string[]).join('$'))
-        return Reflect.apply(target as never, self, args)
-      },
-    })
+    deps.sql = recorded.sql
     try {
       third.send({ type: 'resume', conversationId: a.conversationId, afterSeq: 4 })
       expect((await third.waitFor('resumed')).lastSeq).toBe(4)
@@ -114,9 +110,9 @@ describe('realtime chat', () => {
       deps.sql = pool
     }
     expect(third.frames.filter((f) => f.type === 'message')).toEqual([])
-    expect(statements.filter((q) => /from messages m\b/.test(q))).toEqual([])
+    expect(recorded.statements(/from messages m\b/)).toBe(0)
     // (a statement's fragments pass through the pool too: its outer text is the one with the where)
-    expect(statements.filter((q) => /where c\.id = \$/.test(q))).toHaveLength(1)
+    expect(recorded.statements(/where c\.id = \$/)).toBe(1)
     third.close()
   })
 

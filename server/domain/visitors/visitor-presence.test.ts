@@ -2,8 +2,7 @@
 // counted down in one statement, and each visitor is announced once: still online while another
 // tab here or a socket on another live process holds them, offline otherwise.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import type { Sql } from '../../db/client.ts'
-import { createTestDb, type TestDb } from '../../db/testing.ts'
+import { createTestDb, recordingPool, type TestDb } from '../../db/testing.ts'
 import { EventBus } from '../../events/bus.ts'
 import { silentLogger } from '../../shared/logger.ts'
 import { newId } from '../../shared/ids.ts'
@@ -14,18 +13,6 @@ beforeAll(async () => {
   db = await createTestDb()
 })
 afterAll(() => db.drop())
-
-/** The pool, counting the statements that touch visitor_connections. */
-function counted(): { sql: Sql; statements: () => number } {
-  let n = 0
-  const sql = new Proxy(db.sql, {
-    apply(target, self, args) {
-      if (Array.isArray(args[0]) && (args[0] as string[]).join('').includes('visitor_connections')) n++
-      return Reflect.apply(target as never, self, args)
-    },
-  })
-  return { sql, statements: () => n }
-}
 
 test('closes made together are one statement; each visitor is announced once, online while a socket elsewhere holds them', async () => {
   const [here, elsewhere, dead] = [newId(), newId(), newId()]
@@ -40,7 +27,9 @@ test('closes made together are one statement; each visitor is announced once, on
   const bus = new EventBus(silentLogger)
   const heard: { visitorId: string; online: boolean; pageClosed?: boolean }[] = []
   bus.on('visitor.presence', (p) => void heard.push(p))
-  const { sql, statements } = counted()
+  const recorded = recordingPool(db.sql)
+  const { sql } = recorded
+  const statements = () => recorded.statements('visitor_connections')
   await visitorsDisconnected({ sql, bus }, here, [
     { visitorId: id(twoTabs), pageClosed: false },
     { visitorId: id(oneTab), pageClosed: true },
