@@ -49,7 +49,8 @@ export async function disconnectVisitors(db: Db, nodeId: string, visitorIds: str
   const rows = await db<{ id: string; online: boolean }[]>`
     with input as (
       select id, count(*)::int as n from unnest(${visitorIds}::uuid[]) as t(id) group by id
-    ), locked as (
+    ), locked as materialized (
+      -- locked first, in id order (a LockRows over the sort), then counted down
       select vc.visitor_id from visitor_connections vc
       where vc.node_id = ${nodeId} and vc.visitor_id in (select id from input)
       order by vc.visitor_id for update
