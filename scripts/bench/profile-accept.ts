@@ -1,8 +1,10 @@
 // Profiles Parley's accept path: a burst of N widget sockets (the idle bench's load generator),
 // with Bun's sampling CPU profiler (--cpu-prof-md) on the server. Prints accepts per second,
 // what PostgreSQL did per accept (commits, statements, rows) and the statements that took it
-// longest (pg_stat_statements), then the top of the CPU profile.
-//   bun scripts/bench/profile-accept.ts [--n=2000] [--main=server/main.ts] [--second=1]
+// longest (pg_stat_statements); then closes every socket at once and prints how long until every
+// count was down, Parley's CPU and the statements per close; then the top of the CPU profile
+// (--prof=0: no profiler).
+//   bun scripts/bench/profile-accept.ts [--n=2000] [--prof=0] [--main=server/main.ts] [--second=1]
 // --second=1 runs a second Parley on the same database, which hears the burst through the
 // cluster relay (its statements show in the lists).
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
