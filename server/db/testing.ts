@@ -107,17 +107,28 @@ export async function rowsRead(url: string, table: string, run: (sql: TxSql) => 
 
 /**
  * A pool that records the text of each statement sent through it, for tests that count
- * statements. A statement's fragments (sql`…` inside sql`…`) pass through too, each as its own
- * text; `statements(part)` counts the texts that contain `part`.
+ * statements. A statement's fragments (sql`…` inside sql`…`) pass through the pool too; they are
+ * told apart as the arguments of a later call: counted with it, their text part of its.
+ * `statements(part)` counts the whole statements whose text (fragments included) contains `part`.
  */
-export function recordingPool<S extends object>(sql: S): { sql: S; texts: string[]; statements: (part: string | RegExp) => number } {
-  const texts: string[] = []
+export function recordingPool<S extends object>(sql: S): { sql: S; statements: (part: string | RegExp) => number } {
+  const calls: { text: string; result: unknown; fragment: boolean }[] = []
   const recorded = new Proxy(sql, {
     apply(target, self, args) {
-      if (Array.isArray(args[0])) texts.push((args[0] as string[]).join('$'))
-      return Reflect.apply(target as never, self, args)
+      const result = Reflect.apply(target as never, self, args)
+      if (!Array.isArray(args[0])) return result
+      let text = (args[0] as string[]).join('$')
+      for (const arg of args.slice(1)) {
+        const inner = calls.find((c) => c.result === arg)
+        if (!inner) continue
+        inner.fragment = true
+        text += ` ${inner.text}`
+      }
+      calls.push({ text, result, fragment: false })
+      return result
     },
   })
-  const statements = (part: string | RegExp) => texts.filter((t) => (typeof part === 'string' ? t.includes(part) : part.test(t))).length
-  return { sql: recorded, texts, statements }
+  const statements = (part: string | RegExp) =>
+    calls.filter((c) => !c.fragment && (typeof part === 'string' ? c.text.includes(part) : part.test(c.text))).length
+  return { sql: recorded, statements }
 }

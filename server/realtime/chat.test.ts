@@ -111,7 +111,7 @@ describe('realtime chat', () => {
     }
     expect(third.frames.filter((f) => f.type === 'message')).toEqual([])
     expect(recorded.statements(/from messages m\b/)).toBe(0)
-    // (a statement's fragments pass through the pool too: its outer text is the one with the where)
+    // (the conversation's statement: its own text holds the where, the view's columns are fragments)
     expect(recorded.statements(/where c\.id = \$/)).toBe(1)
     third.close()
   })

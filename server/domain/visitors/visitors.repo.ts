@@ -32,10 +32,12 @@ export async function findVisitorsByTokenHashes(db: Db, tokenHashes: string[], w
 }
 
 // A node counts while it heartbeats (see agents.repo.ts); connections of a crashed process lapse.
-const liveNode = (db: Db, n: ReturnType<Db>) => db`${n}.heartbeat_at > now() - interval '30 seconds'`
-const onlineSql = (db: Db, visitorId: ReturnType<Db>) => db`
+const liveNode = (db: Db) => db`n.heartbeat_at > now() - interval '30 seconds'`
+/** Whether the visitor has a socket on a live process (other than `elsewhereThan`, when given). */
+const onlineSql = (db: Db, visitorId: ReturnType<Db>, elsewhereThan?: string) => db`
   exists (select 1 from visitor_connections vc join server_nodes n on n.id = vc.node_id
-          where vc.visitor_id = ${visitorId} and vc.connections > 0 and ${liveNode(db, db`n`)})`
+          where vc.visitor_id = ${visitorId} and vc.connections > 0 and ${liveNode(db)}
+            ${elsewhereThan ? db`and vc.node_id <> ${elsewhereThan}` : db``})`
 
 /**
  * Widget sockets of this process that closed together (a visitor with several tabs appears once
@@ -60,12 +62,10 @@ export async function disconnectVisitors(db: Db, nodeId: string, visitorIds: str
       where vc.node_id = ${nodeId} and vc.visitor_id = i.id and l.visitor_id = i.id
       returning vc.visitor_id, vc.connections
     ), here as (
-      select exists (select 1 from server_nodes n where n.id = ${nodeId} and ${liveNode(db, db`n`)}) as alive
+      select exists (select 1 from server_nodes n where n.id = ${nodeId} and ${liveNode(db)}) as alive
     )
-    select i.id,
-      (coalesce(c.connections, 0) > 0 and (select alive from here))
-      or exists (select 1 from visitor_connections vc join server_nodes n on n.id = vc.node_id
-                 where vc.visitor_id = i.id and vc.node_id <> ${nodeId} and vc.connections > 0 and ${liveNode(db, db`n`)}) as online
+    -- (this process's rows as counted down here: the statement's own update is not visible to a read in it)
+    select i.id, (coalesce(c.connections, 0) > 0 and (select alive from here)) or ${onlineSql(db, db`i.id`, nodeId)} as online
     from input i left join counted c on c.visitor_id = i.id`
   return new Map(rows.map((r) => [r.id, r.online]))
 }
