@@ -105,7 +105,14 @@ describe('recordings in the visitor card', () => {
     // The product page replays with the shop's stylesheet and the widget's styles, restored from
     // the first page's copies.
     expect(await recordedPage(agent).locator('body').evaluate((b) => getComputedStyle(b).fontFamily)).toContain('Georgia')
-    expect(await recordedPage(agent).locator('parley-chat').evaluate((w) => getComputedStyle(w.shadowRoot!.querySelector('.root')!).position)).toBe('fixed')
+    // The widget draws itself after the page's heading (its module loads after the page): in the
+    // replay, its shadow root fills a moment after the heading shows.
+    const widgetPosition = () =>
+      recordedPage(agent).locator('parley-chat').evaluate((w) => {
+        const root = w.shadowRoot?.querySelector('.root')
+        return root ? getComputedStyle(root).position : null
+      })
+    expect(await until(widgetPosition, "the replayed widget's root", 15_000)).toBe('fixed')
     await replay.locator('[data-action=play]').click() // pause
     await replay.locator('aside li.agent button').click()
     await until(async () => (await replay.locator('aside li.agent').getAttribute('class'))?.includes('said'), 'the jump to the answer')
