@@ -41,8 +41,9 @@ export interface CheckedChunk {
 const malformed = (message: string, details?: Record<string, unknown>) => new AppError('recording.malformed', 400, message, details)
 
 /**
- * Inflates, parses, checks and masks one chunk (gzip, or plain JSON); throws a 4xx AppError for
- * anything wrong.
+ * Inflates, checks and masks one chunk (gzip, or plain JSON); throws a 4xx AppError for anything
+ * wrong. Almost every chunk is read once, by scanChunk, without being parsed into objects; what
+ * that scan cannot vouch for (a possible card, an escape, a mistake) is parsed and walked.
  */
 export function checkChunk(body: Uint8Array, now: number): CheckedChunk {
   if (body.byteLength === 0) throw malformed('the chunk is empty')
@@ -60,9 +61,24 @@ export function checkChunk(body: Uint8Array, now: number): CheckedChunk {
     throw malformed('the chunk is not valid gzip')
   }
   let text: string
+  try {
+    text = utf8.decode(inflated)
+  } catch {
+    throw malformed('the chunk is not a JSON array of events in UTF-8')
+  }
+  // The common case: the text as sent is what is stored (the browser's own gzip bytes, or the
+  // page-hide JSON compressed once), with no parse, no walk and no second serialisation.
+  const scanned = scanChunk(text, now)
+  if (scanned) return { ...scanned, data: gzipped ? body : new Uint8Array(Bun.gzipSync(text)), masked: 0 }
+  return checkParsed(text, body, gzipped, now)
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** The full check: parse, check every event, mask every string; the answer for what scanChunk declined. */
+export function checkParsed(text: string, body: Uint8Array, gzipped: boolean, now: number): CheckedChunk {
   let events: unknown
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(inflated)
     events = JSON.parse(text)
   } catch {
     throw malformed('the chunk is not a JSON array of events in UTF-8')
@@ -90,85 +106,245 @@ export function checkChunk(body: Uint8Array, now: number): CheckedChunk {
   const firstAt = (events[0] as { timestamp: number }).timestamp
   const lastAt = previous
   if (lastAt - firstAt > MAX_CHUNK_SPAN_MS) throw malformed(`one chunk may span at most ${MAX_CHUNK_SPAN_MS / 60_000} minutes`)
-
-  // Almost no chunk holds anything that could be a card: then the text as sent is what is stored
-  // (the browser's own gzip bytes, or the page-hide JSON compressed once), with no walk of every
-  // string and no second serialisation. The text must be a bare array so that readEvents() can
-  // join chunks by slicing off the brackets.
-  if (!mayHoldCard(text) && text.charCodeAt(0) === 0x5b && text.charCodeAt(text.length - 1) === 0x5d) {
-    const data = gzipped ? body : new Uint8Array(Bun.gzipSync(text))
-    return { data, events: events.length, firstAt, lastAt, pages, masked: 0 }
-  }
   const masked = maskStrings(events)
   // The browser's bytes are kept only when they say exactly what was checked: text that is not
   // the canonical form (a duplicate key, an escaped digit) could hide what the parse did not see.
+  // (It must also stay a bare array, so that readEvents() can join chunks by slicing off the brackets.)
   const canonical = JSON.stringify(events)
   const data = gzipped && masked === 0 && canonical === text ? body : new Uint8Array(Bun.gzipSync(canonical))
   return { data, events: events.length, firstAt, lastAt, pages, masked }
 }
 
+/** What scanChunk learns of a chunk it vouches for. */
+export type ScannedChunk = Pick<CheckedChunk, 'events' | 'firstAt' | 'lastAt' | 'pages'>
+
+/** Nesting the scan follows (a page's DOM is far shallower); deeper text is parsed instead. */
+const MAX_SCAN_DEPTH = 512
+const ARRAY = 1
+const OBJECT = 2
+/** What the scan expects next. */
+const VALUE = 0
+const AFTER_VALUE = 1
+const KEY = 2
+const COLON = 3
+/** The event's fields, as bits: each once, all three. */
+const TYPE = 1
+const TIMESTAMP = 2
+const DATA = 4
+const containers = new Uint8Array(MAX_SCAN_DEPTH + 1)
+
 /**
- * Whether the raw JSON text could hold a card number anywhere once parsed, in a string, a key or
- * a whole number. A card is 12 or more digits joined by at most one separator each, and in raw
- * text it is visible as such (each run is put to the masking rule on its own, which finds at least
- * what it finds in context: the event times, 13 digits starting with "1", are not cards) unless it
- * is hidden by an escape (`\u0034` is a "4", `\u00a0` a separator; the other escapes make no digit
- * or separator) or written as a number with an exponent (`41111111111e5`). Either of those two
- * sends the chunk through the full walk; false means no string or number in it can be masked.
- * The scan knows when it is inside a string, so text that only looks like an exponent there (a
- * recorded stylesheet's `letter-spacing:0.02em`, in almost every snapshot) is no reason to walk.
+ * Reads the raw JSON text of a chunk once, char by char, and vouches for it, or answers null.
+ * Vouching means: the text is strict JSON, a bare array (`[` first, `]` last) of 1 to
+ * MAX_EVENTS_PER_CHUNK events, each an object of exactly `type` (a whole number 0–6),
+ * `timestamp` (in the accepted range, in time order, the chunk within its span) and `data` (an
+ * object), each once, AND no string, key or number in it could be masked. Then the answer is
+ * what checkParsed would find, and the text needs nothing more. Null sends the chunk to
+ * checkParsed, which decides (and words the error): anything unusual is declined, never guessed.
+ *
+ * A card is 12 or more digits joined by at most one separator each, and in raw text it is visible
+ * as such (each run is put to the masking rule on its own, which finds at least what it finds in
+ * context: the event times, 13 digits starting with "1", are not cards) unless it is hidden by an
+ * escape (`\u0034` is a "4", `\u00a0` a separator; the other escapes make no digit or separator) or
+ * written as a number with an exponent (`41111111111e5`): both are declined. The scan knows what
+ * is a string, so a recorded stylesheet's `letter-spacing:0.02em` is text, and a fraction's digits
+ * (a mouse position's 419.4200134277344) are no whole number, which is never masked.
  */
-export function mayHoldCard(text: string): boolean {
-  // One pass over the char codes: the regular expressions that say the same were several times
-  // slower than the parse itself on a snapshot.
+export function scanChunk(text: string, now: number): ScannedChunk | null {
   const n = text.length
+  if (n < 2 || text.charCodeAt(0) !== 0x5b || text.charCodeAt(n - 1) !== 0x5d) return null
+  let depth = 1
+  containers[1] = ARRAY
+  let expect = VALUE
+  let mayClose = true
+  let i = 1
+  // the chunk so far
+  let events = 0
+  let pages = 0
+  let firstAt = 0
+  let previous = -Infinity
+  // the event being read: its fields seen, the one whose value comes next, and their values
+  let fields = 0
+  let field = 0
+  let type = -1
+  let timestamp = NaN
+  // in the event's data object: whether the value coming next is its `tag` (set by each of its
+  // keys), and whether that says PAGE_TAG (the last `tag` counts, as in JSON.parse)
+  let tagNext = false
+  let pageTag = false
+  for (;;) {
+    let c = text.charCodeAt(i)
+    while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(++i)
+    if (i >= n) return null
+    if (expect === VALUE || expect === KEY) {
+      // a container that closes at once: [] or {}
+      if (mayClose && ((c === 0x5d && containers[depth] === ARRAY) || (c === 0x7d && containers[depth] === OBJECT))) {
+        expect = AFTER_VALUE
+      } else if (expect === KEY) {
+        if (c !== 0x22) return null
+        const end = scanString(text, i + 1, n)
+        if (end < 0) return null
+        if (depth === 2) {
+          // an event's field: exactly these names (a raw name with an escape is none of them)
+          const bit = nameIs(text, i + 1, end, 'type') ? TYPE : nameIs(text, i + 1, end, 'timestamp') ? TIMESTAMP : nameIs(text, i + 1, end, 'data') ? DATA : 0
+          if (bit === 0 || fields & bit) return null
+          fields |= bit
+          field = bit
+        } else if (depth === 3) {
+          tagNext = nameIs(text, i + 1, end, 'tag')
+          if (tagNext) pageTag = false
+        }
+        i = end + 1
+        expect = COLON
+        continue
+      } else {
+        // a value
+        if (depth === 1 && c !== 0x7b) return null
+        if (depth === 2 && (field === DATA ? c !== 0x7b : c !== 0x2d && (c < 48 || c > 57))) return null
+        if (c === 0x7b || c === 0x5b) {
+          if (depth === MAX_SCAN_DEPTH) return null
+          containers[++depth] = c === 0x7b ? OBJECT : ARRAY
+          if (depth === 2) {
+            fields = 0
+            type = -1
+            timestamp = NaN
+            pageTag = false
+          }
+          expect = c === 0x7b ? KEY : VALUE
+          mayClose = true
+          i++
+          continue
+        }
+        if (c === 0x22) {
+          const end = scanString(text, i + 1, n)
+          if (end < 0) return null
+          if (tagNext && depth === 3) pageTag = nameIs(text, i + 1, end, PAGE_TAG)
+          i = end + 1
+        } else if (c === 0x2d || (c >= 48 && c <= 57)) {
+          const end = scanNumber(text, i, n)
+          if (end < 0) return null
+          if (depth === 2) {
+            const v = Number(text.slice(i, end))
+            if (field === TYPE) type = v
+            else timestamp = v
+          }
+          i = end
+        } else if (c === 0x74 && text.startsWith('true', i)) i += 4
+        else if (c === 0x66 && text.startsWith('false', i)) i += 5
+        else if (c === 0x6e && text.startsWith('null', i)) i += 4
+        else return null
+        expect = AFTER_VALUE
+        continue
+      }
+    } else if (expect === COLON) {
+      if (c !== 0x3a) return null
+      expect = VALUE
+      mayClose = false
+      i++
+      continue
+    } else if (c === 0x2c) {
+      expect = containers[depth] === ARRAY ? VALUE : KEY
+      mayClose = false
+      i++
+      continue
+    } else if (!((c === 0x5d && containers[depth] === ARRAY) || (c === 0x7d && containers[depth] === OBJECT))) {
+      return null
+    }
+    // c closes the container at `depth`
+    depth--
+    i++
+    if (depth === 0) {
+      if (i !== n || events === 0 || previous - firstAt > MAX_CHUNK_SPAN_MS) return null
+      return { events, firstAt, lastAt: previous, pages }
+    }
+    if (depth === 1) {
+      // an event ends: what checkParsed would refuse is declined here
+      if (fields !== (TYPE | TIMESTAMP | DATA) || !Number.isInteger(type) || type < 0 || type > MAX_EVENT_TYPE) return null
+      if (!(timestamp >= now - PAST_MS && timestamp <= now + FUTURE_MS && timestamp >= previous)) return null
+      if (++events > MAX_EVENTS_PER_CHUNK) return null
+      if (events === 1) firstAt = timestamp
+      previous = timestamp
+      if (type === META || (type === CUSTOM && pageTag)) pages++
+    }
+    expect = AFTER_VALUE
+  }
+}
+
+/** Whether the raw text between start and end is exactly `name`. */
+function nameIs(text: string, start: number, end: number, name: string): boolean {
+  return end - start === name.length && text.startsWith(name, start)
+}
+
+/** No issuer prefix starts with 0, 1, 7 or 9 (privacy.rules.ts): a lone run that does is no card. */
+const noCardLead = (c: number) => c === 48 || c === 49 || c === 55 || c === 57
+
+/**
+ * A JSON string's body from `i` (after its opening quote): the index of its closing quote, or -1
+ * when it is not strict JSON, holds a `\u` escape, or holds a run of digits that could be a card.
+ */
+function scanString(text: string, i: number, n: number): number {
   let runStart = -1
   let digits = 0
-  let afterSeparator = false
   let grouped = false
-  let inString = false
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? text.charCodeAt(i) : 0
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i)
     if (c >= 48 && c <= 57) {
       if (runStart < 0) runStart = i
       digits++
-      afterSeparator = false
       continue
     }
     if (runStart >= 0) {
-      if (!afterSeparator && (c === 32 || c === 45 || c === 0xa0 || c === 0x202f) && i + 1 < n) {
+      // one separator between digits continues the run (4111 1111 …, 5555-5555-…)
+      if (c === 32 || c === 45 || c === 0xa0 || c === 0x202f) {
         const next = text.charCodeAt(i + 1)
         if (next >= 48 && next <= 57) {
-          afterSeparator = true
           grouped = true
           continue
         }
       }
-      // No issuer prefix starts with 0, 1, 7 or 9 (privacy.rules.ts): a lone run that does is no
-      // card, and every event's time (13 digits, 1…) is one — the common case, skipped unsliced.
-      // Outside strings, digits after a "." are a fraction (a mouse position's 419.4200134277344):
-      // parsed, they are part of a number that is not whole, which is never masked.
-      const lead = text.charCodeAt(runStart)
-      const fraction = !inString && text.charCodeAt(runStart - 1) === 46
-      if (digits >= 12 && !fraction && (grouped || (lead !== 48 && lead !== 49 && lead !== 55 && lead !== 57))) {
-        const run = text.slice(runStart, afterSeparator ? i - 1 : i)
+      if (digits >= 12 && (grouped || !noCardLead(text.charCodeAt(runStart)))) {
+        const run = text.slice(runStart, i)
         // One group of digits is masked exactly when it is a card as a whole (maskCardNumbers
         // tries sub-runs only across separators): every event time passes here, cheaply.
-        if (grouped ? maskCardNumbers(run) !== run : isCardNumber(run)) return true
+        if (grouped ? maskCardNumbers(run) !== run : isCardNumber(run)) return -1
       }
-      if ((c === 101 || c === 69) && !inString) return true
       runStart = -1
       digits = 0
-      afterSeparator = false
       grouped = false
     }
-    if (c === 34) inString = !inString
-    else if (c === 92) {
-      if (text.charCodeAt(i + 1) === 117) return true
-      i++
-    }
+    if (c === 0x22) return i
+    if (c === 0x5c) {
+      const e = text.charCodeAt(++i)
+      // \" \\ \/ \b \f \n \r \t; \u could spell a digit or a separator: declined
+      if (e !== 0x22 && e !== 0x5c && e !== 0x2f && e !== 0x62 && e !== 0x66 && e !== 0x6e && e !== 0x72 && e !== 0x74) return -1
+    } else if (c < 0x20) return -1
   }
-  return false
+  return -1
+}
+
+/**
+ * A JSON number without an exponent from `i`: the index after it, or -1 when it is not strict
+ * JSON or is a whole number (or a whole part) that could be a card.
+ */
+function scanNumber(text: string, i: number, n: number): number {
+  if (text.charCodeAt(i) === 0x2d) i++
+  const start = i
+  let c = text.charCodeAt(i)
+  if (c === 48) c = text.charCodeAt(++i)
+  else if (c >= 49 && c <= 57) {
+    do c = text.charCodeAt(++i)
+    while (c >= 48 && c <= 57)
+  } else return -1
+  if (i - start >= 12 && !noCardLead(text.charCodeAt(start)) && isCardNumber(text.slice(start, i))) return -1
+  if (c === 0x2e) {
+    c = text.charCodeAt(++i)
+    if (!(c >= 48 && c <= 57)) return -1
+    do c = text.charCodeAt(++i)
+    while (c >= 48 && c <= 57)
+  }
+  // An exponent (`41111111111e5`) is no part of this grammar: what follows the number then is
+  // no delimiter, and the chunk is declined.
+  return i
 }
 
 /** A card number has at least 12 digits: a shorter string cannot hold one (most keys and texts). */

@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib'
 import type { Browser, Page } from 'playwright-core'
 import { AgentClient, startWithOwner, type TestServer, type TestSocket } from '../../../server/testing/harness.ts'
 import { runRecordingJobs } from '../../../server/domain/recordings/recordings.usecases.ts'
+import { scanChunk } from '../../../server/domain/recordings/recordings.rules.ts'
 import { launchBrowser, screenshotPath } from '../../testing/browser.ts'
 import { openDemo, until, type DemoPage } from '../widget.testing.ts'
 
@@ -40,10 +41,14 @@ async function visitorIdOf(page: Page): Promise<string> {
   return r.visitor.id
 }
 
-async function storedEventsText(visitorId: string): Promise<string> {
+async function storedChunks(visitorId: string): Promise<string[]> {
   const rows = await srv.db.sql<{ data: Uint8Array }[]>`
     select c.data from recording_chunks c join recordings r on r.id = c.recording_id where r.visitor_id = ${visitorId} order by r.started_at, c.seq`
-  return rows.map((r) => gunzipSync(r.data).toString('utf8')).join('\n')
+  return rows.map((r) => gunzipSync(r.data).toString('utf8'))
+}
+
+async function storedEventsText(visitorId: string): Promise<string> {
+  return (await storedChunks(visitorId)).join('\n')
 }
 
 /** Whether this page fetched the recorder bundle (the browser's own record of what it loaded). */
@@ -93,6 +98,10 @@ describe('recording a visit', () => {
     expect(text.split('"_cssText":"* { box-sizing: border-box; }body').length - 1).toBe(1)
     expect(text.split(':host { all: initial !important; }').length - 1).toBe(1)
     expect(text.split('"_parleyCss":"').length - 1).toBeGreaterThanOrEqual(2)
+    // The server read every chunk of this visit in one pass, without parsing it (scanChunk).
+    const chunks = await storedChunks(visitorId)
+    expect(chunks.length).toBeGreaterThanOrEqual(2)
+    expect(chunks.filter((c) => scanChunk(c, Date.now()) === null)).toEqual([])
     expect(errors).toEqual([])
 
     // Gone for longer than the setting: the job saves it and the card lists it.
