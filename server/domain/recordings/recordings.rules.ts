@@ -288,6 +288,8 @@ function scanString(text: string, i: number, n: number): number {
   let grouped = false
   for (; i < n; i++) {
     const c = text.charCodeAt(i)
+    // most of a page's text (lower case, `{|}~`, beyond ASCII) while no run of digits is open: nothing to check
+    if (c > 0x5c && runStart < 0) continue
     if (c >= 48 && c <= 57) {
       if (runStart < 0) runStart = i
       digits++
