@@ -6,7 +6,7 @@
 // Each patch carries a mark of its own, so a copy patched by an older version of this script
 // gets the patches it lacks.
 //
-// postgres.js 3.4.9, five faults of a connection:
+// postgres.js 3.4.9, six faults of a connection:
 //
 // 1. Rows after an error. A connection counts the rows of the answer being read and resets the
 //    count only when a statement completes. A statement that fails after sending rows (a
@@ -49,6 +49,14 @@
 //    settles — in Parley, whatever awaited it waits for good (a socket's frames, handled one
 //    after another, would wait behind it). A closed connection now fails such a statement at once
 //    (CONNECTION_CLOSED), and says it can take more, so the pool does not count it as busy.
+//
+// 6. A COPY TO that ends while its socket is paused leaves it paused. A row larger than the
+//    stream's buffer, read before anyone listens, pauses the socket, and the stream's read()
+//    resumes it. When the COPY's end came in the same read from the socket (it follows the last
+//    row at once), the stream has ended, read() is never called again, and the socket stays
+//    paused: the connection's next statement never gets its answer (`parley backup` of a
+//    database with a 200 KB file waited for good after the files' table, seen in
+//    scripts/build-binary.test.ts). The end of a COPY now resumes the socket.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -60,6 +68,7 @@ const FORGET = '/* parley: a closed connection forgets its query */'
 const UNSENT = '/* parley: a closed connection drops what it had not sent */'
 const TYPES = '/* parley: the types read fails with its connection */'
 const CLOSED = '/* parley: a closed connection fails what it is given */'
+const COPY_END = '/* parley: a COPY TO that ends resumes its socket */'
 
 const patches = [
   {
@@ -109,6 +118,12 @@ const patches = [
         `      return queryError(q, Errors.connection('CONNECTION_DESTROYED', options))\n\n    if (!socket) ${CLOSED}\n      return queryError(q, Errors.connection('CONNECTION_CLOSED', options)), true\n\n    if (stream)\n`,
       ],
     ],
+  },
+  {
+    name: 'resumes the socket when a COPY TO ends (a paused one never answered the next statement)',
+    mark: COPY_END,
+    files: CONNECTION,
+    edits: [['  function CopyDone() {\n    stream && stream.push(null)\n    stream = null\n', `  function CopyDone() {\n    stream && stream.push(null)\n    stream = null\n    socket.resume() ${COPY_END}\n`]],
   },
 ]
 

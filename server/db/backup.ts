@@ -89,9 +89,10 @@ export function foreignKeyOrder(tables: TableInfo[], fks: { from: string; to: st
 /**
  * The backup file: gzip members of up to 1 MB of input each, compressed and written synchronously
  * (a file of several members is one gzip stream to every reader, gunzip included). Synchronous on
- * purpose: COPY's rows must be read as they come, because a paused postgres.js socket does not
- * resume under Bun (a COPY TO of a 400 KB row then never ends), so the writer must keep up, and
- * memory stays bounded by one batch.
+ * purpose: COPY's rows are read as they come, never pausing the stream (postgres.js pauses its
+ * socket when a stream's buffer is full and resumes it only when the stream is read again, or at
+ * the COPY's end: scripts/patch-deps.mjs, patch 6), so the writer keeps up, and memory stays
+ * bounded by one batch.
  */
 class GzipFile {
   private fd: number
