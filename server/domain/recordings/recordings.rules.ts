@@ -221,7 +221,7 @@ export function scanChunk(text: string, now: number): ScannedChunk | null {
           if (tagNext && depth === 3) pageTag = nameIs(text, i + 1, end, PAGE_TAG)
           i = end + 1
         } else if (c === 0x2d || (c >= 48 && c <= 57)) {
-          const end = scanNumber(text, i, n)
+          const end = scanNumber(text, i)
           if (end < 0) return null
           if (depth === 2) {
             const v = Number(text.slice(i, end))
@@ -328,7 +328,7 @@ function scanString(text: string, i: number, n: number): number {
  * A JSON number without an exponent from `i`: the index after it, or -1 when it is not strict
  * JSON or is a whole number (or a whole part) that could be a card.
  */
-function scanNumber(text: string, i: number, n: number): number {
+function scanNumber(text: string, i: number): number {
   if (text.charCodeAt(i) === 0x2d) i++
   const start = i
   let c = text.charCodeAt(i)
