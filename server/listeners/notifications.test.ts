@@ -58,26 +58,33 @@ const timers = async (s: TestServer, conversationId: string) => [
   ...(await s.running.deps.bus.drain(), await s.db.sql<{ kind: string; fromSeq: number }[]>`select kind, from_seq from notification_timers where conversation_id = ${conversationId} order by kind`),
 ]
 
-/** The timer's moment arrives: it is made due now and the worker is told; resolves with what became of it. */
-async function due(s: TestServer, conversationId: string, kind: 'offline_message' | 'missed_conversation', worker = s): Promise<NoticeOutcome> {
+/**
+ * The timer's moment arrives: it is made due now and the workers are told; resolves with what
+ * became of it, on whichever worker claimed it.
+ */
+async function due(s: TestServer, conversationId: string, kind: 'offline_message' | 'missed_conversation', workers: TestServer[] = [s]): Promise<NoticeOutcome> {
   // Timers are stored by listeners after the request that caused them has been answered.
   await until(`a ${kind} timer for ${conversationId}`, async () => (await timers(s, conversationId)).some((t) => t.kind === kind))
-  let off = () => {}
+  const offs: (() => void)[] = []
   let timer: ReturnType<typeof setTimeout> | undefined
   const outcome = new Promise<NoticeOutcome>((resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`no ${kind} notice settled for ${conversationId}`)), 10_000)
-    off = worker.running.deps.notices.onSettled((o) => {
-      if (o.conversationId !== conversationId || o.kind !== kind) return
-      resolve(o)
-    })
+    for (const worker of workers) {
+      offs.push(
+        worker.running.deps.notices.onSettled((o) => {
+          if (o.conversationId !== conversationId || o.kind !== kind) return
+          resolve(o)
+        }),
+      )
+    }
   })
   try {
     await s.db.sql`update notification_timers set due_at = now() - interval '1 millisecond' where conversation_id = ${conversationId} and kind = ${kind}`
-    worker.running.deps.notices.wake()
+    for (const worker of workers) worker.running.deps.notices.wake()
     return await outcome
   } finally {
     clearTimeout(timer)
-    off()
+    for (const off of offs) off()
   }
 }
 
@@ -286,8 +293,8 @@ describe('timers that outlive a process', () => {
       try {
         const settled: NoticeOutcome[] = []
         for (const s of [a, b]) s.running.deps.notices.onSettled((o) => o.conversationId === id && settled.push(o))
-        const outcome = due(a, id, 'offline_message', a)
-        b.running.deps.notices.wake()
+        // Either process may claim it: both are told at once.
+        const outcome = due(a, id, 'offline_message', [a, b])
         expect(await outcome).toMatchObject({ sent: true, to: ['owner@example.com'] })
         const mail = await sink.waitFor((m: ReceivedMail) => (m.parsed.text ?? '').includes('Written before the restart'))
         expect(mail.parsed.text).toContain('> Written before the restart')
