@@ -50,7 +50,7 @@ const failures: string[] = saved?.failures ?? []
 
 const CHAT = quick
   ? { visitors: 50, agents: 2, rates: [200, 500, 1000], fixedRates: [200, 500], stepSeconds: 1, warmupSeconds: 0.5 }
-  : { visitors: 200, agents: 4, rates: [250, 500, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 8000, 10000, 12000], fixedRates: [250, 1000], stepSeconds: 2, warmupSeconds: 1 }
+  : { visitors: 200, agents: 4, rates: [250, 500, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 8000, 10000, 12000, 16000, 20000, 24000], fixedRates: [250, 1000], stepSeconds: 2, warmupSeconds: 1 }
 
 async function step<T>(name: string, f: () => Promise<T>): Promise<T | null> {
   if (!only.has(name)) return null
@@ -158,11 +158,18 @@ if (chat) {
   const ms_ = max(S)
   const mb = max(B)
   const mg = G ? max(G) : NaN
+  // A server that passed the ladder's last step was not measured to its limit: its figure is a
+  // floor ("≥"), and a ratio against it a ceiling ("≤").
+  const top = CHAT.rates[CHAT.rates.length - 1]!
+  const atTop = (r: ChatServerResult | undefined) => r !== undefined && median(r.maxSustained) >= top
+  const most = (r: ChatServerResult | undefined, v: number) => (atTop(r) ? `≥ ${fmt(v)}` : fmt(v))
+  const ratio = (a: ChatServerResult, b: ChatServerResult | undefined, v: number) =>
+    atTop(b) && !atTop(a) ? `≤ ${fmtRatio(v)}` : atTop(a) && !atTop(b) ? `≥ ${fmtRatio(v)}` : atTop(a) ? '' : fmtRatio(v)
   rows.push(
     wide(
-      ['msg/s sustained with p99 ≤ 50 ms', fmt(mp), fmt(ms_), fmt(mb), fmtRatio(mp / ms_), fmtRatio(mp / mb), '≥ 3× SIO, ≥ 0.8× group commit', yes(mp > 0 && mp >= 3 * ms_ && (G ? mp >= 0.8 * mg : mp >= 0.8 * mb)), 'highest step passed (a failed step is tried once more)'],
-      fmt(mg),
-      fmtRatio(mp / mg),
+      ['msg/s sustained with p99 ≤ 50 ms', most(P, mp), most(S, ms_), most(B, mb), ratio(P, S, mp / ms_), ratio(P, B, mp / mb), '≥ 3× SIO, ≥ 0.8× group commit', yes(mp > 0 && mp >= 3 * ms_ && (G ? mp >= 0.8 * mg : mp >= 0.8 * mb)), `highest step passed (a failed step is tried once more; the ladder ends at ${fmt(top)})`],
+      G ? most(G, mg) : '',
+      G ? ratio(P, G, mp / mg) : '',
     ),
   )
   for (const rate of CHAT.fixedRates) {
