@@ -1,5 +1,5 @@
 // Session recordings: what they cost in storage, in the visitor's page and on the server.
-//   bun scripts/bench/recordings.ts [--quick] [--profile] [--save-bodies=DIR | --bodies=DIR] [--rounds=N]
+//   bun scripts/bench/recordings.ts [--quick] [--profile] [--save-bodies=DIR | --bodies=DIR] [--rounds=N] [--pg-cpu=N]
 // 1. Stored kB per recorded minute: Chromium browses /demo and its product pages (page loads,
 //    single-page-app navigations, scrolling, a form, the chat) for a while; the rows are summed.
 //    Target ≤ 100 kB/min (Datadog documents < 100 kB/min).
@@ -32,6 +32,9 @@ const profile = process.argv.includes('--profile')
 const saveBodies = option('save-bodies')
 const bodiesFrom = option('bodies')
 const ROUNDS = Number(option('rounds') ?? 1)
+// --pg-cpu=1 moves PostgreSQL off the server core (onto the load's), as profile-chat.ts's does: to
+// see how much of each server's CPU per chunk is PostgreSQL sharing its core.
+const PG_CPUS = option('pg-cpu') ?? SERVER_CPUS
 
 const TBT_PROBE = `window.__tbt = 0; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__tbt += Math.max(0, e.duration - 50) }).observe({ type: 'longtask', buffered: true })`
 
@@ -134,7 +137,7 @@ export type RecordingsResult = Awaited<ReturnType<typeof runRecordings>>
 export async function runRecordings() {
   pinPid(process.pid, LOAD_CPUS)
   const cluster = await startCluster('recordings')
-  cluster.pin(SERVER_CPUS)
+  cluster.pin(PG_CPUS)
   const profDir = join(tmpdir(), `parley-rec-prof-${process.pid}`)
   if (profile) mkdirSync(profDir, { recursive: true })
   const profArgs = profile ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${profDir}`] : []
