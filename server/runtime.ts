@@ -131,8 +131,12 @@ export async function startParley(config: Config, log: Logger, opts: StartOption
       loginMaxFailuresPerIp: config.loginMaxFailuresPerIp,
       loginWindowSeconds: config.loginWindowSeconds,
     }
-    // Two batches in the database at once: one fills while the other commits.
-    const lanes = 2
+    // One batch in the database at a time; the next fills while it commits. Two lanes (session 2)
+    // ran two statements at once on the one core PostgreSQL shares with us, each carrying half as
+    // many messages, and when both held a message of the same conversation the second waited for
+    // the first's row lock: at 1,000 msg/s one lane costs PostgreSQL 27 % less CPU per message
+    // and Parley 10 % less, with half the p50 (docs/benchmarks.md, session 24).
+    const lanes = 1
     const batchSql = openPool({ max: lanes, applicationName: 'parley-messages', genericPlans: true })
     const visitorMessages = new VisitorMessageBatcher(
       batchSql,
