@@ -314,6 +314,12 @@ export async function startCluster(name: string, settings: string[] = []): Promi
 /** The value of a `--name=value` option on the command line (all after the first "="), or undefined. */
 export const option = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
 
+/**
+ * The cores PostgreSQL runs on: the server's, or `--pg-cpu=N` (e.g. the load's), to see how much of
+ * a server's CPU is PostgreSQL sharing its core (profile-chat.ts, recordings.ts).
+ */
+export const DB_CPUS: string | null = option('pg-cpu') || SERVER_CPUS
+
 export const fmt = (x: number, digits = 0): string => (Number.isFinite(x) ? x.toFixed(digits) : '—')
 export const fmtRatio = (x: number): string => (Number.isFinite(x) && x > 0 ? `${x.toFixed(2)}×` : '—')
 export const log = (msg: string): void => {

@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import postgres from 'postgres'
-import { BUN, LOAD_CPUS, ROOT, SERVER_CPUS, cleanupAll, log, pinPid, pinned, spawnChild, startCluster, tempDir, option, dbCounters } from './lib.ts'
+import { BUN, DB_CPUS, LOAD_CPUS, ROOT, SERVER_CPUS, cleanupAll, log, pinPid, pinned, spawnChild, startCluster, tempDir, option, dbCounters } from './lib.ts'
 import { createParleyVisitors, parleyAgentCookies, startParley } from './servers.ts'
 import type { ChatLoadConfig, ChatLoadResult } from './chat-load.ts'
 
@@ -18,12 +18,11 @@ const seconds = Number(option('seconds') ?? '5')
 const main = option('main') ?? ''
 const nodeCount = Math.max(1, Number(option('nodes') ?? '1'))
 // --pg-cpu=1 moves PostgreSQL off the server core, so the profile shows Parley's own work only.
-const pgCpu = option('pg-cpu') ?? SERVER_CPUS ?? ''
 pinPid(process.pid, LOAD_CPUS)
 
 try {
   const cluster = await startCluster('profile', ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track_planning=on'])
-  cluster.pin(pgCpu || null)
+  cluster.pin(DB_CPUS)
   const db = await cluster.createDatabase('bench_profile')
   const profDir = tempDir('prof')
   mkdirSync(profDir, { recursive: true })
@@ -32,7 +31,7 @@ try {
   const cookies = await parleyAgentCookies(server.url, 4)
   const others = []
   for (let i = 1; i < nodeCount; i++) others.push(await startParley({ DATABASE_URL: db }, 0, [], main || undefined))
-  cluster.pin(pgCpu || null)
+  cluster.pin(DB_CPUS)
   const sql = postgres(cluster.url('bench_profile'), { max: 1, onnotice: () => {} })
   const stat = () => dbCounters(sql, 'bench_profile')
   const dir = tempDir('profile-load')

@@ -17,7 +17,7 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { BUN, LOAD_CPUS, ROOT, SERVER_CPUS, cleanupAll, cpuSeconds, fmt, fmtRatio, freePort, log, median, option, pinPid, pinned, spawnChild, startCluster } from './lib.ts'
+import { BUN, DB_CPUS, LOAD_CPUS, ROOT, SERVER_CPUS, cleanupAll, cpuSeconds, fmt, fmtRatio, freePort, log, median, option, pinPid, pinned, spawnChild, startCluster } from './lib.ts'
 import { OWNER, startParley } from './servers.ts'
 import { HEAVY } from './heavy-page.ts'
 import { launchBrowser } from '../../ui/testing/browser.ts'
@@ -32,9 +32,6 @@ const profile = process.argv.includes('--profile')
 const saveBodies = option('save-bodies')
 const bodiesFrom = option('bodies')
 const ROUNDS = Number(option('rounds') ?? 1)
-// --pg-cpu=1 moves PostgreSQL off the server core (onto the load's), as profile-chat.ts's does: to
-// see how much of each server's CPU per chunk is PostgreSQL sharing its core.
-const PG_CPUS = option('pg-cpu') ?? SERVER_CPUS
 
 const TBT_PROBE = `window.__tbt = 0; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__tbt += Math.max(0, e.duration - 50) }).observe({ type: 'longtask', buffered: true })`
 
@@ -137,7 +134,7 @@ export type RecordingsResult = Awaited<ReturnType<typeof runRecordings>>
 export async function runRecordings() {
   pinPid(process.pid, LOAD_CPUS)
   const cluster = await startCluster('recordings')
-  cluster.pin(PG_CPUS)
+  cluster.pin(DB_CPUS) // --pg-cpu=N: PostgreSQL off the server core
   const profDir = join(tmpdir(), `parley-rec-prof-${process.pid}`)
   if (profile) mkdirSync(profDir, { recursive: true })
   const profArgs = profile ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${profDir}`] : []
