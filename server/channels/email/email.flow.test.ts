@@ -332,6 +332,27 @@ describe('attachments, HTML and card numbers', () => {
     expect(mail.parsed.text?.trim()).toBe(`we got ${MASKED}, thanks`)
     expect(mail.parsed.subject).not.toContain('4111 1111 1111 1111')
   })
+
+  it("masks a card number in an HTML mail's stored original when its groups are joined by &nbsp; or its digits are character references", async () => {
+    const address = newSender()
+    const marker = cid()
+    await writeIn({
+      from: address,
+      contentType: 'text/html; charset=utf-8',
+      body: `<html><body><p>card 4111&nbsp;1111&nbsp;1111&nbsp;1111 and &#53;555&#32;5555&#x20;5555 4444 ${marker}</p></body></html>`,
+    })
+    const conv = await until('the HTML card mail', async () => {
+      const r = await owner.request('GET', '/api/conversations?view=unassigned&limit=200')
+      return (r.body.items as { id: string; lastMessage: { preview: string } }[]).find((c) => c.lastMessage.preview.includes(marker))
+    })
+    const [m] = await messages(conv.id)
+    expect(m!.body).not.toContain('1111\u00a01111')
+    const original = (await owner.request('GET', `/api/conversations/${conv.id}/messages/${m!.id}/original`)).body
+    expect(original.htmlBody).toContain(marker)
+    const digits = (html: string) => html.replace(/&nbsp;?|&#(x?)([0-9a-f]+);?/gi, (ref, hex: string, n: string) => (ref.toLowerCase().startsWith('&nbsp') ? ' ' : String.fromCodePoint(parseInt(n, hex ? 16 : 10)))).replace(/\D/g, '')
+    expect(digits(original.htmlBody)).not.toContain('4111111111111111')
+    expect(digits(original.htmlBody)).not.toContain('5555555555554444')
+  })
 })
 
 describe('the outbox', () => {

@@ -7,7 +7,7 @@ import type { EventBus } from '../../events/bus.ts'
 import type { Logger } from '../../shared/logger.ts'
 import { isAppError } from '../../shared/errors.ts'
 import { receiveInbound, MAX_MESSAGE_BYTES, type MessageResult } from '../../domain/messages/messages.usecases.ts'
-import { maskCardNumbers } from '../../domain/privacy/privacy.rules.ts'
+import { maskCardNumbers, maskCardNumbersInHtml } from '../../domain/privacy/privacy.rules.ts'
 import { getConversation, startConversation } from '../../domain/conversations/conversations.usecases.ts'
 import { findOrCreateVisitorByEmail, rememberEmailAddress } from '../../domain/visitors/visitors.usecases.ts'
 import { findMessage, setDeliveryWithin } from '../../domain/messages/messages.usecases.ts'
@@ -135,7 +135,7 @@ export async function importMail(deps: InboundDeps, mail: InboundMail): Promise<
         sentAt: mail.date,
         headers: maskCardNumbers(mail.headers),
         textBody: maskCardNumbers(mail.fullText),
-        htmlBody: mail.html === null ? null : maskCardNumbers(mail.html),
+        htmlBody: mail.html === null ? null : maskCardNumbersInHtml(mail.html),
       })
       for (const a of mail.attachments) {
         await saveAttachment(tx, 'email', { messageRowId, filename: a.filename, contentType: a.contentType, content: a.content })

@@ -200,6 +200,24 @@ describe('deliveries', () => {
     expect(download.headers.get('content-disposition')).toContain('attachment; filename="photo.png"')
   })
 
+  it("masks a card number in an incoming file's name before it is stored, as in an agent's upload", async () => {
+    graph.files.set('card 4111 1111 1111 1111.pdf', { type: 'application/pdf', bytes: new Uint8Array([1, 2, 3]) })
+    const psid = newPsid()
+    await send(
+      one({
+        sender: { id: psid },
+        recipient: { id: page.pageId },
+        timestamp: Date.now(),
+        message: { mid: mid(), attachments: [{ type: 'file', payload: { url: `${graph.url}/files/${encodeURIComponent('card 4111 1111 1111 1111.pdf')}` } }] },
+      }),
+    )
+    const c = await conversationOf(psid)
+    const [m] = await messagesUntil(c.id, (m) => m.length === 1)
+    const stored = await sql()`select filename from attachments where message_row_id = ${m!.id}`
+    expect(stored.map((a) => a.filename)).toEqual(['card •••• •••• •••• 1111.pdf'])
+    expect(m!.body).not.toContain('4111 1111')
+  })
+
   it("shows a postback's button title as the visitor's message, never its payload, and a quick reply by its text", async () => {
     const psid = newPsid()
     await send(one({ sender: { id: psid }, recipient: { id: page.pageId }, timestamp: Date.now(), postback: { mid: mid(), title: 'Talk to a person', payload: 'SECRET_BOT_STATE_42' } }))

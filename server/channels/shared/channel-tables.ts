@@ -7,6 +7,7 @@ import type { Channel } from '../../domain/conversations/conversations.types.ts'
 import { getConversation } from '../../domain/conversations/conversations.usecases.ts'
 import { findMessage } from '../../domain/messages/messages.usecases.ts'
 import { AppError } from '../../shared/errors.ts'
+import { maskCardNumbers } from '../../domain/privacy/privacy.rules.ts'
 import { isUuid, newId } from '../../shared/ids.ts'
 import { MAX_ATTACHMENT_BYTES, downloadHeaders } from '../../domain/attachments/attachments.usecases.ts'
 import * as repo from './channel-tables.repo.ts'
@@ -42,9 +43,12 @@ export function normaliseContentType(raw: string): string {
   return CONTENT_TYPE.test(type) ? type : 'application/octet-stream'
 }
 
-/** A file name safe to store and to offer as a download name: no control characters or paths, bounded. */
+/**
+ * A file name safe to store and to offer as a download name: no control characters or paths,
+ * bounded, and card numbers masked (the sender chose it: it is stored text like a message).
+ */
 export function normaliseFilename(raw: string): string {
-  const name = raw.replace(/[\u0000-\u001f\u007f/\\]/g, '_').trim().slice(0, 255)
+  const name = maskCardNumbers(raw.replace(/[\u0000-\u001f\u007f/\\]/g, '_').trim()).slice(0, 255)
   return name || 'attachment'
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'bun:test'
-import { maskCardNumbers, luhnValid } from './privacy.rules.ts'
+import { maskCardNumbers, maskCardNumbersInHtml, luhnValid } from './privacy.rules.ts'
 
 const masked: [string, string, string][] = [
   ['Visa grouped by spaces', 'My card is 4111 1111 1111 1111, thanks', 'My card is •••• •••• •••• 1111, thanks'],
@@ -87,4 +87,18 @@ describe('card-number masking', () => {
       expect<string>(maskCardNumbers(input)).toBe(input)
     })
   }
+})
+
+describe('card-number masking in HTML', () => {
+  it('finds a card whose groups are joined by &nbsp; or whose digits are character references', () => {
+    expect<string>(maskCardNumbersInHtml('<p>4111&nbsp;1111&nbsp;1111&nbsp;1111</p>')).toBe('<p>••••\u00a0••••\u00a0••••\u00a01111</p>')
+    expect<string>(maskCardNumbersInHtml('<p>&#52;111&#32;1111&#x20;1111 1111</p>')).toBe('<p>•••• •••• •••• 1111</p>')
+    expect<string>(maskCardNumbersInHtml('<b>4111 1111 1111 1111</b>')).toBe('<b>•••• •••• •••• 1111</b>')
+  })
+
+  it('leaves HTML without a card exactly as it was, references included', () => {
+    for (const html of ['<p>Tom&nbsp;&amp;&nbsp;Jerry, order&nbsp;12345</p>', '<p>&amp;nbsp;4111&amp;nbsp;1111</p>', 'price&#32;&#52;2 €']) {
+      expect<string>(maskCardNumbersInHtml(html)).toBe(html)
+    }
+  })
 })

@@ -101,6 +101,29 @@ export function maskCardNumbers(text: string): MaskedText {
   }) as MaskedText
 }
 
+// The character references a card can be written with in HTML and still show as one: no-break
+// and plain spaces, hyphens and digits (`4111&nbsp;1111&nbsp;…`, `&#52;111 …`), with or without
+// the semicolon, as browsers read them.
+const CARD_REFERENCE = /&(?:nbsp|#0*(?:32|45|160|8239|4[89]|5[0-7])|#x0*(?:20|2d|a0|202f|3[0-9]))(?![0-9a-z])(?:;|)/gi
+const referenced = (ref: string): string => {
+  const body = ref.slice(1).replace(/;$/, '').toLowerCase()
+  if (body === 'nbsp') return '\u00a0'
+  return String.fromCodePoint(body.startsWith('#x') ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10))
+}
+
+/**
+ * The same for HTML (an e-mail's stored original): references that spell a card's digits or
+ * separators are read first, so the card is found as the page shows it. HTML holding no card
+ * comes back unchanged; one that did, with those references as the characters they stand for
+ * (it renders the same).
+ */
+export function maskCardNumbersInHtml(html: string): MaskedText {
+  if (!html.includes('&')) return maskCardNumbers(html)
+  const read = html.replace(CARD_REFERENCE, referenced)
+  const masked = maskCardNumbers(read)
+  return masked === read ? maskCardNumbers(html) : masked
+}
+
 /** Masks an optional text, keeping null (a cleared field) as null. */
 export function maskOptional(text: string | null): MaskedText | null {
   return text === null ? null : maskCardNumbers(text)
