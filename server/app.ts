@@ -1,7 +1,6 @@
 // createApp(deps) → the Elysia app. Tests call app.handle() or app.listen(0).
 import { Elysia } from 'elysia'
 import type { AppDeps } from './deps.ts'
-import { handleError } from './http/errors.ts'
 import { healthRoutes } from './http/health.ts'
 import { authRoutes } from './http/auth.ts'
 import { auditRoutes } from './http/audit.ts'
@@ -21,9 +20,10 @@ import { blockingRoutes } from './http/blocking.ts'
 import { visitorRoutes } from './http/visitors.ts'
 import { serverApiRoutes } from './http/server-api.ts'
 import { recordingRoutes, recordingWidgetRoutes } from './http/recordings.ts'
-import { errorResponse, requestId } from './http/errors.ts'
-import { checkUrlText, parseJsonBody } from './shared/text.ts'
-import { isAppError } from './shared/errors.ts'
+import { errorResponse, handleError, pathOf, requestId } from './http/errors.ts'
+import { readUrl, serverBaseUrl } from './http/request.ts'
+import { checkFormBody, checkUrlText, parseJsonBody } from './shared/text.ts'
+import { AppError, isAppError } from './shared/errors.ts'
 import { requireAgent } from './http/guards.ts'
 import { metricsRoutes } from './http/metrics.ts'
 // #16 ratings, private notes, canned responses
@@ -68,35 +68,52 @@ export function createApp(deps: AppDeps) {
   const sockets = socketRoutes(deps)
   return new Elysia({
     websocket: { maxPayloadLength: 256 * 1024, idleTimeout: 120, backpressureLimit: SEND_BUFFER_LIMIT, closeOnBackpressureLimit: true },
-    serve: { maxRequestBodySize: MAX_UPLOAD_BODY + 64 * 1024, reusePort: false, routes: sockets.serveRoutes },
+    // development: false — an error that escapes every handler is Bun's bare 500, never its
+    // development page (which shows the server's folder and the failing source).
+    serve: { maxRequestBodySize: MAX_UPLOAD_BODY + 64 * 1024, reusePort: false, routes: sockets.serveRoutes, development: false },
   } as never)
     .onError((ctx) => {
       const res = handleError(deps.log, ctx as never)
-      if (new URL(ctx.request.url).pathname.startsWith('/api/widget/')) {
+      if (pathOf(ctx.request).startsWith('/api/widget/')) {
         for (const [k, v] of Object.entries(CORS_HEADERS)) res.headers.set(k, v)
       }
       return res
     })
     .onRequest(async ({ request, set }) => {
-      const url = new URL(request.url)
+      const url = readUrl(request)
       const path = url.pathname
       Object.assign(set.headers, BASE_HEADERS)
       set.headers['x-request-id'] = requestId(request)
       if (path === '/' || path === '/api/docs') Object.assign(set.headers, strictPage)
       if (request.method === 'OPTIONS' && path.startsWith('/api/widget/')) return new Response(null, { status: 204, headers: CORS_HEADERS })
-      const length = Number(request.headers.get('content-length') ?? 0)
+      const declared = request.headers.get('content-length')
+      const length = Number(declared ?? 0)
       // Only an agent's file upload has a larger limit of its own (http/attachments.ts).
       const upload = request.method === 'POST' && UPLOAD_PATH.test(path)
-      if (length > MAX_BODY_BYTES && !upload) {
-        return errorResponse(413, 'request.too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`)
+      const tooLarge = () => errorResponse(413, 'request.too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`)
+      if (length > MAX_BODY_BYTES && !upload) return tooLarge()
+      // A body without a declared length (chunked) is measured on a copy: else only Bun's
+      // server-wide cap (the upload route's, 10 MB) would stop it. The copy is read whole (up to
+      // that cap): a copy read in parts stalls Bun's tee of the request body.
+      let bytes: ArrayBuffer | null = null
+      if (request.body && declared === null && !upload) {
+        bytes = await request.clone().arrayBuffer()
+        if (bytes.byteLength > MAX_BODY_BYTES) return tooLarge()
       }
       try {
         checkUrlText(url)
         // Every JSON body is checked as strict UTF-8 and for text PostgreSQL cannot store before
         // any route sees it, so no route can forget it (shared/text.ts). A copy is read: the
         // route's own parser (and so the API document's content types) stays Elysia's.
-        if (request.body && request.headers.get('content-type')?.toLowerCase().includes('json')) {
-          parseJsonBody(await request.clone().arrayBuffer())
+        const type = request.headers.get('content-type')?.toLowerCase() ?? ''
+        if (request.body && type.includes('json')) {
+          parseJsonBody(bytes ?? (await request.clone().arrayBuffer()))
+        } else if (request.body && !upload && /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)/.test(type)) {
+          // Elysia takes form bodies too (the API document lists them): their fields get the same check.
+          const form = await request.clone().formData().catch(() => {
+            throw new AppError('request.malformed', 400, 'the request body is not a valid form')
+          })
+          checkFormBody(form)
         }
       } catch (e) {
         if (isAppError(e)) return errorResponse(e.status, e.code, e.message, e.details, path.startsWith('/api/widget/') ? CORS_HEADERS : {})
@@ -108,7 +125,7 @@ export function createApp(deps: AppDeps) {
       deps.metrics.http.inc({ code: `${Math.floor(status / 100)}xx` })
     })
     .onAfterHandle(({ request, set }) => {
-      if (new URL(request.url).pathname.startsWith('/api/widget/')) Object.assign(set.headers, CORS_HEADERS)
+      if (pathOf(request).startsWith('/api/widget/')) Object.assign(set.headers, CORS_HEADERS)
     })
     .use(specRoutes(API_DOCUMENTATION))
     .use(auditRoutes(deps))
@@ -137,7 +154,7 @@ export function createApp(deps: AppDeps) {
     .use(blockingRoutes(deps))
     .use(searchRoutes(deps))
     .use(transcriptRoutes(deps))
-    .use(deps.channels.routes({ requireAgent: (request) => requireAgent(deps, request) }))
+    .use(deps.channels.routes({ requireAgent: (request) => requireAgent(deps, request), baseUrl: (request) => serverBaseUrl(deps.config, request) }))
     .use(serverApiRoutes(deps))
     .use(sockets.plugin)
     .use(demoRoutes(deps))

@@ -49,6 +49,8 @@ export interface ChannelStatus {
 export interface ChannelHttp {
   /** The signed-in agent behind a request; throws the usual 401/403 otherwise. */
   requireAgent(request: Request): Promise<{ actor: Actor }>
+  /** This server's URL for addresses shown to the owner (PUBLIC_URL, else what the request names). */
+  baseUrl(request: Request): string
 }
 
 export interface ChannelAdapter {

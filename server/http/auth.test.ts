@@ -122,6 +122,19 @@ describe('sessions', () => {
     await c.request('POST', '/api/auth/logout')
     expect((await c.request('GET', '/api/auth/session')).body).toEqual({ agent: null, csrfToken: null })
   })
+
+  it('treats a session cookie that is not valid percent-encoding as no session, never a 500', async () => {
+    const c = new AgentClient(srv.url)
+    c.cookie = 'parley_session=%E0%A4%A'
+    const session = await c.request('GET', '/api/auth/session')
+    expect(session.status).toBe(200)
+    expect(session.body).toEqual({ agent: null, csrfToken: null })
+    const me = await c.request('GET', '/api/auth/me')
+    expect(me.status).toBe(401)
+    expect(me.body.error.code).toBe('auth.required')
+    const ws = await fetch(srv.url + '/ws/agent', { headers: { cookie: c.cookie, upgrade: 'websocket', origin: srv.url } })
+    expect(ws.status).toBe(401)
+  })
 })
 
 describe('CSRF', () => {

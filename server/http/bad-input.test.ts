@@ -147,6 +147,33 @@ describe('bad input on every route', () => {
     const after = await owner.request('GET', `/api/conversations/${conversationId}/messages`)
     expect(after.body.length).toBe(before.body.length)
   })
+
+  it('checks the text of a form body (urlencoded or multipart) as it checks JSON: a 400, never a 500, and nothing stored', async () => {
+    const before = await owner.request('GET', `/api/conversations/${conversationId}/messages`)
+    const multipart = (fields: Record<string, string>) => {
+      const f = new FormData()
+      for (const [k, v] of Object.entries(fields)) f.set(k, v)
+      return f
+    }
+    const attempts: [string, BodyInit, string | undefined][] = [
+      ['/api/widget/messages', `body=a%00b&clientId=${cid()}`, 'application/x-www-form-urlencoded'],
+      ['/api/widget/messages', multipart({ body: NUL, clientId: cid() }), undefined],
+      ['/api/widget/me', 'name=a%00b', 'application/x-www-form-urlencoded'],
+      ['/api/widget/contact', multipart({ email: 'someone@example.com', body: NUL, clientId: cid() }), undefined],
+      [`/api/conversations/${conversationId}/messages`, `body=a%00b&clientId=${cid()}`, 'application/x-www-form-urlencoded'],
+    ]
+    for (const [path, body, contentType] of attempts) {
+      const res = await fetch(srv.url + path, {
+        method: 'POST',
+        headers: { origin: srv.url, cookie: owner.cookie, 'x-csrf-token': owner.csrf, ...authFor(path), ...(contentType ? { 'content-type': contentType } : {}) },
+        body,
+      })
+      expect(`${path} ${res.status}`).toBe(`${path} 400`)
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('request.invalid_text')
+    }
+    const after = await owner.request('GET', `/api/conversations/${conversationId}/messages`)
+    expect(after.body.length).toBe(before.body.length)
+  })
 })
 
 function plausibleValue(name: string, s: Schema): unknown {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { connect } from 'node:net'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
 
 let srv: TestServer
@@ -30,6 +31,32 @@ describe('the demo shop', () => {
     const front = await page('/demo')
     expect(front.text).toContain('Gear for long walks')
     expect(front.text).toContain('<a href="/demo" aria-current="page">Shop</a>')
+  })
+
+  it('answers a Host header that is no host with a 400, never a page built from it or a 500', async () => {
+    const { port } = new URL(srv.url)
+    const host = `x</script><script>alert(1)</script>`
+    const text = await new Promise<string>((resolve, reject) => {
+      let got = ''
+      const s = connect(Number(port), '127.0.0.1', () => s.write(`GET /demo HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`))
+      s.on('data', (d) => (got += d.toString()))
+      s.on('end', () => resolve(got))
+      s.on('error', reject)
+    })
+    // A 400 of the API's own, not a page with the text in it, nor Bun's error page (which names
+    // the server's folder and shows its source).
+    expect(text).toStartWith('HTTP/1.1 400')
+    expect(text).toContain('"code":"request.malformed"')
+    expect(text).not.toContain('alert(1)')
+    expect(text).not.toContain(process.cwd())
+  })
+
+  it('names this server in the snippet by the Host header it was reached by, without PUBLIC_URL', async () => {
+    const { port } = new URL(srv.url)
+    const get = (host: string) =>
+      fetch(`${srv.url}/demo`, { headers: { host } }).then(async (r) => ({ status: r.status, text: await r.text() }))
+    const named = await get(`shop.localhost:${port}`)
+    expect(named.text).toContain(JSON.stringify(`http://shop.localhost:${port}`))
   })
 
   it('answers an unknown product with 404 and a way back', async () => {

@@ -1,6 +1,7 @@
 import { Elysia } from 'elysia'
 import type { AppDeps } from '../deps.ts'
-import { html, snippet } from './static.ts'
+import { html, scriptValue, snippet } from './static.ts'
+import { serverBaseUrl } from './request.ts'
 
 // The demo site: a small shop with the snippet on every page, exactly as a customer would paste
 // it, plus a panel that drives the widget's JS API and logs its events, so both sides can be
@@ -173,7 +174,7 @@ function productHtml(serverUrl: string, p: Product): string {
   const sizes = p.sizes.map((s) => `<a href="/demo/${p.slug}?size=${s}" data-size="${s}">${s}</a>`).join('')
   const script = `<script>
 (function () {
-  var product = ${JSON.stringify({ slug: p.slug, name: p.name })};
+  var product = ${scriptValue({ slug: p.slug, name: p.name })};
   var tabs = { details: 'Details', sizes: 'Sizes', reviews: 'Reviews' };
   function state() {
     var q = new URLSearchParams(location.search);
@@ -236,11 +237,7 @@ function productHtml(serverUrl: string, p: Product): string {
   })
 }
 
-function baseUrl(deps: AppDeps, request: Request): string {
-  if (deps.config.publicUrl) return deps.config.publicUrl.replace(/\/$/, '')
-  const u = new URL(request.url)
-  return `${u.protocol}//${request.headers.get('host') ?? u.host}`
-}
+const baseUrl = (deps: AppDeps, request: Request): string => serverBaseUrl(deps.config, request)
 
 export const demoRoutes = (deps: AppDeps) =>
   new Elysia()

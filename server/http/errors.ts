@@ -3,6 +3,15 @@
 import type { Logger } from '../shared/logger.ts'
 import { DATABASE_UNAVAILABLE, isAppError, isDatabaseUnavailable } from '../shared/errors.ts'
 
+/** The request's path, for a log line or an error: '' when its URL cannot be read. */
+export function pathOf(request: Request): string {
+  try {
+    return new URL(request.url).pathname
+  } catch {
+    return ''
+  }
+}
+
 export interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> }
 }
@@ -51,7 +60,7 @@ export function handleError(log: Logger, { code, error, request }: ElysiaErrorAr
     case 'PARSE':
       return errorResponse(400, 'request.malformed', 'the request body is not valid JSON')
     case 'NOT_FOUND':
-      return errorResponse(404, 'route.not_found', `no route ${request.method} ${new URL(request.url).pathname}`)
+      return errorResponse(404, 'route.not_found', `no route ${request.method} ${pathOf(request)}`)
     case 'INVALID_COOKIE_SIGNATURE':
       return errorResponse(400, 'request.invalid_cookie', 'invalid cookie')
   }
@@ -66,6 +75,6 @@ export function handleError(log: Logger, { code, error, request }: ElysiaErrorAr
   // The path only (no query string: it may carry a token), and the request's id, which the answer
   // names too, so a person can quote it and the log line be found.
   const id = requestId(request)
-  log.error('unhandled error', { requestId: id, method: request.method, url: new URL(request.url).pathname, code, error })
+  log.error('unhandled error', { requestId: id, method: request.method, url: pathOf(request), code, error })
   return errorResponse(500, 'internal', `internal server error (request ${id})`, { requestId: id })
 }

@@ -255,4 +255,24 @@ describe('server API with API keys', () => {
     expect(r.status).toBe(200)
     expect((await card(r.body.visitor.id)).variables.cart.value).toBe('€129')
   })
+
+  it('takes a percent-encoded user id in the path as that id exactly, once decoded, whatever it holds', async () => {
+    const { key } = (await owner.request('POST', '/api/settings/api-keys', { name: 'ids' })).body
+    const api = (method: string, path: string, body?: unknown) =>
+      fetch(srv.url + path, {
+        method,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+    for (const [id, name] of [['a/b', 'Slash'], ['a%2Fb', 'Literal'], ['100%', 'Percent']] as const) {
+      const put = await api('PUT', `/api/v1/users/${encodeURIComponent(id)}`, { name })
+      expect(put.status).toBe(200)
+      expect((await put.json()).externalId).toBe(id)
+    }
+    // Three users, each with its own name: none wrote into another's record.
+    for (const [id, name] of [['a/b', 'Slash'], ['a%2Fb', 'Literal'], ['100%', 'Percent']] as const) {
+      const found = await (await api('GET', `/api/v1/visitors?externalId=${encodeURIComponent(id)}`)).json()
+      expect(found.map((v: { name: string }) => v.name)).toEqual([name])
+    }
+  })
 })

@@ -39,6 +39,27 @@ export function sameSecret(a: string | undefined | null, b: string): boolean {
 }
 
 /**
+ * The request's URL, or a 400: Bun builds it from the Host header, which whoever sends the request
+ * chooses (`Host: a</script>` makes no URL).
+ */
+export function readUrl(request: Request): URL {
+  try {
+    return new URL(request.url)
+  } catch {
+    throw new AppError('request.malformed', 400, 'the Host header is not a valid host')
+  }
+}
+
+/**
+ * This server's URL as a page, a snippet or an export names it (no trailing slash): PUBLIC_URL,
+ * else the origin the request was sent to (its Host header: readUrl refused one that is no host).
+ */
+export function serverBaseUrl(config: Config, request: Request): string {
+  if (config.publicUrl) return config.publicUrl.replace(/\/$/, '')
+  return readUrl(request).origin
+}
+
+/**
  * A browser always sends Origin on cross-site POSTs and WebSocket handshakes. With PUBLIC_URL set,
  * only that origin (scheme and host) is this site: the request's own Host header is never
  * trusted, since whoever sends the request chooses it (DNS rebinding points a foreign name at
@@ -83,7 +104,13 @@ export function readCookie(request: Request, name: string): string | undefined {
   for (const part of header.split(';')) {
     const i = part.indexOf('=')
     if (i < 0) continue
-    if (part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim())
+    if (part.slice(0, i).trim() !== name) continue
+    // A value that is not valid percent-encoding was never set by this server: no cookie, not a 500.
+    try {
+      return decodeURIComponent(part.slice(i + 1).trim())
+    } catch {
+      return undefined
+    }
   }
   return undefined
 }

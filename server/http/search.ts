@@ -6,6 +6,7 @@ import type { AppDeps } from '../deps.ts'
 import * as search from '../domain/search/search.usecases.ts'
 import type { SearchItem } from '../domain/search/search.usecases.ts'
 import { requireAgent } from './guards.ts'
+import { serverBaseUrl } from './request.ts'
 
 const tags = ['search']
 const Param = t.Optional(t.String({ maxLength: 2000 }))
@@ -54,9 +55,6 @@ function csvLine(item: SearchItem, base: string): string {
   ])
 }
 
-/** Where the dashboard is: PUBLIC_URL, else the address this request came to. */
-const baseUrl = (deps: AppDeps, request: Request) => (deps.config.publicUrl ?? new URL(request.url).origin).replace(/\/+$/, '')
-
 export const searchRoutes = (deps: AppDeps) =>
   new Elysia({ prefix: '/api' })
     .derive(async ({ request }) => ({ ...(await requireAgent(deps, request)) }))
@@ -73,7 +71,7 @@ export const searchRoutes = (deps: AppDeps) =>
       async ({ query, request }) => {
         const { format = 'csv', ...params } = query
         const s = await search.parse(deps, params)
-        const base = baseUrl(deps, request)
+        const base = serverBaseUrl(deps.config, request)
         const encoder = new TextEncoder()
         const state = { capped: false }
         let sent = 0

@@ -34,7 +34,9 @@ export const serverApiRoutes = (deps: AppDeps) =>
       },
       { detail: { summary: 'One visitor', tags } },
     )
-    .put('/users/:externalId', ({ params, body }) => upsertExternalUser(deps, decodeURIComponent(params.externalId), body), {
+    // Elysia has decoded the path parameter already: decoding it again read "a%252Fb" as "a/b"
+    // (another user) and answered 500 for an id holding "%".
+    .put('/users/:externalId', ({ params, body }) => upsertExternalUser(deps, params.externalId, body), {
       body: t.Object(SiteInfo),
       detail: { summary: 'Set name, e-mail, phone and customer info for one of your users (created if new)', tags },
     })

@@ -5,7 +5,7 @@ import { createKey, listKeys, revokeKey } from '../domain/apikeys/apikeys.usecas
 import { GEO_ATTRIBUTION } from '../facts/geo.ts'
 import { requireAgent } from './guards.ts'
 import { snippet } from './static.ts'
-import { idOr404 } from './request.ts'
+import { idOr404, serverBaseUrl } from './request.ts'
 
 const tags = ['settings']
 
@@ -30,8 +30,7 @@ export const settingsRoutes = (deps: AppDeps) =>
     .get(
       '/snippet',
       ({ request }) => {
-        const u = new URL(request.url)
-        const base = deps.config.publicUrl?.replace(/\/$/, '') ?? `${u.protocol}//${request.headers.get('host') ?? u.host}`
+        const base = serverBaseUrl(deps.config, request)
         return { snippet: snippet(base), serverUrl: base }
       },
       { detail: { summary: 'The HTML snippet a site pastes to embed the widget', tags } },

@@ -94,11 +94,14 @@ const dashboardHtml = (src: string) => `<!doctype html>
 </body>
 </html>`
 
+/** A value written into an inline script: JSON, with `<` escaped so no text in it can end the script. */
+export const scriptValue = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c')
+
 export function snippet(serverUrl: string): string {
   return `<script>
 (function(w,d,u){w.parley=w.parley||function(){(w.parley.q=w.parley.q||[]).push(arguments)};
 var s=d.createElement('script');s.async=true;s.src=u+'/assets/loader.js';s.setAttribute('data-parley-server',u);
-d.head.appendChild(s)})(window,document,${JSON.stringify(serverUrl)});
+d.head.appendChild(s)})(window,document,${scriptValue(serverUrl)});
 </script>`
 }
 

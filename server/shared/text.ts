@@ -60,6 +60,11 @@ export function parseJsonBody(bytes: ArrayBuffer | Uint8Array): unknown {
   return value
 }
 
+/** A form body's fields (urlencoded or multipart), checked as a JSON body's are: only text that can be stored. */
+export function checkFormBody(form: FormData): void {
+  for (const [key, value] of form.entries()) checkTextDeep({ [key]: typeof value === 'string' ? value : '' }, 'request body')
+}
+
 /**
  * The path and query of a URL, checked the same way: a malformed percent-escape, an escape that
  * decodes to bytes that are not UTF-8, or a NUL character is a 400 before any route runs.

@@ -14,11 +14,7 @@ const Secret = t.Optional(t.Nullable(t.String({ maxLength: 1000 })))
 
 export const messengerRoutes = (adapter: MessengerChannelAdapter, http: ChannelHttp) => {
   const deps = adapter.deps
-  const base = (request: Request) => {
-    if (deps.config.publicUrl) return deps.config.publicUrl
-    const u = new URL(request.url)
-    return `${u.protocol}//${request.headers.get('host') ?? u.host}`
-  }
+  const base = (request: Request) => http.baseUrl(request)
   const webhook = new Elysia({ prefix: '/webhooks/messenger' })
     .get('/:pageId', async ({ params, query }) => new Response(await verifyHandshake(deps, params.pageId, query as Record<string, string>), { headers: { 'content-type': 'text/plain' } }), {
       detail: { summary: "Meta's webhook verification: answers hub.challenge for the page's verify token", tags: ['messenger webhook'] },
