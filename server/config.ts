@@ -95,6 +95,12 @@ export interface LimitsEnv {
   contactsPerIp: RateEnv
   /** Recording chunks of one visitor (all its tabs): the widget sends one every 5 s a tab. */
   recordingChunksPerVisitor: RateEnv
+  /** A visitor's updates (POST /me, /identify, /group, a rating): each is written and shown on every dashboard. */
+  updatesPerVisitor: RateEnv
+  updatesPerIp: RateEnv
+  /** A widget socket's typing, delivered and resume frames. */
+  signalsPerVisitor: RateEnv
+  signalsPerIp: RateEnv
   /** Widget sockets open at once from one IP. */
   socketsPerIp: number
   /** Keys (visitors, IPs) each limit remembers at most; the least recently used go first. */
@@ -289,6 +295,10 @@ function limitsEnv(env: Env): LimitsEnv {
     contactsPerVisitor: rate(env, 'LIMIT_CONTACTS_PER_VISITOR', { burst: 5, seconds: 600 }),
     contactsPerIp: rate(env, 'LIMIT_CONTACTS_PER_IP', { burst: 30, seconds: 600 }),
     recordingChunksPerVisitor: rate(env, 'LIMIT_RECORDING_CHUNKS_PER_VISITOR', { burst: 60, seconds: 60 }),
+    updatesPerVisitor: rate(env, 'LIMIT_UPDATES_PER_VISITOR', { burst: 30, seconds: 60 }),
+    updatesPerIp: rate(env, 'LIMIT_UPDATES_PER_IP', { burst: 300, seconds: 60 }),
+    signalsPerVisitor: rate(env, 'LIMIT_SIGNALS_PER_VISITOR', { burst: 120, seconds: 60 }),
+    signalsPerIp: rate(env, 'LIMIT_SIGNALS_PER_IP', { burst: 1200, seconds: 60 }),
     socketsPerIp: int(env, 'LIMIT_SOCKETS_PER_IP', 200, 1, 1_000_000),
     maxKeys: int(env, 'LIMIT_MAX_KEYS', 50_000, 100, 10_000_000),
   }

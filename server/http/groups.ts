@@ -14,7 +14,7 @@ import {
 } from '../domain/groups/groups.usecases.ts'
 import { transferToGroup } from '../domain/conversations/conversations.usecases.ts'
 import { requireAgent, requireVisitor } from './guards.ts'
-import { idOr404 } from './request.ts'
+import { clientIp, idOr404 } from './request.ts'
 
 const tags = ['groups']
 const Key = t.String({ maxLength: 100 })
@@ -71,8 +71,9 @@ export const groupWidgetRoutes = (deps: AppDeps) =>
     })
     .post(
       '/group',
-      async ({ request, body }) => {
+      async ({ request, server, body }) => {
         const visitor = await requireVisitor(deps, request)
+        deps.limits.check('updates', clientIp(deps.config, request, server), visitor.id)
         await routeVisitor(deps, visitor.id, body.key)
         return { key: body.key }
       },

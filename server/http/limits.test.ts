@@ -24,6 +24,10 @@ beforeAll(async () => {
       contactsPerVisitor: { burst: 2, seconds: 86_400 },
       contactsPerIp: { burst: 3, seconds: 86_400 },
       recordingChunksPerVisitor: { burst: 3, seconds: 86_400 },
+      updatesPerVisitor: { burst: 3, seconds: 86_400 },
+      updatesPerIp: { burst: 5, seconds: 86_400 },
+      signalsPerVisitor: { burst: 4, seconds: 86_400 },
+      signalsPerIp: { burst: 100, seconds: 86_400 },
       socketsPerIp: 3,
       maxKeys: 100,
     },
@@ -187,10 +191,60 @@ describe('limits on the widget', () => {
     expectLimited(await post('/api/widget/contact', ip, form(), w.token))
   })
 
+  it("limits a visitor's updates (site info, identify, group, rating) per visitor and per address, and changes nothing past the limit", async () => {
+    const ip = freshIp()
+    const v = await newVisitor(ip)
+    for (let i = 1; i <= 3; i++) expect((await post('/api/widget/me', ip, { name: `Name ${i}` }, v.token)).status).toBe(200)
+    expectLimited(await post('/api/widget/me', ip, { name: 'Name 4' }, v.token))
+    // the other updates share the visitor's budget: refused before anything is looked at
+    expectLimited(await post('/api/widget/identify', ip, { id: 'user-1', hash: '00' }, v.token))
+    expectLimited(await post('/api/widget/group', ip, { key: null }, v.token))
+    expectLimited(await post(`/api/widget/conversations/${crypto.randomUUID()}/rating`, ip, { score: 1 }, v.token))
+    const [row] = await srv.db.sql`SELECT name FROM visitors WHERE id = ${v.id}`
+    expect(row!.name).toBe('Name 3')
+    // a second visitor at the same address gets two more: the address allows five
+    const w = await newVisitor(ip)
+    expect((await post('/api/widget/me', ip, { name: 'W 1' }, w.token)).status).toBe(200)
+    expect((await post('/api/widget/group', ip, { key: null }, w.token)).status).toBe(200)
+    expectLimited(await post('/api/widget/me', ip, { name: 'W 3' }, w.token))
+    // another address is not affected
+    const x = await newVisitor(freshIp())
+    expect((await post('/api/widget/me', freshIp(), { name: 'X' }, x.token)).status).toBe(200)
+  })
+
+  it("limits a widget socket's typing, delivered and resume frames: refused frames reach no dashboard, and the socket stays open", async () => {
+    const ip = freshIp()
+    const v = await newVisitor(ip)
+    const dashboard = await owner.socket()
+    await dashboard.waitFor('hello')
+    const ws = await visitorSocket(v, ip)
+    await ws.waitFor('hello')
+    ws.send({ type: 'message.send', clientId: cid(), body: 'hello' })
+    const { conversationId } = await ws.waitFor('ack')
+    for (let i = 0; i < 10; i++) ws.send({ type: 'typing', conversationId, typing: i % 2 === 0 })
+    ws.send({ type: 'delivered', conversationId, seq: 1 })
+    ws.send({ type: 'resume', conversationId, afterSeq: 0 })
+    const deadline = Date.now() + 5000
+    while (ws.frames.filter((f) => f.type === 'error').length < 8 && Date.now() < deadline) await Bun.sleep(20)
+    const refused = ws.frames.filter((f) => f.type === 'error')
+    expect(refused.length).toBe(8)
+    for (const e of refused) expect([e.code, e.retryAfter! > 0]).toEqual(['rate.limited', true])
+    ws.send({ type: 'ping' })
+    await ws.waitFor('pong')
+    expect(ws.frames.some((f) => f.type === 'resumed')).toBe(false)
+    await Bun.sleep(200)
+    expect(dashboard.frames.filter((f) => f.type === 'typing' && f.conversationId === conversationId).length).toBe(4)
+    // a message still goes: it has its own limit
+    ws.send({ type: 'message.send', clientId: cid(), body: 'still here' })
+    expect((await ws.waitFor('ack')).duplicate).toBe(false)
+    ws.close()
+    dashboard.close()
+  })
+
   it('keeps the buckets bounded when every request comes from a new address', async () => {
     for (let i = 0; i < 300; i++) await post('/api/widget/visitors', `10.${i >> 8}.${i & 255}.7`)
-    // maxKeys is 100 per limit, and there are seven (three per visitor, four per address)
-    expect(srv.running.deps.limits.size).toBeLessThanOrEqual(7 * 100)
+    // maxKeys is 100 per limit, and there are eleven (five per visitor, six per address)
+    expect(srv.running.deps.limits.size).toBeLessThanOrEqual(11 * 100)
     // the flood did not lift the limit of an address that is being limited
     const ip = freshIp()
     for (let i = 0; i < 4; i++) await post('/api/widget/visitors', ip)
@@ -264,5 +318,40 @@ describe('limits on session recordings', () => {
       body: new Uint8Array(gzipSync(JSON.stringify([{ type: 3, timestamp: Date.now(), data: { source: 1, positions: [] } }]))),
     })
     expect(res.status).toBe(201)
+  })
+})
+
+describe('the request body limit', () => {
+  // A body streamed without Content-Length (chunked) is counted as it arrives: without that, the
+  // 1 MB limit held only for bodies that declared their length, and Bun's own cap (the upload
+  // route's 10 MB) was the limit for everyone else.
+  it('answers 413 to a body past 1 MB, with or without a declared length, and stores nothing', async () => {
+    const ip = freshIp()
+    const v = await newVisitor(ip)
+    const json = JSON.stringify({ body: 'hello', clientId: cid(), pad: 'x'.repeat(2 * 1024 * 1024) })
+    const headers = { 'x-forwarded-for': ip, authorization: `Bearer ${v.token}`, 'content-type': 'application/json' }
+    const declared = await fetch(`${srv.url}/api/widget/messages`, { method: 'POST', headers, body: json })
+    expect(declared.status).toBe(413)
+    const bytes = new TextEncoder().encode(json)
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (let at = 0; at < bytes.length; at += 64 * 1024) c.enqueue(bytes.slice(at, at + 64 * 1024))
+        c.close()
+      },
+    })
+    const chunked = await fetch(`${srv.url}/api/widget/messages`, { method: 'POST', headers, body: stream, duplex: 'half' } as RequestInit)
+    expect(chunked.status).toBe(413)
+    expect(((await chunked.json()) as { error: { code: string } }).error.code).toBe('request.too_large')
+    expect(await storedMessages(v.id)).toBe(0)
+    // Under the limit, a chunked body is taken as any other.
+    const small = new TextEncoder().encode(JSON.stringify({ body: 'hello', clientId: cid() }))
+    const ok = await fetch(`${srv.url}/api/widget/messages`, {
+      method: 'POST',
+      headers,
+      body: new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(small), c.close()) }),
+      duplex: 'half',
+    } as RequestInit)
+    expect(ok.status).toBe(201)
+    expect(await storedMessages(v.id)).toBe(1)
   })
 })

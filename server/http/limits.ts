@@ -7,7 +7,12 @@ import type { LimitsEnv } from '../config.ts'
 import { AppError } from '../shared/errors.ts'
 import { OpenCounter, RateLimiter } from '../shared/rate-limit.ts'
 
-export type Door = 'messages' | 'visitors' | 'pageViews' | 'contacts' | 'recordingChunks'
+/**
+ * `updates`: what a visitor's page tells about them or asks to change (name and site info, identify,
+ * group, rating): each writes and tells every dashboard. `signals`: a widget socket's other frames
+ * that reach the database or the dashboards (typing, delivered, resume).
+ */
+export type Door = 'messages' | 'visitors' | 'pageViews' | 'contacts' | 'recordingChunks' | 'updates' | 'signals'
 
 const WHAT: Record<Door, string> = {
   messages: 'messages',
@@ -15,6 +20,8 @@ const WHAT: Record<Door, string> = {
   pageViews: 'page views',
   contacts: 'contact forms',
   recordingChunks: 'recording chunks',
+  updates: 'visitor updates',
+  signals: 'socket frames',
 }
 
 /** How long a client refused a socket is told to wait before it tries again. */
@@ -29,6 +36,9 @@ export class RateLimitedError extends AppError {
   }
 }
 
+/** The refusal at `door`: "too many page views; try again in 4 s". */
+export const refusedAt = (door: Door, retryAfter: number): RateLimitedError => new RateLimitedError(WHAT[door], retryAfter)
+
 export class WidgetLimits {
   private readonly perVisitor: Partial<Record<Door, RateLimiter>>
   // Recording chunks are limited per visitor only: their IP's other visitors are each limited.
@@ -42,12 +52,16 @@ export class WidgetLimits {
       pageViews: limiter(env.pageViewsPerVisitor),
       contacts: limiter(env.contactsPerVisitor),
       recordingChunks: limiter(env.recordingChunksPerVisitor),
+      updates: limiter(env.updatesPerVisitor),
+      signals: limiter(env.signalsPerVisitor),
     }
     this.perIp = {
       messages: limiter(env.messagesPerIp),
       visitors: limiter(env.visitorsPerIp),
       pageViews: limiter(env.pageViewsPerIp),
       contacts: limiter(env.contactsPerIp),
+      updates: limiter(env.updatesPerIp),
+      signals: limiter(env.signalsPerIp),
     }
     this.sockets = new OpenCounter(env.socketsPerIp)
   }
@@ -65,7 +79,7 @@ export class WidgetLimits {
   /** As `wait`, but throws the 429 (`rate.limited`, with `retryAfter`) when over a limit. */
   check(door: Door, ip: string, visitorId: string | null): void {
     const retryAfter = this.wait(door, ip, visitorId)
-    if (retryAfter > 0) throw new RateLimitedError(WHAT[door], retryAfter)
+    if (retryAfter > 0) throw refusedAt(door, retryAfter)
   }
 
   /** Counts a socket from `ip` or throws the 429 past the limit; `release` when it closes. */

@@ -6,7 +6,7 @@ import { conversationRating, MAX_RATING_COMMENT, rateConversation } from '../dom
 import { getRatingSettings, updateRatingSettings } from '../domain/settings/rating-settings.usecases.ts'
 import { getConversation } from '../domain/conversations/conversations.usecases.ts'
 import { requireAgent, requireVisitor } from './guards.ts'
-import { idOr404 } from './request.ts'
+import { clientIp, idOr404 } from './request.ts'
 
 const checkId = (id: string) => idOr404(id, 'conversation')
 const Mode = t.Union([t.Literal('thumbs'), t.Literal('stars'), t.Literal('off')])
@@ -18,8 +18,9 @@ export const ratingWidgetRoutes = (deps: AppDeps) =>
     })
     .post(
       '/conversations/:id/rating',
-      async ({ request, params, body, set }) => {
+      async ({ request, server, params, body, set }) => {
         const visitor = await requireVisitor(deps, request)
+        deps.limits.check('updates', clientIp(deps.config, request, server), visitor.id)
         const rating = await rateConversation(deps, visitor.id, checkId(params.id), body)
         set.status = 201
         return rating

@@ -160,8 +160,9 @@ export const widgetRoutes = (deps: AppDeps) =>
     )
     .post(
       '/me',
-      async ({ request, body }) => {
+      async ({ request, server, body }) => {
         const visitor = await requireVisitor(deps, request)
+        deps.limits.check('updates', clientIp(deps.config, request, server), visitor.id)
         const v = await setSiteInfo(deps, visitor.id, body)
         return { visitor: { id: v.id, number: v.number, name: v.name, email: v.email, phone: v.phone } }
       },
@@ -172,8 +173,9 @@ export const widgetRoutes = (deps: AppDeps) =>
     )
     .post(
       '/identify',
-      async ({ request, body }) => {
+      async ({ request, server, body }) => {
         const visitor = await requireVisitor(deps, request)
+        deps.limits.check('updates', clientIp(deps.config, request, server), visitor.id)
         const result = await identify(deps, bearer(request)!, visitor.id, body, await getIdentitySecret(deps))
         const v = result.visitor
         return { visitor: { id: v.id, number: v.number, name: v.name, email: v.email, phone: v.phone }, switched: result.switched }

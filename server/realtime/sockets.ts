@@ -11,10 +11,10 @@ import { batched } from '../shared/batch.ts'
 import { getConversation, getVisitorConversation } from '../domain/conversations/conversations.usecases.ts'
 import { listMessages, markDelivered, sendReply, type MessageResult } from '../domain/messages/messages.usecases.ts'
 import type { ConversationView } from '../domain/conversations/conversations.types.ts'
-import { SESSION_COOKIE, clientIp, isCrossSite, readCookie } from '../http/request.ts'
+import { SESSION_COOKIE, clientIp, isCrossSite, readCookie, readUrl } from '../http/request.ts'
 import { AGENTS, agentTopic, encode, encodeMessageFrame, visitorTopic, type SessionSocket, type HubSocket, type VisitorSocket } from './hub.ts'
 import { parseFrame, type ClientFrame, type ParseResult } from './protocol.ts'
-import { RateLimitedError, type Door } from '../http/limits.ts'
+import { refusedAt, type Door } from '../http/limits.ts'
 import { handleError, requestId } from '../http/errors.ts'
 import { BASE_HEADERS } from '../http/security.ts'
 import { requireVisitor } from '../http/guards.ts'
@@ -267,7 +267,13 @@ const MAX_WAITING_CHARS = 1024 * 1024
 export const SEND_BUFFER_LIMIT = 1024 * 1024
 
 /** The limit a visitor's frame counts against, if any. */
-const DOOR: Partial<Record<ClientFrame['type'], Door>> = { 'message.send': 'messages', 'page.view': 'pageViews' }
+const DOOR: Partial<Record<ClientFrame['type'], Door>> = {
+  'message.send': 'messages',
+  'page.view': 'pageViews',
+  typing: 'signals',
+  delivered: 'signals',
+  resume: 'signals',
+}
 
 function onMessage(deps: AppDeps, ws: Sock, state: SocketState, raw: string | Buffer) {
   if (state.closed || state.ended) return
@@ -279,7 +285,7 @@ function onMessage(deps: AppDeps, ws: Sock, state: SocketState, raw: string | Bu
       // Refused at once, without queueing: a flood costs no database work and no memory. The
       // message is not acked, so the widget keeps it and sends it again after `retryAfter`.
       const ref = 'clientId' in parsed.frame ? parsed.frame.clientId : undefined
-      const { message } = new RateLimitedError(door === 'messages' ? 'messages' : 'page views', retryAfter)
+      const { message } = refusedAt(door!, retryAfter)
       send(deps, ws, { type: 'error', code: 'rate.limited', message, retryAfter, ...(ref ? { ref } : {}) })
       return
     }
@@ -624,7 +630,7 @@ export const socketRoutes = (deps: AppDeps) => {
    */
   const visitorRoute = async (request: Request, server: Server<unknown>): Promise<Response | undefined> => {
     try {
-      const url = new URL(request.url)
+      const url = readUrl(request)
       checkUrlText(url)
       await acceptVisitor(request, server, url.searchParams.get('token'))
       // Counted as the app counts every upgrade (its hooks see status 200), dashboards' too.
