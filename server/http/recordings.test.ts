@@ -324,6 +324,26 @@ describe('chunks that are refused, with nothing stored', () => {
 })
 
 describe('finalising, listing and keeping recordings', () => {
+  it("moves an anonymous visitor's recordings to the user they sign in as, and the recording being made goes on", async () => {
+    const { createHmac } = await import('node:crypto')
+    const { secret } = (await owner.request('GET', '/api/settings/identity')).body
+    const sign = (id: string) => createHmac('sha256', secret).update(id).digest('hex')
+    // the user's first device, then an anonymous one that records before signing in
+    const laptop = await VisitorClient.create(srv.url)
+    expect((await laptop.request('POST', '/api/widget/identify', { id: 'rec-user-1', hash: sign('rec-user-1') })).status).toBe(200)
+    const phone = await VisitorClient.create(srv.url)
+    const rec = Bun.randomUUIDv7()
+    const t0 = Date.now() - 5000
+    expect((await upload(phone, rec, 0, gz(events(t0)))).status).toBe(201)
+    const signedIn = await phone.request('POST', '/api/widget/identify', { id: 'rec-user-1', hash: sign('rec-user-1') })
+    expect(signedIn.body.visitor.id).toBe(laptop.id)
+    // the next chunk of the same recording, under the token that now names the user
+    expect((await upload(phone, rec, 1, gz([{ type: 3, timestamp: t0 + 2000, data: { source: 3, id: 1, x: 0, y: 20 } }]))).status).toBe(201)
+    const list = await owner.request('GET', `/api/visitors/${laptop.id}/recordings`)
+    expect(list.body.map((r: { id: string; chunks?: number }) => r.id)).toEqual([rec])
+    expect((await chunkRows(rec)).map((c) => c.seq)).toEqual([0, 1])
+  })
+
   it('saves a recording once its visitor has been gone for the set time, and lists it with start, duration, pages and size', async () => {
     const v = await VisitorClient.create(srv.url)
     const rec = Bun.randomUUIDv7()

@@ -238,10 +238,15 @@ export async function moveToken(db: Db, tokenHash: string, visitorId: string): P
   await db`update visitor_tokens set visitor_id = ${visitorId} where token_hash = ${tokenHash}`
 }
 
-/** Folds an anonymous visitor into the identified one: conversations, pages, tokens. */
+/** Folds an anonymous visitor into the identified one: conversations, pages, recordings, tokens. */
 export async function mergeInto(db: Db, fromId: string, intoId: string): Promise<string[]> {
   const moved = await db<{ id: string }[]>`update conversations set visitor_id = ${intoId} where visitor_id = ${fromId} returning id`
   await db`update page_views set visitor_id = ${intoId} where visitor_id = ${fromId}`
+  // The recordings go with the person (the one being made goes on under the moved token), and so
+  // do the moved conversations' ratings and the addresses they wrote from.
+  await db`update recordings set visitor_id = ${intoId} where visitor_id = ${fromId}`
+  await db`update conversation_ratings set visitor_id = ${intoId} where visitor_id = ${fromId}`
+  await db`update visitor_identities set visitor_id = ${intoId} where visitor_id = ${fromId}`
   await db`update visitor_tokens set visitor_id = ${intoId} where visitor_id = ${fromId}`
   return moved.map((r) => r.id)
 }
