@@ -248,6 +248,17 @@ describe('settings', () => {
     expect((await owner.request('GET', '/api/settings/messenger')).body).toEqual(before.body)
   })
 
+  it("keeps the Graph API address while pages are connected: their tokens never go to another host", async () => {
+    const before = await owner.request('GET', '/api/settings/messenger')
+    expect(before.body.pages.length).toBeGreaterThan(0)
+    const moved = await owner.request('PUT', '/api/settings/messenger', { graphBaseUrl: 'http://collector.example', graphVersion: 'v24.0' })
+    expect([moved.status, moved.body.error.code]).toEqual([409, 'messenger.pages_connected'])
+    expect((await owner.request('GET', '/api/settings/messenger')).body).toEqual(before.body)
+    // the same address with another version (or a trailing slash) is still the same host
+    expect((await owner.request('PUT', '/api/settings/messenger', { graphBaseUrl: `${graph.url}/`, graphVersion: 'v25.0' })).status).toBe(200)
+    expect((await owner.request('PUT', '/api/settings/messenger', { graphBaseUrl: graph.url, graphVersion: 'v24.0' })).status).toBe(200)
+  })
+
   it('lets only the owner see or change the settings', async () => {
     const invite = await owner.request('POST', '/api/agents', { email: 'agent@example.com', name: 'Agent', password: 'agent-password-1', role: 'full' })
     expect(invite.status).toBe(201)

@@ -115,6 +115,18 @@ export async function saveGraphSettings(deps: MessengerDeps, actor: Actor, input
   }
   const version = input.graphVersion.trim()
   if (!VERSION.test(version)) throw new AppError('messenger.invalid_version', 400, 'enter a Graph API version such as v24.0', { field: 'graphVersion' })
+  // The pages' tokens go to this address with every call: a saved token is used only with the
+  // Graph API it was saved for (as the e-mail passwords are with their server), so a changed
+  // address, by mistake or from a stolen owner session, cannot collect them.
+  const saved = await graphTarget(deps)
+  if (new URL(saved.baseUrl).origin !== url.origin && (await repo.listPages(deps.sql)).length > 0) {
+    throw new AppError(
+      'messenger.pages_connected',
+      409,
+      'remove the connected pages before changing the Graph API address: their tokens are used only with the address they were saved for',
+      { field: 'graphBaseUrl' },
+    )
+  }
   await repo.writeSettings(deps.sql, { graphBaseUrl: base, graphVersion: version }, actor.id)
 }
 
