@@ -19,7 +19,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   // limits would count them all together. Per-visitor limits keep their defaults; the limits
   // themselves are proved with small values in server/http/limits.test.ts.
   const many = { burst: 1_000_000, seconds: 1 }
-  const limits = { ...config.limits, messagesPerIp: many, visitorsPerIp: many, pageViewsPerIp: many, contactsPerIp: many, socketsPerIp: 1_000_000 }
+  const limits = { ...config.limits, messagesPerIp: many, visitorsPerIp: many, pageViewsPerIp: many, contactsPerIp: many, updatesPerIp: many, signalsPerIp: many, socketsPerIp: 1_000_000 }
   // Tests' webhook receivers listen on 127.0.0.1 (server/listeners/webhooks.test.ts proves the refusal).
   const webhooks = { ...config.webhooks, allowPrivate: true }
   // A cheap argon2id (1 MiB, one pass; the same algorithm and code path): a test signs in dozens
