@@ -25,6 +25,8 @@ const sql = () => srv.running.deps.sql
 const mid = () => `m_${crypto.randomUUID().replaceAll('-', '')}`
 const send = (body: unknown) => postWebhook(srv.url, page.pageId, body, APP_SECRET)
 const one = (event: unknown) => webhookBody(messagingEntry(page.pageId, [event]))
+/** A message event from this person to the page, now. */
+const messageFrom = (psid: string, message: unknown) => send(one({ sender: { id: psid }, recipient: { id: page.pageId }, timestamp: Date.now(), message }))
 
 type Conv = { id: string; channel: string; status: string; visitor: { id: string; name: string | null }; lastMessage: { preview: string } }
 type Msg = { id: string; body: string; authorType: string; authorId: string | null; deliveryStatus: string; seq: number }
@@ -172,21 +174,14 @@ describe('deliveries', () => {
     graph.files.set('photo.png', { type: 'image/png', bytes: png })
     graph.files.set('sticker', { type: 'image/png', bytes: new Uint8Array([9, 9]) })
     const psid = newPsid()
-    await send(
-      one({
-        sender: { id: psid },
-        recipient: { id: page.pageId },
-        timestamp: Date.now(),
-        message: {
-          mid: mid(),
-          attachments: [
-            { type: 'image', payload: { url: `${graph.url}/files/photo.png` } },
-            { type: 'image', payload: { url: `${graph.url}/files/sticker`, sticker_id: 369239263222822 } },
-            { type: 'video', payload: { url: `${graph.url}/files/gone.mp4` } },
-          ],
-        },
-      }),
-    )
+    await messageFrom(psid, {
+      mid: mid(),
+      attachments: [
+        { type: 'image', payload: { url: `${graph.url}/files/photo.png` } },
+        { type: 'image', payload: { url: `${graph.url}/files/sticker`, sticker_id: 369239263222822 } },
+        { type: 'video', payload: { url: `${graph.url}/files/gone.mp4` } },
+      ],
+    })
     const c = await conversationOf(psid)
     const [m] = await messagesUntil(c.id, (m) => m.length === 1)
     expect(m!.body).toBe('[attachment: photo.png]\n[attachment: sticker-2.png]\n[attachment not stored: video: the file could not be fetched (404)]')
@@ -203,14 +198,7 @@ describe('deliveries', () => {
   it("masks a card number in an incoming file's name before it is stored, as in an agent's upload", async () => {
     graph.files.set('card 4111 1111 1111 1111.pdf', { type: 'application/pdf', bytes: new Uint8Array([1, 2, 3]) })
     const psid = newPsid()
-    await send(
-      one({
-        sender: { id: psid },
-        recipient: { id: page.pageId },
-        timestamp: Date.now(),
-        message: { mid: mid(), attachments: [{ type: 'file', payload: { url: `${graph.url}/files/${encodeURIComponent('card 4111 1111 1111 1111.pdf')}` } }] },
-      }),
-    )
+    await messageFrom(psid, { mid: mid(), attachments: [{ type: 'file', payload: { url: `${graph.url}/files/${encodeURIComponent('card 4111 1111 1111 1111.pdf')}` } }] })
     const c = await conversationOf(psid)
     const [m] = await messagesUntil(c.id, (m) => m.length === 1)
     const stored = await sql()`select filename from attachments where message_row_id = ${m!.id}`
