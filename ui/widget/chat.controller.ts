@@ -494,8 +494,11 @@ export class ChatController implements ReactiveController {
     return data.to
   }
 
-  /** #16 ratings: rates the resolved conversation (a second rating replaces the first). */
-  async rate(score: number, comment: string): Promise<void> {
+  /**
+   * #16 ratings: rates the resolved conversation (a second rating replaces the first). `keepalive`:
+   * the page is going away, and the request must outlive it.
+   */
+  async rate(score: number, comment: string, keepalive = false): Promise<void> {
     const c = this.conversation
     const token = this.token
     if (!c || !token) throw new ContactError('rating.none', 'no conversation yet')
@@ -503,6 +506,7 @@ export class ChatController implements ReactiveController {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ score, comment }),
+      keepalive,
     })
     const data = (await res.json().catch(() => null)) as { scale?: 'thumbs' | 'stars'; score?: number; error?: { code?: string; message?: string } } | null
     if (!res.ok || !data?.scale || data.score === undefined) throw new ContactError(data?.error?.code ?? `http.${res.status}`, data?.error?.message ?? res.statusText)

@@ -613,6 +613,33 @@ describe('<parley-chat> on the demo page', () => {
     await context.close()
   }, TEST_MS)
 
+  it('follows a reply taller than the scroll margin down to its end, on a phone, and leaves a visitor who scrolled up where they are', async () => {
+    const { page, context, errors } = await openDemo(browser, srv.url, { viewport: { width: 360, height: 640 } })
+    await page.locator('parley-chat .launcher').click()
+    const from = agent.frames.length
+    await page.locator('parley-chat textarea').fill('Which size should I take?')
+    await page.keyboard.press('Enter')
+    const seen = await agent.waitFor('message', (f) => f.message.body === 'Which size should I take?', 10_000, from)
+    await page.locator('parley-chat .row.visitor[data-state="sent"]').waitFor({ timeout: 10_000 })
+    const long = (n: number) => `Answer ${n}: ` + 'They run a little small, so take one size up; the width is generous and the toe box roomy. '.repeat(3)
+    const gapAtEnd = () => page.locator('parley-chat .scroll').evaluate((l) => l.scrollHeight - l.scrollTop - l.clientHeight)
+    // Each reply is far taller than the 120 px margin on a 360 px screen; the visitor was at the end.
+    for (const n of [1, 2, 3]) {
+      agent.send({ type: 'message.send', clientId: cid(), conversationId: seen.conversation.id, body: long(n) })
+      await bubbles(page, 'agent').filter({ hasText: `Answer ${n}:` }).waitFor({ timeout: 10_000 })
+      await until(async () => (await gapAtEnd()) < 2, `the list to follow answer ${n} to its end`)
+    }
+    await settled(page)
+    await page.screenshot({ path: screenshotPath('widget-11-long-replies-phone') })
+    // A visitor who scrolled back up to read is not pulled down by the next reply.
+    await page.locator('parley-chat .scroll').evaluate((l) => (l.scrollTop = 0))
+    agent.send({ type: 'message.send', clientId: cid(), conversationId: seen.conversation.id, body: long(4) })
+    await bubbles(page, 'agent').filter({ hasText: 'Answer 4:' }).waitFor({ timeout: 10_000 })
+    expect(await page.locator('parley-chat .scroll').evaluate((l) => l.scrollTop)).toBe(0)
+    expect(errors).toEqual([])
+    await context.close()
+  }, TEST_MS)
+
   it("hands the page's message_sent handlers the stored text, with the card number masked", async () => {
     const { page, context, errors } = await openDemo(browser, srv.url)
     await page.evaluate(() => {

@@ -131,6 +131,8 @@ export class ParleyChat extends LitElement {
   private recording: RecordingGate | null = null
   private contactClientId = ''
   private renderedCount = 0
+  /** Whether the message list was scrolled to its end just before this render (see willUpdate). */
+  private atEnd = true
 
   constructor() {
     super()
@@ -171,12 +173,17 @@ export class ParleyChat extends LitElement {
       if (sessionStorage.getItem(OPEN_KEY) === '1') this.open = true
     } catch {}
     document.addEventListener('visibilitychange', this.onVisibility)
+    addEventListener('pagehide', this.onPageHide)
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
     document.removeEventListener('visibilitychange', this.onVisibility)
+    removeEventListener('pagehide', this.onPageHide)
   }
+
+  /** A rating chosen but never sent goes as the page goes (a request that outlives it). */
+  private onPageHide = () => this.sendPendingRating(true)
 
   private onVisibility = () => this.requestUpdate()
 
@@ -298,7 +305,15 @@ export class ParleyChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('open') && !this.open) this.chat?.typing(false)
+    if (changed.has('open') && !this.open) {
+      this.chat?.typing(false)
+      // Closing the chat with a rating chosen and "Send rating" not pressed: it is the answer.
+      this.sendPendingRating(false)
+    }
+    // Measured before the render: after it, a new message taller than the margin would make a
+    // visitor who was reading at the end look scrolled up, and the list would not follow it.
+    const list = this.renderRoot?.querySelector<HTMLElement>('.scroll')
+    this.atEnd = !list || list.scrollHeight - list.scrollTop - list.clientHeight < 120
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -323,8 +338,7 @@ export class ParleyChat extends LitElement {
   private scrollToEnd(force: boolean) {
     const list = this.renderRoot.querySelector<HTMLElement>('.scroll')
     if (!list) return
-    const nearEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 120
-    if (force || nearEnd || this.chat?.items.at(-1)?.author === 'visitor') list.scrollTop = list.scrollHeight
+    if (force || this.atEnd || this.chat?.items.at(-1)?.author === 'visitor') list.scrollTop = list.scrollHeight
   }
 
   private onKeydown(e: KeyboardEvent) {
@@ -468,16 +482,25 @@ export class ParleyChat extends LitElement {
   }
 
   // #16 ratings
-  private onRate = async (e: ParleyRateEvent) => {
-    const form = e.currentTarget as ParleyRating
+  private onRate = (e: ParleyRateEvent) => this.rate(e.currentTarget as ParleyRating, e.score, e.comment)
+
+  private async rate(form: ParleyRating, score: number, comment: string) {
     this.ratingState = 'busy'
     try {
-      await this.chat!.rate(e.score, e.comment)
+      await this.chat!.rate(score, comment)
       this.ratingState = 'idle'
       form.done()
     } catch {
       this.ratingState = 'failed'
     }
+  }
+
+  private sendPendingRating(leaving: boolean) {
+    const form = this.renderRoot?.querySelector('parley-rating')
+    const r = form?.pending()
+    if (!form || !r || !this.chat) return
+    if (leaving) void this.chat.rate(r.score, r.comment, true).catch(() => {})
+    else void this.rate(form, r.score, r.comment)
   }
 
   private renderRating() {

@@ -127,6 +127,32 @@ describe('rating a resolved conversation', () => {
     expect((await owner.request('PUT', '/api/settings/rating', { mode: 'thumbs' })).status).toBe(200)
   }, TEST_MS)
 
+  it('keeps a choice the visitor never sent: closing the chat sends it, and so does leaving the page', async () => {
+    const score = (id: string) => until(async () => (await srv.db.sql`select score, comment from conversation_ratings where conversation_id = ${id}`)[0], 'the stored rating')
+    // Good, a comment typed, and the chat closed instead of "Send rating".
+    const first = await openDemo(browser, srv.url)
+    first.page.setDefaultTimeout(20_000)
+    const a = await chatAndResolve(first.page, 'Are the socks wool?')
+    const rating = first.page.locator('parley-chat parley-rating')
+    await rating.locator('label.choice').first().click()
+    await rating.locator('textarea').fill('Thanks!')
+    await first.page.locator('parley-chat .panel button.icon-button[aria-label="Minimize chat"]').click()
+    expect(await score(a)).toEqual({ score: 1, comment: 'Thanks!' })
+    // Opened again: the thanks, not the question.
+    await first.page.locator('parley-chat .launcher').click()
+    await waitForText(rating.locator('[data-state=rated]'), 'Thank you for your rating!')
+    expect(first.errors).toEqual([])
+    await first.context.close()
+    // Bad, and off to another page with the chat still open.
+    const second = await openDemo(browser, srv.url)
+    second.page.setDefaultTimeout(20_000)
+    const b = await chatAndResolve(second.page, 'Is the shell waterproof?')
+    await second.page.locator('parley-chat parley-rating label.choice').nth(1).click()
+    await second.page.goto(`${srv.url}/demo/boots`)
+    expect(await score(b)).toEqual({ score: 0, comment: '' })
+    await second.context.close()
+  }, TEST_MS)
+
   it('asks nothing when the owner switched ratings off', async () => {
     expect((await owner.request('PUT', '/api/settings/rating', { mode: 'off' })).status).toBe(200)
     const { page, context } = await openDemo(browser, srv.url)

@@ -1,8 +1,11 @@
 // The rating a resolved conversation asks for (#16): good / bad or 1–5 stars, as the owner chose,
 // and an optional comment. Choices are radio buttons in a fieldset, so arrows, Tab and Space work
-// as they do everywhere; nothing is sent before the visitor presses "Send rating". It only
-// collects; <parley-chat> sends it and reports back through `state`. A second rating replaces the
-// first (the server keeps one per conversation), so "Change rating" is offered after the thanks.
+// as they do everywhere; nothing is sent while the visitor is choosing (arrowing through stars
+// would send each one), but a choice made is not lost: it is sent with "Send rating", or when the
+// visitor closes the chat or leaves the page without pressing it (<parley-chat> asks `pending()`).
+// It only collects; <parley-chat> sends it and reports back through `state`. A second rating
+// replaces the first (the server keeps one per conversation), so "Change rating" is offered after
+// the thanks.
 import { LitElement, html, nothing } from 'lit'
 import type { Strings } from '../i18n/index.ts'
 import { en } from '../i18n/en.ts'
@@ -81,6 +84,19 @@ export class ParleyRating extends LitElement {
     if (changed.has('score') && changed.get('score') === null && this.score !== null) {
       this.renderRoot.querySelector('.send')?.scrollIntoView({ block: 'nearest' })
     }
+  }
+
+  /**
+   * A choice the visitor made and has not sent (with what is typed as its comment), or null: for
+   * the parent to send when the chat closes or the page goes away.
+   */
+  pending(): { score: number; comment: string } | null {
+    if (this.score === null || this.state === 'busy') return null
+    if (this.given !== null && !this.editing) return null
+    const comment = ((this.renderRoot?.querySelector('textarea') as HTMLTextAreaElement | null)?.value ?? '').trim()
+    // "Change rating" opened and left as it was: nothing new to send.
+    if (this.score === this.given && comment === '') return null
+    return { score: this.score, comment }
   }
 
   /** The parent's answer: sent. */
