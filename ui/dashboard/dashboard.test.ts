@@ -62,6 +62,11 @@ describe('the agent dashboard', () => {
     await page.locator('parley-conversation-list').waitFor()
     await waitForText(page.locator('parley-app nav'), 'Agents')
     await waitForText(page.locator('parley-conversation-list .empty'), 'Nobody is waiting')
+    // A new install says where chats come from: the demo shop, and the widget's page with its code.
+    const firstSteps = page.locator('parley-conversation-list [data-first-steps]')
+    await waitForText(firstSteps, 'Chats from your website show up here.')
+    expect(await firstSteps.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(['/demo', '#/widget'])
+    await page.screenshot({ path: screenshotPath('dashboard-first-run') })
 
     // Agents: the owner adds a full-access and a limited agent through the form.
     await page.locator('parley-app nav a[href="#/agents"]').click()

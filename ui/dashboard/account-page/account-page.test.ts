@@ -170,6 +170,40 @@ describe("the owner's agents page", () => {
   }, TEST_MS)
 })
 
+describe("the owner's audit log", () => {
+  it('words every change the owner makes to the settings, not only the agents, instead of showing the route', async () => {
+    const owner = new AgentClient(srv.url)
+    await owner.login(OWNER.email, OWNER.password)
+    const changes: [string, string, unknown, string][] = [
+      ['PUT', '/api/settings/alerts', { volume: 40 }, 'Changed their desktop notifications and sound'],
+      ['PUT', '/api/settings/notifications', { offlineMessage: false }, 'Changed their e-mail notifications'],
+      ['PUT', '/api/settings/attention', { waitWarnMinutes: 3 }, 'Changed when waiting conversations turn amber'],
+      ['POST', '/api/settings/blocking/ranges', { range: '203.0.113.0/24' }, 'Blocked an IP address or range'],
+      ['PUT', '/api/settings/groups', { prechat: false }, 'Changed whether visitors choose a group'],
+      ['PUT', '/api/settings/rating', { mode: 'stars' }, 'Changed the rating question'],
+      ['PUT', '/api/settings/recordings', { retentionDays: 5 }, 'Changed the session recording settings'],
+      ['PUT', '/api/settings/messenger', { graphBaseUrl: 'https://graph.facebook.com', graphVersion: 'v24.0' }, 'Changed the Messenger Graph API settings'],
+    ]
+    let blocked = ''
+    for (const [method, path, body] of changes) {
+      const r = await owner.request(method, path, body)
+      expect({ path, ok: r.status < 300 }).toEqual({ path, ok: true })
+      if (path === '/api/settings/blocking/ranges') blocked = r.body.id
+    }
+    expect((await owner.request('DELETE', `/api/settings/blocking/ranges/${blocked}`)).status).toBeLessThan(300)
+
+    const page = await newPage()
+    await signIn(page, OWNER)
+    await page.goto(srv.url + '/#/audit')
+    const audit = page.locator('parley-audit-page')
+    await waitForText(audit.locator('tr[data-entry]').first(), 'Unblocked an IP address or range')
+    for (const [, , , words] of changes) await waitForText(audit.locator('tbody'), words)
+    // A route the page has no words for would show as code ("PUT /api/settings/…").
+    expect(await audit.locator('tr[data-entry] code').allTextContents()).toEqual([])
+    expect(errorsOf(page)).toEqual([])
+  }, TEST_MS)
+})
+
 describe('the sign-in screen', () => {
   it('says how long to wait after too many wrong passwords, and that an account is deactivated', async () => {
     const page = await newPage()

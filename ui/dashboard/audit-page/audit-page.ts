@@ -36,6 +36,18 @@ const ACTIONS: Record<string, Key> = {
   'POST /api/settings/webhooks': 'audit.webhookAdded',
   'PATCH /api/settings/webhooks/:id': 'audit.webhookChanged',
   'DELETE /api/settings/webhooks/:id': 'audit.webhookRemoved',
+  'PUT /api/settings/alerts': 'audit.alertsChanged',
+  'PUT /api/settings/notifications': 'audit.notificationsChanged',
+  'PUT /api/settings/attention': 'audit.attentionChanged',
+  'POST /api/settings/blocking/ranges': 'audit.blockedRange',
+  'DELETE /api/settings/blocking/ranges/:id': 'audit.unblockedRange',
+  'PUT /api/settings/groups': 'audit.groupsChanged',
+  'PUT /api/settings/messenger': 'audit.messengerChanged',
+  'POST /api/settings/messenger/pages': 'audit.messengerPageAdded',
+  'PUT /api/settings/messenger/pages/:pageId': 'audit.messengerPageChanged',
+  'DELETE /api/settings/messenger/pages/:pageId': 'audit.messengerPageRemoved',
+  'PUT /api/settings/rating': 'audit.ratingChanged',
+  'PUT /api/settings/recordings': 'audit.recordingsChanged',
 }
 
 const PAGE = 100

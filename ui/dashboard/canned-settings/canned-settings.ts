@@ -17,6 +17,7 @@ declare global {
 
 const PLACEHOLDERS = [
   ['{visitor.name}', 'canned.placeholderVisitor'],
+  ['{visitor.first_name}', 'canned.placeholderFirstName'],
   ['{visitor.email}', 'canned.placeholderEmail'],
   ['{agent.name}', 'canned.placeholderAgent'],
 ] as const
@@ -65,6 +66,9 @@ export class ParleyCannedSettings extends StoreElement {
         form {
           grid-template-columns: 1fr;
         }
+      }
+      .hint {
+        font-weight: 400;
       }
       .shortcut {
         display: flex;

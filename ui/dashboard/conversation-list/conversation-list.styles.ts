@@ -237,6 +237,17 @@ export const listStyles = css`
     color: var(--p-danger);
     padding: var(--p-space-3);
   }
+  /* The owner's first run: where chats come from, and two ways to get one. */
+  .first-steps {
+    margin: calc(-1 * var(--p-space-4)) var(--p-space-5) 0;
+    text-align: center;
+    font-size: var(--p-fs-s);
+    color: var(--p-text-muted);
+    line-height: 1.8;
+  }
+  .first-steps a {
+    color: var(--p-accent);
+  }
   .empty,
   .state {
     padding: var(--p-space-6) var(--p-space-5);

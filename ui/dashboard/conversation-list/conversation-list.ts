@@ -249,6 +249,10 @@ export class ParleyConversationList extends StoreElement {
         ${repeat(items, (c) => c.id, (c) => this.row(c))}
       </ul>
       ${items.length === 0 && !reading && !this.lists.listError ? html`<p class="empty">${narrowed ? t('list.empty.myGroups') : empty}</p>` : nothing}
+      ${items.length === 0 && !reading && view === 'unassigned' && !narrowed && this.lists.countOf('all') === 0 && this.session.me?.role === 'owner'
+        ? html`<p class="first-steps" data-first-steps>${t('list.firstSteps')}<br />
+            <a href="/demo" target="_blank" rel="noopener">${t('list.firstStepsDemo')}</a> · <a href="#/widget">${t('list.firstStepsWidget')}</a></p>`
+        : nothing}
       ${this.lists.listError ? html`<p class="state error" role="alert">${this.lists.listError} <button class="btn small" @click=${() => this.lists.loadList(view)}>${t('action.retry')}</button></p>` : nothing}
       ${reading && items.length === 0 && !this.lists.listError ? html`<p class="state">${t('state.loading')}</p>` : nothing}
       ${this.lists.hasMore(view)

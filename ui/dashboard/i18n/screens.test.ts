@@ -35,6 +35,8 @@ beforeAll(async () => {
     ws.send({ type: 'message.send', clientId, body: i === 0 ? 'Dobrý den, máte boty velikosti 47? Potřebovala bych je do pátku.' : `Question ${i}` })
     await ws.waitFor('ack', (f) => f.clientId === clientId)
     ws.close()
+    // The first one (the oldest wait, opened below) with a long name and address, as a shop's customers have.
+    if (i === 0) expect((await owner.request('PATCH', `/api/visitors/${visitor.id}`, { name: 'Alžběta Nováková-Dvořáková', email: 'alzbeta.novakova-dvorakova@example.com' })).status).toBe(200)
   }
   browser = await launchBrowser()
 }, 60_000)
@@ -86,4 +88,19 @@ describe('the dashboard in six languages', () => {
       expect({ lang, width: 390, view: 'thread', clipped: await clippedText(narrow) }).toEqual({ lang, width: 390, view: 'thread', clipped: [] })
     }, TEST_MS)
   }
+
+  it("keeps a long visitor name whole in the thread's header at 1440 px, where the actions would fit beside a cut one", async () => {
+    expect((await owner.request('PATCH', `/api/agents/${ownerId}`, { language: 'en' })).status).toBe(200)
+    const page = await open('en', 1440, 800)
+    // Taken by me: no Take button, so the remaining actions are narrow enough to share a line.
+    const id = await page.locator('parley-conversation-list li[data-conversation]').first().getAttribute('data-conversation')
+    expect((await owner.request('POST', `/api/conversations/${id}/take`)).status).toBe(200)
+    await page.locator('parley-conversation-list [data-view=mine]').click()
+    await page.locator(`parley-conversation-list li[data-conversation="${id}"] a`).click()
+    await waitForText(page.locator('parley-thread header'), 'Resolve')
+    await waitForText(page.locator('parley-thread header .who .title'), 'Alžběta Nováková-Dvořáková')
+    // The actions make room for the name (they go to a line of their own), not the reverse.
+    expect(await truncated(page, 'parley-thread header .who .title')).toEqual([])
+    expect(await clippedText(page)).toEqual([])
+  }, TEST_MS)
 })

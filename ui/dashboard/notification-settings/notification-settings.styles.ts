@@ -1,6 +1,11 @@
 import { css } from 'lit'
 
 export const notificationStyles = css`
+  /* Two cards (e-mail notifications, and the owner's waiting times) in one grid cell of the page. */
+  :host {
+    display: grid;
+    gap: var(--p-space-5);
+  }
   .card-body {
     display: grid;
     gap: var(--p-space-4);

@@ -7,6 +7,10 @@ export const searchPanelStyles = css`
     border-top: 1px solid var(--p-border);
     border-bottom: 1px solid var(--p-border);
   }
+  /* A placeholder longer than the 340 px column ends in "…" instead of being cut mid-word. */
+  .input {
+    text-overflow: ellipsis;
+  }
   .box {
     position: relative;
     display: flex;

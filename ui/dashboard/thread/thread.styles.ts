@@ -18,8 +18,11 @@ export const threadStyles = css`
     min-height: 60px;
     flex-wrap: wrap;
   }
+  /* Sized by its content (not flex: 1, whose zero basis let the actions share its line and cut the
+     visitor's name to a few letters): when the name and the actions do not fit on one line, the
+     actions go to the next one. */
   .who {
-    flex: 1;
+    flex: 1 1 auto;
     min-width: 160px;
   }
   .who h2 {
@@ -40,7 +43,11 @@ export const threadStyles = css`
     display: flex;
     flex-wrap: wrap;
   }
-  .sub span + span::before {
+  .sub span {
+    white-space: nowrap;
+  }
+  /* The dot ends the item before it, so a wrapped line never starts with one. */
+  .sub span:not(:last-child)::after {
     content: '·';
     margin: 0 6px;
   }
@@ -266,6 +273,10 @@ export const threadStyles = css`
   }
   :host([narrow]) .narrow-only {
     display: inline-flex;
+  }
+  /* On a phone the name shares its line with the back button, whatever its length. */
+  :host([narrow]) .who {
+    flex-basis: 0;
   }
   .email-copy {
     display: flex;
