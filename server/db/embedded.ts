@@ -368,7 +368,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   let port: number | null = await leftoverInUse(dir, adminUrlFor, opts.log)
   const adopted = port !== null
   if (adopted) {
-    opts.log.warn('embedded PostgreSQL from an earlier run is still running and used by other clients; adopting it', { port })
+    // Another Parley process on this DATA_DIR (a running server, `parley check`), or one from
+    // an earlier run that its clients still use: it is shared, not started again.
+    opts.log.warn('embedded PostgreSQL is already running on this DATA_DIR and used by other clients (another Parley process, or an earlier run); adopting it', { port })
   } else {
     if (binDir === null) throw new Error(missingPgMessage())
     await clearLeftoverCluster(dir, opts.log)

@@ -52,7 +52,9 @@ const DEMO_CSS = `*{box-sizing:border-box}
 body{font:16px/1.55 Georgia,'Times New Roman',serif;margin:0;color:#1c1917;background:#faf7f2}
 header{display:flex;align-items:center;justify-content:space-between;gap:1rem;padding:1rem 2rem;background:#1c3d2e;color:#f5f0e6}
 header strong a{color:inherit;text-decoration:none;font-size:1.25rem;letter-spacing:.02em}
-header nav a{color:#f5f0e6;margin-left:1.25rem;text-decoration:none;font-size:.95rem}
+header nav{display:flex;flex-wrap:wrap;justify-content:flex-end;column-gap:1.25rem;row-gap:.25rem}
+header nav a{color:#f5f0e6;text-decoration:none;font-size:.95rem;white-space:nowrap}
+@media (max-width:40rem){header{flex-direction:column;align-items:flex-start;padding:1rem 1.25rem}header nav{justify-content:flex-start}}
 header nav a[aria-current=page]{text-decoration:underline;text-underline-offset:.3em}
 main{max-width:60rem;margin:0 auto;padding:2rem 1.5rem 6rem}
 .hero{padding:2.5rem 0 1.5rem}
