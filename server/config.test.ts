@@ -93,3 +93,15 @@ describe('MESSENGER_RETRY_DELAYS', () => {
     expect(configError({ MESSENGER_RETRY_DELAYS: '-1' })).toContain('MESSENGER_RETRY_DELAYS')
   })
 })
+
+describe('the README', () => {
+  it("documents every environment variable config.ts reads, in its Configuration table", async () => {
+    const source = await Bun.file(resolve(import.meta.dir, 'config.ts')).text()
+    const readme = await Bun.file(resolve(import.meta.dir, '../README.md')).text()
+    const names = [...new Set([...source.matchAll(/\(env, '([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1]!))]
+    expect(names.length).toBeGreaterThan(40)
+    // a row's first cell names one variable or several (`IMAP_USER`, `IMAP_PASSWORD`)
+    const rows = new Set([...readme.matchAll(/^\| (`[A-Z][A-Z0-9_]+`(?:, `[A-Z][A-Z0-9_]+`)*) \|/gm)].flatMap((m) => m[1]!.match(/[A-Z][A-Z0-9_]+/g)!))
+    expect(names.filter((n) => !rows.has(n))).toEqual([])
+  })
+})
