@@ -3,8 +3,9 @@
 // picks the formats — see localeFor.
 import { localeFor, type Language } from '../shared/i18n.ts'
 
+/** The time of day as the widget writes it: "9:05 AM", "9:05" (no padded hour). */
 export function clockTime(iso: string, lang: Language, locale = localeFor(lang)): string {
-  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(new Date(iso))
+  return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(new Date(iso))
 }
 
 export function dateTime(iso: string, lang: Language, locale = localeFor(lang)): string {
