@@ -31,6 +31,12 @@ export interface DomainEvents {
   'session.ended': { sessionIds: string[]; reason: SessionEndReason }
   'agent.changed': { agentId: string }
   'visitor.changed': { visitor: VisitorView }
+  /**
+   * A token of this visitor now names another (identify: another user signed in on the browser,
+   * or the anonymous visitor was merged into the user): the widget sockets open as this visitor
+   * reconnect on every process, and so come back as whoever their token names now.
+   */
+  'visitor.switched': { visitorId: string }
   /** pageClosed: the socket that went away last had said its page was closing or hidden. */
   'visitor.presence': { visitorId: string; online: boolean; pageClosed?: boolean }
   /** The visitor wrote and left before anyone replied (decided when the notice came due). */

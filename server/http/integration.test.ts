@@ -199,6 +199,24 @@ describe('identity verification', () => {
     expect((await laptop.request('GET', '/api/widget/conversations')).body).toHaveLength(2)
   })
 
+  it("reconnects the browser's other tabs when its token comes to name another user, so they never write as the one before", async () => {
+    const { secret } = (await owner.request('GET', '/api/settings/identity')).body
+    const browser = await VisitorClient.create(srv.url)
+    expect((await browser.request('POST', '/api/widget/identify', { id: 'tab-user-1', hash: sign(secret, 'tab-user-1') })).status).toBe(200)
+    // another tab of the same browser, open as the first user
+    const tab = await browser.socket()
+    expect((await tab.waitFor('hello')).id).toBe(browser.id)
+    const switched = await browser.request('POST', '/api/widget/identify', { id: 'tab-user-2', hash: sign(secret, 'tab-user-2') })
+    expect(switched.body.switched).toBe(true)
+    const closed = await tab.waitClosed()
+    expect(closed.code).toBe(1012)
+    expect(closed.reason).toContain('reconnect within')
+    // the tab comes back with the same token: now the second user, with none of the first's conversations
+    const again = await browser.socket()
+    expect((await again.waitFor('hello')).id).toBe(switched.body.visitor.id)
+    again.close()
+  })
+
   it('stops accepting hashes made with the old secret after rotation', async () => {
     const old = (await owner.request('GET', '/api/settings/identity')).body.secret
     const rotated = (await owner.request('POST', '/api/settings/identity/rotate')).body.secret

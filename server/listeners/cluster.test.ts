@@ -52,6 +52,24 @@ describe('two server processes on one database', () => {
     for (const s of [dashA, dashB, vws]) s.close()
   })
 
+  it("reconnect a visitor's tabs on the other process when the visitor signs in as a known user there", async () => {
+    const { createHmac } = await import('node:crypto')
+    const owner = new AgentClient(nodes.a.url)
+    await owner.login('owner@example.com', 'owner-password')
+    const { secret } = (await owner.request('GET', '/api/settings/identity')).body
+    const sign = (id: string) => createHmac('sha256', secret).update(id).digest('hex')
+    const known = await VisitorClient.create(nodes.a.url)
+    expect((await known.request('POST', '/api/widget/identify', { id: 'cluster-user', hash: sign('cluster-user') })).status).toBe(200)
+    // an anonymous visitor with a tab on B signs in on A as that user: its tab on B comes back as the user
+    const anonymous = await VisitorClient.create(nodes.a.url)
+    const sameBrowserOnB = Object.assign(new VisitorClient(nodes.b.url), { token: anonymous.token, id: anonymous.id })
+    const tab = await sameBrowserOnB.socket()
+    expect((await tab.waitFor('hello')).id).toBe(anonymous.id)
+    const signedIn = await anonymous.request('POST', '/api/widget/identify', { id: 'cluster-user', hash: sign('cluster-user') })
+    expect(signedIn.body).toMatchObject({ switched: true, visitor: { id: known.id } })
+    expect((await tab.waitClosed(10_000)).code).toBe(1012)
+  })
+
   it("tell the reading agent's tabs on the other process that a conversation was read", async () => {
     const visitor = await VisitorClient.create(nodes.a.url)
     const r = await visitor.request('POST', '/api/widget/messages', { body: 'Read me', clientId: cid() })

@@ -37,6 +37,7 @@ type Note =
   | { kind: 'sessions.ended'; sessionIds: string[]; reason: string }
   | { kind: 'visitor'; visitorId: string }
   | { kind: 'visitor.presence'; visitorId: string }
+  | { kind: 'visitor.switched'; visitorId: string }
   /** Numbers, not bodies: how far an agent read, for that agent's tabs on this process. */
   | { kind: 'read'; agentId: string; conversationId: string; seq: number; unread: number; upTo: number }
   /** A recording's chunk was stored: live replays here fetch it. */
@@ -203,6 +204,7 @@ export async function startCluster(opts: {
     bus.on('recording.chunk', ({ recordingId, seq }) => notify({ kind: 'recording.chunk', recordingId, seq })),
     bus.on('note.created', ({ note }) => notify({ kind: 'note', noteId: note.id })),
     bus.on('blocking.changed', (c) => notify({ kind: 'blocks', ...c })),
+    bus.on('visitor.switched', ({ visitorId }) => notify({ kind: 'visitor.switched', visitorId })),
     bus.on('webhooks.changed', () => notify({ kind: 'webhooks' })),
   ]
 
@@ -263,6 +265,9 @@ export async function startCluster(opts: {
       }
       case 'webhooks':
         webhooksChanged({ sql })
+        return
+      case 'visitor.switched':
+        hub.reconnectVisitor(note.visitorId)
         return
     }
   }

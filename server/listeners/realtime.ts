@@ -20,5 +20,6 @@ export function realtimeListener(bus: EventBus, hub: Hub, sql: Sql): void {
   bus.on('viewing', (v) => hub.viewing(v))
   bus.on('conversation.read', ({ agentId, ...read }) => hub.publish(agentTopic(agentId), { type: 'read', ...read }))
   bus.on('visitor.changed', ({ visitor }) => hub.publish(AGENTS, { type: 'visitor', visitor }))
+  bus.on('visitor.switched', ({ visitorId }) => void hub.reconnectVisitor(visitorId))
   bus.on('visitor.presence', ({ visitorId, online }) => hub.publish(AGENTS, { type: 'visitor.presence', visitorId, online }))
 }

@@ -346,6 +346,17 @@ export class Hub {
     if (blockedIp) for (const ws of this.socketsOf()) if (ws.ip && blockedIp(ws.ip)) close(ws)
     return closed
   }
+
+  /**
+   * Closes this process's widget sockets of this visitor with 1012 and a short reconnect window:
+   * their token now names someone else (identify), so each comes back as that one, with that
+   * one's conversations, instead of going on writing as the visitor it was opened for.
+   */
+  reconnectVisitor(visitorId: string): number {
+    const sockets = this.socketsOf(visitorId)
+    for (const ws of sockets) ws.restart('signed in as another user; reconnect within 500 ms', true)
+    return sockets.length
+  }
   // ----------------------------------------------------------------------------------------------
 
   /**

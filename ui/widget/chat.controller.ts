@@ -167,6 +167,8 @@ export class ChatController implements ReactiveController {
   /** Visitor messages up to this seq have demonstrably reached an agent (see `stateOf`). */
   private seenByAgent = 0
   private visitorPromise: Promise<string> | null = null
+  /** The visitor the last hello named: another one in a later hello means the token changed hands. */
+  private helloId: string | null = null
   private stopped = true
   /** The page URL last reported with `page.view`. */
   private pageSent = ''
@@ -441,14 +443,19 @@ export class ChatController implements ReactiveController {
 
   private restart(): void {
     this.socket.stop()
+    this.forget()
+    this.link = 'idle'
+    this.changed()
+    this.socket.start()
+  }
+
+  /** What this tab shows of the visitor its token named: gone when the token names someone else. */
+  private forget(): void {
     this.conversation = null
     this.messages.clear()
     this.seenByAgent = this.deliveredSent = 0
     this.loaded = this.catchingUp = false
     this.pageSent = ''
-    this.link = 'idle'
-    this.changed()
-    this.socket.start()
   }
 
   /** The offline form: stores the e-mail and name and opens a conversation with the message. */
@@ -565,6 +572,14 @@ export class ChatController implements ReactiveController {
    */
   private async onHello(current: () => boolean, hello?: ServerFrame): Promise<void> {
     if (this.blocked) this.setBlocked(false)
+    // Another user signed in on this browser in another tab (identify moved the token): the
+    // server closed this socket, and it is back as them. What it showed was the one before's.
+    const who = hello?.type === 'hello' ? hello.id : undefined
+    if (who !== undefined && this.helloId !== null && who !== this.helloId) {
+      this.forget()
+      this.changed()
+    }
+    if (who !== undefined) this.helloId = who
     const newest = hello?.type === 'hello' ? hello.conversationId : undefined
     if (!this.conversation && newest !== null) {
       try {

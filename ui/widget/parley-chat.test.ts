@@ -387,6 +387,33 @@ describe('<parley-chat> on the demo page', () => {
     await phone.context.close()
   }, TEST_MS)
 
+  it("clears a second tab's chat when another user signs in on the browser in the first", async () => {
+    const secret = (await owner.request('GET', '/api/settings/identity')).body.secret as string
+    const { createHmac } = await import('node:crypto')
+    const sign = (id: string) => createHmac('sha256', secret).update(id).digest('hex')
+    const init = `window.parley = function () { (window.parley.q = window.parley.q || []).push(arguments) };
+      parley('identify', { id: 'tab-user-50', hash: '${sign('tab-user-50')}' });`
+    const first = await openDemo(browser, srv.url, { init })
+    await first.page.locator('parley-chat .launcher').click()
+    await first.page.locator('parley-chat textarea').fill('Mine, from the first tab')
+    await first.page.keyboard.press('Enter')
+    await first.page.locator('parley-chat .row.visitor[data-state="sent"]').waitFor({ timeout: 10_000 })
+    // the same browser's second tab (one token, in localStorage) shows that user's chat
+    const second = await first.context.newPage()
+    const errors: string[] = []
+    watch(second, errors)
+    await second.goto(srv.url + '/demo')
+    await second.locator('parley-chat .launcher').click()
+    await bubbles(second, 'visitor').filter({ hasText: 'Mine, from the first tab' }).waitFor({ timeout: 10_000 })
+    // someone else signs in on the site, in the first tab
+    await first.page.evaluate((hash) => (window as unknown as { parley: (...a: unknown[]) => void }).parley('identify', { id: 'tab-user-51', hash }), sign('tab-user-51'))
+    await until(async () => (await bubbles(second, 'visitor').count()) === 0, "the second tab to drop the first user's chat")
+    await settled(second)
+    await second.screenshot({ path: screenshotPath('widget-12-other-user-signed-in') })
+    expect([...first.errors, ...errors]).toEqual([])
+    await first.context.close()
+  }, TEST_MS)
+
   it('takes its colour, side and greeting from the widget settings', async () => {
     const put = (body: object) => owner.request('PUT', '/api/settings/widget', body)
     expect((await put({ color: '#0f766e', position: 'left', greeting: 'Ahoy! Ask us anything about boots.' })).status).toBe(200)

@@ -368,6 +368,9 @@ export async function identify(
     const conversation = await findConversation(deps, id)
     if (conversation) deps.bus.emit('conversation.changed', { conversation, change: 'updated' })
   }
+  // The browser's other tabs are still open as the visitor this token named: they reconnect, as
+  // whoever it names now (the tab that asked starts again by itself on `switched`).
+  if (target !== visitorId) deps.bus.emit('visitor.switched', { visitorId })
   const info: SiteInfo = { name: input.name, email: input.email, phone: input.phone, variables: input.variables }
   const hasInfo = Object.values(info).some((x) => x !== undefined)
   const visitor = hasInfo ? await setSiteInfo(deps, target, info) : await getVisitor(deps, target)
