@@ -206,7 +206,12 @@ async function download(a: InboundAttachment, index: number): Promise<Downloaded
       at += c.byteLength
     }
     const contentType = (res.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase()
-    const fromUrl = decodeURIComponent(new URL(a.url).pathname.split('/').pop() ?? '')
+    const last = new URL(a.url).pathname.split('/').pop() ?? ''
+    // A "%" that starts no escape (a name like "100%.pdf" sent as it is) keeps the name as it is.
+    let fromUrl = last
+    try {
+      fromUrl = decodeURIComponent(last)
+    } catch {}
     const filename = /\.[a-z0-9]{2,5}$/i.test(fromUrl) ? fromUrl : `${label}-${index + 1}${EXTENSIONS[contentType] ? '.' + EXTENSIONS[contentType] : ''}`
     return { filename, contentType, content }
   } catch (e) {

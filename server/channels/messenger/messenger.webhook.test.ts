@@ -206,6 +206,16 @@ describe('deliveries', () => {
     expect(m!.body).not.toContain('4111 1111')
   })
 
+  it('keeps a file whose address holds a "%" that starts no escape, under its name as sent', async () => {
+    graph.files.set('100%.pdf', { type: 'application/pdf', bytes: new Uint8Array([4, 5, 6]) })
+    const psid = newPsid()
+    await messageFrom(psid, { mid: mid(), attachments: [{ type: 'file', payload: { url: `${graph.url}/files/100%.pdf` } }] })
+    const c = await conversationOf(psid)
+    const [m] = await messagesUntil(c.id, (m) => m.length === 1)
+    expect(m!.body).toBe('[attachment: 100%.pdf]')
+    expect((await sql()`select filename, size from attachments where message_row_id = ${m!.id}`).map((a) => [a.filename, a.size])).toEqual([['100%.pdf', 3]])
+  })
+
   it("shows a postback's button title as the visitor's message, never its payload, and a quick reply by its text", async () => {
     const psid = newPsid()
     await send(one({ sender: { id: psid }, recipient: { id: page.pageId }, timestamp: Date.now(), postback: { mid: mid(), title: 'Talk to a person', payload: 'SECRET_BOT_STATE_42' } }))

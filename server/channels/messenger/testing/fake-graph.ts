@@ -99,7 +99,8 @@ export class FakeGraph {
     this.requests.push({ method: req.method, path: url.pathname, token })
     const file = /^\/files\/(.+)$/.exec(url.pathname)
     if (file) {
-      const f = this.files.get(decodeURIComponent(file[1]!))
+      // by the name as sent, or decoded (a CDN's URL may hold a "%" that is no escape)
+      const f = this.files.get(file[1]!) ?? this.files.get(decodeURIComponent(file[1]!.replace(/%(?![0-9a-f]{2})/gi, '%25')))
       return f ? new Response(f.bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': f.type } }) : new Response('not found', { status: 404 })
     }
     const parts = url.pathname.split('/').filter(Boolean)
