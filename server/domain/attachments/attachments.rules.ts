@@ -72,13 +72,21 @@ export function messengerKind(contentType: string): 'image' | 'video' | 'audio' 
 }
 
 /**
+ * JavaScript (the MIME Sniffing standard's list) and CSS: a <script src> or <link> of Parley's
+ * origin runs or applies such a response whatever its Content-Disposition, and the dashboard's
+ * policy trusts that origin (script-src 'self'), so a sender's file served as one would be a
+ * script the policy lets in.
+ */
+const SCRIPT_OR_STYLE = /^(?:(?:application|text)\/(?:x-)?(?:java|ecma)script|text\/(?:javascript1\.[0-5]|jscript|livescript|css))$/i
+
+/**
  * The headers a file is served with, to agents and visitors alike: always a download, never
  * rendered in Parley's origin (an HTML or SVG file could script it), never sniffed into something
- * else. An <img> still shows an inline image type from such a response.
+ * else, never a script or stylesheet. An <img> still shows an inline image type from such a response.
  */
 export function downloadHeaders(a: { filename: string; contentType: string; size: number }): Record<string, string> {
   const ascii = a.filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
-  const type = CONTENT_TYPE.test(a.contentType) ? a.contentType : 'application/octet-stream'
+  const type = CONTENT_TYPE.test(a.contentType) && !SCRIPT_OR_STYLE.test(a.contentType) ? a.contentType : 'application/octet-stream'
   return {
     'content-type': type,
     'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(a.filename)}`,
