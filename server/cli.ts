@@ -11,7 +11,8 @@ import { createLogger } from './shared/logger.ts'
 import { isAppError } from './shared/errors.ts'
 import { createOwner, resetPassword, setupNeeded } from './domain/agents/agents.usecases.ts'
 import { backup, restore, BackupError } from './db/backup.ts'
-import { resolve } from 'node:path'
+import { existsSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { secretKeyIds } from './shared/secrets.ts'
 
 const USAGE = `usage: parley [command]
@@ -21,7 +22,8 @@ const USAGE = `usage: parley [command]
   create-owner --email E --name N
                              make the owner account of a new install; the password is read from
                              PARLEY_OWNER_PASSWORD or, without it, from the first line of stdin
-                             (PARLEY_OWNER_EMAIL and PARLEY_OWNER_NAME stand in for the options)
+                             (PARLEY_OWNER_NAME stands in for --name, and PARLEY_OWNER_EMAIL for
+                             --email when PARLEY_OWNER_PASSWORD is set too)
   reset-password EMAIL       set an agent's password (the owner's too) and end their sessions;
                              the password is read from PARLEY_NEW_PASSWORD or the first line of stdin
   backup FILE                write a consistent backup of the whole database (conversations,
@@ -47,10 +49,50 @@ function option(args: string[], name: string): string | null {
 async function password(envName: string): Promise<string> {
   const fromEnv = process.env[envName]
   if (fromEnv) return fromEnv
-  if (process.stdin.isTTY) process.stderr.write('password: ')
-  const line = (await new Response(Bun.stdin.stream()).text()).split(/\r?\n/)[0] ?? ''
+  const line = await firstLine()
   if (!line) throw new UsageError(`no password: set ${envName} or write it on stdin`)
   return line
+}
+
+/**
+ * The first line of stdin, without waiting for the end of the input (a person at a terminal
+ * presses Enter, not Ctrl-D). At a terminal it asks, and what is typed is not echoed.
+ */
+function firstLine(): Promise<string> {
+  const stdin = process.stdin
+  const tty = stdin.isTTY === true
+  if (tty) {
+    // Echo off before the prompt: what is typed as soon as it shows must not be echoed.
+    stdin.setRawMode(true)
+    process.stderr.write('password: ')
+  }
+  return new Promise<string>((resolve, reject) => {
+    let line = ''
+    const finish = (error?: unknown) => {
+      stdin.off('data', onData).off('end', onEnd).off('error', finish)
+      if (tty) {
+        stdin.setRawMode(false)
+        process.stderr.write('\n')
+      }
+      stdin.pause()
+      if (error) reject(error)
+      else resolve(line)
+    }
+    const onData = (chunk: Buffer | string) => {
+      for (const ch of String(chunk)) {
+        if (ch === '\n' || ch === '\r' || (tty && ch === '\u0004')) return finish()
+        if (tty && ch === '\u0003') {
+          finish()
+          process.exit(130) // Ctrl-C: raw mode turned it into a character
+        }
+        if (tty && (ch === '\u007f' || ch === '\b')) line = Array.from(line).slice(0, -1).join('')
+        else line += ch
+      }
+    }
+    const onEnd = () => finish()
+    stdin.on('data', onData).on('end', onEnd).on('error', finish)
+    stdin.resume()
+  })
 }
 
 /** Opens the configured database for one command and closes it (and an embedded server it started) after. */
@@ -78,12 +120,27 @@ const agentDeps = (config: Config, sql: Sql) => ({
   },
 })
 
+/**
+ * For the commands that read an existing database: DATA_DIR holds no embedded PostgreSQL yet (a
+ * mistyped DATA_DIR, or run in another folder), so starting one would make a new, empty database
+ * and report on that, or back it up, instead of Parley's. Null when there is one, or DATABASE_URL.
+ */
+function noDatabase(config: Config): string | null {
+  const dir = resolve(config.dataDir)
+  if (config.databaseUrl || existsSync(join(dir, 'postgres', 'PG_VERSION'))) return null
+  return `no Parley database in DATA_DIR (${dir}): set DATA_DIR to the folder Parley runs with (default ./data of the folder it is started in), or DATABASE_URL`
+}
+
+const HELP = ['help', '--help', '-h']
+
 export async function runCli(args: string[]): Promise<number> {
   const [command = 'start', ...rest] = args
-  if (command === 'help' || command === '--help' || command === '-h') {
+  // `parley COMMAND --help` asks, it does not run the command (start, migrate, check take no arguments).
+  if (HELP.includes(command) || rest.some((a) => a === '--help' || a === '-h')) {
     console.log(USAGE)
     return 0
   }
+  if (['start', 'migrate', 'check'].includes(command) && rest.length) throw new UsageError(`${command} takes no arguments (got ${rest.join(' ')})`)
   if (command === 'start') {
     await import('./main.ts')
     return -1 // the server runs on; main.ts owns the process from here
@@ -99,7 +156,7 @@ export async function runCli(args: string[]): Promise<number> {
     case 'create-owner': {
       // The same variables as a first start's (PARLEY_OWNER_*), or the options and stdin.
       const email = option(rest, 'email') ?? config.ownerEmail
-      const name = option(rest, 'name') ?? (config.ownerEmail ? config.ownerName : null)
+      const name = option(rest, 'name') ?? (config.ownerEmail || process.env.PARLEY_OWNER_NAME?.trim() ? config.ownerName : null)
       if (!email || !name) throw new UsageError('create-owner needs --email and --name')
       const secret = config.ownerPassword ?? (await password('PARLEY_OWNER_PASSWORD'))
       return withDatabase(config, async (sql) => {
@@ -114,6 +171,8 @@ export async function runCli(args: string[]): Promise<number> {
     case 'reset-password': {
       const email = rest[0]
       if (!email || email.startsWith('--')) throw new UsageError('reset-password needs the agent’s e-mail address')
+      const missing = noDatabase(config)
+      if (missing) throw new Error(missing)
       const secret = await password('PARLEY_NEW_PASSWORD')
       return withDatabase(config, async (sql) => {
         await migrate(sql)
@@ -125,6 +184,10 @@ export async function runCli(args: string[]): Promise<number> {
     case 'backup': {
       const file = rest[0]
       if (!file || file.startsWith('--')) throw new UsageError('backup needs the file to write')
+      const missing = noDatabase(config)
+      if (missing) throw new Error(missing)
+      // Said before a database is started, and in words rather than as the temporary file's ENOENT.
+      if (!existsSync(dirname(resolve(file)))) throw new Error(`cannot write ${file}: there is no folder ${dirname(resolve(file))}`)
       // One connection: the backup is one transaction; a running Parley keeps its own.
       return withDatabase(
         config,
@@ -145,6 +208,8 @@ export async function runCli(args: string[]): Promise<number> {
       if (!file) throw new UsageError('restore needs the backup file to read')
       const unknown = rest.filter((a) => a.startsWith('--') && a !== '--force')
       if (unknown.length) throw new UsageError(`restore does not know ${unknown.join(' ')}`)
+      // Before a fresh DATA_DIR gets a database made for it.
+      if (!existsSync(resolve(file))) throw new Error(`${file}: no such file`)
       return withDatabase(
         config,
         async (sql) => {
@@ -162,7 +227,13 @@ export async function runCli(args: string[]): Promise<number> {
         1,
       )
     }
-    case 'check':
+    case 'check': {
+      const missing = noDatabase(config)
+      if (missing) {
+        console.log(`configuration: ok`)
+        console.log(`database: none in DATA_DIR (${resolve(config.dataDir)}) yet; the first start (or \`parley migrate\`) makes it. Is DATA_DIR the folder Parley runs with?`)
+        return 1
+      }
       return withDatabase(config, async (sql) => {
         const version = (await sql<{ version: string }[]>`select current_setting('server_version') as version`)[0]!.version
         const files = readMigrations()
@@ -177,6 +248,7 @@ export async function runCli(args: string[]): Promise<number> {
         console.log(applied === files.length ? `migrations: up to date (${applied})` : `migrations: ${files.length - applied} to apply (at ${applied} of ${files.length}); they run at the next start, or with \`parley migrate\``)
         return 0
       })
+    }
     default:
       throw new UsageError(`unknown command "${command}"`)
   }

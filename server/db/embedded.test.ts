@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'bun:test'
-import { chownSync, mkdirSync, mkdtempSync, rmSync, chmodSync, readFileSync, statSync, watch, writeFileSync } from 'node:fs'
+import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, chmodSync, readFileSync, statSync, watch, writeFileSync } from 'node:fs'
 import { tmpdir, userInfo } from 'node:os'
 import { join, resolve } from 'node:path'
 import { freePort } from './embedded.ts'
@@ -249,4 +249,24 @@ describe('the embedded cluster is private', () => {
       await again.stop()
     }
   }, 60_000)
+})
+
+describe('stopping after Ctrl-C', () => {
+  it('waits for a postmaster the terminal signalled too, instead of saying it was left running for other clients', async () => {
+    const { startEmbeddedPostgres } = await import('./embedded.ts')
+    const { createLogger } = await import('../shared/logger.ts')
+    const base = mkdtempSync(join(tmpdir(), 'parley-ctrl-c-'))
+    dirs.push(base)
+    // Ctrl-C sends SIGINT to the terminal's whole foreground group, Parley and its postmaster;
+    // timeout(1) and a kill of the group send SIGTERM (PostgreSQL's smart shutdown) to them all.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const lines: string[] = []
+      const pg = await startEmbeddedPostgres({ dataDir: join(base, 'data'), log: createLogger('info', (l) => lines.push(l)), fast: true })
+      const pid = Number(readFileSync(join(pg.dir, 'postmaster.pid'), 'utf8').split('\n')[0])
+      process.kill(pid, signal)
+      await pg.stop()
+      expect(lines.filter((l) => l.includes('leaving the embedded PostgreSQL running'))).toEqual([])
+      expect(existsSync(join(pg.dir, 'postmaster.pid'))).toBe(false)
+    }
+  })
 })

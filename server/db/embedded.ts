@@ -113,6 +113,15 @@ function postmasterPort(dir: string): number | null {
   }
 }
 
+/** The postmaster's own state (line 8 of postmaster.pid): starting, stopping, ready or standby. */
+function postmasterStatus(dir: string): string | null {
+  try {
+    return readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[7]?.trim() || null
+  } catch {
+    return null
+  }
+}
+
 /** Client connections to the cluster other than the one asking. */
 async function otherClients(adminUrl: string): Promise<number> {
   const { default: postgres } = await import('postgres')
@@ -428,6 +437,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
         // Our own pools were just closed, and a client that just left (a second process stopped a
         // moment ago) is still listed until its server process has gone: give them up to a second.
         const r = await usedByOthers(() => otherClients(adminUrl), 20, 50)
+        // Ctrl-C in a terminal signals the whole process group, the postmaster with Parley: it is
+        // shutting down already, or gone, and refused the count. That is no cluster left running.
+        if (r.used && r.error && runningPostmaster(dir) === null) return
+        if (r.used && r.error && postmasterStatus(dir) === 'stopping') {
+          await stopPostmaster(pid, 5_000)
+          return
+        }
         if (r.used) {
           if (r.error) opts.log.warn('leaving the embedded PostgreSQL running: could not tell whether other clients still use it', { port: clusterPort, error: String(r.error) })
           else opts.log.warn('leaving the embedded PostgreSQL running: other clients still use it', { port: clusterPort, connections: r.count })

@@ -61,5 +61,11 @@ describe('sealed secrets', () => {
     // PARLEY_SECRET_KEY wins over the file.
     const fromEnv = loadSecretBox({ secretKey: KEY, previousKeys: [], dataDir })
     expect(() => fromEnv.open(first.seal('other key'))).toThrow(SecretKeyError)
+    // The refusal says where the key usually is: the DATA_DIR/secret.key the secret was sealed with.
+    expect(() => fromEnv.open(first.seal('other key'))).toThrow(/copy the DATA_DIR\/secret\.key it was sealed with/)
+    // The file's contents, given as PARLEY_SECRET_KEY, are the same key: how another process on
+    // this database (DATABASE_URL) shares it (README, "The embedded PostgreSQL" › Shared).
+    const shared = loadSecretBox({ secretKey: readFileSync(file, 'utf8').trim(), previousKeys: [], dataDir: join(dir, 'elsewhere') })
+    expect(shared.open(first.seal('one key for every node'))).toBe('one key for every node')
   })
 })

@@ -42,7 +42,7 @@ export class SecretBox {
     const key = id ? this.byId.get(id) : undefined
     if (!key || !data) {
       throw new SecretKeyError(
-        `a stored secret was encrypted with a key Parley does not have (key id ${id}); set PARLEY_SECRET_KEY to that key, or list it in PARLEY_SECRET_KEY_PREVIOUS`,
+        `a stored secret was encrypted with a key Parley does not have (key id ${id}); copy the DATA_DIR/secret.key it was sealed with into this DATA_DIR, or set PARLEY_SECRET_KEY to that key, or list it in PARLEY_SECRET_KEY_PREVIOUS`,
       )
     }
     const raw = Buffer.from(data, 'base64')
