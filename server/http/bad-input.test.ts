@@ -148,6 +148,13 @@ describe('bad input on every route', () => {
     expect(after.body.length).toBe(before.body.length)
   })
 
+  it('names the values a field takes when it was given another', async () => {
+    const r = await owner.request('GET', '/api/conversations?view=open')
+    expect(r.status).toBe(400)
+    expect(r.body.error).toMatchObject({ code: 'request.invalid', details: { field: 'view', in: 'query' } })
+    expect(r.body.error.message).toBe('query: view: must be one of unassigned, mine, others, all, resolved')
+  })
+
   it('checks the text of a form body (urlencoded or multipart) as it checks JSON: a 400, never a 500, and nothing stored', async () => {
     const before = await owner.request('GET', `/api/conversations/${conversationId}/messages`)
     const multipart = (fields: Record<string, string>) => {

@@ -42,6 +42,13 @@ export function requestId(request: Request): string {
   return id
 }
 
+/** The values a schema that is a union of literals allows, or null for any other schema. */
+function choices(schema: unknown): string[] | null {
+  const any = (schema as { anyOf?: { const?: unknown }[] } | undefined)?.anyOf
+  if (!Array.isArray(any) || any.length === 0) return null
+  return any.every((s) => typeof s?.const === 'string' || typeof s?.const === 'number') ? any.map((s) => String(s.const)) : null
+}
+
 export function handleError(log: Logger, { code, error, request }: ElysiaErrorArgs): Response {
   if (isAppError(error)) {
     const headers: Record<string, string> = {}
@@ -50,11 +57,14 @@ export function handleError(log: Logger, { code, error, request }: ElysiaErrorAr
   }
   switch (code) {
     case 'VALIDATION': {
-      const e = error as { type?: string; all?: { path?: string; message?: string; summary?: string }[]; message?: string }
+      const e = error as { type?: string; all?: { path?: string; message?: string; summary?: string; schema?: unknown }[]; message?: string }
       const first = e.all?.[0]
       const field = first?.path ? first.path.replace(/^\//, '').replaceAll('/', '.') : undefined
       const what = e.type === 'body' ? 'request body' : e.type ?? 'request'
-      const message = first ? `${what}: ${field ? `${field}: ` : ''}${first.summary ?? first.message ?? 'invalid'}` : `invalid ${what}`
+      // A choice of fixed values: name them (TypeBox's own summary says "one of: 'string', …").
+      const values = choices(first?.schema)
+      const says = values ? `must be one of ${values.join(', ')}` : (first?.summary ?? first?.message ?? 'invalid')
+      const message = first ? `${what}: ${field ? `${field}: ` : ''}${says}` : `invalid ${what}`
       return errorResponse(400, 'request.invalid', message, field ? { field, in: e.type } : { in: e.type })
     }
     case 'PARSE':
