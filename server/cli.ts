@@ -162,7 +162,7 @@ export async function runCli(args: string[]): Promise<number> {
       return withDatabase(config, async (sql) => {
         await migrate(sql)
         const deps = agentDeps(config, sql)
-        if (!(await setupNeeded(deps))) throw new UsageError('Parley already has its owner; use reset-password to change a password')
+        if (!(await setupNeeded(deps))) throw new Error('Parley already has its owner; use reset-password to change a password')
         const owner = await createOwner(deps, { email, name, password: secret })
         console.log(`owner ${owner.email} created; sign in at the dashboard`)
         return 0
