@@ -45,6 +45,14 @@ afterAll(async () => {
   await db?.drop()
 })
 
+/** The visitor writes `text` in the open chat; resolves with the dashboard's copy of it. */
+async function write(page: import('playwright-core').Page, text: string) {
+  const from = agent.frames.length
+  await page.locator('parley-chat textarea').fill(text)
+  await page.keyboard.press('Enter')
+  return agent.waitFor('message', (f) => f.message.body === text, 10_000, from)
+}
+
 describe('<parley-chat> on the demo page', () => {
   it('lets a visitor write, shows the agent typing, and shows the reply with the agent name', async () => {
     const { page, context, errors } = await openDemo(browser, srv.url)
@@ -165,10 +173,7 @@ describe('<parley-chat> on the demo page', () => {
 
     await page.evaluate(() => (window as unknown as { parley: (...a: unknown[]) => void }).parley('chat:open'))
     await page.locator('parley-chat .panel').waitFor({ timeout: 10_000 })
-    const from = agent.frames.length
-    await page.locator('parley-chat textarea').fill('Events, please')
-    await page.keyboard.press('Enter')
-    const seen = await agent.waitFor('message', (f) => f.message.body === 'Events, please', 10_000, from)
+    const seen = await write(page, 'Events, please')
     await until(async () => (await events()).some(([n]) => n === 'message_sent'), 'message_sent')
 
     await page.evaluate(() => (window as unknown as { parley: (...a: unknown[]) => void }).parley('chat:close'))
@@ -241,10 +246,7 @@ describe('<parley-chat> on the demo page', () => {
     expect(await page.locator('parley-chat .row.greeting').textContent()).toContain('Dobrý den! Jak vám můžeme pomoci?')
     expect(await page.locator('parley-chat textarea').getAttribute('placeholder')).toBe('Napište zprávu…')
     expect(await page.locator('parley-chat .send').getAttribute('aria-label')).toBe('Odeslat')
-    const from = agent.frames.length
-    await page.locator('parley-chat textarea').fill('Dobrý den, máte boty velikosti 47?')
-    await page.keyboard.press('Enter')
-    const seen = await agent.waitFor('message', (f) => f.message.body === 'Dobrý den, máte boty velikosti 47?', 10_000, from)
+    const seen = await write(page, 'Dobrý den, máte boty velikosti 47?')
     await page.locator('parley-chat .row.visitor .state', { hasText: 'Odesláno' }).waitFor({ timeout: 10_000 })
     agent.send({ type: 'typing', conversationId: seen.conversation.id, typing: true })
     await page.locator('parley-chat .typing', { hasText: 'Olivia Owner píše…' }).waitFor({ timeout: 10_000 })
@@ -330,10 +332,7 @@ describe('<parley-chat> on the demo page', () => {
     }, 'the first page view')
     await page.goto(`${srv.url}/demo?page=about`)
     await page.locator('parley-chat .launcher').click()
-    const from = agent.frames.length
-    await page.locator('parley-chat textarea').fill('Who am I?')
-    await page.keyboard.press('Enter')
-    const seen = await agent.waitFor('message', (f) => f.message.body === 'Who am I?', 10_000, from)
+    const seen = await write(page, 'Who am I?')
     const card = await owner.request('GET', `/api/visitors/${seen.conversation.visitor.id}`)
     expect(card.body).toMatchObject({
       name: 'Karel Novák',
@@ -455,10 +454,7 @@ describe('<parley-chat> on the demo page', () => {
   it('queues messages while the server is down and sends them once, in order, after it is back', async () => {
     const { page, context, errors } = await openDemo(browser, srv.url)
     await page.locator('parley-chat .launcher').click()
-    const from = agent.frames.length
-    await page.locator('parley-chat textarea').fill('Before the outage')
-    await page.keyboard.press('Enter')
-    const first = await agent.waitFor('message', (f) => f.message.body === 'Before the outage', 10_000, from)
+    const first = await write(page, 'Before the outage')
     await page.locator('parley-chat .row.visitor[data-state="sent"]').waitFor({ timeout: 10_000 })
     const port = srv.running.port
     const thread = async () => (await visitorMessages(first.conversation.id)).filter((m) => m.authorType === 'visitor').map((m) => m.body)
@@ -643,10 +639,7 @@ describe('<parley-chat> on the demo page', () => {
   it('follows a reply taller than the scroll margin down to its end, on a phone, and leaves a visitor who scrolled up where they are', async () => {
     const { page, context, errors } = await openDemo(browser, srv.url, { viewport: { width: 360, height: 640 } })
     await page.locator('parley-chat .launcher').click()
-    const from = agent.frames.length
-    await page.locator('parley-chat textarea').fill('Which size should I take?')
-    await page.keyboard.press('Enter')
-    const seen = await agent.waitFor('message', (f) => f.message.body === 'Which size should I take?', 10_000, from)
+    const seen = await write(page, 'Which size should I take?')
     await page.locator('parley-chat .row.visitor[data-state="sent"]').waitFor({ timeout: 10_000 })
     const long = (n: number) => `Answer ${n}: ` + 'They run a little small, so take one size up; the width is generous and the toe box roomy. '.repeat(3)
     const gapAtEnd = () => page.locator('parley-chat .scroll').evaluate((l) => l.scrollHeight - l.scrollTop - l.clientHeight)
@@ -691,10 +684,7 @@ describe('<parley-chat> on the demo page', () => {
   it("stops showing the agent typing as soon as the agent's dashboard closes", async () => {
     const { page, context, errors } = await openDemo(browser, srv.url)
     await page.locator('parley-chat .launcher').click()
-    const from = agent.frames.length
-    await page.locator('parley-chat textarea').fill('Anyone there?')
-    await page.keyboard.press('Enter')
-    const seen = await agent.waitFor('message', (f) => f.message.body === 'Anyone there?', 10_000, from)
+    const seen = await write(page, 'Anyone there?')
     const dashboard = await agentOnline()
     dashboard.send({ type: 'typing', conversationId: seen.conversation.id, typing: true })
     await page.locator('parley-chat .typing').waitFor({ timeout: 10_000 })
@@ -754,10 +744,7 @@ describe('<parley-chat> on the demo page', () => {
     await page.locator('parley-chat .launcher').click()
     await settled(page)
     found.push(...(await axeViolations(page)).map((v) => `open: ${v}`))
-    const from = agent.frames.length
-    await page.locator('parley-chat textarea').fill('Checking the colours')
-    await page.keyboard.press('Enter')
-    const seen = await agent.waitFor('message', (f) => f.message.body === 'Checking the colours', 10_000, from)
+    const seen = await write(page, 'Checking the colours')
     agent.send({ type: 'message.send', clientId: cid(), conversationId: seen.conversation.id, body: 'They look fine.' })
     await bubbles(page, 'agent').filter({ hasText: 'They look fine.' }).waitFor({ timeout: 10_000 })
     await page.locator('parley-chat .row.visitor[data-state="delivered"]').waitFor({ timeout: 10_000 })
