@@ -239,13 +239,11 @@ function productHtml(serverUrl: string, p: Product): string {
   })
 }
 
-const baseUrl = (deps: AppDeps, request: Request): string => serverBaseUrl(deps.config, request)
-
 export const demoRoutes = (deps: AppDeps) =>
   new Elysia()
     .get(
       '/demo',
-      ({ request, query }) => html((query.page === 'about' ? aboutHtml : demoHtml)(baseUrl(deps, request))),
+      ({ request, query }) => html((query.page === 'about' ? aboutHtml : demoHtml)(serverBaseUrl(deps.config, request))),
       { detail: { hide: true } },
     )
     .get(
@@ -254,9 +252,9 @@ export const demoRoutes = (deps: AppDeps) =>
         const product = PRODUCTS.find((p) => p.slug === params.product)
         if (!product) {
           const body = '<section class="hero"><h1>Not found</h1><p><a href="/demo">Back to the shop</a></p></section>'
-          return html(demoLayout(baseUrl(deps, request), { title: `Not found · ${SHOP}`, current: '', body }), 404)
+          return html(demoLayout(serverBaseUrl(deps.config, request), { title: `Not found · ${SHOP}`, current: '', body }), 404)
         }
-        return html(productHtml(baseUrl(deps, request), product))
+        return html(productHtml(serverBaseUrl(deps.config, request), product))
       },
       { detail: { hide: true } },
     )

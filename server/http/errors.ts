@@ -2,15 +2,7 @@
 // → 400 naming the field; anything unknown → logged with context, answered with a plain 500.
 import type { Logger } from '../shared/logger.ts'
 import { DATABASE_UNAVAILABLE, isAppError, isDatabaseUnavailable } from '../shared/errors.ts'
-
-/** The request's path, for a log line or an error: '' when its URL cannot be read. */
-export function pathOf(request: Request): string {
-  try {
-    return new URL(request.url).pathname
-  } catch {
-    return ''
-  }
-}
+import { pathOf } from './request.ts'
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> }

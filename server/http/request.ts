@@ -50,6 +50,15 @@ export function readUrl(request: Request): URL {
   }
 }
 
+/** The request's path, for a log line or an error: '' when its URL cannot be read. */
+export function pathOf(request: Request): string {
+  try {
+    return readUrl(request).pathname
+  } catch {
+    return ''
+  }
+}
+
 /**
  * This server's URL as a page, a snippet or an export names it (no trailing slash): PUBLIC_URL,
  * else the origin the request was sent to (its Host header: readUrl refused one that is no host).
