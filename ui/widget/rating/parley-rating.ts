@@ -75,8 +75,7 @@ export class ParleyRating extends LitElement {
   private submit(e: Event) {
     e.preventDefault()
     if (this.score === null || this.state === 'busy') return
-    const comment = (this.renderRoot.querySelector('textarea') as HTMLTextAreaElement | null)?.value ?? ''
-    this.dispatchEvent(new ParleyRateEvent(this.score, comment.trim()))
+    this.dispatchEvent(new ParleyRateEvent(this.score, this.comment()))
   }
 
   protected override updated(changed: Map<string, unknown>): void {
@@ -93,10 +92,15 @@ export class ParleyRating extends LitElement {
   pending(): { score: number; comment: string } | null {
     if (this.score === null || this.state === 'busy') return null
     if (this.given !== null && !this.editing) return null
-    const comment = ((this.renderRoot?.querySelector('textarea') as HTMLTextAreaElement | null)?.value ?? '').trim()
+    const comment = this.comment()
     // "Change rating" opened and left as it was: nothing new to send.
     if (this.score === this.given && comment === '') return null
     return { score: this.score, comment }
+  }
+
+  /** What is typed as the comment (the box shows once a choice is made). */
+  private comment(): string {
+    return ((this.renderRoot?.querySelector('textarea') as HTMLTextAreaElement | null)?.value ?? '').trim()
   }
 
   /** The parent's answer: sent. */
