@@ -98,7 +98,7 @@ function firstLine(): Promise<string> {
 /** Opens the configured database for one command and closes it (and an embedded server it started) after. */
 async function withDatabase<T>(config: Config, run: (sql: Sql) => Promise<T>, max = 2): Promise<T> {
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel)
-  const embedded = config.databaseUrl ? null : await startEmbeddedPostgres({ dataDir: config.dataDir, log, avoidPorts: [config.port] })
+  const embedded = config.databaseUrl ? null : await startEmbeddedPostgres({ dataDir: config.dataDir, log, avoidPorts: [config.port], oneOff: true })
   const sql = createSql(config.databaseUrl ?? embedded!.socketUrl, { max, applicationName: 'parley-cli' })
   try {
     return await run(sql)

@@ -54,6 +54,11 @@ export interface EmbeddedOptions {
    * cluster has started, so it is still free when a port is chosen for the cluster.
    */
   avoidPorts?: number[]
+  /**
+   * A one-off command (the CLI) rather than a server: using the cluster of a running Parley, and
+   * leaving it running, is its usual case, said at info rather than as a warning.
+   */
+  oneOff?: boolean
 }
 
 /** initdb's bootstrap superuser: used only to set the cluster up. */
@@ -320,6 +325,8 @@ function savedPort(path: string): number | null {
 }
 
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedPostgresHandle> {
+  /** That the cluster is shared with other clients: a warning for a server, a fact for a one-off command. */
+  const shared = (msg: string, ctx: Record<string, unknown>) => (opts.oneOff ? opts.log.info(msg, ctx) : opts.log.warn(msg, ctx))
   const root = resolve(opts.dataDir)
   const dir = join(root, 'postgres')
   mkdirSync(root, { recursive: true })
@@ -379,7 +386,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   if (adopted) {
     // Another Parley process on this DATA_DIR (a running server, `parley check`), or one from
     // an earlier run that its clients still use: it is shared, not started again.
-    opts.log.warn('embedded PostgreSQL is already running on this DATA_DIR and used by other clients (another Parley process, or an earlier run); adopting it', { port })
+    shared('embedded PostgreSQL is already running on this DATA_DIR and used by other clients (another Parley process, or an earlier run); adopting it', { port })
   } else {
     if (binDir === null) throw new Error(missingPgMessage())
     await clearLeftoverCluster(dir, opts.log)
@@ -446,7 +453,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
         }
         if (r.used) {
           if (r.error) opts.log.warn('leaving the embedded PostgreSQL running: could not tell whether other clients still use it', { port: clusterPort, error: String(r.error) })
-          else opts.log.warn('leaving the embedded PostgreSQL running: other clients still use it', { port: clusterPort, connections: r.count })
+          else shared('leaving the embedded PostgreSQL running: other clients still use it', { port: clusterPort, connections: r.count })
           return
         }
       }

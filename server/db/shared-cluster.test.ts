@@ -61,6 +61,16 @@ describe('an embedded cluster shared with a second process', () => {
     await chat(b.url, 'after the restart')
   }, 90_000)
 
+  it('lets a one-off command use the running cluster without a warning, and leaves it running', async () => {
+    const pid = postmasterPid()
+    const check = Bun.spawnSync([process.execPath, join(import.meta.dir, '../cli.ts'), 'check'], { env: { ...process.env, ...envA, LOG_LEVEL: 'info' } })
+    const err = check.stderr.toString()
+    expect({ code: check.exitCode, err }).toEqual({ code: 0, err: expect.not.stringContaining('"level":"warn"') })
+    expect(check.stdout.toString()).toContain('database:')
+    expect(alive(pid)).toBe(true)
+    await chat(a!.url, 'after the check')
+  }, 60_000)
+
   it('restarts a killed postmaster on the same port, and the second process reconnects', async () => {
     const port = savedPort()
     process.kill(postmasterPid(), 'SIGKILL')
