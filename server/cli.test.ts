@@ -62,6 +62,11 @@ describe('parley on the command line', () => {
     expect(parley(['check'], { url: emptyUrl }).out).toContain(`migrations: up to date (${total})`)
   })
 
+  it('says its version, the one package.json names (what an upgrade compares)', async () => {
+    const { version } = await Bun.file(join(import.meta.dir, '../package.json')).json()
+    for (const args of [['--version'], ['version'], ['-v']]) expect(parley(args)).toEqual({ code: 0, out: `parley ${version}\n`, err: '' })
+  })
+
   it('says what is wrong: an unknown command, a missing argument, a bad configuration, an unreachable database', () => {
     const unknown = parley(['frobnicate'])
     expect(unknown.code).toBe(64)

@@ -14,6 +14,7 @@ import { backup, restore, BackupError } from './db/backup.ts'
 import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { secretKeyIds } from './shared/secrets.ts'
+import packageJson from '../package.json'
 
 const USAGE = `usage: parley [command]
 
@@ -33,6 +34,7 @@ const USAGE = `usage: parley [command]
                              Parley first. Stored secrets (mail passwords) need the same
                              DATA_DIR/secret.key or PARLEY_SECRET_KEY as when the backup was made
   check                      check the configuration and that the database is reachable and migrated
+  version                    the version of this Parley (also --version)
   help                       this text
 
 Configuration is the same environment as the server's (see the README).`
@@ -138,6 +140,10 @@ export async function runCli(args: string[]): Promise<number> {
   // `parley COMMAND --help` asks, it does not run the command (start, migrate, check take no arguments).
   if (HELP.includes(command) || rest.some((a) => a === '--help' || a === '-h')) {
     console.log(USAGE)
+    return 0
+  }
+  if (command === 'version' || command === '--version' || command === '-v') {
+    console.log(`parley ${packageJson.version}`)
     return 0
   }
   if (['start', 'migrate', 'check'].includes(command) && rest.length) throw new UsageError(`${command} takes no arguments (got ${rest.join(' ')})`)
