@@ -106,9 +106,12 @@ export function createApp(deps: AppDeps) {
         // any route sees it, so no route can forget it (shared/text.ts). A copy is read: the
         // route's own parser (and so the API document's content types) stays Elysia's.
         const type = request.headers.get('content-type')?.toLowerCase() ?? ''
-        if (request.body && type.includes('json')) {
+        // A webhook reads its own bytes (they are what is signed) and mends text it cannot refuse
+        // (channels/messenger/inbound.usecases.ts): the sender would drop a refused delivery.
+        const webhook = path.startsWith('/webhooks/')
+        if (request.body && !webhook && type.includes('json')) {
           parseJsonBody(bytes ?? (await request.clone().arrayBuffer()))
-        } else if (request.body && !upload && /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)/.test(type)) {
+        } else if (request.body && !upload && !webhook && /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)/.test(type)) {
           // Elysia takes form bodies too (the API document lists them): their fields get the same check.
           const form = await request.clone().formData().catch(() => {
             throw new AppError('request.malformed', 400, 'the request body is not a valid form')

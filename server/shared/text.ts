@@ -32,6 +32,18 @@ export function checkTextDeep(value: unknown, where: string, path: string[] = []
   }
 }
 
+/**
+ * The same value with text PostgreSQL can store, for what another service sent and will not send
+ * otherwise (a webhook delivery: refusing it loses it): each NUL character and unpaired surrogate,
+ * in keys too, becomes U+FFFD.
+ */
+export function storableDeep(value: unknown): unknown {
+  if (typeof value === 'string') return textProblem(value) ? value.replaceAll('\u0000', '\ufffd').toWellFormed() : value
+  if (value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) return value.map(storableDeep)
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableDeep(k) as string, storableDeep(v)]))
+}
+
 function invalidText(where: string, path: string[], problem: string): AppError {
   const field = path.join('.')
   return new AppError('request.invalid_text', 400, `${where}: ${field ? `${field} ` : ''}${problem}`, { ...(field ? { field } : {}), in: where })

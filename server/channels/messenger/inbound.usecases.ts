@@ -19,6 +19,7 @@ import { verifySignature } from './signature.ts'
 import { graphRequest } from './graph.ts'
 import { graphTarget, loadPage, type Page } from './settings.usecases.ts'
 import * as repo from './messenger.repo.ts'
+import { storableDeep } from '../../shared/text.ts'
 
 export interface InboundDeps {
   sql: Sql
@@ -60,7 +61,8 @@ export async function acceptDelivery(deps: InboundDeps, pageId: string, raw: Uin
     throw new AppError('request.invalid_json', 400, 'the body is not JSON')
   }
   // Stored under the page whose secret signed it: its entries may name other pages of the same app.
-  await repo.insertInbox(deps.sql, { id: newId(), pageId, body: maskDelivery(body) })
+  // Meta does not send a refused delivery again for long: text that cannot be stored is mended.
+  await repo.insertInbox(deps.sql, { id: newId(), pageId, body: maskDelivery(storableDeep(body)) })
 }
 
 /**

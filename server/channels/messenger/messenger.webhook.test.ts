@@ -216,6 +216,15 @@ describe('deliveries', () => {
     expect((await sql()`select filename, size from attachments where message_row_id = ${m!.id}`).map((a) => [a.filename, a.size])).toEqual([['100%.pdf', 3]])
   })
 
+  it('keeps a message whose text PostgreSQL cannot store as sent (a NUL, an unpaired surrogate), mended, rather than refuse the delivery', async () => {
+    const psid = newPsid()
+    const r = await send(one({ sender: { id: psid }, recipient: { id: page.pageId }, timestamp: Date.now(), message: { mid: mid(), text: 'a\u0000b \ud800c' } }))
+    expect(r.status).toBe(200)
+    const c = await conversationOf(psid)
+    const [m] = await messagesUntil(c.id, (m) => m.length === 1)
+    expect(m!.body).toBe('a\ufffdb \ufffdc')
+  })
+
   it("shows a postback's button title as the visitor's message, never its payload, and a quick reply by its text", async () => {
     const psid = newPsid()
     await send(one({ sender: { id: psid }, recipient: { id: page.pageId }, timestamp: Date.now(), postback: { mid: mid(), title: 'Talk to a person', payload: 'SECRET_BOT_STATE_42' } }))
