@@ -210,9 +210,10 @@ export class ParleyMessengerSettings extends StoreElement {
   private statusLine() {
     const t = this.tr
     const s = this.status
-    if (!s) return nothing
+    // No page yet: the Pages card says so (and where to connect one); the same line above it twice read as a fault.
+    if (!s || s.state === 'off') return nothing
     const text =
-      s.state === 'connected' ? t('statusConnected') : s.state === 'failing' ? t('statusFailing', { error: s.error ?? '' }) : s.state === 'configured' ? t('statusConfigured') : t('statusOff')
+      s.state === 'connected' ? t('statusConnected') : s.state === 'failing' ? t('statusFailing', { error: s.error ?? '' }) : t('statusConfigured')
     return html`<div class="status ${s.state}" role="status" data-status>${messengerIcon(18)}<span>${text}</span></div>`
   }
 
@@ -271,7 +272,7 @@ export class ParleyMessengerSettings extends StoreElement {
         ? html`<div class="cards">
             <section class="card" aria-labelledby="pages-h">
               <h2 id="pages-h">${t('pages')}</h2>
-              <div class="card-body">${v.pages.length ? v.pages.map((p) => this.pageItem(p)) : html`<p class="muted">${t('noPages')}</p>`}</div>
+              <div class="card-body">${v.pages.length ? v.pages.map((p) => this.pageItem(p)) : html`<p class="muted" data-no-pages>${t('noPages')}</p>`}</div>
             </section>
             <section class="card" aria-labelledby="add-h">
               <h2 id="add-h">${t('addPage')}</h2>
