@@ -2,7 +2,7 @@
 // The `parley` command line: `parley` or `parley start` runs the server (as `npm start` does); the
 // other subcommands do one thing against the same database (DATABASE_URL, or the embedded
 // PostgreSQL in DATA_DIR, which they start and leave as they found it) and exit.
-import { loadConfig, ConfigError, type Config } from './config.ts'
+import { loadConfig, ConfigError, DEFAULT_OWNER_NAME, type Config } from './config.ts'
 import { createSql, type Sql } from './db/client.ts'
 import { migrate, readMigrations, MigrationError } from './db/migrate.ts'
 import { startEmbeddedPostgres } from './db/embedded.ts'
@@ -133,12 +133,13 @@ function noDatabase(config: Config): string | null {
   return `no Parley database in DATA_DIR (${dir}): set DATA_DIR to the folder Parley runs with (default ./data of the folder it is started in), or DATABASE_URL`
 }
 
-const HELP = ['help', '--help', '-h']
+const HELP_FLAGS = ['--help', '-h']
+const HELP = ['help', ...HELP_FLAGS]
 
 export async function runCli(args: string[]): Promise<number> {
   const [command = 'start', ...rest] = args
   // `parley COMMAND --help` asks, it does not run the command (start, migrate, check take no arguments).
-  if (HELP.includes(command) || rest.some((a) => a === '--help' || a === '-h')) {
+  if (HELP.includes(command) || rest.some((a) => HELP_FLAGS.includes(a))) {
     console.log(USAGE)
     return 0
   }
@@ -162,7 +163,7 @@ export async function runCli(args: string[]): Promise<number> {
     case 'create-owner': {
       // The same variables as a first start's (PARLEY_OWNER_*), or the options and stdin.
       const email = option(rest, 'email') ?? config.ownerEmail
-      const name = option(rest, 'name') ?? (config.ownerEmail || process.env.PARLEY_OWNER_NAME?.trim() ? config.ownerName : null)
+      const name = option(rest, 'name') ?? config.ownerName ?? (config.ownerEmail ? DEFAULT_OWNER_NAME : null)
       if (!email || !name) throw new UsageError('create-owner needs --email and --name')
       const secret = config.ownerPassword ?? (await password('PARLEY_OWNER_PASSWORD'))
       return withDatabase(config, async (sql) => {

@@ -3,6 +3,9 @@
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
 
+/** The name of an owner made from PARLEY_OWNER_EMAIL without PARLEY_OWNER_NAME. */
+export const DEFAULT_OWNER_NAME = 'Owner'
+
 export interface Config {
   host: string
   port: number
@@ -14,7 +17,8 @@ export interface Config {
   logLevel: LogLevel
   ownerEmail: string | null
   ownerPassword: string | null
-  ownerName: string
+  /** PARLEY_OWNER_NAME; null: not given (an unattended owner is then DEFAULT_OWNER_NAME). */
+  ownerName: string | null
   sessionDays: number
   loginMaxFailuresPerEmail: number
   loginMaxFailuresPerIp: number
@@ -207,7 +211,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),
     ownerEmail,
     ownerPassword,
-    ownerName: str(env, 'PARLEY_OWNER_NAME') ?? 'Owner',
+    ownerName: str(env, 'PARLEY_OWNER_NAME'),
     sessionDays: int(env, 'SESSION_DAYS', 30, 1, 365),
     loginMaxFailuresPerEmail: int(env, 'LOGIN_MAX_FAILURES_PER_EMAIL', 5, 1, 1000),
     loginMaxFailuresPerIp: int(env, 'LOGIN_MAX_FAILURES_PER_IP', 30, 1, 100000),

@@ -1,6 +1,6 @@
 // Wires Parley together: config → db → migrate → bus → channels → listeners → app.listen.
 // main.ts runs it for real; tests run it against their own database on port 0.
-import { ConfigError, type Config } from './config.ts'
+import { ConfigError, DEFAULT_OWNER_NAME, type Config } from './config.ts'
 import { createSql, type Sql, type SqlOptions } from './db/client.ts'
 import { listenOn } from './db/listen.ts'
 import { VisitorMessageBatcher } from './domain/messages/append-batch.ts'
@@ -190,7 +190,7 @@ export async function startParley(config: Config, log: Logger, opts: StartOption
     timer.lap('cluster')
     if (config.ownerEmail && config.ownerPassword && (await setupNeeded(deps))) {
       try {
-        await createOwner(deps, { email: config.ownerEmail, password: config.ownerPassword, name: config.ownerName })
+        await createOwner(deps, { email: config.ownerEmail, password: config.ownerPassword, name: config.ownerName ?? DEFAULT_OWNER_NAME })
         log.info('owner account created from PARLEY_OWNER_EMAIL', { email: config.ownerEmail })
       } catch (e) {
         if (isAppError(e) && e.code === 'request.weak_password') throw new ConfigError('PARLEY_OWNER_PASSWORD', e.message)

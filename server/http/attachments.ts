@@ -6,6 +6,7 @@
 import { Elysia } from 'elysia'
 import type { AppDeps } from '../deps.ts'
 import { AppError } from '../shared/errors.ts'
+import { decodePercent } from '../shared/text.ts'
 import * as attachments from '../domain/attachments/attachments.usecases.ts'
 import { requireAgent, requireVisitor } from './guards.ts'
 import { idOr404 } from './request.ts'
@@ -43,11 +44,9 @@ async function readBounded(request: Request, limit: number): Promise<Uint8Array>
 function filenameOf(request: Request): string | null {
   const raw = request.headers.get('x-filename')
   if (raw === null) return null
-  try {
-    return decodeURIComponent(raw)
-  } catch {
-    throw new AppError('attachment.no_name', 400, 'X-Filename must be the percent-encoded UTF-8 file name')
-  }
+  const name = decodePercent(raw)
+  if (name === null) throw new AppError('attachment.no_name', 400, 'X-Filename must be the percent-encoded UTF-8 file name')
+  return name
 }
 
 const checkId = (id: string) => idOr404(id, 'conversation')

@@ -4,6 +4,7 @@ import type { Server } from 'bun'
 import { timingSafeEqual } from 'node:crypto'
 import type { Config } from '../config.ts'
 import { AppError } from '../shared/errors.ts'
+import { decodePercent } from '../shared/text.ts'
 import { isUuid } from '../shared/ids.ts'
 import { normalizeIp } from '../shared/ip.ts'
 
@@ -115,11 +116,7 @@ export function readCookie(request: Request, name: string): string | undefined {
     if (i < 0) continue
     if (part.slice(0, i).trim() !== name) continue
     // A value that is not valid percent-encoding was never set by this server: no cookie, not a 500.
-    try {
-      return decodeURIComponent(part.slice(i + 1).trim())
-    } catch {
-      return undefined
-    }
+    return decodePercent(part.slice(i + 1).trim()) ?? undefined
   }
   return undefined
 }

@@ -92,13 +92,21 @@ export function checkUrlText(url: URL): void {
   }
 }
 
-function safeKey(key: string): string {
+/**
+ * Percent-decoding that can fail (a "%" that starts no escape, an escape that is not UTF-8): null
+ * then, and the caller says what that means where it is (a 400, no cookie, the name as sent).
+ */
+export function decodePercent(s: string): string | null {
   try {
-    const k = decodeURIComponent(key.replaceAll('+', ' '))
-    return textProblem(k) ? 'parameter' : k.slice(0, 64)
+    return decodeURIComponent(s)
   } catch {
-    return 'parameter'
+    return null
   }
+}
+
+function safeKey(key: string): string {
+  const k = decodePercent(key.replaceAll('+', ' '))
+  return k === null || textProblem(k) ? 'parameter' : k.slice(0, 64)
 }
 
 function checkComponent(raw: string, where: string): void {
@@ -106,12 +114,8 @@ function checkComponent(raw: string, where: string): void {
     if (raw.includes('\u0000')) throw new AppError('request.invalid_text', 400, `${where} contains a NUL character`, { in: where })
     return
   }
-  let decoded: string
-  try {
-    decoded = decodeURIComponent(raw.replaceAll('+', ' '))
-  } catch {
-    throw new AppError('request.invalid_url', 400, `${where}: a malformed percent-escape, or one that is not UTF-8`, { in: where })
-  }
+  const decoded = decodePercent(raw.replaceAll('+', ' '))
+  if (decoded === null) throw new AppError('request.invalid_url', 400, `${where}: a malformed percent-escape, or one that is not UTF-8`, { in: where })
   const problem = textProblem(decoded)
   if (problem) throw new AppError('request.invalid_text', 400, `${where} ${problem}`, { in: where })
 }

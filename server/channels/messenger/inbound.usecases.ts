@@ -19,7 +19,7 @@ import { verifySignature } from './signature.ts'
 import { graphRequest } from './graph.ts'
 import { graphTarget, loadPage, type Page } from './settings.usecases.ts'
 import * as repo from './messenger.repo.ts'
-import { storableDeep } from '../../shared/text.ts'
+import { decodePercent, storableDeep } from '../../shared/text.ts'
 
 export interface InboundDeps {
   sql: Sql
@@ -210,10 +210,7 @@ async function download(a: InboundAttachment, index: number): Promise<Downloaded
     const contentType = (res.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase()
     const last = new URL(a.url).pathname.split('/').pop() ?? ''
     // A "%" that starts no escape (a name like "100%.pdf" sent as it is) keeps the name as it is.
-    let fromUrl = last
-    try {
-      fromUrl = decodeURIComponent(last)
-    } catch {}
+    const fromUrl = decodePercent(last) ?? last
     const filename = /\.[a-z0-9]{2,5}$/i.test(fromUrl) ? fromUrl : `${label}-${index + 1}${EXTENSIONS[contentType] ? '.' + EXTENSIONS[contentType] : ''}`
     return { filename, contentType, content }
   } catch (e) {
