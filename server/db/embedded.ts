@@ -127,6 +127,11 @@ function postmasterStatus(dir: string): string | null {
   }
 }
 
+/** PostgreSQL's "the database system is shutting down" (SQLSTATE 57P03 is also "starting up"). */
+function refusedAsShuttingDown(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === '57P03' && /shutting down/.test(String((error as Error).message))
+}
+
 /** Client connections to the cluster other than the one asking. */
 async function otherClients(adminUrl: string): Promise<number> {
   const { default: postgres } = await import('postgres')
@@ -446,10 +451,15 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
         const r = await usedByOthers(() => otherClients(adminUrl), 20, 50)
         // Ctrl-C in a terminal signals the whole process group, the postmaster with Parley: it is
         // shutting down already, or gone, and refused the count. That is no cluster left running.
-        if (r.used && r.error && runningPostmaster(dir) === null) return
-        if (r.used && r.error && postmasterStatus(dir) === 'stopping') {
-          await stopPostmaster(pid, 5_000)
-          return
+        // Its status is read before asking whether it is still there: read the other way round,
+        // a postmaster that finished between the two looked neither gone nor stopping.
+        if (r.used && r.error) {
+          const stopping = postmasterStatus(dir) === 'stopping' || refusedAsShuttingDown(r.error)
+          if (runningPostmaster(dir) === null) return
+          if (stopping) {
+            await stopPostmaster(pid, 5_000)
+            return
+          }
         }
         if (r.used) {
           if (r.error) opts.log.warn('leaving the embedded PostgreSQL running: could not tell whether other clients still use it', { port: clusterPort, error: String(r.error) })
