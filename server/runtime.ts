@@ -181,7 +181,12 @@ export async function startParley(config: Config, log: Logger, opts: StartOption
     pushListener(bus, { sql, wake: () => pushes.wake() })
     teamListener(bus, hub) // #16 notes and mentions
     // The heartbeat registers this process first: the cluster relay looks for the others.
-    const heartbeat = await startHeartbeat(sql, nodeId, log)
+    const heartbeat = await startHeartbeat({ sql, bus, log }, nodeId, {
+      onLapsed: () => {
+        const { closed, windowMs } = hub.reconnectAll(config.restartWindowMaxMs)
+        log.warn('heartbeat: this process could not beat for a while and may have been taken for dead; its sockets reconnect to be counted again', { sockets: closed, windowMs })
+      },
+    })
     cleanup.push(() => heartbeat.stop())
     // The relay's reads (listeners/cluster.ts): connected only once another process announces something.
     const relaySql = openPool({ max: 2, applicationName: 'parley-relay', genericPlans: true })

@@ -59,3 +59,56 @@ describe('a 503 database.unavailable', () => {
     }
   }, 10_000)
 })
+
+describe('a 403 auth.csrf', () => {
+  // The server of an upgrade that makes CSRF tokens differently: the token the page held is
+  // refused, and the session hands out the new one.
+  const seen: string[] = []
+  const current = 'new-token'
+  const csrfServer = Bun.serve({
+    hostname: '127.0.0.1',
+    port: 0,
+    fetch(req) {
+      const path = new URL(req.url).pathname
+      seen.push(`${req.method} ${path} ${req.headers.get('x-csrf-token') ?? ''}`.trim())
+      if (path === '/api/auth/session') return Response.json({ agent: { id: 'a' }, csrfToken: current })
+      if (req.headers.get('x-csrf-token') !== current) return Response.json({ error: { code: 'auth.csrf', message: 'reload' } }, { status: 403 })
+      return Response.json({ ok: true })
+    },
+  })
+  afterAll(() => csrfServer.stop(true))
+  const client = new ApiClient(`http://127.0.0.1:${csrfServer.port}`)
+
+  it('asks the session for its token again and sends the change once more', async () => {
+    seen.length = 0
+    client.csrfToken = 'old-token'
+    expect(await client.post<{ ok: boolean }>('/api/tags', {})).toEqual({ ok: true })
+    expect(seen).toEqual(['POST /api/tags old-token', 'GET /api/auth/session', 'POST /api/tags new-token'])
+    expect(client.csrfToken).toBe('new-token')
+  })
+
+  it('reaches the screen when the session has no other token (a cross-site refusal, a wrong token)', async () => {
+    seen.length = 0
+    // A server that refuses every change: the session's token is the one held, so no retry.
+    const refusing = Bun.serve({
+      hostname: '127.0.0.1',
+      port: 0,
+      fetch(req) {
+        const path = new URL(req.url).pathname
+        seen.push(`${req.method} ${path}`)
+        if (path === '/api/auth/session') return Response.json({ csrfToken: 'still-refused' })
+        return Response.json({ error: { code: 'auth.csrf', message: 'cross-site request refused' } }, { status: 403 })
+      },
+    })
+    try {
+      const c = new ApiClient(`http://127.0.0.1:${refusing.port}`)
+      c.csrfToken = 'still-refused'
+      const error = await c.post('/api/tags', {}).then(() => null, (e: unknown) => e)
+      expect(error).toBeInstanceOf(ApiError)
+      expect((error as ApiError).code).toBe('auth.csrf')
+      expect(seen).toEqual(['POST /api/tags', 'GET /api/auth/session'])
+    } finally {
+      refusing.stop(true)
+    }
+  })
+})

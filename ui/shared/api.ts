@@ -42,9 +42,26 @@ export class ApiClient {
       try {
         return await this.once<T>(method, path, body)
       } catch (e) {
+        // A session's CSRF token comes from the server with the session; one held from before
+        // the server changed how it makes them (an upgrade) is asked for again, and the change
+        // sent once more, instead of failing until the page is reloaded.
+        if (method !== 'GET' && e instanceof ApiError && e.code === 'auth.csrf' && attempt === 0 && (await this.renewCsrfToken())) continue
         if (!(method === 'GET' && e instanceof ApiError && e.code === 'database.unavailable' && attempt < ApiClient.READ_RETRIES)) throw e
         await new Promise((done) => setTimeout(done, againAfterSeconds(e.retryAfter, attempt) * 1000))
       }
+    }
+  }
+
+  /** Asks the session for its CSRF token again: true when it gave one other than the one held. */
+  private async renewCsrfToken(): Promise<boolean> {
+    if (!this.csrfToken) return false
+    try {
+      const session = await this.once<{ csrfToken?: unknown }>('GET', '/api/auth/session')
+      if (typeof session?.csrfToken !== 'string' || session.csrfToken === this.csrfToken) return false
+      this.csrfToken = session.csrfToken
+      return true
+    } catch {
+      return false
     }
   }
 

@@ -7,7 +7,7 @@ import type { EventBus } from '../../events/bus.ts'
 import type { Logger } from '../../shared/logger.ts'
 import { isAppError } from '../../shared/errors.ts'
 import { receiveInbound, MAX_MESSAGE_BYTES, type MessageResult } from '../../domain/messages/messages.usecases.ts'
-import { maskCardNumbers, maskCardNumbersInHtml } from '../../domain/privacy/privacy.rules.ts'
+import { maskCardNumbers, maskCardNumbersInHtml, maskOptional } from '../../domain/privacy/privacy.rules.ts'
 import { getConversation, startConversation } from '../../domain/conversations/conversations.usecases.ts'
 import { findOrCreateVisitorByEmail, rememberEmailAddress } from '../../domain/visitors/visitors.usecases.ts'
 import { findMessage, setDeliveryWithin } from '../../domain/messages/messages.usecases.ts'
@@ -128,7 +128,7 @@ export async function importMail(deps: InboundDeps, mail: InboundMail): Promise<
         messageRowId,
         mailMessageId: mail.messageId,
         fromAddress: mail.from!.address,
-        fromName: mail.from!.name,
+        fromName: maskOptional(mail.from!.name),
         toAddresses: mail.to,
         ccAddresses: mail.cc,
         subject,

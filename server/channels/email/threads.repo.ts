@@ -2,6 +2,7 @@
 // originals of inbound mail. Message-IDs, the inbound log and attachments live in the tables all
 // channels share (../shared/channel-tables.ts).
 import type { Db } from '../../db/client.ts'
+import type { MaskedText } from '../../domain/privacy/privacy.types.ts'
 
 export interface ThreadRow {
   conversationId: string
@@ -30,14 +31,15 @@ export interface OriginalRow {
   messageRowId: string
   mailMessageId: string
   fromAddress: string | null
-  fromName: string | null
+  // The mail's free text, masked before it is stored (server/domain/privacy).
+  fromName: MaskedText | null
   toAddresses: string[]
   ccAddresses: string[]
-  subject: string
+  subject: MaskedText
   sentAt: Date | null
-  headers: string
-  textBody: string
-  htmlBody: string | null
+  headers: MaskedText
+  textBody: MaskedText
+  htmlBody: MaskedText | null
 }
 
 export async function saveOriginal(db: Db, o: OriginalRow): Promise<void> {

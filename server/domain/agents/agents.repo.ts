@@ -1,8 +1,8 @@
 import type { Db } from '../../db/client.ts'
+import { NODE_TTL, liveNode } from '../../db/live-nodes.ts'
 import type { Role, AgentStatus, AgentRow, AgentView, AgentPresence, SessionRow, SessionView, EndedSession, ThrottleRule, ThrottleTiming } from './agents.types.ts'
 
 // A node counts as alive while it heartbeats; connections of a crashed process stop counting.
-const NODE_TTL = '30 seconds'
 
 export async function countAgents(db: Db): Promise<number> {
   const [row] = await db<{ n: number }[]>`select count(*)::int as n from agents`
@@ -32,8 +32,7 @@ export async function findAgentByEmail(db: Db, email: string): Promise<AgentRow 
 
 const connectedSql = (db: Db) => db`
   exists (select 1 from agent_connections ac join server_nodes n on n.id = ac.node_id
-          where ac.agent_id = agents.id and ac.connections > 0
-            and n.heartbeat_at > now() - ${NODE_TTL}::interval)`
+          where ac.agent_id = agents.id and ac.connections > 0 and ${liveNode(db)})`
 
 const viewSelect = (db: Db) => db`
   select id, email, name, role, active, status, language, created_at,
@@ -65,21 +64,21 @@ export async function updateAgent(
 
 export async function insertSession(
   db: Db,
-  s: { id: string; tokenHash: string; agentId: string; csrfToken: string; ip: string; userAgent: string; days: number },
+  s: { id: string; tokenHash: string; agentId: string; ip: string; userAgent: string; days: number },
 ): Promise<void> {
   await db`
-    insert into agent_sessions (id, token_hash, agent_id, csrf_token, ip, user_agent, expires_at)
-    values (${s.id}, ${s.tokenHash}, ${s.agentId}, ${s.csrfToken}, ${s.ip}, ${s.userAgent}, now() + make_interval(days => ${s.days}))`
+    insert into agent_sessions (id, token_hash, agent_id, ip, user_agent, expires_at)
+    values (${s.id}, ${s.tokenHash}, ${s.agentId}, ${s.ip}, ${s.userAgent}, now() + make_interval(days => ${s.days}))`
 }
 
 export async function findLiveSession(db: Db, tokenHash: string): Promise<(SessionRow & { agent: AgentRow }) | null> {
-  const [row] = await db<(AgentRow & { sessionId: string; tokenHash: string; csrfToken: string; expiresAt: Date; lastSeenAt: Date })[]>`
-    select a.*, s.id as session_id, s.token_hash, s.csrf_token, s.expires_at, s.last_seen_at
+  const [row] = await db<(AgentRow & { sessionId: string; tokenHash: string; expiresAt: Date; lastSeenAt: Date })[]>`
+    select a.*, s.id as session_id, s.token_hash, s.expires_at, s.last_seen_at
     from agent_sessions s join agents a on a.id = s.agent_id
     where s.token_hash = ${tokenHash} and s.expires_at > now() and a.active`
   if (!row) return null
-  const { sessionId, tokenHash: th, csrfToken, expiresAt, lastSeenAt, ...agent } = row
-  return { id: sessionId, tokenHash: th, agentId: agent.id, csrfToken, expiresAt, lastSeenAt, agent }
+  const { sessionId, tokenHash: th, expiresAt, lastSeenAt, ...agent } = row
+  return { id: sessionId, tokenHash: th, agentId: agent.id, expiresAt, lastSeenAt, agent }
 }
 
 export async function isSessionLive(db: Db, id: string): Promise<boolean> {
@@ -197,11 +196,31 @@ export async function registerNode(db: Db, nodeId: string): Promise<void> {
   await db`insert into server_nodes (id) values (${nodeId}) on conflict (id) do update set heartbeat_at = now()`
 }
 
-export async function heartbeatNode(db: Db, nodeId: string): Promise<void> {
-  await db`
-    insert into server_nodes (id) values (${nodeId}) on conflict (id) do update set heartbeat_at = now()`
+/**
+ * Marks the node alive. True when it had lapsed before this beat (its heartbeat older than
+ * NODE_TTL, or its row gone): the others took it for dead and may have forgotten its connections.
+ */
+export async function heartbeatNode(db: Db, nodeId: string): Promise<boolean> {
+  const [row] = await db<{ lapsed: boolean }[]>`
+    with before as (select heartbeat_at from server_nodes where id = ${nodeId})
+    insert into server_nodes (id) values (${nodeId}) on conflict (id) do update set heartbeat_at = now()
+    returning coalesce((select heartbeat_at < now() - ${NODE_TTL}::interval from before), true) as lapsed`
   // Forget nodes that stopped heartbeating long ago (crashed processes).
   await db`delete from server_nodes where heartbeat_at < now() - interval '1 hour'`
+  return row?.lapsed ?? false
+}
+
+/**
+ * The connection counts of nodes that stopped heartbeating (killed: their sockets never closed),
+ * deleted: the agents they held, each once. Whoever deletes a row first gets it, so of several
+ * live nodes that look at once, one announces each agent.
+ */
+export async function takeLapsedConnections(db: Db): Promise<string[]> {
+  const rows = await db<{ agentId: string; connections: number }[]>`
+    delete from agent_connections ac using server_nodes n
+    where n.id = ac.node_id and not (${liveNode(db)})
+    returning ac.agent_id, ac.connections`
+  return [...new Set(rows.filter((r) => r.connections > 0).map((r) => r.agentId))]
 }
 
 export async function removeNode(db: Db, nodeId: string): Promise<void> {
@@ -238,6 +257,6 @@ export async function deleteExpiredSessions(db: Db): Promise<number> {
 /** Other Parley processes on this database that heartbeat. */
 export async function countOtherLiveNodes(db: Db, nodeId: string): Promise<number> {
   const [row] = await db<{ n: number }[]>`
-    select count(*)::int as n from server_nodes where id <> ${nodeId} and heartbeat_at > now() - ${NODE_TTL}::interval`
+    select count(*)::int as n from server_nodes n where n.id <> ${nodeId} and ${liveNode(db)}`
   return row?.n ?? 0
 }

@@ -43,7 +43,6 @@ export interface SessionRow {
   id: string
   tokenHash: string
   agentId: string
-  csrfToken: string
   expiresAt: Date
   lastSeenAt: Date
 }

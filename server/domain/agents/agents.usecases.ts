@@ -302,12 +302,11 @@ export async function login(deps: AgentDeps, input: LoginInput): Promise<LoginRe
   // The hash follows the configured cost: made again now that the password is known.
   if (needsRehash(agent.passwordHash)) await repo.updateAgent(deps.sql, agent.id, { passwordHash: await hashPassword(input.password) })
   const token = newSecret()
-  const csrfToken = newSecret()
+  const csrfToken = csrfTokenOf(token)
   await repo.insertSession(deps.sql, {
     id: newId(),
     tokenHash: hashSecret(token),
     agentId: agent.id,
-    csrfToken,
     ip: input.ip,
     userAgent: input.userAgent.slice(0, 500),
     days: auth.sessionDays,
@@ -350,7 +349,16 @@ export async function authenticate(deps: AgentDeps, token: string | undefined): 
   const s = await repo.findLiveSession(deps.sql, hashSecret(token))
   if (!s) return null
   if (Date.now() - s.lastSeenAt.getTime() > TOUCH_EVERY_MS) await repo.touchSession(deps.sql, s.id)
-  return { id: s.id, agent: s.agent, csrfToken: s.csrfToken, expiresAt: s.expiresAt }
+  return { id: s.id, agent: s.agent, csrfToken: csrfTokenOf(token), expiresAt: s.expiresAt }
+}
+
+/**
+ * A session's CSRF token: an HMAC of its session token, derived again from the cookie on each
+ * request, so the database keeps neither (the session token only as a hash) and a page that
+ * reloads gets the same one. Knowing it does not tell the session token.
+ */
+function csrfTokenOf(sessionToken: string): string {
+  return new Bun.CryptoHasher('sha256', sessionToken).update('parley csrf token').digest('base64url')
 }
 
 /** Whether a session still exists, unexpired, for an active agent (a socket opening re-checks). */
@@ -411,6 +419,20 @@ async function publishPresence(deps: AgentDeps, agentId: string): Promise<AgentP
   return presence
 }
 
+/**
+ * Agents whose dashboards were on a process that died (stopped heartbeating without closing its
+ * sockets): their connections there are forgotten, once, by whichever live process gets to them
+ * first, and each agent's presence is announced again (offline, unless connected elsewhere).
+ */
+export async function agentsOfLapsedProcesses(deps: Pick<AgentDeps, 'sql' | 'bus'>): Promise<number> {
+  const agentIds = await repo.takeLapsedConnections(deps.sql)
+  for (const agentId of agentIds) {
+    const presence = await repo.findPresence(deps.sql, agentId)
+    if (presence) deps.bus.emit('agent.presence', { presence })
+  }
+  return agentIds.length
+}
+
 // What other modules and the jobs need of agents, processes and sessions ---------------------
 
 /** An agent by id (in the caller's transaction when given one), or null. */
@@ -431,6 +453,7 @@ export async function anyAgentOnline(deps: { sql: Sql }): Promise<boolean> {
 // A Parley process counts as alive while it heartbeats; only live processes' connections count
 // towards presence, so a crashed process's agents go offline once its heartbeat is stale.
 export const registerProcess = (deps: { sql: Sql }, nodeId: string) => repo.registerNode(deps.sql, nodeId)
+/** True when this process had lapsed before this beat: the others may have taken it for dead and forgotten its connections. */
 export const heartbeatProcess = (deps: { sql: Sql }, nodeId: string) => repo.heartbeatNode(deps.sql, nodeId)
 export const removeProcess = (deps: { sql: Sql }, nodeId: string) => repo.removeNode(deps.sql, nodeId)
 export const otherLiveProcesses = (deps: { sql: Sql }, nodeId: string) => repo.countOtherLiveNodes(deps.sql, nodeId)

@@ -4,6 +4,7 @@ import { AppError } from '../../shared/errors.ts'
 import { hashSecret, newId, newSecret } from '../../shared/ids.ts'
 import type { Actor } from '../agents/agents.usecases.ts'
 import * as v from '../shared/validate.ts'
+import { maskCardNumbers } from '../privacy/privacy.rules.ts'
 import * as repo from './apikeys.repo.ts'
 import type { ApiKeyView } from './apikeys.types.ts'
 
@@ -16,7 +17,7 @@ export async function createKey(deps: { sql: Sql }, actor: Actor, name: string):
   const key = `pk_${newSecret()}`
   const view = await repo.insertKey(deps.sql, {
     id: newId(),
-    name: v.text(name, 'name', 100),
+    name: maskCardNumbers(v.text(name, 'name', 100)),
     keyHash: hashSecret(key),
     prefix: key.slice(0, 7),
     createdBy: actor.id,

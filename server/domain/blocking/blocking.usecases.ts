@@ -15,6 +15,8 @@ import { isUuid, newId } from '../../shared/ids.ts'
 import type { Actor } from '../agents/agents.usecases.ts'
 import { findVisitor } from '../visitors/visitors.usecases.ts'
 import * as v from '../shared/validate.ts'
+import { maskCardNumbers } from '../privacy/privacy.rules.ts'
+import type { MaskedText } from '../privacy/privacy.types.ts'
 import * as repo from './blocking.repo.ts'
 import { formatRange, normalizeIp } from '../../shared/ip.ts'
 import { parseRange } from './blocking.rules.ts'
@@ -62,10 +64,10 @@ const ownerOnly = (actor: Actor) => {
   if (actor.role !== 'owner') throw new AppError('settings.forbidden', 403, 'only the owner can block or unblock IP ranges')
 }
 
-function reasonOf(reason: string | null | undefined): string | null {
+function reasonOf(reason: string | null | undefined): MaskedText | null {
   if (reason === undefined || reason === null) return null
   const r = v.text(reason, 'reason', MAX_REASON, { allowEmpty: true })
-  return r === '' ? null : r
+  return r === '' ? null : maskCardNumbers(r)
 }
 
 function announce(deps: BlockingDeps, change: { added: boolean; visitorIds?: string[]; ranges?: string[] }): void {

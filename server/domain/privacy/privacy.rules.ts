@@ -124,6 +124,44 @@ export function maskCardNumbersInHtml(html: string): MaskedText {
   return masked === read ? maskCardNumbers(html) : masked
 }
 
+// How a URL writes a card's separators and digits: `+` (a space in a form's query), `%20`, `%2D`,
+// an encoded no-break or narrow no-break space, and digits percent-encoded by a client.
+const URL_CARD_ESCAPE = /\+|%(?:20|2d|3[0-9]|c2%a0|e2%80%af)/gi
+const urlEscaped = (escape: string): string => (escape === '+' ? ' ' : decodeURIComponent(escape))
+
+/**
+ * The same for a URL (a page a visitor opened, its referrer): a browser sends what was typed into
+ * a GET form percent-encoded (`?cc=4111+1111+…`, `4111%201111%20…`), so escapes that spell a card's
+ * separators or digits are read as those characters while looking for cards. A masked digit
+ * becomes `•`, as in a plain URL; every escape that was no part of a card stays as written.
+ */
+export function maskCardNumbersInUrl(url: string): MaskedText {
+  if (!url.includes('+') && !url.includes('%')) return maskCardNumbers(url)
+  // The URL as read (one character per escape), with what each read character was written as.
+  let read = ''
+  const written: string[] = []
+  let at = 0
+  for (const m of url.matchAll(URL_CARD_ESCAPE)) {
+    for (; at < m.index; at++) {
+      read += url[at]
+      written.push(url[at]!)
+    }
+    read += urlEscaped(m[0])
+    written.push(m[0])
+    at = m.index + m[0].length
+  }
+  for (; at < url.length; at++) {
+    read += url[at]
+    written.push(url[at]!)
+  }
+  const masked = maskCardNumbers(read)
+  if (masked === read) return maskCardNumbers(url)
+  // Masking keeps the length (a digit becomes one `•`), so position i is the same character.
+  let out = ''
+  for (let i = 0; i < written.length; i++) out += masked[i] === read[i] ? written[i] : masked[i]
+  return out as MaskedText
+}
+
 /** Masks an optional text, keeping null (a cleared field) as null. */
 export function maskOptional(text: string | null): MaskedText | null {
   return text === null ? null : maskCardNumbers(text)

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.ts'
+import { liveNode } from '../../db/live-nodes.ts'
 import type { RecordingView } from './recordings.types.ts'
 
 export interface RecordingRow {
@@ -72,7 +73,7 @@ export async function finalizeIdle(db: Db, goneSeconds: number): Promise<number>
       and r.last_chunk_at < now() - make_interval(secs => ${goneSeconds})
       and not exists (
         select 1 from visitor_connections c join server_nodes n on n.id = c.node_id
-        where c.visitor_id = r.visitor_id and c.connections > 0 and n.heartbeat_at > now() - interval '30 seconds')
+        where c.visitor_id = r.visitor_id and c.connections > 0 and ${liveNode(db)})
     returning r.id`
   return rows.length
 }

@@ -14,6 +14,7 @@ import type { ConversationView } from '../conversations/conversations.types.ts'
 import * as repo from './search.repo.ts'
 import { encodeCursor, parseSavedQuery, parseSearch } from './search.rules.ts'
 import type { SavedSearch, SearchItem, SearchPage, SearchQuery } from './search.types.ts'
+import { maskCardNumbers, maskCardNumbersInUrl } from '../privacy/privacy.rules.ts'
 
 export type { SavedSearch, SearchItem, SearchPage, SearchQuery } from './search.types.ts'
 export { csvRow, exportFilename, ratingText } from './search.rules.ts'
@@ -116,11 +117,11 @@ export function listSavedSearches(deps: SearchDeps, actor: Actor): Promise<Saved
 }
 
 export async function saveSearch(deps: SearchDeps, actor: Actor, input: { name: string; query: string }): Promise<SavedSearch> {
-  const name = input.name.replace(/\s+/g, ' ').trim()
+  const name = maskCardNumbers(input.name.replace(/\s+/g, ' ').trim())
   if (name.length < 1 || name.length > 80) {
     throw new AppError('saved_search.invalid_name', 400, 'a name takes 1 to 80 characters', { field: 'name' })
   }
-  const { query, search: s } = parseSavedQuery(input.query)
+  const { query, search: s } = parseSavedQuery(maskCardNumbersInUrl(input.query))
   await checkKnown(deps.sql, s)
   if ((await repo.listSaved(deps.sql, actor.id)).length >= MAX_SAVED_PER_AGENT) {
     throw new AppError('saved_search.too_many', 409, `at most ${MAX_SAVED_PER_AGENT} saved searches`)

@@ -4,6 +4,7 @@ import { AppError } from '../../shared/errors.ts'
 import type { Actor } from '../agents/agents.usecases.ts'
 import * as repo from './settings.repo.ts'
 import { newSecret } from '../../shared/ids.ts'
+import { maskCardNumbers } from '../privacy/privacy.rules.ts'
 
 export interface WidgetAppearance {
   color: string
@@ -46,7 +47,7 @@ export async function updateAppearance(deps: { sql: Sql }, actor: Actor, patch: 
     if (v === undefined) continue
     const text = v.trim()
     if (text.length > 500) throw new AppError('request.too_long', 400, `${field} is longer than 500 characters`, { field })
-    next[field] = text
+    next[field] = maskCardNumbers(text)
   }
   await repo.writeSetting(deps.sql, KEY, next, actor.id)
   return next

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.ts'
+import { liveNode } from '../../db/live-nodes.ts'
 import type { Channel } from '../conversations/conversations.types.ts'
 import type { MaskedText } from '../privacy/privacy.types.ts'
 import type { CustomerVariable, EmailSource, MaskedVariable, PageView, PageVisit, VisitFacts, VisitorPatch, VisitorRow, VisitorView } from './visitors.types.ts'
@@ -32,7 +33,6 @@ export async function findVisitorsByTokenHashes(db: Db, tokenHashes: string[], w
 }
 
 // A node counts while it heartbeats (see agents.repo.ts); connections of a crashed process lapse.
-const liveNode = (db: Db) => db`n.heartbeat_at > now() - interval '30 seconds'`
 /** Whether the visitor has a socket on a live process (other than `elsewhereThan`, when given). */
 const onlineSql = (db: Db, visitorId: ReturnType<Db>, elsewhereThan?: string) => db`
   exists (select 1 from visitor_connections vc join server_nodes n on n.id = vc.node_id
@@ -80,6 +80,19 @@ export async function onlineVisitors(db: Db, visitorIds: string[]): Promise<Set<
   const rows = await db<{ id: string }[]>`
     select t.id from unnest(${visitorIds}::uuid[]) as t(id) where ${onlineSql(db, db`t.id`)}`
   return new Set(rows.map((r) => r.id))
+}
+
+/**
+ * The connection counts of processes that stopped heartbeating (killed: their sockets never
+ * closed), deleted: the visitors they held, each once. Whoever deletes a row first gets it, so
+ * of several live processes that look at once, one announces each visitor.
+ */
+export async function takeLapsedConnections(db: Db): Promise<string[]> {
+  const rows = await db<{ visitorId: string; connections: number }[]>`
+    delete from visitor_connections vc using server_nodes n
+    where n.id = vc.node_id and not (${liveNode(db)})
+    returning vc.visitor_id, vc.connections`
+  return [...new Set(rows.filter((r) => r.connections > 0).map((r) => r.visitorId))]
 }
 
 

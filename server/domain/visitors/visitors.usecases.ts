@@ -5,7 +5,7 @@ import { batched } from '../../shared/batch.ts'
 import { AppError, isUniqueViolation } from '../../shared/errors.ts'
 import { isUuid, newId, newSecret, hashSecret } from '../../shared/ids.ts'
 import * as v from '../shared/validate.ts'
-import { maskCardNumbers, maskOptional } from '../privacy/privacy.rules.ts'
+import { maskCardNumbers, maskCardNumbersInUrl, maskOptional } from '../privacy/privacy.rules.ts'
 import type { MaskedText } from '../privacy/privacy.types.ts'
 import type { Actor } from '../agents/agents.usecases.ts'
 import type { Channel } from '../conversations/conversations.types.ts'
@@ -169,6 +169,20 @@ export async function onlineVisitors(deps: { sql: Sql }, visitorIds: string[]): 
   return valid.length ? repo.onlineVisitors(deps.sql, valid) : new Set()
 }
 
+/**
+ * Widget sockets of a process that died (stopped heartbeating; its sockets never closed): their
+ * counts are forgotten, once, by whichever live process gets to them first, and each visitor is
+ * announced online (a tab elsewhere) or gone, as when the last socket closes. Gone starts the
+ * missed-conversation timer, with the ordinary leave grace (how the page went is unknown).
+ */
+export async function visitorsOfLapsedProcesses(deps: VisitorDeps): Promise<number> {
+  const visitorIds = await repo.takeLapsedConnections(deps.sql)
+  if (visitorIds.length === 0) return 0
+  const online = await repo.onlineVisitors(deps.sql, visitorIds)
+  for (const visitorId of visitorIds) deps.bus.emit('visitor.presence', { visitorId, online: online.has(visitorId) })
+  return visitorIds.length
+}
+
 export async function isVisitorOnline(deps: { sql: Sql }, visitorId: string): Promise<boolean> {
   return repo.isVisitorOnline(deps.sql, visitorId)
 }
@@ -288,7 +302,7 @@ function checkUrl(value: string, field: string): MaskedText {
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new AppError('visitor.invalid_url', 400, `${field} must be http or https`, { field })
   if (value.length > 2048) throw new AppError('visitor.invalid_url', 400, `${field} is longer than 2048 characters`, { field })
-  return maskCardNumbers(value)
+  return maskCardNumbersInUrl(value)
 }
 
 /** A page the visitor opened (also single-page-app navigations); the dashboard shows it live. */
