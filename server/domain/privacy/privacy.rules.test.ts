@@ -41,6 +41,11 @@ const masked: [string, string, string][] = [
   ['Hungarian: kártya és lejárat', 'kártyaszám 4111 1111 1111 1111 0927 CVC 555', 'kártyaszám •••• •••• •••• 1111 0927 CVC 555'],
   ['Amex then its CID', '3782 822463 10005 1234', '•••• •••••• •0005 1234'],
   ['card and order number', '4111111111111111 100045781234', '••••••••••••1111 100045781234'],
+  // After a word that ends in digits (a product code, a quantity): still a card.
+  ['card after a letter-and-digit word', 'V1 4111 1111 1111 1111', 'V1 •••• •••• •••• 1111'],
+  ['plain card after a letter-and-digit word', 'seat A1 4111111111111111', 'seat A1 ••••••••••••1111'],
+  ['card after a quantity glued to a word', 'Qty12 5555 5555 5555 4444', 'Qty12 •••• •••• •••• 4444'],
+  ['card after a phone number and a word', '+420 601 234 567, karta 4111 1111 1111 1111', '+420 601 234 567, karta •••• •••• •••• 1111'],
 ]
 
 const untouched: [string, string][] = [
@@ -64,6 +69,10 @@ const untouched: [string, string][] = [
   ['a phone number and a postcode', '777 123 456 110 00 Praha'],
   ['a Hungarian bank account', 'Számlaszám: 11773016-11111018-00000000'],
   ['a Spanish IBAN', 'ES91 2100 0418 4502 0005 1332'],
+  // An IBAN whose later groups would pass for a card on their own (4111 1111 1111 1111 is one).
+  ['an IBAN with a card-like tail', 'IBAN: SK31 4111 1111 1111 1111 0000'],
+  ['a lower-case IBAN', 'iban cz65 0800 0000 1920 0014 5399'],
+  ['a phone number with a card-like tail', '+44 4111 1111 1111 1111'],
   ['an order and a date', 'Bestellung 1000457812 vom 15.01.2024'],
   ['a tracking number', 'Sendungsnummer 00340434161094042557'],
   ['double spaces break the group', '4111  1111  1111  1111'],

@@ -7,11 +7,13 @@ import type { MaskedText } from './privacy.types.ts'
 
 export const MASK = '•'
 
-// A chain of digit groups joined by one separator each. It may not continue a word or a number
-// (no letter, digit or "+" right before it, and no "digit + separator" before it either, so the
-// tail of an IBAN such as "CZ65 0800 …" is not taken for a card on its own), and a chain after
-// "letters-" is an identifier such as "ORD-…", not a card.
-const CHAIN = /(?<![\p{L}\p{N}+])(?<!\d[ \u00a0\u202f-])(?<!\p{L}-)\d+(?:[ \u00a0\u202f-]\d+)*(?![\p{L}\p{N}])/gu
+// A chain of digit groups joined by one separator each, with the letters or "+" of the word it
+// starts in (`CZ65 0800 …`, `+420 601 …`, `V1 4111 …`, `ref4111…`). It may not continue a number,
+// and a chain after "letters-" is an identifier such as "ORD-…", not a card. (What stands before a
+// chain is matched, not looked behind for: a lookbehind over the groups before a position was
+// quadratic in a long run of them.)
+const CHAIN = /(?<![\p{L}\p{N}+])(?<!\p{L}-)([\p{L}+]*)(\d+(?:[ \u00a0\u202f-]\d+)*)(?![\p{L}\p{N}])/gu
+const FIRST_GROUP = /^\d+[ \u00a0\u202f-]?/
 
 export function luhnValid(digits: string): boolean {
   let sum = 0
@@ -63,42 +65,54 @@ const SEPARATOR = /[ \u00a0\u202f-]/
  */
 export function maskCardNumbers(text: string): MaskedText {
   if (!/\d{4}/.test(text) && !/\d[ \u00a0\u202f-]\d/.test(text)) return text as MaskedText
-  return text.replace(CHAIN, (chain) => {
-    if (chain.replace(/\D/g, '').length < 12) return chain
-    // Groups with their offsets in the chain: [start, end) of each run of digits.
-    const groups: [number, number][] = []
-    for (const m of chain.matchAll(/\d+/g)) groups.push([m.index, m.index + m[0].length])
-    const masked: [number, number][] = []
-    for (let i = 0; i < groups.length; ) {
-      let found = -1
-      let digits = 0
-      const candidates: number[] = []
-      // A card is written as one run of digits or in groups starting with four (4-4-4-4,
-      // 4-6-5, 4-6-4): phone numbers in groups of three never line up as one.
-      const firstLength = groups[i]![1] - groups[i]![0]
-      for (let j = i; j < groups.length; j++) {
-        digits += groups[j]![1] - groups[j]![0]
-        if (digits > 19) break
-        if (digits >= 12 && (j === i || firstLength === 4)) candidates.push(j)
-      }
-      for (const j of candidates.reverse()) {
-        if (isCardNumber(chain.slice(groups[i]![0], groups[j]![1]).replace(/\D/g, ''))) {
-          found = j
-          break
-        }
-      }
-      if (found < 0) {
-        i++
-        continue
-      }
-      masked.push([groups[i]![0], groups[found]![1]])
-      i = found + 1
-    }
-    if (masked.length === 0) return chain
-    let out = chain
-    for (const [from, to] of masked) out = out.slice(0, from) + maskRun(out.slice(from, to)) + out.slice(to)
-    return out
+  return text.replace(CHAIN, (whole: string, word: string, chain: string) => {
+    if (word === '') return maskChain(chain)
+    // An IBAN ("CZ65 0800 …": two letters and two digits, then groups) or an international phone
+    // number ("+420 601 …"): no later group of it is a card on its own.
+    if (word.includes('+') || (/^[A-Za-z]{2}$/.test(word) && /^\d{2}(?!\d)/.test(chain))) return whole
+    // Any other word that ends in digits ("A1 4111 1111 …", "Qty12 5555 …"; "ref4111…" alone):
+    // those digits are the word's, and a card may follow them.
+    const first = FIRST_GROUP.exec(chain)![0]
+    return word + first + maskChain(chain.slice(first.length))
   }) as MaskedText
+}
+
+/** One chain of digit groups with every card in it masked (see maskCardNumbers). */
+function maskChain(chain: string): string {
+  if (chain.replace(/\D/g, '').length < 12) return chain
+  // Groups with their offsets in the chain: [start, end) of each run of digits.
+  const groups: [number, number][] = []
+  for (const m of chain.matchAll(/\d+/g)) groups.push([m.index, m.index + m[0].length])
+  const masked: [number, number][] = []
+  for (let i = 0; i < groups.length; ) {
+    let found = -1
+    let digits = 0
+    const candidates: number[] = []
+    // A card is written as one run of digits or in groups starting with four (4-4-4-4,
+    // 4-6-5, 4-6-4): phone numbers in groups of three never line up as one.
+    const firstLength = groups[i]![1] - groups[i]![0]
+    for (let j = i; j < groups.length; j++) {
+      digits += groups[j]![1] - groups[j]![0]
+      if (digits > 19) break
+      if (digits >= 12 && (j === i || firstLength === 4)) candidates.push(j)
+    }
+    for (const j of candidates.reverse()) {
+      if (isCardNumber(chain.slice(groups[i]![0], groups[j]![1]).replace(/\D/g, ''))) {
+        found = j
+        break
+      }
+    }
+    if (found < 0) {
+      i++
+      continue
+    }
+    masked.push([groups[i]![0], groups[found]![1]])
+    i = found + 1
+  }
+  if (masked.length === 0) return chain
+  let out = chain
+  for (const [from, to] of masked) out = out.slice(0, from) + maskRun(out.slice(from, to)) + out.slice(to)
+  return out
 }
 
 // The character references a card can be written with in HTML and still show as one: no-break
