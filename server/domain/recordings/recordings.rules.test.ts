@@ -62,7 +62,7 @@ describe('the rules of a recording chunk', () => {
     let seed = 20261130
     const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32)
     const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!
-    const atoms = ['4111', '1111', '5555', '4444', '1700000000000', '0', '7', '9', '.', ' ', '-', '\u00a0', '\u202f', 'e', 'E', ':', ',', '[', '"', '\\', 'u', 'a', 'em;', '\u0034']
+    const atoms = ['4111', '1111', '5555', '4444', '1700000000000', '0', '7', '9', '.', ' ', '-', '\u00a0', '\u202f', 'e', 'E', ':', ',', '[', '"', '\\', 'u', 'a', 'em;', '\u0034', '+', '%20', '%2D', '%', '%31']
     const text = () => Array.from({ length: 1 + Math.floor(rand() * 12) }, () => pick(atoms)).join('')
     const number = () =>
       pick([() => Math.floor(rand() * 1e16), () => rand() * 1000, () => Number(`${Math.floor(rand() * 1e15)}e${Math.floor(rand() * 5)}`), () => -rand() * 1e12, () => 4111111111111111, () => 419.4111111111111])()
@@ -125,6 +125,25 @@ describe('the rules of a recording chunk', () => {
     expect(JSON.parse(exponent)[0].data.n).toBe('••••••••••••1111')
     const duplicate = stored(`[{"type":3,"timestamp":${now},"data":{"text":"4111111111111111","text":"hello"}}]`)
     expect(duplicate).toBe(JSON.stringify([{ type: 3, timestamp: now, data: { text: 'hello' } }]))
+  })
+
+  it("masks a card in a page's address where a GET form wrote it with '+', %20 or encoded digits", () => {
+    const now = Date.now()
+    const stored = (text: string) => gunzipSync(checkChunk(new Uint8Array(gzipSync(text)), now).data).toString()
+    const cases: [string, string][] = [
+      ['https://shop.test/pay?cc=4111+1111+1111+1111&x=1', 'https://shop.test/pay?cc=••••+••••+••••+1111&x=1'],
+      ['https://shop.test/pay?cc=4111%201111%201111%201111', 'https://shop.test/pay?cc=••••%20••••%20••••%201111'],
+      ['https://shop.test/pay?cc=4111-1111-%31111-1111', 'https://shop.test/pay?cc=••••-••••-••••-1111'],
+    ]
+    for (const [href, kept] of cases) {
+      const text = JSON.stringify([{ type: 4, timestamp: now, data: { href, width: 800, height: 600 } }])
+      expect(declined(text)).toBe(true)
+      expect(JSON.parse(stored(text))[0].data.href).toBe(kept)
+    }
+    // A URL whose numbers are no card goes the fast way, and is kept as it came.
+    const plain = JSON.stringify([{ type: 4, timestamp: now, data: { href: 'https://shop.test/?q=size+xl&page=2&w=50%25+off', width: 800, height: 600 } }])
+    expect(declined(plain)).toBe(false)
+    expect(stored(plain)).toBe(plain)
   })
 
   it('sees a possible card in raw text only where one could be, not in colours, prices or short numbers', () => {

@@ -3,7 +3,7 @@
 // checks them directly.
 import { gunzipSync } from 'node:zlib'
 import { AppError } from '../../shared/errors.ts'
-import { isCardNumber, maskCardNumbers } from '../privacy/privacy.rules.ts'
+import { isCardNumber, maskCardNumbers, maskCardNumbersInUrl } from '../privacy/privacy.rules.ts'
 
 /** Largest compressed chunk accepted; the widget sends far less (and ≤ 64 KB on page hide). */
 export const MAX_CHUNK_BYTES = 256 * 1024
@@ -275,6 +275,9 @@ function nameIs(text: string, start: number, end: number, name: string): boolean
   return end - start === name.length && text.startsWith(name, start)
 }
 
+/** A separator before a digit as a URL may write it ("%20", "%2D", no-break spaces), at lastIndex. */
+const URL_SEPARATOR = /%(?:20|2d|c2%a0|e2%80%af)(?:\d|%3\d)/iy
+
 /** No issuer prefix starts with 0, 1, 7 or 9 (privacy.rules.ts): a lone run that does is no card. */
 const noCardLead = (c: number) => c === 48 || c === 49 || c === 55 || c === 57
 
@@ -294,6 +297,21 @@ function scanString(text: string, i: number, n: number): number {
       if (runStart < 0) runStart = i
       digits++
       continue
+    }
+    // A URL (a page's address, a link) may write a digit as "%3X", and a separator between
+    // digits as "+" or "%20"…: such a string is left to the full walk, which reads it as a URL
+    // (a stylesheet's "100%" goes on).
+    if (c === 0x25) {
+      // "%3X" is a digit; "%20" before a digit is a separator whose hex digits the raw text
+      // would join to the digits after it ("%20555…" reads "20555…", a URL " 555…")
+      const d = text.charCodeAt(i + 2)
+      if (text.charCodeAt(i + 1) === 0x33 && d >= 48 && d <= 57) return -1
+      URL_SEPARATOR.lastIndex = i
+      if (URL_SEPARATOR.test(text)) return -1
+    } else if (c === 0x2b && runStart >= 0) {
+      // "+" between digits: a space in a form's query ("4111+1111+…")
+      const d = text.charCodeAt(i + 1)
+      if ((d >= 48 && d <= 57) || d === 0x25) return -1
     }
     if (runStart >= 0) {
       // one separator between digits continues the run (4111 1111 …, 5555-5555-…)
@@ -355,7 +373,8 @@ const MIN_CARD_CHARS = 12
 /** The string with its card numbers masked, or null when it has none. */
 function masked(text: string): string | null {
   if (text.length < MIN_CARD_CHARS) return null
-  const m = maskCardNumbers(text)
+  // Read as a URL too: a page's address holds what a GET form sent (`?cc=4111+1111+…`).
+  const m = maskCardNumbersInUrl(text)
   return m === text ? null : m
 }
 
