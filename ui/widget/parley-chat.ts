@@ -133,6 +133,31 @@ export class ParleyChat extends LitElement {
   private renderedCount = 0
   /** Whether the message list was scrolled to its end just before this render (see willUpdate). */
   private atEnd = true
+  /**
+   * Whether the visitor is reading at the list's end, as of their last scroll. A file under an
+   * agent's bubble (<parley-chat-file>, its own element) draws itself after the list has scrolled,
+   * and a picture's thumbnail later still: the list grows under a visitor who was at the end, and
+   * this keeps the newest message in view instead of half under the composer.
+   */
+  private following = true
+  private followed: Element | null = null
+  /** Where the widget itself last scrolled the list to: that scroll is not the visitor's. */
+  private pinnedTop = -1
+  private growth = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => {
+    const list = this.renderRoot?.querySelector<HTMLElement>('.scroll')
+    if (list && this.following) this.pin(list)
+  })
+  private onListScroll = (e: Event) => {
+    const list = e.currentTarget as HTMLElement
+    // The event of the widget's own scroll comes a frame later, when a file may have grown the list.
+    if (list.scrollTop === this.pinnedTop) return
+    this.following = list.scrollHeight - list.scrollTop - list.clientHeight < 120
+  }
+  private pin(list: HTMLElement) {
+    list.scrollTop = list.scrollHeight
+    this.pinnedTop = list.scrollTop
+    this.following = true
+  }
 
   constructor() {
     super()
@@ -180,6 +205,8 @@ export class ParleyChat extends LitElement {
     super.disconnectedCallback()
     document.removeEventListener('visibilitychange', this.onVisibility)
     removeEventListener('pagehide', this.onPageHide)
+    this.growth?.disconnect()
+    this.followed = null
   }
 
   /** A rating chosen but never sent goes as the page goes (a request that outlives it). */
@@ -318,6 +345,12 @@ export class ParleyChat extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (this.visible) this.chat?.markRead()
+    const messages = this.renderRoot.querySelector('.scroll .messages')
+    if (messages !== this.followed) {
+      this.growth?.disconnect()
+      if (messages) this.growth?.observe(messages)
+      this.followed = messages
+    }
     if (changed.has('open') && this.open) {
       this.scrollToEnd(true)
       // Focus follows the panel when the visitor opened it (not when it was restored on load).
@@ -338,7 +371,7 @@ export class ParleyChat extends LitElement {
   private scrollToEnd(force: boolean) {
     const list = this.renderRoot.querySelector<HTMLElement>('.scroll')
     if (!list) return
-    if (force || this.atEnd || this.chat?.items.at(-1)?.author === 'visitor') list.scrollTop = list.scrollHeight
+    if (force || this.atEnd || this.chat?.items.at(-1)?.author === 'visitor') this.pin(list)
   }
 
   private onKeydown(e: KeyboardEvent) {
@@ -534,7 +567,7 @@ export class ParleyChat extends LitElement {
     const t = this.strings
     const items = c.items
     const typing = c.agentTyping
-    return html`<div class="scroll" tabindex="0" aria-label=${t.messages}>
+    return html`<div class="scroll" tabindex="0" aria-label=${t.messages} @scroll=${this.onListScroll}>
         <ol class="messages">
           <li class="row agent first last greeting">
             <div class="mini-avatar" aria-hidden="true">${icon.chat}</div>

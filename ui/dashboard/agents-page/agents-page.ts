@@ -47,11 +47,12 @@ export class ParleyAgentsPage extends StoreElement {
       .agent div {
         min-width: 0;
       }
+      /* A long name or address breaks anywhere rather than widening its column until the actions
+         (Deaktivieren, Dezaktywuj) are cut off at the card's edge on a laptop. */
       .agent div > strong,
       .agent div > span {
         display: block;
-        overflow: hidden;
-        text-overflow: ellipsis;
+        overflow-wrap: anywhere;
       }
       .agent div > span {
         font-size: var(--p-fs-s);

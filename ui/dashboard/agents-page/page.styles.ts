@@ -13,7 +13,16 @@ export const pageStyles = css`
     margin: 0 auto;
     padding: var(--p-space-6) var(--p-space-5);
     display: grid;
+    /* One column no wider than the screen: an auto track grew to the widest table or code line and
+       pushed every card past a phone's edge (360 px). Wide tables scroll inside their .table-wrap. */
+    grid-template-columns: minmax(0, 1fr);
     gap: var(--p-space-5);
+  }
+  /* Positioned, so a header's screen-reader-only text (absolute) stays inside the scroller: outside
+     it, it widened the whole document and a phone's page panned sideways. */
+  .table-wrap {
+    overflow-x: auto;
+    position: relative;
   }
   h1 {
     margin: 0;
@@ -50,6 +59,16 @@ export const pageStyles = css`
     border-radius: var(--p-radius-s);
     background: var(--p-danger-soft);
     color: var(--p-danger);
+  }
+  /* On a phone a long label ("Aufzeichnungseinstellungen speichern", "Zapisz ustawienia domyślne
+     zespołu") wraps inside its button instead of widening its card past the screen's edge. */
+  @media (max-width: 600px) {
+    .btn {
+      white-space: normal;
+      text-align: center;
+      padding-top: 6px;
+      padding-bottom: 6px;
+    }
   }
 `
 

@@ -85,5 +85,11 @@ export const alertStyles = css`
     td {
       padding: var(--p-space-2) 6px;
     }
+    /* At 360 px the Polish headings and hints were a few pixels too wide for the card: long words
+       are hyphenated (the page's lang is the agent's language) rather than cut off. */
+    th {
+      hyphens: auto;
+      overflow-wrap: anywhere;
+    }
   }
 `

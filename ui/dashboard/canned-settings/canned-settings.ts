@@ -88,6 +88,8 @@ export class ParleyCannedSettings extends StoreElement {
       td.text {
         white-space: pre-wrap;
         overflow-wrap: anywhere;
+        /* On a phone the table scrolls sideways rather than squeezing the text to a word a line. */
+        min-width: 12rem;
         color: var(--p-text-soft);
       }
       td.short {
@@ -240,7 +242,7 @@ export class ParleyCannedSettings extends StoreElement {
           <label class="field">${t('canned.shortcut')}
             <span class="shortcut"><span aria-hidden="true">/</span><input class="input" name="shortcut" maxlength="33" autocomplete="off"
               aria-invalid=${err?.field === 'shortcut' ? 'true' : 'false'} aria-describedby="shortcut-msg" /></span>
-            ${err?.field === 'shortcut' ? html`<span class="error" id="shortcut-msg">${err.text}</span>` : html`<span class="hint" id="shortcut-msg">/thanks</span>`}
+            ${err?.field === 'shortcut' ? html`<span class="error" id="shortcut-msg">${err.text}</span>` : html`<span class="hint" id="shortcut-msg">${t('canned.shortcutExample')}</span>`}
           </label>
           <label class="field">${t('canned.text')}
             <textarea class="input" name="body" maxlength="5000" aria-invalid=${err?.field === 'body' ? 'true' : 'false'} aria-describedby="body-msg"></textarea>

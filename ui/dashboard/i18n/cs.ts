@@ -515,6 +515,7 @@ export const cs: Catalog<Key> = {
   'canned.personal': 'Jen já',
   'canned.teamHint': 'Týmové odpovědi sdílejí všichni operátoři; měnit je může jen vlastník.',
   'canned.shortcut': 'Zkratka',
+  'canned.shortcutExample': 'Například /dekuji',
   'canned.text': 'Znění',
   'canned.scope': 'Pro',
   'canned.add': 'Přidat odpověď',

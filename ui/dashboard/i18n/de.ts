@@ -515,6 +515,7 @@ export const de: Catalog<Key> = {
   'canned.personal': 'Nur ich',
   'canned.teamHint': 'Team-Textbausteine teilen alle Agents; nur der Kontoinhaber kann sie ändern.',
   'canned.shortcut': 'Kürzel',
+  'canned.shortcutExample': 'Zum Beispiel /danke',
   'canned.text': 'Inhalt',
   'canned.scope': 'Für',
   'canned.add': 'Textbaustein hinzufügen',

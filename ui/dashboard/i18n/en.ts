@@ -512,6 +512,7 @@ export const en = {
   'canned.personal': 'Only me',
   'canned.teamHint': 'Team responses are shared by every agent; only the owner can change them.',
   'canned.shortcut': 'Shortcut',
+  'canned.shortcutExample': 'For example /thanks',
   'canned.text': 'Text',
   'canned.scope': 'For',
   'canned.add': 'Add response',

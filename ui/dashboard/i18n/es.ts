@@ -515,6 +515,7 @@ export const es: Catalog<Key> = {
   'canned.personal': 'Solo yo',
   'canned.teamHint': 'Las respuestas del equipo las comparten todos los agentes; solo el propietario puede cambiarlas.',
   'canned.shortcut': 'Atajo',
+  'canned.shortcutExample': 'Por ejemplo /gracias',
   'canned.text': 'Texto',
   'canned.scope': 'Para',
   'canned.add': 'Añadir respuesta',

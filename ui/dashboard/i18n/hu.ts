@@ -515,6 +515,7 @@ export const hu: Catalog<Key> = {
   'canned.personal': 'Csak én',
   'canned.teamHint': 'A csapat gyorsválaszait minden ügynök használhatja; csak a fióktulajdonos módosíthatja őket.',
   'canned.shortcut': 'Rövidítés',
+  'canned.shortcutExample': 'Például /koszonom',
   'canned.text': 'Szöveg',
   'canned.scope': 'Kinek',
   'canned.add': 'Gyorsválasz hozzáadása',

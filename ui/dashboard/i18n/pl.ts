@@ -515,6 +515,7 @@ export const pl: Catalog<Key> = {
   'canned.personal': 'Tylko ja',
   'canned.teamHint': 'Odpowiedzi zespołu widzą wszyscy agenci; zmieniać je może tylko właściciel.',
   'canned.shortcut': 'Skrót',
+  'canned.shortcutExample': 'Na przykład /dziekuje',
   'canned.text': 'Tekst',
   'canned.scope': 'Dla',
   'canned.add': 'Dodaj odpowiedź',

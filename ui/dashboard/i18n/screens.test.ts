@@ -104,3 +104,60 @@ describe('the dashboard in six languages', () => {
     expect(await clippedText(page)).toEqual([])
   }, TEST_MS)
 })
+
+/** Elements in a table that scrolls sideways inside its card are reachable: only what escapes it counts. */
+const escaping = (clipped: string[]) => clipped.filter((c) => !/(runs off the screen|is cut off by div\.[\w.]*table-wrap)$/.test(c))
+
+describe('every page on a 360 px phone and a 1366 px laptop', () => {
+  const LONGEST: readonly Language[] = ['de', 'pl', 'hu']
+  const PAGES = ['widget', 'email', 'messenger', 'integrations', 'canned', 'blocking', 'tags', 'groups', 'agents', 'audit', 'account']
+  let threadId = ''
+  beforeAll(async () => {
+    // A second agent, a canned response and a blocked range, with the long names and addresses a
+    // real team has: they widen the tables each page shows.
+    expect((await owner.request('POST', '/api/agents', { email: 'konstantin.wolfenschiessen-brzeczyszczykiewicz@example.com', name: 'Konstantin Wolfenschießen-Brzęczyszczykiewicz', password: 'agent-password', role: 'full' })).status).toBe(201)
+    expect((await owner.request('POST', '/api/canned', { scope: 'team', shortcut: 'versand', body: 'Ab 50 € liefern wir versandkostenfrei nach Deutschland, Österreich und in die Schweiz.' })).status).toBe(201)
+    expect((await owner.request('POST', '/api/settings/blocking/ranges', { range: '192.0.2.0/24' })).status).toBe(201)
+    const visitor = await VisitorClient.create(srv.url)
+    const r = await visitor.request('POST', '/api/widget/messages', { body: 'Wo bleibt meine Bestellung?', clientId: cid() })
+    expect(r.status).toBe(201)
+    threadId = r.body.conversationId ?? r.body.message?.conversationId
+    expect((await owner.request('PATCH', `/api/visitors/${visitor.id}`, { email: 'alzbeta.novakova-dvorakova.von.hohenzollern@example.com' })).status).toBe(200)
+  })
+
+  for (const lang of LANGUAGES) {
+    it(`fits every settings page and a thread with a long address on the screen in ${lang}`, async () => {
+      expect((await owner.request('PATCH', `/api/agents/${ownerId}`, { language: lang })).status).toBe(200)
+      const phone = await open(lang, 360, 740)
+      // The laptop width in the languages whose words are longest (the agents' table lost its
+      // last column in German); the phone in every language.
+      const laptop = LONGEST.includes(lang) ? await open(lang, 1366, 768) : null
+      const wideness = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth)
+      const screens = laptop ? ([[phone, 360], [laptop, 1366]] as const) : ([[phone, 360]] as const)
+      for (const name of PAGES) {
+        for (const [page, width] of screens) {
+          await page.goto(`${srv.url}/#/${name}`)
+          await page.locator('main.page h1').first().waitFor()
+          await page.waitForTimeout(200)
+          // The whole page never pans sideways (a table's screen-reader-only header text escaped its scroller).
+          expect({ lang, name, width, scrollWidth: await wideness(page) }).toEqual({ lang, name, width, scrollWidth: width })
+          expect({ lang, name, width, clipped: escaping(await clippedText(page)) }).toEqual({ lang, name, width, clipped: [] })
+        }
+      }
+      // On a laptop the agents' table needs no sideways scrolling, long names and all.
+      if (laptop) {
+        await laptop.goto(`${srv.url}/#/agents`)
+        await laptop.locator('parley-agents-page table').waitFor()
+        expect({ lang, scrolls: await laptop.locator('parley-agents-page .table-wrap').evaluate((w) => w.scrollWidth > w.clientWidth) }).toEqual({ lang, scrolls: false })
+      }
+      // A thread whose visitor has a long e-mail address: the header keeps to the phone's width.
+      await phone.goto(`${srv.url}/#/c/${threadId}`)
+      await waitForText(phone.locator('parley-thread header'), t(lang, 'thread.nobody'))
+      expect({ lang, scrollWidth: await wideness(phone) }).toEqual({ lang, scrollWidth: 360 })
+      expect({ lang, clipped: await clippedText(phone) }).toEqual({ lang, clipped: [] })
+      await phone.screenshot({ path: screenshotPath(`i18n-dashboard-${lang}-360-thread-long-address`) })
+    }, 90_000)
+  }
+})
+
+const t = (lang: Language, key: keyof (typeof CATALOGS)['en']) => CATALOGS[lang][key]

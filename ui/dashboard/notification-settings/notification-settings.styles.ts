@@ -4,6 +4,8 @@ export const notificationStyles = css`
   /* Two cards (e-mail notifications, and the owner's waiting times) in one grid cell of the page. */
   :host {
     display: grid;
+    /* No wider than the page's column (an auto track grew to its widest line on a phone). */
+    grid-template-columns: minmax(0, 1fr);
     gap: var(--p-space-5);
   }
   .card-body {

@@ -51,7 +51,7 @@ export class ParleyRecordingSettings extends StoreElement {
       }
       .numbers {
         display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr));
+        grid-template-columns: repeat(auto-fit, minmax(min(16rem, 100%), 1fr));
         gap: var(--p-space-3);
       }
       .numbers input {

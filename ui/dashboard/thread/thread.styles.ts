@@ -43,8 +43,13 @@ export const threadStyles = css`
     display: flex;
     flex-wrap: wrap;
   }
+  /* A long e-mail address (or group name) ends in an ellipsis instead of pushing the header, and
+     with it the whole thread, past a phone's edge. */
   .sub span {
     white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    max-width: 100%;
   }
   /* The dot ends the item before it, so a wrapped line never starts with one. */
   .sub span:not(:last-child)::after {

@@ -302,7 +302,7 @@ export class ParleyThread extends StoreElement {
           <span class="badge ${c.status}">${c.status === 'open' ? t('status.open') : t('status.resolved')}</span></h2>
         <div class="sub">
           <span>${channel}</span>
-          ${c.visitor.email ? html`<span>${c.visitor.email}</span>` : nothing}
+          ${c.visitor.email ? html`<span title=${c.visitor.email}>${c.visitor.email}</span>` : nothing}
           ${c.group ? html`<span data-group>${t('thread.group')}: ${c.group.name}</span>` : nothing}
         </div>
         <parley-tag-picker class="tags" .conversation=${c}></parley-tag-picker>

@@ -1,4 +1,4 @@
-// The widget in each of its six languages, on a desktop (1280 px) and on a phone (390 px), in a
+// The widget in each of its six languages, on a desktop (1280 px) and on a phone (360 px), in a
 // real Chromium against a real Parley: the offline form with its validation messages (the longest
 // texts) while nobody is online, then a conversation with an agent's reply. The browser's locale
 // picks the language, as it does for a visitor; no text may be clipped, cut off or overlapping,
@@ -15,7 +15,7 @@ import { LANGUAGES, STRINGS, type Language } from './index.ts'
 const LOCALES: Record<Language, string> = { en: 'en-GB', cs: 'cs-CZ', de: 'de-AT', es: 'es-MX', hu: 'hu-HU', pl: 'pl-PL' }
 const SIZES = [
   { name: '1280', width: 1280, height: 800 },
-  { name: 'narrow', width: 390, height: 760 },
+  { name: 'narrow', width: 360, height: 740 },
 ]
 const TEST_MS = 60_000
 
@@ -66,12 +66,31 @@ async function conversation(agent: TestSocket, lang: Language, size: (typeof SIZ
   await page.locator('parley-chat textarea').fill(body)
   await page.keyboard.press('Enter')
   const seen = await agent.waitFor('message', (f) => f.message.body === body, 10_000, from)
-  const reply = `${s.replyTime} (${lang})`
-  agent.send({ type: 'message.send', clientId: cid(), conversationId: seen.conversation.id, body: reply })
+  // Long enough to fill the list, so that the file lands at the edge of what shows.
+  const reply = `${Array(12).fill(s.replyTime).join(' ')} (${lang})`
+  // The reply carries a file: it draws itself (its own element) after the list has scrolled.
+  const upload = await fetch(`${srv.url}/api/conversations/${seen.conversation.id}/uploads`, {
+    method: 'POST',
+    headers: { origin: srv.url, cookie: owner.cookie, 'x-csrf-token': owner.csrf, 'content-type': 'application/pdf', 'x-filename': encodeURIComponent('Rücksendeformular_Bestellung_2027-000123456789.pdf') },
+    body: new Uint8Array(2048),
+  })
+  expect(upload.status).toBe(201)
+  const file = (await upload.json()) as { id: string }
+  agent.send({ type: 'message.send', clientId: cid(), conversationId: seen.conversation.id, body: reply, attachmentIds: [file.id] })
   await bubbles(page, 'agent').filter({ hasText: reply }).waitFor({ timeout: 10_000 })
+  await page.locator('parley-chat parley-chat-file').waitFor({ timeout: 10_000 })
   await page.locator('parley-chat .row.visitor .state', { hasText: s.delivered }).waitFor({ timeout: 10_000 })
   await settled(page)
   await page.screenshot({ path: screenshotPath(`i18n-widget-${lang}-${size.name}-chat`) })
+  // The visitor was reading at the end: the newest message, its file included, is in view, not
+  // half under the composer.
+  const hidden = await page.locator('parley-chat').evaluate((host) => {
+    const list = host.shadowRoot!.querySelector('.scroll')!.getBoundingClientRect()
+    const files = [...host.shadowRoot!.querySelectorAll('parley-chat-file')]
+    const last = files.at(-1)!.getBoundingClientRect()
+    return Math.max(0, Math.round(last.bottom - list.bottom))
+  })
+  expect({ lang, size: size.name, fileHiddenPx: hidden }).toEqual({ lang, size: size.name, fileHiddenPx: 0 })
   expect({ lang, size: size.name, clipped: await clippedText(page, 'parley-chat') }).toEqual({ lang, size: size.name, clipped: [] })
   expect(errors).toEqual([])
   await context.close()
