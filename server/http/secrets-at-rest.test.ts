@@ -73,30 +73,45 @@ describe('secrets at rest', () => {
     srv = await startTestServer({ secretKey: newKey }, db)
   }, 60_000)
 
-  it("stores a webhook's signing secret sealed, and seals it again with a rotated key", async () => {
+  it("stores a webhook's signing secret and its URL sealed, and seals them again with a rotated key", async () => {
     const hookDb = await createTestDb()
     let hookSrv = await startTestServer({}, hookDb)
     try {
       const o = new AgentClient(hookSrv.url)
       await o.setup('owner@example.com', 'a long owner password 42')
-      const created = await o.request('POST', '/api/settings/webhooks', { url: 'https://example.com/hook', events: ['message.created'] })
+      // A chat service's incoming-hook address: its path is the token that lets anyone post.
+      const hookUrl = 'https://hooks.example.com/services/T0001/B0002/xoxb-path-token-123'
+      const created = await o.request('POST', '/api/settings/webhooks', { url: hookUrl, events: ['message.created'] })
       expect(created.status).toBe(201)
+      expect(created.body.url).toBe(hookUrl)
       const secret = created.body.secret as string
-      const stored = async () => (await hookDb.sql<{ secret: string }[]>`select secret from webhooks`)[0]!.secret
+      const row = async () => (await hookDb.sql<{ secret: string; url: string }[]>`select secret, url from webhooks`)[0]!
+      const stored = async () => (await row()).secret
       const before = await stored()
       expect(before).toStartWith('enc:v1:')
       expect(before).not.toContain(secret)
+      expect((await row()).url).toStartWith('enc:v1:')
+      expect(JSON.stringify(await hookDb.sql`select * from webhooks`)).not.toContain('path-token')
+      // The owner sees it as entered, and a change is sealed too.
+      expect((await o.request('GET', '/api/settings/webhooks')).body.webhooks[0].url).toBe(hookUrl)
+      const moved = `${hookUrl}-rotated`
+      expect((await o.request('PATCH', `/api/settings/webhooks/${created.body.id}`, { url: moved })).body.url).toBe(moved)
+      expect((await row()).url).toStartWith('enc:v1:')
+      // One stored in the clear by an earlier version is sealed at the next start.
+      await hookDb.sql`update webhooks set url = ${moved}`
 
       const oldKey = process.env.PARLEY_SECRET_KEY!
       const newKey = `${oldKey} for webhooks`
       await hookSrv.stop()
       hookSrv = await startTestServer({ secretKey: newKey, previousSecretKeys: [oldKey] }, hookDb)
       expect(await stored()).not.toBe(before)
+      expect((await row()).url).toStartWith('enc:v1:')
       await hookSrv.stop()
       hookSrv = await startTestServer({ secretKey: newKey }, hookDb)
       const again = new AgentClient(hookSrv.url)
       await again.login('owner@example.com', 'a long owner password 42')
       expect((await again.request('GET', `/api/settings/webhooks/${created.body.id}/secret`)).body.secret).toBe(secret)
+      expect((await again.request('GET', '/api/settings/webhooks')).body.webhooks[0].url).toBe(moved)
     } finally {
       await hookSrv.stop()
       await hookDb.drop()

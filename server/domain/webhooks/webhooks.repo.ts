@@ -5,8 +5,10 @@ import type { DeliveryRow, WebhookEvent } from './webhooks.types.ts'
 
 export interface WebhookRow {
   id: string
+  /** Sealed (shared/secrets.ts), as the secret is. */
   url: string
   events: WebhookEvent[]
+  /** Sealed. */
   secret: string
   active: boolean
   createdAt: Date
@@ -45,8 +47,8 @@ export async function deleteWebhook(db: Db, id: string): Promise<boolean> {
   return (await db`delete from webhooks where id = ${id} returning 1`).length > 0
 }
 
-export async function resealSecret(db: Db, id: string, secret: string): Promise<void> {
-  await db`update webhooks set secret = ${secret} where id = ${id}`
+export async function resealSecrets(db: Db, id: string, sealed: { secret: string; url: string }): Promise<void> {
+  await db`update webhooks set secret = ${sealed.secret}, url = ${sealed.url} where id = ${id}`
 }
 
 /** The active webhooks and the events each wants. */
@@ -66,9 +68,9 @@ export async function listDeliveries(db: Db, webhookId: string, limit: number): 
     select * from webhook_deliveries where webhook_id = ${webhookId} order by created_at desc, id desc limit ${limit}`
 }
 
-export async function claimDue(tx: TxSql): Promise<(DeliveryRow & { url: string; sealedSecret: string }) | null> {
-  const [row] = await tx<(DeliveryRow & { url: string; sealedSecret: string })[]>`
-    select d.*, w.url, w.secret as sealed_secret
+export async function claimDue(tx: TxSql): Promise<(DeliveryRow & { sealedUrl: string; sealedSecret: string }) | null> {
+  const [row] = await tx<(DeliveryRow & { sealedUrl: string; sealedSecret: string })[]>`
+    select d.*, w.url as sealed_url, w.secret as sealed_secret
     from webhook_deliveries d join webhooks w on w.id = d.webhook_id
     where d.status = 'queued' and d.next_attempt_at <= now()
     order by d.next_attempt_at, d.id limit 1

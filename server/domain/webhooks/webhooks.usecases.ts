@@ -1,4 +1,4 @@
-// Outgoing webhooks: the owner's receivers (URL, events, a signing secret stored sealed), the
+// Outgoing webhooks: the owner's receivers (URL and signing secret stored sealed, events), the
 // deliveries events turn into (stored rows, so none is lost to a restart), and the delivery log.
 // Calling a receiver is the job's business (jobs/webhooks.ts); this module decides what is sent.
 import type { Db, Sql, TxSql } from '../../db/client.ts'
@@ -32,7 +32,16 @@ const ownerOnly = (actor: Actor) => {
   if (actor.role !== 'owner') throw new AppError('settings.forbidden', 403, 'only the owner can manage webhooks')
 }
 const notFound = () => new AppError('webhook.not_found', 404, 'webhook not found')
-const view = (r: repo.WebhookRow): WebhookView => ({ id: r.id, url: r.url, events: r.events, active: r.active, createdAt: r.createdAt, updatedAt: r.updatedAt })
+// The URL is stored sealed, as the secret is: a receiver's address often carries its own token
+// (`https://hooks.example.com/services/T0/B0/xyz`). The owner sees it as entered.
+const view = (deps: Pick<WebhookDeps, 'secrets'>, r: repo.WebhookRow): WebhookView => ({
+  id: r.id,
+  url: deps.secrets.open(r.url),
+  events: r.events,
+  active: r.active,
+  createdAt: r.createdAt,
+  updatedAt: r.updatedAt,
+})
 
 function url(deps: WebhookDeps, raw: string): string {
   const u = checkUrl(raw)
@@ -81,7 +90,7 @@ async function found(deps: WebhookDeps, id: string): Promise<repo.WebhookRow> {
 
 export async function listWebhooks(deps: WebhookDeps, actor: Actor): Promise<WebhookView[]> {
   ownerOnly(actor)
-  return (await repo.listWebhooks(deps.sql)).map(view)
+  return (await repo.listWebhooks(deps.sql)).map((r) => view(deps, r))
 }
 
 /** A new receiver; its signing secret is in this answer (and can be shown again by the owner). */
@@ -91,22 +100,22 @@ export async function createWebhook(deps: WebhookDeps, actor: Actor, input: { ur
   const ev = events(input.events)
   if ((await repo.listWebhooks(deps.sql)).length >= MAX_WEBHOOKS) throw new AppError('webhook.too_many', 409, `at most ${MAX_WEBHOOKS} webhooks`)
   const secret = `whsec_${newSecret()}`
-  const row = await repo.insertWebhook(deps.sql, { id: newId(), url: u, events: ev, secret: deps.secrets.seal(secret), createdBy: actor.id })
+  const row = await repo.insertWebhook(deps.sql, { id: newId(), url: deps.secrets.seal(u), events: ev, secret: deps.secrets.seal(secret), createdBy: actor.id })
   changed(deps)
-  return { ...view(row), secret }
+  return { ...view(deps, row), secret }
 }
 
 export async function updateWebhook(deps: WebhookDeps, actor: Actor, id: string, patch: { url?: string; events?: string[]; active?: boolean }): Promise<WebhookView> {
   ownerOnly(actor)
   await found(deps, id)
   const row = await repo.updateWebhook(deps.sql, id, {
-    ...(patch.url !== undefined ? { url: url(deps, patch.url) } : {}),
+    ...(patch.url !== undefined ? { url: deps.secrets.seal(url(deps, patch.url)) } : {}),
     ...(patch.events !== undefined ? { events: events(patch.events) } : {}),
     ...(patch.active !== undefined ? { active: patch.active } : {}),
   })
   if (!row) throw notFound()
   changed(deps)
-  return view(row)
+  return view(deps, row)
 }
 
 export async function deleteWebhook(deps: WebhookDeps, actor: Actor, id: string): Promise<void> {
@@ -130,8 +139,11 @@ export async function webhookDeliveries(deps: WebhookDeps, actor: Actor, id: str
 export async function resealWebhookSecrets(deps: Pick<WebhookDeps, 'sql' | 'secrets'>): Promise<number> {
   let n = 0
   for (const w of await repo.listWebhooks(deps.sql)) {
-    if (!deps.secrets.needsReseal(w.secret)) continue
-    await repo.resealSecret(deps.sql, w.id, deps.secrets.seal(deps.secrets.open(w.secret)))
+    const reseal = (stored: string) => (deps.secrets.needsReseal(stored) ? deps.secrets.seal(deps.secrets.open(stored)) : null)
+    const secret = reseal(w.secret)
+    const url = reseal(w.url)
+    if (secret === null && url === null) continue
+    await repo.resealSecrets(deps.sql, w.id, { secret: secret ?? w.secret, url: url ?? w.url })
     n++
   }
   return n
@@ -192,8 +204,8 @@ export async function sendTest(deps: WebhookDeps, actor: Actor, webhookId: strin
 export async function claimDueDelivery(deps: { secrets: SecretBox }, tx: TxSql): Promise<DueDelivery | null> {
   const row = await repo.claimDue(tx)
   if (!row) return null
-  const { sealedSecret, ...rest } = row
-  return { ...rest, secret: deps.secrets.open(sealedSecret) }
+  const { sealedSecret, sealedUrl, ...rest } = row
+  return { ...rest, url: deps.secrets.open(sealedUrl), secret: deps.secrets.open(sealedSecret) }
 }
 
 export const deliverySent = (db: Db, id: string, status: number, body: string) => repo.markSent(db, id, status, body)
