@@ -4,6 +4,7 @@ import type { EventBus } from '../../events/bus.ts'
 import { AppError, isUniqueViolation } from '../../shared/errors.ts'
 import { isUuid, newId, newSecret, hashSecret } from '../../shared/ids.ts'
 import * as v from '../shared/validate.ts'
+import { maskCardNumbers } from '../privacy/privacy.rules.ts'
 import * as repo from './agents.repo.ts'
 import { passwordProblem } from './password-policy.ts'
 import { hashPassword, needsRehash, PasswordGateFullError, verifyPassword } from './password-gate.ts'
@@ -63,7 +64,7 @@ export async function createOwner(deps: AgentDeps, input: NewAgentInput): Promis
   // Once set up, the answer is that, whatever the form held.
   if (!(await setupNeeded(deps))) throw done()
   const email = v.email(input.email)
-  const name = v.text(input.name, 'name', 100)
+  const name = maskCardNumbers(v.text(input.name, 'name', 100))
   const passwordHash = await hashPassword(acceptablePassword(input.password, { email, name }))
   const language = v.language(input.language ?? 'en')
   try {
@@ -109,7 +110,7 @@ export async function createAgent(
     throw new AppError('request.invalid_role', 400, 'role must be "full" or "limited"', { field: 'role' })
   }
   const email = v.email(input.email)
-  const name = v.text(input.name, 'name', 100)
+  const name = maskCardNumbers(v.text(input.name, 'name', 100))
   const passwordHash = await hashPassword(acceptablePassword(input.password, { email, name }))
   const language = v.language(input.language ?? 'en')
   try {
@@ -178,7 +179,7 @@ export async function updateAgent(
   const target = await repo.findAgentById(deps.sql, id)
   if (!target) throw notFound()
   const patch: Parameters<typeof repo.updateAgent>[2] = {}
-  if (input.name !== undefined) patch.name = v.text(input.name, 'name', 100)
+  if (input.name !== undefined) patch.name = maskCardNumbers(v.text(input.name, 'name', 100))
   if (input.language !== undefined) patch.language = v.language(input.language)
   if (input.password !== undefined) {
     // Changing one's own password asks for the current one: a session left open on a shared

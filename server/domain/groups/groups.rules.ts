@@ -1,5 +1,6 @@
 // What a group's key and name may be; pure.
 import { AppError } from '../../shared/errors.ts'
+import { maskCardNumbers } from '../privacy/privacy.rules.ts'
 
 export const GROUP_KEY = /^[a-z0-9][a-z0-9_-]{0,39}$/
 export const GROUP_NAME_MAX = 60
@@ -17,5 +18,6 @@ export function groupName(raw: string): string {
   if (name.length === 0 || name.length > GROUP_NAME_MAX || /[\p{Cc}\p{Cf}]/u.test(name)) {
     throw new AppError('group.invalid_name', 400, `a group's name is 1 to ${GROUP_NAME_MAX} characters of text`, { field: 'name' })
   }
-  return name
+  // free text an agent typed: a card number in it is masked like anywhere else
+  return maskCardNumbers(name)
 }

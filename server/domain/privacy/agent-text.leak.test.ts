@@ -1,6 +1,7 @@
 // What agents type outside the chat is free text too: a block's reason ("chargeback, card 4111 …"),
 // a saved search (its name, and the words searched for), the widget's greeting and offline
-// message, an API key's name. A card number in any of them is masked before it is stored or shown.
+// message, an API key's name, a tag's or a group's name, an agent's display name. A card number in
+// any of them is masked before it is stored or shown.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { AgentClient, VisitorClient, cid, startWithOwner, type TestServer } from '../../testing/harness.ts'
 
@@ -54,6 +55,20 @@ describe('card numbers in what agents type outside the chat', () => {
     expect(r.status).toBe(201)
     expect(r.body.name).toBe('shop ••••••••••••1111')
     const stored = JSON.stringify([(await owner.request('GET', '/api/settings/api-keys')).body, await srv.db.sql`select name from api_keys`])
+    expect(stored).not.toMatch(CLEAR)
+  })
+
+  it("masks them in a tag's and a group's name and an agent's display name", async () => {
+    const tag = await owner.request('POST', '/api/tags', { name: 'paid 4111 1111 1111 1111', color: 'red' })
+    expect(tag.status).toBe(201)
+    expect(tag.body.name).toBe('paid •••• •••• •••• 1111')
+    const group = await owner.request('POST', '/api/groups', { key: 'cards', name: 'Cards 5555 5555 5555 4444' })
+    expect(group.status).toBe(201)
+    expect(group.body.name).toBe('Cards •••• •••• •••• 4444')
+    const agent = await owner.request('POST', '/api/agents', { email: 'typo@example.com', name: 'Jan 4012 8888 8888 1881', password: 'a long agent password 7', role: 'full' })
+    expect(agent.status).toBe(201)
+    expect(agent.body.name).toBe('Jan •••• •••• •••• 1881')
+    const stored = JSON.stringify([await srv.db.sql`select name from tags`, await srv.db.sql`select name from groups`, await srv.db.sql`select name from agents`])
     expect(stored).not.toMatch(CLEAR)
   })
 })

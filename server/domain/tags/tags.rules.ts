@@ -1,5 +1,6 @@
 // What a tag's name and colour may be; pure, so the HTTP layer and the tests share one rule.
 import { AppError } from '../../shared/errors.ts'
+import { maskCardNumbers } from '../privacy/privacy.rules.ts'
 import { TAG_COLORS, type TagColor } from './tags.types.ts'
 
 export const TAG_NAME_MAX = 40
@@ -10,7 +11,8 @@ export function tagName(raw: string): string {
   if (name.length === 0 || name.length > TAG_NAME_MAX || /[\p{Cc}\p{Cf}]/u.test(name)) {
     throw new AppError('tag.invalid_name', 400, `a tag's name is 1 to ${TAG_NAME_MAX} characters of text`, { field: 'name' })
   }
-  return name
+  // free text an agent typed: a card number in it is masked like anywhere else
+  return maskCardNumbers(name)
 }
 
 export function tagColor(raw: string): TagColor {
