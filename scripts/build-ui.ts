@@ -38,8 +38,9 @@ export const BUNDLES: Bundle[] = [
  * snapshot cheaper without changing what it records. The snapshot is one long task on the
  * visitor's page, proportional to the page's nodes; on a 9,000-node page on this project's machine
  * it took 240–280 ms. Each change was measured alone in Chromium (`record()` on that page, medians
- * of 5 loads by turns; docs/benchmarks.md, session 16). The build stops when a text is not found,
- * so an rrweb upgrade is looked at again.
+ * of 5 loads by turns; docs/benchmarks.md, session 16). One more keeps it working under a site's
+ * strict Content-Security-Policy. The build stops when a text is not found, so an rrweb upgrade is
+ * looked at again.
  */
 const RRWEB_RECORD_PATCHES: { why: string; find: string; replace: string }[] = [
   {
@@ -79,6 +80,16 @@ const RRWEB_RECORD_PATCHES: { why: string; find: string; replace: string }[] = [
     why: 'block class looked for only on elements with a class',
     find: '      if (element.classList.contains(blockClass)) {',
     replace: '      if (element.hasAttribute("class") && element.classList.contains(blockClass)) {',
+  },
+  {
+    // Not a patch for speed: on a site whose Content-Security-Policy has no 'unsafe-inline' in
+    // style-src, setting a style attribute is blocked even on this detached element, and each of
+    // the page's own style changes made a CSP violation (a console error, and a report to the
+    // site's report-uri) and an old style of nothing. The CSSOM is not restricted and parses the
+    // same text the same way.
+    why: 'old inline style read through the CSSOM',
+    find: 'old.setAttribute("style", m.oldValue);',
+    replace: 'old.style.cssText = m.oldValue;',
   },
   {
     // A custom element's name always holds a hyphen; `customElements.get` of any other name is

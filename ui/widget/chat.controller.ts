@@ -109,6 +109,11 @@ export class ChatController implements ReactiveController {
   /** Whether Parley can e-mail the visitor a reply (SMTP is set up): the offline form promises it only then. */
   canEmail = true
   configLoaded = false
+  /**
+   * Whether the last settings request was answered. When Parley was unreachable as the page
+   * loaded, the widget shows its defaults (online, our colour); the next hello asks again.
+   */
+  private configFresh = false
   /** #16 ratings: whether a resolved conversation asks for a rating, and on which scale. */
   ratingMode: 'thumbs' | 'stars' | 'off' = 'off'
   /** Groups (#16): the owner lets the visitor choose one before the first message (prechat). */
@@ -353,6 +358,7 @@ export class ChatController implements ReactiveController {
       }
       if (!res.ok) throw new Error(String(res.status))
       this.configRetries = 0
+      this.configFresh = true
       const body = (await res.json()) as { appearance?: Partial<Appearance>; online?: boolean; canEmail?: boolean }
       const a = body.appearance ?? {}
       this.appearance = {
@@ -572,6 +578,7 @@ export class ChatController implements ReactiveController {
    */
   private async onHello(current: () => boolean, hello?: ServerFrame): Promise<void> {
     if (this.blocked) this.setBlocked(false)
+    if (!this.configFresh) void this.loadConfig()
     // Another user signed in on this browser in another tab (identify moved the token): the
     // server closed this socket, and it is back as them. What it showed was the one before's.
     const who = hello?.type === 'hello' ? hello.id : undefined

@@ -1,7 +1,7 @@
 // The tiny script the embed snippet loads (budget: 3 KB gzipped). It never blocks the page: it
-// adds <parley-chat> once the body exists, loads the chat bundle as an async module, and when
-// the element is defined, replays the calls queued in `parley.q` by the snippet's stub and
-// routes later `parley(...)` calls straight to the widget.
+// adds <parley-chat> (beside <body>) once the body exists, loads the chat bundle as an async
+// module, and when the element is defined, replays the calls queued in `parley.q` by the
+// snippet's stub and routes later `parley(...)` calls straight to the widget.
 type Call = ArrayLike<unknown>
 type Stub = ((...args: unknown[]) => void) & { q?: Call[]; loaded?: boolean }
 
@@ -30,7 +30,10 @@ function mount(): void {
   stub.loaded = true
   const el = document.createElement('parley-chat') as ParleyElement
   el.setAttribute('server', server)
-  document.body.appendChild(el)
+  // Beside <body>, not in it: a site that transforms or filters its body (smooth-scroll and page
+  // transition libraries do) makes the body the box of every position: fixed element inside it,
+  // and the launcher would sit at the end of a long page instead of in the window's corner.
+  document.documentElement.appendChild(el)
   const bundle = document.createElement('script')
   bundle.type = 'module'
   bundle.async = true

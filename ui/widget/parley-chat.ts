@@ -344,6 +344,14 @@ export class ParleyChat extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    // The site's colour through the CSSOM: a site whose Content-Security-Policy has no
+    // 'unsafe-inline' in style-src blocks style attributes (the widget lost its colour), never this.
+    const root = this.renderRoot.querySelector<HTMLElement>('.root')
+    if (root && this.chat) {
+      const accent = this.chat.appearance.color
+      root.style.setProperty('--p-accent', accent)
+      root.style.setProperty('--p-on-accent', onColor(accent))
+    }
     if (this.visible) this.chat?.markRead()
     const messages = this.renderRoot.querySelector('.scroll .messages')
     if (messages !== this.followed) {
@@ -443,13 +451,15 @@ export class ParleyChat extends LitElement {
     // Blocked (#16): no chat at all, and nothing that says why.
     if (!c || !c.configLoaded || c.blocked) return nothing
     const t = this.strings
-    const accent = c.appearance.color
     const unread = this.open ? 0 : c.unread
     const label = unread ? `${t.openChat}, ${t.unread(unread)}` : t.openChat
+    // dir: the widget's six languages are written left to right, also on a right-to-left page
+    // (`direction` is inherited through the shadow root and `all: initial` does not reset it).
+    // Its colours are set in updated(), not in a style attribute.
     return html`<div
       class="root ${c.appearance.position}"
       lang=${this.lang2}
-      style="--p-accent:${accent};--p-on-accent:${onColor(accent)}"
+      dir="ltr"
       @keydown=${this.onKeydown}
       @pointerdown=${unlockChime}
     >
