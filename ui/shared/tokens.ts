@@ -34,6 +34,8 @@ export const tokens = css`
     --p-away: #f59e0b;
     --p-offline: #9ca3af;
     --p-focus: 0 0 0 3px rgba(79, 70, 229, 0.35);
+    /* The same ring on the dark top bar (#111827), where the pale one all but vanished: 3:1 and more. */
+    --p-focus-dark: 0 0 0 2px #a5b4fc;
     --p-radius-s: 6px;
     --p-radius: 10px;
     --p-radius-l: 14px;

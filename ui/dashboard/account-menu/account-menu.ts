@@ -58,6 +58,9 @@ export class ParleyAccountMenu extends StoreElement {
         border-radius: var(--p-radius-s);
         cursor: pointer;
       }
+      .trigger:focus-visible {
+        box-shadow: var(--p-focus-dark);
+      }
       .trigger:hover {
         background: rgba(255, 255, 255, 0.08);
       }

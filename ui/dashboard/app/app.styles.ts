@@ -47,6 +47,32 @@ export const appStyles = css`
     font-weight: 500;
     white-space: nowrap;
   }
+  .skip {
+    position: absolute;
+    left: var(--p-space-2);
+    top: -60px;
+    z-index: 100;
+    padding: 8px 12px;
+    background: var(--p-surface);
+    color: var(--p-text);
+    border-radius: var(--p-radius-s);
+    font-weight: 600;
+    text-decoration: none;
+  }
+  .skip:focus {
+    top: 8px;
+  }
+  main:focus {
+    outline: none;
+    box-shadow: none;
+  }
+  .top a:focus-visible {
+    box-shadow: var(--p-focus-dark);
+  }
+  /* Inside the link: the navigation clips what overflows it (it measures itself to fit). */
+  .top nav a:focus-visible {
+    box-shadow: inset var(--p-focus-dark);
+  }
   nav.compact a span {
     display: none;
   }

@@ -288,6 +288,18 @@ export class ParleyApp extends LitElement {
     this.route = { page: 'inbox', id: null }
   }
 
+  /**
+   * The skip link: past the navigation (ten links for the owner), the status and the account menu,
+   * to the page itself. The address is the route, so the link moves focus rather than going anywhere.
+   */
+  private skipToMain(e: Event) {
+    e.preventDefault()
+    const main = this.renderRoot.querySelector<HTMLElement>('main')
+    if (!main) return
+    main.tabIndex = -1
+    main.focus()
+  }
+
   private nav() {
     const t = this.session.t
     const me = this.session.me
@@ -295,6 +307,7 @@ export class ParleyApp extends LitElement {
     const link = (href: string, active: boolean, icon: unknown, label: string) =>
       html`<a href=${href} aria-current=${active ? 'page' : 'false'} title=${label} aria-label=${label}>${icon}<span>${label}</span></a>`
     return html`<header class="top">
+      <a class="skip" href="#/" data-action="skip" @click=${this.skipToMain}>${t('nav.skip')}</a>
       <a class="brand" href="#/" aria-label="Parley">${logoIcon(24)}<span>Parley</span></a>
       <nav aria-label=${t('nav.label')}>
         ${link('#/', r.page === 'inbox', chatIcon(), t('nav.conversations'))}
@@ -333,7 +346,7 @@ export class ParleyApp extends LitElement {
     return html`<main class=${cls}>
       <h1 class="sr-only">${this.session.t('nav.conversations')}</h1>
       <parley-conversation-list></parley-conversation-list>
-      <parley-thread ?narrow=${this.narrow}></parley-thread>
+      <parley-thread ?narrow=${this.narrow} ?panel-open=${this.panelOpen}></parley-thread>
       <div class="scrim" @click=${() => (this.panelOpen = false)}></div>
       ${selected ? html`<parley-visitor-panel aria-label=${this.session.t('visitor.title')}></parley-visitor-panel>` : nothing}
     </main>`

@@ -1,4 +1,4 @@
-import { html, nothing } from 'lit'
+import { html, nothing, type PropertyValues } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import { StoreElement } from '../context.ts'
 import type { StoreName } from '../stores/store.ts'
@@ -66,6 +66,17 @@ export class ParleyConversationList extends StoreElement {
     this.now = Date.now()
     this.actionError = ''
     this.undo = null
+  }
+
+  /**
+   * The search form moves between the Resolved list and the results (two templates): moving an
+   * element takes focus from it, so running a search by Enter left the keyboard on the page's
+   * body. Whatever had focus in the form gets it back.
+   */
+  protected override update(changed: PropertyValues): void {
+    const focused = this.searchPanel.shadowRoot?.activeElement as HTMLElement | null | undefined
+    super.update(changed)
+    if (focused?.isConnected && this.searchPanel.shadowRoot?.activeElement !== focused) focused.focus()
   }
 
   override connectedCallback(): void {

@@ -100,6 +100,7 @@ export const cs: Catalog<Key> = {
   'nav.conversations': 'Konverzace',
   'nav.email': 'E-mail',
   'nav.label': 'Hlavní nabídka',
+  'nav.skip': 'Přeskočit na hlavní obsah',
   'nav.widget': 'Chatovací okno',
 
   'notify.title': '{name}: nová zpráva',

@@ -100,6 +100,7 @@ export const de: Catalog<Key> = {
   'nav.conversations': 'Konversationen',
   'nav.email': 'E-Mail',
   'nav.label': 'Hauptmenü',
+  'nav.skip': 'Zum Hauptinhalt springen',
   'nav.widget': 'Chat-Fenster',
 
   'notify.title': 'Neue Nachricht von {name}',

@@ -97,6 +97,7 @@ export const en = {
   'nav.conversations': 'Conversations',
   'nav.email': 'E-mail',
   'nav.label': 'Main',
+  'nav.skip': 'Skip to main content',
   'nav.widget': 'Chat widget',
 
   'notify.title': 'New message from {name}',

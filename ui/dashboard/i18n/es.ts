@@ -100,6 +100,7 @@ export const es: Catalog<Key> = {
   'nav.conversations': 'Conversaciones',
   'nav.email': 'Correo electrónico',
   'nav.label': 'Menú principal',
+  'nav.skip': 'Saltar al contenido principal',
   'nav.widget': 'Ventana de chat',
 
   'notify.title': 'Nuevo mensaje de {name}',

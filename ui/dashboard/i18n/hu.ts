@@ -100,6 +100,7 @@ export const hu: Catalog<Key> = {
   'nav.conversations': 'Beszélgetések',
   'nav.email': 'E-mail',
   'nav.label': 'Főmenü',
+  'nav.skip': 'Ugrás a fő tartalomra',
   'nav.widget': 'Chatablak',
 
   'notify.title': '{name}: új üzenet',

@@ -100,6 +100,7 @@ export const pl: Catalog<Key> = {
   'nav.conversations': 'Rozmowy',
   'nav.email': 'E-mail',
   'nav.label': 'Menu główne',
+  'nav.skip': 'Przejdź do głównej treści',
   'nav.widget': 'Okno czatu',
 
   'notify.title': '{name}: nowa wiadomość',

@@ -71,6 +71,15 @@ export class ParleyLogin extends StoreElement {
     }
   }
 
+  /**
+   * Signing out (or a session ending) removes the control that had focus, and autofocus works
+   * only as a page loads: the e-mail field takes focus when nothing else has it.
+   */
+  protected override firstUpdated(): void {
+    const active = document.activeElement
+    if (!active || active === document.body) this.renderRoot.querySelector<HTMLInputElement>('input[name=email]')?.focus()
+  }
+
   override render() {
     const t = this.t
     return html`

@@ -28,6 +28,10 @@ export class ParleyMentionToasts extends StoreElement {
         gap: var(--p-space-2);
         max-width: min(24rem, calc(100vw - 2rem));
       }
+      section {
+        display: grid;
+        gap: var(--p-space-2);
+      }
       .toast {
         background: #fef9c3;
         border: 1px solid #d97706;
@@ -66,7 +70,8 @@ export class ParleyMentionToasts extends StoreElement {
     if (!this.hasStore || !this.session.me) return nothing
     const t = this.session.t
     const mentions = this.team.mentions
-    if (mentions.length === 0) return nothing
+    // The live region is there before its first toast: one added together with its content is
+    // often not read out at all.
     return html`<section role="status" aria-live="polite" aria-label=${t('note.label')}>
       ${mentions.map(
         ({ note, conversation }) => html`<div class="toast" data-mention=${note.id}>

@@ -12,6 +12,7 @@ import { isLanguage, pickLanguage, translator, type Language } from '../../share
 import { restoreStyles } from '../../shared/recording-styles.ts'
 import { clockTime } from '../format.ts'
 import { replayStyle } from './replay.styles.ts'
+import { REPLAY_ESCAPE } from './escape.ts'
 
 type RrEvent = { type: number; timestamp: number; data: Record<string, unknown> }
 interface Recording {
@@ -37,6 +38,8 @@ const LIVE_DELAY_MS = 8_000
 /** How often the live view checks without a push (a missed push, the visitor having left). */
 const CHECK_MS = 30_000
 const SPEEDS = [1, 2, 4, 8]
+/** How far an arrow key moves along the timeline. */
+const SEEK_STEP_MS = 5_000
 
 const params = new URLSearchParams(location.search)
 const lang: Language = isLanguage(params.get('lang')) ? (params.get('lang') as Language) : pickLanguage(navigator.languages)
@@ -127,6 +130,7 @@ export class ParleyReplay extends LitElement {
     super.connectedCallback()
     void this.load()
     addEventListener('resize', this.fit)
+    addEventListener('keydown', this.onEscape)
   }
 
   override disconnectedCallback(): void {
@@ -134,6 +138,7 @@ export class ParleyReplay extends LitElement {
     cancelAnimationFrame(this.frame)
     this.unfollow()
     removeEventListener('resize', this.fit)
+    removeEventListener('keydown', this.onEscape)
     this.replayer?.destroy()
   }
 
@@ -188,6 +193,9 @@ export class ParleyReplay extends LitElement {
       r.play(0)
       this.playing = true
     }
+    // The recorded page is a picture of the visit, not a page to use: its links and buttons are
+    // no tab stops (the stage is inert), and its frame has a name.
+    this.replayer!.iframe.title = t('replay.recordedPage')
     this.replayer!.on('resize', () => this.fit())
     this.fit()
     const tick = () => {
@@ -272,6 +280,23 @@ export class ParleyReplay extends LitElement {
     }
   }
 
+  /**
+   * Escape pressed here never reaches the dashboard's dialog around this frame: tell it
+   * (visitor-recordings.ts closes the dialog on this message from its own frame).
+   */
+  private onEscape = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape' || e.defaultPrevented || parent === window) return
+    parent.postMessage({ type: REPLAY_ESCAPE }, location.origin)
+  }
+
+  /** The timeline's arrow keys move five seconds, as in a video player (its step is a millisecond). */
+  private onTimelineKey(e: KeyboardEvent): void {
+    const by = { ArrowLeft: -SEEK_STEP_MS, ArrowDown: -SEEK_STEP_MS, ArrowRight: SEEK_STEP_MS, ArrowUp: SEEK_STEP_MS }[e.key]
+    if (by === undefined || this.live) return
+    e.preventDefault()
+    this.seek(this.now + by)
+  }
+
   /** Scales the recorded viewport to the space the page has. */
   private fit = () => {
     const stage = this.querySelector<HTMLElement>('.stage')
@@ -328,6 +353,11 @@ export class ParleyReplay extends LitElement {
   }
 
   override render() {
+    // The frame is a page of its own: it opens with its own level-one heading.
+    return html`<h1 class="sr-only">${t('replay.title')}</h1>${this.body()}`
+  }
+
+  private body() {
     if (this.state === 'loading') return html`<p class="note" role="status">${t('replay.loading')}</p>`
     if (this.state === 'failed') return html`<p class="note" role="alert">${t('replay.failed')}</p>`
     if (this.state === 'empty') return html`<p class="note" role="status">${t('replay.empty')}</p>`
@@ -335,7 +365,7 @@ export class ParleyReplay extends LitElement {
     return html`
       <div class="layout">
         <div class="player">
-          <div class="stage"></div>
+          <div class="stage" inert></div>
           <div class="bar">
             ${this.live
               ? html`<span class="live-badge" data-live>${t('replay.live')}</span><span class="hint">${t('replay.behind')}</span>`
@@ -346,7 +376,7 @@ export class ParleyReplay extends LitElement {
             <div class="timeline" aria-label=${t('replay.timeline')}>
               <input type="range" min="0" max=${Math.max(this.total, 1)} .value=${String(Math.round(this.now))} ?disabled=${this.live}
                 aria-label=${t('replay.timeline')} aria-valuetext=${this.timeText(this.now)}
-                @input=${(e: Event) => this.seek(Number((e.target as HTMLInputElement).value))} />
+                @keydown=${this.onTimelineKey} @input=${(e: Event) => this.seek(Number((e.target as HTMLInputElement).value))} />
               ${this.pages.map(
                 (p) => html`<span class="mark page" style=${`left:${this.pct(p.at)}`} title=${`${t('replay.page')}: ${pathOf(p.href)}`} data-page-mark></span>`,
               )}

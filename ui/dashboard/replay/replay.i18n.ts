@@ -19,6 +19,8 @@ const en = {
   'replay.noMessages': 'No chat messages during this visit.',
   'replay.visitor': 'Visitor',
   'replay.agent': 'Agent',
+  'replay.title': 'Session recording',
+  'replay.recordedPage': "The visitor's page, replayed",
 }
 
 type Key = keyof typeof en
@@ -40,6 +42,8 @@ const cs: Catalog<Key> = {
   'replay.noMessages': 'Během této návštěvy nepadla v chatu žádná zpráva.',
   'replay.visitor': 'Návštěvník',
   'replay.agent': 'Operátor',
+  'replay.title': 'Záznam návštěvy',
+  'replay.recordedPage': 'Stránka návštěvníka v záznamu',
 }
 
 const de: Catalog<Key> = {
@@ -59,6 +63,8 @@ const de: Catalog<Key> = {
   'replay.noMessages': 'Während dieses Besuchs gab es keine Chatnachrichten.',
   'replay.visitor': 'Besucher',
   'replay.agent': 'Agent',
+  'replay.title': 'Sitzungsaufzeichnung',
+  'replay.recordedPage': 'Die Seite des Besuchers in der Wiedergabe',
 }
 
 const es: Catalog<Key> = {
@@ -78,6 +84,8 @@ const es: Catalog<Key> = {
   'replay.noMessages': 'No hubo mensajes de chat durante esta visita.',
   'replay.visitor': 'Visitante',
   'replay.agent': 'Agente',
+  'replay.title': 'Grabación de la sesión',
+  'replay.recordedPage': 'La página del visitante, reproducida',
 }
 
 const hu: Catalog<Key> = {
@@ -97,6 +105,8 @@ const hu: Catalog<Key> = {
   'replay.noMessages': 'A látogatás alatt nem volt csevegőüzenet.',
   'replay.visitor': 'Látogató',
   'replay.agent': 'Ügynök',
+  'replay.title': 'Munkamenet-felvétel',
+  'replay.recordedPage': 'A látogató oldala visszajátszva',
 }
 
 const pl: Catalog<Key> = {
@@ -116,6 +126,8 @@ const pl: Catalog<Key> = {
   'replay.noMessages': 'Podczas tej wizyty nie było wiadomości na czacie.',
   'replay.visitor': 'Odwiedzający',
   'replay.agent': 'Agent',
+  'replay.title': 'Nagranie sesji',
+  'replay.recordedPage': 'Strona odwiedzającego w odtworzeniu',
 }
 
 export const REPLAY_CATALOGS: Record<Language, Catalog<Key>> = { en, cs, de, es, hu, pl }

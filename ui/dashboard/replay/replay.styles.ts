@@ -3,6 +3,7 @@ export const replayStyle = `
 *{box-sizing:border-box}
 html,body{margin:0;height:100%;font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#111827;background:#f6f7f9}
 parley-replay{display:block;height:100%}
+.sr-only{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip-path:inset(50%);white-space:nowrap;border:0}
 .note{margin:0;padding:48px 24px;text-align:center;color:#4b5563}
 .layout{display:grid;grid-template-columns:minmax(0,1fr) 280px;height:100%}
 .player{display:grid;grid-template-rows:minmax(0,1fr) auto;min-width:0;min-height:0}
@@ -19,8 +20,9 @@ parley-replay{display:block;height:100%}
 .timeline input{width:100%;margin:0;accent-color:#4f46e5}
 .mark{position:absolute;top:50%;transform:translate(-50%,-50%);pointer-events:auto}
 .mark.page{width:2px;height:16px;background:#9ca3af;pointer-events:none}
-.mark.message{width:12px;height:12px;border-radius:50%;border:2px solid #fff;padding:0;cursor:pointer;box-shadow:0 0 0 1px rgba(0,0,0,.2);background:#4f46e5}
-.mark.message.visitor{background:#059669}
+.mark.message{width:24px;height:24px;border:0;padding:0;cursor:pointer;background:none;border-radius:50%;display:grid;place-items:center;color:#4f46e5}
+.mark.message.visitor{color:#059669}
+.mark.message::before{content:'';width:12px;height:12px;border-radius:50%;border:2px solid #fff;box-shadow:0 0 0 1px rgba(0,0,0,.2);background:currentColor;box-sizing:border-box}
 .field{display:inline-flex;align-items:center;gap:6px;color:#374151}
 .field select{font:inherit;padding:4px 6px;border:1px solid #d1d5db;border-radius:6px;background:#fff}
 .live-badge{display:inline-flex;align-items:center;gap:6px;font-weight:600;color:#b91c1c}
@@ -34,7 +36,8 @@ aside ol{list-style:none;margin:0;padding:0;display:grid;gap:8px}
 aside li button{display:grid;gap:2px;width:100%;text-align:left;font:inherit;color:inherit;padding:8px 10px;border-radius:10px;border:1px solid #e5e7eb;background:#f9fafb;cursor:pointer}
 aside li.visitor button{background:#ecfdf5;border-color:#a7f3d0}
 aside li.agent button{background:#eef2ff;border-color:#c7d2fe}
-aside li.later{opacity:.45}
+aside li.later button{background:#fff;border-style:dashed}
+aside li.later .body{color:#4b5563}
 aside .meta{font-size:12px;color:#4b5563}
 aside .body{overflow-wrap:anywhere;white-space:pre-wrap}
 @media (max-width:760px){.layout{grid-template-columns:1fr;grid-template-rows:minmax(0,1fr) 200px}aside{border-left:0;border-top:1px solid #e5e7eb}}

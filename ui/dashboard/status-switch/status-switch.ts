@@ -43,6 +43,9 @@ export class ParleyStatusSwitch extends StoreElement {
         font-weight: 600;
         cursor: pointer;
       }
+      button:focus-visible {
+        box-shadow: var(--p-focus-dark);
+      }
       button[aria-checked='true'] {
         background: #fff;
         color: var(--p-text);

@@ -55,6 +55,7 @@ export class ParleyThread extends StoreElement {
     actionError: { state: true },
     skipEmail: { state: true },
     narrow: { type: Boolean, reflect: true },
+    panelOpen: { type: Boolean, attribute: 'panel-open' },
     writingNote: { state: true }, // #16
   }
   static override styles = [tokens, controls, threadStyles, storyStyles, threadNoteStyles]
@@ -64,10 +65,19 @@ export class ParleyThread extends StoreElement {
   /** Conversations where the agent turned off "also e-mail" for their replies (this page view). */
   declare skipEmail: Set<string>
   declare narrow: boolean
+  /** Whether the visitor panel beside (or the drawer over) the thread is shown: its toggle says so. */
+  declare panelOpen: boolean
   /** #16: the composer is on Note: what a reply would do (e-mail copy, unreachable visitor) does not apply. */
   declare writingNote: boolean
   private stickToBottom = true
   private shownId: string | null = null
+  /**
+   * The newest message of the shown conversation when it had loaded, and what arrived after it from
+   * anyone but me, for screen readers: the thread itself is not a live region, or opening a
+   * conversation (and each "load earlier") would read out its whole history, and my own replies twice.
+   */
+  private heard: { id: string; seq: number } | null = null
+  private arrived = ''
 
   constructor() {
     super()
@@ -75,6 +85,7 @@ export class ParleyThread extends StoreElement {
     this.actionError = ''
     this.skipEmail = new Set()
     this.narrow = false
+    this.panelOpen = false
     this.writingNote = false
     this.addEventListener(ComposerModeEvent.type, (e) => (this.writingNote = e.note))
     this.addEventListener(ComposerSendEvent.type, (e) => {
@@ -151,6 +162,40 @@ export class ParleyThread extends StoreElement {
   private onScroll(e: Event) {
     const el = e.target as HTMLElement
     this.stickToBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 80
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed)
+    if (!this.hasStore) return
+    const c = this.conversation
+    const thread = c ? this.thread.threads.get(c.id) : undefined
+    if (!c || !thread || thread.loading) {
+      if (c?.id !== this.heard?.id) {
+        this.heard = null
+        this.arrived = ''
+      }
+      return
+    }
+    const last = thread.messages.at(-1)?.seq ?? 0
+    if (this.heard?.id !== c.id) {
+      this.heard = { id: c.id, seq: last }
+      this.arrived = ''
+      return
+    }
+    const after = this.heard.seq
+    if (last <= after) return
+    this.heard = { id: c.id, seq: last }
+    const t = this.session.t
+    const me = this.session.me?.id
+    const fresh = thread.messages.filter((m) => m.seq > after && m.authorType !== 'system' && !(m.authorType === 'agent' && m.authorId === me))
+    if (fresh.length === 0) return
+    this.arrived = fresh
+      .map((m) => {
+        const who = m.authorType === 'visitor' ? visitorLabel(c, t) : (m.authorName ?? (m.channel === 'messenger' ? t('messenger.fromMetaInbox') : ''))
+        const text = m.body || m.attachments.map((a) => a.filename).join(', ')
+        return who ? `${who}: ${text}` : text
+      })
+      .join('\n')
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -339,7 +384,7 @@ export class ParleyThread extends StoreElement {
         <a class="btn ghost print" data-action="print" href=${SearchStore.transcriptHref(c.id)} target="_blank" rel="noopener"
           aria-label=${t('thread.print')} title=${t('thread.print')}>${printIcon()}</a>
         <button class="btn ghost panel-toggle" @click=${() => this.dispatchEvent(new ToggleVisitorPanelEvent())}
-          aria-label=${t('visitor.title')} title=${t('visitor.title')}>${panelIcon()}</button>
+          aria-label=${t('visitor.title')} title=${t('visitor.title')} aria-expanded=${this.panelOpen ? 'true' : 'false'}>${panelIcon()}</button>
       </div>
     </header>`
   }
@@ -360,7 +405,7 @@ export class ParleyThread extends StoreElement {
     return html`
       ${this.header(c)}
       ${this.actionError ? html`<div class="error-line" role="alert">${this.actionError}</div>` : nothing}
-      <div class="messages" tabindex="0" @scroll=${this.onScroll} role="log" aria-live="polite" aria-label=${t('thread.messages')}>
+      <div class="messages" tabindex="0" @scroll=${this.onScroll} role="log" aria-live="off" aria-label=${t('thread.messages')}>
         ${thread?.hasEarlier
           ? html`<button class="btn small earlier" ?disabled=${thread.loading} @click=${() => {
               this.stickToBottom = false
@@ -385,6 +430,7 @@ export class ParleyThread extends StoreElement {
         )}
         ${ratingItem(c, this.team.ratingFor(c), t)}
       </div>
+      <p class="sr-only" role="status" data-arrived>${this.arrived}</p>
       ${collision(this.thread.story.colleaguesIn(c.id), t)}
       <div class="typing" aria-live="polite">
         ${typing

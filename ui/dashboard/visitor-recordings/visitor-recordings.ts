@@ -4,6 +4,7 @@ import type { StoreName } from '../stores/store.ts'
 import { tokens, controls } from '../../shared/tokens.ts'
 import { dateTime } from '../format.ts'
 import { cardStyles } from '../visitor-panel/visitor-panel.styles.ts'
+import { REPLAY_ESCAPE } from '../replay/escape.ts'
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -135,11 +136,20 @@ export class ParleyVisitorRecordings extends StoreElement {
   override connectedCallback(): void {
     super.connectedCallback()
     this.timer = setInterval(() => void this.load(), REFRESH_MS)
+    addEventListener('message', this.onFrameMessage)
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
     clearInterval(this.timer)
+    removeEventListener('message', this.onFrameMessage)
+  }
+
+  /** Escape pressed inside the replay's frame (the keys stay there): close as Escape here would. */
+  private onFrameMessage = (e: MessageEvent) => {
+    const frame = this.renderRoot.querySelector<HTMLIFrameElement>('iframe.replay')
+    if (!frame || e.source !== frame.contentWindow || e.origin !== location.origin) return
+    if ((e.data as { type?: unknown } | null)?.type === REPLAY_ESCAPE) this.close()
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

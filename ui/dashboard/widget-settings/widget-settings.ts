@@ -248,6 +248,8 @@ export class ParleyWidgetSettings extends StoreElement {
     if (!d) return
     if (!HEX.test(d.color)) {
       this.fieldError = { color: this.t('widget.badColor') }
+      // The keyboard goes to the field to correct, which names its error (aria-describedby).
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('#color-text')?.focus())
       return
     }
     this.saving = true
@@ -309,10 +311,10 @@ export class ParleyWidgetSettings extends StoreElement {
                     <input type="color" aria-label=${t('widget.color')} .value=${HEX.test(d.color) ? d.color : '#4f46e5'} ?disabled=${!owner}
                       @input=${(e: Event) => this.set('color', (e.target as HTMLInputElement).value)} />
                     <input id="color-text" class="input" name="color" .value=${d.color} maxlength="7" ?disabled=${!owner}
-                      aria-invalid=${this.fieldError.color ? 'true' : 'false'}
+                      aria-invalid=${this.fieldError.color ? 'true' : 'false'} aria-describedby=${this.fieldError.color ? 'color-msg' : nothing}
                       @input=${(e: Event) => this.set('color', (e.target as HTMLInputElement).value.trim())} />
                   </div>
-                  ${this.fieldError.color ? html`<span class="error" role="alert">${this.fieldError.color}</span>` : nothing}
+                  ${this.fieldError.color ? html`<span class="error" id="color-msg" role="alert">${this.fieldError.color}</span>` : nothing}
                 </div>
                 <fieldset ?disabled=${!owner}>
                   <legend>${t('widget.position')}</legend>
