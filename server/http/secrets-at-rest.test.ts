@@ -1,5 +1,5 @@
 // Secrets Parley must read back are stored sealed: a copy of the database does not hand out the
-// mail passwords or the identity secret, and values stored in the clear by an earlier version are
+// mail passwords, the identity secret or a browser's push endpoint, and values stored in the clear by an earlier version are
 // sealed at the next start.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { createTestDb, type TestDb } from '../db/testing.ts'
@@ -46,13 +46,22 @@ describe('secrets at rest', () => {
   it('seals secrets an earlier version stored in the clear at the next start, and a rotated key takes over', async () => {
     await db.sql`update email_settings set smtp_password = 'legacy smtp', imap_password = 'legacy imap'`
     await db.sql`update settings set value = ${db.sql.json({ secret: 'legacy identity secret' })} where key = 'identity.secret'`
+    // A browser's push subscription as an earlier version stored it: endpoint and auth secret in
+    // the clear, the endpoint's hash as migration 00024 computed it.
+    const endpoint = 'https://fcm.googleapis.com/fcm/send/legacy-registration-token-123'
+    await db.sql`insert into push_subscriptions (id, agent_id, endpoint, endpoint_hash, p256dh, auth)
+      values (${crypto.randomUUID()}, ${owner.agent!.id}, ${endpoint}, encode(sha256(convert_to(${endpoint}::text, 'UTF8')), 'hex'), 'BPublicKeyIsNotSecret', 'legacy-auth-16b')`
     await srv.stop()
     srv = await startTestServer({}, db)
     const [mail] = await db.sql<{ smtpPassword: string; imapPassword: string }[]>`select smtp_password, imap_password from email_settings`
     expect([mail!.smtpPassword, mail!.imapPassword].every((p) => p.startsWith('enc:v1:'))).toBe(true)
+    const [push] = await db.sql<{ endpoint: string; auth: string }[]>`select endpoint, auth from push_subscriptions`
+    expect([push!.endpoint, push!.auth].every((p) => p.startsWith('enc:v1:'))).toBe(true)
+    expect(JSON.stringify(push)).not.toContain('legacy-registration-token')
     owner = new AgentClient(srv.url)
     await owner.login('owner@example.com', 'a long owner password 42')
     expect((await owner.request('GET', '/api/settings/identity')).body.secret).toBe('legacy identity secret')
+    expect((await owner.request('GET', '/api/push/subscriptions')).body.devices.map((d: { service: string }) => d.service)).toEqual(['fcm.googleapis.com'])
 
     // Rotation: the new key, with the old one listed as previous, re-seals everything at start.
     const oldKey = process.env.PARLEY_SECRET_KEY!
@@ -62,12 +71,15 @@ describe('secrets at rest', () => {
     srv = await startTestServer({ secretKey: newKey, previousSecretKeys: [oldKey] }, db)
     const after = (await db.sql<{ imapPassword: string }[]>`select imap_password from email_settings`)[0]!.imapPassword
     expect(after).not.toBe(before)
+    expect((await db.sql<{ endpoint: string }[]>`select endpoint from push_subscriptions`)[0]!.endpoint).not.toBe(push!.endpoint)
     await srv.stop()
     // Once moved, the new key alone reads them; the old key alone no longer does.
     srv = await startTestServer({ secretKey: newKey }, db)
     owner = new AgentClient(srv.url)
     await owner.login('owner@example.com', 'a long owner password 42')
     expect((await owner.request('GET', '/api/settings/identity')).body.secret).toBe('legacy identity secret')
+    // The device is found by its endpoint (its hash) and removed.
+    expect((await owner.request('DELETE', '/api/push/subscriptions', { endpoint })).status).toBe(204)
     await srv.stop()
     await expect(startTestServer({ secretKey: `${oldKey} unrelated` }, db)).rejects.toThrow(/PARLEY_SECRET_KEY/)
     srv = await startTestServer({ secretKey: newKey }, db)

@@ -104,11 +104,16 @@ describe('push subscriptions', () => {
     expect(checkEndpoint('https://fcm.googleapis.com/fcm/send/abc', false)?.host).toBe('fcm.googleapis.com')
   })
 
-  it('stores the auth secret sealed, lists my devices without keys, and unsubscribes', async () => {
+  it('stores the auth secret and the endpoint sealed, lists my devices without keys, and unsubscribes', async () => {
     const d = await device(lena)
-    const [row] = await srv.db.sql<{ auth: string; p256dh: string }[]>`select auth, p256dh from push_subscriptions where id = ${d.id}`
+    const [row] = await srv.db.sql<{ auth: string; p256dh: string; endpoint: string }[]>`select auth, p256dh, endpoint from push_subscriptions where id = ${d.id}`
     expect(row!.auth).not.toContain(d.keys.json.auth)
     expect(row!.p256dh).toBe(d.keys.json.p256dh)
+    // The endpoint's path is the browser's registration token at the push service.
+    expect(row!.endpoint).toStartWith('enc:v1:')
+    expect(JSON.stringify(await srv.db.sql`select * from push_subscriptions`)).not.toContain(new URL(d.endpoint).pathname.split('/').pop()!)
+    // The same browser subscribing again is the same device, not a second one.
+    expect((await device(lena, d.keys, d.endpoint)).id).toBe(d.id)
     const list = (await lena.request('GET', '/api/push/subscriptions')).body.devices
     expect(list).toHaveLength(1)
     expect(list[0]).toMatchObject({ id: d.id, service: new URL(ps.origin).host })

@@ -41,7 +41,9 @@ export async function resealVapid(db: Db, sealedPrivateKey: string): Promise<voi
 export interface SubscriptionRow {
   id: string
   agentId: string
+  /** sealed (shared/secrets.ts); found by endpointHash */
   endpoint: string
+  endpointHash: string
   p256dh: string
   auth: string
   userAgent: string | null
@@ -52,13 +54,13 @@ export interface SubscriptionRow {
 /** A device subscribes again with the same endpoint: it becomes this agent's, with its new keys. */
 export async function upsertSubscription(
   db: Db,
-  s: { id: string; agentId: string; endpoint: string; p256dh: string; auth: string; userAgent: string | null },
+  s: { id: string; agentId: string; endpoint: string; endpointHash: string; p256dh: string; auth: string; userAgent: string | null },
 ): Promise<SubscriptionRow> {
   const [row] = await db<SubscriptionRow[]>`
-    insert into push_subscriptions (id, agent_id, endpoint, p256dh, auth, user_agent)
-    values (${s.id}, ${s.agentId}, ${s.endpoint}, ${s.p256dh}, ${s.auth}, ${s.userAgent})
-    on conflict (endpoint) do update set agent_id = excluded.agent_id, p256dh = excluded.p256dh, auth = excluded.auth,
-      user_agent = excluded.user_agent
+    insert into push_subscriptions (id, agent_id, endpoint, endpoint_hash, p256dh, auth, user_agent)
+    values (${s.id}, ${s.agentId}, ${s.endpoint}, ${s.endpointHash}, ${s.p256dh}, ${s.auth}, ${s.userAgent})
+    on conflict (endpoint_hash) do update set agent_id = excluded.agent_id, endpoint = excluded.endpoint, p256dh = excluded.p256dh,
+      auth = excluded.auth, user_agent = excluded.user_agent
     returning *`
   return row!
 }
@@ -76,8 +78,8 @@ export async function countSubscriptions(db: Db, agentId: string): Promise<numbe
   return row?.n ?? 0
 }
 
-export async function deleteSubscriptionByEndpoint(db: Db, agentId: string, endpoint: string): Promise<boolean> {
-  return (await db`delete from push_subscriptions where agent_id = ${agentId} and endpoint = ${endpoint} returning 1`).length > 0
+export async function deleteSubscriptionByEndpoint(db: Db, agentId: string, endpointHash: string): Promise<boolean> {
+  return (await db`delete from push_subscriptions where agent_id = ${agentId} and endpoint_hash = ${endpointHash} returning 1`).length > 0
 }
 
 export async function deleteSubscriptionById(db: Db, agentId: string, id: string): Promise<boolean> {
@@ -89,8 +91,8 @@ export async function dropSubscription(db: Db, id: string): Promise<void> {
   await db`delete from push_subscriptions where id = ${id}`
 }
 
-export async function resealAuth(db: Db, id: string, sealedAuth: string): Promise<void> {
-  await db`update push_subscriptions set auth = ${sealedAuth} where id = ${id}`
+export async function resealDevice(db: Db, id: string, sealed: { auth: string; endpoint: string }): Promise<void> {
+  await db`update push_subscriptions set auth = ${sealed.auth}, endpoint = ${sealed.endpoint} where id = ${id}`
 }
 
 /** One push per device of the agent. Returns how many. */

@@ -3,7 +3,7 @@
 // and an agent who wants to hear of it has no dashboard connected, one push per device of theirs is
 // queued as a row (jobs/push.ts sends them with VAPID and the Web Push encryption, retrying with
 // back-off); a device the push service no longer knows (404/410) is forgotten.
-import { createECDH } from 'node:crypto'
+import { createECDH, createHash } from 'node:crypto'
 import type { Db, Sql, TxSql } from '../../db/client.ts'
 import type { SecretBox } from '../../shared/secrets.ts'
 import { AppError } from '../../shared/errors.ts'
@@ -100,7 +100,8 @@ export async function vapidPublicKey(deps: PushDeps): Promise<string> {
   return (await vapidKeys(deps)).publicKey
 }
 
-/** The stored private key and every device's auth secret sealed again with the current key (at start). */
+/** The stored private key and every device's auth secret and endpoint sealed again with the
+ *  current key (at start); an endpoint an earlier version stored in the clear is sealed too. */
 export async function resealPushSecrets(deps: { sql: Sql; secrets: SecretBox }): Promise<number> {
   let n = 0
   const vapid = await repo.readVapid(deps.sql)
@@ -108,26 +109,33 @@ export async function resealPushSecrets(deps: { sql: Sql; secrets: SecretBox }):
     await repo.resealVapid(deps.sql, deps.secrets.seal(deps.secrets.open(vapid.privateKey)))
     n++
   }
+  const reseal = (stored: string) => (deps.secrets.needsReseal(stored) ? deps.secrets.seal(deps.secrets.open(stored)) : null)
   for (const s of await repo.allSubscriptions(deps.sql)) {
-    if (!deps.secrets.needsReseal(s.auth)) continue
-    await repo.resealAuth(deps.sql, s.id, deps.secrets.seal(deps.secrets.open(s.auth)))
+    const auth = reseal(s.auth)
+    const endpoint = reseal(s.endpoint)
+    if (auth === null && endpoint === null) continue
+    await repo.resealDevice(deps.sql, s.id, { auth: auth ?? s.auth, endpoint: endpoint ?? s.endpoint })
     n++
   }
   return n
 }
 
+/** How a device is found again without its endpoint in the clear: the registration token in the
+ *  endpoint makes its SHA-256 unguessable (migration 00024 computes the same for older rows). */
+const endpointHash = (href: string) => createHash('sha256').update(href, 'utf8').digest('hex')
+
 // Devices ----------------------------------------------------------------------------------
 
-const device = (r: repo.SubscriptionRow): PushDeviceView => ({
+const device = (deps: { secrets: SecretBox }, r: repo.SubscriptionRow): PushDeviceView => ({
   id: r.id,
-  service: new URL(r.endpoint).host,
+  service: new URL(deps.secrets.open(r.endpoint)).host,
   userAgent: r.userAgent,
   createdAt: r.createdAt,
   lastSentAt: r.lastSentAt,
 })
 
-export async function listDevices(deps: { sql: Sql }, actor: Actor): Promise<PushDeviceView[]> {
-  return (await repo.listSubscriptions(deps.sql, actor.id)).map(device)
+export async function listDevices(deps: { sql: Sql; secrets: SecretBox }, actor: Actor): Promise<PushDeviceView[]> {
+  return (await repo.listSubscriptions(deps.sql, actor.id)).map((r) => device(deps, r))
 }
 
 /** This browser's push subscription, for the signed-in agent (the same endpoint again replaces it). */
@@ -139,25 +147,27 @@ export async function subscribe(deps: PushDeps, actor: Actor, input: PushSubscri
     throw new AppError('push.invalid_key', 400, 'keys.p256dh must be an uncompressed P-256 public key (base64url)', { field: 'keys.p256dh' })
   }
   if (!isKey(input.keys.auth, 16)) throw new AppError('push.invalid_key', 400, 'keys.auth must be 16 bytes (base64url)', { field: 'keys.auth' })
+  const hash = endpointHash(endpoint.href)
   const mine = await repo.listSubscriptions(deps.sql, actor.id)
-  if (mine.length >= MAX_DEVICES_PER_AGENT && !mine.some((s) => s.endpoint === endpoint.href)) {
+  if (mine.length >= MAX_DEVICES_PER_AGENT && !mine.some((s) => s.endpointHash === hash)) {
     throw new AppError('push.too_many', 409, `at most ${MAX_DEVICES_PER_AGENT} devices per agent: remove one first`)
   }
   const row = await repo.upsertSubscription(deps.sql, {
     id: newId(),
     agentId: actor.id,
-    endpoint: endpoint.href,
+    endpoint: deps.secrets.seal(endpoint.href),
+    endpointHash: hash,
     p256dh: input.keys.p256dh.replace(/=+$/, ''),
     auth: deps.secrets.seal(input.keys.auth.replace(/=+$/, '')),
     userAgent: input.userAgent ? input.userAgent.slice(0, 300) : null,
   })
   recipientsChanged(deps.sql)
-  return device(row)
+  return device(deps, row)
 }
 
 export async function unsubscribe(deps: PushDeps, actor: Actor, endpoint: string): Promise<void> {
   const u = checkEndpoint(endpoint, deps.push.allowLoopbackHttp)
-  if (!u || !(await repo.deleteSubscriptionByEndpoint(deps.sql, actor.id, u.href))) throw new AppError('push.not_found', 404, 'no such device of yours')
+  if (!u || !(await repo.deleteSubscriptionByEndpoint(deps.sql, actor.id, endpointHash(u.href)))) throw new AppError('push.not_found', 404, 'no such device of yours')
   recipientsChanged(deps.sql)
 }
 
@@ -252,7 +262,7 @@ export async function claimDuePush(deps: { secrets: SecretBox }, tx: TxSql): Pro
     id: row.id,
     subscriptionId: row.subscriptionId,
     agentId: row.agentId,
-    endpoint: row.endpoint,
+    endpoint: deps.secrets.open(row.endpoint),
     keys: { p256dh: row.p256dh, auth: deps.secrets.open(row.auth) },
     payload: row.payload,
     attempts: row.attempts,
