@@ -70,7 +70,7 @@ export function transcriptHtml(t: Transcript, language: string): string {
   const who = (m: MessageView) => (m.authorType === 'visitor' ? visitorName : m.authorType === 'agent' ? (m.authorName ?? w.agent) : w.system)
   const message = (m: MessageView) =>
     `<li class="msg ${m.authorType}"><span class="who">${esc(who(m))}</span><span class="at">${esc(at(m.createdAt))}</span>` +
-    (m.body ? `<div class="body">${esc(m.body)}</div>` : '') +
+    (m.body ? `<div class="body" dir="auto">${esc(m.body)}</div>` : '') +
     (m.attachments.length ? `<div class="files">📎 ${esc(m.attachments.map((f) => f.filename).join(', '))}</div>` : '') +
     '</li>'
   const event = (e: ConversationEventView) => `<li class="event">${esc(eventText(w, e))} · ${esc(at(e.createdAt))}</li>`

@@ -155,7 +155,7 @@ export class ReconnectingSocket {
     try {
       url = this.opts.url()
     } catch {
-      return this.scheduleReconnect()
+      return this.unreachable()
     }
     if (typeof url === 'string') return this.open(url)
     const dial = (this.dial = {})
@@ -168,9 +168,16 @@ export class ReconnectingSocket {
       () => {
         if (this.dial !== dial) return
         this.dial = null
-        this.scheduleReconnect()
+        this.unreachable()
       },
     )
+  }
+
+  /** No socket could even be made (the address could not be had: the server did not answer the
+   *  request for it): as down as a closed socket, for whoever shows the connection's state. */
+  private unreachable() {
+    this.setState('closed')
+    this.scheduleReconnect()
   }
 
   /**
@@ -211,7 +218,7 @@ export class ReconnectingSocket {
     try {
       ws = new WebSocket(url)
     } catch {
-      this.scheduleReconnect()
+      this.unreachable()
       return
     }
     this.ws = ws

@@ -204,7 +204,9 @@ export class ChatController implements ReactiveController {
       onState: (state, info) => {
         if (this.stopped) return
         if (info.code === 4003) return this.setBlocked(true)
-        this.link = state === 'closed' ? 'down' : state
+        // Down stays down through the attempts to reconnect (each one is 'connecting' for a
+        // moment): the widget's banner shows once, not blinking with every attempt.
+        this.link = state === 'closed' || (state === 'connecting' && this.link === 'down') ? 'down' : state
         // A socket refused before `hello` may mean the token is gone (database reset).
         if (info.refused) void this.checkToken()
         this.changed()

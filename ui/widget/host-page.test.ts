@@ -126,6 +126,22 @@ button { background: red !important } textarea { display: none !important }
     const greetingBox = (await page.locator('parley-chat .row.greeting .bubble').boundingBox())!
     expect(visitorBox.x).toBeGreaterThan(greetingBox.x)
     expect(await page.locator('parley-chat textarea').evaluate((t) => getComputedStyle(t).direction)).toBe('ltr')
+    // Right-to-left text keeps its own direction in a left-to-right widget: the visitor's Arabic,
+    // as typed and as sent, and an agent's Arabic reply read from their right edge, the question
+    // mark at the sentence's end (on its left).
+    const arabic = 'هل تشحنون إلى برنو؟'
+    await page.locator('parley-chat textarea').fill(arabic)
+    expect(await page.locator('parley-chat textarea').evaluate((t) => getComputedStyle(t).direction)).toBe('rtl')
+    await page.locator('parley-chat textarea').press('Enter')
+    const sent = page.locator('parley-chat .row.visitor[data-state=sent] .bubble', { hasText: arabic })
+    await sent.waitFor({ timeout: 15_000 })
+    expect(await sent.evaluate((b) => getComputedStyle(b).direction)).toBe('rtl')
+    const listed = (await owner.request('GET', '/api/conversations?view=unassigned&limit=50')).body as { items: { id: string; lastMessage: { preview: string } }[] }
+    const conversationId = listed.items.find((c) => c.lastMessage.preview === arabic)!.id
+    expect((await owner.request('POST', `/api/conversations/${conversationId}/messages`, { body: 'نعم، خلال يومين.', clientId: crypto.randomUUID() })).status).toBe(201)
+    const reply = page.locator('parley-chat .row.agent .bubble', { hasText: 'نعم' })
+    await reply.waitFor({ timeout: 10_000 })
+    expect(await reply.evaluate((b) => getComputedStyle(b).direction)).toBe('rtl')
     await page.screenshot({ path: screenshotPath('host-page-rtl-hostile-css') })
     expect(errors).toEqual([])
   }, 40_000)
@@ -161,8 +177,14 @@ button { background: red !important } textarea { display: none !important }
     await page.locator('parley-chat textarea').fill('Are you there?')
     await page.locator('parley-chat textarea').press('Enter')
     await page.locator('parley-chat .row.visitor[data-state=sending]').waitFor()
+    // Meanwhile the widget does not claim the team is there: the dot is grey, and a banner says
+    // the connection is being re-established and the message will go then.
+    await page.locator('parley-chat .banner', { hasText: 'Reconnecting' }).waitFor({ timeout: 10_000 })
+    expect(await page.locator('parley-chat header .dot.off').count()).toBe(1)
+    await page.screenshot({ path: screenshotPath('host-page-parley-unreachable') })
     down = false
     await page.locator('parley-chat .row.visitor[data-state=sent]').waitFor({ timeout: 20_000 })
+    await page.locator('parley-chat .banner').waitFor({ state: 'detached', timeout: 10_000 })
     // Nobody is signed in to the dashboard: the panel, still open, says so without being reopened.
     await page.locator('parley-chat header .dot.off').waitFor({ timeout: 5000 })
     expect(await launcherBackground(page)).toBe(COLOR_RGB)

@@ -485,16 +485,19 @@ export class ParleyChat extends LitElement {
     const agent = c.agentName
     const title = agent ?? t.title
     const status = c.online ? (agent ? t.online : t.replyTime) : t.away
+    // Without a connection the team's last known status is not claimed as current: the dot is
+    // grey and the banner says what is going on, thread or not.
+    const down = c.link === 'down'
     return html`<section id="panel" class="panel" role="dialog" aria-labelledby="title">
       <header>
         <div class="avatar" aria-hidden="true">${agent ? initials(agent) : icon.chat}</div>
         <div class="who">
           <h2 id="title">${title}</h2>
-          <p class="status"><span class="dot ${c.online ? 'on' : 'off'}"></span>${status}</p>
+          <p class="status"><span class="dot ${c.online && !down ? 'on' : 'off'}"></span>${status}</p>
         </div>
         <button class="icon-button" type="button" aria-label=${t.closeChat} @click=${() => this.hide()}>${icon.down}</button>
       </header>
-      ${c.link === 'down' && c.hasThread
+      ${down
         ? html`<p class="banner" role="status">${t.reconnecting}</p>`
         : c.slowedUntil
           ? html`<p class="banner" role="status">${c.slowedFor === 'server' ? t.sendingSoon : t.slowDown}</p>`
@@ -581,7 +584,7 @@ export class ParleyChat extends LitElement {
         <ol class="messages">
           <li class="row agent first last greeting">
             <div class="mini-avatar" aria-hidden="true">${icon.chat}</div>
-            <div class="stack"><div class="bubble">${c.appearance.greeting || t.greeting}</div></div>
+            <div class="stack"><div class="bubble" dir="auto">${c.appearance.greeting || t.greeting}</div></div>
           </li>
           ${repeat(items, (m) => m.key, (m, i) => this.renderItem(m, items[i - 1], items[i + 1]))}
         </ol>
@@ -615,6 +618,7 @@ export class ParleyChat extends LitElement {
       <form class="composer" @submit=${this.submit}>
         <textarea
           rows="1"
+          dir="auto"
           maxlength="5000"
           placeholder=${t.placeholder}
           aria-label=${t.placeholder}
@@ -642,7 +646,7 @@ export class ParleyChat extends LitElement {
         : nothing}
       <div class="stack">
         ${m.author === 'agent' && first ? html`<span class="author">${name}</span>` : nothing}
-        ${m.body || m.attachments.length === 0 ? html`<div class="bubble">${linkified(m.body)}</div>` : nothing}
+        ${m.body || m.attachments.length === 0 ? html`<div class="bubble" dir="auto">${linkified(m.body)}</div>` : nothing}
         ${m.attachments.length
           ? html`<div class="files">
               ${m.attachments.map((f) => html`<parley-chat-file .file=${f} .source=${this.chat} .strings=${t} locale=${localeFor(this.lang2)}></parley-chat-file>`)}

@@ -126,7 +126,7 @@ const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
 
 const htmlOf = (body: string, signature: string) =>
-  `<!doctype html><html><body><div style="font-family:-apple-system,Segoe UI,Roboto,sans-serif;font-size:15px;line-height:1.5">` +
+  `<!doctype html><html><body><div dir="auto" style="font-family:-apple-system,Segoe UI,Roboto,sans-serif;font-size:15px;line-height:1.5">` +
   escapeHtml(body).replace(/\r?\n/g, '<br>') +
   `</div>` +
   (signature ? `<p style="color:#6b7280;font-family:sans-serif;font-size:13px">— ${escapeHtml(signature)}</p>` : '') +

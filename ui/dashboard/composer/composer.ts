@@ -503,7 +503,7 @@ export class ParleyComposer extends LitElement {
                 ${paperclipIcon(18)}
               </label>`
             : nothing}
-          <textarea rows="1" aria-label=${note ? l.notePlaceholder : this.label || this.placeholder} placeholder=${placeholder} aria-describedby="hint"
+          <textarea rows="1" dir="auto" aria-label=${note ? l.notePlaceholder : this.label || this.placeholder} placeholder=${placeholder} aria-describedby="hint"
             aria-autocomplete=${l ? 'list' : nothing} aria-controls=${active ? 'picker' : nothing} aria-activedescendant=${active || nothing}
             @input=${this.onInput} @keydown=${this.onKeydown} @paste=${this.onPaste} @click=${() => this.updatePicker()}
             @blur=${() => (this.picker = null)}></textarea>

@@ -192,7 +192,7 @@ export class ParleyConversationList extends StoreElement {
           ? html`<span class="preview snippet" data-snippet=${found.match.seq}><span class="sr-only">${t('search.match')}: </span>${highlight(found.match.snippet, found.q).map((p) =>
               p.hit ? html`<mark>${p.text}</mark>` : p.text,
             )}</span>`
-          : html`<span class="preview ${fromAgent ? '' : 'unanswered'}">${prefix}${c.lastMessage.preview}</span>`}
+          : html`<span class="preview ${fromAgent ? '' : 'unanswered'}">${prefix}<bdi>${c.lastMessage.preview}</bdi></span>`}
         <span class="meta">
           ${waiting
             ? html`<span class="waiting ${urgency}" data-urgency=${urgency} title=${waitingText}>${clockIcon(12)} ${waiting}${urgency !== 'calm'

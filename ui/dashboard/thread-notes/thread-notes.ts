@@ -33,7 +33,7 @@ function withMentions(body: string, agents: readonly { name: string }[]) {
 export function noteItem(n: Note, t: T, lang: Language, agents: readonly { name: string }[]) {
   return html`<div class="msg note" data-note=${n.id} role="note" aria-label=${t('note.label')}>
     <div class="note-head">${lockIcon(12)} <span>${t('note.label')}</span> · <span>${t('note.onlyAgents')}</span></div>
-    <div class="bubble">${withMentions(n.body, agents)}</div>
+    <div class="bubble" dir="auto">${withMentions(n.body, agents)}</div>
     <div class="meta">
       ${n.authorName ? html`<span>${n.authorName} ·</span>` : nothing}
       <time datetime=${n.createdAt} title=${dateTime(n.createdAt, lang)}>${clockTime(n.createdAt, lang)}</time>

@@ -299,7 +299,7 @@ export class ParleyThread extends StoreElement {
     const mine = m.authorType === 'agent'
     const failed = mine && m.deliveryStatus === 'failed'
     return html`<div class="msg ${m.authorType} ${failed ? 'failed' : ''}" data-seq=${m.seq}>
-      ${m.body || m.attachments.length === 0 ? html`<div class="bubble">${linkified(m.body)}</div>` : nothing}
+      ${m.body || m.attachments.length === 0 ? html`<div class="bubble" dir="auto">${linkified(m.body)}</div>` : nothing}
       ${m.attachments.length
         ? html`<parley-attachment-list conversation-id=${m.conversationId} message-id=${m.id} .files=${m.attachments}></parley-attachment-list>`
         : nothing}
@@ -317,7 +317,7 @@ export class ParleyThread extends StoreElement {
     const t = this.t
     const failed = p.state === 'failed'
     return html`<div class="msg agent ${failed ? 'failed' : 'pending'}" data-client-id=${p.clientId}>
-      ${p.body || !p.attachments?.length ? html`<div class="bubble">${linkified(p.body)}</div>` : nothing}
+      ${p.body || !p.attachments?.length ? html`<div class="bubble" dir="auto">${linkified(p.body)}</div>` : nothing}
       ${p.attachments?.length
         ? html`<ul class="pending-files">${p.attachments.map((f) => html`<li>${paperclipIcon(12)} ${f.filename}</li>`)}</ul>`
         : nothing}

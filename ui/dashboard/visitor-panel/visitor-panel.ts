@@ -304,7 +304,7 @@ export class ParleyVisitorPanel extends StoreElement {
             </section>
             <section aria-labelledby="note-h">
               <h3 id="note-h">${t('visitor.note')}</h3>
-              <textarea class="input" aria-labelledby="note-h" aria-describedby="note-meta" placeholder=${t('visitor.notePlaceholder')}
+              <textarea class="input" dir="auto" aria-labelledby="note-h" aria-describedby="note-meta" placeholder=${t('visitor.notePlaceholder')}
                 .value=${this.noteDraft ?? v.note ?? ''}
                 @input=${(e: Event) => {
                   this.noteDraft = (e.target as HTMLTextAreaElement).value

@@ -118,7 +118,7 @@ export class ParleyContactForm extends LitElement {
       ${this.field(
         'body',
         t.message,
-        html`<textarea id="body" name="body" rows="4" required maxlength="5000"
+        html`<textarea id="body" name="body" rows="4" dir="auto" required maxlength="5000"
           aria-invalid=${invalid('body')} aria-describedby=${this.errors.body ? 'body-error' : ''}></textarea>`,
       )}
       ${this.failed ? html`<p class="error" role="alert">${this.failed}</p>` : nothing}

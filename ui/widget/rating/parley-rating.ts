@@ -141,7 +141,7 @@ export class ParleyRating extends LitElement {
       ${picked !== null
         ? html`<label class="comment"
               ><span>${t.rateComment}</span
-              ><textarea rows="2" maxlength=${MAX_COMMENT}></textarea></label
+              ><textarea rows="2" dir="auto" maxlength=${MAX_COMMENT}></textarea></label
             ><button class="send" type="submit" ?disabled=${this.state === 'busy'}>${t.rateSend}</button>`
         : nothing}
       ${this.state === 'failed' ? html`<p class="error" role="alert">${t.rateFailed}</p>` : nothing}
