@@ -213,6 +213,56 @@ describe('the dashboard by keyboard', () => {
     expect(await focusedIn(page)).toBe('button[play-recording]')
     expect(page.errors.filter((e) => !/Blocked script execution .* sandboxed/.test(e))).toEqual([])
   }, TEST_MS)
+
+  it('moves focus into the visitor drawer and the account menu as they open, and Escape or leaving them closes them with focus back on their button', async () => {
+    const { conversationId } = await conversationWith('Can I change my delivery address?', 'Tomáš Dvořák')
+    const page = await pages.open(1024, 768)
+    await signIn(page, srv.url, OWNER)
+    await page.goto(`${srv.url}/#/c/${conversationId}`)
+    await waitForText(page.locator('parley-thread .messages'), 'Can I change my delivery address?')
+
+    // Up to 1100 px the visitor panel is a drawer over the thread, closed when a conversation opens.
+    const toggle = page.locator('parley-thread .panel-toggle')
+    const panel = page.locator('parley-visitor-panel')
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false')
+    await toggle.focus()
+    await page.keyboard.press('Enter')
+    await panel.waitFor()
+    expect(await focusedIn(page)).toBe('parley-visitor-panel[Visitor details]')
+    await page.screenshot({ path: screenshotPath('keyboard-visitor-drawer') })
+    // Escape in a field of the drawer is the field's: it cancels the edit and the drawer stays.
+    await page.keyboard.press('Tab')
+    await page.locator('parley-visitor-panel [data-field=name]').focus()
+    await page.keyboard.press('Enter')
+    await page.locator('parley-visitor-panel input[name=name]').waitFor()
+    await page.keyboard.press('Escape')
+    await page.locator('parley-visitor-panel input[name=name]').waitFor({ state: 'detached' })
+    expect(await panel.isVisible()).toBe(true)
+    // The next Escape closes the drawer, and the keyboard is back on its toggle.
+    await page.locator('parley-visitor-panel [data-field=name]').focus()
+    await page.keyboard.press('Escape')
+    await panel.waitFor({ state: 'hidden' })
+    expect(await focusedIn(page)).toBe('button[Visitor details]')
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false')
+
+    // The account menu is a small dialog: opening it puts the keyboard on its first field, Escape
+    // closes it onto its button, and tabbing out of its last control closes it too.
+    const trigger = page.locator('parley-account-menu .trigger')
+    await trigger.focus()
+    await page.keyboard.press('Enter')
+    expect(await trigger.getAttribute('aria-haspopup')).toBe('dialog')
+    await page.locator('parley-account-menu #account-panel').waitFor()
+    for (let i = 0; i < 20 && (await focusedIn(page)) !== 'select'; i++) await Bun.sleep(25)
+    expect(await focusedIn(page)).toBe('select')
+    await page.keyboard.press('Escape')
+    await page.locator('parley-account-menu #account-panel').waitFor({ state: 'detached' })
+    expect(await focusedIn(page)).toBe('button')
+    await page.keyboard.press('Enter')
+    await page.locator('parley-account-menu [data-action=sign-out]').focus()
+    await page.keyboard.press('Tab')
+    await page.locator('parley-account-menu #account-panel').waitFor({ state: 'detached' })
+    expect(page.errors).toEqual([])
+  }, TEST_MS)
 })
 
 describe('the dashboard for screen readers', () => {

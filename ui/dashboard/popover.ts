@@ -16,6 +16,7 @@ export class PopoverDismiss implements ReactiveController {
 
   private escape = (e: KeyboardEvent) => {
     if (e.key !== 'Escape' || !this.host.open) return
+    e.preventDefault()
     this.host.open = false
     void this.host.updateComplete.then(() => this.host.renderRoot.querySelector<HTMLButtonElement>(this.opener)?.focus())
   }

@@ -147,12 +147,25 @@ export class ParleyAccountMenu extends StoreElement {
     this.error = ''
   }
 
+  /** Opening moves focus into the panel (its first field), as a dialog's opening does; focus that
+   *  leaves it for the rest of the page closes it. */
+  private toggle = () => {
+    this.open = !this.open
+    if (this.open) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#account-panel select')?.focus())
+  }
+
+  private onFocusOut = (e: FocusEvent) => {
+    const to = e.relatedTarget as Node | null
+    if (this.open && to && !this.contains(to) && !this.renderRoot.contains(to)) this.open = false
+  }
+
   private onDocClick = (e: MouseEvent) => {
     if (!e.composedPath().includes(this)) this.open = false
   }
 
   private onKey = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && this.open) {
+      e.preventDefault()
       this.open = false
       this.renderRoot.querySelector<HTMLElement>('.trigger')?.focus()
     }
@@ -162,12 +175,14 @@ export class ParleyAccountMenu extends StoreElement {
     super.connectedCallback()
     document.addEventListener('click', this.onDocClick)
     document.addEventListener('keydown', this.onKey)
+    this.addEventListener('focusout', this.onFocusOut)
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
     document.removeEventListener('click', this.onDocClick)
     document.removeEventListener('keydown', this.onKey)
+    this.removeEventListener('focusout', this.onFocusOut)
   }
 
   private async setLanguage(e: Event) {
@@ -194,8 +209,8 @@ export class ParleyAccountMenu extends StoreElement {
             ? t('prefs.notificationsUnsupported')
             : null
     return html`
-      <button class="trigger" aria-haspopup="true" aria-expanded=${this.open ? 'true' : 'false'} aria-controls="account-panel"
-        @click=${() => (this.open = !this.open)} title=${t('prefs.menu')}>
+      <button class="trigger" aria-haspopup="dialog" aria-expanded=${this.open ? 'true' : 'false'} aria-controls="account-panel"
+        @click=${this.toggle} title=${t('prefs.menu')}>
         <span class="avatar" aria-hidden="true" style=${`background:${avatarColor(me.id)}`}>${initials(me.name)}</span>
         <span class="name">${me.name}</span>${chevronIcon()}
       </button>

@@ -159,15 +159,33 @@ export class ParleyApp extends LitElement {
     this.dashboard.addEventListener(SessionEndedEvent.type, () => this.toLogin(this.session.t('session.ended')))
     this.addEventListener(SignedInEvent.type, (e) => void this.enter(e.agent, e.csrfToken))
     this.addEventListener(SignOutEvent.type, () => void this.signOut())
-    this.addEventListener(ToggleVisitorPanelEvent.type, () => (this.panelOpen = !this.panelOpen))
+    this.addEventListener(ToggleVisitorPanelEvent.type, () => {
+      this.panelOpen = !this.panelOpen
+      // Opened as a drawer over the thread: focus goes into it, as into any dialog-like layer.
+      if (this.panelOpen && this.drawerMode()) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('parley-visitor-panel')?.focus())
+    })
     this.addEventListener(NotificationPrefsEvent.type, (e) => {
       if (e.change.sound !== undefined) this.notifier.soundOn = e.change.sound
       if (e.change.askPermission) void this.notifier.requestPermission()
     })
   }
 
+  /** Up to 1100 px the visitor panel is a drawer over the thread (app.styles.ts). */
+  private drawerMode = () => window.matchMedia?.('(max-width: 1100px)').matches ?? false
+
+  /** Escape in the drawer closes it and gives focus back to the thread's toggle — unless a field,
+   *  menu or dialog inside it took the key for itself (they prevent its default). */
+  private onDrawerKey = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape' || e.defaultPrevented || !this.panelOpen || !this.drawerMode()) return
+    const path = e.composedPath()
+    if (!path.some((n) => (n as Element).localName === 'parley-visitor-panel') || path.some((n) => (n as Element).localName === 'dialog')) return
+    this.panelOpen = false
+    void this.updateComplete.then(() => this.renderRoot.querySelector('parley-thread')?.renderRoot.querySelector<HTMLElement>('.panel-toggle')?.focus())
+  }
+
   override connectedCallback(): void {
     super.connectedCallback()
+    addEventListener('keydown', this.onDrawerKey)
     addEventListener('hashchange', this.onHash)
     this.narrowQuery?.addEventListener('change', this.onNarrow)
     void this.boot()
@@ -175,6 +193,7 @@ export class ParleyApp extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
+    removeEventListener('keydown', this.onDrawerKey)
     removeEventListener('hashchange', this.onHash)
     this.narrowQuery?.removeEventListener('change', this.onNarrow)
   }
@@ -217,7 +236,7 @@ export class ParleyApp extends LitElement {
     const r = this.route
     // A search's address runs the search and opens its result in place: no switch to the result's list.
     if (this.search.route(location.hash)) {
-      if (window.matchMedia?.('(max-width: 1100px)').matches) this.panelOpen = false
+      if (this.drawerMode()) this.panelOpen = false
       return
     }
     if (r.page === 'inbox' && r.id !== this.dashboard.lists.selectedId) {
@@ -225,7 +244,7 @@ export class ParleyApp extends LitElement {
       void this.dashboard.select(id)
       if (id) void this.dashboard.lists.followView(id)
     }
-    if (r.page === 'inbox' && window.matchMedia?.('(max-width: 1100px)').matches) this.panelOpen = false
+    if (r.page === 'inbox' && this.drawerMode()) this.panelOpen = false
   }
 
   private async boot() {
@@ -348,7 +367,7 @@ export class ParleyApp extends LitElement {
       <parley-conversation-list></parley-conversation-list>
       <parley-thread ?narrow=${this.narrow} ?panel-open=${this.panelOpen}></parley-thread>
       <div class="scrim" @click=${() => (this.panelOpen = false)}></div>
-      ${selected ? html`<parley-visitor-panel aria-label=${this.session.t('visitor.title')}></parley-visitor-panel>` : nothing}
+      ${selected ? html`<parley-visitor-panel role="complementary" tabindex="-1" aria-label=${this.session.t('visitor.title')}></parley-visitor-panel>` : nothing}
     </main>`
   }
 

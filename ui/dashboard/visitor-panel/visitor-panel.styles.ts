@@ -114,6 +114,14 @@ export const panelStyles = css`
     background: var(--p-surface);
     border-left: 1px solid var(--p-border);
   }
+  /* Focused as a whole when it opens as a drawer (app.ts). */
+  :host(:focus) {
+    outline: none;
+  }
+  :host(:focus-visible) {
+    outline: 2px solid var(--p-accent);
+    outline-offset: -2px;
+  }
   .head {
     display: flex;
     align-items: center;
