@@ -39,9 +39,6 @@ export const accountStyles = css`
     color: var(--p-success);
     white-space: nowrap;
   }
-  .table-wrap {
-    overflow-x: auto;
-  }
   .sessions-foot {
     padding: var(--p-space-4);
     border-top: 1px solid var(--p-border);

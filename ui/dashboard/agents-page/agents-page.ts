@@ -44,8 +44,10 @@ export class ParleyAgentsPage extends StoreElement {
         gap: 10px;
         min-width: 0;
       }
+      /* At least 9rem: breaking anywhere, a column squeezed by its neighbours on a phone had the
+         name run down one letter a line; with it the table is wider and scrolls (the shadow hints). */
       .agent div {
-        min-width: 0;
+        min-width: 9rem;
       }
       /* A long name or address breaks anywhere rather than widening its column until the actions
          (Deaktivieren, Dezaktywuj) are cut off at the card's edge on a laptop. */
@@ -111,9 +113,6 @@ export class ParleyAgentsPage extends StoreElement {
       .hint {
         font-weight: 400;
         color: var(--p-text-muted);
-      }
-      .table-wrap {
-        overflow-x: auto;
       }
       td.actions {
         white-space: nowrap;

@@ -18,12 +18,6 @@ export const pageStyles = css`
     grid-template-columns: minmax(0, 1fr);
     gap: var(--p-space-5);
   }
-  /* Positioned, so a header's screen-reader-only text (absolute) stays inside the scroller: outside
-     it, it widened the whole document and a phone's page panned sideways. */
-  .table-wrap {
-    overflow-x: auto;
-    position: relative;
-  }
   h1 {
     margin: 0;
     font-size: var(--p-fs-xl);
@@ -38,6 +32,24 @@ export const pageStyles = css`
     border: 1px solid var(--p-border);
     border-radius: var(--p-radius);
     box-shadow: var(--p-shadow);
+  }
+  /* Positioned, so a header's screen-reader-only text (absolute) stays inside the scroller: outside
+     it, it widened the whole document and a phone's page panned sideways. A table wider than the
+     screen shows a soft shadow at the edge it continues past (the covers scroll with the table,
+     the shadows stay): on a phone, where no scrollbar shows, that is the hint to swipe. Only
+     background-* longhands, and after .card, so a .card's own background stays. */
+  .table-wrap {
+    overflow-x: auto;
+    position: relative;
+    background-image:
+      linear-gradient(to right, var(--p-surface) 30%, rgba(255, 255, 255, 0)),
+      linear-gradient(to left, var(--p-surface) 30%, rgba(255, 255, 255, 0)),
+      radial-gradient(farthest-side at 0 50%, rgba(15, 23, 42, 0.2), rgba(15, 23, 42, 0)),
+      radial-gradient(farthest-side at 100% 50%, rgba(15, 23, 42, 0.2), rgba(15, 23, 42, 0));
+    background-position: left center, right center, left center, right center;
+    background-repeat: no-repeat;
+    background-size: 40px 100%, 40px 100%, 14px 100%, 14px 100%;
+    background-attachment: local, local, scroll, scroll;
   }
   .card > h2 {
     margin: 0;

@@ -81,9 +81,6 @@ export class ParleyAuditPage extends StoreElement {
       code {
         font-size: var(--p-fs-s);
       }
-      .table-wrap {
-        overflow-x: auto;
-      }
       .foot {
         padding: var(--p-space-4);
         border-top: 1px solid var(--p-border);

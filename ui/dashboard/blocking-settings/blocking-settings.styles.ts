@@ -40,9 +40,6 @@ export const blockingStyles = css`
     font-family: var(--p-mono);
     font-size: 13px;
   }
-  .table-wrap {
-    overflow-x: auto;
-  }
   td.reason {
     color: var(--p-text-soft);
     max-width: 32ch;

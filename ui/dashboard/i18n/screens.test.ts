@@ -142,6 +142,7 @@ describe('every page on a 360 px phone and a 1366 px laptop', () => {
           // The whole page never pans sideways (a table's screen-reader-only header text escaped its scroller).
           expect({ lang, name, width, scrollWidth: await wideness(page) }).toEqual({ lang, name, width, scrollWidth: width })
           expect({ lang, name, width, clipped: escaping(await clippedText(page)) }).toEqual({ lang, name, width, clipped: [] })
+          if (width === 360 && (lang === 'en' || lang === 'de')) await page.screenshot({ path: screenshotPath(`i18n-dashboard-${lang}-360-${name}`) })
         }
       }
       // On a laptop the agents' table needs no sideways scrolling, long names and all.
@@ -158,6 +159,54 @@ describe('every page on a 360 px phone and a 1366 px laptop', () => {
       await phone.screenshot({ path: screenshotPath(`i18n-dashboard-${lang}-360-thread-long-address`) })
     }, 90_000)
   }
+
+  it('shows a shadow on the side a table too wide for a phone continues past, as the hint to swipe', async () => {
+    expect((await owner.request('PATCH', `/api/agents/${ownerId}`, { language: 'en' })).status).toBe(200)
+    const phone = await open('en', 360, 740)
+    await phone.goto(`${srv.url}/#/agents`)
+    const wrap = phone.locator('parley-agents-page .table-wrap')
+    await wrap.locator('table').waitFor()
+    expect(await wrap.evaluate((w) => w.scrollWidth > w.clientWidth + 40)).toBe(true)
+    const start = await edgeShade(wrap)
+    await phone.screenshot({ path: screenshotPath('dashboard-agents-360-table-hint') })
+    await wrap.evaluate((w) => (w.scrollLeft = w.scrollWidth))
+    const end = await edgeShade(wrap)
+    await wrap.evaluate((w) => (w.scrollLeft = w.scrollWidth / 3))
+    const middle = await edgeShade(wrap)
+    console.log(`edge brightness (left, right): start ${start.left.toFixed(1)}, ${start.right.toFixed(1)}; middle ${middle.left.toFixed(1)}, ${middle.right.toFixed(1)}; end ${end.left.toFixed(1)}, ${end.right.toFixed(1)}`)
+    // Drawn pixels, mean brightness of a 2 px strip at each edge (255 is the card's white): more
+    // to the right at first, more to the left at the end, both ways in between.
+    expect({ start: start.right < start.left - 8, end: end.left < end.right - 8, middle: middle.left < 247 && middle.right < 247 })
+      .toEqual({ start: true, end: true, middle: true })
+  }, TEST_MS)
 })
+
+/** The mean brightness of the 2 px strips at the left and right edges of an element, as drawn. */
+async function edgeShade(el: ReturnType<Page['locator']>): Promise<{ left: number; right: number }> {
+  const png = (await el.screenshot()).toString('base64')
+  // Decoded by the browser itself, on a blank page (the dashboard's policy allows no data: images).
+  const scratch = await browser.newPage()
+  try {
+    return await scratch.evaluate(async (b64) => {
+      const img = new Image()
+      img.src = `data:image/png;base64,${b64}`
+      await img.decode()
+      const canvas = document.createElement('canvas')
+      canvas.width = img.width
+      canvas.height = img.height
+      const g = canvas.getContext('2d')!
+      g.drawImage(img, 0, 0)
+      const mean = (x: number) => {
+        const d = g.getImageData(x, 0, 2, img.height).data
+        let sum = 0
+        for (let i = 0; i < d.length; i += 4) sum += (d[i]! + d[i + 1]! + d[i + 2]!) / 3
+        return sum / (d.length / 4)
+      }
+      return { left: mean(1), right: mean(img.width - 3) }
+    }, png)
+  } finally {
+    await scratch.close()
+  }
+}
 
 const t = (lang: Language, key: keyof (typeof CATALOGS)['en']) => CATALOGS[lang][key]
