@@ -192,6 +192,10 @@ export class ParleyComposer extends LitElement {
       if (this.noteMode) this.dispatchEvent(new ComposerModeEvent(false))
       this.noteMode = false
       this.picker = null
+    } else if (this.picker && (changed.has('canned') || changed.has('agents'))) {
+      // The list arrived (canned responses load on the first "/") or changed while the picker is
+      // open: what it offers follows, without waiting for the next key.
+      this.updatePicker()
     }
   }
 

@@ -29,9 +29,11 @@ interface Host {
 }
 
 const MAX_TOASTS = 5
+/** A list that failed to load is asked for again at the first use after this long. */
+const RETRY_AFTER_MS = 10_000
 
 export class TeamTools extends Store {
-  private notes = new Map<string, { loading: boolean; items: Note[] }>()
+  private notes = new Map<string, { loading: boolean; items: Note[]; failedAt?: number }>()
   private ratings = new Map<string, { score: number; rating: Rating | null }>()
   canned: Canned[] | null = null
   cannedError = false
@@ -51,21 +53,22 @@ export class TeamTools extends Store {
     this.changed()
   }
 
-  /** The conversation's notes, oldest first; loaded on first use. */
+  /** The conversation's notes, oldest first; loaded on first use, and again at a use 10 s after a
+   *  load that failed (the thread works without them meanwhile). */
   notesFor(conversationId: string): Note[] {
     const known = this.notes.get(conversationId)
-    if (!known) void this.loadNotes(conversationId)
+    if (!known || (!known.loading && known.failedAt !== undefined && Date.now() - known.failedAt > RETRY_AFTER_MS)) void this.loadNotes(conversationId)
     return known?.items ?? []
   }
 
   async loadNotes(conversationId: string): Promise<void> {
-    const entry = { loading: true, items: this.notes.get(conversationId)?.items ?? [] }
+    const entry: { loading: boolean; items: Note[]; failedAt?: number } = { loading: true, items: this.notes.get(conversationId)?.items ?? [] }
     this.notes.set(conversationId, entry)
     try {
       const items = await this.host.api.get<Note[]>(`/api/conversations/${conversationId}/notes`)
       entry.items = mergeNotes(entry.items, items)
     } catch {
-      // shown again on the next load; the thread still works without them
+      entry.failedAt = Date.now()
     }
     entry.loading = false
     this.changed()
@@ -101,9 +104,13 @@ export class TeamTools extends Store {
 
   private cannedLoading = false
 
-  /** The canned responses for the composer; loaded on first use. */
+  private cannedFailedAt = 0
+
+  /** The canned responses for the composer; loaded on first use, and again at a later use (10 s
+   *  on) when that load failed — one failed request no longer hid them until a reload. */
   cannedList(): Canned[] {
-    if (this.canned === null && !this.cannedLoading && !this.cannedError) {
+    const retry = !this.cannedError || Date.now() - this.cannedFailedAt > RETRY_AFTER_MS
+    if (this.canned === null && !this.cannedLoading && retry) {
       this.cannedLoading = true
       void this.loadCanned().finally(() => (this.cannedLoading = false))
     }
@@ -116,6 +123,7 @@ export class TeamTools extends Store {
       this.cannedError = false
     } catch {
       this.cannedError = true
+      this.cannedFailedAt = Date.now()
     }
     this.changed()
     return this.canned ?? []

@@ -138,13 +138,24 @@ describe('canned responses', () => {
     expect((await owner.request('POST', '/api/canned', { scope: 'personal', shortcut: 'help', body: 'Happy to help!' })).status).toBe(201)
     expect((await owner.request('POST', '/api/canned', { scope: 'team', shortcut: 'shipping', body: 'We ship within 2 days.' })).status).toBe(201)
     const visitor = await visitorWrites('Hi there')
-    const agent = await dashboard(OWNER, `#/c/${visitor.id}`)
+    // The responses load as the first conversation opens. Held back here until the agent has
+    // typed "/he", as on a slow line, the picker shows them when they arrive, without another key.
+    const agent = await dashboard(OWNER)
+    let release = () => {}
+    const typed = new Promise<void>((r) => (release = r))
+    await agent.route('**/api/canned', async (route) => {
+      await typed
+      await route.continue()
+    })
+    await agent.goto(`${srv.url}/#/c/${visitor.id}`)
     const composer = agent.locator('parley-thread parley-composer')
     const box = composer.locator('textarea')
     await box.waitFor()
     await box.focus()
     await agent.keyboard.type('/he')
     const picker = composer.locator('[data-picker=canned]')
+    await picker.waitFor()
+    release()
     await waitForText(picker.locator('[role=option][aria-selected=true]'), '/hello')
     expect(await picker.locator('[role=option]').count()).toBe(2)
     await agent.screenshot({ path: screenshotPath('canned-1-composer-picker') })
