@@ -367,7 +367,7 @@ export class ParleyApp extends LitElement {
       <parley-conversation-list></parley-conversation-list>
       <parley-thread ?narrow=${this.narrow} ?panel-open=${this.panelOpen}></parley-thread>
       <div class="scrim" @click=${() => (this.panelOpen = false)}></div>
-      ${selected ? html`<parley-visitor-panel role="complementary" tabindex="-1" aria-label=${this.session.t('visitor.title')}></parley-visitor-panel>` : nothing}
+      ${selected ? html`<parley-visitor-panel role="region" tabindex="-1" aria-label=${this.session.t('visitor.title')}></parley-visitor-panel>` : nothing}
     </main>`
   }
 
