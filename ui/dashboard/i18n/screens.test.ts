@@ -73,6 +73,22 @@ describe('the dashboard in six languages', () => {
       // The empty choice of the assignee select reads as one phrase with its label.
       await waitForText(wide.locator('parley-thread header'), t['thread.nobody'])
       await waitForText(wide.locator('parley-visitor-panel #note-h'), t['visitor.note'])
+      // Beside the list and the visitor panel the header has two lines: the name with print and
+      // the panel's toggle, then the actions, all on one line (the toggle sat alone on a third).
+      const header = await wide.locator('parley-thread header').evaluate((h) => {
+        const top = (sel: string) => Math.round(h.querySelector(sel)!.getBoundingClientRect().top)
+        return {
+          toolsBesideName: Math.abs(top('.tools') - top('.who')) < 12,
+          // Lines: the actions' vertical centres, sorted, and a new line wherever two are 12 px apart.
+          actionLines: [...h.querySelectorAll('.actions > *')]
+            .map((e) => e.getBoundingClientRect())
+            .filter((r) => r.height > 0)
+            .map((r) => (r.top + r.bottom) / 2)
+            .sort((a, b) => a - b)
+            .filter((y, i, ys) => i === 0 || y - ys[i - 1]! > 12).length,
+        }
+      })
+      expect({ lang, ...header }).toEqual({ lang, toolsBesideName: true, actionLines: 1 })
       await wide.screenshot({ path: screenshotPath(`i18n-dashboard-${lang}-1280`) })
       expect({ lang, width: 1280, clipped: await clippedText(wide) }).toEqual({ lang, width: 1280, clipped: [] })
       expect({ lang, truncated: await truncated(wide, 'parley-conversation-list .assignee span') }).toEqual({ lang, truncated: [] })

@@ -1,12 +1,15 @@
 import { css } from 'lit'
 
 export const threadStyles = css`
+  /* The header adapts to the thread's own width (the list and the visitor panel beside it leave
+     it ~640 px of a 1280 px screen), not the window's. */
   :host {
     display: flex;
     flex-direction: column;
     min-width: 0;
     min-height: 0;
     background: var(--p-bg);
+    container-type: inline-size;
   }
   header {
     display: flex;
@@ -81,6 +84,59 @@ export const threadStyles = css`
     align-items: center;
     gap: var(--p-space-2);
     flex-wrap: wrap;
+  }
+  /* Print and the visitor-panel toggle: last on the line where everything fits; where the
+     actions need a line of their own, they stay up beside the name (they wrapped, and the toggle
+     sat alone on a third line at 1280 px). */
+  .tools {
+    display: flex;
+    gap: var(--p-space-2);
+  }
+  @container (max-width: 900px) {
+    header {
+      display: grid;
+      grid-template-columns: auto minmax(0, 1fr) auto;
+      grid-template-areas: 'back who tools' 'actions actions actions';
+      align-items: start;
+      row-gap: var(--p-space-2);
+    }
+    header > .narrow-only {
+      grid-area: back;
+    }
+    .who {
+      grid-area: who;
+      min-width: 0;
+    }
+    .tools {
+      grid-area: tools;
+    }
+    .actions {
+      grid-area: actions;
+    }
+  }
+  /* On a phone the two buttons close up, leaving the name what room there is. */
+  @container (max-width: 480px) {
+    header {
+      column-gap: var(--p-space-2);
+    }
+    .tools {
+      gap: 0;
+    }
+    .tools .btn {
+      padding-inline: 6px;
+    }
+  }
+  /* Where the thread is narrower still, the select's words ("Nobody yet", a name) say enough: its
+     label is kept for screen readers only, and the actions keep to one line. */
+  @container (max-width: 720px) {
+    .assign-label {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
+    }
   }
   .assign {
     display: flex;

@@ -357,7 +357,7 @@ export class ParleyThread extends StoreElement {
           ? html`<button class="btn" data-action="take" ?disabled=${this.busy} @click=${() => this.act(() => this.lists.take(c.id))}>${t('action.take')}</button>`
           : nothing}
         ${c.status === 'open' && (assignOptions.length > 0 || mayUnassign)
-          ? html`<label class="assign">${t('thread.assignee')}
+          ? html`<label class="assign"><span class="assign-label">${t('thread.assignee')}</span>
               <select data-action="assign" ?disabled=${this.busy}
                 @change=${(e: Event) => {
                   const v = (e.target as HTMLSelectElement).value
@@ -381,6 +381,8 @@ export class ParleyThread extends StoreElement {
         ${mayResolve && c.status === 'resolved'
           ? html`<button class="btn" data-action="reopen" ?disabled=${this.busy} @click=${() => this.act(() => this.lists.reopen(c.id))}>${t('action.reopen')}</button>`
           : nothing}
+      </div>
+      <div class="tools">
         <a class="btn ghost print" data-action="print" href=${SearchStore.transcriptHref(c.id)} target="_blank" rel="noopener"
           aria-label=${t('thread.print')} title=${t('thread.print')}>${printIcon()}</a>
         <button class="btn ghost panel-toggle" @click=${() => this.dispatchEvent(new ToggleVisitorPanelEvent())}
