@@ -2,6 +2,17 @@
 // through shadow roots, so a host page (or a theme) can override them.
 import { css } from 'lit'
 
+/** Kept for screen readers, drawn nowhere: the declarations, for a rule that needs them under its
+ *  own selector (a label hidden only where its field's words say enough). */
+export const visuallyHidden = css`
+  position: absolute;
+  width: 1px;
+  height: 1px;
+  overflow: hidden;
+  clip-path: inset(50%);
+  white-space: nowrap;
+`
+
 export const tokens = css`
   :host {
     --p-font: ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif;

@@ -1,4 +1,5 @@
 import { css } from 'lit'
+import { visuallyHidden } from '../../shared/tokens.ts'
 
 export const appStyles = css`
   :host {
@@ -124,12 +125,7 @@ export const appStyles = css`
     display: none;
   }
   .sr-only {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
+    ${visuallyHidden}
   }
   /* Labels go before the links would run into the status switch (ten of them for the owner now). */
   @media (max-width: 1180px) {

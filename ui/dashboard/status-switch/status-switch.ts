@@ -1,6 +1,6 @@
 import { css, html, nothing } from 'lit'
 import { StoreElement } from '../context.ts'
-import { tokens, controls } from '../../shared/tokens.ts'
+import { tokens, controls, visuallyHidden } from '../../shared/tokens.ts'
 import type { AgentStatus } from '../../../server/realtime/wire.ts'
 
 declare global {
@@ -69,12 +69,7 @@ export class ParleyStatusSwitch extends StoreElement {
           padding: 6px 8px;
         }
         .label {
-          position: absolute;
-          width: 1px;
-          height: 1px;
-          overflow: hidden;
-          clip-path: inset(50%);
-          white-space: nowrap;
+          ${visuallyHidden}
         }
       }
     `,

@@ -1,4 +1,5 @@
 import { css } from 'lit'
+import { visuallyHidden } from '../../shared/tokens.ts'
 
 export const threadStyles = css`
   /* The header adapts to the thread's own width (the list and the visitor panel beside it leave
@@ -130,12 +131,7 @@ export const threadStyles = css`
      label is kept for screen readers only, and the actions keep to one line. */
   @container (max-width: 720px) {
     .assign-label {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
+      ${visuallyHidden}
     }
   }
   .assign {
