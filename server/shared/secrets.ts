@@ -56,6 +56,12 @@ export class SecretBox {
     return !stored.startsWith(`${PREFIX}${this.current.id}:`)
   }
 
+  /** The stored value sealed again with the current key, or null when it already is (for the
+   *  start-up pass that seals clear values and moves old ones to a rotated key). */
+  resealed(stored: string): string | null {
+    return this.needsReseal(stored) ? this.seal(this.open(stored)) : null
+  }
+
   sealOptional(plain: string | null): string | null {
     return plain === null ? null : this.seal(plain)
   }

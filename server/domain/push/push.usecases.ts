@@ -3,11 +3,11 @@
 // and an agent who wants to hear of it has no dashboard connected, one push per device of theirs is
 // queued as a row (jobs/push.ts sends them with VAPID and the Web Push encryption, retrying with
 // back-off); a device the push service no longer knows (404/410) is forgotten.
-import { createECDH, createHash } from 'node:crypto'
+import { createECDH } from 'node:crypto'
 import type { Db, Sql, TxSql } from '../../db/client.ts'
 import type { SecretBox } from '../../shared/secrets.ts'
 import { AppError } from '../../shared/errors.ts'
-import { isUuid, newId } from '../../shared/ids.ts'
+import { hashSecret, isUuid, newId } from '../../shared/ids.ts'
 import { agentPresence, findAgent, listAgents, type Actor } from '../agents/agents.usecases.ts'
 import type { ConversationView } from '../conversations/conversations.types.ts'
 import type { MessageView } from '../messages/messages.types.ts'
@@ -105,14 +105,14 @@ export async function vapidPublicKey(deps: PushDeps): Promise<string> {
 export async function resealPushSecrets(deps: { sql: Sql; secrets: SecretBox }): Promise<number> {
   let n = 0
   const vapid = await repo.readVapid(deps.sql)
-  if (vapid && deps.secrets.needsReseal(vapid.privateKey)) {
-    await repo.resealVapid(deps.sql, deps.secrets.seal(deps.secrets.open(vapid.privateKey)))
+  const privateKey = vapid && deps.secrets.resealed(vapid.privateKey)
+  if (privateKey) {
+    await repo.resealVapid(deps.sql, privateKey)
     n++
   }
-  const reseal = (stored: string) => (deps.secrets.needsReseal(stored) ? deps.secrets.seal(deps.secrets.open(stored)) : null)
   for (const s of await repo.allSubscriptions(deps.sql)) {
-    const auth = reseal(s.auth)
-    const endpoint = reseal(s.endpoint)
+    const auth = deps.secrets.resealed(s.auth)
+    const endpoint = deps.secrets.resealed(s.endpoint)
     if (auth === null && endpoint === null) continue
     await repo.resealDevice(deps.sql, s.id, { auth: auth ?? s.auth, endpoint: endpoint ?? s.endpoint })
     n++
@@ -120,9 +120,9 @@ export async function resealPushSecrets(deps: { sql: Sql; secrets: SecretBox }):
   return n
 }
 
-/** How a device is found again without its endpoint in the clear: the registration token in the
- *  endpoint makes its SHA-256 unguessable (migration 00024 computes the same for older rows). */
-const endpointHash = (href: string) => createHash('sha256').update(href, 'utf8').digest('hex')
+/** How a device is found again without its endpoint in the clear: its SHA-256, as a secret's is
+ *  kept (the registration token in it makes it unguessable; migration 00024 computes the same). */
+const endpointHash = hashSecret
 
 // Devices ----------------------------------------------------------------------------------
 

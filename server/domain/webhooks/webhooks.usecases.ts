@@ -139,9 +139,8 @@ export async function webhookDeliveries(deps: WebhookDeps, actor: Actor, id: str
 export async function resealWebhookSecrets(deps: Pick<WebhookDeps, 'sql' | 'secrets'>): Promise<number> {
   let n = 0
   for (const w of await repo.listWebhooks(deps.sql)) {
-    const reseal = (stored: string) => (deps.secrets.needsReseal(stored) ? deps.secrets.seal(deps.secrets.open(stored)) : null)
-    const secret = reseal(w.secret)
-    const url = reseal(w.url)
+    const secret = deps.secrets.resealed(w.secret)
+    const url = deps.secrets.resealed(w.url)
     if (secret === null && url === null) continue
     await repo.resealSecrets(deps.sql, w.id, { secret: secret ?? w.secret, url: url ?? w.url })
     n++

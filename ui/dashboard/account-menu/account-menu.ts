@@ -4,6 +4,7 @@ import { tokens, controls } from '../../shared/tokens.ts'
 import { LANGUAGES, LANGUAGE_NAMES, isLanguage } from '../../shared/i18n.ts'
 import { avatarColor, initials } from '../format.ts'
 import { chevronIcon } from '../icons.ts'
+import { PopoverDismiss } from '../popover.ts'
 
 /** The agent asked to sign out. */
 export class SignOutEvent extends Event {
@@ -159,29 +160,16 @@ export class ParleyAccountMenu extends StoreElement {
     if (this.open && to && !this.contains(to) && !this.renderRoot.contains(to)) this.open = false
   }
 
-  private onDocClick = (e: MouseEvent) => {
-    if (!e.composedPath().includes(this)) this.open = false
-  }
-
-  private onKey = (e: KeyboardEvent) => {
-    if (e.key === 'Escape' && this.open) {
-      e.preventDefault()
-      this.open = false
-      this.renderRoot.querySelector<HTMLElement>('.trigger')?.focus()
-    }
-  }
+  /** A click outside or Escape closes it, Escape with focus back on its button (as the thread's menus). */
+  private dismiss = new PopoverDismiss(this, '.trigger')
 
   override connectedCallback(): void {
     super.connectedCallback()
-    document.addEventListener('click', this.onDocClick)
-    document.addEventListener('keydown', this.onKey)
     this.addEventListener('focusout', this.onFocusOut)
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
-    document.removeEventListener('click', this.onDocClick)
-    document.removeEventListener('keydown', this.onKey)
     this.removeEventListener('focusout', this.onFocusOut)
   }
 

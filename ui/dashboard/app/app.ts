@@ -171,7 +171,8 @@ export class ParleyApp extends LitElement {
   }
 
   /** Up to 1100 px the visitor panel is a drawer over the thread (app.styles.ts). */
-  private drawerMode = () => window.matchMedia?.('(max-width: 1100px)').matches ?? false
+  private drawerQuery = typeof matchMedia === 'function' ? matchMedia('(max-width: 1100px)') : null
+  private drawerMode = () => this.drawerQuery?.matches ?? false
 
   /** Escape in the drawer closes it and gives focus back to the thread's toggle — unless a field,
    *  menu or dialog inside it took the key for itself (they prevent its default). */

@@ -8,56 +8,54 @@ const HELLO: Canned = { id: 'k1', scope: 'team', shortcut: 'hello', body: 'Hello
 
 afterEach(() => setSystemTime())
 
+/** The dashboard's reads of `path` fail while `down`, then answer `body`; `reads` counts them. */
+function flaky(d: ReturnType<typeof signedIn>['d'], path: string, body: unknown) {
+  const api = { reads: 0, down: true }
+  d.api.get = (async (p: string) => {
+    expect(p).toBe(path)
+    api.reads++
+    if (api.down) throw new Error('network down')
+    return body
+  }) as typeof d.api.get
+  return api
+}
+
 describe('team tools store', () => {
   it('loads the canned responses once, and again at a use 10 s after a load that failed', async () => {
     const { d } = signedIn()
-    let reads = 0
-    let down = true
-    d.api.get = (async (path: string) => {
-      expect(path).toBe('/api/canned')
-      reads++
-      if (down) throw new Error('network down')
-      return [HELLO]
-    }) as typeof d.api.get
+    const api = flaky(d, '/api/canned', [HELLO])
     expect(d.team.cannedList()).toEqual([])
     await settle()
-    expect({ reads, error: d.team.cannedError }).toEqual({ reads: 1, error: true })
+    expect({ reads: api.reads, error: d.team.cannedError }).toEqual({ reads: 1, error: true })
     // Every render asks; within 10 s of the failure nothing is read again.
     d.team.cannedList()
     d.team.cannedList()
     await settle()
-    expect(reads).toBe(1)
-    down = false
+    expect(api.reads).toBe(1)
+    api.down = false
     setSystemTime(new Date(Date.now() + 11_000))
     d.team.cannedList()
     await settle()
-    expect({ reads, error: d.team.cannedError, list: d.team.cannedList() }).toEqual({ reads: 2, error: false, list: [HELLO] })
+    expect({ reads: api.reads, error: d.team.cannedError, list: d.team.cannedList() }).toEqual({ reads: 2, error: false, list: [HELLO] })
     // Loaded: no more reads.
     d.team.cannedList()
     await settle()
-    expect(reads).toBe(2)
+    expect(api.reads).toBe(2)
   })
 
   it("loads a conversation's notes again at a use 10 s after a load that failed", async () => {
     const { d } = signedIn()
-    let reads = 0
-    let down = true
     const note = { id: 'n1', conversationId: 'c1', authorId: 'a1', authorName: 'Ann', body: 'Check the stock', mentions: [], createdAt: '2026-12-03T00:00:00.000Z' }
-    d.api.get = (async (path: string) => {
-      expect(path).toBe('/api/conversations/c1/notes')
-      reads++
-      if (down) throw new Error('network down')
-      return [note]
-    }) as typeof d.api.get
+    const api = flaky(d, '/api/conversations/c1/notes', [note])
     expect(d.team.notesFor('c1')).toEqual([])
     await settle()
     d.team.notesFor('c1')
     await settle()
-    expect(reads).toBe(1)
-    down = false
+    expect(api.reads).toBe(1)
+    api.down = false
     setSystemTime(new Date(Date.now() + 11_000))
     d.team.notesFor('c1')
     await settle()
-    expect({ reads, notes: d.team.notesFor('c1').map((n) => n.id) }).toEqual({ reads: 2, notes: ['n1'] })
+    expect({ reads: api.reads, notes: d.team.notesFor('c1').map((n) => n.id) }).toEqual({ reads: 2, notes: ['n1'] })
   })
 })

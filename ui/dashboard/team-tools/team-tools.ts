@@ -31,12 +31,21 @@ interface Host {
 const MAX_TOASTS = 5
 /** A list that failed to load is asked for again at the first use after this long. */
 const RETRY_AFTER_MS = 10_000
+const retryDue = (failedAt: number | null | undefined) => failedAt != null && Date.now() - failedAt > RETRY_AFTER_MS
+
+/** A conversation's notes as loaded: failedAt when the last load failed. */
+type NotesEntry = { loading: boolean; items: Note[]; failedAt?: number }
 
 export class TeamTools extends Store {
-  private notes = new Map<string, { loading: boolean; items: Note[]; failedAt?: number }>()
+  private notes = new Map<string, NotesEntry>()
   private ratings = new Map<string, { score: number; rating: Rating | null }>()
   canned: Canned[] | null = null
-  cannedError = false
+  /** When the canned responses last failed to load; null once they have loaded (or not yet tried). */
+  private cannedFailedAt: number | null = null
+  /** The last load of the canned responses failed (the settings page says so). */
+  get cannedError(): boolean {
+    return this.cannedFailedAt !== null
+  }
   /** Mentions of me not yet opened or dismissed, newest last. */
   mentions: { note: Note; conversation: Conversation }[] = []
 
@@ -48,7 +57,7 @@ export class TeamTools extends Store {
     this.notes.clear()
     this.ratings.clear()
     this.canned = null
-    this.cannedError = false
+    this.cannedFailedAt = null
     this.mentions = []
     this.changed()
   }
@@ -57,12 +66,12 @@ export class TeamTools extends Store {
    *  load that failed (the thread works without them meanwhile). */
   notesFor(conversationId: string): Note[] {
     const known = this.notes.get(conversationId)
-    if (!known || (!known.loading && known.failedAt !== undefined && Date.now() - known.failedAt > RETRY_AFTER_MS)) void this.loadNotes(conversationId)
+    if (!known || (!known.loading && retryDue(known.failedAt))) void this.loadNotes(conversationId)
     return known?.items ?? []
   }
 
   async loadNotes(conversationId: string): Promise<void> {
-    const entry: { loading: boolean; items: Note[]; failedAt?: number } = { loading: true, items: this.notes.get(conversationId)?.items ?? [] }
+    const entry: NotesEntry = { loading: true, items: this.notes.get(conversationId)?.items ?? [] }
     this.notes.set(conversationId, entry)
     try {
       const items = await this.host.api.get<Note[]>(`/api/conversations/${conversationId}/notes`)
@@ -104,13 +113,10 @@ export class TeamTools extends Store {
 
   private cannedLoading = false
 
-  private cannedFailedAt = 0
-
   /** The canned responses for the composer; loaded on first use, and again at a later use (10 s
    *  on) when that load failed — one failed request no longer hid them until a reload. */
   cannedList(): Canned[] {
-    const retry = !this.cannedError || Date.now() - this.cannedFailedAt > RETRY_AFTER_MS
-    if (this.canned === null && !this.cannedLoading && retry) {
+    if (this.canned === null && !this.cannedLoading && (this.cannedFailedAt === null || retryDue(this.cannedFailedAt))) {
       this.cannedLoading = true
       void this.loadCanned().finally(() => (this.cannedLoading = false))
     }
@@ -120,9 +126,8 @@ export class TeamTools extends Store {
   async loadCanned(): Promise<Canned[]> {
     try {
       this.canned = await this.host.api.get<Canned[]>('/api/canned')
-      this.cannedError = false
+      this.cannedFailedAt = null
     } catch {
-      this.cannedError = true
       this.cannedFailedAt = Date.now()
     }
     this.changed()
